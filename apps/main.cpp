@@ -1,0 +1,90 @@
+// whmkit: one program, installed as whmapi1 (and, later, cpapi2 and uapi).
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "dispatch.hpp"
+#include "errors.hpp"
+#include "output.hpp"
+#include "registry.hpp"
+#include "request.hpp"
+#include "state.hpp"
+
+using namespace whm;
+
+static std::string program_name(const char* argv0) {
+  std::string p = argv0 ? argv0 : "whmapi1";
+  auto slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+static int print_envelope(const nlohmann::json& env, OutputFormat fmt, int status) {
+  std::cout << render(env, fmt) << std::flush;
+  return status;
+}
+
+int main(int argc, char** argv) {
+  const std::string prog = program_name(argv[0]);
+  if (prog == "cpapi2" || prog == "uapi") {
+    std::cerr << prog << ": the " << prog << " front end is not implemented by whmkit yet\n";
+    return kExitUnavailable;
+  }
+
+  CLI::App app{"whmapi1 - run WHM API 1 functions against the server's state files (whmkit " WHMKIT_VERSION ")",
+               "whmapi1"};
+  std::string output = "yaml", root_opt;
+  std::vector<std::string> words;
+  bool show_version = false, list_functions = false;
+  app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
+  app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
+  app.add_flag("--version", show_version, "Print the version and exit");
+  app.add_flag("--list-functions", list_functions, "List the functions this program knows, one per line");
+  app.add_option("call", words, "FUNCTION key=value ...");
+  app.footer(
+      "Examples:\n"
+      "  whmapi1 --output=jsonpretty createacct username=bob domain=bob.example plan=default\n"
+      "  whmapi1 listaccts search='^bob' searchtype=user want=user,domain,suspended\n"
+      "  whmapi1 massmodifyacct user=bob user=carol MAXFTP=10\n"
+      "Values may be URI-encoded (%20). Repeat a key, or number it (user-0=a user-1=b), to pass a list.\n"
+      "Exit status: 0 success; 1 the call failed (metadata.result 0); 2 unknown or unimplemented function,\n"
+      "or a bad command line.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUnavailable;
+  }
+
+  if (show_version) {
+    std::cout << "whmkit " WHMKIT_VERSION "\n";
+    return 0;
+  }
+  if (list_functions) {
+    for (const auto& n : Registry::instance().names()) std::cout << n << "\n";
+    return 0;
+  }
+  OutputFormat fmt;
+  if (!parse_output_format(output, fmt)) {
+    std::cerr << "whmapi1: unknown --output format “" << output << "” (use json, jsonpretty, yaml or xml)\n";
+    return kExitUnavailable;
+  }
+  if (words.empty()) {
+    std::cerr << app.help();
+    return kExitUnavailable;
+  }
+  if (root_opt.empty())
+    if (const char* env = std::getenv("WHMKIT_ROOT")) root_opt = env;
+  StateRoot root(root_opt.empty() ? "/" : root_opt);
+
+  const std::string function = words.front();
+  Request req;
+  try {
+    req = parse_call_words(function, {words.begin() + 1, words.end()});
+  } catch (const ApiError& e) {
+    return print_envelope(error_envelope(function, e.what()), fmt, kExitFailed);
+  }
+  CallResult result = execute_call(root, std::move(req));
+  return print_envelope(result.envelope, fmt, result.exit_status);
+}

@@ -1,0 +1,184 @@
+#include "account_common.hpp"
+
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "errors.hpp"
+#include "syck_yaml.hpp"
+#include "util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace whm {
+
+KeyValues load_package(const StateRoot& root, const std::string& plan) {
+  KeyValues pkg = {
+      {"BWLIMIT", "unlimited"}, {"CGI", "y"},         {"CPMOD", "jupiter"},        {"DIGESTAUTH", "n"},
+      {"FEATURELIST", "default"}, {"HASSHELL", "n"},  {"IP", "n"},                  {"LANG", "en"},
+      {"MAXADDON", "0"},        {"MAXFTP", "unlimited"}, {"MAXLST", "unlimited"},   {"MAXPARK", "0"},
+      {"MAXPASSENGERAPPS", "4"}, {"MAXPOP", "unlimited"}, {"MAXSQL", "unlimited"}, {"MAXSUB", "unlimited"},
+      {"MAX_DEFER_FAIL_PERCENTAGE", "100"}, {"MAX_EMAILACCT_QUOTA", "unlimited"},
+      {"MAX_EMAIL_PER_HOUR", "unlimited"},  {"QUOTA", "unlimited"}, {"_PACKAGE_EXTENSIONS", ""},
+  };
+  check_path_component(plan, "package name");
+  auto text = root.read(paths::package(plan));
+  if (!text) {
+    if (plan == "default") return pkg;
+    throw ApiError("The package “" + plan + "” does not exist.");
+  }
+  for (auto& [k, v] : parse_key_values(*text)) pkg[k] = v;
+  return pkg;
+}
+
+std::string normalize_limit(const std::string& v) { return to_lower(v) == "unlimited" ? "unlimited" : v; }
+
+std::string mb_to_bytes(const std::string& mb) {
+  auto n = parse_int(mb);
+  if (!n || *n == 0) return "unlimited";
+  return std::to_string(*n * 1048576LL);
+}
+
+std::string mb_to_blocks(const std::string& mb) {
+  auto n = parse_int(mb);
+  if (!n) return "0";
+  return std::to_string(*n * 1024LL);
+}
+
+namespace {
+
+struct DiskUsage {
+  long long bytes = 0, inodes = 0;
+};
+
+DiskUsage disk_usage(const std::string& dir) {
+  DiskUsage u;
+  std::error_code ec;
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0) return u;
+  u.bytes += static_cast<long long>(st.st_blocks) * 512;
+  u.inodes += 1;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (::lstat(it->path().c_str(), &st) == 0) {
+      u.bytes += static_cast<long long>(st.st_blocks) * 512;
+      u.inodes += 1;
+    }
+  }
+  return u;
+}
+
+nlohmann::json int_or_string(const std::string& v) {
+  if (auto n = parse_int(v)) return *n;
+  return v;
+}
+
+}  // namespace
+
+nlohmann::json account_record(const AccountRecordContext& ctx, const CpUser& u) {
+  const std::string user = u.user();
+  auto pw = ctx.users.user(user);
+  std::string home = pw ? pw->home : ctx.config.home_root + "/" + user;
+  DiskUsage usage = disk_usage(ctx.store.root().path(paths::rel_from_abs(home)));
+  auto limit_blocks = parse_int(u.get("DISK_BLOCK_LIMIT", "0")).value_or(0);
+  auto inode_limit = parse_int(u.get("DISK_INODE_LIMIT", "0")).value_or(0);
+  bool suspended = u.suspended();
+  auto reason = ctx.store.root().read(paths::suspended(user));
+  std::string partition = split(home, '/').size() > 1 ? split(home, '/')[1] : "home";
+
+  nlohmann::json child_nodes = nlohmann::json::array();
+  for (const auto& [k, v] : u.kv)
+    if (starts_with(k, "WORKER_NODE-")) child_nodes.push_back({{"alias", split(v, ':')[0]}, {"workload", k.substr(12)}});
+
+  auto startdate = parse_int(u.get("STARTDATE")).value_or(0);
+  auto suspendtime = parse_int(u.get("SUSPENDTIME"));
+  std::string contact = u.get("CONTACTEMAIL");
+
+  return {
+      {"backup", parse_int(u.get("BACKUP", "0")).value_or(0)},
+      {"child_nodes", child_nodes},
+      {"disklimit", limit_blocks > 0 ? std::to_string(limit_blocks / 1024) + "M" : "unlimited"},
+      {"diskused", std::to_string((usage.bytes + 524288) / 1048576) + "M"},
+      {"domain", u.main_domain()},
+      {"email", contact.empty() ? "*unknown*" : contact},
+      {"has_backup", ctx.users_with_backups.count(user) ? 1 : 0},
+      {"inodeslimit", inode_limit > 0 ? int_or_string(std::to_string(inode_limit)) : nlohmann::json("unlimited")},
+      {"inodesused", usage.inodes},
+      {"ip", u.get("IP")},
+      {"ipv6", nlohmann::json::array()},
+      {"is_locked", ctx.store.root().exists(paths::suspended_lock(user)) ? 1 : 0},
+      {"is_temporary_domain", 0},
+      {"legacy_backup", parse_int(u.get("LEGACY_BACKUP", "0")).value_or(0)},
+      {"mailbox_format", u.get("MAILBOX_FORMAT")},
+      {"max_defer_fail_percentage", u.get("MAX_DEFER_FAIL_PERCENTAGE", "unlimited")},
+      {"max_email_per_hour", u.get("MAX_EMAIL_PER_HOUR", "unlimited")},
+      {"max_emailacct_quota", u.get("MAX_EMAILACCT_QUOTA")},
+      {"maxaddons", u.get("MAXADDON")},
+      {"maxftp", u.get("MAXFTP")},
+      {"maxlst", u.get("MAXLST")},
+      {"maxparked", u.get("MAXPARK")},
+      {"maxpop", u.get("MAXPOP")},
+      {"maxsql", u.get("MAXSQL")},
+      {"maxsub", u.get("MAXSUB")},
+      {"min_defer_fail_to_trigger_protection", u.get("MIN_DEFER_FAIL_TO_TRIGGER_PROTECTION", "5")},
+      {"outgoing_mail_hold", parse_int(u.get("OUTGOING_MAIL_HOLD", "0")).value_or(0)},
+      {"outgoing_mail_suspended", parse_int(u.get("OUTGOING_MAIL_SUSPENDED", "0")).value_or(0)},
+      {"owner", u.get("OWNER")},
+      {"partition", partition},
+      {"plan", u.get("PLAN", "undefined")},
+      {"shell", pw ? pw->shell : ""},
+      {"startdate", listaccts_date(static_cast<std::time_t>(startdate))},
+      {"suspended", suspended ? 1 : 0},
+      {"suspendreason", suspended ? (reason ? trim(*reason) : std::string()) : "not suspended"},
+      {"suspendtime", suspendtime ? nlohmann::json(*suspendtime) : nlohmann::json(nullptr)},
+      {"temporary", 0},
+      {"theme", u.get("RS")},
+      {"uid", pw ? parse_int(pw->uid).value_or(0) : 0},
+      {"unix_startdate", startdate},
+      {"user", user},
+  };
+}
+
+std::set<std::string> find_users_with_backups(const StateRoot& root) {
+  std::set<std::string> users;
+  std::string dir = "/backup";
+  if (auto cfg = root.read("var/cpanel/backups/config")) {
+    auto j = yaml_to_json(*cfg);
+    if (j.is_object() && j.contains("BACKUPDIR") && j["BACKUPDIR"].is_string()) dir = j["BACKUPDIR"].get<std::string>();
+  }
+  std::string base;
+  try {
+    base = paths::rel_from_abs(dir);
+  } catch (const ApiError&) {
+    return users;
+  }
+  auto scan_dates = [&](const std::string& rel) {
+    for (const auto& date : root.list_dir(rel))
+      for (auto name : root.list_dir(rel + "/" + date + "/accounts")) {
+        for (const char* ext : {".tar.gz", ".tar"})
+          if (ends_with(name, ext)) name = name.substr(0, name.size() - std::string(ext).size());
+        users.insert(name);
+      }
+  };
+  scan_dates(base);
+  scan_dates(base + "/weekly");
+  scan_dates(base + "/monthly");
+  return users;
+}
+
+void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,
+                    const std::string& domain, const std::string& extra) {
+  std::string path = root.path("var/cpanel/accounting.log");
+  mkdirs(root.path("var/cpanel"));
+  std::string line = format_time(now(), "%a %b %e %H:%M:%S %Y") + ":" + type + ":root:" + user + ":" + domain +
+                     ":" + extra + "\n";
+  for (auto& c : line)
+    if (c == '\r' || (c == '\n' && &c != &line.back())) c = ' ';
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;  // the log is informational; the change itself is committed
+  (void)!::write(fd, line.data(), line.size());
+  ::close(fd);
+}
+
+}  // namespace whm

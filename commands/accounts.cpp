@@ -1,0 +1,1138 @@
+// Accounts: create, list, modify, suspend, remove cPanel accounts.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <fmt/format.h>
+#include <pcre2.h>
+
+#include "account_common.hpp"
+#include "bandwidth.hpp"
+#include "errors.hpp"
+#include "registry.hpp"
+#include "util.hpp"
+#include "validate.hpp"
+
+namespace fs = std::filesystem;
+
+namespace whm {
+namespace {
+
+// ---------------------------------------------------------------- helpers
+
+std::string random_uuid() {
+  std::random_device rd;
+  std::uniform_int_distribution<int> hex(0, 15);
+  std::string s = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
+  for (auto& c : s) {
+    if (c == 'x') c = "0123456789abcdef"[hex(rd)];
+    else if (c == 'y') c = "89ab"[hex(rd) & 3];
+  }
+  return s;
+}
+
+FileOwner owner_of(const PasswdEntry& pw) {
+  return {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
+}
+
+// Normalises a domain the user typed: lower case, no trailing dot, no "www.".
+std::string normalize_domain(std::string d) {
+  d = to_lower(trim(d));
+  if (!d.empty() && d.back() == '.') d.pop_back();
+  if (starts_with(d, "www.")) d = d.substr(4);
+  return d;
+}
+
+std::string require_user_arg(const Request& req, const char* key = "user") {
+  auto u = req.get(key);
+  if (!u || u->empty()) throw ValidationError(std::string("Missing required parameter “") + key + "”.");
+  return *u;
+}
+
+// Reads a request value as "unlimited" or a non-negative integer string.
+std::optional<std::string> limit_arg(const Request& req, const std::string& key) {
+  auto v = req.get(key);
+  if (!v) return std::nullopt;
+  return normalize_limit(*v);
+}
+
+// The cpuser data as modifyacct returns it.
+nlohmann::json cpuser_response(const CpUser& u) {
+  auto j = u.loaded_view();
+  j["__CACHE_DATA_VERSION"] = "0.82";
+  return j;
+}
+
+// Matches a listaccts/showbw "search" against the account's chosen field.
+class AccountSearch {
+ public:
+  AccountSearch(const Request& req) {
+    auto search = req.get("search");
+    if (!search || search->empty()) return;
+    pattern_ = *search;
+    type_ = req.get_or("searchtype", "domain");
+    exact_ = req.get_or("searchmethod", "regex") == "exact";
+    if (!exact_) {
+      int err = 0;
+      PCRE2_SIZE off = 0;
+      code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern_.c_str()), pattern_.size(), PCRE2_UTF, &err, &off,
+                            nullptr);
+      if (!code_) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        throw ValidationError("Invalid value for parameter “search”: " + std::string(reinterpret_cast<char*>(msg)) +
+                              " at offset " + std::to_string(off) + ".");
+      }
+      match_ = pcre2_match_data_create_from_pattern(code_, nullptr);
+    }
+  }
+  ~AccountSearch() {
+    if (match_) pcre2_match_data_free(match_);
+    if (code_) pcre2_code_free(code_);
+  }
+  AccountSearch(const AccountSearch&) = delete;
+  AccountSearch& operator=(const AccountSearch&) = delete;
+
+  bool matches(const CpUser& u) const {
+    if (pattern_.empty()) return true;
+    std::vector<std::string> values;
+    if (type_ == "domain") values = u.all_domains();
+    else if (type_ == "owner") values = {u.get("OWNER")};
+    else if (type_ == "user") values = {u.user()};
+    else if (type_ == "ip") values = {u.get("IP")};
+    else if (type_ == "package") values = {u.get("PLAN")};
+    for (const auto& v : values)
+      if (exact_ ? v == pattern_ : pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(v.c_str()), v.size(), 0, 0, match_, nullptr) >= 0)
+        return true;
+    return false;
+  }
+
+ private:
+  std::string pattern_, type_;
+  bool exact_ = false;
+  pcre2_code* code_ = nullptr;
+  pcre2_match_data* match_ = nullptr;
+};
+
+ParamSpec param(std::string name, ParamType type = ParamType::String, bool required = false) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.required = required;
+  return p;
+}
+ParamSpec with_default(ParamSpec p, std::string d) {
+  p.default_value = std::move(d);
+  return p;
+}
+ParamSpec one_of(ParamSpec p, std::vector<std::string> allowed) {
+  p.allowed = std::move(allowed);
+  return p;
+}
+ParamSpec ranged(ParamSpec p, long long min, long long max) {
+  p.min = min;
+  p.max = max;
+  return p;
+}
+
+// ---------------------------------------------------------------- createacct
+
+struct NewAccount {
+  std::string user, domain, password, owner = "root", plan, home;
+  long uid = -1, gid = -1;
+  bool has_shell = false;
+  CpUser cpuser;
+};
+
+void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user) {
+  if (auto why = username_syntax_error(user)) throw ApiError(*why);
+  if (store.exists(user)) throw ApiError("The account “" + user + "” already exists.");
+  if (sys.user(user)) throw ApiError("The system user “" + user + "” already exists.");
+  if (sys.group_exists(user)) throw ApiError("The group “" + user + "” already exists.");
+  // cPanel keeps the first eight characters unique (database prefixes).
+  std::string prefix = user.substr(0, std::min<size_t>(8, user.size()));
+  for (const auto& other : store.usernames())
+    if (other.substr(0, std::min<size_t>(8, other.size())) == prefix)
+      throw ApiError("The username “" + user + "” conflicts with the account “" + other +
+                     "”: the first eight characters of a username must be unique.");
+}
+
+void check_new_domain(const AccountStore& store, const ServerConfig& config, const std::string& domain) {
+  if (auto why = domain_syntax_error(domain)) throw ApiError(*why);
+  if (domain == to_lower(config.hostname))
+    throw ApiError("The domain “" + domain + "” is the server's hostname and cannot be an account's domain.");
+  if (auto owner = store.domain_owner(domain))
+    throw ApiError("The domain “" + domain + "” is already owned by the account “" + *owner + "”.");
+}
+
+// Builds the home directory in a staging directory, moved into place on commit.
+std::string stage_home(const StateRoot& root, const std::string& home_rel, FileOwner owner) {
+  auto slash = home_rel.rfind('/');
+  std::string staging_rel = home_rel.substr(0, slash + 1) + ".whmkit-new-" + home_rel.substr(slash + 1);
+  std::string staging = root.path(staging_rel);
+  remove_tree(staging);
+  mkdirs(staging, 0711);
+  std::string skel = root.path("root/cpanel3-skel");
+  std::error_code ec;
+  if (fs::is_directory(skel, ec))
+    fs::copy(skel, staging, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  const std::pair<const char*, mode_t> dirs[] = {{"public_html", 0750}, {"public_html/cgi-bin", 0755},
+                                                 {"public_ftp", 0755},  {"public_ftp/incoming", 0700},
+                                                 {"mail", 0751},        {"etc", 0750},
+                                                 {"tmp", 0755},         {".cpanel", 0700}};
+  for (auto [d, mode] : dirs) {
+    mkdirs(staging + "/" + d, mode);
+    ::chmod((staging + "/" + d).c_str(), mode);
+  }
+  ::chmod(staging.c_str(), 0711);
+  if (::geteuid() == 0) {
+    for (auto it = fs::recursive_directory_iterator(staging, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      (void)::lchown(it->path().c_str(), owner.uid, owner.gid);
+    (void)::lchown(staging.c_str(), owner.uid, owner.gid);
+  }
+  return staging_rel;
+}
+
+nlohmann::json main_domain_userdata(const NewAccount& a, const std::string& ip) {
+  const std::string& d = a.domain;
+  return {
+      {"customlog",
+       {{{"format", "combined"}, {"target", "/etc/apache2/logs/domlogs/" + d}},
+        {{"format", "\"%{%s}t %I .\\n%{%s}t %O .\""}, {"target", "/etc/apache2/logs/domlogs/" + d + "-bytes_log"}}}},
+      {"documentroot", a.home + "/public_html"},
+      {"group", a.user},
+      {"hascgi", a.cpuser.get("HASCGI") == "1" ? 1 : 0},
+      {"homedir", a.home},
+      {"ip", ip},
+      {"owner", a.owner},
+      {"phpopenbasedirprotect", 1},
+      {"port", 80},
+      {"scriptalias", {{{"path", a.home + "/public_html/cgi-bin"}, {"url", "/cgi-bin/"}}}},
+      {"serveradmin", "webmaster@" + d},
+      {"serveralias", "mail." + d + " www." + d},
+      {"servername", d},
+      {"usecanonicalname", "Off"},
+      {"user", a.user},
+  };
+}
+
+Response createacct(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  ServerConfig config = load_server_config(ctx.root);
+  Transaction txn(ctx.root);
+  SystemUsers sys;
+  sys.load(txn);
+
+  NewAccount a;
+  a.user = to_lower(require_user_arg(req, "username"));
+  check_new_username(store, sys, a.user);
+  auto domain_arg = req.get("domain");
+  if (!domain_arg || domain_arg->empty())
+    throw ApiError("A domain is required: temporary domains are not implemented by whmkit yet.");
+  a.domain = normalize_domain(*domain_arg);
+  check_new_domain(store, config, a.domain);
+
+  if (req.has("pass") && req.has("password")) throw ApiError("Use either “pass” or “password”, not both.");
+  a.password = req.get_or("password", req.get_or("pass", ""));
+  bool generated_password = a.password.empty();
+  if (generated_password) a.password = generate_password();
+
+  a.plan = req.get_or("plan", "default");
+  KeyValues pkg = load_package(ctx.root, a.plan);
+  if (req.get_or("ip", "n") == "y" || pkg["IP"] == "y")
+    throw ApiError("Dedicated IP addresses are not implemented by whmkit yet; use customip= or ip=n.");
+  if (req.flag("reseller") || req.flag("reseller_without_domain"))
+    throw ApiError("Creating a reseller with createacct is not implemented by whmkit yet.");
+  if (req.has("savepkg") && req.flag("savepkg"))
+    throw ApiError("Saving a new plan with savepkg is not implemented by whmkit yet.");
+
+  if (auto o = req.get("owner"); o && !o->empty() && *o != "root")
+    throw ApiError("The owner “" + *o + "” is not a reseller on this server.");
+  if (req.flag("ownerself")) a.owner = a.user;
+
+  std::string home_abs = req.get_or("homedir", config.home_root + "/" + a.user);
+  if (home_abs.empty() || home_abs[0] != '/') throw ValidationError("Invalid value for parameter “homedir”: it must be an absolute path.");
+  std::string home_rel = paths::rel_from_abs(home_abs);
+  a.home = "/" + home_rel;
+  if (ctx.root.exists(home_rel)) throw ApiError("The home directory “" + a.home + "” already exists.");
+
+  auto [uid, gid] = sys.allocate_ids(ctx.root);
+  if (auto v = req.get("uid")) {
+    uid = static_cast<long>(*parse_int(*v));
+    if (sys.uid_in_use(uid)) throw ApiError("The user ID " + *v + " is already in use.");
+  }
+  if (auto v = req.get("gid")) {
+    gid = static_cast<long>(*parse_int(*v));
+    if (sys.gid_in_use(gid)) throw ApiError("The group ID " + *v + " is already in use.");
+  } else if (req.has("uid")) {
+    gid = sys.gid_in_use(uid) ? sys.allocate_ids(ctx.root).second : uid;
+  }
+  a.uid = uid;
+  a.gid = gid;
+
+  std::string ip = req.get_or("customip", config.shared_ip);
+  auto pick = [&](const char* param, const char* pkg_key) {
+    auto v = req.get(param);
+    return v ? normalize_limit(*v) : pkg[pkg_key];
+  };
+  bool cgi = req.has("cgi") ? req.flag("cgi") : pkg["CGI"] != "n";
+  a.has_shell = req.has("hasshell") ? req.flag("hasshell") : pkg["HASSHELL"] == "y";
+
+  auto& kv = a.cpuser.kv;
+  kv["BACKUP"] = "1";
+  kv["BWLIMIT"] = mb_to_bytes(pick("bwlimit", "BWLIMIT"));
+  kv["CONTACTEMAIL"] = req.get_or("contactemail", "");
+  kv["DEMO"] = "0";
+  kv["DISK_BLOCK_LIMIT"] = mb_to_blocks(req.has("quota") ? req.get_or("quota", "0") : pkg["QUOTA"]);
+  kv["DNS"] = a.domain;
+  kv["FEATURELIST"] = req.get_or("featurelist", pkg["FEATURELIST"]);
+  kv["HASCGI"] = cgi ? "1" : "0";
+  kv["HASDKIM"] = req.get_or("dkim", "1");
+  kv["HASDMARC"] = req.get_or("dmarc", "1");
+  kv["HASSPF"] = req.get_or("spf", "1");
+  kv["IP"] = ip;
+  kv["LANG"] = req.get_or("language", pkg["LANG"]);
+  kv["LEGACY_BACKUP"] = "0";
+  kv["LOCALE"] = req.get_or("language", pkg["LANG"]);
+  kv["MAILBOX_FORMAT"] = req.get_or("mailbox_format", "maildir");
+  kv["MAXADDON"] = pick("maxaddon", "MAXADDON");
+  kv["MAXFTP"] = pick("maxftp", "MAXFTP");
+  kv["MAXLST"] = pick("maxlst", "MAXLST");
+  kv["MAXPARK"] = pick("maxpark", "MAXPARK");
+  kv["MAXPASSENGERAPPS"] = pkg["MAXPASSENGERAPPS"];
+  kv["MAXPOP"] = pick("maxpop", "MAXPOP");
+  kv["MAXSQL"] = pick("maxsql", "MAXSQL");
+  kv["MAXSUB"] = pick("maxsub", "MAXSUB");
+  kv["MAX_DEFER_FAIL_PERCENTAGE"] = pick("max_defer_fail_percentage", "MAX_DEFER_FAIL_PERCENTAGE");
+  kv["MAX_EMAILACCT_QUOTA"] = pick("max_emailacct_quota", "MAX_EMAILACCT_QUOTA");
+  kv["MAX_EMAIL_PER_HOUR"] = pick("max_email_per_hour", "MAX_EMAIL_PER_HOUR");
+  if (auto t = req.get("max_team_users")) kv["MAX_TEAM_USERS"] = *t;
+  else if (!pkg["MAX_TEAM_USERS"].empty()) kv["MAX_TEAM_USERS"] = pkg["MAX_TEAM_USERS"];
+  kv["MTIME"] = std::to_string(now());
+  kv["MXCHECK-" + a.domain] = req.get_or("mxcheck", "local");
+  kv["OWNER"] = a.owner;
+  kv["PLAN"] = a.plan;
+  kv["RS"] = req.get_or("cpmod", pkg["CPMOD"].empty() ? config.default_theme : pkg["CPMOD"]);
+  kv["STARTDATE"] = std::to_string(now());
+  kv["USER"] = a.user;
+  kv["UTF8MAILBOX"] = "1";
+  kv["UUID"] = random_uuid();
+  kv["_PACKAGE_EXTENSIONS"] = pkg["_PACKAGE_EXTENSIONS"];
+
+  // System user, group, password.
+  std::string shell = a.has_shell ? "/bin/bash" : kNoShell;
+  sys.passwd.upsert({a.user, "x", std::to_string(a.uid), std::to_string(a.gid), "", a.home, shell});
+  sys.shadow.upsert({a.user, hash_password(a.password), std::to_string(days_since_epoch()), "0", "99999", "7", "", "", ""});
+  sys.group.upsert({a.user, "x", std::to_string(a.gid), ""});
+  sys.save(txn);
+  FileOwner owner{static_cast<uid_t>(a.uid), static_cast<gid_t>(a.gid)};
+
+  // Userdata and the domain index.
+  DomainRow row;
+  row.domain = a.domain;
+  row.user = a.user;
+  row.owner = a.owner;
+  row.type = "main";
+  row.parent = a.domain;
+  row.docroot = a.home + "/public_html";
+  row.ip = ip;
+  std::vector<DomainRow> rows{row};
+  nlohmann::json main = {{"addon_domains", nlohmann::json::object()},
+                         {"main_domain", a.domain},
+                         {"parked_domains", nlohmann::json::array()},
+                         {"sub_domains", nlohmann::json::array()}};
+  store.save_userdata(txn, a.user, "main", main, owner);
+  store.save_userdata(txn, a.user, a.domain, main_domain_userdata(a, ip), owner);
+  store.save_userdata_cache(txn, a.user, rows);
+  store.save(txn, a.cpuser, rows, owner);
+
+  // Prepared trees move into place with the rest of the transaction.
+  txn.rename(stage_home(ctx.root, home_rel, owner), home_rel);
+  std::string bw_rel = paths::bandwidth_db(a.user);
+  std::string bw_staging = bw_rel + ".whmkit-new";
+  mkdirs(ctx.root.path("var/cpanel/bandwidth"));
+  ::unlink(ctx.root.path(bw_staging).c_str());
+  create_bandwidth_db(ctx.root.path(bw_staging), {a.domain});
+  txn.rename(bw_staging, bw_rel);
+  txn.commit();
+  ::chmod(ctx.root.path(paths::userdata_dir(a.user)).c_str(), 0750);
+  log_accounting(ctx.root, "CREATE", a.user, a.domain, a.owner);
+
+  bool showpass = req.get_or("showpass", "y") != "n";
+  std::string raw = fmt::format(
+      "Checking input data...Done\nValidating Username...Done\nValidating IP...Done\n"
+      "+===================================+\n| New Account Info                  |\n"
+      "+===================================+\n| Domain: {}\n| Ip: {} (n)\n| HasCgi: {}\n| UserName: {}\n"
+      "| PassWord: {}\n| CpanelMod: {}\n| HomeRoot: {}\n| Quota: {}\n| Contact Email: {}\n"
+      "| Package: {}\n| Feature List: {}\n| Language: {}\n+===================================+\n"
+      "Adding User...Done\nAdding Entries to userdata...Done\nUpdating the userdata cache...Done\n"
+      "Creating bandwidth datastore...Done\nwwwacct creation finished\nAccount Creation Complete!!!\n",
+      a.domain, ip, cgi ? "y" : "n", a.user, showpass ? a.password : "(hidden)", kv["RS"],
+      a.home.substr(0, a.home.rfind('/')),
+      kv["DISK_BLOCK_LIMIT"] == "0" ? "unlimited" : std::to_string(std::stoll(kv["DISK_BLOCK_LIMIT"]) / 1024) + " MB",
+      kv["CONTACTEMAIL"], a.plan, kv["FEATURELIST"], kv["LOCALE"]);
+
+  Response r;
+  r.reason = "Account Creation Ok";
+  nlohmann::json data = {{"ip", ip}, {"package", a.plan}};
+  const char* suffixes[] = {"", "2", "3", "4"};
+  for (size_t i = 0; i < 4; ++i) {
+    std::string ns = i < config.nameservers.size() ? config.nameservers[i] : "";
+    data[std::string("nameserver") + suffixes[i]] = ns.empty() ? nlohmann::json(nullptr) : nlohmann::json(ns);
+    // Resolving nameserver addresses needs DNS (not done: see README).
+    data[std::string("nameservera") + suffixes[i]] = nullptr;
+    data[std::string("nameserverentry") + suffixes[i]] = nullptr;
+  }
+  r.data = data;
+  r.metadata["output"] = {{"raw", raw}};
+  return r;
+}
+
+Response verify_new_username(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction view(ctx.root);
+  SystemUsers sys;
+  sys.load(view);
+  check_new_username(store, sys, require_user_arg(req));
+  return {};
+}
+
+// ---------------------------------------------------------------- listing
+
+nlohmann::json filter_want(nlohmann::json record, const std::optional<std::string>& want) {
+  if (!want || want->empty()) return record;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& key : split(*want, ','))
+    if (record.contains(trim(key))) out[trim(key)] = record[trim(key)];
+  return out;
+}
+
+struct Listing {
+  AccountStore store;
+  Transaction view;
+  SystemUsers users;
+  ServerConfig config;
+  explicit Listing(const StateRoot& root) : store(root), view(root), config(load_server_config(root)) { users.load(view); }
+  AccountRecordContext record_context() const {
+    return {store, users, config, find_users_with_backups(store.root())};
+  }
+};
+
+Response listaccts(Context& ctx, const Request& req) {
+  Listing l(ctx.root);
+  AccountSearch search(req);
+  auto rctx = l.record_context();
+  auto want = req.get("want");
+  nlohmann::json accounts = nlohmann::json::array();
+  for (const auto& name : l.store.usernames()) {
+    auto u = l.store.load(name);
+    if (!u || !search.matches(*u)) continue;
+    accounts.push_back(filter_want(account_record(rctx, *u), want));
+  }
+  Response r;
+  r.data = {{"acct", accounts}};
+  return r;
+}
+
+Response accountsummary(Context& ctx, const Request& req) {
+  Listing l(ctx.root);
+  auto user = req.get("user");
+  if (!user || user->empty()) {
+    auto domain = req.get("domain");
+    if (!domain || domain->empty()) throw ValidationError("You must specify either “user” or “domain”.");
+    user = l.store.domain_owner(normalize_domain(*domain));
+    if (!user) throw ApiError("The domain “" + *domain + "” does not belong to any account.");
+  }
+  CpUser u = l.store.require(*user);
+  Response r;
+  r.data = {{"acct", nlohmann::json::array({account_record(l.record_context(), u)})}};
+  return r;
+}
+
+Response get_current_users_count(Context& ctx, const Request&) {
+  Response r;
+  r.data = {{"users", AccountStore(ctx.root).usernames().size()}};
+  return r;
+}
+
+Response listsuspended(Context& ctx, const Request&) {
+  AccountStore store(ctx.root);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& name : store.usernames()) {
+    auto u = store.load(name);
+    if (!u || !u->suspended()) continue;
+    auto t = parse_int(u->get("SUSPENDTIME")).value_or(0);
+    auto reason = ctx.root.read(paths::suspended(name));
+    list.push_back({{"is_locked", ctx.root.exists(paths::suspended_lock(name)) ? 1 : 0},
+                    {"owner", u->get("OWNER")},
+                    {"reason", reason ? trim(*reason) : ""},
+                    {"time", format_time(static_cast<std::time_t>(t), "%a %b %e %H:%M:%S %Y")},
+                    {"unixtime", t},
+                    {"user", name}});
+  }
+  Response r;
+  r.data = {{"account", list}};
+  return r;
+}
+
+Response listlockedaccounts(Context& ctx, const Request&) {
+  AccountStore store(ctx.root);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& name : store.usernames())
+    if (ctx.root.exists(paths::suspended_lock(name))) list.push_back(name);
+  Response r;
+  r.data = {{"account", list}};
+  return r;
+}
+
+// ---------------------------------------------------------------- domains
+
+Response getdomainowner(Context& ctx, const Request& req) {
+  auto owner = AccountStore(ctx.root).domain_owner(normalize_domain(*req.get("domain")));
+  Response r;
+  r.data = {{"user", owner ? nlohmann::json(*owner) : nlohmann::json(nullptr)}};
+  return r;
+}
+
+Response domainuserdata(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  std::string domain = normalize_domain(*req.get("domain"));
+  auto owner = store.domain_owner(domain);
+  if (!owner) throw ApiError("The domain “" + domain + "” does not belong to any account.");
+  auto doc = store.userdata(*owner, domain);
+  if (!doc) throw ApiError("The domain “" + domain + "” has no userdata of its own (it is not a main domain or subdomain).");
+  Response r;
+  r.reason = "Obtained userdata.";
+  r.data = {{"userdata", *doc}};
+  return r;
+}
+
+Response get_domain_info(Context& ctx, const Request&) {
+  nlohmann::json list = nlohmann::json::array();
+  auto null_if_empty = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  for (const auto& [domain, value] : read_lookup_pairs(ctx.root, "etc/userdatadomains")) {
+    DomainRow row = parse_domain_row(domain, value);
+    list.push_back({{"docroot", row.docroot},
+                    {"domain", row.domain},
+                    {"domain_type", row.type},
+                    {"ipv4", row.ip},
+                    {"ipv4_ssl", row.ip},
+                    {"ipv6", null_if_empty(row.ipv6)},
+                    {"ipv6_is_dedicated", 0},
+                    {"modsecurity_enabled", row.modsec_disabled ? 0 : 1},
+                    {"parent_domain", row.parent},
+                    {"php_version", null_if_empty(row.php_version)},
+                    {"port", row.port},
+                    {"port_ssl", row.ssl_port},
+                    {"user", row.user},
+                    {"user_owner", row.owner}});
+  }
+  Response r;
+  r.data = {{"domains", list}};
+  return r;
+}
+
+// ---------------------------------------------------------------- modify
+
+// cpuser keys that modifyacct/massmodifyacct set directly from a parameter of the same name.
+const std::vector<std::string>& direct_limit_keys() {
+  static const std::vector<std::string> keys = {
+      "MAXADDON", "MAXFTP", "MAXLST", "MAXPARK", "MAXPASSENGERAPPS", "MAXPOP", "MAXSQL", "MAXSUB",
+      "MAX_DEFER_FAIL_PERCENTAGE", "MAX_EMAIL_PER_HOUR", "MAX_EMAILACCT_QUOTA"};
+  return keys;
+}
+const std::vector<std::string>& direct_flag_keys() {
+  static const std::vector<std::string> keys = {"BACKUP", "HASCGI", "HASDKIM", "HASDMARC", "HASSPF"};
+  return keys;
+}
+const std::vector<std::string>& notify_keys() {
+  static const std::vector<std::string> keys = {
+      "notify_account_authn_link", "notify_account_authn_link_notification_disabled", "notify_autossl_expiry",
+      "notify_autossl_expiry_coverage", "notify_autossl_renewal", "notify_autossl_renewal_coverage",
+      "notify_contact_address_change", "notify_contact_address_change_notification_disabled",
+      "notify_disk_limit", "notify_password_change", "notify_password_change_notification_disabled",
+      "notify_ssl_expiry", "notify_bandwidth_limit", "notify_email_quota_limit"};
+  return keys;
+}
+
+std::vector<ParamSpec> modify_params() {
+  std::vector<ParamSpec> p;
+  for (const auto& k : direct_limit_keys()) p.push_back(param(k, ParamType::IntOrUnlimited));
+  for (const auto& k : direct_flag_keys()) p.push_back(param(k, ParamType::Boolean));
+  for (const auto& k : notify_keys()) p.push_back(param(k, ParamType::Boolean));
+  for (const char* k : {"BWLIMIT", "QUOTA"}) p.push_back(param(k, ParamType::IntOrUnlimited));
+  p.push_back(param("DISK_BLOCK_LIMIT", ParamType::Integer));
+  p.push_back(param("HASSHELL", ParamType::Boolean));
+  p.push_back(param("OUTGOING_EMAIL_SUSPENDED", ParamType::Boolean));
+  p.push_back(param("STARTDATE", ParamType::Integer));
+  p.push_back(ranged(param("max_team_users", ParamType::Integer), 0, 7));
+  p.push_back(param("contactemail", ParamType::Email));
+  p.push_back(param("CONTACTEMAIL", ParamType::Email));
+  p.push_back(one_of(param("MAILBOX_FORMAT"), {"maildir", "mdbox", "mbox"}));
+  for (const char* k : {"LANG", "LOCALE", "RS", "PUSHBULLET_ACCESS_TOKEN", "shell", "owner", "OWNER", "newuser",
+                        "domain", "DNS", "remove_missing_extensions", "STYLE"})
+    p.push_back(param(k));
+  p.push_back(param("reseller", ParamType::Boolean));
+  p.push_back(param("spamassassin", ParamType::Boolean));
+  p.push_back(param("modify_firewall", ParamType::Boolean));
+  p.push_back(param("rename_database_objects", ParamType::Boolean));
+  return p;
+}
+
+struct ModifyOutcome {
+  CpUser cpuser;
+  std::string setshell = "unmodified";
+  std::vector<std::string> messages;
+};
+
+void check_text_value(const std::string& key, const std::string& v) {
+  for (unsigned char c : v)
+    if (c < 0x20 || c == 0x7f)
+      throw ValidationError("Invalid value for parameter “" + key + "”: it contains a control character.");
+}
+
+// Stages one account's modification into `txn` (shared by modifyacct and massmodifyacct).
+ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, SystemUsers& sys, const std::string& user,
+                             const Request& req) {
+  CpUser u = store.require(user);
+  ModifyOutcome out;
+  for (const char* unsupported : {"newuser", "domain", "DNS"})
+    if (auto v = req.get(unsupported); v && !v->empty() && *v != (std::string(unsupported) == "newuser" ? user : u.main_domain()))
+      throw NotAvailableError(std::string("Changing “") + unsupported + "” is not implemented by whmkit yet.");
+  if (req.has("reseller")) throw NotAvailableError("Changing reseller privileges with “reseller” is not implemented by whmkit yet.");
+  if (req.has("spamassassin")) throw NotAvailableError("Changing “spamassassin” is not implemented by whmkit yet.");
+  for (const auto& [key, values] : req.args)
+    if (starts_with(key, "MXCHECK-")) {
+      std::string d = key.substr(8);
+      auto domains = u.all_domains();
+      if (std::find(domains.begin(), domains.end(), d) == domains.end())
+        throw ValidationError("Invalid parameter “" + key + "”: the account does not own “" + d + "”.");
+      const auto& v = values.back();
+      if (v != "auto" && v != "local" && v != "remote" && v != "secondary" && !is_digits(v))
+        throw ValidationError("Invalid value for parameter “" + key + "”: use auto, local, remote or secondary.");
+      u.set(key, v);
+    }
+
+  for (const auto& k : direct_limit_keys())
+    if (auto v = limit_arg(req, k)) u.set(k, *v);
+  for (const auto& k : direct_flag_keys())
+    if (auto v = req.get(k)) u.set(k, *v);
+  for (const auto& k : notify_keys())
+    if (auto v = req.get(k)) u.set(k, *v);
+  if (auto v = limit_arg(req, "BWLIMIT")) u.set("BWLIMIT", *v == "0" ? "unlimited" : *v);
+  if (auto v = limit_arg(req, "QUOTA")) u.set("DISK_BLOCK_LIMIT", mb_to_blocks(*v));
+  if (auto v = req.get("DISK_BLOCK_LIMIT")) u.set("DISK_BLOCK_LIMIT", *v);
+  if (auto v = req.get("OUTGOING_EMAIL_SUSPENDED")) u.set("OUTGOING_MAIL_SUSPENDED", *v);
+  if (auto v = req.get("STARTDATE")) u.set("STARTDATE", *v);
+  if (auto v = req.get("max_team_users")) u.set("MAX_TEAM_USERS", *v);
+  if (auto v = req.get("MAILBOX_FORMAT")) u.set("MAILBOX_FORMAT", *v);
+  if (auto v = req.get("CONTACTEMAIL")) u.set("CONTACTEMAIL", *v);
+  if (auto v = req.get("contactemail")) u.set("CONTACTEMAIL", *v);
+  for (const char* k : {"LANG", "LOCALE", "RS", "PUSHBULLET_ACCESS_TOKEN"})
+    if (auto v = req.get(k)) {
+      check_text_value(k, *v);
+      u.set(k, *v);
+    }
+  for (const char* k : {"owner", "OWNER"})
+    if (auto v = req.get(k); v && !v->empty()) {
+      if (*v != "root" && *v != user) throw ApiError("The owner “" + *v + "” is not a reseller on this server.");
+      u.set("OWNER", *v);
+    }
+  if (auto v = req.get("remove_missing_extensions")) {
+    auto removed = split(*v, ' ');
+    std::vector<std::string> kept;
+    for (const auto& e : split(u.get("_PACKAGE_EXTENSIONS"), ' '))
+      if (!e.empty() && std::find(removed.begin(), removed.end(), e) == removed.end()) kept.push_back(e);
+    u.set("_PACKAGE_EXTENSIONS", join(kept, " "));
+  }
+
+  // Shell: "shell" wins over HASSHELL.
+  auto pw = sys.user(user);
+  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  std::optional<std::string> new_shell;
+  if (auto v = req.get("HASSHELL")) new_shell = *v == "1" ? "/bin/bash" : kNoShell;
+  if (auto v = req.get("shell"); v && !v->empty()) {
+    if ((*v)[0] != '/' || !is_safe_colon_field(*v)) throw ValidationError("Invalid value for parameter “shell”: it must be an absolute path.");
+    new_shell = *v;
+  }
+  if (new_shell && *new_shell != pw->shell) {
+    if (u.suspended()) throw ApiError("The account “" + user + "” is suspended: unsuspend it before changing its shell.");
+    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, *new_shell});
+    out.setshell = *new_shell == kNoShell ? "noshell" : *new_shell;
+    out.messages.push_back("Shell changed");
+  }
+  u.set("MTIME", std::to_string(now()));
+  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  out.cpuser = u;
+  return out;
+}
+
+Response modifyacct(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  SystemUsers sys;
+  sys.load(txn);
+  std::string user = require_user_arg(req);
+  ModifyOutcome out = modify_account(store, txn, sys, user, req);
+  sys.save(txn);
+  txn.commit();
+  Response r;
+  r.reason = "Account Modified";
+  r.data = {{"cpuser", cpuser_response(out.cpuser)},
+            {"domain", out.cpuser.main_domain()},
+            {"setshell", out.setshell},
+            {"user", user}};
+  r.metadata["output"] = {{"messages", out.messages}, {"warnings", nlohmann::json::array()}};
+  return r;
+}
+
+Response massmodifyacct(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  const auto& users = req.list("user");
+  if (users.empty()) throw ValidationError("Missing required parameter “user”.");
+  nlohmann::json payload = nlohmann::json::array();
+  bool all_ok = true;
+  // Each account is its own transaction: one failure does not undo the others.
+  for (const auto& user : users) {
+    try {
+      Transaction txn(ctx.root);
+      SystemUsers sys;
+      sys.load(txn);
+      ModifyOutcome out = modify_account(store, txn, sys, user, req);
+      sys.save(txn);
+      txn.commit();
+      payload.push_back({{"extended",
+                          {{"cpuser", cpuser_response(out.cpuser)},
+                           {"domain", out.cpuser.main_domain()},
+                           {"setshell", out.setshell},
+                           {"user", user}}},
+                         {"messages", out.messages},
+                         {"reason", "Account Modified"},
+                         {"result", 1},
+                         {"user", user},
+                         {"warnings", nlohmann::json::array()}});
+    } catch (const ApiError& e) {
+      all_ok = false;
+      payload.push_back({{"reason", e.what()}, {"result", 0}, {"user", user}});
+    }
+  }
+  Response r;
+  r.ok = all_ok;
+  r.reason = all_ok ? "OK" : "Failed to modify one or more users.";
+  r.data = {{"payload", payload}};
+  r.metadata["messages"] = nlohmann::json::array();
+  r.metadata["warnings"] = nlohmann::json::array();
+  return r;
+}
+
+// ---------------------------------------------------------------- quota, bandwidth
+
+Response editquota(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  std::string user = require_user_arg(req);
+  CpUser u = store.require(user);
+  u.set("DISK_BLOCK_LIMIT", mb_to_blocks(normalize_limit(*req.get("quota"))));
+  u.set("MTIME", std::to_string(now()));
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  store.save(txn, u, store.domain_rows(user), pw ? owner_of(*pw) : FileOwner{});
+  txn.commit();
+  Response r;
+  r.reason = "Set quota for " + user + ".";
+  return r;
+}
+
+std::string human_mb(long long bytes) {
+  if (bytes <= 0) return "none";
+  return fmt::format("{:.2f} MB", static_cast<double>(bytes) / 1048576.0);
+}
+
+Response limitbw(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  std::string user = require_user_arg(req);
+  CpUser u = store.require(user);
+  std::string mb = normalize_limit(req.get_or("bwlimit", "unlimited"));
+  bool unlimited = mb == "unlimited" || mb == "0";
+  u.set("BWLIMIT", unlimited ? "unlimited" : mb_to_bytes(mb));
+  u.set("MTIME", std::to_string(now()));
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  store.save(txn, u, store.domain_rows(user), pw ? owner_of(*pw) : FileOwner{});
+  txn.commit();
+
+  std::time_t t = now();
+  int year = std::stoi(format_time(t, "%Y", true)), month = std::stoi(format_time(t, "%m", true));
+  long long used = 0;
+  for (const auto& [d, bytes] : bandwidth_for_month(ctx.root.path(paths::bandwidth_db(user)), year, month)) used += bytes;
+  long long limit_bytes = unlimited ? 0 : parse_int(u.get("BWLIMIT")).value_or(0);
+  Response r;
+  r.reason = "Bandwidth Limit for " + user + " has been set to " + (unlimited ? "unlimited" : mb) + " megabytes";
+  r.data = {{"bwlimits",
+             {{{"bwlimit", limit_bytes},
+               {"bwlimitenable", unlimited ? 0 : 1},
+               {"domains", u.all_domains()},
+               {"human_bwlimit", unlimited ? "unlimited" : mb + " MB"},
+               {"human_bwused", human_mb(used)},
+               {"unlimited", unlimited ? 1 : 0}}}}};
+  return r;
+}
+
+Response showbw(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  AccountSearch search(req);
+  std::time_t t = now();
+  int year = static_cast<int>(parse_int(req.get_or("year", format_time(t, "%Y", true))).value_or(1970));
+  int month = static_cast<int>(parse_int(req.get_or("month", format_time(t, "%m", true))).value_or(1));
+  auto showres = req.get("showres");
+  nlohmann::json accounts = nlohmann::json::array();
+  long long total = 0;
+  for (const auto& name : store.usernames()) {
+    auto u = store.load(name);
+    if (!u || !search.matches(*u)) continue;
+    if (showres && !showres->empty() && u->get("OWNER") != *showres) continue;
+    nlohmann::json usage = nlohmann::json::array();
+    long long bytes_total = 0;
+    auto per_domain = bandwidth_for_month(ctx.root.path(paths::bandwidth_db(name)), year, month);
+    for (const auto& d : u->all_domains()) {
+      long long b = per_domain.count(d) ? per_domain[d] : 0;
+      bytes_total += b;
+      usage.push_back({{"deleted", 0}, {"domain", d}, {"usage", b}});
+    }
+    total += bytes_total;
+    accounts.push_back({{"bwusage", usage},
+                        {"deleted", 0},
+                        {"limit", parse_int(u->get("BWLIMIT")).value_or(0)},
+                        {"maindomain", u->main_domain()},
+                        {"owner", u->get("OWNER")},
+                        {"reseller", 0},
+                        {"totalbytes", bytes_total},
+                        {"user", name}});
+  }
+  Response r;
+  r.data = {{"acct", accounts},
+            {"month", month},
+            {"reseller", showres && !showres->empty() ? *showres : "root"},
+            {"totalused", total},
+            {"year", year}};
+  return r;
+}
+
+// ---------------------------------------------------------------- password
+
+Response passwd(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  std::string user = require_user_arg(req);
+  CpUser u = store.require(user);
+  std::string password = *req.get("password");
+  if (password.empty()) throw ValidationError("Missing required parameter “password”.");
+  SystemUsers sys;
+  sys.load(txn);
+  auto sh = sys.shadow.find(user);
+  if (!sh) throw ApiError("The system user “" + user + "” is missing from etc/shadow.");
+  sh->resize(9);
+  std::string hash = hash_password(password);
+  // A suspended account keeps its "!" lock on the new hash.
+  (*sh)[1] = (starts_with((*sh)[1], "!") ? "!" : "") + hash;
+  (*sh)[2] = std::to_string(days_since_epoch());
+  sys.shadow.upsert(*sh);
+  sys.save(txn);
+  nlohmann::json apps = {"system"};
+  // The FTP password file carries a copy of the main account's hash.
+  std::string ftp_rel = "etc/proftpd/" + user;
+  if (auto ftp = txn.read(ftp_rel)) {
+    std::string out;
+    for (const auto& line : split(*ftp, '\n')) {
+      if (line.empty()) continue;
+      auto f = split(line, ':');
+      if (f[0] == user && f.size() >= 2) f[1] = hash;
+      out += join(f, ":") + "\n";
+    }
+    txn.write(ftp_rel, out, 0640);
+    apps.push_back("ftp");
+  }
+  txn.commit();
+  log_accounting(ctx.root, "PASSWD", user, u.main_domain(), "");
+  Response r;
+  r.reason = "Password changed for user “" + user + "”.";
+  r.data = {{"app", apps}};
+  return r;
+}
+
+// ---------------------------------------------------------------- suspension
+
+std::string crontab_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
+std::string suspended_crontab_rel(const std::string& user) { return "var/spool/cron/crontabs.suspended/" + user; }
+
+Response suspendacct(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  std::string user = require_user_arg(req);
+  CpUser u = store.require(user);
+  std::string reason = req.get_or("reason", "Unknown");
+  for (char c : reason)
+    if (c == '\n' || c == '\r') throw ValidationError("Invalid value for parameter “reason”: it contains a line break.");
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  std::string raw;
+  bool already = u.suspended();
+  bool leave_ftp = req.flag("leave-ftp-accts-enabled");
+
+  if (!already) {
+    KeyValues info = {{"shell", pw->shell}, {"leave-ftp-accts-enabled", leave_ftp ? "1" : "0"}};
+    txn.write(paths::suspendinfo(user), serialize_key_values(info), 0640);
+    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, kSuspendedShell});
+    raw += "Changing Shell to " + std::string(kSuspendedShell) + "...Done\n";
+    if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && !starts_with((*sh)[1], "!")) {
+      (*sh)[1] = "!" + (*sh)[1];
+      sys.shadow.upsert(*sh);
+      raw += "Locking Password...Done\n";
+    }
+    if (auto cron = txn.read(crontab_rel(user))) {
+      txn.write(suspended_crontab_rel(user), *cron, 0600, owner_of(*pw));
+      txn.remove(crontab_rel(user));
+      raw += "Suspending cron jobs...Done\n";
+    }
+    std::string ftp_rel = "etc/proftpd/" + user;
+    if (auto ftp = txn.read(ftp_rel); ftp && !leave_ftp) {
+      txn.write(ftp_rel + ".suspended", *ftp, 0640);
+      txn.write(ftp_rel, "# Account suspended\n", 0640);
+      raw += "Suspending FTP accounts...Done\n";
+    }
+    u.set("SUSPENDED", "1");
+    u.set("SUSPENDTIME", std::to_string(now()));
+  } else {
+    raw += "Account already suspended; updating the reason.\n";
+  }
+  txn.write(paths::suspended(user), reason, 0640);
+  if (req.flag("disallowun")) txn.write(paths::suspended_lock(user), "", 0640);
+  sys.save(txn);
+  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  txn.commit();
+  log_accounting(ctx.root, "SUSPEND", user, u.main_domain(), reason);
+  Response r;
+  r.metadata["output"] = {{"raw", raw + "Account has been suspended\n"}};
+  return r;
+}
+
+Response unsuspendacct(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  std::string user = require_user_arg(req);
+  CpUser u = store.require(user);
+  if (!u.suspended()) throw ApiError("The account “" + user + "” is not suspended.");
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  KeyValues info;
+  if (auto text = txn.read(paths::suspendinfo(user))) info = parse_key_values(*text);
+  std::string shell = info.count("shell") && !info["shell"].empty() ? info["shell"] : kNoShell;
+  sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, shell});
+  if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && starts_with((*sh)[1], "!")) {
+    (*sh)[1] = (*sh)[1].substr(1);
+    sys.shadow.upsert(*sh);
+  }
+  if (auto cron = txn.read(suspended_crontab_rel(user))) {
+    txn.write(crontab_rel(user), *cron, 0600, owner_of(*pw));
+    txn.remove(suspended_crontab_rel(user));
+  }
+  std::string ftp_rel = "etc/proftpd/" + user;
+  if (auto ftp = txn.read(ftp_rel + ".suspended")) {
+    txn.write(ftp_rel, *ftp, 0640);
+    txn.remove(ftp_rel + ".suspended");
+  }
+  for (const auto& rel : {paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user)})
+    if (ctx.root.exists(rel)) txn.remove(rel);
+  u.set("SUSPENDED", "0");
+  sys.save(txn);
+  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  txn.commit();
+  log_accounting(ctx.root, "UNSUSPEND", user, u.main_domain(), "");
+  return {};
+}
+
+// ---------------------------------------------------------------- removeacct
+
+Response removeacct(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  auto user_arg = req.get("username");
+  if (!user_arg || user_arg->empty()) user_arg = req.get("user");
+  if (!user_arg || user_arg->empty()) throw ValidationError("Missing required parameter “username”.");
+  const std::string user = *user_arg;
+  CpUser u = store.require(user);
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+
+  std::string raw = "Running pre removal script...Done\n";
+  if (pw && !pw->home.empty() && pw->home != "/") {
+    std::string home_rel = paths::rel_from_abs(pw->home);
+    // The home moves aside atomically with the rest; its contents are deleted after.
+    std::string trash_rel = home_rel.substr(0, home_rel.rfind('/') + 1) + ".whmkit-removed-" + user;
+    if (ctx.root.exists(home_rel)) txn.rename(home_rel, trash_rel);
+    txn.remove(trash_rel);
+    raw += "Removing home directory " + pw->home + "...Done\n";
+  }
+  sys.passwd.erase(user);
+  sys.shadow.erase(user);
+  sys.group.erase(user);
+  sys.save(txn);
+  raw += "Removing system user...Done\n";
+  for (const auto& rel : {paths::cpuser(user), paths::cpuser_cache(user), paths::userdata_dir(user),
+                          paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user),
+                          paths::bandwidth_db(user), crontab_rel(user), suspended_crontab_rel(user),
+                          std::string("etc/proftpd/") + user, std::string("etc/proftpd/") + user + ".suspended"})
+    if (ctx.root.exists(rel)) txn.remove(rel);
+  update_lookup_files(txn, user, nullptr);
+  raw += "Updating system databases...Done\n";
+  txn.commit();
+  log_accounting(ctx.root, "REMOVE", user, u.main_domain(), u.get("OWNER"));
+  Response r;
+  r.reason = user + " account removed";
+  r.metadata["output"] = {{"raw", raw + "Account Removal Complete!!!\n"}};
+  return r;
+}
+
+// ---------------------------------------------------------------- registrations
+
+const char* kCat = "Accounts";
+
+FunctionSpec fn(std::string name, std::string summary, std::vector<ParamSpec> params, Handler h, Access access,
+                std::string list_key = "") {
+  FunctionSpec s;
+  s.name = std::move(name);
+  s.category = kCat;
+  s.summary = std::move(summary);
+  s.params = std::move(params);
+  s.handler = std::move(h);
+  s.access = access;
+  s.list_key = std::move(list_key);
+  return s;
+}
+
+std::vector<ParamSpec> createacct_params() {
+  return {
+      param("username", ParamType::String, true),
+      param("domain"),
+      with_default(param("plan"), "default"),
+      param("pass"),
+      param("password"),
+      param("contactemail", ParamType::Email),
+      param("cpmod"),
+      param("customip", ParamType::IPv4),
+      with_default(one_of(param("ip"), {"y", "n"}), "n"),
+      param("featurelist"),
+      param("language"),
+      one_of(param("mailbox_format"), {"maildir", "mdbox"}),
+      with_default(one_of(param("mxcheck"), {"local", "secondary", "remote", "auto"}), "local"),
+      param("owner"),
+      with_default(param("ownerself", ParamType::Boolean), "0"),
+      param("homedir"),
+      ranged(param("uid", ParamType::Integer), 0, 4294967294LL),
+      ranged(param("gid", ParamType::Integer), 1, 4294967294LL),
+      param("cgi", ParamType::Boolean),
+      param("hasshell", ParamType::Boolean),
+      param("dkim", ParamType::Boolean),
+      param("dmarc", ParamType::Boolean),
+      param("spf", ParamType::Boolean),
+      with_default(param("forcedns", ParamType::Boolean), "0"),
+      param("bwlimit", ParamType::IntOrUnlimited),
+      ranged(param("quota", ParamType::Integer), 0, 999999),
+      param("maxaddon", ParamType::IntOrUnlimited),
+      param("maxftp", ParamType::IntOrUnlimited),
+      param("maxlst", ParamType::IntOrUnlimited),
+      param("maxpark", ParamType::IntOrUnlimited),
+      param("maxpop", ParamType::IntOrUnlimited),
+      param("maxsql", ParamType::IntOrUnlimited),
+      param("maxsub", ParamType::IntOrUnlimited),
+      param("max_defer_fail_percentage", ParamType::IntOrUnlimited),
+      param("max_email_per_hour", ParamType::IntOrUnlimited),
+      param("max_emailacct_quota", ParamType::IntOrUnlimited),
+      ranged(param("max_team_users", ParamType::Integer), 0, 7),
+      with_default(param("reseller", ParamType::Boolean), "0"),
+      with_default(param("reseller_without_domain", ParamType::Boolean), "0"),
+      with_default(param("savepkg", ParamType::Boolean), "0"),
+      param("pkgname"),
+      with_default(one_of(param("showpass"), {"y", "n"}), "y"),
+      with_default(param("spamassassin", ParamType::Boolean), "1"),
+      with_default(one_of(param("spambox"), {"y", "n"}), "y"),
+      with_default(param("useregns", ParamType::Boolean), "0"),
+      with_default(param("hasuseregns", ParamType::Boolean), "0"),
+  };
+}
+
+std::vector<ParamSpec> search_params() {
+  return {param("search"), one_of(param("searchtype"), {"domain", "owner", "user", "ip", "package"}),
+          one_of(param("searchmethod"), {"exact", "regex"})};
+}
+
+std::vector<ParamSpec> plus(std::vector<ParamSpec> a, std::vector<ParamSpec> b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+const Registration registrations[] = {
+    Registration(fn("createacct", "Create cPanel account", createacct_params(), createacct, Access::Write)),
+    Registration(fn("verify_new_username", "Validate new cPanel account username",
+                    {param("user", ParamType::String, true)}, verify_new_username, Access::Read)),
+    Registration(fn("listaccts", "List cPanel accounts", plus(search_params(), {param("want")}), listaccts,
+                    Access::Read, "acct")),
+    Registration(fn("accountsummary", "Return cPanel account summary",
+                    {param("user"), param("domain")}, accountsummary, Access::Read, "acct")),
+    Registration(fn("modifyacct", "Update cPanel account", plus({param("user", ParamType::String, true)}, modify_params()),
+                    modifyacct, Access::Write)),
+    Registration(fn("massmodifyacct", "Modify multiple cPanel accounts",
+                    plus({param("user", ParamType::String, true)}, modify_params()), massmodifyacct, Access::Write,
+                    "payload")),
+    Registration(fn("removeacct", "Delete cPanel account",
+                    {param("username"), param("user"), with_default(param("keepdns", ParamType::Boolean), "0")},
+                    removeacct, Access::Write)),
+    Registration(fn("suspendacct", "Suspend cPanel account",
+                    {param("user", ParamType::String, true), with_default(param("reason"), "Unknown"),
+                     with_default(param("disallowun", ParamType::Boolean), "0"),
+                     with_default(param("leave-ftp-accts-enabled", ParamType::Boolean), "0")},
+                    suspendacct, Access::Write)),
+    Registration(fn("unsuspendacct", "Unsuspend cPanel account",
+                    {param("user", ParamType::String, true),
+                     with_default(param("retain-service-proxies", ParamType::Boolean), "0")},
+                    unsuspendacct, Access::Write)),
+    Registration(fn("listsuspended", "List suspended cPanel accounts", {}, listsuspended, Access::Read, "account")),
+    Registration(fn("listlockedaccounts", "List locked cPanel accounts", {}, listlockedaccounts, Access::Read, "account")),
+    Registration(fn("passwd", "Change cPanel account password",
+                    {param("user", ParamType::String, true), param("password", ParamType::String, true),
+                     with_default(param("db_pass_update", ParamType::Boolean), "1"),
+                     param("digestauth", ParamType::Boolean), param("enabledigest", ParamType::Boolean)},
+                    passwd, Access::Write)),
+    Registration(fn("get_current_users_count", "Return number of cPanel accounts", {}, get_current_users_count,
+                    Access::Read)),
+    Registration(fn("domainuserdata", "Return domain's configuration data",
+                    {param("domain", ParamType::Domain, true)}, domainuserdata, Access::Read)),
+    Registration(fn("getdomainowner", "Return domain's owner", {param("domain", ParamType::Domain, true)},
+                    getdomainowner, Access::Read)),
+    Registration(fn("get_domain_info", "Return all domains information", {}, get_domain_info, Access::Read, "domains")),
+    Registration(fn("editquota", "Update cPanel account disk space quota",
+                    {param("user", ParamType::String, true), ranged(param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)},
+                    editquota, Access::Write)),
+    Registration(fn("limitbw", "Update cPanel account bandwidth limit",
+                    {param("user", ParamType::String, true), with_default(param("bwlimit", ParamType::IntOrUnlimited), "unlimited")},
+                    limitbw, Access::Write, "bwlimits")),
+    Registration(fn("showbw", "Return bandwidth usage information",
+                    plus(search_params(), {ranged(param("month", ParamType::Integer), 1, 12),
+                                           ranged(param("year", ParamType::Integer), 1970, 9999), param("showres")}),
+                    showbw, Access::Read, "acct")),
+};
+
+}  // namespace
+}  // namespace whm

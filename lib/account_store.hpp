@@ -1,0 +1,72 @@
+// Where an account's state lives and how it is read and written:
+// the cpuser file and its JSON twin, userdata, the /etc lookup lines, the
+// suspension files. Commands go through here rather than touching paths.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cpuser.hpp"
+#include "lookup.hpp"
+#include "state.hpp"
+
+namespace whm {
+
+// Server-wide settings from the state root: etc/wwwacct.conf (HOMEDIR, ADDR,
+// NS..NS4, DEFMOD, CONTACTEMAIL) and etc/hostname.
+struct ServerConfig {
+  std::string hostname;
+  std::string shared_ip = "127.0.0.1";
+  std::string home_root = "/home";
+  std::string default_theme = "jupiter";
+  std::vector<std::string> nameservers;  // up to 4, empty ones left out
+};
+ServerConfig load_server_config(const StateRoot& root);
+
+namespace paths {
+std::string cpuser(const std::string& user);
+std::string cpuser_cache(const std::string& user);
+std::string userdata_dir(const std::string& user);
+std::string suspended(const std::string& user);
+std::string suspended_lock(const std::string& user);
+std::string suspendinfo(const std::string& user);
+std::string bandwidth_db(const std::string& user);
+std::string package(const std::string& name);
+// A path such as "/home/bob" (as stored) to its root-relative form "home/bob".
+std::string rel_from_abs(const std::string& abs);
+}  // namespace paths
+
+class AccountStore {
+ public:
+  explicit AccountStore(const StateRoot& root) : root_(root) {}
+  const StateRoot& root() const { return root_; }
+
+  std::vector<std::string> usernames() const;  // sorted
+  bool exists(const std::string& user) const;
+  std::optional<CpUser> load(const std::string& user) const;
+  // Loads or throws ApiError "User “x” does not exist."
+  CpUser require(const std::string& user) const;
+  // The account owning `domain` per /etc/userdomains (nullopt if none).
+  std::optional<std::string> domain_owner(const std::string& domain) const;
+
+  // userdata/<user>/cache rows (main, sub, parked, addon domains).
+  std::vector<DomainRow> domain_rows(const std::string& user) const;
+  std::optional<nlohmann::json> userdata(const std::string& user, const std::string& name) const;
+
+  // Stages the cpuser file, its JSON twin and the account's lookup lines.
+  void save(Transaction& txn, const CpUser& u, const std::vector<DomainRow>& rows, FileOwner owner) const;
+  // Stages one userdata YAML file and its .cache twin.
+  void save_userdata(Transaction& txn, const std::string& user, const std::string& name,
+                     const nlohmann::json& doc, FileOwner owner) const;
+  void save_userdata_cache(Transaction& txn, const std::string& user, const std::vector<DomainRow>& rows) const;
+
+ private:
+  const StateRoot& root_;
+};
+
+// "13 May 22 16:03"-style date used by listaccts.
+std::string listaccts_date(std::time_t t);
+
+}  // namespace whm

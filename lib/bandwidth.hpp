@@ -1,0 +1,18 @@
+// Per-account bandwidth datastore: /var/cpanel/bandwidth/<user>.sqlite.
+// cPanel keeps bandwidth in SQLite; its exact schema is not documented in
+// shared/docs, so whmkit uses (and documents in README) this one:
+//   domains(id INTEGER PRIMARY KEY, name TEXT UNIQUE)
+//   bandwidth_daily(domain_id, protocol, unixtime, bytes)  -- one row per day/protocol
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+namespace whm {
+
+// Creates an empty datastore at `abs_path` listing the account's domains.
+void create_bandwidth_db(const std::string& abs_path, const std::vector<std::string>& domains);
+// Bytes per domain for one month (UTC), summed over protocols. Missing file = no usage.
+std::map<std::string, long long> bandwidth_for_month(const std::string& abs_path, int year, int month);
+
+}  // namespace whm

@@ -1,0 +1,179 @@
+#include "lookup.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "state.hpp"
+#include "util.hpp"
+
+namespace whm {
+
+namespace {
+
+enum class OwnerField { Key, Value, ValueFirstField };
+
+struct LookupSpec {
+  std::string rel;
+  std::string header;  // without newline; empty = none
+  mode_t mode;
+  bool is_list;        // "key" lines instead of "key: value"
+  OwnerField owner_field;
+  bool nobody_trailer;  // ends with "*: nobody"
+  std::function<std::vector<std::pair<std::string, std::string>>(const AccountIndex&)> entries;
+};
+
+std::string bytes_or_zero(const std::string& v) { return to_lower(v) == "unlimited" ? "0" : v; }
+
+const std::vector<LookupSpec>& specs() {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  static const std::vector<LookupSpec> s = {
+      {"etc/trueuserdomains", "", 0640, false, OwnerField::Value, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.main_domain(), a.cpuser.user()}}; }},
+      {"etc/domainusers", "", 0640, false, OwnerField::Key, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.main_domain()}}; }},
+      {"etc/userdomains", "", 0640, false, OwnerField::Value, true,
+       [](const AccountIndex& a) {
+         Pairs p;
+         for (const auto& d : a.cpuser.all_domains()) p.emplace_back(d, a.cpuser.user());
+         return p;
+       }},
+      {"etc/trueuserowners", "", 0644, false, OwnerField::Key, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("OWNER")}}; }},
+      {"etc/userplans", "#userplans v1", 0640, false, OwnerField::Key, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("PLAN", "undefined")}}; }},
+      {"etc/userbwlimits", "#userbwlimits v1", 0640, false, OwnerField::Key, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), bytes_or_zero(a.cpuser.get("BWLIMIT"))}}; }},
+      {"etc/userips", "#userips v1", 0640, false, OwnerField::Key, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("IP")}}; }},
+      {"etc/dbowners", "#dbowners v1", 0640, false, OwnerField::Key, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.user()}}; }},
+      {"etc/mailbox_formats", "#mailbox_formats v1", 0640, false, OwnerField::Key, false,
+       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("MAILBOX_FORMAT")}}; }},
+      {"etc/demousers", "", 0640, true, OwnerField::Key, false,
+       [](const AccountIndex& a) {
+         return a.cpuser.get("DEMO") == "1" ? Pairs{{a.cpuser.user(), ""}} : Pairs{};
+       }},
+      {"etc/nocgiusers", "", 0640, true, OwnerField::Key, false,
+       [](const AccountIndex& a) {
+         return a.cpuser.get("HASCGI") == "0" ? Pairs{{a.cpuser.user(), ""}} : Pairs{};
+       }},
+      {"etc/userdatadomains", "", 0640, false, OwnerField::ValueFirstField, false,
+       [](const AccountIndex& a) {
+         Pairs p;
+         for (const auto& d : a.domains) p.emplace_back(d.domain, d.cache_line_value());
+         return p;
+       }},
+  };
+  return s;
+}
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+Entries parse_entries(const std::string& text, const LookupSpec& spec) {
+  Entries out;
+  for (const auto& line : split(text, '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    if (spec.is_list) {
+      out.emplace_back(line, "");
+      continue;
+    }
+    auto pos = line.find(": ");
+    if (pos == std::string::npos) continue;
+    std::string key = line.substr(0, pos);
+    if (spec.nobody_trailer && key == "*") continue;
+    out.emplace_back(key, line.substr(pos + 2));
+  }
+  return out;
+}
+
+std::string owner_of(const std::pair<std::string, std::string>& e, OwnerField f) {
+  switch (f) {
+    case OwnerField::Key: return e.first;
+    case OwnerField::Value: return e.second;
+    case OwnerField::ValueFirstField: return e.second.substr(0, e.second.find("=="));
+  }
+  return "";
+}
+
+std::string serialize_entries(Entries entries, const LookupSpec& spec) {
+  std::sort(entries.begin(), entries.end());
+  std::string out;
+  if (!spec.header.empty()) out += spec.header + "\n";
+  for (const auto& [k, v] : entries) out += spec.is_list ? k + "\n" : k + ": " + v + "\n";
+  if (spec.nobody_trailer) out += "*: nobody\n";
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> DomainRow::fields() const {
+  return {user, owner, type, parent, docroot, ip + ":" + std::to_string(port),
+          ip + ":" + std::to_string(ssl_port), ipv6, modsec_disabled ? "1" : "0", php_version};
+}
+
+std::string DomainRow::cache_line_value() const { return join(fields(), "=="); }
+
+DomainRow parse_domain_row(const std::string& domain, const std::string& value) {
+  DomainRow r;
+  r.domain = domain;
+  std::vector<std::string> f;
+  size_t start = 0;
+  for (;;) {
+    auto pos = value.find("==", start);
+    f.push_back(value.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+    if (pos == std::string::npos) break;
+    start = pos + 2;
+  }
+  f.resize(10);
+  r.user = f[0];
+  r.owner = f[1];
+  r.type = f[2];
+  r.parent = f[3];
+  r.docroot = f[4];
+  auto colon = f[5].rfind(':');
+  r.ip = f[5].substr(0, colon);
+  if (colon != std::string::npos) r.port = static_cast<int>(parse_int(f[5].substr(colon + 1)).value_or(80));
+  auto scolon = f[6].rfind(':');
+  if (scolon != std::string::npos) r.ssl_port = static_cast<int>(parse_int(f[6].substr(scolon + 1)).value_or(443));
+  r.ipv6 = f[7];
+  r.modsec_disabled = f[8] == "1";
+  r.php_version = f[9];
+  return r;
+}
+
+void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account) {
+  for (const auto& spec : specs()) {
+    auto current = txn.read(spec.rel);
+    Entries entries = current ? parse_entries(*current, spec) : Entries{};
+    entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                 [&](const auto& e) { return owner_of(e, spec.owner_field) == user; }),
+                  entries.end());
+    if (account)
+      for (auto& e : spec.entries(*account)) entries.push_back(std::move(e));
+    std::string text = serialize_entries(std::move(entries), spec);
+    if (!current || *current != text) txn.write(spec.rel, text, spec.mode);
+  }
+}
+
+void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& accounts) {
+  for (const auto& spec : specs()) {
+    Entries entries;
+    for (const auto& a : accounts)
+      for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
+    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode);
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRoot& root, const std::string& rel) {
+  Entries out;
+  auto text = root.read(rel);
+  if (!text) return out;
+  for (const auto& line : split(*text, '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    auto pos = line.find(": ");
+    if (pos != std::string::npos) out.emplace_back(line.substr(0, pos), line.substr(pos + 2));
+  }
+  return out;
+}
+
+}  // namespace whm

@@ -1,0 +1,111 @@
+#include "output.hpp"
+
+#include "syck_yaml.hpp"
+
+namespace whm {
+
+bool parse_output_format(const std::string& name, OutputFormat& out) {
+  if (name == "json") out = OutputFormat::Json;
+  else if (name == "jsonpretty") out = OutputFormat::JsonPretty;
+  else if (name == "yaml") out = OutputFormat::Yaml;
+  else if (name == "xml") out = OutputFormat::Xml;
+  else return false;
+  return true;
+}
+
+static void pretty(const nlohmann::json& v, size_t indent, std::string& out) {
+  std::string pad(indent, ' '), inner(indent + 3, ' ');
+  if (v.is_object() && !v.empty()) {
+    out += "{\n";
+    size_t i = 0;
+    for (auto it = v.begin(); it != v.end(); ++it, ++i) {
+      out += inner + nlohmann::json(it.key()).dump() + " : ";
+      pretty(it.value(), indent + 3, out);
+      out += (i + 1 < v.size()) ? ",\n" : "\n";
+    }
+    out += pad + "}";
+  } else if (v.is_array() && !v.empty()) {
+    out += "[\n";
+    for (size_t i = 0; i < v.size(); ++i) {
+      out += inner;
+      pretty(v[i], indent + 3, out);
+      out += (i + 1 < v.size()) ? ",\n" : "\n";
+    }
+    out += pad + "]";
+  } else {
+    out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
+std::string json_pretty(const nlohmann::json& v) {
+  std::string out;
+  pretty(v, 0, out);
+  return out + "\n";
+}
+
+static std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// XML element names must start with a letter or underscore; keys such as
+// "MXCHECK-example.com" are fine, but anything else is made safe.
+static std::string xml_name(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-' || c == '.';
+    out += ok ? c : '_';
+  }
+  if (out.empty() || !((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z') || out[0] == '_'))
+    out = "_" + out;
+  return out;
+}
+
+static void xml_node(const std::string& name, const nlohmann::json& v, std::string& out) {
+  std::string tag = xml_name(name);
+  if (v.is_array()) {  // an array is its element repeated
+    for (const auto& item : v) xml_node(name, item, out);
+    return;
+  }
+  out += "<" + tag + ">";
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) xml_node(it.key(), it.value(), out);
+  } else if (v.is_string()) {
+    out += xml_escape(v.get<std::string>());
+  } else if (!v.is_null()) {
+    out += v.dump();
+  }
+  out += "</" + tag + ">";
+}
+
+std::string xml_dump(const nlohmann::json& envelope) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml_node("result", envelope, out);
+  return out + "\n";
+}
+
+std::string render(const nlohmann::json& envelope, OutputFormat fmt) {
+  switch (fmt) {
+    case OutputFormat::Json:
+      return envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    case OutputFormat::JsonPretty:
+      return json_pretty(envelope);
+    case OutputFormat::Yaml:
+      return syck_dump(envelope);
+    case OutputFormat::Xml:
+      return xml_dump(envelope);
+  }
+  return "";
+}
+
+}  // namespace whm

@@ -1,0 +1,35 @@
+// A parsed API call: function name plus its arguments. Every argument is a
+// list of values so that repeated keys (user=a user=b) and numbered keys
+// (user-0=a user-1=b) read the same way.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace whm {
+
+struct Request {
+  std::string function;
+  std::map<std::string, std::vector<std::string>> args;
+  nlohmann::json api = nlohmann::json::object();  // the api.* arguments, as a tree
+
+  bool has(const std::string& key) const { return args.count(key) > 0; }
+  // The last value given for `key` (a repeated scalar keeps the last word).
+  std::optional<std::string> get(const std::string& key) const;
+  std::string get_or(const std::string& key, const std::string& fallback) const;
+  const std::vector<std::string>& list(const std::string& key) const;
+  // For parameters declared boolean/integer (already validated).
+  bool flag(const std::string& key, bool fallback = false) const;
+};
+
+// Turns "key=value" words into a Request. Values are URI-decoded; keys
+// "k", "k-0", "k-1"... gather into one list, bare key first, then by number.
+// api.* arguments are split off into Request::api. Throws ValidationError.
+Request parse_call_words(const std::string& function, const std::vector<std::string>& words);
+
+std::string uri_decode(const std::string& s);
+
+}  // namespace whm

@@ -1,0 +1,262 @@
+#include "state.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "errors.hpp"
+#include "util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace whm {
+
+namespace {
+
+const char* kLockRel = "var/cpanel/.whmkit.lock";
+const char* kJournalRel = "var/cpanel/.whmkit.journal";
+
+[[noreturn]] void sys_fail(const std::string& what, const std::string& path) {
+  throw ApiError(what + " “" + path + "”: " + std::strerror(errno));
+}
+
+std::string dirname_of(const std::string& p) {
+  auto pos = p.find_last_of('/');
+  if (pos == std::string::npos) return ".";
+  if (pos == 0) return "/";
+  return p.substr(0, pos);
+}
+
+void fsync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+std::string random_suffix() {
+  static std::mt19937_64 rng{std::random_device{}() ^ static_cast<unsigned long>(::getpid())};
+  static const char* chars = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string s;
+  for (int i = 0; i < 10; ++i) s += chars[rng() % 36];
+  return s;
+}
+
+// Writes content to a fresh temp file beside `abs_path` and fsyncs it.
+std::string write_temp(const std::string& abs_path, const std::string& content, mode_t mode,
+                       FileOwner owner) {
+  mkdirs(dirname_of(abs_path));
+  std::string tmp = dirname_of(abs_path) + "/.whmkit-tmp." + random_suffix();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) sys_fail("Cannot create", tmp);
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      sys_fail("Cannot write", tmp);
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (owner.uid != static_cast<uid_t>(-1) || owner.gid != static_cast<gid_t>(-1))
+    if (::geteuid() == 0) (void)::fchown(fd, owner.uid, owner.gid);
+  ::fchmod(fd, mode);
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    sys_fail("Cannot flush", tmp);
+  }
+  return tmp;
+}
+
+}  // namespace
+
+void check_path_component(const std::string& name, const char* what) {
+  if (name.empty() || name == "." || name == "..")
+    throw ApiError(std::string("Invalid ") + what + ": “" + name + "”.");
+  for (unsigned char c : name)
+    if (c == '/' || c < 0x20 || c == 0x7f)
+      throw ApiError(std::string("Invalid ") + what + ": it contains a “/” or a control character.");
+}
+
+StateRoot::StateRoot(std::string root) : root_(std::move(root)) {
+  if (root_.empty()) root_ = "/";
+  if (root_ != "/") {
+    std::error_code ec;
+    auto abs = fs::absolute(root_, ec);
+    if (!ec) root_ = abs.lexically_normal().string();
+    while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+  }
+}
+
+std::string StateRoot::path(const std::string& rel) const {
+  for (const auto& part : split(rel, '/'))
+    if (part == ".." || part.find('\0') != std::string::npos)
+      throw ApiError("Refusing a path that leaves the state root: " + rel);
+  if (root_ == "/") return "/" + rel;
+  return root_ + "/" + rel;
+}
+
+bool StateRoot::exists(const std::string& rel) const {
+  struct stat st;
+  return ::lstat(path(rel).c_str(), &st) == 0;
+}
+
+std::optional<std::string> StateRoot::read(const std::string& rel) const { return read_file(path(rel)); }
+
+std::vector<std::string> StateRoot::list_dir(const std::string& rel) const {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(path(rel).c_str());
+  if (!d) return names;
+  while (auto* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(std::move(n));
+  }
+  ::closedir(d);
+  return names;
+}
+
+StateLock::StateLock(const StateRoot& root, Mode mode) {
+  std::string p = root.path(kLockRel);
+  mkdirs(dirname_of(p));
+  fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) sys_fail("Cannot open lock file", p);
+  while (::flock(fd_, mode == Mode::Exclusive ? LOCK_EX : LOCK_SH) != 0)
+    if (errno != EINTR) sys_fail("Cannot lock", p);
+}
+
+StateLock::~StateLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool journal_pending(const StateRoot& root) { return root.exists(kJournalRel); }
+
+// Journal lines: "R\t<from>\t<to>" (rename) or "D\t<path>" (remove tree),
+// absolute paths. Every step is idempotent, so a replay can run any number of times.
+static void apply_journal_lines(const std::string& journal) {
+  for (const auto& line : split(journal, '\n')) {
+    if (line.empty()) continue;
+    auto f = split(line, '\t');
+    struct stat st;
+    if (f[0] == "R" && f.size() == 3) {
+      if (::lstat(f[1].c_str(), &st) == 0) {
+        mkdirs(dirname_of(f[2]));
+        if (S_ISDIR(st.st_mode)) remove_tree(f[2]);  // a directory move replaces the target
+        if (::rename(f[1].c_str(), f[2].c_str()) != 0) sys_fail("Cannot rename into place", f[2]);
+        fsync_dir(dirname_of(f[2]));
+      }
+    } else if (f[0] == "D" && f.size() == 2) {
+      remove_tree(f[1]);
+      fsync_dir(dirname_of(f[1]));
+    }
+  }
+}
+
+void recover_journal(const StateRoot& root) {
+  auto journal = root.read(kJournalRel);
+  if (!journal) return;
+  apply_journal_lines(*journal);
+  ::unlink(root.path(kJournalRel).c_str());
+  fsync_dir(dirname_of(root.path(kJournalRel)));
+}
+
+void Transaction::write(const std::string& rel, std::string content, mode_t mode, FileOwner owner) {
+  root_.path(rel);  // validates
+  view_[rel] = content;
+  ops_.push_back({Op::Write, rel, std::move(content), "", mode, owner});
+}
+
+void Transaction::remove(const std::string& rel) {
+  root_.path(rel);
+  view_[rel] = std::nullopt;
+  ops_.push_back({Op::Remove, rel, "", "", 0, {}});
+}
+
+void Transaction::rename(const std::string& from_rel, const std::string& to_rel) {
+  root_.path(from_rel);
+  root_.path(to_rel);
+  ops_.push_back({Op::Rename, from_rel, "", to_rel, 0, {}});
+}
+
+bool Transaction::staged_removed(const std::string& rel) const {
+  auto it = view_.find(rel);
+  return it != view_.end() && !it->second;
+}
+
+std::optional<std::string> Transaction::read(const std::string& rel) const {
+  auto it = view_.find(rel);
+  if (it != view_.end()) return it->second;
+  return root_.read(rel);
+}
+
+void Transaction::commit() {
+  if (ops_.empty()) return;
+  // Phase 1: every new file content goes to a durable temp file. Nothing visible yet.
+  std::string journal;
+  std::vector<std::string> temps;
+  try {
+    for (const auto& op : ops_) {
+      switch (op.kind) {
+        case Op::Write: {
+          std::string dst = root_.path(op.rel);
+          std::string tmp = write_temp(dst, op.content, op.mode, op.owner);
+          temps.push_back(tmp);
+          journal += "R\t" + tmp + "\t" + dst + "\n";
+          break;
+        }
+        case Op::Remove:
+          journal += "D\t" + root_.path(op.rel) + "\n";
+          break;
+        case Op::Rename:
+          journal += "R\t" + root_.path(op.rel) + "\t" + root_.path(op.to_rel) + "\n";
+          break;
+      }
+    }
+    // Phase 2: the journal is the commit point.
+    atomic_write_file(root_.path(kJournalRel), journal, 0600);
+  } catch (...) {
+    for (const auto& t : temps) ::unlink(t.c_str());
+    throw;
+  }
+  // Phase 3: apply, then retire the journal.
+  apply_journal_lines(journal);
+  ::unlink(root_.path(kJournalRel).c_str());
+  fsync_dir(dirname_of(root_.path(kJournalRel)));
+  ops_.clear();
+  view_.clear();
+}
+
+void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode,
+                       FileOwner owner) {
+  std::string tmp = write_temp(abs_path, content, mode, owner);
+  if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    sys_fail("Cannot replace", abs_path);
+  }
+  fsync_dir(dirname_of(abs_path));
+}
+
+void mkdirs(const std::string& abs_path, mode_t mode) {
+  std::error_code ec;
+  if (fs::is_directory(abs_path, ec)) return;
+  fs::create_directories(abs_path, ec);
+  if (ec) throw ApiError("Cannot create directory “" + abs_path + "”: " + ec.message());
+  ::chmod(abs_path.c_str(), mode);
+}
+
+void remove_tree(const std::string& abs_path) {
+  std::error_code ec;
+  fs::remove_all(abs_path, ec);
+  if (ec) throw ApiError("Cannot remove “" + abs_path + "”: " + ec.message());
+}
+
+}  // namespace whm

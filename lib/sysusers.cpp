@@ -1,0 +1,149 @@
+#include "sysusers.hpp"
+
+#include <algorithm>
+#include <crypt.h>
+#include <fcntl.h>
+#include <set>
+#include <unistd.h>
+
+#include "errors.hpp"
+#include "kvfile.hpp"
+#include "state.hpp"
+#include "util.hpp"
+
+namespace whm {
+
+bool is_safe_colon_field(const std::string& v) {
+  for (unsigned char c : v)
+    if (c == ':' || c == '\n' || c == '\r' || c == 0) return false;
+  return true;
+}
+
+void ColonFile::load(const Transaction& txn) {
+  lines_.clear();
+  auto text = txn.read(rel_);
+  if (!text) return;
+  for (auto& l : split(*text, '\n'))
+    if (!l.empty()) lines_.push_back(l);
+}
+
+std::optional<std::vector<std::string>> ColonFile::find(const std::string& name) const {
+  std::string prefix = name + ":";
+  for (const auto& l : lines_)
+    if (starts_with(l, prefix)) return split(l, ':');
+  return std::nullopt;
+}
+
+void ColonFile::upsert(const std::vector<std::string>& fields) {
+  for (const auto& f : fields)
+    if (!is_safe_colon_field(f)) throw ApiError("Refusing to write a “:” or a line break into " + rel_ + ".");
+  std::string line = join(fields, ":");
+  std::string prefix = fields.at(0) + ":";
+  for (auto& l : lines_)
+    if (starts_with(l, prefix)) {
+      l = line;
+      return;
+    }
+  lines_.push_back(line);
+}
+
+bool ColonFile::erase(const std::string& name) {
+  std::string prefix = name + ":";
+  auto before = lines_.size();
+  lines_.erase(std::remove_if(lines_.begin(), lines_.end(), [&](const std::string& l) { return starts_with(l, prefix); }),
+               lines_.end());
+  return lines_.size() != before;
+}
+
+void ColonFile::save(Transaction& txn) const {
+  std::string text;
+  for (const auto& l : lines_) text += l + "\n";
+  auto current = txn.read(rel_);
+  if (!current || *current != text) txn.write(rel_, text, mode_);
+}
+
+void SystemUsers::load(const Transaction& txn) {
+  passwd.load(txn);
+  shadow.load(txn);
+  group.load(txn);
+}
+
+void SystemUsers::save(Transaction& txn) const {
+  passwd.save(txn);
+  shadow.save(txn);
+  group.save(txn);
+}
+
+std::optional<PasswdEntry> SystemUsers::user(const std::string& name) const {
+  auto f = passwd.find(name);
+  if (!f) return std::nullopt;
+  f->resize(7);
+  return PasswdEntry{(*f)[0], (*f)[1], (*f)[2], (*f)[3], (*f)[4], (*f)[5], (*f)[6]};
+}
+
+static std::set<long> ids_in(const ColonFile& file, size_t field) {
+  std::set<long> ids;
+  for (const auto& l : file.lines()) {
+    auto f = split(l, ':');
+    if (f.size() > field)
+      if (auto v = parse_int(f[field])) ids.insert(static_cast<long>(*v));
+  }
+  return ids;
+}
+
+bool SystemUsers::uid_in_use(long uid) const { return ids_in(passwd, 2).count(uid) > 0; }
+bool SystemUsers::gid_in_use(long gid) const { return ids_in(group, 2).count(gid) > 0 || ids_in(passwd, 3).count(gid) > 0; }
+
+std::pair<long, long> SystemUsers::allocate_ids(const StateRoot& root) const {
+  long uid_min = 1000, uid_max = 60000;
+  if (auto defs = root.read("etc/login.defs")) {
+    auto kv = parse_key_values(*defs, ' ');
+    if (auto v = parse_int(kv["UID_MIN"])) uid_min = static_cast<long>(*v);
+    if (auto v = parse_int(kv["UID_MAX"])) uid_max = static_cast<long>(*v);
+  }
+  auto uids = ids_in(passwd, 2);
+  auto gids = ids_in(group, 2);
+  for (long id = uid_min; id <= uid_max; ++id)
+    if (!uids.count(id) && !gids.count(id)) return {id, id};
+  throw ApiError("No free user ID is left between UID_MIN " + std::to_string(uid_min) + " and UID_MAX " +
+                 std::to_string(uid_max) + ".");
+}
+
+static std::string random_bytes_string(size_t n, const std::string& alphabet) {
+  std::string out;
+  unsigned char buf[64];
+  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw ApiError("Cannot open /dev/urandom");
+  while (out.size() < n) {
+    ssize_t got = ::read(fd, buf, sizeof buf);
+    if (got <= 0) break;
+    for (ssize_t i = 0; i < got && out.size() < n; ++i)
+      if (buf[i] < 256 - (256 % alphabet.size())) out += alphabet[buf[i] % alphabet.size()];
+  }
+  ::close(fd);
+  if (out.size() < n) throw ApiError("Cannot read random bytes");
+  return out;
+}
+
+std::string hash_password(const std::string& password) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  if (!crypt_gensalt_rn("$6$", 0, nullptr, 0, salt, sizeof salt)) throw ApiError("Cannot generate a password salt.");
+  crypt_data data{};
+  const char* h = crypt_rn(password.c_str(), salt, &data, sizeof data);
+  if (!h || h[0] == '*') throw ApiError("Cannot hash the password.");
+  return h;
+}
+
+bool verify_password(const std::string& password, const std::string& hash) {
+  crypt_data data{};
+  const char* h = crypt_rn(password.c_str(), hash.c_str(), &data, sizeof data);
+  return h && hash == h;
+}
+
+std::string generate_password(size_t length) {
+  return random_bytes_string(length, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!@#%^*_-+=");
+}
+
+long days_since_epoch() { return static_cast<long>(now() / 86400); }
+
+}  // namespace whm

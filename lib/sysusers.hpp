@@ -1,0 +1,56 @@
+// The state root's etc/passwd, etc/shadow and etc/group, edited as text so
+// that lines we do not touch stay exactly as they were.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace whm {
+
+class Transaction;
+class StateRoot;
+
+struct PasswdEntry {
+  std::string name, password, uid, gid, gecos, home, shell;
+};
+
+// A colon-separated system file (passwd, shadow or group).
+class ColonFile {
+ public:
+  ColonFile(std::string rel, mode_t mode) : rel_(std::move(rel)), mode_(mode) {}
+  void load(const Transaction& txn);
+  std::optional<std::vector<std::string>> find(const std::string& name) const;
+  void upsert(const std::vector<std::string>& fields);  // keyed by field 0
+  bool erase(const std::string& name);
+  const std::vector<std::string>& lines() const { return lines_; }
+  void save(Transaction& txn) const;
+
+ private:
+  std::string rel_;
+  mode_t mode_;
+  std::vector<std::string> lines_;
+};
+
+// Field values must not break the colon/newline structure.
+bool is_safe_colon_field(const std::string& v);
+
+struct SystemUsers {
+  ColonFile passwd{"etc/passwd", 0644}, shadow{"etc/shadow", 0600}, group{"etc/group", 0644};
+  void load(const Transaction& txn);
+  void save(Transaction& txn) const;
+  std::optional<PasswdEntry> user(const std::string& name) const;
+  bool group_exists(const std::string& name) const { return group.find(name).has_value(); }
+  // Lowest free uid (and matching gid) in the UID_MIN..UID_MAX range of etc/login.defs.
+  std::pair<long, long> allocate_ids(const StateRoot& root) const;
+  bool uid_in_use(long uid) const;
+  bool gid_in_use(long gid) const;
+};
+
+// sha512-crypt hash of a password, with a fresh random salt.
+std::string hash_password(const std::string& password);
+bool verify_password(const std::string& password, const std::string& hash);
+// A random password for accounts created without one.
+std::string generate_password(size_t length = 16);
+long days_since_epoch();
+
+}  // namespace whm

@@ -1,0 +1,16 @@
+// Syntax rules for the names users type: usernames, domains, emails, IPs.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace whm {
+
+// nullopt when `name` is a syntactically valid new cPanel username, else why not.
+std::optional<std::string> username_syntax_error(const std::string& name);
+bool is_reserved_username(const std::string& name);
+// nullopt when `domain` is a valid fully qualified domain name, else why not.
+std::optional<std::string> domain_syntax_error(const std::string& domain);
+bool is_valid_email(const std::string& email);
+bool is_valid_ipv4(const std::string& ip);
+
+}  // namespace whm

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything whmkit needs to build and test on Debian 12. Safe to run again.
+set -euo pipefail
+packages=(cmake g++ make pkg-config
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libcurl4-openssl-dev catch2
+  libpcre2-dev libcrypt-dev libssl-dev libarchive-dev libsqlite3-dev sqlite3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,132 @@
+#include "harness.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace test {
+
+TempRoot::TempRoot() {
+  char tmpl[] = "/tmp/whmkit-test-XXXXXX";
+  path = ::mkdtemp(tmpl);
+}
+
+TempRoot::~TempRoot() {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+}
+
+std::string TempRoot::file(const std::string& rel) const {
+  std::ifstream in(path + "/" + rel, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool TempRoot::exists(const std::string& rel) const {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(path + "/" + rel, ec));
+}
+
+void TempRoot::write(const std::string& rel, const std::string& content) const {
+  fs::create_directories(fs::path(path + "/" + rel).parent_path());
+  std::ofstream(path + "/" + rel, std::ios::binary) << content;
+}
+
+nlohmann::json RunResult::json() const {
+  try {
+    return nlohmann::json::parse(out);
+  } catch (const std::exception& e) {
+    FAIL("output is not JSON: " << e.what() << "\n" << out << "\nstderr: " << err);
+  }
+  return nullptr;
+}
+
+static std::string slurp_fd(int fd) {
+  std::string s;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
+  return s;
+}
+
+RunResult run_program(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  char out_tmpl[] = "/tmp/whmkit-out-XXXXXX", err_tmpl[] = "/tmp/whmkit-err-XXXXXX";
+  int out_fd = ::mkstemp(out_tmpl), err_fd = ::mkstemp(err_tmpl);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  RunResult r;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  ::lseek(out_fd, 0, SEEK_SET);
+  ::lseek(err_fd, 0, SEEK_SET);
+  r.out = slurp_fd(out_fd);
+  r.err = slurp_fd(err_fd);
+  ::close(out_fd);
+  ::close(err_fd);
+  ::unlink(out_tmpl);
+  ::unlink(err_tmpl);
+  return r;
+}
+
+RunResult run(const TempRoot& root, const std::vector<std::string>& args, const std::string& format) {
+  std::vector<std::string> argv = {WHMAPI1_PATH, "--root=" + root.path};
+  if (!format.empty()) argv.push_back("--output=" + format);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+
+std::map<std::string, std::string> snapshot(const TempRoot& root) {
+  std::map<std::string, std::string> files;
+  for (auto it = fs::recursive_directory_iterator(root.path); it != fs::recursive_directory_iterator(); ++it) {
+    std::string rel = fs::relative(it->path(), root.path).string();
+    if (rel == "var/cpanel/.whmkit.lock") continue;
+    if (it->is_directory()) files[rel + "/"] = "";
+    else if (it->is_regular_file()) files[rel] = root.file(rel);
+    else files[rel] = "(special)";
+  }
+  return files;
+}
+
+nlohmann::json create_account(const TempRoot& root, const std::string& user, const std::string& domain,
+                              std::vector<std::string> extra) {
+  std::vector<std::string> args = {"createacct", "username=" + user, "domain=" + domain, "password=Secret-pass1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run(root, args);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  auto j = r.json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  return j;
+}
+
+}  // namespace test
+
+namespace test {
+void expect_refused(const TempRoot& root, const std::vector<std::string>& args, const std::string& reason_part) {
+  auto before = snapshot(root);
+  auto r = run(root, args);
+  INFO("call: " << args.at(0) << " -> " << r.out << r.err);
+  CHECK(r.status != 0);
+  auto j = r.json();
+  CHECK(j["metadata"]["result"] == 0);
+  CHECK_THAT(j["metadata"]["reason"].get<std::string>(), Catch::Matchers::Contains(reason_part));
+  CHECK(snapshot(root) == before);
+}
+}  // namespace test

@@ -1,0 +1,46 @@
+// Runs the real whmapi1 binary against a temporary state root and inspects
+// what it printed and what it left on disk.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace test {
+
+struct TempRoot {
+  TempRoot();
+  ~TempRoot();
+  TempRoot(const TempRoot&) = delete;
+  std::string path;
+  std::string file(const std::string& rel) const;  // contents, "" if missing
+  bool exists(const std::string& rel) const;
+  void write(const std::string& rel, const std::string& content) const;
+};
+
+struct RunResult {
+  int status = -1;
+  std::string out, err;
+  nlohmann::json json() const;  // parses `out` as JSON
+};
+
+// Runs whmapi1 --root=ROOT --output=FORMAT args... (format "" = default).
+RunResult run(const TempRoot& root, const std::vector<std::string>& args, const std::string& format = "json");
+RunResult run_program(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+
+// Every regular file under the root with its contents (lock file excluded),
+// to prove that a refused call changed nothing.
+std::map<std::string, std::string> snapshot(const TempRoot& root);
+
+// createacct with sensible defaults; REQUIREs success.
+nlohmann::json create_account(const TempRoot& root, const std::string& user, const std::string& domain,
+                              std::vector<std::string> extra = {});
+
+}  // namespace test
+
+namespace test {
+// Runs a call that must be refused: non-zero exit, metadata.result 0, a
+// reason containing `reason_part`, and not one byte changed under the root.
+void expect_refused(const TempRoot& root, const std::vector<std::string>& args, const std::string& reason_part);
+}  // namespace test

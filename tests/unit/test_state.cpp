@@ -1,0 +1,108 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+#include "errors.hpp"
+#include "lookup.hpp"
+#include "state.hpp"
+
+using namespace whm;
+namespace fs = std::filesystem;
+
+namespace {
+struct Dir {
+  std::string path;
+  Dir() {
+    char t[] = "/tmp/whmkit-unit-XXXXXX";
+    path = ::mkdtemp(t);
+  }
+  ~Dir() { fs::remove_all(path); }
+};
+}  // namespace
+
+TEST_CASE("paths cannot leave the state root", "[state]") {
+  StateRoot root("/tmp/x/");
+  CHECK(root.path("etc/passwd") == "/tmp/x/etc/passwd");
+  CHECK_THROWS_AS(root.path("etc/../../passwd"), ApiError);
+  CHECK_THROWS_AS(check_path_component("..", "name"), ApiError);
+  CHECK_THROWS_AS(check_path_component("a/b", "name"), ApiError);
+  CHECK_THROWS_AS(check_path_component("a\nb", "name"), ApiError);
+  CHECK_THROWS_AS(check_path_component("", "name"), ApiError);
+  CHECK(StateRoot("/").path("etc/passwd") == "/etc/passwd");
+}
+
+TEST_CASE("a transaction writes all files or none", "[state]") {
+  Dir d;
+  StateRoot root(d.path);
+  Transaction txn(root);
+  txn.write("a/one", "1\n", 0640);
+  txn.write("b/two", "2\n");
+  CHECK(txn.read("a/one") == "1\n");  // read-your-writes
+  CHECK_FALSE(root.exists("a/one"));  // nothing visible before commit
+  txn.commit();
+  CHECK(root.read("a/one") == "1\n");
+  CHECK(root.read("b/two") == "2\n");
+  struct stat st;
+  ::stat(root.path("a/one").c_str(), &st);
+  CHECK((st.st_mode & 0777) == 0640);
+
+  Transaction rm(root);
+  rm.remove("a");
+  rm.write("b/two", "changed\n");
+  rm.commit();
+  CHECK_FALSE(root.exists("a"));
+  CHECK(root.read("b/two") == "changed\n");
+  for (auto& e : fs::recursive_directory_iterator(d.path))
+    CHECK(e.path().filename().string().find(".whmkit-tmp") == std::string::npos);
+}
+
+TEST_CASE("an interrupted transaction is replayed from its journal", "[state]") {
+  Dir d;
+  StateRoot root(d.path);
+  atomic_write_file(root.path("etc/old"), "old\n", 0644);
+  // Simulate a crash after the journal became durable but before the renames:
+  // temp files exist and the journal names them.
+  atomic_write_file(root.path("etc/.whmkit-tmp.aaa"), "new\n", 0644);
+  atomic_write_file(root.path("etc/.whmkit-tmp.bbb"), "second\n", 0644);
+  std::string journal = "R\t" + root.path("etc/.whmkit-tmp.aaa") + "\t" + root.path("etc/old") + "\n" + "R\t" +
+                        root.path("etc/.whmkit-tmp.bbb") + "\t" + root.path("etc/second") + "\n" + "D\t" +
+                        root.path("etc/gone") + "\n";
+  atomic_write_file(root.path("etc/gone"), "x", 0644);
+  atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
+  REQUIRE(journal_pending(root));
+  recover_journal(root);
+  CHECK_FALSE(journal_pending(root));
+  CHECK(root.read("etc/old") == "new\n");
+  CHECK(root.read("etc/second") == "second\n");
+  CHECK_FALSE(root.exists("etc/gone"));
+  // Replaying again (crash during recovery) is harmless.
+  atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
+  recover_journal(root);
+  CHECK(root.read("etc/old") == "new\n");
+}
+
+TEST_CASE("lookup files: one account's lines replaced, others kept", "[lookup]") {
+  Dir d;
+  StateRoot root(d.path);
+  auto account = [](const std::string& user, const std::string& domain) {
+    AccountIndex a;
+    a.cpuser.kv = {{"USER", user}, {"DNS", domain}, {"DNS1", "sub." + domain}, {"OWNER", "root"}, {"PLAN", "default"},
+                   {"IP", "192.0.2.1"}, {"HASCGI", "0"}};
+    return a;
+  };
+  Transaction t1(root);
+  auto bob = account("bob", "bob.example"), amy = account("amy", "amy.example");
+  rebuild_lookup_files(t1, {bob, amy});
+  t1.commit();
+  CHECK(root.read("etc/userdomains") ==
+        "amy.example: amy\nbob.example: bob\nsub.amy.example: amy\nsub.bob.example: bob\n*: nobody\n");
+  CHECK(root.read("etc/nocgiusers") == "amy\nbob\n");
+  CHECK(root.read("etc/userplans") == "#userplans v1\namy: default\nbob: default\n");
+
+  Transaction t2(root);
+  update_lookup_files(t2, "bob", nullptr);
+  t2.commit();
+  CHECK(root.read("etc/userdomains") == "amy.example: amy\nsub.amy.example: amy\n*: nobody\n");
+  CHECK(root.read("etc/trueuserowners") == "amy: root\n");
+}

@@ -351,10 +351,13 @@ Response createacct(Context& ctx, const Request& req) {
   store.save(txn, a.cpuser, rows, owner);
 
   // Prepared trees move into place with the rest of the transaction.
-  txn.rename(stage_home(ctx.root, home_rel, owner), home_rel);
+  std::string home_staging = stage_home(ctx.root, home_rel, owner);
+  txn.adopt_staged(home_staging);
+  txn.rename(home_staging, home_rel);
   std::string bw_rel = paths::bandwidth_db(a.user);
   std::string bw_staging = bw_rel + ".whmkit-new";
   mkdirs(ctx.root.path("var/cpanel/bandwidth"));
+  txn.adopt_staged(bw_staging);
   ::unlink(ctx.root.path(bw_staging).c_str());
   create_bandwidth_db(ctx.root.path(bw_staging), {a.domain});
   txn.rename(bw_staging, bw_rel);

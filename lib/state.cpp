@@ -169,6 +169,13 @@ void recover_journal(const StateRoot& root) {
   fsync_dir(dirname_of(root.path(kJournalRel)));
 }
 
+Transaction::~Transaction() {
+  for (const auto& rel : staged_trees_) {
+    std::error_code ec;
+    fs::remove_all(root_.path(rel), ec);  // best effort: nothing else can be done in a destructor
+  }
+}
+
 void Transaction::write(const std::string& rel, std::string content, mode_t mode, FileOwner owner) {
   root_.path(rel);  // validates
   view_[rel] = content;
@@ -233,6 +240,7 @@ void Transaction::commit() {
   fsync_dir(dirname_of(root_.path(kJournalRel)));
   ops_.clear();
   view_.clear();
+  staged_trees_.clear();  // moved into place: no longer ours to delete
 }
 
 void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode,

@@ -63,12 +63,19 @@ struct FileOwner {
 class Transaction {
  public:
   explicit Transaction(const StateRoot& root) : root_(root) {}
+  // An uncommitted transaction removes what it staged (see adopt_staged).
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
   // Stage a whole-file write (atomic replace).
   void write(const std::string& rel, std::string content, mode_t mode = 0644, FileOwner owner = {});
   // Stage removal of a file, or of a whole directory tree.
   void remove(const std::string& rel);
   // Stage moving a prepared directory or file (e.g. a new home) into place.
   void rename(const std::string& from_rel, const std::string& to_rel);
+  // Declares a prepared file or tree (the source of a rename) as this
+  // transaction's: it is deleted if the transaction is abandoned.
+  void adopt_staged(const std::string& rel) { staged_trees_.push_back(rel); }
   // Read a file as it will be after this transaction.
   std::optional<std::string> read(const std::string& rel) const;
   bool exists(const std::string& rel) const { return read(rel).has_value() || (!staged_removed(rel) && root_.exists(rel)); }
@@ -86,6 +93,7 @@ class Transaction {
   const StateRoot& root_;
   std::vector<Op> ops_;
   std::map<std::string, std::optional<std::string>> view_;  // rel -> content (nullopt = removed)
+  std::vector<std::string> staged_trees_;
 };
 
 // Writes one file atomically right now (temp + fsync + rename + dir fsync).

@@ -106,3 +106,26 @@ TEST_CASE("lookup files: one account's lines replaced, others kept", "[lookup]")
   CHECK(root.read("etc/userdomains") == "amy.example: amy\nsub.amy.example: amy\n*: nobody\n");
   CHECK(root.read("etc/trueuserowners") == "amy: root\n");
 }
+
+TEST_CASE("an abandoned transaction removes what it staged", "[state]") {
+  Dir d;
+  StateRoot root(d.path);
+  {
+    Transaction txn(root);
+    mkdirs(root.path("home/.whmkit-new-bob/public_html"));
+    txn.adopt_staged("home/.whmkit-new-bob");
+    txn.rename("home/.whmkit-new-bob", "home/bob");
+    txn.write("etc/x", "x");
+  }  // never committed
+  CHECK_FALSE(root.exists("home/.whmkit-new-bob"));
+  CHECK_FALSE(root.exists("home/bob"));
+  CHECK_FALSE(root.exists("etc/x"));
+  {
+    Transaction txn(root);
+    mkdirs(root.path("home/.whmkit-new-bob"));
+    txn.adopt_staged("home/.whmkit-new-bob");
+    txn.rename("home/.whmkit-new-bob", "home/bob");
+    txn.commit();
+  }
+  CHECK(root.exists("home/bob"));
+}

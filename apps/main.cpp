@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_support.hpp"
 #include "dispatch.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -33,21 +34,29 @@ int main(int argc, char** argv) {
     return kExitUnavailable;
   }
 
+  // Shell completion asks the program itself, so it never drifts from the spec.
+  if (argc >= 2 && std::string(argv[1]) == "__complete") {
+    for (const auto& c : completion_candidates({argv + 2, argv + argc})) std::cout << c << "\n";
+    return 0;
+  }
+
   CLI::App app{"whmapi1 - run WHM API 1 functions against the server's state files (whmkit " WHMKIT_VERSION ")",
                "whmapi1"};
   std::string output = "yaml", root_opt;
   std::vector<std::string> words;
-  bool show_version = false, list_functions = false;
+  bool show_version = false, list_functions = false, coverage = false;
   app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_flag("--version", show_version, "Print the version and exit");
   app.add_flag("--list-functions", list_functions, "List the functions this program knows, one per line");
-  app.add_option("call", words, "FUNCTION key=value ...");
+  app.add_flag("--coverage", coverage, "Print implemented/total functions per category");
+  app.add_option("call", words, "FUNCTION key=value ...  (or: help FUNCTION)");
   app.footer(
       "Examples:\n"
       "  whmapi1 --output=jsonpretty createacct username=bob domain=bob.example plan=default\n"
       "  whmapi1 listaccts search='^bob' searchtype=user want=user,domain,suspended\n"
       "  whmapi1 massmodifyacct user=bob user=carol MAXFTP=10\n"
+      "  whmapi1 help createacct\n"
       "Values may be URI-encoded (%20). Repeat a key, or number it (user-0=a user-1=b), to pass a list.\n"
       "Exit status: 0 success; 1 the call failed (metadata.result 0); 2 unknown or unimplemented function,\n"
       "or a bad command line.");
@@ -63,6 +72,30 @@ int main(int argc, char** argv) {
   }
   if (list_functions) {
     for (const auto& n : Registry::instance().names()) std::cout << n << "\n";
+    return 0;
+  }
+  if (coverage) {
+    std::cout << coverage_report();
+    return 0;
+  }
+  if (!words.empty() && words.front() == "help") {
+    if (words.size() != 2) {
+      std::cerr << "usage: whmapi1 help FUNCTION\n";
+      return kExitUnavailable;
+    }
+    std::string text = function_help(words[1]);
+    if (text.empty()) {
+      std::cerr << "whmapi1: unknown function “" << words[1] << "”";
+      auto near = Registry::instance().suggestions(words[1]);
+      if (!near.empty()) {
+        std::cerr << " (did you mean:";
+        for (const auto& n : near) std::cerr << " " << n;
+        std::cerr << "?)";
+      }
+      std::cerr << "\n";
+      return kExitUnavailable;
+    }
+    std::cout << text;
     return 0;
   }
   OutputFormat fmt;

@@ -125,10 +125,6 @@ ParamSpec param(std::string name, ParamType type = ParamType::String, bool requi
   p.required = required;
   return p;
 }
-ParamSpec with_default(ParamSpec p, std::string d) {
-  p.default_value = std::move(d);
-  return p;
-}
 ParamSpec one_of(ParamSpec p, std::vector<std::string> allowed) {
   p.allowed = std::move(allowed);
   return p;
@@ -562,27 +558,23 @@ const std::vector<std::string>& notify_keys() {
   return keys;
 }
 
-std::vector<ParamSpec> modify_params() {
+// Where the reference is looser than the cpuser file allows, the account
+// functions refine its declarations (limits, flags, formats).
+std::vector<ParamSpec> limit_params(const std::vector<std::string>& names) {
   std::vector<ParamSpec> p;
-  for (const auto& k : direct_limit_keys()) p.push_back(param(k, ParamType::IntOrUnlimited));
+  for (const auto& n : names) p.push_back(param(n, ParamType::IntOrUnlimited));
+  return p;
+}
+
+std::vector<ParamSpec> modify_params() {
+  auto p = limit_params(direct_limit_keys());
+  for (const char* k : {"BWLIMIT", "QUOTA"}) p.push_back(param(k, ParamType::IntOrUnlimited));
   for (const auto& k : direct_flag_keys()) p.push_back(param(k, ParamType::Boolean));
   for (const auto& k : notify_keys()) p.push_back(param(k, ParamType::Boolean));
-  for (const char* k : {"BWLIMIT", "QUOTA"}) p.push_back(param(k, ParamType::IntOrUnlimited));
-  p.push_back(param("DISK_BLOCK_LIMIT", ParamType::Integer));
-  p.push_back(param("HASSHELL", ParamType::Boolean));
-  p.push_back(param("OUTGOING_EMAIL_SUSPENDED", ParamType::Boolean));
-  p.push_back(param("STARTDATE", ParamType::Integer));
-  p.push_back(ranged(param("max_team_users", ParamType::Integer), 0, 7));
-  p.push_back(param("contactemail", ParamType::Email));
+  for (const char* k : {"HASSHELL", "OUTGOING_EMAIL_SUSPENDED", "reseller", "spamassassin"})
+    p.push_back(param(k, ParamType::Boolean));
   p.push_back(param("CONTACTEMAIL", ParamType::Email));
   p.push_back(one_of(param("MAILBOX_FORMAT"), {"maildir", "mdbox", "mbox"}));
-  for (const char* k : {"LANG", "LOCALE", "RS", "PUSHBULLET_ACCESS_TOKEN", "shell", "owner", "OWNER", "newuser",
-                        "domain", "DNS", "remove_missing_extensions", "STYLE"})
-    p.push_back(param(k));
-  p.push_back(param("reseller", ParamType::Boolean));
-  p.push_back(param("spamassassin", ParamType::Boolean));
-  p.push_back(param("modify_firewall", ParamType::Boolean));
-  p.push_back(param("rename_database_objects", ParamType::Boolean));
   return p;
 }
 
@@ -1010,131 +1002,39 @@ Response removeacct(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- registrations
 
-const char* kCat = "Accounts";
-
-FunctionSpec fn(std::string name, std::string summary, std::vector<ParamSpec> params, Handler h, Access access,
-                std::string list_key = "") {
-  FunctionSpec s;
-  s.name = std::move(name);
-  s.category = kCat;
-  s.summary = std::move(summary);
-  s.params = std::move(params);
-  s.handler = std::move(h);
-  s.access = access;
-  s.list_key = std::move(list_key);
-  return s;
+Implementation impl(std::string name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
+  return {std::move(name), std::move(h), access, std::move(params)};
 }
 
 std::vector<ParamSpec> createacct_params() {
-  return {
-      param("username", ParamType::String, true),
-      param("domain"),
-      with_default(param("plan"), "default"),
-      param("pass"),
-      param("password"),
-      param("contactemail", ParamType::Email),
-      param("cpmod"),
-      param("customip", ParamType::IPv4),
-      with_default(one_of(param("ip"), {"y", "n"}), "n"),
-      param("featurelist"),
-      param("language"),
-      one_of(param("mailbox_format"), {"maildir", "mdbox"}),
-      with_default(one_of(param("mxcheck"), {"local", "secondary", "remote", "auto"}), "local"),
-      param("owner"),
-      with_default(param("ownerself", ParamType::Boolean), "0"),
-      param("homedir"),
-      ranged(param("uid", ParamType::Integer), 0, 4294967294LL),
-      ranged(param("gid", ParamType::Integer), 1, 4294967294LL),
-      param("cgi", ParamType::Boolean),
-      param("hasshell", ParamType::Boolean),
-      param("dkim", ParamType::Boolean),
-      param("dmarc", ParamType::Boolean),
-      param("spf", ParamType::Boolean),
-      with_default(param("forcedns", ParamType::Boolean), "0"),
-      param("bwlimit", ParamType::IntOrUnlimited),
-      ranged(param("quota", ParamType::Integer), 0, 999999),
-      param("maxaddon", ParamType::IntOrUnlimited),
-      param("maxftp", ParamType::IntOrUnlimited),
-      param("maxlst", ParamType::IntOrUnlimited),
-      param("maxpark", ParamType::IntOrUnlimited),
-      param("maxpop", ParamType::IntOrUnlimited),
-      param("maxsql", ParamType::IntOrUnlimited),
-      param("maxsub", ParamType::IntOrUnlimited),
-      param("max_defer_fail_percentage", ParamType::IntOrUnlimited),
-      param("max_email_per_hour", ParamType::IntOrUnlimited),
-      param("max_emailacct_quota", ParamType::IntOrUnlimited),
-      ranged(param("max_team_users", ParamType::Integer), 0, 7),
-      with_default(param("reseller", ParamType::Boolean), "0"),
-      with_default(param("reseller_without_domain", ParamType::Boolean), "0"),
-      with_default(param("savepkg", ParamType::Boolean), "0"),
-      param("pkgname"),
-      with_default(one_of(param("showpass"), {"y", "n"}), "y"),
-      with_default(param("spamassassin", ParamType::Boolean), "1"),
-      with_default(one_of(param("spambox"), {"y", "n"}), "y"),
-      with_default(param("useregns", ParamType::Boolean), "0"),
-      with_default(param("hasuseregns", ParamType::Boolean), "0"),
-  };
-}
-
-std::vector<ParamSpec> search_params() {
-  return {param("search"), one_of(param("searchtype"), {"domain", "owner", "user", "ip", "package"}),
-          one_of(param("searchmethod"), {"exact", "regex"})};
-}
-
-std::vector<ParamSpec> plus(std::vector<ParamSpec> a, std::vector<ParamSpec> b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
+  auto p = limit_params({"bwlimit", "maxaddon", "maxftp", "maxlst", "maxpark", "maxpop", "maxsql", "maxsub",
+                         "max_defer_fail_percentage", "max_email_per_hour", "max_emailacct_quota"});
+  p.push_back(one_of(param("mxcheck"), {"local", "secondary", "remote", "auto"}));
+  return p;
 }
 
 const Registration registrations[] = {
-    Registration(fn("createacct", "Create cPanel account", createacct_params(), createacct, Access::Write)),
-    Registration(fn("verify_new_username", "Validate new cPanel account username",
-                    {param("user", ParamType::String, true)}, verify_new_username, Access::Read)),
-    Registration(fn("listaccts", "List cPanel accounts", plus(search_params(), {param("want")}), listaccts,
-                    Access::Read, "acct")),
-    Registration(fn("accountsummary", "Return cPanel account summary",
-                    {param("user"), param("domain")}, accountsummary, Access::Read, "acct")),
-    Registration(fn("modifyacct", "Update cPanel account", plus({param("user", ParamType::String, true)}, modify_params()),
-                    modifyacct, Access::Write)),
-    Registration(fn("massmodifyacct", "Modify multiple cPanel accounts",
-                    plus({param("user", ParamType::String, true)}, modify_params()), massmodifyacct, Access::Write,
-                    "payload")),
-    Registration(fn("removeacct", "Delete cPanel account",
-                    {param("username"), param("user"), with_default(param("keepdns", ParamType::Boolean), "0")},
-                    removeacct, Access::Write)),
-    Registration(fn("suspendacct", "Suspend cPanel account",
-                    {param("user", ParamType::String, true), with_default(param("reason"), "Unknown"),
-                     with_default(param("disallowun", ParamType::Boolean), "0"),
-                     with_default(param("leave-ftp-accts-enabled", ParamType::Boolean), "0")},
-                    suspendacct, Access::Write)),
-    Registration(fn("unsuspendacct", "Unsuspend cPanel account",
-                    {param("user", ParamType::String, true),
-                     with_default(param("retain-service-proxies", ParamType::Boolean), "0")},
-                    unsuspendacct, Access::Write)),
-    Registration(fn("listsuspended", "List suspended cPanel accounts", {}, listsuspended, Access::Read, "account")),
-    Registration(fn("listlockedaccounts", "List locked cPanel accounts", {}, listlockedaccounts, Access::Read, "account")),
-    Registration(fn("passwd", "Change cPanel account password",
-                    {param("user", ParamType::String, true), param("password", ParamType::String, true),
-                     with_default(param("db_pass_update", ParamType::Boolean), "1"),
-                     param("digestauth", ParamType::Boolean), param("enabledigest", ParamType::Boolean)},
-                    passwd, Access::Write)),
-    Registration(fn("get_current_users_count", "Return number of cPanel accounts", {}, get_current_users_count,
-                    Access::Read)),
-    Registration(fn("domainuserdata", "Return domain's configuration data",
-                    {param("domain", ParamType::Domain, true)}, domainuserdata, Access::Read)),
-    Registration(fn("getdomainowner", "Return domain's owner", {param("domain", ParamType::Domain, true)},
-                    getdomainowner, Access::Read)),
-    Registration(fn("get_domain_info", "Return all domains information", {}, get_domain_info, Access::Read, "domains")),
-    Registration(fn("editquota", "Update cPanel account disk space quota",
-                    {param("user", ParamType::String, true), ranged(param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)},
-                    editquota, Access::Write)),
-    Registration(fn("limitbw", "Update cPanel account bandwidth limit",
-                    {param("user", ParamType::String, true), with_default(param("bwlimit", ParamType::IntOrUnlimited), "unlimited")},
-                    limitbw, Access::Write, "bwlimits")),
-    Registration(fn("showbw", "Return bandwidth usage information",
-                    plus(search_params(), {ranged(param("month", ParamType::Integer), 1, 12),
-                                           ranged(param("year", ParamType::Integer), 1970, 9999), param("showres")}),
-                    showbw, Access::Read, "acct")),
+    Registration(impl("createacct", createacct, Access::Write, createacct_params())),
+    Registration(impl("verify_new_username", verify_new_username, Access::Read)),
+    Registration(impl("listaccts", listaccts, Access::Read)),
+    Registration(impl("accountsummary", accountsummary, Access::Read)),
+    Registration(impl("modifyacct", modifyacct, Access::Write, modify_params())),
+    Registration(impl("massmodifyacct", massmodifyacct, Access::Write, modify_params())),
+    // "username" or the deprecated "user": the handler requires one of them.
+    Registration(impl("removeacct", removeacct, Access::Write, {param("username")})),
+    Registration(impl("suspendacct", suspendacct, Access::Write)),
+    Registration(impl("unsuspendacct", unsuspendacct, Access::Write)),
+    Registration(impl("listsuspended", listsuspended, Access::Read)),
+    Registration(impl("listlockedaccounts", listlockedaccounts, Access::Read)),
+    Registration(impl("passwd", passwd, Access::Write)),
+    Registration(impl("get_current_users_count", get_current_users_count, Access::Read)),
+    Registration(impl("domainuserdata", domainuserdata, Access::Read, {param("domain", ParamType::Domain, true)})),
+    Registration(impl("getdomainowner", getdomainowner, Access::Read)),
+    Registration(impl("get_domain_info", get_domain_info, Access::Read)),
+    Registration(impl("editquota", editquota, Access::Write,
+                      {ranged(param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)})),
+    Registration(impl("limitbw", limitbw, Access::Write, limit_params({"bwlimit"}))),
+    Registration(impl("showbw", showbw, Access::Read)),
 };
 
 }  // namespace

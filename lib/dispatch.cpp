@@ -1,5 +1,7 @@
 #include "dispatch.hpp"
 
+#include "api_args.hpp"
+
 #include "errors.hpp"
 #include "util.hpp"
 
@@ -44,12 +46,13 @@ CallResult execute_call(const StateRoot& root, Request req) {
     if (!near.empty()) reason += " Did you mean: " + join(near, ", ") + "?";
     return {error_envelope(req.function, reason), kExitUnavailable};
   }
-  if (!spec->handler)
-    return {error_envelope(req.function, "Function '" + req.function + "' is not implemented by whmkit yet"),
-            kExitUnavailable};
   try {
     validate_request(*spec, req);
+    if (!spec->handler)
+      return {error_envelope(req.function, "Function '" + req.function + "' is not implemented by whmkit yet"),
+              kExitUnavailable};
     Response r = run_locked(root, *spec, req);
+    if (r.ok) apply_api_args(req.api, r.data, r.metadata);
     return {envelope_for(req.function, r), r.ok ? kExitOk : kExitFailed};
   } catch (const NotAvailableError& e) {
     return {error_envelope(req.function, e.what()), kExitUnavailable};

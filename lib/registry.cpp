@@ -1,6 +1,7 @@
 #include "registry.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "errors.hpp"
 #include "util.hpp"
@@ -13,20 +14,78 @@ Registry& Registry::instance() {
   return r;
 }
 
-void Registry::add(FunctionSpec spec) {
-  auto name = spec.name;
-  functions_[name] = std::move(spec);
+void Registry::add(Implementation impl) {
+  auto name = impl.name;
+  impls_[name] = std::move(impl);
+  merged_.erase(name);
+}
+
+ParamSpec param_from_spec(const SpecParam& sp) {
+  ParamSpec p;
+  p.name = sp.name;
+  switch (sp.kind) {
+    case SpecKind::String: p.type = ParamType::String; break;
+    case SpecKind::Integer: p.type = ParamType::Integer; break;
+    case SpecKind::Boolean: p.type = ParamType::Boolean; break;
+    case SpecKind::Email: p.type = ParamType::Email; break;
+    case SpecKind::IPv4: p.type = ParamType::IPv4; break;
+    case SpecKind::Domain: p.type = ParamType::Domain; break;
+  }
+  p.required = sp.required;
+  if (sp.default_value) p.default_value = sp.default_value;
+  if (sp.allowed) p.allowed = split(sp.allowed, '\x1f');
+  if (sp.has_min) p.min = sp.min;
+  if (sp.has_max) p.max = sp.max;
+  p.description = sp.description ? sp.description : "";
+  // A default is not always one of the listed values in the reference (e.g. "null"); keep it out of validation.
+  return p;
 }
 
 const FunctionSpec* Registry::find(const std::string& name) const {
-  auto it = functions_.find(name);
-  return it == functions_.end() ? nullptr : &it->second;
+  auto cached = merged_.find(name);
+  if (cached != merged_.end()) return &cached->second;
+  const SpecFunction* doc = find_spec_function(name.c_str());
+  auto impl = impls_.find(name);
+  if (!doc && impl == impls_.end()) return nullptr;
+  FunctionSpec f;
+  f.name = name;
+  f.doc = doc;
+  if (doc) {
+    f.category = doc->category;
+    f.summary = doc->title;
+    for (int i = 0; i < doc->param_count; ++i) f.params.push_back(param_from_spec(doc->params[i]));
+  }
+  if (impl != impls_.end()) {
+    f.handler = impl->second.handler;
+    f.access = impl->second.access;
+    for (const auto& p : impl->second.params) {
+      auto same = std::find_if(f.params.begin(), f.params.end(), [&](const ParamSpec& q) { return q.name == p.name; });
+      if (same != f.params.end()) {
+        ParamSpec refined = p;
+        if (refined.description.empty()) refined.description = same->description;
+        *same = refined;
+      } else {
+        f.params.push_back(p);
+      }
+    }
+  }
+  return &merged_.emplace(name, std::move(f)).first->second;
 }
 
 std::vector<std::string> Registry::names() const {
   std::vector<std::string> out;
-  for (const auto& [n, _] : functions_) out.push_back(n);
+  for (size_t i = 0; i < kSpecFunctionCount; ++i) out.push_back(kSpecFunctions[i].name);
+  for (const auto& [n, _] : impls_)
+    if (!find_spec_function(n.c_str())) out.push_back(n);
+  std::sort(out.begin(), out.end());
   return out;
+}
+
+const SpecFunction* find_spec_function(const char* name) {
+  const SpecFunction* end = kSpecFunctions + kSpecFunctionCount;
+  auto it = std::lower_bound(kSpecFunctions, end, name,
+                             [](const SpecFunction& f, const char* n) { return std::strcmp(f.name, n) < 0; });
+  return (it != end && std::strcmp(it->name, name) == 0) ? it : nullptr;
 }
 
 static size_t edit_distance(const std::string& a, const std::string& b) {
@@ -44,7 +103,7 @@ static size_t edit_distance(const std::string& a, const std::string& b) {
 std::vector<std::string> Registry::suggestions(const std::string& name, size_t max) const {
   std::vector<std::pair<size_t, std::string>> scored;
   std::string lower = to_lower(name);
-  for (const auto& [n, _] : functions_) {
+  for (const auto& n : names()) {
     size_t d = edit_distance(lower, n);
     if (n.find(lower) != std::string::npos || lower.find(n) != std::string::npos) d = std::min<size_t>(d, 2);
     if (d <= std::max<size_t>(3, name.size() / 3)) scored.emplace_back(d, n);
@@ -106,8 +165,9 @@ void validate_request(const FunctionSpec& spec, Request& req) {
       it = req.args.end();
     }
     if (it == req.args.end()) {
+      // Defaults are not filled in: an absent parameter can mean "take it from
+      // the plan", so each handler applies its own fallback.
       if (p.required) throw ValidationError("Missing required parameter “" + p.name + "”.");
-      if (p.default_value) req.args[p.name] = {*p.default_value};
       continue;
     }
     for (const auto& v : it->second) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "request.hpp"
+#include "spec.hpp"
 
 namespace whm {
 
@@ -60,30 +61,43 @@ struct FunctionSpec {
   std::vector<ParamSpec> params;
   Handler handler;  // empty = not implemented yet
   Access access = Access::Read;
-  // Name of the key in `data` holding the record list that the generic
-  // api.filter/sort/chunk/columns arguments work on (empty = none).
-  std::string list_key;
+  const SpecFunction* doc = nullptr;  // the reference's entry, if any
+};
+
+// What a command file registers: the handler, plus parameters that refine
+// or add to the reference's declaration (same name = replaces it).
+struct Implementation {
+  std::string name;
+  Handler handler;
+  Access access = Access::Read;
+  std::vector<ParamSpec> params;
 };
 
 class Registry {
  public:
   static Registry& instance();
-  void add(FunctionSpec spec);
+  void add(Implementation impl);
+  // The reference's declaration merged with the implementation, if any.
   const FunctionSpec* find(const std::string& name) const;
-  std::vector<std::string> names() const;
+  std::vector<std::string> names() const;  // every known function, sorted
+  bool implemented(const std::string& name) const { return impls_.count(name) > 0; }
   // Names closest to a mistyped one, best first.
   std::vector<std::string> suggestions(const std::string& name, size_t max = 3) const;
 
  private:
-  std::map<std::string, FunctionSpec> functions_;
+  std::map<std::string, Implementation> impls_;
+  mutable std::map<std::string, FunctionSpec> merged_;
 };
 
-// Throws ValidationError naming the first bad or missing parameter; fills defaults.
+// A reference parameter as a ParamSpec.
+ParamSpec param_from_spec(const SpecParam& p);
+
+// Throws ValidationError naming the first bad or missing parameter.
 void validate_request(const FunctionSpec& spec, Request& req);
 
 // Registers functions at static-initialisation time from the commands/ files.
 struct Registration {
-  explicit Registration(FunctionSpec spec) { Registry::instance().add(std::move(spec)); }
+  explicit Registration(Implementation impl) { Registry::instance().add(std::move(impl)); }
 };
 
 }  // namespace whm

@@ -1,0 +1,18 @@
+// What the command line offers besides calls: help text, coverage report,
+// and shell-completion candidates, all read from the registry (and so from
+// the reference spec), never from a separate list.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace whm {
+
+// "whmapi1 help FUNCTION": summary, parameters, example. Empty if unknown.
+std::string function_help(const std::string& name);
+// "whmapi1 --coverage": implemented/total per category, then the total.
+std::string coverage_report();
+// Candidates for the last of `words` (the words after the program name; the
+// last one is the word being completed, possibly empty).
+std::vector<std::string> completion_candidates(const std::vector<std::string>& words);
+
+}  // namespace whm

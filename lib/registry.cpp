@@ -157,6 +157,8 @@ static void check_value(const ParamSpec& p, const std::string& v) {
 
 void validate_request(const FunctionSpec& spec, Request& req) {
   for (const auto& p : spec.params) {
+    // api.* arguments belong to the core (api.version=1 is implied on the command line).
+    if (starts_with(p.name, "api.")) continue;
     auto it = req.args.find(p.name);
     // "key=" on an optional typed parameter means "not given".
     if (it != req.args.end() && !p.required && p.type != ParamType::String &&

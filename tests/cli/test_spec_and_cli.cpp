@@ -1,0 +1,187 @@
+// The reference spec as the program exposes it: every function known, help
+// for each, required parameters enforced, unimplemented ones refused honestly.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cli_support.hpp"
+#include "harness.hpp"
+#include "registry.hpp"
+#include "spec.hpp"
+
+using namespace test;
+using Catch::Matchers::Contains;
+
+namespace {
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("the spec holds every function of the reference", "[spec]") {
+  CHECK(whm::kSpecBlockCount == 595);
+  CHECK(whm::kSpecFunctionCount == 594);
+  for (size_t i = 1; i < whm::kSpecFunctionCount; ++i)
+    CHECK(std::string(whm::kSpecFunctions[i - 1].name) < whm::kSpecFunctions[i].name);  // sorted, unique
+  // Every implemented function is a function of the reference.
+  for (const auto& name : whm::Registry::instance().names()) CHECK(whm::find_spec_function(name.c_str()) != nullptr);
+}
+
+TEST_CASE("--list-functions prints all 594 names; help works for each", "[spec][cli]") {
+  auto r = run_program({WHMAPI1_PATH, "--list-functions"});
+  REQUIRE(r.status == 0);
+  auto names = lines_of(r.out);
+  REQUIRE(names.size() == 594);
+  for (size_t i = 0; i < names.size(); ++i) {
+    CHECK(names[i] == whm::kSpecFunctions[i].name);
+    std::string help = whm::function_help(names[i]);
+    CHECK_THAT(help, Contains(names[i] + " - "));
+    CHECK_THAT(help, Contains("Parameters:"));
+  }
+  auto h = run_program({WHMAPI1_PATH, "help", "createacct"});
+  CHECK(h.status == 0);
+  CHECK_THAT(h.out, Contains("username (string, required)"));
+  CHECK_THAT(h.out, Contains("allowed: local, secondary, remote, auto"));
+  CHECK_THAT(h.out, Contains("whmapi1 --output=jsonpretty"));
+  auto typo = run_program({WHMAPI1_PATH, "help", "listacct"});
+  CHECK(typo.status == 2);
+  CHECK_THAT(typo.err, Contains("did you mean: listaccts"));
+}
+
+TEST_CASE("a mistyped function gets the nearest names", "[cli]") {
+  TempRoot root;
+  auto r = run(root, {"creatacct", "username=x"});
+  CHECK(r.status == 2);
+  CHECK_THAT(r.json()["metadata"]["reason"].get<std::string>(), Contains("Did you mean: createacct"));
+}
+
+TEST_CASE("unimplemented functions say so, after checking their parameters", "[spec][cli]") {
+  TempRoot root;
+  auto r = run(root, {"setupreseller", "user=bob"});
+  CHECK(r.status == 2);
+  auto j = r.json();
+  CHECK(j["metadata"]["result"] == 0);
+  CHECK(j["metadata"]["reason"] == "Function 'setupreseller' is not implemented by whmkit yet");
+  CHECK_FALSE(j.contains("data"));
+  auto missing = run(root, {"setupreseller"});
+  CHECK(missing.status == 1);
+  CHECK_THAT(missing.json()["metadata"]["reason"].get<std::string>(), Contains("“user”"));
+  CHECK(snapshot(root).empty());
+
+  auto cov = run_program({WHMAPI1_PATH, "--coverage"});
+  CHECK(cov.status == 0);
+  CHECK_THAT(cov.out, Contains("Accounts"));
+  CHECK_THAT(cov.out, Contains("/594"));
+}
+
+TEST_CASE("required parameters left out are named, across 20 functions of different categories", "[spec][cli]") {
+  TempRoot root;
+  // The first function with required parameters in each category, then more until there are 20.
+  std::map<std::string, int> per_category;
+  std::vector<const whm::SpecFunction*> picked;
+  for (int round = 0; picked.size() < 20 && round < 5; ++round)
+    for (size_t i = 0; i < whm::kSpecFunctionCount && picked.size() < 20; ++i) {
+      const auto& f = whm::kSpecFunctions[i];
+      bool has_required = false;
+      for (int p = 0; p < f.param_count; ++p)
+        has_required |= f.params[p].required && std::string(f.params[p].name).rfind("api.", 0) != 0;
+      if (!has_required || per_category[f.category] != round) continue;
+      per_category[f.category]++;
+      picked.push_back(&f);
+    }
+  REQUIRE(picked.size() == 20);
+  std::set<std::string> categories;
+  for (const auto* f : picked) {
+    categories.insert(f->category);
+    const whm::FunctionSpec* spec = whm::Registry::instance().find(f->name);
+    REQUIRE(spec);
+    for (const auto& omitted : spec->params) {
+      if (!omitted.required || omitted.name.rfind("api.", 0) == 0) continue;  // api.version is implied
+      std::vector<std::string> args = {f->name};
+      for (const auto& other : spec->params) {
+        if (!other.required || other.name == omitted.name || other.name.rfind("api.", 0) == 0) continue;
+        std::string value = other.allowed.empty() ? "1" : other.allowed.front();
+        if (other.type == whm::ParamType::Domain) value = "example.com";
+        if (other.type == whm::ParamType::Email) value = "user@example.com";
+        if (other.type == whm::ParamType::IPv4) value = "192.0.2.1";
+        if (other.min && *other.min > 1) value = std::to_string(*other.min);
+        args.push_back(other.name + "=" + value);
+      }
+      auto r = run(root, args);
+      INFO(f->name << " without " << omitted.name << ": " << r.out);
+      CHECK(r.status == 1);
+      CHECK(r.json()["metadata"]["reason"] == "Missing required parameter “" + omitted.name + "”.");
+    }
+  }
+  CHECK(categories.size() >= 15);
+  CHECK(snapshot(root).empty());
+}
+
+TEST_CASE("api.filter, api.sort, api.chunk and api.columns on listaccts with 250 accounts", "[api-args]") {
+  TempRoot root;
+  for (int i = 0; i < 250; ++i) {
+    std::string n = std::to_string(i);
+    auto r = run(root, {"createacct", "username=acct" + n, "domain=site" + n + (i % 2 ? ".org" : ".example"),
+                        "password=Pass-word1", "maxftp=" + std::to_string(i % 10), "showpass=n"});
+    REQUIRE(r.status == 0);
+  }
+  auto users = [](const nlohmann::json& j) {
+    std::vector<std::string> out;
+    for (const auto& a : j["data"]["acct"]) out.push_back(a["user"]);
+    return out;
+  };
+  // Paging: 250 records in pages of 100.
+  auto page3 = run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.verbose=1", "api.chunk.size=100",
+                          "api.chunk.start=201"}).json();
+  CHECK(page3["data"]["acct"].size() == 50);
+  CHECK(page3["metadata"]["chunk"] ==
+        nlohmann::json({{"chunks", 3}, {"current", 3}, {"records", 250}, {"size", 100}, {"start", 201}}));
+  auto select2 = run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.size=100", "api.chunk.select=2"}).json();
+  CHECK(select2["data"]["acct"].size() == 100);
+  CHECK_FALSE(select2["metadata"].contains("chunk"));  // no metadata without verbose
+  auto past = run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.size=10", "api.chunk.start=999"}).json();
+  CHECK(users(past).front() == "acct0");  // a start past the end resets to 1
+
+  // Filtering: a string filter and a numeric one, ANDed.
+  auto f = run(root, {"listaccts", "api.filter.enable=1", "api.filter.verbose=1", "api.filter.a.field=domain",
+                      "api.filter.a.type=contains", "api.filter.a.arg0=.ORG", "api.filter.b.field=maxftp",
+                      "api.filter.b.type=gt_equal", "api.filter.b.arg0=8"}).json();
+  CHECK(f["data"]["acct"].size() == 25);  // odd numbers ending in 9 (maxftp 9) : 25
+  for (const auto& a : f["data"]["acct"]) CHECK(a["maxftp"] == "9");
+  CHECK(f["metadata"]["filter"]["filtered"] == 250);
+  CHECK(f["metadata"]["filter"]["a"]["valid"] == 1);
+  auto eq = run(root, {"listaccts", "api.filter.enable=1", "api.filter.a.field=user", "api.filter.a.type=eq",
+                       "api.filter.a.arg0=acct42"}).json();
+  CHECK(users(eq) == std::vector<std::string>{"acct42"});
+  auto any = run(root, {"listaccts", "api.filter.enable=1", "api.filter.a.field=*", "api.filter.a.arg0=site17.org"}).json();
+  CHECK(users(any) == std::vector<std::string>{"acct17"});
+
+  // Sorting: by maxftp numerically descending, then by user.
+  auto s = run(root, {"listaccts", "api.sort.enable=1", "api.sort.verbose=1", "api.sort.a.field=maxftp",
+                      "api.sort.a.method=numeric", "api.sort.a.reverse=1", "api.sort.b.field=user"}).json();
+  auto su = users(s);
+  REQUIRE(su.size() == 250);
+  CHECK(su.front() == "acct109");  // maxftp 9, smallest name among them lexicographically
+  CHECK(s["data"]["acct"][0]["maxftp"] == "9");
+  CHECK(s["data"]["acct"][249]["maxftp"] == "0");
+  CHECK(s["metadata"]["sort"]["a"] == nlohmann::json({{"field", 1}, {"method", "numeric"}, {"reverse", 1}}));
+
+  // Columns, then everything together.
+  auto c = run(root, {"listaccts", "api.columns.enable=1", "api.columns.a=user", "api.columns.b=domain",
+                      "api.columns.c=nosuchcolumn"}).json();
+  CHECK(c["data"]["acct"][0].size() == 2);
+  CHECK(c["metadata"]["columns"]["invalid"] == nlohmann::json({"nosuchcolumn"}));
+  auto all = run(root, {"listaccts", "api.columns.enable=1", "api.columns.a=user", "api.columns.b=maxftp",
+                        "api.filter.enable=1", "api.filter.a.field=maxftp", "api.filter.a.type==="
+                        , "api.filter.a.arg0=3", "api.sort.enable=1", "api.sort.a.field=user",
+                        "api.sort.a.method=lexicographic", "api.sort.a.reverse=1", "api.chunk.enable=1",
+                        "api.chunk.size=5"}).json();
+  CHECK(users(all) == std::vector<std::string>{"acct93", "acct83", "acct73", "acct63", "acct53"});
+  CHECK(all["data"]["acct"][0] == nlohmann::json({{"maxftp", "3"}, {"user", "acct93"}}));
+}

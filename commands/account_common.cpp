@@ -13,38 +13,7 @@ namespace fs = std::filesystem;
 
 namespace whm {
 
-KeyValues load_package(const StateRoot& root, const std::string& plan) {
-  KeyValues pkg = {
-      {"BWLIMIT", "unlimited"}, {"CGI", "y"},         {"CPMOD", "jupiter"},        {"DIGESTAUTH", "n"},
-      {"FEATURELIST", "default"}, {"HASSHELL", "n"},  {"IP", "n"},                  {"LANG", "en"},
-      {"MAXADDON", "0"},        {"MAXFTP", "unlimited"}, {"MAXLST", "unlimited"},   {"MAXPARK", "0"},
-      {"MAXPASSENGERAPPS", "4"}, {"MAXPOP", "unlimited"}, {"MAXSQL", "unlimited"}, {"MAXSUB", "unlimited"},
-      {"MAX_DEFER_FAIL_PERCENTAGE", "100"}, {"MAX_EMAILACCT_QUOTA", "unlimited"},
-      {"MAX_EMAIL_PER_HOUR", "unlimited"},  {"QUOTA", "unlimited"}, {"_PACKAGE_EXTENSIONS", ""},
-  };
-  check_path_component(plan, "package name");
-  auto text = root.read(paths::package(plan));
-  if (!text) {
-    if (plan == "default") return pkg;
-    throw ApiError("The package “" + plan + "” does not exist.");
-  }
-  for (auto& [k, v] : parse_key_values(*text)) pkg[k] = v;
-  return pkg;
-}
-
 std::string normalize_limit(const std::string& v) { return to_lower(v) == "unlimited" ? "unlimited" : v; }
-
-std::string mb_to_bytes(const std::string& mb) {
-  auto n = parse_int(mb);
-  if (!n || *n == 0) return "unlimited";
-  return std::to_string(*n * 1048576LL);
-}
-
-std::string mb_to_blocks(const std::string& mb) {
-  auto n = parse_int(mb);
-  if (!n) return "0";
-  return std::to_string(*n * 1024LL);
-}
 
 namespace {
 

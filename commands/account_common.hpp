@@ -10,6 +10,7 @@
 
 #include "account_store.hpp"
 #include "kvfile.hpp"
+#include "packages.hpp"
 #include "sysusers.hpp"
 
 namespace whm {
@@ -17,14 +18,6 @@ namespace whm {
 constexpr const char* kNoShell = "/usr/local/cpanel/bin/noshell";
 constexpr const char* kSuspendedShell = "/bin/false";
 
-// A hosting plan's values (/var/cpanel/packages/<plan>), with the documented
-// defaults for missing keys. "default" exists even without a file.
-KeyValues load_package(const StateRoot& root, const std::string& plan);
-
-// "unlimited" or a number of megabytes -> bytes as cPanel stores BWLIMIT.
-std::string mb_to_bytes(const std::string& mb);
-// Megabytes -> DISK_BLOCK_LIMIT (1 KiB blocks); unlimited is stored as 0.
-std::string mb_to_blocks(const std::string& mb);
 std::string normalize_limit(const std::string& v);  // "UNLIMITED" -> "unlimited"
 
 // One account's record as listaccts/accountsummary print it.

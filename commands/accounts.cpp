@@ -13,6 +13,7 @@
 #include "account_common.hpp"
 #include "bandwidth.hpp"
 #include "errors.hpp"
+#include "packages.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -271,53 +272,42 @@ Response createacct(Context& ctx, const Request& req) {
   a.gid = gid;
 
   std::string ip = req.get_or("customip", config.shared_ip);
-  auto pick = [&](const char* param, const char* pkg_key) {
-    auto v = req.get(param);
-    return v ? normalize_limit(*v) : pkg[pkg_key];
-  };
   bool cgi = req.has("cgi") ? req.flag("cgi") : pkg["CGI"] != "n";
   a.has_shell = req.has("hasshell") ? req.flag("hasshell") : pkg["HASSHELL"] == "y";
 
+  a.cpuser.set("USER", a.user);
+  apply_package(a.cpuser, pkg, a.plan);
   auto& kv = a.cpuser.kv;
+  // Explicit parameters win over the plan's values.
+  const std::pair<const char*, const char*> limit_params[] = {
+      {"maxaddon", "MAXADDON"}, {"maxftp", "MAXFTP"}, {"maxlst", "MAXLST"}, {"maxpark", "MAXPARK"},
+      {"maxpop", "MAXPOP"}, {"maxsql", "MAXSQL"}, {"maxsub", "MAXSUB"},
+      {"max_defer_fail_percentage", "MAX_DEFER_FAIL_PERCENTAGE"}, {"max_emailacct_quota", "MAX_EMAILACCT_QUOTA"},
+      {"max_email_per_hour", "MAX_EMAIL_PER_HOUR"}, {"max_team_users", "MAX_TEAM_USERS"}};
+  for (auto [param_name, key] : limit_params)
+    if (auto v = req.get(param_name)) kv[key] = normalize_limit(*v);
+  if (auto v = req.get("bwlimit")) kv["BWLIMIT"] = mb_to_bytes(normalize_limit(*v));
+  if (auto v = req.get("quota")) kv["DISK_BLOCK_LIMIT"] = mb_to_blocks(*v);
+  if (auto v = req.get("featurelist")) kv["FEATURELIST"] = *v;
+  if (auto v = req.get("cpmod")) kv["RS"] = *v;
+  if (auto v = req.get("language")) kv["LANG"] = kv["LOCALE"] = *v;
+  kv["HASCGI"] = cgi ? "1" : "0";
   kv["BACKUP"] = "1";
-  kv["BWLIMIT"] = mb_to_bytes(pick("bwlimit", "BWLIMIT"));
   kv["CONTACTEMAIL"] = req.get_or("contactemail", "");
   kv["DEMO"] = "0";
-  kv["DISK_BLOCK_LIMIT"] = mb_to_blocks(req.has("quota") ? req.get_or("quota", "0") : pkg["QUOTA"]);
   kv["DNS"] = a.domain;
-  kv["FEATURELIST"] = req.get_or("featurelist", pkg["FEATURELIST"]);
-  kv["HASCGI"] = cgi ? "1" : "0";
   kv["HASDKIM"] = req.get_or("dkim", "1");
   kv["HASDMARC"] = req.get_or("dmarc", "1");
   kv["HASSPF"] = req.get_or("spf", "1");
   kv["IP"] = ip;
-  kv["LANG"] = req.get_or("language", pkg["LANG"]);
   kv["LEGACY_BACKUP"] = "0";
-  kv["LOCALE"] = req.get_or("language", pkg["LANG"]);
   kv["MAILBOX_FORMAT"] = req.get_or("mailbox_format", "maildir");
-  kv["MAXADDON"] = pick("maxaddon", "MAXADDON");
-  kv["MAXFTP"] = pick("maxftp", "MAXFTP");
-  kv["MAXLST"] = pick("maxlst", "MAXLST");
-  kv["MAXPARK"] = pick("maxpark", "MAXPARK");
-  kv["MAXPASSENGERAPPS"] = pkg["MAXPASSENGERAPPS"];
-  kv["MAXPOP"] = pick("maxpop", "MAXPOP");
-  kv["MAXSQL"] = pick("maxsql", "MAXSQL");
-  kv["MAXSUB"] = pick("maxsub", "MAXSUB");
-  kv["MAX_DEFER_FAIL_PERCENTAGE"] = pick("max_defer_fail_percentage", "MAX_DEFER_FAIL_PERCENTAGE");
-  kv["MAX_EMAILACCT_QUOTA"] = pick("max_emailacct_quota", "MAX_EMAILACCT_QUOTA");
-  kv["MAX_EMAIL_PER_HOUR"] = pick("max_email_per_hour", "MAX_EMAIL_PER_HOUR");
-  if (auto t = req.get("max_team_users")) kv["MAX_TEAM_USERS"] = *t;
-  else if (!pkg["MAX_TEAM_USERS"].empty()) kv["MAX_TEAM_USERS"] = pkg["MAX_TEAM_USERS"];
   kv["MTIME"] = std::to_string(now());
   kv["MXCHECK-" + a.domain] = req.get_or("mxcheck", "local");
   kv["OWNER"] = a.owner;
-  kv["PLAN"] = a.plan;
-  kv["RS"] = req.get_or("cpmod", pkg["CPMOD"].empty() ? config.default_theme : pkg["CPMOD"]);
   kv["STARTDATE"] = std::to_string(now());
-  kv["USER"] = a.user;
   kv["UTF8MAILBOX"] = "1";
   kv["UUID"] = random_uuid();
-  kv["_PACKAGE_EXTENSIONS"] = pkg["_PACKAGE_EXTENSIONS"];
 
   // System user, group, password.
   std::string shell = a.has_shell ? "/bin/bash" : kNoShell;

@@ -60,6 +60,7 @@ std::string function_help(const std::string& name) {
     if (!p.description.empty()) out << indent(p.description.substr(0, p.description.find('\n')), "      ");
   }
   if (f->doc && *f->doc->example_call) out << "\nExample:\n" << indent(f->doc->example_call, "  ");
+  if (f->doc && *f->doc->response_sample) out << "\nResponse sample:\n" << indent(f->doc->response_sample, "  ");
   return out.str();
 }
 

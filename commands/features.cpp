@@ -1,0 +1,394 @@
+// Feature lists (/var/cpanel/features/<list>) and per-account overrides
+// (FEATURE-<NAME>=0|1 in the cpuser file).
+//
+// Resolution, as cPanel does it: "default" disables what it sets to anything
+// but 1; the account's list then enables (1) or disables (other values) what
+// it names (skipped when the list is "default" or "disabled"); the account's
+// overrides come next; "disabled" is applied last and always wins.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "account_common.hpp"
+#include "errors.hpp"
+#include "registry.hpp"
+#include "util.hpp"
+
+namespace whm {
+namespace {
+
+// whmkit's catalogue of cPanel features (id, name). Feature ids found in the
+// server's feature lists and in usr/local/cpanel/whostmgr/addonfeatures/*
+// ("id:Name" lines) are known too.
+const std::vector<std::pair<std::string, std::string>>& builtin_features() {
+  static const std::vector<std::pair<std::string, std::string>> f = {
+      {"addondomains", "Addon Domain Manager"},   {"api_shell", "API Shell"},
+      {"apacheaddonhandlers", "Apache Handlers"}, {"autoresponders", "Autoresponders"},
+      {"autossl", "AutoSSL"},                     {"backup", "Backup Manager"},
+      {"backupwizard", "Backup Wizard"},          {"bandwidth", "Bandwidth Stats"},
+      {"blockers", "Email Filters"},              {"boxtrapper", "BoxTrapper Spam Trap"},
+      {"caldavcarddav", "Calendar and Contacts"}, {"cgi", "CGI Center"},
+      {"changemx", "MX Entry"},                   {"clamavconnector_scan", "Virus Scanner"},
+      {"cpanelpro_images", "Images"},             {"cron", "Cron Jobs"},
+      {"csvimport", "CSV Import"},                {"defaultaddress", "Default Address Manager"},
+      {"diskusageviewer", "Disk Usage Viewer"},   {"dnssec", "DNSSEC"},
+      {"emailauth", "Email Deliverability"},      {"emaildomainfwd", "Email Domain Forwarding"},
+      {"emailtrace", "Email Trace"},              {"errlog", "Error Log"},
+      {"errpgs", "Error Pages"},                  {"filemanager", "File Manager"},
+      {"forwarders", "Forwarders"},               {"ftpaccts", "FTP Accounts"},
+      {"ftpsetup", "FTP Connections"},            {"getstart", "Getting Started Wizard"},
+      {"hotlink", "Hotlink Protection"},          {"indexmanager", "Index Manager"},
+      {"ipdeny", "IP Blocker"},                   {"lastvisits", "Latest Visitors"},
+      {"lists", "Mailing Lists"},                 {"mime", "MIME Types Manager"},
+      {"modsecurity", "ModSecurity"},             {"multiphp", "MultiPHP Manager"},
+      {"mysql", "MySQL Databases"},               {"parkeddomains", "Aliases (Parked Domains)"},
+      {"password", "Password Change"},            {"pgp", "Encryption"},
+      {"phpmyadmin", "phpMyAdmin"},               {"pop3", "Email Accounts"},
+      {"postgres", "PostgreSQL Databases"},       {"rawaccess", "Raw Access Logs"},
+      {"redirects", "Redirects"},                 {"spamassassin", "Apache SpamAssassin"},
+      {"spambox", "Apache SpamAssassin Spam Box"}, {"ssh", "SSH Access"},
+      {"sslinstall", "SSL Host Installer"},       {"sslmanager", "SSL Manager"},
+      {"statselect", "Choose Log Programs"},      {"subdomains", "Subdomain Manager"},
+      {"traceaddy", "Track DNS"},                 {"webalizer", "Webalizer Stats"},
+      {"webdisk", "Web Disk"},                    {"webmail", "Webmail"},
+      {"zoneedit", "Zone Editor"},
+  };
+  return f;
+}
+
+using FeatureValues = std::vector<std::pair<std::string, std::string>>;  // file order kept
+
+bool valid_feature_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::string list_rel(const std::string& name) {
+  check_path_component(name, "feature list name");
+  if (name[0] == '.' || ends_with(name, ".cpaddons")) throw ApiError("Invalid feature list name: “" + name + "”.");
+  return "var/cpanel/features/" + name;
+}
+
+FeatureValues read_list(const StateRoot& root, const std::string& name) {
+  FeatureValues out;
+  auto text = root.read(list_rel(name));
+  if (!text) return out;
+  for (const auto& line : split(*text, '\n')) {
+    auto eq = line.find('=');
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+    out.emplace_back(trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::string serialize_list(const FeatureValues& values) {
+  std::string out;
+  for (const auto& [k, v] : values) out += k + "=" + v + "\n";
+  return out;
+}
+
+void set_value(FeatureValues& values, const std::string& id, const std::string& v) {
+  for (auto& kv : values)
+    if (kv.first == id) {
+      kv.second = v;
+      return;
+    }
+  values.emplace_back(id, v);
+}
+
+std::optional<std::string> value_of(const FeatureValues& values, const std::string& id) {
+  for (const auto& kv : values)
+    if (kv.first == id) return kv.second;
+  return std::nullopt;
+}
+
+bool list_exists(const StateRoot& root, const std::string& name) {
+  return name == "default" || name == "disabled" || root.exists(list_rel(name));
+}
+
+// Every known feature id with its name.
+std::map<std::string, std::string> catalogue(const StateRoot& root) {
+  std::map<std::string, std::string> all(builtin_features().begin(), builtin_features().end());
+  for (const auto& file : root.list_dir("usr/local/cpanel/whostmgr/addonfeatures"))
+    if (auto text = root.read("usr/local/cpanel/whostmgr/addonfeatures/" + file))
+      for (const auto& line : split(*text, '\n'))
+        if (auto colon = line.find(':'); colon != std::string::npos && valid_feature_id(line.substr(0, colon)))
+          all.emplace(line.substr(0, colon), line.substr(colon + 1));
+  for (const auto& list : root.list_dir("var/cpanel/features"))
+    if (list[0] != '.' && !ends_with(list, ".cpaddons"))
+      for (const auto& [id, _] : read_list(root, list))
+        if (valid_feature_id(id)) all.emplace(id, id);
+  return all;
+}
+
+std::string override_key(std::string id) {
+  for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return "FEATURE-" + id;
+}
+
+struct Resolution {
+  bool enabled;
+  std::string list_value;  // what the account's list (after default) says: "1" or "0"
+  std::optional<std::string> override_value;
+};
+
+Resolution resolve(const StateRoot& root, const CpUser& u, const std::string& id) {
+  auto on = [](const std::optional<std::string>& v) { return !v || v->empty() || *v == "1"; };
+  bool enabled = on(value_of(read_list(root, "default"), id));
+  std::string list = u.get("FEATURELIST");
+  if (list != "default" && list != "disabled" && list_exists(root, list))
+    if (auto v = value_of(read_list(root, list), id)) enabled = *v == "1";
+  Resolution r{enabled, enabled ? "1" : "0", std::nullopt};
+  auto ov = u.kv.find(override_key(id));
+  if (ov != u.kv.end()) {
+    r.override_value = ov->second;
+    r.enabled = ov->second == "1";
+  }
+  if (!on(value_of(read_list(root, "disabled"), id))) r.enabled = false;
+  return r;
+}
+
+// Feature values given as "<feature>=0|1" arguments (all but the named ones).
+struct FeatureArgs {
+  std::vector<std::pair<std::string, std::string>> valid;
+  std::vector<std::string> invalid;
+};
+FeatureArgs feature_args(const StateRoot& root, const Request& req, const std::set<std::string>& skip) {
+  FeatureArgs out;
+  auto known = catalogue(root);
+  for (const auto& [key, values] : req.args) {
+    if (skip.count(key)) continue;
+    const std::string& v = values.back();
+    if (v != "0" && v != "1") throw ValidationError("Invalid value for feature “" + key + "”: use 0 or 1.");
+    if (known.count(key)) out.valid.emplace_back(key, v);
+    else out.invalid.push_back(key);
+  }
+  return out;
+}
+
+nlohmann::json invalid_json(const std::vector<std::string>& invalid) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& i : invalid) j.push_back({{i, 1}});
+  return j;
+}
+
+// Writes a list; "disabled" keeps only feature=0 lines (enabling removes the line).
+void store_list(Transaction& txn, const std::string& name, FeatureValues values) {
+  if (name == "disabled")
+    values.erase(std::remove_if(values.begin(), values.end(), [](const auto& kv) { return kv.second != "0"; }),
+                 values.end());
+  txn.write(list_rel(name), serialize_list(values), 0644);
+}
+
+Response create_featurelist(Context& ctx, const Request& req) {
+  std::string name = *req.get("featurelist");
+  std::string rel = list_rel(name);
+  if (ctx.root.exists(rel) && !req.flag("overwrite"))
+    throw ApiError("The feature list “" + name + "” already exists; pass overwrite=1 to replace it.");
+  auto args = feature_args(ctx.root, req, {"featurelist", "overwrite", "featurelistname"});
+  FeatureValues values;
+  for (const auto& [id, v] : args.valid) set_value(values, id, v);
+  Transaction txn(ctx.root);
+  store_list(txn, name, values);
+  txn.commit();
+  Response r;
+  r.data = {{"featurelist", name}, {"invalid_features", invalid_json(args.invalid)}};
+  return r;
+}
+
+Response update_featurelist(Context& ctx, const Request& req) {
+  std::string name = *req.get("featurelist");
+  if (!list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
+  auto args = feature_args(ctx.root, req, {"featurelist", "feature name"});
+  FeatureValues values = read_list(ctx.root, name);
+  nlohmann::json updated = nlohmann::json::object();
+  for (const auto& [id, v] : args.valid) {
+    set_value(values, id, v);
+    updated[id] = std::stoi(v);
+  }
+  Transaction txn(ctx.root);
+  store_list(txn, name, values);
+  txn.commit();
+  Response r;
+  r.data = {{"featurelist", name}, {"invalid_features", invalid_json(args.invalid)}, {"updated_features", updated}};
+  return r;
+}
+
+Response delete_featurelist(Context& ctx, const Request& req) {
+  std::string name = *req.get("featurelist");
+  std::string rel = list_rel(name);
+  if (name == "default" || name == "disabled") throw ApiError("The feature list “" + name + "” cannot be deleted.");
+  if (!ctx.root.exists(rel)) throw ApiError("The feature list “" + name + "” does not exist.");
+  for (const auto& plan : package_names(ctx.root))
+    if (auto text = ctx.root.read("var/cpanel/packages/" + plan); text && parse_key_values(*text)["FEATURELIST"] == name)
+      throw ApiError("The feature list “" + name + "” is used by the package “" + plan + "”.");
+  AccountStore store(ctx.root);
+  for (const auto& user : store.usernames())
+    if (auto u = store.load(user); u && u->get("FEATURELIST") == name)
+      throw ApiError("The feature list “" + name + "” is used by the account “" + user + "”.");
+  Transaction txn(ctx.root);
+  txn.remove(rel);
+  if (ctx.root.exists(rel + ".cpaddons")) txn.remove(rel + ".cpaddons");
+  txn.commit();
+  Response r;
+  r.data = {{"deleted_featurelist", name}};
+  return r;
+}
+
+Response get_featurelists(Context& ctx, const Request&) {
+  std::set<std::string> names = {"default", "disabled"};
+  for (const auto& n : ctx.root.list_dir("var/cpanel/features"))
+    if (n[0] != '.' && !ends_with(n, ".cpaddons") && n.find(".whmkit") == std::string::npos) names.insert(n);
+  Response r;
+  r.data = {{"featurelists", std::vector<std::string>(names.begin(), names.end())}};
+  return r;
+}
+
+Response get_featurelist_data(Context& ctx, const Request& req) {
+  std::string name = *req.get("featurelist");
+  if (!list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
+  auto defaults = read_list(ctx.root, "default"), disabled = read_list(ctx.root, "disabled"),
+       list = read_list(ctx.root, name);
+  nlohmann::json features = nlohmann::json::array();
+  for (const auto& [id, label] : catalogue(ctx.root)) {
+    auto d = value_of(defaults, id);
+    std::string value = (!d || d->empty() || *d == "1") ? "1" : "0";
+    if (auto v = value_of(list, id)) value = *v == "1" ? "1" : "0";
+    auto off = value_of(disabled, id);
+    features.push_back({{"id", id}, {"is_disabled", off && *off != "1" ? 1 : 0}, {"name", label},
+                        {"value", std::stoi(value)}});
+  }
+  Response r;
+  r.data = {{"featurelist", name}, {"features", features}};
+  return r;
+}
+
+Response get_feature_names(Context& ctx, const Request&) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [id, name] : catalogue(ctx.root)) list.push_back({{"id", id}, {"name", name}});
+  Response r;
+  r.data = {{"feature", list}};
+  return r;
+}
+
+Response get_feature_metadata(Context& ctx, const Request&) {
+  std::set<std::string> builtin;
+  for (const auto& f : builtin_features()) builtin.insert(f.first);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [id, name] : catalogue(ctx.root))
+    list.push_back({{"id", id}, {"is_cpaddon", 0}, {"is_plugin", builtin.count(id) ? 0 : 1}, {"name", name}});
+  Response r;
+  r.data = {{"features", list}};
+  return r;
+}
+
+void check_feature_id(const std::string& id) {
+  if (!valid_feature_id(id)) throw ValidationError("Invalid feature name: “" + id + "”.");
+}
+
+Response verify_user_has_feature(Context& ctx, const Request& req) {
+  std::string user = *req.get("user"), feature = *req.get("feature");
+  check_feature_id(feature);
+  CpUser u = AccountStore(ctx.root).require(user);
+  if (!catalogue(ctx.root).count(feature)) throw ApiError("The feature “" + feature + "” does not exist.");
+  Response r;
+  r.data = {{"has_feature", resolve(ctx.root, u, feature).enabled ? 1 : 0}, {"query_feature", feature}};
+  return r;
+}
+
+// The "features" argument: a JSON object {"feature": 0|1} or a JSON list of names.
+nlohmann::json parse_features_arg(const std::string& text) {
+  try {
+    auto j = nlohmann::json::parse(text);
+    if (j.is_object() || j.is_array()) return j;
+  } catch (const std::exception&) {
+  }
+  throw ValidationError("Invalid value for parameter “features”: it must be JSON, e.g. {\"autossl\":1}.");
+}
+
+Response change_overrides(Context& ctx, const Request& req, bool add) {
+  std::string user = *req.get("user");
+  AccountStore store(ctx.root);
+  CpUser u = store.require(user);
+  auto features = parse_features_arg(*req.get("features"));
+  auto known = catalogue(ctx.root);
+  std::vector<std::pair<std::string, std::string>> changes;
+  auto take = [&](const std::string& id, const nlohmann::json& v) {
+    check_feature_id(id);
+    if (!known.count(id)) throw ApiError("The feature “" + id + "” does not exist.");
+    std::string value = v.is_number() ? std::to_string(v.get<long>()) : v.is_boolean() ? (v.get<bool>() ? "1" : "0") : v.is_string() ? v.get<std::string>() : "";
+    if (add && value != "0" && value != "1") throw ValidationError("Invalid value for feature “" + id + "”: use 0 or 1.");
+    changes.emplace_back(id, value);
+  };
+  if (features.is_object())
+    for (auto it = features.begin(); it != features.end(); ++it) take(it.key(), it.value());
+  else
+    for (const auto& id : features) {
+      if (!id.is_string()) throw ValidationError("Invalid value for parameter “features”: list feature names.");
+      if (add) throw ValidationError("Invalid value for parameter “features”: give {\"feature\": 0 or 1}.");
+      take(id.get<std::string>(), nullptr);
+    }
+  for (const auto& [id, v] : changes) {
+    if (add) u.set(override_key(id), v);
+    else u.kv.erase(override_key(id));
+  }
+  Transaction txn(ctx.root);
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  store.save(txn, u, store.domain_rows(user), pw ? FileOwner{0, static_cast<gid_t>(parse_int(pw->gid).value_or(-1))} : FileOwner{});
+  txn.commit();
+  return {};
+}
+
+Response add_override_features_for_user(Context& ctx, const Request& req) { return change_overrides(ctx, req, true); }
+Response remove_override_features_for_user(Context& ctx, const Request& req) { return change_overrides(ctx, req, false); }
+
+Response get_users_features_settings(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  auto known = catalogue(ctx.root);
+  std::vector<std::string> features;
+  for (const auto& f : req.list("feature")) {
+    check_feature_id(f);
+    if (!known.count(f)) throw ApiError("The feature “" + f + "” does not exist.");
+    features.push_back(f);
+  }
+  if (features.empty())
+    for (const auto& [id, _] : known) features.push_back(id);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& user : req.list("user")) {
+    CpUser u = store.require(user);
+    for (const auto& f : features) {
+      auto res = resolve(ctx.root, u, f);
+      list.push_back({{"cpuser_setting", res.override_value ? nlohmann::json(std::stoi(*res.override_value == "1" ? "1" : "0")) : nlohmann::json(nullptr)},
+                      {"feature", f},
+                      {"feature_list", u.get("FEATURELIST")},
+                      {"feature_list_setting", std::stoi(res.list_value)},
+                      {"user", user}});
+    }
+  }
+  Response r;
+  r.data = {{"users_features_settings", list}};
+  return r;
+}
+
+Implementation impl(std::string name, Handler h, Access access) { return {std::move(name), std::move(h), access, {}}; }
+
+const Registration registrations[] = {
+    Registration(impl("create_featurelist", create_featurelist, Access::Write)),
+    Registration(impl("update_featurelist", update_featurelist, Access::Write)),
+    Registration(impl("delete_featurelist", delete_featurelist, Access::Write)),
+    Registration(impl("get_featurelists", get_featurelists, Access::Read)),
+    Registration(impl("get_featurelist_data", get_featurelist_data, Access::Read)),
+    Registration(impl("get_feature_names", get_feature_names, Access::Read)),
+    Registration(impl("get_feature_metadata", get_feature_metadata, Access::Read)),
+    Registration(impl("verify_user_has_feature", verify_user_has_feature, Access::Read)),
+    Registration(impl("add_override_features_for_user", add_override_features_for_user, Access::Write)),
+    Registration(impl("remove_override_features_for_user", remove_override_features_for_user, Access::Write)),
+    Registration(impl("get_users_features_settings", get_users_features_settings, Access::Read)),
+};
+
+}  // namespace
+}  // namespace whm

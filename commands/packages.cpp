@@ -1,0 +1,313 @@
+// Hosting plans: addpkg, editpkg, killpkg, listpkgs, getpkginfo, matchpkgs,
+// changepackage, addpkgext, delpkgext.
+#include <algorithm>
+
+#include "account_common.hpp"
+#include "errors.hpp"
+#include "packages.hpp"
+#include "registry.hpp"
+#include "util.hpp"
+
+namespace whm {
+namespace {
+
+ParamSpec param(std::string name, ParamType type = ParamType::String, bool required = false) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.required = required;
+  return p;
+}
+
+// Plan parameters (as addpkg/editpkg take them) and the package keys they set.
+struct PlanParam {
+  const char* param;
+  const char* key;
+  enum Kind { Limit, YesNo, Text } kind;
+};
+const std::vector<PlanParam>& plan_params() {
+  static const std::vector<PlanParam> p = {
+      {"bwlimit", "BWLIMIT", PlanParam::Limit},        {"quota", "QUOTA", PlanParam::Limit},
+      {"maxftp", "MAXFTP", PlanParam::Limit},          {"maxsql", "MAXSQL", PlanParam::Limit},
+      {"maxpop", "MAXPOP", PlanParam::Limit},          {"maxlst", "MAXLST", PlanParam::Limit},
+      {"maxsub", "MAXSUB", PlanParam::Limit},          {"maxpark", "MAXPARK", PlanParam::Limit},
+      {"maxaddon", "MAXADDON", PlanParam::Limit},      {"maxpassengerapps", "MAXPASSENGERAPPS", PlanParam::Limit},
+      {"max_emailacct_quota", "MAX_EMAILACCT_QUOTA", PlanParam::Limit},
+      {"max_email_per_hour", "MAX_EMAIL_PER_HOUR", PlanParam::Limit},
+      {"MAX_EMAIL_PER_HOUR", "MAX_EMAIL_PER_HOUR", PlanParam::Limit},
+      {"max_defer_fail_percentage", "MAX_DEFER_FAIL_PERCENTAGE", PlanParam::Limit},
+      {"MAX_DEFER_FAIL_PERCENTAGE", "MAX_DEFER_FAIL_PERCENTAGE", PlanParam::Limit},
+      {"max_team_users", "MAX_TEAM_USERS", PlanParam::Limit},
+      {"cgi", "CGI", PlanParam::YesNo},                {"hasshell", "HASSHELL", PlanParam::YesNo},
+      {"digestauth", "DIGESTAUTH", PlanParam::YesNo},  {"ip", "IP", PlanParam::Text},
+      {"cpmod", "CPMOD", PlanParam::Text},             {"featurelist", "FEATURELIST", PlanParam::Text},
+      {"language", "LANG", PlanParam::Text},           {"_PACKAGE_EXTENSIONS", "_PACKAGE_EXTENSIONS", PlanParam::Text},
+  };
+  return p;
+}
+
+std::vector<ParamSpec> plan_param_specs() {
+  std::vector<ParamSpec> specs;
+  for (const auto& p : plan_params()) {
+    if (p.kind == PlanParam::Limit) specs.push_back(param(p.param, ParamType::IntOrUnlimited));
+    if (p.kind == PlanParam::YesNo) specs.push_back(param(p.param, ParamType::Boolean));
+  }
+  auto team = param("max_team_users", ParamType::Integer);
+  team.min = 0;
+  team.max = 7;
+  specs.push_back(team);
+  return specs;
+}
+
+bool feature_list_exists(const StateRoot& root, const std::string& name) {
+  check_path_component(name, "feature list name");
+  return name == "default" || name == "disabled" || root.exists("var/cpanel/features/" + name);
+}
+
+// Applies the request's plan parameters onto `pkg`.
+void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) {
+  for (const auto& p : plan_params()) {
+    auto v = req.get(p.param);
+    if (!v) continue;
+    for (unsigned char c : *v)
+      if (c < 0x20) throw ValidationError(std::string("Invalid value for parameter “") + p.param + "”: it contains a control character.");
+    switch (p.kind) {
+      case PlanParam::Limit: pkg[p.key] = normalize_limit(*v); break;
+      case PlanParam::YesNo: pkg[p.key] = *v == "1" ? "y" : "n"; break;
+      case PlanParam::Text: pkg[p.key] = *v; break;
+    }
+  }
+  if (pkg["IP"] != "y" && pkg["IP"] != "n") throw ValidationError("Invalid value for parameter “ip”: use y or n.");
+  if (!feature_list_exists(root, pkg["FEATURELIST"]))
+    throw ApiError("The feature list “" + pkg["FEATURELIST"] + "” does not exist.");
+  for (const auto& ext : split(pkg["_PACKAGE_EXTENSIONS"], ' '))
+    if (!ext.empty()) {
+      check_path_component(ext, "package extension");
+      if (!root.exists("var/cpanel/packages/extensions/" + ext))
+        throw ApiError("The package extension “" + ext + "” is not installed.");
+    }
+}
+
+std::string package_rel(const std::string& name) {
+  check_package_name(name);
+  return "var/cpanel/packages/" + name;
+}
+
+// Every account on `plan` takes the plan's (new) values, in the same transaction.
+int apply_plan_to_accounts(const StateRoot& root, Transaction& txn, const std::string& plan, const KeyValues& pkg,
+                           bool shell_changed) {
+  AccountStore store(root);
+  SystemUsers sys;
+  sys.load(txn);
+  int changed = 0;
+  for (const auto& name : store.usernames()) {
+    auto u = store.load(name);
+    if (!u || u->get("PLAN") != plan) continue;
+    apply_package(*u, pkg, plan);
+    auto pw = sys.user(name);
+    if (shell_changed && pw && !u->suspended())
+      sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home,
+                         pkg.at("HASSHELL") == "y" ? "/bin/bash" : kNoShell});
+    store.save(txn, *u, store.domain_rows(name), pw ? FileOwner{0, static_cast<gid_t>(parse_int(pw->gid).value_or(-1))} : FileOwner{});
+    ++changed;
+  }
+  sys.save(txn);
+  return changed;
+}
+
+nlohmann::json typed(const std::string& v) {
+  if (auto n = parse_int(v); n && (v == "0" || v[0] != '0')) return *n;
+  return v;
+}
+
+// A plan as listpkgs/getpkginfo print it: numbers as numbers.
+nlohmann::json package_json(const KeyValues& pkg) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : pkg) j[k] = k == "_PACKAGE_EXTENSIONS" ? nlohmann::json(v) : typed(v);
+  return j;
+}
+
+Response addpkg(Context& ctx, const Request& req) {
+  std::string name = *req.get("name");
+  std::string rel = package_rel(name);
+  if (ctx.root.exists(rel)) throw ApiError("The package “" + name + "” already exists.");
+  KeyValues pkg = package_defaults();
+  set_plan_values(ctx.root, pkg, req);
+  Transaction txn(ctx.root);
+  txn.write(rel, serialize_package(pkg), 0644);
+  txn.commit();
+  Response r;
+  r.data = {{"pkg", name}};
+  return r;
+}
+
+Response editpkg(Context& ctx, const Request& req) {
+  std::string name = *req.get("name");
+  std::string rel = package_rel(name);
+  KeyValues pkg = ctx.root.exists(rel) ? load_package(ctx.root, name) : package_defaults();
+  std::string old_shell = pkg["HASSHELL"];
+  set_plan_values(ctx.root, pkg, req);
+  Transaction txn(ctx.root);
+  txn.write(rel, serialize_package(pkg), 0644);
+  int accounts = apply_plan_to_accounts(ctx.root, txn, name, pkg, old_shell != pkg["HASSHELL"]);
+  txn.commit();
+  Response r;
+  r.data = {{"pkg", name}};
+  r.metadata["output"] = {{"raw", "Updated the package “" + name + "” and " + std::to_string(accounts) + " account(s) using it.\n"}};
+  return r;
+}
+
+Response killpkg(Context& ctx, const Request& req) {
+  std::string name = *req.get("pkgname");
+  std::string rel = package_rel(name);
+  if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
+  AccountStore store(ctx.root);
+  int users = 0;
+  for (const auto& u : store.usernames())
+    if (auto cp = store.load(u); cp && cp->get("PLAN") == name) ++users;
+  if (users) throw ApiError("The package “" + name + "” is in use by " + std::to_string(users) + " account(s); change their plan first.");
+  Transaction txn(ctx.root);
+  txn.remove(rel);
+  txn.commit();
+  return {};
+}
+
+Response listpkgs(Context& ctx, const Request&) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& name : package_names(ctx.root)) {
+    auto text = ctx.root.read("var/cpanel/packages/" + name);
+    if (!text) continue;
+    auto j = package_json(parse_key_values(*text));
+    j["name"] = name;
+    list.push_back(j);
+  }
+  Response r;
+  r.data = {{"pkg", list}};
+  return r;
+}
+
+Response getpkginfo(Context& ctx, const Request& req) {
+  std::string name = *req.get("pkg");
+  auto text = ctx.root.read(package_rel(name));
+  if (!text) throw ApiError("The package “" + name + "” does not exist.");
+  nlohmann::json j = package_json(parse_key_values(*text));
+  for (const char* yn : {"CGI", "HASSHELL", "IP"})  // shown as 1/0, as the reference's sample does
+    if (j.contains(yn) && j[yn].is_string()) j[yn] = j[yn] == "y" ? 1 : 0;
+  Response r;
+  r.data = {{"pkg", j}};
+  return r;
+}
+
+Response matchpkgs(Context& ctx, const Request& req) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& name : package_names(ctx.root)) {
+    auto text = ctx.root.read("var/cpanel/packages/" + name);
+    if (!text) continue;
+    KeyValues pkg = parse_key_values(*text);
+    bool match = true;
+    for (const auto& [key, values] : req.args) {
+      std::string want = values.back();
+      if ((key == "CGI" || key == "HASSHELL") && (want == "1" || want == "0")) want = want == "1" ? "y" : "n";
+      auto it = pkg.find(key);
+      if (it == pkg.end() || to_lower(it->second) != to_lower(want)) match = false;
+    }
+    if (!match) continue;
+    auto j = package_json(pkg);
+    j["name"] = name;
+    list.push_back(j);
+  }
+  Response r;
+  r.data = {{"pkg", list}};
+  return r;
+}
+
+Response changepackage(Context& ctx, const Request& req) {
+  std::string user = *req.get("user"), plan = *req.get("pkg");
+  AccountStore store(ctx.root);
+  CpUser u = store.require(user);
+  KeyValues pkg = load_package(ctx.root, plan);
+  Transaction txn(ctx.root);
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  auto changes = apply_package(u, pkg, plan);
+  std::string shell = pkg["HASSHELL"] == "y" ? "/bin/bash" : kNoShell;
+  if (!u.suspended() && pw->shell != shell) {
+    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, shell});
+    changes.push_back(pkg["HASSHELL"] == "y" ? "Enabling Shell Access" : "Removing Shell Access");
+  }
+  u.set("MTIME", std::to_string(now()));
+  sys.save(txn);
+  store.save(txn, u, store.domain_rows(user), {0, static_cast<gid_t>(parse_int(pw->gid).value_or(-1))});
+  txn.commit();
+  Response r;
+  r.metadata["output"] = {{"raw", join(changes, "\n") + (changes.empty() ? "" : "\n")}};
+  return r;
+}
+
+Response addpkgext(Context& ctx, const Request& req) {
+  std::string name = *req.get("name");
+  std::string rel = package_rel(name);
+  if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
+  KeyValues pkg = parse_key_values(*ctx.root.read(rel));
+  auto exts = split(pkg["_PACKAGE_EXTENSIONS"], ' ');
+  exts.erase(std::remove(exts.begin(), exts.end(), ""), exts.end());
+  for (const auto& ext : split(*req.get("_PACKAGE_EXTENSIONS"), ' ')) {
+    if (ext.empty()) continue;
+    check_path_component(ext, "package extension");
+    auto defaults = ctx.root.read("var/cpanel/packages/extensions/" + ext);
+    if (!defaults) throw ApiError("The package extension “" + ext + "” is not installed.");
+    if (std::find(exts.begin(), exts.end(), ext) == exts.end()) exts.push_back(ext);
+    // The extension's file holds its settings' defaults ("<ext>_key=value").
+    for (const auto& [k, v] : parse_key_values(*defaults))
+      if (starts_with(k, ext + "_") && !pkg.count(k)) pkg[k] = v;
+  }
+  pkg["_PACKAGE_EXTENSIONS"] = join(exts, " ");
+  Transaction txn(ctx.root);
+  txn.write(rel, serialize_package(pkg), 0644);
+  txn.commit();
+  Response r;
+  r.data = {{"pkg", name}};
+  return r;
+}
+
+Response delpkgext(Context& ctx, const Request& req) {
+  std::string name = *req.get("name");
+  std::string rel = package_rel(name);
+  if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
+  KeyValues pkg = parse_key_values(*ctx.root.read(rel));
+  auto removed = split(*req.get("_DELETE_EXTENSIONS"), ' ');
+  std::vector<std::string> kept;
+  for (const auto& e : split(pkg["_PACKAGE_EXTENSIONS"], ' '))
+    if (!e.empty() && std::find(removed.begin(), removed.end(), e) == removed.end()) kept.push_back(e);
+  for (const auto& ext : removed)
+    for (auto it = pkg.begin(); it != pkg.end();)
+      it = (!ext.empty() && starts_with(it->first, ext + "_")) ? pkg.erase(it) : std::next(it);
+  pkg["_PACKAGE_EXTENSIONS"] = join(kept, " ");
+  Transaction txn(ctx.root);
+  txn.write(rel, serialize_package(pkg), 0644);
+  txn.commit();
+  Response r;
+  r.data = {{"pkg", name}};
+  return r;
+}
+
+Implementation impl(std::string name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
+  return {std::move(name), std::move(h), access, std::move(params)};
+}
+
+const Registration registrations[] = {
+    Registration(impl("addpkg", addpkg, Access::Write, plan_param_specs())),
+    Registration(impl("editpkg", editpkg, Access::Write, plan_param_specs())),
+    Registration(impl("killpkg", killpkg, Access::Write)),
+    Registration(impl("listpkgs", listpkgs, Access::Read)),
+    Registration(impl("getpkginfo", getpkginfo, Access::Read)),
+    Registration(impl("matchpkgs", matchpkgs, Access::Read)),
+    Registration(impl("changepackage", changepackage, Access::Write)),
+    Registration(impl("addpkgext", addpkgext, Access::Write)),
+    Registration(impl("delpkgext", delpkgext, Access::Write)),
+};
+
+}  // namespace
+}  // namespace whm

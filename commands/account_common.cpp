@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "errors.hpp"
+#include "lookup.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"
 
@@ -134,6 +135,126 @@ std::set<std::string> find_users_with_backups(const StateRoot& root) {
   scan_dates(base + "/weekly");
   scan_dates(base + "/monthly");
   return users;
+}
+
+FileOwner owner_of(const PasswdEntry& pw) {
+  return {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
+}
+
+namespace {
+std::string crontab_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
+std::string suspended_crontab_rel(const std::string& user) { return "var/spool/cron/crontabs.suspended/" + user; }
+std::string ftp_rel(const std::string& user) { return "etc/proftpd/" + user; }
+}  // namespace
+
+std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user, const SuspendOptions& opts) {
+  for (char c : opts.reason)
+    if (c == '\n' || c == '\r') throw ValidationError("Invalid value for parameter “reason”: it contains a line break.");
+  AccountStore store(root);
+  CpUser u = store.require(user);
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  std::string raw;
+  if (!u.suspended()) {
+    KeyValues info = {{"shell", pw->shell}, {"leave-ftp-accts-enabled", opts.leave_ftp ? "1" : "0"}};
+    txn.write(paths::suspendinfo(user), serialize_key_values(info), 0640);
+    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, kSuspendedShell});
+    raw += "Changing Shell to " + std::string(kSuspendedShell) + "...Done\n";
+    if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && !starts_with((*sh)[1], "!")) {
+      (*sh)[1] = "!" + (*sh)[1];
+      sys.shadow.upsert(*sh);
+      raw += "Locking Password...Done\n";
+    }
+    if (auto cron = txn.read(crontab_rel(user))) {
+      txn.write(suspended_crontab_rel(user), *cron, 0600, owner_of(*pw));
+      txn.remove(crontab_rel(user));
+      raw += "Suspending cron jobs...Done\n";
+    }
+    if (auto ftp = txn.read(ftp_rel(user)); ftp && !opts.leave_ftp) {
+      txn.write(ftp_rel(user) + ".suspended", *ftp, 0640);
+      txn.write(ftp_rel(user), "# Account suspended\n", 0640);
+      raw += "Suspending FTP accounts...Done\n";
+    }
+    u.set("SUSPENDED", "1");
+    u.set("SUSPENDTIME", std::to_string(now()));
+  } else {
+    raw += "Account already suspended; updating the reason.\n";
+  }
+  txn.write(paths::suspended(user), opts.reason, 0640);
+  if (opts.lock) txn.write(paths::suspended_lock(user), "", 0640);
+  sys.save(txn);
+  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  txn.on_commit([&root, user, domain = u.main_domain(), reason = opts.reason] {
+    log_accounting(root, "SUSPEND", user, domain, reason);
+  });
+  return raw + "Account has been suspended\n";
+}
+
+std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const std::string& user) {
+  AccountStore store(root);
+  CpUser u = store.require(user);
+  if (!u.suspended()) throw ApiError("The account “" + user + "” is not suspended.");
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  KeyValues info;
+  if (auto text = txn.read(paths::suspendinfo(user))) info = parse_key_values(*text);
+  std::string shell = info.count("shell") && !info["shell"].empty() ? info["shell"] : kNoShell;
+  sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, shell});
+  if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && starts_with((*sh)[1], "!")) {
+    (*sh)[1] = (*sh)[1].substr(1);
+    sys.shadow.upsert(*sh);
+  }
+  if (auto cron = txn.read(suspended_crontab_rel(user))) {
+    txn.write(crontab_rel(user), *cron, 0600, owner_of(*pw));
+    txn.remove(suspended_crontab_rel(user));
+  }
+  if (auto ftp = txn.read(ftp_rel(user) + ".suspended")) {
+    txn.write(ftp_rel(user), *ftp, 0640);
+    txn.remove(ftp_rel(user) + ".suspended");
+  }
+  for (const auto& rel : {paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user)})
+    if (root.exists(rel)) txn.remove(rel);
+  u.set("SUSPENDED", "0");
+  sys.save(txn);
+  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  txn.on_commit([&root, user, domain = u.main_domain()] { log_accounting(root, "UNSUSPEND", user, domain, ""); });
+  return "Account has been unsuspended\n";
+}
+
+std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user) {
+  AccountStore store(root);
+  CpUser u = store.require(user);
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  std::string raw = "Running pre removal script...Done\n";
+  if (pw && !pw->home.empty() && pw->home != "/") {
+    std::string home_rel = paths::rel_from_abs(pw->home);
+    // The home moves aside atomically with the rest; its contents are deleted after.
+    std::string trash_rel = home_rel.substr(0, home_rel.rfind('/') + 1) + ".whmkit-removed-" + user;
+    if (root.exists(home_rel)) txn.rename(home_rel, trash_rel);
+    txn.remove(trash_rel);
+    raw += "Removing home directory " + pw->home + "...Done\n";
+  }
+  sys.passwd.erase(user);
+  sys.shadow.erase(user);
+  sys.group.erase(user);
+  sys.save(txn);
+  raw += "Removing system user...Done\n";
+  for (const auto& rel : {paths::cpuser(user), paths::cpuser_cache(user), paths::userdata_dir(user),
+                          paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user),
+                          paths::bandwidth_db(user), crontab_rel(user), suspended_crontab_rel(user), ftp_rel(user),
+                          ftp_rel(user) + ".suspended"})
+    if (root.exists(rel)) txn.remove(rel);
+  update_lookup_files(txn, user, nullptr);
+  txn.on_commit([&root, user, domain = u.main_domain(), owner = u.get("OWNER")] {
+    log_accounting(root, "REMOVE", user, domain, owner);
+  });
+  return raw + "Updating system databases...Done\nAccount Removal Complete!!!\n";
 }
 
 void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,

@@ -32,6 +32,20 @@ struct AccountRecordContext {
 std::set<std::string> find_users_with_backups(const StateRoot& root);
 nlohmann::json account_record(const AccountRecordContext& ctx, const CpUser& u);
 
+// Suspension, unsuspension and removal of one account, staged into `txn`
+// (so a reseller's accounts can go in one all-or-nothing transaction). Each
+// returns the progress text for metadata.output.raw; the accounting log line
+// is written when the transaction commits.
+struct SuspendOptions {
+  std::string reason = "Unknown";
+  bool lock = false;       // only root may unsuspend (suspended/<user>.lock)
+  bool leave_ftp = false;  // keep the FTP accounts working
+};
+std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user, const SuspendOptions& opts);
+std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const std::string& user);
+std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user);
+FileOwner owner_of(const PasswdEntry& pw);
+
 // Appends a line to var/cpanel/accounting.log: "localtime:TYPE:root:user:domain:extra".
 void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,
                     const std::string& domain, const std::string& extra);

@@ -36,10 +36,6 @@ std::string random_uuid() {
   return s;
 }
 
-FileOwner owner_of(const PasswdEntry& pw) {
-  return {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
-}
-
 // Normalises a domain the user typed: lower case, no trailing dot, no "www.".
 std::string normalize_domain(std::string d) {
   d = to_lower(trim(d));
@@ -852,141 +848,38 @@ Response passwd(Context& ctx, const Request& req) {
   return r;
 }
 
-// ---------------------------------------------------------------- suspension
-
-std::string crontab_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
-std::string suspended_crontab_rel(const std::string& user) { return "var/spool/cron/crontabs.suspended/" + user; }
+// ---------------------------------------------------------------- suspension, removal
 
 Response suspendacct(Context& ctx, const Request& req) {
-  AccountStore store(ctx.root);
+  SuspendOptions opts;
+  opts.reason = req.get_or("reason", "Unknown");
+  opts.lock = req.flag("disallowun");
+  opts.leave_ftp = req.flag("leave-ftp-accts-enabled");
   Transaction txn(ctx.root);
-  std::string user = require_user_arg(req);
-  CpUser u = store.require(user);
-  std::string reason = req.get_or("reason", "Unknown");
-  for (char c : reason)
-    if (c == '\n' || c == '\r') throw ValidationError("Invalid value for parameter “reason”: it contains a line break.");
-  SystemUsers sys;
-  sys.load(txn);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
-  std::string raw;
-  bool already = u.suspended();
-  bool leave_ftp = req.flag("leave-ftp-accts-enabled");
-
-  if (!already) {
-    KeyValues info = {{"shell", pw->shell}, {"leave-ftp-accts-enabled", leave_ftp ? "1" : "0"}};
-    txn.write(paths::suspendinfo(user), serialize_key_values(info), 0640);
-    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, kSuspendedShell});
-    raw += "Changing Shell to " + std::string(kSuspendedShell) + "...Done\n";
-    if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && !starts_with((*sh)[1], "!")) {
-      (*sh)[1] = "!" + (*sh)[1];
-      sys.shadow.upsert(*sh);
-      raw += "Locking Password...Done\n";
-    }
-    if (auto cron = txn.read(crontab_rel(user))) {
-      txn.write(suspended_crontab_rel(user), *cron, 0600, owner_of(*pw));
-      txn.remove(crontab_rel(user));
-      raw += "Suspending cron jobs...Done\n";
-    }
-    std::string ftp_rel = "etc/proftpd/" + user;
-    if (auto ftp = txn.read(ftp_rel); ftp && !leave_ftp) {
-      txn.write(ftp_rel + ".suspended", *ftp, 0640);
-      txn.write(ftp_rel, "# Account suspended\n", 0640);
-      raw += "Suspending FTP accounts...Done\n";
-    }
-    u.set("SUSPENDED", "1");
-    u.set("SUSPENDTIME", std::to_string(now()));
-  } else {
-    raw += "Account already suspended; updating the reason.\n";
-  }
-  txn.write(paths::suspended(user), reason, 0640);
-  if (req.flag("disallowun")) txn.write(paths::suspended_lock(user), "", 0640);
-  sys.save(txn);
-  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  std::string raw = stage_suspension(ctx.root, txn, require_user_arg(req), opts);
   txn.commit();
-  log_accounting(ctx.root, "SUSPEND", user, u.main_domain(), reason);
   Response r;
-  r.metadata["output"] = {{"raw", raw + "Account has been suspended\n"}};
+  r.metadata["output"] = {{"raw", raw}};
   return r;
 }
 
 Response unsuspendacct(Context& ctx, const Request& req) {
-  AccountStore store(ctx.root);
   Transaction txn(ctx.root);
-  std::string user = require_user_arg(req);
-  CpUser u = store.require(user);
-  if (!u.suspended()) throw ApiError("The account “" + user + "” is not suspended.");
-  SystemUsers sys;
-  sys.load(txn);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
-  KeyValues info;
-  if (auto text = txn.read(paths::suspendinfo(user))) info = parse_key_values(*text);
-  std::string shell = info.count("shell") && !info["shell"].empty() ? info["shell"] : kNoShell;
-  sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, shell});
-  if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && starts_with((*sh)[1], "!")) {
-    (*sh)[1] = (*sh)[1].substr(1);
-    sys.shadow.upsert(*sh);
-  }
-  if (auto cron = txn.read(suspended_crontab_rel(user))) {
-    txn.write(crontab_rel(user), *cron, 0600, owner_of(*pw));
-    txn.remove(suspended_crontab_rel(user));
-  }
-  std::string ftp_rel = "etc/proftpd/" + user;
-  if (auto ftp = txn.read(ftp_rel + ".suspended")) {
-    txn.write(ftp_rel, *ftp, 0640);
-    txn.remove(ftp_rel + ".suspended");
-  }
-  for (const auto& rel : {paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user)})
-    if (ctx.root.exists(rel)) txn.remove(rel);
-  u.set("SUSPENDED", "0");
-  sys.save(txn);
-  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  stage_unsuspension(ctx.root, txn, require_user_arg(req));
   txn.commit();
-  log_accounting(ctx.root, "UNSUSPEND", user, u.main_domain(), "");
   return {};
 }
 
-// ---------------------------------------------------------------- removeacct
-
 Response removeacct(Context& ctx, const Request& req) {
-  AccountStore store(ctx.root);
-  Transaction txn(ctx.root);
   auto user_arg = req.get("username");
   if (!user_arg || user_arg->empty()) user_arg = req.get("user");
   if (!user_arg || user_arg->empty()) throw ValidationError("Missing required parameter “username”.");
-  const std::string user = *user_arg;
-  CpUser u = store.require(user);
-  SystemUsers sys;
-  sys.load(txn);
-  auto pw = sys.user(user);
-
-  std::string raw = "Running pre removal script...Done\n";
-  if (pw && !pw->home.empty() && pw->home != "/") {
-    std::string home_rel = paths::rel_from_abs(pw->home);
-    // The home moves aside atomically with the rest; its contents are deleted after.
-    std::string trash_rel = home_rel.substr(0, home_rel.rfind('/') + 1) + ".whmkit-removed-" + user;
-    if (ctx.root.exists(home_rel)) txn.rename(home_rel, trash_rel);
-    txn.remove(trash_rel);
-    raw += "Removing home directory " + pw->home + "...Done\n";
-  }
-  sys.passwd.erase(user);
-  sys.shadow.erase(user);
-  sys.group.erase(user);
-  sys.save(txn);
-  raw += "Removing system user...Done\n";
-  for (const auto& rel : {paths::cpuser(user), paths::cpuser_cache(user), paths::userdata_dir(user),
-                          paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user),
-                          paths::bandwidth_db(user), crontab_rel(user), suspended_crontab_rel(user),
-                          std::string("etc/proftpd/") + user, std::string("etc/proftpd/") + user + ".suspended"})
-    if (ctx.root.exists(rel)) txn.remove(rel);
-  update_lookup_files(txn, user, nullptr);
-  raw += "Updating system databases...Done\n";
+  Transaction txn(ctx.root);
+  std::string raw = stage_removal(ctx.root, txn, *user_arg);
   txn.commit();
-  log_accounting(ctx.root, "REMOVE", user, u.main_domain(), u.get("OWNER"));
   Response r;
-  r.reason = user + " account removed";
-  r.metadata["output"] = {{"raw", raw + "Account Removal Complete!!!\n"}};
+  r.reason = *user_arg + " account removed";
+  r.metadata["output"] = {{"raw", raw}};
   return r;
 }
 

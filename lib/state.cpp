@@ -206,7 +206,11 @@ std::optional<std::string> Transaction::read(const std::string& rel) const {
 }
 
 void Transaction::commit() {
-  if (ops_.empty()) return;
+  if (ops_.empty()) {
+    for (auto& fn : after_commit_) fn();
+    after_commit_.clear();
+    return;
+  }
   // Phase 1: every new file content goes to a durable temp file. Nothing visible yet.
   std::string journal;
   std::vector<std::string> temps;
@@ -241,6 +245,9 @@ void Transaction::commit() {
   ops_.clear();
   view_.clear();
   staged_trees_.clear();  // moved into place: no longer ours to delete
+  auto after = std::move(after_commit_);
+  after_commit_.clear();
+  for (auto& fn : after) fn();
 }
 
 void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode,

@@ -10,6 +10,7 @@
 //    next invocation that takes the lock replays it; before that point, nothing
 //    visible has changed. So a multi-file update is all-or-nothing.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -80,6 +81,8 @@ class Transaction {
   std::optional<std::string> read(const std::string& rel) const;
   bool exists(const std::string& rel) const { return read(rel).has_value() || (!staged_removed(rel) && root_.exists(rel)); }
   bool empty() const { return ops_.empty(); }
+  // Runs after a successful commit (e.g. appending to a log).
+  void on_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
   void commit();
 
  private:
@@ -94,6 +97,7 @@ class Transaction {
   std::vector<Op> ops_;
   std::map<std::string, std::optional<std::string>> view_;  // rel -> content (nullopt = removed)
   std::vector<std::string> staged_trees_;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 // Writes one file atomically right now (temp + fsync + rename + dir fsync).

@@ -42,11 +42,12 @@ int main(int argc, char** argv) {
 
   CLI::App app{"whmapi1 - run WHM API 1 functions against the server's state files (whmkit " WHMKIT_VERSION ")",
                "whmapi1"};
-  std::string output = "yaml", root_opt;
+  std::string output = "yaml", root_opt, caller = "root";
   std::vector<std::string> words;
   bool show_version = false, list_functions = false, coverage = false;
   app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
+  app.add_option("--user", caller, "Run as this WHM user: root (default) or a reseller");
   app.add_flag("--version", show_version, "Print the version and exit");
   app.add_flag("--list-functions", list_functions, "List the functions this program knows, one per line");
   app.add_flag("--coverage", coverage, "Print implemented/total functions per category");
@@ -118,6 +119,6 @@ int main(int argc, char** argv) {
   } catch (const ApiError& e) {
     return print_envelope(error_envelope(function, e.what()), fmt, kExitFailed);
   }
-  CallResult result = execute_call(root, std::move(req));
+  CallResult result = execute_call(root, std::move(req), caller);
   return print_envelope(result.envelope, fmt, result.exit_status);
 }

@@ -14,6 +14,7 @@
 #include "bandwidth.hpp"
 #include "errors.hpp"
 #include "packages.hpp"
+#include "resellers.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -213,6 +214,49 @@ nlohmann::json main_domain_userdata(const NewAccount& a, const std::string& ip) 
   };
 }
 
+// Who owns a new account: root's choice (owner=, ownerself=), or the reseller
+// creating it, who needs the create-acct privilege.
+std::string choose_owner(const Context& ctx, const Transaction& txn, const Request& req, const std::string& user) {
+  auto owner_arg = req.get("owner");
+  if (ctx.caller != "root") {
+    if (!has_acl(txn, ctx.caller, "create-acct"))
+      throw ApiError("The reseller “" + ctx.caller + "” does not have the “create-acct” privilege.");
+    if (owner_arg && !owner_arg->empty() && *owner_arg != ctx.caller)
+      throw ApiError("A reseller can only create accounts that it owns.");
+    return ctx.caller;
+  }
+  if (req.flag("ownerself")) return user;
+  if (owner_arg && !owner_arg->empty() && *owner_arg != "root") {
+    if (!is_reseller(txn, *owner_arg)) throw ApiError("The owner “" + *owner_arg + "” is not a reseller on this server.");
+    return *owner_arg;
+  }
+  return "root";
+}
+
+// A reseller's account limit and package limits (reseller-limits.yaml, package-limits.yaml).
+void check_reseller_limits(const Transaction& txn, const AccountStore& store,
+                           const std::string& owner, const std::string& user, const std::string& plan) {
+  if (owner == "root" || owner == user) return;
+  long long owned = 0, on_plan = 0;
+  for (const auto& name : store.usernames())
+    if (auto u = store.load(name); u && u->get("OWNER") == owner && name != owner) {
+      ++owned;
+      on_plan += u->get("PLAN") == plan;
+    }
+  if (auto limit = account_limit(txn, owner); limit && owned >= *limit)
+    throw ApiError("The reseller “" + owner + "” has reached its limit of " + std::to_string(*limit) + " accounts.");
+  auto limits = read_reseller_limits(txn).value(owner, nlohmann::json::object()).value("limits", nlohmann::json::object());
+  bool preassigned = limits.value("preassigned_packages", nlohmann::json::object()).value("enabled", 0) == 1;
+  bool numbered = limits.value("number_of_packages", nlohmann::json::object()).value("enabled", 0) == 1;
+  if (!preassigned) return;
+  auto entry = read_package_limits(txn).value(owner, nlohmann::json::object()).value(plan, nlohmann::json::object());
+  if (entry.value("allowed", 0) != 1)
+    throw ApiError("The reseller “" + owner + "” may not use the package “" + plan + "”.");
+  if (numbered && on_plan >= entry.value("number", 0LL))
+    throw ApiError("The reseller “" + owner + "” has reached its limit of " + std::to_string(entry.value("number", 0LL)) +
+                   " accounts on the package “" + plan + "”.");
+}
+
 Response createacct(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
   ServerConfig config = load_server_config(ctx.root);
@@ -243,9 +287,8 @@ Response createacct(Context& ctx, const Request& req) {
   if (req.has("savepkg") && req.flag("savepkg"))
     throw ApiError("Saving a new plan with savepkg is not implemented by whmkit yet.");
 
-  if (auto o = req.get("owner"); o && !o->empty() && *o != "root")
-    throw ApiError("The owner “" + *o + "” is not a reseller on this server.");
-  if (req.flag("ownerself")) a.owner = a.user;
+  a.owner = choose_owner(ctx, txn, req, a.user);
+  check_reseller_limits(txn, store, a.owner, a.user, a.plan);
 
   std::string home_abs = req.get_or("homedir", config.home_root + "/" + a.user);
   if (home_abs.empty() || home_abs[0] != '/') throw ValidationError("Invalid value for parameter “homedir”: it must be an absolute path.");
@@ -620,7 +663,8 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
     }
   for (const char* k : {"owner", "OWNER"})
     if (auto v = req.get(k); v && !v->empty()) {
-      if (*v != "root" && *v != user) throw ApiError("The owner “" + *v + "” is not a reseller on this server.");
+      if (*v != "root" && *v != user && !is_reseller(txn, *v))
+        throw ApiError("The owner “" + *v + "” is not a reseller on this server.");
       u.set("OWNER", *v);
     }
   if (auto v = req.get("remove_missing_extensions")) {

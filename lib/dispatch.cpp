@@ -1,6 +1,7 @@
 #include "dispatch.hpp"
 
 #include "api_args.hpp"
+#include "resellers.hpp"
 
 #include "errors.hpp"
 #include "util.hpp"
@@ -22,11 +23,18 @@ static nlohmann::json envelope_for(const std::string& command, const Response& r
   return env;
 }
 
-static Response run_locked(const StateRoot& root, const FunctionSpec& spec, const Request& req) {
-  Context ctx{root};
+static void check_caller(const Context& ctx) {
+  if (ctx.caller == "root") return;
+  Transaction view(ctx.root);
+  if (!is_reseller(view, ctx.caller)) throw ApiError("“" + ctx.caller + "” is not a reseller on this server.");
+}
+
+static Response run_locked(const StateRoot& root, const FunctionSpec& spec, const Request& req, const std::string& caller) {
+  Context ctx{root, caller};
   if (spec.access == Access::Write) {
     StateLock lock(root, StateLock::Mode::Exclusive);
     recover_journal(root);
+    check_caller(ctx);
     return spec.handler(ctx, req);
   }
   if (journal_pending(root)) {  // finish an interrupted write before reading
@@ -34,10 +42,11 @@ static Response run_locked(const StateRoot& root, const FunctionSpec& spec, cons
     recover_journal(root);
   }
   StateLock lock(root, StateLock::Mode::Shared);
+  check_caller(ctx);
   return spec.handler(ctx, req);
 }
 
-CallResult execute_call(const StateRoot& root, Request req) {
+CallResult execute_call(const StateRoot& root, Request req, const std::string& caller) {
   const auto& registry = Registry::instance();
   const FunctionSpec* spec = registry.find(req.function);
   if (!spec) {
@@ -51,7 +60,7 @@ CallResult execute_call(const StateRoot& root, Request req) {
     if (!spec->handler)
       return {error_envelope(req.function, "Function '" + req.function + "' is not implemented by whmkit yet"),
               kExitUnavailable};
-    Response r = run_locked(root, *spec, req);
+    Response r = run_locked(root, *spec, req, caller);
     if (r.ok) apply_api_args(req.api, r.data, r.metadata);
     return {envelope_for(req.function, r), r.ok ? kExitOk : kExitFailed};
   } catch (const NotAvailableError& e) {

@@ -21,7 +21,8 @@ struct CallResult {
   int exit_status = kExitOk;
 };
 
-CallResult execute_call(const StateRoot& root, Request req);
+// `caller` is the authenticated WHM user: "root", or a reseller (whmapi1 --user).
+CallResult execute_call(const StateRoot& root, Request req, const std::string& caller = "root");
 nlohmann::json error_envelope(const std::string& command, const std::string& reason);
 
 }  // namespace whm

@@ -63,15 +63,28 @@ TEST_CASE("a mistyped function gets the nearest names", "[cli]") {
 
 TEST_CASE("unimplemented functions say so, after checking their parameters", "[spec][cli]") {
   TempRoot root;
-  auto r = run(root, {"setupreseller", "user=bob"});
+  // The first function without a handler that has exactly one required parameter.
+  const whm::FunctionSpec* target = nullptr;
+  for (const auto& name : whm::Registry::instance().names()) {
+    const auto* f = whm::Registry::instance().find(name);
+    int required = 0;
+    for (const auto& p : f->params) required += p.required && p.name.rfind("api.", 0) != 0;
+    if (!f->handler && required == 1 && f->params.size() == 1 && f->params[0].type == whm::ParamType::String) {
+      target = f;
+      break;
+    }
+  }
+  REQUIRE(target);
+  const std::string name = target->name, param = target->params[0].name;
+  auto r = run(root, {name, param + "=x"});
   CHECK(r.status == 2);
   auto j = r.json();
   CHECK(j["metadata"]["result"] == 0);
-  CHECK(j["metadata"]["reason"] == "Function 'setupreseller' is not implemented by whmkit yet");
+  CHECK(j["metadata"]["reason"] == "Function '" + name + "' is not implemented by whmkit yet");
   CHECK_FALSE(j.contains("data"));
-  auto missing = run(root, {"setupreseller"});
+  auto missing = run(root, {name});
   CHECK(missing.status == 1);
-  CHECK_THAT(missing.json()["metadata"]["reason"].get<std::string>(), Contains("“user”"));
+  CHECK_THAT(missing.json()["metadata"]["reason"].get<std::string>(), Contains("“" + param + "”"));
   CHECK(snapshot(root).empty());
 
   auto cov = run_program({WHMAPI1_PATH, "--coverage"});

@@ -1,0 +1,132 @@
+#include "resellers.hpp"
+
+#include <algorithm>
+
+#include "account_store.hpp"
+#include "errors.hpp"
+#include "state.hpp"
+#include "syck_yaml.hpp"
+#include "util.hpp"
+#include "validate.hpp"
+
+namespace whm {
+
+namespace {
+const char* kResellers = "var/cpanel/resellers";
+const char* kNameservers = "var/cpanel/resellers-nameservers";
+const char* kLimits = "var/cpanel/reseller-limits.yaml";
+const char* kLimitsCache = "var/cpanel/reseller-limits.cache";
+const char* kPackageLimits = "var/cpanel/package-limits.yaml";
+const char* kPackageLimitsCache = "var/cpanel/package-limits.cache";
+
+// "user:a,b,c" lines -> map.
+std::map<std::string, std::vector<std::string>> read_colon_lists(const Transaction& txn, const char* rel) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto text = txn.read(rel);
+  if (!text) return out;
+  for (const auto& line : split(*text, '\n')) {
+    auto colon = line.find(':');
+    if (line.empty() || line[0] == '#' || colon == std::string::npos) continue;
+    std::vector<std::string> items;
+    for (auto& item : split(line.substr(colon + 1), ','))
+      if (!trim(item).empty()) items.push_back(trim(item));
+    out[line.substr(0, colon)] = items;
+  }
+  return out;
+}
+
+void write_colon_lists(Transaction& txn, const char* rel, const std::map<std::string, std::vector<std::string>>& m) {
+  std::string text;
+  for (const auto& [user, items] : m) text += user + ":" + join(items, ",") + "\n";
+  txn.write(rel, text, 0644);
+}
+
+nlohmann::json read_yaml_store(const Transaction& txn, const char* rel) {
+  auto text = txn.read(rel);
+  if (!text) return nlohmann::json::object();
+  auto j = yaml_to_json(*text);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+void write_yaml_store(Transaction& txn, const char* rel, const char* cache_rel, const nlohmann::json& j) {
+  txn.write(rel, syck_dump(j), 0644);
+  txn.write(cache_rel, j.dump() + "\n", 0644);  // rewritten with the YAML so it is never stale
+}
+}  // namespace
+
+const std::vector<std::string>& known_acls() {
+  static const std::vector<std::string> acls = {
+      "acct-summary", "add-pkg", "add-pkg-ip", "add-pkg-shell", "all", "allow-addoncreate", "allow-emaillimits-pkgs",
+      "allow-parkedcreate", "allow-shell", "allow-unlimited-bw-pkgs", "allow-unlimited-disk-pkgs",
+      "allow-unlimited-pkgs", "assign-root-account-enhancements", "basic-system-info", "basic-whm-functions",
+      "clustering", "connected-applications", "cors-proxy-get", "cpanel-api", "cpanel-integration", "create-acct",
+      "create-dns", "create-user-session", "demo-setup", "digest-auth", "edit-account", "edit-dns", "edit-mx",
+      "edit-pkg", "file-restore", "generate-email-config", "kill-acct", "kill-dns", "limit-bandwidth", "list-accts",
+      "list-pkgs", "locale-edit", "mailcheck", "manage-api-tokens", "manage-dns-records", "manage-oidc",
+      "manage-styles", "mysql-info", "news", "ns-config", "park-dns", "passwd", "public-contact", "quota",
+      "rearrange-accts", "resftp", "restart", "show-bandwidth", "ssl", "ssl-buy", "ssl-gencrt", "ssl-info", "stats",
+      "status", "suspend-acct", "thirdparty", "track-email", "upgrade-account", "viewglobalpackages"};
+  return acls;
+}
+
+AclTable read_resellers(const Transaction& txn) {
+  AclTable out;
+  for (auto& [user, acls] : read_colon_lists(txn, kResellers)) out[user] = {acls.begin(), acls.end()};
+  return out;
+}
+
+void write_resellers(Transaction& txn, const AclTable& table) {
+  std::map<std::string, std::vector<std::string>> m;
+  for (const auto& [user, acls] : table) m[user] = {acls.begin(), acls.end()};  // sorted, as cPanel writes them
+  write_colon_lists(txn, kResellers, m);
+}
+
+bool is_reseller(const Transaction& txn, const std::string& user) { return read_resellers(txn).count(user) > 0; }
+
+bool has_acl(const Transaction& txn, const std::string& user, const std::string& acl) {
+  if (user == "root") return true;
+  auto table = read_resellers(txn);
+  auto it = table.find(user);
+  return it != table.end() && (it->second.count("all") || it->second.count(acl));
+}
+
+std::map<std::string, std::vector<std::string>> read_reseller_nameservers(const Transaction& txn) {
+  return read_colon_lists(txn, kNameservers);
+}
+
+void write_reseller_nameservers(Transaction& txn, const std::map<std::string, std::vector<std::string>>& ns) {
+  write_colon_lists(txn, kNameservers, ns);
+}
+
+nlohmann::json read_reseller_limits(const Transaction& txn) { return read_yaml_store(txn, kLimits); }
+void write_reseller_limits(Transaction& txn, const nlohmann::json& limits) {
+  write_yaml_store(txn, kLimits, kLimitsCache, limits);
+}
+nlohmann::json read_package_limits(const Transaction& txn) { return read_yaml_store(txn, kPackageLimits); }
+void write_package_limits(Transaction& txn, const nlohmann::json& limits) {
+  write_yaml_store(txn, kPackageLimits, kPackageLimitsCache, limits);
+}
+
+std::optional<long long> account_limit(const Transaction& txn, const std::string& reseller) {
+  auto limits = read_reseller_limits(txn);
+  auto n = limits.value(reseller, nlohmann::json::object())
+               .value("limits", nlohmann::json::object())
+               .value("number_of_accounts", nlohmann::json::object());
+  if (!n.is_object() || n.value("enabled", 0) != 1) return std::nullopt;
+  auto accounts = n.value("accounts", nlohmann::json(nullptr));
+  if (accounts.is_number_integer()) return accounts.get<long long>();
+  if (accounts.is_string()) return parse_int(accounts.get<std::string>());
+  return std::nullopt;
+}
+
+std::vector<std::string> server_ips(const StateRoot& root) {
+  std::vector<std::string> ips{load_server_config(root).shared_ip};
+  if (auto text = root.read("etc/ips"))
+    for (const auto& line : split(*text, '\n')) {
+      std::string ip = trim(line.substr(0, line.find(':')));
+      if (is_valid_ipv4(ip) && std::find(ips.begin(), ips.end(), ip) == ips.end()) ips.push_back(ip);
+    }
+  return ips;
+}
+
+}  // namespace whm

@@ -1,0 +1,46 @@
+// Resellers: var/cpanel/resellers ("user:acl,acl" sorted), resellers-nameservers,
+// reseller-limits.yaml (+ its .cache twin), package-limits.yaml, acllists/<name>,
+// mainips/<user>, dips/<user>.
+#pragma once
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace whm {
+
+class StateRoot;
+class Transaction;
+
+// The ACL names of cPanel & WHM (v120).
+const std::vector<std::string>& known_acls();
+
+using AclTable = std::map<std::string, std::set<std::string>>;  // reseller -> ACLs
+
+AclTable read_resellers(const Transaction& txn);
+void write_resellers(Transaction& txn, const AclTable& table);
+bool is_reseller(const Transaction& txn, const std::string& user);
+// True if `user` is root or a reseller holding `acl` (or "all").
+bool has_acl(const Transaction& txn, const std::string& user, const std::string& acl);
+
+std::map<std::string, std::vector<std::string>> read_reseller_nameservers(const Transaction& txn);
+void write_reseller_nameservers(Transaction& txn, const std::map<std::string, std::vector<std::string>>& ns);
+
+// reseller-limits.yaml: { user: { limits: { number_of_accounts: {enabled, accounts}, resources: {...},
+// preassigned_packages: {enabled}, number_of_packages: {enabled} } } }
+nlohmann::json read_reseller_limits(const Transaction& txn);
+void write_reseller_limits(Transaction& txn, const nlohmann::json& limits);
+// package-limits.yaml: { user: { package: { allowed: 0|1, number: N, no_limit: 0|1 } } }
+nlohmann::json read_package_limits(const Transaction& txn);
+void write_package_limits(Transaction& txn, const nlohmann::json& limits);
+
+// The account limit of a reseller, if enabled.
+std::optional<long long> account_limit(const Transaction& txn, const std::string& reseller);
+
+// IPs of this server: the shared IP plus etc/ips ("ip:netmask:broadcast" lines).
+std::vector<std::string> server_ips(const StateRoot& root);
+
+}  // namespace whm

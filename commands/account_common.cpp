@@ -141,6 +141,13 @@ FileOwner owner_of(const PasswdEntry& pw) {
   return {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
 }
 
+void save_account(const AccountStore& store, Transaction& txn, const CpUser& u) {
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(u.user());
+  store.save(txn, u, store.domain_rows(u.user()), pw ? owner_of(*pw) : FileOwner{});
+}
+
 namespace {
 std::string crontab_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
 std::string suspended_crontab_rel(const std::string& user) { return "var/spool/cron/crontabs.suspended/" + user; }

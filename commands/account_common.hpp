@@ -45,6 +45,9 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
 std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const std::string& user);
 std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user);
 FileOwner owner_of(const PasswdEntry& pw);
+// Stages an account's cpuser file, its JSON twin and lookup lines, group-owned
+// by the account's group (looked up in the transaction's etc/passwd).
+void save_account(const AccountStore& store, Transaction& txn, const CpUser& u);
 
 // Appends a line to var/cpanel/accounting.log: "localtime:TYPE:root:user:domain:extra".
 void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,

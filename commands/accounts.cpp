@@ -116,13 +116,6 @@ class AccountSearch {
   pcre2_match_data* match_ = nullptr;
 };
 
-ParamSpec param(std::string name, ParamType type = ParamType::String, bool required = false) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.required = required;
-  return p;
-}
 ParamSpec one_of(ParamSpec p, std::vector<std::string> allowed) {
   p.allowed = std::move(allowed);
   return p;
@@ -591,19 +584,19 @@ const std::vector<std::string>& notify_keys() {
 // functions refine its declarations (limits, flags, formats).
 std::vector<ParamSpec> limit_params(const std::vector<std::string>& names) {
   std::vector<ParamSpec> p;
-  for (const auto& n : names) p.push_back(param(n, ParamType::IntOrUnlimited));
+  for (const auto& n : names) p.push_back(make_param(n, ParamType::IntOrUnlimited));
   return p;
 }
 
 std::vector<ParamSpec> modify_params() {
   auto p = limit_params(direct_limit_keys());
-  for (const char* k : {"BWLIMIT", "QUOTA"}) p.push_back(param(k, ParamType::IntOrUnlimited));
-  for (const auto& k : direct_flag_keys()) p.push_back(param(k, ParamType::Boolean));
-  for (const auto& k : notify_keys()) p.push_back(param(k, ParamType::Boolean));
+  for (const char* k : {"BWLIMIT", "QUOTA"}) p.push_back(make_param(k, ParamType::IntOrUnlimited));
+  for (const auto& k : direct_flag_keys()) p.push_back(make_param(k, ParamType::Boolean));
+  for (const auto& k : notify_keys()) p.push_back(make_param(k, ParamType::Boolean));
   for (const char* k : {"HASSHELL", "OUTGOING_EMAIL_SUSPENDED", "reseller", "spamassassin"})
-    p.push_back(param(k, ParamType::Boolean));
-  p.push_back(param("CONTACTEMAIL", ParamType::Email));
-  p.push_back(one_of(param("MAILBOX_FORMAT"), {"maildir", "mdbox", "mbox"}));
+    p.push_back(make_param(k, ParamType::Boolean));
+  p.push_back(make_param("CONTACTEMAIL", ParamType::Email));
+  p.push_back(one_of(make_param("MAILBOX_FORMAT"), {"maildir", "mdbox", "mbox"}));
   return p;
 }
 
@@ -763,10 +756,7 @@ Response editquota(Context& ctx, const Request& req) {
   CpUser u = store.require(user);
   u.set("DISK_BLOCK_LIMIT", mb_to_blocks(normalize_limit(*req.get("quota"))));
   u.set("MTIME", std::to_string(now()));
-  SystemUsers sys;
-  sys.load(txn);
-  auto pw = sys.user(user);
-  store.save(txn, u, store.domain_rows(user), pw ? owner_of(*pw) : FileOwner{});
+  save_account(store, txn, u);
   txn.commit();
   Response r;
   r.reason = "Set quota for " + user + ".";
@@ -787,10 +777,7 @@ Response limitbw(Context& ctx, const Request& req) {
   bool unlimited = mb == "unlimited" || mb == "0";
   u.set("BWLIMIT", unlimited ? "unlimited" : mb_to_bytes(mb));
   u.set("MTIME", std::to_string(now()));
-  SystemUsers sys;
-  sys.load(txn);
-  auto pw = sys.user(user);
-  store.save(txn, u, store.domain_rows(user), pw ? owner_of(*pw) : FileOwner{});
+  save_account(store, txn, u);
   txn.commit();
 
   std::time_t t = now();
@@ -929,39 +916,35 @@ Response removeacct(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- registrations
 
-Implementation impl(std::string name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
-  return {std::move(name), std::move(h), access, std::move(params)};
-}
-
 std::vector<ParamSpec> createacct_params() {
   auto p = limit_params({"bwlimit", "maxaddon", "maxftp", "maxlst", "maxpark", "maxpop", "maxsql", "maxsub",
                          "max_defer_fail_percentage", "max_email_per_hour", "max_emailacct_quota"});
-  p.push_back(one_of(param("mxcheck"), {"local", "secondary", "remote", "auto"}));
+  p.push_back(one_of(make_param("mxcheck"), {"local", "secondary", "remote", "auto"}));
   return p;
 }
 
 const Registration registrations[] = {
-    Registration(impl("createacct", createacct, Access::Write, createacct_params())),
-    Registration(impl("verify_new_username", verify_new_username, Access::Read)),
-    Registration(impl("listaccts", listaccts, Access::Read)),
-    Registration(impl("accountsummary", accountsummary, Access::Read)),
-    Registration(impl("modifyacct", modifyacct, Access::Write, modify_params())),
-    Registration(impl("massmodifyacct", massmodifyacct, Access::Write, modify_params())),
+    Registration({"createacct", createacct, Access::Write, createacct_params()}),
+    Registration({"verify_new_username", verify_new_username, Access::Read}),
+    Registration({"listaccts", listaccts, Access::Read}),
+    Registration({"accountsummary", accountsummary, Access::Read}),
+    Registration({"modifyacct", modifyacct, Access::Write, modify_params()}),
+    Registration({"massmodifyacct", massmodifyacct, Access::Write, modify_params()}),
     // "username" or the deprecated "user": the handler requires one of them.
-    Registration(impl("removeacct", removeacct, Access::Write, {param("username")})),
-    Registration(impl("suspendacct", suspendacct, Access::Write)),
-    Registration(impl("unsuspendacct", unsuspendacct, Access::Write)),
-    Registration(impl("listsuspended", listsuspended, Access::Read)),
-    Registration(impl("listlockedaccounts", listlockedaccounts, Access::Read)),
-    Registration(impl("passwd", passwd, Access::Write)),
-    Registration(impl("get_current_users_count", get_current_users_count, Access::Read)),
-    Registration(impl("domainuserdata", domainuserdata, Access::Read, {param("domain", ParamType::Domain, true)})),
-    Registration(impl("getdomainowner", getdomainowner, Access::Read)),
-    Registration(impl("get_domain_info", get_domain_info, Access::Read)),
-    Registration(impl("editquota", editquota, Access::Write,
-                      {ranged(param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)})),
-    Registration(impl("limitbw", limitbw, Access::Write, limit_params({"bwlimit"}))),
-    Registration(impl("showbw", showbw, Access::Read)),
+    Registration({"removeacct", removeacct, Access::Write, {make_param("username")}}),
+    Registration({"suspendacct", suspendacct, Access::Write}),
+    Registration({"unsuspendacct", unsuspendacct, Access::Write}),
+    Registration({"listsuspended", listsuspended, Access::Read}),
+    Registration({"listlockedaccounts", listlockedaccounts, Access::Read}),
+    Registration({"passwd", passwd, Access::Write}),
+    Registration({"get_current_users_count", get_current_users_count, Access::Read}),
+    Registration({"domainuserdata", domainuserdata, Access::Read, {make_param("domain", ParamType::Domain, true)}}),
+    Registration({"getdomainowner", getdomainowner, Access::Read}),
+    Registration({"get_domain_info", get_domain_info, Access::Read}),
+    Registration({"editquota", editquota, Access::Write,
+                      {ranged(make_param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)}}),
+    Registration({"limitbw", limitbw, Access::Write, limit_params({"bwlimit"})}),
+    Registration({"showbw", showbw, Access::Read}),
 };
 
 }  // namespace

@@ -335,10 +335,7 @@ Response change_overrides(Context& ctx, const Request& req, bool add) {
     else u.kv.erase(override_key(id));
   }
   Transaction txn(ctx.root);
-  SystemUsers sys;
-  sys.load(txn);
-  auto pw = sys.user(user);
-  store.save(txn, u, store.domain_rows(user), pw ? FileOwner{0, static_cast<gid_t>(parse_int(pw->gid).value_or(-1))} : FileOwner{});
+  save_account(store, txn, u);
   txn.commit();
   return {};
 }
@@ -374,20 +371,18 @@ Response get_users_features_settings(Context& ctx, const Request& req) {
   return r;
 }
 
-Implementation impl(std::string name, Handler h, Access access) { return {std::move(name), std::move(h), access, {}}; }
-
 const Registration registrations[] = {
-    Registration(impl("create_featurelist", create_featurelist, Access::Write)),
-    Registration(impl("update_featurelist", update_featurelist, Access::Write)),
-    Registration(impl("delete_featurelist", delete_featurelist, Access::Write)),
-    Registration(impl("get_featurelists", get_featurelists, Access::Read)),
-    Registration(impl("get_featurelist_data", get_featurelist_data, Access::Read)),
-    Registration(impl("get_feature_names", get_feature_names, Access::Read)),
-    Registration(impl("get_feature_metadata", get_feature_metadata, Access::Read)),
-    Registration(impl("verify_user_has_feature", verify_user_has_feature, Access::Read)),
-    Registration(impl("add_override_features_for_user", add_override_features_for_user, Access::Write)),
-    Registration(impl("remove_override_features_for_user", remove_override_features_for_user, Access::Write)),
-    Registration(impl("get_users_features_settings", get_users_features_settings, Access::Read)),
+    Registration({"create_featurelist", create_featurelist, Access::Write}),
+    Registration({"update_featurelist", update_featurelist, Access::Write}),
+    Registration({"delete_featurelist", delete_featurelist, Access::Write}),
+    Registration({"get_featurelists", get_featurelists, Access::Read}),
+    Registration({"get_featurelist_data", get_featurelist_data, Access::Read}),
+    Registration({"get_feature_names", get_feature_names, Access::Read}),
+    Registration({"get_feature_metadata", get_feature_metadata, Access::Read}),
+    Registration({"verify_user_has_feature", verify_user_has_feature, Access::Read}),
+    Registration({"add_override_features_for_user", add_override_features_for_user, Access::Write}),
+    Registration({"remove_override_features_for_user", remove_override_features_for_user, Access::Write}),
+    Registration({"get_users_features_settings", get_users_features_settings, Access::Read}),
 };
 
 }  // namespace

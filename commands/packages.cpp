@@ -11,13 +11,6 @@
 namespace whm {
 namespace {
 
-ParamSpec param(std::string name, ParamType type = ParamType::String, bool required = false) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.required = required;
-  return p;
-}
 
 // Plan parameters (as addpkg/editpkg take them) and the package keys they set.
 struct PlanParam {
@@ -49,10 +42,10 @@ const std::vector<PlanParam>& plan_params() {
 std::vector<ParamSpec> plan_param_specs() {
   std::vector<ParamSpec> specs;
   for (const auto& p : plan_params()) {
-    if (p.kind == PlanParam::Limit) specs.push_back(param(p.param, ParamType::IntOrUnlimited));
-    if (p.kind == PlanParam::YesNo) specs.push_back(param(p.param, ParamType::Boolean));
+    if (p.kind == PlanParam::Limit) specs.push_back(make_param(p.param, ParamType::IntOrUnlimited));
+    if (p.kind == PlanParam::YesNo) specs.push_back(make_param(p.param, ParamType::Boolean));
   }
-  auto team = param("max_team_users", ParamType::Integer);
+  auto team = make_param("max_team_users", ParamType::Integer);
   team.min = 0;
   team.max = 7;
   specs.push_back(team);
@@ -108,7 +101,7 @@ int apply_plan_to_accounts(const StateRoot& root, Transaction& txn, const std::s
     if (shell_changed && pw && !u->suspended())
       sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home,
                          pkg.at("HASSHELL") == "y" ? "/bin/bash" : kNoShell});
-    store.save(txn, *u, store.domain_rows(name), pw ? FileOwner{0, static_cast<gid_t>(parse_int(pw->gid).value_or(-1))} : FileOwner{});
+    store.save(txn, *u, store.domain_rows(name), pw ? owner_of(*pw) : FileOwner{});
     ++changed;
   }
   sys.save(txn);
@@ -127,18 +120,23 @@ nlohmann::json package_json(const KeyValues& pkg) {
   return j;
 }
 
+// Writes a plan file and answers as addpkg and friends do: {"pkg": name}.
+Response save_package(const StateRoot& root, const std::string& name, const KeyValues& pkg) {
+  Transaction txn(root);
+  txn.write(package_rel(name), serialize_package(pkg), 0644);
+  txn.commit();
+  Response r;
+  r.data = {{"pkg", name}};
+  return r;
+}
+
 Response addpkg(Context& ctx, const Request& req) {
   std::string name = *req.get("name");
   std::string rel = package_rel(name);
   if (ctx.root.exists(rel)) throw ApiError("The package “" + name + "” already exists.");
   KeyValues pkg = package_defaults();
   set_plan_values(ctx.root, pkg, req);
-  Transaction txn(ctx.root);
-  txn.write(rel, serialize_package(pkg), 0644);
-  txn.commit();
-  Response r;
-  r.data = {{"pkg", name}};
-  return r;
+  return save_package(ctx.root, name, pkg);
 }
 
 Response editpkg(Context& ctx, const Request& req) {
@@ -239,7 +237,7 @@ Response changepackage(Context& ctx, const Request& req) {
   }
   u.set("MTIME", std::to_string(now()));
   sys.save(txn);
-  store.save(txn, u, store.domain_rows(user), {0, static_cast<gid_t>(parse_int(pw->gid).value_or(-1))});
+  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
   txn.commit();
   Response r;
   r.metadata["output"] = {{"raw", join(changes, "\n") + (changes.empty() ? "" : "\n")}};
@@ -264,12 +262,7 @@ Response addpkgext(Context& ctx, const Request& req) {
       if (starts_with(k, ext + "_") && !pkg.count(k)) pkg[k] = v;
   }
   pkg["_PACKAGE_EXTENSIONS"] = join(exts, " ");
-  Transaction txn(ctx.root);
-  txn.write(rel, serialize_package(pkg), 0644);
-  txn.commit();
-  Response r;
-  r.data = {{"pkg", name}};
-  return r;
+  return save_package(ctx.root, name, pkg);
 }
 
 Response delpkgext(Context& ctx, const Request& req) {
@@ -285,28 +278,19 @@ Response delpkgext(Context& ctx, const Request& req) {
     for (auto it = pkg.begin(); it != pkg.end();)
       it = (!ext.empty() && starts_with(it->first, ext + "_")) ? pkg.erase(it) : std::next(it);
   pkg["_PACKAGE_EXTENSIONS"] = join(kept, " ");
-  Transaction txn(ctx.root);
-  txn.write(rel, serialize_package(pkg), 0644);
-  txn.commit();
-  Response r;
-  r.data = {{"pkg", name}};
-  return r;
-}
-
-Implementation impl(std::string name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
-  return {std::move(name), std::move(h), access, std::move(params)};
+  return save_package(ctx.root, name, pkg);
 }
 
 const Registration registrations[] = {
-    Registration(impl("addpkg", addpkg, Access::Write, plan_param_specs())),
-    Registration(impl("editpkg", editpkg, Access::Write, plan_param_specs())),
-    Registration(impl("killpkg", killpkg, Access::Write)),
-    Registration(impl("listpkgs", listpkgs, Access::Read)),
-    Registration(impl("getpkginfo", getpkginfo, Access::Read)),
-    Registration(impl("matchpkgs", matchpkgs, Access::Read)),
-    Registration(impl("changepackage", changepackage, Access::Write)),
-    Registration(impl("addpkgext", addpkgext, Access::Write)),
-    Registration(impl("delpkgext", delpkgext, Access::Write)),
+    Registration({"addpkg", addpkg, Access::Write, plan_param_specs()}),
+    Registration({"editpkg", editpkg, Access::Write, plan_param_specs()}),
+    Registration({"killpkg", killpkg, Access::Write}),
+    Registration({"listpkgs", listpkgs, Access::Read}),
+    Registration({"getpkginfo", getpkginfo, Access::Read}),
+    Registration({"matchpkgs", matchpkgs, Access::Read}),
+    Registration({"changepackage", changepackage, Access::Write}),
+    Registration({"addpkgext", addpkgext, Access::Write}),
+    Registration({"delpkgext", delpkgext, Access::Write}),
 };
 
 }  // namespace

@@ -76,7 +76,7 @@ Response setupreseller(Context& ctx, const Request& req) {
   write_resellers(txn, table);
   if (req.flag("makeowner") && u.get("OWNER") != user) {
     u.set("OWNER", user);
-    store.save(txn, u, store.domain_rows(user), {});
+    save_account(store, txn, u);
   }
   txn.commit();
   return {};
@@ -101,7 +101,7 @@ void stage_unsetup(const StateRoot& root, Transaction& txn, const std::string& u
     auto u = store.load(name);
     if (!u || u->get("OWNER") != user) continue;
     u->set("OWNER", "root");
-    store.save(txn, *u, store.domain_rows(name), {});
+    save_account(store, txn, *u);
   }
 }
 
@@ -456,10 +456,6 @@ Response myprivs(Context& ctx, const Request&) {
   return r;
 }
 
-Implementation impl(std::string name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
-  return {std::move(name), std::move(h), access, std::move(params)};
-}
-
 // "ips" is a comma-separated list (each address is checked by the handler).
 ParamSpec ip_list_param() {
   ParamSpec p;
@@ -468,24 +464,24 @@ ParamSpec ip_list_param() {
 }
 
 const Registration registrations[] = {
-    Registration(impl("setupreseller", setupreseller, Access::Write)),
-    Registration(impl("unsetupreseller", unsetupreseller, Access::Write)),
-    Registration(impl("listresellers", listresellers, Access::Read)),
-    Registration(impl("listacls", listacls, Access::Read)),
-    Registration(impl("saveacllist", saveacllist, Access::Write)),
-    Registration(impl("setacls", setacls, Access::Write)),
-    Registration(impl("setresellerlimits", setresellerlimits, Access::Write)),
-    Registration(impl("setresellerpackagelimit", setresellerpackagelimit, Access::Write)),
-    Registration(impl("setresellermainip", setresellermainip, Access::Write)),
-    Registration(impl("setresellerips", setresellerips, Access::Write, {ip_list_param()})),
-    Registration(impl("getresellerips", getresellerips, Access::Read)),
-    Registration(impl("setresellernameservers", setresellernameservers, Access::Write)),
-    Registration(impl("resellerstats", resellerstats, Access::Read)),
-    Registration(impl("suspendreseller", suspendreseller, Access::Write)),
-    Registration(impl("unsuspendreseller", unsuspendreseller, Access::Write)),
-    Registration(impl("terminatereseller", terminatereseller, Access::Write)),
-    Registration(impl("acctcounts", acctcounts, Access::Read)),
-    Registration(impl("myprivs", myprivs, Access::Read)),
+    Registration({"setupreseller", setupreseller, Access::Write}),
+    Registration({"unsetupreseller", unsetupreseller, Access::Write}),
+    Registration({"listresellers", listresellers, Access::Read}),
+    Registration({"listacls", listacls, Access::Read}),
+    Registration({"saveacllist", saveacllist, Access::Write}),
+    Registration({"setacls", setacls, Access::Write}),
+    Registration({"setresellerlimits", setresellerlimits, Access::Write}),
+    Registration({"setresellerpackagelimit", setresellerpackagelimit, Access::Write}),
+    Registration({"setresellermainip", setresellermainip, Access::Write}),
+    Registration({"setresellerips", setresellerips, Access::Write, {ip_list_param()}}),
+    Registration({"getresellerips", getresellerips, Access::Read}),
+    Registration({"setresellernameservers", setresellernameservers, Access::Write}),
+    Registration({"resellerstats", resellerstats, Access::Read}),
+    Registration({"suspendreseller", suspendreseller, Access::Write}),
+    Registration({"unsuspendreseller", unsuspendreseller, Access::Write}),
+    Registration({"terminatereseller", terminatereseller, Access::Write}),
+    Registration({"acctcounts", acctcounts, Access::Read}),
+    Registration({"myprivs", myprivs, Access::Read}),
 };
 
 }  // namespace

@@ -20,6 +20,14 @@ void Registry::add(Implementation impl) {
   merged_.erase(name);
 }
 
+ParamSpec make_param(std::string name, ParamType type, bool required) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.required = required;
+  return p;
+}
+
 ParamSpec param_from_spec(const SpecParam& sp) {
   ParamSpec p;
   p.name = sp.name;

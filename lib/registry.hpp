@@ -89,6 +89,9 @@ class Registry {
   mutable std::map<std::string, FunctionSpec> merged_;
 };
 
+// A parameter declaration, for refining the reference's in command files.
+ParamSpec make_param(std::string name, ParamType type = ParamType::String, bool required = false);
+
 // A reference parameter as a ParamSpec.
 ParamSpec param_from_spec(const SpecParam& p);
 

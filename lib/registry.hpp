@@ -70,7 +70,7 @@ struct Implementation {
   std::string name;
   Handler handler;
   Access access = Access::Read;
-  std::vector<ParamSpec> params;
+  std::vector<ParamSpec> params = {};
 };
 
 class Registry {

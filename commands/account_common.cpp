@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dns_store.hpp"
 #include "errors.hpp"
 #include "lookup.hpp"
 #include "syck_yaml.hpp"
@@ -232,7 +233,7 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
   return "Account has been unsuspended\n";
 }
 
-std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user) {
+std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user, bool keep_dns) {
   AccountStore store(root);
   CpUser u = store.require(user);
   SystemUsers sys;
@@ -257,6 +258,12 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
                           paths::bandwidth_db(user), crontab_rel(user), suspended_crontab_rel(user), ftp_rel(user),
                           ftp_rel(user) + ".suspended"})
     if (root.exists(rel)) txn.remove(rel);
+  if (!keep_dns)
+    for (const auto& domain : u.all_domains())
+      if (zone_exists(txn, domain)) {
+        stage_remove_zone(txn, domain);
+        raw += "Removing DNS zone " + domain + "...Done\n";
+      }
   update_lookup_files(txn, user, nullptr);
   txn.on_commit([&root, user, domain = u.main_domain(), owner = u.get("OWNER")] {
     log_accounting(root, "REMOVE", user, domain, owner);

@@ -43,7 +43,8 @@ struct SuspendOptions {
 };
 std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user, const SuspendOptions& opts);
 std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const std::string& user);
-std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user);
+// Removes the account's DNS zones too, unless keep_dns.
+std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user, bool keep_dns = false);
 FileOwner owner_of(const PasswdEntry& pw);
 // Stages an account's cpuser file, its JSON twin and lookup lines, group-owned
 // by the account's group (looked up in the transaction's etc/passwd).

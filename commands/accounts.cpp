@@ -13,6 +13,7 @@
 #include "account_common.hpp"
 #include "bandwidth.hpp"
 #include "errors.hpp"
+#include "dns_store.hpp"
 #include "packages.hpp"
 #include "resellers.hpp"
 #include "registry.hpp"
@@ -369,6 +370,11 @@ Response createacct(Context& ctx, const Request& req) {
   store.save(txn, a.cpuser, rows, owner);
 
   // Prepared trees move into place with the rest of the transaction.
+  // The account's DNS zone; an existing zone is only replaced with forcedns=1.
+  if (zone_exists(txn, a.domain) && !req.flag("forcedns"))
+    throw ApiError("A DNS zone for “" + a.domain + "” already exists; pass forcedns=1 to overwrite it.");
+  stage_new_zone(ctx.root, txn, a.domain, ip);
+
   std::string home_staging = stage_home(ctx.root, home_rel, owner);
   txn.adopt_staged(home_staging);
   txn.rename(home_staging, home_rel);
@@ -382,6 +388,7 @@ Response createacct(Context& ctx, const Request& req) {
   txn.commit();
   ::chmod(ctx.root.path(paths::userdata_dir(a.user)).c_str(), 0750);
   log_accounting(ctx.root, "CREATE", a.user, a.domain, a.owner);
+  reload_zone(ctx.root, a.domain);
 
   bool showpass = req.get_or("showpass", "y") != "n";
   std::string raw = fmt::format(
@@ -391,11 +398,12 @@ Response createacct(Context& ctx, const Request& req) {
       "| PassWord: {}\n| CpanelMod: {}\n| HomeRoot: {}\n| Quota: {}\n| Contact Email: {}\n"
       "| Package: {}\n| Feature List: {}\n| Language: {}\n+===================================+\n"
       "Adding User...Done\nAdding Entries to userdata...Done\nUpdating the userdata cache...Done\n"
-      "Creating bandwidth datastore...Done\nwwwacct creation finished\nAccount Creation Complete!!!\n",
+      "Configuring DNS...Zone {} has been successfully added\nCreating bandwidth datastore...Done\n"
+      "wwwacct creation finished\nAccount Creation Complete!!!\n",
       a.domain, ip, cgi ? "y" : "n", a.user, showpass ? a.password : "(hidden)", kv["RS"],
       a.home.substr(0, a.home.rfind('/')),
       kv["DISK_BLOCK_LIMIT"] == "0" ? "unlimited" : std::to_string(std::stoll(kv["DISK_BLOCK_LIMIT"]) / 1024) + " MB",
-      kv["CONTACTEMAIL"], a.plan, kv["FEATURELIST"], kv["LOCALE"]);
+      kv["CONTACTEMAIL"], a.plan, kv["FEATURELIST"], kv["LOCALE"], a.domain);
 
   Response r;
   r.reason = "Account Creation Ok";
@@ -906,7 +914,7 @@ Response removeacct(Context& ctx, const Request& req) {
   if (!user_arg || user_arg->empty()) user_arg = req.get("user");
   if (!user_arg || user_arg->empty()) throw ValidationError("Missing required parameter “username”.");
   Transaction txn(ctx.root);
-  std::string raw = stage_removal(ctx.root, txn, *user_arg);
+  std::string raw = stage_removal(ctx.root, txn, *user_arg, req.flag("keepdns"));
   txn.commit();
   Response r;
   r.reason = *user_arg + " account removed";

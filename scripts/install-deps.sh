@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(cmake g++ make pkg-config
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libcurl4-openssl-dev catch2
   libpcre2-dev libcrypt-dev libssl-dev libarchive-dev libsqlite3-dev sqlite3
-  python3 bash-completion zsh fish man-db groff-base)
+  python3 bash-completion zsh fish man-db groff-base
+  bind9 bind9-utils bind9-dnsutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

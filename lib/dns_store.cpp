@@ -1,0 +1,131 @@
+#include "dns_store.hpp"
+
+#include <algorithm>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "account_store.hpp"
+#include "errors.hpp"
+#include "state.hpp"
+#include "util.hpp"
+#include "validate.hpp"
+
+extern char** environ;
+
+namespace whm {
+
+namespace {
+const char* kNamedConf = "etc/named.conf";
+
+std::string stanza(const std::string& zone) {
+  return "\nzone \"" + zone + "\" {\n\ttype master;\n\tfile \"/var/named/" + zone + ".db\";\n};\n\n";
+}
+
+int run_program(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+}  // namespace
+
+std::string zone_rel(const std::string& zone) {
+  if (auto why = domain_syntax_error(zone)) throw ValidationError("Invalid zone name: " + *why);
+  return "var/named/" + zone + ".db";
+}
+
+bool zone_exists(const Transaction& txn, const std::string& zone) { return txn.read(zone_rel(zone)).has_value(); }
+
+Zone load_zone(const Transaction& txn, const std::string& zone) {
+  auto text = txn.read(zone_rel(zone));
+  if (!text) throw ApiError("The zone “" + zone + "” does not exist.");
+  return Zone::parse(zone, *text);
+}
+
+long stage_zone(Transaction& txn, Zone& zone, std::time_t now) {
+  long serial = zone.bump_serial(now);
+  zone.touch_header(now);
+  txn.write(zone_rel(zone.origin()), zone.serialize(), 0644);
+  return serial;
+}
+
+std::vector<std::string> default_nameservers(const StateRoot& root, const std::string& zone) {
+  ServerConfig c = load_server_config(root);
+  if (!c.nameservers.empty()) return c.nameservers;
+  auto labels = split(to_lower(c.hostname), '.');
+  std::string base = labels.size() >= 3 ? to_lower(c.hostname).substr(labels[0].size() + 1) : zone;
+  return {"ns1." + base, "ns2." + base};
+}
+
+void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& domain, const std::string& ip,
+                    const std::string& ipv6, const std::string& template_name) {
+  check_path_component(template_name, "zone template");
+  ServerConfig c = load_server_config(root);
+  ZoneTemplateValues v;
+  v.domain = domain;
+  v.ip = ip;
+  v.ipv6 = ipv6;
+  v.nameservers = default_nameservers(root, domain);
+  v.nameserver_ip = c.shared_ip;
+  v.hostname = c.hostname.empty() ? "localhost" : c.hostname;
+  v.version = WHMKIT_VERSION;
+  std::string contact = "hostmaster." + (split(v.nameservers[0], '.').size() > 2 ? v.nameservers[0].substr(v.nameservers[0].find('.') + 1) : domain);
+  if (auto conf = root.read("etc/wwwacct.conf")) {
+    auto kv = parse_key_values(*conf, ' ');
+    std::string email = kv["CONTACTEMAIL"];
+    if (is_valid_email(email)) {
+      contact = email;
+      std::replace(contact.begin(), contact.end(), '@', '.');
+    }
+  }
+  v.rpemail = contact;
+  auto custom = root.read("var/cpanel/zonetemplates/" + template_name);
+  txn.write(zone_rel(domain), zone_from_template(v, now(), custom), 0644);
+  std::string conf = txn.read(kNamedConf).value_or("");
+  if (conf.find("zone \"" + domain + "\"") == std::string::npos) txn.write(kNamedConf, conf + stanza(domain), 0644);
+}
+
+void stage_remove_zone(Transaction& txn, const std::string& zone) {
+  txn.remove(zone_rel(zone));
+  std::string conf = txn.read(kNamedConf).value_or("");
+  std::string s = stanza(zone);
+  auto pos = conf.find(s);
+  if (pos != std::string::npos) {
+    conf.erase(pos, s.size());
+  } else {
+    // A stanza written by someone else: remove from 'zone "name"' to the closing "};".
+    auto start = conf.find("zone \"" + zone + "\"");
+    if (start == std::string::npos) return;
+    auto end = conf.find("};", start);
+    if (end == std::string::npos) return;
+    conf.erase(start, end + 2 - start);
+  }
+  txn.write(kNamedConf, conf, 0644);
+}
+
+std::vector<std::string> configured_zones(const Transaction& txn) {
+  std::vector<std::string> zones;
+  std::string conf = txn.read(kNamedConf).value_or("");
+  for (size_t pos = 0; (pos = conf.find("zone \"", pos)) != std::string::npos;) {
+    pos += 6;
+    auto end = conf.find('"', pos);
+    if (end == std::string::npos) break;
+    zones.push_back(conf.substr(pos, end - pos));
+  }
+  return zones;
+}
+
+std::string reload_zone(const StateRoot& root, const std::string& zone) {
+  if (!root.is_system_root()) return "";
+  if (run_program({"rndc", "status"}) != 0) return "";  // BIND is not running (or rndc is missing)
+  std::string host = load_server_config(root).hostname;
+  if (run_program({"rndc", "reload", zone}) != 0) return "BIND could not reload the zone [" + zone + "]\n";
+  return "Bind reloading on " + host + " using rndc zone: [" + zone + "]\n";
+}
+
+}  // namespace whm

@@ -1,0 +1,271 @@
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+#include "harness.hpp"
+
+using namespace test;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+// BIND's own checker must accept the zone.
+void check_zone(const TempRoot& root, const std::string& zone) {
+  auto r = run_program({"/usr/bin/named-checkzone", zone, root.path + "/var/named/" + zone + ".db"});
+  INFO(r.out << r.err << root.file("var/named/" + zone + ".db"));
+  CHECK(r.status == 0);
+}
+int line_of(const TempRoot& root, const std::string& zone, const std::string& name, const std::string& type) {
+  auto dump = run(root, {"dumpzone", "domain=" + zone}).json();  // keep the document alive while iterating
+  for (const auto& rec : dump["data"]["zone"])
+    if (rec["name"] == name && rec["type"] == type) return rec["Line"];
+  return -1;
+}
+}  // namespace
+
+TEST_CASE("createacct makes the zone and its named.conf stanza; removeacct takes them away", "[dns][createacct][removeacct]") {
+  TempRoot root;
+  root.write("etc/wwwacct.conf", "ADDR 192.0.2.10\nNS ns1.host.example\nNS2 ns2.host.example\n");
+  create_account(root, "bob", "bob.example");
+  std::string zone = root.file("var/named/bob.example.db");
+  CHECK_THAT(zone, StartsWith("; cPanel first:"));
+  CHECK_THAT(zone, Contains("\n; Zone file for bob.example\n$TTL 14400\n"));
+  CHECK_THAT(zone, Contains("bob.example.\t86400\tIN\tSOA\tns1.host.example.\thostmaster.host.example.\t(\n"));
+  CHECK_THAT(zone, Contains(" ;Serial Number\n\t\t\t\t\t\t3600 ;refresh\n"));
+  CHECK_THAT(zone, Contains("\n\t)\nbob.example.\t86400\tIN\tNS\tns1.host.example.\n"));
+  CHECK_THAT(zone, Contains("bob.example.\t14400\tIN\tA\t192.0.2.10\n"));
+  CHECK_THAT(zone, Contains("bob.example.\t14400\tIN\tMX\t0\tbob.example.\n"));
+  CHECK_THAT(zone, Contains("www\t14400\tIN\tCNAME\tbob.example.\n"));
+  check_zone(root, "bob.example");
+  CHECK(root.file("etc/named.conf") ==
+        "\nzone \"bob.example\" {\n\ttype master;\n\tfile \"/var/named/bob.example.db\";\n};\n\n");
+  CHECK(run(root, {"listzones"}).json()["data"]["zone"] ==
+        nlohmann::json::parse(R"([{"domain":"bob.example","zonefile":"bob.example.db"}])"));
+
+  REQUIRE(run(root, {"removeacct", "username=bob"}).status == 0);
+  CHECK_FALSE(root.exists("var/named/bob.example.db"));
+  CHECK(root.file("etc/named.conf") == "");
+}
+
+TEST_CASE("an existing zone needs forcedns; keepdns keeps the zone", "[dns][createacct][removeacct]") {
+  TempRoot root;
+  REQUIRE(run(root, {"adddns", "domain=taken.example", "ip=192.0.2.1"}).status == 0);
+  expect_refused(root, {"createacct", "username=tom", "domain=taken.example"}, "pass forcedns=1");
+  create_account(root, "tom", "taken.example", {"forcedns=1"});
+  REQUIRE(run(root, {"removeacct", "username=tom", "keepdns=1"}).status == 0);
+  CHECK(root.exists("var/named/taken.example.db"));
+  create_account(root, "sue", "sue.example");
+  REQUIRE(run(root, {"removeacct", "username=sue"}).status == 0);
+  CHECK_FALSE(root.exists("var/named/sue.example.db"));
+  CHECK(root.file("etc/named.conf").find("sue.example") == std::string::npos);
+  CHECK(root.file("etc/named.conf").find("taken.example") != std::string::npos);
+}
+
+TEST_CASE("adddns, killdns, listzones", "[adddns][killdns][listzones]") {
+  TempRoot root;
+  auto r = run(root, {"adddns", "domain=zone.example", "ip=192.0.2.7", "has_ipv6=1", "ipv6=2001:db8::7"});
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["metadata"]["reason"] == "Added zone.example ok belonging to user root");
+  CHECK_THAT(root.file("var/named/zone.example.db"), Contains("zone.example.\t14400\tIN\tAAAA\t2001:db8::7\n"));
+  check_zone(root, "zone.example");
+  expect_refused(root, {"adddns", "domain=zone.example", "ip=192.0.2.7"}, "already exists");
+  expect_refused(root, {"adddns", "domain=bad_zone.example", "ip=192.0.2.7"}, "“domain”");
+  expect_refused(root, {"adddns", "domain=new.example", "ip=999.1.1.1"}, "“ip”");
+  expect_refused(root, {"adddns", "domain=new.example", "ip=192.0.2.1", "trueowner=ghost"}, "does not exist");
+  auto k = run(root, {"killdns", "domain=zone.example"});
+  REQUIRE(k.status == 0);
+  CHECK(k.json()["metadata"]["reason"] == "Zones Removed");
+  CHECK_FALSE(root.exists("var/named/zone.example.db"));
+  CHECK(run(root, {"listzones"}).json()["data"]["zone"].empty());
+  expect_refused(root, {"killdns", "domain=zone.example"}, "does not exist");
+  expect_refused(root, {"listzones", "x"}, "key=value");
+}
+
+TEST_CASE("add, get, edit and remove zone records", "[addzonerecord][getzonerecord][editzonerecord][removezonerecord][dumpzone]") {
+  TempRoot root;
+  REQUIRE(run(root, {"adddns", "domain=z.example", "ip=192.0.2.1"}).status == 0);
+  struct Case { std::vector<std::string> args; std::string line; };
+  std::vector<Case> cases = {
+      {{"name=api", "type=A", "address=192.0.2.5", "ttl=300"}, "api\t300\tIN\tA\t192.0.2.5\n"},
+      {{"name=v6.z.example.", "type=AAAA", "address=2001:db8::5"}, "v6\t14400\tIN\tAAAA\t2001:db8::5\n"},
+      {{"name=alias", "type=CNAME", "cname=api.z.example"}, "alias\t14400\tIN\tCNAME\tapi.z.example.\n"},
+      {{"name=@", "type=MX", "preference=10", "exchange=mx.z.example"}, "z.example.\t14400\tIN\tMX\t10\tmx.z.example.\n"},
+      {{"name=_sip._tcp", "type=SRV", "priority=1", "weight=2", "port=5060", "target=api.z.example"},
+       "_sip._tcp\t14400\tIN\tSRV\t1\t2\t5060\tapi.z.example.\n"},
+      {{"name=z.example.", "type=TXT", "txtdata=v=DKIM1; k=rsa; p=\"x\""}, "z.example.\t14400\tIN\tTXT\t\"v=DKIM1; k=rsa; p=\\\"x\\\"\"\n"},
+      {{"name=@", "type=CAA", "flag=0", "tag=issue", "value=letsencrypt.org"},
+       "z.example.\t14400\tIN\tTYPE257\t\\# 22 000569737375656C657473656E63727970742E6F7267\n"},
+      {{"name=sub", "type=NS", "nsdname=ns.other.example"}, "sub\t14400\tIN\tNS\tns.other.example.\n"},
+      {{"name=5", "type=PTR", "ptrdname=host.other.example"}, "5\t14400\tIN\tPTR\thost.other.example.\n"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"addzonerecord", "domain=z.example"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = run(root, args);
+    INFO(c.line << r.out);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(root.file("var/named/z.example.db"), Contains(c.line));
+    check_zone(root, "z.example");
+  }
+  // A long TXT is split into 255-byte strings.
+  std::string long_txt(600, 'a');
+  REQUIRE(run(root, {"addzonerecord", "domain=z.example", "name=long", "type=TXT", "txtdata=" + long_txt}).status == 0);
+  CHECK_THAT(root.file("var/named/z.example.db"), Contains("\"" + std::string(255, 'a') + "\" \"" + std::string(255, 'a') + "\" \"" + std::string(90, 'a') + "\""));
+  check_zone(root, "z.example");
+
+  int line = line_of(root, "z.example", "api.z.example.", "A");
+  REQUIRE(line > 0);
+  auto got = run(root, {"getzonerecord", "domain=z.example", "line=" + std::to_string(line)}).json();
+  CHECK(got["metadata"]["reason"] == "Record obtained.");
+  CHECK(got["data"]["record"][0]["address"] == "192.0.2.5");
+  CHECK(got["data"]["record"][0]["ttl"] == 300);
+
+  REQUIRE(run(root, {"editzonerecord", "domain=z.example", "line=" + std::to_string(line), "address=192.0.2.99"}).status == 0);
+  CHECK_THAT(root.file("var/named/z.example.db"), Contains("api\t300\tIN\tA\t192.0.2.99\n"));
+  check_zone(root, "z.example");
+  auto txt = run(root, {"dumpzone", "domain=z.example"}).json();
+  bool found = false;
+  for (const auto& rec : txt["data"]["zone"])
+    if (rec["type"] == "CAA") {
+      found = true;
+      CHECK(rec["value"] == "letsencrypt.org");
+      CHECK(rec["tag"] == "issue");
+    }
+  CHECK(found);
+
+  int alias = line_of(root, "z.example", "alias.z.example.", "CNAME");
+  REQUIRE(run(root, {"removezonerecord", "zone=z.example", "line=" + std::to_string(alias)}).status == 0);
+  CHECK(root.file("var/named/z.example.db").find("alias\t") == std::string::npos);
+  check_zone(root, "z.example");
+}
+
+TEST_CASE("zone record bad input leaves the zone untouched", "[addzonerecord][editzonerecord][removezonerecord][getzonerecord][dumpzone][bad-input]") {
+  TempRoot root;
+  REQUIRE(run(root, {"adddns", "domain=z.example", "ip=192.0.2.1"}).status == 0);
+  REQUIRE(run(root, {"addzonerecord", "domain=z.example", "name=api", "type=A", "address=192.0.2.5"}).status == 0);
+  int api = line_of(root, "z.example", "api.z.example.", "A");
+  auto add = [](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"addzonerecord", "domain=z.example"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  expect_refused(root, add({"name=www.other.example.", "type=A", "address=192.0.2.1"}), "outside the zone");
+  expect_refused(root, add({"name=www", "type=A", "address=192.0.2.1"}), "CNAME record beside other records");
+  expect_refused(root, add({"name=api", "type=CNAME", "cname=x.z.example"}), "CNAME record beside other records");
+  expect_refused(root, add({"name=x", "type=TXT", "txtdata=line1%0A$INCLUDE /etc/passwd"}), "line break");
+  expect_refused(root, add({"name=x", "type=A", "address=192.0.2.1;evil"}), "“;”");
+  expect_refused(root, add({"name=x;y", "type=A", "address=192.0.2.1"}), "“;”");
+  expect_refused(root, add({"name=x", "type=A", "address=300.0.0.1"}), "Invalid IPv4 address");
+  expect_refused(root, add({"name=x", "type=AAAA", "address=2001:db8::zz"}), "Invalid IPv6 address");
+  expect_refused(root, add({"name=x", "type=A", "address=192.0.2.1", "ttl=-5"}), "“ttl”");
+  expect_refused(root, add({"name=x", "type=A", "address=192.0.2.1", "ttl=4294967296"}), "“ttl”");
+  expect_refused(root, add({"name=x", "type=MX", "preference=70000", "exchange=mx.z.example"}), "Invalid preference");
+  expect_refused(root, add({"name=x", "type=WKS", "address=192.0.2.1"}), "Unsupported record type");
+  expect_refused(root, add({"name=x", "type=MX", "exchange=mx.z.example"}), "“preference”");
+  expect_refused(root, {"addzonerecord", "domain=nosuch.example", "name=x", "type=A", "address=192.0.2.1"}, "does not exist");
+  expect_refused(root, {"editzonerecord", "domain=z.example", "line=9999", "address=192.0.2.1"}, "no record on line 9999");
+  expect_refused(root, {"editzonerecord", "domain=z.example", "line=" + std::to_string(api), "address=bad"}, "Invalid IPv4");
+  expect_refused(root, {"editzonerecord", "domain=z.example", "line=4", "address=192.0.2.1"}, "SOA");
+  expect_refused(root, {"removezonerecord", "zone=z.example", "line=9999"}, "no record on line 9999");
+  expect_refused(root, {"removezonerecord", "zone=z.example", "line=4"}, "SOA record cannot be removed");
+  expect_refused(root, {"removezonerecord", "zone=z.example", "line=" + std::to_string(api), "serialnum=1"}, "has changed");
+  expect_refused(root, {"getzonerecord", "domain=z.example", "line=9999"}, "no record on line 9999");
+  expect_refused(root, {"getzonerecord", "domain=z.example", "line=abc"}, "“line”");
+  expect_refused(root, {"dumpzone", "domain=../../etc/passwd"}, "“domain”");
+}
+
+TEST_CASE("serials: same day +1, and 99 rolls into the next day", "[dns][serial]") {
+  TempRoot root;
+  root.write("var/named/s.example.db",
+             "s.example. 3600 IN SOA ns1.s.example. root.s.example. ( 2026112299 3600 1800 1209600 86400 )\n"
+             "s.example. 3600 IN NS ns1.s.example.\nns1 3600 IN A 192.0.2.1\n");
+  auto r = run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "addzonerecord", "domain=s.example",
+                        "name=a", "type=A", "address=192.0.2.2"},
+                       {{"WHMKIT_NOW", "1795392000"}});  // 2026-11-23 00:00 UTC: max(2026112300, 2026112299 + 1)
+  REQUIRE(r.status == 0);
+  CHECK_THAT(root.file("var/named/s.example.db"), Contains("( 2026112300 3600"));
+  auto again = run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "addzonerecord", "domain=s.example",
+                            "name=b", "type=A", "address=192.0.2.3"},
+                           {{"WHMKIT_NOW", "1795392000"}});
+  REQUIRE(again.status == 0);
+  CHECK_THAT(root.file("var/named/s.example.db"), Contains("( 2026112301 3600"));
+  auto later = run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "addzonerecord", "domain=s.example",
+                            "name=c", "type=A", "address=192.0.2.4"},
+                           {{"WHMKIT_NOW", "1795650000"}});  // 2026-11-25 23:40 UTC
+  REQUIRE(later.status == 0);
+  CHECK_THAT(root.file("var/named/s.example.db"), Contains("( 2026112500 3600"));
+}
+
+TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone", "[listmxs][savemxs][mass_edit_dns_zone][parse_dns_zone][resetzone]") {
+  TempRoot root;
+  REQUIRE(run(root, {"adddns", "domain=m.example", "ip=192.0.2.1"}).status == 0);
+  REQUIRE(run(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=mx2.m.example", "preference=20"}).status == 0);
+  auto mx = run(root, {"listmxs", "domain=m.example"}).json();
+  CHECK(mx["metadata"]["reason"] == "Records obtained.");
+  REQUIRE(mx["data"]["record"].size() == 2);
+  CHECK(mx["data"]["record"][1]["exchange"] == "mx2.m.example.");
+  CHECK(mx["data"]["record"][1]["preference"] == 20);
+  check_zone(root, "m.example");
+  expect_refused(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=bad host", "preference=20"}, "“exchange”");
+
+  auto parsed = run(root, {"parse_dns_zone", "zone=m.example"}).json()["data"]["payload"];
+  REQUIRE(parsed.size() > 5);
+  CHECK(parsed[0]["type"] == "comment");
+  CHECK(parsed[2]["type"] == "control");
+  CHECK(parsed[3]["record_type"] == "SOA");
+  CHECK(parsed[3]["dname_b64"] == "bS5leGFtcGxlLg==");  // "m.example."
+
+  auto serial = std::stol(run(root, {"dumpzone", "domain=m.example"}).json()["data"]["zone"][0]["serial"].get<std::string>());
+  auto www = line_of(root, "m.example", "www.m.example.", "CNAME");
+  auto edit = run(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial),
+                         R"(add={"dname":"new","ttl":300,"record_type":"A","data":["192.0.2.50"]})",
+                         R"(add={"dname":"txt","ttl":300,"record_type":"TXT","data":["hello","world"]})",
+                         "remove=" + std::to_string(www - 1)});
+  INFO(edit.out);
+  REQUIRE(edit.status == 0);
+  CHECK(edit.json()["data"]["new_serial"] == serial + 1);
+  std::string zone = root.file("var/named/m.example.db");
+  CHECK_THAT(zone, Contains("new\t300\tIN\tA\t192.0.2.50\n"));
+  CHECK_THAT(zone, Contains("txt\t300\tIN\tTXT\t\"hello\" \"world\"\n"));
+  CHECK(zone.find("\nwww\t") == std::string::npos);
+  check_zone(root, "m.example");
+  expect_refused(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial),
+                        R"(add={"dname":"x","record_type":"A","data":["192.0.2.1"]})"}, "has changed");
+  expect_refused(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial + 1), "add=notjson"}, "not JSON");
+
+  REQUIRE(run(root, {"resetzone", "domain=m.example"}).status == 0);
+  zone = root.file("var/named/m.example.db");
+  CHECK(zone.find("new\t300") == std::string::npos);
+  CHECK_THAT(zone, Contains("www\t14400\tIN\tCNAME\tm.example.\n"));
+  check_zone(root, "m.example");
+  expect_refused(root, {"resetzone", "domain=nosuch.example"}, "does not exist");
+  expect_refused(root, {"listmxs", "domain=nosuch.example"}, "does not exist");
+  expect_refused(root, {"parse_dns_zone", "zone=nosuch.example"}, "does not exist");
+}
+
+TEST_CASE("nameserver configuration, resolution and resolvers", "[get_nameserver_config][has_local_authority][lookupnsip][lookupnsips][resolvedomainname][setresolvers]") {
+  TempRoot root;
+  root.write("etc/wwwacct.conf", "NS ns1.host.example\nNS2 ns2.host.example\n");
+  root.write("etc/resolv.conf", "search example.net\nnameserver 10.0.0.1\n");
+  CHECK(run(root, {"get_nameserver_config"}).json()["data"]["nameservers"] == nlohmann::json({"ns1.host.example", "ns2.host.example"}));
+  create_account(root, "bob", "bob.example");
+  auto auth = run(root, {"has_local_authority", "domain=www.bob.example", "domain=elsewhere.example"}).json()["data"]["records"];
+  CHECK(auth[0]["local_authority"] == 1);
+  CHECK(auth[0]["zone"] == "bob.example");
+  CHECK(auth[0]["nameservers"] == nlohmann::json({"ns1.host.example", "ns2.host.example"}));
+  CHECK(auth[1]["local_authority"] == 0);
+  CHECK(run(root, {"lookupnsip", "host=localhost"}).json()["data"]["ip"] == "127.0.0.1");
+  CHECK(run(root, {"resolvedomainname", "domain=localhost"}).json()["data"]["ip"] == "127.0.0.1");
+  CHECK(run(root, {"lookupnsips", "host=localhost"}).json()["data"]["ipv4"] == "127.0.0.1");
+  auto set = run(root, {"setresolvers", "nameserver1=192.0.2.53", "nameserver2=2001:db8::53"});
+  REQUIRE(set.status == 0);
+  CHECK(set.json()["metadata"]["reason"] == "Your resolvers have been setup!");
+  CHECK(root.file("etc/resolv.conf") == "search example.net\nnameserver 192.0.2.53\nnameserver 2001:db8::53\n");
+
+  expect_refused(root, {"lookupnsip", "host=no such host"}, "not a host name");
+  expect_refused(root, {"lookupnsip", "host=does-not-exist.invalid"}, "Unable to resolve");
+  expect_refused(root, {"lookupnsips", "host=does-not-exist.invalid"}, "Unable to resolve");
+  expect_refused(root, {"resolvedomainname", "domain=does-not-exist.invalid"}, "Unable to resolve");
+  expect_refused(root, {"setresolvers", "nameserver1=192.0.2.53", "nameserver2=not-an-ip"}, "“nameserver2”");
+  expect_refused(root, {"has_local_authority", "domain=bad domain"}, "“domain”");
+  expect_refused(root, {"get_nameserver_config", "x"}, "key=value");
+}

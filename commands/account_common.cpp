@@ -271,6 +271,29 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
   return raw + "Updating system databases...Done\nAccount Removal Complete!!!\n";
 }
 
+nlohmann::json vhost_userdata(const VhostSpec& v) {
+  const std::string& d = v.domain;
+  return {
+      {"customlog",
+       {{{"format", "combined"}, {"target", "/etc/apache2/logs/domlogs/" + d}},
+        {{"format", "\"%{%s}t %I .\\n%{%s}t %O .\""}, {"target", "/etc/apache2/logs/domlogs/" + d + "-bytes_log"}}}},
+      {"documentroot", v.docroot},
+      {"group", v.user},
+      {"hascgi", v.cgi ? 1 : 0},
+      {"homedir", v.home},
+      {"ip", v.ip},
+      {"owner", v.owner},
+      {"phpopenbasedirprotect", 1},
+      {"port", 80},
+      {"scriptalias", {{{"path", v.docroot + "/cgi-bin"}, {"url", "/cgi-bin/"}}}},
+      {"serveradmin", "webmaster@" + d},
+      {"serveralias", v.serveralias},
+      {"servername", d},
+      {"usecanonicalname", "Off"},
+      {"user", v.user},
+  };
+}
+
 void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,
                     const std::string& domain, const std::string& extra) {
   std::string path = root.path("var/cpanel/accounting.log");

@@ -50,6 +50,14 @@ FileOwner owner_of(const PasswdEntry& pw);
 // by the account's group (looked up in the transaction's etc/passwd).
 void save_account(const AccountStore& store, Transaction& txn, const CpUser& u);
 
+// A web vhost's userdata file (/var/cpanel/userdata/<user>/<domain>).
+struct VhostSpec {
+  std::string user, owner, home, domain, docroot, ip;
+  bool cgi = true;
+  std::string serveralias;  // "mail.d www.d" for the main domain, "www.sub" for a subdomain
+};
+nlohmann::json vhost_userdata(const VhostSpec& v);
+
 // Appends a line to var/cpanel/accounting.log: "localtime:TYPE:root:user:domain:extra".
 void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,
                     const std::string& domain, const std::string& extra);

@@ -185,29 +185,6 @@ std::string stage_home(const StateRoot& root, const std::string& home_rel, FileO
   return staging_rel;
 }
 
-nlohmann::json main_domain_userdata(const NewAccount& a, const std::string& ip) {
-  const std::string& d = a.domain;
-  return {
-      {"customlog",
-       {{{"format", "combined"}, {"target", "/etc/apache2/logs/domlogs/" + d}},
-        {{"format", "\"%{%s}t %I .\\n%{%s}t %O .\""}, {"target", "/etc/apache2/logs/domlogs/" + d + "-bytes_log"}}}},
-      {"documentroot", a.home + "/public_html"},
-      {"group", a.user},
-      {"hascgi", a.cpuser.get("HASCGI") == "1" ? 1 : 0},
-      {"homedir", a.home},
-      {"ip", ip},
-      {"owner", a.owner},
-      {"phpopenbasedirprotect", 1},
-      {"port", 80},
-      {"scriptalias", {{{"path", a.home + "/public_html/cgi-bin"}, {"url", "/cgi-bin/"}}}},
-      {"serveradmin", "webmaster@" + d},
-      {"serveralias", "mail." + d + " www." + d},
-      {"servername", d},
-      {"usecanonicalname", "Off"},
-      {"user", a.user},
-  };
-}
-
 // Who owns a new account: root's choice (owner=, ownerself=), or the reseller
 // creating it, who needs the create-acct privilege.
 std::string choose_owner(const Context& ctx, const Transaction& txn, const Request& req, const std::string& user) {
@@ -365,7 +342,9 @@ Response createacct(Context& ctx, const Request& req) {
                          {"parked_domains", nlohmann::json::array()},
                          {"sub_domains", nlohmann::json::array()}};
   store.save_userdata(txn, a.user, "main", main, owner);
-  store.save_userdata(txn, a.user, a.domain, main_domain_userdata(a, ip), owner);
+  VhostSpec vhost{a.user, a.owner, a.home, a.domain, a.home + "/public_html", ip, a.cpuser.get("HASCGI") == "1",
+                  "mail." + a.domain + " www." + a.domain};
+  store.save_userdata(txn, a.user, a.domain, vhost_userdata(vhost), owner);
   store.save_userdata_cache(txn, a.user, rows);
   store.save(txn, a.cpuser, rows, owner);
 

@@ -466,6 +466,29 @@ Response setresolvers(Context& ctx, const Request& req) {
   return r;
 }
 
+// cpanel.config (Tweak Settings): sorted key=value under cPanel's notice.
+const char* kCpanelConfigHeader =
+    "################################################################################\n"
+    "# NOTICE\n"
+    "# Manually modifying this file is not recommended! Please use set_tweaksetting\n"
+    "# (whmapi1) to change these values.\n"
+    "################################################################################\n";
+
+Response set_nameserver(Context& ctx, const Request& req) {
+  std::string choice = to_lower(required(req, "nameserver"));
+  Transaction txn(ctx.root);
+  KeyValues config = parse_key_values(txn.read("var/cpanel/cpanel.config").value_or(""));
+  config["local_nameserver_type"] = choice;
+  txn.write("var/cpanel/cpanel.config", kCpanelConfigHeader + serialize_key_values(config), 0644);
+  txn.commit();
+  Response r;
+  // The setting is recorded; installing or switching the daemon is outside whmkit.
+  r.data = {{"message", "Set local_nameserver_type to " + choice +
+                            " in cpanel.config; whmkit does not install, start or stop nameserver daemons."},
+            {"nameserver", choice}};
+  return r;
+}
+
 // ---------------------------------------------------------------- registrations
 
 // Record names are relative or absolute host names, not domains; per-type
@@ -498,6 +521,7 @@ const Registration registrations[] = {
     Registration({"lookupnsips", lookupnsips, Access::Read}),
     Registration({"resolvedomainname", resolvedomainname, Access::Read, {make_param("domain", ParamType::String, true)}}),
     Registration({"setresolvers", setresolvers, Access::Write}),
+    Registration({"set_nameserver", set_nameserver, Access::Write}),
 };
 
 }  // namespace

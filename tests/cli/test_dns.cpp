@@ -269,3 +269,16 @@ TEST_CASE("nameserver configuration, resolution and resolvers", "[get_nameserver
   expect_refused(root, {"has_local_authority", "domain=bad domain"}, "“domain”");
   expect_refused(root, {"get_nameserver_config", "x"}, "key=value");
 }
+
+TEST_CASE("set_nameserver records the choice in cpanel.config", "[set_nameserver]") {
+  TempRoot root;
+  root.write("var/cpanel/cpanel.config", "# old header\nallowremotedomains=0\nlocal_nameserver_type=powerdns\n");
+  auto r = run(root, {"set_nameserver", "nameserver=BIND"});
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["data"]["nameserver"] == "bind");
+  std::string conf = root.file("var/cpanel/cpanel.config");
+  CHECK_THAT(conf, Contains("# NOTICE\n"));
+  CHECK_THAT(conf, Contains("\nallowremotedomains=0\nlocal_nameserver_type=bind\n"));
+  expect_refused(root, {"set_nameserver", "nameserver=djbdns"}, "“nameserver”");
+  expect_refused(root, {"set_nameserver"}, "Missing required parameter “nameserver”");
+}

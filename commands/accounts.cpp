@@ -157,10 +157,15 @@ void check_new_domain(const AccountStore& store, const ServerConfig& config, con
     throw ApiError("The domain “" + domain + "” is already owned by the account “" + *owner + "”.");
 }
 
-// Builds the home directory in a staging directory, moved into place on commit.
-std::string stage_home(const StateRoot& root, const std::string& home_rel, FileOwner owner) {
+// Where a new home is built before it moves into place: beside it, so the
+// move is a rename on the same filesystem.
+std::string home_staging_rel(const std::string& home_rel) {
   auto slash = home_rel.rfind('/');
-  std::string staging_rel = home_rel.substr(0, slash + 1) + ".whmkit-new-" + home_rel.substr(slash + 1);
+  return home_rel.substr(0, slash + 1) + ".whmkit-new-" + home_rel.substr(slash + 1);
+}
+
+// Builds the home directory at `staging_rel` (skeleton, standard directories).
+void build_home(const StateRoot& root, const std::string& staging_rel, FileOwner owner) {
   std::string staging = root.path(staging_rel);
   remove_tree(staging);
   mkdirs(staging, 0711);
@@ -182,7 +187,6 @@ std::string stage_home(const StateRoot& root, const std::string& home_rel, FileO
       (void)::lchown(it->path().c_str(), owner.uid, owner.gid);
     (void)::lchown(staging.c_str(), owner.uid, owner.gid);
   }
-  return staging_rel;
 }
 
 // Who owns a new account: root's choice (owner=, ownerself=), or the reseller
@@ -354,8 +358,9 @@ Response createacct(Context& ctx, const Request& req) {
     throw ApiError("A DNS zone for “" + a.domain + "” already exists; pass forcedns=1 to overwrite it.");
   stage_new_zone(ctx.root, txn, a.domain, ip);
 
-  std::string home_staging = stage_home(ctx.root, home_rel, owner);
+  std::string home_staging = home_staging_rel(home_rel);
   txn.adopt_staged(home_staging);
+  build_home(ctx.root, home_staging, owner);
   txn.rename(home_staging, home_rel);
   std::string bw_rel = paths::bandwidth_db(a.user);
   std::string bw_staging = bw_rel + ".whmkit-new";

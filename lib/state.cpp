@@ -1,5 +1,6 @@
 #include "state.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -50,11 +51,9 @@ std::string random_suffix() {
   return s;
 }
 
-// Writes content to a fresh temp file beside `abs_path` and fsyncs it.
-std::string write_temp(const std::string& abs_path, const std::string& content, mode_t mode,
-                       FileOwner owner) {
-  mkdirs(dirname_of(abs_path));
-  std::string tmp = dirname_of(abs_path) + "/.whmkit-tmp." + random_suffix();
+// Writes content to a new file at `tmp` (which must not exist) and fsyncs it.
+void write_file_at(const std::string& tmp, const std::string& content, mode_t mode, FileOwner owner) {
+  mkdirs(dirname_of(tmp));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) sys_fail("Cannot create", tmp);
   size_t off = 0;
@@ -75,7 +74,6 @@ std::string write_temp(const std::string& abs_path, const std::string& content, 
     ::unlink(tmp.c_str());
     sys_fail("Cannot flush", tmp);
   }
-  return tmp;
 }
 
 }  // namespace
@@ -138,16 +136,24 @@ StateLock::~StateLock() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool journal_pending(const StateRoot& root) { return root.exists(kJournalRel); }
+bool journal_pending(const StateRoot& root) {
+  return root.exists(kJournalRel) || root.exists(std::string(kJournalRel) + ".new");
+}
 
-// Journal lines: "R\t<from>\t<to>" (rename) or "D\t<path>" (remove tree),
-// absolute paths. Every step is idempotent, so a replay can run any number of times.
+// The journal is "PREPARE" followed by "T\t<path>" lines (temp files and
+// staged trees that may exist and must go if the transaction never commits),
+// or "COMMIT" followed by "R\t<from>\t<to>" (rename) and "D\t<path>" (remove
+// tree) lines. Every step is idempotent, so recovery can run any number of times.
 static void apply_journal_lines(const std::string& journal) {
-  for (const auto& line : split(journal, '\n')) {
+  auto lines = split(journal, '\n');
+  bool prepare = !lines.empty() && lines[0] == "PREPARE";
+  for (const auto& line : lines) {
     if (line.empty()) continue;
     auto f = split(line, '\t');
     struct stat st;
-    if (f[0] == "R" && f.size() == 3) {
+    if (prepare) {
+      if (f[0] == "T" && f.size() == 2) remove_tree(f[1]);
+    } else if (f[0] == "R" && f.size() == 3) {
       if (::lstat(f[1].c_str(), &st) == 0) {
         mkdirs(dirname_of(f[2]));
         if (S_ISDIR(st.st_mode)) remove_tree(f[2]);  // a directory move replaces the target
@@ -161,19 +167,47 @@ static void apply_journal_lines(const std::string& journal) {
   }
 }
 
-void recover_journal(const StateRoot& root) {
-  auto journal = root.read(kJournalRel);
-  if (!journal) return;
-  apply_journal_lines(*journal);
+// Writes the journal through a fixed temp name, so a crash here leaves
+// nothing that recovery does not know about.
+static void write_journal(const StateRoot& root, const std::string& text) {
+  std::string path = root.path(kJournalRel), tmp = path + ".new";
+  mkdirs(dirname_of(path));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) sys_fail("Cannot write the journal", tmp);
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) sys_fail("Cannot write the journal", path);
+  fsync_dir(dirname_of(path));
+}
+
+static void retire_journal(const StateRoot& root) {
+  ::unlink(root.path(std::string(kJournalRel) + ".new").c_str());
   ::unlink(root.path(kJournalRel).c_str());
   fsync_dir(dirname_of(root.path(kJournalRel)));
 }
 
+void recover_journal(const StateRoot& root) {
+  if (!journal_pending(root)) return;
+  if (auto journal = root.read(kJournalRel)) apply_journal_lines(*journal);
+  retire_journal(root);
+}
+
 Transaction::~Transaction() {
-  for (const auto& rel : staged_trees_) {
-    std::error_code ec;
-    fs::remove_all(root_.path(rel), ec);  // best effort: nothing else can be done in a destructor
+  if (prepared_.empty()) return;
+  try {  // never committed: roll back what was staged (best effort in a destructor)
+    for (const auto& path : prepared_) remove_tree(path);
+    retire_journal(root_);
+  } catch (...) {
   }
+}
+
+void Transaction::adopt_staged(const std::string& rel) { prepare({root_.path(rel)}); }
+
+void Transaction::prepare(const std::vector<std::string>& paths) {
+  prepared_.insert(prepared_.end(), paths.begin(), paths.end());
+  std::string text = "PREPARE\n";
+  for (const auto& p : prepared_) text += "T\t" + p + "\n";
+  write_journal(root_, text);
 }
 
 void Transaction::write(const std::string& rel, std::string content, mode_t mode, FileOwner owner) {
@@ -206,45 +240,56 @@ std::optional<std::string> Transaction::read(const std::string& rel) const {
 }
 
 void Transaction::commit() {
-  if (ops_.empty()) {
+  if (ops_.empty() && prepared_.empty()) {
     for (auto& fn : after_commit_) fn();
     after_commit_.clear();
     return;
   }
-  // Phase 1: every new file content goes to a durable temp file. Nothing visible yet.
-  std::string journal;
-  std::vector<std::string> temps;
-  try {
-    for (const auto& op : ops_) {
-      switch (op.kind) {
-        case Op::Write: {
-          std::string dst = root_.path(op.rel);
-          std::string tmp = write_temp(dst, op.content, op.mode, op.owner);
-          temps.push_back(tmp);
-          journal += "R\t" + tmp + "\t" + dst + "\n";
-          break;
-        }
-        case Op::Remove:
-          journal += "D\t" + root_.path(op.rel) + "\n";
-          break;
-        case Op::Rename:
-          journal += "R\t" + root_.path(op.rel) + "\t" + root_.path(op.to_rel) + "\n";
-          break;
-      }
+  // Phase 1: name every temp file in the PREPARE journal, then write them
+  // (fsync'd). Nothing visible has changed; a crash is rolled back.
+  std::vector<std::pair<std::string, const Op*>> temps;
+  for (const auto& op : ops_)
+    if (op.kind == Op::Write) {
+      std::string dst = root_.path(op.rel);
+      temps.emplace_back(dirname_of(dst) + "/.whmkit-tmp." + random_suffix(), &op);
     }
-    // Phase 2: the journal is the commit point.
-    atomic_write_file(root_.path(kJournalRel), journal, 0600);
-  } catch (...) {
-    for (const auto& t : temps) ::unlink(t.c_str());
-    throw;
+  // Directories this transaction creates are rolled back with it too.
+  std::vector<std::string> temp_paths;
+  for (const auto& t : temps) {
+    std::string created;
+    for (std::string dir = dirname_of(t.first); dir.size() > 1 && !fs::exists(dir); dir = dirname_of(dir)) created = dir;
+    if (!created.empty() && std::find(temp_paths.begin(), temp_paths.end(), created) == temp_paths.end() &&
+        std::find(prepared_.begin(), prepared_.end(), created) == prepared_.end())
+      temp_paths.push_back(created);
+    temp_paths.push_back(t.first);
   }
+  prepare(temp_paths);
+  for (const auto& [tmp, op] : temps) write_file_at(tmp, op->content, op->mode, op->owner);
+
+  // Phase 2: the COMMIT journal replaces the PREPARE one: the commit point.
+  std::string journal = "COMMIT\n";
+  size_t next_temp = 0;
+  for (const auto& op : ops_) {
+    switch (op.kind) {
+      case Op::Write:
+        journal += "R\t" + temps[next_temp++].first + "\t" + root_.path(op.rel) + "\n";
+        break;
+      case Op::Remove:
+        journal += "D\t" + root_.path(op.rel) + "\n";
+        break;
+      case Op::Rename:
+        journal += "R\t" + root_.path(op.rel) + "\t" + root_.path(op.to_rel) + "\n";
+        break;
+    }
+  }
+  write_journal(root_, journal);
+  prepared_.clear();  // from here on a crash rolls forward
+
   // Phase 3: apply, then retire the journal.
   apply_journal_lines(journal);
-  ::unlink(root_.path(kJournalRel).c_str());
-  fsync_dir(dirname_of(root_.path(kJournalRel)));
+  retire_journal(root_);
   ops_.clear();
   view_.clear();
-  staged_trees_.clear();  // moved into place: no longer ours to delete
   auto after = std::move(after_commit_);
   after_commit_.clear();
   for (auto& fn : after) fn();
@@ -252,7 +297,8 @@ void Transaction::commit() {
 
 void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode,
                        FileOwner owner) {
-  std::string tmp = write_temp(abs_path, content, mode, owner);
+  std::string tmp = dirname_of(abs_path) + "/.whmkit-tmp." + random_suffix();
+  write_file_at(tmp, content, mode, owner);
   if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
     ::unlink(tmp.c_str());
     sys_fail("Cannot replace", abs_path);

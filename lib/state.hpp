@@ -74,9 +74,11 @@ class Transaction {
   void remove(const std::string& rel);
   // Stage moving a prepared directory or file (e.g. a new home) into place.
   void rename(const std::string& from_rel, const std::string& to_rel);
-  // Declares a prepared file or tree (the source of a rename) as this
-  // transaction's: it is deleted if the transaction is abandoned.
-  void adopt_staged(const std::string& rel) { staged_trees_.push_back(rel); }
+  // Declares a file or tree that is about to be prepared (the source of a
+  // later rename) as this transaction's: call it before creating the thing.
+  // It is deleted if the transaction is abandoned, or by recovery if the
+  // process dies before the commit.
+  void adopt_staged(const std::string& rel);
   // Read a file as it will be after this transaction.
   std::optional<std::string> read(const std::string& rel) const;
   bool exists(const std::string& rel) const { return read(rel).has_value() || (!staged_removed(rel) && root_.exists(rel)); }
@@ -96,11 +98,13 @@ class Transaction {
   const StateRoot& root_;
   std::vector<Op> ops_;
   std::map<std::string, std::optional<std::string>> view_;  // rel -> content (nullopt = removed)
-  std::vector<std::string> staged_trees_;
+  void prepare(const std::vector<std::string>& abs_paths);  // records them in the PREPARE journal
+  std::vector<std::string> prepared_;  // absolute paths to roll back; empty once committed
   std::vector<std::function<void()>> after_commit_;
 };
 
 // Writes one file atomically right now (temp + fsync + rename + dir fsync).
+// Not journaled: for files outside a transaction.
 void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode,
                        FileOwner owner = {});
 void mkdirs(const std::string& abs_path, mode_t mode = 0755);

@@ -57,3 +57,45 @@ TEST_CASE("two processes creating 50 accounts each lose no update", "[concurrenc
   CHECK(uids.size() == 100);  // no uid handed out twice
   CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
 }
+
+TEST_CASE("four processes with 100 mixed writes each lose nothing", "[concurrency]") {
+  TempRoot root;
+  std::vector<pid_t> children;
+  for (int p = 0; p < 4; ++p) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int failures = 0;
+      std::string prefix = std::string("p") + static_cast<char>('a' + p);
+      // 25 accounts, each then modified, given a zone record, and a plan change: 100 writes.
+      for (int i = 0; i < 25; ++i) {
+        std::string user = prefix + "u" + std::to_string(i);
+        failures += run(root, {"createacct", "username=" + user, "domain=" + user + ".example", "password=Pass-word1"}).status != 0;
+        failures += run(root, {"modifyacct", "user=" + user, "MAXFTP=" + std::to_string(i + 1)}).status != 0;
+        failures += run(root, {"addzonerecord", "domain=" + user + ".example", "name=svc", "type=A", "address=192.0.2." + std::to_string(i + 1)}).status != 0;
+        failures += run(root, {"suspendacct", "user=" + user, "reason=" + prefix}).status != 0;
+      }
+      ::_exit(failures == 0 ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  auto list = run(root, {"listaccts", "want=user,maxftp,suspended,suspendreason"}).json()["data"]["acct"];
+  REQUIRE(list.size() == 100);
+  for (const auto& a : list) {
+    std::string user = a["user"];
+    int i = std::stoi(user.substr(3));
+    CHECK(a["maxftp"] == std::to_string(i + 1));
+    CHECK(a["suspended"] == 1);
+    CHECK(a["suspendreason"] == user.substr(0, 2));
+    CHECK(root.file("var/named/" + user + ".example.db").find("svc\t14400\tIN\tA\t192.0.2." + std::to_string(i + 1) + "\n") != std::string::npos);
+  }
+  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
+  INFO(check.out);
+  CHECK(check.status == 0);
+  CHECK_THAT(check.out, Catch::Matchers::Contains("consistent: 100 accounts, 0 problems"));
+}

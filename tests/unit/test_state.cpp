@@ -129,3 +129,22 @@ TEST_CASE("an abandoned transaction removes what it staged", "[state]") {
   }
   CHECK(root.exists("home/bob"));
 }
+
+TEST_CASE("a transaction killed before its commit point is rolled back", "[state]") {
+  Dir d;
+  StateRoot root(d.path);
+  atomic_write_file(root.path("etc/keep"), "original\n", 0644);
+  // What a process leaves when killed after naming and writing its temp
+  // files and staged trees, before the COMMIT journal.
+  atomic_write_file(root.path("etc/.whmkit-tmp.abc"), "half\n", 0644);
+  mkdirs(root.path("home/.whmkit-new-bob/public_html"));
+  std::string journal = "PREPARE\nT\t" + root.path("etc/.whmkit-tmp.abc") + "\nT\t" + root.path("home/.whmkit-new-bob") +
+                        "\nT\t" + root.path("etc/.whmkit-tmp.never-created") + "\n";
+  atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
+  atomic_write_file(root.path("var/cpanel/.whmkit.journal.new"), "COMM", 0600);  // torn journal rewrite
+  recover_journal(root);
+  CHECK_FALSE(journal_pending(root));
+  CHECK_FALSE(root.exists("etc/.whmkit-tmp.abc"));
+  CHECK_FALSE(root.exists("home/.whmkit-new-bob"));
+  CHECK(root.read("etc/keep") == "original\n");
+}

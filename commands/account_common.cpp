@@ -1,6 +1,8 @@
 #include "account_common.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
+#include <sys/quota.h>
 #include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,27 +21,6 @@ std::string normalize_limit(const std::string& v) { return to_lower(v) == "unlim
 
 namespace {
 
-struct DiskUsage {
-  long long bytes = 0, inodes = 0;
-};
-
-DiskUsage disk_usage(const std::string& dir) {
-  DiskUsage u;
-  std::error_code ec;
-  struct stat st;
-  if (::lstat(dir.c_str(), &st) != 0) return u;
-  u.bytes += static_cast<long long>(st.st_blocks) * 512;
-  u.inodes += 1;
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (::lstat(it->path().c_str(), &st) == 0) {
-      u.bytes += static_cast<long long>(st.st_blocks) * 512;
-      u.inodes += 1;
-    }
-  }
-  return u;
-}
-
 nlohmann::json int_or_string(const std::string& v) {
   if (auto n = parse_int(v)) return *n;
   return v;
@@ -47,15 +28,42 @@ nlohmann::json int_or_string(const std::string& v) {
 
 }  // namespace
 
-nlohmann::json account_record(const AccountRecordContext& ctx, const CpUser& u) {
+QuotaReader::Usage QuotaReader::usage(const std::string& abs_path, uid_t uid) {
+  if (unavailable_) return {};
+  if (!loaded_) {
+    loaded_ = true;
+    for (const auto& line : split(read_file("/proc/self/mounts").value_or(""), '\n')) {
+      auto f = split(line, ' ');
+      if (f.size() > 2 && starts_with(f[0], "/dev/")) mounts_.emplace_back(f[1], f[0]);
+    }
+  }
+  const std::pair<std::string, std::string>* best = nullptr;
+  for (const auto& m : mounts_)
+    if ((abs_path == m.first || starts_with(abs_path, m.first == "/" ? "/" : m.first + "/")) &&
+        (!best || m.first.size() > best->first.size()))
+      best = &m;
+  if (!best) return {};
+  dqblk dq{};
+  if (::quotactl(QCMD(Q_GETQUOTA, USRQUOTA), best->second.c_str(), static_cast<int>(uid),
+                 reinterpret_cast<caddr_t>(&dq)) != 0) {
+    if (errno == ESRCH || errno == ENOSYS || errno == ENOTBLK || errno == EPERM || errno == ENODEV) unavailable_ = true;
+    return {};
+  }
+  return {static_cast<long long>(dq.dqb_curspace), static_cast<long long>(dq.dqb_curinodes)};
+}
+
+nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {
   const std::string user = u.user();
   auto pw = ctx.users.user(user);
   std::string home = pw ? pw->home : ctx.config.home_root + "/" + user;
-  DiskUsage usage = disk_usage(ctx.store.root().path(paths::rel_from_abs(home)));
+  auto usage = ctx.quotas.usage(ctx.store.root().path(paths::rel_from_abs(home)),
+                                static_cast<uid_t>(pw ? parse_int(pw->uid).value_or(0) : 0));
   auto limit_blocks = parse_int(u.get("DISK_BLOCK_LIMIT", "0")).value_or(0);
   auto inode_limit = parse_int(u.get("DISK_INODE_LIMIT", "0")).value_or(0);
   bool suspended = u.suspended();
-  auto reason = ctx.store.root().read(paths::suspended(user));
+  // Suspension files exist only for suspended accounts: no reads otherwise.
+  auto reason = suspended ? ctx.store.root().read(paths::suspended(user)) : std::nullopt;
+  bool locked = suspended && ctx.store.root().exists(paths::suspended_lock(user));
   std::string partition = split(home, '/').size() > 1 ? split(home, '/')[1] : "home";
 
   nlohmann::json child_nodes = nlohmann::json::array();
@@ -66,49 +74,50 @@ nlohmann::json account_record(const AccountRecordContext& ctx, const CpUser& u) 
   auto suspendtime = parse_int(u.get("SUSPENDTIME"));
   std::string contact = u.get("CONTACTEMAIL");
 
-  return {
-      {"backup", parse_int(u.get("BACKUP", "0")).value_or(0)},
-      {"child_nodes", child_nodes},
-      {"disklimit", limit_blocks > 0 ? std::to_string(limit_blocks / 1024) + "M" : "unlimited"},
-      {"diskused", std::to_string((usage.bytes + 524288) / 1048576) + "M"},
-      {"domain", u.main_domain()},
-      {"email", contact.empty() ? "*unknown*" : contact},
-      {"has_backup", ctx.users_with_backups.count(user) ? 1 : 0},
-      {"inodeslimit", inode_limit > 0 ? int_or_string(std::to_string(inode_limit)) : nlohmann::json("unlimited")},
-      {"inodesused", usage.inodes},
-      {"ip", u.get("IP")},
-      {"ipv6", nlohmann::json::array()},
-      {"is_locked", ctx.store.root().exists(paths::suspended_lock(user)) ? 1 : 0},
-      {"is_temporary_domain", 0},
-      {"legacy_backup", parse_int(u.get("LEGACY_BACKUP", "0")).value_or(0)},
-      {"mailbox_format", u.get("MAILBOX_FORMAT")},
-      {"max_defer_fail_percentage", u.get("MAX_DEFER_FAIL_PERCENTAGE", "unlimited")},
-      {"max_email_per_hour", u.get("MAX_EMAIL_PER_HOUR", "unlimited")},
-      {"max_emailacct_quota", u.get("MAX_EMAILACCT_QUOTA")},
-      {"maxaddons", u.get("MAXADDON")},
-      {"maxftp", u.get("MAXFTP")},
-      {"maxlst", u.get("MAXLST")},
-      {"maxparked", u.get("MAXPARK")},
-      {"maxpop", u.get("MAXPOP")},
-      {"maxsql", u.get("MAXSQL")},
-      {"maxsub", u.get("MAXSUB")},
-      {"min_defer_fail_to_trigger_protection", u.get("MIN_DEFER_FAIL_TO_TRIGGER_PROTECTION", "5")},
-      {"outgoing_mail_hold", parse_int(u.get("OUTGOING_MAIL_HOLD", "0")).value_or(0)},
-      {"outgoing_mail_suspended", parse_int(u.get("OUTGOING_MAIL_SUSPENDED", "0")).value_or(0)},
-      {"owner", u.get("OWNER")},
-      {"partition", partition},
-      {"plan", u.get("PLAN", "undefined")},
-      {"shell", pw ? pw->shell : ""},
-      {"startdate", listaccts_date(static_cast<std::time_t>(startdate))},
-      {"suspended", suspended ? 1 : 0},
-      {"suspendreason", suspended ? (reason ? trim(*reason) : std::string()) : "not suspended"},
-      {"suspendtime", suspendtime ? nlohmann::json(*suspendtime) : nlohmann::json(nullptr)},
-      {"temporary", 0},
-      {"theme", u.get("RS")},
-      {"uid", pw ? parse_int(pw->uid).value_or(0) : 0},
-      {"unix_startdate", startdate},
-      {"user", user},
-  };
+  // emplace, not an initializer list: nlohmann copies every element of those.
+  nlohmann::json r = nlohmann::json::object();
+  r.emplace("backup", parse_int(u.get("BACKUP", "0")).value_or(0));
+  r.emplace("child_nodes", child_nodes);
+  r.emplace("disklimit", limit_blocks > 0 ? std::to_string(limit_blocks / 1024) + "M" : "unlimited");
+  r.emplace("diskused", std::to_string((usage.bytes + 524288) / 1048576) + "M");
+  r.emplace("domain", u.main_domain());
+  r.emplace("email", contact.empty() ? "*unknown*" : contact);
+  r.emplace("has_backup", ctx.users_with_backups.count(user) ? 1 : 0);
+  r.emplace("inodeslimit", inode_limit > 0 ? int_or_string(std::to_string(inode_limit)) : nlohmann::json("unlimited"));
+  r.emplace("inodesused", usage.inodes);
+  r.emplace("ip", u.get("IP"));
+  r.emplace("ipv6", nlohmann::json::array());
+  r.emplace("is_locked", locked ? 1 : 0);
+  r.emplace("is_temporary_domain", 0);
+  r.emplace("legacy_backup", parse_int(u.get("LEGACY_BACKUP", "0")).value_or(0));
+  r.emplace("mailbox_format", u.get("MAILBOX_FORMAT"));
+  r.emplace("max_defer_fail_percentage", u.get("MAX_DEFER_FAIL_PERCENTAGE", "unlimited"));
+  r.emplace("max_email_per_hour", u.get("MAX_EMAIL_PER_HOUR", "unlimited"));
+  r.emplace("max_emailacct_quota", u.get("MAX_EMAILACCT_QUOTA"));
+  r.emplace("maxaddons", u.get("MAXADDON"));
+  r.emplace("maxftp", u.get("MAXFTP"));
+  r.emplace("maxlst", u.get("MAXLST"));
+  r.emplace("maxparked", u.get("MAXPARK"));
+  r.emplace("maxpop", u.get("MAXPOP"));
+  r.emplace("maxsql", u.get("MAXSQL"));
+  r.emplace("maxsub", u.get("MAXSUB"));
+  r.emplace("min_defer_fail_to_trigger_protection", u.get("MIN_DEFER_FAIL_TO_TRIGGER_PROTECTION", "5"));
+  r.emplace("outgoing_mail_hold", parse_int(u.get("OUTGOING_MAIL_HOLD", "0")).value_or(0));
+  r.emplace("outgoing_mail_suspended", parse_int(u.get("OUTGOING_MAIL_SUSPENDED", "0")).value_or(0));
+  r.emplace("owner", u.get("OWNER"));
+  r.emplace("partition", partition);
+  r.emplace("plan", u.get("PLAN", "undefined"));
+  r.emplace("shell", pw ? pw->shell : "");
+  r.emplace("startdate", listaccts_date(static_cast<std::time_t>(startdate)));
+  r.emplace("suspended", suspended ? 1 : 0);
+  r.emplace("suspendreason", suspended ? (reason ? trim(*reason) : std::string()) : "not suspended");
+  r.emplace("suspendtime", suspendtime ? nlohmann::json(*suspendtime) : nlohmann::json(nullptr));
+  r.emplace("temporary", 0);
+  r.emplace("theme", u.get("RS"));
+  r.emplace("uid", pw ? parse_int(pw->uid).value_or(0) : 0);
+  r.emplace("unix_startdate", startdate);
+  r.emplace("user", user);
+  return r;
 }
 
 std::set<std::string> find_users_with_backups(const StateRoot& root) {
@@ -174,22 +183,22 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
       (*sh)[1] = "!" + (*sh)[1];
       sys.shadow.upsert(*sh);
       raw += "Locking Password...Done\n";
-    }
+}
     if (auto cron = txn.read(crontab_rel(user))) {
       txn.write(suspended_crontab_rel(user), *cron, 0600, owner_of(*pw));
       txn.remove(crontab_rel(user));
       raw += "Suspending cron jobs...Done\n";
-    }
+}
     if (auto ftp = txn.read(ftp_rel(user)); ftp && !opts.leave_ftp) {
       txn.write(ftp_rel(user) + ".suspended", *ftp, 0640);
       txn.write(ftp_rel(user), "# Account suspended\n", 0640);
       raw += "Suspending FTP accounts...Done\n";
-    }
+}
     u.set("SUSPENDED", "1");
     u.set("SUSPENDTIME", std::to_string(now()));
   } else {
     raw += "Account already suspended; updating the reason.\n";
-  }
+}
   txn.write(paths::suspended(user), opts.reason, 0640);
   if (opts.lock) txn.write(paths::suspended_lock(user), "", 0640);
   sys.save(txn);
@@ -215,15 +224,15 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
   if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && starts_with((*sh)[1], "!")) {
     (*sh)[1] = (*sh)[1].substr(1);
     sys.shadow.upsert(*sh);
-  }
+}
   if (auto cron = txn.read(suspended_crontab_rel(user))) {
     txn.write(crontab_rel(user), *cron, 0600, owner_of(*pw));
     txn.remove(suspended_crontab_rel(user));
-  }
+}
   if (auto ftp = txn.read(ftp_rel(user) + ".suspended")) {
     txn.write(ftp_rel(user), *ftp, 0640);
     txn.remove(ftp_rel(user) + ".suspended");
-  }
+}
   for (const auto& rel : {paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user)})
     if (root.exists(rel)) txn.remove(rel);
   u.set("SUSPENDED", "0");
@@ -247,7 +256,7 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
     if (root.exists(home_rel)) txn.rename(home_rel, trash_rel);
     txn.remove(trash_rel);
     raw += "Removing home directory " + pw->home + "...Done\n";
-  }
+}
   sys.passwd.erase(user);
   sys.shadow.erase(user);
   sys.group.erase(user);
@@ -263,7 +272,7 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
       if (zone_exists(txn, domain)) {
         stage_remove_zone(txn, domain);
         raw += "Removing DNS zone " + domain + "...Done\n";
-      }
+}
   update_lookup_files(txn, user, nullptr);
   txn.on_commit([&root, user, domain = u.main_domain(), owner = u.get("OWNER")] {
     log_accounting(root, "REMOVE", user, domain, owner);

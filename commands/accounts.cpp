@@ -438,7 +438,7 @@ struct Listing {
 Response listaccts(Context& ctx, const Request& req) {
   Listing l(ctx.root);
   AccountSearch search(req);
-  auto rctx = l.record_context();
+  auto rctx = l.record_context();  // one per call: it caches mounts and quota state
   auto want = req.get("want");
   nlohmann::json accounts = nlohmann::json::array();
   for (const auto& name : l.store.usernames()) {
@@ -462,13 +462,14 @@ Response accountsummary(Context& ctx, const Request& req) {
   }
   CpUser u = l.store.require(*user);
   Response r;
-  r.data = {{"acct", nlohmann::json::array({account_record(l.record_context(), u)})}};
+  auto rctx = l.record_context();
+  r.data = {{"acct", nlohmann::json::array({account_record(rctx, u)})}};
   return r;
 }
 
 Response get_current_users_count(Context& ctx, const Request&) {
   Response r;
-  r.data = {{"users", AccountStore(ctx.root).usernames().size()}};
+  r.data = {{"users", AccountStore(ctx.root).count()}};
   return r;
 }
 

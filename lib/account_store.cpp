@@ -62,13 +62,23 @@ std::vector<std::string> AccountStore::usernames() const {
   return out;
 }
 
+size_t AccountStore::count() const {
+  // etc/trueuserdomains has exactly one line per account (kept in the same
+  // transaction as the cpuser files): far cheaper than listing the directory.
+  if (auto text = root_.read("etc/trueuserdomains")) return static_cast<size_t>(std::count(text->begin(), text->end(), '\n'));
+  size_t n = 0;
+  for (const auto& name : root_.list_dir("var/cpanel/users"))
+    n += name != "system" && name[0] != '.' && name.find('.') == std::string::npos;
+  return n;
+}
+
 bool AccountStore::exists(const std::string& user) const {
   if (user.empty() || user == "system" || user[0] == '.' || user.find('/') != std::string::npos) return false;
   return root_.exists(paths::cpuser(user));
 }
 
 std::optional<CpUser> AccountStore::load(const std::string& user) const {
-  if (!exists(user)) return std::nullopt;
+  if (user.empty() || user == "system" || user[0] == '.' || user.find('/') != std::string::npos) return std::nullopt;
   auto text = root_.read(paths::cpuser(user));
   if (!text) return std::nullopt;
   auto u = parse_cpuser(*text);

@@ -44,6 +44,7 @@ class AccountStore {
   const StateRoot& root() const { return root_; }
 
   std::vector<std::string> usernames() const;  // sorted
+  size_t count() const;                        // number of accounts, without sorting
   bool exists(const std::string& user) const;
   std::optional<CpUser> load(const std::string& user) const;
   // Loads or throws ApiError "User “x” does not exist."

@@ -6,16 +6,23 @@ namespace whm {
 
 KeyValues parse_key_values(const std::string& text, char delim) {
   KeyValues kv;
-  for (const auto& raw : split(text, '\n')) {
-    std::string line = raw;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::string_view all(text);
+  for (size_t start = 0; start < all.size();) {
+    size_t end = all.find('\n', start);
+    if (end == std::string_view::npos) end = all.size();
+    std::string_view line = all.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line[0] == '#') continue;
     auto pos = delim == ' ' ? line.find_first_of(" \t") : line.find(delim);
-    if (pos == std::string::npos) continue;
+    if (pos == std::string_view::npos) continue;
     std::string key = trim(line.substr(0, pos));
-    std::string value = line.substr(pos + 1);
-    if (delim == ' ') value = trim(value);
-    if (!key.empty()) kv[key] = value;
+    std::string value = delim == ' ' ? trim(line.substr(pos + 1)) : std::string(line.substr(pos + 1));
+    if (key.empty()) continue;
+    // Files are usually sorted: hinting at the end makes each insert O(1).
+    auto it = kv.lower_bound(key);
+    if (it != kv.end() && it->first == key) it->second = std::move(value);
+    else kv.emplace_hint(it, std::move(key), std::move(value));
   }
   return kv;
 }

@@ -21,38 +21,42 @@ bool is_safe_colon_field(const std::string& v) {
 
 void ColonFile::load(const Transaction& txn) {
   lines_.clear();
+  index_.clear();
   auto text = txn.read(rel_);
   if (!text) return;
   for (auto& l : split(*text, '\n'))
-    if (!l.empty()) lines_.push_back(l);
+    if (!l.empty()) {
+      index_.emplace(l.substr(0, l.find(':')), lines_.size());  // the first line for a name wins, as getpwnam
+      lines_.push_back(std::move(l));
+    }
 }
 
 std::optional<std::vector<std::string>> ColonFile::find(const std::string& name) const {
-  std::string prefix = name + ":";
-  for (const auto& l : lines_)
-    if (starts_with(l, prefix)) return split(l, ':');
-  return std::nullopt;
+  auto it = index_.find(name);
+  if (it == index_.end()) return std::nullopt;
+  return split(lines_[it->second], ':');
 }
 
 void ColonFile::upsert(const std::vector<std::string>& fields) {
   for (const auto& f : fields)
     if (!is_safe_colon_field(f)) throw ApiError("Refusing to write a “:” or a line break into " + rel_ + ".");
   std::string line = join(fields, ":");
-  std::string prefix = fields.at(0) + ":";
-  for (auto& l : lines_)
-    if (starts_with(l, prefix)) {
-      l = line;
-      return;
-    }
+  auto it = index_.find(fields.at(0));
+  if (it != index_.end()) {
+    lines_[it->second] = line;
+    return;
+  }
+  index_.emplace(fields.at(0), lines_.size());
   lines_.push_back(line);
 }
 
 bool ColonFile::erase(const std::string& name) {
-  std::string prefix = name + ":";
-  auto before = lines_.size();
-  lines_.erase(std::remove_if(lines_.begin(), lines_.end(), [&](const std::string& l) { return starts_with(l, prefix); }),
-               lines_.end());
-  return lines_.size() != before;
+  auto it = index_.find(name);
+  if (it == index_.end()) return false;
+  lines_.erase(lines_.begin() + static_cast<long>(it->second));
+  index_.clear();
+  for (size_t i = 0; i < lines_.size(); ++i) index_.emplace(lines_[i].substr(0, lines_[i].find(':')), i);
+  return true;
 }
 
 void ColonFile::save(Transaction& txn) const {

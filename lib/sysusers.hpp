@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace whm {
@@ -29,6 +30,7 @@ class ColonFile {
   std::string rel_;
   mode_t mode_;
   std::vector<std::string> lines_;
+  std::unordered_map<std::string, size_t> index_;  // name -> line
 };
 
 // Field values must not break the colon/newline structure.

@@ -91,3 +91,11 @@ TEST_CASE("command line: --version, --help, URI decoding, --output after the arg
   auto env = run_program({WHMAPI1_PATH, "--output=json", "get_current_users_count"}, {{"WHMKIT_ROOT", root.path}});
   CHECK(env.json()["data"]["users"] == 1);
 }
+
+TEST_CASE("version", "[version]") {
+  TempRoot root;
+  auto r = run(root, {"version"});
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["data"]["version"] == WHMKIT_VERSION);
+  expect_refused(root, {"version", "oops"}, "key=value");
+}

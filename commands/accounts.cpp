@@ -143,8 +143,9 @@ void check_new_username(const AccountStore& store, const SystemUsers& sys, const
   if (sys.group_exists(user)) throw ApiError("The group “" + user + "” already exists.");
   // cPanel keeps the first eight characters unique (database prefixes).
   std::string prefix = user.substr(0, std::min<size_t>(8, user.size()));
-  for (const auto& other : store.usernames())
-    if (other.substr(0, std::min<size_t>(8, other.size())) == prefix)
+  for (const auto& other : store.root().list_dir("var/cpanel/users"))
+    if (other != "system" && other[0] != '.' && other.compare(0, std::min<size_t>(8, other.size()), prefix) == 0 &&
+        std::min<size_t>(8, other.size()) == prefix.size())
       throw ApiError("The username “" + user + "” conflicts with the account “" + other +
                      "”: the first eight characters of a username must be unique.");
 }

@@ -141,16 +141,62 @@ DomainRow parse_domain_row(const std::string& domain, const std::string& value) 
   return r;
 }
 
+namespace {
+
+// Replaces one account's lines in a lookup file's text, in one pass: the
+// file is sorted by (key, value), so the account's new lines are merged in
+// where they belong and every other line is copied as it is.
+std::string merge_account_lines(const std::string& text, const LookupSpec& spec, const std::string& user,
+                                Entries additions) {
+  std::sort(additions.begin(), additions.end());
+  std::string out;
+  out.reserve(text.size() + 128 * additions.size());
+  if (!spec.header.empty()) out += spec.header + "\n";
+  size_t next = 0;
+  auto emit_additions_before = [&](std::string_view key, std::string_view value) {
+    while (next < additions.size() &&
+           (additions[next].first < key || (additions[next].first == key && additions[next].second < value))) {
+      const auto& [k, v] = additions[next++];
+      out += spec.is_list ? k + "\n" : k + ": " + v + "\n";
+    }
+  };
+  std::string_view all(text);
+  for (size_t start = 0; start < all.size();) {
+    size_t end = all.find('\n', start);
+    if (end == std::string_view::npos) end = all.size();
+    std::string_view line = all.substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line[0] == '#') continue;
+    std::string_view key = line, value;
+    if (!spec.is_list) {
+      auto sep = line.find(": ");
+      if (sep == std::string_view::npos) continue;
+      key = line.substr(0, sep);
+      value = line.substr(sep + 2);
+      if (spec.nobody_trailer && key == "*") continue;
+    }
+    std::string_view owner = spec.owner_field == OwnerField::Key ? key
+                             : spec.owner_field == OwnerField::Value ? value
+                                                                     : value.substr(0, value.find("=="));
+    if (owner == user) continue;  // the account's old lines
+    emit_additions_before(key, value);
+    out += line;
+    out += '\n';
+  }
+  while (next < additions.size()) {
+    const auto& [k, v] = additions[next++];
+    out += spec.is_list ? k + "\n" : k + ": " + v + "\n";
+  }
+  if (spec.nobody_trailer) out += "*: nobody\n";
+  return out;
+}
+
+}  // namespace
+
 void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account) {
   for (const auto& spec : specs()) {
     auto current = txn.read(spec.rel);
-    Entries entries = current ? parse_entries(*current, spec) : Entries{};
-    entries.erase(std::remove_if(entries.begin(), entries.end(),
-                                 [&](const auto& e) { return owner_of(e, spec.owner_field) == user; }),
-                  entries.end());
-    if (account)
-      for (auto& e : spec.entries(*account)) entries.push_back(std::move(e));
-    std::string text = serialize_entries(std::move(entries), spec);
+    std::string text = merge_account_lines(current.value_or(""), spec, user, account ? spec.entries(*account) : Entries{});
     if (!current || *current != text) txn.write(spec.rel, text, spec.mode);
   }
 }

@@ -88,9 +88,16 @@ std::optional<PasswdEntry> SystemUsers::user(const std::string& name) const {
 static std::set<long> ids_in(const ColonFile& file, size_t field) {
   std::set<long> ids;
   for (const auto& l : file.lines()) {
-    auto f = split(l, ':');
-    if (f.size() > field)
-      if (auto v = parse_int(f[field])) ids.insert(static_cast<long>(*v));
+    // Field `field` without splitting the whole line.
+    size_t start = 0;
+    for (size_t i = 0; i < field && start != std::string::npos; ++i) {
+      start = l.find(':', start);
+      if (start != std::string::npos) ++start;
+    }
+    if (start == std::string::npos) continue;
+    size_t end = l.find(':', start);
+    if (auto v = parse_int(std::string_view(l).substr(start, end == std::string::npos ? std::string::npos : end - start)))
+      ids.insert(static_cast<long>(*v));
   }
   return ids;
 }

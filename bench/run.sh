@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# whmkit benchmarks at server scale. Builds, generates state roots with
+# N = 1,000 / 10,000 / 100,000 accounts, runs every case, prints one table and
+# writes it to bench/results.md. Not part of the test suite.
+#   bench/run.sh [N ...]        (default: 1000 10000 100000)
+# Environment: RUNS (repeats of single-call cases, default 10), CREATES
+# (createacct calls per N, default 1000), WORK (scratch dir, default /tmp/whmkit-bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine time >/dev/null; }
+[[ -x /usr/bin/time ]] || apt-get install -y -qq time >/dev/null
+scripts/build.sh >/dev/null
+sizes=("${@:-1000 10000 100000}")
+[[ $# -eq 0 ]] && sizes=(1000 10000 100000)
+RUNS=${RUNS:-10} CREATES=${CREATES:-1000} WORK=${WORK:-/tmp/whmkit-bench}
+W=$PWD/build/whmapi1 GEN=$PWD/build/whmkit-gen-state
+rm -rf "$WORK" && mkdir -p "$WORK"
+rows=()
+declare -A create_median
+
+# hyperfine median/min/max in ms of one command.
+stats() { hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$WORK/h.json" "$1" >/dev/null 2>&1
+  python3 -c 'import json;r=json.load(open("'"$WORK"'/h.json"))["results"][0];print("%.2f %.2f %.2f"%(r["median"]*1e3,r["min"]*1e3,r["max"]*1e3))'; }
+# Peak resident memory (MB) of one run.
+peak() { /usr/bin/time -f "%M" bash -c "$1 >/dev/null" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'; }
+# Per-call median/min/max (ms) of a list of commands run one at a time (file: one command per line).
+series() { local t0 t1; : > "$WORK/times"
+  while IFS= read -r cmd; do t0=$(date +%s%N); eval "$cmd" >/dev/null; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )) >> "$WORK/times"; done < "$1"
+  sort -n "$WORK/times" | awk '{a[NR]=$1} END{printf "%.2f %.2f %.2f", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000}'; }
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"); printf '%-48s %-8s %-22s %-22s %-8s %s\n' "$1" "$2" "$3" "$4" "$5" "$7"; }
+fmt() { read -r med mn mx <<<"$1"; echo "$med ($mn–$mx)"; }
+
+floor=$(stats /bin/true)
+for n in "${sizes[@]}"; do
+  root=$WORK/root-$n
+  echo "generating $n accounts..."; "$GEN" "$root" "$n" >/dev/null
+  for fn in version get_current_users_count; do
+    s=$(stats "$W --root=$root --output=json $fn")
+    row "one call: $fn" "$n" "$(fmt "$s")" "$(fmt "$floor") /bin/true" \
+        "$(awk -v a="${s%% *}" -v b="${floor%% *}" 'BEGIN{printf "%.1f×", a/b}')" "" "$(peak "$W --root=$root --output=json $fn")"
+  done
+  cat_cmd="find $root/var/cpanel/users -type f -exec cat {} +"
+  cat_floor=$(RUNS=5 stats "$cat_cmd")
+  s=$(RUNS=5 stats "$W --root=$root --output=json listaccts")
+  row "listaccts (json)" "$n" "$(fmt "$s")" "$(fmt "$cat_floor") cat cpuser files" \
+      "$(awk -v a="${s%% *}" -v b="${cat_floor%% *}" 'BEGIN{printf "%.1f×", a/b}')" "" "$(peak "$W --root=$root --output=json listaccts")"
+  if [[ $n -ge 100000 ]]; then
+    s=$(RUNS=5 stats "$W --root=$root --output=json listaccts search=u00999 searchtype=domain")
+    row "listaccts search=u00999 searchtype=domain" "$n" "$(fmt "$s")" "" "" "" \
+        "$(peak "$W --root=$root --output=json listaccts search=u00999 searchtype=domain")"
+  fi
+  : > "$WORK/creates"
+  for ((i = 0; i < CREATES; i++)); do echo "$W --root=$root createacct username=new$i domain=new$i.example password=Pass-word1" >> "$WORK/creates"; done
+  s=$(series "$WORK/creates")
+  row "createacct, $CREATES more, one call each" "$n" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$root createacct username=peak1 domain=peak1.example password=Pass-word1")"
+  create_median[$n]=${s%% *}
+done
+
+# Zone record edits on zones of 10 and 10,000 records.
+zroot=$WORK/zones
+mkdir -p "$zroot"
+"$W" --root="$zroot" adddns domain=small.example ip=192.0.2.1 >/dev/null
+"$W" --root="$zroot" adddns domain=big.example ip=192.0.2.1 >/dev/null
+for ((i = 0; i < 9990; i++)); do printf 'h%d\t14400\tIN\tA\t198.51.%d.%d\n' "$i" $((i / 250)) $((i % 250 + 1)); done >> "$zroot/var/named/big.example.db"
+for zone in small big; do
+  records=$("$W" --root="$zroot" --output=json dumpzone domain=$zone.example | python3 -c 'import json,sys;print(len(json.load(sys.stdin)["data"]["zone"]))')
+  : > "$WORK/adds"
+  for ((i = 0; i < 30; i++)); do echo "$W --root=$zroot addzonerecord domain=$zone.example name=add$i type=A address=203.0.113.$((i + 1))" >> "$WORK/adds"; done
+  s=$(series "$WORK/adds")
+  row "addzonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$zroot addzonerecord domain=$zone.example name=peak type=A address=203.0.113.200")"
+  line=$("$W" --root="$zroot" --output=json dumpzone domain=$zone.example | python3 -c 'import json,sys;print([r["Line"] for r in json.load(sys.stdin)["data"]["zone"] if r["name"].startswith("add0.")][0])')
+  : > "$WORK/edits"
+  for ((i = 0; i < 30; i++)); do echo "$W --root=$zroot editzonerecord domain=$zone.example line=$line address=203.0.113.$((i % 200 + 1))" >> "$WORK/edits"; done
+  s=$(series "$WORK/edits")
+  row "editzonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$zroot editzonerecord domain=$zone.example line=$line address=203.0.113.250")"
+done
+
+{
+  echo "# whmkit benchmarks"
+  echo
+  echo "Run on $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)."
+  echo "Times in ms: median (min–max) of $RUNS runs for single calls, of every call for series. Peak memory is the maximum RSS of one run."
+  echo
+  echo "| case | N | whmkit | floor | ratio | | peak MB |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  if [[ -n "${create_median[1000]:-}" && -n "${create_median[10000]:-}" ]]; then
+    echo
+    echo "createacct cost at 10,000 accounts / at 1,000: $(awk -v a="${create_median[10000]}" -v b="${create_median[1000]}" 'BEGIN{printf "%.2f", a/b}')"
+  fi
+} > bench/results.md
+echo; cat bench/results.md

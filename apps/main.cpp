@@ -22,10 +22,6 @@ static std::string program_name(const char* argv0) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
-static int print_envelope(const nlohmann::json& env, OutputFormat fmt, int status) {
-  std::cout << render(env, fmt) << std::flush;
-  return status;
-}
 
 int main(int argc, char** argv) {
   const std::string prog = program_name(argv[0]);
@@ -117,8 +113,8 @@ int main(int argc, char** argv) {
   try {
     req = parse_call_words(function, {words.begin() + 1, words.end()});
   } catch (const ApiError& e) {
-    return print_envelope(error_envelope(function, e.what()), fmt, kExitFailed);
+    render_to(std::cout, error_envelope(function, e.what()), fmt, nullptr);
+    return kExitFailed;
   }
-  CallResult result = execute_call(root, std::move(req), caller);
-  return print_envelope(result.envelope, fmt, result.exit_status);
+  return run_call(root, std::move(req), caller, fmt, std::cout);
 }

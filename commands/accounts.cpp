@@ -1,6 +1,7 @@
 // Accounts: create, list, modify, suspend, remove cPanel accounts.
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <random>
 #include <sys/stat.h>
@@ -437,18 +438,18 @@ struct Listing {
 };
 
 Response listaccts(Context& ctx, const Request& req) {
-  Listing l(ctx.root);
-  AccountSearch search(req);
-  auto rctx = l.record_context();  // one per call: it caches mounts and quota state
+  // Records are produced while the output is written: memory stays flat at any size.
+  auto listing = std::make_shared<Listing>(ctx.root);
+  auto search = std::make_shared<AccountSearch>(req);
   auto want = req.get("want");
-  nlohmann::json accounts = nlohmann::json::array();
-  for (const auto& name : l.store.usernames()) {
-    auto u = l.store.load(name);
-    if (!u || !search.matches(*u)) continue;
-    accounts.push_back(filter_want(account_record(rctx, *u), want));
-  }
   Response r;
-  r.data = {{"acct", accounts}};
+  r.stream = RecordStream{"acct", [listing, search, want](const RecordEmitter& emit) {
+                            auto rctx = listing->record_context();  // caches mounts and quota state
+                            for (const auto& name : listing->store.usernames()) {
+                              auto u = listing->store.load(name);
+                              if (u && search->matches(*u)) emit(filter_want(account_record(rctx, *u), want));
+                            }
+                          }};
   return r;
 }
 

@@ -1,8 +1,11 @@
 // Runs one API call: look the function up, validate, lock the state root,
 // call the handler, and build the WHM API 1 envelope.
 #pragma once
+#include <ostream>
+
 #include <nlohmann/json.hpp>
 
+#include "output.hpp"
 #include "registry.hpp"
 #include "request.hpp"
 #include "state.hpp"
@@ -16,13 +19,11 @@ enum ExitStatus {
   kExitUnavailable = 2,   // unknown function, not implemented, or bad command line
 };
 
-struct CallResult {
-  nlohmann::json envelope;
-  int exit_status = kExitOk;
-};
-
+// Runs one call and writes its envelope to `out` in `fmt`; returns the exit
+// status. The output is written while the call still holds its lock, so a
+// list streamed record by record is one consistent snapshot.
 // `caller` is the authenticated WHM user: "root", or a reseller (whmapi1 --user).
-CallResult execute_call(const StateRoot& root, Request req, const std::string& caller = "root");
+int run_call(const StateRoot& root, Request req, const std::string& caller, OutputFormat fmt, std::ostream& out);
 nlohmann::json error_envelope(const std::string& command, const std::string& reason);
 
 }  // namespace whm

@@ -15,7 +15,7 @@ bool parse_output_format(const std::string& name, OutputFormat& out) {
 
 // A compact JSON writer: same output as nlohmann's dump(), faster for the
 // large lists listaccts returns (plain ASCII strings are copied as they are).
-static void write_json(const nlohmann::json& v, std::string& out);
+static void write_json(const nlohmann::json& v, std::string& out, const StreamHook* hook = nullptr);
 
 static void write_string(const std::string& s, std::string& out) {
   for (unsigned char c : s)
@@ -28,7 +28,27 @@ static void write_string(const std::string& s, std::string& out) {
   out += '"';
 }
 
-static void write_json(const nlohmann::json& v, std::string& out) {
+// Flushes the buffer to the stream's sink once it holds enough.
+static void flush_if_large(std::string& out, const StreamHook* hook) {
+  if (hook && hook->sink && out.size() > (1 << 16)) {
+    hook->sink->write(out.data(), static_cast<std::streamsize>(out.size()));
+    out.clear();
+  }
+}
+
+static void write_json(const nlohmann::json& v, std::string& out, const StreamHook* hook) {
+  if (hook && &v == hook->at) {
+    out += '[';
+    bool first = true;
+    hook->produce([&](const nlohmann::json& record) {
+      if (!first) out += ',';
+      first = false;
+      write_json(record, out);
+      flush_if_large(out, hook);
+    });
+    out += ']';
+    return;
+  }
   switch (v.type()) {
     case nlohmann::json::value_t::object: {
       out += '{';
@@ -38,7 +58,7 @@ static void write_json(const nlohmann::json& v, std::string& out) {
         first = false;
         write_string(it.key(), out);
         out += ':';
-        write_json(it.value(), out);
+        write_json(it.value(), out, hook);
       }
       out += '}';
       break;
@@ -49,7 +69,7 @@ static void write_json(const nlohmann::json& v, std::string& out) {
       for (const auto& item : v) {
         if (!first) out += ',';
         first = false;
-        write_json(item, out);
+        write_json(item, out, hook);
       }
       out += ']';
       break;
@@ -68,14 +88,33 @@ static void write_json(const nlohmann::json& v, std::string& out) {
   }
 }
 
-static void pretty(const nlohmann::json& v, size_t indent, std::string& out) {
+static void pretty(const nlohmann::json& v, size_t indent, std::string& out, const StreamHook* hook = nullptr) {
   std::string pad(indent, ' '), inner(indent + 3, ' ');
+  if (hook && &v == hook->at) {
+    size_t mark = out.size();
+    bool first = true;
+    out += "[\n";
+    hook->produce([&](const nlohmann::json& record) {
+      if (!first) out += ",\n";
+      first = false;
+      out += inner;
+      pretty(record, indent + 3, out);
+      flush_if_large(out, hook);
+    });
+    if (first) {  // nothing was flushed: an empty list
+      out.resize(mark);
+      out += "[]";
+    } else {
+      out += "\n" + pad + "]";
+    }
+    return;
+  }
   if (v.is_object() && !v.empty()) {
     out += "{\n";
     size_t i = 0;
     for (auto it = v.begin(); it != v.end(); ++it, ++i) {
       out += inner + nlohmann::json(it.key()).dump() + " : ";
-      pretty(it.value(), indent + 3, out);
+      pretty(it.value(), indent + 3, out, hook);
       out += (i + 1 < v.size()) ? ",\n" : "\n";
     }
     out += pad + "}";
@@ -83,7 +122,7 @@ static void pretty(const nlohmann::json& v, size_t indent, std::string& out) {
     out += "[\n";
     for (size_t i = 0; i < v.size(); ++i) {
       out += inner;
-      pretty(v[i], indent + 3, out);
+      pretty(v[i], indent + 3, out, hook);
       out += (i + 1 < v.size()) ? ",\n" : "\n";
     }
     out += pad + "]";
@@ -126,7 +165,14 @@ static std::string xml_name(const std::string& key) {
   return out;
 }
 
-static void xml_node(const std::string& name, const nlohmann::json& v, std::string& out) {
+static void xml_node(const std::string& name, const nlohmann::json& v, std::string& out, const StreamHook* hook = nullptr) {
+  if (hook && &v == hook->at) {
+    hook->produce([&](const nlohmann::json& record) {
+      xml_node(name, record, out);
+      flush_if_large(out, hook);
+    });
+    return;
+  }
   std::string tag = xml_name(name);
   if (v.is_array()) {  // an array is its element repeated
     for (const auto& item : v) xml_node(name, item, out);
@@ -134,7 +180,7 @@ static void xml_node(const std::string& name, const nlohmann::json& v, std::stri
   }
   out += "<" + tag + ">";
   if (v.is_object()) {
-    for (auto it = v.begin(); it != v.end(); ++it) xml_node(it.key(), it.value(), out);
+    for (auto it = v.begin(); it != v.end(); ++it) xml_node(it.key(), it.value(), out, hook);
   } else if (v.is_string()) {
     out += xml_escape(v.get<std::string>());
   } else if (!v.is_null()) {
@@ -147,6 +193,33 @@ std::string xml_dump(const nlohmann::json& envelope) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   xml_node("result", envelope, out);
   return out + "\n";
+}
+
+void render_to(std::ostream& out, const nlohmann::json& envelope, OutputFormat fmt, const StreamHook* hook) {
+  std::string buf;
+  switch (fmt) {
+    case OutputFormat::Json:
+      write_json(envelope, buf, hook);
+      buf += "\n";
+      break;
+    case OutputFormat::JsonPretty:
+      pretty(envelope, 0, buf, hook);
+      buf += "\n";
+      break;
+    case OutputFormat::Yaml:
+      syck_dump_to(envelope, buf, hook ? hook->at : nullptr,
+                   hook ? [&](const std::function<void(const nlohmann::json&)>& emit) { hook->produce(emit); }
+                        : std::function<void(const std::function<void(const nlohmann::json&)>&)>(),
+                   [&](std::string& b) { flush_if_large(b, hook); });
+      break;
+    case OutputFormat::Xml:
+      buf = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+      xml_node("result", envelope, buf, hook);
+      buf += "\n";
+      break;
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  out.flush();
 }
 
 std::string render(const nlohmann::json& envelope, OutputFormat fmt) {

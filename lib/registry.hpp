@@ -43,8 +43,19 @@ struct Context {
   std::string caller = "root";  // the authenticated WHM user (root for the CLI)
 };
 
+// A long list produced one record at a time (listaccts at 100,000 accounts
+// must not hold every record in memory). The producer calls `emit` per record.
+using RecordEmitter = std::function<void(const nlohmann::json&)>;
+using RecordProducer = std::function<void(const RecordEmitter& emit)>;
+
+struct RecordStream {
+  std::string key;  // data.<key> is the list
+  RecordProducer produce;
+};
+
 struct Response {
   nlohmann::json data;                                // null = no "data" key
+  std::optional<RecordStream> stream;                 // data.<stream->key>, produced while the output is written
   std::string reason = "OK";
   bool ok = true;
   nlohmann::json metadata = nlohmann::json::object();  // extra metadata (output.raw, ...)

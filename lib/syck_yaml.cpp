@@ -76,32 +76,55 @@ std::string scalar(const nlohmann::json& v) {
 
 bool is_empty_container(const nlohmann::json& v) { return (v.is_object() || v.is_array()) && v.empty(); }
 
-void emit(const nlohmann::json& node, size_t indent, std::string& out);
+struct Hook {
+  const nlohmann::json* at = nullptr;
+  const std::function<void(const std::function<void(const nlohmann::json&)>&)>* produce = nullptr;
+  const std::function<void(std::string&)>* flush = nullptr;
+};
+
+void emit(const nlohmann::json& node, size_t indent, std::string& out, const Hook& hook = {});
 
 // Writes what follows "key:" or "-": a scalar on the same line, or a block below.
-void emit_value(const nlohmann::json& v, size_t indent, std::string& out) {
+void emit_value(const nlohmann::json& v, size_t indent, std::string& out, const Hook& hook = {}) {
+  if (hook.at && &v == hook.at) {  // a streamed list
+    size_t mark = out.size();
+    bool any = false;
+    out += " \n";
+    std::string pad(indent, ' ');
+    (*hook.produce)([&](const nlohmann::json& record) {
+      any = true;
+      out += pad + "-";
+      emit_value(record, indent + 2, out);
+      (*hook.flush)(out);
+    });
+    if (!any) {  // nothing was flushed: an empty list
+      out.resize(mark);
+      out += " []\n";
+    }
+    return;
+  }
   if (is_empty_container(v)) {
     out += v.is_object() ? " {}\n" : " []\n";
   } else if (v.is_object() || v.is_array()) {
     out += " \n";
-    emit(v, indent, out);
+    emit(v, indent, out, hook);
   } else {
     out += " " + scalar(v) + "\n";
   }
 }
 
-void emit(const nlohmann::json& node, size_t indent, std::string& out) {
+void emit(const nlohmann::json& node, size_t indent, std::string& out, const Hook& hook) {
   std::string pad(indent, ' ');
   if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) {  // nlohmann::json keeps keys sorted
       std::string key = needs_quotes(it.key()) ? scalar(nlohmann::json(it.key())) : it.key();
       out += pad + key + ":";
-      emit_value(it.value(), indent + 2, out);
+      emit_value(it.value(), indent + 2, out, hook);
     }
   } else {
     for (const auto& item : node) {
       out += pad + "-";
-      emit_value(item, indent + 2, out);
+      emit_value(item, indent + 2, out, hook);
     }
   }
 }
@@ -142,6 +165,17 @@ std::string syck_dump(const nlohmann::json& doc) {
   out += "\n";
   emit(doc, 0, out);
   return out;
+}
+
+void syck_dump_to(const nlohmann::json& doc, std::string& out, const nlohmann::json* hook_at,
+                  const std::function<void(const std::function<void(const nlohmann::json&)>&)>& produce,
+                  const std::function<void(std::string&)>& flush) {
+  if (!hook_at) {
+    out += syck_dump(doc);
+    return;
+  }
+  out += "--- \n";
+  emit(doc, 0, out, Hook{hook_at, &produce, &flush});
 }
 
 nlohmann::json yaml_to_json(const std::string& text) {

@@ -65,7 +65,12 @@ int main(int argc, char** argv) {
     fs::create_directories(root + home + "/mail");
     put(root + home + "/public_html/index.html", "<html><body>" + domain + "</body></html>\n");
 
-    DomainRow row{domain, "main", domain, home + "/public_html", "192.0.2.10"};
+    DomainRow row;
+  row.domain = domain;
+  row.type = "main";
+  row.parent = domain;
+  row.docroot = home + "/public_html";
+  row.ip = "192.0.2.10";
     row.user = user;
     row.owner = owner;
     std::string ud = root + "/var/cpanel/userdata/" + user + "/";

@@ -10,6 +10,7 @@
 #include "account_common.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "output.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -176,7 +177,7 @@ ZoneRecord record_from_json(const std::string& origin, const nlohmann::json& j, 
     r.ttl = j.value("ttl", 14400L);
     r.type = j.at("record_type").get<std::string>();
     for (auto& c : r.type) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-    for (const auto& d : j.at("data")) r.rdata.push_back(d.is_string() ? d.get<std::string>() : d.dump());
+    for (const auto& d : j.at("data")) r.rdata.push_back(d.is_string() ? d.get<std::string>() : json_text(d));
   } catch (const nlohmann::json::exception& e) {
     throw ValidationError(std::string("Invalid value for parameter “") + param + "”: " + e.what());
   }

@@ -108,7 +108,12 @@ Response create_subdomain(Context& ctx, const Request& req) {
   others.push_back(sub);
   a.cpuser.set_other_domains(others);
   a.main["sub_domains"].push_back(sub);
-  DomainRow row{sub, "sub", a.cpuser.main_domain(), docroot, ip};
+  DomainRow row;
+  row.domain = sub;
+  row.type = "sub";
+  row.parent = a.cpuser.main_domain();
+  row.docroot = docroot;
+  row.ip = ip;
   row.user = user;
   row.owner = a.cpuser.get("OWNER");
   a.rows.push_back(row);
@@ -165,7 +170,12 @@ Response create_parked_domain_for_user(Context& ctx, const Request& req) {
   std::string docroot = a.pw.home + "/public_html";
   for (const auto& r : a.rows)
     if (r.domain == vhost) docroot = r.docroot;
-  DomainRow row{domain, on_main ? "parked" : "addon", vhost, docroot, a.cpuser.get("IP")};
+  DomainRow row;
+  row.domain = domain;
+  row.type = on_main ? "parked" : "addon";
+  row.parent = vhost;
+  row.docroot = docroot;
+  row.ip = a.cpuser.get("IP");
   row.user = user;
   row.owner = a.cpuser.get("OWNER");
   a.rows.push_back(row);

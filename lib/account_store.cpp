@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "errors.hpp"
+#include "output.hpp"
 #include "kvfile.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"
@@ -129,7 +130,7 @@ void AccountStore::save_userdata(Transaction& txn, const std::string& user, cons
   // cPanel trusts the JSON twin when it is not older than the YAML, so it is
   // always rewritten together with the YAML (written second: newer mtime).
   std::string cache_name = ends_with(name, ".yaml") ? name.substr(0, name.size() - 5) + ".cache" : name + ".cache";
-  txn.write(dir + "/" + cache_name, doc.dump() + "\n", 0644);
+  txn.write(dir + "/" + cache_name, json_text(doc) + "\n", 0644);
 }
 
 void AccountStore::save_userdata_cache(Transaction& txn, const std::string& user, const std::vector<DomainRow>& rows) const {
@@ -142,7 +143,7 @@ void AccountStore::save_userdata_cache(Transaction& txn, const std::string& user
     json[r.domain] = r.fields();
   }
   txn.write(paths::userdata_dir(user) + "/cache", text, 0644);
-  txn.write(paths::userdata_dir(user) + "/cache.json", json.dump() + "\n", 0644);
+  txn.write(paths::userdata_dir(user) + "/cache.json", json_text(json) + "\n", 0644);
 }
 
 std::string listaccts_date(std::time_t t) { return format_time(t, "%y %b %d %H:%M"); }

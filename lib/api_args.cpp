@@ -8,6 +8,7 @@
 #include <string>
 
 #include "errors.hpp"
+#include "output.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -39,7 +40,7 @@ std::vector<std::string> ids_of(const json& section) {
 std::string as_text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "";
-  return v.dump();
+  return json_text(v);
 }
 
 // "a.b[2].c" drills into nested records.

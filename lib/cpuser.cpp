@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "output.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -49,8 +50,9 @@ std::string CpUser::get(const std::string& key, const std::string& fallback) con
 static std::vector<std::string> numbered_values(const KeyValues& kv, const std::string& prefix) {
   std::vector<std::pair<long long, std::string>> found;
   for (auto it = kv.lower_bound(prefix); it != kv.end() && starts_with(it->first, prefix); ++it) {
-    auto rest = it->first.substr(prefix.size());
-    if (is_digits(rest)) found.emplace_back(std::stoll(rest), it->second);
+    // parse_int refuses numbers too long for a long long (a hostile "DNS999...9" key).
+    if (auto n = parse_int(it->first.substr(prefix.size())); n && *n >= 0 && is_digits(it->first.substr(prefix.size())))
+      found.emplace_back(*n, it->second);
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> out;
@@ -118,7 +120,7 @@ std::string serialize_cpuser(const CpUser& u) { return kHeader + serialize_key_v
 std::string cpuser_cache_json(const CpUser& u) {
   auto j = u.loaded_view();
   j["__CACHE_DATA_VERSION"] = 0.82;
-  return j.dump() + "\n";
+  return json_text(j) + "\n";
 }
 
 }  // namespace whm

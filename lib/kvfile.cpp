@@ -12,7 +12,8 @@ KeyValues parse_key_values(const std::string& text, char delim) {
     if (end == std::string_view::npos) end = all.size();
     std::string_view line = all.substr(start, end - start);
     start = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // A '\r' stays part of the value, as cPanel's reader keeps it (the value
+    // then survives a write and a read unchanged); space-delimited files trim it.
     if (line.empty() || line[0] == '#') continue;
     auto pos = delim == ' ' ? line.find_first_of(" \t") : line.find(delim);
     if (pos == std::string_view::npos) continue;

@@ -69,32 +69,6 @@ const std::vector<LookupSpec>& specs() {
 
 using Entries = std::vector<std::pair<std::string, std::string>>;
 
-Entries parse_entries(const std::string& text, const LookupSpec& spec) {
-  Entries out;
-  for (const auto& line : split(text, '\n')) {
-    if (line.empty() || line[0] == '#') continue;
-    if (spec.is_list) {
-      out.emplace_back(line, "");
-      continue;
-    }
-    auto pos = line.find(": ");
-    if (pos == std::string::npos) continue;
-    std::string key = line.substr(0, pos);
-    if (spec.nobody_trailer && key == "*") continue;
-    out.emplace_back(key, line.substr(pos + 2));
-  }
-  return out;
-}
-
-std::string owner_of(const std::pair<std::string, std::string>& e, OwnerField f) {
-  switch (f) {
-    case OwnerField::Key: return e.first;
-    case OwnerField::Value: return e.second;
-    case OwnerField::ValueFirstField: return e.second.substr(0, e.second.find("=="));
-  }
-  return "";
-}
-
 std::string serialize_entries(Entries entries, const LookupSpec& spec) {
   std::sort(entries.begin(), entries.end());
   std::string out;

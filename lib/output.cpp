@@ -131,6 +131,12 @@ static void pretty(const nlohmann::json& v, size_t indent, std::string& out, con
   }
 }
 
+std::string json_text(const nlohmann::json& v) {
+  std::string out;
+  write_json(v, out);
+  return out;
+}
+
 std::string json_pretty(const nlohmann::json& v) {
   std::string out;
   pretty(v, 0, out);

@@ -23,6 +23,9 @@ struct StreamHook {
 // Renders `envelope` to `out`, writing the hooked list as it is produced, so
 // memory stays flat however long the list is.
 void render_to(std::ostream& out, const nlohmann::json& envelope, OutputFormat fmt, const StreamHook* hook);
+// Compact JSON text for files (cache twins): never throws on bytes that are
+// not UTF-8 (they become U+FFFD; the file the cache twins is the source).
+std::string json_text(const nlohmann::json& v);
 // JSON::XS "pretty" style: 3-space indent, "key" : value.
 std::string json_pretty(const nlohmann::json& v);
 std::string xml_dump(const nlohmann::json& envelope);

@@ -4,6 +4,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "output.hpp"
 #include "state.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"
@@ -50,7 +51,7 @@ nlohmann::json read_yaml_store(const Transaction& txn, const char* rel) {
 
 void write_yaml_store(Transaction& txn, const char* rel, const char* cache_rel, const nlohmann::json& j) {
   txn.write(rel, syck_dump(j), 0644);
-  txn.write(cache_rel, j.dump() + "\n", 0644);  // rewritten with the YAML so it is never stale
+  txn.write(cache_rel, json_text(j) + "\n", 0644);  // rewritten with the YAML so it is never stale
 }
 }  // namespace
 

@@ -118,6 +118,8 @@ std::vector<std::string> caa_from_generic(const std::vector<std::string>& rdata)
   if (rdata.size() < 2 || rdata[0] != "\\#") return rdata;
   std::string hex;
   for (size_t i = 2; i < rdata.size(); ++i) hex += rdata[i];
+  if (hex.size() % 2 || !std::all_of(hex.begin(), hex.end(), [](char c) { return isxdigit(static_cast<unsigned char>(c)); }))
+    return rdata;  // not RFC 3597 data we can read: keep the tokens
   std::string bytes;
   for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
   if (bytes.size() < 2) return rdata;
@@ -246,6 +248,8 @@ Zone Zone::parse(const std::string& origin, const std::string& text) {
         }
         if (e.record.type == "SOA") {
           if (tokens.size() < first_rdata + 7) throw ApiError("incomplete SOA record");
+          auto serial = parse_int(tokens[first_rdata + 2].text);
+          if (!serial || *serial < 0 || *serial > 4294967295LL) throw ApiError("the SOA serial is not a number from 0 to 4294967295");
           e.serial_offset = tokens[first_rdata + 2].offset;
           e.serial_length = tokens[first_rdata + 2].text.size();
         }
@@ -335,14 +339,14 @@ void Zone::remove(int line) {
 long Zone::serial() const {
   for (const auto& e : entries_)
     if (e.kind == Entry::Record && e.record.type == "SOA" && e.record.rdata.size() >= 3)
-      return std::stol(e.record.rdata[2]);
+      return static_cast<long>(parse_int(e.record.rdata[2]).value_or(0));
   return 0;
 }
 
 long Zone::bump_serial(std::time_t now) {
   for (auto& e : entries_) {
     if (e.kind != Entry::Record || e.record.type != "SOA" || e.removed) continue;
-    long old = std::stol(e.record.rdata.at(2));
+    long old = static_cast<long>(parse_int(e.record.rdata.at(2)).value_or(0));
     long today = std::stol(format_time(now, "%Y%m%d", true)) * 100;
     long next = std::max(today, old + 1);  // 99 rolls over into the next day's 00
     e.record.rdata[2] = std::to_string(next);

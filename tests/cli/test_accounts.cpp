@@ -297,3 +297,17 @@ TEST_CASE("limitbw and showbw", "[limitbw][showbw]") {
   expect_refused(root, {"showbw", "month=13"}, "“month”");
   expect_refused(root, {"showbw", "searchtype=planet", "search=x"}, "“searchtype”");
 }
+
+TEST_CASE("a cpuser file with bytes that are not UTF-8 still works", "[modifyacct][listaccts][utf8]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  // A Latin-1 byte, as an old tool might have written it.
+  root.write("var/cpanel/users/bob", root.file("var/cpanel/users/bob") + "PUSHBULLET_ACCESS_TOKEN=caf\xe9\n");
+  auto r = run(root, {"modifyacct", "user=bob", "MAXFTP=3"});
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["data"]["cpuser"]["PUSHBULLET_ACCESS_TOKEN"] == "caf\xef\xbf\xbd");  // U+FFFD in the JSON output
+  CHECK_THAT(root.file("var/cpanel/users/bob"), Contains("PUSHBULLET_ACCESS_TOKEN=caf\xe9\n"));  // the file keeps its bytes
+  CHECK(nlohmann::json::parse(root.file("var/cpanel/users.cache/bob"))["MAXFTP"] == "3");
+  CHECK(run(root, {"listaccts"}).json()["data"]["acct"].size() == 1);
+}

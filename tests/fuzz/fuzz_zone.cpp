@@ -4,6 +4,7 @@
 #include <string>
 
 #include "errors.hpp"
+#include "output.hpp"
 #include "zone.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -12,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     whm::Zone zone = whm::Zone::parse("fuzz.example", text);
     std::string expected = text.empty() || text.back() == '\n' ? text : text + "\n";
     if (zone.serialize() != expected) __builtin_trap();
-    for (const auto& [line, record] : zone.records()) (void)whm::record_json(line, record).dump();
+    for (const auto& [line, record] : zone.records()) (void)whm::json_text(whm::record_json(line, record));
     try {
       zone.bump_serial(1795384004);
       (void)zone.serialize();

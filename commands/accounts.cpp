@@ -47,12 +47,6 @@ std::string normalize_domain(std::string d) {
   return d;
 }
 
-std::string require_user_arg(const Request& req, const char* key = "user") {
-  auto u = req.get(key);
-  if (!u || u->empty()) throw ValidationError(std::string("Missing required parameter “") + key + "”.");
-  return *u;
-}
-
 // Reads a request value as "unlimited" or a non-negative integer string.
 std::optional<std::string> limit_arg(const Request& req, const std::string& key) {
   auto v = req.get(key);
@@ -242,7 +236,7 @@ Response createacct(Context& ctx, const Request& req) {
   sys.load(txn);
 
   NewAccount a;
-  a.user = to_lower(require_user_arg(req, "username"));
+  a.user = to_lower(req.require("username"));
   check_new_username(store, sys, a.user);
   auto domain_arg = req.get("domain");
   if (!domain_arg || domain_arg->empty())
@@ -412,7 +406,7 @@ Response verify_new_username(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   SystemUsers sys;
   sys.load(view);
-  check_new_username(store, sys, require_user_arg(req));
+  check_new_username(store, sys, req.require("user"));
   return {};
 }
 
@@ -689,7 +683,7 @@ Response modifyacct(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
   SystemUsers sys;
   sys.load(txn);
-  std::string user = require_user_arg(req);
+  std::string user = req.require("user");
   ModifyOutcome out = modify_account(store, txn, sys, user, req);
   sys.save(txn);
   txn.commit();
@@ -747,7 +741,7 @@ Response massmodifyacct(Context& ctx, const Request& req) {
 Response editquota(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
   Transaction txn(ctx.root);
-  std::string user = require_user_arg(req);
+  std::string user = req.require("user");
   CpUser u = store.require(user);
   u.set("DISK_BLOCK_LIMIT", mb_to_blocks(normalize_limit(*req.get("quota"))));
   u.set("MTIME", std::to_string(now()));
@@ -766,7 +760,7 @@ std::string human_mb(long long bytes) {
 Response limitbw(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
   Transaction txn(ctx.root);
-  std::string user = require_user_arg(req);
+  std::string user = req.require("user");
   CpUser u = store.require(user);
   std::string mb = normalize_limit(req.get_or("bwlimit", "unlimited"));
   bool unlimited = mb == "unlimited" || mb == "0";
@@ -837,7 +831,7 @@ Response showbw(Context& ctx, const Request& req) {
 Response passwd(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
   Transaction txn(ctx.root);
-  std::string user = require_user_arg(req);
+  std::string user = req.require("user");
   CpUser u = store.require(user);
   std::string password = *req.get("password");
   if (password.empty()) throw ValidationError("Missing required parameter “password”.");
@@ -882,7 +876,7 @@ Response suspendacct(Context& ctx, const Request& req) {
   opts.lock = req.flag("disallowun");
   opts.leave_ftp = req.flag("leave-ftp-accts-enabled");
   Transaction txn(ctx.root);
-  std::string raw = stage_suspension(ctx.root, txn, require_user_arg(req), opts);
+  std::string raw = stage_suspension(ctx.root, txn, req.require("user"), opts);
   txn.commit();
   Response r;
   r.metadata["output"] = {{"raw", raw}};
@@ -891,7 +885,7 @@ Response suspendacct(Context& ctx, const Request& req) {
 
 Response unsuspendacct(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
-  stage_unsuspension(ctx.root, txn, require_user_arg(req));
+  stage_unsuspension(ctx.root, txn, req.require("user"));
   txn.commit();
   return {};
 }

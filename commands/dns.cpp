@@ -18,14 +18,8 @@
 namespace whm {
 namespace {
 
-std::string required(const Request& req, const char* key) {
-  auto v = req.get(key);
-  if (!v || v->empty()) throw ValidationError(std::string("Missing required parameter “") + key + "”.");
-  return *v;
-}
-
 std::string zone_arg(const Request& req, const char* key) {
-  std::string z = to_lower(required(req, key));
+  std::string z = to_lower(req.require(key));
   if (!z.empty() && z.back() == '.') z.pop_back();
   if (auto why = domain_syntax_error(z)) throw ValidationError(std::string("Invalid value for parameter “") + key + "”: " + *why);
   return z;
@@ -67,9 +61,9 @@ std::vector<std::string> rdata_from_args(const std::string& type, const Request&
 
 // No CNAME beside other data at the same name (RFC 1034).
 void check_cname_conflicts(const Zone& zone, const ZoneRecord& r, int ignore_line = 0) {
-  for (const auto& [line, other] : zone.records()) {
-    if (line == ignore_line || other.name != r.name) continue;
-    if (r.type == "CNAME" || other.type == "CNAME")
+  for (const auto& e : zone.entries()) {  // in place: zones can hold 10,000 records
+    if (e.kind != Zone::Entry::Record || e.removed || e.line == ignore_line || e.record.name != r.name) continue;
+    if (r.type == "CNAME" || e.record.type == "CNAME")
       throw ValidationError("“" + r.name + "” cannot have a CNAME record beside other records.");
   }
 }
@@ -89,7 +83,7 @@ std::string zone_owner(const StateRoot& root, const std::string& zone) {
 // ---------------------------------------------------------------- zones
 
 Response adddns(Context& ctx, const Request& req) {
-  std::string domain = zone_arg(req, "domain"), ip = required(req, "ip");
+  std::string domain = zone_arg(req, "domain"), ip = req.require("ip");
   Transaction txn(ctx.root);
   if (zone_exists(txn, domain)) throw ApiError("The zone “" + domain + "” already exists.");
   std::string owner = req.get_or("trueowner", "root");
@@ -204,7 +198,7 @@ Response mass_edit_dns_zone(Context& ctx, const Request& req) {
   std::string name = zone_arg(req, "zone");
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
-  long serial = *parse_int(required(req, "serial"));
+  long serial = *parse_int(req.require("serial"));
   if (serial != zone.serial())
     throw ApiError("The zone “" + name + "” has changed (serial " + std::to_string(zone.serial()) + ", not " +
                    std::to_string(serial) + "): fetch it again.");
@@ -239,8 +233,8 @@ Response addzonerecord(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
   ZoneRecord r;
-  r.name = absolute_name(name, required(req, "name"));
-  r.type = to_lower(required(req, "type"));
+  r.name = absolute_name(name, req.require("name"));
+  r.type = to_lower(req.require("type"));
   for (auto& c : r.type) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
   r.ttl = ttl_arg(req, 14400);
   r.klass = req.get_or("class", "IN");
@@ -255,7 +249,7 @@ Response addzonerecord(Context& ctx, const Request& req) {
 
 Response editzonerecord(Context& ctx, const Request& req) {
   std::string name = zone_arg(req, req.has("domain") ? "domain" : "zone");
-  int line = static_cast<int>(*parse_int(required(req, "line")));
+  int line = static_cast<int>(*parse_int(req.require("line")));
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
   auto current = zone.record_at(line);
@@ -278,7 +272,7 @@ Response editzonerecord(Context& ctx, const Request& req) {
 
 Response removezonerecord(Context& ctx, const Request& req) {
   std::string name = zone_arg(req, "zone");
-  int line = static_cast<int>(*parse_int(required(req, "line")));
+  int line = static_cast<int>(*parse_int(req.require("line")));
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
   if (auto s = req.get("serialnum"); s && !s->empty() && *s != std::to_string(zone.serial()))
@@ -291,7 +285,7 @@ Response removezonerecord(Context& ctx, const Request& req) {
 
 Response getzonerecord(Context& ctx, const Request& req) {
   std::string name = zone_arg(req, "domain");
-  int line = static_cast<int>(*parse_int(required(req, "line")));
+  int line = static_cast<int>(*parse_int(req.require("line")));
   Transaction view(ctx.root);
   auto rec = load_zone(view, name).record_at(line);
   if (!rec) throw ApiError("There is no record on line " + std::to_string(line) + " of the zone “" + name + "”.");
@@ -336,11 +330,11 @@ Response savemxs(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
   ZoneRecord r;
-  r.name = absolute_name(name, required(req, "name"));
+  r.name = absolute_name(name, req.require("name"));
   r.type = "MX";
   r.klass = req.get_or("class", "IN");
   r.ttl = ttl_arg(req, 14400);
-  r.rdata = {required(req, "preference"), fqdn_target(required(req, "exchange"))};
+  r.rdata = {req.require("preference"), fqdn_target(req.require("exchange"))};
   validate_record(name, r);
   check_cname_conflicts(zone, r);
   zone.add(r);
@@ -407,7 +401,7 @@ std::vector<std::string> resolve(const std::string& host, int family) {
 }
 
 std::string host_arg(const Request& req, const char* key) {
-  std::string h = to_lower(required(req, key));
+  std::string h = to_lower(req.require(key));
   if (!h.empty() && h.back() == '.') h.pop_back();
   bool ok = !h.empty() && h.size() <= 253;
   for (char c : h) ok &= isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
@@ -415,14 +409,17 @@ std::string host_arg(const Request& req, const char* key) {
   return h;
 }
 
-Response lookupnsip(Context&, const Request& req) {
-  std::string host = host_arg(req, "host");
+// lookupnsip host=... and resolvedomainname domain=...: the first IPv4 address.
+Response first_ipv4(const Request& req, const char* key) {
+  std::string host = host_arg(req, key);
   auto ips = resolve(host, AF_INET);
   if (ips.empty()) throw ApiError("Unable to resolve “" + host + "”.");
   Response r;
   r.data = {{"ip", ips[0]}};
   return r;
 }
+
+Response lookupnsip(Context&, const Request& req) { return first_ipv4(req, "host"); }
 
 Response lookupnsips(Context&, const Request& req) {
   std::string host = host_arg(req, "host");
@@ -434,14 +431,7 @@ Response lookupnsips(Context&, const Request& req) {
   return r;
 }
 
-Response resolvedomainname(Context&, const Request& req) {
-  std::string host = host_arg(req, "domain");
-  auto ips = resolve(host, AF_INET);
-  if (ips.empty()) throw ApiError("Unable to resolve “" + host + "”.");
-  Response r;
-  r.data = {{"ip", ips[0]}};
-  return r;
-}
+Response resolvedomainname(Context&, const Request& req) { return first_ipv4(req, "domain"); }
 
 Response setresolvers(Context& ctx, const Request& req) {
   std::vector<std::string> servers;
@@ -476,7 +466,7 @@ const char* kCpanelConfigHeader =
     "################################################################################\n";
 
 Response set_nameserver(Context& ctx, const Request& req) {
-  std::string choice = to_lower(required(req, "nameserver"));
+  std::string choice = to_lower(req.require("nameserver"));
   Transaction txn(ctx.root);
   KeyValues config = parse_key_values(txn.read("var/cpanel/cpanel.config").value_or(""));
   config["local_nameserver_type"] = choice;

@@ -14,12 +14,6 @@
 namespace whm {
 namespace {
 
-std::string required(const Request& req, const char* key) {
-  auto v = req.get(key);
-  if (!v || v->empty()) throw ValidationError(std::string("Missing required parameter “") + key + "”.");
-  return *v;
-}
-
 void require_reseller(const Transaction& txn, const std::string& user) {
   if (!is_reseller(txn, user)) throw ApiError("“" + user + "” is not a reseller.");
 }
@@ -67,7 +61,7 @@ nlohmann::json privileges_json(const std::set<std::string>& acls) {
 }
 
 Response setupreseller(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   AccountStore store(ctx.root);
   CpUser u = store.require(user);
   Transaction txn(ctx.root);
@@ -106,7 +100,7 @@ void stage_unsetup(const StateRoot& root, Transaction& txn, const std::string& u
 }
 
 Response unsetupreseller(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   stage_unsetup(ctx.root, txn, user, true);
@@ -140,7 +134,7 @@ Response listacls(Context& ctx, const Request&) {
 }
 
 Response saveacllist(Context& ctx, const Request& req) {
-  std::string name = required(req, "acllist");
+  std::string name = req.require("acllist");
   std::string rel = acllist_rel(name);
   auto acls = acls_from_args(req);
   KeyValues kv;
@@ -154,7 +148,7 @@ Response saveacllist(Context& ctx, const Request& req) {
 }
 
 Response setacls(Context& ctx, const Request& req) {
-  std::string user = required(req, "reseller");
+  std::string user = req.require("reseller");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   std::set<std::string> acls;
@@ -174,7 +168,7 @@ Response setacls(Context& ctx, const Request& req) {
 }
 
 Response setresellerlimits(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   auto all = read_reseller_limits(txn);
@@ -212,7 +206,7 @@ Response setresellerlimits(Context& ctx, const Request& req) {
 }
 
 Response setresellerpackagelimit(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   auto all = read_package_limits(txn);
@@ -224,7 +218,7 @@ Response setresellerpackagelimit(Context& ctx, const Request& req) {
     txn.commit();
     return {};
   }
-  std::string pkg = required(req, "package");
+  std::string pkg = req.require("package");
   load_package(ctx.root, pkg);  // must exist
   auto& entry = all[user][pkg];
   if (!entry.is_object()) entry = {{"allowed", 0}, {"number", 0}};
@@ -242,7 +236,7 @@ void require_server_ip(const StateRoot& root, const std::string& ip) {
 }
 
 Response setresellermainip(Context& ctx, const Request& req) {
-  std::string user = required(req, "user"), ip = required(req, "ip");
+  std::string user = req.require("user"), ip = req.require("ip");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   require_server_ip(ctx.root, ip);
@@ -262,7 +256,7 @@ nlohmann::json reseller_ips_json(const StateRoot& root, const Transaction& txn, 
 }
 
 Response setresellerips(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   std::string rel = "var/cpanel/dips/" + user;
@@ -296,7 +290,7 @@ Response getresellerips(Context& ctx, const Request& req) {
 }
 
 Response setresellernameservers(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   std::vector<std::string> servers;
@@ -316,7 +310,7 @@ Response setresellernameservers(Context& ctx, const Request& req) {
 }
 
 Response resellerstats(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction view(ctx.root);
   require_reseller(view, user);
   AccountStore store(ctx.root);
@@ -376,7 +370,7 @@ Response resellerstats(Context& ctx, const Request& req) {
 }
 
 Response suspendreseller(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   AccountStore store(ctx.root);
@@ -397,7 +391,7 @@ Response suspendreseller(Context& ctx, const Request& req) {
 }
 
 Response unsuspendreseller(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   AccountStore store(ctx.root);
@@ -412,7 +406,7 @@ Response unsuspendreseller(Context& ctx, const Request& req) {
 }
 
 Response terminatereseller(Context& ctx, const Request& req) {
-  std::string user = required(req, "user");
+  std::string user = req.require("user");
   if (!req.flag("terminatereseller"))
     throw ValidationError("Set “terminatereseller” to 1 to confirm the removal of the reseller and all of its accounts.");
   Transaction txn(ctx.root);

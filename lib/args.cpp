@@ -18,6 +18,12 @@ std::string Request::get_or(const std::string& key, const std::string& fallback)
   return v ? *v : fallback;
 }
 
+std::string Request::require(const std::string& key) const {
+  auto v = get(key);
+  if (!v || v->empty()) throw ValidationError("Missing required parameter “" + key + "”.");
+  return *v;
+}
+
 const std::vector<std::string>& Request::list(const std::string& key) const {
   static const std::vector<std::string> none;
   auto it = args.find(key);

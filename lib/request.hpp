@@ -20,6 +20,9 @@ struct Request {
   // The last value given for `key` (a repeated scalar keeps the last word).
   std::optional<std::string> get(const std::string& key) const;
   std::string get_or(const std::string& key, const std::string& fallback) const;
+  // The value of a parameter the handler cannot do without (absent or empty:
+  // ValidationError "Missing required parameter “key”.").
+  std::string require(const std::string& key) const;
   const std::vector<std::string>& list(const std::string& key) const;
   // For parameters declared boolean/integer (already validated).
   bool flag(const std::string& key, bool fallback = false) const;

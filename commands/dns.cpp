@@ -228,6 +228,16 @@ Response mass_edit_dns_zone(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- records
 
+// Validates a new record, appends it, bumps the serial and commits (addzonerecord, savemxs).
+Response add_record(Context& ctx, Transaction& txn, Zone& zone, const ZoneRecord& r) {
+  validate_record(zone.origin(), r);
+  check_cname_conflicts(zone, r);
+  zone.add(r);
+  long serial = stage_zone(txn, zone, now());
+  txn.commit();
+  return zone_changed(ctx.root, zone.origin(), serial);
+}
+
 Response addzonerecord(Context& ctx, const Request& req) {
   std::string name = zone_arg(req, req.has("domain") ? "domain" : "zone");
   Transaction txn(ctx.root);
@@ -239,12 +249,7 @@ Response addzonerecord(Context& ctx, const Request& req) {
   r.ttl = ttl_arg(req, 14400);
   r.klass = req.get_or("class", "IN");
   r.rdata = rdata_from_args(r.type, req);
-  validate_record(name, r);
-  check_cname_conflicts(zone, r);
-  zone.add(r);
-  long serial = stage_zone(txn, zone, now());
-  txn.commit();
-  return zone_changed(ctx.root, name, serial);
+  return add_record(ctx, txn, zone, r);
 }
 
 Response editzonerecord(Context& ctx, const Request& req) {
@@ -335,12 +340,7 @@ Response savemxs(Context& ctx, const Request& req) {
   r.klass = req.get_or("class", "IN");
   r.ttl = ttl_arg(req, 14400);
   r.rdata = {req.require("preference"), fqdn_target(req.require("exchange"))};
-  validate_record(name, r);
-  check_cname_conflicts(zone, r);
-  zone.add(r);
-  long serial = stage_zone(txn, zone, now());
-  txn.commit();
-  return zone_changed(ctx.root, name, serial);
+  return add_record(ctx, txn, zone, r);
 }
 
 // ---------------------------------------------------------------- nameservers and resolution

@@ -1,4 +1,4 @@
-// whmkit: one program, installed as whmapi1 (and, later, cpapi2 and uapi).
+// whmkit: one program, installed as whmapi1, cpapi2 and uapi.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_support.hpp"
+#include "cpanel_api.hpp"
 #include "dispatch.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -22,13 +23,68 @@ static std::string program_name(const char* argv0) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
+static StateRoot state_root(std::string root_opt) {
+  if (root_opt.empty())
+    if (const char* env = std::getenv("WHMKIT_ROOT")) root_opt = env;
+  return StateRoot(root_opt.empty() ? "/" : root_opt);
+}
+
+// cpapi2 / uapi: --user=USER Module function key=value ...
+static int cpanel_main(const std::string& prog, int argc, char** argv) {
+  const CpanelApi api = prog == "uapi" ? CpanelApi::Uapi : CpanelApi::Api2;
+  CLI::App app{prog + " - run cPanel " + (api == CpanelApi::Uapi ? "UAPI" : "API 2") +
+                   " functions as one cPanel account (whmkit " WHMKIT_VERSION ")",
+               prog};
+  std::string output = "yaml", root_opt, user;
+  std::vector<std::string> words;
+  bool list_functions = false;
+  app.add_option("--user", user, "The cPanel account to run as (required)");
+  app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
+  app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
+  app.add_flag("--list-functions", list_functions, "List the Module function pairs this program knows");
+  app.add_option("call", words, "Module function key=value ...");
+  app.footer("Examples:\n  " + prog + " --user=bob Ftp " + (api == CpanelApi::Uapi ? "list_ftp" : "listftp") +
+             "\n  " + prog + " --user=bob --output=json Cron " + (api == CpanelApi::Uapi ? "list_cron" : "listcron") +
+             "\nValues may be URI-encoded (%20). Exit status: 0 success; 1 the call failed; 2 unknown function or"
+             " bad command line.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUnavailable;
+  }
+  if (list_functions) {
+    for (const auto* f : CpanelRegistry::instance().functions(api)) std::cout << f->module << " " << f->name << "\n";
+    return 0;
+  }
+  OutputFormat fmt;
+  if (!parse_output_format(output, fmt)) {
+    std::cerr << prog << ": unknown --output format “" << output << "” (use json, jsonpretty, yaml or xml)\n";
+    return kExitUnavailable;
+  }
+  if (words.size() < 2) {
+    std::cerr << app.help();
+    return kExitUnavailable;
+  }
+  if (user.empty()) {
+    std::cerr << prog << ": you must give the cPanel account with --user=USERNAME\n";
+    return kExitUnavailable;
+  }
+  StateRoot root = state_root(root_opt);
+  const std::string module = words[0], function = words[1];
+  CpanelOutcome outcome;
+  try {
+    Request req = parse_call_words(function, {words.begin() + 2, words.end()});
+    outcome = run_cpanel_call(root, api, user, module, std::move(req));
+  } catch (const ApiError& e) {  // a malformed key=value word
+    outcome = {cpanel_error_envelope(api, module, function, e.what()), kExitFailed};
+  }
+  render_cpanel(std::cout, api, outcome.envelope, fmt);
+  return outcome.status;
+}
 
 int main(int argc, char** argv) {
   const std::string prog = program_name(argv[0]);
-  if (prog == "cpapi2" || prog == "uapi") {
-    std::cerr << prog << ": the " << prog << " front end is not implemented by whmkit yet\n";
-    return kExitUnavailable;
-  }
+  if (prog == "cpapi2" || prog == "uapi") return cpanel_main(prog, argc, argv);
 
   // Shell completion asks the program itself, so it never drifts from the spec.
   if (argc >= 2 && std::string(argv[1]) == "__complete") {
@@ -104,9 +160,7 @@ int main(int argc, char** argv) {
     std::cerr << app.help();
     return kExitUnavailable;
   }
-  if (root_opt.empty())
-    if (const char* env = std::getenv("WHMKIT_ROOT")) root_opt = env;
-  StateRoot root(root_opt.empty() ? "/" : root_opt);
+  StateRoot root = state_root(root_opt);
 
   const std::string function = words.front();
   Request req;

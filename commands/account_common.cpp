@@ -1,4 +1,5 @@
 #include "account_common.hpp"
+#include "ftp_store.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -161,7 +162,7 @@ void save_account(const AccountStore& store, Transaction& txn, const CpUser& u) 
 namespace {
 std::string crontab_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
 std::string suspended_crontab_rel(const std::string& user) { return "var/spool/cron/crontabs.suspended/" + user; }
-std::string ftp_rel(const std::string& user) { return "etc/proftpd/" + user; }
+std::string ftp_rel(const std::string& user) { return ftp_paths::passwd(user); }
 }  // namespace
 
 std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user, const SuspendOptions& opts) {
@@ -192,6 +193,7 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
     if (auto ftp = txn.read(ftp_rel(user)); ftp && !opts.leave_ftp) {
       txn.write(ftp_rel(user) + ".suspended", *ftp, 0640);
       txn.write(ftp_rel(user), "# Account suspended\n", 0640);
+      stage_pureftpd_sync(txn, user, paths::rel_from_abs(pw->home));
       raw += "Suspending FTP accounts...Done\n";
 }
     u.set("SUSPENDED", "1");
@@ -232,6 +234,7 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
   if (auto ftp = txn.read(ftp_rel(user) + ".suspended")) {
     txn.write(ftp_rel(user), *ftp, 0640);
     txn.remove(ftp_rel(user) + ".suspended");
+    stage_pureftpd_sync(txn, user, paths::rel_from_abs(pw->home));
 }
   for (const auto& rel : {paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user)})
     if (root.exists(rel)) txn.remove(rel);
@@ -267,6 +270,7 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
                           paths::bandwidth_db(user), crontab_rel(user), suspended_crontab_rel(user), ftp_rel(user),
                           ftp_rel(user) + ".suspended"})
     if (root.exists(rel)) txn.remove(rel);
+  stage_pureftpd_sync(txn, user, "");  // the passwd file is gone: drops the account's Pure-FTPd lines
   if (!keep_dns)
     for (const auto& domain : u.all_domains())
       if (zone_exists(txn, domain)) {

@@ -14,6 +14,7 @@
 #include "account_common.hpp"
 #include "bandwidth.hpp"
 #include "errors.hpp"
+#include "ftp_store.hpp"
 #include "dns_store.hpp"
 #include "packages.hpp"
 #include "resellers.hpp"
@@ -847,8 +848,10 @@ Response passwd(Context& ctx, const Request& req) {
   sys.shadow.upsert(*sh);
   sys.save(txn);
   nlohmann::json apps = {"system"};
+  const auto pw = sys.user(user);
+  const std::string pw_home = pw ? pw->home : "/home/" + user;
   // The FTP password file carries a copy of the main account's hash.
-  std::string ftp_rel = "etc/proftpd/" + user;
+  std::string ftp_rel = ftp_paths::passwd(user);
   if (auto ftp = txn.read(ftp_rel)) {
     std::string out;
     for (const auto& line : split(*ftp, '\n')) {
@@ -858,6 +861,7 @@ Response passwd(Context& ctx, const Request& req) {
       out += join(f, ":") + "\n";
     }
     txn.write(ftp_rel, out, 0640);
+    stage_pureftpd_sync(txn, user, paths::rel_from_abs(pw_home));
     apps.push_back("ftp");
   }
   txn.commit();

@@ -1,17 +1,13 @@
 #include "dns_store.hpp"
 
 #include <algorithm>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "process.hpp"
 #include "state.hpp"
 #include "util.hpp"
 #include "validate.hpp"
-
-extern char** environ;
 
 namespace whm {
 
@@ -22,16 +18,6 @@ std::string stanza(const std::string& zone) {
   return "\nzone \"" + zone + "\" {\n\ttype master;\n\tfile \"/var/named/" + zone + ".db\";\n};\n\n";
 }
 
-int run_program(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 }  // namespace
 
 std::string zone_rel(const std::string& zone) {

@@ -195,9 +195,9 @@ static void xml_node(const std::string& name, const nlohmann::json& v, std::stri
   out += "</" + tag + ">";
 }
 
-std::string xml_dump(const nlohmann::json& envelope) {
+std::string xml_dump(const nlohmann::json& envelope, const std::string& root_name) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  xml_node("result", envelope, out);
+  xml_node(root_name, envelope, out);
   return out + "\n";
 }
 

@@ -28,6 +28,6 @@ void render_to(std::ostream& out, const nlohmann::json& envelope, OutputFormat f
 std::string json_text(const nlohmann::json& v);
 // JSON::XS "pretty" style: 3-space indent, "key" : value.
 std::string json_pretty(const nlohmann::json& v);
-std::string xml_dump(const nlohmann::json& envelope);
+std::string xml_dump(const nlohmann::json& envelope, const std::string& root_name = "result");
 
 }  // namespace whm

@@ -63,7 +63,9 @@ struct Response {
 
 using Handler = std::function<Response(Context&, const Request&)>;
 
-enum class Access { Read, Write };
+// Read: shared lock; Write: exclusive lock; Delegated: the handler runs a
+// call that takes the lock itself (the cPanel API passthroughs).
+enum class Access { Read, Write, Delegated };
 
 struct FunctionSpec {
   std::string name;

@@ -92,6 +92,20 @@ RunResult run(const TempRoot& root, const std::vector<std::string>& args, const 
   return run_program(argv);
 }
 
+RunResult run_cpanel(const TempRoot& root, const std::string& prog, const std::string& user,
+                     const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  std::string bin = fs::path(WHMAPI1_PATH).parent_path() / prog;
+  std::vector<std::string> argv = {bin, "--root=" + root.path, "--output=json", "--user=" + user};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, env);
+}
+
+std::string cpanel_error(const nlohmann::json& envelope) {
+  if (envelope.contains("cpanelresult")) return envelope["cpanelresult"].value("error", "");
+  const auto& errors = envelope["result"]["errors"];
+  return errors.is_array() && !errors.empty() ? errors[0].get<std::string>() : "";
+}
+
 std::map<std::string, std::string> snapshot(const TempRoot& root) {
   std::map<std::string, std::string> files;
   for (auto it = fs::recursive_directory_iterator(root.path); it != fs::recursive_directory_iterator(); ++it) {
@@ -127,6 +141,23 @@ void expect_refused(const TempRoot& root, const std::vector<std::string>& args, 
   auto j = r.json();
   CHECK(j["metadata"]["result"] == 0);
   CHECK_THAT(j["metadata"]["reason"].get<std::string>(), Catch::Matchers::Contains(reason_part));
+  CHECK(snapshot(root) == before);
+}
+}  // namespace test
+
+namespace test {
+void expect_cpanel_refused(const TempRoot& root, const std::string& prog, const std::string& user,
+                           const std::vector<std::string>& args, const std::string& reason_part) {
+  auto before = snapshot(root);
+  auto r = run_cpanel(root, prog, user, args);
+  INFO(prog << " --user=" << user << " " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
+  CHECK(r.status != 0);
+  auto j = r.json();
+  if (prog == "cpapi2")
+    CHECK(j["cpanelresult"]["event"]["result"] == 0);
+  else
+    CHECK(j["result"]["status"] == 0);
+  CHECK_THAT(cpanel_error(j), Catch::Matchers::Contains(reason_part));
   CHECK(snapshot(root) == before);
 }
 }  // namespace test

@@ -29,6 +29,13 @@ struct RunResult {
 RunResult run(const TempRoot& root, const std::vector<std::string>& args, const std::string& format = "json");
 RunResult run_program(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
 
+// Runs `uapi` or `cpapi2` (links to whmapi1 beside it): PROG --root=ROOT
+// --output=json --user=USER Module function args...
+RunResult run_cpanel(const TempRoot& root, const std::string& prog, const std::string& user,
+                     const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+// The errors of a UAPI envelope or the error of an API 2 one ("" if none).
+std::string cpanel_error(const nlohmann::json& envelope);
+
 // Every regular file under the root with its contents (lock file excluded),
 // to prove that a refused call changed nothing.
 std::map<std::string, std::string> snapshot(const TempRoot& root);
@@ -43,4 +50,8 @@ namespace test {
 // Runs a call that must be refused: non-zero exit, metadata.result 0, a
 // reason containing `reason_part`, and not one byte changed under the root.
 void expect_refused(const TempRoot& root, const std::vector<std::string>& args, const std::string& reason_part);
+// The same for a uapi/cpapi2 call: non-zero exit, status 0 / event.result 0,
+// the error containing `reason_part`, nothing changed under the root.
+void expect_cpanel_refused(const TempRoot& root, const std::string& prog, const std::string& user,
+                           const std::vector<std::string>& args, const std::string& reason_part);
 }  // namespace test

@@ -1,0 +1,225 @@
+// The Cron module of cPanel API 2 (listcron, add_line, ...) and its UAPI
+// counterpart (whmkit's: cPanel has none): the account's own crontab, the
+// spool file var/spool/cron/crontabs/<user> (Debian's location), written the
+// way `crontab` installs it: mode 0600, owned by the user and group crontab.
+#include "account_store.hpp"
+#include "cpanel_api.hpp"
+#include "crontab.hpp"
+#include "errors.hpp"
+#include "sysusers.hpp"
+#include "util.hpp"
+#include "validate.hpp"
+
+namespace whm {
+namespace {
+
+std::string spool_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
+
+Crontab load_crontab(const CpanelContext& ctx) {
+  auto text = ctx.root.read(spool_rel(ctx.account.user));
+  return Crontab::parse(text.value_or(""));
+}
+
+void save_crontab(const CpanelContext& ctx, const Crontab& c) {
+  Transaction txn(ctx.root);
+  SystemUsers sys;
+  sys.load(txn);
+  FileOwner owner = ctx.account.owner;
+  if (auto g = sys.group.find("crontab"); g && g->size() > 2)
+    if (auto gid = parse_int((*g)[2])) owner.gid = static_cast<gid_t>(*gid);
+  txn.write(spool_rel(ctx.account.user), c.serialize(), 0600, owner);
+  txn.commit();
+}
+
+void refuse_if_suspended(const CpanelContext& ctx) {
+  if (ctx.account.suspended)
+    throw ApiError("The cPanel account “" + ctx.account.user + "” is suspended; its cron jobs cannot be changed.");
+}
+
+// The schedule from minute/hour/day/month/weekday (each default "*"), or one
+// "@daily"-style word in minute.
+std::string schedule_arg(const Request& req, const CronJob* current) {
+  std::vector<std::string> fields;
+  std::vector<std::string> old = current ? split(current->schedule, ' ') : std::vector<std::string>{};
+  const char* names[] = {"minute", "hour", "day", "month", "weekday"};
+  bool special = starts_with(req.get_or("minute", ""), "@");
+  for (size_t i = 0; i < 5; ++i) {
+    std::string fallback = special ? "" : (old.size() == 5 ? old[i] : "*");
+    std::string v = trim(req.get_or(names[i], fallback));
+    if (v.find_first_of(" \t") != std::string::npos)
+      throw ValidationError(std::string("Invalid value for parameter “") + names[i] + "”: it contains a blank.");
+    check_cron_text(v, names[i]);
+    fields.push_back(v);
+  }
+  if (current && !req.has("minute") && !req.has("hour") && !req.has("day") && !req.has("month") && !req.has("weekday"))
+    return current->schedule;
+  parse_cron_schedule(fields[0], fields[1], fields[2], fields[3], fields[4]);  // throws naming the field
+  if (special) return fields[0];
+  return join(fields, " ");
+}
+
+size_t job_index(const Crontab& c, const Request& req) {
+  if (auto key = req.get("linekey"); key && !key->empty()) {
+    if (auto i = c.find_linekey(*key)) return *i;
+    throw ApiError("No cron job has the line key “" + *key + "”.");
+  }
+  if (auto line = req.get("line"); line && !line->empty()) {
+    auto n = parse_int(*line);
+    if (!n || *n < 1 || static_cast<size_t>(*n) > c.job_count())
+      throw ValidationError("Invalid value for parameter “line”: there is no cron job number " + *line + ".");
+    return static_cast<size_t>(*n - 1);
+  }
+  throw ValidationError("Missing required parameter “linekey” (or “line”).");
+}
+
+nlohmann::json job_json(const Crontab& c, size_t i, const CronJob& job) {
+  auto fields = split(job.schedule, ' ');
+  nlohmann::json j = {{"command", job.command}, {"commandnumber", i + 1}, {"count", i + 1},
+                      {"linekey", c.linekey(i)}, {"name", job.name},      {"enabled", job.enabled ? 1 : 0},
+                      {"schedule", job.schedule}};
+  const char* names[] = {"minute", "hour", "day", "month", "weekday"};
+  for (size_t k = 0; k < 5; ++k) j[names[k]] = fields.size() == 5 ? fields[k] : (k == 0 ? job.schedule : "");
+  nlohmann::json next = nullptr;
+  if (job.enabled)
+    if (auto t = next_cron_run(parse_cron_expression(job.schedule), now())) next = iso8601_local(*t);
+  j["next_run_at"] = next;
+  return j;
+}
+
+CronJob job_from(const Request& req, const CronJob* current) {
+  CronJob job = current ? *current : CronJob{};
+  job.schedule = schedule_arg(req, current);
+  if (req.has("command") || !current) {
+    std::string cmd = trim(req.require("command"));
+    check_cron_text(cmd, "command");
+    if (cmd.empty()) throw ValidationError("Missing required parameter “command”.");
+    job.command = cmd;
+  }
+  if (req.has("name")) {
+    std::string name = trim(req.get_or("name", ""));
+    check_cron_text(name, "name");
+    job.name = name;
+  }
+  if (req.has("enabled")) job.enabled = req.flag("enabled", true);
+  return job;
+}
+
+CpanelResult installed(const Crontab& c, std::optional<size_t> index, bool api2) {
+  CpanelResult r;
+  nlohmann::json item = {{"status", 1}, {"statusmsg", "crontab installed"}};
+  if (index) item["linekey"] = c.linekey(*index);
+  r.data = api2 ? nlohmann::json::array({item}) : item;
+  return r;
+}
+
+CpanelResult list_cron(CpanelContext& ctx, const Request&) {
+  Crontab c = load_crontab(ctx);
+  CpanelResult r;
+  r.data = nlohmann::json::array();
+  auto jobs = c.jobs();
+  for (size_t i = 0; i < jobs.size(); ++i) r.data.push_back(job_json(c, i, jobs[i]));
+  return r;
+}
+
+CpanelResult add_line(CpanelContext& ctx, const Request& req, bool api2) {
+  refuse_if_suspended(ctx);
+  Crontab c = load_crontab(ctx);
+  size_t i = c.add(job_from(req, nullptr));
+  save_crontab(ctx, c);
+  return installed(c, i, api2);
+}
+
+CpanelResult edit_line(CpanelContext& ctx, const Request& req, bool api2) {
+  refuse_if_suspended(ctx);
+  Crontab c = load_crontab(ctx);
+  size_t i = job_index(c, req);
+  CronJob current = c.jobs()[i];
+  c.replace(i, job_from(req, &current));
+  save_crontab(ctx, c);
+  return installed(c, i, api2);
+}
+
+CpanelResult remove_line(CpanelContext& ctx, const Request& req, bool api2) {
+  refuse_if_suspended(ctx);
+  Crontab c = load_crontab(ctx);
+  c.remove(job_index(c, req));
+  save_crontab(ctx, c);
+  return installed(c, std::nullopt, api2);
+}
+
+CpanelResult fetch_cron(CpanelContext& ctx, const Request&) {
+  Crontab c = load_crontab(ctx);
+  CpanelResult r;
+  r.data = nlohmann::json::array();
+  auto lines = c.lines();
+  for (size_t i = 0; i < lines.size(); ++i) r.data.push_back({{"line", lines[i]}, {"linenumber", i + 1}});
+  return r;
+}
+
+CpanelResult get_email(CpanelContext& ctx, const Request&, bool api2) {
+  Crontab c = load_crontab(ctx);
+  CpanelResult r;
+  nlohmann::json item = {{"email", c.mailto()}};
+  r.data = api2 ? nlohmann::json::array({item}) : item;
+  return r;
+}
+
+CpanelResult set_email(CpanelContext& ctx, const Request& req, bool api2) {
+  refuse_if_suspended(ctx);
+  std::string email = trim(req.get_or("email", ""));
+  check_cron_text(email, "email");
+  if (!email.empty() && !is_valid_email(email))
+    throw ValidationError("Invalid value for parameter “email”: “" + email + "” is not a valid email address.");
+  Crontab c = load_crontab(ctx);
+  c.set_mailto(email);
+  save_crontab(ctx, c);
+  CpanelResult r;
+  nlohmann::json item = {{"email", email}, {"status", 1}, {"statusmsg", "Cron email address set"}};
+  r.data = api2 ? nlohmann::json::array({item}) : item;
+  return r;
+}
+
+
+const std::vector<ParamSpec> kScheduleParams = {make_param("minute"), make_param("hour"), make_param("day"), make_param("month"), make_param("weekday")};
+std::vector<ParamSpec> job_params(bool command_required) {
+  auto v = kScheduleParams;
+  v.push_back(make_param("command", ParamType::String, command_required));
+  v.push_back(make_param("name"));
+  v.push_back(make_param("enabled", ParamType::Boolean));
+  return v;
+}
+std::vector<ParamSpec> edit_params() {
+  auto v = job_params(false);
+  v.push_back(make_param("linekey"));
+  v.push_back(make_param("line", ParamType::Integer));
+  return v;
+}
+
+template <CpanelResult (*F)(CpanelContext&, const Request&, bool), bool Api2>
+CpanelResult bind(CpanelContext& ctx, const Request& req) {
+  return F(ctx, req, Api2);
+}
+
+const CpanelRegistration cron_functions[] = {
+    // API 2
+    CpanelRegistration({CpanelApi::Api2, "Cron", "listcron", list_cron, Access::Read}),
+    CpanelRegistration({CpanelApi::Api2, "Cron", "fetchcron", fetch_cron, Access::Read}),
+    CpanelRegistration({CpanelApi::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, job_params(true)}),
+    CpanelRegistration({CpanelApi::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, edit_params()}),
+    CpanelRegistration({CpanelApi::Api2, "Cron", "remove_line", bind<remove_line, true>, Access::Write,
+                        {make_param("linekey"), make_param("line", ParamType::Integer)}}),
+    CpanelRegistration({CpanelApi::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read}),
+    CpanelRegistration({CpanelApi::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, {make_param("email")}}),
+    // UAPI
+    CpanelRegistration({CpanelApi::Uapi, "Cron", "list_cron", list_cron, Access::Read}),
+    CpanelRegistration({CpanelApi::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read}),
+    CpanelRegistration({CpanelApi::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, job_params(true)}),
+    CpanelRegistration({CpanelApi::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, edit_params()}),
+    CpanelRegistration({CpanelApi::Uapi, "Cron", "remove_line", bind<remove_line, false>, Access::Write,
+                        {make_param("linekey"), make_param("line", ParamType::Integer)}}),
+    CpanelRegistration({CpanelApi::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read}),
+    CpanelRegistration({CpanelApi::Uapi, "Cron", "set_email", bind<set_email, false>, Access::Write, {make_param("email")}}),
+};
+
+}  // namespace
+}  // namespace whm

@@ -1,0 +1,526 @@
+// The Ftp module of cPanel API 2 and UAPI: one account's FTP logins
+// (etc/proftpd/<cpuser> and friends, see ftp_store.hpp) and the live
+// sessions of the machine's pure-ftpd.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "account_store.hpp"
+#include "cpanel_api.hpp"
+#include "errors.hpp"
+#include "ftp_store.hpp"
+#include "process.hpp"
+#include "sysusers.hpp"
+#include "util.hpp"
+
+namespace whm {
+namespace {
+
+// ---- shared pieces -------------------------------------------------------
+
+std::string domain_arg(const CpanelContext& ctx, const Request& req) {
+  std::string d = to_lower(req.get_or("domain", ""));
+  if (d.empty()) return ctx.account.main_domain;
+  if (!ctx.account.owns_domain(d))
+    throw ApiError("The domain “" + d + "” does not belong to the cPanel account “" + ctx.account.user + "”.");
+  return d;
+}
+
+void refuse_if_suspended(const CpanelContext& ctx) {
+  if (ctx.account.suspended)
+    throw ApiError("The cPanel account “" + ctx.account.user + "” is suspended; its FTP accounts cannot be changed.");
+}
+
+// A suspended account keeps its FTP lines in etc/proftpd/<user>.suspended.
+std::optional<std::string> suspended_ftp_text(const CpanelContext& ctx) {
+  return ctx.root.read(ftp_paths::passwd(ctx.account.user) + ".suspended");
+}
+
+// quota=0 or "unlimited" means no limit.
+std::optional<long long> quota_arg(const Request& req) {
+  std::string q = to_lower(req.get_or("quota", "0"));
+  if (q == "unlimited") return std::nullopt;
+  auto mb = parse_int(q);
+  if (!mb || *mb <= 0) return std::nullopt;
+  return *mb;
+}
+
+std::set<std::string> type_set(const std::string& pipe_list, const char* param) {
+  std::set<std::string> out;
+  for (const auto& t : split(pipe_list, '|')) {
+    if (t.empty()) continue;
+    if (t != "main" && t != "anonymous" && t != "logaccess" && t != "sub")
+      throw ValidationError(std::string("Invalid value for parameter “") + param + "”: “" + t +
+                            "” is not one of main, anonymous, logaccess, sub.");
+    out.insert(t);
+  }
+  return out;
+}
+
+// The logins the include/skip filters select, read as `view` sees them.
+struct SelectedLogin {
+  FtpLogin login;
+  FtpType type;
+  std::optional<long long> quota_mb;
+  FtpExtras extras;
+};
+std::vector<SelectedLogin> select_logins(const CpanelContext& ctx, const Request& req) {
+  auto include = type_set(req.get_or("include_acct_types", ""), "include_acct_types");
+  auto skip = type_set(req.get_or("skip_acct_types", ""), "skip_acct_types");
+  Transaction view(ctx.root);
+  if (auto text = suspended_ftp_text(ctx)) view.write(ftp_paths::passwd(ctx.account.user), *text);  // never committed
+  FtpAccounts accounts(view, ctx.account);
+  std::vector<SelectedLogin> out;
+  for (const auto& l : accounts.logins()) {
+    FtpType t = accounts.type_of(l);
+    std::string name = ftp_type_name(t);
+    if ((!include.empty() && !include.count(name)) || skip.count(name)) continue;
+    out.push_back({l, t, accounts.quota_mb(l.login), accounts.extras(l.login)});
+  }
+  return out;
+}
+
+// "name@domain" -> "name" (the main login and "ftp" stay as they are).
+std::string short_name(const std::string& login) { return login.substr(0, login.find('@')); }
+
+long long tree_bytes(const std::string& abs) {
+  namespace fs = std::filesystem;
+  long long total = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(abs, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += st.st_size;
+  }
+  return total;
+}
+
+std::string mb_text(double mb) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", mb);
+  return buf;
+}
+
+nlohmann::json listed(const SelectedLogin& s) {
+  return {{"homedir", s.login.home}, {"type", ftp_type_name(s.type)}, {"user", s.login.login}};
+}
+
+nlohmann::json listed_with_disk(const CpanelContext& ctx, const SelectedLogin& s) {
+  const std::string& home = ctx.account.home;
+  std::string reldir = s.login.home == home ? "" : s.login.home.substr(std::min(home.size() + 1, s.login.home.size()));
+  double used_mb = static_cast<double>(tree_bytes(ctx.root.path(paths::rel_from_abs(s.login.home)))) / (1024 * 1024);
+  nlohmann::json j = {
+      {"accttype", ftp_type_name(s.type)},
+      {"deleteable", s.type == FtpType::Sub ? 1 : 0},
+      {"dir", s.login.home},
+      {"diskused", mb_text(used_mb)},
+      {"humandiskused", mb_text(used_mb) + " MB"},
+      {"_diskused", mb_text(used_mb)},
+      {"login", s.login.login},
+      {"reldir", reldir},
+      {"serverlogin", s.login.login},
+      {"user", s.type == FtpType::Sub ? short_name(s.login.login) : s.login.login},
+      {"enabled", s.login.enabled() ? 1 : 0},
+      {"read_only", s.extras.read_only ? 1 : 0},
+      {"allowed_ips", s.extras.allowed_ips},
+  };
+  if (s.quota_mb) {
+    double pct = used_mb * 100.0 / static_cast<double>(*s.quota_mb);
+    j["diskquota"] = std::to_string(*s.quota_mb);
+    j["_diskquota"] = std::to_string(*s.quota_mb);
+    j["humandiskquota"] = std::to_string(*s.quota_mb) + " MB";
+    j["diskusedpercent"] = static_cast<int>(pct);
+    j["diskusedpercent20"] = static_cast<int>(pct / 20) * 20;
+  } else {
+    j["diskquota"] = "unlimited";
+    j["_diskquota"] = "0";
+    j["humandiskquota"] = "Unlimited";
+    j["diskusedpercent"] = 0;
+    j["diskusedpercent20"] = 0;
+  }
+  return j;
+}
+
+std::vector<std::string> ip_list_arg(const Request& req) {
+  std::vector<std::string> ips;
+  for (const auto& value : req.list("allowed_ips"))
+    for (const auto& ip : split(value, ','))
+      if (!trim(ip).empty()) {
+        check_client_ip(trim(ip));
+        ips.push_back(trim(ip));
+      }
+  return ips;
+}
+
+// Loads, lets `change` edit, and stages + commits the account's FTP files.
+template <typename Change>
+void change_ftp(CpanelContext& ctx, Change change) {
+  refuse_if_suspended(ctx);
+  Transaction txn(ctx.root);
+  FtpAccounts accounts(txn, ctx.account);
+  change(accounts, txn);
+  accounts.stage(txn);
+  txn.commit();
+}
+
+// ---- sessions --------------------------------------------------------------
+
+struct Session {
+  long pid;
+  std::string login, state, file, host, cmdline;
+  std::time_t login_time;
+};
+
+// pure-ftpwho -s: pid|account|seconds since login|state|file|peer|local|port|cur|total|%|bandwidth
+// ("|" inside a field is escaped as "\|").
+std::vector<std::string> split_ftpwho(const std::string& line) {
+  std::vector<std::string> f(1);
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+      f.back() += '|';
+      ++i;
+    } else if (line[i] == '|') {
+      f.emplace_back();
+    } else {
+      f.back() += line[i];
+    }
+  }
+  return f;
+}
+
+std::string process_title(long pid, const std::string& state) {
+  if (auto raw = read_file("/proc/" + std::to_string(pid) + "/cmdline")) {
+    std::string t = *raw;
+    for (auto& c : t)
+      if (c == '\0') c = ' ';
+    t = trim(t);
+    if (!t.empty()) return t;
+  }
+  return "pure-ftpd (" + state + ")";
+}
+
+// The machine's live pure-ftpd sessions of `ctx`'s FTP logins.
+std::vector<Session> live_sessions(const CpanelContext& ctx) {
+  std::vector<Session> out;
+  if (!program_available("pure-ftpwho")) return out;
+  auto text = run_capture({"pure-ftpwho", "-s", "-H"});
+  if (!text) return out;  // no scoreboard: pure-ftpd is not running
+  Transaction view(ctx.root);
+  FtpAccounts accounts(view, ctx.account);
+  for (const auto& line : split(*text, '\n')) {
+    auto f = split_ftpwho(line);
+    if (f.size() < 6) continue;
+    auto pid = parse_int(f[0]);
+    auto since = parse_int(f[2]);
+    if (!pid || !accounts.find_login(f[1])) continue;  // "?" = not logged in yet; others' logins
+    out.push_back({static_cast<long>(*pid), f[1], f[3], f[4], f[5], process_title(*pid, f[3]),
+                   now() - static_cast<std::time_t>(since.value_or(0))});
+  }
+  return out;
+}
+
+nlohmann::json session_json(const Session& s, bool pid_as_string) {
+  nlohmann::json pid = pid_as_string ? nlohmann::json(std::to_string(s.pid)) : nlohmann::json(s.pid);
+  return {{"cmdline", s.cmdline},
+          {"file", s.file},
+          {"host", s.host},
+          {"login", format_time(s.login_time, "%a %b %e %H:%M:%S %Y")},
+          {"pid", pid},
+          {"status", s.state},
+          {"user", s.login}};
+}
+
+// ---- handlers --------------------------------------------------------------
+
+CpanelResult list_ftp(CpanelContext& ctx, const Request& req) {
+  CpanelResult r;
+  r.data = nlohmann::json::array();
+  for (const auto& s : select_logins(ctx, req)) r.data.push_back(listed(s));
+  return r;
+}
+
+CpanelResult list_ftp_with_disk(CpanelContext& ctx, const Request& req) {
+  CpanelResult r;
+  r.data = nlohmann::json::array();
+  for (const auto& s : select_logins(ctx, req)) r.data.push_back(listed_with_disk(ctx, s));
+  return r;
+}
+
+CpanelResult add_ftp(CpanelContext& ctx, const Request& req) {
+  const std::string name = to_lower(req.require("user"));
+  check_ftp_name(name);
+  const std::string pass = req.require("pass");
+  check_ftp_password(pass);
+  const std::string domain = domain_arg(ctx, req);
+  const std::string home = ftp_homedir(ctx.root, ctx.account, req.get_or("homedir", name));
+  const auto quota = quota_arg(req);
+  FtpExtras extras;
+  extras.read_only = req.flag("read_only");
+  extras.allowed_ips = ip_list_arg(req);
+  CpUser cpuser = AccountStore(ctx.root).require(ctx.account.user);
+  const std::string login = name + "@" + domain;
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    if (accounts.find(name, domain)) throw ApiError("The FTP account “" + login + "” already exists.");
+    if (name == ctx.account.user && domain == ctx.account.main_domain)
+      throw ApiError("The FTP account “" + login + "” is the account's main login.");
+    size_t subs = std::count_if(accounts.logins().begin(), accounts.logins().end(),
+                                [&](const FtpLogin& l) { return accounts.type_of(l) == FtpType::Sub; });
+    std::string max = to_lower(cpuser.get("MAXFTP", "unlimited"));
+    if (auto limit = parse_int(max); limit && static_cast<long long>(subs) >= *limit)
+      throw ApiError("The account “" + ctx.account.user + "” has reached its limit of " + max + " FTP accounts.");
+    accounts.add({login, hash_password(pass), std::to_string(ctx.account.owner.uid),
+                  std::to_string(ctx.account.owner.gid), ctx.account.user, home, "/bin/ftpsh"});
+    accounts.set_quota_mb(login, quota);
+    accounts.set_extras(login, extras);
+  });
+  // The FTP root is created after the commit: an empty directory left by a
+  // crash in between is harmless, and pure-ftpd creates it on login anyway.
+  const std::string dir = ctx.root.path(paths::rel_from_abs(home));
+  if (!std::filesystem::exists(dir)) {
+    mkdirs(dir, 0755);
+    if (::geteuid() == 0) (void)::chown(dir.c_str(), ctx.account.owner.uid, ctx.account.owner.gid);
+  }
+  return {};
+}
+
+CpanelResult delete_ftp(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string domain = domain_arg(ctx, req);
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction& txn) {
+    FtpLogin& l = accounts.require(name, domain);
+    if (accounts.type_of(l) != FtpType::Sub)
+      throw ApiError("The FTP account “" + l.login + "” cannot be deleted: it is the account's " +
+                     ftp_type_name(accounts.type_of(l)) + " login.");
+    if (req.flag("destroy") && starts_with(l.home, ctx.account.home + "/")) {
+      // Only a directory inside the home (checked again: no symlink out) that
+      // no other login uses goes away.
+      ftp_homedir(ctx.root, ctx.account, l.home.substr(ctx.account.home.size() + 1));
+      bool shared = std::any_of(accounts.logins().begin(), accounts.logins().end(),
+                                [&](const FtpLogin& o) { return o.login != l.login && o.home == l.home; });
+      std::string rel = paths::rel_from_abs(l.home);
+      if (!shared && !ends_with(l.home, "/public_html") && ctx.root.exists(rel)) txn.remove(rel);
+    }
+    accounts.erase(l.login);
+  });
+  return {};
+}
+
+CpanelResult change_password(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string pass = req.require("pass");
+  check_ftp_password(pass);
+  const std::string domain = domain_arg(ctx, req);
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    FtpLogin& l = accounts.require(name, domain);
+    if (accounts.type_of(l) != FtpType::Sub)
+      throw ApiError("The password of “" + l.login + "” is the cPanel account's password; change it with passwd.");
+    l.hash = (l.enabled() ? "" : "!") + hash_password(pass);
+  });
+  return {};
+}
+
+CpanelResult set_quota(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string domain = domain_arg(ctx, req);
+  const auto quota = quota_arg(req);
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    FtpLogin& l = accounts.require(name, domain);
+    if (accounts.type_of(l) != FtpType::Sub)
+      throw ApiError("The quota of “" + l.login + "” is the cPanel account's disk quota.");
+    accounts.set_quota_mb(l.login, quota);
+  });
+  return {};
+}
+
+CpanelResult get_quota(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("account");
+  const std::string domain = domain_arg(ctx, req);
+  Transaction view(ctx.root);
+  FtpAccounts accounts(view, ctx.account);
+  FtpLogin& l = accounts.require(name, domain);
+  auto mb = accounts.quota_mb(l.login);
+  CpanelResult r;
+  r.data = mb ? std::to_string(*mb) : "unlimited";
+  return r;
+}
+
+CpanelResult set_homedir(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string domain = domain_arg(ctx, req);
+  const std::string home = ftp_homedir(ctx.root, ctx.account, req.require("homedir"));
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    FtpLogin& l = accounts.require(name, domain);
+    if (accounts.type_of(l) != FtpType::Sub) throw ApiError("Only an FTP sub-account's directory can be changed.");
+    l.home = home;
+  });
+  const std::string dir = ctx.root.path(paths::rel_from_abs(home));
+  if (!std::filesystem::exists(dir)) {
+    mkdirs(dir, 0755);
+    if (::geteuid() == 0) (void)::chown(dir.c_str(), ctx.account.owner.uid, ctx.account.owner.gid);
+  }
+  return {};
+}
+
+// whmkit additions (seed 003's FTP API): enable/disable, read-only, allowed client IPs.
+CpanelResult set_enabled(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string domain = domain_arg(ctx, req);
+  const bool enable = req.flag("enabled", true);
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    FtpLogin& l = accounts.require(name, domain);
+    if (accounts.type_of(l) != FtpType::Sub) throw ApiError("Only FTP sub-accounts can be enabled or disabled.");
+    if (enable && !l.enabled()) l.hash = l.hash.substr(1);
+    if (!enable && l.enabled()) l.hash = "!" + l.hash;
+  });
+  return {};
+}
+
+CpanelResult set_read_only(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string domain = domain_arg(ctx, req);
+  const bool read_only = req.flag("read_only", true);
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    FtpLogin& l = accounts.require(name, domain);
+    if (accounts.type_of(l) != FtpType::Sub) throw ApiError("Only FTP sub-accounts can be made read-only.");
+    FtpExtras x = accounts.extras(l.login);
+    x.read_only = read_only;
+    accounts.set_extras(l.login, x);
+  });
+  return {};
+}
+
+CpanelResult set_allowed_ips(CpanelContext& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string domain = domain_arg(ctx, req);
+  const auto ips = ip_list_arg(req);
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    FtpLogin& l = accounts.require(name, domain);
+    if (accounts.type_of(l) != FtpType::Sub) throw ApiError("Only FTP sub-accounts take IP restrictions.");
+    FtpExtras x = accounts.extras(l.login);
+    x.allowed_ips = ips;
+    accounts.set_extras(l.login, x);
+  });
+  return {};
+}
+
+CpanelResult list_sessions(CpanelContext& ctx, const Request&) {
+  CpanelResult r;
+  r.data = nlohmann::json::array();
+  for (const auto& s : live_sessions(ctx)) r.data.push_back(session_json(s, false));
+  return r;
+}
+
+CpanelResult listftpsessions(CpanelContext& ctx, const Request&) {
+  CpanelResult r;
+  r.data = nlohmann::json::array();
+  for (const auto& s : live_sessions(ctx)) r.data.push_back(session_json(s, true));
+  return r;
+}
+
+CpanelResult kill_session(CpanelContext& ctx, const Request& req) {
+  const std::string login = req.require("login");
+  Transaction view(ctx.root);
+  FtpAccounts accounts(view, ctx.account);
+  if (login != "all" && !accounts.find_login(login) && !accounts.find(login, ""))
+    throw ApiError("The FTP account “" + login + "” does not belong to the cPanel account “" + ctx.account.user + "”.");
+  std::string target = login;
+  if (login != "all" && !accounts.find_login(login)) target = accounts.find(login, "")->login;
+  int killed = 0;
+  for (const auto& s : live_sessions(ctx))
+    if (login == "all" || s.login == target)
+      if (::kill(static_cast<pid_t>(s.pid), SIGTERM) == 0) ++killed;
+  CpanelResult r;
+  r.messages.push_back("Ended " + std::to_string(killed) + " FTP session" + (killed == 1 ? "" : "s") + ".");
+  return r;
+}
+
+// Anonymous FTP is the "ftp" line of etc/proftpd/<cpuser>, rooted at public_ftp.
+CpanelResult set_anonymous(CpanelContext& ctx, bool allow) {
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+    if (allow && !accounts.anonymous_allowed())
+      accounts.add({"ftp", "*", std::to_string(ctx.account.owner.uid), std::to_string(ctx.account.owner.gid),
+                    ctx.account.user, ctx.account.home + "/public_ftp", "/bin/ftpsh"});
+    if (!allow && accounts.anonymous_allowed()) accounts.erase("ftp");
+  });
+  return {};
+}
+
+CpanelResult allows_anonymous(CpanelContext& ctx, const Request&) {
+  Transaction view(ctx.root);
+  FtpAccounts accounts(view, ctx.account);
+  CpanelResult r;
+  r.data = {{"allows", accounts.anonymous_allowed() ? 1 : 0}};
+  return r;
+}
+
+// API 2 write functions answer [{"result": 1, "reason": "OK"}] on success.
+CpanelHandler api2_ok(CpanelHandler h) {
+  return [h](CpanelContext& ctx, const Request& req) {
+    h(ctx, req);
+    CpanelResult r;
+    r.data = nlohmann::json::array({{{"reason", "OK"}, {"result", 1}}});
+    return r;
+  };
+}
+
+
+const std::vector<ParamSpec> kListParams = {make_param("include_acct_types"), make_param("skip_acct_types")};
+
+const CpanelRegistration ftp_functions[] = {
+    // UAPI
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "list_ftp", list_ftp, Access::Read, kListParams}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "list_ftp_with_disk", list_ftp_with_disk, Access::Read,
+                        {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml"), make_param("maxaccounts")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "add_ftp", add_ftp, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain"),
+                         make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"), make_param("disallowdot", ParamType::Boolean),
+                         make_param("read_only", ParamType::Boolean), make_param("allowed_ips")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "delete_ftp", delete_ftp, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("domain"), make_param("destroy", ParamType::Boolean)}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "passwd", change_password, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_quota", set_quota, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true), make_param("domain"),
+                         make_param("kill", ParamType::Boolean)}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "get_quota", get_quota, Access::Read,
+                        {make_param("account", ParamType::String, true), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_homedir", set_homedir, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("homedir", ParamType::String, true), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_enabled", set_enabled, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("enabled", ParamType::Boolean, true), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_read_only", set_read_only, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("read_only", ParamType::Boolean, true), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_allowed_ips", set_allowed_ips, Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("allowed_ips"), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "list_sessions", list_sessions, Access::Read}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "kill_session", kill_session, Access::Read,
+                        {make_param("login", ParamType::String, true)}}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "allow_anonymous_ftp",
+                        [](CpanelContext& c, const Request&) { return set_anonymous(c, true); }, Access::Write}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "disallow_anonymous_ftp",
+                        [](CpanelContext& c, const Request&) { return set_anonymous(c, false); }, Access::Write}),
+    CpanelRegistration({CpanelApi::Uapi, "Ftp", "allows_anonymous_ftp", allows_anonymous, Access::Read}),
+    // API 2
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "listftp", list_ftp, Access::Read, kListParams}),
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "listftpwithdisk", list_ftp_with_disk, Access::Read,
+                        {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml")}}),
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "listftpsessions", listftpsessions, Access::Read}),
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "addftp", api2_ok(add_ftp), Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain"),
+                         make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"), make_param("disallowdot", ParamType::Boolean)}}),
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "delftp", api2_ok(delete_ftp), Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("domain"), make_param("destroy", ParamType::Boolean)}}),
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "passwd", api2_ok(change_password), Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "passwdftp", api2_ok(change_password), Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
+    CpanelRegistration({CpanelApi::Api2, "Ftp", "setquota", api2_ok(set_quota), Access::Write,
+                        {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true), make_param("domain"),
+                         make_param("kill", ParamType::Boolean)}}),
+};
+
+}  // namespace
+}  // namespace whm

@@ -1,0 +1,78 @@
+// WHM API 1's doors into the cPanel-level APIs: `cpanel` (API 2, or UAPI with
+// cpanel_jsonapi_apiversion=3) and `uapi_cpanel`. The called function runs as
+// the named account exactly as cpapi2/uapi would run it; a reseller may only
+// name accounts it owns.
+#include "account_store.hpp"
+#include "cpanel_api.hpp"
+#include "dispatch.hpp"
+#include "errors.hpp"
+#include "registry.hpp"
+#include "util.hpp"
+
+namespace whm {
+namespace {
+
+void check_owner(const Context& ctx, const std::string& user) {
+  if (ctx.caller == "root") return;
+  auto u = AccountStore(ctx.root).load(user);
+  if (!u || u->get("OWNER") != ctx.caller)
+    throw ApiError("The user “" + ctx.caller + "” does not own the account “" + user + "”.");
+}
+
+// The call's own arguments: everything but the passthrough's control keys.
+Request inner_request(const Request& outer, const std::string& function, const std::string& control_prefix) {
+  Request inner;
+  inner.function = function;
+  for (const auto& [key, values] : outer.args)
+    if (!starts_with(key, control_prefix)) inner.args[key] = values;
+  return inner;
+}
+
+// The UAPI answer's "result" object becomes data.uapi; the WHM call fails with it.
+Response uapi_response(const nlohmann::json& envelope) {
+  Response r;
+  const auto& result = envelope.at("result");
+  r.data = {{"uapi", result}};
+  if (result.value("status", 0) != 1) {
+    r.ok = false;
+    r.reason = result["errors"].is_array() && !result["errors"].empty() ? result["errors"][0].get<std::string>()
+                                                                          : "The UAPI call failed.";
+  }
+  return r;
+}
+
+Response uapi_cpanel(Context& ctx, const Request& req) {
+  const std::string user = req.require("cpanel.user");
+  check_owner(ctx, user);
+  auto outcome = run_cpanel_call(ctx.root, CpanelApi::Uapi, user, req.require("cpanel.module"),
+                                 inner_request(req, req.require("cpanel.function"), "cpanel."));
+  return uapi_response(outcome.envelope);
+}
+
+Response cpanel(Context& ctx, const Request& req) {
+  const std::string user = req.require("cpanel_jsonapi_user");
+  check_owner(ctx, user);
+  const std::string version = req.get_or("cpanel_jsonapi_apiversion", "2");
+  if (version == "1") throw NotAvailableError("cPanel API 1 is not implemented by whmkit (use apiversion 2 or 3).");
+  const CpanelApi api = version == "3" ? CpanelApi::Uapi : CpanelApi::Api2;
+  auto outcome = run_cpanel_call(ctx.root, api, user, req.require("cpanel_jsonapi_module"),
+                                 inner_request(req, req.require("cpanel_jsonapi_func"), "cpanel_jsonapi_"));
+  if (api == CpanelApi::Uapi) return uapi_response(outcome.envelope);
+  Response r;
+  const auto& result = outcome.envelope.at("cpanelresult");
+  r.data = {{"cpanelresult", result}};
+  if (result.contains("error")) {
+    r.ok = false;
+    r.reason = result["error"].get<std::string>();
+  }
+  return r;
+}
+
+// The called function takes the state lock itself.
+const Registration registrations[] = {
+    Registration({"cpanel", cpanel, Access::Delegated}),
+    Registration({"uapi_cpanel", uapi_cpanel, Access::Delegated}),
+};
+
+}  // namespace
+}  // namespace whm

@@ -1,0 +1,315 @@
+#include "ftp_store.hpp"
+
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+#include "account_store.hpp"
+#include "errors.hpp"
+#include "output.hpp"
+#include "process.hpp"
+#include "sysusers.hpp"
+#include "util.hpp"
+#include "validate.hpp"
+
+namespace whm {
+
+constexpr const char* kFtpShell = "/bin/ftpsh";
+
+const char* ftp_type_name(FtpType t) {
+  switch (t) {
+    case FtpType::Main: return "main";
+    case FtpType::Anonymous: return "anonymous";
+    case FtpType::Logaccess: return "logaccess";
+    case FtpType::Sub: return "sub";
+  }
+  return "sub";
+}
+
+namespace ftp_paths {
+std::string passwd(const std::string& cpuser) { return "etc/proftpd/" + cpuser; }
+std::string quota(const std::string& home_rel) { return home_rel + "/etc/ftpquota"; }
+std::string extras(const std::string& cpuser) { return "var/cpanel/whmkit/ftp/" + cpuser + ".json"; }
+}  // namespace ftp_paths
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (auto& line : split(text, '\n'))
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+std::optional<FtpLogin> parse_login_line(const std::string& line) {
+  if (line.empty() || line[0] == '#') return std::nullopt;
+  auto f = split(line, ':');
+  if (f.size() < 7) return std::nullopt;
+  return FtpLogin{f[0], f[1], f[2], f[3], f[4], f[5], f[6]};
+}
+
+std::string login_line(const FtpLogin& l) {
+  return l.login + ":" + l.hash + ":" + l.uid + ":" + l.gid + ":" + l.gecos + ":" + l.home + ":" + l.shell;
+}
+
+// Pure-FTPd's passwd line: login:hash:uid:gid:gecos:home/./:ul_bw:dl_bw:ul_ratio:
+// dl_ratio:max_sessions:files_quota:size_quota:allow_local:deny_local:
+// allow_client:deny_client:time ("/./" chroots the login to its home).
+std::string pureftpd_line(const FtpLogin& l, const std::string& cpuser, std::optional<long long> quota_mb,
+                          const FtpExtras& x) {
+  std::string files_quota, size_quota;
+  if (quota_mb && *quota_mb > 0) size_quota = std::to_string(*quota_mb * 1024 * 1024);
+  // Pure-FTPd has no read-only flag: a one-byte quota makes it refuse every
+  // upload ("Quota exceeded"); downloads are unaffected.
+  if (x.read_only) {
+    files_quota = "1";
+    size_quota = "1";
+  }
+  std::string home = l.home;
+  while (home.size() > 1 && home.back() == '/') home.pop_back();
+  return l.login + ":" + l.hash + ":" + l.uid + ":" + l.gid + ":" + cpuser + ":" + home + "/./" + "::::::" +
+         files_quota + ":" + size_quota + ":::" + join(x.allowed_ips, ",") + "::";
+}
+
+std::string root_relative(const std::string& abs) { return paths::rel_from_abs(abs); }
+
+}  // namespace
+
+FtpAccounts::FtpAccounts(const Transaction& txn, const CpanelAccount& account)
+    : account_(account), home_rel_(root_relative(account.home)) {
+  auto text = txn.read(ftp_paths::passwd(account.user));
+  if (!text) {
+    SystemUsers sys;
+    sys.load(txn);
+    auto sh = sys.shadow.find(account.user);
+    std::string hash = sh && sh->size() > 1 ? (*sh)[1] : "!";
+    logins_.push_back({account.user, hash, std::to_string(account.owner.uid), std::to_string(account.owner.gid), "",
+                       account.home, kFtpShell});
+  } else {
+    for (const auto& line : lines_of(*text)) {
+      if (auto l = parse_login_line(line))
+        logins_.push_back(*l);
+      else
+        other_lines_.push_back(line);
+    }
+  }
+  if (auto q = txn.read(ftp_paths::quota(home_rel_)))
+    for (const auto& line : lines_of(*q)) {
+      auto colon = line.rfind(':');
+      if (colon == std::string::npos) continue;
+      if (auto mb = parse_int(line.substr(colon + 1)); mb && *mb > 0) quotas_[line.substr(0, colon)] = *mb;
+    }
+  if (auto x = txn.read(ftp_paths::extras(account.user))) {
+    auto doc = nlohmann::json::parse(*x, nullptr, false);
+    if (doc.is_object())
+      for (auto it = doc.begin(); it != doc.end(); ++it) {
+        FtpExtras e;
+        e.read_only = it.value().value("read_only", false);
+        if (it.value().contains("allowed_ips") && it.value()["allowed_ips"].is_array())
+          for (const auto& ip : it.value()["allowed_ips"])
+            if (ip.is_string()) e.allowed_ips.push_back(ip.get<std::string>());
+        extras_[it.key()] = e;
+      }
+  }
+}
+
+FtpType FtpAccounts::type_of(const FtpLogin& l) const {
+  if (l.login == account_.user) return FtpType::Main;
+  if (l.login == "ftp") return FtpType::Anonymous;
+  if (l.login == account_.user + "_logs") return FtpType::Logaccess;
+  return FtpType::Sub;
+}
+
+const FtpLogin* FtpAccounts::find_const(const std::string& login) const {
+  for (const auto& l : logins_)
+    if (l.login == login) return &l;
+  return nullptr;
+}
+
+FtpLogin* FtpAccounts::find_login(const std::string& login) { return const_cast<FtpLogin*>(find_const(login)); }
+
+FtpLogin* FtpAccounts::find(const std::string& name, const std::string& domain) {
+  std::string d = domain.empty() ? account_.main_domain : to_lower(domain);
+  std::string n = to_lower(name);
+  if (n.find('@') != std::string::npos) {  // given as the full login
+    auto at = n.find('@');
+    d = n.substr(at + 1);
+    n = n.substr(0, at);
+  }
+  if (auto* l = find_login(n + "@" + d)) return l;
+  if (d == account_.main_domain)  // a bare login on the main domain, or the main login itself
+    if (auto* l = find_login(n); l && (type_of(*l) == FtpType::Sub || type_of(*l) == FtpType::Main)) return l;
+  return nullptr;
+}
+
+FtpLogin& FtpAccounts::require(const std::string& name, const std::string& domain) {
+  if (auto* l = find(name, domain)) return *l;
+  std::string d = domain.empty() ? account_.main_domain : domain;
+  std::string shown = name.find('@') != std::string::npos ? name : name + "@" + d;
+  throw ApiError("The FTP account “" + shown + "” does not exist for the cPanel account “" + account_.user + "”.");
+}
+
+void FtpAccounts::add(FtpLogin login) { logins_.push_back(std::move(login)); }
+
+void FtpAccounts::erase(const std::string& login) {
+  for (auto it = logins_.begin(); it != logins_.end(); ++it)
+    if (it->login == login) {
+      logins_.erase(it);
+      break;
+    }
+  quotas_.erase(login);
+  extras_.erase(login);
+}
+
+std::optional<long long> FtpAccounts::quota_mb(const std::string& login) const {
+  auto it = quotas_.find(login);
+  if (it == quotas_.end()) return std::nullopt;
+  return it->second;
+}
+
+void FtpAccounts::set_quota_mb(const std::string& login, std::optional<long long> mb) {
+  if (mb && *mb > 0)
+    quotas_[login] = *mb;
+  else
+    quotas_.erase(login);
+}
+
+FtpExtras FtpAccounts::extras(const std::string& login) const {
+  auto it = extras_.find(login);
+  return it == extras_.end() ? FtpExtras{} : it->second;
+}
+
+void FtpAccounts::set_extras(const std::string& login, const FtpExtras& e) {
+  if (!e.read_only && e.allowed_ips.empty())
+    extras_.erase(login);
+  else
+    extras_[login] = e;
+}
+
+void FtpAccounts::stage(Transaction& txn) const {
+  std::string text;
+  for (const auto& line : other_lines_) text += line + "\n";
+  for (const auto& l : logins_) text += login_line(l) + "\n";
+  txn.write(ftp_paths::passwd(account_.user), text, 0640);
+
+  std::string quota_text;
+  for (const auto& [login, mb] : quotas_) quota_text += login + ":" + std::to_string(mb) + "\n";
+  const std::string quota_rel = ftp_paths::quota(home_rel_);
+  if (!quota_text.empty() || txn.exists(quota_rel)) txn.write(quota_rel, quota_text, 0644, account_.owner);
+
+  nlohmann::json x = nlohmann::json::object();
+  for (const auto& [login, e] : extras_) x[login] = {{"allowed_ips", e.allowed_ips}, {"read_only", e.read_only}};
+  const std::string extras_rel = ftp_paths::extras(account_.user);
+  if (!x.empty())
+    txn.write(extras_rel, json_pretty(x), 0600);
+  else if (txn.exists(extras_rel))
+    txn.remove(extras_rel);
+  stage_pureftpd_sync(txn, account_.user, home_rel_);
+}
+
+void stage_pureftpd_sync(Transaction& txn, const std::string& cpuser, const std::string& home_rel) {
+  const std::string mine = ":" + cpuser + ":";
+  std::string out;
+  if (auto existing = txn.read(ftp_paths::kPureFtpdPasswd))
+    for (const auto& line : lines_of(*existing)) {
+      auto f = split(line, ':');
+      if (f.size() > 4 && f[4] == cpuser) continue;  // this account's lines are rebuilt below
+      out += line + "\n";
+    }
+  bool has_lines_before = txn.exists(ftp_paths::kPureFtpdPasswd);
+  if (txn.exists(ftp_paths::passwd(cpuser))) {
+    // Read through FtpAccounts so quotas and extras apply; the account's
+    // identity only matters for naming here.
+    CpanelAccount who;
+    who.user = cpuser;
+    who.home = "/" + home_rel;
+    FtpAccounts accounts(txn, who);
+    for (const auto& l : accounts.logins()) {
+      if (!l.enabled() || accounts.type_of(l) == FtpType::Anonymous) continue;
+      out += pureftpd_line(l, cpuser, accounts.quota_mb(l.login), accounts.extras(l.login)) + "\n";
+    }
+  }
+  if (out.empty() && !has_lines_before) return;
+  txn.write(ftp_paths::kPureFtpdPasswd, out, 0600);
+  if (!program_available("pure-pw")) return;
+  // pure-pw builds the PureDB from a passwd file; build it beside the state
+  // root's copy and stage its bytes so both change together.
+  char dir_template[] = "/tmp/whmkit-puredb-XXXXXX";
+  if (!::mkdtemp(dir_template)) throw ApiError("Could not create a temporary directory for the PureDB file.");
+  const std::string dir = dir_template;
+  atomic_write_file(dir + "/passwd", out, 0600);
+  int rc = run_program({"pure-pw", "mkdb", dir + "/db.pdb", "-f", dir + "/passwd"});
+  auto pdb = read_file(dir + "/db.pdb");
+  remove_tree(dir);
+  if (rc != 0 || !pdb) throw ApiError("pure-pw mkdb failed to build the Pure-FTPd database.");
+  txn.write(ftp_paths::kPureFtpdDb, *pdb, 0600);
+}
+
+std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested) {
+  std::vector<std::string> parts;
+  for (const auto& p : split(requested, '/')) {
+    if (p.empty() || p == ".") continue;
+    if (p == "..") throw ValidationError("Invalid value for parameter “homedir”: “..” may not leave the home directory.");
+    for (unsigned char c : p)
+      if (c < 0x20 || c == 0x7f || c == ':')
+        throw ValidationError("Invalid value for parameter “homedir”: it contains a control character or “:”.");
+    parts.push_back(p);
+  }
+  std::string home = account.home;
+  while (home.size() > 1 && home.back() == '/') home.pop_back();
+  std::string abs = parts.empty() ? home : home + "/" + join(parts, "/");
+  // An existing directory on the way must not be a symlink out of the home.
+  std::string home_real_path = root.path(root_relative(home));
+  char home_real[PATH_MAX];
+  if (::realpath(home_real_path.c_str(), home_real)) {
+    std::string probe = home_real_path;
+    for (const auto& p : parts) {
+      probe += "/" + p;
+      char resolved[PATH_MAX];
+      if (!::realpath(probe.c_str(), resolved)) break;  // the rest does not exist yet
+      std::string r = resolved, h = home_real;
+      if (r != h && !starts_with(r, h + "/"))
+        throw ValidationError("Invalid value for parameter “homedir”: “" + requested + "” leads out of the home directory.");
+    }
+  }
+  return abs;
+}
+
+void check_ftp_name(const std::string& name) {
+  if (name.empty()) throw ValidationError("Missing required parameter “user”.");
+  if (name.size() > 64) throw ValidationError("Invalid value for parameter “user”: it is longer than 64 characters.");
+  for (unsigned char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-';
+    if (!ok)
+      throw ValidationError("Invalid value for parameter “user”: “" + name +
+                            "” may contain only letters, digits, “.”, “_” and “-”.");
+  }
+  if (name[0] == '.' || name[0] == '-')
+    throw ValidationError("Invalid value for parameter “user”: it must start with a letter or digit.");
+  if (to_lower(name) == "ftp" || to_lower(name) == "anonymous")
+    throw ValidationError("Invalid value for parameter “user”: “" + name + "” is reserved.");
+}
+
+void check_ftp_password(const std::string& password) {
+  if (password.empty()) throw ValidationError("Missing required parameter “pass”.");
+  for (unsigned char c : password)
+    if (c < 0x20 || c == 0x7f || c == ':')
+      throw ValidationError("Invalid value for parameter “pass”: it contains a control character or “:”.");
+}
+
+void check_client_ip(const std::string& ip_or_cidr) {
+  auto slash = ip_or_cidr.find('/');
+  std::string ip = ip_or_cidr.substr(0, slash);
+  bool ok = is_valid_ipv4(ip);
+  if (ok && slash != std::string::npos) {
+    auto bits = parse_int(ip_or_cidr.substr(slash + 1));
+    ok = bits && *bits >= 0 && *bits <= 32;
+  }
+  if (!ok)
+    throw ValidationError("Invalid value for parameter “allowed_ips”: “" + ip_or_cidr +
+                          "” is not an IPv4 address or CIDR block.");
+}
+
+}  // namespace whm

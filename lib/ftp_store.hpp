@@ -1,0 +1,96 @@
+// One cPanel account's FTP logins, stored as cPanel stores them:
+//  * etc/proftpd/<cpuser>: passwd-like lines "login:hash:uid:gid:gecos:home:shell"
+//    (the main login, the anonymous "ftp" line, and name@domain virtual logins);
+//    a disabled login keeps its line with "!" in front of the hash.
+//  * <home>/etc/ftpquota: "login:MB" lines (no line = unlimited).
+//  * var/cpanel/whmkit/ftp/<cpuser>.json: what cPanel has no file for (read-only
+//    flag, allowed client IPs), keyed by login.
+// From these, etc/pure-ftpd/pureftpd.passwd (Pure-FTPd's own passwd format)
+// and, when pure-pw is installed, its PureDB twin pureftpd.pdb are derived, so a
+// stock pure-ftpd can serve the logins with `-l puredb:/etc/pure-ftpd/pureftpd.pdb`.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cpanel_api.hpp"
+#include "state.hpp"
+
+namespace whm {
+
+enum class FtpType { Main, Anonymous, Logaccess, Sub };
+const char* ftp_type_name(FtpType t);  // "main", "anonymous", "logaccess", "sub"
+
+struct FtpLogin {
+  std::string login, hash, uid, gid, gecos, home, shell;
+  bool enabled() const { return hash.empty() || hash[0] != '!'; }
+};
+
+struct FtpExtras {
+  bool read_only = false;
+  std::vector<std::string> allowed_ips;  // client addresses or CIDR blocks; empty = any
+};
+
+namespace ftp_paths {
+std::string passwd(const std::string& cpuser);  // etc/proftpd/<cpuser>
+std::string quota(const std::string& home_rel);  // <home>/etc/ftpquota
+std::string extras(const std::string& cpuser);
+constexpr const char* kPureFtpdPasswd = "etc/pure-ftpd/pureftpd.passwd";
+constexpr const char* kPureFtpdDb = "etc/pure-ftpd/pureftpd.pdb";
+}  // namespace ftp_paths
+
+class FtpAccounts {
+ public:
+  // Loads the account's logins as `txn` sees them. A missing passwd file
+  // starts with the main login (hash from etc/shadow), as cPanel creates it.
+  FtpAccounts(const Transaction& txn, const CpanelAccount& account);
+
+  const CpanelAccount& account() const { return account_; }
+  const std::vector<FtpLogin>& logins() const { return logins_; }
+  FtpType type_of(const FtpLogin& l) const;
+  // "name" + "domain" (default: the main domain) -> the stored login, which
+  // may be "name@domain" or, on the main domain, a bare "name".
+  FtpLogin* find(const std::string& name, const std::string& domain);
+  FtpLogin* find_login(const std::string& login);
+  // Throws ApiError naming the account when it does not exist.
+  FtpLogin& require(const std::string& name, const std::string& domain);
+
+  void add(FtpLogin login);
+  void erase(const std::string& login);
+  std::optional<long long> quota_mb(const std::string& login) const;  // nullopt = unlimited
+  void set_quota_mb(const std::string& login, std::optional<long long> mb);
+  FtpExtras extras(const std::string& login) const;
+  void set_extras(const std::string& login, const FtpExtras& e);
+
+  bool anonymous_allowed() const { return find_const("ftp") != nullptr; }
+
+  // Stages the passwd file, the quota file, the extras and the Pure-FTPd files.
+  void stage(Transaction& txn) const;
+
+ private:
+  const FtpLogin* find_const(const std::string& login) const;
+  CpanelAccount account_;
+  std::string home_rel_;
+  std::vector<FtpLogin> logins_;
+  std::vector<std::string> other_lines_;  // comments kept as they were
+  std::map<std::string, long long> quotas_;
+  std::map<std::string, FtpExtras> extras_;
+};
+
+// Rewrites this account's lines of the Pure-FTPd passwd file (and its PureDB)
+// from the account's cPanel FTP files as `txn` sees them: call after any change
+// to etc/proftpd/<cpuser> (suspension, password change, removal).
+void stage_pureftpd_sync(Transaction& txn, const std::string& cpuser, const std::string& home_rel);
+
+// The homedir an FTP login gets for `requested` (relative to the account's
+// home, "/" or "" = the home itself). Refuses "..", control characters and ":"
+// and, on a real server, symlinks leading out of the home.
+std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested);
+
+// Checks an FTP name ("bob", without the domain) or password; throws ValidationError.
+void check_ftp_name(const std::string& name);
+void check_ftp_password(const std::string& password);
+void check_client_ip(const std::string& ip_or_cidr);
+
+}  // namespace whm

@@ -3,6 +3,7 @@
 // sessions of the machine's pure-ftpd.
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -213,6 +214,7 @@ std::vector<Session> live_sessions(const CpanelContext& ctx) {
   for (const auto& line : split(*text, '\n')) {
     auto f = split_ftpwho(line);
     if (f.size() < 6) continue;
+    for (auto& field : f) field = trim(field);  // pure-ftpwho pads the state ("DL ")
     auto pid = parse_int(f[0]);
     auto since = parse_int(f[2]);
     if (!pid || !accounts.find_login(f[1])) continue;  // "?" = not logged in yet; others' logins
@@ -420,6 +422,18 @@ CpanelResult listftpsessions(CpanelContext& ctx, const Request&) {
   return r;
 }
 
+// SIGTERM, then SIGKILL if the session is still there after a second (a
+// pure-ftpd session in the middle of a transfer may not stop at once).
+bool end_process(pid_t pid) {
+  if (::kill(pid, SIGTERM) != 0) return false;
+  for (int i = 0; i < 20; ++i) {
+    if (::kill(pid, 0) != 0) return true;
+    ::usleep(50 * 1000);
+  }
+  ::kill(pid, SIGKILL);
+  return true;
+}
+
 CpanelResult kill_session(CpanelContext& ctx, const Request& req) {
   const std::string login = req.require("login");
   Transaction view(ctx.root);
@@ -431,7 +445,7 @@ CpanelResult kill_session(CpanelContext& ctx, const Request& req) {
   int killed = 0;
   for (const auto& s : live_sessions(ctx))
     if (login == "all" || s.login == target)
-      if (::kill(static_cast<pid_t>(s.pid), SIGTERM) == 0) ++killed;
+      if (end_process(static_cast<pid_t>(s.pid))) ++killed;
   CpanelResult r;
   r.messages.push_back("Ended " + std::to_string(killed) + " FTP session" + (killed == 1 ? "" : "s") + ".");
   return r;

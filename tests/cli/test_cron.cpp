@@ -1,0 +1,111 @@
+// The Cron module (API 2 and UAPI) against the account's spool file.
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+
+using test::create_account;
+using test::expect_cpanel_refused;
+using test::run;
+using test::run_cpanel;
+using test::TempRoot;
+
+namespace {
+
+const std::string kSpool = "var/spool/cron/crontabs/bob";
+// 2026-11-22 10:30:00 UTC, a Sunday.
+const std::map<std::string, std::string> kEnv = {{"WHMKIT_NOW", "1795343400"}, {"TZ", "UTC"}};
+
+nlohmann::json ok(const TempRoot& root, const std::string& prog, const std::vector<std::string>& args) {
+  auto r = run_cpanel(root, prog, "bob", args, kEnv);
+  INFO(prog << " " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
+  REQUIRE(r.status == 0);
+  return r.json();
+}
+
+}  // namespace
+
+TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpanel][cron]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto added = ok(root, "cpapi2", {"Cron", "add_line", "minute=0", "hour=3", "command=/usr/bin/php /home/bob/cron.php"});
+  CHECK(added["cpanelresult"]["data"][0]["status"] == 1);
+  std::string key = added["cpanelresult"]["data"][0]["linekey"];
+  CHECK(root.file(kSpool) == "0 3 * * * /usr/bin/php /home/bob/cron.php\n");
+
+  auto list = ok(root, "cpapi2", {"Cron", "listcron"})["cpanelresult"]["data"];
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["minute"] == "0");
+  CHECK(list[0]["hour"] == "3");
+  CHECK(list[0]["weekday"] == "*");
+  CHECK(list[0]["command"] == "/usr/bin/php /home/bob/cron.php");
+  CHECK(list[0]["linekey"] == key);
+  CHECK(list[0]["next_run_at"] == "2026-11-23T03:00:00+00:00");
+
+  SECTION("UAPI: names, disabling comments the job out, enabling brings it back") {
+    auto named = ok(root, "uapi", {"Cron", "add_line", "minute=@daily", "command=backup.sh", "name=nightly backup"});
+    std::string k2 = named["result"]["data"]["linekey"];
+    CHECK(root.file(kSpool) ==
+          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n@daily backup.sh\n");
+    ok(root, "uapi", {"Cron", "edit_line", "linekey=" + k2, "enabled=0"});
+    CHECK(root.file(kSpool) ==
+          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n#whmkit-disabled# @daily backup.sh\n");
+    auto jobs = ok(root, "uapi", {"Cron", "list_cron"})["result"]["data"];
+    CHECK(jobs[1]["name"] == "nightly backup");
+    CHECK(jobs[1]["enabled"] == 0);
+    CHECK(jobs[1]["next_run_at"].is_null());
+    ok(root, "uapi", {"Cron", "edit_line", "line=2", "enabled=1", "hour=5", "minute=15"});
+    CHECK(ok(root, "uapi", {"Cron", "list_cron"})["result"]["data"][1]["next_run_at"] == "2026-11-23T05:15:00+00:00");
+    ok(root, "uapi", {"Cron", "remove_line", "line=1"});
+    CHECK(root.file(kSpool) == "# whmkit-name: nightly backup\n15 5 * * * backup.sh\n");
+  }
+
+  SECTION("lines the tool did not write are kept") {
+    root.write(kSpool, "# my notes\nSHELL=/bin/bash\n*/5 * * * * /home/bob/poll.sh # by hand\nnot a job line\n");
+    ok(root, "cpapi2", {"Cron", "set_email", "email=bob@bob.example"});
+    ok(root, "cpapi2", {"Cron", "add_line", "minute=1", "command=true"});
+    CHECK(root.file(kSpool) ==
+          "MAILTO=\"bob@bob.example\"\n# my notes\nSHELL=/bin/bash\n*/5 * * * * /home/bob/poll.sh # by hand\n"
+          "not a job line\n1 * * * * true\n");
+    CHECK(ok(root, "cpapi2", {"Cron", "get_email"})["cpanelresult"]["data"][0]["email"] == "bob@bob.example");
+    auto jobs = ok(root, "cpapi2", {"Cron", "listcron"})["cpanelresult"]["data"];
+    REQUIRE(jobs.size() == 2);
+    std::string k = jobs[0]["linekey"];
+    ok(root, "cpapi2", {"Cron", "remove_line", "linekey=" + k});
+    CHECK(root.file(kSpool) == "MAILTO=\"bob@bob.example\"\n# my notes\nSHELL=/bin/bash\nnot a job line\n1 * * * * true\n");
+    auto fetched = ok(root, "cpapi2", {"Cron", "fetchcron"})["cpanelresult"]["data"];
+    CHECK(fetched.size() == 5);
+    CHECK(fetched[4]["line"] == "1 * * * * true");
+  }
+}
+
+TEST_CASE("cron bad input is refused with the field named and changes nothing", "[cpanel][cron]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  create_account(root, "alice", "alice.example");
+  ok(root, "uapi", {"Cron", "add_line", "command=true"});
+  const std::string u = "uapi";
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=61", "command=x"}, "“minute”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "hour=*/0", "command=x"}, "“hour”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "day=0", "command=x"}, "“day”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "month=foo", "command=x"}, "“month”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "weekday=8", "command=x"}, "“weekday”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=5/10", "command=x"}, "“minute”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=@every", "command=x"}, "“minute”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=1 2", "command=x"}, "“minute”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "command=echo hi%0A* * * * * rm -rf ~"}, "“command”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "command=x", "name=a%0Ab"}, "“name”");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line"}, "command");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "edit_line", "linekey=nope", "command=x"}, "line key");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "remove_line", "line=9"}, "line");
+  expect_cpanel_refused(root, u, "bob", {"Cron", "set_email", "email=not an address"}, "email");
+  expect_cpanel_refused(root, "cpapi2", "bob", {"Cron", "add_line", "minute=x", "command=y"}, "“minute”");
+  // alice cannot touch bob's jobs: her crontab is a different file.
+  expect_cpanel_refused(root, u, "alice", {"Cron", "remove_line", "line=1"}, "line");
+  auto key = ok(root, "uapi", {"Cron", "list_cron"})["result"]["data"][0]["linekey"].get<std::string>();
+  expect_cpanel_refused(root, u, "alice", {"Cron", "edit_line", "linekey=" + key, "command=evil"}, "line key");
+
+  SECTION("a suspended account's crontab cannot be changed") {
+    REQUIRE(run(root, {"suspendacct", "user=bob"}).status == 0);
+    expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "command=x"}, "suspended");
+  }
+}

@@ -27,7 +27,8 @@ for link in cpapi2 uapi; do
   check "installed link $link -> whmapi1" test "$(readlink "$dest/usr/bin/$link")" = whmapi1
 done
 check "installed binary runs" bash -c "'$dest/usr/bin/whmapi1' --version | grep -q whmkit"
-check "cpapi2 says it is not implemented" bash -c "'$dest/usr/bin/cpapi2' --user=x Ftp listftp; test \$? -eq 2"
+check "installed uapi answers as UAPI" bash -c "'$dest/usr/bin/uapi' --list-functions | grep -qx 'Ftp list_sessions'"
+check "installed cpapi2 refuses an unknown account" bash -c "'$dest/usr/bin/cpapi2' --root=\"\$(mktemp -d)\" --user=x Ftp listftp >/dev/null; test \$? -eq 1"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

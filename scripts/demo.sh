@@ -8,12 +8,17 @@ scripts/build.sh >/dev/null
 root=$(mktemp -d /tmp/whmkit-demo-XXXXXX)
 trap 'rm -rf "$root"' EXIT
 w() { echo "\$ whmapi1 $*"; build/whmapi1 --root="$root" "$@"; echo; }
+c() { local prog=$1; shift; echo "\$ $prog $*"; "build/$prog" --root="$root" "$@"; echo; }
 
 echo "State root: $root (a throw-away copy of a server's /)"
 echo
 w --output=json createacct username=bob domain=bob.example plan=default showpass=n
 w --output=json createacct username=carol domain=carol.example contactemail=carol@mail.example showpass=n
 w --output=jsonpretty listaccts want=user,domain,plan,suspended
+c uapi --user=carol --output=json Ftp add_ftp user=deploy pass='S3cure.pass' quota=100
+c cpapi2 --user=carol --output=json Ftp listftp
+c uapi --user=carol --output=jsonpretty Cron add_line minute=0 hour=3 command='/usr/bin/php ~/cron.php' name=nightly
+c uapi --user=carol --output=json Cron list_cron
 w suspendacct user=bob reason='Unpaid invoice'
 w listsuspended
 w --output=json listaccts search='^bob$' searchtype=user want=user,suspended,suspendreason
@@ -21,3 +26,5 @@ echo "--- files written under the state root:"
 echo "\$ cat etc/trueuserdomains"; cat "$root/etc/trueuserdomains"
 echo "\$ cat var/cpanel/suspended/bob"; cat "$root/var/cpanel/suspended/bob"; echo
 echo "\$ head -12 var/cpanel/users/bob"; head -12 "$root/var/cpanel/users/bob"
+echo "\$ cat etc/proftpd/carol"; cat "$root/etc/proftpd/carol"
+echo "\$ cat var/spool/cron/crontabs/carol"; cat "$root/var/spool/cron/crontabs/carol"

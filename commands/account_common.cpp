@@ -1,4 +1,5 @@
 #include "account_common.hpp"
+#include "backup_store.hpp"
 #include "ftp_store.hpp"
 
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include "lookup.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"
+#include "validate.hpp"
 
 namespace fs = std::filesystem;
 
@@ -122,30 +124,31 @@ nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {
 }
 
 std::set<std::string> find_users_with_backups(const StateRoot& root) {
+  Transaction view(root);
   std::set<std::string> users;
-  std::string dir = "/backup";
-  if (auto cfg = root.read("var/cpanel/backups/config")) {
-    auto j = yaml_to_json(*cfg);
-    if (j.is_object() && j.contains("BACKUPDIR") && j["BACKUPDIR"].is_string()) dir = j["BACKUPDIR"].get<std::string>();
-  }
-  std::string base;
-  try {
-    base = paths::rel_from_abs(dir);
-  } catch (const ApiError&) {
-    return users;
-  }
-  auto scan_dates = [&](const std::string& rel) {
-    for (const auto& date : root.list_dir(rel))
-      for (auto name : root.list_dir(rel + "/" + date + "/accounts")) {
-        for (const char* ext : {".tar.gz", ".tar"})
-          if (ends_with(name, ext)) name = name.substr(0, name.size() - std::string(ext).size());
-        users.insert(name);
-      }
-  };
-  scan_dates(base);
-  scan_dates(base + "/weekly");
-  scan_dates(base + "/monthly");
+  for (const auto& point : list_backup_points(root, load_backup_config(view))) users.insert(point.user);
   return users;
+}
+
+void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user) {
+  if (auto why = username_syntax_error(user)) throw ApiError(*why);
+  if (store.exists(user)) throw ApiError("The account “" + user + "” already exists.");
+  if (sys.user(user)) throw ApiError("The system user “" + user + "” already exists.");
+  if (sys.group_exists(user)) throw ApiError("The group “" + user + "” already exists.");
+  // cPanel keeps the first eight characters unique (database prefixes).
+  std::string prefix = user.substr(0, std::min<size_t>(8, user.size()));
+  for (const auto& other : store.root().list_dir("var/cpanel/users"))
+    if (other != "system" && other[0] != '.' && other.compare(0, std::min<size_t>(8, other.size()), prefix) == 0 &&
+        std::min<size_t>(8, other.size()) == prefix.size())
+      throw ApiError("The username “" + user + "” conflicts with the account “" + other +
+                     "”: the first eight characters of a username must be unique.");
+}
+
+// Where a new home is built before it moves into place: beside it, so the
+// move is a rename on the same filesystem.
+std::string home_staging_rel(const std::string& home_rel) {
+  auto slash = home_rel.rfind('/');
+  return home_rel.substr(0, slash + 1) + ".whmkit-new-" + home_rel.substr(slash + 1);
 }
 
 FileOwner owner_of(const PasswdEntry& pw) {

@@ -61,6 +61,12 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
 // Removes the account's DNS zones too, unless keep_dns.
 std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user, bool keep_dns = false);
 FileOwner owner_of(const PasswdEntry& pw);
+// Refuses a username that is malformed, taken (account, system user or
+// group) or clashes in its first eight characters with another account.
+void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user);
+// Where a new home is built before it moves into place: beside it, so the
+// move is a rename on the same filesystem.
+std::string home_staging_rel(const std::string& home_rel);
 // Stages an account's cpuser file, its JSON twin and lookup lines, group-owned
 // by the account's group (looked up in the transaction's etc/passwd).
 void save_account(const AccountStore& store, Transaction& txn, const CpUser& u);

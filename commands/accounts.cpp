@@ -132,33 +132,12 @@ struct NewAccount {
   CpUser cpuser;
 };
 
-void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user) {
-  if (auto why = username_syntax_error(user)) throw ApiError(*why);
-  if (store.exists(user)) throw ApiError("The account “" + user + "” already exists.");
-  if (sys.user(user)) throw ApiError("The system user “" + user + "” already exists.");
-  if (sys.group_exists(user)) throw ApiError("The group “" + user + "” already exists.");
-  // cPanel keeps the first eight characters unique (database prefixes).
-  std::string prefix = user.substr(0, std::min<size_t>(8, user.size()));
-  for (const auto& other : store.root().list_dir("var/cpanel/users"))
-    if (other != "system" && other[0] != '.' && other.compare(0, std::min<size_t>(8, other.size()), prefix) == 0 &&
-        std::min<size_t>(8, other.size()) == prefix.size())
-      throw ApiError("The username “" + user + "” conflicts with the account “" + other +
-                     "”: the first eight characters of a username must be unique.");
-}
-
 void check_new_domain(const AccountStore& store, const ServerConfig& config, const std::string& domain) {
   if (auto why = domain_syntax_error(domain)) throw ApiError(*why);
   if (domain == to_lower(config.hostname))
     throw ApiError("The domain “" + domain + "” is the server's hostname and cannot be an account's domain.");
   if (auto owner = store.domain_owner(domain))
     throw ApiError("The domain “" + domain + "” is already owned by the account “" + *owner + "”.");
-}
-
-// Where a new home is built before it moves into place: beside it, so the
-// move is a rename on the same filesystem.
-std::string home_staging_rel(const std::string& home_rel) {
-  auto slash = home_rel.rfind('/');
-  return home_rel.substr(0, slash + 1) + ".whmkit-new-" + home_rel.substr(slash + 1);
 }
 
 // Builds the home directory at `staging_rel` (skeleton, standard directories).

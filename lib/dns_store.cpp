@@ -71,9 +71,13 @@ void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& 
   }
   v.rpemail = contact;
   auto custom = root.read("var/cpanel/zonetemplates/" + template_name);
-  txn.write(zone_rel(domain), zone_from_template(v, now(), custom), 0644);
+  stage_zone_text(txn, domain, zone_from_template(v, now(), custom));
+}
+
+void stage_zone_text(Transaction& txn, const std::string& zone, const std::string& text) {
+  txn.write(zone_rel(zone), text, 0644);
   std::string conf = txn.read(kNamedConf).value_or("");
-  if (conf.find("zone \"" + domain + "\"") == std::string::npos) txn.write(kNamedConf, conf + stanza(domain), 0644);
+  if (conf.find("zone \"" + zone + "\"") == std::string::npos) txn.write(kNamedConf, conf + stanza(zone), 0644);
 }
 
 void stage_remove_zone(Transaction& txn, const std::string& zone) {

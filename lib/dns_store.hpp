@@ -28,6 +28,8 @@ std::vector<std::string> default_nameservers(const StateRoot& root, const std::s
 // if the admin made one) and its named.conf stanza.
 void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& domain, const std::string& ip,
                     const std::string& ipv6 = "", const std::string& template_name = "standard");
+// Stages a zone file with this exact text and its named.conf stanza (restores).
+void stage_zone_text(Transaction& txn, const std::string& zone, const std::string& text);
 void stage_remove_zone(Transaction& txn, const std::string& zone);
 // Zones named in named.conf, in file order.
 std::vector<std::string> configured_zones(const Transaction& txn);

@@ -185,10 +185,14 @@ void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& acc
 }
 
 std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRoot& root, const std::string& rel) {
-  Entries out;
   auto text = root.read(rel);
-  if (!text) return out;
-  for (const auto& line : split(*text, '\n')) {
+  if (!text) return {};
+  return parse_lookup_pairs(*text);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_lookup_pairs(const std::string& text) {
+  Entries out;
+  for (const auto& line : split(text, '\n')) {
     if (line.empty() || line[0] == '#') continue;
     auto pos = line.find(": ");
     if (pos != std::string::npos) out.emplace_back(line.substr(0, pos), line.substr(pos + 2));

@@ -39,5 +39,6 @@ void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& acc
 
 // Reads "left: right" lines of a lookup file (headers and comments skipped).
 std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRoot& root, const std::string& rel);
+std::vector<std::pair<std::string, std::string>> parse_lookup_pairs(const std::string& text);
 
 }  // namespace whm

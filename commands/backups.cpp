@@ -1,0 +1,859 @@
+// Backups and account restoration: backup settings, destinations, account
+// archives (pkgacct layout, see cpmove.hpp), the backups under BACKUPDIR,
+// and restores — one transaction each, so a restore that fails halfway
+// leaves no half-made account.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <openssl/rand.h>
+
+#include "account_common.hpp"
+#include "backup_destinations.hpp"
+#include "backup_store.hpp"
+#include "bandwidth.hpp"
+#include "cpmove.hpp"
+#include "dns_store.hpp"
+#include "errors.hpp"
+#include "ftp_store.hpp"
+#include "lookup.hpp"
+#include "registry.hpp"
+#include "util.hpp"
+#include "validate.hpp"
+
+namespace whm {
+namespace {
+
+// ---------------------------------------------------------------- settings
+
+Response backup_config_get(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  Response r;
+  r.data = {{"backup_config", backup_config_api_view(load_backup_config(view))}};
+  return r;
+}
+
+Response backup_config_set(Context& ctx, const Request& req) {
+  Transaction txn(ctx.root);
+  BackupConfig c = load_backup_config(txn);
+  std::map<std::string, std::string> args;
+  for (const auto& [key, values] : req.args)
+    if (!values.empty()) args[key] = values.back();
+  apply_backup_config_args(c, args);
+  stage_backup_config(txn, c);
+  txn.commit();
+  return {};
+}
+
+// ---------------------------------------------------------------- destinations
+
+const char* const kDestinationFields[] = {"host", "port", "path", "username", "password", "passive", "authtype",
+                                          "privatekey", "passphrase", "ssl", "script", "mount", "no_mount_fail",
+                                          "timeout", "upload_system_backup", "only_used_for_logs", "disabled",
+                                          "folder"};
+
+bool is_number_field(const std::string& f) {
+  return f == "port" || f == "passive" || f == "ssl" || f == "mount" || f == "no_mount_fail" || f == "timeout" ||
+         f == "upload_system_backup" || f == "only_used_for_logs" || f == "disabled";
+}
+
+void check_destination_value(const std::string& key, const std::string& value) {
+  for (unsigned char c : value)
+    if (c < 0x20 || c == 0x7f)
+      throw ValidationError("Invalid value for parameter “" + key + "”: it contains a control character.");
+  if (key == "host" && (value.empty() || value.find_first_of("/:@ ") != std::string::npos))
+    throw ValidationError("Invalid value for parameter “host”: “" + value + "” is not a host name or address.");
+  if (key == "port") {
+    auto n = parse_int(value);
+    if (!n || *n < 1 || *n > 65535) throw ValidationError("Invalid value for parameter “port”: it must be 1 to 65535.");
+  }
+  if (key == "timeout") {
+    auto n = parse_int(value);
+    if (!n || *n < 1 || *n > 50000) throw ValidationError("Invalid value for parameter “timeout”: it must be 1 to 50000.");
+  }
+  if ((key == "path" || key == "folder") && value.find("..") != std::string::npos)
+    for (const auto& part : split(value, '/'))
+      if (part == "..") throw ValidationError("Invalid value for parameter “" + key + "”: it contains “..”.");
+  if (key == "authtype" && value != "password" && value != "key")
+    throw ValidationError("Invalid value for parameter “authtype”: it must be password or key.");
+}
+
+void apply_destination_args(BackupDestination& d, const Request& req) {
+  if (auto name = req.get("name")) {
+    if (trim(*name).empty()) throw ValidationError("Missing required parameter “name”.");
+    check_destination_value("name", *name);
+    d.fields["name"] = *name;
+  }
+  for (const char* key : kDestinationFields) {
+    auto v = req.get(key);
+    if (!v) continue;
+    check_destination_value(key, *v);
+    if (is_number_field(key) && !v->empty())
+      d.fields[key] = *parse_int(*v);
+    else
+      d.fields[key] = *v;
+  }
+  for (const auto& f : required_destination_fields(d.type()))
+    if (!d.fields.contains(f) || d.fields[f] == "")
+      throw ValidationError("Missing required parameter “" + f + "” for a " + d.type() + " destination.");
+  if (d.type() == "SFTP" && d.fields.value("authtype", "password") == "key" && d.fields.value("privatekey", "") == "")
+    throw ValidationError("Missing required parameter “privatekey” for key authentication.");
+  if (d.type() == "SFTP" && d.fields.value("authtype", "password") == "password" && d.fields.value("password", "") == "")
+    throw ValidationError("Missing required parameter “password” for password authentication.");
+}
+
+// What the API shows of a destination: everything but the secrets.
+nlohmann::json destination_view(const BackupDestination& d) {
+  nlohmann::json j = d.fields;
+  j.erase("password");
+  j.erase("passphrase");
+  j["id"] = d.id;
+  return j;
+}
+
+BackupDestination require_destination(const Context& ctx, const Transaction& txn, const Request& req) {
+  std::string id = req.require("id");
+  auto d = find_destination(ctx.root, txn, id);
+  if (!d) throw ApiError("No backup destination has the ID “" + id + "”.");
+  return *d;
+}
+
+Response backup_destination_add(Context& ctx, const Request& req) {
+  BackupDestination d;
+  std::string type = req.require("type");
+  if (!destination_type_supported(type)) {
+    static const std::set<std::string> known = {"AmazonS3", "S3Compatible", "GoogleDrive", "Backblaze", "Rsync"};
+    if (known.count(type))
+      throw NotAvailableError("Destinations of type “" + type + "” are not implemented by whmkit (supported: " +
+                              join(supported_destination_types(), ", ") + ").");
+    throw ValidationError("Invalid value for parameter “type”: “" + type + "” is not one of " +
+                          join(supported_destination_types(), ", ") + ".");
+  }
+  req.require("name");
+  d.id = new_destination_id();
+  d.fields = {{"type", type}, {"disabled", 0}, {"upload_system_backup", 0}, {"only_used_for_logs", 0}, {"timeout", 30}};
+  if (type == "FTP") d.fields["passive"] = 1;
+  apply_destination_args(d, req);
+  Transaction txn(ctx.root);
+  for (const auto& other : load_destinations(ctx.root, txn))
+    if (other.name() == d.name()) throw ApiError("A backup destination named “" + d.name() + "” already exists.");
+  stage_destination(ctx.root, txn, d);
+  txn.commit();
+  Response r;
+  r.data = {{"id", d.id}};
+  return r;
+}
+
+Response backup_destination_set(Context& ctx, const Request& req) {
+  Transaction txn(ctx.root);
+  BackupDestination d = require_destination(ctx, txn, req);
+  if (auto t = req.get("type"); t && *t != d.type())
+    throw ApiError("A destination's type cannot be changed; delete it and add a new one.");
+  apply_destination_args(d, req);
+  for (const auto& other : load_destinations(ctx.root, txn))
+    if (other.id != d.id && other.name() == d.name())
+      throw ApiError("A backup destination named “" + d.name() + "” already exists.");
+  stage_destination(ctx.root, txn, d);
+  txn.commit();
+  return {};
+}
+
+Response backup_destination_get(Context& ctx, const Request& req) {
+  Transaction view(ctx.root);
+  Response r;
+  r.data = destination_view(require_destination(ctx, view, req));
+  return r;
+}
+
+Response backup_destination_list(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : load_destinations(ctx.root, view)) list.push_back(destination_view(d));
+  Response r;
+  r.data = {{"destination_list", list}};
+  return r;
+}
+
+Response backup_destination_delete(Context& ctx, const Request& req) {
+  Transaction txn(ctx.root);
+  BackupDestination d = require_destination(ctx, txn, req);
+  stage_destination_removal(ctx.root, txn, d.id);
+  txn.commit();
+  return {};
+}
+
+// Network I/O does not hold the state lock: the destination is read under a
+// shared lock, checked without it, and (disableonfail=1) updated under the
+// exclusive lock.
+Response backup_destination_validate(Context& ctx, const Request& req) {
+  BackupDestination d;
+  {
+    StateLock lock(ctx.root, StateLock::Mode::Shared);
+    Transaction view(ctx.root);
+    d = require_destination(ctx, view, req);
+  }
+  Response r;
+  r.data = {{"id", d.id}};
+  try {
+    validate_destination(d);
+    return r;
+  } catch (const NotAvailableError&) {
+    throw;
+  } catch (const ApiError& e) {
+    r.ok = false;
+    r.reason = std::string("Validation for transport “") + d.name() + "” failed: " + e.what();
+    if (req.flag("disableonfail")) {
+      StateLock lock(ctx.root, StateLock::Mode::Exclusive);
+      recover_journal(ctx.root);
+      Transaction txn(ctx.root);
+      if (auto current = find_destination(ctx.root, txn, d.id)) {
+        current->fields["disabled"] = 1;
+        current->fields["disable_reason"] = e.what();
+        stage_destination(ctx.root, txn, *current);
+        txn.commit();
+      }
+    }
+    return r;
+  }
+}
+
+// ---------------------------------------------------------------- archives
+
+std::string random_token(size_t n) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::vector<unsigned char> bytes(n);
+  RAND_bytes(bytes.data(), static_cast<int>(n));
+  std::string out;
+  for (unsigned char b : bytes) out += alphabet[b % 62];
+  return out;
+}
+
+// An absolute directory given by the caller, as a path under the state root.
+std::string directory_arg(const Context& ctx, const std::string& abs, const char* param) {
+  if (abs.empty() || abs[0] != '/')
+    throw ValidationError(std::string("Invalid value for parameter “") + param + "”: it must be an absolute path.");
+  for (unsigned char c : abs)
+    if (c < 0x20) throw ValidationError(std::string("Invalid value for parameter “") + param + "”: it contains a control character.");
+  return ctx.root.path(paths::rel_from_abs(abs));  // refuses ".."
+}
+
+Response start_background_pkgacct(Context& ctx, const Request& req) {
+  const std::string user = req.require("user");
+  check_path_component(user, "user");
+  ServerConfig config = load_server_config(ctx.root);
+  const std::string dir_shown = req.get_or("tarroot", config.home_root);
+  const std::string dir = directory_arg(ctx, dir_shown, "tarroot");
+  PkgacctOptions opts;
+  opts.compress = req.get_or("compressionsetting", "compress") != "nocompress";
+  opts.skip_homedir = req.flag("skiphomedir");
+  opts.skip_dnszones = req.flag("skipdnszones");
+  opts.skip_ftpusers = req.flag("skipftpusers");
+  if (req.flag("incremental")) throw NotAvailableError("Incremental pkgacct archives are not implemented by whmkit.");
+  if (req.flag("split")) throw NotAvailableError("Split pkgacct archives are not implemented by whmkit.");
+  AccountStore(ctx.root).require(user);
+
+  const std::string session = user + format_time(now(), "%Y%m%d%H%M%S") + random_token(10);
+  const std::string session_dir = ctx.root.path("var/cpanel/pkgacct_sessions/" + session);
+  mkdirs(session_dir, 0700);
+  const std::string file = "cpmove-" + user + (opts.compress ? ".tar.gz" : ".tar");
+  mkdirs(dir, 0711);
+  Transaction view(ctx.root);
+  std::string log = "pkgacct started for " + user + "\n";
+  try {
+    size_t entries = write_account_archive(ctx.root, view, user, dir + "/" + file, opts);
+    log += "Archived " + std::to_string(entries) + " entries to " + dir_shown + "/" + file + "\npkgacct completed\n";
+    atomic_write_file(session_dir + "/master.log", log, 0600);
+    atomic_write_file(session_dir + "/master.error_log", "", 0600);
+  } catch (const ApiError& e) {
+    atomic_write_file(session_dir + "/master.log", log + "pkgacct failed\n", 0600);
+    atomic_write_file(session_dir + "/master.error_log", std::string(e.what()) + "\n", 0600);
+    throw;
+  }
+  Response r;
+  r.data = {{"complete_master_error_log", "master.error_log"},
+            {"complete_master_log", "master.log"},
+            {"session_id", session}};
+  return r;
+}
+
+// cpmove-<user>.tar.gz / .tar files in the home root (where transfers put them).
+Response list_cparchive_files(Context& ctx, const Request&) {
+  ServerConfig config = load_server_config(ctx.root);
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& name : ctx.root.list_dir(paths::rel_from_abs(config.home_root))) {
+    if (!starts_with(name, "cpmove-")) continue;
+    std::string user = name.substr(7);
+    bool archive = false;
+    for (const char* ext : {".tar.gz", ".tar"})
+      if (ends_with(user, ext)) {
+        user = user.substr(0, user.size() - std::string(ext).size());
+        archive = true;
+        break;
+      }
+    if (archive && !user.empty()) files.push_back({{"file", name}, {"path", config.home_root}, {"user", user}});
+  }
+  Response r;
+  r.data = {{"quickrestore_files", files}};
+  return r;
+}
+
+// ---------------------------------------------------------------- restore
+
+// Rewrites the uid/gid fields of the account's FTP lines for its new ids.
+std::string ftp_lines_for(const std::string& text, const std::string& user, FileOwner owner,
+                          const std::string& old_home, const std::string& new_home) {
+  std::string out;
+  for (const auto& line : split(text, '\n')) {
+    if (line.empty()) continue;
+    auto f = split(line, ':');
+    if (f.size() >= 7 && line[0] != '#') {
+      f[2] = std::to_string(owner.uid);
+      f[3] = std::to_string(owner.gid);
+      if (old_home != new_home && (f[5] == old_home || starts_with(f[5], old_home + "/")))
+        f[5] = new_home + f[5].substr(old_home.size());
+      for (const auto& field : f)
+        if (!is_safe_colon_field(field)) throw ApiError("The archive's FTP file has an unsafe line.");
+      out += join(f, ":") + "\n";
+    } else {
+      out += line + "\n";
+    }
+  }
+  (void)user;
+  return out;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  if (from == to || from.empty()) return s;
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  return s;
+}
+
+struct RestoreResult {
+  std::string user, raw;
+};
+
+// Restores the account in `archive_abs` as one transaction.
+RestoreResult restore_account_archive(const StateRoot& root, const std::string& archive_abs,
+                                      const std::string& expected_user) {
+  AccountArchive arch = inspect_account_archive(archive_abs);
+  const std::string user = arch.user;
+  if (!expected_user.empty() && user != expected_user)
+    throw ApiError("The archive holds the account “" + user + "”, not “" + expected_user + "”.");
+  std::string raw = "Extracting tarball...Done\nChecking the archive...Done (" + std::to_string(arch.home_entries) +
+                    " home entries)\n";
+  AccountStore store(root);
+  ServerConfig config = load_server_config(root);
+  Transaction txn(root);
+  SystemUsers sys;
+  sys.load(txn);
+  check_new_username(store, sys, user);
+
+  const std::string cp_text = *arch.file("cp/" + user);
+  if (cp_text.find('\0') != std::string::npos) throw ApiError("The archive's cp/" + user + " file holds a NUL byte.");
+  CpUser cpuser = parse_cpuser(cp_text);
+  if (cpuser.user() != user)
+    throw ApiError("The archive's cp/" + user + " file is for the user “" + cpuser.user() + "”.");
+  if (cpuser.main_domain().empty()) throw ApiError("The archive's cp/" + user + " file has no main domain (DNS=).");
+  for (const auto& d : cpuser.all_domains()) {
+    if (auto why = domain_syntax_error(d)) throw ApiError("The archive names an invalid domain “" + d + "”: " + *why);
+    if (auto owner = store.domain_owner(d))
+      throw ApiError("The domain “" + d + "” already belongs to the account “" + *owner + "”.");
+  }
+
+  std::string hash = trim(arch.file("shadow") ? *arch.file("shadow") : "*");
+  std::string shell = trim(arch.file("shell") ? *arch.file("shell") : kNoShell);
+  if (!is_safe_colon_field(hash) || !is_safe_colon_field(shell) || shell.empty() || shell[0] != '/')
+    throw ApiError("The archive's shadow or shell file is malformed.");
+
+  auto [uid, gid] = sys.allocate_ids(root);
+  const FileOwner owner{static_cast<uid_t>(uid), static_cast<gid_t>(gid)};
+  const std::string home = config.home_root + "/" + user;
+  const std::string home_rel = paths::rel_from_abs(home);
+  if (root.exists(home_rel)) throw ApiError("The home directory “" + home + "” already exists.");
+  sys.passwd.upsert({user, "x", std::to_string(uid), std::to_string(gid), "", home, shell});
+  sys.shadow.upsert({user, hash, std::to_string(days_since_epoch()), "0", "99999", "7", "", "", ""});
+  sys.group.upsert({user, "x", std::to_string(gid), ""});
+  sys.save(txn);
+  raw += "Restoring the system user (uid " + std::to_string(uid) + ")...Done\n";
+
+  // Userdata, moved to the new home if the server keeps homes elsewhere.
+  std::vector<DomainRow> rows;
+  for (const auto& name : arch.under("userdata")) {
+    check_path_component(name, "userdata file");
+    std::string text = replace_all(*arch.file("userdata/" + name), arch.original_home + "/", home + "/");
+    txn.write(paths::userdata_dir(user) + "/" + name, text, 0644);
+    if (name == "cache")
+      for (const auto& [d, v] : parse_lookup_pairs(text)) rows.push_back(parse_domain_row(d, v));
+  }
+  store.save(txn, cpuser, rows, owner);
+  txn.write(paths::cpuser(user), cp_text, 0640, {0, owner.gid});  // byte for byte as archived
+  raw += "Restoring cpanel user conf and userdata...Done\n";
+
+  for (const auto& name : arch.under("dnszones")) {
+    if (!ends_with(name, ".db")) continue;
+    std::string zone = to_lower(name.substr(0, name.size() - 3));
+    if (!cpuser.all_domains().empty() &&
+        std::find(cpuser.all_domains().begin(), cpuser.all_domains().end(), zone) == cpuser.all_domains().end())
+      throw ApiError("The archive has a zone for “" + zone + "”, which is not one of the account's domains.");
+    if (zone_exists(txn, zone)) throw ApiError("A DNS zone for “" + zone + "” already exists on this server.");
+    stage_zone_text(txn, zone, *arch.file("dnszones/" + name));
+    raw += "Restoring DNS zone " + zone + "...Done\n";
+  }
+
+  const bool suspended = cpuser.suspended();
+  KeyValues suspendinfo;
+  if (const auto* s = arch.file("suspendinfo/" + user)) {
+    suspendinfo = parse_key_values(*s);
+    txn.write(paths::suspendinfo(user), *s, 0640);
+  }
+  if (const auto* s = arch.file("suspended/" + user)) txn.write(paths::suspended(user), *s, 0640);
+  if (const auto* s = arch.file("suspended/" + user + ".lock")) txn.write(paths::suspended_lock(user), *s, 0640);
+  if (const auto* ftp = arch.file("proftpdpasswd")) {
+    std::string lines = ftp_lines_for(*ftp, user, owner, arch.original_home, home);
+    if (suspended && suspendinfo["leave-ftp-accts-enabled"] != "1") {
+      txn.write(ftp_paths::passwd(user) + ".suspended", lines, 0640);
+      txn.write(ftp_paths::passwd(user), "# Account suspended\n", 0640);
+    } else {
+      txn.write(ftp_paths::passwd(user), lines, 0640);
+    }
+    stage_pureftpd_sync(txn, user, home_rel);
+    raw += "Restoring FTP accounts...Done\n";
+  }
+  if (const auto* cron = arch.file("cron/" + user)) {
+    std::string spool = suspended ? "var/spool/cron/crontabs.suspended/" : "var/spool/cron/crontabs/";
+    txn.write(spool + user, *cron, 0600, owner);
+    raw += "Restoring cron jobs...Done\n";
+  }
+
+  // The home is extracted beside its final place and moves in with the commit.
+  const std::string staging = home_staging_rel(home_rel);
+  txn.adopt_staged(staging);
+  remove_tree(root.path(staging));
+  mkdirs(root.path(home_rel.substr(0, home_rel.rfind('/'))), 0755);
+  extract_account_home(archive_abs, arch, root.path(staging), owner);
+  txn.rename(staging, home_rel);
+  raw += "Restoring the home directory...Done\n";
+
+  const std::string bw_rel = paths::bandwidth_db(user), bw_staging = bw_rel + ".whmkit-new";
+  mkdirs(root.path("var/cpanel/bandwidth"));
+  txn.adopt_staged(bw_staging);
+  ::unlink(root.path(bw_staging).c_str());
+  create_bandwidth_db(root.path(bw_staging), cpuser.all_domains());
+  txn.rename(bw_staging, bw_rel);
+  txn.commit();
+  ::chmod(root.path(paths::userdata_dir(user)).c_str(), 0750);
+  log_accounting(root, "RESTORE", user, cpuser.main_domain(), archive_abs);
+  for (const auto& d : cpuser.all_domains()) reload_zone(root, d);
+  return {user, raw + "Account Restore Complete\n"};
+}
+
+// The newest archive of `user` of the given kind under BACKUPDIR.
+std::optional<BackupPoint> latest_backup(const Context& ctx, const std::string& user, const std::string& kind,
+                                         const std::string& date = "") {
+  Transaction view(ctx.root);
+  std::optional<BackupPoint> best;
+  for (const auto& p : list_backup_points(ctx.root, load_backup_config(view)))
+    if (p.user == user && (kind.empty() || p.kind == kind) && (date.empty() || p.date == date)) best = p;
+  return best;
+}
+
+Response restoreaccount(Context& ctx, const Request& req) {
+  const std::string user = req.require("user");
+  check_path_component(user, "user");
+  const std::string kind = req.require("type");
+  if (req.flag("ip")) throw NotAvailableError("Restoring a dedicated IP address is not implemented by whmkit.");
+  if (req.flag("mysql")) throw NotAvailableError("Restoring MySQL databases is not implemented by whmkit.");
+  auto point = latest_backup(ctx, user, kind);
+  if (!point) throw ApiError("There is no " + kind + " backup of the account “" + user + "”.");
+  auto result = restore_account_archive(ctx.root, ctx.root.path(point->archive_rel), user);
+  Response r;
+  r.metadata["output"] = {{"raw", result.raw}};
+  return r;
+}
+
+Response start_local_cpmove_restore(Context& ctx, const Request& req) {
+  const std::string path = req.require("cpmovepath");
+  if (path.empty() || path[0] != '/') throw ValidationError("Invalid value for parameter “cpmovepath”: it must be an absolute path.");
+  const std::string abs = ctx.root.path(paths::rel_from_abs(path));
+  if (req.flag("overwrite")) throw NotAvailableError("Overwriting an existing account is not implemented by whmkit.");
+  if (req.flag("dedicated_ip")) throw NotAvailableError("Restoring with a dedicated IP is not implemented by whmkit.");
+  struct stat st{};
+  if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw ApiError("The archive “" + path + "” does not exist.");
+  std::string wanted = req.get_or("username", "");
+  if (!wanted.empty()) {
+    auto arch = inspect_account_archive(abs);
+    if (arch.user != wanted)
+      throw NotAvailableError("Restoring under a different username is not implemented by whmkit (the archive holds “" +
+                              arch.user + "”).");
+  }
+  const std::string session = format_time(now(), "%Y%m%d%H%M%S") + random_token(4);
+  auto result = restore_account_archive(ctx.root, abs, wanted);
+  const std::string session_dir = ctx.root.path("var/cpanel/transfer_sessions/" + session);
+  mkdirs(session_dir, 0700);
+  atomic_write_file(session_dir + "/restore.log", result.raw, 0600);
+  if (req.flag("delete_archive")) ::unlink(abs.c_str());
+  Response r;
+  r.data = {{"transfer_session_id", session}};
+  r.metadata["output"] = {{"raw", result.raw}};
+  return r;
+}
+
+Response verify_new_username_for_restore(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  Transaction view(ctx.root);
+  SystemUsers sys;
+  sys.load(view);
+  check_new_username(store, sys, req.require("user"));
+  return {};
+}
+
+Response restore_modules_summary(Context&, const Request&) {
+  const std::pair<const char*, const char*> modules[] = {
+      {"Account", "This creates the cPanel account and system user (cpuser file, passwd, shadow, group, lookup files)."},
+      {"Homedir", "This restores the home directory, with its files' modes and times."},
+      {"Userdata", "This restores the web vhost configuration (userdata files)."},
+      {"ZoneFile", "This restores the account's DNS zones and their named.conf entries."},
+      {"Ftp", "This restores the account's FTP accounts."},
+      {"Cron", "This restores the account's cron jobs."},
+      {"Suspension", "This restores the account's suspension state."},
+  };
+  nlohmann::json list = nlohmann::json::array();
+  for (auto [name, summary] : modules)
+    list.push_back({{"module", name}, {"restricted_available", 1}, {"summary", nlohmann::json::array({summary})}});
+  Response r;
+  r.data = {{"modules", list}};
+  return r;
+}
+
+// ---------------------------------------------------------------- backups on disk
+
+Response backup_date_list(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  std::set<std::string> dates;
+  for (const auto& p : list_backup_points(ctx.root, load_backup_config(view))) dates.insert(p.date);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : dates) list.push_back(restore_point_name(d));
+  Response r;
+  r.data = {{"backup_set", list}};
+  return r;
+}
+
+Response backup_user_list(Context& ctx, const Request& req) {
+  auto date = restore_point_date(req.require("restore_point"));
+  if (!date) throw ValidationError("Invalid value for parameter “restore_point”: use YYYY-MM-DDT00:00:00.000Z.");
+  Transaction view(ctx.root);
+  AccountStore store(ctx.root);
+  std::set<std::string> users;
+  for (const auto& p : list_backup_points(ctx.root, load_backup_config(view)))
+    if (p.date == *date) users.insert(p.user);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& u : users) list.push_back({{"status", store.exists(u) ? "active" : "inactive"}, {"username", u}});
+  Response r;
+  r.data = {{"user", list}};
+  return r;
+}
+
+// Users with their restore points: {user: [{when, where}]}.
+nlohmann::json backups_by_user(const Context& ctx) {
+  Transaction view(ctx.root);
+  nlohmann::json by_user = nlohmann::json::object();
+  for (const auto& p : list_backup_points(ctx.root, load_backup_config(view))) {
+    if (!by_user.contains(p.user)) by_user[p.user] = nlohmann::json::array();
+    by_user[p.user].push_back({{"when", restore_point_name(p.date)}, {"where", "local"}});
+  }
+  return by_user;
+}
+
+Response backup_set_list(Context& ctx, const Request&) {
+  nlohmann::json sets = nlohmann::json::array();
+  auto by_user = backups_by_user(ctx);
+  for (auto it = by_user.begin(); it != by_user.end(); ++it) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const auto& p : it.value()) points.push_back(p["when"]);
+    sets.push_back({{"restore_points", points}, {"user", it.key()}});
+  }
+  Response r;
+  r.data = {{"backup_set", sets}};
+  return r;
+}
+
+Response backup_set_list_combined(Context& ctx, const Request&) {
+  Response r;
+  r.data = {{"backup_set", backups_by_user(ctx)}, {"destination_legend", nlohmann::json::object()}};
+  return r;
+}
+
+Response get_users_with_backup_metadata(Context& ctx, const Request&) {
+  auto users = find_users_with_backups(ctx.root);
+  Response r;
+  r.data = {{"accounts", std::vector<std::string>(users.begin(), users.end())}};
+  return r;
+}
+
+// cpuser BACKUP (or LEGACY_BACKUP) flips between 1 and 0.
+Response toggle_user_backup_state(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  CpUser u = store.require(req.require("user"));
+  const std::string key = req.flag("legacy") ? "LEGACY_BACKUP" : "BACKUP";
+  const bool enabled = u.get(key, key == "BACKUP" ? "1" : "0") == "1";
+  u.set(key, enabled ? "0" : "1");
+  Transaction txn(ctx.root);
+  save_account(store, txn, u);
+  txn.commit();
+  Response r;
+  r.data = {{"toggle_status", enabled ? 0 : 1}};
+  return r;
+}
+
+constexpr const char* kSkipStatusRel = "var/cpanel/backups/skip_users_all_status.json";
+
+Response backup_skip_users_all(Context& ctx, const Request& req) {
+  const std::string key = req.require("backupversion") == "legacy" ? "LEGACY_BACKUP" : "BACKUP";
+  const std::string state = req.flag("state") ? "1" : "0";
+  AccountStore store(ctx.root);
+  Transaction txn(ctx.root);
+  for (const auto& name : store.usernames()) {
+    CpUser u = store.require(name);
+    if (u.get(key) == state) continue;
+    u.set(key, state);
+    save_account(store, txn, u);
+  }
+  txn.write(kSkipStatusRel, json_text({{"msg", "Done"}, {"perc", 100}, {"running", 0}}) + "\n", 0600);
+  txn.commit();
+  return {};
+}
+
+Response backup_skip_users_all_status(Context& ctx, const Request&) {
+  nlohmann::json status = {{"msg", "Done"}, {"perc", 100}, {"running", 0}};
+  if (auto text = ctx.root.read(kSkipStatusRel)) {
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_object()) status = j;
+  }
+  Response r;
+  r.reason = "OK.";
+  r.data = {{"reason", status}};
+  return r;
+}
+
+// ---------------------------------------------------------------- restore queue
+
+// UNCONFIRMED in the reference; whmkit keeps the queue in one JSON file so a
+// cron run of restore_queue_activate can pick it up.
+constexpr const char* kQueueRel = "var/cpanel/backups/restore_queue.json";
+
+nlohmann::json load_queue(const Transaction& txn) {
+  nlohmann::json q = {{"active", nlohmann::json::array()},
+                      {"completed", nlohmann::json::array()},
+                      {"is_active", 0},
+                      {"pending", nlohmann::json::array()}};
+  if (auto text = txn.read(kQueueRel)) {
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_object())
+      for (auto it = j.begin(); it != j.end(); ++it) q[it.key()] = it.value();
+  }
+  return q;
+}
+
+void save_queue(const StateRoot& root, const nlohmann::json& q) {
+  Transaction txn(root);
+  txn.write(kQueueRel, json_pretty(q), 0600);
+  txn.commit();
+}
+
+Response restore_queue_add_task(Context& ctx, const Request& req) {
+  const std::string user = req.require("user");
+  check_path_component(user, "user");
+  auto date = restore_point_date(req.require("restore_point"));
+  if (!date) throw ValidationError("Invalid value for parameter “restore_point”: use YYYY-MM-DDT00:00:00.000Z.");
+  const std::string destid = req.get_or("destid", "local");
+  if (destid != "local") throw NotAvailableError("Restoring from a remote destination is not implemented by whmkit.");
+  if (!latest_backup(ctx, user, "", *date))
+    throw ApiError("There is no backup of the account “" + user + "” for " + restore_point_name(*date) + ".");
+  Transaction txn(ctx.root);
+  nlohmann::json q = load_queue(txn);
+  for (const auto& t : q["pending"])
+    if (t.value("user", "") == user) throw ApiError("A restore of “" + user + "” is already queued.");
+  std::string id = random_token(15);
+  q["pending"].push_back({{"options",
+                           {{"destid", destid},
+                            {"give_ip", req.flag("give_ip") ? 1 : 0},
+                            {"mail_config", req.flag("mail_config") ? 1 : 0},
+                            {"mysql", req.flag("mysql") ? 1 : 0},
+                            {"subdomains", req.flag("subdomains", true) ? 1 : 0}}},
+                          {"queue_id", id},
+                          {"restore_point", restore_point_name(*date)},
+                          {"user", user}});
+  txn.write(kQueueRel, json_pretty(q), 0600);
+  txn.commit();
+  Response r;
+  r.data = {{"queue_id", id}};
+  return r;
+}
+
+// Runs every pending task now. The queue file is saved at each step, so a
+// crash leaves the task visible as active; each restore is all-or-nothing.
+Response restore_queue_activate(Context& ctx, const Request&) {
+  nlohmann::json q;
+  {
+    Transaction view(ctx.root);
+    q = load_queue(view);
+  }
+  q["is_active"] = 1;
+  save_queue(ctx.root, q);
+  while (!q["pending"].empty()) {
+    nlohmann::json task = q["pending"][0];
+    q["pending"].erase(0);
+    q["active"].push_back(task);
+    save_queue(ctx.root, q);
+    try {
+      auto date = restore_point_date(task.value("restore_point", "")).value_or("");
+      auto point = latest_backup(ctx, task.value("user", ""), "", date);
+      if (!point) throw ApiError("The backup for this restore point is gone.");
+      auto result = restore_account_archive(ctx.root, ctx.root.path(point->archive_rel), task.value("user", ""));
+      task["status"] = "success";
+      task["message"] = result.raw;
+    } catch (const std::exception& e) {
+      task["status"] = "failed";
+      task["message"] = e.what();
+    }
+    task["completed_at"] = now();
+    q["active"] = nlohmann::json::array();
+    q["completed"].push_back(task);
+    save_queue(ctx.root, q);
+  }
+  q["is_active"] = 0;
+  save_queue(ctx.root, q);
+  return {};
+}
+
+nlohmann::json queue_now(const Context& ctx) {
+  Transaction view(ctx.root);
+  return load_queue(view);
+}
+
+Response restore_queue_is_active(Context& ctx, const Request&) {
+  Response r;
+  r.data = {{"is_active", queue_now(ctx)["is_active"]}};
+  return r;
+}
+
+Response restore_queue_state(Context& ctx, const Request&) {
+  Response r;
+  r.data = queue_now(ctx);
+  return r;
+}
+
+Response list_part(Context& ctx, const char* part) {
+  Response r;
+  r.data = {{"restore_job", queue_now(ctx)[part]}};
+  return r;
+}
+
+// Removes tasks from one part of the queue; `match` picks them.
+Response clear_tasks(Context& ctx, const char* part, const std::function<bool(const nlohmann::json&)>& match,
+                     const std::string& none_message = "") {
+  Transaction txn(ctx.root);
+  nlohmann::json q = load_queue(txn);
+  nlohmann::json kept = nlohmann::json::array();
+  size_t removed = 0;
+  for (const auto& t : q[part]) {
+    if (match(t)) ++removed;
+    else kept.push_back(t);
+  }
+  if (removed == 0 && !none_message.empty()) throw ApiError(none_message);
+  q[part] = kept;
+  txn.write(kQueueRel, json_pretty(q), 0600);
+  txn.commit();
+  return {};
+}
+
+auto all = [](const nlohmann::json&) { return true; };
+
+Response clear_pending_task(Context& ctx, const Request& req) {
+  std::string user = req.require("user");
+  return clear_tasks(ctx, "pending", [&](const nlohmann::json& t) { return t.value("user", "") == user; },
+                     "No pending restore for the user “" + user + "”.");
+}
+Response clear_completed_task(Context& ctx, const Request& req) {
+  std::string user = req.require("user");
+  return clear_tasks(ctx, "completed", [&](const nlohmann::json& t) { return t.value("user", "") == user; },
+                     "No completed restore for the user “" + user + "”.");
+}
+Response clear_all_failed(Context& ctx, const Request&) {
+  return clear_tasks(ctx, "completed", [](const nlohmann::json& t) { return t.value("status", "") == "failed"; });
+}
+Response clear_all_tasks(Context& ctx, const Request&) {
+  clear_tasks(ctx, "pending", all);
+  return clear_tasks(ctx, "completed", all);
+}
+
+ParamSpec optional_param(const char* name, ParamType t = ParamType::String) { return make_param(name, t, false); }
+
+// backup_destination_add/set: the reference lists every type's fields as
+// required; which are needed depends on the type (checked by the handler).
+std::vector<ParamSpec> destination_params(bool adding) {
+  std::vector<ParamSpec> v = {make_param("type", ParamType::String, adding), make_param("name", ParamType::String, adding),
+                              optional_param("port", ParamType::Integer), optional_param("timeout", ParamType::Integer),
+                              optional_param("disabled", ParamType::Boolean),
+                              optional_param("upload_system_backup", ParamType::Boolean),
+                              optional_param("only_used_for_logs", ParamType::Boolean),
+                              optional_param("passive", ParamType::Boolean), optional_param("ssl", ParamType::Boolean),
+                              optional_param("mount", ParamType::Boolean), optional_param("no_mount_fail", ParamType::Boolean)};
+  for (const char* f : {"host", "path", "username", "password", "authtype", "privatekey", "passphrase", "script",
+                        "folder", "aws_access_key_id", "bucket", "bucket_id", "bucket_name", "client_id",
+                        "client_secret", "application_key", "application_key_id"})
+    v.push_back(optional_param(f));
+  if (!adding) v.push_back(make_param("id", ParamType::String, true));
+  return v;
+}
+
+std::vector<ParamSpec> config_params() {
+  std::vector<ParamSpec> v;
+  for (const auto& name : backup_config_api_names()) v.push_back(optional_param(name.c_str()));
+  return v;
+}
+
+const Registration registrations[] = {
+    Registration({"backup_config_get", backup_config_get, Access::Read}),
+    Registration({"backup_config_set", backup_config_set, Access::Write, config_params()}),
+    Registration({"backup_destination_add", backup_destination_add, Access::Write, destination_params(true)}),
+    Registration({"backup_destination_set", backup_destination_set, Access::Write, destination_params(false)}),
+    Registration({"backup_destination_get", backup_destination_get, Access::Read}),
+    Registration({"backup_destination_list", backup_destination_list, Access::Read}),
+    Registration({"backup_destination_delete", backup_destination_delete, Access::Write}),
+    Registration({"backup_destination_validate", backup_destination_validate, Access::Delegated}),
+    Registration({"start_background_pkgacct", start_background_pkgacct, Access::Read}),
+    Registration({"list_cparchive_files", list_cparchive_files, Access::Read}),
+    Registration({"restoreaccount", restoreaccount, Access::Write}),
+    Registration({"start_local_cpmove_restore", start_local_cpmove_restore, Access::Write}),
+    Registration({"verify_new_username_for_restore", verify_new_username_for_restore, Access::Read}),
+    Registration({"restore_modules_summary", restore_modules_summary, Access::Read}),
+    Registration({"backup_date_list", backup_date_list, Access::Read}),
+    Registration({"backup_user_list", backup_user_list, Access::Read}),
+    Registration({"backup_set_list", backup_set_list, Access::Read}),
+    Registration({"backup_set_list_combined", backup_set_list_combined, Access::Read}),
+    Registration({"get_users_with_backup_metadata", get_users_with_backup_metadata, Access::Read}),
+    Registration({"toggle_user_backup_state", toggle_user_backup_state, Access::Write}),
+    Registration({"backup_skip_users_all", backup_skip_users_all, Access::Write}),
+    Registration({"backup_skip_users_all_status", backup_skip_users_all_status, Access::Read}),
+    Registration({"restore_queue_add_task", restore_queue_add_task, Access::Write}),
+    Registration({"restore_queue_activate", restore_queue_activate, Access::Write}),
+    Registration({"restore_queue_is_active", restore_queue_is_active, Access::Read}),
+    Registration({"restore_queue_state", restore_queue_state, Access::Read}),
+    Registration({"restore_queue_list_pending", [](Context& c, const Request&) { return list_part(c, "pending"); }, Access::Read}),
+    Registration({"restore_queue_list_active", [](Context& c, const Request&) { return list_part(c, "active"); }, Access::Read}),
+    Registration({"restore_queue_list_completed", [](Context& c, const Request&) { return list_part(c, "completed"); }, Access::Read}),
+    Registration({"restore_queue_clear_pending_task", clear_pending_task, Access::Write}),
+    Registration({"restore_queue_clear_all_pending_tasks", [](Context& c, const Request&) { return clear_tasks(c, "pending", all); }, Access::Write}),
+    Registration({"restore_queue_clear_completed_task", clear_completed_task, Access::Write}),
+    Registration({"restore_queue_clear_all_completed_tasks", [](Context& c, const Request&) { return clear_tasks(c, "completed", all); }, Access::Write}),
+    Registration({"restore_queue_clear_all_failed_tasks", clear_all_failed, Access::Write}),
+    Registration({"restore_queue_clear_all_tasks", clear_all_tasks, Access::Write}),
+};
+
+}  // namespace
+}  // namespace whm

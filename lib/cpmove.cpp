@@ -1,0 +1,477 @@
+#include "cpmove.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "account_store.hpp"
+#include "dns_store.hpp"
+#include "errors.hpp"
+#include "ftp_store.hpp"
+#include "syck_yaml.hpp"
+#include "sysusers.hpp"
+#include "util.hpp"
+#include "validate.hpp"
+
+namespace whm {
+
+namespace {
+
+// pkgacct's directory tree (PKGTREE_DIRS), created at mode 0700.
+const char* const kTreeDirs[] = {
+    "apache_tls", "bandwidth", "bandwidth_db", "counters", "cp", "cron", "customizations", "dnszones", "domainkeys",
+    "domainkeys/private", "domainkeys/public", "httpfiles", "ips", "locale", "logs", "meta", "mm", "mma", "mma/priv",
+    "mma/pub", "mms", "mysql", "mysql-timestamps", "psql", "resellerconfig", "resellerfeatures", "resellerpackages",
+    "sslcerts", "sslkeys", "ssl", "suspended", "suspendinfo", "userdata", "va", "vad", "vf", "team"};
+
+// Files restore reads (everything else is checked but not kept in memory).
+bool restore_needs(const std::string& rel) {
+  static const std::set<std::string> single = {"shadow", "shell", "version", "homedir_paths", "proftpdpasswd",
+                                               "sds", "sds2", "pds", "addons", "quota", "meta/hostname"};
+  if (single.count(rel)) return true;
+  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/"})
+    if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
+  return false;
+}
+
+constexpr size_t kMaxKeptFile = 64u << 20;  // a metadata file larger than this is not an account's
+
+using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
+using EntryPtr = std::unique_ptr<struct archive_entry, void (*)(struct archive_entry*)>;
+
+ArchivePtr open_reader(const std::string& path) {
+  ArchivePtr a(archive_read_new(), archive_read_free);
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_gnutar(a.get());
+  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK)
+    throw ApiError("Cannot open the archive “" + path + "”: " + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown error"));
+  return a;
+}
+
+[[noreturn]] void damaged(struct archive* a, const std::string& path) {
+  const char* why = archive_error_string(a);
+  throw ApiError("The archive “" + path + "” is damaged or truncated: " + (why ? why : "read error"));
+}
+
+// "a//b/./c/" -> {"a", "b", "c"}; throws for absolute paths and "..".
+std::vector<std::string> entry_components(const char* raw, const std::string& archive) {
+  if (!raw || !*raw) throw ApiError("The archive “" + archive + "” has an entry without a usable name.");
+  std::string name = raw;
+  if (name[0] == '/') throw ApiError("The archive “" + archive + "” has an absolute path: “" + name + "”.");
+  std::vector<std::string> parts;
+  for (const auto& p : split(name, '/')) {
+    if (p.empty() || p == ".") continue;
+    if (p == "..") throw ApiError("The archive “" + archive + "” has a path with “..”: “" + name + "”.");
+    for (unsigned char c : p)
+      if (c < 0x20 || c == 0x7f)
+        throw ApiError("The archive “" + archive + "” has a path with a control character.");
+    parts.push_back(p);
+  }
+  if (parts.empty()) throw ApiError("The archive “" + archive + "” has an entry without a usable name.");
+  return parts;
+}
+
+// Lexically resolves a symlink target against the link's directory (both
+// relative to the home); false if it leaves the home.
+bool link_stays_inside(const std::vector<std::string>& link_dir, const std::string& target) {
+  std::vector<std::string> stack = link_dir;
+  for (const auto& p : split(target, '/')) {
+    if (p.empty() || p == ".") continue;
+    if (p == "..") {
+      if (stack.empty()) return false;
+      stack.pop_back();
+    } else {
+      stack.push_back(p);
+    }
+  }
+  return true;
+}
+
+// ---- writing ----------------------------------------------------------------
+
+class ArchiveWriter {
+ public:
+  ArchiveWriter(const std::string& path, bool compress) : a_(archive_write_new(), archive_write_free) {
+    if (compress) archive_write_add_filter_gzip(a_.get());
+    archive_write_set_format_pax_restricted(a_.get());
+    if (archive_write_open_filename(a_.get(), path.c_str()) != ARCHIVE_OK) fail("open");
+  }
+  void dir(const std::string& name, mode_t mode = 0700, std::time_t mtime = 0) {
+    EntryPtr e(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(e.get(), (name + "/").c_str());
+    archive_entry_set_filetype(e.get(), AE_IFDIR);
+    archive_entry_set_perm(e.get(), mode);
+    archive_entry_set_mtime(e.get(), mtime ? mtime : now(), 0);
+    header(e.get());
+    ++count;
+  }
+  void file(const std::string& name, const std::string& content, mode_t mode = 0600) {
+    EntryPtr e(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(e.get(), name.c_str());
+    archive_entry_set_filetype(e.get(), AE_IFREG);
+    archive_entry_set_perm(e.get(), mode);
+    archive_entry_set_size(e.get(), static_cast<la_int64_t>(content.size()));
+    archive_entry_set_mtime(e.get(), now(), 0);
+    header(e.get());
+    if (!content.empty() && archive_write_data(a_.get(), content.data(), content.size()) < 0) fail("write");
+    ++count;
+  }
+  // One entry of the home tree, as lstat sees it.
+  void from_disk(const std::string& name, const std::string& abs, const struct stat& st) {
+    EntryPtr e(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(e.get(), name.c_str());
+    archive_entry_set_perm(e.get(), st.st_mode & 07777);
+    archive_entry_set_uid(e.get(), st.st_uid);
+    archive_entry_set_gid(e.get(), st.st_gid);
+    archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    if (S_ISDIR(st.st_mode)) {
+      archive_entry_set_filetype(e.get(), AE_IFDIR);
+      header(e.get());
+    } else if (S_ISLNK(st.st_mode)) {
+      char target[4096];
+      ssize_t n = ::readlink(abs.c_str(), target, sizeof target - 1);
+      if (n < 0) return;
+      target[n] = 0;
+      archive_entry_set_filetype(e.get(), AE_IFLNK);
+      archive_entry_set_symlink(e.get(), target);
+      header(e.get());
+    } else if (S_ISREG(st.st_mode)) {
+      int fd = ::open(abs.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) return;  // vanished or unreadable: pkgacct skips it too
+      archive_entry_set_filetype(e.get(), AE_IFREG);
+      archive_entry_set_size(e.get(), st.st_size);
+      header(e.get());
+      char buf[1 << 16];
+      ssize_t n;
+      la_int64_t left = st.st_size;
+      while (left > 0 && (n = ::read(fd, buf, sizeof buf)) > 0) {
+        n = std::min<la_int64_t>(n, left);
+        if (archive_write_data(a_.get(), buf, static_cast<size_t>(n)) < 0) {
+          ::close(fd);
+          fail("write");
+        }
+        left -= n;
+      }
+      ::close(fd);
+      // A file that shrank while being read is padded so the archive stays valid.
+      std::string zeros(1 << 16, '\0');
+      while (left > 0) {
+        auto chunk = static_cast<size_t>(std::min<la_int64_t>(left, static_cast<la_int64_t>(zeros.size())));
+        archive_write_data(a_.get(), zeros.data(), chunk);
+        left -= static_cast<la_int64_t>(chunk);
+      }
+    } else {
+      return;  // sockets, fifos, devices are not archived
+    }
+    ++count;
+  }
+  void close() {
+    if (archive_write_close(a_.get()) != ARCHIVE_OK) fail("finish");
+  }
+  size_t count = 0;
+
+ private:
+  void header(struct archive_entry* e) {
+    if (archive_write_header(a_.get(), e) != ARCHIVE_OK) fail("write a header to");
+  }
+  [[noreturn]] void fail(const char* what) {
+    const char* why = archive_error_string(a_.get());
+    throw ApiError(std::string("Could not ") + what + " the archive: " + (why ? why : "unknown error"));
+  }
+  ArchivePtr a_;
+};
+
+void archive_tree(ArchiveWriter& w, const std::string& top_abs, const std::string& prefix) {
+  struct stat st{};
+  if (::lstat(top_abs.c_str(), &st) != 0) return;
+  w.from_disk(prefix, top_abs, st);
+  if (!S_ISDIR(st.st_mode)) return;
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(top_abs, ec)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) archive_tree(w, top_abs + "/" + n, prefix + "/" + n);
+}
+
+std::string lines_of(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += s + "\n";
+  return out;
+}
+
+}  // namespace
+
+size_t write_account_archive(const StateRoot& root, const Transaction& txn, const std::string& user,
+                             const std::string& out_abs, const PkgacctOptions& opts) {
+  AccountStore store(root);
+  CpUser u = store.require(user);
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  auto sh = sys.shadow.find(user);
+
+  const std::string tmp = out_abs + ".whmkit-tmp";
+  const std::string top = "cpmove-" + user;
+  {
+    ArchiveWriter w(tmp, opts.compress);
+    w.dir(top);
+    for (const char* d : kTreeDirs) w.dir(top + "/" + d);
+    w.file(top + "/version", "pkgacct version: 10\narchive version: 4\n");
+    w.file(top + "/cp/" + user, txn.read(paths::cpuser(user)).value_or(""));
+    w.file(top + "/shadow", sh && sh->size() > 1 ? (*sh)[1] : "*");
+    w.file(top + "/shell", pw->shell);
+    w.file(top + "/homedir_paths", pw->home + "\n");
+    w.file(top + "/meta/homedir_paths", pw->home + "\n");
+    w.file(top + "/meta/hostname", load_server_config(root).hostname + "\n");
+    w.file(top + "/quota", std::to_string(parse_int(u.get("DISK_BLOCK_LIMIT", "0")).value_or(0) / 1024) + "\n");
+
+    for (const auto& name : root.list_dir(paths::userdata_dir(user)))
+      if (auto text = txn.read(paths::userdata_dir(user) + "/" + name)) w.file(top + "/userdata/" + name, *text);
+    if (auto main = store.userdata(user, "main"); main && main->is_object()) {
+      std::vector<std::string> sds, sds2, pds, addons;
+      for (const auto& sub : main->value("sub_domains", nlohmann::json::array())) {
+        if (!sub.is_string()) continue;
+        std::string s = sub.get<std::string>(), mangled = s;
+        if (auto dot = mangled.find('.'); dot != std::string::npos) mangled[dot] = '_';
+        sds.push_back(mangled);
+        std::string docroot;
+        if (auto vh = store.userdata(user, s); vh && vh->is_object()) docroot = vh->value("documentroot", "");
+        if (starts_with(docroot, pw->home + "/")) docroot = docroot.substr(pw->home.size() + 1);
+        sds2.push_back(mangled + "=" + docroot);
+      }
+      for (const auto& p : main->value("parked_domains", nlohmann::json::array()))
+        if (p.is_string()) pds.push_back(p.get<std::string>());
+      auto add = main->value("addon_domains", nlohmann::json::object());
+      for (auto it = add.begin(); it != add.end(); ++it)
+        if (it.value().is_string()) {
+          std::string sub = it.value().get<std::string>();
+          if (auto dot = sub.find('.'); dot != std::string::npos) sub[dot] = '_';
+          addons.push_back(it.key() + "=" + sub);
+        }
+      w.file(top + "/sds", lines_of(sds));
+      w.file(top + "/sds2", lines_of(sds2));
+      w.file(top + "/pds", lines_of(pds));
+      w.file(top + "/addons", lines_of(addons));
+    }
+    if (!opts.skip_dnszones)
+      for (const auto& d : u.all_domains())
+        if (auto zone = txn.read(zone_rel(d))) w.file(top + "/dnszones/" + d + ".db", *zone);
+    if (!opts.skip_ftpusers) {
+      // A suspended account's real FTP lines wait in the .suspended copy.
+      auto ftp = txn.read(ftp_paths::passwd(user) + ".suspended");
+      if (!ftp) ftp = txn.read(ftp_paths::passwd(user));
+      if (ftp) w.file(top + "/proftpdpasswd", *ftp);
+    }
+    for (const char* spool : {"var/spool/cron/crontabs/", "var/spool/cron/crontabs.suspended/"})
+      if (auto cron = txn.read(spool + user)) w.file(top + "/cron/" + user, *cron);
+    if (auto s = txn.read(paths::suspended(user))) w.file(top + "/suspended/" + user, *s);
+    if (auto s = txn.read(paths::suspended_lock(user))) w.file(top + "/suspended/" + user + ".lock", *s);
+    if (auto s = txn.read(paths::suspendinfo(user))) w.file(top + "/suspendinfo/" + user, *s);
+    if (!opts.skip_homedir) archive_tree(w, root.path(paths::rel_from_abs(pw->home)), top + "/homedir");
+    w.close();
+    size_t count = w.count;
+    int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+    if (::rename(tmp.c_str(), out_abs.c_str()) != 0) {
+      ::unlink(tmp.c_str());
+      throw ApiError("Could not move the archive into place at “" + out_abs + "”.");
+    }
+    return count;
+  }
+}
+
+std::vector<std::string> AccountArchive::under(const std::string& dir) const {
+  std::vector<std::string> out;
+  const std::string prefix = dir + "/";
+  for (const auto& [rel, content] : files)
+    if (starts_with(rel, prefix) && rel.find('/', prefix.size()) == std::string::npos) out.push_back(rel.substr(prefix.size()));
+  return out;
+}
+
+const std::string* AccountArchive::file(const std::string& rel) const {
+  auto it = files.find(rel);
+  return it == files.end() ? nullptr : &it->second;
+}
+
+AccountArchive inspect_account_archive(const std::string& archive_abs) {
+  AccountArchive out;
+  auto a = open_reader(archive_abs);
+  struct archive_entry* e = nullptr;
+  std::set<std::string> seen;
+  std::vector<std::pair<std::vector<std::string>, std::string>> links;  // home-relative link path, target
+  std::set<std::string> link_paths;
+  int rc;
+  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+    if (rc == ARCHIVE_WARN) damaged(a.get(), archive_abs);
+    auto parts = entry_components(archive_entry_pathname(e), archive_abs);
+    if (out.top.empty()) out.top = parts[0];
+    if (parts[0] != out.top)
+      throw ApiError("The archive “" + archive_abs + "” has more than one top-level directory (“" + out.top + "”, “" +
+                     parts[0] + "”).");
+    std::vector<std::string> rel_parts(parts.begin() + 1, parts.end());
+    const std::string rel = join(rel_parts, "/");
+    if (!seen.insert(rel).second) throw ApiError("The archive “" + archive_abs + "” lists “" + rel + "” twice.");
+    if (archive_entry_hardlink(e))
+      throw ApiError("The archive “" + archive_abs + "” has a hard link (“" + rel + "”); whmkit does not restore hard links.");
+    const auto type = archive_entry_filetype(e);
+    const bool in_home = !rel_parts.empty() && rel_parts[0] == "homedir";
+    if (type == AE_IFLNK) {
+      if (!in_home || rel_parts.size() < 2)
+        throw ApiError("The archive “" + archive_abs + "” has a symlink outside the home directory: “" + rel + "”.");
+      const char* target = archive_entry_symlink(e);
+      links.push_back({{rel_parts.begin() + 1, rel_parts.end() - 1}, target ? target : ""});
+      link_paths.insert(rel);
+    } else if (type != AE_IFREG && type != AE_IFDIR) {
+      throw ApiError("The archive “" + archive_abs + "” has a device, FIFO or socket: “" + rel + "”.");
+    }
+    if (in_home) {
+      ++out.home_entries;
+    } else if (type == AE_IFREG && restore_needs(rel)) {
+      if (archive_entry_size(e) > static_cast<la_int64_t>(kMaxKeptFile))
+        throw ApiError("The archive “" + archive_abs + "” has an oversized “" + rel + "”.");
+      std::string content;
+      char buf[1 << 16];
+      la_ssize_t n;
+      while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) content.append(buf, static_cast<size_t>(n));
+      if (n < 0) damaged(a.get(), archive_abs);
+      if (static_cast<la_int64_t>(content.size()) != archive_entry_size(e)) damaged(a.get(), archive_abs);
+      out.files[rel] = std::move(content);
+      continue;
+    }
+    // Read (and so check) the data of everything else too: a truncated
+    // archive fails here, not halfway through a restore.
+    const void* block;
+    size_t size;
+    la_int64_t offset;
+    int r;
+    while ((r = archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK) {
+    }
+    if (r != ARCHIVE_EOF) damaged(a.get(), archive_abs);
+  }
+  if (rc != ARCHIVE_EOF) damaged(a.get(), archive_abs);
+  if (out.top.empty()) throw ApiError("The archive “" + archive_abs + "” is empty.");
+
+  auto cp = out.under("cp");
+  if (cp.size() != 1) throw ApiError("The archive “" + archive_abs + "” is not an account archive: it needs exactly one cp/<user> file.");
+  out.user = cp[0];
+  if (auto why = username_syntax_error(out.user))
+    throw ApiError("The archive “" + archive_abs + "” names an invalid user “" + out.user + "”: " + *why);
+  if (const auto* paths_file = out.file("homedir_paths")) out.original_home = trim(split(*paths_file, '\n')[0]);
+  if (out.original_home.empty()) out.original_home = "/home/" + out.user;
+
+  for (const auto& [dir, target] : links) {
+    bool inside;
+    if (!target.empty() && target[0] == '/') {
+      // An absolute target is fine when it names a place in the account's own home.
+      inside = target == out.original_home || starts_with(target, out.original_home + "/");
+      if (inside) inside = link_stays_inside({}, target.substr(out.original_home.size()));
+    } else {
+      inside = !target.empty() && link_stays_inside(dir, target);
+    }
+    if (!inside)
+      throw ApiError("The archive “" + archive_abs + "” has a symlink pointing out of the home directory (to “" +
+                     target + "”).");
+  }
+  // Nothing may be extracted through a symlink of the archive.
+  for (const auto& rel : seen)
+    for (const auto& link : link_paths)
+      if (starts_with(rel, link + "/"))
+        throw ApiError("The archive “" + archive_abs + "” puts “" + rel + "” below the symlink “" + link + "”.");
+  return out;
+}
+
+void extract_account_home(const std::string& archive_abs, const AccountArchive& arch, const std::string& dest_abs,
+                          FileOwner owner) {
+  auto a = open_reader(archive_abs);
+  if (::mkdir(dest_abs.c_str(), 0711) != 0) throw ApiError("Cannot create “" + dest_abs + "”.");
+  const bool as_root = ::geteuid() == 0;
+  struct Deferred {
+    std::string path, target;
+    mode_t mode;
+    std::time_t mtime;
+    bool is_link;
+  };
+  std::vector<Deferred> later;  // directories' modes and times, and symlinks, once everything else is in place
+  struct archive_entry* e = nullptr;
+  int rc;
+  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+    auto parts = entry_components(archive_entry_pathname(e), archive_abs);
+    if (parts.size() < 2 || parts[1] != "homedir") continue;
+    std::vector<std::string> home_parts(parts.begin() + 2, parts.end());
+    const std::string path = home_parts.empty() ? dest_abs : dest_abs + "/" + join(home_parts, "/");
+    const mode_t mode = archive_entry_perm(e) & 01777;  // no setuid/setgid bits from an archive
+    const std::time_t mtime = archive_entry_mtime(e);
+    if (!home_parts.empty()) mkdirs(path.substr(0, path.rfind('/')), 0755);
+    switch (archive_entry_filetype(e)) {
+      case AE_IFDIR:
+        if (!home_parts.empty() && ::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+          throw ApiError("Cannot create “" + path + "”.");
+        later.push_back({path, "", mode, mtime, false});
+        break;
+      case AE_IFLNK:
+        later.push_back({path, archive_entry_symlink(e), 0, mtime, true});
+        break;
+      case AE_IFREG: {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) throw ApiError("Cannot create “" + path + "”.");
+        const void* block;
+        size_t size;
+        la_int64_t offset;
+        int r;
+        while ((r = archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK) {
+          if (::pwrite(fd, block, size, offset) != static_cast<ssize_t>(size)) {
+            ::close(fd);
+            throw ApiError("Cannot write “" + path + "”.");
+          }
+        }
+        if (r != ARCHIVE_EOF) {
+          ::close(fd);
+          damaged(a.get(), archive_abs);
+        }
+        ::ftruncate(fd, archive_entry_size(e));
+        if (as_root) (void)::fchown(fd, owner.uid, owner.gid);
+        ::fchmod(fd, mode);
+        struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
+        ::futimens(fd, times);
+        ::fsync(fd);
+        ::close(fd);
+        break;
+      }
+      default:
+        break;  // inspect_account_archive refused everything else
+    }
+  }
+  if (rc != ARCHIVE_EOF) damaged(a.get(), archive_abs);
+  (void)arch;
+  // Symlinks first (their directories are still writable), then directory
+  // modes and times, deepest first.
+  for (const auto& d : later) {
+    if (!d.is_link) continue;
+    struct timespec times[2] = {{d.mtime, 0}, {d.mtime, 0}};
+    if (::symlink(d.target.c_str(), d.path.c_str()) != 0) throw ApiError("Cannot create the symlink “" + d.path + "”.");
+    if (as_root) (void)::lchown(d.path.c_str(), owner.uid, owner.gid);
+    ::utimensat(AT_FDCWD, d.path.c_str(), times, AT_SYMLINK_NOFOLLOW);
+  }
+  for (auto it = later.rbegin(); it != later.rend(); ++it) {
+    if (it->is_link) continue;
+    struct timespec times[2] = {{it->mtime, 0}, {it->mtime, 0}};
+    if (as_root) (void)::lchown(it->path.c_str(), owner.uid, owner.gid);
+    ::chmod(it->path.c_str(), it->mode);
+    ::utimensat(AT_FDCWD, it->path.c_str(), times, AT_SYMLINK_NOFOLLOW);
+  }
+  if (as_root) (void)::lchown(dest_abs.c_str(), owner.uid, owner.gid);
+}
+
+}  // namespace whm

@@ -1,0 +1,49 @@
+// Account archives in pkgacct's layout ("archive version 4"): one top-level
+// directory cpmove-<user>/ holding cp/<user>, shadow, shell, version,
+// homedir_paths, userdata/, dnszones/, proftpdpasswd, cron/<user>,
+// suspended/, suspendinfo/, sds/sds2/pds/addons and the home under homedir/.
+// Written and read with libarchive. Reading checks the whole archive before
+// anything is written: damaged or truncated data, absolute paths, "..",
+// hard links, device files, and symlinks that point out of the home are all
+// refused.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "state.hpp"
+
+namespace whm {
+
+struct PkgacctOptions {
+  bool compress = true;
+  bool skip_homedir = false;
+  bool skip_dnszones = false;
+  bool skip_ftpusers = false;
+};
+
+// Archives `user` (read through `txn`, under the state lock) into `out_abs`
+// (written to a temporary file, fsync'd, renamed into place). Returns the
+// number of entries written.
+size_t write_account_archive(const StateRoot& root, const Transaction& txn, const std::string& user,
+                             const std::string& out_abs, const PkgacctOptions& opts);
+
+struct AccountArchive {
+  std::string user;      // the name of cp/<user>
+  std::string top;       // the top-level directory ("cpmove-bob")
+  std::string original_home;
+  // The small files restore needs, by path below the top directory ("cp/bob").
+  std::map<std::string, std::string> files;
+  size_t home_entries = 0;
+  std::vector<std::string> under(const std::string& dir) const;  // file names directly in dir/
+  const std::string* file(const std::string& rel) const;
+};
+
+// Reads and checks the whole archive; throws ApiError naming the problem.
+AccountArchive inspect_account_archive(const std::string& archive_abs);
+// Extracts homedir/ into `dest_abs` (created here; must not exist), every
+// file owned by `owner`. Only call after inspect_account_archive accepted it.
+void extract_account_home(const std::string& archive_abs, const AccountArchive& a, const std::string& dest_abs,
+                          FileOwner owner);
+
+}  // namespace whm

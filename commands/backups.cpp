@@ -198,7 +198,7 @@ Response backup_destination_validate(Context& ctx, const Request& req) {
   Response r;
   r.data = {{"id", d.id}};
   try {
-    validate_destination(d);
+    validate_destination(ctx.root, d);
     return r;
   } catch (const NotAvailableError&) {
     throw;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "account_store.hpp"
 #include "errors.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"
@@ -283,29 +284,30 @@ void remote_delete(const BackupDestination& d, const std::string& remote_name) {
   perform(c, d, "delete " + remote_name);
 }
 
-std::string local_dir(const BackupDestination& d) {
+// A Local destination's directory is a path on this server, so under the state root.
+std::string local_dir(const StateRoot& root, const BackupDestination& d) {
   std::string path = field(d, "path");
   if (path.empty() || path[0] != '/') throw ApiError("The Local destination “" + d.name() + "” needs an absolute path.");
-  return path;
+  return root.path(paths::rel_from_abs(path));
 }
 
 }  // namespace
 
-void upload_to_destination(const BackupDestination& d, const std::string& local_abs, const std::string& remote_name) {
-  check_path_component(remote_name, "file name");
+void upload_to_destination(const StateRoot& root, const BackupDestination& d, const std::string& local_abs, const std::string& remote_name) {
+  for (const auto& part : split(remote_name, '/')) check_path_component(part, "file name");
   if (d.type() == "Local") {
-    std::string dir = local_dir(d);
-    mkdirs(dir, 0700);
+    std::string target = local_dir(root, d) + "/" + remote_name;
+    mkdirs(target.substr(0, target.rfind('/')), 0700);
     auto content = read_file(local_abs);
     if (!content) throw ApiError("Cannot read “" + local_abs + "”.");
-    atomic_write_file(dir + "/" + remote_name, *content, 0600);
+    atomic_write_file(target, *content, 0600);
     return;
   }
   if (d.type() == "Custom") throw NotAvailableError("Custom transport scripts are not run by whmkit.");
   remote_upload(d, local_abs, remote_name);
 }
 
-void validate_destination(const BackupDestination& d) {
+void validate_destination(const StateRoot& root, const BackupDestination& d) {
   if (!destination_type_supported(d.type()))
     throw NotAvailableError("Destinations of type “" + d.type() + "” are not implemented by whmkit.");
   if (d.type() == "Custom") {
@@ -326,11 +328,11 @@ void validate_destination(const BackupDestination& d) {
     ~Unlink() { ::unlink(p.c_str()); }
   } cleanup{tmpl};
   if (d.type() == "Local") {
-    std::string dir = local_dir(d);
+    std::string dir = local_dir(root, d);
     struct stat st{};
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       throw ApiError("The Local destination “" + d.name() + "”: “" + dir + "” is not a directory.");
-    upload_to_destination(d, tmpl, probe);
+    upload_to_destination(root, d, tmpl, probe);
     ::unlink((dir + "/" + probe).c_str());
     return;
   }

@@ -40,9 +40,10 @@ std::string reveal_secret(const std::string& obfuscated);
 
 // Connects, writes a small test file into the destination's path and
 // removes it again. Throws ApiError with the transport's message.
-void validate_destination(const BackupDestination& d);
+void validate_destination(const StateRoot& root, const BackupDestination& d);
 // Copies `local_abs` to the destination as <path>/<remote_name>
-// (creating missing directories). Throws ApiError on failure.
-void upload_to_destination(const BackupDestination& d, const std::string& local_abs, const std::string& remote_name);
+// (creating missing directories). Throws ApiError on failure. A Local
+// destination's path is under the state root.
+void upload_to_destination(const StateRoot& root, const BackupDestination& d, const std::string& local_abs, const std::string& remote_name);
 
 }  // namespace whm

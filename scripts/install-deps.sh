@@ -6,7 +6,7 @@ packages=(cmake g++ make pkg-config
   libpcre2-dev libcrypt-dev libssl-dev libarchive-dev libsqlite3-dev sqlite3 libjemalloc-dev
   python3 bash-completion zsh fish man-db groff-base
   bind9 bind9-utils bind9-dnsutils clang-14 libclang-rt-14-dev
-  pure-ftpd cron curl)
+  pure-ftpd cron curl openssh-server openssh-client passwd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

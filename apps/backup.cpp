@@ -1,0 +1,126 @@
+// whmkit-backup: the backup run a cron job starts (what cPanel's
+// /usr/local/cpanel/bin/backup does), and pkgacct for one account.
+//   whmkit-backup run [--date YYYY-MM-DD]   archive every account that takes
+//       backups into BACKUPDIR/<date>/accounts/<user>.tar.gz, then copy each
+//       archive to every enabled destination (FTP/SFTP/WebDAV/Local)
+//   whmkit-backup pkgacct USER [DIR]         write DIR/cpmove-USER.tar.gz now
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "account_store.hpp"
+#include "backup_destinations.hpp"
+#include "backup_store.hpp"
+#include "cpmove.hpp"
+#include "errors.hpp"
+#include "state.hpp"
+#include "util.hpp"
+
+using namespace whm;
+
+namespace {
+
+// Archives one account under the shared lock (a consistent snapshot).
+void archive_account(const StateRoot& root, const std::string& user, const std::string& out_abs,
+                     const PkgacctOptions& opts) {
+  StateLock lock(root, StateLock::Mode::Shared);
+  Transaction view(root);
+  write_account_archive(root, view, user, out_abs, opts);
+}
+
+int run_backups(const StateRoot& root, std::string date) {
+  if (date.empty()) date = format_time(now(), "%Y-%m-%d");
+  if (!restore_point_date(date)) {
+    std::cerr << "whmkit-backup: --date must be YYYY-MM-DD\n";
+    return 2;
+  }
+  BackupConfig config;
+  std::vector<std::string> users;
+  std::vector<BackupDestination> destinations;
+  {
+    StateLock lock(root, StateLock::Mode::Shared);
+    Transaction view(root);
+    config = load_backup_config(view);
+    AccountStore store(root);
+    for (const auto& name : store.usernames()) {
+      auto u = store.load(name);
+      if (!u || u->get("BACKUP", "1") != "1") continue;
+      if (u->suspended() && config["BACKUPSUSPENDEDACCTS"] != "yes") continue;
+      users.push_back(name);
+    }
+    for (auto& d : load_destinations(root, view))
+      if (!d.disabled() && d.fields.value("only_used_for_logs", 0) != 1) destinations.push_back(d);
+  }
+  if (config["BACKUPENABLE"] != "yes") {
+    std::cout << "Backups are disabled (backup_config_set backupenable=1 turns them on).\n";
+    return 0;
+  }
+  if (config["BACKUPACCTS"] != "yes") users.clear();
+  PkgacctOptions opts;
+  opts.compress = config["BACKUPTYPE"] != "uncompressed";
+  if (config["BACKUPTYPE"] == "incremental")
+    std::cout << "Incremental backups are not implemented by whmkit; writing compressed archives.\n";
+  const std::string dir_rel = paths::rel_from_abs(config["BACKUPDIR"]) + "/" + date + "/accounts";
+  mkdirs(root.path(dir_rel), 0711);
+  int failures = 0;
+  for (const auto& user : users) {
+    const std::string file = user + (opts.compress ? ".tar.gz" : ".tar");
+    const std::string local = root.path(dir_rel + "/" + file);
+    try {
+      archive_account(root, user, local, opts);
+      std::cout << "archived " << user << " -> " << config["BACKUPDIR"] << "/" << date << "/accounts/" << file << "\n";
+    } catch (const ApiError& e) {
+      std::cout << "FAILED to archive " << user << ": " << e.what() << "\n";
+      ++failures;
+      continue;
+    }
+    bool uploaded_everywhere = true;
+    for (const auto& d : destinations) {
+      try {
+        upload_to_destination(root, d, local, date + "/accounts/" + file);
+        std::cout << "  copied to " << d.type() << " destination “" << d.name() << "”\n";
+      } catch (const ApiError& e) {
+        std::cout << "  FAILED to copy to “" << d.name() << "”: " << e.what() << "\n";
+        uploaded_everywhere = false;
+        ++failures;
+      }
+    }
+    if (config["KEEPLOCAL"] == "0" && !destinations.empty() && uploaded_everywhere) ::unlink(local.c_str());
+  }
+  std::cout << users.size() << " accounts, " << destinations.size() << " destinations, " << failures << " failures\n";
+  return failures ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"whmkit-backup - run backups, or archive one account (whmkit " WHMKIT_VERSION ")", "whmkit-backup"};
+  std::string root_opt, date, user, dir;
+  app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
+  app.require_subcommand(1);
+  auto* run = app.add_subcommand("run", "Archive every account that takes backups and copy the archives out");
+  run->add_option("--date", date, "The backup's date directory (default: today, YYYY-MM-DD)");
+  auto* pkgacct = app.add_subcommand("pkgacct", "Write DIR/cpmove-USER.tar.gz now");
+  pkgacct->add_option("user", user, "The account")->required();
+  pkgacct->add_option("dir", dir, "Target directory (default: the home root, e.g. /home)");
+  CLI11_PARSE(app, argc, argv);
+  if (root_opt.empty())
+    if (const char* env = std::getenv("WHMKIT_ROOT")) root_opt = env;
+  StateRoot root(root_opt.empty() ? "/" : root_opt);
+  try {
+    if (*run) return run_backups(root, date);
+    if (dir.empty()) dir = load_server_config(root).home_root;
+    const std::string out = root.path(paths::rel_from_abs(dir)) + "/cpmove-" + user + ".tar.gz";
+    mkdirs(root.path(paths::rel_from_abs(dir)), 0711);
+    check_path_component(user, "user");
+    archive_account(root, user, out, PkgacctOptions{});
+    std::cout << dir << "/cpmove-" << user << ".tar.gz\n";
+    return 0;
+  } catch (const ApiError& e) {
+    std::cerr << "whmkit-backup: " << e.what() << "\n";
+    return 1;
+  }
+}

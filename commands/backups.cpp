@@ -392,11 +392,11 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
   txn.write(paths::cpuser(user), cp_text, 0640, {0, owner.gid});  // byte for byte as archived
   raw += "Restoring cpanel user conf and userdata...Done\n";
 
+  const std::vector<std::string> domains = cpuser.all_domains();
   for (const auto& name : arch.under("dnszones")) {
     if (!ends_with(name, ".db")) continue;
     std::string zone = to_lower(name.substr(0, name.size() - 3));
-    if (!cpuser.all_domains().empty() &&
-        std::find(cpuser.all_domains().begin(), cpuser.all_domains().end(), zone) == cpuser.all_domains().end())
+    if (std::find(domains.begin(), domains.end(), zone) == domains.end())
       throw ApiError("The archive has a zone for “" + zone + "”, which is not one of the account's domains.");
     if (zone_exists(txn, zone)) throw ApiError("A DNS zone for “" + zone + "” already exists on this server.");
     stage_zone_text(txn, zone, *arch.file("dnszones/" + name));
@@ -706,6 +706,7 @@ Response restore_queue_activate(Context& ctx, const Request&) {
   save_queue(ctx.root, q);
   while (!q["pending"].empty()) {
     nlohmann::json task = q["pending"][0];
+    task["start_time"] = now();
     q["pending"].erase(0);
     q["active"].push_back(task);
     save_queue(ctx.root, q);
@@ -780,8 +781,12 @@ Response clear_pending_task(Context& ctx, const Request& req) {
 }
 Response clear_completed_task(Context& ctx, const Request& req) {
   std::string user = req.require("user");
-  return clear_tasks(ctx, "completed", [&](const nlohmann::json& t) { return t.value("user", "") == user; },
-                     "No completed restore for the user “" + user + "”.");
+  long long start = parse_int(req.require("start_time")).value_or(-1);
+  return clear_tasks(ctx, "completed",
+                     [&](const nlohmann::json& t) {
+                       return t.value("user", "") == user && t.value("start_time", -1LL) == start;
+                     },
+                     "No completed restore for the user “" + user + "” started at " + std::to_string(start) + ".");
 }
 Response clear_all_failed(Context& ctx, const Request&) {
   return clear_tasks(ctx, "completed", [](const nlohmann::json& t) { return t.value("status", "") == "failed"; });

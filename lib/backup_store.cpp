@@ -168,6 +168,9 @@ std::vector<std::string> backup_config_api_names() {
 void stage_backup_config(Transaction& txn, const BackupConfig& c) {
   nlohmann::json doc = nlohmann::json::object();
   for (const auto& [k, v] : c) doc[k] = v;
+  for (const auto& r : rules())  // numbers are stored as YAML numbers, not strings
+    if (r.kind == Kind::Int)
+      if (auto n = parse_int(c.at(r.key))) doc[r.key] = *n;
   txn.write(kBackupConfigRel, syck_dump(doc), 0644);
   txn.write(std::string(kBackupConfigRel) + ".cache", json_text(doc) + "\n", 0644);
 }

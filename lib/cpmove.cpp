@@ -52,7 +52,8 @@ ArchivePtr open_reader(const std::string& path) {
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK)
-    throw ApiError("Cannot open the archive “" + path + "”: " + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown error"));
+    throw ApiError("The archive “" + path + "” is damaged or not an archive: " +
+                   (archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown error"));
   return a;
 }
 

@@ -104,6 +104,9 @@ TEST_CASE("required parameters left out are named, across 20 functions of differ
       bool has_required = false;
       for (int p = 0; p < f.param_count; ++p)
         has_required |= f.params[p].required && std::string(f.params[p].name).rfind("api.", 0) != 0;
+      // backup_destination_add: the reference marks every destination type's
+      // fields required; which are depends on type= (test_backups.cpp covers it).
+      if (std::string(f.name) == "backup_destination_add") continue;
       if (!has_required || per_category[f.category] != round) continue;
       per_category[f.category]++;
       picked.push_back(&f);

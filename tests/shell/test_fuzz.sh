@@ -6,7 +6,7 @@ build=$1 corpus=$2 seconds=$3
 passed=0 failed=0
 work=$(mktemp -d /tmp/whmkit-fuzz-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-for target in args cpuser zone yaml; do
+for target in args cpuser zone yaml cpmove crontab; do
   mkdir -p "$work/$target"
   cp "$corpus/$target"/* "$work/$target"/
   if "$build/fuzz_$target" "$work/$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \

@@ -97,7 +97,7 @@ EXPRS = ["* * * * *", "0 * * * *", "0 0 * * *", "30 2 * * *", "*/15 * * * *", "5
          "0 18 * 11,12 fri", "*/30 9-10 * * *", "0 0 * * 3", "0 5 25 12 *", "0 0 1 3 sun", "14 15 9 * *"]
 check("50 expressions", len(EXPRS) == 50, len(EXPRS))
 
-now = 1795343400  # 2026-11-23 10:30 UTC
+now = 1795343400  # 2026-11-22 10:30 UTC
 for tzname in ["UTC", "Asia/Kolkata"]:
     env = {"TZ": tzname, "WHMKIT_NOW": str(now)}
     for expr in EXPRS:

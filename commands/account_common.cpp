@@ -151,6 +151,13 @@ std::string home_staging_rel(const std::string& home_rel) {
   return home_rel.substr(0, slash + 1) + ".whmkit-new-" + home_rel.substr(slash + 1);
 }
 
+void check_username_available(const StateRoot& root, const std::string& user) {
+  Transaction view(root);
+  SystemUsers sys;
+  sys.load(view);
+  check_new_username(AccountStore(root), sys, user);
+}
+
 FileOwner owner_of(const PasswdEntry& pw) {
   return {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
 }

@@ -64,6 +64,8 @@ FileOwner owner_of(const PasswdEntry& pw);
 // Refuses a username that is malformed, taken (account, system user or
 // group) or clashes in its first eight characters with another account.
 void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user);
+// The same, reading the state root (verify_new_username and its restore twin).
+void check_username_available(const StateRoot& root, const std::string& user);
 // Where a new home is built before it moves into place: beside it, so the
 // move is a rename on the same filesystem.
 std::string home_staging_rel(const std::string& home_rel);

@@ -382,11 +382,7 @@ Response createacct(Context& ctx, const Request& req) {
 }
 
 Response verify_new_username(Context& ctx, const Request& req) {
-  AccountStore store(ctx.root);
-  Transaction view(ctx.root);
-  SystemUsers sys;
-  sys.load(view);
-  check_new_username(store, sys, req.require("user"));
+  check_username_available(ctx.root, req.require("user"));
   return {};
 }
 

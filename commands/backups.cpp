@@ -503,11 +503,7 @@ Response start_local_cpmove_restore(Context& ctx, const Request& req) {
 }
 
 Response verify_new_username_for_restore(Context& ctx, const Request& req) {
-  AccountStore store(ctx.root);
-  Transaction view(ctx.root);
-  SystemUsers sys;
-  sys.load(view);
-  check_new_username(store, sys, req.require("user"));
+  check_username_available(ctx.root, req.require("user"));
   return {};
 }
 

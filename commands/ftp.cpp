@@ -156,6 +156,15 @@ std::vector<std::string> ip_list_arg(const Request& req) {
   return ips;
 }
 
+// An FTP root is created after the commit: an empty directory left by a
+// crash in between is harmless, and pure-ftpd creates it on login anyway.
+void create_ftp_root(const CpanelContext& ctx, const std::string& home_abs) {
+  const std::string dir = ctx.root.path(paths::rel_from_abs(home_abs));
+  if (std::filesystem::exists(dir)) return;
+  mkdirs(dir, 0755);
+  if (::geteuid() == 0) (void)::chown(dir.c_str(), ctx.account.owner.uid, ctx.account.owner.gid);
+}
+
 // Loads, lets `change` edit, and stages + commits the account's FTP files.
 template <typename Change>
 void change_ftp(CpanelContext& ctx, Change change) {
@@ -278,13 +287,7 @@ CpanelResult add_ftp(CpanelContext& ctx, const Request& req) {
     accounts.set_quota_mb(login, quota);
     accounts.set_extras(login, extras);
   });
-  // The FTP root is created after the commit: an empty directory left by a
-  // crash in between is harmless, and pure-ftpd creates it on login anyway.
-  const std::string dir = ctx.root.path(paths::rel_from_abs(home));
-  if (!std::filesystem::exists(dir)) {
-    mkdirs(dir, 0755);
-    if (::geteuid() == 0) (void)::chown(dir.c_str(), ctx.account.owner.uid, ctx.account.owner.gid);
-  }
+  create_ftp_root(ctx, home);
   return {};
 }
 
@@ -358,11 +361,7 @@ CpanelResult set_homedir(CpanelContext& ctx, const Request& req) {
     if (accounts.type_of(l) != FtpType::Sub) throw ApiError("Only an FTP sub-account's directory can be changed.");
     l.home = home;
   });
-  const std::string dir = ctx.root.path(paths::rel_from_abs(home));
-  if (!std::filesystem::exists(dir)) {
-    mkdirs(dir, 0755);
-    if (::geteuid() == 0) (void)::chown(dir.c_str(), ctx.account.owner.uid, ctx.account.owner.gid);
-  }
+  create_ftp_root(ctx, home);
   return {};
 }
 

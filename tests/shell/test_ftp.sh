@@ -52,9 +52,9 @@ curl -s --max-time 10 "$url/hello.txt" --user 'deploy@bob.example:wrong' -o /dev
 expect "a wrong password is refused (curl 67)" "67" "$?"
 
 # A slow download keeps a session open while we look at it.
-truncate -s 50M "$root$homebase/bob/deploy/big.bin"
+truncate -s 200M "$root$homebase/bob/deploy/big.bin"
 chown --reference="$root$homebase/bob/deploy" "$root$homebase/bob/deploy/big.bin"
-curl -s --max-time 60 --limit-rate 100k "$url/big.bin" --user 'deploy@bob.example:S3cure.pass' -o /dev/null &
+curl -s --max-time 90 --limit-rate 2M "$url/big.bin" --user 'deploy@bob.example:S3cure.pass' -o /dev/null &
 curl_pid=$!
 sessions=""
 for _ in $(seq 50); do
@@ -73,10 +73,22 @@ expect "pid is a string (API 2)" "str" "$(echo "$api2" | field 'type(d["cpanelre
 "$bin/whmapi1" --output=json createacct username=alice domain=alice.example password=Main-pass2 >/dev/null
 expect "another account sees none of it" "0" \
   "$("$bin/uapi" --output=json --user=alice Ftp list_sessions | field 'len(d["result"]["data"])')"
+session_pid=$(echo "$sessions" | field 'd["result"]["data"][0]["pid"]')
 expect "kill_session ends it" "Ended 1 FTP session." "$(u Ftp kill_session login=deploy | field 'd["result"]["messages"][0]')"
-for _ in $(seq 50); do kill -0 $curl_pid 2>/dev/null || break; sleep 0.1; done
-kill -0 $curl_pid 2>/dev/null && { kill $curl_pid; expect "download ended by kill_session" "ended" "running"; } || passed=$((passed + 1))
+# The session's process is gone at once (SIGTERM, then SIGKILL)...
+gone=running
+for _ in $(seq 50); do
+  state=$(ps -o stat= -p "$session_pid" 2>/dev/null)
+  [[ -z $state || $state == Z* ]] && { gone=gone; break; }; sleep 0.1
+done
+expect "the session's pure-ftpd process has ended" "gone" "$gone"
+expect "list_sessions no longer shows it" "0" "$(u Ftp list_sessions | field 'len([s for s in d["result"]["data"] if s["pid"] == '"$session_pid"'])')"
+# ...and the client's download is cut short once it has read what its socket
+# had buffered: curl exits 18 (partial file) long before the 100 s it needs.
+for _ in $(seq 200); do kill -0 $curl_pid 2>/dev/null || break; sleep 0.1; done
+kill -0 $curl_pid 2>/dev/null && kill $curl_pid
 wait $curl_pid 2>/dev/null
+expect "the client's download was cut (curl exit 18)" "18" "$?"
 
 u Ftp set_enabled user=deploy enabled=0 >/dev/null
 curl -s --max-time 10 "$url/hello.txt" --user 'deploy@bob.example:S3cure.pass' -o /dev/null

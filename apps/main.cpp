@@ -32,6 +32,11 @@ static StateRoot state_root(std::string root_opt) {
 // cpapi2 / uapi: --user=USER Module function key=value ...
 static int cpanel_main(const std::string& prog, int argc, char** argv) {
   const CpanelApi api = prog == "uapi" ? CpanelApi::Uapi : CpanelApi::Api2;
+  if (argc >= 2 && std::string(argv[1]) == "__complete") {
+    for (const auto& c : cpanel_completion_candidates(static_cast<int>(api), {argv + 2, argv + argc}))
+      std::cout << c << "\n";
+    return 0;
+  }
   CLI::App app{prog + " - run cPanel " + (api == CpanelApi::Uapi ? "UAPI" : "API 2") +
                    " functions as one cPanel account (whmkit " WHMKIT_VERSION ")",
                prog};

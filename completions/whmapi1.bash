@@ -1,4 +1,4 @@
-# bash completion for whmapi1 (whmkit). The candidates come from the program
+# bash completion for whmapi1, cpapi2 and uapi (whmkit). The candidates come from the program
 # itself (whmapi1 __complete WORDS...), so they always match its spec.
 _whmapi1() {
   local line=${COMP_LINE:0:$COMP_POINT}
@@ -23,4 +23,4 @@ _whmapi1() {
     compopt -o nospace 2>/dev/null
   fi
 }
-complete -F _whmapi1 whmapi1
+complete -F _whmapi1 whmapi1 cpapi2 uapi

@@ -5,3 +5,5 @@ function __whmapi1_complete
     $tokens[1] __complete $tokens[2..-1] "$current" 2>/dev/null
 end
 complete -c whmapi1 -f -a '(__whmapi1_complete)'
+complete -c cpapi2 -f -a '(__whmapi1_complete)'
+complete -c uapi -f -a '(__whmapi1_complete)'

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cpanel_api.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -143,6 +144,47 @@ std::vector<std::string> completion_candidates(const std::vector<std::string>& w
   for (const auto& p : f->params)
     if (!used.count(p.name) && p.name.find('*') == std::string::npos) keys.push_back(p.name + "=");
   add_matching(keys);
+  return out;
+}
+
+std::vector<std::string> cpanel_completion_candidates(int api, const std::vector<std::string>& words) {
+  std::vector<std::string> out;
+  const std::string cur = words.empty() ? "" : words.back();
+  auto add_matching = [&](const std::vector<std::string>& options) {
+    for (const auto& o : options)
+      if (starts_with(o, cur)) out.push_back(o);
+  };
+  if (starts_with(cur, "--output=")) {
+    std::vector<std::string> full;
+    for (const auto& f : kFormats) full.push_back("--output=" + f);
+    add_matching(full);
+    return out;
+  }
+  if (starts_with(cur, "-")) {
+    add_matching({"--user=", "--output=", "--root=", "--list-functions", "--help"});
+    return out;
+  }
+  std::vector<std::string> positional;  // module, function, key=value...
+  for (size_t i = 0; i + 1 < words.size(); ++i)
+    if (!starts_with(words[i], "-")) positional.push_back(words[i]);
+  const auto functions = CpanelRegistry::instance().functions(static_cast<CpanelApi>(api));
+  std::set<std::string> seen;
+  std::vector<std::string> names;
+  if (positional.empty()) {
+    for (const auto* f : functions)
+      if (seen.insert(f->module).second) names.push_back(f->module);
+  } else if (positional.size() == 1) {
+    for (const auto* f : functions)
+      if (f->module == positional[0]) names.push_back(f->name);
+  } else {
+    std::set<std::string> used;
+    for (size_t i = 2; i < positional.size(); ++i) used.insert(positional[i].substr(0, positional[i].find('=')));
+    for (const auto* f : functions)
+      if (f->module == positional[0] && f->name == positional[1])
+        for (const auto& p : f->params)
+          if (!used.count(p.name)) names.push_back(p.name + "=");
+  }
+  add_matching(names);
   return out;
 }
 

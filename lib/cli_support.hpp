@@ -14,5 +14,7 @@ std::string coverage_report();
 // Candidates for the last of `words` (the words after the program name; the
 // last one is the word being completed, possibly empty).
 std::vector<std::string> completion_candidates(const std::vector<std::string>& words);
+// The same for cpapi2 (api 2) and uapi (api 3): options, Module, function, key=.
+std::vector<std::string> cpanel_completion_candidates(int api, const std::vector<std::string>& words);
 
 }  // namespace whm

@@ -152,7 +152,7 @@ FtpLogin& FtpAccounts::require(const std::string& name, const std::string& domai
 
 void FtpAccounts::add(FtpLogin login) { logins_.push_back(std::move(login)); }
 
-void FtpAccounts::erase(const std::string& login) {
+void FtpAccounts::erase(std::string login) {
   for (auto it = logins_.begin(); it != logins_.end(); ++it)
     if (it->login == login) {
       logins_.erase(it);

@@ -57,7 +57,7 @@ class FtpAccounts {
   FtpLogin& require(const std::string& name, const std::string& domain);
 
   void add(FtpLogin login);
-  void erase(const std::string& login);
+  void erase(std::string login);  // by value: callers pass a login that lives in the erased entry
   std::optional<long long> quota_mb(const std::string& login) const;  // nullopt = unlimited
   void set_quota_mb(const std::string& login, std::optional<long long> mb);
   FtpExtras extras(const std::string& login) const;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs a short demo against a temporary
-# state root: create accounts, list them, suspend one.
+# state root: create accounts, list them, FTP and cron through uapi/cpapi2,
+# archive an account, remove it and restore it, suspend one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -19,6 +20,10 @@ c uapi --user=carol --output=json Ftp add_ftp user=deploy pass='S3cure.pass' quo
 c cpapi2 --user=carol --output=json Ftp listftp
 c uapi --user=carol --output=jsonpretty Cron add_line minute=0 hour=3 command='/usr/bin/php ~/cron.php' name=nightly
 c uapi --user=carol --output=json Cron list_cron
+w --output=json start_background_pkgacct user=carol
+w --output=json removeacct user=carol
+w --output=json start_local_cpmove_restore cpmovepath=/home/cpmove-carol.tar.gz
+c cpapi2 --user=carol --output=json Ftp listftp
 w suspendacct user=bob reason='Unpaid invoice'
 w listsuspended
 w --output=json listaccts search='^bob$' searchtype=user want=user,suspended,suspendreason

@@ -38,6 +38,12 @@ out=$(bash_complete "whmapi1 help createa" whmapi1 help createa | head -1)
 expect "bash: help FUNCTION" "createacct" "$out"
 n=$(bash_complete "whmapi1 " whmapi1 "" | grep -vc '^complete ')
 expect "bash: every function (and help) offered" "595" "$n"
+out=$(bash_complete "uapi --user=bob Ft" uapi --user = bob Ft | head -1)
+expect "bash: uapi modules" "Ftp" "$out"
+out=$(bash_complete "uapi --user=bob Ftp list_s" uapi --user = bob Ftp list_s | head -1)
+expect "bash: uapi functions" "list_sessions" "$out"
+out=$(bash_complete "cpapi2 --user=bob Cron add_line comm" cpapi2 --user = bob Cron add_line comm | head -1)
+expect "bash: cpapi2 parameters" "command=" "$out"
 
 # zsh: the real completion function with compadd recorded.
 zsh_complete() {  # WORD...  (the last is completed)

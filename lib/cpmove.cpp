@@ -446,7 +446,6 @@ void extract_account_home(const std::string& archive_abs, const AccountArchive& 
         ::fchmod(fd, mode);
         struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
         ::futimens(fd, times);
-        ::fsync(fd);
         ::close(fd);
         break;
       }
@@ -473,6 +472,13 @@ void extract_account_home(const std::string& archive_abs, const AccountArchive& 
     ::utimensat(AT_FDCWD, it->path.c_str(), times, AT_SYMLINK_NOFOLLOW);
   }
   if (as_root) (void)::lchown(dest_abs.c_str(), owner.uid, owner.gid);
+  // One syncfs instead of an fsync per file: the home must be on disk before
+  // the transaction that renames it into place commits.
+  int dir_fd = ::open(dest_abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::syncfs(dir_fd);
+    ::close(dir_fd);
+  }
 }
 
 }  // namespace whm

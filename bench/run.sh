@@ -76,6 +76,32 @@ for zone in small big; do
   row "editzonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$zroot editzonerecord domain=$zone.example line=$line address=203.0.113.250")"
 done
 
+# cpapi2/uapi calls and backups, on one account with 2,000 files (8 MB) in its home.
+U=$PWD/build/uapi
+broot=$WORK/backup
+"$W" --root="$broot" createacct username=bob domain=bob.example password=Pass-word1 >/dev/null
+mkdir -p "$broot/home/bob/public_html/files"
+for ((i = 0; i < 2000; i++)); do head -c 4096 /dev/urandom > "$broot/home/bob/public_html/files/f$i.bin"; done
+s=$(stats "$U --root=$broot --user=bob --output=json Ftp list_ftp")
+row "uapi Ftp list_ftp" "1 account" "$(fmt "$s")" "$(fmt "$floor") /bin/true" "" "" "$(peak "$U --root=$broot --user=bob --output=json Ftp list_ftp")"
+: > "$WORK/ftp"; : > "$WORK/cron"
+for ((i = 0; i < 30; i++)); do
+  echo "$U --root=$broot --user=bob Ftp add_ftp user=f$i pass=Pass-word1" >> "$WORK/ftp"
+  echo "$U --root=$broot --user=bob Cron add_line minute=$i command=job$i" >> "$WORK/cron"
+done
+row "uapi Ftp add_ftp (incl. pure-pw mkdb), 30 calls" "1 account" "$(fmt "$(series "$WORK/ftp")")" "" "" "" ""
+row "uapi Cron add_line, 30 calls" "1 account" "$(fmt "$(series "$WORK/cron")")" "" "" "" ""
+s=$(RUNS=5 stats "$W --root=$broot start_background_pkgacct user=bob")
+row "start_background_pkgacct (tar.gz)" "2000 files" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$broot start_background_pkgacct user=bob")"
+: > "$WORK/times"
+for ((i = 0; i < 5; i++)); do
+  "$W" --root="$broot" removeacct user=bob >/dev/null
+  t0=$(date +%s%N); "$W" --root="$broot" start_local_cpmove_restore cpmovepath=/home/cpmove-bob.tar.gz >/dev/null; t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000 )) >> "$WORK/times"
+done
+s=$(sort -n "$WORK/times" | awk '{a[NR]=$1} END{printf "%.2f %.2f %.2f", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000}')
+row "start_local_cpmove_restore" "2000 files" "$(fmt "$s")" "" "" "" ""
+
 {
   echo "# whmkit benchmarks"
   echo

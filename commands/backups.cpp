@@ -21,6 +21,7 @@
 #include "ftp_store.hpp"
 #include "lookup.hpp"
 #include "registry.hpp"
+#include "syck_yaml.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -314,6 +315,10 @@ std::string ftp_lines_for(const std::string& text, const std::string& user, File
       f[3] = std::to_string(owner.gid);
       if (old_home != new_home && (f[5] == old_home || starts_with(f[5], old_home + "/")))
         f[5] = new_home + f[5].substr(old_home.size());
+      if (f[0] != "ftp" && f[5] != new_home && !starts_with(f[5], new_home + "/"))
+        throw ApiError("The archive's FTP account “" + f[0] + "” has its directory outside the home (“" + f[5] + "”).");
+      for (const auto& part : split(f[5], '/'))
+        if (part == "..") throw ApiError("The archive's FTP account “" + f[0] + "” has “..” in its directory.");
       for (const auto& field : f)
         if (!is_safe_colon_field(field)) throw ApiError("The archive's FTP file has an unsafe line.");
       out += join(f, ":") + "\n";
@@ -329,6 +334,27 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   if (from == to || from.empty()) return s;
   for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
   return s;
+}
+
+// A vhost's document root and home must be the account's own: an archive
+// must not point a web server at /etc.
+void check_vhost_paths(const std::string& name, const std::string& text, const std::string& home) {
+  if (name == "cache" || ends_with(name, ".cache") || ends_with(name, ".json")) return;
+  nlohmann::json doc;
+  try {
+    doc = yaml_to_json(text);
+  } catch (const std::exception&) {
+    throw ApiError("The archive's userdata file “" + name + "” is not valid YAML.");
+  }
+  if (!doc.is_object()) return;
+  for (const char* key : {"documentroot", "homedir"}) {
+    if (!doc.contains(key) || !doc[key].is_string()) continue;
+    std::string path = doc[key].get<std::string>();
+    bool inside = path == home || starts_with(path, home + "/");
+    for (const auto& part : split(path, '/')) inside = inside && part != "..";
+    if (!inside)
+      throw ApiError("The archive's userdata file “" + name + "” puts its " + key + " outside the home (“" + path + "”).");
+  }
 }
 
 struct RestoreResult {
@@ -384,6 +410,7 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
   for (const auto& name : arch.under("userdata")) {
     check_path_component(name, "userdata file");
     std::string text = replace_all(*arch.file("userdata/" + name), arch.original_home + "/", home + "/");
+    check_vhost_paths(name, text, home);
     txn.write(paths::userdata_dir(user) + "/" + name, text, 0644);
     if (name == "cache")
       for (const auto& [d, v] : parse_lookup_pairs(text)) rows.push_back(parse_domain_row(d, v));

@@ -1,5 +1,7 @@
 #include "backup_destinations.hpp"
 
+// The pointer table below needs the plain declarations, not the type-checking macros.
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -11,6 +13,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_library.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"
 
@@ -152,6 +155,23 @@ std::string new_destination_id() {
 
 namespace {
 
+// libcurl, opened on first use (see lazy_library.hpp).
+#define WHMKIT_CURL_FUNCTIONS(X) \
+  X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init) X(curl_easy_perform) X(curl_easy_setopt) X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
+struct CurlApi {
+  WHMKIT_CURL_FUNCTIONS(WHMKIT_LAZY_POINTER)
+};
+const CurlApi& cu() {
+  static const CurlApi api = [] {
+    CurlApi a;
+    LazyLibrary lib("libcurl.so.4", "libcurl");
+    WHMKIT_CURL_FUNCTIONS(WHMKIT_LAZY_RESOLVE)
+    return a;
+  }();
+  return api;
+}
+
+
 std::string field(const BackupDestination& d, const char* key, const std::string& fallback = "") {
   if (!d.fields.contains(key) || d.fields[key].is_null()) return fallback;
   const auto& v = d.fields[key];
@@ -196,49 +216,49 @@ std::string base_url(const BackupDestination& d) {
 }
 
 struct CurlHandle {
-  CURL* h = curl_easy_init();
+  CURL* h = cu().curl_easy_init();
   char error[CURL_ERROR_SIZE] = {0};
   curl_slist* quote = nullptr;
   ~CurlHandle() {
-    if (quote) curl_slist_free_all(quote);
-    if (h) curl_easy_cleanup(h);
+    if (quote) cu().curl_slist_free_all(quote);
+    if (h) cu().curl_easy_cleanup(h);
   }
 };
 
 void setup(CurlHandle& c, const BackupDestination& d, const std::string& url) {
   if (!c.h) throw ApiError("libcurl could not start.");
-  curl_easy_setopt(c.h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c.h, CURLOPT_ERRORBUFFER, c.error);
-  curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, timeout_of(d));
-  curl_easy_setopt(c.h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c.h, CURLOPT_LOW_SPEED_TIME, timeout_of(d));
+  cu().curl_easy_setopt(c.h, CURLOPT_URL, url.c_str());
+  cu().curl_easy_setopt(c.h, CURLOPT_ERRORBUFFER, c.error);
+  cu().curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
+  cu().curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, timeout_of(d));
+  cu().curl_easy_setopt(c.h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  cu().curl_easy_setopt(c.h, CURLOPT_LOW_SPEED_TIME, timeout_of(d));
   std::string user = field(d, "username"), pass = field(d, "password");
-  curl_easy_setopt(c.h, CURLOPT_USERNAME, user.c_str());
+  cu().curl_easy_setopt(c.h, CURLOPT_USERNAME, user.c_str());
   if (d.type() == "SFTP" && field(d, "authtype", "password") == "key") {
     std::string key = field(d, "privatekey"), passphrase = field(d, "passphrase");
-    curl_easy_setopt(c.h, CURLOPT_SSH_AUTH_TYPES, static_cast<long>(CURLSSH_AUTH_PUBLICKEY));
-    curl_easy_setopt(c.h, CURLOPT_SSH_PRIVATE_KEYFILE, key.c_str());
-    if (!passphrase.empty()) curl_easy_setopt(c.h, CURLOPT_KEYPASSWD, passphrase.c_str());
+    cu().curl_easy_setopt(c.h, CURLOPT_SSH_AUTH_TYPES, static_cast<long>(CURLSSH_AUTH_PUBLICKEY));
+    cu().curl_easy_setopt(c.h, CURLOPT_SSH_PRIVATE_KEYFILE, key.c_str());
+    if (!passphrase.empty()) cu().curl_easy_setopt(c.h, CURLOPT_KEYPASSWD, passphrase.c_str());
   } else {
-    curl_easy_setopt(c.h, CURLOPT_PASSWORD, pass.c_str());
+    cu().curl_easy_setopt(c.h, CURLOPT_PASSWORD, pass.c_str());
     if (d.type() == "SFTP")
-      curl_easy_setopt(c.h, CURLOPT_SSH_AUTH_TYPES, static_cast<long>(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD));
+      cu().curl_easy_setopt(c.h, CURLOPT_SSH_AUTH_TYPES, static_cast<long>(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD));
   }
   if (d.type() == "FTP") {
-    curl_easy_setopt(c.h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
-    if (field(d, "passive", "1") == "0") curl_easy_setopt(c.h, CURLOPT_FTPPORT, "-");
+    cu().curl_easy_setopt(c.h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
+    if (field(d, "passive", "1") == "0") cu().curl_easy_setopt(c.h, CURLOPT_FTPPORT, "-");
   }
-  if (d.type() == "SFTP") curl_easy_setopt(c.h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR));
-  if (d.type() == "WebDAV") curl_easy_setopt(c.h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+  if (d.type() == "SFTP") cu().curl_easy_setopt(c.h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR));
+  if (d.type() == "WebDAV") cu().curl_easy_setopt(c.h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC | CURLAUTH_DIGEST));
 }
 
 void perform(CurlHandle& c, const BackupDestination& d, const std::string& what) {
-  CURLcode rc = curl_easy_perform(c.h);
+  CURLcode rc = cu().curl_easy_perform(c.h);
   long http = 0;
-  if (d.type() == "WebDAV") curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &http);
+  if (d.type() == "WebDAV") cu().curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &http);
   if (rc != CURLE_OK || http >= 400) {
-    std::string detail = c.error[0] ? c.error : curl_easy_strerror(rc);
+    std::string detail = c.error[0] ? c.error : cu().curl_easy_strerror(rc);
     if (rc == CURLE_OK) detail = "the server answered HTTP " + std::to_string(http);
     throw ApiError("The " + d.type() + " destination “" + d.name() + "” failed to " + what + ": " + detail);
   }
@@ -251,9 +271,9 @@ void remote_upload(const BackupDestination& d, const std::string& local_abs, con
   ::fstat(::fileno(in.get()), &st);
   CurlHandle c;
   setup(c, d, base_url(d) + remote_name);
-  curl_easy_setopt(c.h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c.h, CURLOPT_READDATA, in.get());
-  curl_easy_setopt(c.h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(st.st_size));
+  cu().curl_easy_setopt(c.h, CURLOPT_UPLOAD, 1L);
+  cu().curl_easy_setopt(c.h, CURLOPT_READDATA, in.get());
+  cu().curl_easy_setopt(c.h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(st.st_size));
   perform(c, d, "upload " + remote_name);
 }
 
@@ -261,8 +281,8 @@ void remote_delete(const BackupDestination& d, const std::string& remote_name) {
   CurlHandle c;
   if (d.type() == "WebDAV") {
     setup(c, d, base_url(d) + remote_name);
-    curl_easy_setopt(c.h, CURLOPT_CUSTOMREQUEST, "DELETE");
-    curl_easy_setopt(c.h, CURLOPT_NOBODY, 1L);
+    cu().curl_easy_setopt(c.h, CURLOPT_CUSTOMREQUEST, "DELETE");
+    cu().curl_easy_setopt(c.h, CURLOPT_NOBODY, 1L);
   } else {
     setup(c, d, base_url(d));
     std::string cmd;
@@ -276,10 +296,10 @@ void remote_delete(const BackupDestination& d, const std::string& remote_name) {
       else if (path == "/~") path = "";
       cmd = "rm \"" + path + remote_name + "\"";
     }
-    c.quote = curl_slist_append(nullptr, cmd.c_str());
-    curl_easy_setopt(c.h, CURLOPT_POSTQUOTE, c.quote);
-    curl_easy_setopt(c.h, CURLOPT_NOBODY, 1L);
-    if (d.type() == "FTP") curl_easy_setopt(c.h, CURLOPT_DIRLISTONLY, 1L);
+    c.quote = cu().curl_slist_append(nullptr, cmd.c_str());
+    cu().curl_easy_setopt(c.h, CURLOPT_POSTQUOTE, c.quote);
+    cu().curl_easy_setopt(c.h, CURLOPT_NOBODY, 1L);
+    if (d.type() == "FTP") cu().curl_easy_setopt(c.h, CURLOPT_DIRLISTONLY, 1L);
   }
   perform(c, d, "delete " + remote_name);
 }

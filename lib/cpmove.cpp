@@ -14,6 +14,7 @@
 #include "account_store.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "lazy_library.hpp"
 #include "ftp_store.hpp"
 #include "syck_yaml.hpp"
 #include "sysusers.hpp"
@@ -23,6 +24,31 @@
 namespace whm {
 
 namespace {
+
+// libarchive, opened on first use (see lazy_library.hpp).
+#define WHMKIT_ARCHIVE_FUNCTIONS(X) \
+  X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_hardlink) X(archive_entry_mtime)  \
+  X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_perm) X(archive_entry_set_filetype)  \
+  X(archive_entry_set_gid) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm)  \
+  X(archive_entry_set_size) X(archive_entry_set_symlink) X(archive_entry_set_uid) X(archive_entry_size)  \
+  X(archive_entry_symlink) X(archive_error_string) X(archive_read_data) X(archive_read_data_block)  \
+  X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open_filename)  \
+  X(archive_read_support_filter_all) X(archive_read_support_format_gnutar) X(archive_read_support_format_tar)  \
+  X(archive_write_add_filter_gzip) X(archive_write_close) X(archive_write_data) X(archive_write_free)  \
+  X(archive_write_header) X(archive_write_new) X(archive_write_open_filename)  \
+  X(archive_write_set_format_pax_restricted)
+struct ArchiveApi {
+  WHMKIT_ARCHIVE_FUNCTIONS(WHMKIT_LAZY_POINTER)
+};
+const ArchiveApi& la() {
+  static const ArchiveApi api = [] {
+    ArchiveApi a;
+    LazyLibrary lib("libarchive.so.13", "libarchive");
+    WHMKIT_ARCHIVE_FUNCTIONS(WHMKIT_LAZY_RESOLVE)
+    return a;
+  }();
+  return api;
+}
 
 // pkgacct's directory tree (PKGTREE_DIRS), created at mode 0700.
 const char* const kTreeDirs[] = {
@@ -47,18 +73,18 @@ using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 using EntryPtr = std::unique_ptr<struct archive_entry, void (*)(struct archive_entry*)>;
 
 ArchivePtr open_reader(const std::string& path) {
-  ArchivePtr a(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_tar(a.get());
-  archive_read_support_format_gnutar(a.get());
-  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK)
+  ArchivePtr a(la().archive_read_new(), la().archive_read_free);
+  la().archive_read_support_filter_all(a.get());
+  la().archive_read_support_format_tar(a.get());
+  la().archive_read_support_format_gnutar(a.get());
+  if (la().archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK)
     throw ApiError("The archive “" + path + "” is damaged or not an archive: " +
-                   (archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown error"));
+                   (la().archive_error_string(a.get()) ? la().archive_error_string(a.get()) : "unknown error"));
   return a;
 }
 
 [[noreturn]] void damaged(struct archive* a, const std::string& path) {
-  const char* why = archive_error_string(a);
+  const char* why = la().archive_error_string(a);
   throw ApiError("The archive “" + path + "” is damaged or truncated: " + (why ? why : "read error"));
 }
 
@@ -100,62 +126,62 @@ bool link_stays_inside(const std::vector<std::string>& link_dir, const std::stri
 
 class ArchiveWriter {
  public:
-  ArchiveWriter(const std::string& path, bool compress) : a_(archive_write_new(), archive_write_free) {
-    if (compress) archive_write_add_filter_gzip(a_.get());
-    archive_write_set_format_pax_restricted(a_.get());
-    if (archive_write_open_filename(a_.get(), path.c_str()) != ARCHIVE_OK) fail("open");
+  ArchiveWriter(const std::string& path, bool compress) : a_(la().archive_write_new(), la().archive_write_free) {
+    if (compress) la().archive_write_add_filter_gzip(a_.get());
+    la().archive_write_set_format_pax_restricted(a_.get());
+    if (la().archive_write_open_filename(a_.get(), path.c_str()) != ARCHIVE_OK) fail("open");
   }
   void dir(const std::string& name, mode_t mode = 0700, std::time_t mtime = 0) {
-    EntryPtr e(archive_entry_new(), archive_entry_free);
-    archive_entry_set_pathname(e.get(), (name + "/").c_str());
-    archive_entry_set_filetype(e.get(), AE_IFDIR);
-    archive_entry_set_perm(e.get(), mode);
-    archive_entry_set_mtime(e.get(), mtime ? mtime : now(), 0);
+    EntryPtr e(la().archive_entry_new(), la().archive_entry_free);
+    la().archive_entry_set_pathname(e.get(), (name + "/").c_str());
+    la().archive_entry_set_filetype(e.get(), AE_IFDIR);
+    la().archive_entry_set_perm(e.get(), mode);
+    la().archive_entry_set_mtime(e.get(), mtime ? mtime : now(), 0);
     header(e.get());
     ++count;
   }
   void file(const std::string& name, const std::string& content, mode_t mode = 0600) {
-    EntryPtr e(archive_entry_new(), archive_entry_free);
-    archive_entry_set_pathname(e.get(), name.c_str());
-    archive_entry_set_filetype(e.get(), AE_IFREG);
-    archive_entry_set_perm(e.get(), mode);
-    archive_entry_set_size(e.get(), static_cast<la_int64_t>(content.size()));
-    archive_entry_set_mtime(e.get(), now(), 0);
+    EntryPtr e(la().archive_entry_new(), la().archive_entry_free);
+    la().archive_entry_set_pathname(e.get(), name.c_str());
+    la().archive_entry_set_filetype(e.get(), AE_IFREG);
+    la().archive_entry_set_perm(e.get(), mode);
+    la().archive_entry_set_size(e.get(), static_cast<la_int64_t>(content.size()));
+    la().archive_entry_set_mtime(e.get(), now(), 0);
     header(e.get());
-    if (!content.empty() && archive_write_data(a_.get(), content.data(), content.size()) < 0) fail("write");
+    if (!content.empty() && la().archive_write_data(a_.get(), content.data(), content.size()) < 0) fail("write");
     ++count;
   }
   // One entry of the home tree, as lstat sees it.
   void from_disk(const std::string& name, const std::string& abs, const struct stat& st) {
-    EntryPtr e(archive_entry_new(), archive_entry_free);
-    archive_entry_set_pathname(e.get(), name.c_str());
-    archive_entry_set_perm(e.get(), st.st_mode & 07777);
-    archive_entry_set_uid(e.get(), st.st_uid);
-    archive_entry_set_gid(e.get(), st.st_gid);
-    archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    EntryPtr e(la().archive_entry_new(), la().archive_entry_free);
+    la().archive_entry_set_pathname(e.get(), name.c_str());
+    la().archive_entry_set_perm(e.get(), st.st_mode & 07777);
+    la().archive_entry_set_uid(e.get(), st.st_uid);
+    la().archive_entry_set_gid(e.get(), st.st_gid);
+    la().archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     if (S_ISDIR(st.st_mode)) {
-      archive_entry_set_filetype(e.get(), AE_IFDIR);
+      la().archive_entry_set_filetype(e.get(), AE_IFDIR);
       header(e.get());
     } else if (S_ISLNK(st.st_mode)) {
       char target[4096];
       ssize_t n = ::readlink(abs.c_str(), target, sizeof target - 1);
       if (n < 0) return;
       target[n] = 0;
-      archive_entry_set_filetype(e.get(), AE_IFLNK);
-      archive_entry_set_symlink(e.get(), target);
+      la().archive_entry_set_filetype(e.get(), AE_IFLNK);
+      la().archive_entry_set_symlink(e.get(), target);
       header(e.get());
     } else if (S_ISREG(st.st_mode)) {
       int fd = ::open(abs.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) return;  // vanished or unreadable: pkgacct skips it too
-      archive_entry_set_filetype(e.get(), AE_IFREG);
-      archive_entry_set_size(e.get(), st.st_size);
+      la().archive_entry_set_filetype(e.get(), AE_IFREG);
+      la().archive_entry_set_size(e.get(), st.st_size);
       header(e.get());
       char buf[1 << 16];
       ssize_t n;
       la_int64_t left = st.st_size;
       while (left > 0 && (n = ::read(fd, buf, sizeof buf)) > 0) {
         n = std::min<la_int64_t>(n, left);
-        if (archive_write_data(a_.get(), buf, static_cast<size_t>(n)) < 0) {
+        if (la().archive_write_data(a_.get(), buf, static_cast<size_t>(n)) < 0) {
           ::close(fd);
           fail("write");
         }
@@ -166,7 +192,7 @@ class ArchiveWriter {
       std::string zeros(1 << 16, '\0');
       while (left > 0) {
         auto chunk = static_cast<size_t>(std::min<la_int64_t>(left, static_cast<la_int64_t>(zeros.size())));
-        archive_write_data(a_.get(), zeros.data(), chunk);
+        la().archive_write_data(a_.get(), zeros.data(), chunk);
         left -= static_cast<la_int64_t>(chunk);
       }
     } else {
@@ -175,16 +201,16 @@ class ArchiveWriter {
     ++count;
   }
   void close() {
-    if (archive_write_close(a_.get()) != ARCHIVE_OK) fail("finish");
+    if (la().archive_write_close(a_.get()) != ARCHIVE_OK) fail("finish");
   }
   size_t count = 0;
 
  private:
   void header(struct archive_entry* e) {
-    if (archive_write_header(a_.get(), e) != ARCHIVE_OK) fail("write a header to");
+    if (la().archive_write_header(a_.get(), e) != ARCHIVE_OK) fail("write a header to");
   }
   [[noreturn]] void fail(const char* what) {
-    const char* why = archive_error_string(a_.get());
+    const char* why = la().archive_error_string(a_.get());
     throw ApiError(std::string("Could not ") + what + " the archive: " + (why ? why : "unknown error"));
   }
   ArchivePtr a_;
@@ -314,9 +340,9 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
   std::vector<std::pair<std::vector<std::string>, std::string>> links;  // home-relative link path, target
   std::set<std::string> link_paths;
   int rc;
-  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+  while ((rc = la().archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
     if (rc == ARCHIVE_WARN) damaged(a.get(), archive_abs);
-    auto parts = entry_components(archive_entry_pathname(e), archive_abs);
+    auto parts = entry_components(la().archive_entry_pathname(e), archive_abs);
     if (out.top.empty()) out.top = parts[0];
     if (parts[0] != out.top)
       throw ApiError("The archive “" + archive_abs + "” has more than one top-level directory (“" + out.top + "”, “" +
@@ -324,14 +350,14 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
     std::vector<std::string> rel_parts(parts.begin() + 1, parts.end());
     const std::string rel = join(rel_parts, "/");
     if (!seen.insert(rel).second) throw ApiError("The archive “" + archive_abs + "” lists “" + rel + "” twice.");
-    if (archive_entry_hardlink(e))
+    if (la().archive_entry_hardlink(e))
       throw ApiError("The archive “" + archive_abs + "” has a hard link (“" + rel + "”); whmkit does not restore hard links.");
-    const auto type = archive_entry_filetype(e);
+    const auto type = la().archive_entry_filetype(e);
     const bool in_home = !rel_parts.empty() && rel_parts[0] == "homedir";
     if (type == AE_IFLNK) {
       if (!in_home || rel_parts.size() < 2)
         throw ApiError("The archive “" + archive_abs + "” has a symlink outside the home directory: “" + rel + "”.");
-      const char* target = archive_entry_symlink(e);
+      const char* target = la().archive_entry_symlink(e);
       links.push_back({{rel_parts.begin() + 1, rel_parts.end() - 1}, target ? target : ""});
       link_paths.insert(rel);
     } else if (type != AE_IFREG && type != AE_IFDIR) {
@@ -340,14 +366,14 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
     if (in_home) {
       ++out.home_entries;
     } else if (type == AE_IFREG && restore_needs(rel)) {
-      if (archive_entry_size(e) > static_cast<la_int64_t>(kMaxKeptFile))
+      if (la().archive_entry_size(e) > static_cast<la_int64_t>(kMaxKeptFile))
         throw ApiError("The archive “" + archive_abs + "” has an oversized “" + rel + "”.");
       std::string content;
       char buf[1 << 16];
       la_ssize_t n;
-      while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) content.append(buf, static_cast<size_t>(n));
+      while ((n = la().archive_read_data(a.get(), buf, sizeof buf)) > 0) content.append(buf, static_cast<size_t>(n));
       if (n < 0) damaged(a.get(), archive_abs);
-      if (static_cast<la_int64_t>(content.size()) != archive_entry_size(e)) damaged(a.get(), archive_abs);
+      if (static_cast<la_int64_t>(content.size()) != la().archive_entry_size(e)) damaged(a.get(), archive_abs);
       out.files[rel] = std::move(content);
       continue;
     }
@@ -357,7 +383,7 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
     size_t size;
     la_int64_t offset;
     int r;
-    while ((r = archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK) {
+    while ((r = la().archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK) {
     }
     if (r != ARCHIVE_EOF) damaged(a.get(), archive_abs);
   }
@@ -407,22 +433,22 @@ void extract_account_home(const std::string& archive_abs, const AccountArchive& 
   std::vector<Deferred> later;  // directories' modes and times, and symlinks, once everything else is in place
   struct archive_entry* e = nullptr;
   int rc;
-  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
-    auto parts = entry_components(archive_entry_pathname(e), archive_abs);
+  while ((rc = la().archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+    auto parts = entry_components(la().archive_entry_pathname(e), archive_abs);
     if (parts.size() < 2 || parts[1] != "homedir") continue;
     std::vector<std::string> home_parts(parts.begin() + 2, parts.end());
     const std::string path = home_parts.empty() ? dest_abs : dest_abs + "/" + join(home_parts, "/");
-    const mode_t mode = archive_entry_perm(e) & 01777;  // no setuid/setgid bits from an archive
-    const std::time_t mtime = archive_entry_mtime(e);
+    const mode_t mode = la().archive_entry_perm(e) & 01777;  // no setuid/setgid bits from an archive
+    const std::time_t mtime = la().archive_entry_mtime(e);
     if (!home_parts.empty()) mkdirs(path.substr(0, path.rfind('/')), 0755);
-    switch (archive_entry_filetype(e)) {
+    switch (la().archive_entry_filetype(e)) {
       case AE_IFDIR:
         if (!home_parts.empty() && ::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
           throw ApiError("Cannot create “" + path + "”.");
         later.push_back({path, "", mode, mtime, false});
         break;
       case AE_IFLNK:
-        later.push_back({path, archive_entry_symlink(e), 0, mtime, true});
+        later.push_back({path, la().archive_entry_symlink(e), 0, mtime, true});
         break;
       case AE_IFREG: {
         int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -431,7 +457,7 @@ void extract_account_home(const std::string& archive_abs, const AccountArchive& 
         size_t size;
         la_int64_t offset;
         int r;
-        while ((r = archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK) {
+        while ((r = la().archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK) {
           if (::pwrite(fd, block, size, offset) != static_cast<ssize_t>(size)) {
             ::close(fd);
             throw ApiError("Cannot write “" + path + "”.");
@@ -441,7 +467,7 @@ void extract_account_home(const std::string& archive_abs, const AccountArchive& 
           ::close(fd);
           damaged(a.get(), archive_abs);
         }
-        ::ftruncate(fd, archive_entry_size(e));
+        ::ftruncate(fd, la().archive_entry_size(e));
         if (as_root) (void)::fchown(fd, owner.uid, owner.gid);
         ::fchmod(fd, mode);
         struct timespec times[2] = {{mtime, 0}, {mtime, 0}};

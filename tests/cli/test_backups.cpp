@@ -422,6 +422,16 @@ TEST_CASE("damaged and hostile archives are refused and write nothing", "[backup
     write_tar(archive, eve_archive({{"cpmove-eve/dnszones/bank.example.db", 'f', "$TTL 300\n"}}));
     refused("not one of the account's domains");
   }
+  SECTION("a vhost whose document root is outside the home") {
+    write_tar(archive, eve_archive({{"cpmove-eve/userdata/eve.example", 'f',
+                                     "--- \ndocumentroot: /etc\nhomedir: /home/eve\nservername: eve.example\n"}}));
+    refused("outside the home");
+  }
+  SECTION("an FTP login rooted outside the home") {
+    write_tar(archive, eve_archive({{"cpmove-eve/proftpdpasswd", 'f',
+                                     "eve:x:1:1::/home/eve:/bin/ftpsh\nx@eve.example:x:1:1:eve:/etc:/bin/ftpsh\n"}}));
+    refused("outside the home");
+  }
   SECTION("shadow line injection") {
     auto v = eve_archive();
     v[3].content = "x:0:0:::\nroot2::0:0";

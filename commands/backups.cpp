@@ -2,6 +2,7 @@
 // archives (pkgacct layout, see cpmove.hpp), the backups under BACKUPDIR,
 // and restores — one transaction each, so a restore that fails halfway
 // leaves no half-made account.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -223,6 +224,16 @@ Response backup_destination_validate(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- archives
 
+// Session logs are informational and written after the change: plainly, not
+// through a temporary file, so a kill mid-write leaves a short log, not a
+// leftover temporary file.
+void write_log(const std::string& abs, const std::string& text) {
+  int fd = ::open(abs.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  (void)!::write(fd, text.data(), text.size());
+  ::close(fd);
+}
+
 std::string random_token(size_t n) {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::vector<unsigned char> bytes(n);
@@ -266,11 +277,11 @@ Response start_background_pkgacct(Context& ctx, const Request& req) {
   try {
     size_t entries = write_account_archive(ctx.root, view, user, dir + "/" + file, opts);
     log += "Archived " + std::to_string(entries) + " entries to " + dir_shown + "/" + file + "\npkgacct completed\n";
-    atomic_write_file(session_dir + "/master.log", log, 0600);
-    atomic_write_file(session_dir + "/master.error_log", "", 0600);
+    write_log(session_dir + "/master.log", log);
+    write_log(session_dir + "/master.error_log", "");
   } catch (const ApiError& e) {
-    atomic_write_file(session_dir + "/master.log", log + "pkgacct failed\n", 0600);
-    atomic_write_file(session_dir + "/master.error_log", std::string(e.what()) + "\n", 0600);
+    write_log(session_dir + "/master.log", log + "pkgacct failed\n");
+    write_log(session_dir + "/master.error_log", std::string(e.what()) + "\n");
     throw;
   }
   Response r;
@@ -521,7 +532,7 @@ Response start_local_cpmove_restore(Context& ctx, const Request& req) {
   auto result = restore_account_archive(ctx.root, abs, wanted);
   const std::string session_dir = ctx.root.path("var/cpanel/transfer_sessions/" + session);
   mkdirs(session_dir, 0700);
-  atomic_write_file(session_dir + "/restore.log", result.raw, 0600);
+  write_log(session_dir + "/restore.log", result.raw);
   if (req.flag("delete_archive")) ::unlink(abs.c_str());
   Response r;
   r.data = {{"transfer_session_id", session}};

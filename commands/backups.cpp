@@ -10,8 +10,6 @@
 #include <filesystem>
 #include <set>
 
-#include <openssl/rand.h>
-
 #include "account_common.hpp"
 #include "backup_destinations.hpp"
 #include "backup_store.hpp"
@@ -234,15 +232,6 @@ void write_log(const std::string& abs, const std::string& text) {
   ::close(fd);
 }
 
-std::string random_token(size_t n) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::vector<unsigned char> bytes(n);
-  RAND_bytes(bytes.data(), static_cast<int>(n));
-  std::string out;
-  for (unsigned char b : bytes) out += alphabet[b % 62];
-  return out;
-}
-
 // An absolute directory given by the caller, as a path under the state root.
 std::string directory_arg(const Context& ctx, const std::string& abs, const char* param) {
   if (abs.empty() || abs[0] != '/')
@@ -267,7 +256,7 @@ Response start_background_pkgacct(Context& ctx, const Request& req) {
   if (req.flag("split")) throw NotAvailableError("Split pkgacct archives are not implemented by whmkit.");
   AccountStore(ctx.root).require(user);
 
-  const std::string session = user + format_time(now(), "%Y%m%d%H%M%S") + random_token(10);
+  const std::string session = user + format_time(now(), "%Y%m%d%H%M%S") + random_alphanumeric(10);
   const std::string session_dir = ctx.root.path("var/cpanel/pkgacct_sessions/" + session);
   mkdirs(session_dir, 0700);
   const std::string file = "cpmove-" + user + (opts.compress ? ".tar.gz" : ".tar");
@@ -528,7 +517,7 @@ Response start_local_cpmove_restore(Context& ctx, const Request& req) {
       throw NotAvailableError("Restoring under a different username is not implemented by whmkit (the archive holds “" +
                               arch.user + "”).");
   }
-  const std::string session = format_time(now(), "%Y%m%d%H%M%S") + random_token(4);
+  const std::string session = format_time(now(), "%Y%m%d%H%M%S") + random_alphanumeric(4);
   auto result = restore_account_archive(ctx.root, abs, wanted);
   const std::string session_dir = ctx.root.path("var/cpanel/transfer_sessions/" + session);
   mkdirs(session_dir, 0700);
@@ -711,7 +700,7 @@ Response restore_queue_add_task(Context& ctx, const Request& req) {
   nlohmann::json q = load_queue(txn);
   for (const auto& t : q["pending"])
     if (t.value("user", "") == user) throw ApiError("A restore of “" + user + "” is already queued.");
-  std::string id = random_token(15);
+  std::string id = random_alphanumeric(15);
   q["pending"].push_back({{"options",
                            {{"destid", destid},
                             {"give_ip", req.flag("give_ip") ? 1 : 0},

@@ -3,7 +3,6 @@
 // The pointer table below needs the plain declarations, not the type-checking macros.
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "errors.hpp"
 #include "lazy_library.hpp"
 #include "syck_yaml.hpp"
+#include "sysusers.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -142,14 +142,7 @@ void stage_destination(const StateRoot& root, Transaction& txn, const BackupDest
   txn.write(destination_rel(d), syck_dump(doc), 0600);
 }
 
-std::string new_destination_id() {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  unsigned char bytes[24];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw ApiError("Could not generate a random destination ID.");
-  std::string id;
-  for (unsigned char b : bytes) id += alphabet[b % 62];
-  return id;
-}
+std::string new_destination_id() { return random_alphanumeric(24); }
 
 // ---- transports -------------------------------------------------------------
 

@@ -155,6 +155,10 @@ std::string generate_password(size_t length) {
   return random_bytes_string(length, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!@#%^*_-+=");
 }
 
+std::string random_alphanumeric(size_t length) {
+  return random_bytes_string(length, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+}
+
 long days_since_epoch() { return static_cast<long>(now() / 86400); }
 
 }  // namespace whm

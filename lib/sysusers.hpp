@@ -53,6 +53,8 @@ std::string hash_password(const std::string& password);
 bool verify_password(const std::string& password, const std::string& hash);
 // A random password for accounts created without one.
 std::string generate_password(size_t length = 16);
+// Random [A-Za-z0-9] identifiers (destination ids, session and queue ids).
+std::string random_alphanumeric(size_t length);
 long days_since_epoch();
 
 }  // namespace whm

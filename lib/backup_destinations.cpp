@@ -151,18 +151,7 @@ namespace {
 // libcurl, opened on first use (see lazy_library.hpp).
 #define WHMKIT_CURL_FUNCTIONS(X) \
   X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init) X(curl_easy_perform) X(curl_easy_setopt) X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
-struct CurlApi {
-  WHMKIT_CURL_FUNCTIONS(WHMKIT_LAZY_POINTER)
-};
-const CurlApi& cu() {
-  static const CurlApi api = [] {
-    CurlApi a;
-    LazyLibrary lib("libcurl.so.4", "libcurl");
-    WHMKIT_CURL_FUNCTIONS(WHMKIT_LAZY_RESOLVE)
-    return a;
-  }();
-  return api;
-}
+WHMKIT_LAZY_API(CurlApi, cu, "libcurl.so.4", "libcurl", WHMKIT_CURL_FUNCTIONS)
 
 
 std::string field(const BackupDestination& d, const char* key, const std::string& fallback = "") {

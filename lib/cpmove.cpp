@@ -37,18 +37,7 @@ namespace {
   X(archive_write_add_filter_gzip) X(archive_write_close) X(archive_write_data) X(archive_write_free)  \
   X(archive_write_header) X(archive_write_new) X(archive_write_open_filename)  \
   X(archive_write_set_format_pax_restricted)
-struct ArchiveApi {
-  WHMKIT_ARCHIVE_FUNCTIONS(WHMKIT_LAZY_POINTER)
-};
-const ArchiveApi& la() {
-  static const ArchiveApi api = [] {
-    ArchiveApi a;
-    LazyLibrary lib("libarchive.so.13", "libarchive");
-    WHMKIT_ARCHIVE_FUNCTIONS(WHMKIT_LAZY_RESOLVE)
-    return a;
-  }();
-  return api;
-}
+WHMKIT_LAZY_API(ArchiveApi, la, "libarchive.so.13", "libarchive", WHMKIT_ARCHIVE_FUNCTIONS)
 
 // pkgacct's directory tree (PKGTREE_DIRS), created at mode 0700.
 const char* const kTreeDirs[] = {

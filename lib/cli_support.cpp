@@ -84,26 +84,34 @@ std::string coverage_report() {
   return out;
 }
 
+namespace {
+// The candidates among `options` that start with `cur`, appended to `out`.
+void add_matching(std::vector<std::string>& out, const std::string& cur, const std::vector<std::string>& options) {
+  for (const auto& o : options)
+    if (starts_with(o, cur)) out.push_back(o);
+}
+std::vector<std::string> output_option_values() {
+  std::vector<std::string> full;
+  for (const auto& f : kFormats) full.push_back("--output=" + f);
+  return full;
+}
+}  // namespace
+
 std::vector<std::string> completion_candidates(const std::vector<std::string>& words) {
   std::vector<std::string> out;
   const std::string cur = words.empty() ? "" : words.back();
-  auto add_matching = [&](const std::vector<std::string>& options) {
-    for (const auto& o : options)
-      if (starts_with(o, cur)) out.push_back(o);
-  };
+  auto add = [&](const std::vector<std::string>& options) { add_matching(out, cur, options); };
   // Options and their values.
   if (words.size() >= 2 && words[words.size() - 2] == "--output") {
-    add_matching(kFormats);
+    add(kFormats);
     return out;
   }
   if (starts_with(cur, "--output=")) {
-    std::vector<std::string> full;
-    for (const auto& f : kFormats) full.push_back("--output=" + f);
-    add_matching(full);
+    add(output_option_values());
     return out;
   }
   if (starts_with(cur, "-")) {
-    add_matching(kOptions);
+    add(kOptions);
     return out;
   }
   // The function is the first word that is not an option (or an option's value).
@@ -123,7 +131,7 @@ std::vector<std::string> completion_candidates(const std::vector<std::string>& w
   if (function.empty() || (function == "help" && words.size() >= 2 && words[words.size() - 2] == "help")) {
     auto names = reg.names();
     if (function.empty()) names.push_back("help");
-    add_matching(names);
+    add(names);
     return out;
   }
   const FunctionSpec* f = reg.find(function);
@@ -136,32 +144,27 @@ std::vector<std::string> completion_candidates(const std::vector<std::string>& w
         if (values.empty() && p.type == ParamType::Boolean) values = {"0", "1"};
         std::vector<std::string> full;
         for (const auto& v : values) full.push_back(key + "=" + v);
-        add_matching(full);
+        add(full);
       }
     return out;
   }
   std::vector<std::string> keys;
   for (const auto& p : f->params)
     if (!used.count(p.name) && p.name.find('*') == std::string::npos) keys.push_back(p.name + "=");
-  add_matching(keys);
+  add(keys);
   return out;
 }
 
 std::vector<std::string> cpanel_completion_candidates(int api, const std::vector<std::string>& words) {
   std::vector<std::string> out;
   const std::string cur = words.empty() ? "" : words.back();
-  auto add_matching = [&](const std::vector<std::string>& options) {
-    for (const auto& o : options)
-      if (starts_with(o, cur)) out.push_back(o);
-  };
+  auto add = [&](const std::vector<std::string>& options) { add_matching(out, cur, options); };
   if (starts_with(cur, "--output=")) {
-    std::vector<std::string> full;
-    for (const auto& f : kFormats) full.push_back("--output=" + f);
-    add_matching(full);
+    add(output_option_values());
     return out;
   }
   if (starts_with(cur, "-")) {
-    add_matching({"--user=", "--output=", "--root=", "--list-functions", "--help"});
+    add({"--user=", "--output=", "--root=", "--list-functions", "--help"});
     return out;
   }
   std::vector<std::string> positional;  // module, function, key=value...
@@ -184,7 +187,7 @@ std::vector<std::string> cpanel_completion_candidates(int api, const std::vector
         for (const auto& p : f->params)
           if (!used.count(p.name)) names.push_back(p.name + "=");
   }
-  add_matching(names);
+  add(names);
   return out;
 }
 

@@ -304,7 +304,7 @@ Response list_cparchive_files(Context& ctx, const Request&) {
 // ---------------------------------------------------------------- restore
 
 // Rewrites the uid/gid fields of the account's FTP lines for its new ids.
-std::string ftp_lines_for(const std::string& text, const std::string& user, FileOwner owner,
+std::string ftp_lines_for(const std::string& text, FileOwner owner,
                           const std::string& old_home, const std::string& new_home) {
   std::string out;
   for (const auto& line : split(text, '\n')) {
@@ -326,7 +326,6 @@ std::string ftp_lines_for(const std::string& text, const std::string& user, File
       out += line + "\n";
     }
   }
-  (void)user;
   return out;
 }
 
@@ -439,7 +438,7 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
   if (const auto* s = arch.file("suspended/" + user)) txn.write(paths::suspended(user), *s, 0640);
   if (const auto* s = arch.file("suspended/" + user + ".lock")) txn.write(paths::suspended_lock(user), *s, 0640);
   if (const auto* ftp = arch.file("proftpdpasswd")) {
-    std::string lines = ftp_lines_for(*ftp, user, owner, arch.original_home, home);
+    std::string lines = ftp_lines_for(*ftp, owner, arch.original_home, home);
     if (suspended && suspendinfo["leave-ftp-accts-enabled"] != "1") {
       txn.write(ftp_paths::passwd(user) + ".suspended", lines, 0640);
       txn.write(ftp_paths::passwd(user), "# Account suspended\n", 0640);
@@ -460,7 +459,7 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
   txn.adopt_staged(staging);
   remove_tree(root.path(staging));
   mkdirs(root.path(home_rel.substr(0, home_rel.rfind('/'))), 0755);
-  extract_account_home(archive_abs, arch, root.path(staging), owner);
+  extract_account_home(archive_abs, root.path(staging), owner);
   txn.rename(staging, home_rel);
   raw += "Restoring the home directory...Done\n";
 

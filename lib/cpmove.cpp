@@ -408,8 +408,7 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
   return out;
 }
 
-void extract_account_home(const std::string& archive_abs, const AccountArchive& arch, const std::string& dest_abs,
-                          FileOwner owner) {
+void extract_account_home(const std::string& archive_abs, const std::string& dest_abs, FileOwner owner) {
   auto a = open_reader(archive_abs);
   if (::mkdir(dest_abs.c_str(), 0711) != 0) throw ApiError("Cannot create “" + dest_abs + "”.");
   const bool as_root = ::geteuid() == 0;
@@ -469,7 +468,6 @@ void extract_account_home(const std::string& archive_abs, const AccountArchive& 
     }
   }
   if (rc != ARCHIVE_EOF) damaged(a.get(), archive_abs);
-  (void)arch;
   // Symlinks first (their directories are still writable), then directory
   // modes and times, deepest first.
   for (const auto& d : later) {

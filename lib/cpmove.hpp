@@ -43,7 +43,6 @@ struct AccountArchive {
 AccountArchive inspect_account_archive(const std::string& archive_abs);
 // Extracts homedir/ into `dest_abs` (created here; must not exist), every
 // file owned by `owner`. Only call after inspect_account_archive accepted it.
-void extract_account_home(const std::string& archive_abs, const AccountArchive& a, const std::string& dest_abs,
-                          FileOwner owner);
+void extract_account_home(const std::string& archive_abs, const std::string& dest_abs, FileOwner owner);
 
 }  // namespace whm

@@ -182,13 +182,12 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
   CpUser u = store.require(user);
   SystemUsers sys;
   sys.load(txn);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  const PasswdEntry pw = sys.require_user(user);
   std::string raw;
   if (!u.suspended()) {
-    KeyValues info = {{"shell", pw->shell}, {"leave-ftp-accts-enabled", opts.leave_ftp ? "1" : "0"}};
+    KeyValues info = {{"shell", pw.shell}, {"leave-ftp-accts-enabled", opts.leave_ftp ? "1" : "0"}};
     txn.write(paths::suspendinfo(user), serialize_key_values(info), 0640);
-    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, kSuspendedShell});
+    sys.passwd.upsert({pw.name, pw.password, pw.uid, pw.gid, pw.gecos, pw.home, kSuspendedShell});
     raw += "Changing Shell to " + std::string(kSuspendedShell) + "...Done\n";
     if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && !starts_with((*sh)[1], "!")) {
       (*sh)[1] = "!" + (*sh)[1];
@@ -196,14 +195,14 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
       raw += "Locking Password...Done\n";
 }
     if (auto cron = txn.read(crontab_rel(user))) {
-      txn.write(suspended_crontab_rel(user), *cron, 0600, owner_of(*pw));
+      txn.write(suspended_crontab_rel(user), *cron, 0600, owner_of(pw));
       txn.remove(crontab_rel(user));
       raw += "Suspending cron jobs...Done\n";
 }
     if (auto ftp = txn.read(ftp_rel(user)); ftp && !opts.leave_ftp) {
       txn.write(ftp_rel(user) + ".suspended", *ftp, 0640);
       txn.write(ftp_rel(user), "# Account suspended\n", 0640);
-      stage_pureftpd_sync(txn, user, paths::rel_from_abs(pw->home));
+      stage_pureftpd_sync(txn, user, paths::rel_from_abs(pw.home));
       raw += "Suspending FTP accounts...Done\n";
 }
     u.set("SUSPENDED", "1");
@@ -214,7 +213,7 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
   txn.write(paths::suspended(user), opts.reason, 0640);
   if (opts.lock) txn.write(paths::suspended_lock(user), "", 0640);
   sys.save(txn);
-  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  store.save(txn, u, store.domain_rows(user), owner_of(pw));
   txn.on_commit([&root, user, domain = u.main_domain(), reason = opts.reason] {
     log_accounting(root, "SUSPEND", user, domain, reason);
   });
@@ -227,30 +226,29 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
   if (!u.suspended()) throw ApiError("The account “" + user + "” is not suspended.");
   SystemUsers sys;
   sys.load(txn);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  const PasswdEntry pw = sys.require_user(user);
   KeyValues info;
   if (auto text = txn.read(paths::suspendinfo(user))) info = parse_key_values(*text);
   std::string shell = info.count("shell") && !info["shell"].empty() ? info["shell"] : kNoShell;
-  sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, shell});
+  sys.passwd.upsert({pw.name, pw.password, pw.uid, pw.gid, pw.gecos, pw.home, shell});
   if (auto sh = sys.shadow.find(user); sh && sh->size() > 1 && starts_with((*sh)[1], "!")) {
     (*sh)[1] = (*sh)[1].substr(1);
     sys.shadow.upsert(*sh);
 }
   if (auto cron = txn.read(suspended_crontab_rel(user))) {
-    txn.write(crontab_rel(user), *cron, 0600, owner_of(*pw));
+    txn.write(crontab_rel(user), *cron, 0600, owner_of(pw));
     txn.remove(suspended_crontab_rel(user));
 }
   if (auto ftp = txn.read(ftp_rel(user) + ".suspended")) {
     txn.write(ftp_rel(user), *ftp, 0640);
     txn.remove(ftp_rel(user) + ".suspended");
-    stage_pureftpd_sync(txn, user, paths::rel_from_abs(pw->home));
+    stage_pureftpd_sync(txn, user, paths::rel_from_abs(pw.home));
 }
   for (const auto& rel : {paths::suspended(user), paths::suspended_lock(user), paths::suspendinfo(user)})
     if (root.exists(rel)) txn.remove(rel);
   u.set("SUSPENDED", "0");
   sys.save(txn);
-  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  store.save(txn, u, store.domain_rows(user), owner_of(pw));
   txn.on_commit([&root, user, domain = u.main_domain()] { log_accounting(root, "UNSUSPEND", user, domain, ""); });
   return "Account has been unsuspended\n";
 }

@@ -634,22 +634,21 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
   }
 
   // Shell: "shell" wins over HASSHELL.
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  const PasswdEntry pw = sys.require_user(user);
   std::optional<std::string> new_shell;
   if (auto v = req.get("HASSHELL")) new_shell = *v == "1" ? "/bin/bash" : kNoShell;
   if (auto v = req.get("shell"); v && !v->empty()) {
     if ((*v)[0] != '/' || !is_safe_colon_field(*v)) throw ValidationError("Invalid value for parameter “shell”: it must be an absolute path.");
     new_shell = *v;
   }
-  if (new_shell && *new_shell != pw->shell) {
+  if (new_shell && *new_shell != pw.shell) {
     if (u.suspended()) throw ApiError("The account “" + user + "” is suspended: unsuspend it before changing its shell.");
-    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, *new_shell});
+    sys.passwd.upsert({pw.name, pw.password, pw.uid, pw.gid, pw.gecos, pw.home, *new_shell});
     out.setshell = *new_shell == kNoShell ? "noshell" : *new_shell;
     out.messages.push_back("Shell changed");
   }
   u.set("MTIME", std::to_string(now()));
-  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  store.save(txn, u, store.domain_rows(user), owner_of(pw));
   out.cpuser = u;
   return out;
 }

@@ -61,9 +61,7 @@ AccountDomains load_account_domains(const AccountStore& store, const Transaction
   AccountDomains a{store.require(user), {}, nullptr, store.domain_rows(user)};
   SystemUsers sys;
   sys.load(txn);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
-  a.pw = *pw;
+  a.pw = sys.require_user(user);
   auto main = store.userdata(user, "main");
   if (!main || !main->is_object()) throw ApiError("The userdata of “" + user + "” is missing.");
   a.main = *main;

@@ -227,17 +227,16 @@ Response changepackage(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
   SystemUsers sys;
   sys.load(txn);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  const PasswdEntry pw = sys.require_user(user);
   auto changes = apply_package(u, pkg, plan);
   std::string shell = pkg["HASSHELL"] == "y" ? "/bin/bash" : kNoShell;
-  if (!u.suspended() && pw->shell != shell) {
-    sys.passwd.upsert({pw->name, pw->password, pw->uid, pw->gid, pw->gecos, pw->home, shell});
+  if (!u.suspended() && pw.shell != shell) {
+    sys.passwd.upsert({pw.name, pw.password, pw.uid, pw.gid, pw.gecos, pw.home, shell});
     changes.push_back(pkg["HASSHELL"] == "y" ? "Enabling Shell Access" : "Removing Shell Access");
   }
   u.set("MTIME", std::to_string(now()));
   sys.save(txn);
-  store.save(txn, u, store.domain_rows(user), owner_of(*pw));
+  store.save(txn, u, store.domain_rows(user), owner_of(pw));
   txn.commit();
   Response r;
   r.metadata["output"] = {{"raw", join(changes, "\n") + (changes.empty() ? "" : "\n")}};

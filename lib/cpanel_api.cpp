@@ -49,14 +49,13 @@ CpanelAccount load_cpanel_account(const StateRoot& root, const std::string& user
   Transaction view(root);
   SystemUsers sys;
   sys.load(view);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  const PasswdEntry pw = sys.require_user(user);
   CpanelAccount a;
   a.user = user;
   a.main_domain = cpuser->main_domain();
   a.domains = cpuser->all_domains();
-  a.home = pw->home;
-  a.owner = {static_cast<uid_t>(parse_int(pw->uid).value_or(-1)), static_cast<gid_t>(parse_int(pw->gid).value_or(-1))};
+  a.home = pw.home;
+  a.owner = {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
   a.suspended = cpuser->suspended();
   return a;
 }

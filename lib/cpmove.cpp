@@ -231,8 +231,7 @@ size_t write_account_archive(const StateRoot& root, const Transaction& txn, cons
   CpUser u = store.require(user);
   SystemUsers sys;
   sys.load(txn);
-  auto pw = sys.user(user);
-  if (!pw) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  const PasswdEntry pw = sys.require_user(user);
   auto sh = sys.shadow.find(user);
 
   const std::string tmp = out_abs + ".whmkit-tmp";
@@ -244,9 +243,9 @@ size_t write_account_archive(const StateRoot& root, const Transaction& txn, cons
     w.file(top + "/version", "pkgacct version: 10\narchive version: 4\n");
     w.file(top + "/cp/" + user, txn.read(paths::cpuser(user)).value_or(""));
     w.file(top + "/shadow", sh && sh->size() > 1 ? (*sh)[1] : "*");
-    w.file(top + "/shell", pw->shell);
-    w.file(top + "/homedir_paths", pw->home + "\n");
-    w.file(top + "/meta/homedir_paths", pw->home + "\n");
+    w.file(top + "/shell", pw.shell);
+    w.file(top + "/homedir_paths", pw.home + "\n");
+    w.file(top + "/meta/homedir_paths", pw.home + "\n");
     w.file(top + "/meta/hostname", load_server_config(root).hostname + "\n");
     w.file(top + "/quota", std::to_string(parse_int(u.get("DISK_BLOCK_LIMIT", "0")).value_or(0) / 1024) + "\n");
 
@@ -261,7 +260,7 @@ size_t write_account_archive(const StateRoot& root, const Transaction& txn, cons
         sds.push_back(mangled);
         std::string docroot;
         if (auto vh = store.userdata(user, s); vh && vh->is_object()) docroot = vh->value("documentroot", "");
-        if (starts_with(docroot, pw->home + "/")) docroot = docroot.substr(pw->home.size() + 1);
+        if (starts_with(docroot, pw.home + "/")) docroot = docroot.substr(pw.home.size() + 1);
         sds2.push_back(mangled + "=" + docroot);
       }
       for (const auto& p : main->value("parked_domains", nlohmann::json::array()))
@@ -292,7 +291,7 @@ size_t write_account_archive(const StateRoot& root, const Transaction& txn, cons
     if (auto s = txn.read(paths::suspended(user))) w.file(top + "/suspended/" + user, *s);
     if (auto s = txn.read(paths::suspended_lock(user))) w.file(top + "/suspended/" + user + ".lock", *s);
     if (auto s = txn.read(paths::suspendinfo(user))) w.file(top + "/suspendinfo/" + user, *s);
-    if (!opts.skip_homedir) archive_tree(w, root.path(paths::rel_from_abs(pw->home)), top + "/homedir");
+    if (!opts.skip_homedir) archive_tree(w, root.path(paths::rel_from_abs(pw.home)), top + "/homedir");
     w.close();
     size_t count = w.count;
     int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);

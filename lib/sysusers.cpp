@@ -85,6 +85,12 @@ std::optional<PasswdEntry> SystemUsers::user(const std::string& name) const {
   return PasswdEntry{(*f)[0], (*f)[1], (*f)[2], (*f)[3], (*f)[4], (*f)[5], (*f)[6]};
 }
 
+PasswdEntry SystemUsers::require_user(const std::string& name) const {
+  auto pw = user(name);
+  if (!pw) throw ApiError("The system user “" + name + "” is missing from etc/passwd.");
+  return *pw;
+}
+
 static std::set<long> ids_in(const ColonFile& file, size_t field) {
   std::set<long> ids;
   for (const auto& l : file.lines()) {

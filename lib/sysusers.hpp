@@ -41,6 +41,8 @@ struct SystemUsers {
   void load(const Transaction& txn);
   void save(Transaction& txn) const;
   std::optional<PasswdEntry> user(const std::string& name) const;
+  // The entry, or ApiError "The system user “name” is missing from etc/passwd."
+  PasswdEntry require_user(const std::string& name) const;
   bool group_exists(const std::string& name) const { return group.find(name).has_value(); }
   // Lowest free uid (and matching gid) in the UID_MIN..UID_MAX range of etc/login.defs.
   std::pair<long, long> allocate_ids(const StateRoot& root) const;

@@ -439,3 +439,23 @@ TEST_CASE("damaged and hostile archives are refused and write nothing", "[backup
     refused("malformed");
   }
 }
+
+TEST_CASE("more backup refusals", "[backup]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto id = ok(root, {"backup_destination_add", "type=Local", "name=copy", "path=/copies"})["data"]["id"].get<std::string>();
+  expect_refused(root, {"backup_destination_set", "id=" + id, "type=FTP"}, "cannot be changed");
+  expect_refused(root, {"backup_destination_set", "id=nope", "name=x"}, "No backup destination");
+  expect_refused(root, {"backup_destination_validate", "id=nope", "disableonfail=0"}, "No backup destination");
+  auto local = run(root, {"backup_destination_validate", "id=" + id, "disableonfail=0"});
+  CHECK(local.status == 1);  // /copies does not exist under the root
+  CHECK_THAT(local.json()["metadata"]["reason"].get<std::string>(), Catch::Matchers::Contains("is not a directory"));
+  expect_refused(root, {"start_background_pkgacct", "user=ghost"}, "ghost");
+  expect_refused(root, {"start_background_pkgacct", "user=bob", "tarroot=relative"}, "tarroot");
+  expect_refused(root, {"start_background_pkgacct", "user=bob", "tarroot=/a/../../etc"}, "..");
+  expect_refused(root, {"backup_user_list", "restore_point=last-tuesday"}, "restore_point");
+  expect_refused(root, {"restoreaccount", "user=bob", "type=daily", "mysql=1"}, "not implemented");
+  auto remote = run(root, {"restore_queue_add_task", "user=bob", "restore_point=2026-11-20T00:00:00.000Z", "destid=abc"});
+  CHECK(remote.status == 2);
+  CHECK_THAT(remote.json()["metadata"]["reason"].get<std::string>(), Catch::Matchers::Contains("not implemented by whmkit"));
+}

@@ -109,3 +109,15 @@ TEST_CASE("cron bad input is refused with the field named and changes nothing", 
     expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "command=x"}, "suspended");
   }
 }
+
+TEST_CASE("UAPI fetch_cron and get_email read the same file", "[cpanel][cron]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  ok(root, "uapi", {"Cron", "set_email", "email=ops@bob.example"});
+  ok(root, "uapi", {"Cron", "add_line", "minute=5", "command=true"});
+  CHECK(ok(root, "uapi", {"Cron", "get_email"})["result"]["data"]["email"] == "ops@bob.example");
+  auto lines = ok(root, "uapi", {"Cron", "fetch_cron"})["result"]["data"];
+  CHECK(lines == nlohmann::json::parse(R"([{"line":"MAILTO=\"ops@bob.example\"","linenumber":1},
+                                          {"line":"5 * * * * true","linenumber":2}])"));
+  expect_cpanel_refused(root, "uapi", "bob", {"Cron", "set_email", "email=a%0Ab@c.d"}, "email");
+}

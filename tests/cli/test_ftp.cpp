@@ -262,3 +262,17 @@ TEST_CASE("whmapi1 cpanel and uapi_cpanel pass calls through", "[cpanel][passthr
                               "cpanel_jsonapi_func=listftp"},
                        "not a cPanel account");
 }
+
+TEST_CASE("more FTP refusals: extras, anonymous FTP while suspended, API 2 arguments", "[cpanel][ftp]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  ok(root, "uapi", "bob", {"Ftp", "add_ftp", "user=deploy", "pass=S3cure.pass"});
+  expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_read_only", "user=ghost", "read_only=1"}, "does not exist");
+  expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_read_only", "user=deploy", "read_only=2"}, "read_only");
+  expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_allowed_ips", "user=deploy", "allowed_ips=10.0.0.0/33"}, "allowed_ips");
+  expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_enabled", "user=bob", "enabled=0"}, "sub-accounts");
+  expect_cpanel_refused(root, "cpapi2", "bob", {"Ftp", "listftp", "include_acct_types=admin"}, "include_acct_types");
+  expect_cpanel_refused(root, "cpapi2", "bob", {"Ftp", "addftp", "user=x", "pass=a%0Ab"}, "pass");
+  REQUIRE(run(root, {"suspendacct", "user=bob"}).status == 0);
+  expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "allow_anonymous_ftp"}, "suspended");
+}

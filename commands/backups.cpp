@@ -19,6 +19,7 @@
 #include "errors.hpp"
 #include "ftp_store.hpp"
 #include "lookup.hpp"
+#include "output.hpp"
 #include "registry.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"

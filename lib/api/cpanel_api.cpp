@@ -10,9 +10,6 @@
 
 namespace whm {
 
-bool CpanelAccount::owns_domain(const std::string& domain) const {
-  return std::find(domains.begin(), domains.end(), to_lower(domain)) != domains.end();
-}
 
 CpanelRegistry& CpanelRegistry::instance() {
   static CpanelRegistry registry;
@@ -40,25 +37,6 @@ std::vector<const CpanelFunction*> CpanelRegistry::functions(CpanelApi api) cons
   return out;
 }
 
-CpanelAccount load_cpanel_account(const StateRoot& root, const std::string& user) {
-  if (user.empty()) throw ApiError("You must specify the cPanel account with --user=USERNAME.");
-  check_path_component(user, "user");
-  AccountStore store(root);
-  auto cpuser = store.load(user);
-  if (!cpuser) throw ApiError("The user “" + user + "” is not a cPanel account on this server.");
-  Transaction view(root);
-  SystemUsers sys;
-  sys.load(view);
-  const PasswdEntry pw = sys.require_user(user);
-  CpanelAccount a;
-  a.user = user;
-  a.main_domain = cpuser->main_domain();
-  a.domains = cpuser->all_domains();
-  a.home = pw.home;
-  a.owner = {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
-  a.suspended = cpuser->suspended();
-  return a;
-}
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "cpanel_api.hpp"
+#include "account_store.hpp"
 #include "state.hpp"
 
 namespace whm {

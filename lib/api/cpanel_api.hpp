@@ -16,20 +16,12 @@
 #include "output.hpp"
 #include "registry.hpp"
 #include "request.hpp"
+#include "account_store.hpp"
 #include "state.hpp"
 
 namespace whm {
 
 enum class CpanelApi { Api2 = 2, Uapi = 3 };
-
-// The account a call runs as, resolved from the state root before the handler runs.
-struct CpanelAccount {
-  std::string user, main_domain, home;  // home as stored in etc/passwd ("/home/bob")
-  std::vector<std::string> domains;     // main first
-  FileOwner owner;
-  bool suspended = false;
-  bool owns_domain(const std::string& domain) const;
-};
 
 struct CpanelContext {
   const StateRoot& root;
@@ -81,8 +73,5 @@ nlohmann::json cpanel_error_envelope(CpanelApi api, const std::string& module, c
                                     const std::string& reason);
 // Renders an envelope (API 2 XML uses <cpanelresult> as its root element).
 void render_cpanel(std::ostream& out, CpanelApi api, const nlohmann::json& envelope, OutputFormat fmt);
-
-// The account `user` as a CpanelAccount (ApiError if it is not a cPanel account).
-CpanelAccount load_cpanel_account(const StateRoot& root, const std::string& user);
 
 }  // namespace whm

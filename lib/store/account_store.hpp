@@ -67,6 +67,18 @@ class AccountStore {
   const StateRoot& root_;
 };
 
+// The account a call runs as, resolved from the state root before the handler runs.
+struct CpanelAccount {
+  std::string user, main_domain, home;  // home as stored in etc/passwd ("/home/bob")
+  std::vector<std::string> domains;     // main first
+  FileOwner owner;
+  bool suspended = false;
+  bool owns_domain(const std::string& domain) const;
+};
+
+// The account `user` as a CpanelAccount (ApiError if it is not a cPanel account).
+CpanelAccount load_cpanel_account(const StateRoot& root, const std::string& user);
+
 // "13 May 22 16:03"-style date used by listaccts.
 std::string listaccts_date(std::time_t t);
 

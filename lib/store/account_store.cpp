@@ -8,6 +8,7 @@
 #include "kvfile.hpp"
 #include "syck_yaml.hpp"
 #include "util.hpp"
+#include "sysusers.hpp"
 #include "validate.hpp"
 
 namespace whm {
@@ -147,5 +148,29 @@ void AccountStore::save_userdata_cache(Transaction& txn, const std::string& user
 }
 
 std::string listaccts_date(std::time_t t) { return format_time(t, "%y %b %d %H:%M"); }
+
+bool CpanelAccount::owns_domain(const std::string& domain) const {
+  return std::find(domains.begin(), domains.end(), to_lower(domain)) != domains.end();
+}
+
+CpanelAccount load_cpanel_account(const StateRoot& root, const std::string& user) {
+  if (user.empty()) throw ApiError("You must specify the cPanel account with --user=USERNAME.");
+  check_path_component(user, "user");
+  AccountStore store(root);
+  auto cpuser = store.load(user);
+  if (!cpuser) throw ApiError("The user “" + user + "” is not a cPanel account on this server.");
+  Transaction view(root);
+  SystemUsers sys;
+  sys.load(view);
+  const PasswdEntry pw = sys.require_user(user);
+  CpanelAccount a;
+  a.user = user;
+  a.main_domain = cpuser->main_domain();
+  a.domains = cpuser->all_domains();
+  a.home = pw.home;
+  a.owner = {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
+  a.suspended = cpuser->suspended();
+  return a;
+}
 
 }  // namespace whm

@@ -26,7 +26,7 @@ namespace {
 // Archives one account under the shared lock (a consistent snapshot).
 void archive_account(const StateRoot& root, const std::string& user, const std::string& out_abs,
                      const PkgacctOptions& opts) {
-  StateLock lock(root, StateLock::Mode::Shared);
+  StateReader reader(root);
   Transaction view(root);
   write_account_archive(root, view, user, out_abs, opts);
 }
@@ -41,7 +41,7 @@ int run_backups(const StateRoot& root, std::string date) {
   std::vector<std::string> users;
   std::vector<BackupDestination> destinations;
   {
-    StateLock lock(root, StateLock::Mode::Shared);
+    StateReader reader(root);
     Transaction view(root);
     config = load_backup_config(view);
     AccountStore store(root);

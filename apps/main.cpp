@@ -7,7 +7,6 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_support.hpp"
-#include "cpanel_api.hpp"
 #include "dispatch.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -31,13 +30,13 @@ static StateRoot state_root(std::string root_opt) {
 
 // cpapi2 / uapi: --user=USER Module function key=value ...
 static int cpanel_main(const std::string& prog, int argc, char** argv) {
-  const CpanelApi api = prog == "uapi" ? CpanelApi::Uapi : CpanelApi::Api2;
+  const Api api = prog == "uapi" ? Api::Uapi : Api::Api2;
   if (argc >= 2 && std::string(argv[1]) == "__complete") {
-    for (const auto& c : cpanel_completion_candidates(static_cast<int>(api), {argv + 2, argv + argc}))
+    for (const auto& c : cpanel_completion_candidates(api, {argv + 2, argv + argc}))
       std::cout << c << "\n";
     return 0;
   }
-  CLI::App app{prog + " - run cPanel " + (api == CpanelApi::Uapi ? "UAPI" : "API 2") +
+  CLI::App app{prog + " - run cPanel " + (api == Api::Uapi ? "UAPI" : "API 2") +
                    " functions as one cPanel account (whmkit " WHMKIT_VERSION ")",
                prog};
   std::string output = "yaml", root_opt, user;
@@ -48,8 +47,8 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_flag("--list-functions", list_functions, "List the Module function pairs this program knows");
   app.add_option("call", words, "Module function key=value ...");
-  app.footer("Examples:\n  " + prog + " --user=bob Ftp " + (api == CpanelApi::Uapi ? "list_ftp" : "listftp") +
-             "\n  " + prog + " --user=bob --output=json Cron " + (api == CpanelApi::Uapi ? "list_cron" : "listcron") +
+  app.footer("Examples:\n  " + prog + " --user=bob Ftp " + (api == Api::Uapi ? "list_ftp" : "listftp") +
+             "\n  " + prog + " --user=bob --output=json Cron " + (api == Api::Uapi ? "list_cron" : "listcron") +
              "\nValues may be URI-encoded (%20). Exit status: 0 success; 1 the call failed; 2 unknown function or"
              " bad command line.");
   try {
@@ -58,7 +57,7 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : kExitUnavailable;
   }
   if (list_functions) {
-    for (const auto* f : CpanelRegistry::instance().functions(api)) std::cout << f->module << " " << f->name << "\n";
+    for (const auto* f : Registry::instance().module_functions(api)) std::cout << f->module << " " << f->name << "\n";
     return 0;
   }
   OutputFormat fmt;
@@ -75,16 +74,14 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
     return kExitUnavailable;
   }
   StateRoot root = state_root(root_opt);
-  const std::string module = words[0], function = words[1];
-  CpanelOutcome outcome;
+  Call call{api, words[0], {}, user};
   try {
-    Request req = parse_call_words(function, {words.begin() + 2, words.end()});
-    outcome = run_cpanel_call(root, api, user, module, std::move(req));
+    call.request = parse_call_words(words[1], {words.begin() + 2, words.end()});
   } catch (const ApiError& e) {  // a malformed key=value word
-    outcome = {cpanel_error_envelope(api, module, function, e.what()), kExitFailed};
+    render_envelope(std::cout, api, error_envelope(api, call.module, words[1], e.what()), fmt);
+    return kExitFailed;
   }
-  render_cpanel(std::cout, api, outcome.envelope, fmt);
-  return outcome.status;
+  return run_call(root, std::move(call), fmt, std::cout);
 }
 
 int main(int argc, char** argv) {
@@ -168,12 +165,12 @@ int main(int argc, char** argv) {
   StateRoot root = state_root(root_opt);
 
   const std::string function = words.front();
-  Request req;
+  Call call{Api::Whm1, "", {}, caller};
   try {
-    req = parse_call_words(function, {words.begin() + 1, words.end()});
+    call.request = parse_call_words(function, {words.begin() + 1, words.end()});
   } catch (const ApiError& e) {
-    render_to(std::cout, error_envelope(function, e.what()), fmt, nullptr);
+    render_envelope(std::cout, Api::Whm1, error_envelope(Api::Whm1, "", function, e.what()), fmt);
     return kExitFailed;
   }
-  return run_call(root, std::move(req), caller, fmt, std::cout);
+  return run_call(root, std::move(call), fmt, std::cout);
 }

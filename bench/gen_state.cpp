@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
 
   // The lookup files, through the same code the program uses.
   StateRoot state(root);
+  StateReader reader(state);  // staged only: the files are written below as they are
   Transaction txn(state);
   rebuild_lookup_files(txn, accounts);
   for (const char* rel : {"etc/trueuserdomains", "etc/domainusers", "etc/userdomains", "etc/trueuserowners",

@@ -192,7 +192,7 @@ Response backup_destination_delete(Context& ctx, const Request& req) {
 Response backup_destination_validate(Context& ctx, const Request& req) {
   BackupDestination d;
   {
-    StateLock lock(ctx.root, StateLock::Mode::Shared);
+    StateReader reader(ctx.root);
     Transaction view(ctx.root);
     d = require_destination(ctx, view, req);
   }
@@ -207,14 +207,12 @@ Response backup_destination_validate(Context& ctx, const Request& req) {
     r.ok = false;
     r.reason = std::string("Validation for transport “") + d.name() + "” failed: " + e.what();
     if (req.flag("disableonfail")) {
-      StateLock lock(ctx.root, StateLock::Mode::Exclusive);
-      recover_journal(ctx.root);
-      Transaction txn(ctx.root);
-      if (auto current = find_destination(ctx.root, txn, d.id)) {
+      StateWriter writer(ctx.root);
+      if (auto current = find_destination(ctx.root, writer.txn(), d.id)) {
         current->fields["disabled"] = 1;
         current->fields["disable_reason"] = e.what();
-        stage_destination(ctx.root, txn, *current);
-        txn.commit();
+        stage_destination(ctx.root, writer.txn(), *current);
+        writer.commit();
       }
     }
     return r;

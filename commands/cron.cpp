@@ -3,7 +3,7 @@
 // spool file var/spool/cron/crontabs/<user> (Debian's location), written the
 // way `crontab` installs it: mode 0600, owned by the user and group crontab.
 #include "account_store.hpp"
-#include "cpanel_api.hpp"
+#include "registry.hpp"
 #include "crontab.hpp"
 #include "errors.hpp"
 #include "sysusers.hpp"
@@ -15,12 +15,12 @@ namespace {
 
 std::string spool_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
 
-Crontab load_crontab(const CpanelContext& ctx) {
+Crontab load_crontab(const Context& ctx) {
   auto text = ctx.root.read(spool_rel(ctx.account.user));
   return Crontab::parse(text.value_or(""));
 }
 
-void save_crontab(const CpanelContext& ctx, const Crontab& c) {
+void save_crontab(const Context& ctx, const Crontab& c) {
   Transaction txn(ctx.root);
   SystemUsers sys;
   sys.load(txn);
@@ -31,7 +31,7 @@ void save_crontab(const CpanelContext& ctx, const Crontab& c) {
   txn.commit();
 }
 
-void refuse_if_suspended(const CpanelContext& ctx) {
+void refuse_if_suspended(const Context& ctx) {
   if (ctx.account.suspended)
     throw ApiError("The cPanel account “" + ctx.account.user + "” is suspended; its cron jobs cannot be changed.");
 }
@@ -104,24 +104,24 @@ CronJob job_from(const Request& req, const CronJob* current) {
   return job;
 }
 
-CpanelResult installed(const Crontab& c, std::optional<size_t> index, bool api2) {
-  CpanelResult r;
+Response installed(const Crontab& c, std::optional<size_t> index, bool api2) {
+  Response r;
   nlohmann::json item = {{"status", 1}, {"statusmsg", "crontab installed"}};
   if (index) item["linekey"] = c.linekey(*index);
   r.data = api2 ? nlohmann::json::array({item}) : item;
   return r;
 }
 
-CpanelResult list_cron(CpanelContext& ctx, const Request&) {
+Response list_cron(Context& ctx, const Request&) {
   Crontab c = load_crontab(ctx);
-  CpanelResult r;
+  Response r;
   r.data = nlohmann::json::array();
   auto jobs = c.jobs();
   for (size_t i = 0; i < jobs.size(); ++i) r.data.push_back(job_json(c, i, jobs[i]));
   return r;
 }
 
-CpanelResult add_line(CpanelContext& ctx, const Request& req, bool api2) {
+Response add_line(Context& ctx, const Request& req, bool api2) {
   refuse_if_suspended(ctx);
   Crontab c = load_crontab(ctx);
   size_t i = c.add(job_from(req, nullptr));
@@ -129,7 +129,7 @@ CpanelResult add_line(CpanelContext& ctx, const Request& req, bool api2) {
   return installed(c, i, api2);
 }
 
-CpanelResult edit_line(CpanelContext& ctx, const Request& req, bool api2) {
+Response edit_line(Context& ctx, const Request& req, bool api2) {
   refuse_if_suspended(ctx);
   Crontab c = load_crontab(ctx);
   size_t i = job_index(c, req);
@@ -139,7 +139,7 @@ CpanelResult edit_line(CpanelContext& ctx, const Request& req, bool api2) {
   return installed(c, i, api2);
 }
 
-CpanelResult remove_line(CpanelContext& ctx, const Request& req, bool api2) {
+Response remove_line(Context& ctx, const Request& req, bool api2) {
   refuse_if_suspended(ctx);
   Crontab c = load_crontab(ctx);
   c.remove(job_index(c, req));
@@ -147,24 +147,24 @@ CpanelResult remove_line(CpanelContext& ctx, const Request& req, bool api2) {
   return installed(c, std::nullopt, api2);
 }
 
-CpanelResult fetch_cron(CpanelContext& ctx, const Request&) {
+Response fetch_cron(Context& ctx, const Request&) {
   Crontab c = load_crontab(ctx);
-  CpanelResult r;
+  Response r;
   r.data = nlohmann::json::array();
   auto lines = c.lines();
   for (size_t i = 0; i < lines.size(); ++i) r.data.push_back({{"line", lines[i]}, {"linenumber", i + 1}});
   return r;
 }
 
-CpanelResult get_email(CpanelContext& ctx, const Request&, bool api2) {
+Response get_email(Context& ctx, const Request&, bool api2) {
   Crontab c = load_crontab(ctx);
-  CpanelResult r;
+  Response r;
   nlohmann::json item = {{"email", c.mailto()}};
   r.data = api2 ? nlohmann::json::array({item}) : item;
   return r;
 }
 
-CpanelResult set_email(CpanelContext& ctx, const Request& req, bool api2) {
+Response set_email(Context& ctx, const Request& req, bool api2) {
   refuse_if_suspended(ctx);
   std::string email = trim(req.get_or("email", ""));
   check_cron_text(email, "email");
@@ -173,7 +173,7 @@ CpanelResult set_email(CpanelContext& ctx, const Request& req, bool api2) {
   Crontab c = load_crontab(ctx);
   c.set_mailto(email);
   save_crontab(ctx, c);
-  CpanelResult r;
+  Response r;
   nlohmann::json item = {{"email", email}, {"status", 1}, {"statusmsg", "Cron email address set"}};
   r.data = api2 ? nlohmann::json::array({item}) : item;
   return r;
@@ -195,30 +195,30 @@ std::vector<ParamSpec> edit_params() {
   return v;
 }
 
-template <CpanelResult (*F)(CpanelContext&, const Request&, bool), bool Api2>
-CpanelResult bind(CpanelContext& ctx, const Request& req) {
+template <Response (*F)(Context&, const Request&, bool), bool Api2>
+Response bind(Context& ctx, const Request& req) {
   return F(ctx, req, Api2);
 }
 
-const CpanelRegistration cron_functions[] = {
+const Registration cron_functions[] = {
     // API 2
-    CpanelRegistration({CpanelApi::Api2, "Cron", "listcron", list_cron, Access::Read}),
-    CpanelRegistration({CpanelApi::Api2, "Cron", "fetchcron", fetch_cron, Access::Read}),
-    CpanelRegistration({CpanelApi::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, job_params(true)}),
-    CpanelRegistration({CpanelApi::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, edit_params()}),
-    CpanelRegistration({CpanelApi::Api2, "Cron", "remove_line", bind<remove_line, true>, Access::Write,
+    Registration({Api::Api2, "Cron", "listcron", list_cron, Access::Read}),
+    Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read}),
+    Registration({Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, job_params(true)}),
+    Registration({Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, edit_params()}),
+    Registration({Api::Api2, "Cron", "remove_line", bind<remove_line, true>, Access::Write,
                         {make_param("linekey"), make_param("line", ParamType::Integer)}}),
-    CpanelRegistration({CpanelApi::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read}),
-    CpanelRegistration({CpanelApi::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, {make_param("email")}}),
+    Registration({Api::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read}),
+    Registration({Api::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, {make_param("email")}}),
     // UAPI
-    CpanelRegistration({CpanelApi::Uapi, "Cron", "list_cron", list_cron, Access::Read}),
-    CpanelRegistration({CpanelApi::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read}),
-    CpanelRegistration({CpanelApi::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, job_params(true)}),
-    CpanelRegistration({CpanelApi::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, edit_params()}),
-    CpanelRegistration({CpanelApi::Uapi, "Cron", "remove_line", bind<remove_line, false>, Access::Write,
+    Registration({Api::Uapi, "Cron", "list_cron", list_cron, Access::Read}),
+    Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read}),
+    Registration({Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, job_params(true)}),
+    Registration({Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, edit_params()}),
+    Registration({Api::Uapi, "Cron", "remove_line", bind<remove_line, false>, Access::Write,
                         {make_param("linekey"), make_param("line", ParamType::Integer)}}),
-    CpanelRegistration({CpanelApi::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read}),
-    CpanelRegistration({CpanelApi::Uapi, "Cron", "set_email", bind<set_email, false>, Access::Write, {make_param("email")}}),
+    Registration({Api::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read}),
+    Registration({Api::Uapi, "Cron", "set_email", bind<set_email, false>, Access::Write, {make_param("email")}}),
 };
 
 }  // namespace

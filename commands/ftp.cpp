@@ -10,7 +10,7 @@
 #include <set>
 
 #include "account_store.hpp"
-#include "cpanel_api.hpp"
+#include "registry.hpp"
 #include "errors.hpp"
 #include "ftp_store.hpp"
 #include "process.hpp"
@@ -22,7 +22,7 @@ namespace {
 
 // ---- shared pieces -------------------------------------------------------
 
-std::string domain_arg(const CpanelContext& ctx, const Request& req) {
+std::string domain_arg(const Context& ctx, const Request& req) {
   std::string d = to_lower(req.get_or("domain", ""));
   if (d.empty()) return ctx.account.main_domain;
   if (!ctx.account.owns_domain(d))
@@ -30,13 +30,13 @@ std::string domain_arg(const CpanelContext& ctx, const Request& req) {
   return d;
 }
 
-void refuse_if_suspended(const CpanelContext& ctx) {
+void refuse_if_suspended(const Context& ctx) {
   if (ctx.account.suspended)
     throw ApiError("The cPanel account “" + ctx.account.user + "” is suspended; its FTP accounts cannot be changed.");
 }
 
 // A suspended account keeps its FTP lines in etc/proftpd/<user>.suspended.
-std::optional<std::string> suspended_ftp_text(const CpanelContext& ctx) {
+std::optional<std::string> suspended_ftp_text(const Context& ctx) {
   return ctx.root.read(ftp_paths::passwd(ctx.account.user) + ".suspended");
 }
 
@@ -68,7 +68,7 @@ struct SelectedLogin {
   std::optional<long long> quota_mb;
   FtpExtras extras;
 };
-std::vector<SelectedLogin> select_logins(const CpanelContext& ctx, const Request& req) {
+std::vector<SelectedLogin> select_logins(const Context& ctx, const Request& req) {
   auto include = type_set(req.get_or("include_acct_types", ""), "include_acct_types");
   auto skip = type_set(req.get_or("skip_acct_types", ""), "skip_acct_types");
   Transaction view(ctx.root);
@@ -109,7 +109,7 @@ nlohmann::json listed(const SelectedLogin& s) {
   return {{"homedir", s.login.home}, {"type", ftp_type_name(s.type)}, {"user", s.login.login}};
 }
 
-nlohmann::json listed_with_disk(const CpanelContext& ctx, const SelectedLogin& s) {
+nlohmann::json listed_with_disk(const Context& ctx, const SelectedLogin& s) {
   const std::string& home = ctx.account.home;
   std::string reldir = s.login.home == home ? "" : s.login.home.substr(std::min(home.size() + 1, s.login.home.size()));
   double used_mb = static_cast<double>(tree_bytes(ctx.root.path(paths::rel_from_abs(s.login.home)))) / (1024 * 1024);
@@ -158,7 +158,7 @@ std::vector<std::string> ip_list_arg(const Request& req) {
 
 // An FTP root is created after the commit: an empty directory left by a
 // crash in between is harmless, and pure-ftpd creates it on login anyway.
-void create_ftp_root(const CpanelContext& ctx, const std::string& home_abs) {
+void create_ftp_root(const Context& ctx, const std::string& home_abs) {
   const std::string dir = ctx.root.path(paths::rel_from_abs(home_abs));
   if (std::filesystem::exists(dir)) return;
   mkdirs(dir, 0755);
@@ -167,7 +167,7 @@ void create_ftp_root(const CpanelContext& ctx, const std::string& home_abs) {
 
 // Loads, lets `change` edit, and stages + commits the account's FTP files.
 template <typename Change>
-void change_ftp(CpanelContext& ctx, Change change) {
+void change_ftp(Context& ctx, Change change) {
   refuse_if_suspended(ctx);
   Transaction txn(ctx.root);
   FtpAccounts accounts(txn, ctx.account);
@@ -213,7 +213,7 @@ std::string process_title(long pid, const std::string& state) {
 }
 
 // The machine's live pure-ftpd sessions of `ctx`'s FTP logins.
-std::vector<Session> live_sessions(const CpanelContext& ctx) {
+std::vector<Session> live_sessions(const Context& ctx) {
   std::vector<Session> out;
   if (!program_available("pure-ftpwho")) return out;
   auto text = run_capture({"pure-ftpwho", "-s", "-H"});
@@ -246,21 +246,21 @@ nlohmann::json session_json(const Session& s, bool pid_as_string) {
 
 // ---- handlers --------------------------------------------------------------
 
-CpanelResult list_ftp(CpanelContext& ctx, const Request& req) {
-  CpanelResult r;
+Response list_ftp(Context& ctx, const Request& req) {
+  Response r;
   r.data = nlohmann::json::array();
   for (const auto& s : select_logins(ctx, req)) r.data.push_back(listed(s));
   return r;
 }
 
-CpanelResult list_ftp_with_disk(CpanelContext& ctx, const Request& req) {
-  CpanelResult r;
+Response list_ftp_with_disk(Context& ctx, const Request& req) {
+  Response r;
   r.data = nlohmann::json::array();
   for (const auto& s : select_logins(ctx, req)) r.data.push_back(listed_with_disk(ctx, s));
   return r;
 }
 
-CpanelResult add_ftp(CpanelContext& ctx, const Request& req) {
+Response add_ftp(Context& ctx, const Request& req) {
   const std::string name = to_lower(req.require("user"));
   check_ftp_name(name);
   const std::string pass = req.require("pass");
@@ -291,7 +291,7 @@ CpanelResult add_ftp(CpanelContext& ctx, const Request& req) {
   return {};
 }
 
-CpanelResult delete_ftp(CpanelContext& ctx, const Request& req) {
+Response delete_ftp(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
   change_ftp(ctx, [&](FtpAccounts& accounts, Transaction& txn) {
@@ -313,7 +313,7 @@ CpanelResult delete_ftp(CpanelContext& ctx, const Request& req) {
   return {};
 }
 
-CpanelResult change_password(CpanelContext& ctx, const Request& req) {
+Response change_password(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string pass = req.require("pass");
   check_ftp_password(pass);
@@ -327,7 +327,7 @@ CpanelResult change_password(CpanelContext& ctx, const Request& req) {
   return {};
 }
 
-CpanelResult set_quota(CpanelContext& ctx, const Request& req) {
+Response set_quota(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
   const auto quota = quota_arg(req);
@@ -340,19 +340,19 @@ CpanelResult set_quota(CpanelContext& ctx, const Request& req) {
   return {};
 }
 
-CpanelResult get_quota(CpanelContext& ctx, const Request& req) {
+Response get_quota(Context& ctx, const Request& req) {
   const std::string name = req.require("account");
   const std::string domain = domain_arg(ctx, req);
   Transaction view(ctx.root);
   FtpAccounts accounts(view, ctx.account);
   FtpLogin& l = accounts.require(name, domain);
   auto mb = accounts.quota_mb(l.login);
-  CpanelResult r;
+  Response r;
   r.data = mb ? std::to_string(*mb) : "unlimited";
   return r;
 }
 
-CpanelResult set_homedir(CpanelContext& ctx, const Request& req) {
+Response set_homedir(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
   const std::string home = ftp_homedir(ctx.root, ctx.account, req.require("homedir"));
@@ -366,7 +366,7 @@ CpanelResult set_homedir(CpanelContext& ctx, const Request& req) {
 }
 
 // whmkit additions (seed 003's FTP API): enable/disable, read-only, allowed client IPs.
-CpanelResult set_enabled(CpanelContext& ctx, const Request& req) {
+Response set_enabled(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
   const bool enable = req.flag("enabled", true);
@@ -379,7 +379,7 @@ CpanelResult set_enabled(CpanelContext& ctx, const Request& req) {
   return {};
 }
 
-CpanelResult set_read_only(CpanelContext& ctx, const Request& req) {
+Response set_read_only(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
   const bool read_only = req.flag("read_only", true);
@@ -393,7 +393,7 @@ CpanelResult set_read_only(CpanelContext& ctx, const Request& req) {
   return {};
 }
 
-CpanelResult set_allowed_ips(CpanelContext& ctx, const Request& req) {
+Response set_allowed_ips(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
   const auto ips = ip_list_arg(req);
@@ -407,15 +407,15 @@ CpanelResult set_allowed_ips(CpanelContext& ctx, const Request& req) {
   return {};
 }
 
-CpanelResult list_sessions(CpanelContext& ctx, const Request&) {
-  CpanelResult r;
+Response list_sessions(Context& ctx, const Request&) {
+  Response r;
   r.data = nlohmann::json::array();
   for (const auto& s : live_sessions(ctx)) r.data.push_back(session_json(s, false));
   return r;
 }
 
-CpanelResult listftpsessions(CpanelContext& ctx, const Request&) {
-  CpanelResult r;
+Response listftpsessions(Context& ctx, const Request&) {
+  Response r;
   r.data = nlohmann::json::array();
   for (const auto& s : live_sessions(ctx)) r.data.push_back(session_json(s, true));
   return r;
@@ -433,7 +433,7 @@ bool end_process(pid_t pid) {
   return true;
 }
 
-CpanelResult kill_session(CpanelContext& ctx, const Request& req) {
+Response kill_session(Context& ctx, const Request& req) {
   const std::string login = req.require("login");
   Transaction view(ctx.root);
   FtpAccounts accounts(view, ctx.account);
@@ -445,13 +445,13 @@ CpanelResult kill_session(CpanelContext& ctx, const Request& req) {
   for (const auto& s : live_sessions(ctx))
     if (login == "all" || s.login == target)
       if (end_process(static_cast<pid_t>(s.pid))) ++killed;
-  CpanelResult r;
+  Response r;
   r.messages.push_back("Ended " + std::to_string(killed) + " FTP session" + (killed == 1 ? "" : "s") + ".");
   return r;
 }
 
 // Anonymous FTP is the "ftp" line of etc/proftpd/<cpuser>, rooted at public_ftp.
-CpanelResult set_anonymous(CpanelContext& ctx, bool allow) {
+Response set_anonymous(Context& ctx, bool allow) {
   change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
     if (allow && !accounts.anonymous_allowed())
       accounts.add({"ftp", "*", std::to_string(ctx.account.owner.uid), std::to_string(ctx.account.owner.gid),
@@ -461,19 +461,19 @@ CpanelResult set_anonymous(CpanelContext& ctx, bool allow) {
   return {};
 }
 
-CpanelResult allows_anonymous(CpanelContext& ctx, const Request&) {
+Response allows_anonymous(Context& ctx, const Request&) {
   Transaction view(ctx.root);
   FtpAccounts accounts(view, ctx.account);
-  CpanelResult r;
+  Response r;
   r.data = {{"allows", accounts.anonymous_allowed() ? 1 : 0}};
   return r;
 }
 
 // API 2 write functions answer [{"result": 1, "reason": "OK"}] on success.
-CpanelHandler api2_ok(CpanelHandler h) {
-  return [h](CpanelContext& ctx, const Request& req) {
+Handler api2_ok(Handler h) {
+  return [h](Context& ctx, const Request& req) {
     h(ctx, req);
-    CpanelResult r;
+    Response r;
     r.data = nlohmann::json::array({{{"reason", "OK"}, {"result", 1}}});
     return r;
   };
@@ -482,55 +482,55 @@ CpanelHandler api2_ok(CpanelHandler h) {
 
 const std::vector<ParamSpec> kListParams = {make_param("include_acct_types"), make_param("skip_acct_types")};
 
-const CpanelRegistration ftp_functions[] = {
+const Registration ftp_functions[] = {
     // UAPI
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "list_ftp", list_ftp, Access::Read, kListParams}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "list_ftp_with_disk", list_ftp_with_disk, Access::Read,
+    Registration({Api::Uapi, "Ftp", "list_ftp", list_ftp, Access::Read, kListParams}),
+    Registration({Api::Uapi, "Ftp", "list_ftp_with_disk", list_ftp_with_disk, Access::Read,
                         {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml"), make_param("maxaccounts")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "add_ftp", add_ftp, Access::Write,
+    Registration({Api::Uapi, "Ftp", "add_ftp", add_ftp, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain"),
                          make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"), make_param("disallowdot", ParamType::Boolean),
                          make_param("read_only", ParamType::Boolean), make_param("allowed_ips")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "delete_ftp", delete_ftp, Access::Write,
+    Registration({Api::Uapi, "Ftp", "delete_ftp", delete_ftp, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("domain"), make_param("destroy", ParamType::Boolean)}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "passwd", change_password, Access::Write,
+    Registration({Api::Uapi, "Ftp", "passwd", change_password, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_quota", set_quota, Access::Write,
+    Registration({Api::Uapi, "Ftp", "set_quota", set_quota, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true), make_param("domain"),
                          make_param("kill", ParamType::Boolean)}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "get_quota", get_quota, Access::Read,
+    Registration({Api::Uapi, "Ftp", "get_quota", get_quota, Access::Read,
                         {make_param("account", ParamType::String, true), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_homedir", set_homedir, Access::Write,
+    Registration({Api::Uapi, "Ftp", "set_homedir", set_homedir, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("homedir", ParamType::String, true), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_enabled", set_enabled, Access::Write,
+    Registration({Api::Uapi, "Ftp", "set_enabled", set_enabled, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("enabled", ParamType::Boolean, true), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_read_only", set_read_only, Access::Write,
+    Registration({Api::Uapi, "Ftp", "set_read_only", set_read_only, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("read_only", ParamType::Boolean, true), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "set_allowed_ips", set_allowed_ips, Access::Write,
+    Registration({Api::Uapi, "Ftp", "set_allowed_ips", set_allowed_ips, Access::Write,
                         {make_param("user", ParamType::String, true), make_param("allowed_ips"), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "list_sessions", list_sessions, Access::Read}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "kill_session", kill_session, Access::Read,
+    Registration({Api::Uapi, "Ftp", "list_sessions", list_sessions, Access::Read}),
+    Registration({Api::Uapi, "Ftp", "kill_session", kill_session, Access::Read,
                         {make_param("login", ParamType::String, true)}}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "allow_anonymous_ftp",
-                        [](CpanelContext& c, const Request&) { return set_anonymous(c, true); }, Access::Write}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "disallow_anonymous_ftp",
-                        [](CpanelContext& c, const Request&) { return set_anonymous(c, false); }, Access::Write}),
-    CpanelRegistration({CpanelApi::Uapi, "Ftp", "allows_anonymous_ftp", allows_anonymous, Access::Read}),
+    Registration({Api::Uapi, "Ftp", "allow_anonymous_ftp",
+                        [](Context& c, const Request&) { return set_anonymous(c, true); }, Access::Write}),
+    Registration({Api::Uapi, "Ftp", "disallow_anonymous_ftp",
+                        [](Context& c, const Request&) { return set_anonymous(c, false); }, Access::Write}),
+    Registration({Api::Uapi, "Ftp", "allows_anonymous_ftp", allows_anonymous, Access::Read}),
     // API 2
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "listftp", list_ftp, Access::Read, kListParams}),
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "listftpwithdisk", list_ftp_with_disk, Access::Read,
+    Registration({Api::Api2, "Ftp", "listftp", list_ftp, Access::Read, kListParams}),
+    Registration({Api::Api2, "Ftp", "listftpwithdisk", list_ftp_with_disk, Access::Read,
                         {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml")}}),
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "listftpsessions", listftpsessions, Access::Read}),
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "addftp", api2_ok(add_ftp), Access::Write,
+    Registration({Api::Api2, "Ftp", "listftpsessions", listftpsessions, Access::Read}),
+    Registration({Api::Api2, "Ftp", "addftp", api2_ok(add_ftp), Access::Write,
                         {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain"),
                          make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"), make_param("disallowdot", ParamType::Boolean)}}),
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "delftp", api2_ok(delete_ftp), Access::Write,
+    Registration({Api::Api2, "Ftp", "delftp", api2_ok(delete_ftp), Access::Write,
                         {make_param("user", ParamType::String, true), make_param("domain"), make_param("destroy", ParamType::Boolean)}}),
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "passwd", api2_ok(change_password), Access::Write,
+    Registration({Api::Api2, "Ftp", "passwd", api2_ok(change_password), Access::Write,
                         {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "passwdftp", api2_ok(change_password), Access::Write,
+    Registration({Api::Api2, "Ftp", "passwdftp", api2_ok(change_password), Access::Write,
                         {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
-    CpanelRegistration({CpanelApi::Api2, "Ftp", "setquota", api2_ok(set_quota), Access::Write,
+    Registration({Api::Api2, "Ftp", "setquota", api2_ok(set_quota), Access::Write,
                         {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true), make_param("domain"),
                          make_param("kill", ParamType::Boolean)}}),
 };

@@ -3,7 +3,6 @@
 // the named account exactly as cpapi2/uapi would run it; a reseller may only
 // name accounts it owns.
 #include "account_store.hpp"
-#include "cpanel_api.hpp"
 #include "dispatch.hpp"
 #include "errors.hpp"
 #include "registry.hpp"
@@ -44,8 +43,8 @@ Response uapi_response(const nlohmann::json& envelope) {
 Response uapi_cpanel(Context& ctx, const Request& req) {
   const std::string user = req.require("cpanel.user");
   check_owner(ctx, user);
-  auto outcome = run_cpanel_call(ctx.root, CpanelApi::Uapi, user, req.require("cpanel.module"),
-                                 inner_request(req, req.require("cpanel.function"), "cpanel."));
+  auto outcome = run_call_for_json(
+      ctx.root, {Api::Uapi, req.require("cpanel.module"), inner_request(req, req.require("cpanel.function"), "cpanel."), user});
   return uapi_response(outcome.envelope);
 }
 
@@ -54,10 +53,10 @@ Response cpanel(Context& ctx, const Request& req) {
   check_owner(ctx, user);
   const std::string version = req.get_or("cpanel_jsonapi_apiversion", "2");
   if (version == "1") throw NotAvailableError("cPanel API 1 is not implemented by whmkit (use apiversion 2 or 3).");
-  const CpanelApi api = version == "3" ? CpanelApi::Uapi : CpanelApi::Api2;
-  auto outcome = run_cpanel_call(ctx.root, api, user, req.require("cpanel_jsonapi_module"),
-                                 inner_request(req, req.require("cpanel_jsonapi_func"), "cpanel_jsonapi_"));
-  if (api == CpanelApi::Uapi) return uapi_response(outcome.envelope);
+  const Api api = version == "3" ? Api::Uapi : Api::Api2;
+  auto outcome = run_call_for_json(ctx.root, {api, req.require("cpanel_jsonapi_module"),
+                                              inner_request(req, req.require("cpanel_jsonapi_func"), "cpanel_jsonapi_"), user});
+  if (api == Api::Uapi) return uapi_response(outcome.envelope);
   Response r;
   const auto& result = outcome.envelope.at("cpanelresult");
   r.data = {{"cpanelresult", result}};

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "cpanel_api.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -47,7 +46,9 @@ std::string function_help(const std::string& name) {
   std::ostringstream out;
   out << f->name << " - " << f->summary << "\n";
   if (f->doc) out << "Category: " << f->doc->category << " / " << f->doc->subcategory << "\n";
-  out << "Status: " << (f->handler ? "implemented by whmkit" : "not implemented by whmkit yet") << "\n\n";
+  out << "Status: " << (f->handler ? "implemented by whmkit" : "not implemented by whmkit yet");
+  if (f->handler) out << (f->access == Access::Read ? " (reads the state only)" : " (may change the state)");
+  out << "\n\n";
   if (f->doc && *f->doc->description) out << indent(f->doc->description, "  ") << "\n";
   out << "Parameters:\n";
   if (f->params.empty()) out << "  (none)\n";
@@ -155,7 +156,7 @@ std::vector<std::string> completion_candidates(const std::vector<std::string>& w
   return out;
 }
 
-std::vector<std::string> cpanel_completion_candidates(int api, const std::vector<std::string>& words) {
+std::vector<std::string> cpanel_completion_candidates(Api api, const std::vector<std::string>& words) {
   std::vector<std::string> out;
   const std::string cur = words.empty() ? "" : words.back();
   auto add = [&](const std::vector<std::string>& options) { add_matching(out, cur, options); };
@@ -170,7 +171,7 @@ std::vector<std::string> cpanel_completion_candidates(int api, const std::vector
   std::vector<std::string> positional;  // module, function, key=value...
   for (size_t i = 0; i + 1 < words.size(); ++i)
     if (!starts_with(words[i], "-")) positional.push_back(words[i]);
-  const auto functions = CpanelRegistry::instance().functions(static_cast<CpanelApi>(api));
+  const auto functions = Registry::instance().module_functions(api);
   std::set<std::string> seen;
   std::vector<std::string> names;
   if (positional.empty()) {

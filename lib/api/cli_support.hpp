@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "registry.hpp"
+
 namespace whm {
 
 // "whmapi1 help FUNCTION": summary, parameters, example. Empty if unknown.
@@ -15,6 +17,6 @@ std::string coverage_report();
 // last one is the word being completed, possibly empty).
 std::vector<std::string> completion_candidates(const std::vector<std::string>& words);
 // The same for cpapi2 (api 2) and uapi (api 3): options, Module, function, key=.
-std::vector<std::string> cpanel_completion_candidates(int api, const std::vector<std::string>& words);
+std::vector<std::string> cpanel_completion_candidates(Api api, const std::vector<std::string>& words);
 
 }  // namespace whm

@@ -1,108 +1,146 @@
 #include "dispatch.hpp"
 
-#include "api_args.hpp"
-#include "resellers.hpp"
+#include <algorithm>
 
+#include "api_args.hpp"
 #include "errors.hpp"
+#include "resellers.hpp"
 #include "util.hpp"
 
 namespace whm {
 
-nlohmann::json error_envelope(const std::string& command, const std::string& reason) {
-  return {{"metadata", {{"command", command}, {"reason", reason}, {"result", 0}, {"version", 1}}}};
+namespace {
+
+nlohmann::json list_or_null(const std::vector<std::string>& v) {
+  if (v.empty()) return nullptr;
+  return v;
 }
 
-static nlohmann::json envelope_for(const std::string& command, const Response& r) {
-  nlohmann::json meta = r.metadata;
-  meta["command"] = command;
-  meta["reason"] = r.reason;
-  meta["result"] = r.ok ? 1 : 0;
-  meta["version"] = 1;
-  nlohmann::json env = {{"metadata", meta}};
-  if (!r.data.is_null()) env["data"] = r.data;
-  return env;
+// The envelope of a call whose handler returned. A streamed list is left as a
+// null placeholder at data.<key> (WHM API 1 only).
+nlohmann::json envelope_of(const FunctionSpec& f, const Response& r) {
+  switch (f.api) {
+    case Api::Whm1: {
+      nlohmann::json meta = r.metadata;
+      meta["command"] = f.name;
+      meta["reason"] = r.reason;
+      meta["result"] = r.ok ? 1 : 0;
+      meta["version"] = 1;
+      nlohmann::json env = {{"metadata", meta}};
+      if (!r.data.is_null()) env["data"] = r.data;
+      return env;
+    }
+    case Api::Api2: {
+      // API 2 data is always a list.
+      nlohmann::json data = r.data.is_null() ? nlohmann::json::array() : r.data;
+      if (!data.is_array()) data = nlohmann::json::array({data});
+      return {{"cpanelresult",
+               {{"apiversion", 2}, {"data", data}, {"event", {{"result", 1}}}, {"func", f.name}, {"module", f.module}}}};
+    }
+    case Api::Uapi: {
+      nlohmann::json metadata = nlohmann::json::object();
+      if (r.data.is_array()) metadata["transformed"] = 1;
+      return {{"apiversion", 3},
+              {"func", f.name},
+              {"module", f.module},
+              {"result",
+               {{"data", r.data},
+                {"errors", nullptr},
+                {"messages", list_or_null(r.messages)},
+                {"metadata", metadata},
+                {"status", 1},
+                {"warnings", list_or_null(r.warnings)}}}};
+    }
+  }
+  return nullptr;
 }
 
-static void check_caller(const Context& ctx) {
+std::string unknown_function_reason(const Call& call) {
+  const auto& registry = Registry::instance();
+  const std::string& name = call.request.function;
+  if (call.api == Api::Whm1) {
+    std::string reason = "Unknown function “" + name + "”.";
+    auto near = registry.suggestions(name);
+    if (!near.empty()) reason += " Did you mean: " + join(near, ", ") + "?";
+    return reason;
+  }
+  auto modules = registry.modules(call.api);
+  if (std::find(modules.begin(), modules.end(), call.module) == modules.end())
+    return "The module “" + call.module + "” is not implemented by whmkit (available: " + join(modules, ", ") + ").";
+  return "Could not find function “" + name + "” in module “" + call.module + "”.";
+}
+
+// A WHM caller other than root must be a reseller.
+void check_caller(const Context& ctx) {
   if (ctx.caller == "root") return;
   Transaction view(ctx.root);
   if (!is_reseller(view, ctx.caller)) throw ApiError("“" + ctx.caller + "” is not a reseller on this server.");
 }
 
-// Runs the handler under the lock, and `finish` (which writes the output) before releasing it.
-static void run_locked(const StateRoot& root, const FunctionSpec& spec, const Request& req, const std::string& caller,
-                       const std::function<void(Response&)>& finish) {
-  Context ctx{root, caller};
-  if (spec.access == Access::Delegated) {
-    check_caller(ctx);
-    Response r = spec.handler(ctx, req);
-    finish(r);
-    return;
+// Called with the finished envelope while the lock is still held; `stream`
+// (if any) produces the records of the placeholder at data.<stream->key>.
+using Finish = std::function<void(nlohmann::json& envelope, const RecordStream* stream)>;
+
+// Runs the handler under the lock its function declares, commits the write
+// handle's transaction, and finishes (prints) before the lock is released.
+// Returns the response's ok.
+bool run_handler(const StateRoot& root, const FunctionSpec& f, const Call& call, const Finish& finish) {
+  auto run = [&](StateWriter* writer) {
+    Context ctx{root, call.caller, {}, writer};
+    if (f.api == Api::Whm1)
+      check_caller(ctx);
+    else
+      ctx.account = load_cpanel_account(root, call.caller);
+    Response r = f.handler(ctx, call.request);
+    if (writer && r.ok) writer->commit();
+    const Request& req = call.request;
+    if (r.stream && (f.api != Api::Whm1 || !req.api.empty())) {  // the whole list is needed
+      nlohmann::json records = nlohmann::json::array();
+      r.stream->produce([&](const nlohmann::json& record) { records.push_back(record); });
+      if (f.api == Api::Whm1) {
+        if (!r.data.is_object()) r.data = nlohmann::json::object();
+        r.data[r.stream->key] = std::move(records);
+      } else {
+        r.data = std::move(records);
+      }
+      r.stream.reset();
+    }
+    if (f.api == Api::Whm1 && r.ok) apply_api_args(req.api, r.data, r.metadata);
+    if (r.stream && !r.data.is_object()) r.data = nlohmann::json::object();
+    nlohmann::json env = envelope_of(f, r);
+    if (r.stream) env["data"][r.stream->key] = nullptr;
+    finish(env, r.stream ? &*r.stream : nullptr);
+    return r.ok;
+  };
+  switch (f.access) {
+    case Access::Delegated:  // the handler runs calls that take the lock themselves
+      return run(nullptr);
+    case Access::Write: {
+      StateWriter writer(root);
+      return run(&writer);
+    }
+    case Access::Read: {
+      StateReader reader(root);
+      return run(nullptr);
+    }
   }
-  if (spec.access == Access::Write) {
-    StateLock lock(root, StateLock::Mode::Exclusive);
-    recover_journal(root);
-    check_caller(ctx);
-    Response r = spec.handler(ctx, req);
-    finish(r);
-    return;
-  }
-  if (journal_pending(root)) {  // finish an interrupted write before reading
-    StateLock lock(root, StateLock::Mode::Exclusive);
-    recover_journal(root);
-  }
-  StateLock lock(root, StateLock::Mode::Shared);
-  check_caller(ctx);
-  Response r = spec.handler(ctx, req);
-  finish(r);
+  return false;
 }
 
-// Writes the envelope, streaming data.<key> when the handler produced a stream.
-static void write_response(const std::string& command, Response& r, const Request& req, OutputFormat fmt,
-                           std::ostream& out) {
-  if (r.stream && !req.api.empty()) {  // api.* needs the whole list
-    nlohmann::json records = nlohmann::json::array();
-    r.stream->produce([&](const nlohmann::json& record) { records.push_back(record); });
-    if (!r.data.is_object()) r.data = nlohmann::json::object();
-    r.data[r.stream->key] = std::move(records);
-    r.stream.reset();
-  }
-  if (r.ok) apply_api_args(req.api, r.data, r.metadata);
-  if (r.stream && !r.data.is_object()) r.data = nlohmann::json::object();
-  nlohmann::json env = envelope_for(command, r);
-  if (!r.stream) {
-    render_to(out, env, fmt, nullptr);
-    return;
-  }
-  StreamHook hook;
-  hook.at = &(env["data"][r.stream->key] = nullptr);  // the placeholder the renderers stream into
-  hook.produce = r.stream->produce;
-  hook.sink = &out;
-  render_to(out, env, fmt, &hook);
-}
-
-int run_call(const StateRoot& root, Request req, const std::string& caller, OutputFormat fmt, std::ostream& out) {
+// One call from lookup to finished envelope; returns the exit status.
+int dispatch(const StateRoot& root, Call& call, const Finish& finish) {
   auto fail = [&](const std::string& reason, int status) {
-    render_to(out, error_envelope(req.function, reason), fmt, nullptr);
+    nlohmann::json env = error_envelope(call.api, call.module, call.request.function, reason);
+    finish(env, nullptr);
     return status;
   };
-  const auto& registry = Registry::instance();
-  const FunctionSpec* spec = registry.find(req.function);
-  if (!spec) {
-    std::string reason = "Unknown function “" + req.function + "”.";
-    auto near = registry.suggestions(req.function);
-    if (!near.empty()) reason += " Did you mean: " + join(near, ", ") + "?";
-    return fail(reason, kExitUnavailable);
-  }
+  const FunctionSpec* f = Registry::instance().find(call.api, call.module, call.request.function);
+  if (!f) return fail(unknown_function_reason(call), kExitUnavailable);
   try {
-    validate_request(*spec, req);
-    if (!spec->handler) return fail("Function '" + req.function + "' is not implemented by whmkit yet", kExitUnavailable);
-    int status = kExitOk;
-    run_locked(root, *spec, req, caller, [&](Response& r) {
-      write_response(req.function, r, req, fmt, out);
-      status = r.ok ? kExitOk : kExitFailed;
-    });
-    return status;
+    validate_request(*f, call.request);
+    if (!f->handler)
+      return fail("Function '" + f->name + "' is not implemented by whmkit yet", kExitUnavailable);
+    return run_handler(root, *f, call, finish) ? kExitOk : kExitFailed;
   } catch (const NotAvailableError& e) {
     return fail(e.what(), kExitUnavailable);
   } catch (const ApiError& e) {
@@ -110,6 +148,69 @@ int run_call(const StateRoot& root, Request req, const std::string& caller, Outp
   } catch (const std::exception& e) {
     return fail(std::string("API failure: ") + e.what(), kExitFailed);
   }
+}
+
+}  // namespace
+
+nlohmann::json error_envelope(Api api, const std::string& module, const std::string& function,
+                              const std::string& reason) {
+  switch (api) {
+    case Api::Whm1:
+      return {{"metadata", {{"command", function}, {"reason", reason}, {"result", 0}, {"version", 1}}}};
+    case Api::Api2:
+      return {{"cpanelresult",
+               {{"apiversion", 2},
+                {"data", nlohmann::json::array({{{"reason", reason}, {"result", 0}}})},
+                {"error", reason},
+                {"event", {{"result", 0}}},
+                {"func", function},
+                {"module", module}}}};
+    case Api::Uapi:
+      return {{"apiversion", 3},
+              {"func", function},
+              {"module", module},
+              {"result",
+               {{"data", nullptr},
+                {"errors", {reason}},
+                {"messages", nullptr},
+                {"metadata", nlohmann::json::object()},
+                {"status", 0},
+                {"warnings", nullptr}}}};
+  }
+  return nullptr;
+}
+
+void render_envelope(std::ostream& out, Api api, const nlohmann::json& envelope, OutputFormat fmt,
+                     const StreamHook* hook) {
+  if (fmt == OutputFormat::Xml && api == Api::Api2) {
+    out << xml_dump(envelope.at("cpanelresult"), "cpanelresult");
+    return;
+  }
+  render_to(out, envelope, fmt, hook);
+}
+
+int run_call(const StateRoot& root, Call call, OutputFormat fmt, std::ostream& out) {
+  const Api api = call.api;
+  return dispatch(root, call, [&](nlohmann::json& env, const RecordStream* stream) {
+    if (!stream) return render_envelope(out, api, env, fmt);
+    StreamHook hook;
+    hook.at = &env["data"][stream->key];  // the placeholder the renderers stream into
+    hook.produce = stream->produce;
+    hook.sink = &out;
+    render_envelope(out, api, env, fmt, &hook);
+  });
+}
+
+CallOutcome run_call_for_json(const StateRoot& root, Call call) {
+  CallOutcome outcome;
+  outcome.status = dispatch(root, call, [&](nlohmann::json& env, const RecordStream* stream) {
+    if (stream) {
+      auto& list = env["data"][stream->key] = nlohmann::json::array();
+      stream->produce([&](const nlohmann::json& record) { list.push_back(record); });
+    }
+    outcome.envelope = std::move(env);
+  });
+  return outcome;
 }
 
 }  // namespace whm

@@ -1,7 +1,12 @@
-// Runs one API call: look the function up, validate, lock the state root,
-// call the handler, and build the WHM API 1 envelope.
+// The dispatcher: the one path every call of every API takes. It looks the
+// function up in the registry, validates the request against the declaration,
+// takes the state lock the function declares (StateReader or StateWriter),
+// resolves the account a cPanel call runs as, runs the handler, applies the
+// api.* arguments, builds the API's envelope and prints it. Handlers only
+// return data or throw; the exit status is chosen here.
 #pragma once
 #include <ostream>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -15,15 +20,38 @@ namespace whm {
 // Exit statuses of the program.
 enum ExitStatus {
   kExitOk = 0,
-  kExitFailed = 1,        // the function ran, or validation refused it: metadata.result 0
-  kExitUnavailable = 2,   // unknown function, not implemented, or bad command line
+  kExitFailed = 1,       // the function ran, or validation refused it: metadata.result 0
+  kExitUnavailable = 2,  // unknown function, not implemented, or bad command line
 };
 
-// Runs one call and writes its envelope to `out` in `fmt`; returns the exit
+struct Call {
+  Api api = Api::Whm1;
+  std::string module;  // cpapi2/uapi: the cPanel module ("Ftp")
+  Request request;
+  // whmapi1: the authenticated WHM user, "root" or a reseller (--user).
+  // cpapi2/uapi: the cPanel account the call runs as (--user).
+  std::string caller = "root";
+};
+
+// Runs one call and prints its envelope to `out` in `fmt`; returns the exit
 // status. The output is written while the call still holds its lock, so a
 // list streamed record by record is one consistent snapshot.
-// `caller` is the authenticated WHM user: "root", or a reseller (whmapi1 --user).
-int run_call(const StateRoot& root, Request req, const std::string& caller, OutputFormat fmt, std::ostream& out);
-nlohmann::json error_envelope(const std::string& command, const std::string& reason);
+int run_call(const StateRoot& root, Call call, OutputFormat fmt, std::ostream& out);
+
+// The same call, its envelope returned as JSON (for WHM API 1's cpanel and
+// uapi_cpanel, which wrap a cPanel call's answer in their own).
+struct CallOutcome {
+  nlohmann::json envelope;
+  int status = kExitOk;
+};
+CallOutcome run_call_for_json(const StateRoot& root, Call call);
+
+// The envelope of a call that failed before its function ran (e.g. a
+// malformed key=value word).
+nlohmann::json error_envelope(Api api, const std::string& module, const std::string& function,
+                              const std::string& reason);
+// Prints an envelope (API 2's XML has <cpanelresult> as its root element).
+void render_envelope(std::ostream& out, Api api, const nlohmann::json& envelope, OutputFormat fmt,
+                     const StreamHook* hook = nullptr);
 
 }  // namespace whm

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include "errors.hpp"
 #include "util.hpp"
@@ -12,6 +13,52 @@ namespace whm {
 Registry& Registry::instance() {
   static Registry r;
   return r;
+}
+
+Transaction& Context::txn() const {
+  if (!writer) throw std::logic_error("a state change in a function not declared Access::Write");
+  return writer->txn();
+}
+
+const char* api_program(Api api) {
+  switch (api) {
+    case Api::Whm1: return "whmapi1";
+    case Api::Api2: return "cpapi2";
+    case Api::Uapi: return "uapi";
+  }
+  return "whmapi1";
+}
+
+static std::string module_key(Api api, const std::string& module, const std::string& name) {
+  return std::to_string(static_cast<int>(api)) + ":" + module + "::" + name;
+}
+
+void Registry::add(ModuleFunction f) {
+  FunctionSpec spec;
+  spec.api = f.api;
+  spec.module = std::move(f.module);
+  spec.name = std::move(f.name);
+  spec.category = spec.module;
+  spec.summary = std::move(f.summary);
+  spec.params = std::move(f.params);
+  spec.handler = std::move(f.handler);
+  spec.access = f.access;
+  std::string key = module_key(spec.api, spec.module, spec.name);
+  module_functions_[key] = std::move(spec);
+}
+
+std::vector<const FunctionSpec*> Registry::module_functions(Api api) const {
+  std::vector<const FunctionSpec*> out;
+  for (const auto& [key, f] : module_functions_)
+    if (f.api == api) out.push_back(&f);
+  return out;
+}
+
+std::vector<std::string> Registry::modules(Api api) const {
+  std::vector<std::string> out;
+  for (const auto* f : module_functions(api))
+    if (out.empty() || out.back() != f->module) out.push_back(f->module);
+  return out;
 }
 
 void Registry::add(Implementation impl) {
@@ -49,7 +96,11 @@ ParamSpec param_from_spec(const SpecParam& sp) {
   return p;
 }
 
-const FunctionSpec* Registry::find(const std::string& name) const {
+const FunctionSpec* Registry::find(Api api, const std::string& module, const std::string& name) const {
+  if (api != Api::Whm1) {
+    auto it = module_functions_.find(module_key(api, module, name));
+    return it == module_functions_.end() ? nullptr : &it->second;
+  }
   auto cached = merged_.find(name);
   if (cached != merged_.end()) return &cached->second;
   const SpecFunction* doc = find_spec_function(name.c_str());

@@ -1,6 +1,8 @@
-// The function registry: each WHM API 1 function declares its parameters and
-// its handler once. The core validates a Request against the declaration
-// before the handler runs, so handlers only see well-formed input.
+// The function registry: every function of every API (WHM API 1, cPanel API 2,
+// UAPI) declares its parameters, its handler and its locking once, in one
+// table keyed by API, module and name. The dispatcher (dispatch.hpp) validates
+// a Request against the declaration before the handler runs, so handlers only
+// see well-formed input; handlers never print or choose an exit status.
 #pragma once
 #include <functional>
 #include <map>
@@ -10,12 +12,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "account_store.hpp"
 #include "request.hpp"
 #include "spec.hpp"
 
 namespace whm {
 
-class StateRoot;
+
+// The three APIs. WHM API 1 functions have no module.
+enum class Api { Whm1 = 1, Api2 = 2, Uapi = 3 };
+const char* api_program(Api api);  // "whmapi1", "cpapi2", "uapi"
 
 enum class ParamType {
   String,          // any text without NUL
@@ -38,9 +44,16 @@ struct ParamSpec {
   std::string description;
 };
 
+// What a handler runs with. The dispatcher holds the state lock for the
+// whole call (shared for Access::Read, exclusive for Access::Write).
 struct Context {
   const StateRoot& root;
-  std::string caller = "root";  // the authenticated WHM user (root for the CLI)
+  std::string caller = "root";  // the authenticated WHM user (root for the CLI), or the cPanel account
+  CpanelAccount account = {};    // cpapi2/uapi: the account the call runs as (empty for WHM API 1)
+  StateWriter* writer = nullptr;  // Access::Write: the dispatcher's write handle
+  // The write handle's transaction: the dispatcher commits it when the
+  // handler returns successfully, before the answer is printed.
+  Transaction& txn() const;
 };
 
 // A long list produced one record at a time (listaccts at 100,000 accounts
@@ -53,12 +66,15 @@ struct RecordStream {
   RecordProducer produce;
 };
 
+// A handler's answer. Failures are thrown as ApiError (or ok = false with a
+// reason, for WHM API 1 functions that return data with a failure).
 struct Response {
-  nlohmann::json data;                                // null = no "data" key
+  nlohmann::json data;                                // null = no "data" key (WHM), null data (UAPI)
   std::optional<RecordStream> stream;                 // data.<stream->key>, produced while the output is written
   std::string reason = "OK";
   bool ok = true;
   nlohmann::json metadata = nlohmann::json::object();  // extra metadata (output.raw, ...)
+  std::vector<std::string> messages, warnings;          // UAPI result.messages / result.warnings
 };
 
 using Handler = std::function<Response(Context&, const Request&)>;
@@ -68,6 +84,8 @@ using Handler = std::function<Response(Context&, const Request&)>;
 enum class Access { Read, Write, Delegated };
 
 struct FunctionSpec {
+  Api api = Api::Whm1;
+  std::string module;  // cPanel module ("Ftp"); empty for WHM API 1
   std::string name;
   std::string category;
   std::string summary;
@@ -77,8 +95,9 @@ struct FunctionSpec {
   const SpecFunction* doc = nullptr;  // the reference's entry, if any
 };
 
-// What a command file registers: the handler, plus parameters that refine
-// or add to the reference's declaration (same name = replaces it).
+// What a command file registers for a WHM API 1 function: the handler, plus
+// parameters that refine or add to the reference's declaration (same name =
+// replaces it).
 struct Implementation {
   std::string name;
   Handler handler;
@@ -86,20 +105,37 @@ struct Implementation {
   std::vector<ParamSpec> params = {};
 };
 
+// What a command file registers for a cPanel function (API 2 or UAPI): the
+// parameters are declared here in full (there is no generated reference).
+struct ModuleFunction {
+  Api api;
+  std::string module, name;
+  Handler handler;
+  Access access = Access::Read;
+  std::vector<ParamSpec> params = {};
+  std::string summary = "";
+};
+
 class Registry {
  public:
   static Registry& instance();
   void add(Implementation impl);
-  // The reference's declaration merged with the implementation, if any.
-  const FunctionSpec* find(const std::string& name) const;
-  std::vector<std::string> names() const;  // every known function, sorted
+  void add(ModuleFunction f);
+  // WHM API 1: the reference's declaration merged with the implementation, if any.
+  const FunctionSpec* find(const std::string& name) const { return find(Api::Whm1, "", name); }
+  const FunctionSpec* find(Api api, const std::string& module, const std::string& name) const;
+  std::vector<std::string> names() const;  // every known WHM API 1 function, sorted
   bool implemented(const std::string& name) const { return impls_.count(name) > 0; }
+  // The cPanel functions of one API, sorted by module and name.
+  std::vector<const FunctionSpec*> module_functions(Api api) const;
+  std::vector<std::string> modules(Api api) const;
   // Names closest to a mistyped one, best first.
   std::vector<std::string> suggestions(const std::string& name, size_t max = 3) const;
 
  private:
   std::map<std::string, Implementation> impls_;
-  mutable std::map<std::string, FunctionSpec> merged_;
+  mutable std::map<std::string, FunctionSpec> merged_;  // WHM API 1, built on first use
+  std::map<std::string, FunctionSpec> module_functions_;  // "api:Module::name"
 };
 
 // A parameter declaration, for refining the reference's in command files.
@@ -114,6 +150,7 @@ void validate_request(const FunctionSpec& spec, Request& req);
 // Registers functions at static-initialisation time from the commands/ files.
 struct Registration {
   explicit Registration(Implementation impl) { Registry::instance().add(std::move(impl)); }
+  explicit Registration(ModuleFunction f) { Registry::instance().add(std::move(f)); }
 };
 
 }  // namespace whm

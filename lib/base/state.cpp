@@ -21,7 +21,6 @@ namespace whm {
 
 namespace {
 
-const char* kLockRel = "var/cpanel/.whmkit.lock";
 const char* kJournalRel = "var/cpanel/.whmkit.journal";
 
 [[noreturn]] void sys_fail(const std::string& what, const std::string& path) {
@@ -123,23 +122,6 @@ std::vector<std::string> StateRoot::list_dir(const std::string& rel) const {
   return names;
 }
 
-StateLock::StateLock(const StateRoot& root, Mode mode) {
-  std::string p = root.path(kLockRel);
-  mkdirs(dirname_of(p));
-  fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0) sys_fail("Cannot open lock file", p);
-  while (::flock(fd_, mode == Mode::Exclusive ? LOCK_EX : LOCK_SH) != 0)
-    if (errno != EINTR) sys_fail("Cannot lock", p);
-}
-
-StateLock::~StateLock() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-bool journal_pending(const StateRoot& root) {
-  return root.exists(kJournalRel) || root.exists(std::string(kJournalRel) + ".new");
-}
-
 // The journal is "PREPARE" followed by "T\t<path>" lines (temp files and
 // staged trees that may exist and must go if the transaction never commits),
 // or "COMMIT" followed by "R\t<from>\t<to>" (rename) and "D\t<path>" (remove
@@ -186,10 +168,96 @@ static void retire_journal(const StateRoot& root) {
   fsync_dir(dirname_of(root.path(kJournalRel)));
 }
 
-void recover_journal(const StateRoot& root) {
+static bool journal_pending(const StateRoot& root) {
+  return root.exists(kJournalRel) || root.exists(std::string(kJournalRel) + ".new");
+}
+
+// Finishes (or rolls back) a change that a crash interrupted. Exclusive lock held.
+static void recover_journal(const StateRoot& root) {
   if (!journal_pending(root)) return;
   if (auto journal = root.read(kJournalRel)) apply_journal_lines(*journal);
   retire_journal(root);
+}
+
+namespace {
+
+// The state lock: flock on the state root directory. flock locks belong to
+// an open file description, so a second flock in the same process would wait
+// for itself; the locks this process holds are counted here instead, and an
+// inner handle reuses the outer one's.
+struct HeldLock {
+  int fd = -1;
+  bool exclusive = false;
+  int depth = 0;
+};
+std::map<std::string, HeldLock>& held_locks() {
+  static std::map<std::string, HeldLock> locks;
+  return locks;
+}
+
+void flock_or_fail(int fd, int op, const std::string& path) {
+  while (::flock(fd, op) != 0)
+    if (errno != EINTR) sys_fail("Cannot lock the state root", path);
+}
+
+// Takes the lock (or nests in the one held). A missing root is only created
+// by a writer; a reader of a missing root reads nothing and needs no lock.
+void acquire(const StateRoot& root, bool exclusive) {
+  auto& held = held_locks()[root.root()];
+  if (held.depth > 0) {
+    if (exclusive && !held.exclusive) throw std::logic_error("a state write inside a state read");
+    ++held.depth;
+    return;
+  }
+  if (exclusive) mkdirs(root.root());
+  int fd = ::open(root.root().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 && !(errno == ENOENT && !exclusive)) sys_fail("Cannot open the state root", root.root());
+  held = {fd, exclusive, 1};
+  if (fd < 0) return;
+  try {
+    if (exclusive) {
+      flock_or_fail(fd, LOCK_EX, root.root());
+      recover_journal(root);
+    } else {
+      flock_or_fail(fd, LOCK_SH, root.root());
+      if (journal_pending(root)) {  // finish the interrupted change, then read
+        flock_or_fail(fd, LOCK_EX, root.root());
+        recover_journal(root);
+        flock_or_fail(fd, LOCK_SH, root.root());
+      }
+    }
+  } catch (...) {
+    ::close(fd);
+    held_locks().erase(root.root());
+    throw;
+  }
+}
+
+void release(const StateRoot& root) {
+  auto it = held_locks().find(root.root());
+  if (it == held_locks().end() || --it->second.depth > 0) return;
+  if (it->second.fd >= 0) ::close(it->second.fd);
+  held_locks().erase(it);
+}
+
+bool holds_write_lock(const StateRoot& root) {
+  auto it = held_locks().find(root.root());
+  return it != held_locks().end() && it->second.exclusive;
+}
+
+}  // namespace
+
+StateReader::StateReader(const StateRoot& root) : root_(root) { acquire(root, false); }
+StateReader::~StateReader() { release(root_); }
+
+StateWriter::StateWriter(const StateRoot& root) : root_(root) {
+  acquire(root, true);
+  txn_ = std::make_unique<Transaction>(root);
+}
+
+StateWriter::~StateWriter() {
+  txn_.reset();  // rolls back what was staged and not committed, under the lock
+  release(root_);
 }
 
 Transaction::~Transaction() {
@@ -240,6 +308,7 @@ std::optional<std::string> Transaction::read(const std::string& rel) const {
 }
 
 void Transaction::commit() {
+  if (!holds_write_lock(root_)) throw std::logic_error("Transaction::commit without a StateWriter on the state root");
   if (ops_.empty() && prepared_.empty()) {
     for (auto& fn : after_commit_) fn();
     after_commit_.clear();

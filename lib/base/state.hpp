@@ -1,17 +1,22 @@
 // The state store: every file whmkit reads or writes lives under one state root
 // ("/" on a real server, a temporary directory in tests).
 //
-// Concurrency and crash safety:
-//  * One advisory lock (flock on var/cpanel/.whmkit.lock) serialises writers;
-//    readers take it shared, so they never see a half-applied change.
+// Concurrency and crash safety (this file and state.cpp are the only code that
+// touches the lock and the journal):
+//  * One advisory lock (flock on the state root directory itself, so taking it
+//    creates no file) serialises writers; readers take it shared, so they never
+//    see a half-applied change. Code gets it only through a StateReader or a
+//    StateWriter handle, which also finish an interrupted change first.
 //  * A Transaction stages every file of a change, writes each to a temporary
-//    file beside its target (fsync'd), records the planned renames in a journal,
-//    then applies them. If the process dies after the journal is durable, the
-//    next invocation that takes the lock replays it; before that point, nothing
-//    visible has changed. So a multi-file update is all-or-nothing.
+//    file beside its target (fsync'd), records the planned renames in a journal
+//    (var/cpanel/.whmkit.journal), then applies them. If the process dies after
+//    the journal is durable, the next handle replays it; before that point,
+//    nothing visible has changed. So a multi-file update is all-or-nothing.
+//    A Transaction commits only while a StateWriter holds the lock.
 #pragma once
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -38,23 +43,6 @@ class StateRoot {
  private:
   std::string root_;
 };
-
-class StateLock {
- public:
-  enum class Mode { Shared, Exclusive };
-  StateLock(const StateRoot& root, Mode mode);
-  ~StateLock();
-  StateLock(const StateLock&) = delete;
-  StateLock& operator=(const StateLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
-// Replays an interrupted transaction's journal, if any. Call with the
-// exclusive lock held.
-void recover_journal(const StateRoot& root);
-bool journal_pending(const StateRoot& root);
 
 struct FileOwner {
   uid_t uid = static_cast<uid_t>(-1);
@@ -101,6 +89,40 @@ class Transaction {
   void prepare(const std::vector<std::string>& abs_paths);  // records them in the PREPARE journal
   std::vector<std::string> prepared_;  // absolute paths to roll back; empty once committed
   std::vector<std::function<void()>> after_commit_;
+};
+
+// A consistent view of the state for the handle's lifetime (shared lock).
+// Reading never creates or changes a file, so it works on a read-only root;
+// only an interrupted change left by a crash is finished first.
+class StateReader {
+ public:
+  explicit StateReader(const StateRoot& root);
+  ~StateReader();
+  StateReader(const StateReader&) = delete;
+  StateReader& operator=(const StateReader&) = delete;
+  const StateRoot& root() const { return root_; }
+
+ private:
+  const StateRoot& root_;
+};
+
+// The right to change the state (exclusive lock) for the handle's lifetime,
+// with one Transaction that commit() applies; what is not committed when the
+// handle ends is rolled back. Handles nest: an inner handle on the same root
+// shares the outer one's lock (a writer inside a reader is refused).
+class StateWriter {
+ public:
+  explicit StateWriter(const StateRoot& root);
+  ~StateWriter();
+  StateWriter(const StateWriter&) = delete;
+  StateWriter& operator=(const StateWriter&) = delete;
+  const StateRoot& root() const { return root_; }
+  Transaction& txn() { return *txn_; }
+  void commit() { txn_->commit(); }
+
+ private:
+  const StateRoot& root_;
+  std::unique_ptr<Transaction> txn_;
 };
 
 // Writes one file atomically right now (temp + fsync + rename + dir fsync).

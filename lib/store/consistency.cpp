@@ -47,11 +47,7 @@ std::vector<AccountIndex> load_accounts(const AccountStore& store) {
 
 CheckReport check_state(const StateRoot& root) {
   CheckReport report;
-  {
-    StateLock lock(root, StateLock::Mode::Exclusive);
-    recover_journal(root);
-  }
-  StateLock lock(root, StateLock::Mode::Shared);
+  StateReader reader(root);  // finishes an interrupted change first
   ServerConfig config = load_server_config(root);
   std::string home_root_rel = config.home_root.substr(1);
   find_leftovers(root, home_root_rel, report);
@@ -121,12 +117,9 @@ CheckReport check_state(const StateRoot& root) {
 }
 
 void rebuild_lookups(const StateRoot& root) {
-  StateLock lock(root, StateLock::Mode::Exclusive);
-  recover_journal(root);
-  AccountStore store(root);
-  Transaction txn(root);
-  rebuild_lookup_files(txn, load_accounts(store));
-  txn.commit();
+  StateWriter writer(root);
+  rebuild_lookup_files(writer.txn(), load_accounts(AccountStore(root)));
+  writer.commit();
 }
 
 }  // namespace whm

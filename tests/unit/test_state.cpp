@@ -35,6 +35,7 @@ TEST_CASE("paths cannot leave the state root", "[state]") {
 TEST_CASE("a transaction writes all files or none", "[state]") {
   Dir d;
   StateRoot root(d.path);
+  StateWriter writer(root);
   Transaction txn(root);
   txn.write("a/one", "1\n", 0640);
   txn.write("b/two", "2\n");
@@ -70,15 +71,15 @@ TEST_CASE("an interrupted transaction is replayed from its journal", "[state]") 
                         root.path("etc/gone") + "\n";
   atomic_write_file(root.path("etc/gone"), "x", 0644);
   atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
-  REQUIRE(journal_pending(root));
-  recover_journal(root);
-  CHECK_FALSE(journal_pending(root));
+  REQUIRE(root.exists("var/cpanel/.whmkit.journal"));
+  { StateReader reader(root); }  // any handle finishes the interrupted change first
+  CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
   CHECK(root.read("etc/old") == "new\n");
   CHECK(root.read("etc/second") == "second\n");
   CHECK_FALSE(root.exists("etc/gone"));
   // Replaying again (crash during recovery) is harmless.
   atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
-  recover_journal(root);
+  { StateWriter writer(root); }
   CHECK(root.read("etc/old") == "new\n");
 }
 
@@ -91,6 +92,7 @@ TEST_CASE("lookup files: one account's lines replaced, others kept", "[lookup]")
                    {"IP", "192.0.2.1"}, {"HASCGI", "0"}};
     return a;
   };
+  StateWriter writer(root);
   Transaction t1(root);
   auto bob = account("bob", "bob.example"), amy = account("amy", "amy.example");
   rebuild_lookup_files(t1, {bob, amy});
@@ -110,6 +112,7 @@ TEST_CASE("lookup files: one account's lines replaced, others kept", "[lookup]")
 TEST_CASE("an abandoned transaction removes what it staged", "[state]") {
   Dir d;
   StateRoot root(d.path);
+  StateWriter writer(root);
   {
     Transaction txn(root);
     mkdirs(root.path("home/.whmkit-new-bob/public_html"));
@@ -142,9 +145,45 @@ TEST_CASE("a transaction killed before its commit point is rolled back", "[state
                         "\nT\t" + root.path("etc/.whmkit-tmp.never-created") + "\n";
   atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
   atomic_write_file(root.path("var/cpanel/.whmkit.journal.new"), "COMM", 0600);  // torn journal rewrite
-  recover_journal(root);
-  CHECK_FALSE(journal_pending(root));
+  { StateWriter writer(root); }
+  CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
+  CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal.new"));
   CHECK_FALSE(root.exists("etc/.whmkit-tmp.abc"));
   CHECK_FALSE(root.exists("home/.whmkit-new-bob"));
   CHECK(root.read("etc/keep") == "original\n");
+}
+
+TEST_CASE("state handles: reading creates nothing, writes need the write handle", "[state]") {
+  Dir d;
+  StateRoot root(d.path + "/fresh");
+  {
+    StateReader reader(root);  // a root that does not exist yet is read as empty
+    StateReader nested(root);
+  }
+  CHECK_FALSE(fs::exists(d.path + "/fresh"));
+  Transaction txn(root);
+  txn.write("etc/x", "x");
+  CHECK_THROWS_AS(txn.commit(), std::logic_error);  // no StateWriter: refused
+  {
+    StateWriter writer(root);
+    StateWriter nested(root);  // shares the outer lock instead of waiting for itself
+    nested.txn().write("etc/y", "y");
+    nested.commit();
+  }
+  CHECK(root.read("etc/y") == "y");
+  {
+    StateReader reader(root);
+    CHECK_THROWS_AS(StateWriter(root), std::logic_error);  // a write inside a read
+  }
+  StateWriter writer(root);  // the lock was released by the handles above
+}
+
+TEST_CASE("a writer's uncommitted transaction leaves nothing", "[state]") {
+  Dir d;
+  StateRoot root(d.path);
+  {
+    StateWriter writer(root);
+    writer.txn().write("etc/z", "z");
+  }
+  CHECK_FALSE(root.exists("etc/z"));
 }

@@ -64,27 +64,27 @@ bool is_number_field(const std::string& f) {
 void check_destination_value(const std::string& key, const std::string& value) {
   for (unsigned char c : value)
     if (c < 0x20 || c == 0x7f)
-      throw ValidationError("Invalid value for parameter “" + key + "”: it contains a control character.");
+      throw invalid_param(key, "it contains a control character.");
   if (key == "host" && (value.empty() || value.find_first_of("/:@ ") != std::string::npos))
-    throw ValidationError("Invalid value for parameter “host”: “" + value + "” is not a host name or address.");
+    throw invalid_param("host", "“" + value + "” is not a host name or address.");
   if (key == "port") {
     auto n = parse_int(value);
-    if (!n || *n < 1 || *n > 65535) throw ValidationError("Invalid value for parameter “port”: it must be 1 to 65535.");
+    if (!n || *n < 1 || *n > 65535) throw invalid_param("port", "it must be 1 to 65535.");
   }
   if (key == "timeout") {
     auto n = parse_int(value);
-    if (!n || *n < 1 || *n > 50000) throw ValidationError("Invalid value for parameter “timeout”: it must be 1 to 50000.");
+    if (!n || *n < 1 || *n > 50000) throw invalid_param("timeout", "it must be 1 to 50000.");
   }
   if ((key == "path" || key == "folder") && value.find("..") != std::string::npos)
     for (const auto& part : split(value, '/'))
-      if (part == "..") throw ValidationError("Invalid value for parameter “" + key + "”: it contains “..”.");
+      if (part == "..") throw invalid_param(key, "it contains “..”.");
   if (key == "authtype" && value != "password" && value != "key")
-    throw ValidationError("Invalid value for parameter “authtype”: it must be password or key.");
+    throw invalid_param("authtype", "it must be password or key.");
 }
 
 void apply_destination_args(BackupDestination& d, const Request& req) {
   if (auto name = req.get("name")) {
-    if (trim(*name).empty()) throw ValidationError("Missing required parameter “name”.");
+    if (trim(*name).empty()) throw missing_param("name");
     check_destination_value("name", *name);
     d.fields["name"] = *name;
   }
@@ -99,11 +99,11 @@ void apply_destination_args(BackupDestination& d, const Request& req) {
   }
   for (const auto& f : required_destination_fields(d.type()))
     if (!d.fields.contains(f) || d.fields[f] == "")
-      throw ValidationError("Missing required parameter “" + f + "” for a " + d.type() + " destination.");
+      throw missing_param(f, "for a " + d.type() + " destination");
   if (d.type() == "SFTP" && d.fields.value("authtype", "password") == "key" && d.fields.value("privatekey", "") == "")
-    throw ValidationError("Missing required parameter “privatekey” for key authentication.");
+    throw missing_param("privatekey", "for key authentication");
   if (d.type() == "SFTP" && d.fields.value("authtype", "password") == "password" && d.fields.value("password", "") == "")
-    throw ValidationError("Missing required parameter “password” for password authentication.");
+    throw missing_param("password", "for password authentication");
 }
 
 // What the API shows of a destination: everything but the secrets.
@@ -130,7 +130,7 @@ Response backup_destination_add(Context& ctx, const Request& req) {
     if (known.count(type))
       throw NotAvailableError("Destinations of type “" + type + "” are not implemented by whmkit (supported: " +
                               join(supported_destination_types(), ", ") + ").");
-    throw ValidationError("Invalid value for parameter “type”: “" + type + "” is not one of " +
+    throw invalid_param("type", "“" + type + "” is not one of " +
                           join(supported_destination_types(), ", ") + ".");
   }
   req.require("name");
@@ -234,9 +234,9 @@ void write_log(const std::string& abs, const std::string& text) {
 // An absolute directory given by the caller, as a path under the state root.
 std::string directory_arg(const Context& ctx, const std::string& abs, const char* param) {
   if (abs.empty() || abs[0] != '/')
-    throw ValidationError(std::string("Invalid value for parameter “") + param + "”: it must be an absolute path.");
+    throw invalid_param(param, "it must be an absolute path.");
   for (unsigned char c : abs)
-    if (c < 0x20) throw ValidationError(std::string("Invalid value for parameter “") + param + "”: it contains a control character.");
+    if (c < 0x20) throw invalid_param(param, "it contains a control character.");
   return ctx.root.path(paths::rel_from_abs(abs));  // refuses ".."
 }
 
@@ -501,7 +501,7 @@ Response restoreaccount(Context& ctx, const Request& req) {
 
 Response start_local_cpmove_restore(Context& ctx, const Request& req) {
   const std::string path = req.require("cpmovepath");
-  if (path.empty() || path[0] != '/') throw ValidationError("Invalid value for parameter “cpmovepath”: it must be an absolute path.");
+  if (path.empty() || path[0] != '/') throw invalid_param("cpmovepath", "it must be an absolute path.");
   const std::string abs = ctx.root.path(paths::rel_from_abs(path));
   if (req.flag("overwrite")) throw NotAvailableError("Overwriting an existing account is not implemented by whmkit.");
   if (req.flag("dedicated_ip")) throw NotAvailableError("Restoring with a dedicated IP is not implemented by whmkit.");
@@ -565,7 +565,7 @@ Response backup_date_list(Context& ctx, const Request&) {
 
 Response backup_user_list(Context& ctx, const Request& req) {
   auto date = restore_point_date(req.require("restore_point"));
-  if (!date) throw ValidationError("Invalid value for parameter “restore_point”: use YYYY-MM-DDT00:00:00.000Z.");
+  if (!date) throw invalid_param("restore_point", "use YYYY-MM-DDT00:00:00.000Z.");
   Transaction view(ctx.root);
   AccountStore store(ctx.root);
   std::set<std::string> users;
@@ -689,7 +689,7 @@ Response restore_queue_add_task(Context& ctx, const Request& req) {
   const std::string user = req.require("user");
   check_path_component(user, "user");
   auto date = restore_point_date(req.require("restore_point"));
-  if (!date) throw ValidationError("Invalid value for parameter “restore_point”: use YYYY-MM-DDT00:00:00.000Z.");
+  if (!date) throw invalid_param("restore_point", "use YYYY-MM-DDT00:00:00.000Z.");
   const std::string destid = req.get_or("destid", "local");
   if (destid != "local") throw NotAvailableError("Restoring from a remote destination is not implemented by whmkit.");
   if (!latest_backup(ctx, user, "", *date))

@@ -47,7 +47,7 @@ std::string schedule_arg(const Request& req, const CronJob* current) {
     std::string fallback = special ? "" : (old.size() == 5 ? old[i] : "*");
     std::string v = trim(req.get_or(names[i], fallback));
     if (v.find_first_of(" \t") != std::string::npos)
-      throw ValidationError(std::string("Invalid value for parameter “") + names[i] + "”: it contains a blank.");
+      throw invalid_param(names[i], "it contains a blank.");
     check_cron_text(v, names[i]);
     fields.push_back(v);
   }
@@ -66,10 +66,10 @@ size_t job_index(const Crontab& c, const Request& req) {
   if (auto line = req.get("line"); line && !line->empty()) {
     auto n = parse_int(*line);
     if (!n || *n < 1 || static_cast<size_t>(*n) > c.job_count())
-      throw ValidationError("Invalid value for parameter “line”: there is no cron job number " + *line + ".");
+      throw invalid_param("line", "there is no cron job number " + *line + ".");
     return static_cast<size_t>(*n - 1);
   }
-  throw ValidationError("Missing required parameter “linekey” (or “line”).");
+  throw missing_param("linekey", "(or “line”)");
 }
 
 nlohmann::json job_json(const Crontab& c, size_t i, const CronJob& job) {
@@ -92,7 +92,7 @@ CronJob job_from(const Request& req, const CronJob* current) {
   if (req.has("command") || !current) {
     std::string cmd = trim(req.require("command"));
     check_cron_text(cmd, "command");
-    if (cmd.empty()) throw ValidationError("Missing required parameter “command”.");
+    if (cmd.empty()) throw missing_param("command");
     job.command = cmd;
   }
   if (req.has("name")) {
@@ -169,7 +169,7 @@ Response set_email(Context& ctx, const Request& req, bool api2) {
   std::string email = trim(req.get_or("email", ""));
   check_cron_text(email, "email");
   if (!email.empty() && !is_valid_email(email))
-    throw ValidationError("Invalid value for parameter “email”: “" + email + "” is not a valid email address.");
+    throw invalid_param("email", "“" + email + "” is not a valid email address.");
   Crontab c = load_crontab(ctx);
   c.set_mailto(email);
   save_crontab(ctx, c);

@@ -21,7 +21,7 @@ namespace {
 std::string zone_arg(const Request& req, const char* key) {
   std::string z = to_lower(req.require(key));
   if (!z.empty() && z.back() == '.') z.pop_back();
-  if (auto why = domain_syntax_error(z)) throw ValidationError(std::string("Invalid value for parameter “") + key + "”: " + *why);
+  if (auto why = domain_syntax_error(z)) throw invalid_param(key, *why);
   return z;
 }
 
@@ -29,7 +29,7 @@ long ttl_arg(const Request& req, long fallback) {
   auto v = req.get("ttl");
   if (!v) return fallback;
   auto n = parse_int(*v);
-  if (!n || *n < 0 || *n > 2147483647LL) throw ValidationError("Invalid value for parameter “ttl”: the TTL must be between 0 and 2147483647.");
+  if (!n || *n < 0 || *n > 2147483647LL) throw invalid_param("ttl", "the TTL must be between 0 and 2147483647.");
   return static_cast<long>(*n);
 }
 
@@ -42,7 +42,7 @@ std::vector<std::string> rdata_from_args(const std::string& type, const Request&
     auto v = req.get(k);
     if (v) return *v;
     if (i < current.size()) return current[i];
-    throw ValidationError(std::string("Missing required parameter “") + k + "” for a " + type + " record.");
+    throw missing_param(k, "for a " + type + " record");
   };
   if (type == "A" || type == "AAAA") return {arg("address", 0)};
   if (type == "CNAME") return {fqdn_target(arg("cname", 0))};
@@ -54,7 +54,7 @@ std::vector<std::string> rdata_from_args(const std::string& type, const Request&
   if (type == "TXT") {
     if (auto v = req.get("txtdata")) return {*v};
     if (!current.empty()) return current;
-    throw ValidationError("Missing required parameter “txtdata” for a TXT record.");
+    throw missing_param("txtdata", "for a TXT record");
   }
   throw ValidationError("Unsupported record type “" + type + "”.");
 }
@@ -91,7 +91,7 @@ Response adddns(Context& ctx, const Request& req) {
   std::string ipv6 = req.flag("has_ipv6") ? req.get_or("ipv6", "") : "";
   if (!ipv6.empty()) {
     unsigned char buf[16];
-    if (inet_pton(AF_INET6, ipv6.c_str(), buf) != 1) throw ValidationError("Invalid value for parameter “ipv6”: “" + ipv6 + "”.");
+    if (inet_pton(AF_INET6, ipv6.c_str(), buf) != 1) throw invalid_param("ipv6", "“" + ipv6 + "”.");
   }
   stage_new_zone(ctx.root, txn, domain, ip, ipv6, req.get_or("template", "standard"));
   txn.commit();
@@ -164,7 +164,7 @@ Response parse_dns_zone(Context& ctx, const Request& req) {
 }
 
 ZoneRecord record_from_json(const std::string& origin, const nlohmann::json& j, const char* param) {
-  if (!j.is_object()) throw ValidationError(std::string("Invalid value for parameter “") + param + "”: each item is a JSON object.");
+  if (!j.is_object()) throw invalid_param(param, "each item is a JSON object.");
   ZoneRecord r;
   try {
     r.name = absolute_name(origin, j.at("dname").get<std::string>());
@@ -173,7 +173,7 @@ ZoneRecord record_from_json(const std::string& origin, const nlohmann::json& j, 
     for (auto& c : r.type) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
     for (const auto& d : j.at("data")) r.rdata.push_back(d.is_string() ? d.get<std::string>() : json_text(d));
   } catch (const nlohmann::json::exception& e) {
-    throw ValidationError(std::string("Invalid value for parameter “") + param + "”: " + e.what());
+    throw invalid_param(param, e.what());
   }
   for (size_t i = 0; i < r.rdata.size(); ++i)
     if ((r.type == "CNAME" || r.type == "NS" || r.type == "PTR") || (r.type == "MX" && i == 1) || (r.type == "SRV" && i == 3))
@@ -188,7 +188,7 @@ nlohmann::json json_items(const Request& req, const char* key) {
     try {
       items.push_back(nlohmann::json::parse(v));
     } catch (const std::exception& e) {
-      throw ValidationError(std::string("Invalid value for parameter “") + key + "”: it is not JSON (" + e.what() + ").");
+      throw invalid_param(key, std::string("it is not JSON (") + e.what() + ").");
     }
   }
   return items;
@@ -203,7 +203,7 @@ Response mass_edit_dns_zone(Context& ctx, const Request& req) {
     throw ApiError("The zone “" + name + "” has changed (serial " + std::to_string(zone.serial()) + ", not " +
                    std::to_string(serial) + "): fetch it again.");
   for (const auto& j : json_items(req, "edit")) {
-    if (!j.is_object() || !j.contains("line_index")) throw ValidationError("Invalid value for parameter “edit”: each item needs a line_index.");
+    if (!j.is_object() || !j.contains("line_index")) throw invalid_param("edit", "each item needs a line_index.");
     int line = j["line_index"].get<int>() + 1;
     ZoneRecord r = record_from_json(name, j, "edit");
     check_cname_conflicts(zone, r, line);
@@ -216,7 +216,7 @@ Response mass_edit_dns_zone(Context& ctx, const Request& req) {
   }
   for (const auto& v : req.list("remove")) {
     auto n = parse_int(v);
-    if (!n) throw ValidationError("Invalid value for parameter “remove”: “" + v + "” is not a line index.");
+    if (!n) throw invalid_param("remove", "“" + v + "” is not a line index.");
     zone.remove(static_cast<int>(*n) + 1);
   }
   long new_serial = stage_zone(txn, zone, now());
@@ -350,7 +350,7 @@ Response has_local_authority(Context& ctx, const Request& req) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& raw : req.list("domain")) {
     std::string domain = to_lower(raw);
-    if (auto why = domain_syntax_error(domain)) throw ValidationError("Invalid value for parameter “domain”: " + *why);
+    if (auto why = domain_syntax_error(domain)) throw invalid_param("domain", *why);
     // The closest enclosing zone this server holds.
     std::string zone = domain;
     while (!zone_exists(view, zone) && zone.find('.') != std::string::npos && split(zone, '.').size() > 2)
@@ -405,7 +405,7 @@ std::string host_arg(const Request& req, const char* key) {
   if (!h.empty() && h.back() == '.') h.pop_back();
   bool ok = !h.empty() && h.size() <= 253;
   for (char c : h) ok &= isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-  if (!ok) throw ValidationError(std::string("Invalid value for parameter “") + key + "”: “" + h + "” is not a host name.");
+  if (!ok) throw invalid_param(key, "“" + h + "” is not a host name.");
   return h;
 }
 
@@ -440,7 +440,7 @@ Response setresolvers(Context& ctx, const Request& req) {
     if (!v || v->empty()) continue;
     unsigned char buf[16];
     if (inet_pton(AF_INET, v->c_str(), buf) != 1 && inet_pton(AF_INET6, v->c_str(), buf) != 1)
-      throw ValidationError(std::string("Invalid value for parameter “") + k + "”: “" + *v + "” is not an IP address.");
+      throw invalid_param(k, "“" + *v + "” is not an IP address.");
     servers.push_back(*v);
   }
   // Keep the resolv.conf lines that are not nameservers (search, options...).

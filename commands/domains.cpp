@@ -20,9 +20,9 @@ namespace {
 
 std::string domain_arg(const Request& req, const char* key) {
   auto v = req.get(key);
-  if (!v || v->empty()) throw ValidationError(std::string("Missing required parameter “") + key + "”.");
+  if (!v || v->empty()) throw missing_param(key);
   std::string d = to_lower(*v);
-  if (auto why = domain_syntax_error(d)) throw ValidationError(std::string("Invalid value for parameter “") + key + "”: " + *why);
+  if (auto why = domain_syntax_error(d)) throw invalid_param(key, *why);
   return d;
 }
 
@@ -82,11 +82,11 @@ void save_account_domains(const AccountStore& store, Transaction& txn, AccountDo
 // A document root under the account's home: "public_html/blog" or "/home/u/public_html/blog".
 std::string docroot_arg(const Request& req, const std::string& home) {
   std::string d = req.get_or("document_root", "");
-  if (d.empty()) throw ValidationError("Missing required parameter “document_root”.");
+  if (d.empty()) throw missing_param("document_root");
   std::string abs = d[0] == '/' ? d : home + "/" + d;
   while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
   if (abs != home && !starts_with(abs, home + "/"))
-    throw ValidationError("Invalid value for parameter “document_root”: it must be inside " + home + ".");
+    throw invalid_param("document_root", "it must be inside " + home + ".");
   paths::rel_from_abs(abs);  // refuses "..", control characters
   return abs;
 }
@@ -148,7 +148,7 @@ Response create_subdomain(Context& ctx, const Request& req) {
 Response create_parked_domain_for_user(Context& ctx, const Request& req) {
   std::string domain = domain_arg(req, "domain"), vhost = domain_arg(req, "web_vhost_domain");
   std::string user = req.get_or("username", "");
-  if (user.empty()) throw ValidationError("Missing required parameter “username”.");
+  if (user.empty()) throw missing_param("username");
   AccountStore store(ctx.root);
   if (auto owner = store.domain_owner(domain)) throw ApiError("The domain “" + domain + "” already belongs to the account “" + *owner + "”.");
   Transaction txn(ctx.root);

@@ -305,7 +305,7 @@ nlohmann::json parse_features_arg(const std::string& text) {
     if (j.is_object() || j.is_array()) return j;
   } catch (const std::exception&) {
   }
-  throw ValidationError("Invalid value for parameter “features”: it must be JSON, e.g. {\"autossl\":1}.");
+  throw invalid_param("features", "it must be JSON, e.g. {\"autossl\":1}.");
 }
 
 Response change_overrides(Context& ctx, const Request& req, bool add) {
@@ -326,8 +326,8 @@ Response change_overrides(Context& ctx, const Request& req, bool add) {
     for (auto it = features.begin(); it != features.end(); ++it) take(it.key(), it.value());
   else
     for (const auto& id : features) {
-      if (!id.is_string()) throw ValidationError("Invalid value for parameter “features”: list feature names.");
-      if (add) throw ValidationError("Invalid value for parameter “features”: give {\"feature\": 0 or 1}.");
+      if (!id.is_string()) throw invalid_param("features", "list feature names.");
+      if (add) throw invalid_param("features", "give {\"feature\": 0 or 1}.");
       take(id.get<std::string>(), nullptr);
     }
   for (const auto& [id, v] : changes) {

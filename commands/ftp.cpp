@@ -54,7 +54,7 @@ std::set<std::string> type_set(const std::string& pipe_list, const char* param) 
   for (const auto& t : split(pipe_list, '|')) {
     if (t.empty()) continue;
     if (t != "main" && t != "anonymous" && t != "logaccess" && t != "sub")
-      throw ValidationError(std::string("Invalid value for parameter “") + param + "”: “" + t +
+      throw invalid_param(param, "“" + t +
                             "” is not one of main, anonymous, logaccess, sub.");
     out.insert(t);
   }

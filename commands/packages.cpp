@@ -63,14 +63,14 @@ void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) 
     auto v = req.get(p.param);
     if (!v) continue;
     for (unsigned char c : *v)
-      if (c < 0x20) throw ValidationError(std::string("Invalid value for parameter “") + p.param + "”: it contains a control character.");
+      if (c < 0x20) throw invalid_param(p.param, "it contains a control character.");
     switch (p.kind) {
       case PlanParam::Limit: pkg[p.key] = normalize_limit(*v); break;
       case PlanParam::YesNo: pkg[p.key] = *v == "1" ? "y" : "n"; break;
       case PlanParam::Text: pkg[p.key] = *v; break;
     }
   }
-  if (pkg["IP"] != "y" && pkg["IP"] != "n") throw ValidationError("Invalid value for parameter “ip”: use y or n.");
+  if (pkg["IP"] != "y" && pkg["IP"] != "n") throw invalid_param("ip", "use y or n.");
   if (!feature_list_exists(root, pkg["FEATURELIST"]))
     throw ApiError("The feature list “" + pkg["FEATURELIST"] + "” does not exist.");
   for (const auto& ext : split(pkg["_PACKAGE_EXTENSIONS"], ' '))

@@ -42,7 +42,7 @@ std::set<std::string> acls_from_args(const Request& req) {
     if (std::find(known.begin(), known.end(), acl) == known.end())
       throw ValidationError("Unknown ACL name “" + acl + "”.");
     const std::string& v = values.back();
-    if (v != "0" && v != "1") throw ValidationError("Invalid value for parameter “" + key + "”: use 0 or 1.");
+    if (v != "0" && v != "1") throw invalid_param(key, "use 0 or 1.");
     if (v == "1") acls.insert(acl);
   }
   return acls;
@@ -184,7 +184,7 @@ Response setresellerlimits(Context& ctx, const Request& req) {
     auto v = req.get(k);
     if (!v) return std::nullopt;
     auto n = parse_int(*v);
-    if (!n || *n < 0) throw ValidationError(std::string("Invalid value for parameter “") + k + "”: use a whole number.");
+    if (!n || *n < 0) throw invalid_param(k, "use a whole number.");
     return n;
   };
   if (auto v = flag("enable_account_limit")) limits["number_of_accounts"]["enabled"] = *v;
@@ -265,7 +265,7 @@ Response setresellerips(Context& ctx, const Request& req) {
     for (const auto& list : req.list("ips"))
       for (const auto& ip : split(list, ','))
         if (!trim(ip).empty()) {
-          if (!is_valid_ipv4(trim(ip))) throw ValidationError("Invalid value for parameter “ips”: “" + trim(ip) + "” is not an IPv4 address.");
+          if (!is_valid_ipv4(trim(ip))) throw invalid_param("ips", "“" + trim(ip) + "” is not an IPv4 address.");
           require_server_ip(ctx.root, trim(ip));
           ips.push_back(trim(ip));
         }
@@ -298,7 +298,7 @@ Response setresellernameservers(Context& ctx, const Request& req) {
     for (const auto& ns : split(list, ','))
       if (!trim(ns).empty()) {
         std::string n = to_lower(trim(ns));
-        if (auto why = domain_syntax_error(n)) throw ValidationError("Invalid value for parameter “nameservers”: " + *why);
+        if (auto why = domain_syntax_error(n)) throw invalid_param("nameservers", *why);
         servers.push_back(n);
       }
   auto all = read_reseller_nameservers(txn);

@@ -20,7 +20,7 @@ std::string Request::get_or(const std::string& key, const std::string& fallback)
 
 std::string Request::require(const std::string& key) const {
   auto v = get(key);
-  if (!v || v->empty()) throw ValidationError("Missing required parameter “" + key + "”.");
+  if (!v || v->empty()) throw missing_param(key);
   return *v;
 }
 

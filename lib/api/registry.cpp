@@ -175,7 +175,7 @@ std::vector<std::string> Registry::suggestions(const std::string& name, size_t m
 
 static void check_value(const ParamSpec& p, const std::string& v) {
   auto bad = [&](const std::string& why) {
-    throw ValidationError("Invalid value for parameter “" + p.name + "”: " + why);
+    throw invalid_param(p.name, why);
   };
   if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), v) == p.allowed.end())
     bad("“" + v + "” is not one of: " + join(p.allowed, ", ") + ".");
@@ -228,11 +228,11 @@ void validate_request(const FunctionSpec& spec, Request& req) {
     if (it == req.args.end()) {
       // Defaults are not filled in: an absent parameter can mean "take it from
       // the plan", so each handler applies its own fallback.
-      if (p.required) throw ValidationError("Missing required parameter “" + p.name + "”.");
+      if (p.required) throw missing_param(p.name);
       continue;
     }
     for (const auto& v : it->second) {
-      if (v.empty() && p.required) throw ValidationError("Missing required parameter “" + p.name + "”.");
+      if (v.empty() && p.required) throw missing_param(p.name);
       check_value(p, v);
     }
   }

@@ -26,7 +26,7 @@ struct FieldRule {
 };
 
 [[noreturn]] void bad_field(const FieldRule& r, const std::string& value, const std::string& why) {
-  throw ValidationError(std::string("Invalid value for parameter “") + r.param + "”: “" + value + "” " + why);
+  throw invalid_param(r.param, "“" + value + "” " + why);
 }
 
 int parse_field_number(const FieldRule& r, const std::string& field, const std::string& token) {
@@ -146,7 +146,7 @@ CronSchedule parse_cron_schedule(const std::string& minute, const std::string& h
                                  const std::string& month, const std::string& weekday) {
   if (!minute.empty() && minute[0] == '@') {
     if (!hour.empty() || !day.empty() || !month.empty() || !weekday.empty())
-      throw ValidationError("Invalid value for parameter “minute”: “" + minute + "” stands for the whole schedule.");
+      throw invalid_param("minute", "“" + minute + "” stands for the whole schedule.");
     if (minute == "@reboot") {
       CronSchedule s;
       s.at_reboot = true;
@@ -154,7 +154,7 @@ CronSchedule parse_cron_schedule(const std::string& minute, const std::string& h
     }
     auto it = kSpecials.find(minute);
     if (it == kSpecials.end())
-      throw ValidationError("Invalid value for parameter “minute”: “" + minute +
+      throw invalid_param("minute", "“" + minute +
                             "” is not one of @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly.");
     return parse_cron_expression(it->second);
   }
@@ -232,7 +232,7 @@ std::string iso8601_local(std::time_t t) {
 void check_cron_text(const std::string& value, const char* param) {
   for (unsigned char c : value)
     if (c == '\n' || c == '\r' || c == '\0')
-      throw ValidationError(std::string("Invalid value for parameter “") + param + "”: it contains a line break or NUL byte.");
+      throw invalid_param(param, "it contains a line break or NUL byte.");
 }
 
 Crontab Crontab::parse(const std::string& text) {

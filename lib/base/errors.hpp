@@ -19,4 +19,14 @@ struct NotAvailableError : ApiError {
   using ApiError::ApiError;
 };
 
+// The standard wordings of a refused parameter, as cPanel words them. Every
+// handler and store throws these instead of building the text itself.
+inline ValidationError invalid_param(const std::string& param, const std::string& why) {
+  return ValidationError("Invalid value for parameter “" + param + "”: " + why);
+}
+// `when` narrows it down: missing_param("txtdata", "for a TXT record").
+inline ValidationError missing_param(const std::string& param, const std::string& when = "") {
+  return ValidationError("Missing required parameter “" + param + "”" + (when.empty() ? "" : " " + when) + ".");
+}
+
 }  // namespace whm

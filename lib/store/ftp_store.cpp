@@ -250,10 +250,10 @@ std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, con
   std::vector<std::string> parts;
   for (const auto& p : split(requested, '/')) {
     if (p.empty() || p == ".") continue;
-    if (p == "..") throw ValidationError("Invalid value for parameter “homedir”: “..” may not leave the home directory.");
+    if (p == "..") throw invalid_param("homedir", "“..” may not leave the home directory.");
     for (unsigned char c : p)
       if (c < 0x20 || c == 0x7f || c == ':')
-        throw ValidationError("Invalid value for parameter “homedir”: it contains a control character or “:”.");
+        throw invalid_param("homedir", "it contains a control character or “:”.");
     parts.push_back(p);
   }
   std::string home = account.home;
@@ -270,33 +270,33 @@ std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, con
       if (!::realpath(probe.c_str(), resolved)) break;  // the rest does not exist yet
       std::string r = resolved, h = home_real;
       if (r != h && !starts_with(r, h + "/"))
-        throw ValidationError("Invalid value for parameter “homedir”: “" + requested + "” leads out of the home directory.");
+        throw invalid_param("homedir", "“" + requested + "” leads out of the home directory.");
     }
   }
   return abs;
 }
 
 void check_ftp_name(const std::string& name) {
-  if (name.empty()) throw ValidationError("Missing required parameter “user”.");
-  if (name.size() > 64) throw ValidationError("Invalid value for parameter “user”: it is longer than 64 characters.");
+  if (name.empty()) throw missing_param("user");
+  if (name.size() > 64) throw invalid_param("user", "it is longer than 64 characters.");
   for (unsigned char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
               c == '-';
     if (!ok)
-      throw ValidationError("Invalid value for parameter “user”: “" + name +
+      throw invalid_param("user", "“" + name +
                             "” may contain only letters, digits, “.”, “_” and “-”.");
   }
   if (name[0] == '.' || name[0] == '-')
-    throw ValidationError("Invalid value for parameter “user”: it must start with a letter or digit.");
+    throw invalid_param("user", "it must start with a letter or digit.");
   if (to_lower(name) == "ftp" || to_lower(name) == "anonymous")
-    throw ValidationError("Invalid value for parameter “user”: “" + name + "” is reserved.");
+    throw invalid_param("user", "“" + name + "” is reserved.");
 }
 
 void check_ftp_password(const std::string& password) {
-  if (password.empty()) throw ValidationError("Missing required parameter “pass”.");
+  if (password.empty()) throw missing_param("pass");
   for (unsigned char c : password)
     if (c < 0x20 || c == 0x7f || c == ':')
-      throw ValidationError("Invalid value for parameter “pass”: it contains a control character or “:”.");
+      throw invalid_param("pass", "it contains a control character or “:”.");
 }
 
 void check_client_ip(const std::string& ip_or_cidr) {
@@ -308,7 +308,7 @@ void check_client_ip(const std::string& ip_or_cidr) {
     ok = bits && *bits >= 0 && *bits <= 32;
   }
   if (!ok)
-    throw ValidationError("Invalid value for parameter “allowed_ips”: “" + ip_or_cidr +
+    throw invalid_param("allowed_ips", "“" + ip_or_cidr +
                           "” is not an IPv4 address or CIDR block.");
 }
 

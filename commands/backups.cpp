@@ -62,9 +62,7 @@ bool is_number_field(const std::string& f) {
 }
 
 void check_destination_value(const std::string& key, const std::string& value) {
-  for (unsigned char c : value)
-    if (c < 0x20 || c == 0x7f)
-      throw invalid_param(key, "it contains a control character.");
+  check_single_line(key, value);
   if (key == "host" && (value.empty() || value.find_first_of("/:@ ") != std::string::npos))
     throw invalid_param("host", "“" + value + "” is not a host name or address.");
   if (key == "port") {
@@ -235,8 +233,7 @@ void write_log(const std::string& abs, const std::string& text) {
 std::string directory_arg(const Context& ctx, const std::string& abs, const char* param) {
   if (abs.empty() || abs[0] != '/')
     throw invalid_param(param, "it must be an absolute path.");
-  for (unsigned char c : abs)
-    if (c < 0x20) throw invalid_param(param, "it contains a control character.");
+  check_single_line(param, abs);
   return ctx.root.path(paths::rel_from_abs(abs));  // refuses ".."
 }
 

@@ -18,14 +18,6 @@
 namespace whm {
 namespace {
 
-std::string domain_arg(const Request& req, const char* key) {
-  auto v = req.get(key);
-  if (!v || v->empty()) throw missing_param(key);
-  std::string d = to_lower(*v);
-  if (auto why = domain_syntax_error(d)) throw invalid_param(key, *why);
-  return d;
-}
-
 // The account that owns the closest parent of `domain`, and that parent.
 std::pair<std::string, std::string> parent_owner(const AccountStore& store, const std::string& domain) {
   for (auto dot = domain.find('.'); dot != std::string::npos; dot = domain.find('.', dot + 1)) {
@@ -92,7 +84,7 @@ std::string docroot_arg(const Request& req, const std::string& home) {
 }
 
 Response create_subdomain(Context& ctx, const Request& req) {
-  std::string sub = domain_arg(req, "domain");
+  std::string sub = req.domain("domain");
   AccountStore store(ctx.root);
   if (auto owner = store.domain_owner(sub)) throw ApiError("The domain “" + sub + "” already belongs to the account “" + *owner + "”.");
   auto [user, parent] = parent_owner(store, sub);
@@ -146,7 +138,7 @@ Response create_subdomain(Context& ctx, const Request& req) {
 }
 
 Response create_parked_domain_for_user(Context& ctx, const Request& req) {
-  std::string domain = domain_arg(req, "domain"), vhost = domain_arg(req, "web_vhost_domain");
+  std::string domain = req.domain("domain"), vhost = req.domain("web_vhost_domain");
   std::string user = req.get_or("username", "");
   if (user.empty()) throw missing_param("username");
   AccountStore store(ctx.root);
@@ -195,7 +187,7 @@ Response create_parked_domain_for_user(Context& ctx, const Request& req) {
 }
 
 Response delete_domain(Context& ctx, const Request& req) {
-  std::string domain = domain_arg(req, "domain");
+  std::string domain = req.domain("domain");
   AccountStore store(ctx.root);
   auto user = store.domain_owner(domain);
   if (!user) throw ApiError("The domain “" + domain + "” does not belong to any account.");

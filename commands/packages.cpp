@@ -60,10 +60,8 @@ bool feature_list_exists(const StateRoot& root, const std::string& name) {
 // Applies the request's plan parameters onto `pkg`.
 void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) {
   for (const auto& p : plan_params()) {
-    auto v = req.get(p.param);
+    auto v = req.single_line(p.param);
     if (!v) continue;
-    for (unsigned char c : *v)
-      if (c < 0x20) throw invalid_param(p.param, "it contains a control character.");
     switch (p.kind) {
       case PlanParam::Limit: pkg[p.key] = normalize_limit(*v); break;
       case PlanParam::YesNo: pkg[p.key] = *v == "1" ? "y" : "n"; break;

@@ -4,6 +4,7 @@
 
 #include "errors.hpp"
 #include "util.hpp"
+#include "validate.hpp"
 
 namespace whm {
 
@@ -28,6 +29,27 @@ const std::vector<std::string>& Request::list(const std::string& key) const {
   static const std::vector<std::string> none;
   auto it = args.find(key);
   return it == args.end() ? none : it->second;
+}
+
+std::optional<long long> Request::integer(const std::string& key, long long min, long long max) const {
+  auto v = get(key);
+  if (!v) return std::nullopt;
+  auto n = parse_int(*v);
+  if (!n || *n < min || *n > max)
+    throw invalid_param(key, "it must be " + std::to_string(min) + " to " + std::to_string(max) + ".");
+  return n;
+}
+
+std::optional<std::string> Request::single_line(const std::string& key) const {
+  auto v = get(key);
+  if (v) check_single_line(key, *v);
+  return v;
+}
+
+std::string Request::domain(const std::string& key) const {
+  std::string d = to_lower(require(key));
+  if (auto why = domain_syntax_error(d)) throw invalid_param(key, *why);
+  return d;
 }
 
 bool Request::flag(const std::string& key, bool fallback) const {

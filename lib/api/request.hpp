@@ -24,6 +24,11 @@ struct Request {
   // ValidationError "Missing required parameter “key”.").
   std::string require(const std::string& key) const;
   const std::vector<std::string>& list(const std::string& key) const;
+  // Typed values. Absent: nullopt (or, for the domain, "missing"); present but
+  // bad: the standard "Invalid value for parameter" error naming the key.
+  std::optional<long long> integer(const std::string& key, long long min, long long max) const;
+  std::optional<std::string> single_line(const std::string& key) const;  // no control characters
+  std::string domain(const std::string& key) const;                       // required, lowercased, checked
   // For parameters declared boolean/integer (already validated).
   bool flag(const std::string& key, bool fallback = false) const;
 };

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <set>
 
+#include "errors.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -68,6 +69,11 @@ bool is_valid_email(const std::string& email) {
 bool is_valid_ipv4(const std::string& ip) {
   in_addr a;
   return inet_pton(AF_INET, ip.c_str(), &a) == 1;
+}
+
+void check_single_line(const std::string& param, const std::string& value) {
+  for (unsigned char c : value)
+    if (c < 0x20 || c == 0x7f) throw invalid_param(param, "it contains a control character.");
 }
 
 }  // namespace whm

@@ -13,4 +13,8 @@ std::optional<std::string> domain_syntax_error(const std::string& domain);
 bool is_valid_email(const std::string& email);
 bool is_valid_ipv4(const std::string& ip);
 
+// Values that go into line-oriented files: refuses control characters
+// (invalid_param naming `param`, "it contains a control character.").
+void check_single_line(const std::string& param, const std::string& value);
+
 }  // namespace whm

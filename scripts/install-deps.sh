@@ -5,7 +5,7 @@ packages=(cmake g++ make pkg-config
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libcurl4-openssl-dev catch2
   libpcre2-dev libcrypt-dev libssl-dev libarchive-dev libsqlite3-dev sqlite3 libjemalloc-dev
   python3 bash-completion zsh fish man-db groff-base
-  bind9 bind9-utils bind9-dnsutils clang-14 libclang-rt-14-dev
+  bind9 bind9-utils bind9-dnsutils clang-14 libclang-rt-14-dev clang-format-14
   pure-ftpd cron curl openssh-server openssh-client passwd)
 missing=()
 for p in "${packages[@]}"; do

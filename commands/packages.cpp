@@ -168,18 +168,25 @@ Response killpkg(Context& ctx, const Request& req) {
   return {};
 }
 
-Response listpkgs(Context& ctx, const Request&) {
+// data.pkg: every package for which `wanted` holds.
+Response package_list(const Context& ctx, const std::function<bool(const KeyValues&)>& wanted) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : package_names(ctx.root)) {
     auto text = ctx.root.read("var/cpanel/packages/" + name);
     if (!text) continue;
-    auto j = package_json(parse_key_values(*text));
+    KeyValues pkg = parse_key_values(*text);
+    if (!wanted(pkg)) continue;
+    auto j = package_json(pkg);
     j["name"] = name;
     list.push_back(j);
   }
   Response r;
   r.data = {{"pkg", list}};
   return r;
+}
+
+Response listpkgs(Context& ctx, const Request&) {
+  return package_list(ctx, [](const KeyValues&) { return true; });
 }
 
 Response getpkginfo(Context& ctx, const Request& req) {
@@ -195,26 +202,15 @@ Response getpkginfo(Context& ctx, const Request& req) {
 }
 
 Response matchpkgs(Context& ctx, const Request& req) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& name : package_names(ctx.root)) {
-    auto text = ctx.root.read("var/cpanel/packages/" + name);
-    if (!text) continue;
-    KeyValues pkg = parse_key_values(*text);
-    bool match = true;
+  return package_list(ctx, [&](const KeyValues& pkg) {
     for (const auto& [key, values] : req.args) {
       std::string want = values.back();
       if ((key == "CGI" || key == "HASSHELL") && (want == "1" || want == "0")) want = want == "1" ? "y" : "n";
       auto it = pkg.find(key);
-      if (it == pkg.end() || to_lower(it->second) != to_lower(want)) match = false;
+      if (it == pkg.end() || to_lower(it->second) != to_lower(want)) return false;
     }
-    if (!match) continue;
-    auto j = package_json(pkg);
-    j["name"] = name;
-    list.push_back(j);
-  }
-  Response r;
-  r.data = {{"pkg", list}};
-  return r;
+    return true;
+  });
 }
 
 Response changepackage(Context& ctx, const Request& req) {

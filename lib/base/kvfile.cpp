@@ -6,25 +6,20 @@ namespace whm {
 
 KeyValues parse_key_values(const std::string& text, char delim) {
   KeyValues kv;
-  std::string_view all(text);
-  for (size_t start = 0; start < all.size();) {
-    size_t end = all.find('\n', start);
-    if (end == std::string_view::npos) end = all.size();
-    std::string_view line = all.substr(start, end - start);
-    start = end + 1;
+  for_each_line(text, [&](std::string_view line) {
     // A '\r' stays part of the value, as cPanel's reader keeps it (the value
     // then survives a write and a read unchanged); space-delimited files trim it.
-    if (line.empty() || line[0] == '#') continue;
+    if (line.empty() || line[0] == '#') return;
     auto pos = delim == ' ' ? line.find_first_of(" \t") : line.find(delim);
-    if (pos == std::string_view::npos) continue;
+    if (pos == std::string_view::npos) return;
     std::string key = trim(line.substr(0, pos));
     std::string value = delim == ' ' ? trim(line.substr(pos + 1)) : std::string(line.substr(pos + 1));
-    if (key.empty()) continue;
+    if (key.empty()) return;
     // Files are usually sorted: hinting at the end makes each insert O(1).
     auto it = kv.lower_bound(key);
     if (it != kv.end() && it->first == key) it->second = std::move(value);
     else kv.emplace_hint(it, std::move(key), std::move(value));
-  }
+  });
   return kv;
 }
 

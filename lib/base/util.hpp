@@ -10,6 +10,17 @@
 namespace whm {
 
 std::vector<std::string> split(std::string_view s, char sep);
+// Calls fn(line) for each line of `text` without its '\n' (a last line
+// without '\n' too), without copying: for large files read line by line.
+template <class Fn>
+void for_each_line(std::string_view text, Fn&& fn) {
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    fn(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string trim(std::string_view s);
 std::string to_lower(std::string_view s);

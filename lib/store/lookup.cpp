@@ -134,29 +134,24 @@ std::string merge_account_lines(const std::string& text, const LookupSpec& spec,
       out += spec.is_list ? k + "\n" : k + ": " + v + "\n";
     }
   };
-  std::string_view all(text);
-  for (size_t start = 0; start < all.size();) {
-    size_t end = all.find('\n', start);
-    if (end == std::string_view::npos) end = all.size();
-    std::string_view line = all.substr(start, end - start);
-    start = end + 1;
-    if (line.empty() || line[0] == '#') continue;
+  for_each_line(text, [&](std::string_view line) {
+    if (line.empty() || line[0] == '#') return;
     std::string_view key = line, value;
     if (!spec.is_list) {
       auto sep = line.find(": ");
-      if (sep == std::string_view::npos) continue;
+      if (sep == std::string_view::npos) return;
       key = line.substr(0, sep);
       value = line.substr(sep + 2);
-      if (spec.nobody_trailer && key == "*") continue;
+      if (spec.nobody_trailer && key == "*") return;
     }
     std::string_view owner = spec.owner_field == OwnerField::Key ? key
                              : spec.owner_field == OwnerField::Value ? value
                                                                      : value.substr(0, value.find("=="));
-    if (owner == user) continue;  // the account's old lines
+    if (owner == user) return;  // the account's old lines
     emit_additions_before(key, value);
     out += line;
     out += '\n';
-  }
+  });
   while (next < additions.size()) {
     const auto& [k, v] = additions[next++];
     out += spec.is_list ? k + "\n" : k + ": " + v + "\n";

@@ -32,8 +32,7 @@ static StateRoot state_root(std::string root_opt) {
 static int cpanel_main(const std::string& prog, int argc, char** argv) {
   const Api api = prog == "uapi" ? Api::Uapi : Api::Api2;
   if (argc >= 2 && std::string(argv[1]) == "__complete") {
-    for (const auto& c : cpanel_completion_candidates(api, {argv + 2, argv + argc}))
-      std::cout << c << "\n";
+    for (const auto& c : cpanel_completion_candidates(api, {argv + 2, argv + argc})) std::cout << c << "\n";
     return 0;
   }
   CLI::App app{prog + " - run cPanel " + (api == Api::Uapi ? "UAPI" : "API 2") +
@@ -47,8 +46,8 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_flag("--list-functions", list_functions, "List the Module function pairs this program knows");
   app.add_option("call", words, "Module function key=value ...");
-  app.footer("Examples:\n  " + prog + " --user=bob Ftp " + (api == Api::Uapi ? "list_ftp" : "listftp") +
-             "\n  " + prog + " --user=bob --output=json Cron " + (api == Api::Uapi ? "list_cron" : "listcron") +
+  app.footer("Examples:\n  " + prog + " --user=bob Ftp " + (api == Api::Uapi ? "list_ftp" : "listftp") + "\n  " + prog +
+             " --user=bob --output=json Cron " + (api == Api::Uapi ? "list_cron" : "listcron") +
              "\nValues may be URI-encoded (%20). Exit status: 0 success; 1 the call failed; 2 unknown function or"
              " bad command line.");
   try {

@@ -3,12 +3,12 @@
 // userdata, zones with typical records and named.conf, lookup files, plans,
 // resellers. Uses whmkit's own format code, so the files are what whmapi1
 // itself would write.   Usage: whmkit-gen-state DIR N
+#include <sys/stat.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <sys/stat.h>
 
 #include "account_store.hpp"
 #include "cpuser.hpp"
@@ -52,42 +52,64 @@ int main(int argc, char** argv) {
     long uid = 1000 + i;
     CpUser u;
     apply_package(u, i % 3 ? basic : pro, i % 3 ? "basic" : "pro");
-    u.kv.insert({{"USER", user}, {"DNS", domain}, {"OWNER", owner}, {"IP", "192.0.2.10"}, {"STARTDATE", std::to_string(now - i)},
-                 {"MTIME", std::to_string(now)}, {"CONTACTEMAIL", user + "@mail.example"}, {"MXCHECK-" + domain, "local"},
-                 {"BACKUP", "1"}, {"DEMO", "0"}, {"HASDKIM", "1"}, {"HASSPF", "1"}, {"MAILBOX_FORMAT", "maildir"},
+    u.kv.insert({{"USER", user},
+                 {"DNS", domain},
+                 {"OWNER", owner},
+                 {"IP", "192.0.2.10"},
+                 {"STARTDATE", std::to_string(now - i)},
+                 {"MTIME", std::to_string(now)},
+                 {"CONTACTEMAIL", user + "@mail.example"},
+                 {"MXCHECK-" + domain, "local"},
+                 {"BACKUP", "1"},
+                 {"DEMO", "0"},
+                 {"HASDKIM", "1"},
+                 {"HASSPF", "1"},
+                 {"MAILBOX_FORMAT", "maildir"},
                  {"UTF8MAILBOX", "1"}});
     put(root + "/var/cpanel/users/" + user, serialize_cpuser(u));
     put(root + "/var/cpanel/users.cache/" + user, cpuser_cache_json(u));
-    passwd += user + ":x:" + std::to_string(uid) + ":" + std::to_string(uid) + "::" + home + ":/usr/local/cpanel/bin/noshell\n";
-    shadow += user + ":$6$benchsalt$0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000:20000:0:99999:7:::\n";
+    passwd += user + ":x:" + std::to_string(uid) + ":" + std::to_string(uid) + "::" + home +
+              ":/usr/local/cpanel/bin/noshell\n";
+    shadow += user +
+              ":$6$benchsalt$0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000:"
+              "20000:0:99999:7:::\n";
     group += user + ":x:" + std::to_string(uid) + ":\n";
     fs::create_directories(root + home + "/public_html/cgi-bin");
     fs::create_directories(root + home + "/mail");
     put(root + home + "/public_html/index.html", "<html><body>" + domain + "</body></html>\n");
 
     DomainRow row;
-  row.domain = domain;
-  row.type = "main";
-  row.parent = domain;
-  row.docroot = home + "/public_html";
-  row.ip = "192.0.2.10";
+    row.domain = domain;
+    row.type = "main";
+    row.parent = domain;
+    row.docroot = home + "/public_html";
+    row.ip = "192.0.2.10";
     row.user = user;
     row.owner = owner;
     std::string ud = root + "/var/cpanel/userdata/" + user + "/";
-    nlohmann::json main = {{"addon_domains", nlohmann::json::object()}, {"main_domain", domain},
-                           {"parked_domains", nlohmann::json::array()}, {"sub_domains", nlohmann::json::array()}};
+    nlohmann::json main = {{"addon_domains", nlohmann::json::object()},
+                           {"main_domain", domain},
+                           {"parked_domains", nlohmann::json::array()},
+                           {"sub_domains", nlohmann::json::array()}};
     put(ud + "main", syck_dump(main));
     put(ud + "main.cache", main.dump() + "\n");
-    nlohmann::json vhost = {{"documentroot", home + "/public_html"}, {"group", user}, {"homedir", home},
-                            {"ip", "192.0.2.10"}, {"owner", owner}, {"port", 80},
-                            {"serveralias", "mail." + domain + " www." + domain}, {"servername", domain},
-                            {"usecanonicalname", "Off"}, {"user", user}};
+    nlohmann::json vhost = {{"documentroot", home + "/public_html"},
+                            {"group", user},
+                            {"homedir", home},
+                            {"ip", "192.0.2.10"},
+                            {"owner", owner},
+                            {"port", 80},
+                            {"serveralias", "mail." + domain + " www." + domain},
+                            {"servername", domain},
+                            {"usecanonicalname", "Off"},
+                            {"user", user}};
     put(ud + domain, syck_dump(vhost));
     put(ud + domain + ".cache", vhost.dump() + "\n");
     put(ud + "cache", domain + ": " + row.cache_line_value() + "\n");
 
-    ZoneTemplateValues zv{domain, "192.0.2.10", "", "hostmaster.host.example", {"ns1.host.example", "ns2.host.example"},
-                          "192.0.2.10", "host.example", "0.1.0"};
+    ZoneTemplateValues zv{
+        domain,       "192.0.2.10",   "",     "hostmaster.host.example", {"ns1.host.example", "ns2.host.example"},
+        "192.0.2.10", "host.example", "0.1.0"};
     std::string zone = zone_from_template(zv, now);
     zone += "_dmarc\t14400\tIN\tTXT\t\"v=DMARC1; p=none;\"\n" + domain + ".\t14400\tIN\tTXT\t\"v=spf1 +a +mx ~all\"\n";
     put(root + "/var/named/" + domain + ".db", zone);

@@ -2,10 +2,10 @@
 // mass_edit_dns_zone, add/edit/remove/getzonerecord, resetzone, listmxs,
 // savemxs, has_local_authority, get_nameserver_config, lookupnsip(s),
 // resolvedomainname, setresolvers.
-#include <algorithm>
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <openssl/evp.h>
+#include <algorithm>
 
 #include "account_common.hpp"
 #include "dns_store.hpp"
@@ -135,8 +135,8 @@ Response dumpzone(Context& ctx, const Request& req) {
 
 std::string b64(const std::string& s) {
   std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(s.data()),
-                          static_cast<int>(s.size()));
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -150,8 +150,12 @@ Response parse_dns_zone(Context& ctx, const Request& req) {
     if (e.kind == Zone::Entry::Record) {
       nlohmann::json data = nlohmann::json::array();
       for (const auto& d : e.record.rdata) data.push_back(b64(d));
-      payload.push_back({{"line_index", index}, {"type", "record"}, {"record_type", e.record.type},
-                         {"ttl", e.record.ttl}, {"dname_b64", b64(e.record.name)}, {"data_b64", data}});
+      payload.push_back({{"line_index", index},
+                         {"type", "record"},
+                         {"record_type", e.record.type},
+                         {"ttl", e.record.ttl},
+                         {"dname_b64", b64(e.record.name)},
+                         {"data_b64", data}});
     } else if (e.kind == Zone::Entry::Directive) {
       payload.push_back({{"line_index", index}, {"type", "control"}, {"text_b64", b64(e.text)}});
     } else if (e.kind == Zone::Entry::Comment) {
@@ -176,7 +180,8 @@ ZoneRecord record_from_json(const std::string& origin, const nlohmann::json& j, 
     throw invalid_param(param, e.what());
   }
   for (size_t i = 0; i < r.rdata.size(); ++i)
-    if ((r.type == "CNAME" || r.type == "NS" || r.type == "PTR") || (r.type == "MX" && i == 1) || (r.type == "SRV" && i == 3))
+    if ((r.type == "CNAME" || r.type == "NS" || r.type == "PTR") || (r.type == "MX" && i == 1) ||
+        (r.type == "SRV" && i == 3))
       r.rdata[i] = fqdn_target(r.rdata[i]);
   validate_record(origin, r);
   return r;
@@ -357,7 +362,9 @@ Response has_local_authority(Context& ctx, const Request& req) {
       zone = zone.substr(zone.find('.') + 1);
     nlohmann::json rec = {{"domain", domain}};
     if (!zone_exists(view, zone)) {
-      rec.update({{"local_authority", 0}, {"nameservers", nlohmann::json::array()}, {"zone", nullptr},
+      rec.update({{"local_authority", 0},
+                  {"nameservers", nlohmann::json::array()},
+                  {"zone", nullptr},
                   {"error", "This server has no zone for “" + domain + "”."}});
     } else {
       nlohmann::json ns = nlohmann::json::array();
@@ -390,10 +397,10 @@ std::vector<std::string> resolve(const std::string& host, int family) {
   if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0) return out;
   for (auto* p = res; p; p = p->ai_next) {
     char buf[INET6_ADDRSTRLEN];
-    const void* addr = p->ai_family == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr)
-                                               : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
-    if (inet_ntop(p->ai_family, addr, buf, sizeof buf) &&
-        std::find(out.begin(), out.end(), buf) == out.end())
+    const void* addr = p->ai_family == AF_INET
+                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr)
+                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
+    if (inet_ntop(p->ai_family, addr, buf, sizeof buf) && std::find(out.begin(), out.end(), buf) == out.end())
       out.push_back(buf);
   }
   freeaddrinfo(res);
@@ -506,11 +513,13 @@ const Registration registrations[] = {
     Registration({"resetzone", resetzone, Access::Write}),
     Registration({"listmxs", listmxs, Access::Read}),
     Registration({"savemxs", savemxs, Access::Write}),
-    Registration({"has_local_authority", has_local_authority, Access::Read, {make_param("domain", ParamType::String, true)}}),
+    Registration(
+        {"has_local_authority", has_local_authority, Access::Read, {make_param("domain", ParamType::String, true)}}),
     Registration({"get_nameserver_config", get_nameserver_config, Access::Read}),
     Registration({"lookupnsip", lookupnsip, Access::Read, {make_param("host", ParamType::String, true)}}),
     Registration({"lookupnsips", lookupnsips, Access::Read}),
-    Registration({"resolvedomainname", resolvedomainname, Access::Read, {make_param("domain", ParamType::String, true)}}),
+    Registration(
+        {"resolvedomainname", resolvedomainname, Access::Read, {make_param("domain", ParamType::String, true)}}),
     Registration({"setresolvers", setresolvers, Access::Write}),
     Registration({"set_nameserver", set_nameserver, Access::Write}),
 };

@@ -3,10 +3,10 @@
 // subdomain), delete_domain. Each updates the cpuser file (DNS<n>), userdata
 // (main, the vhost files, the cache), the /etc lookup files and DNS, in one
 // transaction.
-#include <algorithm>
-#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <filesystem>
 
 #include "account_common.hpp"
 #include "dns_store.hpp"
@@ -86,7 +86,8 @@ std::string docroot_arg(const Request& req, const std::string& home) {
 Response create_subdomain(Context& ctx, const Request& req) {
   std::string sub = req.domain("domain");
   AccountStore store(ctx.root);
-  if (auto owner = store.domain_owner(sub)) throw ApiError("The domain “" + sub + "” already belongs to the account “" + *owner + "”.");
+  if (auto owner = store.domain_owner(sub))
+    throw ApiError("The domain “" + sub + "” already belongs to the account “" + *owner + "”.");
   auto [user, parent] = parent_owner(store, sub);
   Transaction txn(ctx.root);
   AccountDomains a = load_account_domains(store, txn, user);
@@ -142,21 +143,27 @@ Response create_parked_domain_for_user(Context& ctx, const Request& req) {
   std::string user = req.get_or("username", "");
   if (user.empty()) throw missing_param("username");
   AccountStore store(ctx.root);
-  if (auto owner = store.domain_owner(domain)) throw ApiError("The domain “" + domain + "” already belongs to the account “" + *owner + "”.");
+  if (auto owner = store.domain_owner(domain))
+    throw ApiError("The domain “" + domain + "” already belongs to the account “" + *owner + "”.");
   Transaction txn(ctx.root);
   if (zone_exists(txn, domain)) throw ApiError("A DNS zone for “" + domain + "” already exists.");
   AccountDomains a = load_account_domains(store, txn, user);
   bool on_main = vhost == a.cpuser.main_domain();
-  bool on_sub = std::find(a.main["sub_domains"].begin(), a.main["sub_domains"].end(), vhost) != a.main["sub_domains"].end();
+  bool on_sub =
+      std::find(a.main["sub_domains"].begin(), a.main["sub_domains"].end(), vhost) != a.main["sub_domains"].end();
   if (!on_main && !on_sub) throw ApiError("The account “" + user + "” has no web virtual host “" + vhost + "”.");
-  if (on_main) check_limit(a.cpuser, "MAXPARK", a.main["parked_domains"].size(), "parked domains");
-  else check_limit(a.cpuser, "MAXADDON", a.main["addon_domains"].size(), "addon domains");
+  if (on_main)
+    check_limit(a.cpuser, "MAXPARK", a.main["parked_domains"].size(), "parked domains");
+  else
+    check_limit(a.cpuser, "MAXADDON", a.main["addon_domains"].size(), "addon domains");
 
   auto others = a.cpuser.other_domains();
   others.push_back(domain);
   a.cpuser.set_other_domains(others);
-  if (on_main) a.main["parked_domains"].push_back(domain);
-  else a.main["addon_domains"][domain] = vhost;
+  if (on_main)
+    a.main["parked_domains"].push_back(domain);
+  else
+    a.main["addon_domains"][domain] = vhost;
   std::string docroot = a.pw.home + "/public_html";
   for (const auto& r : a.rows)
     if (r.domain == vhost) docroot = r.docroot;
@@ -193,13 +200,15 @@ Response delete_domain(Context& ctx, const Request& req) {
   if (!user) throw ApiError("The domain “" + domain + "” does not belong to any account.");
   Transaction txn(ctx.root);
   AccountDomains a = load_account_domains(store, txn, *user);
-  if (domain == a.cpuser.main_domain()) throw ApiError("“" + domain + "” is the main domain of “" + *user + "”; remove the account instead.");
+  if (domain == a.cpuser.main_domain())
+    throw ApiError("“" + domain + "” is the main domain of “" + *user + "”; remove the account instead.");
   std::string type = "parked";
   for (const auto& r : a.rows)
     if (r.domain == domain) type = r.type;
   if (type == "sub") {
     for (auto it = a.main["addon_domains"].begin(); it != a.main["addon_domains"].end(); ++it)
-      if (it.value() == domain) throw ApiError("The subdomain “" + domain + "” serves the addon domain “" + it.key() + "”; delete that first.");
+      if (it.value() == domain)
+        throw ApiError("The subdomain “" + domain + "” serves the addon domain “" + it.key() + "”; delete that first.");
   }
 
   auto others = a.cpuser.other_domains();
@@ -214,7 +223,8 @@ Response delete_domain(Context& ctx, const Request& req) {
     vhost = a.main["addon_domains"][domain].get<std::string>();
     a.main["addon_domains"].erase(domain);
   }
-  a.rows.erase(std::remove_if(a.rows.begin(), a.rows.end(), [&](const DomainRow& r) { return r.domain == domain; }), a.rows.end());
+  a.rows.erase(std::remove_if(a.rows.begin(), a.rows.end(), [&](const DomainRow& r) { return r.domain == domain; }),
+               a.rows.end());
 
   if (type == "sub") {
     std::string dir = paths::userdata_dir(*user) + "/" + domain;

@@ -22,35 +22,64 @@ namespace {
 // ("id:Name" lines) are known too.
 const std::vector<std::pair<std::string, std::string>>& builtin_features() {
   static const std::vector<std::pair<std::string, std::string>> f = {
-      {"addondomains", "Addon Domain Manager"},   {"api_shell", "API Shell"},
-      {"apacheaddonhandlers", "Apache Handlers"}, {"autoresponders", "Autoresponders"},
-      {"autossl", "AutoSSL"},                     {"backup", "Backup Manager"},
-      {"backupwizard", "Backup Wizard"},          {"bandwidth", "Bandwidth Stats"},
-      {"blockers", "Email Filters"},              {"boxtrapper", "BoxTrapper Spam Trap"},
-      {"caldavcarddav", "Calendar and Contacts"}, {"cgi", "CGI Center"},
-      {"changemx", "MX Entry"},                   {"clamavconnector_scan", "Virus Scanner"},
-      {"cpanelpro_images", "Images"},             {"cron", "Cron Jobs"},
-      {"csvimport", "CSV Import"},                {"defaultaddress", "Default Address Manager"},
-      {"diskusageviewer", "Disk Usage Viewer"},   {"dnssec", "DNSSEC"},
-      {"emailauth", "Email Deliverability"},      {"emaildomainfwd", "Email Domain Forwarding"},
-      {"emailtrace", "Email Trace"},              {"errlog", "Error Log"},
-      {"errpgs", "Error Pages"},                  {"filemanager", "File Manager"},
-      {"forwarders", "Forwarders"},               {"ftpaccts", "FTP Accounts"},
-      {"ftpsetup", "FTP Connections"},            {"getstart", "Getting Started Wizard"},
-      {"hotlink", "Hotlink Protection"},          {"indexmanager", "Index Manager"},
-      {"ipdeny", "IP Blocker"},                   {"lastvisits", "Latest Visitors"},
-      {"lists", "Mailing Lists"},                 {"mime", "MIME Types Manager"},
-      {"modsecurity", "ModSecurity"},             {"multiphp", "MultiPHP Manager"},
-      {"mysql", "MySQL Databases"},               {"parkeddomains", "Aliases (Parked Domains)"},
-      {"password", "Password Change"},            {"pgp", "Encryption"},
-      {"phpmyadmin", "phpMyAdmin"},               {"pop3", "Email Accounts"},
-      {"postgres", "PostgreSQL Databases"},       {"rawaccess", "Raw Access Logs"},
-      {"redirects", "Redirects"},                 {"spamassassin", "Apache SpamAssassin"},
-      {"spambox", "Apache SpamAssassin Spam Box"}, {"ssh", "SSH Access"},
-      {"sslinstall", "SSL Host Installer"},       {"sslmanager", "SSL Manager"},
-      {"statselect", "Choose Log Programs"},      {"subdomains", "Subdomain Manager"},
-      {"traceaddy", "Track DNS"},                 {"webalizer", "Webalizer Stats"},
-      {"webdisk", "Web Disk"},                    {"webmail", "Webmail"},
+      {"addondomains", "Addon Domain Manager"},
+      {"api_shell", "API Shell"},
+      {"apacheaddonhandlers", "Apache Handlers"},
+      {"autoresponders", "Autoresponders"},
+      {"autossl", "AutoSSL"},
+      {"backup", "Backup Manager"},
+      {"backupwizard", "Backup Wizard"},
+      {"bandwidth", "Bandwidth Stats"},
+      {"blockers", "Email Filters"},
+      {"boxtrapper", "BoxTrapper Spam Trap"},
+      {"caldavcarddav", "Calendar and Contacts"},
+      {"cgi", "CGI Center"},
+      {"changemx", "MX Entry"},
+      {"clamavconnector_scan", "Virus Scanner"},
+      {"cpanelpro_images", "Images"},
+      {"cron", "Cron Jobs"},
+      {"csvimport", "CSV Import"},
+      {"defaultaddress", "Default Address Manager"},
+      {"diskusageviewer", "Disk Usage Viewer"},
+      {"dnssec", "DNSSEC"},
+      {"emailauth", "Email Deliverability"},
+      {"emaildomainfwd", "Email Domain Forwarding"},
+      {"emailtrace", "Email Trace"},
+      {"errlog", "Error Log"},
+      {"errpgs", "Error Pages"},
+      {"filemanager", "File Manager"},
+      {"forwarders", "Forwarders"},
+      {"ftpaccts", "FTP Accounts"},
+      {"ftpsetup", "FTP Connections"},
+      {"getstart", "Getting Started Wizard"},
+      {"hotlink", "Hotlink Protection"},
+      {"indexmanager", "Index Manager"},
+      {"ipdeny", "IP Blocker"},
+      {"lastvisits", "Latest Visitors"},
+      {"lists", "Mailing Lists"},
+      {"mime", "MIME Types Manager"},
+      {"modsecurity", "ModSecurity"},
+      {"multiphp", "MultiPHP Manager"},
+      {"mysql", "MySQL Databases"},
+      {"parkeddomains", "Aliases (Parked Domains)"},
+      {"password", "Password Change"},
+      {"pgp", "Encryption"},
+      {"phpmyadmin", "phpMyAdmin"},
+      {"pop3", "Email Accounts"},
+      {"postgres", "PostgreSQL Databases"},
+      {"rawaccess", "Raw Access Logs"},
+      {"redirects", "Redirects"},
+      {"spamassassin", "Apache SpamAssassin"},
+      {"spambox", "Apache SpamAssassin Spam Box"},
+      {"ssh", "SSH Access"},
+      {"sslinstall", "SSL Host Installer"},
+      {"sslmanager", "SSL Manager"},
+      {"statselect", "Choose Log Programs"},
+      {"subdomains", "Subdomain Manager"},
+      {"traceaddy", "Track DNS"},
+      {"webalizer", "Webalizer Stats"},
+      {"webdisk", "Web Disk"},
+      {"webmail", "Webmail"},
       {"zoneedit", "Zone Editor"},
   };
   return f;
@@ -162,8 +191,10 @@ FeatureArgs feature_args(const StateRoot& root, const Request& req, const std::s
     if (skip.count(key)) continue;
     const std::string& v = values.back();
     if (v != "0" && v != "1") throw ValidationError("Invalid value for feature “" + key + "”: use 0 or 1.");
-    if (known.count(key)) out.valid.emplace_back(key, v);
-    else out.invalid.push_back(key);
+    if (known.count(key))
+      out.valid.emplace_back(key, v);
+    else
+      out.invalid.push_back(key);
   }
   return out;
 }
@@ -222,7 +253,8 @@ Response delete_featurelist(Context& ctx, const Request& req) {
   if (name == "default" || name == "disabled") throw ApiError("The feature list “" + name + "” cannot be deleted.");
   if (!ctx.root.exists(rel)) throw ApiError("The feature list “" + name + "” does not exist.");
   for (const auto& plan : package_names(ctx.root))
-    if (auto text = ctx.root.read("var/cpanel/packages/" + plan); text && parse_key_values(*text)["FEATURELIST"] == name)
+    if (auto text = ctx.root.read("var/cpanel/packages/" + plan);
+        text && parse_key_values(*text)["FEATURELIST"] == name)
       throw ApiError("The feature list “" + name + "” is used by the package “" + plan + "”.");
   AccountStore store(ctx.root);
   for (const auto& user : store.usernames())
@@ -257,8 +289,8 @@ Response get_featurelist_data(Context& ctx, const Request& req) {
     std::string value = (!d || d->empty() || *d == "1") ? "1" : "0";
     if (auto v = value_of(list, id)) value = *v == "1" ? "1" : "0";
     auto off = value_of(disabled, id);
-    features.push_back({{"id", id}, {"is_disabled", off && *off != "1" ? 1 : 0}, {"name", label},
-                        {"value", std::stoi(value)}});
+    features.push_back(
+        {{"id", id}, {"is_disabled", off && *off != "1" ? 1 : 0}, {"name", label}, {"value", std::stoi(value)}});
   }
   Response r;
   r.data = {{"featurelist", name}, {"features", features}};
@@ -318,8 +350,12 @@ Response change_overrides(Context& ctx, const Request& req, bool add) {
   auto take = [&](const std::string& id, const nlohmann::json& v) {
     check_feature_id(id);
     if (!known.count(id)) throw ApiError("The feature “" + id + "” does not exist.");
-    std::string value = v.is_number() ? std::to_string(v.get<long>()) : v.is_boolean() ? (v.get<bool>() ? "1" : "0") : v.is_string() ? v.get<std::string>() : "";
-    if (add && value != "0" && value != "1") throw ValidationError("Invalid value for feature “" + id + "”: use 0 or 1.");
+    std::string value = v.is_number()    ? std::to_string(v.get<long>())
+                        : v.is_boolean() ? (v.get<bool>() ? "1" : "0")
+                        : v.is_string()  ? v.get<std::string>()
+                                         : "";
+    if (add && value != "0" && value != "1")
+      throw ValidationError("Invalid value for feature “" + id + "”: use 0 or 1.");
     changes.emplace_back(id, value);
   };
   if (features.is_object())
@@ -331,8 +367,10 @@ Response change_overrides(Context& ctx, const Request& req, bool add) {
       take(id.get<std::string>(), nullptr);
     }
   for (const auto& [id, v] : changes) {
-    if (add) u.set(override_key(id), v);
-    else u.kv.erase(override_key(id));
+    if (add)
+      u.set(override_key(id), v);
+    else
+      u.kv.erase(override_key(id));
   }
   Transaction txn(ctx.root);
   save_account(store, txn, u);
@@ -341,7 +379,9 @@ Response change_overrides(Context& ctx, const Request& req, bool add) {
 }
 
 Response add_override_features_for_user(Context& ctx, const Request& req) { return change_overrides(ctx, req, true); }
-Response remove_override_features_for_user(Context& ctx, const Request& req) { return change_overrides(ctx, req, false); }
+Response remove_override_features_for_user(Context& ctx, const Request& req) {
+  return change_overrides(ctx, req, false);
+}
 
 Response get_users_features_settings(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
@@ -359,11 +399,13 @@ Response get_users_features_settings(Context& ctx, const Request& req) {
     CpUser u = store.require(user);
     for (const auto& f : features) {
       auto res = resolve(ctx.root, u, f);
-      list.push_back({{"cpuser_setting", res.override_value ? nlohmann::json(std::stoi(*res.override_value == "1" ? "1" : "0")) : nlohmann::json(nullptr)},
-                      {"feature", f},
-                      {"feature_list", u.get("FEATURELIST")},
-                      {"feature_list_setting", std::stoi(res.list_value)},
-                      {"user", user}});
+      list.push_back(
+          {{"cpuser_setting", res.override_value ? nlohmann::json(std::stoi(*res.override_value == "1" ? "1" : "0"))
+                                                 : nlohmann::json(nullptr)},
+           {"feature", f},
+           {"feature_list", u.get("FEATURELIST")},
+           {"feature_list_setting", std::stoi(res.list_value)},
+           {"user", user}});
     }
   }
   Response r;

@@ -10,10 +10,10 @@
 #include <set>
 
 #include "account_store.hpp"
-#include "registry.hpp"
 #include "errors.hpp"
 #include "ftp_store.hpp"
 #include "process.hpp"
+#include "registry.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
 
@@ -54,8 +54,7 @@ std::set<std::string> type_set(const std::string& pipe_list, const char* param) 
   for (const auto& t : split(pipe_list, '|')) {
     if (t.empty()) continue;
     if (t != "main" && t != "anonymous" && t != "logaccess" && t != "sub")
-      throw invalid_param(param, "“" + t +
-                            "” is not one of main, anonymous, logaccess, sub.");
+      throw invalid_param(param, "“" + t + "” is not one of main, anonymous, logaccess, sub.");
     out.insert(t);
   }
   return out;
@@ -235,12 +234,9 @@ std::vector<Session> live_sessions(const Context& ctx) {
 
 nlohmann::json session_json(const Session& s, bool pid_as_string) {
   nlohmann::json pid = pid_as_string ? nlohmann::json(std::to_string(s.pid)) : nlohmann::json(s.pid);
-  return {{"cmdline", s.cmdline},
-          {"file", s.file},
-          {"host", s.host},
-          {"login", format_time(s.login_time, "%a %b %e %H:%M:%S %Y")},
-          {"pid", pid},
-          {"status", s.state},
+  return {{"cmdline", s.cmdline}, {"file", s.file},
+          {"host", s.host},       {"login", format_time(s.login_time, "%a %b %e %H:%M:%S %Y")},
+          {"pid", pid},           {"status", s.state},
           {"user", s.login}};
 }
 
@@ -479,60 +475,134 @@ Handler api2_ok(Handler h) {
   };
 }
 
-
 const std::vector<ParamSpec> kListParams = {make_param("include_acct_types"), make_param("skip_acct_types")};
 
 const Registration ftp_functions[] = {
     // UAPI
     Registration({Api::Uapi, "Ftp", "list_ftp", list_ftp, Access::Read, kListParams}),
-    Registration({Api::Uapi, "Ftp", "list_ftp_with_disk", list_ftp_with_disk, Access::Read,
-                        {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml"), make_param("maxaccounts")}}),
-    Registration({Api::Uapi, "Ftp", "add_ftp", add_ftp, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain"),
-                         make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"), make_param("disallowdot", ParamType::Boolean),
-                         make_param("read_only", ParamType::Boolean), make_param("allowed_ips")}}),
-    Registration({Api::Uapi, "Ftp", "delete_ftp", delete_ftp, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("domain"), make_param("destroy", ParamType::Boolean)}}),
-    Registration({Api::Uapi, "Ftp", "passwd", change_password, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
-    Registration({Api::Uapi, "Ftp", "set_quota", set_quota, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true), make_param("domain"),
-                         make_param("kill", ParamType::Boolean)}}),
-    Registration({Api::Uapi, "Ftp", "get_quota", get_quota, Access::Read,
-                        {make_param("account", ParamType::String, true), make_param("domain")}}),
-    Registration({Api::Uapi, "Ftp", "set_homedir", set_homedir, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("homedir", ParamType::String, true), make_param("domain")}}),
-    Registration({Api::Uapi, "Ftp", "set_enabled", set_enabled, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("enabled", ParamType::Boolean, true), make_param("domain")}}),
-    Registration({Api::Uapi, "Ftp", "set_read_only", set_read_only, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("read_only", ParamType::Boolean, true), make_param("domain")}}),
-    Registration({Api::Uapi, "Ftp", "set_allowed_ips", set_allowed_ips, Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("allowed_ips"), make_param("domain")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "list_ftp_with_disk",
+                  list_ftp_with_disk,
+                  Access::Read,
+                  {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml"),
+                   make_param("maxaccounts")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "add_ftp",
+                  add_ftp,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
+                   make_param("domain"), make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"),
+                   make_param("disallowdot", ParamType::Boolean), make_param("read_only", ParamType::Boolean),
+                   make_param("allowed_ips")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "delete_ftp",
+                  delete_ftp,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("domain"),
+                   make_param("destroy", ParamType::Boolean)}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "passwd",
+                  change_password,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
+                   make_param("domain")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "set_quota",
+                  set_quota,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true),
+                   make_param("domain"), make_param("kill", ParamType::Boolean)}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "get_quota",
+                  get_quota,
+                  Access::Read,
+                  {make_param("account", ParamType::String, true), make_param("domain")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "set_homedir",
+                  set_homedir,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("homedir", ParamType::String, true),
+                   make_param("domain")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "set_enabled",
+                  set_enabled,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("enabled", ParamType::Boolean, true),
+                   make_param("domain")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "set_read_only",
+                  set_read_only,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("read_only", ParamType::Boolean, true),
+                   make_param("domain")}}),
+    Registration({Api::Uapi,
+                  "Ftp",
+                  "set_allowed_ips",
+                  set_allowed_ips,
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("allowed_ips"), make_param("domain")}}),
     Registration({Api::Uapi, "Ftp", "list_sessions", list_sessions, Access::Read}),
-    Registration({Api::Uapi, "Ftp", "kill_session", kill_session, Access::Read,
-                        {make_param("login", ParamType::String, true)}}),
+    Registration(
+        {Api::Uapi, "Ftp", "kill_session", kill_session, Access::Read, {make_param("login", ParamType::String, true)}}),
     Registration({Api::Uapi, "Ftp", "allow_anonymous_ftp",
-                        [](Context& c, const Request&) { return set_anonymous(c, true); }, Access::Write}),
+                  [](Context& c, const Request&) { return set_anonymous(c, true); }, Access::Write}),
     Registration({Api::Uapi, "Ftp", "disallow_anonymous_ftp",
-                        [](Context& c, const Request&) { return set_anonymous(c, false); }, Access::Write}),
+                  [](Context& c, const Request&) { return set_anonymous(c, false); }, Access::Write}),
     Registration({Api::Uapi, "Ftp", "allows_anonymous_ftp", allows_anonymous, Access::Read}),
     // API 2
     Registration({Api::Api2, "Ftp", "listftp", list_ftp, Access::Read, kListParams}),
-    Registration({Api::Api2, "Ftp", "listftpwithdisk", list_ftp_with_disk, Access::Read,
-                        {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml")}}),
+    Registration({Api::Api2,
+                  "Ftp",
+                  "listftpwithdisk",
+                  list_ftp_with_disk,
+                  Access::Read,
+                  {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml")}}),
     Registration({Api::Api2, "Ftp", "listftpsessions", listftpsessions, Access::Read}),
-    Registration({Api::Api2, "Ftp", "addftp", api2_ok(add_ftp), Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain"),
-                         make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"), make_param("disallowdot", ParamType::Boolean)}}),
-    Registration({Api::Api2, "Ftp", "delftp", api2_ok(delete_ftp), Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("domain"), make_param("destroy", ParamType::Boolean)}}),
-    Registration({Api::Api2, "Ftp", "passwd", api2_ok(change_password), Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
-    Registration({Api::Api2, "Ftp", "passwdftp", api2_ok(change_password), Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true), make_param("domain")}}),
-    Registration({Api::Api2, "Ftp", "setquota", api2_ok(set_quota), Access::Write,
-                        {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true), make_param("domain"),
-                         make_param("kill", ParamType::Boolean)}}),
+    Registration({Api::Api2,
+                  "Ftp",
+                  "addftp",
+                  api2_ok(add_ftp),
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
+                   make_param("domain"), make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"),
+                   make_param("disallowdot", ParamType::Boolean)}}),
+    Registration({Api::Api2,
+                  "Ftp",
+                  "delftp",
+                  api2_ok(delete_ftp),
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("domain"),
+                   make_param("destroy", ParamType::Boolean)}}),
+    Registration({Api::Api2,
+                  "Ftp",
+                  "passwd",
+                  api2_ok(change_password),
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
+                   make_param("domain")}}),
+    Registration({Api::Api2,
+                  "Ftp",
+                  "passwdftp",
+                  api2_ok(change_password),
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
+                   make_param("domain")}}),
+    Registration({Api::Api2,
+                  "Ftp",
+                  "setquota",
+                  api2_ok(set_quota),
+                  Access::Write,
+                  {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true),
+                   make_param("domain"), make_param("kill", ParamType::Boolean)}}),
 };
 
 }  // namespace

@@ -11,7 +11,6 @@
 namespace whm {
 namespace {
 
-
 // Plan parameters (as addpkg/editpkg take them) and the package keys they set.
 struct PlanParam {
   const char* param;
@@ -20,21 +19,30 @@ struct PlanParam {
 };
 const std::vector<PlanParam>& plan_params() {
   static const std::vector<PlanParam> p = {
-      {"bwlimit", "BWLIMIT", PlanParam::Limit},        {"quota", "QUOTA", PlanParam::Limit},
-      {"maxftp", "MAXFTP", PlanParam::Limit},          {"maxsql", "MAXSQL", PlanParam::Limit},
-      {"maxpop", "MAXPOP", PlanParam::Limit},          {"maxlst", "MAXLST", PlanParam::Limit},
-      {"maxsub", "MAXSUB", PlanParam::Limit},          {"maxpark", "MAXPARK", PlanParam::Limit},
-      {"maxaddon", "MAXADDON", PlanParam::Limit},      {"maxpassengerapps", "MAXPASSENGERAPPS", PlanParam::Limit},
+      {"bwlimit", "BWLIMIT", PlanParam::Limit},
+      {"quota", "QUOTA", PlanParam::Limit},
+      {"maxftp", "MAXFTP", PlanParam::Limit},
+      {"maxsql", "MAXSQL", PlanParam::Limit},
+      {"maxpop", "MAXPOP", PlanParam::Limit},
+      {"maxlst", "MAXLST", PlanParam::Limit},
+      {"maxsub", "MAXSUB", PlanParam::Limit},
+      {"maxpark", "MAXPARK", PlanParam::Limit},
+      {"maxaddon", "MAXADDON", PlanParam::Limit},
+      {"maxpassengerapps", "MAXPASSENGERAPPS", PlanParam::Limit},
       {"max_emailacct_quota", "MAX_EMAILACCT_QUOTA", PlanParam::Limit},
       {"max_email_per_hour", "MAX_EMAIL_PER_HOUR", PlanParam::Limit},
       {"MAX_EMAIL_PER_HOUR", "MAX_EMAIL_PER_HOUR", PlanParam::Limit},
       {"max_defer_fail_percentage", "MAX_DEFER_FAIL_PERCENTAGE", PlanParam::Limit},
       {"MAX_DEFER_FAIL_PERCENTAGE", "MAX_DEFER_FAIL_PERCENTAGE", PlanParam::Limit},
       {"max_team_users", "MAX_TEAM_USERS", PlanParam::Limit},
-      {"cgi", "CGI", PlanParam::YesNo},                {"hasshell", "HASSHELL", PlanParam::YesNo},
-      {"digestauth", "DIGESTAUTH", PlanParam::YesNo},  {"ip", "IP", PlanParam::Text},
-      {"cpmod", "CPMOD", PlanParam::Text},             {"featurelist", "FEATURELIST", PlanParam::Text},
-      {"language", "LANG", PlanParam::Text},           {"_PACKAGE_EXTENSIONS", "_PACKAGE_EXTENSIONS", PlanParam::Text},
+      {"cgi", "CGI", PlanParam::YesNo},
+      {"hasshell", "HASSHELL", PlanParam::YesNo},
+      {"digestauth", "DIGESTAUTH", PlanParam::YesNo},
+      {"ip", "IP", PlanParam::Text},
+      {"cpmod", "CPMOD", PlanParam::Text},
+      {"featurelist", "FEATURELIST", PlanParam::Text},
+      {"language", "LANG", PlanParam::Text},
+      {"_PACKAGE_EXTENSIONS", "_PACKAGE_EXTENSIONS", PlanParam::Text},
   };
   return p;
 }
@@ -63,9 +71,15 @@ void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) 
     auto v = req.single_line(p.param);
     if (!v) continue;
     switch (p.kind) {
-      case PlanParam::Limit: pkg[p.key] = normalize_limit(*v); break;
-      case PlanParam::YesNo: pkg[p.key] = *v == "1" ? "y" : "n"; break;
-      case PlanParam::Text: pkg[p.key] = *v; break;
+      case PlanParam::Limit:
+        pkg[p.key] = normalize_limit(*v);
+        break;
+      case PlanParam::YesNo:
+        pkg[p.key] = *v == "1" ? "y" : "n";
+        break;
+      case PlanParam::Text:
+        pkg[p.key] = *v;
+        break;
     }
   }
   if (pkg["IP"] != "y" && pkg["IP"] != "n") throw invalid_param("ip", "use y or n.");
@@ -149,7 +163,8 @@ Response editpkg(Context& ctx, const Request& req) {
   txn.commit();
   Response r;
   r.data = {{"pkg", name}};
-  r.metadata["output"] = {{"raw", "Updated the package “" + name + "” and " + std::to_string(accounts) + " account(s) using it.\n"}};
+  r.metadata["output"] = {
+      {"raw", "Updated the package “" + name + "” and " + std::to_string(accounts) + " account(s) using it.\n"}};
   return r;
 }
 
@@ -161,7 +176,9 @@ Response killpkg(Context& ctx, const Request& req) {
   int users = 0;
   for (const auto& u : store.usernames())
     if (auto cp = store.load(u); cp && cp->get("PLAN") == name) ++users;
-  if (users) throw ApiError("The package “" + name + "” is in use by " + std::to_string(users) + " account(s); change their plan first.");
+  if (users)
+    throw ApiError("The package “" + name + "” is in use by " + std::to_string(users) +
+                   " account(s); change their plan first.");
   Transaction txn(ctx.root);
   txn.remove(rel);
   txn.commit();

@@ -35,7 +35,7 @@ Response uapi_response(const nlohmann::json& envelope) {
   if (result.value("status", 0) != 1) {
     r.ok = false;
     r.reason = result["errors"].is_array() && !result["errors"].empty() ? result["errors"][0].get<std::string>()
-                                                                          : "The UAPI call failed.";
+                                                                        : "The UAPI call failed.";
   }
   return r;
 }
@@ -43,8 +43,8 @@ Response uapi_response(const nlohmann::json& envelope) {
 Response uapi_cpanel(Context& ctx, const Request& req) {
   const std::string user = req.require("cpanel.user");
   check_owner(ctx, user);
-  auto outcome = run_call_for_json(
-      ctx.root, {Api::Uapi, req.require("cpanel.module"), inner_request(req, req.require("cpanel.function"), "cpanel."), user});
+  auto outcome = run_call_for_json(ctx.root, {Api::Uapi, req.require("cpanel.module"),
+                                              inner_request(req, req.require("cpanel.function"), "cpanel."), user});
   return uapi_response(outcome.envelope);
 }
 
@@ -54,8 +54,9 @@ Response cpanel(Context& ctx, const Request& req) {
   const std::string version = req.get_or("cpanel_jsonapi_apiversion", "2");
   if (version == "1") throw NotAvailableError("cPanel API 1 is not implemented by whmkit (use apiversion 2 or 3).");
   const Api api = version == "3" ? Api::Uapi : Api::Api2;
-  auto outcome = run_call_for_json(ctx.root, {api, req.require("cpanel_jsonapi_module"),
-                                              inner_request(req, req.require("cpanel_jsonapi_func"), "cpanel_jsonapi_"), user});
+  auto outcome =
+      run_call_for_json(ctx.root, {api, req.require("cpanel_jsonapi_module"),
+                                   inner_request(req, req.require("cpanel_jsonapi_func"), "cpanel_jsonapi_"), user});
   if (api == Api::Uapi) return uapi_response(outcome.envelope);
   Response r;
   const auto& result = outcome.envelope.at("cpanelresult");

@@ -172,12 +172,13 @@ Response setresellerlimits(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   auto all = read_reseller_limits(txn);
-  nlohmann::json defaults = {
-      {"number_of_accounts", {{"enabled", 0}, {"accounts", nullptr}}},
-      {"resources", {{"enabled", 0}, {"type", {{"bw", nullptr}, {"disk", nullptr}}},
-                     {"overselling", {{"enabled", 0}, {"type", {{"bw", 0}, {"disk", 0}}}}}}},
-      {"preassigned_packages", {{"enabled", 0}}},
-      {"number_of_packages", {{"enabled", 0}}}};
+  nlohmann::json defaults = {{"number_of_accounts", {{"enabled", 0}, {"accounts", nullptr}}},
+                             {"resources",
+                              {{"enabled", 0},
+                               {"type", {{"bw", nullptr}, {"disk", nullptr}}},
+                               {"overselling", {{"enabled", 0}, {"type", {{"bw", 0}, {"disk", 0}}}}}}},
+                             {"preassigned_packages", {{"enabled", 0}}},
+                             {"number_of_packages", {{"enabled", 0}}}};
   nlohmann::json limits = all.value(user, nlohmann::json::object()).value("limits", defaults);
   auto flag = [&](const char* k) { return req.has(k) ? std::optional<int>(req.flag(k) ? 1 : 0) : std::nullopt; };
   auto number = [&](const char* k) -> std::optional<long long> {
@@ -285,7 +286,8 @@ Response getresellerips(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   if (user != "root") require_reseller(view, user);
   Response r;
-  r.data = user == "root" ? nlohmann::json{{"all", 1}, {"ip", server_ips(ctx.root)}} : reseller_ips_json(ctx.root, view, user);
+  r.data = user == "root" ? nlohmann::json{{"all", 1}, {"ip", server_ips(ctx.root)}}
+                          : reseller_ips_json(ctx.root, view, user);
   return r;
 }
 
@@ -302,8 +304,10 @@ Response setresellernameservers(Context& ctx, const Request& req) {
         servers.push_back(n);
       }
   auto all = read_reseller_nameservers(txn);
-  if (servers.empty()) all.erase(user);
-  else all[user] = servers;
+  if (servers.empty())
+    all.erase(user);
+  else
+    all[user] = servers;
   write_reseller_nameservers(txn, all);
   txn.commit();
   return {};
@@ -347,7 +351,8 @@ Response resellerstats(Context& ctx, const Request& req) {
                      {"suspended", u.suspended() ? 1 : 0},
                      {"user", name}});
   }
-  auto limits = read_reseller_limits(view).value(user, nlohmann::json::object()).value("limits", nlohmann::json::object());
+  auto limits =
+      read_reseller_limits(view).value(user, nlohmann::json::object()).value("limits", nlohmann::json::object());
   auto resources = limits.value("resources", nlohmann::json::object());
   auto type = resources.value("type", nlohmann::json::object());
   auto over = resources.value("overselling", nlohmann::json::object()).value("type", nlohmann::json::object());
@@ -408,7 +413,8 @@ Response unsuspendreseller(Context& ctx, const Request& req) {
 Response terminatereseller(Context& ctx, const Request& req) {
   std::string user = req.require("user");
   if (!req.flag("terminatereseller"))
-    throw ValidationError("Set “terminatereseller” to 1 to confirm the removal of the reseller and all of its accounts.");
+    throw ValidationError(
+        "Set “terminatereseller” to 1 to confirm the removal of the reseller and all of its accounts.");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
   AccountStore store(ctx.root);
@@ -436,8 +442,11 @@ Response acctcounts(Context& ctx, const Request& req) {
   }
   auto limit = user == "root" ? std::nullopt : account_limit(view, user);
   Response r;
-  r.data = {{"reseller", {{"active", active}, {"limit", limit ? nlohmann::json(*limit) : nlohmann::json("unlimited")},
-                          {"suspended", suspended}, {"user", user}}}};
+  r.data = {{"reseller",
+             {{"active", active},
+              {"limit", limit ? nlohmann::json(*limit) : nlohmann::json("unlimited")},
+              {"suspended", suspended},
+              {"user", user}}}};
   return r;
 }
 

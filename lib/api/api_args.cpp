@@ -1,7 +1,7 @@
 #include "api_args.hpp"
 
-#include <algorithm>
 #include <arpa/inet.h>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -84,8 +84,8 @@ double unlimited_as_infinite(const std::string& s) {
   return *n == 0 ? std::numeric_limits<double>::infinity() : *n;
 }
 
-const std::vector<std::string> kFilterTypes = {"contains", "begins", "eq", "==", "lt", "lt_equal", "gt", "gt_equal",
-                                               "lt_handle_unlimited", "gt_handle_unlimited"};
+const std::vector<std::string> kFilterTypes = {
+    "contains", "begins", "eq", "==", "lt", "lt_equal", "gt", "gt_equal", "lt_handle_unlimited", "gt_handle_unlimited"};
 
 bool value_matches(const std::string& value, const std::string& type, const std::string& arg0) {
   if (type == "contains") return to_lower(value).find(to_lower(arg0)) != std::string::npos;
@@ -126,7 +126,8 @@ void apply_columns(const json& api, json& records, json& metadata) {
     if (it.key() != "enable" && it.value().is_string()) columns.push_back(it.value().get<std::string>());
   std::vector<std::string> invalid;
   for (const auto& c : columns) {
-    bool known = std::any_of(records.begin(), records.end(), [&](const json& r) { return r.is_object() && r.contains(c); });
+    bool known =
+        std::any_of(records.begin(), records.end(), [&](const json& r) { return r.is_object() && r.contains(c); });
     if (!known) invalid.push_back(c);
   }
   for (auto& r : records) {
@@ -178,9 +179,11 @@ void apply_sort(const json& api, json& records, json& metadata) {
     const json& s = section[*id];
     std::string field = arg(s, "field"), method = arg(s, "method", "lexicographic");
     bool reverse = arg(s, "reverse") == "1";
-    if (method != "lexicographic_caseless" && method != "numeric" && method != "numeric_zero_as_max" && method != "ipv4")
+    if (method != "lexicographic_caseless" && method != "numeric" && method != "numeric_zero_as_max" &&
+        method != "ipv4")
       method = "lexicographic";
-    report[*id] = {{"field", 1}, {"method", method}, {"reverse", reverse ? 1 : 0}};  // "field": 1 is the real server's quirk
+    report[*id] = {
+        {"field", 1}, {"method", method}, {"reverse", reverse ? 1 : 0}};  // "field": 1 is the real server's quirk
     if (field.empty()) continue;
     auto key = [&](const json& r) {
       const json* v = lookup_field(r, field);
@@ -201,7 +204,8 @@ void apply_sort(const json& api, json& records, json& metadata) {
       return ka < kb;
     };
     std::vector<json> v(records.begin(), records.end());
-    std::stable_sort(v.begin(), v.end(), [&](const json& a, const json& b) { return reverse ? less(b, a) : less(a, b); });
+    std::stable_sort(v.begin(), v.end(),
+                     [&](const json& a, const json& b) { return reverse ? less(b, a) : less(a, b); });
     records = json(v);
   }
   if (verbose(api, "sort")) metadata["sort"] = report;
@@ -220,7 +224,8 @@ void apply_chunk(const json& api, json& records, json& metadata) {
   }
   if (start < 1 || start > total) start = 1;  // a start past the end resets to 1
   json page = json::array();
-  for (long long i = start - 1; i < total && i < start - 1 + size; ++i) page.push_back(std::move(records[static_cast<size_t>(i)]));
+  for (long long i = start - 1; i < total && i < start - 1 + size; ++i)
+    page.push_back(std::move(records[static_cast<size_t>(i)]));
   records = std::move(page);
   if (verbose(api, "chunk"))
     metadata["chunk"] = {{"chunks", (total + size - 1) / size},

@@ -16,14 +16,22 @@ namespace {
 
 const char* type_name(ParamType t) {
   switch (t) {
-    case ParamType::String: return "string";
-    case ParamType::Integer: return "integer";
-    case ParamType::Boolean: return "boolean (0 or 1)";
-    case ParamType::IntOrUnlimited: return "integer or \"unlimited\"";
-    case ParamType::Username: return "username";
-    case ParamType::Domain: return "domain";
-    case ParamType::Email: return "email address";
-    case ParamType::IPv4: return "IPv4 address";
+    case ParamType::String:
+      return "string";
+    case ParamType::Integer:
+      return "integer";
+    case ParamType::Boolean:
+      return "boolean (0 or 1)";
+    case ParamType::IntOrUnlimited:
+      return "integer or \"unlimited\"";
+    case ParamType::Username:
+      return "username";
+    case ParamType::Domain:
+      return "domain";
+    case ParamType::Email:
+      return "email address";
+    case ParamType::IPv4:
+      return "IPv4 address";
   }
   return "string";
 }
@@ -34,8 +42,8 @@ std::string indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
-const std::vector<std::string> kOptions = {"--output=", "--root=", "--help", "--version", "--list-functions",
-                                           "--coverage"};
+const std::vector<std::string> kOptions = {"--output=", "--root=",          "--help",
+                                           "--version", "--list-functions", "--coverage"};
 const std::vector<std::string> kFormats = {"json", "jsonpretty", "yaml", "xml"};
 
 }  // namespace
@@ -58,7 +66,8 @@ std::string function_help(const std::string& name) {
     out << "\n";
     if (!p.allowed.empty()) out << "      allowed: " << join(p.allowed, ", ") << "\n";
     if (p.min || p.max)
-      out << "      range: " << (p.min ? std::to_string(*p.min) : "") << ".." << (p.max ? std::to_string(*p.max) : "") << "\n";
+      out << "      range: " << (p.min ? std::to_string(*p.min) : "") << ".." << (p.max ? std::to_string(*p.max) : "")
+          << "\n";
     if (!p.description.empty()) out << indent(p.description.substr(0, p.description.find('\n')), "      ");
   }
   if (f->doc && *f->doc->example_call) out << "\nExample:\n" << indent(f->doc->example_call, "  ");
@@ -125,8 +134,10 @@ std::vector<std::string> completion_candidates(const std::vector<std::string>& w
       continue;
     }
     if (starts_with(w, "-")) continue;
-    if (function.empty()) function = w;
-    else if (auto eq = w.find('='); eq != std::string::npos) used.insert(w.substr(0, eq));
+    if (function.empty())
+      function = w;
+    else if (auto eq = w.find('='); eq != std::string::npos)
+      used.insert(w.substr(0, eq));
   }
   auto& reg = Registry::instance();
   if (function.empty() || (function == "help" && words.size() >= 2 && words[words.size() - 2] == "help")) {

@@ -34,8 +34,9 @@ nlohmann::json envelope_of(const FunctionSpec& f, const Response& r) {
       // API 2 data is always a list.
       nlohmann::json data = r.data.is_null() ? nlohmann::json::array() : r.data;
       if (!data.is_array()) data = nlohmann::json::array({data});
-      return {{"cpanelresult",
-               {{"apiversion", 2}, {"data", data}, {"event", {{"result", 1}}}, {"func", f.name}, {"module", f.module}}}};
+      return {
+          {"cpanelresult",
+           {{"apiversion", 2}, {"data", data}, {"event", {{"result", 1}}}, {"func", f.name}, {"module", f.module}}}};
     }
     case Api::Uapi: {
       nlohmann::json metadata = nlohmann::json::object();
@@ -138,8 +139,7 @@ int dispatch(const StateRoot& root, Call& call, const Finish& finish) {
   if (!f) return fail(unknown_function_reason(call), kExitUnavailable);
   try {
     validate_request(*f, call.request);
-    if (!f->handler)
-      return fail("Function '" + f->name + "' is not implemented by whmkit yet", kExitUnavailable);
+    if (!f->handler) return fail("Function '" + f->name + "' is not implemented by whmkit yet", kExitUnavailable);
     return run_handler(root, *f, call, finish) ? kExitOk : kExitFailed;
   } catch (const NotAvailableError& e) {
     return fail(e.what(), kExitUnavailable);

@@ -18,7 +18,6 @@
 
 namespace whm {
 
-
 // The three APIs. WHM API 1 functions have no module.
 enum class Api { Whm1 = 1, Api2 = 2, Uapi = 3 };
 const char* api_program(Api api);  // "whmapi1", "cpapi2", "uapi"
@@ -48,8 +47,8 @@ struct ParamSpec {
 // whole call (shared for Access::Read, exclusive for Access::Write).
 struct Context {
   const StateRoot& root;
-  std::string caller = "root";  // the authenticated WHM user (root for the CLI), or the cPanel account
-  CpanelAccount account = {};    // cpapi2/uapi: the account the call runs as (empty for WHM API 1)
+  std::string caller = "root";    // the authenticated WHM user (root for the CLI), or the cPanel account
+  CpanelAccount account = {};     // cpapi2/uapi: the account the call runs as (empty for WHM API 1)
   StateWriter* writer = nullptr;  // Access::Write: the dispatcher's write handle
   // The write handle's transaction: the dispatcher commits it when the
   // handler returns successfully, before the answer is printed.
@@ -69,12 +68,12 @@ struct RecordStream {
 // A handler's answer. Failures are thrown as ApiError (or ok = false with a
 // reason, for WHM API 1 functions that return data with a failure).
 struct Response {
-  nlohmann::json data;                                // null = no "data" key (WHM), null data (UAPI)
-  std::optional<RecordStream> stream;                 // data.<stream->key>, produced while the output is written
+  nlohmann::json data;                 // null = no "data" key (WHM), null data (UAPI)
+  std::optional<RecordStream> stream;  // data.<stream->key>, produced while the output is written
   std::string reason = "OK";
   bool ok = true;
   nlohmann::json metadata = nlohmann::json::object();  // extra metadata (output.raw, ...)
-  std::vector<std::string> messages, warnings;          // UAPI result.messages / result.warnings
+  std::vector<std::string> messages, warnings;         // UAPI result.messages / result.warnings
 };
 
 using Handler = std::function<Response(Context&, const Request&)>;
@@ -134,7 +133,7 @@ class Registry {
 
  private:
   std::map<std::string, Implementation> impls_;
-  mutable std::map<std::string, FunctionSpec> merged_;  // WHM API 1, built on first use
+  mutable std::map<std::string, FunctionSpec> merged_;    // WHM API 1, built on first use
   std::map<std::string, FunctionSpec> module_functions_;  // "api:Module::name"
 };
 

@@ -28,7 +28,7 @@ struct Request {
   // bad: the standard "Invalid value for parameter" error naming the key.
   std::optional<long long> integer(const std::string& key, long long min, long long max) const;
   std::optional<std::string> single_line(const std::string& key) const;  // no control characters
-  std::string domain(const std::string& key) const;                       // required, lowercased, checked
+  std::string domain(const std::string& key) const;                      // required, lowercased, checked
   // For parameters declared boolean/integer (already validated).
   bool flag(const std::string& key, bool fallback = false) const;
 };

@@ -1,8 +1,8 @@
 #include "bandwidth.hpp"
 
-#include <ctime>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <ctime>
 
 #include "errors.hpp"
 

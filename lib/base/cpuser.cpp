@@ -17,13 +17,27 @@ static const char* kHeader =
 
 static const std::map<std::string, std::string>& defaults() {
   static const std::map<std::string, std::string> d = {
-      {"BWLIMIT", "unlimited"},     {"DEMO", "0"},          {"FEATURELIST", "default"},
-      {"HASCGI", "0"},              {"HASDKIM", "0"},       {"HASSPF", "0"},
-      {"IP", "127.0.0.1"},          {"MAILBOX_FORMAT", "maildir"}, {"MAX_EMAILACCT_QUOTA", "unlimited"},
-      {"MAXADDON", "0"},            {"MAXPARK", "0"},       {"MAXFTP", "unlimited"},
-      {"MAXLST", "unlimited"},      {"MAXPOP", "unlimited"}, {"MAXSQL", "unlimited"},
-      {"MAXSUB", "unlimited"},      {"OWNER", "root"},      {"RS", ""},
-      {"STARTDATE", "0000000000"},  {"MAXPASSENGERAPPS", "4"}, {"SSL_DEFAULT_KEY_TYPE", "system"},
+      {"BWLIMIT", "unlimited"},
+      {"DEMO", "0"},
+      {"FEATURELIST", "default"},
+      {"HASCGI", "0"},
+      {"HASDKIM", "0"},
+      {"HASSPF", "0"},
+      {"IP", "127.0.0.1"},
+      {"MAILBOX_FORMAT", "maildir"},
+      {"MAX_EMAILACCT_QUOTA", "unlimited"},
+      {"MAXADDON", "0"},
+      {"MAXPARK", "0"},
+      {"MAXFTP", "unlimited"},
+      {"MAXLST", "unlimited"},
+      {"MAXPOP", "unlimited"},
+      {"MAXSQL", "unlimited"},
+      {"MAXSUB", "unlimited"},
+      {"OWNER", "root"},
+      {"RS", ""},
+      {"STARTDATE", "0000000000"},
+      {"MAXPASSENGERAPPS", "4"},
+      {"SSL_DEFAULT_KEY_TYPE", "system"},
       {"LOCALE", "en"},
   };
   return d;
@@ -35,8 +49,7 @@ std::string cpuser_default(const std::string& key) {
 }
 
 bool is_derived_cpuser_key(const std::string& key) {
-  return key == "DOMAIN" || key == "DOMAINS" || key == "DEADDOMAINS" || key == "HOMEDIRLINKS" ||
-         key == "DBOWNER";
+  return key == "DOMAIN" || key == "DOMAINS" || key == "DEADDOMAINS" || key == "HOMEDIRLINKS" || key == "DBOWNER";
 }
 
 std::string CpUser::get(const std::string& key, const std::string& fallback) const {

@@ -56,7 +56,8 @@ std::bitset<N> parse_field(const FieldRule& r, const std::string& field) {
     if (auto slash = item.find('/'); slash != std::string::npos) {
       range = item.substr(0, slash);
       auto s = parse_int(item.substr(slash + 1));
-      if (!s || *s < 1 || *s > r.high) bad_field(r, field, "has a step that is not a number from 1 to " + std::to_string(r.high) + ".");
+      if (!s || *s < 1 || *s > r.high)
+        bad_field(r, field, "has a step that is not a number from 1 to " + std::to_string(r.high) + ".");
       step = static_cast<int>(*s);
     }
     int lo, hi;
@@ -154,8 +155,9 @@ CronSchedule parse_cron_schedule(const std::string& minute, const std::string& h
     }
     auto it = kSpecials.find(minute);
     if (it == kSpecials.end())
-      throw invalid_param("minute", "“" + minute +
-                            "” is not one of @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly.");
+      throw invalid_param(
+          "minute",
+          "“" + minute + "” is not one of @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly.");
     return parse_cron_expression(it->second);
   }
   CronSchedule s;
@@ -173,7 +175,8 @@ CronSchedule parse_cron_expression(const std::string& expression) {
   auto w = words_of(expression, 6);
   if (w.size() == 1 && w[0][0] == '@') return parse_cron_schedule(w[0], "", "", "", "");
   if (w.size() != 5)
-    throw ValidationError("Invalid cron expression “" + expression + "”: it needs 5 fields (minute hour day month weekday).");
+    throw ValidationError("Invalid cron expression “" + expression +
+                          "”: it needs 5 fields (minute hour day month weekday).");
   return parse_cron_schedule(w[0], w[1], w[2], w[3], w[4]);
 }
 
@@ -231,8 +234,7 @@ std::string iso8601_local(std::time_t t) {
 
 void check_cron_text(const std::string& value, const char* param) {
   for (unsigned char c : value)
-    if (c == '\n' || c == '\r' || c == '\0')
-      throw invalid_param(param, "it contains a line break or NUL byte.");
+    if (c == '\n' || c == '\r' || c == '\0') throw invalid_param(param, "it contains a line break or NUL byte.");
 }
 
 Crontab Crontab::parse(const std::string& text) {

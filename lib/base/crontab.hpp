@@ -18,9 +18,9 @@ namespace whm {
 struct CronSchedule {
   std::bitset<60> minute;
   std::bitset<24> hour;
-  std::bitset<32> day;     // 1..31
-  std::bitset<13> month;   // 1..12
-  std::bitset<8> weekday;  // 0..6, Sunday = 0 (7 is folded into 0)
+  std::bitset<32> day;                          // 1..31
+  std::bitset<13> month;                        // 1..12
+  std::bitset<8> weekday;                       // 0..6, Sunday = 0 (7 is folded into 0)
   bool day_star = false, weekday_star = false;  // the field began with "*"
   bool at_reboot = false;
 };

@@ -17,8 +17,10 @@ KeyValues parse_key_values(const std::string& text, char delim) {
     if (key.empty()) return;
     // Files are usually sorted: hinting at the end makes each insert O(1).
     auto it = kv.lower_bound(key);
-    if (it != kv.end() && it->first == key) it->second = std::move(value);
-    else kv.emplace_hint(it, std::move(key), std::move(value));
+    if (it != kv.end() && it->first == key)
+      it->second = std::move(value);
+    else
+      kv.emplace_hint(it, std::move(key), std::move(value));
   });
   return kv;
 }

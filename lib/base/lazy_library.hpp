@@ -30,15 +30,15 @@ class LazyLibrary {
 #define WHMKIT_LAZY_POINTER(name) decltype(&::name) name = nullptr;
 #define WHMKIT_LAZY_RESOLVE(name) a.name = reinterpret_cast<decltype(&::name)>(lib.symbol(#name));
 #define WHMKIT_LAZY_API(Type, accessor, soname, what, FUNCTIONS) \
-  struct Type {                                                 \
-    FUNCTIONS(WHMKIT_LAZY_POINTER)                              \
-  };                                                            \
-  const Type& accessor() {                                      \
-    static const Type api = [] {                                \
-      Type a;                                                   \
-      ::whm::LazyLibrary lib(soname, what);                     \
-      FUNCTIONS(WHMKIT_LAZY_RESOLVE)                            \
-      return a;                                                 \
-    }();                                                        \
-    return api;                                                 \
+  struct Type {                                                  \
+    FUNCTIONS(WHMKIT_LAZY_POINTER)                               \
+  };                                                             \
+  const Type& accessor() {                                       \
+    static const Type api = [] {                                 \
+      Type a;                                                    \
+      ::whm::LazyLibrary lib(soname, what);                      \
+      FUNCTIONS(WHMKIT_LAZY_RESOLVE)                             \
+      return a;                                                  \
+    }();                                                         \
+    return api;                                                  \
   }

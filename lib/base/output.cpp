@@ -5,11 +5,16 @@
 namespace whm {
 
 bool parse_output_format(const std::string& name, OutputFormat& out) {
-  if (name == "json") out = OutputFormat::Json;
-  else if (name == "jsonpretty") out = OutputFormat::JsonPretty;
-  else if (name == "yaml") out = OutputFormat::Yaml;
-  else if (name == "xml") out = OutputFormat::Xml;
-  else return false;
+  if (name == "json")
+    out = OutputFormat::Json;
+  else if (name == "jsonpretty")
+    out = OutputFormat::JsonPretty;
+  else if (name == "yaml")
+    out = OutputFormat::Yaml;
+  else if (name == "xml")
+    out = OutputFormat::Xml;
+  else
+    return false;
   return true;
 }
 
@@ -147,11 +152,20 @@ static std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -162,8 +176,8 @@ static std::string xml_escape(const std::string& s) {
 static std::string xml_name(const std::string& key) {
   std::string out;
   for (char c : key) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '-' || c == '.';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
     out += ok ? c : '_';
   }
   if (out.empty() || !((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z') || out[0] == '_'))
@@ -171,7 +185,8 @@ static std::string xml_name(const std::string& key) {
   return out;
 }
 
-static void xml_node(const std::string& name, const nlohmann::json& v, std::string& out, const StreamHook* hook = nullptr) {
+static void xml_node(const std::string& name, const nlohmann::json& v, std::string& out,
+                     const StreamHook* hook = nullptr) {
   if (hook && &v == hook->at) {
     hook->produce([&](const nlohmann::json& record) {
       xml_node(name, record, out);

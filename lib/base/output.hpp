@@ -18,7 +18,7 @@ std::string render(const nlohmann::json& envelope, OutputFormat fmt);
 struct StreamHook {
   const nlohmann::json* at = nullptr;  // the placeholder's address in the envelope
   std::function<void(const std::function<void(const nlohmann::json&)>&)> produce;
-  std::ostream* sink = nullptr;        // where output is flushed while records stream
+  std::ostream* sink = nullptr;  // where output is flushed while records stream
 };
 // Renders `envelope` to `out`, writing the hooked list as it is produced, so
 // memory stays flat however long the list is.

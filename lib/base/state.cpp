@@ -1,16 +1,16 @@
 #include "state.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <filesystem>
-#include <random>
-#include <stdexcept>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
 
 #include "errors.hpp"
 #include "util.hpp"
@@ -78,8 +78,7 @@ void write_file_at(const std::string& tmp, const std::string& content, mode_t mo
 }  // namespace
 
 void check_path_component(const std::string& name, const char* what) {
-  if (name.empty() || name == "." || name == "..")
-    throw ApiError(std::string("Invalid ") + what + ": “" + name + "”.");
+  if (name.empty() || name == "." || name == "..") throw ApiError(std::string("Invalid ") + what + ": “" + name + "”.");
   for (unsigned char c : name)
     if (c == '/' || c < 0x20 || c == 0x7f)
       throw ApiError(std::string("Invalid ") + what + ": it contains a “/” or a control character.");
@@ -326,7 +325,8 @@ void Transaction::commit() {
   std::vector<std::string> temp_paths;
   for (const auto& t : temps) {
     std::string created;
-    for (std::string dir = dirname_of(t.first); dir.size() > 1 && !fs::exists(dir); dir = dirname_of(dir)) created = dir;
+    for (std::string dir = dirname_of(t.first); dir.size() > 1 && !fs::exists(dir); dir = dirname_of(dir))
+      created = dir;
     if (!created.empty() && std::find(temp_paths.begin(), temp_paths.end(), created) == temp_paths.end() &&
         std::find(prepared_.begin(), prepared_.end(), created) == prepared_.end())
       temp_paths.push_back(created);
@@ -364,8 +364,7 @@ void Transaction::commit() {
   for (auto& fn : after) fn();
 }
 
-void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode,
-                       FileOwner owner) {
+void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode, FileOwner owner) {
   std::string tmp = dirname_of(abs_path) + "/.whmkit-tmp." + random_suffix();
   write_file_at(tmp, content, mode, owner);
   if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {

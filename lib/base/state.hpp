@@ -14,12 +14,12 @@
 //    nothing visible has changed. So a multi-file update is all-or-nothing.
 //    A Transaction commits only while a StateWriter holds the lock.
 #pragma once
+#include <sys/types.h>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace whm {
@@ -69,7 +69,9 @@ class Transaction {
   void adopt_staged(const std::string& rel);
   // Read a file as it will be after this transaction.
   std::optional<std::string> read(const std::string& rel) const;
-  bool exists(const std::string& rel) const { return read(rel).has_value() || (!staged_removed(rel) && root_.exists(rel)); }
+  bool exists(const std::string& rel) const {
+    return read(rel).has_value() || (!staged_removed(rel) && root_.exists(rel));
+  }
   bool empty() const { return ops_.empty(); }
   // Runs after a successful commit (e.g. appending to a log).
   void on_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
@@ -87,7 +89,7 @@ class Transaction {
   std::vector<Op> ops_;
   std::map<std::string, std::optional<std::string>> view_;  // rel -> content (nullopt = removed)
   void prepare(const std::vector<std::string>& abs_paths);  // records them in the PREPARE journal
-  std::vector<std::string> prepared_;  // absolute paths to roll back; empty once committed
+  std::vector<std::string> prepared_;                       // absolute paths to roll back; empty once committed
   std::vector<std::function<void()>> after_commit_;
 };
 
@@ -127,8 +129,7 @@ class StateWriter {
 
 // Writes one file atomically right now (temp + fsync + rename + dir fsync).
 // Not journaled: for files outside a transaction.
-void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode,
-                       FileOwner owner = {});
+void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode, FileOwner owner = {});
 void mkdirs(const std::string& abs_path, mode_t mode = 0755);
 void remove_tree(const std::string& abs_path);
 

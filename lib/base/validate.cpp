@@ -12,15 +12,62 @@ namespace whm {
 // that collide with its own files (e.g. /var/cpanel/users/system).
 static const std::set<std::string>& reserved_usernames() {
   static const std::set<std::string> names = {
-      "abuse",    "adm",      "admin",     "all",      "amanda",   "apache",    "bin",
-      "cpanel",   "cpanelphpmyadmin",      "cpanelphppgadmin",     "cpanelroundcube",
-      "cphulkd",  "cpses",    "daemon",    "dovecot",  "dovenull", "exim",      "ftp",
-      "games",    "gdm",      "halt",      "lp",       "mail",     "mailman",   "mailnull",
-      "mysql",    "named",    "news",      "nfsnobody", "nobody",  "nscd",      "ntp",
-      "operator", "postfix",  "postgres",  "postmaster", "root",   "rpc",       "shutdown",
-      "smmsp",    "sshd",     "sync",      "system",   "toor",     "tss",       "uucp",
-      "virtfs",   "webmaster", "www",      "www-data", "cpanelsolr", "cpaneleximfilter",
-      "cpaneleximscanner",     "cpanellogin", "cpanelcabcache",   "cpanelconnecttrack",
+      "abuse",
+      "adm",
+      "admin",
+      "all",
+      "amanda",
+      "apache",
+      "bin",
+      "cpanel",
+      "cpanelphpmyadmin",
+      "cpanelphppgadmin",
+      "cpanelroundcube",
+      "cphulkd",
+      "cpses",
+      "daemon",
+      "dovecot",
+      "dovenull",
+      "exim",
+      "ftp",
+      "games",
+      "gdm",
+      "halt",
+      "lp",
+      "mail",
+      "mailman",
+      "mailnull",
+      "mysql",
+      "named",
+      "news",
+      "nfsnobody",
+      "nobody",
+      "nscd",
+      "ntp",
+      "operator",
+      "postfix",
+      "postgres",
+      "postmaster",
+      "root",
+      "rpc",
+      "shutdown",
+      "smmsp",
+      "sshd",
+      "sync",
+      "system",
+      "toor",
+      "tss",
+      "uucp",
+      "virtfs",
+      "webmaster",
+      "www",
+      "www-data",
+      "cpanelsolr",
+      "cpaneleximfilter",
+      "cpaneleximscanner",
+      "cpanellogin",
+      "cpanelcabcache",
+      "cpanelconnecttrack",
   };
   return names;
 }
@@ -30,8 +77,7 @@ bool is_reserved_username(const std::string& name) { return reserved_usernames()
 std::optional<std::string> username_syntax_error(const std::string& name) {
   if (name.empty()) return "The username cannot be empty.";
   if (name.size() > 16) return "The username “" + name + "” is longer than 16 characters.";
-  if (!(name[0] >= 'a' && name[0] <= 'z'))
-    return "The username “" + name + "” must begin with a lowercase letter.";
+  if (!(name[0] >= 'a' && name[0] <= 'z')) return "The username “" + name + "” must begin with a lowercase letter.";
   for (char c : name)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
       return "The username “" + name + "” may contain only lowercase letters (a-z) and digits (0-9).";

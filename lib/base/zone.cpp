@@ -1,7 +1,7 @@
 #include "zone.hpp"
 
-#include <algorithm>
 #include <arpa/inet.h>
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -55,12 +55,18 @@ int paren_delta(const std::string& line) {
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (quoted) {
-      if (c == '\\') ++i;
-      else if (c == '"') quoted = false;
-    } else if (c == '"') quoted = true;
-    else if (c == ';') break;
-    else if (c == '(') ++d;
-    else if (c == ')') --d;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        quoted = false;
+    } else if (c == '"')
+      quoted = true;
+    else if (c == ';')
+      break;
+    else if (c == '(')
+      ++d;
+    else if (c == ')')
+      --d;
   }
   return d;
 }
@@ -118,7 +124,8 @@ std::vector<std::string> caa_from_generic(const std::vector<std::string>& rdata)
   if (rdata.size() < 2 || rdata[0] != "\\#") return rdata;
   std::string hex;
   for (size_t i = 2; i < rdata.size(); ++i) hex += rdata[i];
-  if (hex.size() % 2 || !std::all_of(hex.begin(), hex.end(), [](char c) { return isxdigit(static_cast<unsigned char>(c)); }))
+  if (hex.size() % 2 ||
+      !std::all_of(hex.begin(), hex.end(), [](char c) { return isxdigit(static_cast<unsigned char>(c)); }))
     return rdata;  // not RFC 3597 data we can read: keep the tokens
   std::string bytes;
   for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
@@ -229,9 +236,12 @@ Zone Zone::parse(const std::string& origin, const std::string& text) {
         e.record.name = owner;
         e.record.ttl = default_ttl;
         for (; idx < tokens.size(); ++idx) {
-          if (auto t = parse_ttl(tokens[idx].text)) e.record.ttl = *t;
-          else if (is_class(tokens[idx].text)) e.record.klass = upper(tokens[idx].text);
-          else break;
+          if (auto t = parse_ttl(tokens[idx].text))
+            e.record.ttl = *t;
+          else if (is_class(tokens[idx].text))
+            e.record.klass = upper(tokens[idx].text);
+          else
+            break;
         }
         if (idx >= tokens.size()) throw ApiError("missing record type");
         e.record.type = upper(tokens[idx].text);
@@ -249,13 +259,15 @@ Zone Zone::parse(const std::string& origin, const std::string& text) {
         if (e.record.type == "SOA") {
           if (tokens.size() < first_rdata + 7) throw ApiError("incomplete SOA record");
           auto serial = parse_int(tokens[first_rdata + 2].text);
-          if (!serial || *serial < 0 || *serial > 4294967295LL) throw ApiError("the SOA serial is not a number from 0 to 4294967295");
+          if (!serial || *serial < 0 || *serial > 4294967295LL)
+            throw ApiError("the SOA serial is not a number from 0 to 4294967295");
           e.serial_offset = tokens[first_rdata + 2].offset;
           e.serial_length = tokens[first_rdata + 2].text.size();
         }
       }
     } catch (const ApiError& err) {
-      throw ApiError("Cannot parse line " + std::to_string(e.line) + " of the zone “" + origin + "”: " + err.what() + ".");
+      throw ApiError("Cannot parse line " + std::to_string(e.line) + " of the zone “" + origin + "”: " + err.what() +
+                     ".");
     }
     z.entries_.push_back(std::move(e));
   }
@@ -316,7 +328,8 @@ void Zone::add(const ZoneRecord& r) {
   e.record = r;
   e.dirty = true;
   int last = 0;
-  for (const auto& x : entries_) last = std::max(last, x.line + static_cast<int>(std::count(x.text.begin(), x.text.end(), '\n')));
+  for (const auto& x : entries_)
+    last = std::max(last, x.line + static_cast<int>(std::count(x.text.begin(), x.text.end(), '\n')));
   e.line = last + 1;
   entries_.push_back(e);
 }
@@ -418,8 +431,9 @@ void validate_record(const std::string& origin, const ZoneRecord& r) {
   } else if (r.type == "CAA") {
     need(3);
     number(r.rdata[0], 255, "flag");
-    if (r.rdata[1].empty() || r.rdata[1].size() > 15 ||
-        !std::all_of(r.rdata[1].begin(), r.rdata[1].end(), [](char c) { return isalnum(static_cast<unsigned char>(c)); }))
+    if (r.rdata[1].empty() || r.rdata[1].size() > 15 || !std::all_of(r.rdata[1].begin(), r.rdata[1].end(), [](char c) {
+          return isalnum(static_cast<unsigned char>(c));
+        }))
       bad("Invalid CAA tag “" + r.rdata[1] + "”.");
   } else if (r.type == "TXT") {
     if (r.rdata.empty()) bad("A TXT record needs text.");
@@ -431,10 +445,14 @@ nlohmann::json record_json(int line, const ZoneRecord& r) {
   const auto& d = r.rdata;
   auto at = [&](size_t i) { return i < d.size() ? d[i] : std::string(); };
   auto num = [&](size_t i) { return parse_int(at(i)).value_or(0); };
-  if (r.type == "A" || r.type == "AAAA") j["address"] = at(0);
-  else if (r.type == "CNAME") j["cname"] = at(0);
-  else if (r.type == "NS") j["nsdname"] = at(0);
-  else if (r.type == "PTR") j["ptrdname"] = at(0);
+  if (r.type == "A" || r.type == "AAAA")
+    j["address"] = at(0);
+  else if (r.type == "CNAME")
+    j["cname"] = at(0);
+  else if (r.type == "NS")
+    j["nsdname"] = at(0);
+  else if (r.type == "PTR")
+    j["ptrdname"] = at(0);
   else if (r.type == "MX") {
     j["preference"] = num(0);
     j["exchange"] = at(1);
@@ -492,11 +510,18 @@ std::string zone_from_template(const ZoneTemplateValues& v, std::time_t now,
       "www\t%ttl%\tIN\tCNAME\t%domain%.\n"
       "ftp\t%ttl%\tIN\tCNAME\t%domain%.\n";
   std::map<std::string, std::string> values = {
-      {"domain", v.domain},         {"ip", v.ip},           {"ipv6", v.ipv6},
-      {"ftpip", v.ip},              {"maildomain", v.domain}, {"rpemail", v.rpemail},
+      {"domain", v.domain},
+      {"ip", v.ip},
+      {"ipv6", v.ipv6},
+      {"ftpip", v.ip},
+      {"maildomain", v.domain},
+      {"rpemail", v.rpemail},
       {"serial", std::to_string(std::stol(format_time(now, "%Y%m%d", true)) * 100)},
-      {"ttl", std::to_string(v.ttl)}, {"nsttl", std::to_string(v.nsttl)}, {"cpversion", v.version},
-      {"hostname", v.hostname},     {"update_time", std::to_string(now)}};
+      {"ttl", std::to_string(v.ttl)},
+      {"nsttl", std::to_string(v.nsttl)},
+      {"cpversion", v.version},
+      {"hostname", v.hostname},
+      {"update_time", std::to_string(now)}};
   const char* suffix[] = {"", "2", "3", "4"};
   for (size_t i = 0; i < 4; ++i) {
     std::string ns = i < v.nameservers.size() ? v.nameservers[i] : "";

@@ -17,10 +17,10 @@
 namespace whm {
 
 struct ZoneRecord {
-  std::string name;   // absolute, with the trailing dot ("www.example.com.")
+  std::string name;  // absolute, with the trailing dot ("www.example.com.")
   long ttl = 14400;
   std::string klass = "IN";
-  std::string type;   // upper case; CAA read from TYPE257 is reported as CAA
+  std::string type;                // upper case; CAA read from TYPE257 is reported as CAA
   std::vector<std::string> rdata;  // presentation tokens; TXT strings unquoted
 };
 
@@ -46,9 +46,9 @@ class Zone {
   std::vector<std::pair<int, ZoneRecord>> records() const;
   std::optional<ZoneRecord> record_at(int line) const;
 
-  void add(const ZoneRecord& r);                 // appended at the end
-  void replace(int line, const ZoneRecord& r);   // throws ApiError for an unknown line
-  void remove(int line);                          // throws ApiError for an unknown line / the SOA
+  void add(const ZoneRecord& r);                // appended at the end
+  void replace(int line, const ZoneRecord& r);  // throws ApiError for an unknown line
+  void remove(int line);                        // throws ApiError for an unknown line / the SOA
   // Sets the serial to max(YYYYMMDD00 of `now` in UTC, old + 1).
   long bump_serial(std::time_t now);
   long serial() const;

@@ -59,8 +59,8 @@ class AccountStore {
   // Stages the cpuser file, its JSON twin and the account's lookup lines.
   void save(Transaction& txn, const CpUser& u, const std::vector<DomainRow>& rows, FileOwner owner) const;
   // Stages one userdata YAML file and its .cache twin.
-  void save_userdata(Transaction& txn, const std::string& user, const std::string& name,
-                     const nlohmann::json& doc, FileOwner owner) const;
+  void save_userdata(Transaction& txn, const std::string& user, const std::string& name, const nlohmann::json& doc,
+                     FileOwner owner) const;
   void save_userdata_cache(Transaction& txn, const std::string& user, const std::vector<DomainRow>& rows) const;
 
  private:

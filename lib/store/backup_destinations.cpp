@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "account_store.hpp"
@@ -54,7 +54,8 @@ std::string obfuscate_secret(const std::string& clear) {
     std::string line = x.substr(start, 45);
     out += uu_char(static_cast<unsigned>(line.size()));
     for (size_t i = 0; i < line.size(); i += 3) {
-      unsigned char b0 = line[i], b1 = i + 1 < line.size() ? line[i + 1] : 0, b2 = i + 2 < line.size() ? line[i + 2] : 0;
+      unsigned char b0 = line[i], b1 = i + 1 < line.size() ? line[i + 1] : 0,
+                    b2 = i + 2 < line.size() ? line[i + 2] : 0;
       out += uu_char(b0 >> 2);
       out += uu_char(((b0 & 3) << 4) | (b1 >> 4));
       out += uu_char(((b1 & 15) << 2) | (b2 >> 6));
@@ -123,7 +124,8 @@ std::vector<BackupDestination> load_destinations(const StateRoot& root, const Tr
   return out;
 }
 
-std::optional<BackupDestination> find_destination(const StateRoot& root, const Transaction& txn, const std::string& id) {
+std::optional<BackupDestination> find_destination(const StateRoot& root, const Transaction& txn,
+                                                  const std::string& id) {
   for (auto& d : load_destinations(root, txn))
     if (d.id == id) return d;
   return std::nullopt;
@@ -149,10 +151,11 @@ std::string new_destination_id() { return random_alphanumeric(24); }
 namespace {
 
 // libcurl, opened on first use (see lazy_library.hpp).
-#define WHMKIT_CURL_FUNCTIONS(X) \
-  X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init) X(curl_easy_perform) X(curl_easy_setopt) X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
+#define WHMKIT_CURL_FUNCTIONS(X)                                                                        \
+  X(curl_easy_cleanup)                                                                                  \
+  X(curl_easy_getinfo) X(curl_easy_init) X(curl_easy_perform) X(curl_easy_setopt) X(curl_easy_strerror) \
+      X(curl_slist_append) X(curl_slist_free_all)
 WHMKIT_LAZY_API(CurlApi, cu, "libcurl.so.4", "libcurl", WHMKIT_CURL_FUNCTIONS)
-
 
 std::string field(const BackupDestination& d, const char* key, const std::string& fallback = "") {
   if (!d.fields.contains(key) || d.fields[key].is_null()) return fallback;
@@ -186,8 +189,10 @@ std::string base_url(const BackupDestination& d) {
   }
   std::string url = scheme + "://" + host + ":" + port + "/";
   if (type == "FTP") {
-    if (!path.empty() && path[0] == '/') url += "%2F" + path.substr(1);
-    else url += path;
+    if (!path.empty() && path[0] == '/')
+      url += "%2F" + path.substr(1);
+    else
+      url += path;
   } else if (type == "SFTP") {
     url += path.empty() ? "~" : (path[0] == '/' ? path.substr(1) : "~/" + path);
   } else {
@@ -225,14 +230,17 @@ void setup(CurlHandle& c, const BackupDestination& d, const std::string& url) {
   } else {
     cu().curl_easy_setopt(c.h, CURLOPT_PASSWORD, pass.c_str());
     if (d.type() == "SFTP")
-      cu().curl_easy_setopt(c.h, CURLOPT_SSH_AUTH_TYPES, static_cast<long>(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD));
+      cu().curl_easy_setopt(c.h, CURLOPT_SSH_AUTH_TYPES,
+                            static_cast<long>(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD));
   }
   if (d.type() == "FTP") {
     cu().curl_easy_setopt(c.h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
     if (field(d, "passive", "1") == "0") cu().curl_easy_setopt(c.h, CURLOPT_FTPPORT, "-");
   }
-  if (d.type() == "SFTP") cu().curl_easy_setopt(c.h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR));
-  if (d.type() == "WebDAV") cu().curl_easy_setopt(c.h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+  if (d.type() == "SFTP")
+    cu().curl_easy_setopt(c.h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR));
+  if (d.type() == "WebDAV")
+    cu().curl_easy_setopt(c.h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC | CURLAUTH_DIGEST));
 }
 
 void perform(CurlHandle& c, const BackupDestination& d, const std::string& what) {
@@ -249,7 +257,7 @@ void perform(CurlHandle& c, const BackupDestination& d, const std::string& what)
 void remote_upload(const BackupDestination& d, const std::string& local_abs, const std::string& remote_name) {
   std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(local_abs.c_str(), "rb"), &std::fclose);
   if (!in) throw ApiError("Cannot read “" + local_abs + "”.");
-  struct stat st{};
+  struct stat st {};
   ::fstat(::fileno(in.get()), &st);
   CurlHandle c;
   setup(c, d, base_url(d) + remote_name);
@@ -274,8 +282,10 @@ void remote_delete(const BackupDestination& d, const std::string& remote_name) {
       // SFTP quote commands take a path; "~" is not expanded there, so use the URL's path.
       std::string url = base_url(d);
       std::string path = url.substr(url.find('/', url.find("//") + 2));
-      if (starts_with(path, "/~/")) path = path.substr(3);
-      else if (path == "/~") path = "";
+      if (starts_with(path, "/~/"))
+        path = path.substr(3);
+      else if (path == "/~")
+        path = "";
       cmd = "rm \"" + path + remote_name + "\"";
     }
     c.quote = cu().curl_slist_append(nullptr, cmd.c_str());
@@ -289,13 +299,15 @@ void remote_delete(const BackupDestination& d, const std::string& remote_name) {
 // A Local destination's directory is a path on this server, so under the state root.
 std::string local_dir(const StateRoot& root, const BackupDestination& d) {
   std::string path = field(d, "path");
-  if (path.empty() || path[0] != '/') throw ApiError("The Local destination “" + d.name() + "” needs an absolute path.");
+  if (path.empty() || path[0] != '/')
+    throw ApiError("The Local destination “" + d.name() + "” needs an absolute path.");
   return root.path(paths::rel_from_abs(path));
 }
 
 }  // namespace
 
-void upload_to_destination(const StateRoot& root, const BackupDestination& d, const std::string& local_abs, const std::string& remote_name) {
+void upload_to_destination(const StateRoot& root, const BackupDestination& d, const std::string& local_abs,
+                           const std::string& remote_name) {
   for (const auto& part : split(remote_name, '/')) check_path_component(part, "file name");
   if (d.type() == "Local") {
     std::string target = local_dir(root, d) + "/" + remote_name;
@@ -315,7 +327,8 @@ void validate_destination(const StateRoot& root, const BackupDestination& d) {
   if (d.type() == "Custom") {
     std::string script = field(d, "script");
     if (script.empty() || script[0] != '/' || ::access(script.c_str(), X_OK) != 0)
-      throw ApiError("The Custom destination “" + d.name() + "”: the script “" + script + "” is not an executable file.");
+      throw ApiError("The Custom destination “" + d.name() + "”: the script “" + script +
+                     "” is not an executable file.");
     return;
   }
   const std::string probe = "whmkit-validate-" + new_destination_id().substr(0, 8) + ".txt";
@@ -331,7 +344,7 @@ void validate_destination(const StateRoot& root, const BackupDestination& d) {
   } cleanup{tmpl};
   if (d.type() == "Local") {
     std::string dir = local_dir(root, d);
-    struct stat st{};
+    struct stat st {};
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       throw ApiError("The Local destination “" + d.name() + "”: “" + dir + "” is not a directory.");
     upload_to_destination(root, d, tmpl, probe);

@@ -44,6 +44,7 @@ void validate_destination(const StateRoot& root, const BackupDestination& d);
 // Copies `local_abs` to the destination as <path>/<remote_name>
 // (creating missing directories). Throws ApiError on failure. A Local
 // destination's path is under the state root.
-void upload_to_destination(const StateRoot& root, const BackupDestination& d, const std::string& local_abs, const std::string& remote_name);
+void upload_to_destination(const StateRoot& root, const BackupDestination& d, const std::string& local_abs,
+                           const std::string& remote_name);
 
 }  // namespace whm

@@ -74,8 +74,8 @@ void check_number_list(const std::string& name, const std::string& value, long l
   for (const auto& part : split(value, ',')) {
     auto n = parse_int(trim(part));
     if (!n || *n < lo || *n > hi)
-      bad(name, value, "must be a comma-separated list of numbers from " + std::to_string(lo) + " to " +
-                           std::to_string(hi) + ".");
+      bad(name, value,
+          "must be a comma-separated list of numbers from " + std::to_string(lo) + " to " + std::to_string(hi) + ".");
   }
 }
 

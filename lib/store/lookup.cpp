@@ -16,7 +16,7 @@ struct LookupSpec {
   std::string rel;
   std::string header;  // without newline; empty = none
   mode_t mode;
-  bool is_list;        // "key" lines instead of "key: value"
+  bool is_list;  // "key" lines instead of "key: value"
   OwnerField owner_field;
   bool nobody_trailer;  // ends with "*: nobody"
   std::function<std::vector<std::pair<std::string, std::string>>(const AccountIndex&)> entries;
@@ -28,9 +28,13 @@ const std::vector<LookupSpec>& specs() {
   using Pairs = std::vector<std::pair<std::string, std::string>>;
   static const std::vector<LookupSpec> s = {
       {"etc/trueuserdomains", "", 0640, false, OwnerField::Value, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.main_domain(), a.cpuser.user()}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.main_domain(), a.cpuser.user()}};
+       }},
       {"etc/domainusers", "", 0640, false, OwnerField::Key, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.main_domain()}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.user(), a.cpuser.main_domain()}};
+       }},
       {"etc/userdomains", "", 0640, false, OwnerField::Value, true,
        [](const AccountIndex& a) {
          Pairs p;
@@ -38,17 +42,29 @@ const std::vector<LookupSpec>& specs() {
          return p;
        }},
       {"etc/trueuserowners", "", 0644, false, OwnerField::Key, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("OWNER")}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.user(), a.cpuser.get("OWNER")}};
+       }},
       {"etc/userplans", "#userplans v1", 0640, false, OwnerField::Key, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("PLAN", "undefined")}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.user(), a.cpuser.get("PLAN", "undefined")}};
+       }},
       {"etc/userbwlimits", "#userbwlimits v1", 0640, false, OwnerField::Key, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), bytes_or_zero(a.cpuser.get("BWLIMIT"))}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.user(), bytes_or_zero(a.cpuser.get("BWLIMIT"))}};
+       }},
       {"etc/userips", "#userips v1", 0640, false, OwnerField::Key, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("IP")}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.user(), a.cpuser.get("IP")}};
+       }},
       {"etc/dbowners", "#dbowners v1", 0640, false, OwnerField::Key, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.user()}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.user(), a.cpuser.user()}};
+       }},
       {"etc/mailbox_formats", "#mailbox_formats v1", 0640, false, OwnerField::Key, false,
-       [](const AccountIndex& a) { return Pairs{{a.cpuser.user(), a.cpuser.get("MAILBOX_FORMAT")}}; }},
+       [](const AccountIndex& a) {
+         return Pairs{{a.cpuser.user(), a.cpuser.get("MAILBOX_FORMAT")}};
+       }},
       {"etc/demousers", "", 0640, true, OwnerField::Key, false,
        [](const AccountIndex& a) {
          return a.cpuser.get("DEMO") == "1" ? Pairs{{a.cpuser.user(), ""}} : Pairs{};
@@ -81,8 +97,16 @@ std::string serialize_entries(Entries entries, const LookupSpec& spec) {
 }  // namespace
 
 std::vector<std::string> DomainRow::fields() const {
-  return {user, owner, type, parent, docroot, ip + ":" + std::to_string(port),
-          ip + ":" + std::to_string(ssl_port), ipv6, modsec_disabled ? "1" : "0", php_version};
+  return {user,
+          owner,
+          type,
+          parent,
+          docroot,
+          ip + ":" + std::to_string(port),
+          ip + ":" + std::to_string(ssl_port),
+          ipv6,
+          modsec_disabled ? "1" : "0",
+          php_version};
 }
 
 std::string DomainRow::cache_line_value() const { return join(fields(), "=="); }
@@ -144,7 +168,7 @@ std::string merge_account_lines(const std::string& text, const LookupSpec& spec,
       value = line.substr(sep + 2);
       if (spec.nobody_trailer && key == "*") return;
     }
-    std::string_view owner = spec.owner_field == OwnerField::Key ? key
+    std::string_view owner = spec.owner_field == OwnerField::Key     ? key
                              : spec.owner_field == OwnerField::Value ? value
                                                                      : value.substr(0, value.find("=="));
     if (owner == user) return;  // the account's old lines
@@ -165,7 +189,8 @@ std::string merge_account_lines(const std::string& text, const LookupSpec& spec,
 void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account) {
   for (const auto& spec : specs()) {
     auto current = txn.read(spec.rel);
-    std::string text = merge_account_lines(current.value_or(""), spec, user, account ? spec.entries(*account) : Entries{});
+    std::string text =
+        merge_account_lines(current.value_or(""), spec, user, account ? spec.entries(*account) : Entries{});
     if (!current || *current != text) txn.write(spec.rel, text, spec.mode);
   }
 }

@@ -10,12 +10,27 @@ namespace whm {
 
 KeyValues package_defaults() {
   return {
-      {"BWLIMIT", "1048576"},     {"CGI", "y"},           {"CPMOD", "jupiter"},        {"DIGESTAUTH", "n"},
-      {"FEATURELIST", "default"}, {"HASSHELL", "n"},      {"IP", "n"},                 {"LANG", "en"},
-      {"MAXADDON", "0"},          {"MAXFTP", "unlimited"}, {"MAXLST", "unlimited"},    {"MAXPARK", "0"},
-      {"MAXPASSENGERAPPS", "4"},  {"MAXPOP", "unlimited"}, {"MAXSQL", "unlimited"},    {"MAXSUB", "unlimited"},
-      {"MAX_DEFER_FAIL_PERCENTAGE", "100"}, {"MAX_EMAILACCT_QUOTA", "unlimited"},
-      {"MAX_EMAIL_PER_HOUR", "unlimited"},  {"MAX_TEAM_USERS", "7"}, {"QUOTA", "10240"},
+      {"BWLIMIT", "1048576"},
+      {"CGI", "y"},
+      {"CPMOD", "jupiter"},
+      {"DIGESTAUTH", "n"},
+      {"FEATURELIST", "default"},
+      {"HASSHELL", "n"},
+      {"IP", "n"},
+      {"LANG", "en"},
+      {"MAXADDON", "0"},
+      {"MAXFTP", "unlimited"},
+      {"MAXLST", "unlimited"},
+      {"MAXPARK", "0"},
+      {"MAXPASSENGERAPPS", "4"},
+      {"MAXPOP", "unlimited"},
+      {"MAXSQL", "unlimited"},
+      {"MAXSUB", "unlimited"},
+      {"MAX_DEFER_FAIL_PERCENTAGE", "100"},
+      {"MAX_EMAILACCT_QUOTA", "unlimited"},
+      {"MAX_EMAIL_PER_HOUR", "unlimited"},
+      {"MAX_TEAM_USERS", "7"},
+      {"QUOTA", "10240"},
       {"_PACKAGE_EXTENSIONS", ""},
   };
 }
@@ -98,10 +113,14 @@ std::vector<std::string> apply_package(CpUser& u, const KeyValues& pkg, const st
   set("LANG", get("LANG"), "the language");
   set("LOCALE", get("LANG"), "the locale");
   const std::pair<const char*, const char*> limits[] = {
-      {"MAXPOP", "the maximum email accounts"},   {"MAXSQL", "the maximum SQL databases"},
-      {"MAXFTP", "the maximum FTP accounts"},     {"MAXLST", "the maximum mailing lists"},
-      {"MAXSUB", "the maximum subdomains"},       {"MAXPARK", "the maximum parked domains"},
-      {"MAXADDON", "the maximum addon domains"},  {"MAXPASSENGERAPPS", "the maximum Passenger applications"},
+      {"MAXPOP", "the maximum email accounts"},
+      {"MAXSQL", "the maximum SQL databases"},
+      {"MAXFTP", "the maximum FTP accounts"},
+      {"MAXLST", "the maximum mailing lists"},
+      {"MAXSUB", "the maximum subdomains"},
+      {"MAXPARK", "the maximum parked domains"},
+      {"MAXADDON", "the maximum addon domains"},
+      {"MAXPASSENGERAPPS", "the maximum Passenger applications"},
       {"MAX_EMAILACCT_QUOTA", "the maximum email quota"},
       {"MAX_EMAIL_PER_HOUR", "the maximum hourly email"},
       {"MAX_DEFER_FAIL_PERCENTAGE", "the maximum percentage of failed or deferred messages"},

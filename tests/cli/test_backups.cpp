@@ -49,11 +49,24 @@ void write_tar(const std::string& abs, const std::vector<TarEntry>& entries) {
     archive_entry_set_perm(e, t.type == 'd' ? 0755 : 0644);
     archive_entry_set_mtime(e, 1700000000, 0);
     switch (t.type) {
-      case 'd': archive_entry_set_filetype(e, AE_IFDIR); break;
-      case 'l': archive_entry_set_filetype(e, AE_IFLNK); archive_entry_set_symlink(e, t.link.c_str()); break;
-      case 'h': archive_entry_set_filetype(e, AE_IFREG); archive_entry_set_hardlink(e, t.link.c_str()); break;
-      case 'c': archive_entry_set_filetype(e, AE_IFCHR); archive_entry_set_rdev(e, makedev(1, 3)); break;
-      default: archive_entry_set_filetype(e, AE_IFREG); archive_entry_set_size(e, static_cast<la_int64_t>(t.content.size()));
+      case 'd':
+        archive_entry_set_filetype(e, AE_IFDIR);
+        break;
+      case 'l':
+        archive_entry_set_filetype(e, AE_IFLNK);
+        archive_entry_set_symlink(e, t.link.c_str());
+        break;
+      case 'h':
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_hardlink(e, t.link.c_str());
+        break;
+      case 'c':
+        archive_entry_set_filetype(e, AE_IFCHR);
+        archive_entry_set_rdev(e, makedev(1, 3));
+        break;
+      default:
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_size(e, static_cast<la_int64_t>(t.content.size()));
     }
     archive_write_header(a, e);
     if (t.type == 'f' && !t.content.empty()) archive_write_data(a, t.content.data(), t.content.size());
@@ -86,15 +99,19 @@ std::vector<TarEntry> eve_archive(std::vector<TarEntry> extra = {}) {
 std::map<std::string, std::string> files_under(const TempRoot& root, const std::string& rel, bool with_mtime = true) {
   std::map<std::string, std::string> out;
   if (!fs::exists(root.path + "/" + rel)) return out;
-  for (auto it = fs::recursive_directory_iterator(root.path + "/" + rel); it != fs::recursive_directory_iterator(); ++it) {
+  for (auto it = fs::recursive_directory_iterator(root.path + "/" + rel); it != fs::recursive_directory_iterator();
+       ++it) {
     std::string r = fs::relative(it->path(), root.path).string();
-    struct stat st{};
+    struct stat st {};
     ::lstat(it->path().c_str(), &st);
     std::string meta = " mode=" + std::to_string(st.st_mode);
     if (with_mtime && !S_ISLNK(st.st_mode)) meta += " mtime=" + std::to_string(st.st_mtime);
-    if (S_ISLNK(st.st_mode)) out[r] = "link:" + fs::read_symlink(it->path()).string() + meta;
-    else if (S_ISDIR(st.st_mode)) out[r] = "dir" + meta;
-    else out[r] = root.file(r) + meta;
+    if (S_ISLNK(st.st_mode))
+      out[r] = "link:" + fs::read_symlink(it->path()).string() + meta;
+    else if (S_ISDIR(st.st_mode))
+      out[r] = "dir" + meta;
+    else
+      out[r] = root.file(r) + meta;
   }
   return out;
 }
@@ -125,23 +142,29 @@ TEST_CASE("backup_config_get/set: defaults, yes/no storage, refusals naming the 
   CHECK(cfg["backupenable"] == 1);
   CHECK(cfg["backup_monthly_dates"] == "1,15");
 
-  for (auto [arg, key] : std::vector<std::pair<std::string, std::string>>{
-           {"backupdays=0,7", "backupdays"}, {"backuptype=weird", "backuptype"},
-           {"backup_daily_retention=0", "backup_daily_retention"}, {"backupdir=relative/dir", "backupdir"},
-           {"backupdir=/a/../etc", "backupdir"}, {"maximum_timeout=10", "maximum_timeout"},
-           {"min_free_space_unit=GB", "min_free_space_unit"}, {"backup_monthly_dates=32", "backup_monthly_dates"},
-           {"backupenable=maybe", "backupenable"}, {"gziprsyncopts=a%0Ab", "gziprsyncopts"}})
+  for (auto [arg, key] :
+       std::vector<std::pair<std::string, std::string>>{{"backupdays=0,7", "backupdays"},
+                                                        {"backuptype=weird", "backuptype"},
+                                                        {"backup_daily_retention=0", "backup_daily_retention"},
+                                                        {"backupdir=relative/dir", "backupdir"},
+                                                        {"backupdir=/a/../etc", "backupdir"},
+                                                        {"maximum_timeout=10", "maximum_timeout"},
+                                                        {"min_free_space_unit=GB", "min_free_space_unit"},
+                                                        {"backup_monthly_dates=32", "backup_monthly_dates"},
+                                                        {"backupenable=maybe", "backupenable"},
+                                                        {"gziprsyncopts=a%0Ab", "gziprsyncopts"}})
     expect_refused(root, {"backup_config_set", arg}, key);
 }
 
 TEST_CASE("backup destinations are stored as cPanel stores them", "[backup][destination]") {
   TempRoot root;
-  auto id = ok(root, {"backup_destination_add", "type=FTP", "name=Off site #1", "host=ftp.example.net",
-                      "username=bk", "password=S3cret:pass", "path=backups"})["data"]["id"].get<std::string>();
+  auto id = ok(root, {"backup_destination_add", "type=FTP", "name=Off site #1", "host=ftp.example.net", "username=bk",
+                      "password=S3cret:pass", "path=backups"})["data"]["id"]
+                .get<std::string>();
   CHECK(id.size() == 24);
   const std::string rel = "var/cpanel/backups/Off_site__1_UID_" + id + ".backup_destination";
   REQUIRE(root.exists(rel));
-  struct stat st{};
+  struct stat st {};
   ::stat((root.path + "/" + rel).c_str(), &st);
   CHECK((st.st_mode & 0777) == 0600);
   std::string yaml = root.file(rel);
@@ -165,16 +188,21 @@ TEST_CASE("backup destinations are stored as cPanel stores them", "[backup][dest
 
   SECTION("bad input changes nothing") {
     expect_refused(root, {"backup_destination_add", "type=FTP", "name=x", "username=u", "password=p"}, "host");
-    expect_refused(root, {"backup_destination_add", "type=FTP", "name=x", "host=h", "username=u", "password=p", "port=70000"}, "port");
-    expect_refused(root, {"backup_destination_add", "type=FTP", "name=x", "host=h/../x", "username=u", "password=p"}, "host");
+    expect_refused(root,
+                   {"backup_destination_add", "type=FTP", "name=x", "host=h", "username=u", "password=p", "port=70000"},
+                   "port");
+    expect_refused(root, {"backup_destination_add", "type=FTP", "name=x", "host=h/../x", "username=u", "password=p"},
+                   "host");
     expect_refused(root, {"backup_destination_add", "type=Local", "name=x", "path=/a%0Ab"}, "path");
     expect_refused(root, {"backup_destination_add", "type=Nope", "name=x"}, "type");
-    expect_refused(root, {"backup_destination_add", "type=FTP", "name=renamed", "host=h", "username=u", "password=p"}, "already exists");
+    expect_refused(root, {"backup_destination_add", "type=FTP", "name=renamed", "host=h", "username=u", "password=p"},
+                   "already exists");
     expect_refused(root, {"backup_destination_get", "id=missing"}, "No backup destination");
     expect_refused(root, {"backup_destination_delete", "id=missing"}, "No backup destination");
     auto s3 = run(root, {"backup_destination_add", "type=AmazonS3", "name=x", "bucket=b"});
     CHECK(s3.status == 2);
-    CHECK_THAT(s3.json()["metadata"]["reason"].get<std::string>(), Catch::Matchers::Contains("not implemented by whmkit"));
+    CHECK_THAT(s3.json()["metadata"]["reason"].get<std::string>(),
+               Catch::Matchers::Contains("not implemented by whmkit"));
   }
   SECTION("delete") {
     ok(root, {"backup_destination_delete", "id=" + id});
@@ -193,15 +221,29 @@ TEST_CASE("archive, remove, restore: the account comes back exactly", "[backup][
   ::chmod((root.path + "/home/bob/notes/private.txt").c_str(), 0600);
   fs::create_symlink("public_html/index.html", root.path + "/home/bob/home-page");
   REQUIRE(test::run_cpanel(root, "uapi", "bob", {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass"}).status == 0);
-  REQUIRE(test::run_cpanel(root, "uapi", "bob", {"Cron", "add_line", "hour=4", "minute=0", "command=backup.sh"}).status == 0);
+  REQUIRE(
+      test::run_cpanel(root, "uapi", "bob", {"Cron", "add_line", "hour=4", "minute=0", "command=backup.sh"}).status ==
+      0);
   ok(root, {"suspendacct", "user=bob", "reason=Unpaid"});
   if (::geteuid() == 0) ::chown((root.path + "/home/bob/public_html/index.html").c_str(), 1000, 1000);
 
-  const std::vector<std::string> compared = {
-      "var/cpanel/users/bob", "var/cpanel/users.cache/bob", "etc/trueuserdomains", "etc/userdomains",
-      "etc/domainusers", "etc/trueuserowners", "etc/userplans", "etc/userdatadomains", "var/named/bob.example.db",
-      "var/cpanel/suspended/bob", "var/cpanel/suspendinfo/bob", "etc/proftpd/bob.suspended", "etc/proftpd/bob",
-      "var/spool/cron/crontabs.suspended/bob", "etc/pure-ftpd/pureftpd.passwd", "etc/passwd", "etc/group"};
+  const std::vector<std::string> compared = {"var/cpanel/users/bob",
+                                             "var/cpanel/users.cache/bob",
+                                             "etc/trueuserdomains",
+                                             "etc/userdomains",
+                                             "etc/domainusers",
+                                             "etc/trueuserowners",
+                                             "etc/userplans",
+                                             "etc/userdatadomains",
+                                             "var/named/bob.example.db",
+                                             "var/cpanel/suspended/bob",
+                                             "var/cpanel/suspendinfo/bob",
+                                             "etc/proftpd/bob.suspended",
+                                             "etc/proftpd/bob",
+                                             "var/spool/cron/crontabs.suspended/bob",
+                                             "etc/pure-ftpd/pureftpd.passwd",
+                                             "etc/passwd",
+                                             "etc/group"};
   std::map<std::string, std::string> before;
   for (const auto& f : compared) before[f] = root.file(f);
   auto userdata_before = files_under(root, "var/cpanel/userdata/bob", false);
@@ -210,7 +252,8 @@ TEST_CASE("archive, remove, restore: the account comes back exactly", "[backup][
 
   auto session = ok(root, {"start_background_pkgacct", "user=bob"})["data"]["session_id"].get<std::string>();
   REQUIRE(root.exists("home/cpmove-bob.tar.gz"));
-  CHECK_THAT(root.file("var/cpanel/pkgacct_sessions/" + session + "/master.log"), Catch::Matchers::Contains("pkgacct completed"));
+  CHECK_THAT(root.file("var/cpanel/pkgacct_sessions/" + session + "/master.log"),
+             Catch::Matchers::Contains("pkgacct completed"));
   auto listed = ok(root, {"list_cparchive_files"})["data"]["quickrestore_files"];
   CHECK(listed == nlohmann::json::parse(R"([{"file":"cpmove-bob.tar.gz","path":"/home","user":"bob"}])"));
 
@@ -244,7 +287,8 @@ TEST_CASE("backups under BACKUPDIR: lists, restoreaccount and the restore queue"
   create_account(root, "carol", "carol.example");
   ok(root, {"start_background_pkgacct", "user=bob", "tarroot=/backup/2026-11-20/accounts"});
   ok(root, {"start_background_pkgacct", "user=carol", "tarroot=/backup/weekly/2026-11-16/accounts"});
-  fs::rename(root.path + "/backup/2026-11-20/accounts/cpmove-bob.tar.gz", root.path + "/backup/2026-11-20/accounts/bob.tar.gz");
+  fs::rename(root.path + "/backup/2026-11-20/accounts/cpmove-bob.tar.gz",
+             root.path + "/backup/2026-11-20/accounts/bob.tar.gz");
   fs::rename(root.path + "/backup/weekly/2026-11-16/accounts/cpmove-carol.tar.gz",
              root.path + "/backup/weekly/2026-11-16/accounts/carol.tar.gz");
 
@@ -268,9 +312,11 @@ TEST_CASE("backups under BACKUPDIR: lists, restoreaccount and the restore queue"
   // The queue: add, look, run, clear.
   expect_refused(root, {"restore_queue_add_task", "user=carol", "restore_point=2026-11-20T00:00:00.000Z"}, "no backup");
   expect_refused(root, {"restore_queue_add_task", "user=carol", "restore_point=yesterday"}, "restore_point");
-  auto qid = ok(root, {"restore_queue_add_task", "user=carol", "restore_point=2026-11-16T00:00:00.000Z"})["data"]["queue_id"];
+  auto qid =
+      ok(root, {"restore_queue_add_task", "user=carol", "restore_point=2026-11-16T00:00:00.000Z"})["data"]["queue_id"];
   CHECK(qid.is_string());
-  expect_refused(root, {"restore_queue_add_task", "user=carol", "restore_point=2026-11-16T00:00:00.000Z"}, "already queued");
+  expect_refused(root, {"restore_queue_add_task", "user=carol", "restore_point=2026-11-16T00:00:00.000Z"},
+                 "already queued");
   auto pending = ok(root, {"restore_queue_list_pending"})["data"]["restore_job"];
   REQUIRE(pending.size() == 1);
   CHECK(pending[0]["user"] == "carol");
@@ -443,7 +489,8 @@ TEST_CASE("damaged and hostile archives are refused and write nothing", "[backup
 TEST_CASE("more backup refusals", "[backup]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  auto id = ok(root, {"backup_destination_add", "type=Local", "name=copy", "path=/copies"})["data"]["id"].get<std::string>();
+  auto id =
+      ok(root, {"backup_destination_add", "type=Local", "name=copy", "path=/copies"})["data"]["id"].get<std::string>();
   expect_refused(root, {"backup_destination_set", "id=" + id, "type=FTP"}, "cannot be changed");
   expect_refused(root, {"backup_destination_set", "id=nope", "name=x"}, "No backup destination");
   expect_refused(root, {"backup_destination_validate", "id=nope", "disableonfail=0"}, "No backup destination");
@@ -455,7 +502,9 @@ TEST_CASE("more backup refusals", "[backup]") {
   expect_refused(root, {"start_background_pkgacct", "user=bob", "tarroot=/a/../../etc"}, "..");
   expect_refused(root, {"backup_user_list", "restore_point=last-tuesday"}, "restore_point");
   expect_refused(root, {"restoreaccount", "user=bob", "type=daily", "mysql=1"}, "not implemented");
-  auto remote = run(root, {"restore_queue_add_task", "user=bob", "restore_point=2026-11-20T00:00:00.000Z", "destid=abc"});
+  auto remote =
+      run(root, {"restore_queue_add_task", "user=bob", "restore_point=2026-11-20T00:00:00.000Z", "destid=abc"});
   CHECK(remote.status == 2);
-  CHECK_THAT(remote.json()["metadata"]["reason"].get<std::string>(), Catch::Matchers::Contains("not implemented by whmkit"));
+  CHECK_THAT(remote.json()["metadata"]["reason"].get<std::string>(),
+             Catch::Matchers::Contains("not implemented by whmkit"));
 }

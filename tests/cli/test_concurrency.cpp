@@ -1,7 +1,7 @@
-#include <catch2/catch.hpp>
-#include <set>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
+#include <set>
 
 #include "harness.hpp"
 
@@ -69,9 +69,12 @@ TEST_CASE("four processes with 100 mixed writes each lose nothing", "[concurrenc
       // 25 accounts, each then modified, given a zone record, and a plan change: 100 writes.
       for (int i = 0; i < 25; ++i) {
         std::string user = prefix + "u" + std::to_string(i);
-        failures += run(root, {"createacct", "username=" + user, "domain=" + user + ".example", "password=Pass-word1"}).status != 0;
+        failures += run(root, {"createacct", "username=" + user, "domain=" + user + ".example", "password=Pass-word1"})
+                        .status != 0;
         failures += run(root, {"modifyacct", "user=" + user, "MAXFTP=" + std::to_string(i + 1)}).status != 0;
-        failures += run(root, {"addzonerecord", "domain=" + user + ".example", "name=svc", "type=A", "address=192.0.2." + std::to_string(i + 1)}).status != 0;
+        failures += run(root, {"addzonerecord", "domain=" + user + ".example", "name=svc", "type=A",
+                               "address=192.0.2." + std::to_string(i + 1)})
+                        .status != 0;
         failures += run(root, {"suspendacct", "user=" + user, "reason=" + prefix}).status != 0;
       }
       ::_exit(failures == 0 ? 0 : 1);
@@ -92,7 +95,8 @@ TEST_CASE("four processes with 100 mixed writes each lose nothing", "[concurrenc
     CHECK(a["maxftp"] == std::to_string(i + 1));
     CHECK(a["suspended"] == 1);
     CHECK(a["suspendreason"] == user.substr(0, 2));
-    CHECK(root.file("var/named/" + user + ".example.db").find("svc\t14400\tIN\tA\t192.0.2." + std::to_string(i + 1) + "\n") != std::string::npos);
+    CHECK(root.file("var/named/" + user + ".example.db")
+              .find("svc\t14400\tIN\tA\t192.0.2." + std::to_string(i + 1) + "\n") != std::string::npos);
   }
   auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
   INFO(check.out);

@@ -24,13 +24,47 @@ TEST_CASE("createacct then listaccts returns the account with the seed sample's 
   REQUIRE(list["data"]["acct"].size() == 1);
   auto acct = list["data"]["acct"][0];
   // Every key of the reference's listaccts sample.
-  for (const char* k : {"backup", "child_nodes", "disklimit", "diskused", "domain", "email", "has_backup",
-                        "inodeslimit", "inodesused", "ip", "ipv6", "is_locked", "is_temporary_domain", "legacy_backup",
-                        "mailbox_format", "max_defer_fail_percentage", "max_email_per_hour", "max_emailacct_quota",
-                        "maxaddons", "maxftp", "maxlst", "maxparked", "maxpop", "maxsql", "maxsub",
-                        "min_defer_fail_to_trigger_protection", "outgoing_mail_hold", "outgoing_mail_suspended",
-                        "owner", "partition", "plan", "shell", "startdate", "suspended", "suspendreason",
-                        "suspendtime", "temporary", "theme", "uid", "unix_startdate", "user"})
+  for (const char* k : {"backup",
+                        "child_nodes",
+                        "disklimit",
+                        "diskused",
+                        "domain",
+                        "email",
+                        "has_backup",
+                        "inodeslimit",
+                        "inodesused",
+                        "ip",
+                        "ipv6",
+                        "is_locked",
+                        "is_temporary_domain",
+                        "legacy_backup",
+                        "mailbox_format",
+                        "max_defer_fail_percentage",
+                        "max_email_per_hour",
+                        "max_emailacct_quota",
+                        "maxaddons",
+                        "maxftp",
+                        "maxlst",
+                        "maxparked",
+                        "maxpop",
+                        "maxsql",
+                        "maxsub",
+                        "min_defer_fail_to_trigger_protection",
+                        "outgoing_mail_hold",
+                        "outgoing_mail_suspended",
+                        "owner",
+                        "partition",
+                        "plan",
+                        "shell",
+                        "startdate",
+                        "suspended",
+                        "suspendreason",
+                        "suspendtime",
+                        "temporary",
+                        "theme",
+                        "uid",
+                        "unix_startdate",
+                        "user"})
     CHECK(acct.contains(k));
   CHECK(acct["user"] == "bob");
   CHECK(acct["domain"] == "bob.example");
@@ -51,8 +85,9 @@ TEST_CASE("createacct then listaccts returns the account with the seed sample's 
   CHECK(root.file("etc/userips") == "#userips v1\nbob: 127.0.0.1\n");
   std::string cpuser = root.file("var/cpanel/users/bob");
   CHECK_THAT(cpuser, StartsWith("# cPanel -- If you edit this file directly"));
-  for (const char* line : {"\nDNS=bob.example\n", "\nUSER=bob\n", "\nPLAN=default\n", "\nOWNER=root\n",
-                           "\nRS=jupiter\n", "\nFEATURELIST=default\n", "\nMAXADDON=0\n", "\nMXCHECK-bob.example=local\n"})
+  for (const char* line :
+       {"\nDNS=bob.example\n", "\nUSER=bob\n", "\nPLAN=default\n", "\nOWNER=root\n", "\nRS=jupiter\n",
+        "\nFEATURELIST=default\n", "\nMAXADDON=0\n", "\nMXCHECK-bob.example=local\n"})
     CHECK_THAT(cpuser, Contains(line));
   CHECK(cpuser.find("MAXADDON=") < cpuser.find("MAX_EMAIL_PER_HOUR="));  // byte-wise key order
   CHECK_THAT(cpuser, Contains("_PACKAGE_EXTENSIONS="));
@@ -64,8 +99,7 @@ TEST_CASE("createacct then listaccts returns the account with the seed sample's 
   CHECK(root.exists("var/cpanel/bandwidth/bob.sqlite"));
 
   std::string main = root.file("var/cpanel/userdata/bob/main");
-  CHECK(main ==
-        "--- \naddon_domains: {}\nmain_domain: bob.example\nparked_domains: []\nsub_domains: []\n");
+  CHECK(main == "--- \naddon_domains: {}\nmain_domain: bob.example\nparked_domains: []\nsub_domains: []\n");
   CHECK(root.exists("var/cpanel/userdata/bob/main.cache"));
   std::string vhost = root.file("var/cpanel/userdata/bob/bob.example");
   CHECK_THAT(vhost, Contains("documentroot: /home/bob/public_html\n"));
@@ -112,20 +146,24 @@ TEST_CASE("createacct refuses bad input and changes nothing", "[createacct][bad-
   expect_refused(root, {"createacct", "username=9lives", "domain=new.example"}, "must begin with a lowercase letter");
   expect_refused(root, {"createacct", "username=a_b", "domain=new.example"}, "only lowercase letters");
   expect_refused(root, {"createacct", "username=averyveryverylongname", "domain=new.example"}, "longer than 16");
-  expect_refused(root, {"createacct", "username=../../etc", "domain=new.example"}, "must begin with a lowercase letter");
+  expect_refused(root, {"createacct", "username=../../etc", "domain=new.example"},
+                 "must begin with a lowercase letter");
   expect_refused(root, {"createacct", "username=carl", "domain=bad_domain.example"}, "may contain only");
   expect_refused(root, {"createacct", "username=carl", "domain=nodots"}, "at least two labels");
   expect_refused(root, {"createacct", "username=carl", "domain=evil.example%0Aevil"}, "may contain only");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "plan=nosuchplan"}, "does not exist");
-  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "plan=../../etc/passwd"}, "Invalid package name");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "plan=../../etc/passwd"},
+                 "Invalid package name");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "maxftp=lots"}, "“maxftp”");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "cgi=2"}, "“cgi”");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "contactemail=nope"}, "“contactemail”");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "customip=300.1.1.1"}, "“customip”");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "mxcheck=sometimes"}, "“mxcheck”");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "pass=a", "password=b"}, "not both");
-  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "homedir=relative/path"}, "absolute path");
-  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "homedir=/home/../etc"}, "Invalid path component");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "homedir=relative/path"},
+                 "absolute path");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "homedir=/home/../etc"},
+                 "Invalid path component");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "uid=1000"}, "already in use");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "quota=1000000"}, "at most 999999");
   // The first eight characters must be unique.

@@ -27,7 +27,8 @@ nlohmann::json ok(const TempRoot& root, const std::string& prog, const std::vect
 TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpanel][cron]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  auto added = ok(root, "cpapi2", {"Cron", "add_line", "minute=0", "hour=3", "command=/usr/bin/php /home/bob/cron.php"});
+  auto added =
+      ok(root, "cpapi2", {"Cron", "add_line", "minute=0", "hour=3", "command=/usr/bin/php /home/bob/cron.php"});
   CHECK(added["cpanelresult"]["data"][0]["status"] == 1);
   std::string key = added["cpanelresult"]["data"][0]["linekey"];
   CHECK(root.file(kSpool) == "0 3 * * * /usr/bin/php /home/bob/cron.php\n");
@@ -48,7 +49,8 @@ TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpa
           "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n@daily backup.sh\n");
     ok(root, "uapi", {"Cron", "edit_line", "linekey=" + k2, "enabled=0"});
     CHECK(root.file(kSpool) ==
-          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n#whmkit-disabled# @daily backup.sh\n");
+          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n#whmkit-disabled# @daily "
+          "backup.sh\n");
     auto jobs = ok(root, "uapi", {"Cron", "list_cron"})["result"]["data"];
     CHECK(jobs[1]["name"] == "nightly backup");
     CHECK(jobs[1]["enabled"] == 0);
@@ -71,7 +73,8 @@ TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpa
     REQUIRE(jobs.size() == 2);
     std::string k = jobs[0]["linekey"];
     ok(root, "cpapi2", {"Cron", "remove_line", "linekey=" + k});
-    CHECK(root.file(kSpool) == "MAILTO=\"bob@bob.example\"\n# my notes\nSHELL=/bin/bash\nnot a job line\n1 * * * * true\n");
+    CHECK(root.file(kSpool) ==
+          "MAILTO=\"bob@bob.example\"\n# my notes\nSHELL=/bin/bash\nnot a job line\n1 * * * * true\n");
     auto fetched = ok(root, "cpapi2", {"Cron", "fetchcron"})["cpanelresult"]["data"];
     CHECK(fetched.size() == 5);
     CHECK(fetched[4]["line"] == "1 * * * * true");

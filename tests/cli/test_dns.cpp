@@ -22,7 +22,8 @@ int line_of(const TempRoot& root, const std::string& zone, const std::string& na
 }
 }  // namespace
 
-TEST_CASE("createacct makes the zone and its named.conf stanza; removeacct takes them away", "[dns][createacct][removeacct]") {
+TEST_CASE("createacct makes the zone and its named.conf stanza; removeacct takes them away",
+          "[dns][createacct][removeacct]") {
   TempRoot root;
   root.write("etc/wwwacct.conf", "ADDR 192.0.2.10\nNS ns1.host.example\nNS2 ns2.host.example\n");
   create_account(root, "bob", "bob.example");
@@ -80,18 +81,24 @@ TEST_CASE("adddns, killdns, listzones", "[adddns][killdns][listzones]") {
   expect_refused(root, {"listzones", "x"}, "key=value");
 }
 
-TEST_CASE("add, get, edit and remove zone records", "[addzonerecord][getzonerecord][editzonerecord][removezonerecord][dumpzone]") {
+TEST_CASE("add, get, edit and remove zone records",
+          "[addzonerecord][getzonerecord][editzonerecord][removezonerecord][dumpzone]") {
   TempRoot root;
   REQUIRE(run(root, {"adddns", "domain=z.example", "ip=192.0.2.1"}).status == 0);
-  struct Case { std::vector<std::string> args; std::string line; };
+  struct Case {
+    std::vector<std::string> args;
+    std::string line;
+  };
   std::vector<Case> cases = {
       {{"name=api", "type=A", "address=192.0.2.5", "ttl=300"}, "api\t300\tIN\tA\t192.0.2.5\n"},
       {{"name=v6.z.example.", "type=AAAA", "address=2001:db8::5"}, "v6\t14400\tIN\tAAAA\t2001:db8::5\n"},
       {{"name=alias", "type=CNAME", "cname=api.z.example"}, "alias\t14400\tIN\tCNAME\tapi.z.example.\n"},
-      {{"name=@", "type=MX", "preference=10", "exchange=mx.z.example"}, "z.example.\t14400\tIN\tMX\t10\tmx.z.example.\n"},
+      {{"name=@", "type=MX", "preference=10", "exchange=mx.z.example"},
+       "z.example.\t14400\tIN\tMX\t10\tmx.z.example.\n"},
       {{"name=_sip._tcp", "type=SRV", "priority=1", "weight=2", "port=5060", "target=api.z.example"},
        "_sip._tcp\t14400\tIN\tSRV\t1\t2\t5060\tapi.z.example.\n"},
-      {{"name=z.example.", "type=TXT", "txtdata=v=DKIM1; k=rsa; p=\"x\""}, "z.example.\t14400\tIN\tTXT\t\"v=DKIM1; k=rsa; p=\\\"x\\\"\"\n"},
+      {{"name=z.example.", "type=TXT", "txtdata=v=DKIM1; k=rsa; p=\"x\""},
+       "z.example.\t14400\tIN\tTXT\t\"v=DKIM1; k=rsa; p=\\\"x\\\"\"\n"},
       {{"name=@", "type=CAA", "flag=0", "tag=issue", "value=letsencrypt.org"},
        "z.example.\t14400\tIN\tTYPE257\t\\# 22 000569737375656C657473656E63727970742E6F7267\n"},
       {{"name=sub", "type=NS", "nsdname=ns.other.example"}, "sub\t14400\tIN\tNS\tns.other.example.\n"},
@@ -109,7 +116,9 @@ TEST_CASE("add, get, edit and remove zone records", "[addzonerecord][getzonereco
   // A long TXT is split into 255-byte strings.
   std::string long_txt(600, 'a');
   REQUIRE(run(root, {"addzonerecord", "domain=z.example", "name=long", "type=TXT", "txtdata=" + long_txt}).status == 0);
-  CHECK_THAT(root.file("var/named/z.example.db"), Contains("\"" + std::string(255, 'a') + "\" \"" + std::string(255, 'a') + "\" \"" + std::string(90, 'a') + "\""));
+  CHECK_THAT(
+      root.file("var/named/z.example.db"),
+      Contains("\"" + std::string(255, 'a') + "\" \"" + std::string(255, 'a') + "\" \"" + std::string(90, 'a') + "\""));
   check_zone(root, "z.example");
 
   int line = line_of(root, "z.example", "api.z.example.", "A");
@@ -119,7 +128,9 @@ TEST_CASE("add, get, edit and remove zone records", "[addzonerecord][getzonereco
   CHECK(got["data"]["record"][0]["address"] == "192.0.2.5");
   CHECK(got["data"]["record"][0]["ttl"] == 300);
 
-  REQUIRE(run(root, {"editzonerecord", "domain=z.example", "line=" + std::to_string(line), "address=192.0.2.99"}).status == 0);
+  REQUIRE(
+      run(root, {"editzonerecord", "domain=z.example", "line=" + std::to_string(line), "address=192.0.2.99"}).status ==
+      0);
   CHECK_THAT(root.file("var/named/z.example.db"), Contains("api\t300\tIN\tA\t192.0.2.99\n"));
   check_zone(root, "z.example");
   auto txt = run(root, {"dumpzone", "domain=z.example"}).json();
@@ -138,7 +149,8 @@ TEST_CASE("add, get, edit and remove zone records", "[addzonerecord][getzonereco
   check_zone(root, "z.example");
 }
 
-TEST_CASE("zone record bad input leaves the zone untouched", "[addzonerecord][editzonerecord][removezonerecord][getzonerecord][dumpzone][bad-input]") {
+TEST_CASE("zone record bad input leaves the zone untouched",
+          "[addzonerecord][editzonerecord][removezonerecord][getzonerecord][dumpzone][bad-input]") {
   TempRoot root;
   REQUIRE(run(root, {"adddns", "domain=z.example", "ip=192.0.2.1"}).status == 0);
   REQUIRE(run(root, {"addzonerecord", "domain=z.example", "name=api", "type=A", "address=192.0.2.5"}).status == 0);
@@ -161,13 +173,17 @@ TEST_CASE("zone record bad input leaves the zone untouched", "[addzonerecord][ed
   expect_refused(root, add({"name=x", "type=MX", "preference=70000", "exchange=mx.z.example"}), "Invalid preference");
   expect_refused(root, add({"name=x", "type=WKS", "address=192.0.2.1"}), "Unsupported record type");
   expect_refused(root, add({"name=x", "type=MX", "exchange=mx.z.example"}), "“preference”");
-  expect_refused(root, {"addzonerecord", "domain=nosuch.example", "name=x", "type=A", "address=192.0.2.1"}, "does not exist");
-  expect_refused(root, {"editzonerecord", "domain=z.example", "line=9999", "address=192.0.2.1"}, "no record on line 9999");
-  expect_refused(root, {"editzonerecord", "domain=z.example", "line=" + std::to_string(api), "address=bad"}, "Invalid IPv4");
+  expect_refused(root, {"addzonerecord", "domain=nosuch.example", "name=x", "type=A", "address=192.0.2.1"},
+                 "does not exist");
+  expect_refused(root, {"editzonerecord", "domain=z.example", "line=9999", "address=192.0.2.1"},
+                 "no record on line 9999");
+  expect_refused(root, {"editzonerecord", "domain=z.example", "line=" + std::to_string(api), "address=bad"},
+                 "Invalid IPv4");
   expect_refused(root, {"editzonerecord", "domain=z.example", "line=4", "address=192.0.2.1"}, "SOA");
   expect_refused(root, {"removezonerecord", "zone=z.example", "line=9999"}, "no record on line 9999");
   expect_refused(root, {"removezonerecord", "zone=z.example", "line=4"}, "SOA record cannot be removed");
-  expect_refused(root, {"removezonerecord", "zone=z.example", "line=" + std::to_string(api), "serialnum=1"}, "has changed");
+  expect_refused(root, {"removezonerecord", "zone=z.example", "line=" + std::to_string(api), "serialnum=1"},
+                 "has changed");
   expect_refused(root, {"getzonerecord", "domain=z.example", "line=9999"}, "no record on line 9999");
   expect_refused(root, {"getzonerecord", "domain=z.example", "line=abc"}, "“line”");
   expect_refused(root, {"dumpzone", "domain=../../etc/passwd"}, "“domain”");
@@ -195,17 +211,21 @@ TEST_CASE("serials: same day +1, and 99 rolls into the next day", "[dns][serial]
   CHECK_THAT(root.file("var/named/s.example.db"), Contains("( 2026112500 3600"));
 }
 
-TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone", "[listmxs][savemxs][mass_edit_dns_zone][parse_dns_zone][resetzone]") {
+TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone",
+          "[listmxs][savemxs][mass_edit_dns_zone][parse_dns_zone][resetzone]") {
   TempRoot root;
   REQUIRE(run(root, {"adddns", "domain=m.example", "ip=192.0.2.1"}).status == 0);
-  REQUIRE(run(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=mx2.m.example", "preference=20"}).status == 0);
+  REQUIRE(
+      run(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=mx2.m.example", "preference=20"}).status ==
+      0);
   auto mx = run(root, {"listmxs", "domain=m.example"}).json();
   CHECK(mx["metadata"]["reason"] == "Records obtained.");
   REQUIRE(mx["data"]["record"].size() == 2);
   CHECK(mx["data"]["record"][1]["exchange"] == "mx2.m.example.");
   CHECK(mx["data"]["record"][1]["preference"] == 20);
   check_zone(root, "m.example");
-  expect_refused(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=bad host", "preference=20"}, "“exchange”");
+  expect_refused(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=bad host", "preference=20"},
+                 "“exchange”");
 
   auto parsed = run(root, {"parse_dns_zone", "zone=m.example"}).json()["data"]["payload"];
   REQUIRE(parsed.size() > 5);
@@ -214,7 +234,8 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone", "[listmxs][savemx
   CHECK(parsed[3]["record_type"] == "SOA");
   CHECK(parsed[3]["dname_b64"] == "bS5leGFtcGxlLg==");  // "m.example."
 
-  auto serial = std::stol(run(root, {"dumpzone", "domain=m.example"}).json()["data"]["zone"][0]["serial"].get<std::string>());
+  auto serial =
+      std::stol(run(root, {"dumpzone", "domain=m.example"}).json()["data"]["zone"][0]["serial"].get<std::string>());
   auto www = line_of(root, "m.example", "www.m.example.", "CNAME");
   auto edit = run(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial),
                          R"(add={"dname":"new","ttl":300,"record_type":"A","data":["192.0.2.50"]})",
@@ -228,9 +249,12 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone", "[listmxs][savemx
   CHECK_THAT(zone, Contains("txt\t300\tIN\tTXT\t\"hello\" \"world\"\n"));
   CHECK(zone.find("\nwww\t") == std::string::npos);
   check_zone(root, "m.example");
-  expect_refused(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial),
-                        R"(add={"dname":"x","record_type":"A","data":["192.0.2.1"]})"}, "has changed");
-  expect_refused(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial + 1), "add=notjson"}, "not JSON");
+  expect_refused(root,
+                 {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial),
+                  R"(add={"dname":"x","record_type":"A","data":["192.0.2.1"]})"},
+                 "has changed");
+  expect_refused(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial + 1), "add=notjson"},
+                 "not JSON");
 
   REQUIRE(run(root, {"resetzone", "domain=m.example"}).status == 0);
   zone = root.file("var/named/m.example.db");
@@ -242,13 +266,16 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone", "[listmxs][savemx
   expect_refused(root, {"parse_dns_zone", "zone=nosuch.example"}, "does not exist");
 }
 
-TEST_CASE("nameserver configuration, resolution and resolvers", "[get_nameserver_config][has_local_authority][lookupnsip][lookupnsips][resolvedomainname][setresolvers]") {
+TEST_CASE("nameserver configuration, resolution and resolvers",
+          "[get_nameserver_config][has_local_authority][lookupnsip][lookupnsips][resolvedomainname][setresolvers]") {
   TempRoot root;
   root.write("etc/wwwacct.conf", "NS ns1.host.example\nNS2 ns2.host.example\n");
   root.write("etc/resolv.conf", "search example.net\nnameserver 10.0.0.1\n");
-  CHECK(run(root, {"get_nameserver_config"}).json()["data"]["nameservers"] == nlohmann::json({"ns1.host.example", "ns2.host.example"}));
+  CHECK(run(root, {"get_nameserver_config"}).json()["data"]["nameservers"] ==
+        nlohmann::json({"ns1.host.example", "ns2.host.example"}));
   create_account(root, "bob", "bob.example");
-  auto auth = run(root, {"has_local_authority", "domain=www.bob.example", "domain=elsewhere.example"}).json()["data"]["records"];
+  auto auth = run(root, {"has_local_authority", "domain=www.bob.example", "domain=elsewhere.example"})
+                  .json()["data"]["records"];
   CHECK(auth[0]["local_authority"] == 1);
   CHECK(auth[0]["zone"] == "bob.example");
   CHECK(auth[0]["nameservers"] == nlohmann::json({"ns1.host.example", "ns2.host.example"}));

@@ -11,7 +11,8 @@ int has_feature(const TempRoot& root, const std::string& user, const std::string
 }
 }  // namespace
 
-TEST_CASE("feature lists: create, update, list, read, delete", "[create_featurelist][update_featurelist][get_featurelists][get_featurelist_data][delete_featurelist]") {
+TEST_CASE("feature lists: create, update, list, read, delete",
+          "[create_featurelist][update_featurelist][get_featurelists][get_featurelist_data][delete_featurelist]") {
   TempRoot root;
   auto c = run(root, {"create_featurelist", "featurelist=pro", "ssh=1", "zoneedit=0", "notafeature=1"});
   REQUIRE(c.status == 0);
@@ -24,7 +25,8 @@ TEST_CASE("feature lists: create, update, list, read, delete", "[create_featurel
   CHECK(u.json()["data"]["updated_features"] == nlohmann::json({{"cron", 0}, {"zoneedit", 1}}));
   CHECK(root.file("var/cpanel/features/pro") == "ssh=1\nzoneedit=1\ncron=0\n");  // file order kept
 
-  CHECK(run(root, {"get_featurelists"}).json()["data"]["featurelists"] == nlohmann::json({"default", "disabled", "pro"}));
+  CHECK(run(root, {"get_featurelists"}).json()["data"]["featurelists"] ==
+        nlohmann::json({"default", "disabled", "pro"}));
   auto data = run(root, {"get_featurelist_data", "featurelist=pro"}).json()["data"];
   CHECK(data["featurelist"] == "pro");
   bool seen_cron = false;
@@ -48,7 +50,8 @@ TEST_CASE("feature lists: create, update, list, read, delete", "[create_featurel
   CHECK_FALSE(root.exists("var/cpanel/features/pro"));
 }
 
-TEST_CASE("feature list bad input", "[create_featurelist][update_featurelist][delete_featurelist][get_featurelist_data][bad-input]") {
+TEST_CASE("feature list bad input",
+          "[create_featurelist][update_featurelist][delete_featurelist][get_featurelist_data][bad-input]") {
   TempRoot root;
   REQUIRE(run(root, {"create_featurelist", "featurelist=pro"}).status == 0);
   REQUIRE(run(root, {"addpkg", "name=gold", "featurelist=pro"}).status == 0);
@@ -86,15 +89,17 @@ TEST_CASE("feature names and metadata", "[get_feature_names][get_feature_metadat
   }
 }
 
-TEST_CASE("feature resolution: default, list, override, disabled", "[verify_user_has_feature][add_override_features_for_user][remove_override_features_for_user][get_users_features_settings]") {
+TEST_CASE("feature resolution: default, list, override, disabled",
+          "[verify_user_has_feature][add_override_features_for_user][remove_override_features_for_user][get_users_"
+          "features_settings]") {
   TempRoot root;
   root.write("var/cpanel/features/default", "ssh=0\nzoneedit=1\n");
   REQUIRE(run(root, {"create_featurelist", "featurelist=pro", "ssh=1"}).status == 0);
   create_account(root, "bob", "bob.example");
   create_account(root, "carol", "carol.example", {"featurelist=pro"});
-  CHECK(has_feature(root, "bob", "ssh") == 0);        // default disables
-  CHECK(has_feature(root, "carol", "ssh") == 1);      // the list enables
-  CHECK(has_feature(root, "bob", "cron") == 1);       // named nowhere: enabled
+  CHECK(has_feature(root, "bob", "ssh") == 0);    // default disables
+  CHECK(has_feature(root, "carol", "ssh") == 1);  // the list enables
+  CHECK(has_feature(root, "bob", "cron") == 1);   // named nowhere: enabled
 
   auto add = run(root, {"add_override_features_for_user", "user=bob", R"(features={"ssh":1,"cron":0})"});
   REQUIRE(add.status == 0);
@@ -103,10 +108,14 @@ TEST_CASE("feature resolution: default, list, override, disabled", "[verify_user
   CHECK(has_feature(root, "bob", "ssh") == 1);
   CHECK(has_feature(root, "bob", "cron") == 0);
 
-  auto settings = run(root, {"get_users_features_settings", "user=bob", "feature=ssh"}).json()["data"]["users_features_settings"];
+  auto settings =
+      run(root, {"get_users_features_settings", "user=bob", "feature=ssh"}).json()["data"]["users_features_settings"];
   REQUIRE(settings.size() == 1);
-  CHECK(settings[0] == nlohmann::json({{"cpuser_setting", 1}, {"feature", "ssh"}, {"feature_list", "default"},
-                                       {"feature_list_setting", 0}, {"user", "bob"}}));
+  CHECK(settings[0] == nlohmann::json({{"cpuser_setting", 1},
+                                       {"feature", "ssh"},
+                                       {"feature_list", "default"},
+                                       {"feature_list_setting", 0},
+                                       {"user", "bob"}}));
 
   REQUIRE(run(root, {"update_featurelist", "featurelist=disabled", "ssh=0"}).status == 0);
   CHECK(has_feature(root, "bob", "ssh") == 0);  // "disabled" always wins
@@ -117,7 +126,9 @@ TEST_CASE("feature resolution: default, list, override, disabled", "[verify_user
   CHECK(has_feature(root, "bob", "cron") == 1);
 }
 
-TEST_CASE("feature access bad input", "[verify_user_has_feature][add_override_features_for_user][remove_override_features_for_user][get_users_features_settings][bad-input]") {
+TEST_CASE("feature access bad input",
+          "[verify_user_has_feature][add_override_features_for_user][remove_override_features_for_user][get_users_"
+          "features_settings][bad-input]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
   expect_refused(root, {"verify_user_has_feature", "user=bob", "feature=nosuchfeature"}, "does not exist");
@@ -126,7 +137,8 @@ TEST_CASE("feature access bad input", "[verify_user_has_feature][add_override_fe
   expect_refused(root, {"add_override_features_for_user", "user=bob", "features=ssh"}, "must be JSON");
   expect_refused(root, {"add_override_features_for_user", "user=bob", R"(features={"ssh":5})"}, "use 0 or 1");
   expect_refused(root, {"add_override_features_for_user", "user=bob", R"(features={"nosuch":1})"}, "does not exist");
-  expect_refused(root, {"add_override_features_for_user", "user=bob", R"(features={"SSH=1\n":1})"}, "Invalid feature name");
+  expect_refused(root, {"add_override_features_for_user", "user=bob", R"(features={"SSH=1\n":1})"},
+                 "Invalid feature name");
   expect_refused(root, {"add_override_features_for_user", "user=ghost", R"(features={"ssh":1})"}, "does not exist");
   expect_refused(root, {"remove_override_features_for_user", "user=bob", "features=[1]"}, "list feature names");
   expect_refused(root, {"remove_override_features_for_user", "user=bob"}, "Missing required parameter “features”");

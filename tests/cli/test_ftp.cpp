@@ -66,7 +66,8 @@ TEST_CASE("session lists have exactly the keys and types of the reference sample
     auto yaml = test::run_program({std::string(WHMAPI1_PATH).substr(0, std::string(WHMAPI1_PATH).rfind('/')) + "/uapi",
                                    "--root=" + root.path, "--user=bob", "Ftp", "list_sessions"});
     CHECK(yaml.status == 0);
-    CHECK_THAT(yaml.out, Catch::Matchers::StartsWith("--- \napiversion: 3\nfunc: list_sessions\nmodule: Ftp\nresult: \n"));
+    CHECK_THAT(yaml.out,
+               Catch::Matchers::StartsWith("--- \napiversion: 3\nfunc: list_sessions\nmodule: Ftp\nresult: \n"));
     auto xml = test::run_program({std::string(WHMAPI1_PATH).substr(0, std::string(WHMAPI1_PATH).rfind('/')) + "/cpapi2",
                                   "--root=" + root.path, "--user=bob", "--output=xml", "Ftp", "listftpsessions"});
     CHECK_THAT(xml.out, Catch::Matchers::Contains("<cpanelresult><apiversion>2</apiversion>"));
@@ -187,7 +188,8 @@ TEST_CASE("FTP bad input is refused and changes nothing", "[cpanel][ftp]") {
   expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=a%0Ab"}, "pass");
   expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=a%00b"}, "NUL");
   expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x"}, "pass");
-  expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "homedir=../alice"}, "homedir");
+  expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "homedir=../alice"},
+                        "homedir");
   expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "quota=lots"}, "quota");
   expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "allowed_ips=300.1.1.1"},
                         "allowed_ips");
@@ -229,9 +231,10 @@ TEST_CASE("one account cannot reach another's FTP accounts by any parameter", "[
       {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "homedir=/../../home/bob"},
   };
   for (const auto& a : attempts) expect_cpanel_refused(root, "uapi", "alice", a, "");
-  for (const auto& a : std::vector<std::vector<std::string>>{{"Ftp", "delftp", "user=deploy@bob.example"},
-                                                              {"Ftp", "passwd", "user=deploy@bob.example", "pass=Zz9.zzzzz"},
-                                                              {"Ftp", "setquota", "user=deploy@bob.example", "quota=1"}})
+  for (const auto& a :
+       std::vector<std::vector<std::string>>{{"Ftp", "delftp", "user=deploy@bob.example"},
+                                             {"Ftp", "passwd", "user=deploy@bob.example", "pass=Zz9.zzzzz"},
+                                             {"Ftp", "setquota", "user=deploy@bob.example", "quota=1"}})
     expect_cpanel_refused(root, "cpapi2", "alice", a, "");
   // Listing shows only alice's own logins.
   auto list = ok(root, "uapi", "alice", {"Ftp", "list_ftp"})["result"]["data"];
@@ -255,12 +258,13 @@ TEST_CASE("whmapi1 cpanel and uapi_cpanel pass calls through", "[cpanel][passthr
   REQUIRE(l.status == 0);
   CHECK(l.json()["data"]["cpanelresult"]["data"].size() == 2);
 
-  test::expect_refused(root, {"uapi_cpanel", "cpanel.user=bob", "cpanel.module=Ftp", "cpanel.function=add_ftp",
-                              "user=web", "pass=S3cure.pass"},
+  test::expect_refused(root,
+                       {"uapi_cpanel", "cpanel.user=bob", "cpanel.module=Ftp", "cpanel.function=add_ftp", "user=web",
+                        "pass=S3cure.pass"},
                        "already exists");
-  test::expect_refused(root, {"cpanel", "cpanel_jsonapi_user=nobody", "cpanel_jsonapi_module=Ftp",
-                              "cpanel_jsonapi_func=listftp"},
-                       "not a cPanel account");
+  test::expect_refused(
+      root, {"cpanel", "cpanel_jsonapi_user=nobody", "cpanel_jsonapi_module=Ftp", "cpanel_jsonapi_func=listftp"},
+      "not a cPanel account");
 }
 
 TEST_CASE("more FTP refusals: extras, anonymous FTP while suspended, API 2 arguments", "[cpanel][ftp]") {
@@ -269,7 +273,8 @@ TEST_CASE("more FTP refusals: extras, anonymous FTP while suspended, API 2 argum
   ok(root, "uapi", "bob", {"Ftp", "add_ftp", "user=deploy", "pass=S3cure.pass"});
   expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_read_only", "user=ghost", "read_only=1"}, "does not exist");
   expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_read_only", "user=deploy", "read_only=2"}, "read_only");
-  expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_allowed_ips", "user=deploy", "allowed_ips=10.0.0.0/33"}, "allowed_ips");
+  expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_allowed_ips", "user=deploy", "allowed_ips=10.0.0.0/33"},
+                        "allowed_ips");
   expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "set_enabled", "user=bob", "enabled=0"}, "sub-accounts");
   expect_cpanel_refused(root, "cpapi2", "bob", {"Ftp", "listftp", "include_acct_types=admin"}, "include_acct_types");
   expect_cpanel_refused(root, "cpapi2", "bob", {"Ftp", "addftp", "user=x", "pass=a%0Ab"}, "pass");

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 #include "syck_yaml.hpp"
@@ -54,7 +54,8 @@ TEST_CASE("json, jsonpretty, yaml and xml carry the same data", "[output]") {
   for (const auto& acct : j["data"]["acct"])
     for (auto it = acct.begin(); it != acct.end(); ++it)
       if (!it.value().is_structured()) {
-        std::string text = it.value().is_string() ? it.value().get<std::string>() : normalize(it.value()).get<std::string>();
+        std::string text =
+            it.value().is_string() ? it.value().get<std::string>() : normalize(it.value()).get<std::string>();
         if (it.value().is_null()) text = "";
         CHECK_THAT(xml.out, Contains("<" + it.key() + ">" + text + "</" + it.key() + ">"));
       }

@@ -6,7 +6,8 @@ using namespace test;
 using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
 
-TEST_CASE("addpkg writes the plan file; listpkgs, getpkginfo, matchpkgs read it", "[addpkg][listpkgs][getpkginfo][matchpkgs]") {
+TEST_CASE("addpkg writes the plan file; listpkgs, getpkginfo, matchpkgs read it",
+          "[addpkg][listpkgs][getpkginfo][matchpkgs]") {
   TempRoot root;
   auto r = run(root, {"addpkg", "name=gold", "quota=500", "bwlimit=2000", "maxftp=5", "cgi=0", "hasshell=1",
                       "MAX_EMAIL_PER_HOUR=200"});
@@ -85,7 +86,8 @@ TEST_CASE("editpkg on a plan used by 100 accounts changes every one of them and 
   int cpusers_changed = 0;
   for (const auto& [path, content] : after) {
     bool changed = before.count(path) == 0 || before.at(path) != content;
-    bool is_gold_cpuser = path.rfind("var/cpanel/users/gold", 0) == 0 || path.rfind("var/cpanel/users.cache/gold", 0) == 0;
+    bool is_gold_cpuser =
+        path.rfind("var/cpanel/users/gold", 0) == 0 || path.rfind("var/cpanel/users.cache/gold", 0) == 0;
     if (path.rfind("var/cpanel/users/gold", 0) == 0) {
       CHECK(changed);
       CHECK_THAT(content, Contains("\nMAXFTP=20\n"));
@@ -117,7 +119,8 @@ TEST_CASE("changepackage moves an account to another plan", "[changepackage]") {
   create_account(root, "bob", "bob.example");
   auto r = run(root, {"changepackage", "user=bob", "pkg=gold"});
   REQUIRE(r.status == 0);
-  CHECK_THAT(r.json()["metadata"]["output"]["raw"].get<std::string>(), Contains("Changing the plan from “default” to “gold”."));
+  CHECK_THAT(r.json()["metadata"]["output"]["raw"].get<std::string>(),
+             Contains("Changing the plan from “default” to “gold”."));
   std::string cpuser = root.file("var/cpanel/users/bob");
   CHECK_THAT(cpuser, Contains("\nPLAN=gold\n"));
   CHECK_THAT(cpuser, Contains("\nMAXFTP=5\n"));

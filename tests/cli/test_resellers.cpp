@@ -17,7 +17,8 @@ void make_reseller(const TempRoot& root, const std::string& user) {
 }
 }  // namespace
 
-TEST_CASE("a reseller with a limit of 3 accounts creates 3 and is refused the 4th", "[setresellerlimits][createacct][acctcounts]") {
+TEST_CASE("a reseller with a limit of 3 accounts creates 3 and is refused the 4th",
+          "[setresellerlimits][createacct][acctcounts]") {
   TempRoot root;
   make_reseller(root, "res");
   REQUIRE(run(root, {"setacls", "reseller=res", "acl-create-acct=1", "acl-list-accts=1"}).status == 0);
@@ -26,8 +27,9 @@ TEST_CASE("a reseller with a limit of 3 accounts creates 3 and is refused the 4t
              Contains("res: \n  limits: \n    number_of_accounts: \n      accounts: 3\n      enabled: 1\n"));
   CHECK(root.exists("var/cpanel/reseller-limits.cache"));
   for (int i = 1; i <= 3; ++i) {
-    auto r = as_reseller(root, "res", {"createacct", "username=cust" + std::to_string(i),
-                                       "domain=cust" + std::to_string(i) + ".example", "password=Pass-word1"});
+    auto r = as_reseller(root, "res",
+                         {"createacct", "username=cust" + std::to_string(i),
+                          "domain=cust" + std::to_string(i) + ".example", "password=Pass-word1"});
     INFO(r.out);
     REQUIRE(r.status == 0);
     CHECK_THAT(root.file("var/cpanel/users/cust" + std::to_string(i)), Contains("\nOWNER=res\n"));
@@ -82,10 +84,13 @@ TEST_CASE("setupreseller, listresellers, unsetupreseller", "[setupreseller][list
   expect_refused(root, {"listresellers", "bad"}, "key=value");
 }
 
-TEST_CASE("ACL lists: saveacllist, listacls, setacls from a list, myprivs", "[saveacllist][listacls][setacls][myprivs]") {
+TEST_CASE("ACL lists: saveacllist, listacls, setacls from a list, myprivs",
+          "[saveacllist][listacls][setacls][myprivs]") {
   TempRoot root;
   make_reseller(root, "res");
-  REQUIRE(run(root, {"saveacllist", "acllist=basic", "acl-create-acct=1", "acl-list-accts=1", "acl-kill-acct=0"}).status == 0);
+  REQUIRE(
+      run(root, {"saveacllist", "acllist=basic", "acl-create-acct=1", "acl-list-accts=1", "acl-kill-acct=0"}).status ==
+      0);
   std::string list = root.file("var/cpanel/acllists/basic");
   CHECK_THAT(list, Contains("create-acct=1\n"));
   CHECK_THAT(list, Contains("kill-acct=0\n"));
@@ -116,14 +121,16 @@ TEST_CASE("reseller package limits", "[setresellerpackagelimit][createacct]") {
   make_reseller(root, "res");
   REQUIRE(run(root, {"setacls", "reseller=res", "acl-create-acct=1"}).status == 0);
   REQUIRE(run(root, {"addpkg", "name=gold"}).status == 0);
-  REQUIRE(run(root, {"setresellerlimits", "user=res", "enable_package_limits=1", "enable_package_limit_numbers=1"}).status == 0);
+  REQUIRE(run(root, {"setresellerlimits", "user=res", "enable_package_limits=1", "enable_package_limit_numbers=1"})
+              .status == 0);
   REQUIRE(run(root, {"setresellerpackagelimit", "user=res", "package=gold", "allowed=1", "number=1"}).status == 0);
   CHECK_THAT(root.file("var/cpanel/package-limits.yaml"), Contains("gold: \n    allowed: 1\n    number: 1\n"));
   auto denied = as_reseller(root, "res", {"createacct", "username=a1", "domain=a1.example"});  // plan "default"
   CHECK_THAT(denied.json()["metadata"]["reason"].get<std::string>(), Contains("may not use the package “default”"));
   CHECK(as_reseller(root, "res", {"createacct", "username=a2", "domain=a2.example", "plan=gold"}).status == 0);
   auto over = as_reseller(root, "res", {"createacct", "username=a3", "domain=a3.example", "plan=gold"});
-  CHECK_THAT(over.json()["metadata"]["reason"].get<std::string>(), Contains("limit of 1 accounts on the package “gold”"));
+  CHECK_THAT(over.json()["metadata"]["reason"].get<std::string>(),
+             Contains("limit of 1 accounts on the package “gold”"));
   expect_refused(root, {"setresellerpackagelimit", "user=res", "package=nosuch", "allowed=1"}, "does not exist");
   expect_refused(root, {"setresellerpackagelimit", "user=ghost", "package=gold"}, "is not a reseller");
   expect_refused(root, {"setresellerlimits", "user=res", "account_limit=-2"}, "“account_limit”");
@@ -131,7 +138,8 @@ TEST_CASE("reseller package limits", "[setresellerpackagelimit][createacct]") {
   expect_refused(root, {"setresellerlimits", "user=nobody1"}, "is not a reseller");
 }
 
-TEST_CASE("reseller IPs and nameservers", "[setresellermainip][setresellerips][getresellerips][setresellernameservers]") {
+TEST_CASE("reseller IPs and nameservers",
+          "[setresellermainip][setresellerips][getresellerips][setresellernameservers]") {
   TempRoot root;
   root.write("etc/ips", "192.0.2.20:255.255.255.0:192.0.2.255\n192.0.2.21:255.255.255.0:192.0.2.255\n");
   make_reseller(root, "res");
@@ -157,7 +165,8 @@ TEST_CASE("reseller IPs and nameservers", "[setresellermainip][setresellerips][g
   expect_refused(root, {"setresellernameservers", "user=ghost", "nameservers=ns1.example.com"}, "is not a reseller");
 }
 
-TEST_CASE("resellerstats, suspendreseller, unsuspendreseller, terminatereseller", "[resellerstats][suspendreseller][unsuspendreseller][terminatereseller]") {
+TEST_CASE("resellerstats, suspendreseller, unsuspendreseller, terminatereseller",
+          "[resellerstats][suspendreseller][unsuspendreseller][terminatereseller]") {
   TempRoot root;
   make_reseller(root, "res");
   create_account(root, "c1", "c1.example", {"owner=res", "quota=100", "bwlimit=50"});

@@ -153,8 +153,9 @@ TEST_CASE("api.filter, api.sort, api.chunk and api.columns on listaccts with 250
     return out;
   };
   // Paging: 250 records in pages of 100.
-  auto page3 = run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.verbose=1", "api.chunk.size=100",
-                          "api.chunk.start=201"}).json();
+  auto page3 =
+      run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.verbose=1", "api.chunk.size=100", "api.chunk.start=201"})
+          .json();
   CHECK(page3["data"]["acct"].size() == 50);
   CHECK(page3["metadata"]["chunk"] ==
         nlohmann::json({{"chunks", 3}, {"current", 3}, {"records", 250}, {"size", 100}, {"start", 201}}));
@@ -167,20 +168,24 @@ TEST_CASE("api.filter, api.sort, api.chunk and api.columns on listaccts with 250
   // Filtering: a string filter and a numeric one, ANDed.
   auto f = run(root, {"listaccts", "api.filter.enable=1", "api.filter.verbose=1", "api.filter.a.field=domain",
                       "api.filter.a.type=contains", "api.filter.a.arg0=.ORG", "api.filter.b.field=maxftp",
-                      "api.filter.b.type=gt_equal", "api.filter.b.arg0=8"}).json();
+                      "api.filter.b.type=gt_equal", "api.filter.b.arg0=8"})
+               .json();
   CHECK(f["data"]["acct"].size() == 25);  // odd numbers ending in 9 (maxftp 9) : 25
   for (const auto& a : f["data"]["acct"]) CHECK(a["maxftp"] == "9");
   CHECK(f["metadata"]["filter"]["filtered"] == 250);
   CHECK(f["metadata"]["filter"]["a"]["valid"] == 1);
   auto eq = run(root, {"listaccts", "api.filter.enable=1", "api.filter.a.field=user", "api.filter.a.type=eq",
-                       "api.filter.a.arg0=acct42"}).json();
+                       "api.filter.a.arg0=acct42"})
+                .json();
   CHECK(users(eq) == std::vector<std::string>{"acct42"});
-  auto any = run(root, {"listaccts", "api.filter.enable=1", "api.filter.a.field=*", "api.filter.a.arg0=site17.org"}).json();
+  auto any =
+      run(root, {"listaccts", "api.filter.enable=1", "api.filter.a.field=*", "api.filter.a.arg0=site17.org"}).json();
   CHECK(users(any) == std::vector<std::string>{"acct17"});
 
   // Sorting: by maxftp numerically descending, then by user.
   auto s = run(root, {"listaccts", "api.sort.enable=1", "api.sort.verbose=1", "api.sort.a.field=maxftp",
-                      "api.sort.a.method=numeric", "api.sort.a.reverse=1", "api.sort.b.field=user"}).json();
+                      "api.sort.a.method=numeric", "api.sort.a.reverse=1", "api.sort.b.field=user"})
+               .json();
   auto su = users(s);
   REQUIRE(su.size() == 250);
   CHECK(su.front() == "acct109");  // maxftp 9, smallest name among them lexicographically
@@ -190,14 +195,16 @@ TEST_CASE("api.filter, api.sort, api.chunk and api.columns on listaccts with 250
 
   // Columns, then everything together.
   auto c = run(root, {"listaccts", "api.columns.enable=1", "api.columns.a=user", "api.columns.b=domain",
-                      "api.columns.c=nosuchcolumn"}).json();
+                      "api.columns.c=nosuchcolumn"})
+               .json();
   CHECK(c["data"]["acct"][0].size() == 2);
   CHECK(c["metadata"]["columns"]["invalid"] == nlohmann::json({"nosuchcolumn"}));
-  auto all = run(root, {"listaccts", "api.columns.enable=1", "api.columns.a=user", "api.columns.b=maxftp",
-                        "api.filter.enable=1", "api.filter.a.field=maxftp", "api.filter.a.type==="
-                        , "api.filter.a.arg0=3", "api.sort.enable=1", "api.sort.a.field=user",
-                        "api.sort.a.method=lexicographic", "api.sort.a.reverse=1", "api.chunk.enable=1",
-                        "api.chunk.size=5"}).json();
+  auto all =
+      run(root, {"listaccts", "api.columns.enable=1", "api.columns.a=user", "api.columns.b=maxftp",
+                 "api.filter.enable=1", "api.filter.a.field=maxftp", "api.filter.a.type===", "api.filter.a.arg0=3",
+                 "api.sort.enable=1", "api.sort.a.field=user", "api.sort.a.method=lexicographic",
+                 "api.sort.a.reverse=1", "api.chunk.enable=1", "api.chunk.size=5"})
+          .json();
   CHECK(users(all) == std::vector<std::string>{"acct93", "acct83", "acct73", "acct63", "acct53"});
   CHECK(all["data"]["acct"][0] == nlohmann::json({{"maxftp", "3"}, {"user", "acct93"}}));
 }

@@ -30,7 +30,8 @@ HandZone hand_written(int i) {
   t += i % 4 == 0 ? "$TTL 1h\n" : "$TTL    3600   ; default ttl\n";
   if (i % 5 == 0) t += "$ORIGIN " + z + ".\n";
   if (i % 2 == 0) {
-    t += "@   IN  SOA   ns1." + z + ".  hostmaster." + z + ". (\n"
+    t += "@   IN  SOA   ns1." + z + ".  hostmaster." + z +
+         ". (\n"
          "        2024010101   ; serial\n"
          "        7200         ; refresh\n"
          "        900 ; retry\n"
@@ -44,7 +45,7 @@ HandZone hand_written(int i) {
   t += "ns1\tIN\tA\t192.0.2.1\n";
   t += "ns2   3600   IN   A   192.0.2.2\n";
   if (i % 3 == 1) t += "\n\n; a block comment between records\n\n";
-  t += "target\t300\tIN\tA\t198.51.100." + std::to_string(i + 1) + "\n";  // the record the test edits
+  t += "target\t300\tIN\tA\t198.51.100." + std::to_string(i + 1) + "\n";     // the record the test edits
   t += i % 2 ? "mail IN 600 A 192.0.2.25\n" : "mail 600 IN A 192.0.2.25\n";  // class before ttl, and after
   t += "@\tIN\tMX\t10 mail\n";
   t += "www\tCNAME\t@\n";
@@ -60,7 +61,8 @@ HandZone hand_written(int i) {
 
 }  // namespace
 
-TEST_CASE("20 hand-written zones survive parse and write unchanged except the edit and the serial", "[dns][roundtrip]") {
+TEST_CASE("20 hand-written zones survive parse and write unchanged except the edit and the serial",
+          "[dns][roundtrip]") {
   TempRoot root;
   for (int i = 0; i < 20; ++i) {
     HandZone hz = hand_written(i);
@@ -92,7 +94,8 @@ TEST_CASE("20 hand-written zones survive parse and write unchanged except the ed
         CHECK(after[n] == "target\t300\tIN\tA\t203.0.113.77");
       } else {
         // The only other change: the serial, in place.
-        bool serial_line = before[n].find("2024010101") != std::string::npos || before[n].find("2023123199") != std::string::npos;
+        bool serial_line =
+            before[n].find("2024010101") != std::string::npos || before[n].find("2023123199") != std::string::npos;
         INFO("line " << n + 1 << ": " << before[n] << " -> " << after[n]);
         CHECK(serial_line);
         CHECK(after[n].find("20261122") != std::string::npos);

@@ -7,7 +7,8 @@
 using namespace whm;
 
 TEST_CASE("key=value words, URI decoding and lists", "[args]") {
-  auto r = parse_call_words("f", {"a=1", "b=hello%20world", "c=x=y", "user=b", "user=c", "d-1=second", "d-0=first", "d=bare"});
+  auto r = parse_call_words(
+      "f", {"a=1", "b=hello%20world", "c=x=y", "user=b", "user=c", "d-1=second", "d-0=first", "d=bare"});
   CHECK(r.get("a") == "1");
   CHECK(r.get("b") == "hello world");
   CHECK(r.get("c") == "x=y");

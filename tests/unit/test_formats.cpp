@@ -12,7 +12,8 @@ using namespace whm;
 TEST_CASE("cpuser files: header, byte-wise sorted keys, numbered domains", "[cpuser]") {
   std::string text =
       "# cPanel -- comment\n# second\n\nUSER=exuser\nDNS=Example.com\nDNS2=addon.org\nDNS1=blog.example.com\n"
-      "DNS3=BLOG.example.com\n  MAXADDON =unlimited\nMAX_EMAIL_PER_HOUR=5\nnoequals\nDOMAINS=ignored\nXDNS1=old.example\n";
+      "DNS3=BLOG.example.com\n  MAXADDON "
+      "=unlimited\nMAX_EMAIL_PER_HOUR=5\nnoequals\nDOMAINS=ignored\nXDNS1=old.example\n";
   CpUser u = parse_cpuser(text);
   CHECK(u.user() == "exuser");
   CHECK(u.get("MAXADDON") == "unlimited");

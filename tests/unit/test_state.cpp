@@ -1,7 +1,7 @@
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sys/stat.h>
 
 #include "errors.hpp"
 #include "lookup.hpp"
@@ -88,8 +88,9 @@ TEST_CASE("lookup files: one account's lines replaced, others kept", "[lookup]")
   StateRoot root(d.path);
   auto account = [](const std::string& user, const std::string& domain) {
     AccountIndex a;
-    a.cpuser.kv = {{"USER", user}, {"DNS", domain}, {"DNS1", "sub." + domain}, {"OWNER", "root"}, {"PLAN", "default"},
-                   {"IP", "192.0.2.1"}, {"HASCGI", "0"}};
+    a.cpuser.kv = {{"USER", user},    {"DNS", domain},     {"DNS1", "sub." + domain},
+                   {"OWNER", "root"}, {"PLAN", "default"}, {"IP", "192.0.2.1"},
+                   {"HASCGI", "0"}};
     return a;
   };
   StateWriter writer(root);
@@ -141,8 +142,8 @@ TEST_CASE("a transaction killed before its commit point is rolled back", "[state
   // files and staged trees, before the COMMIT journal.
   atomic_write_file(root.path("etc/.whmkit-tmp.abc"), "half\n", 0644);
   mkdirs(root.path("home/.whmkit-new-bob/public_html"));
-  std::string journal = "PREPARE\nT\t" + root.path("etc/.whmkit-tmp.abc") + "\nT\t" + root.path("home/.whmkit-new-bob") +
-                        "\nT\t" + root.path("etc/.whmkit-tmp.never-created") + "\n";
+  std::string journal = "PREPARE\nT\t" + root.path("etc/.whmkit-tmp.abc") + "\nT\t" +
+                        root.path("home/.whmkit-new-bob") + "\nT\t" + root.path("etc/.whmkit-tmp.never-created") + "\n";
   atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
   atomic_write_file(root.path("var/cpanel/.whmkit.journal.new"), "COMM", 0600);  // torn journal rewrite
   { StateWriter writer(root); }

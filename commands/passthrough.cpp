@@ -13,6 +13,7 @@ namespace {
 
 void check_owner(const Context& ctx, const std::string& user) {
   if (ctx.caller == "root") return;
+  StateReader reader(ctx.root);
   auto u = AccountStore(ctx.root).load(user);
   if (!u || u->get("OWNER") != ctx.caller)
     throw ApiError("The user “" + ctx.caller + "” does not own the account “" + user + "”.");

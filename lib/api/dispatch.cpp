@@ -74,6 +74,7 @@ std::string unknown_function_reason(const Call& call) {
 // A WHM caller other than root must be a reseller.
 void check_caller(const Context& ctx) {
   if (ctx.caller == "root") return;
+  StateReader reader(ctx.root);  // nests in the call's own handle, if any
   Transaction view(ctx.root);
   if (!is_reseller(view, ctx.caller)) throw ApiError("“" + ctx.caller + "” is not a reseller on this server.");
 }

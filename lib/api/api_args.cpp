@@ -222,7 +222,7 @@ void apply_chunk(const json& api, json& records, json& metadata) {
   } else if (auto page = parse_int(arg(c, "select"))) {
     start = (*page - 1) * size + 1;
   }
-  if (start < 1 || start > total) start = 1;  // a start past the end resets to 1
+  if (start < 1) start = 1;  // a start past the end gives an empty page
   json page = json::array();
   for (long long i = start - 1; i < total && i < start - 1 + size; ++i)
     page.push_back(std::move(records[static_cast<size_t>(i)]));
@@ -242,10 +242,11 @@ void apply_api_args(const json& api, json& data, json& metadata) {
   // The records: the single value of data, when it is a list.
   if (!data.is_object() || data.size() != 1 || !data.begin().value().is_array()) return;
   json& records = data.begin().value();
-  if (enabled(api, "columns")) apply_columns(api, records, metadata);
+  // Columns last: filters and sorts may name fields that are not shown.
   if (enabled(api, "filter")) apply_filter(api, records, metadata);
   if (enabled(api, "sort")) apply_sort(api, records, metadata);
   if (enabled(api, "chunk")) apply_chunk(api, records, metadata);
+  if (enabled(api, "columns")) apply_columns(api, records, metadata);
 }
 
 }  // namespace whm

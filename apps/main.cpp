@@ -64,6 +64,16 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
     std::cerr << prog << ": unknown --output format “" << output << "” (use json, jsonpretty, yaml or xml)\n";
     return kExitUnavailable;
   }
+  if (!words.empty() && words[0] == "help") {  // needs no account
+    std::string text = words.size() == 3 ? function_help(api, words[1], words[2]) : "";
+    if (text.empty()) {
+      std::cerr << (words.size() == 3 ? prog + ": unknown function “" + words[1] + " " + words[2] + "”\n"
+                                      : "usage: " + prog + " help Module function\n");
+      return kExitUnavailable;
+    }
+    std::cout << text;
+    return 0;
+  }
   if (words.size() < 2) {
     std::cerr << app.help();
     return kExitUnavailable;

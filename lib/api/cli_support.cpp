@@ -48,11 +48,15 @@ const std::vector<std::string> kFormats = {"json", "jsonpretty", "yaml", "xml"};
 
 }  // namespace
 
-std::string function_help(const std::string& name) {
-  const FunctionSpec* f = Registry::instance().find(name);
+std::string function_help(const std::string& name) { return function_help(Api::Whm1, "", name); }
+
+std::string function_help(Api api, const std::string& module, const std::string& name) {
+  const FunctionSpec* f = Registry::instance().find(api, module, name);
   if (!f) return "";
   std::ostringstream out;
-  out << f->name << " - " << f->summary << "\n";
+  out << (module.empty() ? "" : module + "::") << f->name;
+  if (!f->summary.empty()) out << " - " << f->summary;
+  out << "\n";
   if (f->doc) out << "Category: " << f->doc->category << " / " << f->doc->subcategory << "\n";
   out << "Status: " << (f->handler ? "implemented by whmkit" : "not implemented by whmkit yet");
   if (f->handler) out << (f->access == Access::Read ? " (reads the state only)" : " (may change the state)");
@@ -71,6 +75,12 @@ std::string function_help(const std::string& name) {
     if (!p.description.empty()) out << indent(p.description.substr(0, p.description.find('\n')), "      ");
   }
   if (f->doc && *f->doc->example_call) out << "\nExample:\n" << indent(f->doc->example_call, "  ");
+  if (api != Api::Whm1) {  // cPanel functions: an example with the required parameters
+    out << "\nExample:\n  " << api_program(api) << " --user=USER --output=jsonpretty " << module << " " << name;
+    for (const auto& p : f->params)
+      if (p.required) out << " " << p.name << "=VALUE";
+    out << "\n";
+  }
   if (f->doc && *f->doc->response_sample) out << "\nResponse sample:\n" << indent(f->doc->response_sample, "  ");
   return out.str();
 }

@@ -11,6 +11,8 @@ namespace whm {
 
 // "whmapi1 help FUNCTION": summary, parameters, example. Empty if unknown.
 std::string function_help(const std::string& name);
+// "cpapi2/uapi help Module function": the same for a cPanel function.
+std::string function_help(Api api, const std::string& module, const std::string& name);
 // "whmapi1 --coverage": implemented/total per category, then the total.
 std::string coverage_report();
 // Candidates for the last of `words` (the words after the program name; the

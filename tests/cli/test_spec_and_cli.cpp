@@ -2,6 +2,7 @@
 // for each, required parameters enforced, unimplemented ones refused honestly.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -162,9 +163,9 @@ TEST_CASE("api.filter, api.sort, api.chunk and api.columns on listaccts with 250
   auto select2 = run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.size=100", "api.chunk.select=2"}).json();
   CHECK(select2["data"]["acct"].size() == 100);
   CHECK_FALSE(select2["metadata"].contains("chunk"));  // no metadata without verbose
-  auto past = run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.verbose=1", "api.chunk.size=10",
-                         "api.chunk.start=999"})
-                  .json();
+  auto past =
+      run(root, {"listaccts", "api.chunk.enable=1", "api.chunk.verbose=1", "api.chunk.size=10", "api.chunk.start=999"})
+          .json();
   CHECK(past["data"]["acct"].empty());  // a start past the end: an empty page
   CHECK(past["metadata"]["chunk"] ==
         nlohmann::json({{"chunks", 25}, {"current", 100}, {"records", 250}, {"size", 10}, {"start", 999}}));
@@ -216,4 +217,29 @@ TEST_CASE("api.filter, api.sort, api.chunk and api.columns on listaccts with 250
           .json();
   CHECK(users(all) == std::vector<std::string>{"acct93", "acct83", "acct73", "acct63", "acct53"});
   CHECK(all["data"]["acct"][0] == nlohmann::json({{"maxftp", "3"}, {"user", "acct93"}}));
+}
+
+TEST_CASE("uapi/cpapi2 help Module function needs no account and covers every cPanel function", "[cli]") {
+  const std::string dir = std::filesystem::path(WHMAPI1_PATH).parent_path().string();
+  for (const std::string prog : {"uapi", "cpapi2"}) {
+    auto list = run_program({dir + "/" + prog, "--list-functions"});
+    REQUIRE(list.status == 0);
+    int helped = 0;
+    for (const auto& line : lines_of(list.out)) {
+      auto space = line.find(' ');
+      auto h = run_program({dir + "/" + prog, "help", line.substr(0, space), line.substr(space + 1)});
+      CHECK(h.status == 0);
+      CHECK_THAT(h.out, Catch::Matchers::StartsWith(line.substr(0, space) + "::" + line.substr(space + 1) + "\n"));
+      CHECK_THAT(h.out, Catch::Matchers::Contains("Parameters:"));
+      ++helped;
+    }
+    CHECK(helped > 5);
+  }
+  auto add = run_program({dir + "/uapi", "help", "Ftp", "add_ftp"});
+  CHECK_THAT(add.out, Catch::Matchers::Contains("  user (string, required)"));
+  CHECK_THAT(add.out,
+             Catch::Matchers::Contains("uapi --user=USER --output=jsonpretty Ftp add_ftp user=VALUE pass=VALUE"));
+  auto unknown = run_program({dir + "/uapi", "help", "Ftp", "nosuch"});
+  CHECK(unknown.status == 2);
+  CHECK_THAT(unknown.err, Catch::Matchers::Contains("unknown function"));
 }

@@ -519,14 +519,30 @@ void check_text_value(const std::string& key, const std::string& v) {
       throw ValidationError("Invalid value for parameter “" + key + "”: it contains a control character.");
 }
 
-// Stages one account's modification into `txn` (shared by modifyacct and massmodifyacct).
+// A rename modifyacct was asked for: newuser=, domain= (or DNS=).
+struct RenameRequest {
+  std::string user, domain;  // the new ones (the current ones when unchanged)
+  bool wanted(const std::string& old_user, const CpUser& u) const { return user != old_user || domain != u.main_domain(); }
+};
+
+RenameRequest rename_request(const Request& req, const std::string& user, const CpUser& u) {
+  RenameRequest r{to_lower(req.get_or("newuser", "")), ""};
+  if (r.user.empty()) r.user = user;
+  for (const char* key : {"domain", "DNS"})
+    if (auto v = req.get(key); v && !v->empty()) r.domain = normalize_domain(*v);
+  if (r.domain.empty()) r.domain = u.main_domain();
+  return r;
+}
+
+// Stages one account's modification into `txn` (shared by modifyacct and
+// massmodifyacct); a rename is modifyacct's alone (see modifyacct).
 ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, SystemUsers& sys, const std::string& user,
-                             const Request& req) {
+                             const Request& req, bool rename_allowed) {
   CpUser u = store.require(user);
   ModifyOutcome out;
-  for (const char* unsupported : {"newuser", "domain", "DNS"})
-    if (auto v = req.get(unsupported); v && !v->empty() && *v != (std::string(unsupported) == "newuser" ? user : u.main_domain()))
-      throw NotAvailableError(std::string("Changing “") + unsupported + "” is not implemented by whmkit yet.");
+  if (!rename_allowed && rename_request(req, user, u).wanted(user, u))
+    throw NotAvailableError("Renaming an account or changing its domain with massmodifyacct is not implemented by "
+                            "whmkit yet; use modifyacct.");
   if (req.has("reseller")) throw NotAvailableError("Changing reseller privileges with “reseller” is not implemented by whmkit yet.");
   if (req.has("spamassassin")) throw NotAvailableError("Changing “spamassassin” is not implemented by whmkit yet.");
   for (const auto& [key, values] : req.args)
@@ -601,15 +617,25 @@ Response modifyacct(Context& ctx, const Request& req) {
   SystemUsers sys;
   sys.load(txn);
   std::string user = req.require("user");
-  ModifyOutcome out = modify_account(store, txn, sys, user, req);
+  const RenameRequest rename = rename_request(req, user, store.require(user));
+  if (rename.user != user) check_new_username(store, sys, rename.user);
+  if (rename.domain != store.require(user).main_domain())
+    check_new_domain(store, load_server_config(ctx.root), rename.domain);
+  ModifyOutcome out = modify_account(store, txn, sys, user, req, true);
   sys.save(txn);
+  // The rename comes last: it moves what was just modified.
+  if (rename.wanted(user, out.cpuser)) {
+    stage_rename(ctx.root, txn, user, rename.user, rename.domain);
+    out.cpuser = parse_cpuser(*txn.read(paths::cpuser(rename.user)));
+    out.messages.push_back("Account renamed");
+  }
   txn.commit();
   Response r;
   r.reason = "Account Modified";
   r.data = {{"cpuser", cpuser_response(out.cpuser)},
             {"domain", out.cpuser.main_domain()},
             {"setshell", out.setshell},
-            {"user", user}};
+            {"user", rename.user}};
   r.metadata["output"] = {{"messages", out.messages}, {"warnings", nlohmann::json::array()}};
   return r;
 }
@@ -626,7 +652,7 @@ Response massmodifyacct(Context& ctx, const Request& req) {
       Transaction txn(ctx.root);
       SystemUsers sys;
       sys.load(txn);
-      ModifyOutcome out = modify_account(store, txn, sys, user, req);
+      ModifyOutcome out = modify_account(store, txn, sys, user, req, false);
       sys.save(txn);
       txn.commit();
       payload.push_back({{"extended",

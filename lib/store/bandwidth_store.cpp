@@ -1,10 +1,10 @@
 // The account's bandwidth datastore, var/cpanel/bandwidth/<user>.sqlite (see
-// bandwidth.hpp). Its history is not archived by pkgacct: a restored account
-// starts with an empty one.
+// bandwidth.hpp), archived by pkgacct as bandwidth_db/<user>.sqlite.
 #include <unistd.h>
 
 #include "account_lifecycle.hpp"
 #include "bandwidth.hpp"
+#include "errors.hpp"
 
 namespace whm {
 namespace {
@@ -18,6 +18,8 @@ void stage_new_bandwidth_db(const StateRoot& root, Transaction& txn, const Accou
   create_bandwidth_db(root.path(staging), a.domains);
   txn.rename(staging, rel);
 }
+
+std::string archived(const std::string& user) { return "bandwidth_db/" + user + ".sqlite"; }
 
 class BandwidthPart : public AccountPart {
  public:
@@ -39,10 +41,17 @@ class BandwidthPart : public AccountPart {
               std::string&) const override {
     remove_existing(root, txn, {paths::bandwidth_db(a.user)});
   }
-  void archive(const StateRoot&, const Transaction&, const AccountFacts&, const PkgacctOptions&,
-               ArchiveOut&) const override {}
+  void archive(const StateRoot& root, const Transaction&, const AccountFacts& a, const PkgacctOptions&,
+               ArchiveOut& out) const override {
+    if (auto db = root.read(paths::bandwidth_db(a.user))) out.file(archived(a.user), *db);
+  }
+  // Archives made before whmkit archived the datastore get an empty one.
   void restore(const StateRoot& root, Transaction& txn, const RestoreSource& src, std::string&) const override {
-    stage_new_bandwidth_db(root, txn, src.facts);
+    const std::string* db = src.archive.file(archived(src.facts.user));
+    if (!db) return stage_new_bandwidth_db(root, txn, src.facts);
+    if (db->compare(0, 16, std::string("SQLite format 3\0", 16)) != 0)
+      throw ApiError("The archive's " + archived(src.facts.user) + " is not an SQLite database.");
+    txn.write(paths::bandwidth_db(src.facts.user), *db, 0644);
   }
   void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
   void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users, Problems& out) const override {

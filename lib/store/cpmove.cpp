@@ -49,7 +49,7 @@ bool restore_needs(const std::string& rel) {
                                                "sds", "sds2", "pds", "addons", "quota", "meta/hostname",
                                                "whmkit/ftp.json"};
   if (single.count(rel)) return true;
-  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/"})
+  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
   return false;
 }

@@ -1,7 +1,8 @@
 // Account archives in pkgacct's layout ("archive version 4"): one top-level
 // directory cpmove-<user>/ holding cp/<user>, shadow, shell, version,
 // homedir_paths, userdata/, dnszones/, proftpdpasswd, cron/<user>,
-// suspended/, suspendinfo/, sds/sds2/pds/addons, the home under homedir/ and
+// suspended/, suspendinfo/, sds/sds2/pds/addons, bandwidth_db/<user>.sqlite,
+// the home under homedir/ and
 // whmkit's own whmkit/ftp.json (FTP logins' read-only flags and allowed IPs).
 // Written and read with libarchive. Reading checks the whole archive before
 // anything is written: damaged or truncated data, absolute paths, "..",

@@ -382,7 +382,7 @@ class FtpPart : public AccountPart {
                            ftp_paths::quota(a.home_rel), ftp_paths::extras(a.user)});
   }
   void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
-  void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
+  void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
               std::string&) const override {
     for (const std::string suffix : {"", kSuspendedSuffix})
       if (auto text = txn.read(ftp_paths::passwd(from.user) + suffix)) {

@@ -94,6 +94,12 @@ class AccountPart {
 // comes out in this order; a rename walks it backwards, so the home moves
 // after the files inside it are rewritten).
 const std::vector<const AccountPart*>& account_parts();
+// The one instance of a store's part, for the store's accessor in its own file.
+template <class Part>
+const AccountPart& part_instance() {
+  static const Part part;
+  return part;
+}
 
 // Small steps the stores share.
 // Stages the removal of those of `rels` that exist.

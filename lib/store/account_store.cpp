@@ -504,17 +504,8 @@ class SuspensionPart : public AccountPart {
 
 }  // namespace
 
-const AccountPart& userdata_part() {
-  static const UserdataPart part;
-  return part;
-}
-const AccountPart& cpuser_part() {
-  static const CpuserPart part;
-  return part;
-}
-const AccountPart& suspension_part() {
-  static const SuspensionPart part;
-  return part;
-}
+const AccountPart& userdata_part() { return part_instance<UserdataPart>(); }
+const AccountPart& cpuser_part() { return part_instance<CpuserPart>(); }
+const AccountPart& suspension_part() { return part_instance<SuspensionPart>(); }
 
 }  // namespace whm

@@ -61,9 +61,6 @@ class BandwidthPart : public AccountPart {
 
 }  // namespace
 
-const AccountPart& bandwidth_part() {
-  static const BandwidthPart part;
-  return part;
-}
+const AccountPart& bandwidth_part() { return part_instance<BandwidthPart>(); }
 
 }  // namespace whm

@@ -67,9 +67,6 @@ class CronPart : public AccountPart {
 
 }  // namespace
 
-const AccountPart& cron_part() {
-  static const CronPart part;
-  return part;
-}
+const AccountPart& cron_part() { return part_instance<CronPart>(); }
 
 }  // namespace whm

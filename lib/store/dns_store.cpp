@@ -201,9 +201,6 @@ class DnsPart : public AccountPart {
 
 }  // namespace
 
-const AccountPart& dns_part() {
-  static const DnsPart part;
-  return part;
-}
+const AccountPart& dns_part() { return part_instance<DnsPart>(); }
 
 }  // namespace whm

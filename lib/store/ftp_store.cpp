@@ -475,9 +475,6 @@ class FtpPart : public AccountPart {
 
 }  // namespace
 
-const AccountPart& ftp_part() {
-  static const FtpPart part;
-  return part;
-}
+const AccountPart& ftp_part() { return part_instance<FtpPart>(); }
 
 }  // namespace whm

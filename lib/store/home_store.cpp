@@ -88,9 +88,6 @@ class HomePart : public AccountPart {
 
 }  // namespace
 
-const AccountPart& home_part() {
-  static const HomePart part;
-  return part;
-}
+const AccountPart& home_part() { return part_instance<HomePart>(); }
 
 }  // namespace whm

@@ -288,9 +288,6 @@ class SystemUserPart : public AccountPart {
 
 }  // namespace
 
-const AccountPart& system_user_part() {
-  static const SystemUserPart part;
-  return part;
-}
+const AccountPart& system_user_part() { return part_instance<SystemUserPart>(); }
 
 }  // namespace whm

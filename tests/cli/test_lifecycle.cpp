@@ -11,19 +11,6 @@ using namespace test;
 
 namespace {
 
-nlohmann::json ok(const TempRoot& root, const std::vector<std::string>& args) {
-  auto r = run(root, args);
-  INFO(args.at(0) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-  return r.json();
-}
-
-void uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
-  auto r = run_cpanel(root, "uapi", user, args);
-  INFO(args.at(1) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-}
-
 // The snapshot without what a step may legitimately add: logs, the archive,
 // and (with directories = false) the directories a store leaves in place.
 std::map<std::string, std::string> state_of(const TempRoot& root, bool directories = true) {
@@ -62,12 +49,6 @@ std::vector<PartView> view_parts(const TempRoot& root, const whm::AccountFacts& 
   return out;
 }
 
-void check_clean(const TempRoot& root) {
-  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
-  INFO(check.out);
-  CHECK(check.status == 0);
-}
-
 }  // namespace
 
 TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the same bytes", "[lifecycle]") {
@@ -81,11 +62,11 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   uapi_ok(root, "bob", {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1",
                         "allowed_ips=203.0.113.0/24,127.0.0.1"});
   uapi_ok(root, "bob", {"Cron", "add_line", "minute=0", "hour=4", "command=backup.sh"});
-  ok(root, {"addzonerecord", "domain=bob.example", "name=api", "type=A", "address=192.0.2.5"});
-  ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=api", "type=A", "address=192.0.2.5"});
+  run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
   root.write("home/bob/public_html/index.html", "<h1>bob</h1>\n");
   root.write("home/bob/notes/private.txt", "secret notes\n");
-  ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
+  run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");
   const auto parts = view_parts(root, bob);
@@ -97,15 +78,15 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
     CHECK(parts[i].problems.empty());
     for (const auto& rel : parts[i].paths) CHECK((before_removal.count(rel) || before_removal.count(rel + "/")));
   }
-  check_clean(root);
+  expect_check_clean(root);
 
-  ok(root, {"start_background_pkgacct", "user=bob"});
-  ok(root, {"removeacct", "user=bob"});
+  run_ok(root, {"start_background_pkgacct", "user=bob"});
+  run_ok(root, {"removeacct", "user=bob"});
   for (const auto& part : view_parts(root, bob)) CHECK(part.paths.empty());
   CHECK(state_of(root, false) == before_create);
-  check_clean(root);
+  expect_check_clean(root);
 
-  ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-bob.tar.gz"});
+  run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-bob.tar.gz"});
   const auto restored = state_of(root);
   for (const auto& [rel, content] : before_removal) {
     INFO(rel);
@@ -114,5 +95,5 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   CHECK(restored.size() == before_removal.size());
   const auto restored_parts = view_parts(root, bob);
   for (size_t i = 0; i < parts.size(); ++i) CHECK(restored_parts[i].paths == parts[i].paths);
-  check_clean(root);
+  expect_check_clean(root);
 }

@@ -9,25 +9,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-nlohmann::json ok(const TempRoot& root, const std::vector<std::string>& args) {
-  auto r = run(root, args);
-  INFO(args.at(0) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-  return r.json();
-}
-
-void uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
-  auto r = run_cpanel(root, "uapi", user, args);
-  INFO(args.at(1) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-}
-
-void check_clean(const TempRoot& root) {
-  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
-  INFO(check.out);
-  CHECK(check.status == 0);
-}
-
 // bob with an FTP login (quota, read-only, allowed IPs), a cron job and home files.
 void bob_with_data(const TempRoot& root) {
   create_account(root, "alice", "alice.example");
@@ -43,7 +24,7 @@ void bob_with_data(const TempRoot& root) {
 TEST_CASE("modifyacct newuser= renames every part of the account", "[rename]") {
   TempRoot root;
   bob_with_data(root);
-  auto j = ok(root, {"modifyacct", "user=bob", "newuser=robert"});
+  auto j = run_ok(root, {"modifyacct", "user=bob", "newuser=robert"});
   CHECK(j["data"]["user"] == "robert");
   CHECK(j["data"]["cpuser"]["USER"] == "robert");
 
@@ -70,18 +51,18 @@ TEST_CASE("modifyacct newuser= renames every part of the account", "[rename]") {
   CHECK(root.exists("var/cpanel/bandwidth/robert.sqlite"));
   // The zone is the domain's, not the user's: untouched.
   CHECK(root.exists("var/named/bob.example.db"));
-  check_clean(root);
+  expect_check_clean(root);
   // The new name works everywhere.
-  ok(root, {"suspendacct", "user=robert"});
-  ok(root, {"unsuspendacct", "user=robert"});
-  check_clean(root);
+  run_ok(root, {"suspendacct", "user=robert"});
+  run_ok(root, {"unsuspendacct", "user=robert"});
+  expect_check_clean(root);
 }
 
 TEST_CASE("modifyacct domain= moves the account to a new main domain", "[rename]") {
   TempRoot root;
   bob_with_data(root);
-  ok(root, {"addzonerecord", "domain=bob.example", "name=api", "type=A", "address=192.0.2.5"});
-  auto j = ok(root, {"modifyacct", "user=bob", "domain=new.example"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=api", "type=A", "address=192.0.2.5"});
+  auto j = run_ok(root, {"modifyacct", "user=bob", "domain=new.example"});
   CHECK(j["data"]["domain"] == "new.example");
 
   const std::string cpuser = root.file("var/cpanel/users/bob");
@@ -99,14 +80,14 @@ TEST_CASE("modifyacct domain= moves the account to a new main domain", "[rename]
   CHECK_THAT(root.file("etc/proftpd/bob"), Contains("web@new.example:") && !Contains("web@bob.example"));
   CHECK_THAT(root.file("home/bob/etc/ftpquota"), Contains("web@new.example:50"));
   CHECK_THAT(root.file("var/cpanel/whmkit/ftp/bob.json"), Contains("web@new.example"));
-  check_clean(root);
+  expect_check_clean(root);
 }
 
 TEST_CASE("modifyacct renames the user and the domain at once", "[rename]") {
   TempRoot root;
   bob_with_data(root);
-  ok(root, {"suspendacct", "user=bob", "reason=Moving"});
-  ok(root, {"modifyacct", "user=bob", "newuser=robert", "domain=robert.example"});
+  run_ok(root, {"suspendacct", "user=bob", "reason=Moving"});
+  run_ok(root, {"modifyacct", "user=bob", "newuser=robert", "domain=robert.example"});
   CHECK_THAT(root.file("var/cpanel/users/robert"), Contains("\nDNS=robert.example\n") && Contains("\nSUSPENDED=1\n"));
   CHECK(root.file("var/cpanel/suspended/robert") == "Moving");
   CHECK(root.exists("var/cpanel/suspendinfo/robert"));
@@ -114,12 +95,12 @@ TEST_CASE("modifyacct renames the user and the domain at once", "[rename]") {
   CHECK_THAT(root.file("etc/proftpd/robert.suspended"), Contains("web@robert.example:"));
   CHECK(root.exists("var/named/robert.example.db"));
   CHECK_THAT(root.file("var/cpanel/userdata/robert/robert.example"), Contains("/home/robert/public_html"));
-  check_clean(root);
-  ok(root, {"unsuspendacct", "user=robert"});
+  expect_check_clean(root);
+  run_ok(root, {"unsuspendacct", "user=robert"});
   CHECK_THAT(root.file("etc/proftpd/robert"), Contains("web@robert.example:"));
-  ok(root, {"removeacct", "user=robert"});
+  run_ok(root, {"removeacct", "user=robert"});
   CHECK(!root.exists("var/cpanel/whmkit/ftp/robert.json"));
-  check_clean(root);
+  expect_check_clean(root);
 }
 
 TEST_CASE("a rename to a bad or taken name or domain changes nothing", "[rename][bad-input]") {
@@ -136,9 +117,9 @@ TEST_CASE("a rename to a bad or taken name or domain changes nothing", "[rename]
   CHECK(mass.json()["data"]["payload"][0]["result"] == 0);
   CHECK(!root.exists("var/cpanel/users/robert"));
   // A reseller is refused with a clear error.
-  ok(root, {"setupreseller", "user=alice"});
+  run_ok(root, {"setupreseller", "user=alice"});
   auto reseller = run(root, {"modifyacct", "user=alice", "newuser=alicia"});
   CHECK(reseller.status == 2);
   CHECK_THAT(reseller.json()["metadata"]["reason"].get<std::string>(), Contains("Renaming the reseller “alice”"));
-  check_clean(root);
+  expect_check_clean(root);
 }

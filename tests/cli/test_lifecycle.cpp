@@ -97,3 +97,17 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   for (size_t i = 0; i < parts.size(); ++i) CHECK(restored_parts[i].paths == parts[i].paths);
   expect_check_clean(root);
 }
+
+TEST_CASE("whmkit-check reports the files of accounts that do not exist", "[lifecycle][check]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  expect_check_clean(root);
+  const std::vector<std::string> orphans = {
+      "var/cpanel/whmkit/ftp/ghost.json", "etc/proftpd/ghost", "etc/proftpd/ghost.suspended",
+      "var/spool/cron/crontabs.suspended/ghost", "var/cpanel/bandwidth/ghost.sqlite", "var/cpanel/suspended/ghost.lock",
+      "var/cpanel/users.cache/ghost"};
+  for (const auto& rel : orphans) root.write(rel, "{}\n");
+  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
+  CHECK(check.status == 1);
+  for (const auto& rel : orphans) CHECK_THAT(check.out, Catch::Matchers::Contains("Orphaned " + rel + " (no account “ghost”)."));
+}

@@ -522,7 +522,9 @@ void check_text_value(const std::string& key, const std::string& v) {
 // A rename modifyacct was asked for: newuser=, domain= (or DNS=).
 struct RenameRequest {
   std::string user, domain;  // the new ones (the current ones when unchanged)
-  bool wanted(const std::string& old_user, const CpUser& u) const { return user != old_user || domain != u.main_domain(); }
+  bool wanted(const std::string& old_user, const CpUser& u) const {
+    return user != old_user || domain != u.main_domain();
+  }
 };
 
 RenameRequest rename_request(const Request& req, const std::string& user, const CpUser& u) {

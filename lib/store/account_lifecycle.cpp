@@ -66,7 +66,8 @@ std::string stage_creation(const StateRoot& root, Transaction& txn, const NewAcc
   return raw;
 }
 
-std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user, const SuspendOptions& opts) {
+std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user,
+                             const SuspendOptions& opts) {
   for (char c : opts.reason)
     if (c == '\n' || c == '\r') throw ValidationError("Invalid value for parameter “reason”: it contains a line break.");
   AccountFacts a = require_facts(root, txn, user, true);

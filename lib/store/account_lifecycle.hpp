@@ -27,7 +27,8 @@ std::string home_staging_rel(const std::string& home_rel);
 // Each returns the progress text for metadata.output.raw; the accounting log
 // line is written when the transaction commits.
 std::string stage_creation(const StateRoot& root, Transaction& txn, const NewAccount& a);
-std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user, const SuspendOptions& opts);
+std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user,
+                             const SuspendOptions& opts);
 std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const std::string& user);
 // Removes the account's DNS zones too, unless keep_dns.
 std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user, bool keep_dns = false);

@@ -344,7 +344,8 @@ class UserdataPart : public AccountPart {
       txn.remove(from_dir + "/" + from.main_domain + ".cache");
     }
   }
-  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&, std::string&) const override {}
+  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
+               std::string&) const override {}
   void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
   void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
               std::string&) const override {
@@ -375,7 +376,8 @@ class UserdataPart : public AccountPart {
       report_missing(out, a.user, "the userdata of its main domain");
     if (AccountStore(root).domain_rows(a.user).empty()) report_missing(out, a.user, "its userdata cache rows");
   }
-  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users, Problems& out) const override {
+  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
+               Problems& out) const override {
     report_orphans(root, "var/cpanel/userdata", "", users, out);
   }
 };
@@ -435,14 +437,16 @@ class CpuserPart : public AccountPart {
   void restore(const StateRoot& root, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
     const AccountFacts& a = src.facts;
     AccountStore(root).save(txn, src.cpuser, rows_in(txn, a.user), a.ids);
-    txn.write(paths::cpuser(a.user), *src.archive.file("cp/" + a.user), 0640, {0, a.ids.gid});  // byte for byte as archived
+    // Byte for byte as archived.
+    txn.write(paths::cpuser(a.user), *src.archive.file("cp/" + a.user), 0640, {0, a.ids.gid});
     raw += "Restoring cpanel user conf and userdata...Done\n";
   }
   void check(const StateRoot& root, const Transaction&, const SystemUsers&, const AccountFacts& a,
              Problems& out) const override {
     if (!root.exists(paths::cpuser_cache(a.user))) report_missing(out, a.user, "its users.cache twin");
   }
-  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users, Problems& out) const override {
+  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
+               Problems& out) const override {
     report_orphans(root, "var/cpanel/users.cache", "", users, out);
   }
 };
@@ -484,10 +488,12 @@ class SuspensionPart : public AccountPart {
   void restore(const StateRoot&, Transaction& txn, const RestoreSource& src, std::string&) const override {
     const auto rels = files(src.facts.user);
     for (size_t i = 0; i < rels.size(); ++i)
-      if (const auto* text = src.archive.file(kArchived[i] + src.facts.user + kSuffix[i])) txn.write(rels[i], *text, 0640);
+      if (const auto* text = src.archive.file(kArchived[i] + src.facts.user + kSuffix[i]))
+        txn.write(rels[i], *text, 0640);
   }
   void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
-  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users, Problems& out) const override {
+  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
+               Problems& out) const override {
     report_orphans(root, "var/cpanel/suspendinfo", "", users, out);
     report_orphans(root, "var/cpanel/suspended", "", users, out);
     report_orphans(root, "var/cpanel/suspended", ".lock", users, out);

@@ -35,7 +35,8 @@ class BandwidthPart : public AccountPart {
               std::string&) const override {
     move_existing(root, txn, paths::bandwidth_db(from.user), paths::bandwidth_db(to.user));
   }
-  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&, std::string&) const override {}
+  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
+               std::string&) const override {}
   void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
   void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
               std::string&) const override {
@@ -54,7 +55,8 @@ class BandwidthPart : public AccountPart {
     txn.write(paths::bandwidth_db(src.facts.user), *db, 0644);
   }
   void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
-  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users, Problems& out) const override {
+  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
+               Problems& out) const override {
     report_orphans(root, "var/cpanel/bandwidth", ".sqlite", users, out);
   }
 };

@@ -60,7 +60,8 @@ class CronPart : public AccountPart {
   }
   void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
   // Only the suspended spool: the live one also holds crontabs of system users.
-  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users, Problems& out) const override {
+  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
+               Problems& out) const override {
     report_orphans(root, "var/spool/cron/crontabs.suspended", "", users, out);
   }
 };

@@ -153,7 +153,8 @@ class DnsPart : public AccountPart {
     stage_remove_zone(txn, from.main_domain);
     reload_on_commit(root, txn, {to.main_domain});
   }
-  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&, std::string&) const override {}
+  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
+               std::string&) const override {}
   void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
   void remove(const StateRoot&, Transaction& txn, const AccountFacts& a, const RemoveOptions& opts,
               std::string& raw) const override {
@@ -188,11 +189,13 @@ class DnsPart : public AccountPart {
     if (!zone_exists(view, a.main_domain)) report_missing(out, a.user, "the DNS zone of " + a.main_domain);
   }
   // Not per account (a zone may have no account), but zones and named.conf must agree.
-  void orphans(const StateRoot& root, const Transaction& view, const std::set<std::string>&, Problems& out) const override {
+  void orphans(const StateRoot& root, const Transaction& view, const std::set<std::string>&,
+               Problems& out) const override {
     auto zones = configured_zones(view);
     std::set<std::string> configured(zones.begin(), zones.end());
     for (const auto& z : zones)
-      if (!root.exists("var/named/" + z + ".db")) out.push_back("named.conf names zone “" + z + "” but its file is missing.");
+      if (!root.exists("var/named/" + z + ".db"))
+        out.push_back("named.conf names zone “" + z + "” but its file is missing.");
     for (const auto& file : root.list_dir("var/named"))
       if (ends_with(file, ".db") && !configured.count(file.substr(0, file.size() - 3)))
         out.push_back("Zone file var/named/" + file + " has no named.conf stanza.");

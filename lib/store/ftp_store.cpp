@@ -466,7 +466,8 @@ class FtpPart : public AccountPart {
     raw += "Restoring FTP accounts...Done\n";
   }
   void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
-  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users, Problems& out) const override {
+  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
+               Problems& out) const override {
     report_orphans(root, "etc/proftpd", "", users, out);
     report_orphans(root, "etc/proftpd", kSuspendedSuffix, users, out);
     report_orphans(root, "var/cpanel/whmkit/ftp", ".json", users, out);

@@ -53,7 +53,8 @@ class HomePart : public AccountPart {
               std::string&) const override {
     move_existing(root, txn, from.home_rel, to.home_rel);
   }
-  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&, std::string&) const override {}
+  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
+               std::string&) const override {}
   void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
   void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
               std::string& raw) const override {

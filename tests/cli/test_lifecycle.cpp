@@ -109,5 +109,6 @@ TEST_CASE("whmkit-check reports the files of accounts that do not exist", "[life
   for (const auto& rel : orphans) root.write(rel, "{}\n");
   auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
   CHECK(check.status == 1);
-  for (const auto& rel : orphans) CHECK_THAT(check.out, Catch::Matchers::Contains("Orphaned " + rel + " (no account “ghost”)."));
+  for (const auto& rel : orphans)
+    CHECK_THAT(check.out, Catch::Matchers::Contains("Orphaned " + rel + " (no account “ghost”)."));
 }

@@ -46,10 +46,10 @@ const char* const kTreeDirs[] = {
 // Files restore reads (everything else is checked but not kept in memory).
 bool restore_needs(const std::string& rel) {
   static const std::set<std::string> single = {"shadow", "shell", "version", "homedir_paths", "proftpdpasswd",
-                                               "sds", "sds2", "pds", "addons", "quota", "meta/hostname",
-                                               "whmkit/ftp.json"};
+                                               "sds", "sds2", "pds", "addons", "quota", "meta/hostname"};
   if (single.count(rel)) return true;
-  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/"})
+  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
+                          "whmkit/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
   return false;
 }

@@ -30,6 +30,7 @@ const char* ftp_type_name(FtpType t) {
 
 namespace ftp_paths {
 std::string passwd(const std::string& cpuser) { return "etc/proftpd/" + cpuser; }
+std::string suspended_passwd(const std::string& cpuser) { return passwd(cpuser) + ".suspended"; }
 std::string quota(const std::string& home_rel) { return home_rel + "/etc/ftpquota"; }
 std::string extras(const std::string& cpuser) { return "var/cpanel/whmkit/ftp/" + cpuser + ".json"; }
 }  // namespace ftp_paths
@@ -327,7 +328,6 @@ void check_client_ip(const std::string& ip_or_cidr) {
 
 namespace {
 
-constexpr const char* kSuspendedSuffix = ".suspended";
 constexpr const char* kArchivedExtras = "whmkit/ftp.json";  // in the pkgacct archive, below cpmove-<user>/
 
 // The account's FTP lines after a rename: the main login's name, homes in the
@@ -378,16 +378,16 @@ std::string restored_ftp_lines(const std::string& text, FileOwner owner, const s
 class FtpPart : public AccountPart {
  public:
   std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
-    return existing(root, {ftp_paths::passwd(a.user), ftp_paths::passwd(a.user) + kSuspendedSuffix,
+    return existing(root, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user),
                            ftp_paths::quota(a.home_rel), ftp_paths::extras(a.user)});
   }
   void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
   void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
               std::string&) const override {
-    for (const std::string suffix : {"", kSuspendedSuffix})
-      if (auto text = txn.read(ftp_paths::passwd(from.user) + suffix)) {
-        if (from.user != to.user) txn.remove(ftp_paths::passwd(from.user) + suffix);
-        txn.write(ftp_paths::passwd(to.user) + suffix, renamed_ftp_lines(*text, from, to), 0640);
+    for (auto file : {ftp_paths::passwd, ftp_paths::suspended_passwd})
+      if (auto text = txn.read(file(from.user))) {
+        if (from.user != to.user) txn.remove(file(from.user));
+        txn.write(file(to.user), renamed_ftp_lines(*text, from, to), 0640);
       }
     // Rewritten where it is: the home moves after this (see account_parts()).
     const std::string quota_rel = ftp_paths::quota(from.home_rel);
@@ -416,21 +416,21 @@ class FtpPart : public AccountPart {
                std::string& raw) const override {
     auto ftp = txn.read(ftp_paths::passwd(a.user));
     if (a.suspended || !ftp || opts.leave_ftp) return;
-    txn.write(ftp_paths::passwd(a.user) + kSuspendedSuffix, *ftp, 0640);
+    txn.write(ftp_paths::suspended_passwd(a.user), *ftp, 0640);
     txn.write(ftp_paths::passwd(a.user), "# Account suspended\n", 0640);
     stage_pureftpd_sync(txn, a.user, a.home_rel);
     raw += "Suspending FTP accounts...Done\n";
   }
   void unsuspend(const StateRoot&, Transaction& txn, const AccountFacts& a, std::string&) const override {
-    auto ftp = txn.read(ftp_paths::passwd(a.user) + kSuspendedSuffix);
+    auto ftp = txn.read(ftp_paths::suspended_passwd(a.user));
     if (!ftp) return;
     txn.write(ftp_paths::passwd(a.user), *ftp, 0640);
-    txn.remove(ftp_paths::passwd(a.user) + kSuspendedSuffix);
+    txn.remove(ftp_paths::suspended_passwd(a.user));
     stage_pureftpd_sync(txn, a.user, a.home_rel);
   }
   void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
               std::string&) const override {
-    remove_existing(root, txn, {ftp_paths::passwd(a.user), ftp_paths::passwd(a.user) + kSuspendedSuffix,
+    remove_existing(root, txn, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user),
                                 ftp_paths::extras(a.user)});
     stage_pureftpd_sync(txn, a.user, "");  // the passwd file is gone: drops the account's Pure-FTPd lines
   }
@@ -438,7 +438,7 @@ class FtpPart : public AccountPart {
                ArchiveOut& out) const override {
     if (opts.skip_ftpusers) return;
     // A suspended account's real FTP lines wait in the .suspended copy.
-    auto ftp = txn.read(ftp_paths::passwd(a.user) + kSuspendedSuffix);
+    auto ftp = txn.read(ftp_paths::suspended_passwd(a.user));
     if (!ftp) ftp = txn.read(ftp_paths::passwd(a.user));
     if (ftp) out.file("proftpdpasswd", *ftp);
     if (auto extras = txn.read(ftp_paths::extras(a.user))) out.file(kArchivedExtras, *extras);
@@ -456,7 +456,7 @@ class FtpPart : public AccountPart {
     KeyValues info;
     if (const auto* s = src.archive.file("suspendinfo/" + a.user)) info = parse_key_values(*s);
     if (a.suspended && info["leave-ftp-accts-enabled"] != "1") {
-      txn.write(ftp_paths::passwd(a.user) + kSuspendedSuffix, lines, 0640);
+      txn.write(ftp_paths::suspended_passwd(a.user), lines, 0640);
       txn.write(ftp_paths::passwd(a.user), "# Account suspended\n", 0640);
     } else {
       txn.write(ftp_paths::passwd(a.user), lines, 0640);
@@ -469,7 +469,7 @@ class FtpPart : public AccountPart {
   void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
                Problems& out) const override {
     report_orphans(root, "etc/proftpd", "", users, out);
-    report_orphans(root, "etc/proftpd", kSuspendedSuffix, users, out);
+    report_orphans(root, "etc/proftpd", ".suspended", users, out);
     report_orphans(root, "var/cpanel/whmkit/ftp", ".json", users, out);
   }
 };

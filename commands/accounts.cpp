@@ -620,7 +620,7 @@ Response modifyacct(Context& ctx, const Request& req) {
   sys.load(txn);
   std::string user = req.require("user");
   const RenameRequest rename = rename_request(req, user, store.require(user));
-  if (rename.user != user) check_new_username(store, sys, rename.user);
+  if (rename.user != user) check_new_username(store, sys, rename.user, user);
   if (rename.domain != store.require(user).main_domain())
     check_new_domain(store, load_server_config(ctx.root), rename.domain);
   ModifyOutcome out = modify_account(store, txn, sys, user, req, true);

@@ -174,7 +174,8 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
   return {user, raw + "Account Restore Complete\n"};
 }
 
-void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user) {
+void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user,
+                        const std::string& renamed_from) {
   if (auto why = username_syntax_error(user)) throw ApiError(*why);
   if (store.exists(user)) throw ApiError("The account “" + user + "” already exists.");
   if (sys.user(user)) throw ApiError("The system user “" + user + "” already exists.");
@@ -182,7 +183,7 @@ void check_new_username(const AccountStore& store, const SystemUsers& sys, const
   // cPanel keeps the first eight characters unique (database prefixes).
   std::string prefix = user.substr(0, std::min<size_t>(8, user.size()));
   for (const auto& other : store.root().list_dir("var/cpanel/users"))
-    if (other != "system" && other[0] != '.' && other.compare(0, std::min<size_t>(8, other.size()), prefix) == 0 &&
+    if (other != "system" && other != renamed_from && other[0] != '.' && other.compare(0, std::min<size_t>(8, other.size()), prefix) == 0 &&
         std::min<size_t>(8, other.size()) == prefix.size())
       throw ApiError("The username “" + user + "” conflicts with the account “" + other +
                      "”: the first eight characters of a username must be unique.");

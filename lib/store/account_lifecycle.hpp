@@ -46,8 +46,10 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
                                       const std::string& expected_user);
 
 // Refuses a username that is malformed, taken (account, system user or
-// group) or clashes in its first eight characters with another account.
-void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user);
+// group) or clashes in its first eight characters with another account
+// (other than `renamed_from`, the account being renamed).
+void check_new_username(const AccountStore& store, const SystemUsers& sys, const std::string& user,
+                        const std::string& renamed_from = "");
 // The same, reading the state root (verify_new_username and its restore twin).
 void check_username_available(const StateRoot& root, const std::string& user);
 // Stages an account's cpuser file, its JSON twin and lookup lines, group-owned

@@ -107,6 +107,10 @@ TEST_CASE("a rename to a bad or taken name or domain changes nothing", "[rename]
   TempRoot root;
   bob_with_data(root);
   expect_refused(root, {"modifyacct", "user=bob", "newuser=alice"}, "The account “alice” already exists.");
+  create_account(root, "alexander1", "alexander.example");
+  expect_refused(root, {"modifyacct", "user=bob", "newuser=alexander2"}, "the first eight characters");
+  // Only other accounts count for the first eight characters.
+  run_ok(root, {"modifyacct", "user=alexander1", "newuser=alexander2"});
   expect_refused(root, {"modifyacct", "user=bob", "newuser=9lives"}, "");
   expect_refused(root, {"modifyacct", "user=bob", "newuser=bob_with_a_very_long_name_indeed"}, "");
   expect_refused(root, {"modifyacct", "user=bob", "domain=alice.example"},

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "account_lifecycle.hpp"
-
 #include "errors.hpp"
 #include "output.hpp"
 #include "kvfile.hpp"

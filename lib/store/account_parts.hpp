@@ -3,8 +3,8 @@
 // store is an AccountPart that knows every step of the account's lifecycle
 // for its own files; account_parts() lists them all, and every lifecycle
 // operation (createacct, removeacct, suspension, rename, pkgacct, restore,
-// whmkit-check) walks that one table. Adding a store = its own file + one
-// line in account_parts.cpp; the methods are pure virtual so that a store
+// whmkit-check) walks that one table. Adding a store = its own file + its
+// entry in account_parts.cpp; the methods are pure virtual so that a store
 // cannot be registered without all of them.
 //
 // Every staging method stages into one Transaction (so a reseller's accounts

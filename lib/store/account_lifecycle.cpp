@@ -101,12 +101,15 @@ std::string stage_rename(const StateRoot& root, Transaction& txn, const std::str
   const AccountFacts from = require_facts(root, txn, user, true);
   if (is_reseller(txn, user))
     throw NotAvailableError("Renaming the reseller “" + user + "” is not implemented by whmkit yet.");
-  if (new_domain != from.main_domain && from.domains.size() > 1)
-    throw NotAvailableError("Changing the main domain of an account with subdomains, parked or addon domains is not "
-                            "implemented by whmkit yet.");
+  // Subdomains of the main domain follow it; parked and addon domains are names of their own.
+  for (const auto& d : from.domains)
+    if (new_domain != from.main_domain && d != from.main_domain && !ends_with(d, "." + from.main_domain))
+      throw NotAvailableError("Changing the main domain of an account with parked or addon domains is not "
+                              "implemented by whmkit yet.");
   AccountFacts to = from;
   to.user = new_user;
-  to.main_domain = to.domains[0] = new_domain;
+  to.main_domain = new_domain;
+  for (auto& d : to.domains) d = replace_domain(d, from.main_domain, new_domain);
   if (to.owner == user) to.owner = new_user;
   // A home named after the account follows the new name.
   const auto slash = from.home_rel.rfind('/');

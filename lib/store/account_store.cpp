@@ -338,9 +338,9 @@ class UserdataPart : public AccountPart {
     if (from.user != to.user) {
       txn.remove(from_dir);
       restrict_userdata_dir(root, txn, to.user);
-    } else if (from.main_domain != to.main_domain) {
-      txn.remove(from_dir + "/" + from.main_domain);
-      txn.remove(from_dir + "/" + from.main_domain + ".cache");
+    } else {
+      for (const auto& name : root.list_dir(from_dir))
+        if (renamed(name, from, to) != name) txn.remove(from_dir + "/" + name);
     }
   }
   void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
@@ -393,13 +393,13 @@ class CpuserPart : public AccountPart {
   // USER=, DNS=, MXCHECK-<domain> and the file name; the lookup lines follow.
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
               std::string&) const override {
-    CpUser u = cpuser_in(txn, from.user);
+    CpUser u;
+    for (const auto& [key, value] : cpuser_in(txn, from.user).kv)
+      if (starts_with(key, "MXCHECK-"))
+        u.set("MXCHECK-" + renamed(key.substr(8), from, to), value);
+      else
+        u.set(key, starts_with(key, "DNS") ? renamed(value, from, to) : value);
     u.set("USER", to.user);
-    u.set("DNS", to.main_domain);
-    if (from.main_domain != to.main_domain && u.kv.count("MXCHECK-" + from.main_domain)) {
-      u.set("MXCHECK-" + to.main_domain, u.get("MXCHECK-" + from.main_domain));
-      u.kv.erase("MXCHECK-" + from.main_domain);
-    }
     u.set("OWNER", to.owner);
     auto rows = renamed_rows(rows_in(txn, from.user), from, to);
     if (from.user != to.user) {

@@ -56,13 +56,13 @@ std::string login_line(const FtpLogin& l) {
 }
 
 // A login's name after the account's rename: the main login follows the
-// user, name@olddomain moves to the new main domain.
+// user, name@olddomain (or @sub.olddomain) moves to the new main domain.
 std::string renamed_login(const std::string& login, const AccountFacts& from, const AccountFacts& to) {
   if (login == from.user) return to.user;
   if (login == from.user + "_logs") return to.user + "_logs";
-  const std::string old_suffix = "@" + from.main_domain;
-  if (ends_with(login, old_suffix)) return login.substr(0, login.size() - old_suffix.size()) + "@" + to.main_domain;
-  return login;
+  auto at = login.find('@');
+  if (at == std::string::npos) return login;
+  return login.substr(0, at + 1) + replace_domain(login.substr(at + 1), from.main_domain, to.main_domain);
 }
 
 // Pure-FTPd's passwd line: login:hash:uid:gid:gecos:home/./:ul_bw:dl_bw:ul_ratio:

@@ -83,6 +83,29 @@ TEST_CASE("modifyacct domain= moves the account to a new main domain", "[rename]
   expect_check_clean(root);
 }
 
+TEST_CASE("a new main domain takes the subdomains along; parked domains are refused", "[rename]") {
+  TempRoot root;
+  bob_with_data(root);
+  run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
+  uapi_ok(root, "bob", {"Ftp", "add_ftp", "user=clerk", "pass=S3cure.pass", "domain=shop.bob.example"});
+  run_ok(root, {"modifyacct", "user=bob", "domain=new.example"});
+  CHECK_THAT(root.file("var/cpanel/users/bob"), Contains("=shop.new.example\n") && !Contains("bob.example"));
+  CHECK(!root.exists("var/cpanel/userdata/bob/shop.bob.example"));
+  CHECK_THAT(root.file("var/cpanel/userdata/bob/shop.new.example"), Contains("servername: shop.new.example"));
+  CHECK_THAT(root.file("var/cpanel/userdata/bob/main"), Contains("shop.new.example") && !Contains("bob.example"));
+  CHECK_THAT(root.file("var/named/new.example.db"), Contains("shop.new.example.") && !Contains("bob.example"));
+  CHECK_THAT(root.file("etc/userdomains"), Contains("shop.new.example: bob"));
+  CHECK_THAT(root.file("etc/proftpd/bob"), Contains("clerk@shop.new.example:"));
+  expect_check_clean(root);
+
+  run_ok(root, {"modifyacct", "user=bob", "MAXPARK=unlimited"});
+  run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=new.example"});
+  auto parked = run(root, {"modifyacct", "user=bob", "domain=other.example"});
+  CHECK(parked.status == 2);
+  CHECK_THAT(parked.json()["metadata"]["reason"].get<std::string>(), Contains("parked or addon domains"));
+  expect_check_clean(root);
+}
+
 TEST_CASE("modifyacct renames the user and the domain at once", "[rename]") {
   TempRoot root;
   bob_with_data(root);

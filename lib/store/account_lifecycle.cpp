@@ -99,8 +99,6 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
 std::string stage_rename(const StateRoot& root, Transaction& txn, const std::string& user, const std::string& new_user,
                          const std::string& new_domain) {
   const AccountFacts from = require_facts(root, txn, user, true);
-  if (is_reseller(txn, user))
-    throw NotAvailableError("Renaming the reseller “" + user + "” is not implemented by whmkit yet.");
   // Subdomains of the main domain follow it; parked and addon domains are names of their own.
   for (const auto& d : from.domains)
     if (new_domain != from.main_domain && d != from.main_domain && !ends_with(d, "." + from.main_domain))
@@ -122,6 +120,8 @@ std::string stage_rename(const StateRoot& root, Transaction& txn, const std::str
   // Backwards: the home moves last, after the files inside it were rewritten in place.
   const auto& parts = account_parts();
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) (*it)->rename(root, txn, from, to, raw);
+  // A reseller's privileges and the accounts it owns are not its own account's parts.
+  if (new_user != user && is_reseller(txn, user)) stage_reseller_rename(root, txn, user, new_user);
   txn.on_commit([&root, from, to] {
     log_accounting(root, "RENAME", to.user, to.main_domain, from.user + " " + from.main_domain);
   });

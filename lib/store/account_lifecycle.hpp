@@ -34,8 +34,8 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
 std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user, bool keep_dns = false);
 // Renames the account `user` to `new_user` and/or moves it to `new_domain`
 // (the caller has checked that both are free); subdomains of the main domain
-// follow it. Refuses resellers and a domain change of an account with parked
-// or addon domains.
+// follow it, and a renamed reseller keeps its privileges and accounts.
+// Refuses a domain change of an account with parked or addon domains.
 std::string stage_rename(const StateRoot& root, Transaction& txn, const std::string& user, const std::string& new_user,
                          const std::string& new_domain);
 

@@ -149,6 +149,10 @@ void AccountStore::save_userdata_cache(Transaction& txn, const std::string& user
   txn.write(paths::userdata_dir(user) + "/cache.json", json_text(json) + "\n", 0644);
 }
 
+bool is_derived_userdata(const std::string& name) {
+  return name == "cache" || ends_with(name, ".cache") || ends_with(name, ".json");
+}
+
 std::string listaccts_date(std::time_t t) { return format_time(t, "%y %b %d %H:%M"); }
 
 bool CpanelAccount::owns_domain(const std::string& domain) const {
@@ -221,11 +225,6 @@ std::vector<DomainRow> renamed_rows(std::vector<DomainRow> rows, const AccountFa
   for (auto& r : rows)
     for (std::string* field : {&r.domain, &r.parent, &r.docroot, &r.user, &r.owner}) *field = renamed(*field, from, to);
   return rows;
-}
-
-// Userdata files that are twins or the domain index, derived from the others.
-bool is_derived_userdata(const std::string& name) {
-  return name == "cache" || ends_with(name, ".cache") || ends_with(name, ".json");
 }
 
 void restrict_userdata_dir(const StateRoot& root, Transaction& txn, const std::string& user) {

@@ -143,10 +143,24 @@ TEST_CASE("a rename to a bad or taken name or domain changes nothing", "[rename]
   auto mass = run(root, {"massmodifyacct", "user=bob", "newuser=robert"});
   CHECK(mass.json()["data"]["payload"][0]["result"] == 0);
   CHECK(!root.exists("var/cpanel/users/robert"));
-  // A reseller is refused with a clear error.
+  expect_check_clean(root);
+}
+
+TEST_CASE("a renamed reseller keeps its privileges and its accounts", "[rename][reseller]") {
+  TempRoot root;
+  create_account(root, "alice", "alice.example");
   run_ok(root, {"setupreseller", "user=alice"});
-  auto reseller = run(root, {"modifyacct", "user=alice", "newuser=alicia"});
-  CHECK(reseller.status == 2);
-  CHECK_THAT(reseller.json()["metadata"]["reason"].get<std::string>(), Contains("Renaming the reseller “alice”"));
+  run_ok(root, {"setresellerlimits", "user=alice", "enable_account_limit=1", "account_limit=5"});
+  create_account(root, "carol", "carol.example", {"owner=alice"});
+  run_ok(root, {"modifyacct", "user=alice", "newuser=alicia"});
+  CHECK_THAT(root.file("var/cpanel/resellers"), Contains("alicia:") && !Contains("alice:"));
+  CHECK_THAT(root.file("var/cpanel/reseller-limits.yaml"), Contains("alicia:") && !Contains("alice:"));
+  CHECK_THAT(root.file("var/cpanel/users/carol"), Contains("\nOWNER=alicia\n"));
+  CHECK_THAT(root.file("etc/trueuserowners"), Contains("carol: alicia"));
+  CHECK_THAT(root.file("var/cpanel/userdata/carol/carol.example"), Contains("owner: alicia"));
+  CHECK_THAT(root.file("var/cpanel/userdata/carol/cache"), Contains("carol==alicia==main"));
+  expect_check_clean(root);
+  // The renamed reseller still creates accounts of its own.
+  create_account(root, "dave", "dave.example", {"owner=alicia"});
   expect_check_clean(root);
 }

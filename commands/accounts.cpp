@@ -1,11 +1,7 @@
 // Accounts: create, list, modify, suspend, remove cPanel accounts.
 #include <algorithm>
-#include <filesystem>
 #include <memory>
-#include <fstream>
 #include <random>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <fmt/format.h>
@@ -21,8 +17,6 @@
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
-
-namespace fs = std::filesystem;
 
 namespace whm {
 namespace {
@@ -125,44 +119,12 @@ ParamSpec ranged(ParamSpec p, long long min, long long max) {
 
 // ---------------------------------------------------------------- createacct
 
-struct NewAccount {
-  std::string user, domain, password, owner = "root", plan, home;
-  long uid = -1, gid = -1;
-  bool has_shell = false;
-  CpUser cpuser;
-};
-
 void check_new_domain(const AccountStore& store, const ServerConfig& config, const std::string& domain) {
   if (auto why = domain_syntax_error(domain)) throw ApiError(*why);
   if (domain == to_lower(config.hostname))
     throw ApiError("The domain “" + domain + "” is the server's hostname and cannot be an account's domain.");
   if (auto owner = store.domain_owner(domain))
     throw ApiError("The domain “" + domain + "” is already owned by the account “" + *owner + "”.");
-}
-
-// Builds the home directory at `staging_rel` (skeleton, standard directories).
-void build_home(const StateRoot& root, const std::string& staging_rel, FileOwner owner) {
-  std::string staging = root.path(staging_rel);
-  remove_tree(staging);
-  mkdirs(staging, 0711);
-  std::string skel = root.path("root/cpanel3-skel");
-  std::error_code ec;
-  if (fs::is_directory(skel, ec))
-    fs::copy(skel, staging, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-  const std::pair<const char*, mode_t> dirs[] = {{"public_html", 0750}, {"public_html/cgi-bin", 0755},
-                                                 {"public_ftp", 0755},  {"public_ftp/incoming", 0700},
-                                                 {"mail", 0751},        {"etc", 0750},
-                                                 {"tmp", 0755},         {".cpanel", 0700}};
-  for (auto [d, mode] : dirs) {
-    mkdirs(staging + "/" + d, mode);
-    ::chmod((staging + "/" + d).c_str(), mode);
-  }
-  ::chmod(staging.c_str(), 0711);
-  if (::geteuid() == 0) {
-    for (auto it = fs::recursive_directory_iterator(staging, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      (void)::lchown(it->path().c_str(), owner.uid, owner.gid);
-    (void)::lchown(staging.c_str(), owner.uid, owner.gid);
-  }
 }
 
 // Who owns a new account: root's choice (owner=, ownerself=), or the reseller
@@ -208,44 +170,24 @@ void check_reseller_limits(const Transaction& txn, const AccountStore& store,
                    " accounts on the package “" + plan + "”.");
 }
 
-Response createacct(Context& ctx, const Request& req) {
-  AccountStore store(ctx.root);
-  ServerConfig config = load_server_config(ctx.root);
-  Transaction txn(ctx.root);
-  SystemUsers sys;
-  sys.load(txn);
-
-  NewAccount a;
+// The new account's name, home and ids, checked against what exists.
+AccountFacts new_account_facts(const Context& ctx, const Request& req, const AccountStore& store,
+                               const ServerConfig& config, const SystemUsers& sys) {
+  AccountFacts a;
   a.user = to_lower(req.require("username"));
   check_new_username(store, sys, a.user);
   auto domain_arg = req.get("domain");
   if (!domain_arg || domain_arg->empty())
     throw ApiError("A domain is required: temporary domains are not implemented by whmkit yet.");
-  a.domain = normalize_domain(*domain_arg);
-  check_new_domain(store, config, a.domain);
-
-  if (req.has("pass") && req.has("password")) throw ApiError("Use either “pass” or “password”, not both.");
-  a.password = req.get_or("password", req.get_or("pass", ""));
-  bool generated_password = a.password.empty();
-  if (generated_password) a.password = generate_password();
-
-  a.plan = req.get_or("plan", "default");
-  KeyValues pkg = load_package(ctx.root, a.plan);
-  if (req.get_or("ip", "n") == "y" || pkg["IP"] == "y")
-    throw ApiError("Dedicated IP addresses are not implemented by whmkit yet; use customip= or ip=n.");
-  if (req.flag("reseller") || req.flag("reseller_without_domain"))
-    throw ApiError("Creating a reseller with createacct is not implemented by whmkit yet.");
-  if (req.has("savepkg") && req.flag("savepkg"))
-    throw ApiError("Saving a new plan with savepkg is not implemented by whmkit yet.");
-
-  a.owner = choose_owner(ctx, txn, req, a.user);
-  check_reseller_limits(txn, store, a.owner, a.user, a.plan);
+  a.main_domain = normalize_domain(*domain_arg);
+  check_new_domain(store, config, a.main_domain);
+  a.domains = {a.main_domain};
 
   std::string home_abs = req.get_or("homedir", config.home_root + "/" + a.user);
   if (home_abs.empty() || home_abs[0] != '/') throw ValidationError("Invalid value for parameter “homedir”: it must be an absolute path.");
-  std::string home_rel = paths::rel_from_abs(home_abs);
-  a.home = "/" + home_rel;
-  if (ctx.root.exists(home_rel)) throw ApiError("The home directory “" + a.home + "” already exists.");
+  a.home_rel = paths::rel_from_abs(home_abs);
+  a.home = "/" + a.home_rel;
+  if (ctx.root.exists(a.home_rel)) throw ApiError("The home directory “" + a.home + "” already exists.");
 
   auto [uid, gid] = sys.allocate_ids(ctx.root);
   if (auto v = req.get("uid")) {
@@ -258,17 +200,17 @@ Response createacct(Context& ctx, const Request& req) {
   } else if (req.has("uid")) {
     gid = sys.gid_in_use(uid) ? sys.allocate_ids(ctx.root).second : uid;
   }
-  a.uid = uid;
-  a.gid = gid;
+  a.ids = {static_cast<uid_t>(uid), static_cast<gid_t>(gid)};
+  return a;
+}
 
-  std::string ip = req.get_or("customip", config.shared_ip);
-  bool cgi = req.has("cgi") ? req.flag("cgi") : pkg["CGI"] != "n";
-  a.has_shell = req.has("hasshell") ? req.flag("hasshell") : pkg["HASSHELL"] == "y";
-
-  a.cpuser.set("USER", a.user);
-  apply_package(a.cpuser, pkg, a.plan);
-  auto& kv = a.cpuser.kv;
-  // Explicit parameters win over the plan's values.
+// The new account's cpuser file: the plan's values, then the explicit parameters.
+CpUser new_cpuser(const Request& req, const AccountFacts& a, const std::string& plan, KeyValues pkg,
+                  const std::string& ip) {
+  CpUser u;
+  u.set("USER", a.user);
+  apply_package(u, pkg, plan);
+  auto& kv = u.kv;
   const std::pair<const char*, const char*> limit_params[] = {
       {"maxaddon", "MAXADDON"}, {"maxftp", "MAXFTP"}, {"maxlst", "MAXLST"}, {"maxpark", "MAXPARK"},
       {"maxpop", "MAXPOP"}, {"maxsql", "MAXSQL"}, {"maxsub", "MAXSUB"},
@@ -281,11 +223,11 @@ Response createacct(Context& ctx, const Request& req) {
   if (auto v = req.get("featurelist")) kv["FEATURELIST"] = *v;
   if (auto v = req.get("cpmod")) kv["RS"] = *v;
   if (auto v = req.get("language")) kv["LANG"] = kv["LOCALE"] = *v;
-  kv["HASCGI"] = cgi ? "1" : "0";
+  kv["HASCGI"] = (req.has("cgi") ? req.flag("cgi") : pkg["CGI"] != "n") ? "1" : "0";
   kv["BACKUP"] = "1";
   kv["CONTACTEMAIL"] = req.get_or("contactemail", "");
   kv["DEMO"] = "0";
-  kv["DNS"] = a.domain;
+  kv["DNS"] = a.main_domain;
   kv["HASDKIM"] = req.get_or("dkim", "1");
   kv["HASDMARC"] = req.get_or("dmarc", "1");
   kv["HASSPF"] = req.get_or("spf", "1");
@@ -293,81 +235,38 @@ Response createacct(Context& ctx, const Request& req) {
   kv["LEGACY_BACKUP"] = "0";
   kv["MAILBOX_FORMAT"] = req.get_or("mailbox_format", "maildir");
   kv["MTIME"] = std::to_string(now());
-  kv["MXCHECK-" + a.domain] = req.get_or("mxcheck", "local");
+  kv["MXCHECK-" + a.main_domain] = req.get_or("mxcheck", "local");
   kv["OWNER"] = a.owner;
   kv["STARTDATE"] = std::to_string(now());
   kv["UTF8MAILBOX"] = "1";
   kv["UUID"] = random_uuid();
+  return u;
+}
 
-  // System user, group, password.
-  std::string shell = a.has_shell ? "/bin/bash" : kNoShell;
-  sys.passwd.upsert({a.user, "x", std::to_string(a.uid), std::to_string(a.gid), "", a.home, shell});
-  sys.shadow.upsert({a.user, hash_password(a.password), std::to_string(days_since_epoch()), "0", "99999", "7", "", "", ""});
-  sys.group.upsert({a.user, "x", std::to_string(a.gid), ""});
-  sys.save(txn);
-  FileOwner owner{static_cast<uid_t>(a.uid), static_cast<gid_t>(a.gid)};
+// createacct's metadata.output.raw around the stores' progress lines.
+std::string creation_report(const NewAccount& n, const std::string& password, const std::string& plan,
+                            const std::string& progress) {
+  const AccountFacts& a = n.facts;
+  auto field = [&n](const char* key) {  // as written: no cpuser defaults
+    auto it = n.cpuser.kv.find(key);
+    return it == n.cpuser.kv.end() ? std::string() : it->second;
+  };
+  const std::string blocks = field("DISK_BLOCK_LIMIT");
+  return fmt::format(
+             "Checking input data...Done\nValidating Username...Done\nValidating IP...Done\n"
+             "+===================================+\n| New Account Info                  |\n"
+             "+===================================+\n| Domain: {}\n| Ip: {} (n)\n| HasCgi: {}\n| UserName: {}\n"
+             "| PassWord: {}\n| CpanelMod: {}\n| HomeRoot: {}\n| Quota: {}\n| Contact Email: {}\n"
+             "| Package: {}\n| Feature List: {}\n| Language: {}\n+===================================+\n",
+             a.main_domain, field("IP"), field("HASCGI") == "1" ? "y" : "n", a.user, password, field("RS"),
+             a.home.substr(0, a.home.rfind('/')),
+             blocks == "0" ? "unlimited" : std::to_string(std::stoll(blocks) / 1024) + " MB", field("CONTACTEMAIL"),
+             plan, field("FEATURELIST"), field("LOCALE")) +
+         progress + "wwwacct creation finished\nAccount Creation Complete!!!\n";
+}
 
-  // Userdata and the domain index.
-  DomainRow row;
-  row.domain = a.domain;
-  row.user = a.user;
-  row.owner = a.owner;
-  row.type = "main";
-  row.parent = a.domain;
-  row.docroot = a.home + "/public_html";
-  row.ip = ip;
-  std::vector<DomainRow> rows{row};
-  nlohmann::json main = {{"addon_domains", nlohmann::json::object()},
-                         {"main_domain", a.domain},
-                         {"parked_domains", nlohmann::json::array()},
-                         {"sub_domains", nlohmann::json::array()}};
-  store.save_userdata(txn, a.user, "main", main, owner);
-  VhostSpec vhost{a.user, a.owner, a.home, a.domain, a.home + "/public_html", ip, a.cpuser.get("HASCGI") == "1",
-                  "mail." + a.domain + " www." + a.domain};
-  store.save_userdata(txn, a.user, a.domain, vhost_userdata(vhost), owner);
-  store.save_userdata_cache(txn, a.user, rows);
-  store.save(txn, a.cpuser, rows, owner);
-
-  // Prepared trees move into place with the rest of the transaction.
-  // The account's DNS zone; an existing zone is only replaced with forcedns=1.
-  if (zone_exists(txn, a.domain) && !req.flag("forcedns"))
-    throw ApiError("A DNS zone for “" + a.domain + "” already exists; pass forcedns=1 to overwrite it.");
-  stage_new_zone(ctx.root, txn, a.domain, ip);
-
-  std::string home_staging = home_staging_rel(home_rel);
-  txn.adopt_staged(home_staging);
-  build_home(ctx.root, home_staging, owner);
-  txn.rename(home_staging, home_rel);
-  std::string bw_rel = paths::bandwidth_db(a.user);
-  std::string bw_staging = bw_rel + ".whmkit-new";
-  mkdirs(ctx.root.path("var/cpanel/bandwidth"));
-  txn.adopt_staged(bw_staging);
-  ::unlink(ctx.root.path(bw_staging).c_str());
-  create_bandwidth_db(ctx.root.path(bw_staging), {a.domain});
-  txn.rename(bw_staging, bw_rel);
-  txn.commit();
-  ::chmod(ctx.root.path(paths::userdata_dir(a.user)).c_str(), 0750);
-  log_accounting(ctx.root, "CREATE", a.user, a.domain, a.owner);
-  reload_zone(ctx.root, a.domain);
-
-  bool showpass = req.get_or("showpass", "y") != "n";
-  std::string raw = fmt::format(
-      "Checking input data...Done\nValidating Username...Done\nValidating IP...Done\n"
-      "+===================================+\n| New Account Info                  |\n"
-      "+===================================+\n| Domain: {}\n| Ip: {} (n)\n| HasCgi: {}\n| UserName: {}\n"
-      "| PassWord: {}\n| CpanelMod: {}\n| HomeRoot: {}\n| Quota: {}\n| Contact Email: {}\n"
-      "| Package: {}\n| Feature List: {}\n| Language: {}\n+===================================+\n"
-      "Adding User...Done\nAdding Entries to userdata...Done\nUpdating the userdata cache...Done\n"
-      "Configuring DNS...Zone {} has been successfully added\nCreating bandwidth datastore...Done\n"
-      "wwwacct creation finished\nAccount Creation Complete!!!\n",
-      a.domain, ip, cgi ? "y" : "n", a.user, showpass ? a.password : "(hidden)", kv["RS"],
-      a.home.substr(0, a.home.rfind('/')),
-      kv["DISK_BLOCK_LIMIT"] == "0" ? "unlimited" : std::to_string(std::stoll(kv["DISK_BLOCK_LIMIT"]) / 1024) + " MB",
-      kv["CONTACTEMAIL"], a.plan, kv["FEATURELIST"], kv["LOCALE"], a.domain);
-
-  Response r;
-  r.reason = "Account Creation Ok";
-  nlohmann::json data = {{"ip", ip}, {"package", a.plan}};
+nlohmann::json creation_data(const std::string& ip, const std::string& plan, const ServerConfig& config) {
+  nlohmann::json data = {{"ip", ip}, {"package", plan}};
   const char* suffixes[] = {"", "2", "3", "4"};
   for (size_t i = 0; i < 4; ++i) {
     std::string ns = i < config.nameservers.size() ? config.nameservers[i] : "";
@@ -376,8 +275,51 @@ Response createacct(Context& ctx, const Request& req) {
     data[std::string("nameservera") + suffixes[i]] = nullptr;
     data[std::string("nameserverentry") + suffixes[i]] = nullptr;
   }
-  r.data = data;
-  r.metadata["output"] = {{"raw", raw}};
+  return data;
+}
+
+Response createacct(Context& ctx, const Request& req) {
+  AccountStore store(ctx.root);
+  ServerConfig config = load_server_config(ctx.root);
+  Transaction txn(ctx.root);
+  SystemUsers sys;
+  sys.load(txn);
+
+  NewAccount n;
+  n.facts = new_account_facts(ctx, req, store, config, sys);
+  AccountFacts& a = n.facts;
+  if (req.has("pass") && req.has("password")) throw ApiError("Use either “pass” or “password”, not both.");
+  std::string password = req.get_or("password", req.get_or("pass", ""));
+  if (password.empty()) password = generate_password();
+
+  const std::string plan = req.get_or("plan", "default");
+  KeyValues pkg = load_package(ctx.root, plan);
+  if (req.get_or("ip", "n") == "y" || pkg["IP"] == "y")
+    throw ApiError("Dedicated IP addresses are not implemented by whmkit yet; use customip= or ip=n.");
+  if (req.flag("reseller") || req.flag("reseller_without_domain"))
+    throw ApiError("Creating a reseller with createacct is not implemented by whmkit yet.");
+  if (req.has("savepkg") && req.flag("savepkg"))
+    throw ApiError("Saving a new plan with savepkg is not implemented by whmkit yet.");
+  a.owner = choose_owner(ctx, txn, req, a.user);
+  check_reseller_limits(txn, store, a.owner, a.user, plan);
+  // An existing zone is only replaced with forcedns=1.
+  if (zone_exists(txn, a.main_domain) && !req.flag("forcedns"))
+    throw ApiError("A DNS zone for “" + a.main_domain + "” already exists; pass forcedns=1 to overwrite it.");
+
+  const std::string ip = req.get_or("customip", config.shared_ip);
+  bool has_shell = req.has("hasshell") ? req.flag("hasshell") : pkg["HASSHELL"] == "y";
+  a.shell = has_shell ? "/bin/bash" : kNoShell;
+  n.cpuser = new_cpuser(req, a, plan, pkg, ip);
+  n.password_hash = hash_password(password);
+
+  std::string progress = stage_creation(ctx.root, txn, n);
+  txn.commit();
+
+  Response r;
+  r.reason = "Account Creation Ok";
+  r.data = creation_data(ip, plan, config);
+  r.metadata["output"] = {
+      {"raw", creation_report(n, req.get_or("showpass", "y") != "n" ? password : "(hidden)", plan, progress)}};
   return r;
 }
 
@@ -577,14 +519,32 @@ void check_text_value(const std::string& key, const std::string& v) {
       throw ValidationError("Invalid value for parameter “" + key + "”: it contains a control character.");
 }
 
-// Stages one account's modification into `txn` (shared by modifyacct and massmodifyacct).
+// A rename modifyacct was asked for: newuser=, domain= (or DNS=).
+struct RenameRequest {
+  std::string user, domain;  // the new ones (the current ones when unchanged)
+  bool wanted(const std::string& old_user, const CpUser& u) const {
+    return user != old_user || domain != u.main_domain();
+  }
+};
+
+RenameRequest rename_request(const Request& req, const std::string& user, const CpUser& u) {
+  RenameRequest r{to_lower(req.get_or("newuser", "")), ""};
+  if (r.user.empty()) r.user = user;
+  for (const char* key : {"domain", "DNS"})
+    if (auto v = req.get(key); v && !v->empty()) r.domain = normalize_domain(*v);
+  if (r.domain.empty()) r.domain = u.main_domain();
+  return r;
+}
+
+// Stages one account's modification into `txn` (shared by modifyacct and
+// massmodifyacct); a rename is modifyacct's alone (see modifyacct).
 ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, SystemUsers& sys, const std::string& user,
-                             const Request& req) {
+                             const Request& req, bool rename_allowed) {
   CpUser u = store.require(user);
   ModifyOutcome out;
-  for (const char* unsupported : {"newuser", "domain", "DNS"})
-    if (auto v = req.get(unsupported); v && !v->empty() && *v != (std::string(unsupported) == "newuser" ? user : u.main_domain()))
-      throw NotAvailableError(std::string("Changing “") + unsupported + "” is not implemented by whmkit yet.");
+  if (!rename_allowed && rename_request(req, user, u).wanted(user, u))
+    throw NotAvailableError("Renaming an account or changing its domain with massmodifyacct is not implemented by "
+                            "whmkit yet; use modifyacct.");
   if (req.has("reseller")) throw NotAvailableError("Changing reseller privileges with “reseller” is not implemented by whmkit yet.");
   if (req.has("spamassassin")) throw NotAvailableError("Changing “spamassassin” is not implemented by whmkit yet.");
   for (const auto& [key, values] : req.args)
@@ -659,15 +619,25 @@ Response modifyacct(Context& ctx, const Request& req) {
   SystemUsers sys;
   sys.load(txn);
   std::string user = req.require("user");
-  ModifyOutcome out = modify_account(store, txn, sys, user, req);
+  const RenameRequest rename = rename_request(req, user, store.require(user));
+  if (rename.user != user) check_new_username(store, sys, rename.user, user);
+  if (rename.domain != store.require(user).main_domain())
+    check_new_domain(store, load_server_config(ctx.root), rename.domain);
+  ModifyOutcome out = modify_account(store, txn, sys, user, req, true);
   sys.save(txn);
+  // The rename comes last: it moves what was just modified.
+  if (rename.wanted(user, out.cpuser)) {
+    stage_rename(ctx.root, txn, user, rename.user, rename.domain);
+    out.cpuser = parse_cpuser(*txn.read(paths::cpuser(rename.user)));
+    out.messages.push_back("Account renamed");
+  }
   txn.commit();
   Response r;
   r.reason = "Account Modified";
   r.data = {{"cpuser", cpuser_response(out.cpuser)},
             {"domain", out.cpuser.main_domain()},
             {"setshell", out.setshell},
-            {"user", user}};
+            {"user", rename.user}};
   r.metadata["output"] = {{"messages", out.messages}, {"warnings", nlohmann::json::array()}};
   return r;
 }
@@ -684,7 +654,7 @@ Response massmodifyacct(Context& ctx, const Request& req) {
       Transaction txn(ctx.root);
       SystemUsers sys;
       sys.load(txn);
-      ModifyOutcome out = modify_account(store, txn, sys, user, req);
+      ModifyOutcome out = modify_account(store, txn, sys, user, req, false);
       sys.save(txn);
       txn.commit();
       payload.push_back({{"extended",

@@ -3,6 +3,7 @@
 // spool file var/spool/cron/crontabs/<user> (Debian's location), written the
 // way `crontab` installs it: mode 0600, owned by the user and group crontab.
 #include "account_store.hpp"
+#include "cron_store.hpp"
 #include "registry.hpp"
 #include "crontab.hpp"
 #include "errors.hpp"
@@ -13,10 +14,8 @@
 namespace whm {
 namespace {
 
-std::string spool_rel(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
-
 Crontab load_crontab(const Context& ctx) {
-  auto text = ctx.root.read(spool_rel(ctx.account.user));
+  auto text = ctx.root.read(cron_paths::spool(ctx.account.user));
   return Crontab::parse(text.value_or(""));
 }
 
@@ -27,7 +26,7 @@ void save_crontab(const Context& ctx, const Crontab& c) {
   FileOwner owner = ctx.account.owner;
   if (auto g = sys.group.find("crontab"); g && g->size() > 2)
     if (auto gid = parse_int((*g)[2])) owner.gid = static_cast<gid_t>(*gid);
-  txn.write(spool_rel(ctx.account.user), c.serialize(), 0600, owner);
+  txn.write(cron_paths::spool(ctx.account.user), c.serialize(), 0600, owner);
   txn.commit();
 }
 

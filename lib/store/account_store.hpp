@@ -38,6 +38,9 @@ std::string package(const std::string& name);
 std::string rel_from_abs(const std::string& abs);
 }  // namespace paths
 
+// Userdata files derived from the others: the .cache/.json twins and the "cache" domain index.
+bool is_derived_userdata(const std::string& name);
+
 class AccountStore {
  public:
   explicit AccountStore(const StateRoot& root) : root_(root) {}

@@ -3,11 +3,9 @@
 #include <filesystem>
 #include <set>
 
-#include "account_store.hpp"
-#include "dns_store.hpp"
+#include "account_lifecycle.hpp"
 #include "lookup.hpp"
 #include "state.hpp"
-#include "sysusers.hpp"
 #include "util.hpp"
 
 namespace fs = std::filesystem;
@@ -60,19 +58,9 @@ CheckReport check_state(const StateRoot& root) {
   report.accounts = accounts.size();
   std::set<std::string> users;
   for (const auto& a : accounts) {
-    const std::string user = a.cpuser.user();
-    users.insert(user);
-    auto missing = [&](const std::string& what) { report.problems.push_back("Account “" + user + "”: missing " + what + "."); };
-    auto pw = sys.user(user);
-    if (!pw) missing("its etc/passwd entry");
-    if (!sys.shadow.find(user)) missing("its etc/shadow entry");
-    if (!sys.group.find(user)) missing("its etc/group entry");
-    if (pw && !root.exists(paths::rel_from_abs(pw->home))) missing("its home directory " + pw->home);
-    if (!root.exists(paths::userdata_dir(user) + "/main")) missing("userdata main");
-    if (!root.exists(paths::userdata_dir(user) + "/" + a.cpuser.main_domain())) missing("the userdata of its main domain");
-    if (!root.exists(paths::cpuser_cache(user))) missing("its users.cache twin");
-    if (a.domains.empty()) missing("its userdata cache rows");
-    if (!zone_exists(view, a.cpuser.main_domain())) missing("the DNS zone of " + a.cpuser.main_domain());
+    users.insert(a.cpuser.user());
+    const AccountFacts facts = load_account_facts(sys, a.cpuser);
+    for (const auto* part : account_parts()) part->check(root, view, sys, facts, report.problems);
   }
 
   // Lookup files: exactly what the accounts give.
@@ -89,30 +77,7 @@ CheckReport check_state(const StateRoot& root) {
   }
 
   // Orphans: state of accounts that do not exist.
-  auto orphan = [&](const std::string& dir, const std::string& suffix) {
-    for (const auto& name : root.list_dir(dir)) {
-      if (name[0] == '.' || !ends_with(name, suffix)) continue;
-      std::string user = name.substr(0, name.size() - suffix.size());
-      if (!users.count(user) && user != "system")
-        report.problems.push_back("Orphaned " + dir + "/" + name + " (no account “" + user + "”).");
-    }
-  };
-  orphan("var/cpanel/userdata", "");
-  orphan("var/cpanel/users.cache", "");
-  orphan("var/cpanel/bandwidth", ".sqlite");
-  orphan("var/cpanel/suspendinfo", "");
-  for (const auto& name : root.list_dir("var/cpanel/suspended")) {
-    std::string user = ends_with(name, ".lock") ? name.substr(0, name.size() - 5) : name;
-    if (!users.count(user)) report.problems.push_back("Orphaned var/cpanel/suspended/" + name + ".");
-  }
-  // Zones and named.conf agree.
-  auto zones = configured_zones(view);
-  std::set<std::string> configured(zones.begin(), zones.end());
-  for (const auto& z : zones)
-    if (!root.exists("var/named/" + z + ".db")) report.problems.push_back("named.conf names zone “" + z + "” but its file is missing.");
-  for (const auto& file : root.list_dir("var/named"))
-    if (ends_with(file, ".db") && !configured.count(file.substr(0, file.size() - 3)))
-      report.problems.push_back("Zone file var/named/" + file + " has no named.conf stanza.");
+  for (const auto* part : account_parts()) part->orphans(root, view, users, report.problems);
   return report;
 }
 

@@ -11,12 +11,9 @@
 #include <memory>
 #include <set>
 
-#include "account_store.hpp"
-#include "dns_store.hpp"
+#include "account_lifecycle.hpp"
 #include "errors.hpp"
 #include "lazy_library.hpp"
-#include "ftp_store.hpp"
-#include "syck_yaml.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -51,7 +48,8 @@ bool restore_needs(const std::string& rel) {
   static const std::set<std::string> single = {"shadow", "shell", "version", "homedir_paths", "proftpdpasswd",
                                                "sds", "sds2", "pds", "addons", "quota", "meta/hostname"};
   if (single.count(rel)) return true;
-  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/"})
+  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
+                          "whmkit/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
   return false;
 }
@@ -113,9 +111,13 @@ bool link_stays_inside(const std::vector<std::string>& link_dir, const std::stri
 
 // ---- writing ----------------------------------------------------------------
 
-class ArchiveWriter {
+class ArchiveWriter;
+void archive_tree(ArchiveWriter& w, const std::string& top_abs, const std::string& prefix);
+
+class ArchiveWriter : public ArchiveOut {
  public:
-  ArchiveWriter(const std::string& path, bool compress) : a_(la().archive_write_new(), la().archive_write_free) {
+  ArchiveWriter(const std::string& path, bool compress, std::string top)
+      : a_(la().archive_write_new(), la().archive_write_free), top_(std::move(top)) {
     if (compress) la().archive_write_add_filter_gzip(a_.get());
     la().archive_write_set_format_pax_restricted(a_.get());
     if (la().archive_write_open_filename(a_.get(), path.c_str()) != ARCHIVE_OK) fail("open");
@@ -129,11 +131,11 @@ class ArchiveWriter {
     header(e.get());
     ++count;
   }
-  void file(const std::string& name, const std::string& content, mode_t mode = 0600) {
+  void file(const std::string& rel, const std::string& content) override {
     EntryPtr e(la().archive_entry_new(), la().archive_entry_free);
-    la().archive_entry_set_pathname(e.get(), name.c_str());
+    la().archive_entry_set_pathname(e.get(), (top_ + "/" + rel).c_str());
     la().archive_entry_set_filetype(e.get(), AE_IFREG);
-    la().archive_entry_set_perm(e.get(), mode);
+    la().archive_entry_set_perm(e.get(), 0600);
     la().archive_entry_set_size(e.get(), static_cast<la_int64_t>(content.size()));
     la().archive_entry_set_mtime(e.get(), now(), 0);
     header(e.get());
@@ -189,6 +191,7 @@ class ArchiveWriter {
     }
     ++count;
   }
+  void tree(const std::string& rel, const std::string& abs) override { archive_tree(*this, abs, top_ + "/" + rel); }
   void close() {
     if (la().archive_write_close(a_.get()) != ARCHIVE_OK) fail("finish");
   }
@@ -203,6 +206,7 @@ class ArchiveWriter {
     throw ApiError(std::string("Could not ") + what + " the archive: " + (why ? why : "unknown error"));
   }
   ArchivePtr a_;
+  std::string top_;
 };
 
 void archive_tree(ArchiveWriter& w, const std::string& top_abs, const std::string& prefix) {
@@ -217,94 +221,34 @@ void archive_tree(ArchiveWriter& w, const std::string& top_abs, const std::strin
   for (const auto& n : names) archive_tree(w, top_abs + "/" + n, prefix + "/" + n);
 }
 
-std::string lines_of(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += s + "\n";
-  return out;
-}
-
 }  // namespace
 
 size_t write_account_archive(const StateRoot& root, const Transaction& txn, const std::string& user,
                              const std::string& out_abs, const PkgacctOptions& opts) {
-  AccountStore store(root);
-  CpUser u = store.require(user);
+  const AccountFacts facts = load_account_facts(txn, AccountStore(root).require(user));
   SystemUsers sys;
   sys.load(txn);
-  const PasswdEntry pw = sys.require_user(user);
-  auto sh = sys.shadow.find(user);
+  sys.require_user(user);
 
   const std::string tmp = out_abs + ".whmkit-tmp";
   const std::string top = "cpmove-" + user;
-  {
-    ArchiveWriter w(tmp, opts.compress);
-    w.dir(top);
-    for (const char* d : kTreeDirs) w.dir(top + "/" + d);
-    w.file(top + "/version", "pkgacct version: 10\narchive version: 4\n");
-    w.file(top + "/cp/" + user, txn.read(paths::cpuser(user)).value_or(""));
-    w.file(top + "/shadow", sh && sh->size() > 1 ? (*sh)[1] : "*");
-    w.file(top + "/shell", pw.shell);
-    w.file(top + "/homedir_paths", pw.home + "\n");
-    w.file(top + "/meta/homedir_paths", pw.home + "\n");
-    w.file(top + "/meta/hostname", load_server_config(root).hostname + "\n");
-    w.file(top + "/quota", std::to_string(parse_int(u.get("DISK_BLOCK_LIMIT", "0")).value_or(0) / 1024) + "\n");
-
-    for (const auto& name : root.list_dir(paths::userdata_dir(user)))
-      if (auto text = txn.read(paths::userdata_dir(user) + "/" + name)) w.file(top + "/userdata/" + name, *text);
-    if (auto main = store.userdata(user, "main"); main && main->is_object()) {
-      std::vector<std::string> sds, sds2, pds, addons;
-      for (const auto& sub : main->value("sub_domains", nlohmann::json::array())) {
-        if (!sub.is_string()) continue;
-        std::string s = sub.get<std::string>(), mangled = s;
-        if (auto dot = mangled.find('.'); dot != std::string::npos) mangled[dot] = '_';
-        sds.push_back(mangled);
-        std::string docroot;
-        if (auto vh = store.userdata(user, s); vh && vh->is_object()) docroot = vh->value("documentroot", "");
-        if (starts_with(docroot, pw.home + "/")) docroot = docroot.substr(pw.home.size() + 1);
-        sds2.push_back(mangled + "=" + docroot);
-      }
-      for (const auto& p : main->value("parked_domains", nlohmann::json::array()))
-        if (p.is_string()) pds.push_back(p.get<std::string>());
-      auto add = main->value("addon_domains", nlohmann::json::object());
-      for (auto it = add.begin(); it != add.end(); ++it)
-        if (it.value().is_string()) {
-          std::string sub = it.value().get<std::string>();
-          if (auto dot = sub.find('.'); dot != std::string::npos) sub[dot] = '_';
-          addons.push_back(it.key() + "=" + sub);
-        }
-      w.file(top + "/sds", lines_of(sds));
-      w.file(top + "/sds2", lines_of(sds2));
-      w.file(top + "/pds", lines_of(pds));
-      w.file(top + "/addons", lines_of(addons));
-    }
-    if (!opts.skip_dnszones)
-      for (const auto& d : u.all_domains())
-        if (auto zone = txn.read(zone_rel(d))) w.file(top + "/dnszones/" + d + ".db", *zone);
-    if (!opts.skip_ftpusers) {
-      // A suspended account's real FTP lines wait in the .suspended copy.
-      auto ftp = txn.read(ftp_paths::passwd(user) + ".suspended");
-      if (!ftp) ftp = txn.read(ftp_paths::passwd(user));
-      if (ftp) w.file(top + "/proftpdpasswd", *ftp);
-    }
-    for (const char* spool : {"var/spool/cron/crontabs/", "var/spool/cron/crontabs.suspended/"})
-      if (auto cron = txn.read(spool + user)) w.file(top + "/cron/" + user, *cron);
-    if (auto s = txn.read(paths::suspended(user))) w.file(top + "/suspended/" + user, *s);
-    if (auto s = txn.read(paths::suspended_lock(user))) w.file(top + "/suspended/" + user + ".lock", *s);
-    if (auto s = txn.read(paths::suspendinfo(user))) w.file(top + "/suspendinfo/" + user, *s);
-    if (!opts.skip_homedir) archive_tree(w, root.path(paths::rel_from_abs(pw.home)), top + "/homedir");
-    w.close();
-    size_t count = w.count;
-    int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
-    if (::rename(tmp.c_str(), out_abs.c_str()) != 0) {
-      ::unlink(tmp.c_str());
-      throw ApiError("Could not move the archive into place at “" + out_abs + "”.");
-    }
-    return count;
+  ArchiveWriter w(tmp, opts.compress, top);
+  w.dir(top);
+  for (const char* d : kTreeDirs) w.dir(top + "/" + d);
+  w.file("version", "pkgacct version: 10\narchive version: 4\n");
+  w.file("meta/hostname", load_server_config(root).hostname + "\n");
+  for (const auto* part : account_parts()) part->archive(root, txn, facts, opts, w);
+  w.close();
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
   }
+  if (::rename(tmp.c_str(), out_abs.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw ApiError("Could not move the archive into place at “" + out_abs + "”.");
+  }
+  return w.count;
 }
 
 std::vector<std::string> AccountArchive::under(const std::string& dir) const {

@@ -1,7 +1,9 @@
 // Account archives in pkgacct's layout ("archive version 4"): one top-level
 // directory cpmove-<user>/ holding cp/<user>, shadow, shell, version,
 // homedir_paths, userdata/, dnszones/, proftpdpasswd, cron/<user>,
-// suspended/, suspendinfo/, sds/sds2/pds/addons and the home under homedir/.
+// suspended/, suspendinfo/, sds/sds2/pds/addons, bandwidth_db/<user>.sqlite,
+// the home under homedir/ and
+// whmkit's own whmkit/ftp.json (FTP logins' read-only flags and allowed IPs).
 // Written and read with libarchive. Reading checks the whole archive before
 // anything is written: damaged or truncated data, absolute paths, "..",
 // hard links, device files, and symlinks that point out of the home are all
@@ -20,6 +22,16 @@ struct PkgacctOptions {
   bool skip_homedir = false;
   bool skip_dnszones = false;
   bool skip_ftpusers = false;
+};
+
+// Where the stores put their files in an archive (see AccountPart::archive).
+class ArchiveOut {
+ public:
+  virtual ~ArchiveOut() = default;
+  // A file at `rel` below the top directory ("cp/bob"), mode 0600.
+  virtual void file(const std::string& rel, const std::string& content) = 0;
+  // The tree at `abs` (as lstat sees it: modes, owners, times, symlinks) as `rel`.
+  virtual void tree(const std::string& rel, const std::string& abs) = 0;
 };
 
 // Archives `user` (read through `txn`, under the state lock) into `out_abs`

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "account_lifecycle.hpp"
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "process.hpp"
@@ -117,5 +118,92 @@ std::string reload_zone(const StateRoot& root, const std::string& zone) {
   if (run_program({"rndc", "reload", zone}) != 0) return "BIND could not reload the zone [" + zone + "]\n";
   return "Bind reloading on " + host + " using rndc zone: [" + zone + "]\n";
 }
+
+// ---------------------------------------------------------------- the account's part
+
+namespace {
+
+void reload_on_commit(const StateRoot& root, Transaction& txn, const std::vector<std::string>& zones) {
+  txn.on_commit([&root, zones] {
+    for (const auto& z : zones) reload_zone(root, z);
+  });
+}
+
+// The zones of the account's domains (var/named/<domain>.db) and their named.conf stanzas.
+class DnsPart : public AccountPart {
+ public:
+  std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
+    std::vector<std::string> rels;
+    for (const auto& d : a.domains) rels.push_back(zone_rel(d));
+    return existing(root, rels);
+  }
+  void create(const StateRoot& root, Transaction& txn, const NewAccount& n, std::string& raw) const override {
+    stage_new_zone(root, txn, n.facts.main_domain, n.cpuser.get("IP"));
+    reload_on_commit(root, txn, {n.facts.main_domain});
+    raw += "Configuring DNS...Zone " + n.facts.main_domain + " has been successfully added\n";
+  }
+  // A new main domain gets the old zone with its names moved to the new origin.
+  void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
+              std::string&) const override {
+    if (from.main_domain == to.main_domain) return;
+    auto text = txn.read(zone_rel(from.main_domain));
+    if (!text) return;
+    if (zone_exists(txn, to.main_domain)) throw ApiError("A DNS zone for “" + to.main_domain + "” already exists.");
+    stage_zone_text(txn, to.main_domain, replace_domain(*text, from.main_domain, to.main_domain));
+    stage_remove_zone(txn, from.main_domain);
+    reload_on_commit(root, txn, {to.main_domain});
+  }
+  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
+               std::string&) const override {}
+  void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
+  void remove(const StateRoot&, Transaction& txn, const AccountFacts& a, const RemoveOptions& opts,
+              std::string& raw) const override {
+    if (opts.keep_dns) return;
+    for (const auto& domain : a.domains)
+      if (zone_exists(txn, domain)) {
+        stage_remove_zone(txn, domain);
+        raw += "Removing DNS zone " + domain + "...Done\n";
+      }
+  }
+  void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions& opts,
+               ArchiveOut& out) const override {
+    if (opts.skip_dnszones) return;
+    for (const auto& d : a.domains)
+      if (auto zone = txn.read(zone_rel(d))) out.file("dnszones/" + d + ".db", *zone);
+  }
+  void restore(const StateRoot& root, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
+    const auto& domains = src.facts.domains;
+    for (const auto& name : src.archive.under("dnszones")) {
+      if (!ends_with(name, ".db")) continue;
+      std::string zone = to_lower(name.substr(0, name.size() - 3));
+      if (std::find(domains.begin(), domains.end(), zone) == domains.end())
+        throw ApiError("The archive has a zone for “" + zone + "”, which is not one of the account's domains.");
+      if (zone_exists(txn, zone)) throw ApiError("A DNS zone for “" + zone + "” already exists on this server.");
+      stage_zone_text(txn, zone, *src.archive.file("dnszones/" + name));
+      raw += "Restoring DNS zone " + zone + "...Done\n";
+    }
+    reload_on_commit(root, txn, domains);
+  }
+  void check(const StateRoot&, const Transaction& view, const SystemUsers&, const AccountFacts& a,
+             Problems& out) const override {
+    if (!zone_exists(view, a.main_domain)) report_missing(out, a.user, "the DNS zone of " + a.main_domain);
+  }
+  // Not per account (a zone may have no account), but zones and named.conf must agree.
+  void orphans(const StateRoot& root, const Transaction& view, const std::set<std::string>&,
+               Problems& out) const override {
+    auto zones = configured_zones(view);
+    std::set<std::string> configured(zones.begin(), zones.end());
+    for (const auto& z : zones)
+      if (!root.exists("var/named/" + z + ".db"))
+        out.push_back("named.conf names zone “" + z + "” but its file is missing.");
+    for (const auto& file : root.list_dir("var/named"))
+      if (ends_with(file, ".db") && !configured.count(file.substr(0, file.size() - 3)))
+        out.push_back("Zone file var/named/" + file + " has no named.conf stanza.");
+  }
+};
+
+}  // namespace
+
+const AccountPart& dns_part() { return part_instance<DnsPart>(); }
 
 }  // namespace whm

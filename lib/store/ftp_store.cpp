@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "account_lifecycle.hpp"
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -29,6 +30,7 @@ const char* ftp_type_name(FtpType t) {
 
 namespace ftp_paths {
 std::string passwd(const std::string& cpuser) { return "etc/proftpd/" + cpuser; }
+std::string suspended_passwd(const std::string& cpuser) { return passwd(cpuser) + ".suspended"; }
 std::string quota(const std::string& home_rel) { return home_rel + "/etc/ftpquota"; }
 std::string extras(const std::string& cpuser) { return "var/cpanel/whmkit/ftp/" + cpuser + ".json"; }
 }  // namespace ftp_paths
@@ -51,6 +53,16 @@ std::optional<FtpLogin> parse_login_line(const std::string& line) {
 
 std::string login_line(const FtpLogin& l) {
   return l.login + ":" + l.hash + ":" + l.uid + ":" + l.gid + ":" + l.gecos + ":" + l.home + ":" + l.shell;
+}
+
+// A login's name after the account's rename: the main login follows the
+// user, name@olddomain (or @sub.olddomain) moves to the new main domain.
+std::string renamed_login(const std::string& login, const AccountFacts& from, const AccountFacts& to) {
+  if (login == from.user) return to.user;
+  if (login == from.user + "_logs") return to.user + "_logs";
+  auto at = login.find('@');
+  if (at == std::string::npos) return login;
+  return login.substr(0, at + 1) + replace_domain(login.substr(at + 1), from.main_domain, to.main_domain);
 }
 
 // Pure-FTPd's passwd line: login:hash:uid:gid:gecos:home/./:ul_bw:dl_bw:ul_ratio:
@@ -311,5 +323,159 @@ void check_client_ip(const std::string& ip_or_cidr) {
     throw invalid_param("allowed_ips", "“" + ip_or_cidr +
                           "” is not an IPv4 address or CIDR block.");
 }
+
+// ---------------------------------------------------------------- the account's part
+
+namespace {
+
+constexpr const char* kArchivedExtras = "whmkit/ftp.json";  // in the pkgacct archive, below cpmove-<user>/
+
+// The account's FTP lines after a rename: the main login's name, homes in the
+// new home, name@olddomain logins on the new domain.
+std::string renamed_ftp_lines(const std::string& text, const AccountFacts& from, const AccountFacts& to) {
+  std::string out;
+  for (const auto& line : lines_of(text)) {
+    auto l = parse_login_line(line);
+    if (!l) {
+      out += line + "\n";
+      continue;
+    }
+    l->login = renamed_login(l->login, from, to);
+    l->home = rehome(l->home, from.home, to.home);
+    out += login_line(*l) + "\n";
+  }
+  return out;
+}
+
+// The uid/gid fields of the account's FTP lines for its new ids, homes moved
+// to the new home; refuses lines pointing out of it.
+std::string restored_ftp_lines(const std::string& text, FileOwner owner, const std::string& old_home,
+                               const std::string& new_home) {
+  std::string out;
+  for (const auto& line : split(text, '\n')) {
+    if (line.empty()) continue;
+    auto f = split(line, ':');
+    if (f.size() >= 7 && line[0] != '#') {
+      f[2] = std::to_string(owner.uid);
+      f[3] = std::to_string(owner.gid);
+      f[5] = rehome(f[5], old_home, new_home);
+      if (f[0] != "ftp" && f[5] != new_home && !starts_with(f[5], new_home + "/"))
+        throw ApiError("The archive's FTP account “" + f[0] + "” has its directory outside the home (“" + f[5] + "”).");
+      for (const auto& part : split(f[5], '/'))
+        if (part == "..") throw ApiError("The archive's FTP account “" + f[0] + "” has “..” in its directory.");
+      for (const auto& field : f)
+        if (!is_safe_colon_field(field)) throw ApiError("The archive's FTP file has an unsafe line.");
+      out += join(f, ":") + "\n";
+    } else {
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+// etc/proftpd/<user> (and its .suspended copy), ~/etc/ftpquota, the extras
+// JSON, and the account's lines of the Pure-FTPd files derived from them.
+class FtpPart : public AccountPart {
+ public:
+  std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
+    return existing(root, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user),
+                           ftp_paths::quota(a.home_rel), ftp_paths::extras(a.user)});
+  }
+  void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
+  void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
+              std::string&) const override {
+    for (auto file : {ftp_paths::passwd, ftp_paths::suspended_passwd})
+      if (auto text = txn.read(file(from.user))) {
+        if (from.user != to.user) txn.remove(file(from.user));
+        txn.write(file(to.user), renamed_ftp_lines(*text, from, to), 0640);
+      }
+    // Rewritten where it is: the home moves after this (see account_parts()).
+    const std::string quota_rel = ftp_paths::quota(from.home_rel);
+    if (auto text = txn.read(quota_rel)) {
+      std::string out;
+      for (const auto& line : lines_of(*text)) {
+        auto colon = line.rfind(':');
+        out += colon == std::string::npos ? line + "\n"
+                                          : renamed_login(line.substr(0, colon), from, to) + line.substr(colon) + "\n";
+      }
+      txn.write(quota_rel, out, 0644, to.ids);
+    }
+    if (auto text = txn.read(ftp_paths::extras(from.user))) {
+      auto doc = nlohmann::json::parse(*text, nullptr, false);
+      nlohmann::json out = nlohmann::json::object();
+      if (doc.is_object())
+        for (auto it = doc.begin(); it != doc.end(); ++it) out[renamed_login(it.key(), from, to)] = it.value();
+      if (from.user != to.user) txn.remove(ftp_paths::extras(from.user));
+      txn.write(ftp_paths::extras(to.user), json_pretty(out), 0600);
+    }
+    if (from.user != to.user) stage_pureftpd_sync(txn, from.user, from.home_rel);
+    // The quota file is still at the old home's path in this transaction.
+    stage_pureftpd_sync(txn, to.user, from.home_rel);
+  }
+  void suspend(const StateRoot&, Transaction& txn, const AccountFacts& a, const SuspendOptions& opts,
+               std::string& raw) const override {
+    auto ftp = txn.read(ftp_paths::passwd(a.user));
+    if (a.suspended || !ftp || opts.leave_ftp) return;
+    txn.write(ftp_paths::suspended_passwd(a.user), *ftp, 0640);
+    txn.write(ftp_paths::passwd(a.user), "# Account suspended\n", 0640);
+    stage_pureftpd_sync(txn, a.user, a.home_rel);
+    raw += "Suspending FTP accounts...Done\n";
+  }
+  void unsuspend(const StateRoot&, Transaction& txn, const AccountFacts& a, std::string&) const override {
+    auto ftp = txn.read(ftp_paths::suspended_passwd(a.user));
+    if (!ftp) return;
+    txn.write(ftp_paths::passwd(a.user), *ftp, 0640);
+    txn.remove(ftp_paths::suspended_passwd(a.user));
+    stage_pureftpd_sync(txn, a.user, a.home_rel);
+  }
+  void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
+              std::string&) const override {
+    remove_existing(root, txn, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user),
+                                ftp_paths::extras(a.user)});
+    stage_pureftpd_sync(txn, a.user, "");  // the passwd file is gone: drops the account's Pure-FTPd lines
+  }
+  void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions& opts,
+               ArchiveOut& out) const override {
+    if (opts.skip_ftpusers) return;
+    // A suspended account's real FTP lines wait in the .suspended copy.
+    auto ftp = txn.read(ftp_paths::suspended_passwd(a.user));
+    if (!ftp) ftp = txn.read(ftp_paths::passwd(a.user));
+    if (ftp) out.file("proftpdpasswd", *ftp);
+    if (auto extras = txn.read(ftp_paths::extras(a.user))) out.file(kArchivedExtras, *extras);
+  }
+  void restore(const StateRoot&, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
+    const AccountFacts& a = src.facts;
+    const auto* ftp = src.archive.file("proftpdpasswd");
+    if (!ftp) return;
+    if (const auto* extras = src.archive.file(kArchivedExtras)) {
+      if (!nlohmann::json::parse(*extras, nullptr, false).is_object())
+        throw ApiError(std::string("The archive's ") + kArchivedExtras + " is not a JSON object.");
+      txn.write(ftp_paths::extras(a.user), *extras, 0600);
+    }
+    std::string lines = restored_ftp_lines(*ftp, a.ids, src.archive.original_home, a.home);
+    KeyValues info;
+    if (const auto* s = src.archive.file("suspendinfo/" + a.user)) info = parse_key_values(*s);
+    if (a.suspended && info["leave-ftp-accts-enabled"] != "1") {
+      txn.write(ftp_paths::suspended_passwd(a.user), lines, 0640);
+      txn.write(ftp_paths::passwd(a.user), "# Account suspended\n", 0640);
+    } else {
+      txn.write(ftp_paths::passwd(a.user), lines, 0640);
+    }
+    // The home (with its ftpquota) is still in its staging place in this transaction.
+    stage_pureftpd_sync(txn, a.user, home_staging_rel(a.home_rel));
+    raw += "Restoring FTP accounts...Done\n";
+  }
+  void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
+  void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
+               Problems& out) const override {
+    report_orphans(root, "etc/proftpd", "", users, out);
+    report_orphans(root, "etc/proftpd", ".suspended", users, out);
+    report_orphans(root, "var/cpanel/whmkit/ftp", ".json", users, out);
+  }
+};
+
+}  // namespace
+
+const AccountPart& ftp_part() { return part_instance<FtpPart>(); }
 
 }  // namespace whm

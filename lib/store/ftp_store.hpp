@@ -34,6 +34,8 @@ struct FtpExtras {
 
 namespace ftp_paths {
 std::string passwd(const std::string& cpuser);  // etc/proftpd/<cpuser>
+// Where the passwd file waits while the account is suspended (its place holds "# Account suspended").
+std::string suspended_passwd(const std::string& cpuser);
 std::string quota(const std::string& home_rel);  // <home>/etc/ftpquota
 std::string extras(const std::string& cpuser);
 constexpr const char* kPureFtpdPasswd = "etc/pure-ftpd/pureftpd.passwd";

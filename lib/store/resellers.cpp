@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "account_lifecycle.hpp"
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -53,7 +54,53 @@ void write_yaml_store(Transaction& txn, const char* rel, const char* cache_rel, 
   txn.write(rel, syck_dump(j), 0644);
   txn.write(cache_rel, json_text(j) + "\n", 0644);  // rewritten with the YAML so it is never stale
 }
+
+// `table` with the entry of `from` under `to`; false if there was none.
+template <class Table>
+bool move_key(Table& table, const std::string& from, const std::string& to) {
+  if (!table.count(from)) return false;
+  auto value = table[from];
+  table.erase(from);
+  table[to] = value;
+  return true;
+}
+
+// One owned account handed from reseller `from` to `to`.
+void stage_new_owner(const AccountStore& store, Transaction& txn, const std::string& user, const std::string& from,
+                     const std::string& to) {
+  CpUser u = store.require(user);
+  u.set("OWNER", to);
+  auto rows = store.domain_rows(user);
+  for (auto& r : rows)
+    if (r.owner == from) r.owner = to;
+  for (const auto& name : store.root().list_dir(paths::userdata_dir(user)))
+    if (!is_derived_userdata(name))
+      if (auto doc = store.userdata(user, name); doc && doc->is_object() && doc->value("owner", "") == from) {
+        (*doc)["owner"] = to;
+        store.save_userdata(txn, user, name, *doc, {});
+      }
+  store.save_userdata_cache(txn, user, rows);
+  SystemUsers sys;
+  sys.load(txn);
+  auto pw = sys.user(user);
+  store.save(txn, u, rows, pw ? owner_of(*pw) : FileOwner{});
+}
 }  // namespace
+
+void stage_reseller_rename(const StateRoot& root, Transaction& txn, const std::string& from, const std::string& to) {
+  auto table = read_resellers(txn);
+  if (move_key(table, from, to)) write_resellers(txn, table);
+  auto ns = read_reseller_nameservers(txn);
+  if (move_key(ns, from, to)) write_reseller_nameservers(txn, ns);
+  auto limits = read_reseller_limits(txn);
+  if (move_key(limits, from, to)) write_reseller_limits(txn, limits);
+  auto pkg_limits = read_package_limits(txn);
+  if (move_key(pkg_limits, from, to)) write_package_limits(txn, pkg_limits);
+  for (const char* dir : {"var/cpanel/mainips/", "var/cpanel/dips/"}) move_existing(root, txn, dir + from, dir + to);
+  AccountStore store(root);
+  for (const auto& name : store.usernames())
+    if (name != from && store.require(name).get("OWNER") == from) stage_new_owner(store, txn, name, from, to);
+}
 
 const std::vector<std::string>& known_acls() {
   static const std::vector<std::string> acls = {"acct-summary",

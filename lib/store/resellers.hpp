@@ -37,6 +37,11 @@ void write_reseller_limits(Transaction& txn, const nlohmann::json& limits);
 nlohmann::json read_package_limits(const Transaction& txn);
 void write_package_limits(Transaction& txn, const nlohmann::json& limits);
 
+// Moves the reseller `from`'s entries in every reseller file to `to`, and
+// hands the accounts it owns to `to` (cpuser OWNER=, their userdata's owner,
+// the lookup lines). The reseller's own account is renamed by the caller.
+void stage_reseller_rename(const StateRoot& root, Transaction& txn, const std::string& from, const std::string& to);
+
 // The account limit of a reseller, if enabled.
 std::optional<long long> account_limit(const Transaction& txn, const std::string& reseller);
 

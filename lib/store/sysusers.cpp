@@ -6,6 +6,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "account_lifecycle.hpp"
 #include "errors.hpp"
 #include "kvfile.hpp"
 #include "state.hpp"
@@ -166,5 +167,127 @@ std::string random_alphanumeric(size_t length) {
 }
 
 long days_since_epoch() { return static_cast<long>(now() / 86400); }
+
+// ---------------------------------------------------------------- the account's part
+
+namespace {
+
+// A line of etc/shadow or etc/group under another first field.
+void rename_line(ColonFile& file, const std::string& from, const std::string& to) {
+  auto fields = file.find(from);
+  if (!fields) return;
+  file.erase(from);
+  (*fields)[0] = to;
+  file.upsert(*fields);
+}
+
+// etc/passwd, etc/shadow, etc/group: the account's system user and group.
+class SystemUserPart : public AccountPart {
+ public:
+  // The shared files that hold a line of the account.
+  std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
+    Transaction view(root);
+    SystemUsers sys;
+    sys.load(view);
+    std::vector<std::string> out;
+    for (const ColonFile* f : {&sys.passwd, &sys.shadow, &sys.group})
+      if (f->find(a.user)) out.push_back(f->rel());
+    return out;
+  }
+  void create(const StateRoot&, Transaction& txn, const NewAccount& n, std::string& raw) const override {
+    const AccountFacts& a = n.facts;
+    SystemUsers sys;
+    sys.load(txn);
+    stage_entries(txn, sys, a, n.password_hash);
+    raw += "Adding User...Done\n";
+  }
+  void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
+              std::string&) const override {
+    SystemUsers sys;
+    sys.load(txn);
+    PasswdEntry pw = sys.require_user(from.user);
+    sys.passwd.erase(from.user);
+    sys.passwd.upsert({to.user, pw.password, pw.uid, pw.gid, pw.gecos, to.home, pw.shell});
+    rename_line(sys.shadow, from.user, to.user);
+    rename_line(sys.group, from.user, to.user);
+    sys.save(txn);
+  }
+  void suspend(const StateRoot&, Transaction& txn, const AccountFacts& a, const SuspendOptions&,
+               std::string& raw) const override {
+    if (a.suspended) return;
+    SystemUsers sys;
+    sys.load(txn);
+    set_shell(sys, a.user, kSuspendedShell);
+    raw += "Changing Shell to " + std::string(kSuspendedShell) + "...Done\n";
+    if (auto sh = sys.shadow.find(a.user); sh && sh->size() > 1 && !starts_with((*sh)[1], "!")) {
+      (*sh)[1] = "!" + (*sh)[1];
+      sys.shadow.upsert(*sh);
+      raw += "Locking Password...Done\n";
+    }
+    sys.save(txn);
+  }
+  void unsuspend(const StateRoot&, Transaction& txn, const AccountFacts& a, std::string&) const override {
+    KeyValues info;
+    if (auto text = txn.read(paths::suspendinfo(a.user))) info = parse_key_values(*text);
+    SystemUsers sys;
+    sys.load(txn);
+    set_shell(sys, a.user, info.count("shell") && !info["shell"].empty() ? info["shell"] : kNoShell);
+    if (auto sh = sys.shadow.find(a.user); sh && sh->size() > 1 && starts_with((*sh)[1], "!")) {
+      (*sh)[1] = (*sh)[1].substr(1);
+      sys.shadow.upsert(*sh);
+    }
+    sys.save(txn);
+  }
+  void remove(const StateRoot&, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
+              std::string& raw) const override {
+    SystemUsers sys;
+    sys.load(txn);
+    sys.passwd.erase(a.user);
+    sys.shadow.erase(a.user);
+    sys.group.erase(a.user);
+    sys.save(txn);
+    raw += "Removing system user...Done\n";
+  }
+  void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions&,
+               ArchiveOut& out) const override {
+    SystemUsers sys;
+    sys.load(txn);
+    auto sh = sys.shadow.find(a.user);
+    out.file("shadow", sh && sh->size() > 1 ? (*sh)[1] : "*");
+    out.file("shell", a.shell);
+    out.file("homedir_paths", a.home + "\n");
+    out.file("meta/homedir_paths", a.home + "\n");
+  }
+  void restore(const StateRoot&, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
+    SystemUsers sys;
+    sys.load(txn);
+    stage_entries(txn, sys, src.facts, src.password_hash);
+    raw += "Restoring the system user (uid " + std::to_string(src.facts.ids.uid) + ")...Done\n";
+  }
+  void check(const StateRoot&, const Transaction&, const SystemUsers& sys, const AccountFacts& a,
+             Problems& out) const override {
+    if (!sys.user(a.user)) report_missing(out, a.user, "its etc/passwd entry");
+    if (!sys.shadow.find(a.user)) report_missing(out, a.user, "its etc/shadow entry");
+    if (!sys.group.find(a.user)) report_missing(out, a.user, "its etc/group entry");
+  }
+  void orphans(const StateRoot&, const Transaction&, const std::set<std::string>&, Problems&) const override {}
+
+ private:
+  static void set_shell(SystemUsers& sys, const std::string& user, const std::string& shell) {
+    const PasswdEntry pw = sys.require_user(user);
+    sys.passwd.upsert({pw.name, pw.password, pw.uid, pw.gid, pw.gecos, pw.home, shell});
+  }
+  static void stage_entries(Transaction& txn, SystemUsers& sys, const AccountFacts& a, const std::string& hash) {
+    const std::string uid = std::to_string(a.ids.uid), gid = std::to_string(a.ids.gid);
+    sys.passwd.upsert({a.user, "x", uid, gid, "", a.home, a.shell});
+    sys.shadow.upsert({a.user, hash, std::to_string(days_since_epoch()), "0", "99999", "7", "", "", ""});
+    sys.group.upsert({a.user, "x", gid, ""});
+    sys.save(txn);
+  }
+};
+
+}  // namespace
+
+const AccountPart& system_user_part() { return part_instance<SystemUserPart>(); }
 
 }  // namespace whm

@@ -24,6 +24,7 @@ class ColonFile {
   void upsert(const std::vector<std::string>& fields);  // keyed by field 0
   bool erase(const std::string& name);
   const std::vector<std::string>& lines() const { return lines_; }
+  const std::string& rel() const { return rel_; }
   void save(Transaction& txn) const;
 
  private:

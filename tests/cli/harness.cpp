@@ -118,6 +118,25 @@ std::map<std::string, std::string> snapshot(const TempRoot& root) {
   return files;
 }
 
+nlohmann::json run_ok(const TempRoot& root, const std::vector<std::string>& args) {
+  auto r = run(root, args);
+  INFO(args.at(0) << " -> " << r.out << r.err);
+  REQUIRE(r.status == 0);
+  return r.json();
+}
+
+void uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
+  auto r = run_cpanel(root, "uapi", user, args);
+  INFO(args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
+  REQUIRE(r.status == 0);
+}
+
+void expect_check_clean(const TempRoot& root) {
+  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
+  INFO(check.out);
+  CHECK(check.status == 0);
+}
+
 nlohmann::json create_account(const TempRoot& root, const std::string& user, const std::string& domain,
                               std::vector<std::string> extra) {
   std::vector<std::string> args = {"createacct", "username=" + user, "domain=" + domain, "password=Secret-pass1"};

@@ -40,6 +40,13 @@ std::string cpanel_error(const nlohmann::json& envelope);
 // to prove that a refused call changed nothing.
 std::map<std::string, std::string> snapshot(const TempRoot& root);
 
+// A call that must succeed (REQUIREs exit status 0); its JSON output.
+nlohmann::json run_ok(const TempRoot& root, const std::vector<std::string>& args);
+// A uapi call as `user` that must succeed.
+void uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args);
+// whmkit-check finds nothing wrong.
+void expect_check_clean(const TempRoot& root);
+
 // createacct with sensible defaults; REQUIREs success.
 nlohmann::json create_account(const TempRoot& root, const std::string& user, const std::string& domain,
                               std::vector<std::string> extra = {});

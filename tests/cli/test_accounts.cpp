@@ -99,9 +99,7 @@ TEST_CASE("modifyacct bad input", "[modifyacct][bad-input]") {
   expect_refused(root, {"modifyacct", "user=bob", "MXCHECK-other.example=local"}, "does not own");
   expect_refused(root, {"modifyacct", "user=bob", "OWNER=nosuchreseller"}, "not a reseller");
   expect_refused(root, {"modifyacct", "user=bob", "max_team_users=9"}, "at most 7");
-  auto r = run(root, {"modifyacct", "user=bob", "newuser=robert"});
-  CHECK(r.status == 2);
-  CHECK_THAT(r.json()["metadata"]["reason"].get<std::string>(), Contains("not implemented by whmkit yet"));
+  expect_refused(root, {"modifyacct", "user=bob", "newuser=alice"}, "already exists");  // more in test_rename.cpp
 }
 
 TEST_CASE("massmodifyacct modifies each listed account and reports failures", "[massmodifyacct]") {

@@ -1,0 +1,114 @@
+// One account through its whole life, walking every store registered in
+// account_parts(): each store must hold something of the account, check
+// clean, be gone after removeacct and come back byte for byte from the
+// pkgacct archive. A newly registered store is covered without a change here.
+#include <catch2/catch.hpp>
+
+#include "account_lifecycle.hpp"
+#include "harness.hpp"
+
+using namespace test;
+
+namespace {
+
+// The snapshot without what a step may legitimately add: logs, the archive,
+// and (with directories = false) the directories a store leaves in place.
+std::map<std::string, std::string> state_of(const TempRoot& root, bool directories = true) {
+  std::map<std::string, std::string> out;
+  for (auto& [rel, content] : snapshot(root)) {
+    bool log = rel == "var/cpanel/accounting.log" || rel.rfind("var/cpanel/pkgacct_sessions/", 0) == 0 ||
+               rel.rfind("var/cpanel/transfer_sessions/", 0) == 0 || rel.rfind("home/cpmove-", 0) == 0;
+    if (!log && (directories || rel.back() != '/')) out[rel] = content;
+  }
+  return out;
+}
+
+whm::AccountFacts facts_of(const TempRoot& root, const std::string& user) {
+  whm::StateRoot state(root.path);
+  whm::Transaction view(state);
+  return whm::load_account_facts(view, whm::parse_cpuser(state.read("var/cpanel/users/" + user).value()));
+}
+
+// What every store reports for the account (its paths, its check problems).
+struct PartView {
+  std::vector<std::string> paths;
+  whm::Problems problems;
+};
+std::vector<PartView> view_parts(const TempRoot& root, const whm::AccountFacts& facts) {
+  whm::StateRoot state(root.path);
+  whm::Transaction view(state);
+  whm::SystemUsers sys;
+  sys.load(view);
+  std::vector<PartView> out;
+  for (const auto* part : whm::account_parts()) {
+    PartView v;
+    v.paths = part->paths(state, facts);
+    part->check(state, view, sys, facts, v.problems);
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the same bytes", "[lifecycle]") {
+  TempRoot root;
+  // Another account, with FTP, so the shared files exist before bob does.
+  create_account(root, "alice", "alice.example");
+  uapi_ok(root, "alice", {"Ftp", "add_ftp", "user=files", "pass=S3cure.pass"});
+  const auto before_create = state_of(root, false);
+
+  create_account(root, "bob", "bob.example", {"quota=500"});
+  uapi_ok(root, "bob", {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1",
+                        "allowed_ips=203.0.113.0/24,127.0.0.1"});
+  uapi_ok(root, "bob", {"Cron", "add_line", "minute=0", "hour=4", "command=backup.sh"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=api", "type=A", "address=192.0.2.5"});
+  run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
+  root.write("home/bob/public_html/index.html", "<h1>bob</h1>\n");
+  root.write("home/bob/notes/private.txt", "secret notes\n");
+  run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
+
+  const auto bob = facts_of(root, "bob");
+  const auto parts = view_parts(root, bob);
+  REQUIRE(parts.size() == whm::account_parts().size());
+  const auto before_removal = state_of(root);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    INFO("store #" << i);
+    CHECK(!parts[i].paths.empty());  // every store holds something of bob
+    CHECK(parts[i].problems.empty());
+    for (const auto& rel : parts[i].paths) CHECK((before_removal.count(rel) || before_removal.count(rel + "/")));
+  }
+  expect_check_clean(root);
+
+  run_ok(root, {"start_background_pkgacct", "user=bob"});
+  run_ok(root, {"removeacct", "user=bob"});
+  for (const auto& part : view_parts(root, bob)) CHECK(part.paths.empty());
+  CHECK(state_of(root, false) == before_create);
+  expect_check_clean(root);
+
+  run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-bob.tar.gz"});
+  const auto restored = state_of(root);
+  for (const auto& [rel, content] : before_removal) {
+    INFO(rel);
+    CHECK((restored.count(rel) && restored.at(rel) == content));
+  }
+  CHECK(restored.size() == before_removal.size());
+  const auto restored_parts = view_parts(root, bob);
+  for (size_t i = 0; i < parts.size(); ++i) CHECK(restored_parts[i].paths == parts[i].paths);
+  expect_check_clean(root);
+}
+
+TEST_CASE("whmkit-check reports the files of accounts that do not exist", "[lifecycle][check]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  expect_check_clean(root);
+  const std::vector<std::string> orphans = {
+      "var/cpanel/whmkit/ftp/ghost.json", "etc/proftpd/ghost", "etc/proftpd/ghost.suspended",
+      "var/spool/cron/crontabs.suspended/ghost", "var/cpanel/bandwidth/ghost.sqlite", "var/cpanel/suspended/ghost.lock",
+      "var/cpanel/users.cache/ghost"};
+  for (const auto& rel : orphans) root.write(rel, "{}\n");
+  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
+  CHECK(check.status == 1);
+  for (const auto& rel : orphans)
+    CHECK_THAT(check.out, Catch::Matchers::Contains("Orphaned " + rel + " (no account “ghost”)."));
+}

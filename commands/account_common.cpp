@@ -1,8 +1,8 @@
 #include "account_common.hpp"
 #include "backup_store.hpp"
 
-#include <cerrno>
 #include <sys/quota.h>
+#include <cerrno>
 
 #include "errors.hpp"
 #include "util.hpp"
@@ -60,7 +60,8 @@ nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {
 
   nlohmann::json child_nodes = nlohmann::json::array();
   for (const auto& [k, v] : u.kv)
-    if (starts_with(k, "WORKER_NODE-")) child_nodes.push_back({{"alias", split(v, ':')[0]}, {"workload", k.substr(12)}});
+    if (starts_with(k, "WORKER_NODE-"))
+      child_nodes.push_back({{"alias", split(v, ':')[0]}, {"workload", k.substr(12)}});
 
   auto startdate = parse_int(u.get("STARTDATE")).value_or(0);
   auto suspendtime = parse_int(u.get("SUSPENDTIME"));

@@ -9,12 +9,12 @@
 
 #include "account_common.hpp"
 #include "bandwidth.hpp"
+#include "dns_store.hpp"
 #include "errors.hpp"
 #include "ftp_store.hpp"
-#include "dns_store.hpp"
 #include "packages.hpp"
-#include "resellers.hpp"
 #include "registry.hpp"
+#include "resellers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -28,8 +28,10 @@ std::string random_uuid() {
   std::uniform_int_distribution<int> hex(0, 15);
   std::string s = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
   for (auto& c : s) {
-    if (c == 'x') c = "0123456789abcdef"[hex(rd)];
-    else if (c == 'y') c = "89ab"[hex(rd) & 3];
+    if (c == 'x')
+      c = "0123456789abcdef"[hex(rd)];
+    else if (c == 'y')
+      c = "89ab"[hex(rd) & 3];
   }
   return s;
 }
@@ -73,8 +75,8 @@ class AccountSearch {
       if (!code_) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
-        throw ValidationError("Invalid value for parameter “search”: " + std::string(reinterpret_cast<char*>(msg)) +
-                              " at offset " + std::to_string(off) + ".");
+        throw invalid_param("search",
+                            std::string(reinterpret_cast<char*>(msg)) + " at offset " + std::to_string(off) + ".");
       }
       match_ = pcre2_match_data_create_from_pattern(code_, nullptr);
     }
@@ -89,13 +91,19 @@ class AccountSearch {
   bool matches(const CpUser& u) const {
     if (pattern_.empty()) return true;
     std::vector<std::string> values;
-    if (type_ == "domain") values = u.all_domains();
-    else if (type_ == "owner") values = {u.get("OWNER")};
-    else if (type_ == "user") values = {u.user()};
-    else if (type_ == "ip") values = {u.get("IP")};
-    else if (type_ == "package") values = {u.get("PLAN")};
+    if (type_ == "domain")
+      values = u.all_domains();
+    else if (type_ == "owner")
+      values = {u.get("OWNER")};
+    else if (type_ == "user")
+      values = {u.user()};
+    else if (type_ == "ip")
+      values = {u.get("IP")};
+    else if (type_ == "package")
+      values = {u.get("PLAN")};
     for (const auto& v : values)
-      if (exact_ ? v == pattern_ : pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(v.c_str()), v.size(), 0, 0, match_, nullptr) >= 0)
+      if (exact_ ? v == pattern_
+                 : pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(v.c_str()), v.size(), 0, 0, match_, nullptr) >= 0)
         return true;
     return false;
   }
@@ -140,15 +148,16 @@ std::string choose_owner(const Context& ctx, const Transaction& txn, const Reque
   }
   if (req.flag("ownerself")) return user;
   if (owner_arg && !owner_arg->empty() && *owner_arg != "root") {
-    if (!is_reseller(txn, *owner_arg)) throw ApiError("The owner “" + *owner_arg + "” is not a reseller on this server.");
+    if (!is_reseller(txn, *owner_arg))
+      throw ApiError("The owner “" + *owner_arg + "” is not a reseller on this server.");
     return *owner_arg;
   }
   return "root";
 }
 
 // A reseller's account limit and package limits (reseller-limits.yaml, package-limits.yaml).
-void check_reseller_limits(const Transaction& txn, const AccountStore& store,
-                           const std::string& owner, const std::string& user, const std::string& plan) {
+void check_reseller_limits(const Transaction& txn, const AccountStore& store, const std::string& owner,
+                           const std::string& user, const std::string& plan) {
   if (owner == "root" || owner == user) return;
   long long owned = 0, on_plan = 0;
   for (const auto& name : store.usernames())
@@ -158,7 +167,8 @@ void check_reseller_limits(const Transaction& txn, const AccountStore& store,
     }
   if (auto limit = account_limit(txn, owner); limit && owned >= *limit)
     throw ApiError("The reseller “" + owner + "” has reached its limit of " + std::to_string(*limit) + " accounts.");
-  auto limits = read_reseller_limits(txn).value(owner, nlohmann::json::object()).value("limits", nlohmann::json::object());
+  auto limits =
+      read_reseller_limits(txn).value(owner, nlohmann::json::object()).value("limits", nlohmann::json::object());
   bool preassigned = limits.value("preassigned_packages", nlohmann::json::object()).value("enabled", 0) == 1;
   bool numbered = limits.value("number_of_packages", nlohmann::json::object()).value("enabled", 0) == 1;
   if (!preassigned) return;
@@ -166,8 +176,8 @@ void check_reseller_limits(const Transaction& txn, const AccountStore& store,
   if (entry.value("allowed", 0) != 1)
     throw ApiError("The reseller “" + owner + "” may not use the package “" + plan + "”.");
   if (numbered && on_plan >= entry.value("number", 0LL))
-    throw ApiError("The reseller “" + owner + "” has reached its limit of " + std::to_string(entry.value("number", 0LL)) +
-                   " accounts on the package “" + plan + "”.");
+    throw ApiError("The reseller “" + owner + "” has reached its limit of " +
+                   std::to_string(entry.value("number", 0LL)) + " accounts on the package “" + plan + "”.");
 }
 
 // The new account's name, home and ids, checked against what exists.
@@ -184,7 +194,7 @@ AccountFacts new_account_facts(const Context& ctx, const Request& req, const Acc
   a.domains = {a.main_domain};
 
   std::string home_abs = req.get_or("homedir", config.home_root + "/" + a.user);
-  if (home_abs.empty() || home_abs[0] != '/') throw ValidationError("Invalid value for parameter “homedir”: it must be an absolute path.");
+  if (home_abs.empty() || home_abs[0] != '/') throw invalid_param("homedir", "it must be an absolute path.");
   a.home_rel = paths::rel_from_abs(home_abs);
   a.home = "/" + a.home_rel;
   if (ctx.root.exists(a.home_rel)) throw ApiError("The home directory “" + a.home + "” already exists.");
@@ -212,10 +222,17 @@ CpUser new_cpuser(const Request& req, const AccountFacts& a, const std::string& 
   apply_package(u, pkg, plan);
   auto& kv = u.kv;
   const std::pair<const char*, const char*> limit_params[] = {
-      {"maxaddon", "MAXADDON"}, {"maxftp", "MAXFTP"}, {"maxlst", "MAXLST"}, {"maxpark", "MAXPARK"},
-      {"maxpop", "MAXPOP"}, {"maxsql", "MAXSQL"}, {"maxsub", "MAXSUB"},
-      {"max_defer_fail_percentage", "MAX_DEFER_FAIL_PERCENTAGE"}, {"max_emailacct_quota", "MAX_EMAILACCT_QUOTA"},
-      {"max_email_per_hour", "MAX_EMAIL_PER_HOUR"}, {"max_team_users", "MAX_TEAM_USERS"}};
+      {"maxaddon", "MAXADDON"},
+      {"maxftp", "MAXFTP"},
+      {"maxlst", "MAXLST"},
+      {"maxpark", "MAXPARK"},
+      {"maxpop", "MAXPOP"},
+      {"maxsql", "MAXSQL"},
+      {"maxsub", "MAXSUB"},
+      {"max_defer_fail_percentage", "MAX_DEFER_FAIL_PERCENTAGE"},
+      {"max_emailacct_quota", "MAX_EMAILACCT_QUOTA"},
+      {"max_email_per_hour", "MAX_EMAIL_PER_HOUR"},
+      {"max_team_users", "MAX_TEAM_USERS"}};
   for (auto [param_name, key] : limit_params)
     if (auto v = req.get(param_name)) kv[key] = normalize_limit(*v);
   if (auto v = req.get("bwlimit")) kv["BWLIMIT"] = mb_to_bytes(normalize_limit(*v));
@@ -343,10 +360,10 @@ struct Listing {
   Transaction view;
   SystemUsers users;
   ServerConfig config;
-  explicit Listing(const StateRoot& root) : store(root), view(root), config(load_server_config(root)) { users.load(view); }
-  AccountRecordContext record_context() const {
-    return {store, users, config, find_users_with_backups(store.root())};
+  explicit Listing(const StateRoot& root) : store(root), view(root), config(load_server_config(root)) {
+    users.load(view);
   }
+  AccountRecordContext record_context() const { return {store, users, config, find_users_with_backups(store.root())}; }
 };
 
 Response listaccts(Context& ctx, const Request& req) {
@@ -432,7 +449,8 @@ Response domainuserdata(Context& ctx, const Request& req) {
   auto owner = store.domain_owner(domain);
   if (!owner) throw ApiError("The domain “" + domain + "” does not belong to any account.");
   auto doc = store.userdata(*owner, domain);
-  if (!doc) throw ApiError("The domain “" + domain + "” has no userdata of its own (it is not a main domain or subdomain).");
+  if (!doc)
+    throw ApiError("The domain “" + domain + "” has no userdata of its own (it is not a main domain or subdomain).");
   Response r;
   r.reason = "Obtained userdata.";
   r.data = {{"userdata", *doc}};
@@ -468,9 +486,17 @@ Response get_domain_info(Context& ctx, const Request&) {
 
 // cpuser keys that modifyacct/massmodifyacct set directly from a parameter of the same name.
 const std::vector<std::string>& direct_limit_keys() {
-  static const std::vector<std::string> keys = {
-      "MAXADDON", "MAXFTP", "MAXLST", "MAXPARK", "MAXPASSENGERAPPS", "MAXPOP", "MAXSQL", "MAXSUB",
-      "MAX_DEFER_FAIL_PERCENTAGE", "MAX_EMAIL_PER_HOUR", "MAX_EMAILACCT_QUOTA"};
+  static const std::vector<std::string> keys = {"MAXADDON",
+                                                "MAXFTP",
+                                                "MAXLST",
+                                                "MAXPARK",
+                                                "MAXPASSENGERAPPS",
+                                                "MAXPOP",
+                                                "MAXSQL",
+                                                "MAXSUB",
+                                                "MAX_DEFER_FAIL_PERCENTAGE",
+                                                "MAX_EMAIL_PER_HOUR",
+                                                "MAX_EMAILACCT_QUOTA"};
   return keys;
 }
 const std::vector<std::string>& direct_flag_keys() {
@@ -478,12 +504,20 @@ const std::vector<std::string>& direct_flag_keys() {
   return keys;
 }
 const std::vector<std::string>& notify_keys() {
-  static const std::vector<std::string> keys = {
-      "notify_account_authn_link", "notify_account_authn_link_notification_disabled", "notify_autossl_expiry",
-      "notify_autossl_expiry_coverage", "notify_autossl_renewal", "notify_autossl_renewal_coverage",
-      "notify_contact_address_change", "notify_contact_address_change_notification_disabled",
-      "notify_disk_limit", "notify_password_change", "notify_password_change_notification_disabled",
-      "notify_ssl_expiry", "notify_bandwidth_limit", "notify_email_quota_limit"};
+  static const std::vector<std::string> keys = {"notify_account_authn_link",
+                                                "notify_account_authn_link_notification_disabled",
+                                                "notify_autossl_expiry",
+                                                "notify_autossl_expiry_coverage",
+                                                "notify_autossl_renewal",
+                                                "notify_autossl_renewal_coverage",
+                                                "notify_contact_address_change",
+                                                "notify_contact_address_change_notification_disabled",
+                                                "notify_disk_limit",
+                                                "notify_password_change",
+                                                "notify_password_change_notification_disabled",
+                                                "notify_ssl_expiry",
+                                                "notify_bandwidth_limit",
+                                                "notify_email_quota_limit"};
   return keys;
 }
 
@@ -513,12 +547,6 @@ struct ModifyOutcome {
   std::vector<std::string> messages;
 };
 
-void check_text_value(const std::string& key, const std::string& v) {
-  for (unsigned char c : v)
-    if (c < 0x20 || c == 0x7f)
-      throw ValidationError("Invalid value for parameter “" + key + "”: it contains a control character.");
-}
-
 // A rename modifyacct was asked for: newuser=, domain= (or DNS=).
 struct RenameRequest {
   std::string user, domain;  // the new ones (the current ones when unchanged)
@@ -543,9 +571,11 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
   CpUser u = store.require(user);
   ModifyOutcome out;
   if (!rename_allowed && rename_request(req, user, u).wanted(user, u))
-    throw NotAvailableError("Renaming an account or changing its domain with massmodifyacct is not implemented by "
-                            "whmkit yet; use modifyacct.");
-  if (req.has("reseller")) throw NotAvailableError("Changing reseller privileges with “reseller” is not implemented by whmkit yet.");
+    throw NotAvailableError(
+        "Renaming an account or changing its domain with massmodifyacct is not implemented by "
+        "whmkit yet; use modifyacct.");
+  if (req.has("reseller"))
+    throw NotAvailableError("Changing reseller privileges with “reseller” is not implemented by whmkit yet.");
   if (req.has("spamassassin")) throw NotAvailableError("Changing “spamassassin” is not implemented by whmkit yet.");
   for (const auto& [key, values] : req.args)
     if (starts_with(key, "MXCHECK-")) {
@@ -555,7 +585,7 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
         throw ValidationError("Invalid parameter “" + key + "”: the account does not own “" + d + "”.");
       const auto& v = values.back();
       if (v != "auto" && v != "local" && v != "remote" && v != "secondary" && !is_digits(v))
-        throw ValidationError("Invalid value for parameter “" + key + "”: use auto, local, remote or secondary.");
+        throw invalid_param(key, "use auto, local, remote or secondary.");
       u.set(key, v);
     }
 
@@ -576,7 +606,7 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
   if (auto v = req.get("contactemail")) u.set("CONTACTEMAIL", *v);
   for (const char* k : {"LANG", "LOCALE", "RS", "PUSHBULLET_ACCESS_TOKEN"})
     if (auto v = req.get(k)) {
-      check_text_value(k, *v);
+      check_single_line(k, *v);
       u.set(k, *v);
     }
   for (const char* k : {"owner", "OWNER"})
@@ -598,11 +628,12 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
   std::optional<std::string> new_shell;
   if (auto v = req.get("HASSHELL")) new_shell = *v == "1" ? "/bin/bash" : kNoShell;
   if (auto v = req.get("shell"); v && !v->empty()) {
-    if ((*v)[0] != '/' || !is_safe_colon_field(*v)) throw ValidationError("Invalid value for parameter “shell”: it must be an absolute path.");
+    if ((*v)[0] != '/' || !is_safe_colon_field(*v)) throw invalid_param("shell", "it must be an absolute path.");
     new_shell = *v;
   }
   if (new_shell && *new_shell != pw.shell) {
-    if (u.suspended()) throw ApiError("The account “" + user + "” is suspended: unsuspend it before changing its shell.");
+    if (u.suspended())
+      throw ApiError("The account “" + user + "” is suspended: unsuspend it before changing its shell.");
     sys.passwd.upsert({pw.name, pw.password, pw.uid, pw.gid, pw.gecos, pw.home, *new_shell});
     out.setshell = *new_shell == kNoShell ? "noshell" : *new_shell;
     out.messages.push_back("Shell changed");
@@ -645,7 +676,7 @@ Response modifyacct(Context& ctx, const Request& req) {
 Response massmodifyacct(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
   const auto& users = req.list("user");
-  if (users.empty()) throw ValidationError("Missing required parameter “user”.");
+  if (users.empty()) throw missing_param("user");
   nlohmann::json payload = nlohmann::json::array();
   bool all_ok = true;
   // Each account is its own transaction: one failure does not undo the others.
@@ -717,7 +748,8 @@ Response limitbw(Context& ctx, const Request& req) {
   std::time_t t = now();
   int year = std::stoi(format_time(t, "%Y", true)), month = std::stoi(format_time(t, "%m", true));
   long long used = 0;
-  for (const auto& [d, bytes] : bandwidth_for_month(ctx.root.path(paths::bandwidth_db(user)), year, month)) used += bytes;
+  for (const auto& [d, bytes] : bandwidth_for_month(ctx.root.path(paths::bandwidth_db(user)), year, month))
+    used += bytes;
   long long limit_bytes = unlimited ? 0 : parse_int(u.get("BWLIMIT")).value_or(0);
   Response r;
   r.reason = "Bandwidth Limit for " + user + " has been set to " + (unlimited ? "unlimited" : mb) + " megabytes";
@@ -779,7 +811,7 @@ Response passwd(Context& ctx, const Request& req) {
   std::string user = req.require("user");
   CpUser u = store.require(user);
   std::string password = *req.get("password");
-  if (password.empty()) throw ValidationError("Missing required parameter “password”.");
+  if (password.empty()) throw missing_param("password");
   SystemUsers sys;
   sys.load(txn);
   auto sh = sys.shadow.find(user);
@@ -841,7 +873,7 @@ Response unsuspendacct(Context& ctx, const Request& req) {
 Response removeacct(Context& ctx, const Request& req) {
   auto user_arg = req.get("username");
   if (!user_arg || user_arg->empty()) user_arg = req.get("user");
-  if (!user_arg || user_arg->empty()) throw ValidationError("Missing required parameter “username”.");
+  if (!user_arg || user_arg->empty()) throw missing_param("username");
   Transaction txn(ctx.root);
   std::string raw = stage_removal(ctx.root, txn, *user_arg, req.flag("keepdns"));
   txn.commit();
@@ -878,8 +910,10 @@ const Registration registrations[] = {
     Registration({"domainuserdata", domainuserdata, Access::Read, {make_param("domain", ParamType::Domain, true)}}),
     Registration({"getdomainowner", getdomainowner, Access::Read}),
     Registration({"get_domain_info", get_domain_info, Access::Read}),
-    Registration({"editquota", editquota, Access::Write,
-                      {ranged(make_param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)}}),
+    Registration({"editquota",
+                  editquota,
+                  Access::Write,
+                  {ranged(make_param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)}}),
     Registration({"limitbw", limitbw, Access::Write, limit_params({"bwlimit"})}),
     Registration({"showbw", showbw, Access::Read}),
 };

@@ -46,9 +46,23 @@ Response backup_config_set(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- destinations
 
-const char* const kDestinationFields[] = {"host", "port", "path", "username", "password", "passive", "authtype",
-                                          "privatekey", "passphrase", "ssl", "script", "mount", "no_mount_fail",
-                                          "timeout", "upload_system_backup", "only_used_for_logs", "disabled",
+const char* const kDestinationFields[] = {"host",
+                                          "port",
+                                          "path",
+                                          "username",
+                                          "password",
+                                          "passive",
+                                          "authtype",
+                                          "privatekey",
+                                          "passphrase",
+                                          "ssl",
+                                          "script",
+                                          "mount",
+                                          "no_mount_fail",
+                                          "timeout",
+                                          "upload_system_backup",
+                                          "only_used_for_logs",
+                                          "disabled",
                                           "folder"};
 
 bool is_number_field(const std::string& f) {
@@ -91,11 +105,11 @@ void apply_destination_args(BackupDestination& d, const Request& req) {
       d.fields[key] = *v;
   }
   for (const auto& f : required_destination_fields(d.type()))
-    if (!d.fields.contains(f) || d.fields[f] == "")
-      throw missing_param(f, "for a " + d.type() + " destination");
+    if (!d.fields.contains(f) || d.fields[f] == "") throw missing_param(f, "for a " + d.type() + " destination");
   if (d.type() == "SFTP" && d.fields.value("authtype", "password") == "key" && d.fields.value("privatekey", "") == "")
     throw missing_param("privatekey", "for key authentication");
-  if (d.type() == "SFTP" && d.fields.value("authtype", "password") == "password" && d.fields.value("password", "") == "")
+  if (d.type() == "SFTP" && d.fields.value("authtype", "password") == "password" &&
+      d.fields.value("password", "") == "")
     throw missing_param("password", "for password authentication");
 }
 
@@ -123,8 +137,7 @@ Response backup_destination_add(Context& ctx, const Request& req) {
     if (known.count(type))
       throw NotAvailableError("Destinations of type “" + type + "” are not implemented by whmkit (supported: " +
                               join(supported_destination_types(), ", ") + ").");
-    throw invalid_param("type", "“" + type + "” is not one of " +
-                          join(supported_destination_types(), ", ") + ".");
+    throw invalid_param("type", "“" + type + "” is not one of " + join(supported_destination_types(), ", ") + ".");
   }
   req.require("name");
   d.id = new_destination_id();
@@ -226,8 +239,7 @@ void write_log(const std::string& abs, const std::string& text) {
 
 // An absolute directory given by the caller, as a path under the state root.
 std::string directory_arg(const Context& ctx, const std::string& abs, const char* param) {
-  if (abs.empty() || abs[0] != '/')
-    throw invalid_param(param, "it must be an absolute path.");
+  if (abs.empty() || abs[0] != '/') throw invalid_param(param, "it must be an absolute path.");
   check_single_line(param, abs);
   return ctx.root.path(paths::rel_from_abs(abs));  // refuses ".."
 }
@@ -324,7 +336,7 @@ Response start_local_cpmove_restore(Context& ctx, const Request& req) {
   const std::string abs = ctx.root.path(paths::rel_from_abs(path));
   if (req.flag("overwrite")) throw NotAvailableError("Overwriting an existing account is not implemented by whmkit.");
   if (req.flag("dedicated_ip")) throw NotAvailableError("Restoring with a dedicated IP is not implemented by whmkit.");
-  struct stat st{};
+  struct stat st {};
   if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
     throw ApiError("The archive “" + path + "” does not exist.");
   std::string wanted = req.get_or("username", "");
@@ -353,7 +365,8 @@ Response verify_new_username_for_restore(Context& ctx, const Request& req) {
 
 Response restore_modules_summary(Context&, const Request&) {
   const std::pair<const char*, const char*> modules[] = {
-      {"Account", "This creates the cPanel account and system user (cpuser file, passwd, shadow, group, lookup files)."},
+      {"Account",
+       "This creates the cPanel account and system user (cpuser file, passwd, shadow, group, lookup files)."},
       {"Homedir", "This restores the home directory, with its files' modes and times."},
       {"Userdata", "This restores the web vhost configuration (userdata files)."},
       {"ZoneFile", "This restores the account's DNS zones and their named.conf entries."},
@@ -602,8 +615,10 @@ Response clear_tasks(Context& ctx, const char* part, const std::function<bool(co
   nlohmann::json kept = nlohmann::json::array();
   size_t removed = 0;
   for (const auto& t : q[part]) {
-    if (match(t)) ++removed;
-    else kept.push_back(t);
+    if (match(t))
+      ++removed;
+    else
+      kept.push_back(t);
   }
   if (removed == 0 && !none_message.empty()) throw ApiError(none_message);
   q[part] = kept;
@@ -616,17 +631,17 @@ auto all = [](const nlohmann::json&) { return true; };
 
 Response clear_pending_task(Context& ctx, const Request& req) {
   std::string user = req.require("user");
-  return clear_tasks(ctx, "pending", [&](const nlohmann::json& t) { return t.value("user", "") == user; },
-                     "No pending restore for the user “" + user + "”.");
+  return clear_tasks(
+      ctx, "pending", [&](const nlohmann::json& t) { return t.value("user", "") == user; },
+      "No pending restore for the user “" + user + "”.");
 }
 Response clear_completed_task(Context& ctx, const Request& req) {
   std::string user = req.require("user");
   long long start = parse_int(req.require("start_time")).value_or(-1);
-  return clear_tasks(ctx, "completed",
-                     [&](const nlohmann::json& t) {
-                       return t.value("user", "") == user && t.value("start_time", -1LL) == start;
-                     },
-                     "No completed restore for the user “" + user + "” started at " + std::to_string(start) + ".");
+  return clear_tasks(
+      ctx, "completed",
+      [&](const nlohmann::json& t) { return t.value("user", "") == user && t.value("start_time", -1LL) == start; },
+      "No completed restore for the user “" + user + "” started at " + std::to_string(start) + ".");
 }
 Response clear_all_failed(Context& ctx, const Request&) {
   return clear_tasks(ctx, "completed", [](const nlohmann::json& t) { return t.value("status", "") == "failed"; });
@@ -641,13 +656,17 @@ ParamSpec optional_param(const char* name, ParamType t = ParamType::String) { re
 // backup_destination_add/set: the reference lists every type's fields as
 // required; which are needed depends on the type (checked by the handler).
 std::vector<ParamSpec> destination_params(bool adding) {
-  std::vector<ParamSpec> v = {make_param("type", ParamType::String, adding), make_param("name", ParamType::String, adding),
-                              optional_param("port", ParamType::Integer), optional_param("timeout", ParamType::Integer),
+  std::vector<ParamSpec> v = {make_param("type", ParamType::String, adding),
+                              make_param("name", ParamType::String, adding),
+                              optional_param("port", ParamType::Integer),
+                              optional_param("timeout", ParamType::Integer),
                               optional_param("disabled", ParamType::Boolean),
                               optional_param("upload_system_backup", ParamType::Boolean),
                               optional_param("only_used_for_logs", ParamType::Boolean),
-                              optional_param("passive", ParamType::Boolean), optional_param("ssl", ParamType::Boolean),
-                              optional_param("mount", ParamType::Boolean), optional_param("no_mount_fail", ParamType::Boolean)};
+                              optional_param("passive", ParamType::Boolean),
+                              optional_param("ssl", ParamType::Boolean),
+                              optional_param("mount", ParamType::Boolean),
+                              optional_param("no_mount_fail", ParamType::Boolean)};
   for (const char* f : {"host", "path", "username", "password", "authtype", "privatekey", "passphrase", "script",
                         "folder", "aws_access_key_id", "bucket", "bucket_id", "bucket_name", "client_id",
                         "client_secret", "application_key", "application_key_id"})
@@ -689,13 +708,18 @@ const Registration registrations[] = {
     Registration({"restore_queue_activate", restore_queue_activate, Access::Write}),
     Registration({"restore_queue_is_active", restore_queue_is_active, Access::Read}),
     Registration({"restore_queue_state", restore_queue_state, Access::Read}),
-    Registration({"restore_queue_list_pending", [](Context& c, const Request&) { return list_part(c, "pending"); }, Access::Read}),
-    Registration({"restore_queue_list_active", [](Context& c, const Request&) { return list_part(c, "active"); }, Access::Read}),
-    Registration({"restore_queue_list_completed", [](Context& c, const Request&) { return list_part(c, "completed"); }, Access::Read}),
+    Registration({"restore_queue_list_pending", [](Context& c, const Request&) { return list_part(c, "pending"); },
+                  Access::Read}),
+    Registration(
+        {"restore_queue_list_active", [](Context& c, const Request&) { return list_part(c, "active"); }, Access::Read}),
+    Registration({"restore_queue_list_completed", [](Context& c, const Request&) { return list_part(c, "completed"); },
+                  Access::Read}),
     Registration({"restore_queue_clear_pending_task", clear_pending_task, Access::Write}),
-    Registration({"restore_queue_clear_all_pending_tasks", [](Context& c, const Request&) { return clear_tasks(c, "pending", all); }, Access::Write}),
+    Registration({"restore_queue_clear_all_pending_tasks",
+                  [](Context& c, const Request&) { return clear_tasks(c, "pending", all); }, Access::Write}),
     Registration({"restore_queue_clear_completed_task", clear_completed_task, Access::Write}),
-    Registration({"restore_queue_clear_all_completed_tasks", [](Context& c, const Request&) { return clear_tasks(c, "completed", all); }, Access::Write}),
+    Registration({"restore_queue_clear_all_completed_tasks",
+                  [](Context& c, const Request&) { return clear_tasks(c, "completed", all); }, Access::Write}),
     Registration({"restore_queue_clear_all_failed_tasks", clear_all_failed, Access::Write}),
     Registration({"restore_queue_clear_all_tasks", clear_all_tasks, Access::Write}),
 };

@@ -4,9 +4,9 @@
 // way `crontab` installs it: mode 0600, owned by the user and group crontab.
 #include "account_store.hpp"
 #include "cron_store.hpp"
-#include "registry.hpp"
 #include "crontab.hpp"
 #include "errors.hpp"
+#include "registry.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -45,8 +45,7 @@ std::string schedule_arg(const Request& req, const CronJob* current) {
   for (size_t i = 0; i < 5; ++i) {
     std::string fallback = special ? "" : (old.size() == 5 ? old[i] : "*");
     std::string v = trim(req.get_or(names[i], fallback));
-    if (v.find_first_of(" \t") != std::string::npos)
-      throw invalid_param(names[i], "it contains a blank.");
+    if (v.find_first_of(" \t") != std::string::npos) throw invalid_param(names[i], "it contains a blank.");
     check_cron_text(v, names[i]);
     fields.push_back(v);
   }
@@ -73,8 +72,8 @@ size_t job_index(const Crontab& c, const Request& req) {
 
 nlohmann::json job_json(const Crontab& c, size_t i, const CronJob& job) {
   auto fields = split(job.schedule, ' ');
-  nlohmann::json j = {{"command", job.command}, {"commandnumber", i + 1}, {"count", i + 1},
-                      {"linekey", c.linekey(i)}, {"name", job.name},      {"enabled", job.enabled ? 1 : 0},
+  nlohmann::json j = {{"command", job.command},  {"commandnumber", i + 1}, {"count", i + 1},
+                      {"linekey", c.linekey(i)}, {"name", job.name},       {"enabled", job.enabled ? 1 : 0},
                       {"schedule", job.schedule}};
   const char* names[] = {"minute", "hour", "day", "month", "weekday"};
   for (size_t k = 0; k < 5; ++k) j[names[k]] = fields.size() == 5 ? fields[k] : (k == 0 ? job.schedule : "");
@@ -178,8 +177,8 @@ Response set_email(Context& ctx, const Request& req, bool api2) {
   return r;
 }
 
-
-const std::vector<ParamSpec> kScheduleParams = {make_param("minute"), make_param("hour"), make_param("day"), make_param("month"), make_param("weekday")};
+const std::vector<ParamSpec> kScheduleParams = {make_param("minute"), make_param("hour"), make_param("day"),
+                                                make_param("month"), make_param("weekday")};
 std::vector<ParamSpec> job_params(bool command_required) {
   auto v = kScheduleParams;
   v.push_back(make_param("command", ParamType::String, command_required));
@@ -205,8 +204,12 @@ const Registration cron_functions[] = {
     Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read}),
     Registration({Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, job_params(true)}),
     Registration({Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, edit_params()}),
-    Registration({Api::Api2, "Cron", "remove_line", bind<remove_line, true>, Access::Write,
-                        {make_param("linekey"), make_param("line", ParamType::Integer)}}),
+    Registration({Api::Api2,
+                  "Cron",
+                  "remove_line",
+                  bind<remove_line, true>,
+                  Access::Write,
+                  {make_param("linekey"), make_param("line", ParamType::Integer)}}),
     Registration({Api::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read}),
     Registration({Api::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, {make_param("email")}}),
     // UAPI
@@ -214,8 +217,12 @@ const Registration cron_functions[] = {
     Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read}),
     Registration({Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, job_params(true)}),
     Registration({Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, edit_params()}),
-    Registration({Api::Uapi, "Cron", "remove_line", bind<remove_line, false>, Access::Write,
-                        {make_param("linekey"), make_param("line", ParamType::Integer)}}),
+    Registration({Api::Uapi,
+                  "Cron",
+                  "remove_line",
+                  bind<remove_line, false>,
+                  Access::Write,
+                  {make_param("linekey"), make_param("line", ParamType::Integer)}}),
     Registration({Api::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read}),
     Registration({Api::Uapi, "Cron", "set_email", bind<set_email, false>, Access::Write, {make_param("email")}}),
 };

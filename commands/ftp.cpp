@@ -475,134 +475,70 @@ Handler api2_ok(Handler h) {
   };
 }
 
-const std::vector<ParamSpec> kListParams = {make_param("include_acct_types"), make_param("skip_acct_types")};
+// Parameter lists, shared by UAPI and API 2 where they take the same ones.
+ParamSpec required(const char* name, ParamType type = ParamType::String) { return make_param(name, type, true); }
+ParamSpec optional(const char* name, ParamType type = ParamType::String) { return make_param(name, type); }
+
+// A function about one login: user= (required), `before` the domain, domain=, `after`.
+std::vector<ParamSpec> login_params(std::vector<ParamSpec> before, const std::vector<ParamSpec>& after = {}) {
+  before.insert(before.begin(), required("user"));
+  before.push_back(optional("domain"));
+  before.insert(before.end(), after.begin(), after.end());
+  return before;
+}
+
+const std::vector<ParamSpec> kListParams = {optional("include_acct_types"), optional("skip_acct_types")};
+const std::vector<ParamSpec> kListWithDiskParams = {optional("include_acct_types"), optional("skip_acct_types"),
+                                                    optional("dirhtml")};
+const std::vector<ParamSpec> kAddParams = login_params(
+    {required("pass")},
+    {optional("quota", ParamType::IntOrUnlimited), optional("homedir"), optional("disallowdot", ParamType::Boolean)});
+const std::vector<ParamSpec> kDeleteParams = login_params({}, {optional("destroy", ParamType::Boolean)});
+const std::vector<ParamSpec> kPasswdParams = login_params({required("pass")});
+const std::vector<ParamSpec> kQuotaParams =
+    login_params({required("quota", ParamType::IntOrUnlimited)}, {optional("kill", ParamType::Boolean)});
+
+// UAPI's add_ftp and list_ftp_with_disk take more than their API 2 twins.
+std::vector<ParamSpec> with(std::vector<ParamSpec> params, const std::vector<ParamSpec>& more) {
+  params.insert(params.end(), more.begin(), more.end());
+  return params;
+}
+
+Response allow_anonymous(Context& c, const Request&) { return set_anonymous(c, true); }
+Response disallow_anonymous(Context& c, const Request&) { return set_anonymous(c, false); }
 
 const Registration ftp_functions[] = {
     // UAPI
     Registration({Api::Uapi, "Ftp", "list_ftp", list_ftp, Access::Read, kListParams}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "list_ftp_with_disk",
-                  list_ftp_with_disk,
-                  Access::Read,
-                  {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml"),
-                   make_param("maxaccounts")}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "add_ftp",
-                  add_ftp,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
-                   make_param("domain"), make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"),
-                   make_param("disallowdot", ParamType::Boolean), make_param("read_only", ParamType::Boolean),
-                   make_param("allowed_ips")}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "delete_ftp",
-                  delete_ftp,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("domain"),
-                   make_param("destroy", ParamType::Boolean)}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "passwd",
-                  change_password,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
-                   make_param("domain")}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "set_quota",
-                  set_quota,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true),
-                   make_param("domain"), make_param("kill", ParamType::Boolean)}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "get_quota",
-                  get_quota,
-                  Access::Read,
-                  {make_param("account", ParamType::String, true), make_param("domain")}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "set_homedir",
-                  set_homedir,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("homedir", ParamType::String, true),
-                   make_param("domain")}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "set_enabled",
-                  set_enabled,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("enabled", ParamType::Boolean, true),
-                   make_param("domain")}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "set_read_only",
-                  set_read_only,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("read_only", ParamType::Boolean, true),
-                   make_param("domain")}}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "set_allowed_ips",
-                  set_allowed_ips,
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("allowed_ips"), make_param("domain")}}),
-    Registration({Api::Uapi, "Ftp", "list_sessions", list_sessions, Access::Read}),
+    Registration({Api::Uapi, "Ftp", "list_ftp_with_disk", list_ftp_with_disk, Access::Read,
+                  with(kListWithDiskParams, {optional("maxaccounts")})}),
+    Registration({Api::Uapi, "Ftp", "add_ftp", add_ftp, Access::Write,
+                  with(kAddParams, {optional("read_only", ParamType::Boolean), optional("allowed_ips")})}),
+    Registration({Api::Uapi, "Ftp", "delete_ftp", delete_ftp, Access::Write, kDeleteParams}),
+    Registration({Api::Uapi, "Ftp", "passwd", change_password, Access::Write, kPasswdParams}),
+    Registration({Api::Uapi, "Ftp", "set_quota", set_quota, Access::Write, kQuotaParams}),
+    Registration({Api::Uapi, "Ftp", "get_quota", get_quota, Access::Read, {required("account"), optional("domain")}}),
+    Registration({Api::Uapi, "Ftp", "set_homedir", set_homedir, Access::Write, login_params({required("homedir")})}),
+    Registration({Api::Uapi, "Ftp", "set_enabled", set_enabled, Access::Write,
+                  login_params({required("enabled", ParamType::Boolean)})}),
+    Registration({Api::Uapi, "Ftp", "set_read_only", set_read_only, Access::Write,
+                  login_params({required("read_only", ParamType::Boolean)})}),
     Registration(
-        {Api::Uapi, "Ftp", "kill_session", kill_session, Access::Read, {make_param("login", ParamType::String, true)}}),
-    Registration({Api::Uapi, "Ftp", "allow_anonymous_ftp",
-                  [](Context& c, const Request&) { return set_anonymous(c, true); }, Access::Write}),
-    Registration({Api::Uapi, "Ftp", "disallow_anonymous_ftp",
-                  [](Context& c, const Request&) { return set_anonymous(c, false); }, Access::Write}),
+        {Api::Uapi, "Ftp", "set_allowed_ips", set_allowed_ips, Access::Write, login_params({optional("allowed_ips")})}),
+    Registration({Api::Uapi, "Ftp", "list_sessions", list_sessions, Access::Read}),
+    Registration({Api::Uapi, "Ftp", "kill_session", kill_session, Access::Read, {required("login")}}),
+    Registration({Api::Uapi, "Ftp", "allow_anonymous_ftp", allow_anonymous, Access::Write}),
+    Registration({Api::Uapi, "Ftp", "disallow_anonymous_ftp", disallow_anonymous, Access::Write}),
     Registration({Api::Uapi, "Ftp", "allows_anonymous_ftp", allows_anonymous, Access::Read}),
     // API 2
     Registration({Api::Api2, "Ftp", "listftp", list_ftp, Access::Read, kListParams}),
-    Registration({Api::Api2,
-                  "Ftp",
-                  "listftpwithdisk",
-                  list_ftp_with_disk,
-                  Access::Read,
-                  {make_param("include_acct_types"), make_param("skip_acct_types"), make_param("dirhtml")}}),
+    Registration({Api::Api2, "Ftp", "listftpwithdisk", list_ftp_with_disk, Access::Read, kListWithDiskParams}),
     Registration({Api::Api2, "Ftp", "listftpsessions", listftpsessions, Access::Read}),
-    Registration({Api::Api2,
-                  "Ftp",
-                  "addftp",
-                  api2_ok(add_ftp),
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
-                   make_param("domain"), make_param("quota", ParamType::IntOrUnlimited), make_param("homedir"),
-                   make_param("disallowdot", ParamType::Boolean)}}),
-    Registration({Api::Api2,
-                  "Ftp",
-                  "delftp",
-                  api2_ok(delete_ftp),
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("domain"),
-                   make_param("destroy", ParamType::Boolean)}}),
-    Registration({Api::Api2,
-                  "Ftp",
-                  "passwd",
-                  api2_ok(change_password),
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
-                   make_param("domain")}}),
-    Registration({Api::Api2,
-                  "Ftp",
-                  "passwdftp",
-                  api2_ok(change_password),
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("pass", ParamType::String, true),
-                   make_param("domain")}}),
-    Registration({Api::Api2,
-                  "Ftp",
-                  "setquota",
-                  api2_ok(set_quota),
-                  Access::Write,
-                  {make_param("user", ParamType::String, true), make_param("quota", ParamType::IntOrUnlimited, true),
-                   make_param("domain"), make_param("kill", ParamType::Boolean)}}),
+    Registration({Api::Api2, "Ftp", "addftp", api2_ok(add_ftp), Access::Write, kAddParams}),
+    Registration({Api::Api2, "Ftp", "delftp", api2_ok(delete_ftp), Access::Write, kDeleteParams}),
+    Registration({Api::Api2, "Ftp", "passwd", api2_ok(change_password), Access::Write, kPasswdParams}),
+    Registration({Api::Api2, "Ftp", "passwdftp", api2_ok(change_password), Access::Write, kPasswdParams}),
+    Registration({Api::Api2, "Ftp", "setquota", api2_ok(set_quota), Access::Write, kQuotaParams}),
 };
 
 }  // namespace

@@ -69,7 +69,7 @@ std::string stage_creation(const StateRoot& root, Transaction& txn, const NewAcc
 std::string stage_suspension(const StateRoot& root, Transaction& txn, const std::string& user,
                              const SuspendOptions& opts) {
   for (char c : opts.reason)
-    if (c == '\n' || c == '\r') throw ValidationError("Invalid value for parameter “reason”: it contains a line break.");
+    if (c == '\n' || c == '\r') throw invalid_param("reason", "it contains a line break.");
   AccountFacts a = require_facts(root, txn, user, true);
   std::string raw = a.suspended ? "Account already suspended; updating the reason.\n" : "";
   for (const auto* part : account_parts()) part->suspend(root, txn, a, opts, raw);
@@ -102,8 +102,9 @@ std::string stage_rename(const StateRoot& root, Transaction& txn, const std::str
   // Subdomains of the main domain follow it; parked and addon domains are names of their own.
   for (const auto& d : from.domains)
     if (new_domain != from.main_domain && d != from.main_domain && !ends_with(d, "." + from.main_domain))
-      throw NotAvailableError("Changing the main domain of an account with parked or addon domains is not "
-                              "implemented by whmkit yet.");
+      throw NotAvailableError(
+          "Changing the main domain of an account with parked or addon domains is not "
+          "implemented by whmkit yet.");
   AccountFacts to = from;
   to.user = new_user;
   to.main_domain = new_domain;
@@ -186,7 +187,8 @@ void check_new_username(const AccountStore& store, const SystemUsers& sys, const
   // cPanel keeps the first eight characters unique (database prefixes).
   std::string prefix = user.substr(0, std::min<size_t>(8, user.size()));
   for (const auto& other : store.root().list_dir("var/cpanel/users"))
-    if (other != "system" && other != renamed_from && other[0] != '.' && other.compare(0, std::min<size_t>(8, other.size()), prefix) == 0 &&
+    if (other != "system" && other != renamed_from && other[0] != '.' &&
+        other.compare(0, std::min<size_t>(8, other.size()), prefix) == 0 &&
         std::min<size_t>(8, other.size()) == prefix.size())
       throw ApiError("The username “" + user + "” conflicts with the account “" + other +
                      "”: the first eight characters of a username must be unique.");
@@ -229,12 +231,12 @@ nlohmann::json vhost_userdata(const VhostSpec& v) {
   };
 }
 
-void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,
-                    const std::string& domain, const std::string& extra) {
+void log_accounting(const StateRoot& root, const std::string& type, const std::string& user, const std::string& domain,
+                    const std::string& extra) {
   std::string path = root.path("var/cpanel/accounting.log");
   mkdirs(root.path("var/cpanel"));
-  std::string line = format_time(now(), "%a %b %e %H:%M:%S %Y") + ":" + type + ":root:" + user + ":" + domain +
-                     ":" + extra + "\n";
+  std::string line =
+      format_time(now(), "%a %b %e %H:%M:%S %Y") + ":" + type + ":root:" + user + ":" + domain + ":" + extra + "\n";
   for (auto& c : line)
     if (c == '\r' || (c == '\n' && &c != &line.back())) c = ' ';
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);

@@ -66,7 +66,7 @@ struct VhostSpec {
 nlohmann::json vhost_userdata(const VhostSpec& v);
 
 // Appends a line to var/cpanel/accounting.log: "localtime:TYPE:root:user:domain:extra".
-void log_accounting(const StateRoot& root, const std::string& type, const std::string& user,
-                    const std::string& domain, const std::string& extra);
+void log_accounting(const StateRoot& root, const std::string& type, const std::string& user, const std::string& domain,
+                    const std::string& extra);
 
 }  // namespace whm

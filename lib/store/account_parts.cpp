@@ -19,8 +19,8 @@ const AccountPart& suspension_part();   // account_store.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   static const std::vector<const AccountPart*> parts = {
-      &home_part(), &system_user_part(), &userdata_part(), &cpuser_part(), &dns_part(),
-      &bandwidth_part(), &cron_part(), &ftp_part(), &suspension_part(),
+      &home_part(),      &system_user_part(), &userdata_part(), &cpuser_part(),     &dns_part(),
+      &bandwidth_part(), &cron_part(),        &ftp_part(),      &suspension_part(),
   };
   return parts;
 }

@@ -79,8 +79,8 @@ class AccountPart {
   virtual void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions& opts,
                       std::string& raw) const = 0;
   // Adds the part's files to a pkgacct archive.
-  virtual void archive(const StateRoot& root, const Transaction& txn, const AccountFacts& a,
-                       const PkgacctOptions& opts, ArchiveOut& out) const = 0;
+  virtual void archive(const StateRoot& root, const Transaction& txn, const AccountFacts& a, const PkgacctOptions& opts,
+                       ArchiveOut& out) const = 0;
   virtual void restore(const StateRoot& root, Transaction& txn, const RestoreSource& src, std::string& raw) const = 0;
   // Problems of one existing account (`sys`: the view's etc/passwd, shadow and group, loaded once).
   virtual void check(const StateRoot& root, const Transaction& view, const SystemUsers& sys, const AccountFacts& a,

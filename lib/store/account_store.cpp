@@ -1,16 +1,16 @@
 #include "account_store.hpp"
 
-#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
-#include "output.hpp"
 #include "kvfile.hpp"
+#include "output.hpp"
 #include "syck_yaml.hpp"
-#include "util.hpp"
 #include "sysusers.hpp"
+#include "util.hpp"
 #include "validate.hpp"
 
 namespace whm {
@@ -69,7 +69,8 @@ std::vector<std::string> AccountStore::usernames() const {
 size_t AccountStore::count() const {
   // etc/trueuserdomains has exactly one line per account (kept in the same
   // transaction as the cpuser files): far cheaper than listing the directory.
-  if (auto text = root_.read("etc/trueuserdomains")) return static_cast<size_t>(std::count(text->begin(), text->end(), '\n'));
+  if (auto text = root_.read("etc/trueuserdomains"))
+    return static_cast<size_t>(std::count(text->begin(), text->end(), '\n'));
   size_t n = 0;
   for (const auto& name : root_.list_dir("var/cpanel/users"))
     n += name != "system" && name[0] != '.' && name.find('.') == std::string::npos;
@@ -136,7 +137,8 @@ void AccountStore::save_userdata(Transaction& txn, const std::string& user, cons
   txn.write(dir + "/" + cache_name, json_text(doc) + "\n", 0644);
 }
 
-void AccountStore::save_userdata_cache(Transaction& txn, const std::string& user, const std::vector<DomainRow>& rows) const {
+void AccountStore::save_userdata_cache(Transaction& txn, const std::string& user,
+                                       const std::vector<DomainRow>& rows) const {
   std::string text;
   auto json = nlohmann::json::object();
   auto sorted = rows;
@@ -233,7 +235,8 @@ void restrict_userdata_dir(const StateRoot& root, Transaction& txn, const std::s
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   if (from == to || from.empty()) return s;
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
   return s;
 }
 
@@ -254,7 +257,8 @@ void check_vhost_paths(const std::string& name, const std::string& text, const s
     bool inside = path == home || starts_with(path, home + "/");
     for (const auto& part : split(path, '/')) inside = inside && part != "..";
     if (!inside)
-      throw ApiError("The archive's userdata file “" + name + "” puts its " + key + " outside the home (“" + path + "”).");
+      throw ApiError("The archive's userdata file “" + name + "” puts its " + key + " outside the home (“" + path +
+                     "”).");
   }
 }
 
@@ -316,7 +320,13 @@ class UserdataPart : public AccountPart {
                            {"parked_domains", nlohmann::json::array()},
                            {"sub_domains", nlohmann::json::array()}};
     store.save_userdata(txn, a.user, "main", main, a.ids);
-    VhostSpec vhost{a.user, a.owner, a.home, a.main_domain, row.docroot, row.ip, n.cpuser.get("HASCGI") == "1",
+    VhostSpec vhost{a.user,
+                    a.owner,
+                    a.home,
+                    a.main_domain,
+                    row.docroot,
+                    row.ip,
+                    n.cpuser.get("HASCGI") == "1",
                     "mail." + a.main_domain + " www." + a.main_domain};
     store.save_userdata(txn, a.user, a.main_domain, vhost_userdata(vhost), a.ids);
     store.save_userdata_cache(txn, a.user, {row});

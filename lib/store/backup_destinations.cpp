@@ -151,10 +151,17 @@ std::string new_destination_id() { return random_alphanumeric(24); }
 namespace {
 
 // libcurl, opened on first use (see lazy_library.hpp).
-#define WHMKIT_CURL_FUNCTIONS(X)                                                                        \
-  X(curl_easy_cleanup)                                                                                  \
-  X(curl_easy_getinfo) X(curl_easy_init) X(curl_easy_perform) X(curl_easy_setopt) X(curl_easy_strerror) \
-      X(curl_slist_append) X(curl_slist_free_all)
+// clang-format off
+#define WHMKIT_CURL_FUNCTIONS(X) \
+  X(curl_easy_cleanup) \
+  X(curl_easy_getinfo) \
+  X(curl_easy_init) \
+  X(curl_easy_perform) \
+  X(curl_easy_setopt) \
+  X(curl_easy_strerror) \
+  X(curl_slist_append) \
+  X(curl_slist_free_all)
+// clang-format on
 WHMKIT_LAZY_API(CurlApi, cu, "libcurl.so.4", "libcurl", WHMKIT_CURL_FUNCTIONS)
 
 std::string field(const BackupDestination& d, const char* key, const std::string& fallback = "") {

@@ -15,8 +15,9 @@ namespace whm {
 namespace {
 
 bool is_leftover_name(const std::string& name) {
-  return starts_with(name, ".whmkit-tmp.") || starts_with(name, ".whmkit-new-") || starts_with(name, ".whmkit-removed-") ||
-         ends_with(name, ".whmkit-new") || starts_with(name, ".whmkit.journal");
+  return starts_with(name, ".whmkit-tmp.") || starts_with(name, ".whmkit-new-") ||
+         starts_with(name, ".whmkit-removed-") || ends_with(name, ".whmkit-new") ||
+         starts_with(name, ".whmkit.journal");
 }
 
 // Walks the state root, but not into account homes (users' own files).

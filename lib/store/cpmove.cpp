@@ -23,33 +23,92 @@ namespace whm {
 namespace {
 
 // libarchive, opened on first use (see lazy_library.hpp).
+// clang-format off
 #define WHMKIT_ARCHIVE_FUNCTIONS(X) \
-  X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_hardlink) X(archive_entry_mtime)  \
-  X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_perm) X(archive_entry_set_filetype)  \
-  X(archive_entry_set_gid) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm)  \
-  X(archive_entry_set_size) X(archive_entry_set_symlink) X(archive_entry_set_uid) X(archive_entry_size)  \
-  X(archive_entry_symlink) X(archive_error_string) X(archive_read_data) X(archive_read_data_block)  \
-  X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open_filename)  \
-  X(archive_read_support_filter_all) X(archive_read_support_format_gnutar) X(archive_read_support_format_tar)  \
-  X(archive_write_add_filter_gzip) X(archive_write_close) X(archive_write_data) X(archive_write_free)  \
-  X(archive_write_header) X(archive_write_new) X(archive_write_open_filename)  \
+  X(archive_entry_filetype) \
+  X(archive_entry_free) \
+  X(archive_entry_hardlink) \
+  X(archive_entry_mtime) \
+  X(archive_entry_new) \
+  X(archive_entry_pathname) \
+  X(archive_entry_perm) \
+  X(archive_entry_set_filetype) \
+  X(archive_entry_set_gid) \
+  X(archive_entry_set_mtime) \
+  X(archive_entry_set_pathname) \
+  X(archive_entry_set_perm) \
+  X(archive_entry_set_size) \
+  X(archive_entry_set_symlink) \
+  X(archive_entry_set_uid) \
+  X(archive_entry_size) \
+  X(archive_entry_symlink) \
+  X(archive_error_string) \
+  X(archive_read_data) \
+  X(archive_read_data_block) \
+  X(archive_read_free) \
+  X(archive_read_new) \
+  X(archive_read_next_header) \
+  X(archive_read_open_filename) \
+  X(archive_read_support_filter_all) \
+  X(archive_read_support_format_gnutar) \
+  X(archive_read_support_format_tar) \
+  X(archive_write_add_filter_gzip) \
+  X(archive_write_close) \
+  X(archive_write_data) \
+  X(archive_write_free) \
+  X(archive_write_header) \
+  X(archive_write_new) \
+  X(archive_write_open_filename) \
   X(archive_write_set_format_pax_restricted)
+// clang-format on
 WHMKIT_LAZY_API(ArchiveApi, la, "libarchive.so.13", "libarchive", WHMKIT_ARCHIVE_FUNCTIONS)
 
 // pkgacct's directory tree (PKGTREE_DIRS), created at mode 0700.
-const char* const kTreeDirs[] = {
-    "apache_tls", "bandwidth", "bandwidth_db", "counters", "cp", "cron", "customizations", "dnszones", "domainkeys",
-    "domainkeys/private", "domainkeys/public", "httpfiles", "ips", "locale", "logs", "meta", "mm", "mma", "mma/priv",
-    "mma/pub", "mms", "mysql", "mysql-timestamps", "psql", "resellerconfig", "resellerfeatures", "resellerpackages",
-    "sslcerts", "sslkeys", "ssl", "suspended", "suspendinfo", "userdata", "va", "vad", "vf", "team"};
+const char* const kTreeDirs[] = {"apache_tls",
+                                 "bandwidth",
+                                 "bandwidth_db",
+                                 "counters",
+                                 "cp",
+                                 "cron",
+                                 "customizations",
+                                 "dnszones",
+                                 "domainkeys",
+                                 "domainkeys/private",
+                                 "domainkeys/public",
+                                 "httpfiles",
+                                 "ips",
+                                 "locale",
+                                 "logs",
+                                 "meta",
+                                 "mm",
+                                 "mma",
+                                 "mma/priv",
+                                 "mma/pub",
+                                 "mms",
+                                 "mysql",
+                                 "mysql-timestamps",
+                                 "psql",
+                                 "resellerconfig",
+                                 "resellerfeatures",
+                                 "resellerpackages",
+                                 "sslcerts",
+                                 "sslkeys",
+                                 "ssl",
+                                 "suspended",
+                                 "suspendinfo",
+                                 "userdata",
+                                 "va",
+                                 "vad",
+                                 "vf",
+                                 "team"};
 
 // Files restore reads (everything else is checked but not kept in memory).
 bool restore_needs(const std::string& rel) {
-  static const std::set<std::string> single = {"shadow", "shell", "version", "homedir_paths", "proftpdpasswd",
-                                               "sds", "sds2", "pds", "addons", "quota", "meta/hostname"};
+  static const std::set<std::string> single = {"shadow", "shell", "version", "homedir_paths", "proftpdpasswd", "sds",
+                                               "sds2",   "pds",   "addons",  "quota",         "meta/hostname"};
   if (single.count(rel)) return true;
-  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
-                          "whmkit/"})
+  for (const char* dir :
+       {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/", "whmkit/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
   return false;
 }
@@ -85,8 +144,7 @@ std::vector<std::string> entry_components(const char* raw, const std::string& ar
     if (p.empty() || p == ".") continue;
     if (p == "..") throw ApiError("The archive “" + archive + "” has a path with “..”: “" + name + "”.");
     for (unsigned char c : p)
-      if (c < 0x20 || c == 0x7f)
-        throw ApiError("The archive “" + archive + "” has a path with a control character.");
+      if (c < 0x20 || c == 0x7f) throw ApiError("The archive “" + archive + "” has a path with a control character.");
     parts.push_back(p);
   }
   if (parts.empty()) throw ApiError("The archive “" + archive + "” has an entry without a usable name.");
@@ -210,7 +268,7 @@ class ArchiveWriter : public ArchiveOut {
 };
 
 void archive_tree(ArchiveWriter& w, const std::string& top_abs, const std::string& prefix) {
-  struct stat st{};
+  struct stat st {};
   if (::lstat(top_abs.c_str(), &st) != 0) return;
   w.from_disk(prefix, top_abs, st);
   if (!S_ISDIR(st.st_mode)) return;
@@ -255,7 +313,8 @@ std::vector<std::string> AccountArchive::under(const std::string& dir) const {
   std::vector<std::string> out;
   const std::string prefix = dir + "/";
   for (const auto& [rel, content] : files)
-    if (starts_with(rel, prefix) && rel.find('/', prefix.size()) == std::string::npos) out.push_back(rel.substr(prefix.size()));
+    if (starts_with(rel, prefix) && rel.find('/', prefix.size()) == std::string::npos)
+      out.push_back(rel.substr(prefix.size()));
   return out;
 }
 
@@ -283,7 +342,8 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
     const std::string rel = join(rel_parts, "/");
     if (!seen.insert(rel).second) throw ApiError("The archive “" + archive_abs + "” lists “" + rel + "” twice.");
     if (la().archive_entry_hardlink(e))
-      throw ApiError("The archive “" + archive_abs + "” has a hard link (“" + rel + "”); whmkit does not restore hard links.");
+      throw ApiError("The archive “" + archive_abs + "” has a hard link (“" + rel +
+                     "”); whmkit does not restore hard links.");
     const auto type = la().archive_entry_filetype(e);
     const bool in_home = !rel_parts.empty() && rel_parts[0] == "homedir";
     if (type == AE_IFLNK) {
@@ -323,7 +383,8 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
   if (out.top.empty()) throw ApiError("The archive “" + archive_abs + "” is empty.");
 
   auto cp = out.under("cp");
-  if (cp.size() != 1) throw ApiError("The archive “" + archive_abs + "” is not an account archive: it needs exactly one cp/<user> file.");
+  if (cp.size() != 1)
+    throw ApiError("The archive “" + archive_abs + "” is not an account archive: it needs exactly one cp/<user> file.");
   out.user = cp[0];
   if (auto why = username_syntax_error(out.user))
     throw ApiError("The archive “" + archive_abs + "” names an invalid user “" + out.user + "”: " + *why);

@@ -41,8 +41,8 @@ size_t write_account_archive(const StateRoot& root, const Transaction& txn, cons
                              const std::string& out_abs, const PkgacctOptions& opts);
 
 struct AccountArchive {
-  std::string user;      // the name of cp/<user>
-  std::string top;       // the top-level directory ("cpmove-bob")
+  std::string user;  // the name of cp/<user>
+  std::string top;   // the top-level directory ("cpmove-bob")
   std::string original_home;
   // The small files restore needs, by path below the top directory ("cp/bob").
   std::map<std::string, std::string> files;

@@ -61,7 +61,9 @@ void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& 
   v.nameserver_ip = c.shared_ip;
   v.hostname = c.hostname.empty() ? "localhost" : c.hostname;
   v.version = WHMKIT_VERSION;
-  std::string contact = "hostmaster." + (split(v.nameservers[0], '.').size() > 2 ? v.nameservers[0].substr(v.nameservers[0].find('.') + 1) : domain);
+  std::string contact =
+      "hostmaster." +
+      (split(v.nameservers[0], '.').size() > 2 ? v.nameservers[0].substr(v.nameservers[0].find('.') + 1) : domain);
   if (auto conf = root.read("etc/wwwacct.conf")) {
     auto kv = parse_key_values(*conf, ' ');
     std::string email = kv["CONTACTEMAIL"];

@@ -1,9 +1,9 @@
 #include "ftp_store.hpp"
 
+#include <unistd.h>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 
 #include "account_lifecycle.hpp"
 #include "account_store.hpp"
@@ -20,10 +20,14 @@ constexpr const char* kFtpShell = "/bin/ftpsh";
 
 const char* ftp_type_name(FtpType t) {
   switch (t) {
-    case FtpType::Main: return "main";
-    case FtpType::Anonymous: return "anonymous";
-    case FtpType::Logaccess: return "logaccess";
-    case FtpType::Sub: return "sub";
+    case FtpType::Main:
+      return "main";
+    case FtpType::Anonymous:
+      return "anonymous";
+    case FtpType::Logaccess:
+      return "logaccess";
+    case FtpType::Sub:
+      return "sub";
   }
   return "sub";
 }
@@ -80,8 +84,8 @@ std::string pureftpd_line(const FtpLogin& l, const std::string& cpuser, std::opt
   }
   std::string home = l.home;
   while (home.size() > 1 && home.back() == '/') home.pop_back();
-  return l.login + ":" + l.hash + ":" + l.uid + ":" + l.gid + ":" + cpuser + ":" + home + "/./" + "::::::" +
-         files_quota + ":" + size_quota + ":::" + join(x.allowed_ips, ",") + "::";
+  return l.login + ":" + l.hash + ":" + l.uid + ":" + l.gid + ":" + cpuser + ":" + home + "/./" +
+         "::::::" + files_quota + ":" + size_quota + ":::" + join(x.allowed_ips, ",") + "::";
 }
 
 std::string root_relative(const std::string& abs) { return paths::rel_from_abs(abs); }
@@ -264,8 +268,7 @@ std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, con
     if (p.empty() || p == ".") continue;
     if (p == "..") throw invalid_param("homedir", "“..” may not leave the home directory.");
     for (unsigned char c : p)
-      if (c < 0x20 || c == 0x7f || c == ':')
-        throw invalid_param("homedir", "it contains a control character or “:”.");
+      if (c < 0x20 || c == 0x7f || c == ':') throw invalid_param("homedir", "it contains a control character or “:”.");
     parts.push_back(p);
   }
   std::string home = account.home;
@@ -292,14 +295,11 @@ void check_ftp_name(const std::string& name) {
   if (name.empty()) throw missing_param("user");
   if (name.size() > 64) throw invalid_param("user", "it is longer than 64 characters.");
   for (unsigned char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
-    if (!ok)
-      throw invalid_param("user", "“" + name +
-                            "” may contain only letters, digits, “.”, “_” and “-”.");
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) throw invalid_param("user", "“" + name + "” may contain only letters, digits, “.”, “_” and “-”.");
   }
-  if (name[0] == '.' || name[0] == '-')
-    throw invalid_param("user", "it must start with a letter or digit.");
+  if (name[0] == '.' || name[0] == '-') throw invalid_param("user", "it must start with a letter or digit.");
   if (to_lower(name) == "ftp" || to_lower(name) == "anonymous")
     throw invalid_param("user", "“" + name + "” is reserved.");
 }
@@ -307,8 +307,7 @@ void check_ftp_name(const std::string& name) {
 void check_ftp_password(const std::string& password) {
   if (password.empty()) throw missing_param("pass");
   for (unsigned char c : password)
-    if (c < 0x20 || c == 0x7f || c == ':')
-      throw invalid_param("pass", "it contains a control character or “:”.");
+    if (c < 0x20 || c == 0x7f || c == ':') throw invalid_param("pass", "it contains a control character or “:”.");
 }
 
 void check_client_ip(const std::string& ip_or_cidr) {
@@ -319,9 +318,7 @@ void check_client_ip(const std::string& ip_or_cidr) {
     auto bits = parse_int(ip_or_cidr.substr(slash + 1));
     ok = bits && *bits >= 0 && *bits <= 32;
   }
-  if (!ok)
-    throw invalid_param("allowed_ips", "“" + ip_or_cidr +
-                          "” is not an IPv4 address or CIDR block.");
+  if (!ok) throw invalid_param("allowed_ips", "“" + ip_or_cidr + "” is not an IPv4 address or CIDR block.");
 }
 
 // ---------------------------------------------------------------- the account's part
@@ -378,8 +375,8 @@ std::string restored_ftp_lines(const std::string& text, FileOwner owner, const s
 class FtpPart : public AccountPart {
  public:
   std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
-    return existing(root, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user),
-                           ftp_paths::quota(a.home_rel), ftp_paths::extras(a.user)});
+    return existing(root, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user), ftp_paths::quota(a.home_rel),
+                           ftp_paths::extras(a.user)});
   }
   void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
   void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
@@ -430,8 +427,8 @@ class FtpPart : public AccountPart {
   }
   void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
               std::string&) const override {
-    remove_existing(root, txn, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user),
-                                ftp_paths::extras(a.user)});
+    remove_existing(root, txn,
+                    {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user), ftp_paths::extras(a.user)});
     stage_pureftpd_sync(txn, a.user, "");  // the passwd file is gone: drops the account's Pure-FTPd lines
   }
   void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions& opts,

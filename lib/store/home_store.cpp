@@ -31,7 +31,8 @@ void build_home(const StateRoot& root, const std::string& staging_rel, FileOwner
   }
   ::chmod(staging.c_str(), 0711);
   if (::geteuid() == 0) {
-    for (auto it = fs::recursive_directory_iterator(staging, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    for (auto it = fs::recursive_directory_iterator(staging, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
       (void)::lchown(it->path().c_str(), owner.uid, owner.gid);
     (void)::lchown(staging.c_str(), owner.uid, owner.gid);
   }

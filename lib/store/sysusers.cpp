@@ -1,10 +1,10 @@
 #include "sysusers.hpp"
 
-#include <algorithm>
 #include <crypt.h>
 #include <fcntl.h>
-#include <set>
 #include <unistd.h>
+#include <algorithm>
+#include <set>
 
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
@@ -103,14 +103,17 @@ static std::set<long> ids_in(const ColonFile& file, size_t field) {
     }
     if (start == std::string::npos) continue;
     size_t end = l.find(':', start);
-    if (auto v = parse_int(std::string_view(l).substr(start, end == std::string::npos ? std::string::npos : end - start)))
+    if (auto v =
+            parse_int(std::string_view(l).substr(start, end == std::string::npos ? std::string::npos : end - start)))
       ids.insert(static_cast<long>(*v));
   }
   return ids;
 }
 
 bool SystemUsers::uid_in_use(long uid) const { return ids_in(passwd, 2).count(uid) > 0; }
-bool SystemUsers::gid_in_use(long gid) const { return ids_in(group, 2).count(gid) > 0 || ids_in(passwd, 3).count(gid) > 0; }
+bool SystemUsers::gid_in_use(long gid) const {
+  return ids_in(group, 2).count(gid) > 0 || ids_in(passwd, 3).count(gid) > 0;
+}
 
 std::pair<long, long> SystemUsers::allocate_ids(const StateRoot& root) const {
   long uid_min = 1000, uid_max = 60000;

@@ -1,12 +1,12 @@
 #include "harness.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -111,9 +111,12 @@ std::map<std::string, std::string> snapshot(const TempRoot& root) {
   for (auto it = fs::recursive_directory_iterator(root.path); it != fs::recursive_directory_iterator(); ++it) {
     std::string rel = fs::relative(it->path(), root.path).string();
     if (rel == "var/cpanel/.whmkit.lock") continue;
-    if (it->is_directory()) files[rel + "/"] = "";
-    else if (it->is_regular_file()) files[rel] = root.file(rel);
-    else files[rel] = "(special)";
+    if (it->is_directory())
+      files[rel + "/"] = "";
+    else if (it->is_regular_file())
+      files[rel] = root.file(rel);
+    else
+      files[rel] = "(special)";
   }
   return files;
 }

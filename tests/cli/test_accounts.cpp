@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 
@@ -261,8 +261,9 @@ TEST_CASE("limitbw and showbw", "[limitbw][showbw]") {
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
 
-  auto r = test::run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "limitbw", "user=bob", "bwlimit=100"},
-                             {{"WHMKIT_NOW", "1795400000"}});
+  auto r =
+      test::run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "limitbw", "user=bob", "bwlimit=100"},
+                        {{"WHMKIT_NOW", "1795400000"}});
   REQUIRE(r.status == 0);
   auto j = r.json();
   CHECK(j["metadata"]["reason"] == "Bandwidth Limit for bob has been set to 100 megabytes");
@@ -275,9 +276,9 @@ TEST_CASE("limitbw and showbw", "[limitbw][showbw]") {
   CHECK_THAT(root.file("var/cpanel/users/bob"), Contains("\nBWLIMIT=104857600\n"));
   CHECK_THAT(root.file("etc/userbwlimits"), Contains("bob: 104857600\n"));
 
-  auto bw = test::run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "showbw", "search=bob",
-                               "searchtype=user"},
-                              {{"WHMKIT_NOW", "1795400000"}})
+  auto bw = test::run_program(
+                {WHMAPI1_PATH, "--root=" + root.path, "--output=json", "showbw", "search=bob", "searchtype=user"},
+                {{"WHMKIT_NOW", "1795400000"}})
                 .json();
   CHECK(bw["data"]["month"] == 11);
   CHECK(bw["data"]["year"] == 2026);
@@ -305,7 +306,8 @@ TEST_CASE("a cpuser file with bytes that are not UTF-8 still works", "[modifyacc
   INFO(r.out);
   REQUIRE(r.status == 0);
   CHECK(r.json()["data"]["cpuser"]["PUSHBULLET_ACCESS_TOKEN"] == "caf\xef\xbf\xbd");  // U+FFFD in the JSON output
-  CHECK_THAT(root.file("var/cpanel/users/bob"), Contains("PUSHBULLET_ACCESS_TOKEN=caf\xe9\n"));  // the file keeps its bytes
+  CHECK_THAT(root.file("var/cpanel/users/bob"),
+             Contains("PUSHBULLET_ACCESS_TOKEN=caf\xe9\n"));  // the file keeps its bytes
   CHECK(nlohmann::json::parse(root.file("var/cpanel/users.cache/bob"))["MAXFTP"] == "3");
   CHECK(run(root, {"listaccts"}).json()["data"]["acct"].size() == 1);
 }

@@ -59,8 +59,9 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   const auto before_create = state_of(root, false);
 
   create_account(root, "bob", "bob.example", {"quota=500"});
-  uapi_ok(root, "bob", {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1",
-                        "allowed_ips=203.0.113.0/24,127.0.0.1"});
+  uapi_ok(root, "bob",
+          {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1",
+           "allowed_ips=203.0.113.0/24,127.0.0.1"});
   uapi_ok(root, "bob", {"Cron", "add_line", "minute=0", "hour=4", "command=backup.sh"});
   run_ok(root, {"addzonerecord", "domain=bob.example", "name=api", "type=A", "address=192.0.2.5"});
   run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
@@ -103,8 +104,9 @@ TEST_CASE("whmkit-check reports the files of accounts that do not exist", "[life
   create_account(root, "bob", "bob.example");
   expect_check_clean(root);
   const std::vector<std::string> orphans = {
-      "var/cpanel/whmkit/ftp/ghost.json", "etc/proftpd/ghost", "etc/proftpd/ghost.suspended",
-      "var/spool/cron/crontabs.suspended/ghost", "var/cpanel/bandwidth/ghost.sqlite", "var/cpanel/suspended/ghost.lock",
+      "var/cpanel/whmkit/ftp/ghost.json",  "etc/proftpd/ghost",
+      "etc/proftpd/ghost.suspended",       "var/spool/cron/crontabs.suspended/ghost",
+      "var/cpanel/bandwidth/ghost.sqlite", "var/cpanel/suspended/ghost.lock",
       "var/cpanel/users.cache/ghost"};
   for (const auto& rel : orphans) root.write(rel, "{}\n");
   auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});

@@ -13,8 +13,8 @@ namespace {
 void bob_with_data(const TempRoot& root) {
   create_account(root, "alice", "alice.example");
   create_account(root, "bob", "bob.example");
-  uapi_ok(root, "bob", {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1",
-                        "allowed_ips=203.0.113.0/24"});
+  uapi_ok(root, "bob",
+          {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1", "allowed_ips=203.0.113.0/24"});
   uapi_ok(root, "bob", {"Cron", "add_line", "minute=0", "hour=4", "command=backup.sh"});
   root.write("home/bob/public_html/index.html", "<h1>bob</h1>\n");
 }
@@ -28,9 +28,9 @@ TEST_CASE("modifyacct newuser= renames every part of the account", "[rename]") {
   CHECK(j["data"]["user"] == "robert");
   CHECK(j["data"]["cpuser"]["USER"] == "robert");
 
-  for (const char* gone : {"var/cpanel/users/bob", "var/cpanel/users.cache/bob", "var/cpanel/userdata/bob", "home/bob",
-                           "etc/proftpd/bob", "var/cpanel/whmkit/ftp/bob.json", "var/spool/cron/crontabs/bob",
-                           "var/cpanel/bandwidth/bob.sqlite"}) {
+  for (const char* gone :
+       {"var/cpanel/users/bob", "var/cpanel/users.cache/bob", "var/cpanel/userdata/bob", "home/bob", "etc/proftpd/bob",
+        "var/cpanel/whmkit/ftp/bob.json", "var/spool/cron/crontabs/bob", "var/cpanel/bandwidth/bob.sqlite"}) {
     INFO(gone);
     CHECK(!root.exists(gone));
   }

@@ -71,15 +71,9 @@ void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) 
     auto v = req.single_line(p.param);
     if (!v) continue;
     switch (p.kind) {
-      case PlanParam::Limit:
-        pkg[p.key] = normalize_limit(*v);
-        break;
-      case PlanParam::YesNo:
-        pkg[p.key] = *v == "1" ? "y" : "n";
-        break;
-      case PlanParam::Text:
-        pkg[p.key] = *v;
-        break;
+      case PlanParam::Limit: pkg[p.key] = normalize_limit(*v); break;
+      case PlanParam::YesNo: pkg[p.key] = *v == "1" ? "y" : "n"; break;
+      case PlanParam::Text: pkg[p.key] = *v; break;
     }
   }
   if (pkg["IP"] != "y" && pkg["IP"] != "n") throw invalid_param("ip", "use y or n.");

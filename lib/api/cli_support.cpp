@@ -16,22 +16,14 @@ namespace {
 
 const char* type_name(ParamType t) {
   switch (t) {
-    case ParamType::String:
-      return "string";
-    case ParamType::Integer:
-      return "integer";
-    case ParamType::Boolean:
-      return "boolean (0 or 1)";
-    case ParamType::IntOrUnlimited:
-      return "integer or \"unlimited\"";
-    case ParamType::Username:
-      return "username";
-    case ParamType::Domain:
-      return "domain";
-    case ParamType::Email:
-      return "email address";
-    case ParamType::IPv4:
-      return "IPv4 address";
+    case ParamType::String: return "string";
+    case ParamType::Integer: return "integer";
+    case ParamType::Boolean: return "boolean (0 or 1)";
+    case ParamType::IntOrUnlimited: return "integer or \"unlimited\"";
+    case ParamType::Username: return "username";
+    case ParamType::Domain: return "domain";
+    case ParamType::Email: return "email address";
+    case ParamType::IPv4: return "IPv4 address";
   }
   return "string";
 }

@@ -156,8 +156,7 @@ int dispatch(const StateRoot& root, Call& call, const Finish& finish) {
 nlohmann::json error_envelope(Api api, const std::string& module, const std::string& function,
                               const std::string& reason) {
   switch (api) {
-    case Api::Whm1:
-      return {{"metadata", {{"command", function}, {"reason", reason}, {"result", 0}, {"version", 1}}}};
+    case Api::Whm1: return {{"metadata", {{"command", function}, {"reason", reason}, {"result", 0}, {"version", 1}}}};
     case Api::Api2:
       return {{"cpanelresult",
                {{"apiversion", 2},

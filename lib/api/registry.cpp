@@ -22,12 +22,9 @@ Transaction& Context::txn() const {
 
 const char* api_program(Api api) {
   switch (api) {
-    case Api::Whm1:
-      return "whmapi1";
-    case Api::Api2:
-      return "cpapi2";
-    case Api::Uapi:
-      return "uapi";
+    case Api::Whm1: return "whmapi1";
+    case Api::Api2: return "cpapi2";
+    case Api::Uapi: return "uapi";
   }
   return "whmapi1";
 }
@@ -82,24 +79,12 @@ ParamSpec param_from_spec(const SpecParam& sp) {
   ParamSpec p;
   p.name = sp.name;
   switch (sp.kind) {
-    case SpecKind::String:
-      p.type = ParamType::String;
-      break;
-    case SpecKind::Integer:
-      p.type = ParamType::Integer;
-      break;
-    case SpecKind::Boolean:
-      p.type = ParamType::Boolean;
-      break;
-    case SpecKind::Email:
-      p.type = ParamType::Email;
-      break;
-    case SpecKind::IPv4:
-      p.type = ParamType::IPv4;
-      break;
-    case SpecKind::Domain:
-      p.type = ParamType::Domain;
-      break;
+    case SpecKind::String: p.type = ParamType::String; break;
+    case SpecKind::Integer: p.type = ParamType::Integer; break;
+    case SpecKind::Boolean: p.type = ParamType::Boolean; break;
+    case SpecKind::Email: p.type = ParamType::Email; break;
+    case SpecKind::IPv4: p.type = ParamType::IPv4; break;
+    case SpecKind::Domain: p.type = ParamType::Domain; break;
   }
   p.required = sp.required;
   if (sp.default_value) p.default_value = sp.default_value;
@@ -193,8 +178,7 @@ static void check_value(const ParamSpec& p, const std::string& v) {
   if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), v) == p.allowed.end())
     bad("“" + v + "” is not one of: " + join(p.allowed, ", ") + ".");
   switch (p.type) {
-    case ParamType::String:
-      break;
+    case ParamType::String: break;
     case ParamType::Integer: {
       auto n = parse_int(v);
       if (!n) bad("“" + v + "” is not an integer.");

@@ -79,17 +79,10 @@ static void write_json(const nlohmann::json& v, std::string& out, const StreamHo
       out += ']';
       break;
     }
-    case nlohmann::json::value_t::string:
-      write_string(v.get_ref<const std::string&>(), out);
-      break;
-    case nlohmann::json::value_t::number_integer:
-      out += std::to_string(v.get<long long>());
-      break;
-    case nlohmann::json::value_t::number_unsigned:
-      out += std::to_string(v.get<unsigned long long>());
-      break;
-    default:
-      out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    case nlohmann::json::value_t::string: write_string(v.get_ref<const std::string&>(), out); break;
+    case nlohmann::json::value_t::number_integer: out += std::to_string(v.get<long long>()); break;
+    case nlohmann::json::value_t::number_unsigned: out += std::to_string(v.get<unsigned long long>()); break;
+    default: out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 }
 
@@ -152,20 +145,11 @@ static std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
     }
   }
   return out;
@@ -250,12 +234,9 @@ std::string render(const nlohmann::json& envelope, OutputFormat fmt) {
       write_json(envelope, out);
       return out + "\n";
     }
-    case OutputFormat::JsonPretty:
-      return json_pretty(envelope);
-    case OutputFormat::Yaml:
-      return syck_dump(envelope);
-    case OutputFormat::Xml:
-      return xml_dump(envelope);
+    case OutputFormat::JsonPretty: return json_pretty(envelope);
+    case OutputFormat::Yaml: return syck_dump(envelope);
+    case OutputFormat::Xml: return xml_dump(envelope);
   }
   return "";
 }

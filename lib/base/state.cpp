@@ -340,15 +340,9 @@ void Transaction::commit() {
   size_t next_temp = 0;
   for (const auto& op : ops_) {
     switch (op.kind) {
-      case Op::Write:
-        journal += "R\t" + temps[next_temp++].first + "\t" + root_.path(op.rel) + "\n";
-        break;
-      case Op::Remove:
-        journal += "D\t" + root_.path(op.rel) + "\n";
-        break;
-      case Op::Rename:
-        journal += "R\t" + root_.path(op.rel) + "\t" + root_.path(op.to_rel) + "\n";
-        break;
+      case Op::Write: journal += "R\t" + temps[next_temp++].first + "\t" + root_.path(op.rel) + "\n"; break;
+      case Op::Remove: journal += "D\t" + root_.path(op.rel) + "\n"; break;
+      case Op::Rename: journal += "R\t" + root_.path(op.rel) + "\t" + root_.path(op.to_rel) + "\n"; break;
     }
   }
   write_journal(root_, journal);

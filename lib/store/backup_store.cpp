@@ -101,20 +101,15 @@ std::string stored_value(const KeyRule& r, const std::string& value) {
       if (std::find(r.allowed.begin(), r.allowed.end(), value) == r.allowed.end())
         bad(name, value, "is not one of: " + join(r.allowed, ", ") + ".");
       return value;
-    case Kind::DayList:
-      check_number_list(name, value, 0, 6);
-      return value;
-    case Kind::DateList:
-      check_number_list(name, value, 1, 31);
-      return value;
+    case Kind::DayList: check_number_list(name, value, 0, 6); return value;
+    case Kind::DateList: check_number_list(name, value, 1, 31); return value;
     case Kind::Path: {
       if (value.empty() || value[0] != '/') bad(name, value, "is not an absolute path.");
       for (const auto& part : split(value, '/'))
         if (part == "..") bad(name, value, "contains “..”.");
       return value;
     }
-    case Kind::Text:
-      return value;
+    case Kind::Text: return value;
   }
   return value;
 }

@@ -439,9 +439,7 @@ void extract_account_home(const std::string& archive_abs, const std::string& des
           throw ApiError("Cannot create “" + path + "”.");
         later.push_back({path, "", mode, mtime, false});
         break;
-      case AE_IFLNK:
-        later.push_back({path, la().archive_entry_symlink(e), 0, mtime, true});
-        break;
+      case AE_IFLNK: later.push_back({path, la().archive_entry_symlink(e), 0, mtime, true}); break;
       case AE_IFREG: {
         int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0) throw ApiError("Cannot create “" + path + "”.");
@@ -467,8 +465,7 @@ void extract_account_home(const std::string& archive_abs, const std::string& des
         ::close(fd);
         break;
       }
-      default:
-        break;  // inspect_account_archive refused everything else
+      default: break;  // inspect_account_archive refused everything else
     }
   }
   if (rc != ARCHIVE_EOF) damaged(a.get(), archive_abs);

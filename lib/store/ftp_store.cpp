@@ -20,14 +20,10 @@ constexpr const char* kFtpShell = "/bin/ftpsh";
 
 const char* ftp_type_name(FtpType t) {
   switch (t) {
-    case FtpType::Main:
-      return "main";
-    case FtpType::Anonymous:
-      return "anonymous";
-    case FtpType::Logaccess:
-      return "logaccess";
-    case FtpType::Sub:
-      return "sub";
+    case FtpType::Main: return "main";
+    case FtpType::Anonymous: return "anonymous";
+    case FtpType::Logaccess: return "logaccess";
+    case FtpType::Sub: return "sub";
   }
   return "sub";
 }

@@ -49,9 +49,7 @@ void write_tar(const std::string& abs, const std::vector<TarEntry>& entries) {
     archive_entry_set_perm(e, t.type == 'd' ? 0755 : 0644);
     archive_entry_set_mtime(e, 1700000000, 0);
     switch (t.type) {
-      case 'd':
-        archive_entry_set_filetype(e, AE_IFDIR);
-        break;
+      case 'd': archive_entry_set_filetype(e, AE_IFDIR); break;
       case 'l':
         archive_entry_set_filetype(e, AE_IFLNK);
         archive_entry_set_symlink(e, t.link.c_str());

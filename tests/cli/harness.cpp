@@ -128,10 +128,11 @@ nlohmann::json run_ok(const TempRoot& root, const std::vector<std::string>& args
   return r.json();
 }
 
-void uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
+nlohmann::json uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
   auto r = run_cpanel(root, "uapi", user, args);
   INFO(args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
   REQUIRE(r.status == 0);
+  return r.json();
 }
 
 void expect_check_clean(const TempRoot& root) {

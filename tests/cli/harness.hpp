@@ -42,8 +42,8 @@ std::map<std::string, std::string> snapshot(const TempRoot& root);
 
 // A call that must succeed (REQUIREs exit status 0); its JSON output.
 nlohmann::json run_ok(const TempRoot& root, const std::vector<std::string>& args);
-// A uapi call as `user` that must succeed.
-void uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args);
+// A uapi call as `user` that must succeed; its JSON envelope.
+nlohmann::json uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args);
 // whmkit-check finds nothing wrong.
 void expect_check_clean(const TempRoot& root);
 

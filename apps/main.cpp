@@ -28,6 +28,31 @@ static StateRoot state_root(std::string root_opt) {
   return StateRoot(root_opt.empty() ? "/" : root_opt);
 }
 
+// --fail (or WHMKIT_FAIL=1): exit 1 when metadata.result is 0; without it an
+// answered call exits 0, as cPanel's tools do.
+static bool fail_mode(bool flag) {
+  const char* env = std::getenv("WHMKIT_FAIL");
+  return flag || (env && std::string(env) == "1");
+}
+
+static int exit_status(int status, bool fail) { return status == kExitFailed && !fail ? kExitOk : status; }
+
+// Parses the call's words and runs it; a word that is not key=value is a
+// bad command line (exit 2, no envelope).
+static int parse_and_run(const std::string& prog, const StateRoot& root, Call call, const std::string& function,
+                         const std::vector<std::string>& words, OutputFormat fmt, bool fail) {
+  try {
+    call.request = parse_call_words(function, words);
+  } catch (const CommandLineError& e) {
+    std::cerr << prog << ": " << e.what() << "\n";
+    return kExitUnavailable;
+  } catch (const ApiError& e) {  // a value refused as it is read (a NUL byte)
+    render_envelope(std::cout, call.api, error_envelope(call.api, call.module, function, e.what()), fmt);
+    return exit_status(kExitFailed, fail);
+  }
+  return exit_status(run_call(root, std::move(call), fmt, std::cout), fail);
+}
+
 // cpapi2 / uapi: --user=USER Module function key=value ...
 static int cpanel_main(const std::string& prog, int argc, char** argv) {
   const Api api = prog == "uapi" ? Api::Uapi : Api::Api2;
@@ -40,16 +65,17 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
                prog};
   std::string output = "yaml", root_opt, user;
   std::vector<std::string> words;
-  bool list_functions = false;
+  bool list_functions = false, fail = false;
   app.add_option("--user", user, "The cPanel account to run as (required)");
+  app.add_flag("--fail", fail, "Exit 1 when the call fails (result status 0); also WHMKIT_FAIL=1");
   app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_flag("--list-functions", list_functions, "List the Module function pairs this program knows");
   app.add_option("call", words, "Module function key=value ...");
   app.footer("Examples:\n  " + prog + " --user=bob Ftp " + (api == Api::Uapi ? "list_ftp" : "listftp") + "\n  " + prog +
              " --user=bob --output=json Cron " + (api == Api::Uapi ? "list_cron" : "listcron") +
-             "\nValues may be URI-encoded (%20). Exit status: 0 success; 1 the call failed; 2 unknown function or"
-             " bad command line.");
+             "\nValues may be URI-encoded (%20). Exit status: 0 when an answer was printed (also a failed call:"
+             " read its errors); 1 a failed call with --fail; 2 unknown function or bad command line.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -83,14 +109,8 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
     return kExitUnavailable;
   }
   StateRoot root = state_root(root_opt);
-  Call call{api, words[0], {}, user};
-  try {
-    call.request = parse_call_words(words[1], {words.begin() + 2, words.end()});
-  } catch (const ApiError& e) {  // a malformed key=value word
-    render_envelope(std::cout, api, error_envelope(api, call.module, words[1], e.what()), fmt);
-    return kExitFailed;
-  }
-  return run_call(root, std::move(call), fmt, std::cout);
+  return parse_and_run(prog, root, Call{api, words[0], {}, user}, words[1], {words.begin() + 2, words.end()}, fmt,
+                       fail_mode(fail));
 }
 
 int main(int argc, char** argv) {
@@ -107,10 +127,11 @@ int main(int argc, char** argv) {
                "whmapi1"};
   std::string output = "yaml", root_opt, caller = "root";
   std::vector<std::string> words;
-  bool show_version = false, list_functions = false, coverage = false;
+  bool show_version = false, list_functions = false, coverage = false, fail = false;
   app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_option("--user", caller, "Run as this WHM user: root (default) or a reseller");
+  app.add_flag("--fail", fail, "Exit 1 when the call fails (metadata.result 0); also WHMKIT_FAIL=1");
   app.add_flag("--version", show_version, "Print the version and exit");
   app.add_flag("--list-functions", list_functions, "List the functions this program knows, one per line");
   app.add_flag("--coverage", coverage, "Print implemented/total functions per category");
@@ -122,8 +143,9 @@ int main(int argc, char** argv) {
       "  whmapi1 massmodifyacct user=bob user=carol MAXFTP=10\n"
       "  whmapi1 help createacct\n"
       "Values may be URI-encoded (%20). Repeat a key, or number it (user-0=a user-1=b), to pass a list.\n"
-      "Exit status: 0 success; 1 the call failed (metadata.result 0); 2 unknown or unimplemented function,\n"
-      "or a bad command line.");
+      "Exit status: 0 when an envelope was printed, also when the call failed (metadata.result 0: read\n"
+      "metadata.reason); 1 a failed call with --fail (or WHMKIT_FAIL=1); 2 unknown or unimplemented\n"
+      "function, or a bad command line.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -173,13 +195,6 @@ int main(int argc, char** argv) {
   }
   StateRoot root = state_root(root_opt);
 
-  const std::string function = words.front();
-  Call call{Api::Whm1, "", {}, caller};
-  try {
-    call.request = parse_call_words(function, {words.begin() + 1, words.end()});
-  } catch (const ApiError& e) {
-    render_envelope(std::cout, Api::Whm1, error_envelope(Api::Whm1, "", function, e.what()), fmt);
-    return kExitFailed;
-  }
-  return run_call(root, std::move(call), fmt, std::cout);
+  return parse_and_run("whmapi1", root, Call{Api::Whm1, "", {}, caller}, words.front(),
+                       {words.begin() + 1, words.end()}, fmt, fail_mode(fail));
 }

@@ -93,7 +93,7 @@ static void put_api_arg(nlohmann::json& tree, const std::string& dotted, const s
   nlohmann::json* node = &tree;
   for (size_t i = 1; i < parts.size(); ++i) {  // parts[0] == "api"
     const auto& p = parts[i];
-    if (p.empty()) throw ValidationError("Invalid argument name “" + dotted + "”.");
+    if (p.empty()) throw CommandLineError("Invalid argument name “" + dotted + "”.");
     if (i + 1 == parts.size()) {
       (*node)[p] = value;
     } else {
@@ -119,7 +119,7 @@ Request parse_call_words(const std::string& function, const std::vector<std::str
     const auto& w = words[pos];
     auto eq = w.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw ValidationError("Invalid argument “" + w + "”: arguments take the form key=value.");
+      throw CommandLineError("Invalid argument “" + w + "”: arguments take the form key=value.");
     std::string key = uri_decode(w.substr(0, eq));
     std::string value = uri_decode(w.substr(eq + 1));
     if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos)

@@ -34,8 +34,8 @@ std::string indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
-const std::vector<std::string> kOptions = {"--output=", "--root=",          "--help",
-                                           "--version", "--list-functions", "--coverage"};
+const std::vector<std::string> kOptions = {"--output=",        "--root=",    "--help", "--version",
+                                           "--list-functions", "--coverage", "--fail"};
 const std::vector<std::string> kFormats = {"json", "jsonpretty", "yaml", "xml"};
 
 }  // namespace
@@ -178,7 +178,7 @@ std::vector<std::string> cpanel_completion_candidates(Api api, const std::vector
     return out;
   }
   if (starts_with(cur, "-")) {
-    add({"--user=", "--output=", "--root=", "--list-functions", "--help"});
+    add({"--user=", "--output=", "--root=", "--list-functions", "--fail", "--help"});
     return out;
   }
   std::vector<std::string> positional;  // module, function, key=value...

@@ -17,10 +17,12 @@
 
 namespace whm {
 
-// Exit statuses of the program.
+// Exit statuses of the program. As with cPanel's own tools, an envelope that
+// was printed means exit 0, also when metadata.result is 0 (clients read the
+// reason from the envelope); kExitFailed is only used with --fail.
 enum ExitStatus {
   kExitOk = 0,
-  kExitFailed = 1,       // the function ran, or validation refused it: metadata.result 0
+  kExitFailed = 1,       // --fail (or WHMKIT_FAIL=1) and metadata.result 0
   kExitUnavailable = 2,  // unknown function, not implemented, or bad command line
 };
 
@@ -33,9 +35,10 @@ struct Call {
   std::string caller = "root";
 };
 
-// Runs one call and prints its envelope to `out` in `fmt`; returns the exit
-// status. The output is written while the call still holds its lock, so a
-// list streamed record by record is one consistent snapshot.
+// Runs one call and prints its envelope to `out` in `fmt`; returns
+// kExitFailed when metadata.result is 0 (the caller maps it to its exit
+// status, see ExitStatus). The output is written while the call still holds
+// its lock, so a list streamed record by record is one consistent snapshot.
 int run_call(const StateRoot& root, Call call, OutputFormat fmt, std::ostream& out);
 
 // The same call, its envelope returned as JSON (for WHM API 1's cpanel and

@@ -14,6 +14,12 @@ struct ValidationError : ApiError {
   using ApiError::ApiError;
 };
 
+// The command line itself is wrong (a word that is not key=value): exit
+// status 2, a message on standard error, no envelope.
+struct CommandLineError : ApiError {
+  using ApiError::ApiError;
+};
+
 // Unknown function, or a known function without a handler yet (exit status 2).
 struct NotAvailableError : ApiError {
   using ApiError::ApiError;

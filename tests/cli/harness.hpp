@@ -54,10 +54,15 @@ nlohmann::json create_account(const TempRoot& root, const std::string& user, con
 }  // namespace test
 
 namespace test {
-// Runs a call that must be refused: non-zero exit, metadata.result 0, a
+// Runs a call that must be refused: exit 0 with metadata.result 0, a
 // reason containing `reason_part`, and not one byte changed under the root.
 void expect_refused(const TempRoot& root, const std::vector<std::string>& args, const std::string& reason_part);
-// The same for a uapi/cpapi2 call: non-zero exit, status 0 / event.result 0,
+// A command line that is itself wrong (a word that is not key=value): exit
+// 2, a message on standard error containing `message_part`, no envelope,
+// nothing changed.
+void expect_bad_command_line(const TempRoot& root, const std::vector<std::string>& args,
+                             const std::string& message_part);
+// The same for a uapi/cpapi2 call: exit 0 with status 0 / event.result 0,
 // the error containing `reason_part`, nothing changed under the root.
 void expect_cpanel_refused(const TempRoot& root, const std::string& prog, const std::string& user,
                            const std::vector<std::string>& args, const std::string& reason_part);

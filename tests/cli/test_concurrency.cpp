@@ -16,7 +16,8 @@ TEST_CASE("two processes creating 50 accounts each lose no update", "[concurrenc
       int failures = 0;
       for (int i = 0; i < 50; ++i) {
         std::string user = std::string(1, static_cast<char>('a' + p)) + "user" + std::to_string(i);
-        auto r = run(root, {"createacct", "username=" + user, "domain=" + user + ".example", "password=Pass-word1"});
+        auto r = run(
+            root, {"--fail", "createacct", "username=" + user, "domain=" + user + ".example", "password=Pass-word1"});
         if (r.status != 0) ++failures;
       }
       ::_exit(failures == 0 ? 0 : 1);
@@ -69,13 +70,14 @@ TEST_CASE("four processes with 100 mixed writes each lose nothing", "[concurrenc
       // 25 accounts, each then modified, given a zone record, and a plan change: 100 writes.
       for (int i = 0; i < 25; ++i) {
         std::string user = prefix + "u" + std::to_string(i);
-        failures += run(root, {"createacct", "username=" + user, "domain=" + user + ".example", "password=Pass-word1"})
+        failures += run(root, {"--fail", "createacct", "username=" + user, "domain=" + user + ".example",
+                               "password=Pass-word1"})
                         .status != 0;
-        failures += run(root, {"modifyacct", "user=" + user, "MAXFTP=" + std::to_string(i + 1)}).status != 0;
-        failures += run(root, {"addzonerecord", "domain=" + user + ".example", "name=svc", "type=A",
+        failures += run(root, {"--fail", "modifyacct", "user=" + user, "MAXFTP=" + std::to_string(i + 1)}).status != 0;
+        failures += run(root, {"--fail", "addzonerecord", "domain=" + user + ".example", "name=svc", "type=A",
                                "address=192.0.2." + std::to_string(i + 1)})
                         .status != 0;
-        failures += run(root, {"suspendacct", "user=" + user, "reason=" + prefix}).status != 0;
+        failures += run(root, {"--fail", "suspendacct", "user=" + user, "reason=" + prefix}).status != 0;
       }
       ::_exit(failures == 0 ? 0 : 1);
     }

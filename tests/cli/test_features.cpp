@@ -66,9 +66,9 @@ TEST_CASE("feature list bad input",
   expect_refused(root, {"delete_featurelist", "featurelist=nosuch"}, "does not exist");
   expect_refused(root, {"get_featurelist_data", "featurelist=nosuch"}, "does not exist");
   expect_refused(root, {"get_featurelist_data"}, "Missing required parameter “featurelist”");
-  expect_refused(root, {"get_featurelists", "oops"}, "key=value");
-  expect_refused(root, {"get_feature_names", "=1"}, "key=value");
-  expect_refused(root, {"get_feature_metadata", "bad"}, "key=value");
+  expect_bad_command_line(root, {"get_featurelists", "oops"}, "key=value");
+  expect_bad_command_line(root, {"get_feature_names", "=1"}, "key=value");
+  expect_bad_command_line(root, {"get_feature_metadata", "bad"}, "key=value");
 }
 
 TEST_CASE("feature names and metadata", "[get_feature_names][get_feature_metadata]") {

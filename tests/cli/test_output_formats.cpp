@@ -64,7 +64,7 @@ TEST_CASE("json, jsonpretty, yaml and xml carry the same data", "[output]") {
 TEST_CASE("error envelopes in every format", "[output]") {
   TempRoot root;
   auto yaml = run(root, {"accountsummary", "user=ghost"}, "yaml");
-  CHECK(yaml.status == 1);
+  CHECK(yaml.status == 0);
   CHECK_THAT(yaml.out, Contains("result: 0\n"));
   auto xml = run(root, {"accountsummary", "user=ghost"}, "xml");
   CHECK_THAT(xml.out, Contains("<result>0</result>"));
@@ -98,5 +98,42 @@ TEST_CASE("version", "[version]") {
   auto r = run(root, {"version"});
   REQUIRE(r.status == 0);
   CHECK(r.json()["data"]["version"] == WHMKIT_VERSION);
-  expect_refused(root, {"version", "oops"}, "key=value");
+  expect_bad_command_line(root, {"version", "oops"}, "key=value");
+}
+
+TEST_CASE("exit status: 0 for every printed envelope, 1 only with --fail, 2 for a bad command line", "[output][exit]") {
+  TempRoot root;
+  // A failed call: the envelope carries the reason and the exit status is 0, as cPanel's tools do.
+  auto failed = run(root, {"accountsummary", "user=ghost"});
+  CHECK(failed.status == 0);
+  CHECK(failed.json()["metadata"]["result"] == 0);
+  CHECK_THAT(failed.json()["metadata"]["reason"].get<std::string>(), Contains("ghost"));
+  // --fail and WHMKIT_FAIL=1 turn it into exit 1, with the same envelope.
+  auto with_flag = run(root, {"--fail", "accountsummary", "user=ghost"});
+  CHECK(with_flag.status == 1);
+  CHECK(with_flag.out == failed.out);
+  auto with_env = run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "accountsummary", "user=ghost"},
+                              {{"WHMKIT_FAIL", "1"}});
+  CHECK(with_env.status == 1);
+  CHECK(run(root, {"--fail", "version"}).status == 0);  // a success stays 0
+  // The same for uapi and cpapi2.
+  create_account(root, "bob", "bob.example");
+  auto uapi = run_cpanel(root, "uapi", "bob", {"Ftp", "delete_ftp", "user=nobody"});
+  CHECK(uapi.status == 0);
+  CHECK(uapi.json()["result"]["status"] == 0);
+  CHECK(run_cpanel(root, "uapi", "bob", {"Ftp", "delete_ftp", "user=nobody"}, {{"WHMKIT_FAIL", "1"}}).status == 1);
+  auto api2 = run_cpanel(root, "cpapi2", "bob", {"Ftp", "delftp", "user=nobody"});
+  CHECK(api2.status == 0);
+  CHECK(api2.json()["cpanelresult"]["event"]["result"] == 0);
+  // A bad command line: exit 2, a message on standard error, no envelope.
+  auto bad_word = run(root, {"accountsummary", "notkeyvalue"});
+  CHECK(bad_word.status == 2);
+  CHECK(bad_word.out.empty());
+  CHECK_THAT(bad_word.err, Contains("key=value"));
+  CHECK(run(root, {"--nosuchoption", "version"}).status == 2);
+  CHECK(run_cpanel(root, "uapi", "bob", {"Ftp", "list_ftp", "oops"}).status == 2);
+  // An unimplemented function: the envelope says so, exit 2 (with or without --fail).
+  auto missing = run(root, {"get_tweaksetting", "key=maxemailsperhour"});
+  CHECK(missing.status == 2);
+  CHECK(missing.json()["metadata"]["result"] == 0);
 }

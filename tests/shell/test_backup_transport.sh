@@ -97,7 +97,8 @@ expect "disableonfail=1 disables it" "1" "$(w backup_destination_get id="$bad_sf
 out=$(validate "$closed")
 expect "closed port fails" "0" "$(echo "$out" | field 'd["metadata"]["result"]')"
 expect_contains "closed port: connection refused" "onnect" "$(echo "$out" | field 'd["metadata"]["reason"]')"
-expect "exit status of a failed validation" "1" "$("$bin/whmapi1" backup_destination_validate id="$closed" disableonfail=0 >/dev/null; echo $?)"
+expect "exit status of a failed validation" "0" "$("$bin/whmapi1" backup_destination_validate id="$closed" disableonfail=0 >/dev/null; echo $?)"
+expect "the same with --fail" "1" "$("$bin/whmapi1" --fail backup_destination_validate id="$closed" disableonfail=0 >/dev/null; echo $?)"
 expect "Local destination validates" "1" "$(validate "$local_id" | field 'd["metadata"]["result"]')"
 
 # The failing destinations are disabled so the run only copies to the good ones.

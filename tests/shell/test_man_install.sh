@@ -29,7 +29,7 @@ for link in cpapi2 uapi; do
 done
 check "installed binary runs" bash -c "'$dest/usr/bin/whmapi1' --version | grep -q whmkit"
 check "installed uapi answers as UAPI" bash -c "'$dest/usr/bin/uapi' --list-functions | grep -qx 'Ftp list_sessions'"
-check "installed cpapi2 refuses an unknown account" bash -c "'$dest/usr/bin/cpapi2' --root=\"\$(mktemp -d)\" --user=x Ftp listftp >/dev/null; test \$? -eq 1"
+check "installed cpapi2 refuses an unknown account" bash -c "'$dest/usr/bin/cpapi2' --fail --root=\"\$(mktemp -d)\" --user=x Ftp listftp >/dev/null; test \$? -eq 1"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -27,8 +27,8 @@ TEST_CASE("api.* arguments become a tree", "[args]") {
 }
 
 TEST_CASE("malformed words are refused", "[args]") {
-  CHECK_THROWS_AS(parse_call_words("f", {"novalue"}), ValidationError);
-  CHECK_THROWS_AS(parse_call_words("f", {"=x"}), ValidationError);
+  CHECK_THROWS_AS(parse_call_words("f", {"novalue"}), CommandLineError);
+  CHECK_THROWS_AS(parse_call_words("f", {"=x"}), CommandLineError);
   CHECK_THROWS_AS(parse_call_words("f", {"a=b%00c"}), ValidationError);
   CHECK(uri_decode("%41%4a%zz%") == "AJ%zz%");
 }

@@ -110,7 +110,6 @@ std::map<std::string, std::string> snapshot(const TempRoot& root) {
   std::map<std::string, std::string> files;
   for (auto it = fs::recursive_directory_iterator(root.path); it != fs::recursive_directory_iterator(); ++it) {
     std::string rel = fs::relative(it->path(), root.path).string();
-    if (rel == "var/cpanel/.whmkit.lock") continue;
     if (it->is_directory())
       files[rel + "/"] = "";
     else if (it->is_regular_file())

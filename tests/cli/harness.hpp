@@ -36,7 +36,7 @@ RunResult run_cpanel(const TempRoot& root, const std::string& prog, const std::s
 // The errors of a UAPI envelope or the error of an API 2 one ("" if none).
 std::string cpanel_error(const nlohmann::json& envelope);
 
-// Every regular file under the root with its contents (lock file excluded),
+// Every regular file under the root with its contents,
 // to prove that a refused call changed nothing.
 std::map<std::string, std::string> snapshot(const TempRoot& root);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs a short demo against a temporary
 # state root: create accounts, list them, FTP and cron through uapi/cpapi2,
-# archive an account, remove it and restore it, suspend one.
+# archive an account, remove it and restore it, rename it, suspend one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -24,6 +24,9 @@ w --output=json start_background_pkgacct user=carol
 w --output=json removeacct user=carol
 w --output=json start_local_cpmove_restore cpmovepath=/home/cpmove-carol.tar.gz
 c cpapi2 --user=carol --output=json Ftp listftp
+w --output=json modifyacct user=carol newuser=carla domain=carla.example
+c uapi --user=carla --output=json DomainInfo list_domains
+c uapi --user=carla --output=json Cron list_cron
 w suspendacct user=bob reason='Unpaid invoice'
 w listsuspended
 w --output=json listaccts search='^bob$' searchtype=user want=user,suspended,suspendreason
@@ -31,5 +34,5 @@ echo "--- files written under the state root:"
 echo "\$ cat etc/trueuserdomains"; cat "$root/etc/trueuserdomains"
 echo "\$ cat var/cpanel/suspended/bob"; cat "$root/var/cpanel/suspended/bob"; echo
 echo "\$ head -12 var/cpanel/users/bob"; head -12 "$root/var/cpanel/users/bob"
-echo "\$ cat etc/proftpd/carol"; cat "$root/etc/proftpd/carol"
-echo "\$ cat var/spool/cron/crontabs/carol"; cat "$root/var/spool/cron/crontabs/carol"
+echo "\$ cat etc/proftpd/carla"; cat "$root/etc/proftpd/carla"
+echo "\$ cat var/spool/cron/crontabs/carla"; cat "$root/var/spool/cron/crontabs/carla"

@@ -335,6 +335,7 @@ std::string renamed_ftp_lines(const std::string& text, const AccountFacts& from,
     }
     l->login = renamed_login(l->login, from, to);
     l->home = rehome(l->home, from.home, to.home);
+    if (l->gecos == from.user) l->gecos = to.user;  // virtual logins name their cPanel account here
     out += login_line(*l) + "\n";
   }
   return out;

@@ -44,6 +44,7 @@ TEST_CASE("modifyacct newuser= renames every part of the account", "[rename]") {
   CHECK_THAT(root.file("var/cpanel/userdata/robert/cache"), Contains("robert==root==main"));
   CHECK_THAT(root.file("etc/proftpd/robert"), Contains("\nrobert:") || Contains("robert:"));
   CHECK_THAT(root.file("etc/proftpd/robert"), Contains("web@bob.example:") && Contains(":/home/robert/"));
+  CHECK_THAT(root.file("etc/proftpd/robert"), Contains(":robert:/home/robert/") && !Contains(":bob:"));  // gecos
   CHECK_THAT(root.file("home/robert/etc/ftpquota"), Contains("web@bob.example:50"));
   CHECK_THAT(root.file("var/cpanel/whmkit/ftp/robert.json"), Contains("203.0.113.0/24"));
   CHECK_THAT(root.file("etc/pure-ftpd/pureftpd.passwd"), Contains(":robert:/home/robert/./"));

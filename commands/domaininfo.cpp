@@ -27,8 +27,8 @@ nlohmann::json string_list(const nlohmann::json& v) {
 Response list_domains(Context& ctx, const Request&) {
   nlohmann::json main = main_userdata(ctx);
   nlohmann::json addons = nlohmann::json::array();  // addon_domains maps each addon to its subdomain
-  for (const auto& [addon, sub] : main.value("addon_domains", nlohmann::json::object()).items())
-    addons.push_back(addon);
+  const nlohmann::json addon_map = main.value("addon_domains", nlohmann::json::object());
+  for (const auto& [addon, sub] : addon_map.items()) addons.push_back(addon);
   Response r;
   r.data = {{"addon_domains", addons},
             {"main_domain", main.value("main_domain", ctx.account.main_domain)},

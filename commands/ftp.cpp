@@ -37,7 +37,7 @@ void refuse_if_suspended(const Context& ctx) {
 
 // A suspended account keeps its FTP lines in etc/proftpd/<user>.suspended.
 std::optional<std::string> suspended_ftp_text(const Context& ctx) {
-  return ctx.root.read(ftp_paths::passwd(ctx.account.user) + ".suspended");
+  return ctx.root.read(ftp_paths::suspended_passwd(ctx.account.user));
 }
 
 // quota=0 or "unlimited" means no limit.

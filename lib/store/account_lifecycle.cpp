@@ -12,23 +12,25 @@
 
 namespace whm {
 
-FileOwner owner_of(const PasswdEntry& pw) {
-  return {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
-}
-
 AccountFacts load_account_facts(const Transaction& txn, const CpUser& u) {
   SystemUsers sys;
   sys.load(txn);
   return load_account_facts(sys, u);
 }
 
-AccountFacts load_account_facts(const SystemUsers& sys, const CpUser& u) {
+// What the cpuser file says of the account (no home, shell or ids).
+static AccountFacts facts_of_cpuser(const CpUser& u) {
   AccountFacts a;
   a.user = u.user();
   a.main_domain = u.main_domain();
   a.domains = u.all_domains();
   a.owner = u.get("OWNER");
   a.suspended = u.suspended();
+  return a;
+}
+
+AccountFacts load_account_facts(const SystemUsers& sys, const CpUser& u) {
+  AccountFacts a = facts_of_cpuser(u);
   if (auto pw = sys.user(a.user)) {
     a.home = pw->home;
     a.shell = pw->shell;
@@ -49,12 +51,10 @@ namespace {
 AccountFacts require_facts(const StateRoot& root, const Transaction& txn, const std::string& user,
                            bool need_system_user) {
   CpUser u = AccountStore(root).require(user);
-  if (need_system_user) {
-    SystemUsers sys;
-    sys.load(txn);
-    sys.require_user(user);
-  }
-  return load_account_facts(txn, u);
+  SystemUsers sys;
+  sys.load(txn);
+  if (need_system_user) sys.require_user(user);
+  return load_account_facts(sys, u);
 }
 
 }  // namespace
@@ -80,8 +80,8 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
 }
 
 std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const std::string& user) {
-  if (!AccountStore(root).require(user).suspended()) throw ApiError("The account “" + user + "” is not suspended.");
   AccountFacts a = require_facts(root, txn, user, true);
+  if (!a.suspended) throw ApiError("The account “" + user + "” is not suspended.");
   std::string raw;
   for (const auto* part : account_parts()) part->unsuspend(root, txn, a, raw);
   txn.on_commit([&root, user, domain = a.main_domain] { log_accounting(root, "UNSUSPEND", user, domain, ""); });
@@ -160,17 +160,12 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
     throw ApiError("The archive's shadow or shell file is malformed.");
 
   auto [uid, gid] = sys.allocate_ids(root);
-  AccountFacts a;
-  a.user = user;
+  AccountFacts a = facts_of_cpuser(cpuser);
   a.home = load_server_config(root).home_root + "/" + user;
   a.home_rel = paths::rel_from_abs(a.home);
   if (root.exists(a.home_rel)) throw ApiError("The home directory “" + a.home + "” already exists.");
   a.shell = shell;
   a.ids = {static_cast<uid_t>(uid), static_cast<gid_t>(gid)};
-  a.main_domain = cpuser.main_domain();
-  a.domains = cpuser.all_domains();
-  a.owner = cpuser.get("OWNER");
-  a.suspended = cpuser.suspended();
   const RestoreSource src{arch, archive_abs, a, cpuser, hash};
   for (const auto* part : account_parts()) part->restore(root, txn, src, raw);
   txn.commit();
@@ -202,10 +197,14 @@ void check_username_available(const StateRoot& root, const std::string& user) {
 }
 
 void save_account(const AccountStore& store, Transaction& txn, const CpUser& u) {
+  save_account(store, txn, u, store.domain_rows(u.user()));
+}
+
+void save_account(const AccountStore& store, Transaction& txn, const CpUser& u, const std::vector<DomainRow>& rows) {
   SystemUsers sys;
   sys.load(txn);
   auto pw = sys.user(u.user());
-  store.save(txn, u, store.domain_rows(u.user()), pw ? owner_of(*pw) : FileOwner{});
+  store.save(txn, u, rows, pw ? owner_of(*pw) : FileOwner{});
 }
 
 nlohmann::json vhost_userdata(const VhostSpec& v) {

@@ -15,7 +15,6 @@ namespace whm {
 constexpr const char* kNoShell = "/usr/local/cpanel/bin/noshell";
 constexpr const char* kSuspendedShell = "/bin/false";
 
-FileOwner owner_of(const PasswdEntry& pw);
 // The facts of an existing account, as `txn` sees it. Without an etc/passwd
 // entry the home, shell and ids are left empty (removal still works).
 AccountFacts load_account_facts(const Transaction& txn, const CpUser& u);
@@ -56,6 +55,8 @@ void check_username_available(const StateRoot& root, const std::string& user);
 // Stages an account's cpuser file, its JSON twin and lookup lines, group-owned
 // by the account's group (looked up in the transaction's etc/passwd).
 void save_account(const AccountStore& store, Transaction& txn, const CpUser& u);
+// The same with domain rows that differ from the stored ones.
+void save_account(const AccountStore& store, Transaction& txn, const CpUser& u, const std::vector<DomainRow>& rows);
 
 // A web vhost's userdata file (/var/cpanel/userdata/<user>/<domain>).
 struct VhostSpec {

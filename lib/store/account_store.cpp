@@ -176,7 +176,7 @@ CpanelAccount load_cpanel_account(const StateRoot& root, const std::string& user
   a.main_domain = cpuser->main_domain();
   a.domains = cpuser->all_domains();
   a.home = pw.home;
-  a.owner = {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
+  a.owner = owner_of(pw);
   a.suspended = cpuser->suspended();
   return a;
 }

@@ -322,6 +322,8 @@ void check_client_ip(const std::string& ip_or_cidr) {
 namespace {
 
 constexpr const char* kArchivedExtras = "whmkit/ftp.json";  // in the pkgacct archive, below cpmove-<user>/
+// What etc/proftpd/<user> holds while its lines wait in the .suspended copy.
+constexpr const char* kSuspendedPlaceholder = "# Account suspended\n";
 
 // The account's FTP lines after a rename: the main login's name, homes in the
 // new home, name@olddomain logins on the new domain.
@@ -411,7 +413,7 @@ class FtpPart : public AccountPart {
     auto ftp = txn.read(ftp_paths::passwd(a.user));
     if (a.suspended || !ftp || opts.leave_ftp) return;
     txn.write(ftp_paths::suspended_passwd(a.user), *ftp, 0640);
-    txn.write(ftp_paths::passwd(a.user), "# Account suspended\n", 0640);
+    txn.write(ftp_paths::passwd(a.user), kSuspendedPlaceholder, 0640);
     stage_pureftpd_sync(txn, a.user, a.home_rel);
     raw += "Suspending FTP accounts...Done\n";
   }
@@ -451,7 +453,7 @@ class FtpPart : public AccountPart {
     if (const auto* s = src.archive.file("suspendinfo/" + a.user)) info = parse_key_values(*s);
     if (a.suspended && info["leave-ftp-accts-enabled"] != "1") {
       txn.write(ftp_paths::suspended_passwd(a.user), lines, 0640);
-      txn.write(ftp_paths::passwd(a.user), "# Account suspended\n", 0640);
+      txn.write(ftp_paths::passwd(a.user), kSuspendedPlaceholder, 0640);
     } else {
       txn.write(ftp_paths::passwd(a.user), lines, 0640);
     }

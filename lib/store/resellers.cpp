@@ -80,10 +80,7 @@ void stage_new_owner(const AccountStore& store, Transaction& txn, const std::str
         store.save_userdata(txn, user, name, *doc, {});
       }
   store.save_userdata_cache(txn, user, rows);
-  SystemUsers sys;
-  sys.load(txn);
-  auto pw = sys.user(user);
-  store.save(txn, u, rows, pw ? owner_of(*pw) : FileOwner{});
+  save_account(store, txn, u, rows);
 }
 }  // namespace
 

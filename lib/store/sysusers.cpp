@@ -79,6 +79,10 @@ void SystemUsers::save(Transaction& txn) const {
   group.save(txn);
 }
 
+FileOwner owner_of(const PasswdEntry& pw) {
+  return {static_cast<uid_t>(parse_int(pw.uid).value_or(-1)), static_cast<gid_t>(parse_int(pw.gid).value_or(-1))};
+}
+
 std::optional<PasswdEntry> SystemUsers::user(const std::string& name) const {
   auto f = passwd.find(name);
   if (!f) return std::nullopt;

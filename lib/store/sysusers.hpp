@@ -6,14 +6,15 @@
 #include <unordered_map>
 #include <vector>
 
-namespace whm {
+#include "state.hpp"
 
-class Transaction;
-class StateRoot;
+namespace whm {
 
 struct PasswdEntry {
   std::string name, password, uid, gid, gecos, home, shell;
 };
+// The entry's uid and gid, as file ownership.
+FileOwner owner_of(const PasswdEntry& pw);
 
 // A colon-separated system file (passwd, shadow or group).
 class ColonFile {

@@ -35,6 +35,13 @@ static bool fail_mode(bool flag) {
   return flag || (env && std::string(env) == "1");
 }
 
+// The --output value, or a message on standard error.
+static bool output_format(const std::string& prog, const std::string& text, OutputFormat& fmt) {
+  if (parse_output_format(text, fmt)) return true;
+  std::cerr << prog << ": unknown --output format “" << text << "” (use json, jsonpretty, yaml or xml)\n";
+  return false;
+}
+
 static int exit_status(int status, bool fail) { return status == kExitFailed && !fail ? kExitOk : status; }
 
 // Parses the call's words and runs it; a word that is not key=value is a
@@ -86,10 +93,7 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
     return 0;
   }
   OutputFormat fmt;
-  if (!parse_output_format(output, fmt)) {
-    std::cerr << prog << ": unknown --output format “" << output << "” (use json, jsonpretty, yaml or xml)\n";
-    return kExitUnavailable;
-  }
+  if (!output_format(prog, output, fmt)) return kExitUnavailable;
   if (!words.empty() && words[0] == "help") {  // needs no account
     std::string text = words.size() == 3 ? function_help(api, words[1], words[2]) : "";
     if (text.empty()) {
@@ -185,10 +189,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   OutputFormat fmt;
-  if (!parse_output_format(output, fmt)) {
-    std::cerr << "whmapi1: unknown --output format “" << output << "” (use json, jsonpretty, yaml or xml)\n";
-    return kExitUnavailable;
-  }
+  if (!output_format("whmapi1", output, fmt)) return kExitUnavailable;
   if (words.empty()) {
     std::cerr << app.help();
     return kExitUnavailable;

@@ -564,6 +564,16 @@ RenameRequest rename_request(const Request& req, const std::string& user, const 
   return r;
 }
 
+// Renaming moves every store of the account, so a reseller may rename only an
+// account it owns, with the edit-account privilege.
+void check_may_rename(const Context& ctx, const Transaction& txn, const std::string& user, const CpUser& u) {
+  if (ctx.caller == "root") return;
+  if (!has_acl(txn, ctx.caller, "edit-account"))
+    throw ApiError("The reseller “" + ctx.caller + "” does not have the “edit-account” privilege.");
+  if (u.get("OWNER") != ctx.caller)
+    throw ApiError("The user “" + ctx.caller + "” does not own the account “" + user + "”.");
+}
+
 // Stages one account's modification into `txn` (shared by modifyacct and
 // massmodifyacct); a rename is modifyacct's alone (see modifyacct).
 ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, SystemUsers& sys, const std::string& user,
@@ -650,10 +660,11 @@ Response modifyacct(Context& ctx, const Request& req) {
   SystemUsers sys;
   sys.load(txn);
   std::string user = req.require("user");
-  const RenameRequest rename = rename_request(req, user, store.require(user));
+  const CpUser current = store.require(user);
+  const RenameRequest rename = rename_request(req, user, current);
+  if (rename.wanted(user, current)) check_may_rename(ctx, txn, user, current);
   if (rename.user != user) check_new_username(store, sys, rename.user, user);
-  if (rename.domain != store.require(user).main_domain())
-    check_new_domain(store, load_server_config(ctx.root), rename.domain);
+  if (rename.domain != current.main_domain()) check_new_domain(store, load_server_config(ctx.root), rename.domain);
   ModifyOutcome out = modify_account(store, txn, sys, user, req, true);
   sys.save(txn);
   // The rename comes last: it moves what was just modified.

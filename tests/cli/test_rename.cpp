@@ -165,3 +165,22 @@ TEST_CASE("a renamed reseller keeps its privileges and its accounts", "[rename][
   create_account(root, "dave", "dave.example", {"owner=alicia"});
   expect_check_clean(root);
 }
+
+TEST_CASE("a reseller renames only an account it owns, with edit-account", "[rename][reseller][bad-input]") {
+  TempRoot root;
+  create_account(root, "alice", "alice.example");
+  run_ok(root, {"setupreseller", "user=alice"});
+  create_account(root, "carol", "carol.example", {"owner=alice"});
+  create_account(root, "bob", "bob.example");  // root's
+  // Without the privilege: refused, nothing changed.
+  expect_refused(root, {"--user=alice", "modifyacct", "user=carol", "newuser=carla"}, "“edit-account” privilege");
+  run_ok(root, {"setacls", "reseller=alice", "acl-edit-account=1"});
+  // Another owner's account: refused, nothing changed.
+  expect_refused(root, {"--user=alice", "modifyacct", "user=bob", "newuser=robert"}, "does not own the account “bob”");
+  expect_refused(root, {"--user=alice", "modifyacct", "user=bob", "domain=new.example"}, "does not own");
+  // Its own account: renamed.
+  run_ok(root, {"--user=alice", "modifyacct", "user=carol", "newuser=carla"});
+  CHECK(root.exists("var/cpanel/users/carla"));
+  CHECK_FALSE(root.exists("var/cpanel/users/carol"));
+  expect_check_clean(root);
+}

@@ -155,7 +155,13 @@ nlohmann::json create_account(const TempRoot& root, const std::string& user, con
 }  // namespace test
 
 namespace test {
+int& refused_cases() {
+  static int count = 0;
+  return count;
+}
+
 void expect_refused(const TempRoot& root, const std::vector<std::string>& args, const std::string& reason_part) {
+  ++refused_cases();
   auto before = snapshot(root);
   auto r = run(root, args);
   INFO("call: " << args.at(0) << " -> " << r.out << r.err);
@@ -173,6 +179,7 @@ void expect_refused(const TempRoot& root, const std::vector<std::string>& args, 
 namespace test {
 void expect_cpanel_refused(const TempRoot& root, const std::string& prog, const std::string& user,
                            const std::vector<std::string>& args, const std::string& reason_part) {
+  ++refused_cases();
   auto before = snapshot(root);
   auto r = run_cpanel(root, prog, user, args);
   INFO(prog << " --user=" << user << " " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
@@ -190,6 +197,7 @@ void expect_cpanel_refused(const TempRoot& root, const std::string& prog, const 
 namespace test {
 void expect_bad_command_line(const TempRoot& root, const std::vector<std::string>& args,
                              const std::string& message_part) {
+  ++refused_cases();
   auto before = snapshot(root);
   auto r = run(root, args);
   INFO("call: " << args.at(0) << " -> " << r.out << r.err);

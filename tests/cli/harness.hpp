@@ -54,6 +54,9 @@ nlohmann::json create_account(const TempRoot& root, const std::string& user, con
 }  // namespace test
 
 namespace test {
+// How many hostile or careless calls the expect_* checks below saw refused
+// (the security suite prints it at the end).
+int& refused_cases();
 // Runs a call that must be refused: exit 0 with metadata.result 0, a
 // reason containing `reason_part`, and not one byte changed under the root.
 void expect_refused(const TempRoot& root, const std::vector<std::string>& args, const std::string& reason_part);

@@ -12,6 +12,7 @@
 #include "dns_store.hpp"
 #include "errors.hpp"
 #include "ftp_store.hpp"
+#include "lookup.hpp"
 #include "packages.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
@@ -136,12 +137,10 @@ void check_new_domain(const AccountStore& store, const ServerConfig& config, con
 }
 
 // Who owns a new account: root's choice (owner=, ownerself=), or the reseller
-// creating it, who needs the create-acct privilege.
+// creating it (the dispatcher has checked its create-acct privilege).
 std::string choose_owner(const Context& ctx, const Transaction& txn, const Request& req, const std::string& user) {
   auto owner_arg = req.get("owner");
   if (ctx.caller != "root") {
-    if (!has_acl(txn, ctx.caller, "create-acct"))
-      throw ApiError("The reseller “" + ctx.caller + "” does not have the “create-acct” privilege.");
     if (owner_arg && !owner_arg->empty() && *owner_arg != ctx.caller)
       throw ApiError("A reseller can only create accounts that it owns.");
     return ctx.caller;
@@ -372,11 +371,12 @@ Response listaccts(Context& ctx, const Request& req) {
   auto search = std::make_shared<AccountSearch>(req);
   auto want = req.get("want");
   Response r;
-  r.stream = RecordStream{"acct", [listing, search, want](const RecordEmitter& emit) {
+  r.stream = RecordStream{"acct", [listing, search, want, rights = ctx.rights](const RecordEmitter& emit) {
                             auto rctx = listing->record_context();  // caches mounts and quota state
                             for (const auto& name : listing->store.usernames()) {
                               auto u = listing->store.load(name);
-                              if (u && search->matches(*u)) emit(filter_want(account_record(rctx, *u), want));
+                              if (u && rights.sees(name, u->get("OWNER")) && search->matches(*u))
+                                emit(filter_want(account_record(rctx, *u), want));
                             }
                           }};
   return r;
@@ -399,8 +399,16 @@ Response accountsummary(Context& ctx, const Request& req) {
 }
 
 Response get_current_users_count(Context& ctx, const Request&) {
+  AccountStore store(ctx.root);
+  size_t count = 0;
+  if (ctx.rights.privileged) {
+    count = store.count();
+  } else {  // a reseller counts the accounts it sees
+    for (const auto& [user, owner] : read_lookup_pairs(ctx.root, "etc/trueuserowners"))
+      if (ctx.rights.sees(user, owner)) ++count;
+  }
   Response r;
-  r.data = {{"users", AccountStore(ctx.root).count()}};
+  r.data = {{"users", count}};
   return r;
 }
 
@@ -409,7 +417,7 @@ Response listsuspended(Context& ctx, const Request&) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : store.usernames()) {
     auto u = store.load(name);
-    if (!u || !u->suspended()) continue;
+    if (!u || !u->suspended() || !ctx.rights.sees(name, u->get("OWNER"))) continue;
     auto t = parse_int(u->get("SUSPENDTIME")).value_or(0);
     auto reason = ctx.root.read(paths::suspended(name));
     list.push_back({{"is_locked", ctx.root.exists(paths::suspended_lock(name)) ? 1 : 0},
@@ -564,16 +572,6 @@ RenameRequest rename_request(const Request& req, const std::string& user, const 
   return r;
 }
 
-// Renaming moves every store of the account, so a reseller may rename only an
-// account it owns, with the edit-account privilege.
-void check_may_rename(const Context& ctx, const Transaction& txn, const std::string& user, const CpUser& u) {
-  if (ctx.caller == "root") return;
-  if (!has_acl(txn, ctx.caller, "edit-account"))
-    throw ApiError("The reseller “" + ctx.caller + "” does not have the “edit-account” privilege.");
-  if (u.get("OWNER") != ctx.caller)
-    throw ApiError("The user “" + ctx.caller + "” does not own the account “" + user + "”.");
-}
-
 // Stages one account's modification into `txn` (shared by modifyacct and
 // massmodifyacct); a rename is modifyacct's alone (see modifyacct).
 ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, SystemUsers& sys, const std::string& user,
@@ -662,7 +660,6 @@ Response modifyacct(Context& ctx, const Request& req) {
   std::string user = req.require("user");
   const CpUser current = store.require(user);
   const RenameRequest rename = rename_request(req, user, current);
-  if (rename.wanted(user, current)) check_may_rename(ctx, txn, user, current);
   if (rename.user != user) check_new_username(store, sys, rename.user, user);
   if (rename.domain != current.main_domain()) check_new_domain(store, load_server_config(ctx.root), rename.domain);
   ModifyOutcome out = modify_account(store, txn, sys, user, req, true);
@@ -785,7 +782,7 @@ Response showbw(Context& ctx, const Request& req) {
   long long total = 0;
   for (const auto& name : store.usernames()) {
     auto u = store.load(name);
-    if (!u || !search.matches(*u)) continue;
+    if (!u || !ctx.rights.sees(name, u->get("OWNER")) || !search.matches(*u)) continue;
     if (showres && !showres->empty() && u->get("OWNER") != *showres) continue;
     nlohmann::json usage = nlohmann::json::array();
     long long bytes_total = 0;
@@ -904,29 +901,42 @@ std::vector<ParamSpec> createacct_params() {
 }
 
 const Registration registrations[] = {
-    Registration({"createacct", createacct, Access::Write, createacct_params()}),
-    Registration({"verify_new_username", verify_new_username, Access::Read}),
-    Registration({"listaccts", listaccts, Access::Read}),
-    Registration({"accountsummary", accountsummary, Access::Read}),
-    Registration({"modifyacct", modifyacct, Access::Write, modify_params()}),
-    Registration({"massmodifyacct", massmodifyacct, Access::Write, modify_params()}),
+    Registration({"createacct", createacct, Access::Write, needs("create-acct", {self("owner")}), createacct_params()}),
+    Registration({"verify_new_username", verify_new_username, Access::Read, needs("create-acct")}),
+    Registration({"listaccts", listaccts, Access::Read, needs("list-accts")}),
+    Registration({"accountsummary", accountsummary, Access::Read,
+                  needs("list-accts", {account_or_self("user"), domain("domain")})}),
+    Registration({"modifyacct", modifyacct, Access::Write,
+                  needs("edit-account", {account("user"), self("owner"), self("OWNER")}), modify_params()}),
+    Registration({"massmodifyacct", massmodifyacct, Access::Write,
+                  needs("edit-account", {account("user"), self("OWNER")}), modify_params()}),
     // "username" or the deprecated "user": the handler requires one of them.
-    Registration({"removeacct", removeacct, Access::Write, {make_param("username")}}),
-    Registration({"suspendacct", suspendacct, Access::Write}),
-    Registration({"unsuspendacct", unsuspendacct, Access::Write}),
-    Registration({"listsuspended", listsuspended, Access::Read}),
-    Registration({"listlockedaccounts", listlockedaccounts, Access::Read}),
-    Registration({"passwd", passwd, Access::Write}),
-    Registration({"get_current_users_count", get_current_users_count, Access::Read}),
-    Registration({"domainuserdata", domainuserdata, Access::Read, {make_param("domain", ParamType::Domain, true)}}),
-    Registration({"getdomainowner", getdomainowner, Access::Read}),
-    Registration({"get_domain_info", get_domain_info, Access::Read}),
+    Registration({"removeacct",
+                  removeacct,
+                  Access::Write,
+                  needs("kill-acct", {account("user"), account("username")}),
+                  {make_param("username")}}),
+    Registration({"suspendacct", suspendacct, Access::Write, needs("suspend-acct", {account("user")})}),
+    Registration({"unsuspendacct", unsuspendacct, Access::Write, needs("suspend-acct", {account("user")})}),
+    Registration({"listsuspended", listsuspended, Access::Read, needs("list-accts")}),
+    Registration({"listlockedaccounts", listlockedaccounts, Access::Read, root_only()}),
+    Registration({"passwd", passwd, Access::Write, needs("passwd", {account_or_self("user")})}),
+    Registration({"get_current_users_count", get_current_users_count, Access::Read, any_reseller()}),
+    Registration({"domainuserdata",
+                  domainuserdata,
+                  Access::Read,
+                  needs("list-accts", {domain("domain")}),
+                  {make_param("domain", ParamType::Domain, true)}}),
+    Registration({"getdomainowner", getdomainowner, Access::Read, needs("list-accts", {domain("domain")})}),
+    Registration({"get_domain_info", get_domain_info, Access::Read, root_only()}),
     Registration({"editquota",
                   editquota,
                   Access::Write,
+                  needs("quota", {account("user")}),
                   {ranged(make_param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)}}),
-    Registration({"limitbw", limitbw, Access::Write, limit_params({"bwlimit"})}),
-    Registration({"showbw", showbw, Access::Read}),
+    Registration(
+        {"limitbw", limitbw, Access::Write, needs("limit-bandwidth", {account("user")}), limit_params({"bwlimit"})}),
+    Registration({"showbw", showbw, Access::Read, needs("show-bandwidth")}),
 };
 
 }  // namespace

@@ -200,31 +200,36 @@ Response bind(Context& ctx, const Request& req) {
 
 const Registration cron_functions[] = {
     // API 2
-    Registration({Api::Api2, "Cron", "listcron", list_cron, Access::Read}),
-    Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read}),
-    Registration({Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, job_params(true)}),
-    Registration({Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, edit_params()}),
+    Registration({Api::Api2, "Cron", "listcron", list_cron, Access::Read, own_objects()}),
+    Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read, own_objects()}),
+    Registration({Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, own_objects(), job_params(true)}),
+    Registration({Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, own_objects(), edit_params()}),
     Registration({Api::Api2,
                   "Cron",
                   "remove_line",
                   bind<remove_line, true>,
                   Access::Write,
+                  own_objects(),
                   {make_param("linekey"), make_param("line", ParamType::Integer)}}),
-    Registration({Api::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read}),
-    Registration({Api::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, {make_param("email")}}),
+    Registration({Api::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read, own_objects()}),
+    Registration(
+        {Api::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, own_objects(), {make_param("email")}}),
     // UAPI
-    Registration({Api::Uapi, "Cron", "list_cron", list_cron, Access::Read}),
-    Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read}),
-    Registration({Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, job_params(true)}),
-    Registration({Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, edit_params()}),
+    Registration({Api::Uapi, "Cron", "list_cron", list_cron, Access::Read, own_objects()}),
+    Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read, own_objects()}),
+    Registration(
+        {Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, own_objects(), job_params(true)}),
+    Registration({Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, own_objects(), edit_params()}),
     Registration({Api::Uapi,
                   "Cron",
                   "remove_line",
                   bind<remove_line, false>,
                   Access::Write,
+                  own_objects(),
                   {make_param("linekey"), make_param("line", ParamType::Integer)}}),
-    Registration({Api::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read}),
-    Registration({Api::Uapi, "Cron", "set_email", bind<set_email, false>, Access::Write, {make_param("email")}}),
+    Registration({Api::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read, own_objects()}),
+    Registration(
+        {Api::Uapi, "Cron", "set_email", bind<set_email, false>, Access::Write, own_objects(), {make_param("email")}}),
 };
 
 }  // namespace

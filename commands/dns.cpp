@@ -10,6 +10,7 @@
 #include "account_common.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "lookup.hpp"
 #include "output.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -113,10 +114,27 @@ Response killdns(Context& ctx, const Request& req) {
   return r;
 }
 
+// Whether the caller sees a zone: root sees all; a reseller the zones of the
+// accounts it sees (a zone that belongs to no account is root's).
+std::function<bool(const std::string&)> zone_visibility(const Context& ctx) {
+  if (ctx.rights.privileged) return [](const std::string&) { return true; };
+  std::map<std::string, std::string> user_of, owner_of;
+  for (auto& [domain, user] : read_lookup_pairs(ctx.root, "etc/userdomains")) user_of[domain] = user;
+  for (auto& [user, owner] : read_lookup_pairs(ctx.root, "etc/trueuserowners")) owner_of[user] = owner;
+  return [user_of = std::move(user_of), owner_of = std::move(owner_of), rights = ctx.rights](const std::string& zone) {
+    auto u = user_of.find(zone);
+    if (u == user_of.end()) return false;
+    auto o = owner_of.find(u->second);
+    return rights.sees(u->second, o == owner_of.end() ? "" : o->second);
+  };
+}
+
 Response listzones(Context& ctx, const Request&) {
   Transaction view(ctx.root);
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& z : configured_zones(view)) list.push_back({{"domain", z}, {"zonefile", z + ".db"}});
+  auto visible = zone_visibility(ctx);
+  for (const auto& z : configured_zones(view))
+    if (visible(z)) list.push_back({{"domain", z}, {"zonefile", z + ".db"}});
   Response r;
   r.data = {{"zone", list}};
   return r;
@@ -500,28 +518,39 @@ std::vector<ParamSpec> record_params(bool edit) {
 }
 
 const Registration registrations[] = {
-    Registration({"adddns", adddns, Access::Write}),
-    Registration({"killdns", killdns, Access::Write}),
-    Registration({"listzones", listzones, Access::Read}),
-    Registration({"dumpzone", dumpzone, Access::Read, {make_param("domain")}}),
-    Registration({"parse_dns_zone", parse_dns_zone, Access::Read}),
-    Registration({"mass_edit_dns_zone", mass_edit_dns_zone, Access::Write}),
-    Registration({"addzonerecord", addzonerecord, Access::Write, record_params(false)}),
-    Registration({"editzonerecord", editzonerecord, Access::Write, record_params(true)}),
-    Registration({"removezonerecord", removezonerecord, Access::Write}),
-    Registration({"getzonerecord", getzonerecord, Access::Read}),
-    Registration({"resetzone", resetzone, Access::Write}),
-    Registration({"listmxs", listmxs, Access::Read}),
-    Registration({"savemxs", savemxs, Access::Write}),
+    Registration({"adddns", adddns, Access::Write, needs("create-dns", {account_or_self("trueowner")})}),
+    Registration({"killdns", killdns, Access::Write, needs("kill-dns", {domain("domain")})}),
+    Registration({"listzones", listzones, Access::Read, any_reseller()}),
     Registration(
-        {"has_local_authority", has_local_authority, Access::Read, {make_param("domain", ParamType::String, true)}}),
-    Registration({"get_nameserver_config", get_nameserver_config, Access::Read}),
-    Registration({"lookupnsip", lookupnsip, Access::Read, {make_param("host", ParamType::String, true)}}),
-    Registration({"lookupnsips", lookupnsips, Access::Read}),
+        {"dumpzone", dumpzone, Access::Read, any_reseller({domain("domain"), domain("zone")}), {make_param("domain")}}),
+    Registration({"parse_dns_zone", parse_dns_zone, Access::Read, any_reseller({domain("zone")})}),
+    Registration({"mass_edit_dns_zone", mass_edit_dns_zone, Access::Write, needs("edit-dns", {domain("zone")})}),
     Registration(
-        {"resolvedomainname", resolvedomainname, Access::Read, {make_param("domain", ParamType::String, true)}}),
-    Registration({"setresolvers", setresolvers, Access::Write}),
-    Registration({"set_nameserver", set_nameserver, Access::Write}),
+        {"addzonerecord", addzonerecord, Access::Write, needs("edit-dns", {domain("domain")}), record_params(false)}),
+    Registration(
+        {"editzonerecord", editzonerecord, Access::Write, needs("edit-dns", {domain("domain")}), record_params(true)}),
+    Registration({"removezonerecord", removezonerecord, Access::Write, needs("edit-dns", {domain("zone")})}),
+    Registration({"getzonerecord", getzonerecord, Access::Read, any_reseller({domain("domain")})}),
+    Registration({"resetzone", resetzone, Access::Write,
+                  needs("edit-dns", {domain("domain"), domain("zone"), account_or_self("user")})}),
+    Registration({"listmxs", listmxs, Access::Read, any_reseller({domain("domain")})}),
+    Registration({"savemxs", savemxs, Access::Write, needs("edit-mx", {domain("domain")})}),
+    Registration({"has_local_authority",
+                  has_local_authority,
+                  Access::Read,
+                  any_reseller(),
+                  {make_param("domain", ParamType::String, true)}}),
+    Registration({"get_nameserver_config", get_nameserver_config, Access::Read, any_reseller()}),
+    Registration(
+        {"lookupnsip", lookupnsip, Access::Read, any_reseller(), {make_param("host", ParamType::String, true)}}),
+    Registration({"lookupnsips", lookupnsips, Access::Read, any_reseller()}),
+    Registration({"resolvedomainname",
+                  resolvedomainname,
+                  Access::Read,
+                  any_reseller(),
+                  {make_param("domain", ParamType::String, true)}}),
+    Registration({"setresolvers", setresolvers, Access::Write, root_only()}),
+    Registration({"set_nameserver", set_nameserver, Access::Write, root_only()}),
 };
 
 }  // namespace

@@ -51,13 +51,20 @@ Response main_domain_builtin_subdomain_aliases(Context& ctx, const Request&) {
 }
 
 const Registration domaininfo_functions[] = {
-    Registration(
-        {Api::Uapi, "DomainInfo", "list_domains", list_domains, Access::Read, {}, "Return cPanel account's domains"}),
+    Registration({Api::Uapi,
+                  "DomainInfo",
+                  "list_domains",
+                  list_domains,
+                  Access::Read,
+                  own_objects({domain("domain")}),
+                  {},
+                  "Return cPanel account's domains"}),
     Registration({Api::Uapi,
                   "DomainInfo",
                   "main_domain_builtin_subdomain_aliases",
                   main_domain_builtin_subdomain_aliases,
                   Access::Read,
+                  own_objects({domain("domain")}),
                   {},
                   "Return built-in subdomain aliases"}),
 };

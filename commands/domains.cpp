@@ -254,9 +254,10 @@ Response delete_domain(Context& ctx, const Request& req) {
 }
 
 const Registration registrations[] = {
-    Registration({"create_subdomain", create_subdomain, Access::Write}),
-    Registration({"create_parked_domain_for_user", create_parked_domain_for_user, Access::Write}),
-    Registration({"delete_domain", delete_domain, Access::Write}),
+    Registration({"create_subdomain", create_subdomain, Access::Write, needs("create-dns", {subdomain("domain")})}),
+    Registration({"create_parked_domain_for_user", create_parked_domain_for_user, Access::Write,
+                  needs("park-dns", {account_or_self("username")})}),
+    Registration({"delete_domain", delete_domain, Access::Write, needs("park-dns", {domain("domain")})}),
 };
 
 }  // namespace

@@ -414,17 +414,19 @@ Response get_users_features_settings(Context& ctx, const Request& req) {
 }
 
 const Registration registrations[] = {
-    Registration({"create_featurelist", create_featurelist, Access::Write}),
-    Registration({"update_featurelist", update_featurelist, Access::Write}),
-    Registration({"delete_featurelist", delete_featurelist, Access::Write}),
-    Registration({"get_featurelists", get_featurelists, Access::Read}),
-    Registration({"get_featurelist_data", get_featurelist_data, Access::Read}),
-    Registration({"get_feature_names", get_feature_names, Access::Read}),
-    Registration({"get_feature_metadata", get_feature_metadata, Access::Read}),
-    Registration({"verify_user_has_feature", verify_user_has_feature, Access::Read}),
-    Registration({"add_override_features_for_user", add_override_features_for_user, Access::Write}),
-    Registration({"remove_override_features_for_user", remove_override_features_for_user, Access::Write}),
-    Registration({"get_users_features_settings", get_users_features_settings, Access::Read}),
+    Registration({"create_featurelist", create_featurelist, Access::Write, root_only()}),
+    Registration({"update_featurelist", update_featurelist, Access::Write, root_only()}),
+    Registration({"delete_featurelist", delete_featurelist, Access::Write, root_only()}),
+    Registration({"get_featurelists", get_featurelists, Access::Read, any_reseller()}),
+    Registration({"get_featurelist_data", get_featurelist_data, Access::Read, any_reseller()}),
+    Registration({"get_feature_names", get_feature_names, Access::Read, any_reseller()}),
+    Registration({"get_feature_metadata", get_feature_metadata, Access::Read, any_reseller()}),
+    Registration(
+        {"verify_user_has_feature", verify_user_has_feature, Access::Read, any_reseller({account_or_self("user")})}),
+    Registration({"add_override_features_for_user", add_override_features_for_user, Access::Write, root_only()}),
+    Registration({"remove_override_features_for_user", remove_override_features_for_user, Access::Write, root_only()}),
+    Registration({"get_users_features_settings", get_users_features_settings, Access::Read,
+                  any_reseller({account_or_self("user")})}),
 };
 
 }  // namespace

@@ -183,6 +183,7 @@ Response killpkg(Context& ctx, const Request& req) {
 Response package_list(const Context& ctx, const std::function<bool(const KeyValues&)>& wanted) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : package_names(ctx.root)) {
+    if (!ctx.rights.sees_package(name)) continue;  // a reseller lists its own plans
     auto text = ctx.root.read("var/cpanel/packages/" + name);
     if (!text) continue;
     KeyValues pkg = parse_key_values(*text);
@@ -286,15 +287,16 @@ Response delpkgext(Context& ctx, const Request& req) {
 }
 
 const Registration registrations[] = {
-    Registration({"addpkg", addpkg, Access::Write, plan_param_specs()}),
-    Registration({"editpkg", editpkg, Access::Write, plan_param_specs()}),
-    Registration({"killpkg", killpkg, Access::Write}),
-    Registration({"listpkgs", listpkgs, Access::Read}),
-    Registration({"getpkginfo", getpkginfo, Access::Read}),
-    Registration({"matchpkgs", matchpkgs, Access::Read}),
-    Registration({"changepackage", changepackage, Access::Write}),
-    Registration({"addpkgext", addpkgext, Access::Write}),
-    Registration({"delpkgext", delpkgext, Access::Write}),
+    Registration({"addpkg", addpkg, Access::Write, needs("add-pkg", {package("name")}), plan_param_specs()}),
+    Registration({"editpkg", editpkg, Access::Write, needs("edit-pkg", {package("name")}), plan_param_specs()}),
+    Registration({"killpkg", killpkg, Access::Write, needs("edit-pkg", {package("pkgname")})}),
+    Registration({"listpkgs", listpkgs, Access::Read, needs("list-pkgs")}),
+    Registration({"getpkginfo", getpkginfo, Access::Read, needs("list-pkgs", {package("pkg")})}),
+    Registration({"matchpkgs", matchpkgs, Access::Read, needs("list-pkgs")}),
+    Registration(
+        {"changepackage", changepackage, Access::Write, needs("upgrade-account", {account("user"), package("pkg")})}),
+    Registration({"addpkgext", addpkgext, Access::Write, root_only()}),
+    Registration({"delpkgext", delpkgext, Access::Write, root_only()}),
 };
 
 }  // namespace

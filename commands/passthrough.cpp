@@ -1,7 +1,7 @@
 // WHM API 1's doors into the cPanel-level APIs: `cpanel` (API 2, or UAPI with
 // cpanel_jsonapi_apiversion=3) and `uapi_cpanel`. The called function runs as
 // the named account exactly as cpapi2/uapi would run it; a reseller may only
-// name accounts it owns.
+// name accounts it owns (declared with the functions).
 #include "account_store.hpp"
 #include "dispatch.hpp"
 #include "errors.hpp"
@@ -10,14 +10,6 @@
 
 namespace whm {
 namespace {
-
-void check_owner(const Context& ctx, const std::string& user) {
-  if (ctx.caller == "root") return;
-  StateReader reader(ctx.root);
-  auto u = AccountStore(ctx.root).load(user);
-  if (!u || u->get("OWNER") != ctx.caller)
-    throw ApiError("The user “" + ctx.caller + "” does not own the account “" + user + "”.");
-}
 
 // The call's own arguments: everything but the passthrough's control keys.
 Request inner_request(const Request& outer, const std::string& function, const std::string& control_prefix) {
@@ -43,7 +35,6 @@ Response uapi_response(const nlohmann::json& envelope) {
 
 Response uapi_cpanel(Context& ctx, const Request& req) {
   const std::string user = req.require("cpanel.user");
-  check_owner(ctx, user);
   auto outcome = run_call_for_json(ctx.root, {Api::Uapi, req.require("cpanel.module"),
                                               inner_request(req, req.require("cpanel.function"), "cpanel."), user});
   return uapi_response(outcome.envelope);
@@ -51,7 +42,6 @@ Response uapi_cpanel(Context& ctx, const Request& req) {
 
 Response cpanel(Context& ctx, const Request& req) {
   const std::string user = req.require("cpanel_jsonapi_user");
-  check_owner(ctx, user);
   const std::string version = req.get_or("cpanel_jsonapi_apiversion", "2");
   if (version == "1") throw NotAvailableError("cPanel API 1 is not implemented by whmkit (use apiversion 2 or 3).");
   const Api api = version == "3" ? Api::Uapi : Api::Api2;
@@ -71,8 +61,8 @@ Response cpanel(Context& ctx, const Request& req) {
 
 // The called function takes the state lock itself.
 const Registration registrations[] = {
-    Registration({"cpanel", cpanel, Access::Delegated}),
-    Registration({"uapi_cpanel", uapi_cpanel, Access::Delegated}),
+    Registration({"cpanel", cpanel, Access::Delegated, any_reseller({account_or_self("cpanel_jsonapi_user")})}),
+    Registration({"uapi_cpanel", uapi_cpanel, Access::Delegated, any_reseller({account_or_self("cpanel.user")})}),
 };
 
 }  // namespace

@@ -43,6 +43,7 @@ void Registry::add(ModuleFunction f) {
   spec.params = std::move(f.params);
   spec.handler = std::move(f.handler);
   spec.access = f.access;
+  spec.auth = std::move(f.auth);
   std::string key = module_key(spec.api, spec.module, spec.name);
   module_functions_[key] = std::move(spec);
 }
@@ -117,6 +118,7 @@ const FunctionSpec* Registry::find(Api api, const std::string& module, const std
   if (impl != impls_.end()) {
     f.handler = impl->second.handler;
     f.access = impl->second.access;
+    f.auth = impl->second.auth;
     for (const auto& p : impl->second.params) {
       auto same = std::find_if(f.params.begin(), f.params.end(), [&](const ParamSpec& q) { return q.name == p.name; });
       if (same != f.params.end()) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account_store.hpp"
+#include "authorization.hpp"
 #include "request.hpp"
 #include "spec.hpp"
 
@@ -48,6 +49,7 @@ struct ParamSpec {
 struct Context {
   const StateRoot& root;
   std::string caller = "root";    // the authenticated WHM user (root for the CLI), or the cPanel account
+  Caller rights = {};             // WHM API 1: what the caller may do and see (listings filter with it)
   CpanelAccount account = {};     // cpapi2/uapi: the account the call runs as (empty for WHM API 1)
   StateWriter* writer = nullptr;  // Access::Write: the dispatcher's write handle
   // The write handle's transaction: the dispatcher commits it when the
@@ -91,6 +93,7 @@ struct FunctionSpec {
   std::vector<ParamSpec> params;
   Handler handler;  // empty = not implemented yet
   Access access = Access::Read;
+  Authorization auth;                 // who may call it (the dispatcher checks before the handler runs)
   const SpecFunction* doc = nullptr;  // the reference's entry, if any
 };
 
@@ -100,7 +103,8 @@ struct FunctionSpec {
 struct Implementation {
   std::string name;
   Handler handler;
-  Access access = Access::Read;
+  Access access;
+  Authorization auth;
   std::vector<ParamSpec> params = {};
 };
 
@@ -110,7 +114,8 @@ struct ModuleFunction {
   Api api;
   std::string module, name;
   Handler handler;
-  Access access = Access::Read;
+  Access access;
+  Authorization auth;  // the owned parameters: the account's own domains
   std::vector<ParamSpec> params = {};
   std::string summary = "";
 };

@@ -126,12 +126,10 @@ Response create_subdomain(Context& ctx, const Request& req) {
     stage_zone(txn, zone, now());
     txn.on_commit([&ctx, z = *zone_name] { reload_zone(ctx.root, z); });
   }
-  // The document root is made after the commit, owned by the account.
-  txn.on_commit([&ctx, docroot, pw = a.pw] {
-    std::string dir = ctx.root.path(paths::rel_from_abs(docroot));
-    mkdirs(dir, 0755);
-    if (::geteuid() == 0) (void)::chown(dir.c_str(), owner_of(pw).uid, owner_of(pw).gid);
-  });
+  // The document root is made with the rest, owned by the account, never
+  // through a symlink planted in the home.
+  if (docroot != a.pw.home)
+    txn.make_dir({paths::rel_from_abs(a.pw.home), docroot.substr(a.pw.home.size() + 1)}, 0755, owner_of(a.pw));
   txn.commit();
   Response r;
   r.data = {{"username", user}};

@@ -2,11 +2,9 @@
 // (etc/proftpd/<cpuser> and friends, see ftp_store.hpp) and the live
 // sessions of the machine's pure-ftpd.
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
 #include "account_store.hpp"
@@ -86,16 +84,20 @@ std::vector<SelectedLogin> select_logins(const Context& ctx, const Request& req)
 // "name@domain" -> "name" (the main login and "ftp" stay as they are).
 std::string short_name(const std::string& login) { return login.substr(0, login.find('@')); }
 
-long long tree_bytes(const std::string& abs) {
-  namespace fs = std::filesystem;
-  long long total = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(abs, fs::directory_options::skip_permission_denied, ec), end;
-       !ec && it != end; it.increment(ec)) {
-    struct stat st;
-    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += st.st_size;
+// The bytes under an FTP login's directory, counted only inside the
+// account's home and never through a symlink: a directory reached through
+// one counts nothing, with a warning naming it.
+long long dir_bytes(const Context& ctx, const std::string& dir, std::vector<std::string>& warnings) {
+  const std::string& home = ctx.account.home;
+  if (dir != home && !starts_with(dir, home + "/")) return 0;
+  try {
+    auto top = UserDir::open(ctx.root.path(paths::rel_from_abs(home)), home);
+    auto inside = top ? top->dir(dir.substr(std::min(home.size() + 1, dir.size()))) : std::nullopt;
+    return inside ? inside->tree_bytes() : 0;
+  } catch (const ApiError& e) {
+    warnings.push_back(std::string(e.what()) + " Its disk use is not counted.");
+    return 0;
   }
-  return total;
 }
 
 std::string mb_text(double mb) {
@@ -108,10 +110,10 @@ nlohmann::json listed(const SelectedLogin& s) {
   return {{"homedir", s.login.home}, {"type", ftp_type_name(s.type)}, {"user", s.login.login}};
 }
 
-nlohmann::json listed_with_disk(const Context& ctx, const SelectedLogin& s) {
+nlohmann::json listed_with_disk(const Context& ctx, const SelectedLogin& s, std::vector<std::string>& warnings) {
   const std::string& home = ctx.account.home;
   std::string reldir = s.login.home == home ? "" : s.login.home.substr(std::min(home.size() + 1, s.login.home.size()));
-  double used_mb = static_cast<double>(tree_bytes(ctx.root.path(paths::rel_from_abs(s.login.home)))) / (1024 * 1024);
+  double used_mb = static_cast<double>(dir_bytes(ctx, s.login.home, warnings)) / (1024 * 1024);
   nlohmann::json j = {
       {"accttype", ftp_type_name(s.type)},
       {"deleteable", s.type == FtpType::Sub ? 1 : 0},
@@ -155,16 +157,14 @@ std::vector<std::string> ip_list_arg(const Request& req) {
   return ips;
 }
 
-// An FTP root is created after the commit: an empty directory left by a
-// crash in between is harmless, and pure-ftpd creates it on login anyway.
-void create_ftp_root(const Context& ctx, const std::string& home_abs) {
-  const std::string dir = ctx.root.path(paths::rel_from_abs(home_abs));
-  if (std::filesystem::exists(dir)) return;
-  mkdirs(dir, 0755);
-  if (::geteuid() == 0) (void)::chown(dir.c_str(), ctx.account.owner.uid, ctx.account.owner.gid);
+// A new FTP login's directory is made with the rest of the change, owned by the account.
+void stage_ftp_root(const Context& ctx, Transaction& txn, const FtpHomedir& home) {
+  if (!home.dir.rel.empty()) txn.make_dir(home.dir, 0755, ctx.account.owner);
 }
 
-// Loads, lets `change` edit, and stages + commits the account's FTP files.
+// Loads, lets `change` edit, and stages + commits the account's FTP files:
+// one transaction, so a step that fails (the quota file in the home, the
+// login's directory) leaves everything as it was.
 template <typename Change>
 void change_ftp(Context& ctx, Change change) {
   refuse_if_suspended(ctx);
@@ -252,7 +252,7 @@ Response list_ftp(Context& ctx, const Request& req) {
 Response list_ftp_with_disk(Context& ctx, const Request& req) {
   Response r;
   r.data = nlohmann::json::array();
-  for (const auto& s : select_logins(ctx, req)) r.data.push_back(listed_with_disk(ctx, s));
+  for (const auto& s : select_logins(ctx, req)) r.data.push_back(listed_with_disk(ctx, s, r.warnings));
   return r;
 }
 
@@ -262,14 +262,14 @@ Response add_ftp(Context& ctx, const Request& req) {
   const std::string pass = req.require("pass");
   check_ftp_password(pass);
   const std::string domain = domain_arg(ctx, req);
-  const std::string home = ftp_homedir(ctx.root, ctx.account, req.get_or("homedir", name));
+  const FtpHomedir home = ftp_homedir(ctx.root, ctx.account, req.get_or("homedir", name));
   const auto quota = quota_arg(req);
   FtpExtras extras;
   extras.read_only = req.flag("read_only");
   extras.allowed_ips = ip_list_arg(req);
   CpUser cpuser = AccountStore(ctx.root).require(ctx.account.user);
   const std::string login = name + "@" + domain;
-  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction& txn) {
     if (accounts.find(name, domain)) throw ApiError("The FTP account “" + login + "” already exists.");
     if (name == ctx.account.user && domain == ctx.account.main_domain)
       throw ApiError("The FTP account “" + login + "” is the account's main login.");
@@ -279,11 +279,11 @@ Response add_ftp(Context& ctx, const Request& req) {
     if (auto limit = parse_int(max); limit && static_cast<long long>(subs) >= *limit)
       throw ApiError("The account “" + ctx.account.user + "” has reached its limit of " + max + " FTP accounts.");
     accounts.add({login, hash_password(pass), std::to_string(ctx.account.owner.uid),
-                  std::to_string(ctx.account.owner.gid), ctx.account.user, home, "/bin/ftpsh"});
+                  std::to_string(ctx.account.owner.gid), ctx.account.user, home.path, "/bin/ftpsh"});
     accounts.set_quota_mb(login, quota);
     accounts.set_extras(login, extras);
+    stage_ftp_root(ctx, txn, home);
   });
-  create_ftp_root(ctx, home);
   return {};
 }
 
@@ -296,13 +296,12 @@ Response delete_ftp(Context& ctx, const Request& req) {
       throw ApiError("The FTP account “" + l.login + "” cannot be deleted: it is the account's " +
                      ftp_type_name(accounts.type_of(l)) + " login.");
     if (req.flag("destroy") && starts_with(l.home, ctx.account.home + "/")) {
-      // Only a directory inside the home (checked again: no symlink out) that
-      // no other login uses goes away.
-      ftp_homedir(ctx.root, ctx.account, l.home.substr(ctx.account.home.size() + 1));
+      // Only a directory inside the home that no other login uses goes away,
+      // removed without following a symlink on the way or in it.
       bool shared = std::any_of(accounts.logins().begin(), accounts.logins().end(),
                                 [&](const FtpLogin& o) { return o.login != l.login && o.home == l.home; });
-      std::string rel = paths::rel_from_abs(l.home);
-      if (!shared && !ends_with(l.home, "/public_html") && ctx.root.exists(rel)) txn.remove(rel);
+      const UserPath dir{paths::rel_from_abs(ctx.account.home), l.home.substr(ctx.account.home.size() + 1)};
+      if (!shared && !ends_with(l.home, "/public_html") && txn.exists(dir)) txn.remove(dir);
     }
     accounts.erase(l.login);
   });
@@ -351,13 +350,13 @@ Response get_quota(Context& ctx, const Request& req) {
 Response set_homedir(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
-  const std::string home = ftp_homedir(ctx.root, ctx.account, req.require("homedir"));
-  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
+  const FtpHomedir home = ftp_homedir(ctx.root, ctx.account, req.require("homedir"));
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction& txn) {
     FtpLogin& l = accounts.require(name, domain);
     if (accounts.type_of(l) != FtpType::Sub) throw ApiError("Only an FTP sub-account's directory can be changed.");
-    l.home = home;
+    l.home = home.path;
+    stage_ftp_root(ctx, txn, home);
   });
-  create_ftp_root(ctx, home);
   return {};
 }
 

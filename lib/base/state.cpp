@@ -50,30 +50,45 @@ std::string random_suffix() {
   return s;
 }
 
-// Writes content to a new file at `tmp` (which must not exist) and fsyncs it.
-void write_file_at(const std::string& tmp, const std::string& content, mode_t mode, FileOwner owner) {
-  mkdirs(dirname_of(tmp));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) sys_fail("Cannot create", tmp);
+// Writes content to a new file `name` of the directory `dir_fd` (AT_FDCWD:
+// `name` is a path), which must not exist, never through a symlink, and
+// fsyncs it. `shown` names it in messages.
+void write_new_file(int dir_fd, const std::string& name, const std::string& shown, const std::string& content,
+                    mode_t mode, FileOwner owner) {
+  Fd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd) sys_fail("Cannot create", shown);
   size_t off = 0;
   while (off < content.size()) {
-    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    ssize_t n = ::write(fd.get(), content.data() + off, content.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      sys_fail("Cannot write", tmp);
+      ::unlinkat(dir_fd, name.c_str(), 0);
+      sys_fail("Cannot write", shown);
     }
     off += static_cast<size_t>(n);
   }
   if (owner.uid != static_cast<uid_t>(-1) || owner.gid != static_cast<gid_t>(-1))
-    if (::geteuid() == 0) (void)::fchown(fd, owner.uid, owner.gid);
-  ::fchmod(fd, mode);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    sys_fail("Cannot flush", tmp);
+    if (::geteuid() == 0) (void)::fchown(fd.get(), owner.uid, owner.gid);
+  ::fchmod(fd.get(), mode);
+  if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
+    ::unlinkat(dir_fd, name.c_str(), 0);
+    sys_fail("Cannot flush", shown);
   }
 }
+
+void write_file_at(const std::string& path, const std::string& content, mode_t mode, FileOwner owner) {
+  mkdirs(dirname_of(path));
+  write_new_file(AT_FDCWD, path, path, content, mode, owner);
+}
+
+std::string parent_of(const std::string& rel) {
+  auto slash = rel.rfind('/');
+  return slash == std::string::npos ? "" : rel.substr(0, slash);
+}
+
+std::string name_of(const std::string& rel) { return rel.substr(rel.rfind('/') + 1); }
+
+std::string temp_name() { return ".whmkit-tmp." + random_suffix(); }
 
 }  // namespace
 
@@ -121,32 +136,172 @@ std::vector<std::string> StateRoot::list_dir(const std::string& rel) const {
   return names;
 }
 
-// The journal is "PREPARE" followed by "T\t<path>" lines (temp files and
-// staged trees that may exist and must go if the transaction never commits),
-// or "COMMIT" followed by "R\t<from>\t<to>" (rename) and "D\t<path>" (remove
-// tree) lines. Every step is idempotent, so recovery can run any number of times.
-static void apply_journal_lines(const std::string& journal) {
-  auto lines = split(journal, '\n');
-  bool prepare = !lines.empty() && lines[0] == "PREPARE";
-  for (const auto& line : lines) {
-    if (line.empty()) continue;
-    auto f = split(line, '\t');
-    struct stat st;
-    if (prepare) {
-      if (f[0] == "T" && f.size() == 2) remove_tree(f[1]);
-    } else if (f[0] == "R" && f.size() == 3) {
-      if (::lstat(f[1].c_str(), &st) == 0) {
-        mkdirs(dirname_of(f[2]));
-        if (S_ISDIR(st.st_mode)) remove_tree(f[2]);  // a directory move replaces the target
-        if (::rename(f[1].c_str(), f[2].c_str()) != 0) sys_fail("Cannot rename into place", f[2]);
-        fsync_dir(dirname_of(f[2]));
-      }
-    } else if (f[0] == "D" && f.size() == 2) {
-      remove_tree(f[1]);
-      fsync_dir(dirname_of(f[1]));
+// ---- the journal -------------------------------------------------------------
+//
+// "PREPARE" followed by the staged files and trees that may exist and must go
+// if the change never commits:
+//   T  <path>                  (relative to the state root)
+//   UT <dir> <path>            (<path> inside the user's directory <dir>)
+// or "COMMIT" followed by the steps that apply it:
+//   R  <from> <to>             rename (a directory moved in replaces the target)
+//   D  <path>                  remove the file or tree
+//   UR <dir> <from> <to>       the same inside a user's directory
+//   UD <dir> <path>
+// (fields separated by tabs). Every path is relative: to the state root, or
+// to <dir>, itself relative to the state root; none has a ".." component.
+// Every step is idempotent, so recovery can run any number of times.
+
+namespace {
+
+struct JournalStep {
+  enum Kind { Discard, Move, Delete } kind;
+  std::string user_dir;  // "" = the paths are relative to the state root
+  std::string path, to;
+};
+
+std::string journal_line(const JournalStep& s) {
+  const std::string user = s.user_dir.empty() ? "" : "U";
+  const std::string dir = s.user_dir.empty() ? "" : s.user_dir + "\t";
+  switch (s.kind) {
+    case JournalStep::Discard: return user + "T\t" + dir + s.path;
+    case JournalStep::Move: return user + "R\t" + dir + s.path + "\t" + s.to;
+    case JournalStep::Delete: return user + "D\t" + dir + s.path;
+  }
+  return "";
+}
+
+struct Journal {
+  bool committed = false;
+  std::vector<JournalStep> steps;
+};
+
+// A path for a message: control characters (and NUL) shown as "?".
+std::string printable(std::string text) {
+  for (auto& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return text;
+}
+
+bool relative_inside(const std::string& path) {
+  try {
+    return !relative_path_parts(path).empty();
+  } catch (const ApiError&) {
+    return false;
+  }
+}
+
+// Parses and checks the whole journal before anything is done; throws
+// ApiError naming the first line whmkit would not have written.
+Journal parse_journal(const std::string& text, const std::string& shown) {
+  const auto lines = split(text, '\n');
+  auto refused = [&](size_t n, const std::string& why) {
+    return ApiError("The state journal “" + shown + "” was not replayed: its line " + std::to_string(n + 1) + " " +
+                    why + ". Nothing was changed; inspect the file, then remove it.");
+  };
+  Journal j;
+  if (lines[0] == "COMMIT")
+    j.committed = true;
+  else if (lines[0] != "PREPARE")
+    throw refused(0, "is neither “PREPARE” nor “COMMIT”");
+  for (size_t n = 1; n < lines.size(); ++n) {
+    if (lines[n].empty()) continue;
+    const auto f = split(lines[n], '\t');
+    const bool user = f[0].size() == 2 && f[0][0] == 'U';
+    const std::string kind = user ? f[0].substr(1) : f[0];
+    JournalStep s;
+    size_t path_count = 1;
+    if (kind == "T" && !j.committed) {
+      s.kind = JournalStep::Discard;
+    } else if (kind == "R" && j.committed) {
+      s.kind = JournalStep::Move;
+      path_count = 2;
+    } else if (kind == "D" && j.committed) {
+      s.kind = JournalStep::Delete;
+    } else {
+      throw refused(n, "is not a step of a " + lines[0] + " journal");
+    }
+    if (f.size() != 1 + (user ? 1 : 0) + path_count) throw refused(n, "has the wrong number of fields");
+    size_t i = 1;
+    if (user) s.user_dir = f[i++];
+    s.path = f[i++];
+    if (path_count == 2) s.to = f[i++];
+    std::vector<const std::string*> paths = {&s.path};
+    if (user) paths.push_back(&s.user_dir);
+    if (path_count == 2) paths.push_back(&s.to);
+    for (const std::string* path : paths)
+      if (!relative_inside(*path))
+        throw refused(n, "names “" + printable(*path) + "”, which is not a relative path inside the state root");
+    j.steps.push_back(std::move(s));
+  }
+  return j;
+}
+
+// The directories of a user's files that the steps use, by "<user dir>\n<parent>":
+// opened when the change was staged (so a symlink swapped in since cannot
+// redirect it), or again, without following a symlink, for a recovery.
+using HeldDirs = std::map<std::string, UserDir>;
+
+const UserDir* user_parent(const StateRoot& root, const std::string& user_dir, const std::string& rel, HeldDirs& held) {
+  const std::string key = user_dir + "\n" + parent_of(rel);
+  if (auto it = held.find(key); it != held.end()) return &it->second;
+  auto top = UserDir::open(root.path(user_dir), "/" + user_dir);
+  if (!top) return nullptr;
+  auto parent = top->dir(parent_of(rel));
+  if (!parent) return nullptr;
+  return &held.emplace(key, std::move(*parent)).first->second;
+}
+
+// A step inside a user's directory that can no longer be made safely (the
+// user put a symlink or a directory in the way since it was staged) is left
+// out: it only concerns the user's own files, and it must not keep the
+// journal, and so every later change, from completing.
+void apply_user_step(const StateRoot& root, const JournalStep& s, HeldDirs& held) {
+  try {
+    const UserDir* from = user_parent(root, s.user_dir, s.path, held);
+    if (!from) return;
+    if (s.kind != JournalStep::Move) {
+      from->remove(name_of(s.path));
+      ::fsync(from->fd());
+      return;
+    }
+    const UserDir* to = user_parent(root, s.user_dir, s.to, held);
+    if (!to) return;
+    if (::renameat(from->fd(), name_of(s.path).c_str(), to->fd(), name_of(s.to).c_str()) != 0) {
+      ::unlinkat(from->fd(), name_of(s.path).c_str(), 0);
+      return;
+    }
+    ::fsync(to->fd());
+  } catch (const ApiError&) {
+  }
+}
+
+void apply_step(const StateRoot& root, const JournalStep& s, HeldDirs& held) {
+  if (!s.user_dir.empty()) return apply_user_step(root, s, held);
+  const std::string path = root.path(s.path);
+  switch (s.kind) {
+    case JournalStep::Discard: remove_tree(path); break;
+    case JournalStep::Delete:
+      remove_tree(path);
+      fsync_dir(dirname_of(path));
+      break;
+    case JournalStep::Move: {
+      const std::string to = root.path(s.to);
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0) break;  // moved already
+      mkdirs(dirname_of(to));
+      if (S_ISDIR(st.st_mode)) remove_tree(to);
+      if (::rename(path.c_str(), to.c_str()) != 0) sys_fail("Cannot rename into place", to);
+      fsync_dir(dirname_of(to));
+      break;
     }
   }
 }
+
+void apply_steps(const StateRoot& root, const std::vector<JournalStep>& steps, HeldDirs& held) {
+  for (const auto& s : steps) apply_step(root, s, held);
+}
+
+}  // namespace
 
 // Writes the journal through a fixed temp name, so a crash here leaves
 // nothing that recovery does not know about.
@@ -174,7 +329,11 @@ static bool journal_pending(const StateRoot& root) {
 // Finishes (or rolls back) a change that a crash interrupted. Exclusive lock held.
 static void recover_journal(const StateRoot& root) {
   if (!journal_pending(root)) return;
-  if (auto journal = root.read(kJournalRel)) apply_journal_lines(*journal);
+  if (auto text = root.read(kJournalRel)) {
+    const Journal journal = parse_journal(*text, root.path(kJournalRel));  // throws before anything is done
+    HeldDirs dirs;
+    apply_steps(root, journal.steps, dirs);
+  }
   retire_journal(root);
 }
 
@@ -259,40 +418,93 @@ StateWriter::~StateWriter() {
   release(root_);
 }
 
+namespace {
+
+std::optional<UserDir> open_user_dir(const StateRoot& root, const std::string& user_dir) {
+  if (!relative_inside(user_dir)) throw ApiError("Refusing “" + printable(user_dir) + "” as a user's directory.");
+  return UserDir::open(root.path(user_dir), "/" + user_dir);
+}
+
+UserDir require_user_dir(const StateRoot& root, const std::string& user_dir) {
+  auto dir = open_user_dir(root, user_dir);
+  if (!dir) throw ApiError("The directory “/" + user_dir + "” does not exist.");
+  return std::move(*dir);
+}
+
+// The path of a file or tree inside a user's directory (not the directory itself).
+const std::string& checked_inside(const UserPath& path) {
+  if (relative_path_parts(path.rel).empty()) throw ApiError("Refusing “/" + path.dir + "” itself as a path inside it.");
+  return path.rel;
+}
+
+}  // namespace
+
 Transaction::~Transaction() {
   if (prepared_.empty()) return;
   try {  // never committed: roll back what was staged (best effort in a destructor)
-    for (const auto& path : prepared_) remove_tree(path);
+    HeldDirs dirs;
+    apply_steps(root_, parse_journal("PREPARE\n" + join(prepared_, "\n"), "(in memory)").steps, dirs);
     retire_journal(root_);
   } catch (...) {
   }
 }
 
-void Transaction::adopt_staged(const std::string& rel) { prepare({root_.path(rel)}); }
+void Transaction::adopt_staged(const std::string& rel) {
+  root_.path(rel);  // validates
+  prepare({journal_line({JournalStep::Discard, "", rel, ""})});
+}
 
-void Transaction::prepare(const std::vector<std::string>& paths) {
-  prepared_.insert(prepared_.end(), paths.begin(), paths.end());
-  std::string text = "PREPARE\n";
-  for (const auto& p : prepared_) text += "T\t" + p + "\n";
-  write_journal(root_, text);
+void Transaction::prepare(const std::vector<std::string>& discard_lines) {
+  for (const auto& line : discard_lines)
+    if (std::find(prepared_.begin(), prepared_.end(), line) == prepared_.end()) prepared_.push_back(line);
+  write_journal(root_, "PREPARE\n" + join(prepared_, "\n") + "\n");
 }
 
 void Transaction::write(const std::string& rel, std::string content, mode_t mode, FileOwner owner) {
   root_.path(rel);  // validates
   view_[rel] = content;
-  ops_.push_back({Op::Write, rel, std::move(content), "", mode, owner});
+  ops_.push_back({Op::Write, "", rel, std::move(content), "", mode, owner});
 }
 
 void Transaction::remove(const std::string& rel) {
   root_.path(rel);
   view_[rel] = std::nullopt;
-  ops_.push_back({Op::Remove, rel, "", "", 0, {}});
+  ops_.push_back({Op::Remove, "", rel, "", "", 0, {}});
 }
 
 void Transaction::rename(const std::string& from_rel, const std::string& to_rel) {
   root_.path(from_rel);
   root_.path(to_rel);
-  ops_.push_back({Op::Rename, from_rel, "", to_rel, 0, {}});
+  ops_.push_back({Op::Rename, "", from_rel, "", to_rel, 0, {}});
+}
+
+void Transaction::write(const UserPath& path, std::string content, mode_t mode, FileOwner owner) {
+  require_user_dir(root_, path.dir).check_can_hold_file(checked_inside(path));
+  view_[path.joined()] = content;
+  ops_.push_back({Op::Write, path.dir, path.rel, std::move(content), "", mode, owner});
+}
+
+void Transaction::remove(const UserPath& path) {
+  if (auto dir = open_user_dir(root_, path.dir)) dir->dir(parent_of(checked_inside(path)));  // no symlink on the way
+  view_[path.joined()] = std::nullopt;
+  ops_.push_back({Op::Remove, path.dir, path.rel, "", "", 0, {}});
+}
+
+void Transaction::make_dir(const UserPath& path, mode_t mode, FileOwner owner) {
+  require_user_dir(root_, path.dir).first_missing(checked_inside(path));
+  ops_.push_back({Op::MakeDir, path.dir, path.rel, "", "", mode, owner});
+}
+
+std::optional<std::string> Transaction::read(const UserPath& path) const {
+  if (auto it = view_.find(path.joined()); it != view_.end()) return it->second;
+  auto dir = open_user_dir(root_, path.dir);
+  return dir ? dir->read(checked_inside(path)) : std::nullopt;
+}
+
+bool Transaction::exists(const UserPath& path) const {
+  if (auto it = view_.find(path.joined()); it != view_.end()) return it->second.has_value();
+  auto dir = open_user_dir(root_, path.dir);
+  return dir && dir->status(checked_inside(path)).has_value();
 }
 
 bool Transaction::staged_removed(const std::string& rel) const {
@@ -313,43 +525,67 @@ void Transaction::commit() {
     after_commit_.clear();
     return;
   }
-  // Phase 1: name every temp file in the PREPARE journal, then write them
-  // (fsync'd). Nothing visible has changed; a crash is rolled back.
-  std::vector<std::pair<std::string, const Op*>> temps;
-  for (const auto& op : ops_)
+  // Phase 1: name every temporary file, and every directory this
+  // transaction creates, in the PREPARE journal; then make them (files
+  // fsync'd). Nothing visible has changed; a crash is rolled back.
+  std::vector<std::string> temps(ops_.size());  // a Write's temporary file, relative like its target
+  std::vector<std::string> discard;
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    const Op& op = ops_[i];
+    if (op.kind != Op::Write && op.kind != Op::MakeDir) continue;
+    const std::string dir = op.kind == Op::Write ? parent_of(op.rel) : op.rel;
+    std::string created;  // the first directory on the way that does not exist yet
+    if (op.user_dir.empty())
+      for (std::string d = dir; !d.empty() && !root_.exists(d); d = parent_of(d)) created = d;
+    else
+      created = require_user_dir(root_, op.user_dir).first_missing(dir);
+    if (!created.empty()) discard.push_back(journal_line({JournalStep::Discard, op.user_dir, created, ""}));
     if (op.kind == Op::Write) {
-      std::string dst = root_.path(op.rel);
-      temps.emplace_back(dirname_of(dst) + "/.whmkit-tmp." + random_suffix(), &op);
+      temps[i] = (dir.empty() ? "" : dir + "/") + temp_name();
+      discard.push_back(journal_line({JournalStep::Discard, op.user_dir, temps[i], ""}));
     }
-  // Directories this transaction creates are rolled back with it too.
-  std::vector<std::string> temp_paths;
-  for (const auto& t : temps) {
-    std::string created;
-    for (std::string dir = dirname_of(t.first); dir.size() > 1 && !fs::exists(dir); dir = dirname_of(dir))
-      created = dir;
-    if (!created.empty() && std::find(temp_paths.begin(), temp_paths.end(), created) == temp_paths.end() &&
-        std::find(prepared_.begin(), prepared_.end(), created) == prepared_.end())
-      temp_paths.push_back(created);
-    temp_paths.push_back(t.first);
   }
-  prepare(temp_paths);
-  for (const auto& [tmp, op] : temps) write_file_at(tmp, op->content, op->mode, op->owner);
+  prepare(discard);
+  // A user's directories are opened here, without following a symlink, and
+  // phase 3 renames and removes relative to these very directories.
+  HeldDirs dirs;
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    const Op& op = ops_[i];
+    if (op.kind == Op::Write && op.user_dir.empty()) {
+      write_file_at(root_.path(temps[i]), op.content, op.mode, op.owner);
+    } else if (op.kind == Op::Write) {
+      const std::string key = op.user_dir + "\n" + parent_of(op.rel);
+      auto it = dirs.find(key);
+      if (it == dirs.end())
+        it = dirs.emplace(key, require_user_dir(root_, op.user_dir).make_dirs(parent_of(op.rel), 0755, op.owner)).first;
+      const UserDir& parent = it->second;
+      parent.check_can_hold_file(name_of(op.rel));  // again: the user may have put something in the way since
+      write_new_file(parent.fd(), name_of(temps[i]), parent.shown(name_of(temps[i])), op.content, op.mode, op.owner);
+    } else if (op.kind == Op::MakeDir) {
+      require_user_dir(root_, op.user_dir).make_dirs(op.rel, op.mode, op.owner);
+    } else if (op.kind == Op::Remove && !op.user_dir.empty()) {
+      user_parent(root_, op.user_dir, op.rel, dirs);  // refuses a symlink on the way now
+    }
+  }
 
   // Phase 2: the COMMIT journal replaces the PREPARE one: the commit point.
-  std::string journal = "COMMIT\n";
-  size_t next_temp = 0;
-  for (const auto& op : ops_) {
+  std::vector<JournalStep> steps;
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    const Op& op = ops_[i];
     switch (op.kind) {
-      case Op::Write: journal += "R\t" + temps[next_temp++].first + "\t" + root_.path(op.rel) + "\n"; break;
-      case Op::Remove: journal += "D\t" + root_.path(op.rel) + "\n"; break;
-      case Op::Rename: journal += "R\t" + root_.path(op.rel) + "\t" + root_.path(op.to_rel) + "\n"; break;
+      case Op::Write: steps.push_back({JournalStep::Move, op.user_dir, temps[i], op.rel}); break;
+      case Op::Remove: steps.push_back({JournalStep::Delete, op.user_dir, op.rel, ""}); break;
+      case Op::Rename: steps.push_back({JournalStep::Move, "", op.rel, op.to_rel}); break;
+      case Op::MakeDir: break;  // made in phase 1
     }
   }
+  std::string journal = "COMMIT\n";
+  for (const auto& step : steps) journal += journal_line(step) + "\n";
   write_journal(root_, journal);
   prepared_.clear();  // from here on a crash rolls forward
 
   // Phase 3: apply, then retire the journal.
-  apply_journal_lines(journal);
+  apply_steps(root_, steps, dirs);
   retire_journal(root_);
   ops_.clear();
   view_.clear();
@@ -377,9 +613,10 @@ void mkdirs(const std::string& abs_path, mode_t mode) {
 }
 
 void remove_tree(const std::string& abs_path) {
-  std::error_code ec;
-  fs::remove_all(abs_path, ec);
-  if (ec) throw ApiError("Cannot remove “" + abs_path + "”: " + ec.message());
+  // A tree may hold a user's files (a removed home): what is in it is removed
+  // without following a symlink, however the user rearranges it meanwhile.
+  const std::string parent = dirname_of(abs_path);
+  if (auto dir = UserDir::open(parent, parent)) dir->remove(name_of(abs_path));
 }
 
 }  // namespace whm

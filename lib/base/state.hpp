@@ -13,6 +13,12 @@
 //    the journal is durable, the next handle replays it; before that point,
 //    nothing visible has changed. So a multi-file update is all-or-nothing.
 //    A Transaction commits only while a StateWriter holds the lock.
+//  * The journal names only paths relative to the state root; recovery
+//    refuses (and leaves untouched) a journal naming anything else.
+//  * Changes inside a directory a user controls (an account's home) are
+//    staged as UserPath (user_dir.hpp): their temporary file and rename are
+//    made relative to that directory, opened without following a symlink,
+//    and checked again when the change is applied or recovered.
 #pragma once
 #include <sys/types.h>
 #include <functional>
@@ -21,6 +27,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "user_dir.hpp"
 
 namespace whm {
 
@@ -42,11 +50,6 @@ class StateRoot {
 
  private:
   std::string root_;
-};
-
-struct FileOwner {
-  uid_t uid = static_cast<uid_t>(-1);
-  gid_t gid = static_cast<gid_t>(-1);
 };
 
 class Transaction {
@@ -72,6 +75,18 @@ class Transaction {
   bool exists(const std::string& rel) const {
     return read(rel).has_value() || (!staged_removed(rel) && root_.exists(rel));
   }
+
+  // The same inside a directory a user controls. Each refuses, with an error
+  // naming the path, a symlink on the way (and at the file itself), when
+  // staged and again at the commit; the user's directory must exist.
+  void write(const UserPath& path, std::string content, mode_t mode, FileOwner owner);
+  // Removes a file, a symlink or a tree (its symlinks removed, not followed).
+  void remove(const UserPath& path);
+  // Creates the directory and those missing on the way to it.
+  void make_dir(const UserPath& path, mode_t mode, FileOwner owner);
+  std::optional<std::string> read(const UserPath& path) const;
+  bool exists(const UserPath& path) const;
+
   bool empty() const { return ops_.empty(); }
   // Runs after a successful commit (e.g. appending to a log).
   void on_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
@@ -79,7 +94,8 @@ class Transaction {
 
  private:
   struct Op {
-    enum Kind { Write, Remove, Rename } kind;
+    enum Kind { Write, Remove, Rename, MakeDir } kind;
+    std::string user_dir;  // "" = paths whmkit trusts; else the user's directory `rel` lies in
     std::string rel, content, to_rel;
     mode_t mode;
     FileOwner owner;
@@ -88,8 +104,9 @@ class Transaction {
   const StateRoot& root_;
   std::vector<Op> ops_;
   std::map<std::string, std::optional<std::string>> view_;  // rel -> content (nullopt = removed)
-  void prepare(const std::vector<std::string>& abs_paths);  // records them in the PREPARE journal
-  std::vector<std::string> prepared_;                       // absolute paths to roll back; empty once committed
+  // Adds journal lines naming staged files and trees to the PREPARE journal.
+  void prepare(const std::vector<std::string>& discard_lines);
+  std::vector<std::string> prepared_;  // the PREPARE journal's lines: what to roll back; empty once committed
   std::vector<std::function<void()>> after_commit_;
 };
 

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <memory>
 #include <set>
 
@@ -15,6 +14,7 @@
 #include "errors.hpp"
 #include "lazy_library.hpp"
 #include "sysusers.hpp"
+#include "user_dir.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -200,52 +200,37 @@ class ArchiveWriter : public ArchiveOut {
     if (!content.empty() && la().archive_write_data(a_.get(), content.data(), content.size()) < 0) fail("write");
     ++count;
   }
-  // One entry of the home tree, as lstat sees it.
-  void from_disk(const std::string& name, const std::string& abs, const struct stat& st) {
-    EntryPtr e(la().archive_entry_new(), la().archive_entry_free);
-    la().archive_entry_set_pathname(e.get(), name.c_str());
-    la().archive_entry_set_perm(e.get(), st.st_mode & 07777);
-    la().archive_entry_set_uid(e.get(), st.st_uid);
-    la().archive_entry_set_gid(e.get(), st.st_gid);
-    la().archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-    if (S_ISDIR(st.st_mode)) {
-      la().archive_entry_set_filetype(e.get(), AE_IFDIR);
-      header(e.get());
-    } else if (S_ISLNK(st.st_mode)) {
-      char target[4096];
-      ssize_t n = ::readlink(abs.c_str(), target, sizeof target - 1);
-      if (n < 0) return;
-      target[n] = 0;
-      la().archive_entry_set_filetype(e.get(), AE_IFLNK);
-      la().archive_entry_set_symlink(e.get(), target);
-      header(e.get());
-    } else if (S_ISREG(st.st_mode)) {
-      int fd = ::open(abs.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0) return;  // vanished or unreadable: pkgacct skips it too
-      la().archive_entry_set_filetype(e.get(), AE_IFREG);
-      la().archive_entry_set_size(e.get(), st.st_size);
-      header(e.get());
-      char buf[1 << 16];
-      ssize_t n;
-      la_int64_t left = st.st_size;
-      while (left > 0 && (n = ::read(fd, buf, sizeof buf)) > 0) {
-        n = std::min<la_int64_t>(n, left);
-        if (la().archive_write_data(a_.get(), buf, static_cast<size_t>(n)) < 0) {
-          ::close(fd);
-          fail("write");
-        }
-        left -= n;
-      }
-      ::close(fd);
-      // A file that shrank while being read is padded so the archive stays valid.
-      std::string zeros(1 << 16, '\0');
-      while (left > 0) {
-        auto chunk = static_cast<size_t>(std::min<la_int64_t>(left, static_cast<la_int64_t>(zeros.size())));
-        la().archive_write_data(a_.get(), zeros.data(), chunk);
-        left -= static_cast<la_int64_t>(chunk);
-      }
-    } else {
-      return;  // sockets, fifos, devices are not archived
+  // One entry of the home tree: a directory, or a symlink as a symlink.
+  void dir_entry(const std::string& name, const struct stat& st) {
+    EntryPtr e = disk_entry(name, st, AE_IFDIR);
+    header(e.get());
+    ++count;
+  }
+  void symlink_entry(const std::string& name, const struct stat& st, const std::string& target) {
+    EntryPtr e = disk_entry(name, st, AE_IFLNK);
+    la().archive_entry_set_symlink(e.get(), target.c_str());
+    header(e.get());
+    ++count;
+  }
+  // A regular file, from `fd` (opened without following a symlink); `st` is its fstat.
+  void file_entry(const std::string& name, const struct stat& st, int fd) {
+    EntryPtr e = disk_entry(name, st, AE_IFREG);
+    la().archive_entry_set_size(e.get(), st.st_size);
+    header(e.get());
+    char buf[1 << 16];
+    ssize_t n;
+    la_int64_t left = st.st_size;
+    while (left > 0 && (n = ::read(fd, buf, sizeof buf)) > 0) {
+      n = std::min<la_int64_t>(n, left);
+      if (la().archive_write_data(a_.get(), buf, static_cast<size_t>(n)) < 0) fail("write");
+      left -= n;
+    }
+    // A file that shrank while being read is padded so the archive stays valid.
+    std::string zeros(1 << 16, '\0');
+    while (left > 0) {
+      auto chunk = static_cast<size_t>(std::min<la_int64_t>(left, static_cast<la_int64_t>(zeros.size())));
+      la().archive_write_data(a_.get(), zeros.data(), chunk);
+      left -= static_cast<la_int64_t>(chunk);
     }
     ++count;
   }
@@ -256,6 +241,16 @@ class ArchiveWriter : public ArchiveOut {
   size_t count = 0;
 
  private:
+  EntryPtr disk_entry(const std::string& name, const struct stat& st, unsigned type) {
+    EntryPtr e(la().archive_entry_new(), la().archive_entry_free);
+    la().archive_entry_set_pathname(e.get(), name.c_str());
+    la().archive_entry_set_filetype(e.get(), type);
+    la().archive_entry_set_perm(e.get(), st.st_mode & 07777);
+    la().archive_entry_set_uid(e.get(), st.st_uid);
+    la().archive_entry_set_gid(e.get(), st.st_gid);
+    la().archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    return e;
+  }
   void header(struct archive_entry* e) {
     if (la().archive_write_header(a_.get(), e) != ARCHIVE_OK) fail("write a header to");
   }
@@ -267,16 +262,35 @@ class ArchiveWriter : public ArchiveOut {
   std::string top_;
 };
 
+// The tree below `dir`, walked through directory descriptors: a symlink the
+// user planted is archived as a symlink and never followed, and a directory
+// swapped for a symlink meanwhile is refused, so nothing outside the home
+// gets into the archive. Sockets, FIFOs and devices are left out, as pkgacct does.
+void archive_dir(ArchiveWriter& w, const UserDir& dir, const std::string& prefix) {
+  for (const auto& name : dir.entries()) {
+    struct stat st;
+    if (::fstatat(dir.fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // vanished
+    const std::string entry = prefix + "/" + name;
+    if (S_ISDIR(st.st_mode)) {
+      auto sub = dir.dir(name);
+      if (!sub || ::fstat(sub->fd(), &st) != 0) continue;
+      w.dir_entry(entry, st);
+      archive_dir(w, *sub, entry);
+    } else if (S_ISLNK(st.st_mode)) {
+      if (auto target = dir.link_target(name)) w.symlink_entry(entry, st, *target);
+    } else if (S_ISREG(st.st_mode)) {
+      Fd fd = dir.open_file(name);  // vanished or unreadable: pkgacct skips it too
+      if (fd && ::fstat(fd.get(), &st) == 0) w.file_entry(entry, st, fd.get());
+    }
+  }
+}
+
 void archive_tree(ArchiveWriter& w, const std::string& top_abs, const std::string& prefix) {
-  struct stat st {};
-  if (::lstat(top_abs.c_str(), &st) != 0) return;
-  w.from_disk(prefix, top_abs, st);
-  if (!S_ISDIR(st.st_mode)) return;
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(top_abs, ec)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  for (const auto& n : names) archive_tree(w, top_abs + "/" + n, prefix + "/" + n);
+  auto top = UserDir::open(top_abs, top_abs);
+  struct stat st;
+  if (!top || ::fstat(top->fd(), &st) != 0) return;
+  w.dir_entry(prefix, st);
+  archive_dir(w, *top, prefix);
 }
 
 }  // namespace
@@ -412,87 +426,106 @@ AccountArchive inspect_account_archive(const std::string& archive_abs) {
   return out;
 }
 
-void extract_account_home(const std::string& archive_abs, const std::string& dest_abs, FileOwner owner) {
+void extract_account_home(const std::string& archive_abs, const std::string& dest_abs, FileOwner owner,
+                          const std::string& original_home, const std::string& new_home) {
   auto a = open_reader(archive_abs);
   if (::mkdir(dest_abs.c_str(), 0711) != 0) throw ApiError("Cannot create “" + dest_abs + "”.");
+  // Everything is made through descriptors below the new directory, never
+  // through a symlink (and the archive's own symlinks are made last).
+  const auto dest = UserDir::open(dest_abs, dest_abs);
+  if (!dest) throw ApiError("Cannot open “" + dest_abs + "”.");
   const bool as_root = ::geteuid() == 0;
   struct Deferred {
-    std::string path, target;
+    std::string rel, target;
     mode_t mode;
     std::time_t mtime;
     bool is_link;
   };
   std::vector<Deferred> later;  // directories' modes and times, and symlinks, once everything else is in place
+  // The directory a file goes into, made if the archive did not list it (kept for the next entry).
+  std::string parent_rel;
+  std::optional<UserDir> parent;
+  auto parent_of = [&](const std::string& rel) -> const UserDir& {
+    const auto slash = rel.rfind('/');
+    const std::string wanted = slash == std::string::npos ? "" : rel.substr(0, slash);
+    if (!parent || wanted != parent_rel) {
+      parent = dest->make_dirs(wanted, 0755, owner);
+      parent_rel = wanted;
+    }
+    return *parent;
+  };
+  auto name_of = [](const std::string& rel) { return rel.substr(rel.rfind('/') + 1); };
   struct archive_entry* e = nullptr;
   int rc;
   while ((rc = la().archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
     auto parts = entry_components(la().archive_entry_pathname(e), archive_abs);
     if (parts.size() < 2 || parts[1] != "homedir") continue;
-    std::vector<std::string> home_parts(parts.begin() + 2, parts.end());
-    const std::string path = home_parts.empty() ? dest_abs : dest_abs + "/" + join(home_parts, "/");
+    const std::string rel = join(std::vector<std::string>(parts.begin() + 2, parts.end()), "/");
     const mode_t mode = la().archive_entry_perm(e) & 01777;  // no setuid/setgid bits from an archive
     const std::time_t mtime = la().archive_entry_mtime(e);
-    if (!home_parts.empty()) mkdirs(path.substr(0, path.rfind('/')), 0755);
     switch (la().archive_entry_filetype(e)) {
       case AE_IFDIR:
-        if (!home_parts.empty() && ::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
-          throw ApiError("Cannot create “" + path + "”.");
-        later.push_back({path, "", mode, mtime, false});
+        if (!rel.empty() && ::mkdirat(parent_of(rel).fd(), name_of(rel).c_str(), 0700) != 0 && errno != EEXIST)
+          throw ApiError("Cannot create “" + dest->shown(rel) + "”.");
+        later.push_back({rel, "", mode, mtime, false});
         break;
-      case AE_IFLNK: later.push_back({path, la().archive_entry_symlink(e), 0, mtime, true}); break;
+      case AE_IFLNK: {
+        // A link to a place in the archived home points into the new home.
+        std::string target = la().archive_entry_symlink(e);
+        if (target == original_home || starts_with(target, original_home + "/"))
+          target = new_home + target.substr(original_home.size());
+        later.push_back({rel, target, 0, mtime, true});
+        break;
+      }
       case AE_IFREG: {
-        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) throw ApiError("Cannot create “" + path + "”.");
+        const UserDir& dir = parent_of(rel);
+        Fd fd(::openat(dir.fd(), name_of(rel).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!fd) throw ApiError("Cannot create “" + dest->shown(rel) + "”.");
         const void* block;
         size_t size;
         la_int64_t offset;
         int r;
-        while ((r = la().archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK) {
-          if (::pwrite(fd, block, size, offset) != static_cast<ssize_t>(size)) {
-            ::close(fd);
-            throw ApiError("Cannot write “" + path + "”.");
-          }
-        }
-        if (r != ARCHIVE_EOF) {
-          ::close(fd);
-          damaged(a.get(), archive_abs);
-        }
-        ::ftruncate(fd, la().archive_entry_size(e));
-        if (as_root) (void)::fchown(fd, owner.uid, owner.gid);
-        ::fchmod(fd, mode);
+        while ((r = la().archive_read_data_block(a.get(), &block, &size, &offset)) == ARCHIVE_OK)
+          if (::pwrite(fd.get(), block, size, offset) != static_cast<ssize_t>(size))
+            throw ApiError("Cannot write “" + dest->shown(rel) + "”.");
+        if (r != ARCHIVE_EOF) damaged(a.get(), archive_abs);
+        ::ftruncate(fd.get(), la().archive_entry_size(e));
+        if (as_root) (void)::fchown(fd.get(), owner.uid, owner.gid);
+        ::fchmod(fd.get(), mode);
         struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
-        ::futimens(fd, times);
-        ::close(fd);
+        ::futimens(fd.get(), times);
         break;
       }
       default: break;  // inspect_account_archive refused everything else
     }
   }
   if (rc != ARCHIVE_EOF) damaged(a.get(), archive_abs);
+  parent.reset();
   // Symlinks first (their directories are still writable), then directory
   // modes and times, deepest first.
   for (const auto& d : later) {
     if (!d.is_link) continue;
+    const UserDir& dir = parent_of(d.rel);
+    const std::string name = name_of(d.rel);
     struct timespec times[2] = {{d.mtime, 0}, {d.mtime, 0}};
-    if (::symlink(d.target.c_str(), d.path.c_str()) != 0) throw ApiError("Cannot create the symlink “" + d.path + "”.");
-    if (as_root) (void)::lchown(d.path.c_str(), owner.uid, owner.gid);
-    ::utimensat(AT_FDCWD, d.path.c_str(), times, AT_SYMLINK_NOFOLLOW);
+    if (::symlinkat(d.target.c_str(), dir.fd(), name.c_str()) != 0)
+      throw ApiError("Cannot create the symlink “" + dest->shown(d.rel) + "”.");
+    if (as_root) (void)::fchownat(dir.fd(), name.c_str(), owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW);
+    ::utimensat(dir.fd(), name.c_str(), times, AT_SYMLINK_NOFOLLOW);
   }
   for (auto it = later.rbegin(); it != later.rend(); ++it) {
     if (it->is_link) continue;
+    auto dir = dest->dir(it->rel);
+    if (!dir) continue;
     struct timespec times[2] = {{it->mtime, 0}, {it->mtime, 0}};
-    if (as_root) (void)::lchown(it->path.c_str(), owner.uid, owner.gid);
-    ::chmod(it->path.c_str(), it->mode);
-    ::utimensat(AT_FDCWD, it->path.c_str(), times, AT_SYMLINK_NOFOLLOW);
+    if (as_root) (void)::fchown(dir->fd(), owner.uid, owner.gid);
+    ::fchmod(dir->fd(), it->mode);
+    ::futimens(dir->fd(), times);
   }
-  if (as_root) (void)::lchown(dest_abs.c_str(), owner.uid, owner.gid);
+  if (as_root) (void)::fchown(dest->fd(), owner.uid, owner.gid);
   // One syncfs instead of an fsync per file: the home must be on disk before
   // the transaction that renames it into place commits.
-  int dir_fd = ::open(dest_abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::syncfs(dir_fd);
-    ::close(dir_fd);
-  }
+  ::syncfs(dest->fd());
 }
 
 }  // namespace whm

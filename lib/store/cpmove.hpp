@@ -7,7 +7,8 @@
 // Written and read with libarchive. Reading checks the whole archive before
 // anything is written: damaged or truncated data, absolute paths, "..",
 // hard links, device files, and symlinks that point out of the home are all
-// refused.
+// refused. The home is read and written through directory descriptors
+// (user_dir.hpp): no symlink in it is followed, on disk or in the archive.
 #pragma once
 #include <map>
 #include <string>
@@ -30,7 +31,9 @@ class ArchiveOut {
   virtual ~ArchiveOut() = default;
   // A file at `rel` below the top directory ("cp/bob"), mode 0600.
   virtual void file(const std::string& rel, const std::string& content) = 0;
-  // The tree at `abs` (as lstat sees it: modes, owners, times, symlinks) as `rel`.
+  // The directory tree at `abs` (as lstat sees it: modes, owners, times,
+  // symlinks as symlinks) as `rel`. A tree a user controls (the home): it is
+  // walked without following a symlink in it.
   virtual void tree(const std::string& rel, const std::string& abs) = 0;
 };
 
@@ -54,7 +57,10 @@ struct AccountArchive {
 // Reads and checks the whole archive; throws ApiError naming the problem.
 AccountArchive inspect_account_archive(const std::string& archive_abs);
 // Extracts homedir/ into `dest_abs` (created here; must not exist), every
-// file owned by `owner`. Only call after inspect_account_archive accepted it.
-void extract_account_home(const std::string& archive_abs, const std::string& dest_abs, FileOwner owner);
+// file owned by `owner`, never writing through a symlink; a symlink to a
+// place in `original_home` points to the same place in `new_home`. Only
+// call after inspect_account_archive accepted the archive.
+void extract_account_home(const std::string& archive_abs, const std::string& dest_abs, FileOwner owner,
+                          const std::string& original_home, const std::string& new_home);
 
 }  // namespace whm

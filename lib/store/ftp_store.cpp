@@ -1,9 +1,9 @@
 #include "ftp_store.hpp"
 
 #include <unistd.h>
-#include <climits>
+
+#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 
 #include "account_lifecycle.hpp"
 #include "account_store.hpp"
@@ -31,7 +31,7 @@ const char* ftp_type_name(FtpType t) {
 namespace ftp_paths {
 std::string passwd(const std::string& cpuser) { return "etc/proftpd/" + cpuser; }
 std::string suspended_passwd(const std::string& cpuser) { return passwd(cpuser) + ".suspended"; }
-std::string quota(const std::string& home_rel) { return home_rel + "/etc/ftpquota"; }
+UserPath quota(const std::string& home_rel) { return {home_rel, "etc/ftpquota"}; }
 std::string extras(const std::string& cpuser) { return "var/cpanel/whmkit/ftp/" + cpuser + ".json"; }
 }  // namespace ftp_paths
 
@@ -106,7 +106,7 @@ FtpAccounts::FtpAccounts(const Transaction& txn, const CpanelAccount& account)
         other_lines_.push_back(line);
     }
   }
-  if (auto q = txn.read(ftp_paths::quota(home_rel_)))
+  if (auto q = home_rel_.empty() ? std::nullopt : txn.read(ftp_paths::quota(home_rel_)))
     for (const auto& line : lines_of(*q)) {
       auto colon = line.rfind(':');
       if (colon == std::string::npos) continue;
@@ -207,8 +207,10 @@ void FtpAccounts::stage(Transaction& txn) const {
 
   std::string quota_text;
   for (const auto& [login, mb] : quotas_) quota_text += login + ":" + std::to_string(mb) + "\n";
-  const std::string quota_rel = ftp_paths::quota(home_rel_);
-  if (!quota_text.empty() || txn.exists(quota_rel)) txn.write(quota_rel, quota_text, 0644, account_.owner);
+  if (!home_rel_.empty()) {
+    const UserPath quota = ftp_paths::quota(home_rel_);
+    if (!quota_text.empty() || txn.exists(quota)) txn.write(quota, quota_text, 0644, account_.owner);
+  }
 
   nlohmann::json x = nlohmann::json::object();
   for (const auto& [login, e] : extras_) x[login] = {{"allowed_ips", e.allowed_ips}, {"read_only", e.read_only}};
@@ -230,7 +232,11 @@ void stage_pureftpd_sync(Transaction& txn, const std::string& cpuser, const std:
       out += line + "\n";
     }
   bool has_lines_before = txn.exists(ftp_paths::kPureFtpdPasswd);
-  if (txn.exists(ftp_paths::passwd(cpuser))) {
+  // A suspended account's placeholder has no login: nothing to read then
+  // (not even the quota file in its home).
+  const auto ftp_lines = lines_of(txn.read(ftp_paths::passwd(cpuser)).value_or(""));
+  if (std::any_of(ftp_lines.begin(), ftp_lines.end(),
+                  [](const std::string& line) { return parse_login_line(line).has_value(); })) {
     // Read through FtpAccounts so quotas and extras apply; the account's
     // identity only matters for naming here.
     CpanelAccount who;
@@ -258,7 +264,7 @@ void stage_pureftpd_sync(Transaction& txn, const std::string& cpuser, const std:
   txn.write(ftp_paths::kPureFtpdDb, *pdb, 0600);
 }
 
-std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested) {
+FtpHomedir ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested) {
   std::vector<std::string> parts;
   for (const auto& p : split(requested, '/')) {
     if (p.empty() || p == ".") continue;
@@ -269,22 +275,15 @@ std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, con
   }
   std::string home = account.home;
   while (home.size() > 1 && home.back() == '/') home.pop_back();
-  std::string abs = parts.empty() ? home : home + "/" + join(parts, "/");
-  // An existing directory on the way must not be a symlink out of the home.
-  std::string home_real_path = root.path(root_relative(home));
-  char home_real[PATH_MAX];
-  if (::realpath(home_real_path.c_str(), home_real)) {
-    std::string probe = home_real_path;
-    for (const auto& p : parts) {
-      probe += "/" + p;
-      char resolved[PATH_MAX];
-      if (!::realpath(probe.c_str(), resolved)) break;  // the rest does not exist yet
-      std::string r = resolved, h = home_real;
-      if (r != h && !starts_with(r, h + "/"))
-        throw invalid_param("homedir", "“" + requested + "” leads out of the home directory.");
-    }
+  FtpHomedir out{parts.empty() ? home : home + "/" + join(parts, "/"), {root_relative(home), join(parts, "/")}};
+  // What exists of it must be real directories: never a symlink the user
+  // planted (to another account's home, say).
+  try {
+    if (auto dir = UserDir::open(root.path(out.dir.dir), home)) dir->first_missing(out.dir.rel);
+  } catch (const ApiError& e) {
+    throw invalid_param("homedir", e.what());
   }
-  return abs;
+  return out;
 }
 
 void check_ftp_name(const std::string& name) {
@@ -374,8 +373,10 @@ std::string restored_ftp_lines(const std::string& text, FileOwner owner, const s
 class FtpPart : public AccountPart {
  public:
   std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
-    return existing(root, {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user), ftp_paths::quota(a.home_rel),
-                           ftp_paths::extras(a.user)});
+    std::vector<std::string> rels = {ftp_paths::passwd(a.user), ftp_paths::suspended_passwd(a.user),
+                                     ftp_paths::extras(a.user)};
+    if (!a.home_rel.empty()) rels.push_back(ftp_paths::quota(a.home_rel).joined());
+    return existing(root, rels);
   }
   void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
   void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
@@ -386,15 +387,15 @@ class FtpPart : public AccountPart {
         txn.write(file(to.user), renamed_ftp_lines(*text, from, to), 0640);
       }
     // Rewritten where it is: the home moves after this (see account_parts()).
-    const std::string quota_rel = ftp_paths::quota(from.home_rel);
-    if (auto text = txn.read(quota_rel)) {
+    const UserPath quota = ftp_paths::quota(from.home_rel);
+    if (auto text = from.home_rel.empty() ? std::nullopt : txn.read(quota)) {
       std::string out;
       for (const auto& line : lines_of(*text)) {
         auto colon = line.rfind(':');
         out += colon == std::string::npos ? line + "\n"
                                           : renamed_login(line.substr(0, colon), from, to) + line.substr(colon) + "\n";
       }
-      txn.write(quota_rel, out, 0644, to.ids);
+      txn.write(quota, out, 0644, to.ids);
     }
     if (auto text = txn.read(ftp_paths::extras(from.user))) {
       auto doc = nlohmann::json::parse(*text, nullptr, false);

@@ -2,7 +2,9 @@
 //  * etc/proftpd/<cpuser>: passwd-like lines "login:hash:uid:gid:gecos:home:shell"
 //    (the main login, the anonymous "ftp" line, and name@domain virtual logins);
 //    a disabled login keeps its line with "!" in front of the hash.
-//  * <home>/etc/ftpquota: "login:MB" lines (no line = unlimited).
+//  * <home>/etc/ftpquota: "login:MB" lines (no line = unlimited). It is in
+//    the account's home, which the account's user controls: it is read and
+//    written only as a UserPath (user_dir.hpp), never through a symlink.
 //  * var/cpanel/whmkit/ftp/<cpuser>.json: what cPanel has no file for (read-only
 //    flag, allowed client IPs), keyed by login.
 // From these, etc/pure-ftpd/pureftpd.passwd (Pure-FTPd's own passwd format)
@@ -36,7 +38,7 @@ namespace ftp_paths {
 std::string passwd(const std::string& cpuser);  // etc/proftpd/<cpuser>
 // Where the passwd file waits while the account is suspended (its place holds "# Account suspended").
 std::string suspended_passwd(const std::string& cpuser);
-std::string quota(const std::string& home_rel);  // <home>/etc/ftpquota
+UserPath quota(const std::string& home_rel);  // <home>/etc/ftpquota
 std::string extras(const std::string& cpuser);
 constexpr const char* kPureFtpdPasswd = "etc/pure-ftpd/pureftpd.passwd";
 constexpr const char* kPureFtpdDb = "etc/pure-ftpd/pureftpd.pdb";
@@ -85,10 +87,18 @@ class FtpAccounts {
 // to etc/proftpd/<cpuser> (suspension, password change, removal).
 void stage_pureftpd_sync(Transaction& txn, const std::string& cpuser, const std::string& home_rel);
 
+// The directory of an FTP login: `path` as the passwd line stores it
+// ("/home/bob/sites/deploy"), and `dir` the same inside the account's home
+// (rel "" = the home itself).
+struct FtpHomedir {
+  std::string path;
+  UserPath dir;
+};
 // The homedir an FTP login gets for `requested` (relative to the account's
-// home, "/" or "" = the home itself). Refuses "..", control characters and ":"
-// and, on a real server, symlinks leading out of the home.
-std::string ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested);
+// home, "/" or "" = the home itself). Refuses "..", control characters and
+// ":", and a symlink or a file on the way (naming it): what exists of it must
+// be real directories of the home.
+FtpHomedir ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested);
 
 // Checks an FTP name ("bob", without the domain) or password; throws ValidationError.
 void check_ftp_name(const std::string& name);

@@ -77,7 +77,7 @@ class HomePart : public AccountPart {
     txn.adopt_staged(staging);
     remove_tree(root.path(staging));
     mkdirs(root.path(home_rel.substr(0, home_rel.rfind('/'))), 0755);
-    extract_account_home(src.archive_abs, root.path(staging), src.facts.ids);
+    extract_account_home(src.archive_abs, root.path(staging), src.facts.ids, src.archive.original_home, src.facts.home);
     txn.rename(staging, home_rel);
     raw += "Restoring the home directory...Done\n";
   }

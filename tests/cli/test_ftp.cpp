@@ -205,7 +205,37 @@ TEST_CASE("FTP bad input is refused and changes nothing", "[cpanel][ftp]") {
   SECTION("a symlink in the home cannot lead an FTP root out of it") {
     std::filesystem::create_directory_symlink(root.path + "/home/alice", root.path + "/home/bob/escape");
     expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "homedir=escape/in"},
-                          "leads out of the home");
+                          "“/home/bob/escape”: it is a symbolic link");
+  }
+}
+
+TEST_CASE("a multi-step FTP change is all-or-nothing", "[cpanel][ftp]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  ok(root, "uapi", "bob", {"Ftp", "add_ftp", "user=deploy", "pass=S3cure.pass"});
+  const std::string u = "uapi";
+
+  SECTION("a login's directory that cannot be made: no login, no quota line") {
+    root.write("home/bob/notes", "a file, not a directory\n");
+    expect_cpanel_refused(root, u, "bob",
+                          {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "quota=5", "homedir=notes/x"},
+                          "“/home/bob/notes”: it is not a directory");
+    expect_cpanel_refused(root, u, "bob", {"Ftp", "set_homedir", "user=deploy", "homedir=notes/y"},
+                          "“/home/bob/notes”: it is not a directory");
+    expect_cpanel_refused(root, "cpapi2", "bob", {"Ftp", "addftp", "user=x", "pass=S3cure.pass", "homedir=notes"},
+                          "“/home/bob/notes”: it is not a directory");
+  }
+  SECTION("a quota file that cannot be written: no login") {
+    std::filesystem::remove_all(root.path + "/home/bob");
+    expect_cpanel_refused(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "quota=5"},
+                          "“/home/bob” does not exist");
+    expect_cpanel_refused(root, u, "bob", {"Ftp", "set_quota", "user=deploy", "quota=5"}, "“/home/bob” does not exist");
+  }
+  SECTION("the login, its quota line and its directory come together") {
+    ok(root, u, "bob", {"Ftp", "add_ftp", "user=x", "pass=S3cure.pass", "quota=5", "homedir=a/b/c"});
+    CHECK_THAT(root.file("etc/proftpd/bob"), Catch::Matchers::Contains("x@bob.example:"));
+    CHECK(root.file("home/bob/etc/ftpquota") == "x@bob.example:5\n");
+    CHECK(std::filesystem::is_directory(root.path + "/home/bob/a/b/c"));
   }
 }
 

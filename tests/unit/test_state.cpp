@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -6,6 +7,7 @@
 #include "errors.hpp"
 #include "lookup.hpp"
 #include "state.hpp"
+#include "util.hpp"
 
 using namespace whm;
 namespace fs = std::filesystem;
@@ -66,9 +68,8 @@ TEST_CASE("an interrupted transaction is replayed from its journal", "[state]") 
   // temp files exist and the journal names them.
   atomic_write_file(root.path("etc/.whmkit-tmp.aaa"), "new\n", 0644);
   atomic_write_file(root.path("etc/.whmkit-tmp.bbb"), "second\n", 0644);
-  std::string journal = "R\t" + root.path("etc/.whmkit-tmp.aaa") + "\t" + root.path("etc/old") + "\n" + "R\t" +
-                        root.path("etc/.whmkit-tmp.bbb") + "\t" + root.path("etc/second") + "\n" + "D\t" +
-                        root.path("etc/gone") + "\n";
+  const std::string journal =
+      "COMMIT\nR\tetc/.whmkit-tmp.aaa\tetc/old\nR\tetc/.whmkit-tmp.bbb\tetc/second\nD\tetc/gone\n";
   atomic_write_file(root.path("etc/gone"), "x", 0644);
   atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
   REQUIRE(root.exists("var/cpanel/.whmkit.journal"));
@@ -142,8 +143,8 @@ TEST_CASE("a transaction killed before its commit point is rolled back", "[state
   // files and staged trees, before the COMMIT journal.
   atomic_write_file(root.path("etc/.whmkit-tmp.abc"), "half\n", 0644);
   mkdirs(root.path("home/.whmkit-new-bob/public_html"));
-  std::string journal = "PREPARE\nT\t" + root.path("etc/.whmkit-tmp.abc") + "\nT\t" +
-                        root.path("home/.whmkit-new-bob") + "\nT\t" + root.path("etc/.whmkit-tmp.never-created") + "\n";
+  const std::string journal =
+      "PREPARE\nT\tetc/.whmkit-tmp.abc\nT\thome/.whmkit-new-bob\nT\tetc/.whmkit-tmp.never-created\n";
   atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
   atomic_write_file(root.path("var/cpanel/.whmkit.journal.new"), "COMM", 0600);  // torn journal rewrite
   { StateWriter writer(root); }
@@ -187,4 +188,173 @@ TEST_CASE("a writer's uncommitted transaction leaves nothing", "[state]") {
     writer.txn().write("etc/z", "z");
   }
   CHECK_FALSE(root.exists("etc/z"));
+}
+
+TEST_CASE("a journal naming anything but a path inside the state root is refused, and nothing is touched",
+          "[state][security]") {
+  Dir d, outside;
+  StateRoot root(d.path + "/root");
+  atomic_write_file(root.path("etc/keep"), "keep\n", 0644);
+  atomic_write_file(root.path("etc/.whmkit-tmp.abc"), "staged\n", 0644);
+  atomic_write_file(outside.path + "/victim", "victim\n", 0644);
+  const std::string victim = outside.path + "/victim";
+  const std::vector<std::string> hostile = {
+      "COMMIT\nD\t" + victim + "\n",                       // an absolute path
+      "COMMIT\nR\tetc/.whmkit-tmp.abc\t" + victim + "\n",  // moved out of the root
+      "COMMIT\nD\t../../" + victim.substr(1) + "\n",       // climbing out
+      "COMMIT\nD\tetc/../../x\n",                          // ".." in the middle
+      "COMMIT\nD\tetc//keep\n",                            // an empty component
+      "COMMIT\nD\t./etc\n",                                // "."
+      "COMMIT\nD\t\n",                                     // nothing
+      std::string("COMMIT\nD\tetc/keep") + '\0' + "/x\n",  // NUL
+      "COMMIT\nD\tetc/ke\x01p\n",                          // a control character
+      "PREPARE\nT\t" + victim + "\n",                      // rolled back outside
+      "COMMIT\nUD\t" + outside.path + "\tvictim\n",        // a user's directory outside
+      "COMMIT\nUR\thome/bob\t../../../x\tetc/ftpquota\n",  // climbing out of a user's directory
+      "COMMIT\nUD\thome/bob\n",                            // a field missing
+      "COMMIT\nD\tetc/keep\textra\n",                      // a field too many
+      "COMMIT\nX\tetc/keep\n",                             // not a step whmkit writes
+      "PREPARE\nD\tetc/keep\n",                            // a commit step in a PREPARE journal
+      "COMMIT\nT\tetc/keep\n",                             // and the other way round
+      "rm -rf /\n",                                        // neither PREPARE nor COMMIT
+  };
+  for (const auto& journal : hostile) {
+    INFO(journal);
+    atomic_write_file(root.path("var/cpanel/.whmkit.journal"), journal, 0600);
+    CHECK_THROWS_WITH(StateWriter(root), Catch::Matchers::Contains("was not replayed") &&
+                                             Catch::Matchers::Contains(root.path("var/cpanel/.whmkit.journal")));
+    CHECK_THROWS_WITH(StateReader(root), Catch::Matchers::Contains("was not replayed"));
+    CHECK(root.read("var/cpanel/.whmkit.journal") == journal);  // left for the administrator
+    CHECK(read_file(victim) == "victim\n");
+    CHECK(root.read("etc/keep") == "keep\n");
+    CHECK(root.read("etc/.whmkit-tmp.abc") == "staged\n");
+  }
+  // The refusal names the line and what is wrong with it.
+  atomic_write_file(root.path("var/cpanel/.whmkit.journal"), "COMMIT\nD\tetc/x\nD\t/etc/passwd\n", 0600);
+  CHECK_THROWS_WITH(StateWriter(root), Catch::Matchers::Contains("line 3 names “/etc/passwd”"));
+  ::unlink(root.path("var/cpanel/.whmkit.journal").c_str());
+  StateWriter writer(root);  // usable again once the administrator removed it
+}
+
+namespace {
+// Tries openat2 or not for the test's duration.
+struct Openat2Setting {
+  explicit Openat2Setting(bool enabled) { set_openat2_enabled(enabled); }
+  ~Openat2Setting() { set_openat2_enabled(true); }
+};
+
+// A home "home/bob" inside `root`, with a directory and a file of its own.
+void make_home(const StateRoot& root) {
+  mkdirs(root.path("home/bob/etc"));
+  atomic_write_file(root.path("home/bob/etc/ftpquota"), "a@bob.example:5\n", 0644);
+}
+}  // namespace
+
+TEST_CASE("a user's directory: no symlink on the way is followed, for reading or writing", "[state][user_dir]") {
+  const bool openat2 = GENERATE(true, false);  // the kernel's resolver, and the walk older kernels get
+  const Openat2Setting setting(openat2);
+  INFO("openat2: " << openat2);
+  Dir d, outside;
+  StateRoot root(d.path);
+  make_home(root);
+  atomic_write_file(outside.path + "/secret", "x@bob.example:77\n", 0644);
+  StateWriter writer(root);
+  const UserPath quota{"home/bob", "etc/ftpquota"};
+  CHECK(Transaction(root).read(quota) == "a@bob.example:5\n");
+
+  SECTION("a symlinked file") {
+    fs::remove(root.path("home/bob/etc/ftpquota"));
+    fs::create_symlink(outside.path + "/secret", root.path("home/bob/etc/ftpquota"));
+    Transaction txn(root);
+    CHECK_THROWS_WITH(txn.read(quota), Catch::Matchers::Contains("“/home/bob/etc/ftpquota”: it is a symbolic link"));
+    CHECK_THROWS_WITH(txn.write(quota, "y\n", 0644, {}), Catch::Matchers::Contains("/home/bob/etc/ftpquota"));
+  }
+  SECTION("a symlinked directory on the way") {
+    fs::rename(root.path("home/bob/etc"), root.path("home/bob/etc.old"));
+    fs::create_directory_symlink(outside.path, root.path("home/bob/etc"));
+    Transaction txn(root);
+    CHECK_THROWS_WITH(txn.read(UserPath{"home/bob", "etc/secret"}), Catch::Matchers::Contains("“/home/bob/etc”"));
+    CHECK_THROWS_WITH(txn.write(quota, "y\n", 0644, {}), Catch::Matchers::Contains("“/home/bob/etc”"));
+    CHECK_THROWS_WITH(txn.remove(UserPath{"home/bob", "etc/secret"}), Catch::Matchers::Contains("“/home/bob/etc”"));
+    CHECK_THROWS_WITH(txn.make_dir(UserPath{"home/bob", "etc/sub"}, 0755, {}),
+                      Catch::Matchers::Contains("“/home/bob/etc”"));
+    CHECK(txn.empty());
+  }
+  SECTION("a hard link, a FIFO, a directory where a file is read") {
+    fs::remove(root.path("home/bob/etc/ftpquota"));
+    fs::create_hard_link(outside.path + "/secret", root.path("home/bob/etc/ftpquota"));
+    CHECK_THROWS_WITH(Transaction(root).read(quota), Catch::Matchers::Contains("other hard links"));
+    fs::remove(root.path("home/bob/etc/ftpquota"));
+    REQUIRE(::mkfifo(root.path("home/bob/etc/ftpquota").c_str(), 0644) == 0);
+    CHECK_THROWS_WITH(Transaction(root).read(quota), Catch::Matchers::Contains("not a regular file"));
+    fs::remove(root.path("home/bob/etc/ftpquota"));
+    fs::create_directory(root.path("home/bob/etc/ftpquota"));
+    CHECK_THROWS_WITH(Transaction(root).read(quota), Catch::Matchers::Contains("not a regular file"));
+  }
+  SECTION("a symlink swapped in after staging is refused at the commit, and nothing is written") {
+    {
+      Transaction txn(root);
+      txn.write(quota, "changed\n", 0644, {});
+      txn.write("etc/other", "other\n");
+      fs::rename(root.path("home/bob/etc"), root.path("home/bob/etc.old"));
+      fs::create_directory_symlink(outside.path, root.path("home/bob/etc"));
+      CHECK_THROWS_WITH(txn.commit(), Catch::Matchers::Contains("“/home/bob/etc”"));
+    }
+    CHECK_FALSE(root.exists("etc/other"));
+    CHECK(root.read("home/bob/etc.old/ftpquota") == "a@bob.example:5\n");
+    CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
+  }
+  SECTION("written, made and removed relative to the home, owned as asked") {
+    Transaction txn(root);
+    txn.write(UserPath{"home/bob", "new/dir/file"}, "content\n", 0640, {});
+    txn.make_dir(UserPath{"home/bob", "public_html/sub"}, 0750, {});
+    txn.remove(UserPath{"home/bob", "etc"});
+    CHECK(txn.read(UserPath{"home/bob", "new/dir/file"}) == "content\n");
+    txn.commit();
+    CHECK(root.read("home/bob/new/dir/file") == "content\n");
+    struct stat st;
+    REQUIRE(::stat(root.path("home/bob/public_html/sub").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0750);
+    CHECK_FALSE(root.exists("home/bob/etc"));
+  }
+  CHECK(read_file(outside.path + "/secret") == "x@bob.example:77\n");
+  CHECK(fs::directory_iterator(outside.path) != fs::directory_iterator());
+  CHECK(std::distance(fs::directory_iterator(outside.path), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("recovery: a step in a user's directory that a symlink now redirects is left out", "[state][user_dir]") {
+  Dir d, outside;
+  StateRoot root(d.path);
+  make_home(root);
+  atomic_write_file(root.path("home/bob/etc/.whmkit-tmp.abc"), "staged\n", 0644);
+  atomic_write_file(root.path("etc/.whmkit-tmp.def"), "trusted\n", 0644);
+  atomic_write_file(outside.path + "/ftpquota", "outside\n", 0644);
+  // The user swapped ~/etc for a symlink between the commit point and the crash.
+  fs::rename(root.path("home/bob/etc"), root.path("home/bob/etc.real"));
+  fs::create_directory_symlink(outside.path, root.path("home/bob/etc"));
+  atomic_write_file(root.path("var/cpanel/.whmkit.journal"),
+                    "COMMIT\nUR\thome/bob\tetc/.whmkit-tmp.abc\tetc/ftpquota\nUD\thome/bob\tetc/ftpquota\n"
+                    "R\tetc/.whmkit-tmp.def\tetc/done\n",
+                    0600);
+  { StateWriter writer(root); }
+  CHECK(read_file(outside.path + "/ftpquota") == "outside\n");  // not replaced, not removed
+  CHECK(root.read("etc/done") == "trusted\n");                  // the rest of the change is applied
+  CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));       // and nothing blocks the next one
+}
+
+TEST_CASE("removing a tree never follows a symlink in it, however deep the tree", "[state][user_dir]") {
+  Dir d, outside;
+  atomic_write_file(outside.path + "/keep", "keep\n", 0644);
+  const std::string tree = d.path + "/trash";
+  mkdirs(tree + "/a/b");
+  fs::create_directory_symlink(outside.path, tree + "/a/b/link");
+  fs::create_symlink(outside.path + "/keep", tree + "/a/file-link");
+  std::string deep = tree;
+  for (int i = 0; i < 150; ++i) deep += "/d";  // deeper than the walk keeps directories open
+  mkdirs(deep);
+  atomic_write_file(deep + "/leaf", "x", 0644);
+  fs::create_directory_symlink(outside.path, deep + "/link");
+  remove_tree(tree);
+  CHECK_FALSE(fs::exists(fs::symlink_status(tree)));
+  CHECK(read_file(outside.path + "/keep") == "keep\n");
 }

@@ -612,7 +612,13 @@ const Registration registrations[] = {
                   Access::Read,
                   {described("domain", ParamType::String, "The zone's domain (or give zone).")}}),
     Registration({"parse_dns_zone", parse_dns_zone, Access::Read}),
-    Registration({"mass_edit_dns_zone", mass_edit_dns_zone, Access::Write}),
+    // The generated spec misses `remove` (the reference's "Array of integers[ items >= 0 ]").
+    Registration({"mass_edit_dns_zone",
+                  mass_edit_dns_zone,
+                  Access::Write,
+                  {described("remove", ParamType::String,
+                             "The line indexes of records to remove from the zone (line_index: the line number less "
+                             "one). Repeat it to remove several: remove=22 remove=23.")}}),
     Registration({"addzonerecord", addzonerecord, Access::Write, record_params(false)}),
     Registration({"editzonerecord", editzonerecord, Access::Write, record_params(true)}),
     Registration({"removezonerecord", removezonerecord, Access::Write}),

@@ -155,6 +155,9 @@ std::string b64(const std::string& s) {
   return out;
 }
 
+// Owners as cPanel writes them: the UAPI reference's parse_zone (the same
+// payload) says an owner without a trailing period is below the zone. TXT
+// data holds one item per character string, as the file holds them.
 Response parse_dns_zone(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   Zone zone = load_zone(view, zone_arg(req, "zone"));
@@ -168,7 +171,7 @@ Response parse_dns_zone(Context& ctx, const Request& req) {
                          {"type", "record"},
                          {"record_type", e.record.type},
                          {"ttl", e.record.ttl},
-                         {"dname_b64", b64(e.record.name)},
+                         {"dname_b64", b64(written_name(zone.origin(), e.record.name))},
                          {"data_b64", data}});
     } else if (e.kind == Zone::Entry::Directive) {
       payload.push_back({{"line_index", index}, {"type", "control"}, {"text_b64", b64(e.text)}});

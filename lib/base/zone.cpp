@@ -441,13 +441,14 @@ std::vector<ZoneRecord> salvage_records(const std::string& origin, const std::st
   return out;
 }
 
+std::string written_name(const std::string& origin, const std::string& name) {
+  if (name != origin + "." && ends_with(name, "." + origin + "."))
+    return name.substr(0, name.size() - origin.size() - 2);
+  return name;  // the apex, and names outside the zone, stay absolute
+}
+
 std::string render_record(const std::string& origin, const ZoneRecord& r) {
-  std::string name = r.name;
-  if (name == origin + ".") {
-    // the apex stays absolute
-  } else if (ends_with(name, "." + origin + ".")) {
-    name = name.substr(0, name.size() - origin.size() - 2);
-  }
+  std::string name = written_name(origin, r.name);
   std::string type = r.type, data;
   if (r.type == "TXT" || r.type == "SPF") {
     for (const auto& s : r.rdata) data += (data.empty() ? "" : " ") + quote_txt(s);

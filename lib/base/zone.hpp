@@ -97,6 +97,9 @@ std::optional<RecordProblem> record_problem(const std::string& origin, const Zon
 void validate_record(const std::string& origin, const ZoneRecord& r);
 // "www" or "www.example.com" or "www.example.com." -> "www.example.com."; "@" -> apex.
 std::string absolute_name(const std::string& origin, const std::string& name);
+// A record's name as cPanel writes it in the zone file: relative below the
+// apex ("www"), absolute for the apex itself ("example.com.").
+std::string written_name(const std::string& origin, const std::string& name);
 // cPanel's rendering of one record line (tabs; apex absolute, others relative;
 // TXT split into character strings of at most 255 bytes).
 std::string render_record(const std::string& origin, const ZoneRecord& r);

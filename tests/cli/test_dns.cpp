@@ -234,6 +234,11 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone",
   CHECK(parsed[2]["type"] == "control");
   CHECK(parsed[3]["record_type"] == "SOA");
   CHECK(parsed[3]["dname_b64"] == "bS5leGFtcGxlLg==");  // "m.example."
+  bool www_relative = false;
+  for (const auto& item : parsed)
+    if (item.value("record_type", "") == "CNAME" && item["dname_b64"] == "d3d3")
+      www_relative = true;  // "www", as written
+  CHECK(www_relative);
 
   auto serial =
       std::stol(run(root, {"dumpzone", "domain=m.example"}).json()["data"]["zone"][0]["serial"].get<std::string>());

@@ -19,6 +19,9 @@
 namespace whm {
 namespace {
 
+// addzonerecord's TTL when none is given, as the reference documents it.
+constexpr long kAddedRecordTtl = 86400;
+
 std::string zone_arg(const Request& req, const char* key) {
   std::string z = to_lower(req.require(key));
   if (!z.empty() && z.back() == '.') z.pop_back();
@@ -26,38 +29,49 @@ std::string zone_arg(const Request& req, const char* key) {
   return z;
 }
 
+// dumpzone and resetzone name the zone by `domain`, or by `zone`, which the
+// reference gives as the file name ("example.com.db").
+std::string zone_or_file_arg(const Request& req) {
+  if (req.has("domain") || !req.has("zone")) return zone_arg(req, "domain");
+  std::string z = to_lower(req.require("zone"));
+  if (ends_with(z, ".db")) z.resize(z.size() - 3);
+  if (auto why = domain_syntax_error(z)) throw invalid_param("zone", *why);
+  return z;
+}
+
 long ttl_arg(const Request& req, long fallback) {
   auto v = req.get("ttl");
   if (!v) return fallback;
   auto n = parse_int(*v);
-  if (!n || *n < 0 || *n > 2147483647LL) throw invalid_param("ttl", "the TTL must be between 0 and 2147483647.");
+  if (!n || *n < 1 || *n > 2147483647LL) throw invalid_param("ttl", "the TTL must be between 1 and 2147483647.");
   return static_cast<long>(*n);
 }
 
 std::string fqdn_target(const std::string& t) { return t.empty() || t.back() == '.' ? t : t + "."; }
 
-// A record's data from the per-type parameters (address, cname, exchange...).
+// A record's data from its type's parameters (address, exchange, txtdata...:
+// the fields rdata_fields names). A field left out keeps its `current`
+// value as the file has it; a host name given gets its trailing period.
 std::vector<std::string> rdata_from_args(const std::string& type, const Request& req,
                                          const std::vector<std::string>& current = {}) {
-  auto arg = [&](const char* k, size_t i) {
-    auto v = req.get(k);
-    if (v) return *v;
-    if (i < current.size()) return current[i];
-    throw missing_param(k, "for a " + type + " record");
-  };
-  if (type == "A" || type == "AAAA") return {arg("address", 0)};
-  if (type == "CNAME") return {fqdn_target(arg("cname", 0))};
-  if (type == "NS") return {fqdn_target(arg("nsdname", 0))};
-  if (type == "PTR") return {fqdn_target(arg("ptrdname", 0))};
-  if (type == "MX") return {arg("preference", 0), fqdn_target(arg("exchange", 1))};
-  if (type == "SRV") return {arg("priority", 0), arg("weight", 1), arg("port", 2), fqdn_target(arg("target", 3))};
-  if (type == "CAA") return {arg("flag", 0), arg("tag", 1), arg("value", 2)};
-  if (type == "TXT") {
-    if (auto v = req.get("txtdata")) return {*v};
-    if (!current.empty()) return current;
-    throw missing_param("txtdata", "for a TXT record");
+  const auto& fields = rdata_fields(type);
+  if (fields.empty()) throw invalid_param("type", "whmkit cannot write “" + type + "” records.");
+  auto missing = [&](const RdataField& f) { return missing_param(f.name, "for a " + type + " record"); };
+  if (fields[0].kind == RdataField::Strings) {
+    if (auto v = req.get(fields[0].name)) return {*v};
+    if (current.empty()) throw missing(fields[0]);
+    return current;
   }
-  throw ValidationError("Unsupported record type “" + type + "”.");
+  std::vector<std::string> data;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (auto v = req.get(fields[i].name))
+      data.push_back(fields[i].kind == RdataField::Host ? fqdn_target(*v) : *v);
+    else if (i < current.size())
+      data.push_back(current[i]);
+    else
+      throw missing(fields[i]);
+  }
+  return data;
 }
 
 // No CNAME beside other data at the same name (RFC 1034).
@@ -142,7 +156,7 @@ Response listzones(Context& ctx, const Request&) {
 
 Response dumpzone(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  Zone zone = load_zone(view, zone_arg(req, req.has("zone") && !req.has("domain") ? "zone" : "domain"));
+  Zone zone = load_zone(view, zone_or_file_arg(req));
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [line, rec] : zone.records()) list.push_back(record_json(line, rec));
   Response r;
@@ -159,6 +173,9 @@ std::string b64(const std::string& s) {
   return out;
 }
 
+// Owners as cPanel writes them: the UAPI reference's parse_zone (the same
+// payload) says an owner without a trailing period is below the zone. TXT
+// data holds one item per character string, as the file holds them.
 Response parse_dns_zone(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   Zone zone = load_zone(view, zone_arg(req, "zone"));
@@ -172,7 +189,7 @@ Response parse_dns_zone(Context& ctx, const Request& req) {
                          {"type", "record"},
                          {"record_type", e.record.type},
                          {"ttl", e.record.ttl},
-                         {"dname_b64", b64(e.record.name)},
+                         {"dname_b64", b64(written_name(zone.origin(), e.record.name))},
                          {"data_b64", data}});
     } else if (e.kind == Zone::Entry::Directive) {
       payload.push_back({{"line_index", index}, {"type", "control"}, {"text_b64", b64(e.text)}});
@@ -197,11 +214,17 @@ ZoneRecord record_from_json(const std::string& origin, const nlohmann::json& j, 
   } catch (const nlohmann::json::exception& e) {
     throw invalid_param(param, e.what());
   }
-  for (size_t i = 0; i < r.rdata.size(); ++i)
-    if ((r.type == "CNAME" || r.type == "NS" || r.type == "PTR") || (r.type == "MX" && i == 1) ||
-        (r.type == "SRV" && i == 3))
-      r.rdata[i] = fqdn_target(r.rdata[i]);
-  validate_record(origin, r);
+  const auto& fields = rdata_fields(r.type);
+  for (size_t i = 0; i < r.rdata.size() && i < fields.size(); ++i)
+    if (fields[i].kind == RdataField::Host) r.rdata[i] = fqdn_target(r.rdata[i]);
+  if (auto p = record_problem(origin, r)) {
+    // The item's own keys: dname, ttl, record_type, data.
+    std::string key = p->field == "name"   ? "dname"
+                      : p->field == "type" ? "record_type"
+                      : p->field == "ttl"  ? "ttl"
+                                           : "data";
+    throw invalid_param(param, "“" + key + "”: " + p->why);
+  }
   return r;
 }
 
@@ -226,7 +249,8 @@ Response mass_edit_dns_zone(Context& ctx, const Request& req) {
     throw ApiError("The zone “" + name + "” has changed (serial " + std::to_string(zone.serial()) + ", not " +
                    std::to_string(serial) + "): fetch it again.");
   for (const auto& j : json_items(req, "edit")) {
-    if (!j.is_object() || !j.contains("line_index")) throw invalid_param("edit", "each item needs a line_index.");
+    if (!j.is_object() || !j.contains("line_index") || !j["line_index"].is_number_integer())
+      throw invalid_param("edit", "each item needs a line_index (a number).");
     int line = j["line_index"].get<int>() + 1;
     ZoneRecord r = record_from_json(name, j, "edit");
     check_cname_conflicts(zone, r, line);
@@ -261,22 +285,27 @@ Response add_record(Context& ctx, Transaction& txn, Zone& zone, const ZoneRecord
   return zone_changed(ctx.root, zone.origin(), serial);
 }
 
+std::string upper_arg(const Request& req, const char* key, const std::string& fallback) {
+  std::string v = req.get_or(key, fallback);
+  for (auto& c : v) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return v;
+}
+
 Response addzonerecord(Context& ctx, const Request& req) {
-  std::string name = zone_arg(req, req.has("domain") ? "domain" : "zone");
+  std::string name = zone_arg(req, "domain");
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
   ZoneRecord r;
   r.name = absolute_name(name, req.require("name"));
-  r.type = to_lower(req.require("type"));
-  for (auto& c : r.type) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  r.ttl = ttl_arg(req, 14400);
-  r.klass = req.get_or("class", "IN");
+  r.type = upper_arg(req, "type", "");
+  r.ttl = ttl_arg(req, kAddedRecordTtl);
+  r.klass = upper_arg(req, "class", "IN");
   r.rdata = rdata_from_args(r.type, req);
   return add_record(ctx, txn, zone, r);
 }
 
 Response editzonerecord(Context& ctx, const Request& req) {
-  std::string name = zone_arg(req, req.has("domain") ? "domain" : "zone");
+  std::string name = zone_arg(req, "domain");
   int line = static_cast<int>(*parse_int(req.require("line")));
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
@@ -284,10 +313,8 @@ Response editzonerecord(Context& ctx, const Request& req) {
   if (!current) throw ApiError("There is no record on line " + std::to_string(line) + " of the zone “" + name + "”.");
   ZoneRecord r = *current;
   if (auto n = req.get("name")) r.name = absolute_name(name, *n);
-  if (auto t = req.get("type")) {
-    r.type = *t;
-    for (auto& c : r.type) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  }
+  r.type = upper_arg(req, "type", r.type);
+  r.klass = upper_arg(req, "class", r.klass);
   r.ttl = ttl_arg(req, r.ttl);
   r.rdata = rdata_from_args(r.type, req, r.type == current->type ? current->rdata : std::vector<std::string>{});
   validate_record(name, r);
@@ -323,20 +350,33 @@ Response getzonerecord(Context& ctx, const Request& req) {
   return r;
 }
 
+bool has_record(const Zone& zone, const ZoneRecord& r) {
+  for (const auto& [line, x] : zone.records())
+    if (x.name == r.name && x.type == r.type && x.rdata == r.rdata) return true;
+  return false;
+}
+
+// A new zone from the template and the owner's IP address, written without
+// reading the old file as a whole: a zone that no longer parses is what a
+// reset repairs. What can still be read of the old file gives the serial to
+// move past and the TXT records, which a reset keeps (as cPanel's does).
 Response resetzone(Context& ctx, const Request& req) {
-  std::string name = zone_arg(req, req.has("domain") ? "domain" : "zone");
+  std::string name = zone_or_file_arg(req);
   Transaction txn(ctx.root);
-  if (!zone_exists(txn, name)) throw ApiError("The zone “" + name + "” does not exist.");
+  auto old_text = txn.read(zone_rel(name));
+  if (!old_text) throw ApiError("The zone “" + name + "” does not exist.");
   std::string ip = load_server_config(ctx.root).shared_ip;
-  AccountStore store(ctx.root);
   std::string owner = req.get_or("user", zone_owner(ctx.root, name));
-  if (owner != "root") ip = store.require(owner).get("IP");
-  long old_serial = load_zone(txn, name).serial();
-  stage_new_zone(ctx.root, txn, name, ip);
-  // The fresh zone's serial must still move forward.
-  Zone fresh = Zone::parse(name, *txn.read(zone_rel(name)));
-  while (fresh.serial() <= old_serial) fresh.bump_serial(now());
-  txn.write(zone_rel(name), fresh.serialize(), 0644);
+  if (owner != "root") ip = AccountStore(ctx.root).require(owner).get("IP");
+  Zone fresh = Zone::parse(name, new_zone_text(ctx.root, name, ip));
+  std::optional<long> old_serial;
+  for (const auto& r : salvage_records(name, *old_text)) {
+    if (r.type == "SOA" && !old_serial && r.rdata.size() >= 3)
+      if (auto n = parse_int(r.rdata[2])) old_serial = static_cast<long>(*n);
+    if ((r.type == "TXT" || r.type == "SPF") && !record_problem(name, r) && !has_record(fresh, r)) fresh.add(r);
+  }
+  if (old_serial) fresh.bump_serial(now(), *old_serial);
+  stage_zone_text(txn, name, fresh.serialize());
   txn.commit();
   return zone_changed(ctx.root, name, fresh.serial());
 }
@@ -360,7 +400,7 @@ Response savemxs(Context& ctx, const Request& req) {
   ZoneRecord r;
   r.name = absolute_name(name, req.require("name"));
   r.type = "MX";
-  r.klass = req.get_or("class", "IN");
+  r.klass = upper_arg(req, "class", "IN");
   r.ttl = ttl_arg(req, 14400);
   r.rdata = {req.require("preference"), fqdn_target(req.require("exchange"))};
   return add_record(ctx, txn, zone, r);
@@ -507,32 +547,113 @@ Response set_nameserver(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- registrations
 
-// Record names are relative or absolute host names, not domains; per-type
-// fields are checked by validate_record.
-std::vector<ParamSpec> record_params(bool edit) {
-  auto name = make_param("name");
-  auto address = make_param("address");
-  std::vector<ParamSpec> p = {name, address};
-  if (edit) p.push_back(make_param("ttl", ParamType::Integer));
+ParamSpec described(const char* name, ParamType type, const std::string& description) {
+  ParamSpec p = make_param(name, type);
+  p.description = description;
   return p;
+}
+
+ParamSpec number_param(const char* name, long long max, const std::string& description) {
+  ParamSpec p = described(name, ParamType::Integer, description);
+  p.min = 0;
+  p.max = max;
+  return p;
+}
+
+// "A, AAAA: address" ...: which data parameters each record type takes.
+std::string fields_per_type() {
+  std::string out;
+  for (const auto& type : writable_record_types()) {
+    std::vector<std::string> names;
+    for (const auto& f : rdata_fields(type)) names.push_back(f.name);
+    out += "\n  " + type + ": " + join(names, ", ");
+  }
+  return out;
+}
+
+// addzonerecord's and editzonerecord's parameters: the reference documents
+// the A record's only. Record names are relative or absolute host names, not
+// domains; the data fields are checked by validate_record.
+std::vector<ParamSpec> record_params(bool edit) {
+  const std::string keeps = edit ? " Left out: the record keeps its current one." : "";
+  auto host = [&](const char* name, const std::string& what) {
+    return described(name, ParamType::String,
+                     what + " A name without a trailing period gets one (it is not relative to the zone)." + keeps);
+  };
+  ParamSpec name = described(
+      "name", ParamType::String,
+      "The record's name: relative to the zone (\"www\"), absolute with a trailing period (\"www.example.com.\"), "
+      "or \"@\" for the zone itself. It must lie inside the zone." +
+          keeps);
+  ParamSpec type =
+      described("type", ParamType::String,
+                "The record type (any case), and the parameters that carry each type's data:" + fields_per_type() +
+                    (edit ? "\nLeft out: the record keeps its type." : ""));
+  ParamSpec klass = described("class", ParamType::String, "The record's class; only IN is accepted." + keeps);
+  ParamSpec ttl = described("ttl", ParamType::Integer, "The record's Time To Live (TTL), in seconds." + keeps);
+  ttl.min = 1;
+  ttl.max = 2147483647;
+  name.required = type.required = !edit;
+  if (!edit) {
+    klass.default_value = "IN";
+    ttl.default_value = std::to_string(kAddedRecordTtl);
+  }
+  return {
+      name,
+      type,
+      klass,
+      ttl,
+      described("address", ParamType::String, "A and AAAA records: the IPv4 (A) or IPv6 (AAAA) address." + keeps),
+      host("cname", "CNAME records: the host name the record is an alias of."),
+      host("exchange", "MX records: the mail server's host name."),
+      number_param("preference", 65535, "MX records: the mail server's priority; lower numbers come first." + keeps),
+      host("nsdname", "NS records: the name server's host name."),
+      host("ptrdname", "PTR records: the host name the address points to."),
+      number_param("priority", 65535, "SRV records: the target's priority; lower numbers come first." + keeps),
+      number_param("weight", 65535, "SRV records: the relative weight of targets of the same priority." + keeps),
+      number_param("port", 65535, "SRV records: the service's port on the target." + keeps),
+      host("target", "SRV records: the host name that offers the service."),
+      number_param("flag", 255, "CAA records: the flags (128: issuer critical)." + keeps),
+      described("tag", ParamType::String,
+                "CAA records: the property, for example issue, issuewild or iodef (letters and digits)." + keeps),
+      described("value", ParamType::String, "CAA records: the property's value, for example letsencrypt.org." + keeps),
+      described("txtdata", ParamType::String,
+                "TXT and SPF records: the text. Text longer than 255 bytes is written as several character strings, "
+                "as DNS requires, and read back as one value. A record carries at most " +
+                    std::to_string(kMaxRdataBytes) + " bytes of data (a byte per string besides the text)." + keeps),
+  };
 }
 
 const Registration registrations[] = {
     Registration({"adddns", adddns, Access::Write, needs("create-dns", {account_or_self("trueowner")})}),
     Registration({"killdns", killdns, Access::Write, needs("kill-dns", {domain("domain")})}),
     Registration({"listzones", listzones, Access::Read, any_reseller()}),
-    Registration(
-        {"dumpzone", dumpzone, Access::Read, any_reseller({domain("domain"), domain("zone")}), {make_param("domain")}}),
-    Registration({"parse_dns_zone", parse_dns_zone, Access::Read, any_reseller({domain("zone")})}),
-    Registration({"mass_edit_dns_zone", mass_edit_dns_zone, Access::Write, needs("edit-dns", {domain("zone")})}),
+    Registration({"dumpzone",
+                  dumpzone,
+                  Access::Read,
+                  any_reseller({domain("domain"), zone("zone")}),
+                  {described("domain", ParamType::String, "The zone's domain (or give zone).")}}),
+    Registration({"parse_dns_zone", parse_dns_zone, Access::Read, any_reseller({zone("zone")})}),
+    // The generated spec misses `remove` (the reference's "Array of integers[ items >= 0 ]").
+    Registration({"mass_edit_dns_zone",
+                  mass_edit_dns_zone,
+                  Access::Write,
+                  needs("edit-dns", {zone("zone")}),
+                  {described("remove", ParamType::String,
+                             "The line indexes of records to remove from the zone (line_index: the line number less "
+                             "one). Repeat it to remove several: remove=22 remove=23.")}}),
     Registration(
         {"addzonerecord", addzonerecord, Access::Write, needs("edit-dns", {domain("domain")}), record_params(false)}),
     Registration(
         {"editzonerecord", editzonerecord, Access::Write, needs("edit-dns", {domain("domain")}), record_params(true)}),
-    Registration({"removezonerecord", removezonerecord, Access::Write, needs("edit-dns", {domain("zone")})}),
+    Registration({"removezonerecord", removezonerecord, Access::Write, needs("edit-dns", {zone("zone")})}),
     Registration({"getzonerecord", getzonerecord, Access::Read, any_reseller({domain("domain")})}),
-    Registration({"resetzone", resetzone, Access::Write,
-                  needs("edit-dns", {domain("domain"), domain("zone"), account_or_self("user")})}),
+    Registration({"resetzone",
+                  resetzone,
+                  Access::Write,
+                  needs("edit-dns", {domain("domain"), zone("zone"), account_or_self("user")}),
+                  {described("zone", ParamType::String,
+                             "The zone, by its file name (example.com.db) or its domain; or give domain.")}}),
     Registration({"listmxs", listmxs, Access::Read, any_reseller({domain("domain")})}),
     Registration({"savemxs", savemxs, Access::Write, needs("edit-mx", {domain("domain")})}),
     Registration({"has_local_authority",

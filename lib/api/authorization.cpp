@@ -19,6 +19,11 @@ std::string canonical_domain(std::string d) {
   return to_lower(d);
 }
 
+// A zone named by its file ("example.com.db") or its domain.
+std::string zone_domain(const std::string& zone) {
+  return ends_with(zone, ".db") ? zone.substr(0, zone.size() - 3) : zone;
+}
+
 class Ownership {
  public:
   Ownership(const StateRoot& root, const Caller& caller) : store_(root), caller_(caller) {}
@@ -63,6 +68,10 @@ std::string refusal(const Ownership& ownership, const Caller& caller, const Owne
       return "";
     case Owned::Domain:
       if (!ownership.owns_domain(value)) return "The user " + who + " does not own the domain " + quoted(value) + ".";
+      return "";
+    case Owned::Zone:
+      if (!ownership.owns_domain(zone_domain(value)))
+        return "The user " + who + " does not own the zone " + quoted(value) + ".";
       return "";
     case Owned::Subdomain:
       if (!ownership.owns_parent_of(value))
@@ -125,6 +134,7 @@ void authorize_account(const CpanelAccount& account, const Authorization& auth, 
       bool own = false;
       switch (p.kind) {
         case Owned::Domain: own = account.owns_domain(canonical_domain(value)); break;
+        case Owned::Zone: own = account.owns_domain(canonical_domain(zone_domain(value))); break;
         case Owned::Account:
         case Owned::AccountOrSelf:
         case Owned::Self: own = value == account.user; break;

@@ -19,6 +19,7 @@ enum class Owned {
   Account,        // an account the caller owns (OWNER=caller)
   AccountOrSelf,  // the same, or the caller's own account
   Domain,         // a domain of an account the caller owns, or of its own account
+  Zone,           // a DNS zone of such a domain, by its domain or its file name ("example.com.db")
   Subdomain,      // a new name under such a domain (create_subdomain)
   Package,        // a hosting plan named with the caller's prefix ("caller_...")
   Self,           // the caller itself (a reseller naming itself)
@@ -52,6 +53,7 @@ inline Authorization own_objects(std::vector<OwnedParam> owned = {}) { return {"
 inline OwnedParam account(std::string p) { return {std::move(p), Owned::Account}; }
 inline OwnedParam account_or_self(std::string p) { return {std::move(p), Owned::AccountOrSelf}; }
 inline OwnedParam domain(std::string p) { return {std::move(p), Owned::Domain}; }
+inline OwnedParam zone(std::string p) { return {std::move(p), Owned::Zone}; }
 inline OwnedParam subdomain(std::string p) { return {std::move(p), Owned::Subdomain}; }
 inline OwnedParam package(std::string p) { return {std::move(p), Owned::Package}; }
 inline OwnedParam self(std::string p) { return {std::move(p), Owned::Self}; }

@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "errors.hpp"
 #include "registry.hpp"
+#include "request.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -38,6 +40,164 @@ const std::vector<std::string> kOptions = {"--output=",        "--root=",    "--
                                            "--list-functions", "--coverage", "--fail"};
 const std::vector<std::string> kFormats = {"json", "jsonpretty", "yaml", "xml"};
 
+// Characters a shell takes literally outside quotes (no expansion, globbing
+// or word splitting); bytes above 0x7f too.
+bool shell_literal(char c) {
+  return isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80 ||
+         std::string("-_=.,/:@%+^").find(c) != std::string::npos;
+}
+
+// A command line split into words as a POSIX shell (bash) would: quotes,
+// backslashes, $'...' and line continuations. nullopt if the shell would do
+// more than split it (expansions, globs, pipes, redirections...) or a quote
+// is left open: such text is not a plain command line.
+std::optional<std::vector<std::string>> shell_words(const std::string& line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '\\' && i + 1 < line.size() && line[i + 1] == '\n') {
+      ++i;  // a continuation line
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else if (c == '\'') {
+      size_t close = line.find('\'', i + 1);
+      if (close == std::string::npos) return std::nullopt;
+      word += line.substr(i + 1, close - i - 1);
+      i = close;
+      in_word = true;
+    } else if (c == '$' && i + 1 < line.size() && line[i + 1] == '\'') {  // $'...': backslash escapes
+      static const std::map<char, char> escapes = {{'n', '\n'}, {'t', '\t'}, {'\\', '\\'}, {'\'', '\''}, {'"', '"'}};
+      for (i += 2;; ++i) {
+        if (i >= line.size()) return std::nullopt;
+        if (line[i] == '\'') break;
+        if (line[i] == '\\' && i + 1 < line.size()) {
+          auto e = escapes.find(line[++i]);
+          if (e == escapes.end()) return std::nullopt;
+          word += e->second;
+        } else {
+          word += line[i];
+        }
+      }
+      in_word = true;
+    } else if (c == '"') {
+      for (++i;; ++i) {
+        if (i >= line.size()) return std::nullopt;
+        if (line[i] == '"') break;
+        if (line[i] == '$' || line[i] == '`') return std::nullopt;
+        if (line[i] == '\\' && i + 1 < line.size() && std::string("\"\\$`").find(line[i + 1]) != std::string::npos) ++i;
+        word += line[i];
+      }
+      in_word = true;
+    } else if (c == '\\' && i + 1 < line.size()) {
+      word += line[++i];
+      in_word = true;
+    } else if (shell_literal(c)) {
+      word += c;
+      in_word = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+// A word as a shell reads it back unchanged.
+std::string shell_quote(const std::string& word) {
+  if (!word.empty() && std::all_of(word.begin(), word.end(), shell_literal)) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Words as one command line. A long one continues over several lines as
+// the reference prints them: the program and its options, then one word a line.
+std::string render_command(const std::vector<std::string>& words) {
+  size_t length = 0;
+  for (const auto& w : words) length += shell_quote(w).size() + 1;
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    bool option = i == 0 || starts_with(words[i], "--");
+    out += i == 0 ? "" : (option || length <= 100 ? " " : " \\\n  ");
+    out += shell_quote(words[i]);
+  }
+  return out;
+}
+
+// Whether `words` is a command line the program for `api` runs as it is,
+// calling function `f`: known options only, then the function, then
+// key=value words the argument parser accepts.
+bool runnable(Api api, const FunctionSpec& f, const std::vector<std::string>& words) {
+  if (words.empty() || words[0] != api_program(api)) return false;
+  size_t i = 1;
+  for (; i < words.size() && starts_with(words[i], "--"); ++i) {
+    const std::string& w = words[i];
+    bool known = w == "--fail" || ((starts_with(w, "--root=") || starts_with(w, "--user=")) && w.size() > 7);
+    for (const auto& f : kFormats) known |= w == "--output=" + f;
+    if (!known) return false;
+  }
+  if (api != Api::Whm1 && (i >= words.size() || words[i++] != f.module)) return false;
+  if (i >= words.size() || words[i++] != f.name) return false;
+  std::vector<std::string> args(words.begin() + static_cast<long>(i), words.end());
+  if (std::any_of(args.begin(), args.end(), [](const std::string& a) { return starts_with(a, "-"); })) return false;
+  try {
+    parse_call_words(f.name, args);
+  } catch (const ApiError&) {
+    return false;
+  }
+  return true;
+}
+
+// A value to show for a parameter in a made-up example: the reference's own
+// example for it, its default, its first allowed value, one of its type, or
+// a placeholder.
+std::string sample_value(const FunctionSpec& f, const ParamSpec& p) {
+  for (int i = 0; f.doc && i < f.doc->param_count; ++i) {
+    const SpecParam& sp = f.doc->params[i];
+    if (p.name != sp.name || !sp.example) continue;
+    auto words = shell_words(sp.example);
+    if (words && words->size() == 1 && starts_with((*words)[0], p.name + "="))
+      return (*words)[0].substr(p.name.size() + 1);
+  }
+  if (p.default_value) return *p.default_value;
+  if (!p.allowed.empty()) return p.allowed.front();
+  switch (p.type) {
+    case ParamType::Integer: return std::to_string(p.min.value_or(1));
+    case ParamType::Boolean: return "1";
+    case ParamType::IntOrUnlimited: return "unlimited";
+    case ParamType::Domain: return "example.com";
+    case ParamType::Email: return "user@example.com";
+    case ParamType::IPv4: return "192.0.2.1";
+    case ParamType::Username:
+    case ParamType::String: break;
+  }
+  std::string placeholder = p.name;  // to be filled in: "user=USER"
+  for (auto& c : placeholder) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return placeholder;
+}
+
+// The example help shows: the reference's, when it is a command line this
+// program runs as it is (some are URLs, JSON bodies or use options that do
+// not exist here); else one made of the required parameters.
+std::string example_command(Api api, const FunctionSpec& f) {
+  if (f.doc && *f.doc->example_call) {
+    auto words = shell_words(f.doc->example_call);
+    if (words && runnable(api, f, *words)) return render_command(*words);
+  }
+  std::vector<std::string> words = {api_program(api)};
+  if (api != Api::Whm1) words.push_back("--user=USER");
+  words.push_back("--output=jsonpretty");
+  if (api != Api::Whm1) words.push_back(f.module);
+  words.push_back(f.name);
+  for (const auto& p : f.params)
+    if (p.required && !starts_with(p.name, "api.")) words.push_back(p.name + "=" + sample_value(f, p));
+  return render_command(words);
+}
+
 }  // namespace
 
 std::string function_help(const std::string& name) { return function_help(Api::Whm1, "", name); }
@@ -64,15 +224,9 @@ std::string function_help(Api api, const std::string& module, const std::string&
     if (p.min || p.max)
       out << "      range: " << (p.min ? std::to_string(*p.min) : "") << ".." << (p.max ? std::to_string(*p.max) : "")
           << "\n";
-    if (!p.description.empty()) out << indent(p.description.substr(0, p.description.find('\n')), "      ");
+    if (!p.description.empty()) out << indent(p.description, "      ");
   }
-  if (f->doc && *f->doc->example_call) out << "\nExample:\n" << indent(f->doc->example_call, "  ");
-  if (api != Api::Whm1) {  // cPanel functions: an example with the required parameters
-    out << "\nExample:\n  " << api_program(api) << " --user=USER --output=jsonpretty " << module << " " << name;
-    for (const auto& p : f->params)
-      if (p.required) out << " " << p.name << "=VALUE";
-    out << "\n";
-  }
+  out << "\nExample:\n" << indent(example_command(api, *f), "  ");
   if (f->doc && *f->doc->response_sample) out << "\nResponse sample:\n" << indent(f->doc->response_sample, "  ");
   return out.str();
 }

@@ -49,8 +49,10 @@ class Zone {
   void add(const ZoneRecord& r);                // appended at the end
   void replace(int line, const ZoneRecord& r);  // throws ApiError for an unknown line
   void remove(int line);                        // throws ApiError for an unknown line / the SOA
-  // Sets the serial to max(YYYYMMDD00 of `now` in UTC, old + 1).
-  long bump_serial(std::time_t now);
+  // Sets the serial to max(YYYYMMDD00 of `now` in UTC, old + 1), where old is
+  // the zone's serial or `after` (a zone being replaced); past 4294967295 it
+  // wraps around as RFC 1982 serial arithmetic allows.
+  long bump_serial(std::time_t now, std::optional<long> after = std::nullopt);
   long serial() const;
   // Refreshes the "; cPanel first:..." header's (update_time), if there is one.
   void touch_header(std::time_t now);
@@ -61,15 +63,60 @@ class Zone {
   Entry* entry_at(int line);
 };
 
-// Checks a record's fields: name inside the zone, type known, rdata well
-// formed for the type, no line breaks or ';' that could inject lines.
+// The most data one record can carry. RDLENGTH is 16 bits (RFC 1035
+// 3.2.1), but the record must also fit a 65535-byte DNS message with its
+// header and fixed fields: BIND 9.18 loads no record with more than 65510
+// bytes of data (measured with named-checkzone on TXT and CAA records).
+constexpr size_t kMaxRdataBytes = 65510;
+
+// One data field of a record type, in rdata order, under the name
+// addzonerecord takes it by and dumpzone prints it with.
+struct RdataField {
+  enum Kind { IPv4, IPv6, Host, Number, CaaTag, CaaValue, Strings };
+  const char* name;
+  Kind kind;
+  long max = 0;  // Number: the largest value the field holds on the wire
+};
+// The fields of a type whmkit adds and edits (A, AAAA, CNAME, NS, PTR, MX,
+// SRV, CAA, TXT, SPF); empty for any other type. TXT and SPF have one
+// Strings field that holds all their character strings.
+const std::vector<RdataField>& rdata_fields(const std::string& type);
+// Those types, sorted.
+std::vector<std::string> writable_record_types();
+
+// What is wrong with a record, under the parameter that carries it: "name",
+// "ttl", "class", "type" or a data field ("address", "txtdata"...).
+struct RecordProblem {
+  std::string field, why;
+};
+// Checks a record before it is written: name inside the zone, type one
+// whmkit edits, data well formed for the type and small enough for DNS.
+// Everything accepted renders to a line BIND reads back as the same record.
+std::optional<RecordProblem> record_problem(const std::string& origin, const ZoneRecord& r);
+// The same, thrown as invalid_param(field, why).
 void validate_record(const std::string& origin, const ZoneRecord& r);
 // "www" or "www.example.com" or "www.example.com." -> "www.example.com."; "@" -> apex.
 std::string absolute_name(const std::string& origin, const std::string& name);
-// cPanel's rendering of one record line (tabs; apex absolute, others relative).
+// A record's name as cPanel writes it in the zone file: relative below the
+// apex ("www"), absolute for the apex itself ("example.com.").
+std::string written_name(const std::string& origin, const std::string& name);
+// cPanel's rendering of one record line (tabs; apex absolute, others relative;
+// TXT split into character strings of at most 255 bytes).
 std::string render_record(const std::string& origin, const ZoneRecord& r);
-// A record as dumpzone/getzonerecord print it.
+// A record as dumpzone/getzonerecord print it (TXT: the strings joined).
 nlohmann::json record_json(int line, const ZoneRecord& r);
+
+// Why a zone file from outside this server (an account archive being
+// restored) must not be installed, or nullopt if it may. Refused: control
+// bytes, anything that does not parse, $INCLUDE and $GENERATE (they make BIND
+// read other files or mint records the zone file does not show), owner names
+// outside the zone, classes other than IN, data BIND would reject for the
+// types whmkit knows, and a missing or misplaced SOA.
+std::optional<std::string> foreign_zone_problem(const std::string& origin, const std::string& text);
+
+// The records that can still be read from a zone that may be damaged: every
+// entry that parses on its own, in file order; the rest is skipped.
+std::vector<ZoneRecord> salvage_records(const std::string& origin, const std::string& text);
 
 struct ZoneTemplateValues {
   std::string domain, ip, ipv6, rpemail;

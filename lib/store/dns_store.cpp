@@ -49,8 +49,8 @@ std::vector<std::string> default_nameservers(const StateRoot& root, const std::s
   return {"ns1." + base, "ns2." + base};
 }
 
-void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& domain, const std::string& ip,
-                    const std::string& ipv6, const std::string& template_name) {
+std::string new_zone_text(const StateRoot& root, const std::string& domain, const std::string& ip,
+                          const std::string& ipv6, const std::string& template_name) {
   check_path_component(template_name, "zone template");
   ServerConfig c = load_server_config(root);
   ZoneTemplateValues v;
@@ -74,7 +74,12 @@ void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& 
   }
   v.rpemail = contact;
   auto custom = root.read("var/cpanel/zonetemplates/" + template_name);
-  stage_zone_text(txn, domain, zone_from_template(v, now(), custom));
+  return zone_from_template(v, now(), custom);
+}
+
+void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& domain, const std::string& ip,
+                    const std::string& ipv6, const std::string& template_name) {
+  stage_zone_text(txn, domain, new_zone_text(root, domain, ip, ipv6, template_name));
 }
 
 void stage_zone_text(Transaction& txn, const std::string& zone, const std::string& text) {
@@ -181,7 +186,15 @@ class DnsPart : public AccountPart {
       if (std::find(domains.begin(), domains.end(), zone) == domains.end())
         throw ApiError("The archive has a zone for “" + zone + "”, which is not one of the account's domains.");
       if (zone_exists(txn, zone)) throw ApiError("A DNS zone for “" + zone + "” already exists on this server.");
-      stage_zone_text(txn, zone, *src.archive.file("dnszones/" + name));
+      // Refused, not cleaned: a zone cPanel wrote never holds $INCLUDE or
+      // names of other zones, so such a file was made by hand to reach
+      // outside the account; installing a cleaned copy would silently serve
+      // something else than the archive says. The restore stops and names
+      // the line; nothing is written.
+      std::string text = *src.archive.file("dnszones/" + name);
+      if (auto why = foreign_zone_problem(zone, text))
+        throw ApiError("The archive's DNS zone “" + zone + "” cannot be installed: " + *why);
+      stage_zone_text(txn, zone, text);
       raw += "Restoring DNS zone " + zone + "...Done\n";
     }
     reload_on_commit(root, txn, domains);

@@ -24,8 +24,11 @@ long stage_zone(Transaction& txn, Zone& zone, std::time_t now);
 // under the hostname's domain (or under the zone itself when the hostname has
 // no domain part).
 std::vector<std::string> default_nameservers(const StateRoot& root, const std::string& zone);
-// Stages a new zone from the template (var/cpanel/zonetemplates/<template>
-// if the admin made one) and its named.conf stanza.
+// A new zone's text from the template (var/cpanel/zonetemplates/<template>
+// if the admin made one).
+std::string new_zone_text(const StateRoot& root, const std::string& domain, const std::string& ip,
+                          const std::string& ipv6 = "", const std::string& template_name = "standard");
+// Stages a new zone from the template and its named.conf stanza.
 void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& domain, const std::string& ip,
                     const std::string& ipv6 = "", const std::string& template_name = "standard");
 // Stages a zone file with this exact text and its named.conf stanza (restores).

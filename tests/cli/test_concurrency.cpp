@@ -98,7 +98,7 @@ TEST_CASE("four processes with 100 mixed writes each lose nothing", "[concurrenc
     CHECK(a["suspended"] == 1);
     CHECK(a["suspendreason"] == user.substr(0, 2));
     CHECK(root.file("var/named/" + user + ".example.db")
-              .find("svc\t14400\tIN\tA\t192.0.2." + std::to_string(i + 1) + "\n") != std::string::npos);
+              .find("svc\t86400\tIN\tA\t192.0.2." + std::to_string(i + 1) + "\n") != std::string::npos);
   }
   auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
   INFO(check.out);

@@ -91,18 +91,18 @@ TEST_CASE("add, get, edit and remove zone records",
   };
   std::vector<Case> cases = {
       {{"name=api", "type=A", "address=192.0.2.5", "ttl=300"}, "api\t300\tIN\tA\t192.0.2.5\n"},
-      {{"name=v6.z.example.", "type=AAAA", "address=2001:db8::5"}, "v6\t14400\tIN\tAAAA\t2001:db8::5\n"},
-      {{"name=alias", "type=CNAME", "cname=api.z.example"}, "alias\t14400\tIN\tCNAME\tapi.z.example.\n"},
+      {{"name=v6.z.example.", "type=AAAA", "address=2001:db8::5"}, "v6\t86400\tIN\tAAAA\t2001:db8::5\n"},
+      {{"name=alias", "type=CNAME", "cname=api.z.example"}, "alias\t86400\tIN\tCNAME\tapi.z.example.\n"},
       {{"name=@", "type=MX", "preference=10", "exchange=mx.z.example"},
-       "z.example.\t14400\tIN\tMX\t10\tmx.z.example.\n"},
+       "z.example.\t86400\tIN\tMX\t10\tmx.z.example.\n"},
       {{"name=_sip._tcp", "type=SRV", "priority=1", "weight=2", "port=5060", "target=api.z.example"},
-       "_sip._tcp\t14400\tIN\tSRV\t1\t2\t5060\tapi.z.example.\n"},
+       "_sip._tcp\t86400\tIN\tSRV\t1\t2\t5060\tapi.z.example.\n"},
       {{"name=z.example.", "type=TXT", "txtdata=v=DKIM1; k=rsa; p=\"x\""},
-       "z.example.\t14400\tIN\tTXT\t\"v=DKIM1; k=rsa; p=\\\"x\\\"\"\n"},
+       "z.example.\t86400\tIN\tTXT\t\"v=DKIM1; k=rsa; p=\\\"x\\\"\"\n"},
       {{"name=@", "type=CAA", "flag=0", "tag=issue", "value=letsencrypt.org"},
-       "z.example.\t14400\tIN\tTYPE257\t\\# 22 000569737375656C657473656E63727970742E6F7267\n"},
-      {{"name=sub", "type=NS", "nsdname=ns.other.example"}, "sub\t14400\tIN\tNS\tns.other.example.\n"},
-      {{"name=5", "type=PTR", "ptrdname=host.other.example"}, "5\t14400\tIN\tPTR\thost.other.example.\n"},
+       "z.example.\t86400\tIN\tTYPE257\t\\# 22 000569737375656C657473656E63727970742E6F7267\n"},
+      {{"name=sub", "type=NS", "nsdname=ns.other.example"}, "sub\t86400\tIN\tNS\tns.other.example.\n"},
+      {{"name=5", "type=PTR", "ptrdname=host.other.example"}, "5\t86400\tIN\tPTR\thost.other.example.\n"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> args = {"addzonerecord", "domain=z.example"};
@@ -164,21 +164,22 @@ TEST_CASE("zone record bad input leaves the zone untouched",
   expect_refused(root, add({"name=www", "type=A", "address=192.0.2.1"}), "CNAME record beside other records");
   expect_refused(root, add({"name=api", "type=CNAME", "cname=x.z.example"}), "CNAME record beside other records");
   expect_refused(root, add({"name=x", "type=TXT", "txtdata=line1%0A$INCLUDE /etc/passwd"}), "line break");
-  expect_refused(root, add({"name=x", "type=A", "address=192.0.2.1;evil"}), "“;”");
-  expect_refused(root, add({"name=x;y", "type=A", "address=192.0.2.1"}), "“;”");
-  expect_refused(root, add({"name=x", "type=A", "address=300.0.0.1"}), "Invalid IPv4 address");
-  expect_refused(root, add({"name=x", "type=AAAA", "address=2001:db8::zz"}), "Invalid IPv6 address");
+  expect_refused(root, add({"name=x", "type=A", "address=192.0.2.1;evil"}), "“address”");
+  expect_refused(root, add({"name=x;y", "type=A", "address=192.0.2.1"}), "“name”");
+  expect_refused(root, add({"name=x", "type=A", "address=300.0.0.1"}), "“address”: “300.0.0.1” is not an IPv4 address");
+  expect_refused(root, add({"name=x", "type=AAAA", "address=2001:db8::zz"}), "“2001:db8::zz” is not an IPv6 address");
   expect_refused(root, add({"name=x", "type=A", "address=192.0.2.1", "ttl=-5"}), "“ttl”");
   expect_refused(root, add({"name=x", "type=A", "address=192.0.2.1", "ttl=4294967296"}), "“ttl”");
-  expect_refused(root, add({"name=x", "type=MX", "preference=70000", "exchange=mx.z.example"}), "Invalid preference");
-  expect_refused(root, add({"name=x", "type=WKS", "address=192.0.2.1"}), "Unsupported record type");
+  expect_refused(root, add({"name=x", "type=MX", "preference=70000", "exchange=mx.z.example"}),
+                 "“preference”: must be at most 65535");
+  expect_refused(root, add({"name=x", "type=WKS", "address=192.0.2.1"}), "“type”: whmkit cannot write “WKS” records");
   expect_refused(root, add({"name=x", "type=MX", "exchange=mx.z.example"}), "“preference”");
   expect_refused(root, {"addzonerecord", "domain=nosuch.example", "name=x", "type=A", "address=192.0.2.1"},
                  "does not exist");
   expect_refused(root, {"editzonerecord", "domain=z.example", "line=9999", "address=192.0.2.1"},
                  "no record on line 9999");
   expect_refused(root, {"editzonerecord", "domain=z.example", "line=" + std::to_string(api), "address=bad"},
-                 "Invalid IPv4");
+                 "“address”: “bad” is not an IPv4 address");
   expect_refused(root, {"editzonerecord", "domain=z.example", "line=4", "address=192.0.2.1"}, "SOA");
   expect_refused(root, {"removezonerecord", "zone=z.example", "line=9999"}, "no record on line 9999");
   expect_refused(root, {"removezonerecord", "zone=z.example", "line=4"}, "SOA record cannot be removed");
@@ -233,6 +234,11 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone",
   CHECK(parsed[2]["type"] == "control");
   CHECK(parsed[3]["record_type"] == "SOA");
   CHECK(parsed[3]["dname_b64"] == "bS5leGFtcGxlLg==");  // "m.example."
+  bool www_relative = false;
+  for (const auto& item : parsed)
+    if (item.value("record_type", "") == "CNAME" && item["dname_b64"] == "d3d3")
+      www_relative = true;  // "www", as written
+  CHECK(www_relative);
 
   auto serial =
       std::stol(run(root, {"dumpzone", "domain=m.example"}).json()["data"]["zone"][0]["serial"].get<std::string>());
@@ -308,4 +314,109 @@ TEST_CASE("set_nameserver records the choice in cpanel.config", "[set_nameserver
   CHECK_THAT(conf, Contains("\nallowremotedomains=0\nlocal_nameserver_type=bind\n"));
   expect_refused(root, {"set_nameserver", "nameserver=djbdns"}, "“nameserver”");
   expect_refused(root, {"set_nameserver"}, "Missing required parameter “nameserver”");
+}
+
+TEST_CASE("a TXT value over 255 bytes: several strings in the file, one value in every answer",
+          "[addzonerecord][editzonerecord][dumpzone][getzonerecord][parse_dns_zone][mass_edit_dns_zone][txt]") {
+  TempRoot root;
+  REQUIRE(run(root, {"adddns", "domain=t.example", "ip=192.0.2.1"}).status == 0);
+  // Quotes, backslashes, parentheses and ';' are escaped or quoted, and count
+  // once towards the 255 bytes of a string.
+  std::string dkim = "v=DKIM1; k=rsa; (p=\"" + std::string(300, 'K') + "\\" + std::string(200, 'q') + "\")";
+  REQUIRE(
+      run(root, {"addzonerecord", "domain=t.example", "name=sel._domainkey", "type=TXT", "txtdata=" + dkim}).status ==
+      0);
+  check_zone(root, "t.example");
+  std::string zone = root.file("var/named/t.example.db");
+  CHECK_THAT(zone, Contains("sel._domainkey\t86400\tIN\tTXT\t\"v=DKIM1; k=rsa; (p=\\\"" + std::string(235, 'K') +
+                            "\" \"" + std::string(65, 'K') + "\\\\" + std::string(189, 'q') + "\" \"" +
+                            std::string(11, 'q') + "\\\")\"\n"));
+  int line = line_of(root, "t.example", "sel._domainkey.t.example.", "TXT");
+  REQUIRE(line > 0);
+  CHECK(run(root, {"getzonerecord", "domain=t.example", "line=" + std::to_string(line)})
+            .json()["data"]["record"][0]["txtdata"] == dkim);
+  // parse_dns_zone gives each character string, as the file holds them.
+  for (const auto& item : run(root, {"parse_dns_zone", "zone=t.example"}).json()["data"]["payload"])
+    if (item["line_index"] == line - 1) CHECK(item["data_b64"].size() == 3);
+  // Editing another field keeps the strings; a new value is split again.
+  REQUIRE(run(root, {"editzonerecord", "domain=t.example", "line=" + std::to_string(line), "ttl=600"}).status == 0);
+  CHECK(run(root, {"getzonerecord", "domain=t.example", "line=" + std::to_string(line)})
+            .json()["data"]["record"][0]["txtdata"] == dkim);
+  std::string longer = dkim + std::string(400, 'z');
+  REQUIRE(
+      run(root, {"editzonerecord", "domain=t.example", "line=" + std::to_string(line), "txtdata=" + longer}).status ==
+      0);
+  CHECK(run(root, {"getzonerecord", "domain=t.example", "line=" + std::to_string(line)})
+            .json()["data"]["record"][0]["txtdata"] == longer);
+  check_zone(root, "t.example");
+  // An SPF record is written the same way.
+  REQUIRE(run(root, {"addzonerecord", "domain=t.example", "name=@", "type=SPF",
+                     "txtdata=v=spf1 " + std::string(300, 'a') + " -all"})
+              .status == 0);
+  check_zone(root, "t.example");
+  // The largest TXT BIND loads (65510 bytes of data: 255 strings and 65254
+  // bytes of text) is written; one byte more is refused.
+  REQUIRE(run(root, {"addzonerecord", "domain=t.example", "name=big", "type=TXT", "txtdata=" + std::string(65254, 'b')})
+              .json()["metadata"]["result"] == 1);
+  check_zone(root, "t.example");
+  expect_refused(root,
+                 {"addzonerecord", "domain=t.example", "name=big2", "type=TXT", "txtdata=" + std::string(65255, 'b')},
+                 "“txtdata”: the record's data would take 65511 bytes");
+}
+
+TEST_CASE("addzonerecord writes the TTL its help gives as the default", "[addzonerecord][help]") {
+  TempRoot root;
+  REQUIRE(run(root, {"adddns", "domain=d.example", "ip=192.0.2.1"}).status == 0);
+  auto help = run_program({WHMAPI1_PATH, "help", "addzonerecord"}).out;
+  const std::string marker = "  ttl (integer)  default: ";
+  auto at = help.find(marker);
+  REQUIRE(at != std::string::npos);
+  at += marker.size();
+  std::string ttl = help.substr(at, help.find('\n', at) - at);
+  CHECK(ttl == "86400");  // the reference's default
+  REQUIRE(run(root, {"addzonerecord", "domain=d.example", "name=api", "type=A", "address=192.0.2.5"}).status == 0);
+  CHECK_THAT(root.file("var/named/d.example.db"), Contains("api\t" + ttl + "\tIN\tA\t192.0.2.5\n"));
+}
+
+TEST_CASE("resetzone rebuilds a zone that no longer parses, keeping its TXT records and moving its serial on",
+          "[resetzone]") {
+  TempRoot root;
+  root.write("etc/wwwacct.conf", "ADDR 192.0.2.10\n");
+  create_account(root, "bob", "bob.example");
+  // A damaged file: an unterminated quote, a bad serial line, an unclosed
+  // parenthesis; two good TXT records and a good SOA before the damage.
+  root.write("var/named/bob.example.db",
+             "$TTL 14400\n"
+             "bob.example. 86400 IN SOA ns1.bob.example. hostmaster.bob.example. ( 2030010105 3600 1800 1209600 "
+             "86400 )\n"
+             "bob.example. 86400 IN NS ns1.bob.example.\n"
+             "default._domainkey 14400 IN TXT \"v=DKIM1; k=rsa; p=ABC\" \"DEF\"\n"
+             "broken 14400 IN TXT \"no closing quote\n"
+             "bob.example. 14400 IN TXT \"v=spf1 +a +mx -all\"\n"
+             "www 14400 IN A 999.1.1.1\n"
+             "mail 14400 IN ( A 192.0.2.9\n");
+  expect_refused(root, {"dumpzone", "domain=bob.example"}, "Cannot parse line 5");
+  auto r = run(root, {"resetzone", "domain=bob.example"});
+  INFO(r.out);
+  REQUIRE(r.json()["metadata"]["result"] == 1);
+  check_zone(root, "bob.example");
+  std::string zone = root.file("var/named/bob.example.db");
+  CHECK_THAT(zone, Contains("\t2030010106 ;Serial Number\n"));  // past the old serial, though it is in the future
+  CHECK_THAT(zone, Contains("default._domainkey\t14400\tIN\tTXT\t\"v=DKIM1; k=rsa; p=ABC\" \"DEF\"\n"));
+  CHECK_THAT(zone, Contains("bob.example.\t14400\tIN\tTXT\t\"v=spf1 +a +mx -all\"\n"));
+  CHECK_THAT(zone, Contains("bob.example.\t14400\tIN\tA\t192.0.2.10\n"));
+  CHECK_THAT(zone, Contains("www\t14400\tIN\tCNAME\tbob.example.\n"));
+  CHECK(zone.find("999.1.1.1") == std::string::npos);
+  CHECK(zone.find("closing") == std::string::npos);
+  // The zone file's name works as well as the domain, as the reference gives it.
+  REQUIRE(run(root, {"resetzone", "zone=bob.example.db"}).json()["metadata"]["result"] == 1);
+  CHECK_THAT(root.file("var/named/bob.example.db"), Contains("\t2030010107 ;Serial Number\n"));
+  // A file that is pure garbage, and one that is empty, are rebuilt too.
+  root.write("var/named/bob.example.db", std::string("\0\xff(\"((", 6));
+  REQUIRE(run(root, {"resetzone", "domain=bob.example"}).json()["metadata"]["result"] == 1);
+  check_zone(root, "bob.example");
+  root.write("var/named/bob.example.db", "");
+  REQUIRE(run(root, {"resetzone", "domain=bob.example"}).json()["metadata"]["result"] == 1);
+  check_zone(root, "bob.example");
+  expect_check_clean(root);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: a real named on 127.0.0.1 (port 5399) serves the zones and
 # named.conf stanzas whmkit writes; dig sees a record added with
-# addzonerecord, and the new answer after editzonerecord.
+# addzonerecord (a TXT over 255 bytes as several strings), and the new
+# answer after editzonerecord.
 # Usage: test_named.sh BIN_DIR
 set -u
 bin=$1/whmapi1
@@ -29,6 +30,11 @@ w createacct username=dnsuser domain=dns-test.example password=Pass-word1 >/dev/
 w addzonerecord domain=dns-test.example name=api type=A address=198.51.100.7 ttl=60 >/dev/null
 w addzonerecord domain=dns-test.example name=dns-test.example. type=TXT txtdata='hello "world"' >/dev/null
 w addzonerecord domain=dns-test.example name=@ type=CAA flag=0 tag=issue value=letsencrypt.org >/dev/null
+# Over 255 bytes: several character strings on the wire; 4000 bytes need TCP.
+dkim="v=DKIM1; k=rsa; p=\"$(printf 'K%.0s' {1..300})\\$(printf 'q%.0s' {1..280})"
+w addzonerecord domain=dns-test.example name=sel._domainkey type=TXT txtdata="$dkim" >/dev/null
+big=$(printf 'b%.0s' {1..4000})
+w addzonerecord domain=dns-test.example name=big type=TXT txtdata="$big" >/dev/null
 
 # named.conf: our options, then the stanzas whmkit wrote, their paths pointing into the state root.
 chmod -R a+rX "$root/var"
@@ -46,6 +52,16 @@ expect "the account's main A record" "192.0.2.10" "$(q dns-test.example A)"
 expect "TXT with an escaped quote" '"hello \"world\""' "$(q dns-test.example TXT)"
 expect "CAA written as TYPE257" '0 issue "letsencrypt.org"' "$(q dns-test.example CAA)"
 expect "www CNAME" "dns-test.example." "$(q www.dns-test.example CNAME)"
+# dig prints each character string quoted: their lengths, and the value they join to.
+txt_strings() { python3 -c '
+import re, sys
+strings = [re.sub(r"\\(.)", r"\1", s) for s in re.findall(r"\"((?:[^\"\\]|\\.)*)\"", sys.stdin.read())]
+print(" ".join(str(len(s)) for s in strings))
+print("".join(strings))'; }
+expect "600-byte TXT: strings of 255, 255, 90" "255 255 90" "$(q sel._domainkey.dns-test.example TXT | txt_strings | sed -n 1p)"
+expect "600-byte TXT: the value joined back" "$dkim" "$(q sel._domainkey.dns-test.example TXT | txt_strings | tail -1)"
+expect "4000-byte TXT over TCP: the value joined back" "$big" "$(q +tcp big.dns-test.example TXT | txt_strings | tail -1)"
+expect "dumpzone gives the long TXT as one value" "$dkim" "$(w dumpzone domain=dns-test.example | python3 -c 'import json,sys; print([r["txtdata"] for r in json.load(sys.stdin)["data"]["zone"] if r["name"].startswith("sel.")][0])')"
 
 line=$(w dumpzone domain=dns-test.example | python3 -c 'import json,sys; print([r["Line"] for r in json.load(sys.stdin)["data"]["zone"] if r["name"]=="api.dns-test.example."][0])')
 w editzonerecord domain=dns-test.example line="$line" address=203.0.113.9 >/dev/null

@@ -180,6 +180,12 @@ void emit(const nlohmann::json& node, size_t indent, std::string& out, const Hoo
 // writes (a line break inside the quotes, an unknown escape): yaml-cpp's
 // reading is used then.
 std::optional<std::string> syck_double_quoted(const std::string& text, size_t pos) {
+  // The node starts at its anchor or tag, if it has one ("&id001 " or "!!str ").
+  while (pos < text.size() && (text[pos] == '&' || text[pos] == '!')) {
+    pos = text.find_first_of(" \t", pos);
+    if (pos == std::string::npos) return std::nullopt;
+    pos = text.find_first_not_of(" \t", pos);
+  }
   if (pos >= text.size() || text[pos] != '"') return std::nullopt;
   const auto hex = [&](size_t at, size_t digits) -> std::optional<char32_t> {
     if (at + digits > text.size()) return std::nullopt;
@@ -250,20 +256,26 @@ std::string scalar_text(const YAML::Node& n, const std::string& text) {
   return n.Scalar();
 }
 
-nlohmann::json node_to_json(const YAML::Node& n, const std::string& text) {
+// Deeper than any file whmkit or cPanel writes; an alias inside its own
+// anchor ("&a [*a]") would otherwise recurse until the stack overflows.
+constexpr int kMaxDepth = 128;
+const std::string kTooDeep = "it nests deeper than " + std::to_string(kMaxDepth) + " levels, or refers to itself";
+
+nlohmann::json node_to_json(const YAML::Node& n, const std::string& text, int depth = 0) {
+  if (depth > kMaxDepth) throw ApiError("Invalid YAML: " + kTooDeep + ".");
   switch (n.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined: return nullptr;
     case YAML::NodeType::Sequence: {
       auto arr = nlohmann::json::array();
-      for (const auto& item : n) arr.push_back(node_to_json(item, text));
+      for (const auto& item : n) arr.push_back(node_to_json(item, text, depth + 1));
       return arr;
     }
     case YAML::NodeType::Map: {
       auto obj = nlohmann::json::object();
       for (const auto& kv : n)
         obj[kv.first.IsScalar() ? scalar_text(kv.first, text) : kv.first.as<std::string>()] =
-            node_to_json(kv.second, text);
+            node_to_json(kv.second, text, depth + 1);
       return obj;
     }
     case YAML::NodeType::Scalar: {
@@ -301,7 +313,9 @@ void syck_dump_to(const nlohmann::json& doc, std::string& out, const nlohmann::j
   emit(doc, 0, out, Hook{hook_at, &produce, &flush});
 }
 
-nlohmann::json yaml_to_json(const std::string& text) {
+nlohmann::json yaml_to_json(const std::string& with_bom) {
+  // Without a byte order mark, the nodes' positions are offsets into `text`.
+  const std::string text = starts_with(with_bom, "\xEF\xBB\xBF") ? with_bom.substr(3) : with_bom;
   try {
     return node_to_json(YAML::Load(text), text);
   } catch (const YAML::Exception& e) {
@@ -316,6 +330,9 @@ FileProblems yaml_problems(const std::string& text) {
   try {
     const auto documents = YAML::LoadAll(text);
     if (documents.size() > 1) problems.push_back("it holds " + std::to_string(documents.size()) + " YAML documents");
+    for (const auto& doc : documents) node_to_json(doc, text);
+  } catch (const ApiError&) {
+    problems.push_back(kTooDeep);
   } catch (const YAML::Exception& e) {
     const std::string why = "is not valid YAML (" + e.msg + ")";
     problems.push_back(e.mark.is_null() ? "it " + why : line_problem(static_cast<size_t>(e.mark.line) + 1, why));

@@ -410,8 +410,11 @@ class UserdataPart : public AccountPart {
               std::string&) const override {
     AccountStore store(root);
     const std::string from_dir = paths::userdata_dir(from.user);
+    // Rewritten under new names, so save_userdata's check of the file it replaces does not see these.
+    refuse_to_replace_damaged(txn, from_dir + "/cache", lookup_pair_problems);
     for (const auto& name : root.list_dir(from_dir)) {
       if (is_derived_userdata(name)) continue;
+      refuse_to_replace_damaged(txn, from_dir + "/" + name, yaml_problems);
       if (auto doc = store.userdata(from.user, name))
         store.save_userdata(txn, to.user, renamed(name, from, to), renamed_json(*doc, from, to), to.ids);
     }

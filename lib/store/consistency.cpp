@@ -1,7 +1,10 @@
 #include "consistency.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "account_lifecycle.hpp"
 #include "kvfile.hpp"
@@ -68,6 +71,27 @@ FileProblems key_value_problems(const std::string& text) {
   return problems;
 }
 
+// An FTP password file (etc/proftpd/<user>): "login:hash:uid:gid:gecos:home:shell"
+// lines. The FTP store keeps other lines as they are; they are damage all the same.
+FileProblems ftp_passwd_problems(const std::string& text) {
+  FileProblems problems;
+  check_final_newline(text, problems);
+  size_t number = 0;
+  for_each_line(text, [&](std::string_view line) {
+    ++number;
+    if (line.find('\0') != std::string_view::npos) problems.push_back(line_problem(number, "holds a NUL byte"));
+    if (!line.empty() && line[0] != '#' && std::count(line.begin(), line.end(), ':') < 6)
+      problems.push_back(line_problem(number, "is not “LOGIN:HASH:UID:GID:GECOS:HOME:SHELL”"));
+  });
+  return problems;
+}
+
+// The FTP store's own settings (var/cpanel/whmkit/ftp/<user>.json): one JSON object.
+FileProblems json_object_problems(const std::string& text) {
+  if (nlohmann::json::parse(text, nullptr, false).is_object()) return {};
+  return {"it is not a JSON object"};
+}
+
 // The files of one account that whmkit parses and rewrites.
 void check_account_files(const StateRoot& root, const std::string& user, Problems& out) {
   const std::string cpuser_rel = paths::cpuser(user);
@@ -101,6 +125,8 @@ void check_server_files(const StateRoot& root, const Transaction& view, const Sy
   for (const auto& damaged : damaged_reseller_files(view)) report_damage(out, damaged.rel, damaged.problems);
   if (auto text = root.read("var/cpanel/backups/config"))
     report_damage(out, "var/cpanel/backups/config", yaml_mapping_problems(*text));
+  check_dir(root, "etc/proftpd", out, ftp_passwd_problems);
+  check_dir(root, "var/cpanel/whmkit/ftp", out, json_object_problems);
 }
 
 }  // namespace

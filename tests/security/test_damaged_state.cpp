@@ -296,12 +296,17 @@ TEST_CASE("whmkit-check reports every damaged file and goes on", "[security][dam
   root.write("var/cpanel/resellers", root.file("var/cpanel/resellers") + "nocolon\n");
   root.write("etc/userdomains", "this is not a lookup file\n");
   root.write("var/cpanel/packages/broken", "QUOTA=1\nnot a line\n");
+  root.write("etc/proftpd/amy", "amy:hash-cut-short\n");
+  root.write("var/cpanel/whmkit/ftp/carol.json", "{\"x\":");
   auto r = check(root);
   INFO(r.out << r.err);
   CHECK(r.status == 1);
-  for (const char* file : {"/var/cpanel/users/bob", "/var/cpanel/users/amy", "/var/cpanel/userdata/carol/main",
-                           "/etc/passwd", "/var/cpanel/resellers", "/etc/userdomains", "/var/cpanel/packages/broken"})
+  for (const char* file :
+       {"/var/cpanel/users/bob", "/var/cpanel/users/amy", "/var/cpanel/userdata/carol/main", "/etc/passwd",
+        "/var/cpanel/resellers", "/etc/userdomains", "/var/cpanel/packages/broken", "/etc/proftpd/amy"})
     CHECK_THAT(r.out, Catch::Matchers::Contains(std::string("The file “") + file + "” is damaged: line"));
+  CHECK_THAT(r.out,
+             Catch::Matchers::Contains("“/var/cpanel/whmkit/ftp/carol.json” is damaged: it is not a JSON object"));
   // The accounts themselves are still counted and checked.
   CHECK_THAT(r.out, Catch::Matchers::Contains("3 accounts"));
 }
@@ -388,6 +393,7 @@ TEST_CASE("control bytes and bytes that are not UTF-8 in a cpuser value: every o
     if (c == '\r') c = 'r';  // so is nothing else: a CR stays part of a value
   text.insert(pos + 14, value);
   root.write("var/cpanel/users/bob", text);
+  REQUIRE(run_ok(root, {"accountsummary", "user=bob"})["data"]["acct"][0]["email"].get<std::string>().size() > 10);
   for (const auto& call : {std::vector<std::string>{"accountsummary", "user=bob"}, {"listaccts"}}) {
     std::vector<std::string> argv = {WHMAPI1_PATH};
     argv.insert(argv.end(), call.begin(), call.end());
@@ -402,6 +408,7 @@ TEST_CASE("control bytes and bytes that are not UTF-8 in a userdata value: every
   // A key and a value with every kind of byte, in the YAML as a file on disk would have them (raw bytes).
   root.write("var/cpanel/userdata/bob/bob.example", root.file("var/cpanel/userdata/bob/bob.example") + "x_note: \"" +
                                                         std::string("a\\x01\\0b\\x7F\\xFF\\r\\e") + "\"\n");
+  REQUIRE(run_ok(root, {"domainuserdata", "domain=bob.example"})["data"]["userdata"].contains("x_note"));
   std::vector<std::string> argv = {WHMAPI1_PATH, "domainuserdata", "domain=bob.example"};
   expect_every_format_parses(root, argv);
 }
@@ -410,12 +417,16 @@ TEST_CASE("control bytes and bytes that are not UTF-8 in an FTP login: every out
           "[security][damaged][output][ftp]") {
   TempRoot root;
   two_accounts(root);
-  const std::string login = std::string("ev\x01il\xff\xc3(@bob.example");
+  uapi_ok(root, "bob", {"Ftp", "add_ftp", "user=deploy", "pass=S3cure.pass"});
   const std::string passwd = root.file("etc/proftpd/bob");
-  std::string line = passwd.substr(0, passwd.find('\n'));
-  line.replace(0, line.find(':'), login);
-  root.write("etc/proftpd/bob", passwd + line + "\n");
+  const auto start = passwd.find("deploy@");
+  REQUIRE(start != std::string::npos);
+  std::string planted = passwd;
+  planted.replace(start, std::string("deploy").size(), std::string("de\x01pl\xffoy\xc3(\x1b"));
+  root.write("etc/proftpd/bob", planted);
   const std::string bin_dir = std::string(WHMAPI1_PATH).substr(0, std::string(WHMAPI1_PATH).rfind('/'));
+  auto listed = run_cpanel(root, "uapi", "bob", {"Ftp", "list_ftp"});
+  REQUIRE_THAT(listed.out, Catch::Matchers::Contains("de\\u0001pl"));  // the planted login is listed
   for (const auto& call : {std::vector<std::string>{bin_dir + "/uapi", "--user=bob", "Ftp", "list_ftp"},
                            {bin_dir + "/cpapi2", "--user=bob", "Ftp", "listftp"}})
     expect_every_format_parses(root, call);
@@ -429,6 +440,7 @@ TEST_CASE("control bytes and bytes that are not UTF-8 in a zone record: every ou
   REQUIRE_FALSE(zone.empty());
   root.write("var/named/bob.example.db",
              zone + "hostile 14400 IN TXT \"" + std::string("a\x01\x7f\xff\xc3(\x1b") + "\"\n");
+  REQUIRE_THAT(run(root, {"dumpzone", "domain=bob.example"}).out, Catch::Matchers::Contains("hostile.bob.example."));
   std::vector<std::string> argv = {WHMAPI1_PATH, "dumpzone", "domain=bob.example"};
   expect_every_format_parses(root, argv);
 }

@@ -143,11 +143,23 @@ DomainRow parse_domain_row(const std::string& domain, const std::string& value) 
 
 namespace {
 
+// What is wrong with one line of a lookup file, if anything.
+std::optional<std::string> line_problem_in(std::string_view line, size_t number, const LookupSpec& spec) {
+  if (line.find('\0') != std::string_view::npos) return line_problem(number, "holds a NUL byte");
+  if (line.empty() || line[0] == '#') return std::nullopt;
+  if (spec.is_list && line.find_first_of(" \t:") != std::string_view::npos)
+    return line_problem(number, "is not a user name");
+  if (!spec.is_list && line.find(": ") == std::string_view::npos) return line_problem(number, "is not “KEY: VALUE”");
+  return std::nullopt;
+}
+
 // Replaces one account's lines in a lookup file's text, in one pass: the
 // file is sorted by (key, value), so the account's new lines are merged in
-// where they belong and every other line is copied as it is.
+// where they belong and every other line is copied as it is. What keeps the
+// text from being read completely goes to `problems` (the result is then
+// not to be used: a line that does not parse is left out).
 std::string merge_account_lines(const std::string& text, const LookupSpec& spec, const std::string& user,
-                                Entries additions) {
+                                Entries additions, FileProblems& problems) {
   std::sort(additions.begin(), additions.end());
   std::string out;
   out.reserve(text.size() + 128 * additions.size());
@@ -160,12 +172,17 @@ std::string merge_account_lines(const std::string& text, const LookupSpec& spec,
       out += spec.is_list ? k + "\n" : k + ": " + v + "\n";
     }
   };
+  check_final_newline(text, problems);
+  size_t number = 0;
   for_each_line(text, [&](std::string_view line) {
+    if (auto problem = line_problem_in(line, ++number, spec)) {
+      problems.push_back(*problem);
+      return;
+    }
     if (line.empty() || line[0] == '#') return;
     std::string_view key = line, value;
     if (!spec.is_list) {
       auto sep = line.find(": ");
-      if (sep == std::string_view::npos) return;
       key = line.substr(0, sep);
       value = line.substr(sep + 2);
       if (spec.nobody_trailer && key == "*") return;
@@ -192,11 +209,7 @@ FileProblems problems_of(const std::string& text, const LookupSpec& spec) {
   check_final_newline(text, problems);
   size_t number = 0;
   for_each_line(text, [&](std::string_view line) {
-    ++number;
-    if (line.find('\0') != std::string_view::npos) problems.push_back(line_problem(number, "holds a NUL byte"));
-    if (line.empty() || line[0] == '#') return;
-    if (spec.is_list ? line.find_first_of(" \t:") != std::string_view::npos : line.find(": ") == std::string_view::npos)
-      problems.push_back(line_problem(number, spec.is_list ? "is not a user name" : "is not “KEY: VALUE”"));
+    if (auto problem = line_problem_in(line, ++number, spec)) problems.push_back(*problem);
   });
   return problems;
 }
@@ -208,11 +221,14 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
   std::optional<std::vector<AccountIndex>> everyone;  // read once, if a file must be rebuilt
   for (const auto& spec : specs()) {
     auto current = txn.read(spec.rel);
-    const FileProblems problems = current ? problems_of(*current, spec) : FileProblems{};
-    if (current && problems.empty()) {
-      std::string text = merge_account_lines(*current, spec, user, account ? spec.entries(*account) : Entries{});
-      if (*current != text) txn.write(spec.rel, text, spec.mode);
-      continue;
+    FileProblems problems;
+    if (current) {
+      std::string text =
+          merge_account_lines(*current, spec, user, account ? spec.entries(*account) : Entries{}, problems);
+      if (problems.empty()) {
+        if (*current != text) txn.write(spec.rel, text, spec.mode);
+        continue;
+      }
     }
     if (!everyone) {
       everyone.emplace();

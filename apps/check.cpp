@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "consistency.hpp"
-#include "errors.hpp"
+#include "damage.hpp"
 #include "state.hpp"
 
 int main(int argc, char** argv) {
@@ -20,14 +20,16 @@ int main(int argc, char** argv) {
     if (const char* env = std::getenv("WHMKIT_ROOT")) root_opt = env;
   whm::StateRoot root(root_opt.empty() ? "/" : root_opt);
   try {
-    if (rebuild) whm::rebuild_lookups(root);
+    if (rebuild)
+      for (const auto& rel : whm::rebuild_lookups(root))
+        std::cout << "Rebuilt " << whm::server_path(rel) << " from the cpuser files.\n";
     auto report = whm::check_state(root);
     for (const auto& p : report.problems) std::cout << p << "\n";
     if (!quiet)
       std::cout << (report.ok() ? "consistent: " : "INCONSISTENT: ") << report.accounts << " accounts, "
                 << report.problems.size() << " problems\n";
     return report.ok() ? 0 : 1;
-  } catch (const whm::ApiError& e) {
+  } catch (const std::exception& e) {  // the state could not be opened at all (a journal it cannot replay...)
     std::cerr << "whmkit-check: " << e.what() << "\n";
     return 2;
   }

@@ -253,7 +253,7 @@ Response addpkgext(Context& ctx, const Request& req) {
   std::string name = *req.get("name");
   std::string rel = package_rel(name);
   if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
-  KeyValues pkg = parse_key_values(*ctx.root.read(rel));
+  KeyValues pkg = read_package_file(ctx.root, name);
   auto exts = split(pkg["_PACKAGE_EXTENSIONS"], ' ');
   exts.erase(std::remove(exts.begin(), exts.end(), ""), exts.end());
   for (const auto& ext : split(*req.get("_PACKAGE_EXTENSIONS"), ' ')) {
@@ -274,7 +274,7 @@ Response delpkgext(Context& ctx, const Request& req) {
   std::string name = *req.get("name");
   std::string rel = package_rel(name);
   if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
-  KeyValues pkg = parse_key_values(*ctx.root.read(rel));
+  KeyValues pkg = read_package_file(ctx.root, name);
   auto removed = split(*req.get("_DELETE_EXTENSIONS"), ' ');
   std::vector<std::string> kept;
   for (const auto& e : split(pkg["_PACKAGE_EXTENSIONS"], ' '))

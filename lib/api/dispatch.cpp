@@ -4,6 +4,7 @@
 
 #include "api_args.hpp"
 #include "errors.hpp"
+#include "notices.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
 
@@ -71,6 +72,21 @@ std::string unknown_function_reason(const Call& call) {
   return "Could not find function “" + name + "” in module “" + call.module + "”.";
 }
 
+// Warnings the state layer raised during the call (notices.hpp), where each
+// API puts warnings: WHM API 1 metadata.output.warnings, UAPI result.warnings.
+// (API 2's cpanelresult has no place for them.)
+void add_state_warnings(const FunctionSpec& f, Response& r) {
+  for (auto& text : take_notices()) {
+    if (f.api == Api::Uapi) {
+      r.warnings.push_back(std::move(text));
+    } else if (f.api == Api::Whm1) {
+      auto& warnings = r.metadata["output"]["warnings"];
+      if (!warnings.is_array()) warnings = nlohmann::json::array();
+      warnings.push_back(std::move(text));
+    }
+  }
+}
+
 // Who the call runs for, and whether it may: a WHM caller's privileges and
 // owned objects, or the cPanel account's own objects. Read under the lock.
 void authorize(const StateRoot& root, const FunctionSpec& f, const Call& call, Context& ctx) {
@@ -99,6 +115,7 @@ bool run_handler(const StateRoot& root, const FunctionSpec& f, Call& call, const
     validate_request(f, call.request);
     Response r = f.handler(ctx, call.request);
     if (writer && r.ok) writer->commit();
+    add_state_warnings(f, r);
     const Request& req = call.request;
     if (r.stream && (f.api != Api::Whm1 || !req.api.empty())) {  // the whole list is needed
       nlohmann::json records = nlohmann::json::array();
@@ -140,6 +157,7 @@ int dispatch(const StateRoot& root, Call& call, const Finish& finish) {
     finish(env, nullptr);
     return status;
   };
+  take_notices();  // none left from an earlier call in this process
   const FunctionSpec* f = Registry::instance().find(call.api, call.module, call.request.function);
   if (!f) return fail(unknown_function_reason(call), kExitUnavailable);
   try {

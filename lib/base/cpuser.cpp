@@ -120,9 +120,16 @@ nlohmann::json CpUser::loaded_view() const {
   return j;
 }
 
-CpUser parse_cpuser(const std::string& text) {
+CpUser parse_cpuser(const std::string& text, FileProblems* problems) {
   CpUser u;
-  u.kv = parse_key_values(text, '=');
+  u.kv = parse_key_values(text, '=', problems);
+  if (problems) {
+    if (text.empty())
+      problems->push_back("it is empty");
+    else
+      for (const char* key : {"USER", "DNS"})
+        if (u.kv.find(key) == u.kv.end()) problems->push_back(std::string("it has no ") + key + " line");
+  }
   for (auto it = u.kv.begin(); it != u.kv.end();)
     it = is_derived_cpuser_key(it->first) ? u.kv.erase(it) : std::next(it);
   return u;

@@ -32,7 +32,10 @@ bool is_derived_cpuser_key(const std::string& key);
 // The default of a key missing from the file (empty if none).
 std::string cpuser_default(const std::string& key);
 
-CpUser parse_cpuser(const std::string& text);
+// With `problems`, also lists what keeps the file from being read completely
+// (parse_key_values' problems, and a missing USER or DNS line: every account's
+// file has both, so a file without them was cut short).
+CpUser parse_cpuser(const std::string& text, FileProblems* problems = nullptr);
 std::string serialize_cpuser(const CpUser& u);
 // The JSON copy kept in /var/cpanel/users.cache/<user>.
 std::string cpuser_cache_json(const CpUser& u);

@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include "syck_yaml.hpp"
+#include "util.hpp"
 
 namespace whm {
 
@@ -111,7 +112,9 @@ static void pretty(const nlohmann::json& v, size_t indent, std::string& out, con
     out += "{\n";
     size_t i = 0;
     for (auto it = v.begin(); it != v.end(); ++it, ++i) {
-      out += inner + nlohmann::json(it.key()).dump() + " : ";
+      out += inner;
+      write_string(it.key(), out);
+      out += " : ";
       pretty(it.value(), indent + 3, out, hook);
       out += (i + 1 < v.size()) ? ",\n" : "\n";
     }
@@ -141,16 +144,39 @@ std::string json_pretty(const nlohmann::json& v) {
   return out + "\n";
 }
 
+// Text as XML 1.0 element content. XML cannot carry the C0 controls other
+// than tab, line feed and carriage return (not even as character references),
+// U+FFFE, U+FFFF, or bytes that are not UTF-8: each becomes U+FFFD, as in
+// the JSON output. A carriage return is written "&#13;" so that a reader does
+// not turn it into a line feed.
 static std::string xml_escape(const std::string& s) {
+  static const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   std::string out;
-  for (char c : s) {
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const Utf8Char ch = utf8_char_at(s, i);
+      if (ch.length == 0 || ch.code == 0xFFFE || ch.code == 0xFFFF) {
+        out += kReplacement;
+        i += ch.length ? ch.length : 1;
+      } else {
+        out.append(s, i, ch.length);
+        i += ch.length;
+      }
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      default: out += c;
+      case '\r': out += "&#13;"; break;
+      case '\t':
+      case '\n': out += static_cast<char>(c); break;
+      default: out += c < 0x20 ? kReplacement : std::string(1, static_cast<char>(c));
     }
+    ++i;
   }
   return out;
 }

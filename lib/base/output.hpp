@@ -1,4 +1,12 @@
 // Renders a WHM API 1 response envelope in the four output formats.
+//
+// Data may hold any bytes (a value read from a damaged file on disk), and the
+// output must still parse:
+//  * JSON: control characters are escaped (\n, \u0001, ...); bytes that are
+//    not UTF-8 become U+FFFD, one per bad byte sequence, as a UTF-8 JSON
+//    encoder must (it never throws, unlike nlohmann's default dump()).
+//  * YAML: see syck_yaml.hpp (YAML::Syck's escapes, byte for byte).
+//  * XML: see xml_dump (U+FFFD for what XML 1.0 cannot carry).
 #pragma once
 #include <string>
 
@@ -28,6 +36,9 @@ void render_to(std::ostream& out, const nlohmann::json& envelope, OutputFormat f
 std::string json_text(const nlohmann::json& v);
 // JSON::XS "pretty" style: 3-space indent, "key" : value.
 std::string json_pretty(const nlohmann::json& v);
+// Element names keep [A-Za-z0-9_.-] (anything else becomes "_"); text keeps
+// UTF-8 and tab/LF, writes a CR as "&#13;", and replaces other C0 controls,
+// U+FFFE/U+FFFF and bytes that are not UTF-8 with U+FFFD.
 std::string xml_dump(const nlohmann::json& envelope, const std::string& root_name = "result");
 
 }  // namespace whm

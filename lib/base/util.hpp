@@ -30,6 +30,17 @@ bool ends_with(std::string_view s, std::string_view suffix);
 std::optional<long long> parse_int(std::string_view s);
 bool is_digits(std::string_view s);
 
+// The Unicode character that starts at s[i], and its length in bytes. The
+// length is 0 where the bytes are not well-formed UTF-8 (a stray or missing
+// continuation byte, an overlong form, a surrogate, a code above U+10FFFF).
+struct Utf8Char {
+  char32_t code = 0;
+  size_t length = 0;
+};
+Utf8Char utf8_char_at(std::string_view s, size_t i);
+// The character as UTF-8 bytes.
+std::string utf8_encode(char32_t code);
+
 // Seconds since the epoch; WHMKIT_NOW overrides it so tests can pin time.
 std::time_t now();
 std::string format_time(std::time_t t, const char* fmt, bool utc = false);

@@ -145,7 +145,9 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
 
   const std::string& cp_text = *arch.file("cp/" + user);
   if (cp_text.find('\0') != std::string::npos) throw ApiError("The archive's cp/" + user + " file holds a NUL byte.");
-  const CpUser cpuser = parse_cpuser(cp_text);
+  FileProblems problems;
+  const CpUser cpuser = parse_cpuser(cp_text, &problems);
+  if (!problems.empty()) throw ApiError("The archive's cp/" + user + " file is damaged: " + problems.front() + ".");
   if (cpuser.user() != user)
     throw ApiError("The archive's cp/" + user + " file is for the user “" + cpuser.user() + "”.");
   if (cpuser.main_domain().empty()) throw ApiError("The archive's cp/" + user + " file has no main domain (DNS=).");

@@ -7,6 +7,7 @@
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
 #include "kvfile.hpp"
+#include "notices.hpp"
 #include "output.hpp"
 #include "syck_yaml.hpp"
 #include "sysusers.hpp"
@@ -82,11 +83,38 @@ bool AccountStore::exists(const std::string& user) const {
   return root_.exists(paths::cpuser(user));
 }
 
+namespace {
+
+// Refuses to replace the file `rel` whose current text (in `txn`) `problems_of` finds damaged.
+template <class ProblemsOf>
+void refuse_to_replace_damaged(const Transaction& txn, const std::string& rel, ProblemsOf problems_of) {
+  if (auto current = txn.read(rel)) refuse_if_damaged(rel, problems_of(*current));
+}
+
+FileProblems cpuser_problems(const std::string& text) {
+  FileProblems problems;
+  parse_cpuser(text, &problems);
+  return problems;
+}
+
+FileProblems lookup_pair_problems(const std::string& text) {
+  FileProblems problems;
+  parse_lookup_pairs(text, &problems);
+  return problems;
+}
+
+}  // namespace
+
 std::optional<CpUser> AccountStore::load(const std::string& user) const {
   if (user.empty() || user == "system" || user[0] == '.' || user.find('/') != std::string::npos) return std::nullopt;
-  auto text = root_.read(paths::cpuser(user));
+  const std::string rel = paths::cpuser(user);
+  auto text = root_.read(rel);
   if (!text) return std::nullopt;
-  auto u = parse_cpuser(*text);
+  FileProblems problems;
+  auto u = parse_cpuser(*text, &problems);
+  if (!problems.empty())
+    add_notice(damage_summary(rel, problems) +
+               " What could be read is used; changes to the account are refused until the file is repaired.");
   if (u.get("USER").empty()) u.set("USER", user);
   return u;
 }
@@ -98,9 +126,34 @@ CpUser AccountStore::require(const std::string& user) const {
 }
 
 std::optional<std::string> AccountStore::domain_owner(const std::string& domain) const {
-  for (const auto& [d, user] : read_lookup_pairs(root_, "etc/userdomains"))
-    if (d == domain && user != "nobody") return user;
+  FileProblems problems;
+  const auto text = root_.read("etc/userdomains");
+  const auto pairs = parse_lookup_pairs(text.value_or(""), &problems);
+  if (text && problems.empty()) {
+    for (const auto& [d, user] : pairs)
+      if (d == domain && user != "nobody") return user;
+    return std::nullopt;
+  }
+  // The lookup file cannot be trusted to be complete: ask every account.
+  for (const auto& user : usernames())
+    if (auto u = load(user))
+      for (const auto& d : u->all_domains())
+        if (d == to_lower(domain)) return user;
   return std::nullopt;
+}
+
+std::vector<AccountIndex> AccountStore::indexes(const Transaction& txn) const {
+  std::vector<AccountIndex> out;
+  for (const auto& user : usernames()) {
+    auto text = txn.read(paths::cpuser(user));
+    if (!text) continue;  // removed in this transaction
+    AccountIndex a{parse_cpuser(*text), {}};
+    if (a.cpuser.get("USER").empty()) a.cpuser.set("USER", user);
+    for (const auto& [d, v] : parse_lookup_pairs(txn.read(paths::userdata_dir(user) + "/cache").value_or("")))
+      a.domains.push_back(parse_domain_row(d, v));
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 std::vector<DomainRow> AccountStore::domain_rows(const std::string& user) const {
@@ -112,17 +165,27 @@ std::vector<DomainRow> AccountStore::domain_rows(const std::string& user) const 
 
 std::optional<nlohmann::json> AccountStore::userdata(const std::string& user, const std::string& name) const {
   check_path_component(name, "userdata name");
-  auto text = root_.read(paths::userdata_dir(user) + "/" + name);
+  const std::string rel = paths::userdata_dir(user) + "/" + name;
+  auto text = root_.read(rel);
   if (!text) return std::nullopt;
-  return yaml_to_json(*text);
+  try {
+    return yaml_to_json(*text);
+  } catch (const ApiError& e) {
+    throw ApiError("The file “" + server_path(rel) + "” cannot be read: " + e.what());
+  }
 }
 
 void AccountStore::save(Transaction& txn, const CpUser& u, const std::vector<DomainRow>& rows, FileOwner owner) const {
   const std::string user = u.user();
+  refuse_to_replace_damaged(txn, paths::cpuser(user), cpuser_problems);
   txn.write(paths::cpuser(user), serialize_cpuser(u), 0640, {0, owner.gid});
   txn.write(paths::cpuser_cache(user), cpuser_cache_json(u), 0640, {0, owner.gid});
   AccountIndex index{u, rows};
-  update_lookup_files(txn, user, &index);
+  update_lookups(txn, user, &index);
+}
+
+void AccountStore::update_lookups(Transaction& txn, const std::string& user, const AccountIndex* account) const {
+  update_lookup_files(txn, user, account, [&] { return indexes(txn); });
 }
 
 void AccountStore::save_userdata(Transaction& txn, const std::string& user, const std::string& name,
@@ -130,6 +193,7 @@ void AccountStore::save_userdata(Transaction& txn, const std::string& user, cons
   check_path_component(name, "userdata name");
   std::string dir = paths::userdata_dir(user);
   (void)owner;
+  refuse_to_replace_damaged(txn, dir + "/" + name, yaml_problems);
   txn.write(dir + "/" + name, syck_dump(doc), 0644);
   // cPanel trusts the JSON twin when it is not older than the YAML, so it is
   // always rewritten together with the YAML (written second: newer mtime).
@@ -147,6 +211,7 @@ void AccountStore::save_userdata_cache(Transaction& txn, const std::string& user
     text += r.domain + ": " + r.cache_line_value() + "\n";
     json[r.domain] = r.fields();
   }
+  refuse_to_replace_damaged(txn, paths::userdata_dir(user) + "/cache", lookup_pair_problems);
   txn.write(paths::userdata_dir(user) + "/cache", text, 0644);
   txn.write(paths::userdata_dir(user) + "/cache.json", json_text(json) + "\n", 0644);
 }
@@ -192,6 +257,13 @@ CpUser cpuser_in(const Transaction& txn, const std::string& user) {
   CpUser u = parse_cpuser(txn.read(paths::cpuser(user)).value_or(""));
   if (u.get("USER").empty()) u.set("USER", user);
   return u;
+}
+
+// The account's cpuser file as `txn` sees it, for rewriting under another
+// name (save() checks the file it replaces itself): refused if damaged.
+CpUser cpuser_to_rewrite(const Transaction& txn, const std::string& user) {
+  refuse_to_replace_damaged(txn, paths::cpuser(user), cpuser_problems);
+  return cpuser_in(txn, user);
 }
 
 // The userdata cache rows as `txn` sees them.
@@ -338,8 +410,11 @@ class UserdataPart : public AccountPart {
               std::string&) const override {
     AccountStore store(root);
     const std::string from_dir = paths::userdata_dir(from.user);
+    // Rewritten under new names, so save_userdata's check of the file it replaces does not see these.
+    refuse_to_replace_damaged(txn, from_dir + "/cache", lookup_pair_problems);
     for (const auto& name : root.list_dir(from_dir)) {
       if (is_derived_userdata(name)) continue;
+      refuse_to_replace_damaged(txn, from_dir + "/" + name, yaml_problems);
       if (auto doc = store.userdata(from.user, name))
         store.save_userdata(txn, to.user, renamed(name, from, to), renamed_json(*doc, from, to), to.ids);
     }
@@ -403,7 +478,7 @@ class CpuserPart : public AccountPart {
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
               std::string&) const override {
     CpUser u;
-    for (const auto& [key, value] : cpuser_in(txn, from.user).kv)
+    for (const auto& [key, value] : cpuser_to_rewrite(txn, from.user).kv)
       if (starts_with(key, "MXCHECK-"))
         u.set("MXCHECK-" + renamed(key.substr(8), from, to), value);
       else
@@ -413,7 +488,7 @@ class CpuserPart : public AccountPart {
     auto rows = renamed_rows(rows_in(txn, from.user), from, to);
     if (from.user != to.user) {
       remove_existing(root, txn, {paths::cpuser(from.user), paths::cpuser_cache(from.user)});
-      update_lookup_files(txn, from.user, nullptr);
+      AccountStore(root).update_lookups(txn, from.user, nullptr);
     }
     AccountStore(root).save(txn, u, rows, to.ids);
   }
@@ -434,7 +509,7 @@ class CpuserPart : public AccountPart {
   void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
               std::string&) const override {
     remove_existing(root, txn, {paths::cpuser(a.user), paths::cpuser_cache(a.user)});
-    update_lookup_files(txn, a.user, nullptr);
+    AccountStore(root).update_lookups(txn, a.user, nullptr);
   }
   void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions&,
                ArchiveOut& out) const override {

@@ -49,19 +49,29 @@ class AccountStore {
   std::vector<std::string> usernames() const;  // sorted
   size_t count() const;                        // number of accounts, without sorting
   bool exists(const std::string& user) const;
+  // The account's record, read leniently: from a damaged file (damage.hpp),
+  // what could be read, and the call warns that the file is damaged. Saving
+  // it back is refused (save).
   std::optional<CpUser> load(const std::string& user) const;
   // Loads or throws ApiError "User “x” does not exist."
   CpUser require(const std::string& user) const;
-  // The account owning `domain` per /etc/userdomains (nullopt if none).
+  // The account owning `domain` per /etc/userdomains (nullopt if none); from
+  // the cpuser files themselves if that file is missing or damaged.
   std::optional<std::string> domain_owner(const std::string& domain) const;
+  // Every account as `txn` sees it, with its userdata cache rows.
+  std::vector<AccountIndex> indexes(const Transaction& txn) const;
 
   // userdata/<user>/cache rows (main, sub, parked, addon domains).
   std::vector<DomainRow> domain_rows(const std::string& user) const;
   std::optional<nlohmann::json> userdata(const std::string& user, const std::string& name) const;
 
   // Stages the cpuser file, its JSON twin and the account's lookup lines.
+  // Refuses (DamagedFileError) to replace a cpuser file that is damaged:
+  // what did not parse would be lost.
   void save(Transaction& txn, const CpUser& u, const std::vector<DomainRow>& rows, FileOwner owner) const;
-  // Stages one userdata YAML file and its .cache twin.
+  // The account's lookup lines only (removed if `account` is null).
+  void update_lookups(Transaction& txn, const std::string& user, const AccountIndex* account) const;
+  // Stages one userdata YAML file and its .cache twin (a damaged file is not replaced).
   void save_userdata(Transaction& txn, const std::string& user, const std::string& name, const nlohmann::json& doc,
                      FileOwner owner) const;
   void save_userdata_cache(Transaction& txn, const std::string& user, const std::vector<DomainRow>& rows) const;

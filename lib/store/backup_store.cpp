@@ -166,6 +166,8 @@ void stage_backup_config(Transaction& txn, const BackupConfig& c) {
   for (const auto& r : rules())  // numbers are stored as YAML numbers, not strings
     if (r.kind == Kind::Int)
       if (auto n = parse_int(c.at(r.key))) doc[r.key] = *n;
+  // load_backup_config reads a damaged file leniently: what it skipped would be lost.
+  if (auto current = txn.read(kBackupConfigRel)) refuse_if_damaged(kBackupConfigRel, yaml_mapping_problems(*current));
   txn.write(kBackupConfigRel, syck_dump(doc), 0644);
   txn.write(std::string(kBackupConfigRel) + ".cache", json_text(doc) + "\n", 0644);
 }

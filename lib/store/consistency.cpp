@@ -1,11 +1,18 @@
 #include "consistency.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "account_lifecycle.hpp"
+#include "kvfile.hpp"
 #include "lookup.hpp"
+#include "packages.hpp"
+#include "resellers.hpp"
 #include "state.hpp"
+#include "syck_yaml.hpp"
 #include "util.hpp"
 
 namespace fs = std::filesystem;
@@ -35,17 +42,98 @@ void find_leftovers(const StateRoot& root, const std::string& home_root_rel, Che
   }
 }
 
-std::vector<AccountIndex> load_accounts(const AccountStore& store) {
-  std::vector<AccountIndex> out;
-  for (const auto& user : store.usernames())
-    if (auto u = store.load(user)) out.push_back({*u, store.domain_rows(user)});
-  return out;
+// Runs one check; an exception (a file it could not read) becomes a problem
+// of its own, and the other checks go on.
+template <class Check>
+void checking(Problems& out, const std::string& what, Check check) {
+  try {
+    check();
+  } catch (const std::exception& e) {
+    out.push_back("Could not check " + what + ": " + e.what());
+  }
+}
+
+void report_damage(Problems& out, const std::string& rel, const FileProblems& problems) {
+  if (!problems.empty()) out.push_back(damage_summary(rel, problems));
+}
+
+// Every file of `dir` (no dot files) through `problems_of`.
+template <class ProblemsOf>
+void check_dir(const StateRoot& root, const std::string& dir, Problems& out, ProblemsOf problems_of) {
+  for (const auto& name : root.list_dir(dir))
+    if (name[0] != '.')
+      if (auto text = root.read(dir + "/" + name)) report_damage(out, dir + "/" + name, problems_of(*text));
+}
+
+FileProblems key_value_problems(const std::string& text) {
+  FileProblems problems;
+  parse_key_values(text, '=', &problems);
+  return problems;
+}
+
+// An FTP password file (etc/proftpd/<user>): "login:hash:uid:gid:gecos:home:shell"
+// lines. The FTP store keeps other lines as they are; they are damage all the same.
+FileProblems ftp_passwd_problems(const std::string& text) {
+  FileProblems problems;
+  check_final_newline(text, problems);
+  size_t number = 0;
+  for_each_line(text, [&](std::string_view line) {
+    ++number;
+    if (line.find('\0') != std::string_view::npos) problems.push_back(line_problem(number, "holds a NUL byte"));
+    if (!line.empty() && line[0] != '#' && std::count(line.begin(), line.end(), ':') < 6)
+      problems.push_back(line_problem(number, "is not “LOGIN:HASH:UID:GID:GECOS:HOME:SHELL”"));
+  });
+  return problems;
+}
+
+// The FTP store's own settings (var/cpanel/whmkit/ftp/<user>.json): one JSON object.
+FileProblems json_object_problems(const std::string& text) {
+  if (nlohmann::json::parse(text, nullptr, false).is_object()) return {};
+  return {"it is not a JSON object"};
+}
+
+// The files of one account that whmkit parses and rewrites.
+void check_account_files(const StateRoot& root, const std::string& user, Problems& out) {
+  const std::string cpuser_rel = paths::cpuser(user);
+  if (auto text = root.read(cpuser_rel)) {
+    FileProblems problems;
+    parse_cpuser(*text, &problems);
+    report_damage(out, cpuser_rel, problems);
+  }
+  const std::string dir = paths::userdata_dir(user);
+  for (const auto& name : root.list_dir(dir)) {
+    auto text = root.read(dir + "/" + name);
+    if (!text || name[0] == '.') continue;
+    if (name == "cache") {
+      FileProblems problems;
+      parse_lookup_pairs(*text, &problems);
+      report_damage(out, dir + "/" + name, problems);
+    } else if (!is_derived_userdata(name)) {
+      report_damage(out, dir + "/" + name, yaml_problems(*text));
+    }
+  }
+}
+
+// The server-wide files whmkit parses and rewrites (zones are checked by the DNS store).
+void check_server_files(const StateRoot& root, const Transaction& view, const SystemUsers& sys, Problems& out) {
+  for (const ColonFile* file : {&sys.passwd, &sys.shadow, &sys.group})
+    report_damage(out, file->rel(), file->problems());
+  for (const auto& name : package_names(root))
+    if (auto text = root.read("var/cpanel/packages/" + name))
+      report_damage(out, "var/cpanel/packages/" + name, key_value_problems(*text));
+  check_dir(root, "var/cpanel/features", out, key_value_problems);
+  for (const auto& damaged : damaged_reseller_files(view)) report_damage(out, damaged.rel, damaged.problems);
+  if (auto text = root.read("var/cpanel/backups/config"))
+    report_damage(out, "var/cpanel/backups/config", yaml_mapping_problems(*text));
+  check_dir(root, "etc/proftpd", out, ftp_passwd_problems);
+  check_dir(root, "var/cpanel/whmkit/ftp", out, json_object_problems);
 }
 
 }  // namespace
 
 CheckReport check_state(const StateRoot& root) {
   CheckReport report;
+  Problems& problems = report.problems;
   StateReader reader(root);  // finishes an interrupted change first
   ServerConfig config = load_server_config(root);
   std::string home_root_rel = config.home_root.substr(1);
@@ -55,37 +143,56 @@ CheckReport check_state(const StateRoot& root) {
   Transaction view(root);
   SystemUsers sys;
   sys.load(view);
-  auto accounts = load_accounts(store);
-  report.accounts = accounts.size();
+  checking(problems, "the server's files", [&] { check_server_files(root, view, sys, problems); });
+
+  // Every account, each on its own: a damaged one is reported and the rest checked.
+  std::vector<AccountIndex> accounts;
   std::set<std::string> users;
-  for (const auto& a : accounts) {
-    users.insert(a.cpuser.user());
-    const AccountFacts facts = load_account_facts(sys, a.cpuser);
-    for (const auto* part : account_parts()) part->check(root, view, sys, facts, report.problems);
+  for (const auto& user : store.usernames()) {
+    users.insert(user);
+    checking(problems, "the account “" + user + "”", [&] {
+      check_account_files(root, user, problems);
+      auto u = store.load(user);
+      if (!u) return;
+      accounts.push_back({*u, store.domain_rows(user)});
+      const AccountFacts facts = load_account_facts(sys, *u);
+      for (const auto* part : account_parts())
+        checking(problems, "the account “" + user + "”", [&] { part->check(root, view, sys, facts, problems); });
+    });
   }
+  report.accounts = accounts.size();
 
   // Lookup files: exactly what the accounts give.
   Transaction expected(root);
   rebuild_lookup_files(expected, accounts);
-  for (const char* rel : {"etc/trueuserdomains", "etc/domainusers", "etc/userdomains", "etc/trueuserowners",
-                          "etc/userplans", "etc/userbwlimits", "etc/userips", "etc/dbowners", "etc/mailbox_formats",
-                          "etc/demousers", "etc/nocgiusers", "etc/userdatadomains"}) {
+  for (const auto& rel : lookup_file_paths()) {
     std::string want = expected.read(rel).value_or("");
-    std::string have = root.read(rel).value_or("");
-    bool empty_equivalent = accounts.empty() && (have.empty() || have == want);
-    if (have != want && !empty_equivalent)
-      report.problems.push_back(std::string("Lookup file ") + rel + " does not match the cpuser files.");
+    auto have = root.read(rel);
+    if (!have) {
+      if (!accounts.empty())
+        problems.push_back("Lookup file " + rel + " is missing (whmkit-check --rebuild-lookups rebuilds it).");
+    } else if (auto damage = lookup_file_problems(rel, *have); !damage.empty()) {
+      report_damage(problems, rel, damage);
+    } else if (*have != want && !(accounts.empty() && have->empty())) {
+      problems.push_back("Lookup file " + rel + " does not match the cpuser files.");
+    }
   }
 
   // Orphans: state of accounts that do not exist.
-  for (const auto* part : account_parts()) part->orphans(root, view, users, report.problems);
+  for (const auto* part : account_parts())
+    checking(problems, "for orphaned files", [&] { part->orphans(root, view, users, problems); });
   return report;
 }
 
-void rebuild_lookups(const StateRoot& root) {
+std::vector<std::string> rebuild_lookups(const StateRoot& root) {
   StateWriter writer(root);
-  rebuild_lookup_files(writer.txn(), load_accounts(AccountStore(root)));
+  Transaction& txn = writer.txn();
+  rebuild_lookup_files(txn, AccountStore(root).indexes(txn));
+  std::vector<std::string> changed;
+  for (const auto& rel : lookup_file_paths())
+    if (root.read(rel) != txn.read(rel)) changed.push_back(rel);
   writer.commit();
+  return changed;
 }
 
 }  // namespace whm

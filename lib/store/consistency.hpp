@@ -15,12 +15,17 @@ struct CheckReport {
 };
 
 // Finishes or rolls back an interrupted transaction first (as any call
-// does), then checks: no temp/staging leftovers; every cpuser file has its
-// passwd/shadow/group entries, home, userdata and zone; the /etc lookup files
-// are exactly what the cpuser files give; no orphaned userdata, cache,
-// suspension, bandwidth or zone files.
+// does), then checks: no temp/staging leftovers; every file whmkit parses and
+// rewrites reads completely (cpuser files, userdata, passwd/shadow/group,
+// packages, feature lists, reseller files, the backup configuration: each
+// damaged file is reported with its lines, and the check goes on with the
+// rest); every cpuser file has its passwd/shadow/group entries, home,
+// userdata and zone; the /etc lookup files exist and are exactly what the
+// cpuser files give; no orphaned userdata, cache, suspension, bandwidth or
+// zone files.
 CheckReport check_state(const StateRoot& root);
-// Rewrites the /etc lookup files from the cpuser files (as updateuserdomains).
-void rebuild_lookups(const StateRoot& root);
+// Rewrites the /etc lookup files from the cpuser files (as updateuserdomains);
+// returns those whose content changed.
+std::vector<std::string> rebuild_lookups(const StateRoot& root);
 
 }  // namespace whm

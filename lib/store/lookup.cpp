@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
+#include "notices.hpp"
 #include "state.hpp"
 #include "util.hpp"
 
@@ -141,11 +143,23 @@ DomainRow parse_domain_row(const std::string& domain, const std::string& value) 
 
 namespace {
 
+// What is wrong with one line of a lookup file, if anything.
+std::optional<std::string> line_problem_in(std::string_view line, size_t number, const LookupSpec& spec) {
+  if (line.find('\0') != std::string_view::npos) return line_problem(number, "holds a NUL byte");
+  if (line.empty() || line[0] == '#') return std::nullopt;
+  if (spec.is_list && line.find_first_of(" \t:") != std::string_view::npos)
+    return line_problem(number, "is not a user name");
+  if (!spec.is_list && line.find(": ") == std::string_view::npos) return line_problem(number, "is not “KEY: VALUE”");
+  return std::nullopt;
+}
+
 // Replaces one account's lines in a lookup file's text, in one pass: the
 // file is sorted by (key, value), so the account's new lines are merged in
-// where they belong and every other line is copied as it is.
+// where they belong and every other line is copied as it is. What keeps the
+// text from being read completely goes to `problems` (the result is then
+// not to be used: a line that does not parse is left out).
 std::string merge_account_lines(const std::string& text, const LookupSpec& spec, const std::string& user,
-                                Entries additions) {
+                                Entries additions, FileProblems& problems) {
   std::sort(additions.begin(), additions.end());
   std::string out;
   out.reserve(text.size() + 128 * additions.size());
@@ -158,12 +172,17 @@ std::string merge_account_lines(const std::string& text, const LookupSpec& spec,
       out += spec.is_list ? k + "\n" : k + ": " + v + "\n";
     }
   };
+  check_final_newline(text, problems);
+  size_t number = 0;
   for_each_line(text, [&](std::string_view line) {
+    if (auto problem = line_problem_in(line, ++number, spec)) {
+      problems.push_back(*problem);
+      return;
+    }
     if (line.empty() || line[0] == '#') return;
     std::string_view key = line, value;
     if (!spec.is_list) {
       auto sep = line.find(": ");
-      if (sep == std::string_view::npos) return;
       key = line.substr(0, sep);
       value = line.substr(sep + 2);
       if (spec.nobody_trailer && key == "*") return;
@@ -184,14 +203,48 @@ std::string merge_account_lines(const std::string& text, const LookupSpec& spec,
   return out;
 }
 
+// What keeps a lookup file's text from being read completely.
+FileProblems problems_of(const std::string& text, const LookupSpec& spec) {
+  FileProblems problems;
+  check_final_newline(text, problems);
+  size_t number = 0;
+  for_each_line(text, [&](std::string_view line) {
+    if (auto problem = line_problem_in(line, ++number, spec)) problems.push_back(*problem);
+  });
+  return problems;
+}
+
 }  // namespace
 
-void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account) {
+void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account,
+                         const AccountIndexes& every_account) {
+  std::optional<std::vector<AccountIndex>> everyone;  // read once, if a file must be rebuilt
   for (const auto& spec : specs()) {
     auto current = txn.read(spec.rel);
-    std::string text =
-        merge_account_lines(current.value_or(""), spec, user, account ? spec.entries(*account) : Entries{});
-    if (!current || *current != text) txn.write(spec.rel, text, spec.mode);
+    FileProblems problems;
+    if (current) {
+      std::string text =
+          merge_account_lines(*current, spec, user, account ? spec.entries(*account) : Entries{}, problems);
+      if (problems.empty()) {
+        if (*current != text) txn.write(spec.rel, text, spec.mode);
+        continue;
+      }
+    }
+    if (!everyone) {
+      everyone.emplace();
+      for (auto& a : every_account())
+        if (a.cpuser.user() != user) everyone->push_back(std::move(a));
+    }
+    Entries entries = account ? spec.entries(*account) : Entries{};
+    for (const auto& a : *everyone)
+      for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
+    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode);
+    // A file missing before the first account is simply new.
+    if (!problems.empty() || !everyone->empty()) {
+      std::string why = problems.empty() ? "was missing" : "was damaged (" + problems.front() + ")";
+      txn.on_commit([note = "The lookup file “" + server_path(spec.rel) + "” " + why +
+                            ": whmkit rebuilt it from the cpuser files."] { add_notice(note); });
+    }
   }
 }
 
@@ -210,14 +263,34 @@ std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRo
   return parse_lookup_pairs(*text);
 }
 
-std::vector<std::pair<std::string, std::string>> parse_lookup_pairs(const std::string& text) {
+std::vector<std::pair<std::string, std::string>> parse_lookup_pairs(const std::string& text, FileProblems* problems) {
   Entries out;
-  for (const auto& line : split(text, '\n')) {
-    if (line.empty() || line[0] == '#') continue;
+  if (problems) check_final_newline(text, *problems);
+  size_t number = 0;
+  for_each_line(text, [&](std::string_view line) {
+    ++number;
+    if (problems && line.find('\0') != std::string_view::npos)
+      problems->push_back(line_problem(number, "holds a NUL byte"));
+    if (line.empty() || line[0] == '#') return;
     auto pos = line.find(": ");
-    if (pos != std::string::npos) out.emplace_back(line.substr(0, pos), line.substr(pos + 2));
-  }
+    if (pos != std::string_view::npos)
+      out.emplace_back(line.substr(0, pos), line.substr(pos + 2));
+    else if (problems)
+      problems->push_back(line_problem(number, "is not “KEY: VALUE”"));
+  });
   return out;
+}
+
+std::vector<std::string> lookup_file_paths() {
+  std::vector<std::string> out;
+  for (const auto& spec : specs()) out.push_back(spec.rel);
+  return out;
+}
+
+FileProblems lookup_file_problems(const std::string& rel, const std::string& text) {
+  for (const auto& spec : specs())
+    if (spec.rel == rel) return problems_of(text, spec);
+  return {};
 }
 
 }  // namespace whm

@@ -3,12 +3,19 @@
 // Each account contributes some lines to each file; updating one account
 // replaces exactly its lines, and a full rebuild is the same per-account
 // derivation applied to every account.
+//
+// The files hold nothing of their own: a file that is missing or damaged (a
+// line that does not parse, a last line cut off) is not merged into, which
+// would leave it with this account's lines only, but rebuilt completely from
+// every account, and the call warns which file was rebuilt (notices.hpp).
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "cpuser.hpp"
+#include "damage.hpp"
 
 namespace whm {
 
@@ -32,13 +39,26 @@ struct AccountIndex {
   std::vector<DomainRow> domains;
 };
 
+// Every account as the transaction sees it; asked for only when a file must be rebuilt.
+using AccountIndexes = std::function<std::vector<AccountIndex>()>;
+
 // Replaces `user`'s lines in every lookup file; `account` null removes them.
-void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account);
+// A missing or damaged file is rebuilt from `every_account` instead (its
+// entry for `user`, if any, replaced by `account`).
+void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account,
+                         const AccountIndexes& every_account);
 // Writes every lookup file from scratch from all accounts.
 void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& accounts);
+// The lookup files, root-relative ("etc/userdomains", ...).
+std::vector<std::string> lookup_file_paths();
+// What keeps the lookup file `rel` from being read completely (see damage.hpp).
+FileProblems lookup_file_problems(const std::string& rel, const std::string& text);
 
 // Reads "left: right" lines of a lookup file (headers and comments skipped).
 std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRoot& root, const std::string& rel);
-std::vector<std::pair<std::string, std::string>> parse_lookup_pairs(const std::string& text);
+// With `problems`, also lists lines that are not "left: right", a NUL byte,
+// a last line cut off.
+std::vector<std::pair<std::string, std::string>> parse_lookup_pairs(const std::string& text,
+                                                                    FileProblems* problems = nullptr);
 
 }  // namespace whm

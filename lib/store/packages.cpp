@@ -59,7 +59,20 @@ KeyValues load_package(const StateRoot& root, const std::string& name) {
     }
     throw ApiError("The package “" + name + "” does not exist.");
   }
-  for (auto& [k, v] : parse_key_values(*text)) pkg[k] = v;
+  FileProblems problems;
+  for (auto& [k, v] : parse_key_values(*text, '=', &problems)) pkg[k] = v;
+  refuse_if_damaged("var/cpanel/packages/" + name, problems, "used");
+  return pkg;
+}
+
+KeyValues read_package_file(const StateRoot& root, const std::string& name) {
+  check_package_name(name);
+  const std::string rel = "var/cpanel/packages/" + name;
+  auto text = root.read(rel);
+  if (!text) throw ApiError("The package “" + name + "” does not exist.");
+  FileProblems problems;
+  KeyValues pkg = parse_key_values(*text, '=', &problems);
+  refuse_if_damaged(rel, problems);
   return pkg;
 }
 

@@ -14,9 +14,13 @@ class StateRoot;
 // The documented defaults of a plan's keys (QUOTA/BWLIMIT from cpanel.config's
 // default_pkg_quota/default_pkg_bwlimit).
 KeyValues package_defaults();
-// A plan's values over the defaults. "default" exists even without a file.
-// Throws ApiError "The package “X” does not exist."
+// A plan's values over the defaults, to apply or edit it. "default" exists
+// even without a file. Throws ApiError "The package “X” does not exist.", and
+// DamagedFileError for a file that does not parse completely (damage.hpp).
 KeyValues load_package(const StateRoot& root, const std::string& name);
+// The plan file's own keys (no defaults), to rewrite it: ApiError if there is
+// no such file, DamagedFileError if it does not parse completely.
+KeyValues read_package_file(const StateRoot& root, const std::string& name);
 bool package_exists(const StateRoot& root, const std::string& name);
 std::vector<std::string> package_names(const StateRoot& root);  // sorted; "extensions" excluded
 std::string serialize_package(const KeyValues& pkg);

@@ -21,36 +21,72 @@ const char* kLimitsCache = "var/cpanel/reseller-limits.cache";
 const char* kPackageLimits = "var/cpanel/package-limits.yaml";
 const char* kPackageLimitsCache = "var/cpanel/package-limits.cache";
 
-// "user:a,b,c" lines -> map.
-std::map<std::string, std::vector<std::string>> read_colon_lists(const Transaction& txn, const char* rel) {
+// "user:a,b,c" lines -> map. Lines without a colon are skipped; with
+// `problems`, listed (as are a user given twice, a NUL byte, a last line cut off).
+std::map<std::string, std::vector<std::string>> parse_colon_lists(const std::string& text,
+                                                                  FileProblems* problems = nullptr) {
   std::map<std::string, std::vector<std::string>> out;
-  auto text = txn.read(rel);
-  if (!text) return out;
-  for (const auto& line : split(*text, '\n')) {
+  if (problems) check_final_newline(text, *problems);
+  size_t number = 0;
+  for_each_line(text, [&](std::string_view line) {
+    ++number;
+    if (problems && line.find('\0') != std::string_view::npos)
+      problems->push_back(line_problem(number, "holds a NUL byte"));
     auto colon = line.find(':');
-    if (line.empty() || line[0] == '#' || colon == std::string::npos) continue;
+    if (line.empty() || line[0] == '#') return;
+    if (colon == std::string_view::npos) {
+      if (problems) problems->push_back(line_problem(number, "is not “USER:ITEM,ITEM,...”"));
+      return;
+    }
     std::vector<std::string> items;
     for (auto& item : split(line.substr(colon + 1), ','))
       if (!trim(item).empty()) items.push_back(trim(item));
-    out[line.substr(0, colon)] = items;
-  }
+    const std::string user(line.substr(0, colon));
+    if (problems && out.count(user)) problems->push_back(line_problem(number, "repeats the user “" + user + "”"));
+    out[user] = items;
+  });
   return out;
 }
 
+std::map<std::string, std::vector<std::string>> read_colon_lists(const Transaction& txn, const char* rel) {
+  return parse_colon_lists(txn.read(rel).value_or(""));
+}
+
+FileProblems colon_list_problems(const std::string& text) {
+  FileProblems problems;
+  parse_colon_lists(text, &problems);
+  return problems;
+}
+
+// Whatever a rewrite would replace must have been read completely.
+template <class ProblemsOf>
+void refuse_to_replace_damaged(const Transaction& txn, const char* rel, ProblemsOf problems_of) {
+  if (auto current = txn.read(rel)) refuse_if_damaged(rel, problems_of(*current));
+}
+
 void write_colon_lists(Transaction& txn, const char* rel, const std::map<std::string, std::vector<std::string>>& m) {
+  refuse_to_replace_damaged(txn, rel, colon_list_problems);
   std::string text;
   for (const auto& [user, items] : m) text += user + ":" + join(items, ",") + "\n";
   txn.write(rel, text, 0644);
 }
 
+// For reading, leniently: a store that is not a mapping reads as empty. A
+// store that does not parse at all is refused, naming the file.
 nlohmann::json read_yaml_store(const Transaction& txn, const char* rel) {
   auto text = txn.read(rel);
   if (!text) return nlohmann::json::object();
-  auto j = yaml_to_json(*text);
+  nlohmann::json j;
+  try {
+    j = yaml_to_json(*text);
+  } catch (const ApiError& e) {
+    throw ApiError("The file “" + server_path(rel) + "” cannot be read: " + e.what());
+  }
   return j.is_object() ? j : nlohmann::json::object();
 }
 
 void write_yaml_store(Transaction& txn, const char* rel, const char* cache_rel, const nlohmann::json& j) {
+  refuse_to_replace_damaged(txn, rel, yaml_mapping_problems);
   txn.write(rel, syck_dump(j), 0644);
   txn.write(cache_rel, json_text(j) + "\n", 0644);  // rewritten with the YAML so it is never stale
 }
@@ -186,6 +222,19 @@ bool has_acl(const Transaction& txn, const std::string& user, const std::string&
   auto table = read_resellers(txn);
   auto it = table.find(user);
   return it != table.end() && (it->second.count("all") || it->second.count(acl));
+}
+
+std::vector<DamagedFile> damaged_reseller_files(const Transaction& txn) {
+  std::vector<DamagedFile> out;
+  const std::pair<const char*, FileProblems (*)(const std::string&)> files[] = {
+      {kResellers, colon_list_problems},
+      {kNameservers, colon_list_problems},
+      {kLimits, yaml_mapping_problems},
+      {kPackageLimits, yaml_mapping_problems}};
+  for (const auto& [rel, problems_of] : files)
+    if (auto text = txn.read(rel))
+      if (auto problems = problems_of(*text); !problems.empty()) out.push_back({rel, problems});
+  return out;
 }
 
 std::map<std::string, std::vector<std::string>> read_reseller_nameservers(const Transaction& txn) {

@@ -1,6 +1,10 @@
 // Resellers: var/cpanel/resellers ("user:acl,acl" sorted), resellers-nameservers,
 // reseller-limits.yaml (+ its .cache twin), package-limits.yaml, acllists/<name>,
 // mainips/<user>, dips/<user>.
+//
+// The read_* functions read leniently (a line that does not parse is
+// skipped); the write_* functions refuse (DamagedFileError) to replace a file
+// that did not parse completely, since what was skipped would be lost.
 #pragma once
 #include <map>
 #include <optional>
@@ -9,6 +13,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "damage.hpp"
 
 namespace whm {
 
@@ -41,6 +47,9 @@ void write_package_limits(Transaction& txn, const nlohmann::json& limits);
 // hands the accounts it owns to `to` (cpuser OWNER=, their userdata's owner,
 // the lookup lines). The reseller's own account is renamed by the caller.
 void stage_reseller_rename(const StateRoot& root, Transaction& txn, const std::string& from, const std::string& to);
+
+// The reseller files above that do not parse completely, for whmkit-check.
+std::vector<DamagedFile> damaged_reseller_files(const Transaction& txn);
 
 // The account limit of a reseller, if enabled.
 std::optional<long long> account_limit(const Transaction& txn, const std::string& reseller);

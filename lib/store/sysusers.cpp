@@ -23,13 +23,15 @@ bool is_safe_colon_field(const std::string& v) {
 void ColonFile::load(const Transaction& txn) {
   lines_.clear();
   index_.clear();
+  cut_off_.clear();
   auto text = txn.read(rel_);
   if (!text) return;
-  for (auto& l : split(*text, '\n'))
-    if (!l.empty()) {
-      index_.emplace(l.substr(0, l.find(':')), lines_.size());  // the first line for a name wins, as getpwnam
-      lines_.push_back(std::move(l));
-    }
+  check_final_newline(*text, cut_off_);
+  lines_ = split(*text, '\n');
+  if (lines_.back().empty()) lines_.pop_back();  // after the last newline
+  for (size_t i = 0; i < lines_.size(); ++i)
+    if (!lines_[i].empty())
+      index_.emplace(lines_[i].substr(0, lines_[i].find(':')), i);  // the first line for a name wins, as getpwnam
 }
 
 std::optional<std::vector<std::string>> ColonFile::find(const std::string& name) const {
@@ -38,12 +40,35 @@ std::optional<std::vector<std::string>> ColonFile::find(const std::string& name)
   return split(lines_[it->second], ':');
 }
 
+std::optional<std::string> ColonFile::problem_of(size_t line) const {
+  const std::string& text = lines_[line];
+  if (text.find('\0') != std::string::npos) return line_problem(line + 1, "holds a NUL byte");
+  if (text.empty()) return std::nullopt;
+  const size_t fields = static_cast<size_t>(std::count(text.begin(), text.end(), ':')) + 1;
+  if (fields == fields_) return std::nullopt;
+  return line_problem(line + 1, "has " + std::to_string(fields) + " fields, not " + std::to_string(fields_));
+}
+
+void ColonFile::refuse_if_malformed(const std::string& name) const {
+  auto it = index_.find(name);
+  if (it == index_.end()) return;
+  if (auto problem = problem_of(it->second)) refuse_if_damaged(rel_, {*problem});
+}
+
+FileProblems ColonFile::problems() const {
+  FileProblems out = cut_off_;
+  for (size_t i = 0; i < lines_.size(); ++i)
+    if (auto problem = problem_of(i)) out.push_back(*problem);
+  return out;
+}
+
 void ColonFile::upsert(const std::vector<std::string>& fields) {
   for (const auto& f : fields)
     if (!is_safe_colon_field(f)) throw ApiError("Refusing to write a “:” or a line break into " + rel_ + ".");
   std::string line = join(fields, ":");
   auto it = index_.find(fields.at(0));
   if (it != index_.end()) {
+    refuse_if_malformed(fields.at(0));  // its fields were read leniently: rewriting would lose or invent some
     lines_[it->second] = line;
     return;
   }
@@ -56,7 +81,8 @@ bool ColonFile::erase(const std::string& name) {
   if (it == index_.end()) return false;
   lines_.erase(lines_.begin() + static_cast<long>(it->second));
   index_.clear();
-  for (size_t i = 0; i < lines_.size(); ++i) index_.emplace(lines_[i].substr(0, lines_[i].find(':')), i);
+  for (size_t i = 0; i < lines_.size(); ++i)
+    if (!lines_[i].empty()) index_.emplace(lines_[i].substr(0, lines_[i].find(':')), i);
   return true;
 }
 
@@ -64,7 +90,9 @@ void ColonFile::save(Transaction& txn) const {
   std::string text;
   for (const auto& l : lines_) text += l + "\n";
   auto current = txn.read(rel_);
-  if (!current || *current != text) txn.write(rel_, text, mode_);
+  if (current && *current == text) return;
+  refuse_if_damaged(rel_, cut_off_);  // the cut line would be written as if whole
+  txn.write(rel_, text, mode_);
 }
 
 void SystemUsers::load(const Transaction& txn) {
@@ -213,6 +241,7 @@ class SystemUserPart : public AccountPart {
     SystemUsers sys;
     sys.load(txn);
     PasswdEntry pw = sys.require_user(from.user);
+    sys.passwd.refuse_if_malformed(from.user);
     sys.passwd.erase(from.user);
     sys.passwd.upsert({to.user, pw.password, pw.uid, pw.gid, pw.gecos, to.home, pw.shell});
     rename_line(sys.shadow, from.user, to.user);

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "damage.hpp"
 #include "state.hpp"
 
 namespace whm {
@@ -16,10 +17,14 @@ struct PasswdEntry {
 // The entry's uid and gid, as file ownership.
 FileOwner owner_of(const PasswdEntry& pw);
 
-// A colon-separated system file (passwd, shadow or group).
+// A colon-separated system file (passwd, shadow or group). Lines are kept
+// as they are (blank ones too), so a save changes only the entries edited.
+// An entry whose field count is wrong is read leniently (missing fields
+// empty), but replacing it is refused, as is saving a file cut off in the
+// middle of a line (damage.hpp).
 class ColonFile {
  public:
-  ColonFile(std::string rel, mode_t mode) : rel_(std::move(rel)), mode_(mode) {}
+  ColonFile(std::string rel, mode_t mode, size_t fields) : rel_(std::move(rel)), mode_(mode), fields_(fields) {}
   void load(const Transaction& txn);
   std::optional<std::vector<std::string>> find(const std::string& name) const;
   void upsert(const std::vector<std::string>& fields);  // keyed by field 0
@@ -27,19 +32,26 @@ class ColonFile {
   const std::vector<std::string>& lines() const { return lines_; }
   const std::string& rel() const { return rel_; }
   void save(Transaction& txn) const;
+  // Throws DamagedFileError if the entry of `name` does not have the file's field count.
+  void refuse_if_malformed(const std::string& name) const;
+  // Every line with a wrong field count or a NUL byte, and a last line cut off.
+  FileProblems problems() const;
 
  private:
+  std::optional<std::string> problem_of(size_t line) const;
   std::string rel_;
   mode_t mode_;
+  size_t fields_;  // of every entry
   std::vector<std::string> lines_;
   std::unordered_map<std::string, size_t> index_;  // name -> line
+  FileProblems cut_off_;                           // the last line had no newline
 };
 
 // Field values must not break the colon/newline structure.
 bool is_safe_colon_field(const std::string& v);
 
 struct SystemUsers {
-  ColonFile passwd{"etc/passwd", 0644}, shadow{"etc/shadow", 0600}, group{"etc/group", 0644};
+  ColonFile passwd{"etc/passwd", 0644, 7}, shadow{"etc/shadow", 0600, 9}, group{"etc/group", 0644, 4};
   void load(const Transaction& txn);
   void save(Transaction& txn) const;
   std::optional<PasswdEntry> user(const std::string& name) const;

@@ -1,4 +1,6 @@
+#include <unistd.h>
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "cpuser.hpp"
 #include "kvfile.hpp"
@@ -90,4 +92,91 @@ TEST_CASE("password hashes", "[sysusers]") {
   CHECK_FALSE(is_safe_colon_field("a:b"));
   CHECK_FALSE(is_safe_colon_field("a\nb"));
   CHECK(is_safe_colon_field("/bin/bash"));
+}
+
+// ---------------------------------------------------------------- what keeps a file from being read completely
+
+TEST_CASE("key=value files: the lines that do not parse", "[kvfile][damage]") {
+  FileProblems problems;
+  auto kv = parse_key_values(std::string("# c\nA=1\n\nno equals\n=x\nA=2\nB=a\0b\nC=cut", 37), '=', &problems);
+  CHECK(kv["A"] == "2");  // the last value wins, as cPanel's reader
+  CHECK(problems == FileProblems{"line 8 is cut off (the file does not end with a newline)", "line 4 is not KEY=VALUE",
+                                 "line 5 has no key", "line 6 repeats the key “A”", "line 7 holds a NUL byte"});
+  // A cut line's shape is a symptom: only the cut is named.
+  problems.clear();
+  parse_key_values("A=1\nB", '=', &problems);
+  CHECK(problems == FileProblems{"line 2 is cut off (the file does not end with a newline)"});
+  problems.clear();
+  parse_key_values("# only a comment\n\nA=\n", '=', &problems);
+  CHECK(problems.empty());
+}
+
+TEST_CASE("cpuser files: a file without USER or DNS was cut short", "[cpuser][damage]") {
+  FileProblems problems;
+  parse_cpuser("USER=bob\nDNS=bob.example\n", &problems);
+  CHECK(problems.empty());
+  parse_cpuser("BWLIMIT=unlimited\nDNS=bob.example\n", &problems);
+  CHECK(problems == FileProblems{"it has no USER line"});
+  problems.clear();
+  parse_cpuser("", &problems);
+  CHECK(problems == FileProblems{"it is empty"});
+}
+
+TEST_CASE("damage is refused with the file and the first problem", "[damage]") {
+  CHECK_NOTHROW(refuse_if_damaged("var/cpanel/users/bob", {}));
+  try {
+    refuse_if_damaged("var/cpanel/users/bob", {"line 7 is not KEY=VALUE", "line 9 has no key"});
+    FAIL("not refused");
+  } catch (const DamagedFileError& e) {
+    CHECK(std::string(e.what()) == "The file “/var/cpanel/users/bob” cannot be changed: line 7 is not KEY=VALUE.");
+  }
+  FileProblems many;
+  for (int i = 1; i <= 7; ++i) many.push_back(line_problem(i, "is odd"));
+  CHECK(damage_summary("etc/passwd", many) ==
+        "The file “/etc/passwd” is damaged: line 1 is odd; line 2 is odd; line 3 is odd; line 4 is odd; "
+        "line 5 is odd (and 2 more).");
+}
+
+TEST_CASE("lookup files: the lines that do not parse", "[lookup][damage]") {
+  CHECK(lookup_file_problems("etc/userdomains", "a.example: bob\n*: nobody\n").empty());
+  CHECK(lookup_file_problems("etc/userdomains", "a.example bob\nb.example: amy") ==
+        FileProblems{"line 2 is cut off (the file does not end with a newline)", "line 1 is not “KEY: VALUE”"});
+  CHECK(lookup_file_problems("etc/userplans", "#userplans v1\nbob: default\n").empty());
+  CHECK(lookup_file_problems("etc/nocgiusers", "bob\nnot a user\n") == FileProblems{"line 2 is not a user name"});
+  FileProblems problems;
+  auto pairs = parse_lookup_pairs("a: 1\nbroken\nb: 2\n", &problems);
+  CHECK(pairs.size() == 2);
+  CHECK(problems == FileProblems{"line 2 is not “KEY: VALUE”"});
+}
+
+TEST_CASE("YAML files: syntax errors, several documents, not a mapping", "[yaml][damage]") {
+  CHECK(yaml_problems("--- \nbob: \n  limits: {}\n").empty());
+  CHECK(yaml_problems("--- \nbob: [\n").at(0).find("line 3 is not valid YAML") == 0);
+  CHECK(yaml_problems("--- \na: 1\n--- \nb: 2\n") == FileProblems{"it holds 2 YAML documents"});
+  CHECK(yaml_problems("--- \na: 1") == FileProblems{"line 2 is cut off (the file does not end with a newline)"});
+  CHECK(yaml_mapping_problems("--- \n- a\n") == FileProblems{"it does not hold a YAML mapping"});
+  CHECK(yaml_mapping_problems("").empty());  // an empty file is an empty store
+}
+
+TEST_CASE("passwd-style files: entries with a wrong field count", "[sysusers][damage]") {
+  char dir[] = "/tmp/whmkit-unit-XXXXXX";
+  REQUIRE(::mkdtemp(dir));
+  struct Cleanup {
+    std::string path;
+    ~Cleanup() { std::filesystem::remove_all(path); }
+  } cleanup{dir};
+  StateRoot root(dir);
+  std::filesystem::create_directories(cleanup.path + "/etc");
+  atomic_write_file(root.path("etc/passwd"),
+                    "root:x:0:0:root:/root:/bin/bash\n\nbob:x:1000\namy:x:1001:1001::/home/amy:/bin/sh", 0644);
+  Transaction txn(root);
+  SystemUsers sys;
+  sys.load(txn);
+  CHECK(sys.passwd.problems() ==
+        FileProblems{"line 4 is cut off (the file does not end with a newline)", "line 3 has 3 fields, not 7"});
+  CHECK(sys.user("bob")->home.empty());  // read leniently
+  CHECK_THROWS_AS(sys.passwd.upsert({"bob", "x", "1000", "1000", "", "/home/bob", "/bin/false"}), DamagedFileError);
+  CHECK_NOTHROW(sys.passwd.refuse_if_malformed("root"));
+  sys.passwd.upsert({"root", "x", "0", "0", "root", "/root", "/bin/sh"});
+  CHECK_THROWS_AS(sys.passwd.save(txn), DamagedFileError);  // the cut line would be written as if whole
 }

@@ -105,7 +105,7 @@ TEST_CASE("lookup files: one account's lines replaced, others kept", "[lookup]")
   CHECK(root.read("etc/userplans") == "#userplans v1\namy: default\nbob: default\n");
 
   Transaction t2(root);
-  update_lookup_files(t2, "bob", nullptr);
+  update_lookup_files(t2, "bob", nullptr, [&] { return std::vector<AccountIndex>{bob, amy}; });
   t2.commit();
   CHECK(root.read("etc/userdomains") == "amy.example: amy\nsub.amy.example: amy\n*: nobody\n");
   CHECK(root.read("etc/trueuserowners") == "amy: root\n");

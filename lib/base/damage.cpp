@@ -1,0 +1,30 @@
+#include "damage.hpp"
+
+#include <algorithm>
+
+namespace whm {
+
+std::string line_problem(size_t line, const std::string& what) { return "line " + std::to_string(line) + " " + what; }
+
+void check_final_newline(const std::string& text, FileProblems& out) {
+  if (text.empty() || text.back() == '\n') return;
+  size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  out.push_back(line_problem(lines, "is cut off (the file does not end with a newline)"));
+}
+
+std::string server_path(const std::string& rel) { return rel.empty() || rel[0] != '/' ? "/" + rel : rel; }
+
+void refuse_if_damaged(const std::string& rel, const FileProblems& problems, const char* action) {
+  if (problems.empty()) return;
+  throw DamagedFileError("The file “" + server_path(rel) + "” cannot be " + action + ": " + problems.front() + ".");
+}
+
+std::string damage_summary(const std::string& rel, const FileProblems& problems) {
+  constexpr size_t kShown = 5;  // a file of garbage must not flood the report
+  std::string out = "The file “" + server_path(rel) + "” is damaged: ";
+  for (size_t i = 0; i < problems.size() && i < kShown; ++i) out += (i ? "; " : "") + problems[i];
+  if (problems.size() > kShown) out += " (and " + std::to_string(problems.size() - kShown) + " more)";
+  return out + ".";
+}
+
+}  // namespace whm

@@ -220,8 +220,9 @@ TEST_CASE("archive, remove, restore: the account comes back exactly", "[backup][
   fs::create_symlink("public_html/index.html", root.path + "/home/bob/home-page");
   REQUIRE(test::run_cpanel(root, "uapi", "bob", {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass"}).status == 0);
   REQUIRE(
-      test::run_cpanel(root, "uapi", "bob", {"Cron", "add_line", "hour=4", "minute=0", "command=backup.sh"}).status ==
-      0);
+      test::run_cpanel(root, "uapi", "bob",
+                       {"Cron", "add_line", "hour=4", "minute=0", "day=*", "month=*", "weekday=*", "command=backup.sh"})
+          .status == 0);
   ok(root, {"suspendacct", "user=bob", "reason=Unpaid"});
   if (::geteuid() == 0) ::chown((root.path + "/home/bob/public_html/index.html").c_str(), 1000, 1000);
 

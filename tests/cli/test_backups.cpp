@@ -485,6 +485,35 @@ TEST_CASE("damaged and hostile archives are refused and write nothing", "[backup
   }
 }
 
+TEST_CASE("whmkit-backup run honours backupdays", "[backup][backupdays]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  ok(root, {"backup_config_set", "backupenable=1"});  // backupdays stays at its default, 0,2,4,6
+  const std::string backup = (fs::path(WHMAPI1_PATH).parent_path() / "whmkit-backup").string();
+  auto run_backup = [&](std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), {backup, "--root=" + root.path, "run"});
+    env["TZ"] = "UTC";
+    return test::run_program(args, env);
+  };
+  // 2026-11-23 is a Monday (1): not listed, so nothing is archived.
+  auto before = snapshot(root);
+  auto skipped = run_backup({"--date", "2026-11-23"});
+  CHECK(skipped.status == 0);
+  CHECK_THAT(skipped.out, Catch::Matchers::Contains("No backup on 2026-11-23, a Monday"));
+  CHECK_THAT(skipped.out, Catch::Matchers::Contains("(0,2,4,6, 0 = Sunday)"));
+  CHECK(snapshot(root) == before);
+  // "Today" from WHMKIT_NOW: 1795343400 is Sunday 2026-11-22 10:30 UTC (0), a listed day.
+  auto sunday = run_backup({}, {{"WHMKIT_NOW", "1795343400"}});
+  CHECK(sunday.status == 0);
+  CHECK(root.exists("backup/2026-11-22/accounts/bob.tar.gz"));
+  // Listing Monday makes Monday a backup day.
+  ok(root, {"backup_config_set", "backupdays=1,3"});
+  CHECK(run_backup({"--date", "2026-11-23"}).status == 0);
+  CHECK(root.exists("backup/2026-11-23/accounts/bob.tar.gz"));
+  CHECK(run_backup({"--date", "2026-11-24"}).status == 0);  // Tuesday (2) no longer listed
+  CHECK_FALSE(root.exists("backup/2026-11-24"));
+}
+
 TEST_CASE("more backup refusals", "[backup]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");

@@ -13,6 +13,7 @@
 #include "errors.hpp"
 #include "ftp_store.hpp"
 #include "packages.hpp"
+#include "password_strength.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
@@ -307,7 +308,10 @@ Response createacct(Context& ctx, const Request& req) {
   AccountFacts& a = n.facts;
   if (req.has("pass") && req.has("password")) throw ApiError("Use either “pass” or “password”, not both.");
   std::string password = req.get_or("password", req.get_or("pass", ""));
-  if (password.empty()) password = generate_password();
+  if (password.empty())
+    password = generate_password();
+  else
+    check_password_strength(ctx.root, password_app::kCreateAccount, req.has("pass") ? "pass" : "password", password);
 
   const std::string plan = req.get_or("plan", "default");
   KeyValues pkg = load_package(ctx.root, plan);
@@ -823,6 +827,7 @@ Response passwd(Context& ctx, const Request& req) {
   CpUser u = store.require(user);
   std::string password = *req.get("password");
   if (password.empty()) throw missing_param("password");
+  check_password_strength(ctx.root, password_app::kSystemAccount, "password", password);
   SystemUsers sys;
   sys.load(txn);
   auto sh = sys.shadow.find(user);

@@ -195,6 +195,12 @@ TEST_CASE("backup destinations are stored as cPanel stores them", "[backup][dest
     expect_refused(root, {"backup_destination_add", "type=Nope", "name=x"}, "type");
     expect_refused(root, {"backup_destination_add", "type=FTP", "name=renamed", "host=h", "username=u", "password=p"},
                    "already exists");
+    expect_refused(root, {"backup_destination_add", "type=Custom", "name=x", "host=h", "script=bin/upload.pl"},
+                   "“script”: it must be an absolute path");
+    expect_refused(root,
+                   {"backup_destination_add", "type=SFTP", "name=x", "host=h", "username=u", "authtype=key",
+                    "privatekey=/root/.ssh/../../etc/shadow"},
+                   "“privatekey”: “/root/.ssh/../../etc/shadow” is not a plain absolute path");
     expect_refused(root, {"backup_destination_get", "id=missing"}, "No backup destination");
     expect_refused(root, {"backup_destination_delete", "id=missing"}, "No backup destination");
     auto s3 = run(root, {"backup_destination_add", "type=AmazonS3", "name=x", "bucket=b"});

@@ -1,8 +1,11 @@
 // whmkit-backup: the backup run a cron job starts (what cPanel's
 // /usr/local/cpanel/bin/backup does), and pkgacct for one account.
-//   whmkit-backup run [--date YYYY-MM-DD]   archive every account that takes
-//       backups into BACKUPDIR/<date>/accounts/<user>.tar.gz, then copy each
-//       archive to every enabled destination (FTP/SFTP/WebDAV/Local)
+//   whmkit-backup run [--date YYYY-MM-DD]   on a day of the week listed in
+//       BACKUPDAYS (backup_config_set backupdays=0,2,4,6; 0 = Sunday), archive
+//       every account that takes backups into BACKUPDIR/<date>/accounts/<user>.tar.gz,
+//       then copy each archive to every enabled destination (FTP/SFTP/WebDAV/Local).
+//       The day is the --date's, else today's (WHMKIT_NOW, seconds since the
+//       epoch, pins "today" for tests); on other days the run does nothing and says so.
 //   whmkit-backup pkgacct USER [DIR]         write DIR/cpmove-USER.tar.gz now
 #include <unistd.h>
 
@@ -58,6 +61,12 @@ int run_backups(const StateRoot& root, std::string date) {
     std::cout << "Backups are disabled (backup_config_set backupenable=1 turns them on).\n";
     return 0;
   }
+  if (!is_daily_backup_day(config, date)) {
+    static const char* const names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+    std::cout << "No backup on " << date << ", a " << names[backup_weekday(date)]
+              << ": daily backups run on the days backupdays lists (" << config["BACKUPDAYS"] << ", 0 = Sunday).\n";
+    return 0;
+  }
   if (config["BACKUPACCTS"] != "yes") users.clear();
   PkgacctOptions opts;
   opts.compress = config["BACKUPTYPE"] != "uncompressed";
@@ -102,7 +111,8 @@ int main(int argc, char** argv) {
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.require_subcommand(1);
   auto* run = app.add_subcommand("run", "Archive every account that takes backups and copy the archives out");
-  run->add_option("--date", date, "The backup's date directory (default: today, YYYY-MM-DD)");
+  run->add_option("--date", date,
+                  "The backup's date (default: today, YYYY-MM-DD); it runs only on a day backupdays lists");
   auto* pkgacct = app.add_subcommand("pkgacct", "Write DIR/cpmove-USER.tar.gz now");
   pkgacct->add_option("user", user, "The account")->required();
   pkgacct->add_option("dir", dir, "Target directory (default: the home root, e.g. /home)");

@@ -1,4 +1,6 @@
 // Accounts: create, list, modify, suspend, remove cPanel accounts.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <memory>
 #include <random>
@@ -14,6 +16,7 @@
 #include "ftp_store.hpp"
 #include "lookup.hpp"
 #include "packages.hpp"
+#include "password_strength.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
@@ -179,6 +182,60 @@ void check_reseller_limits(const Transaction& txn, const AccountStore& store, co
                    std::to_string(entry.value("number", 0LL)) + " accounts on the package “" + plan + "”.");
 }
 
+// The largest uid or gid: (uid_t)-1 means "no id" to the kernel.
+constexpr long long kMaxId = 4294967294;
+
+// The directories new homes go into: wwwacct.conf's HOMEDIR (/home), and
+// with HOMEMATCH set, every directory at the top of the filesystem whose
+// name contains it (/home2, /home3 for HOMEMATCH home). cPanel matches
+// HOMEMATCH against mount points; whmkit, working on a state root, matches
+// the top-level directories there. "/" itself is never a home root.
+std::vector<std::string> home_roots(const StateRoot& root, const ServerConfig& config) {
+  std::vector<std::string> roots;
+  if (config.home_root != "/") roots.push_back(config.home_root);
+  if (config.home_match.empty()) return roots;
+  for (const auto& name : root.list_dir("")) {
+    struct stat st {};
+    const std::string abs = "/" + name;
+    if (name.find(config.home_match) == std::string::npos || abs == config.home_root) continue;
+    if (::lstat(root.path(name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) roots.push_back(abs);
+  }
+  return roots;
+}
+
+// createacct homedir=: a new directory directly inside one of the home roots.
+std::string checked_home_choice(const StateRoot& root, const ServerConfig& config, std::string home) {
+  while (home.size() > 1 && home.back() == '/') home.pop_back();
+  if (auto why = plain_absolute_path_error(home)) throw invalid_param("homedir", *why);
+  const auto roots = home_roots(root, config);
+  const std::string parent = home.substr(0, std::max<size_t>(home.rfind('/'), 1));
+  const std::string name = home.substr(home.rfind('/') + 1);
+  if (std::find(roots.begin(), roots.end(), parent) == roots.end())
+    throw invalid_param("homedir", "“" + home + "” is not directly inside a home directory root (" +
+                                       (roots.empty() ? std::string("none is configured") : join(roots, ", ")) +
+                                       ": HOMEDIR and HOMEMATCH in /etc/wwwacct.conf).");
+  if (name[0] == '.') throw invalid_param("homedir", "“" + home + "”: a home directory's name cannot begin with “.”.");
+  return home;
+}
+
+// A new home must not exist yet, nor lie inside (or around) any system
+// user's home: another account's public_html is not a home.
+void check_home_is_free(const StateRoot& root, const SystemUsers& sys, const std::string& home,
+                        const std::string& param) {
+  auto refuse = [&](const std::string& why) {
+    if (param.empty()) throw ApiError("The home directory “" + home + "” " + why);
+    throw invalid_param(param, "“" + home + "” " + why);
+  };
+  for (const auto& line : sys.passwd.lines()) {
+    auto f = split(line, ':');
+    if (f.size() < 7 || f[5].empty() || f[5] == "/") continue;
+    const std::string& other = f[5];
+    if (home == other || starts_with(home, other + "/") || starts_with(other, home + "/"))
+      refuse("overlaps the home directory of the user “" + f[0] + "” (" + other + ").");
+  }
+  if (root.exists(paths::rel_from_abs(home))) refuse("already exists.");
+}
+
 // The new account's name, home and ids, checked against what exists.
 AccountFacts new_account_facts(const Context& ctx, const Request& req, const AccountStore& store,
                                const ServerConfig& config, const SystemUsers& sys) {
@@ -192,14 +249,19 @@ AccountFacts new_account_facts(const Context& ctx, const Request& req, const Acc
   check_new_domain(store, config, a.main_domain);
   a.domains = {a.main_domain};
 
-  std::string home_abs = req.get_or("homedir", config.home_root + "/" + a.user);
-  if (home_abs.empty() || home_abs[0] != '/') throw invalid_param("homedir", "it must be an absolute path.");
-  a.home_rel = paths::rel_from_abs(home_abs);
+  // As in the reference, only root chooses the home directory and the ids.
+  for (const char* root_only : {"homedir", "uid", "gid"})
+    if (ctx.caller != "root" && req.has(root_only))
+      throw ApiError(std::string("Only root may set “") + root_only + "”; the reseller “" + ctx.caller +
+                     "” gets the default.");
+  const auto homedir = req.get("homedir");
+  a.home_rel =
+      paths::rel_from_abs(homedir ? checked_home_choice(ctx.root, config, *homedir) : config.home_root + "/" + a.user);
   a.home = "/" + a.home_rel;
-  if (ctx.root.exists(a.home_rel)) throw ApiError("The home directory “" + a.home + "” already exists.");
+  check_home_is_free(ctx.root, sys, a.home, homedir ? "homedir" : "");
 
   auto [uid, gid] = sys.allocate_ids(ctx.root);
-  if (auto v = req.get("uid")) {
+  if (auto v = req.get("uid")) {  // declared 1 .. kMaxId
     uid = static_cast<long>(*parse_int(*v));
     if (sys.uid_in_use(uid)) throw ApiError("The user ID " + *v + " is already in use.");
   }
@@ -211,6 +273,13 @@ AccountFacts new_account_facts(const Context& ctx, const Request& req, const Acc
   }
   a.ids = {static_cast<uid_t>(uid), static_cast<gid_t>(gid)};
   return a;
+}
+
+// The plan's theme, feature list and locale as the request overrides them.
+KeyValues plan_with_overrides(const Request& req, KeyValues pkg) {
+  for (auto [param, key] : {std::pair{"cpmod", "CPMOD"}, {"featurelist", "FEATURELIST"}, {"language", "LANG"}})
+    if (auto v = req.get(param)) pkg[key] = *v;
+  return pkg;
 }
 
 // The new account's cpuser file: the plan's values, then the explicit parameters.
@@ -306,10 +375,15 @@ Response createacct(Context& ctx, const Request& req) {
   AccountFacts& a = n.facts;
   if (req.has("pass") && req.has("password")) throw ApiError("Use either “pass” or “password”, not both.");
   std::string password = req.get_or("password", req.get_or("pass", ""));
-  if (password.empty()) password = generate_password();
+  if (password.empty())
+    password = generate_password();
+  else
+    check_password_strength(ctx.root, password_app::kCreateAccount, req.has("pass") ? "pass" : "password", password);
 
   const std::string plan = req.get_or("plan", "default");
+  if (auto why = package_name_error(plan)) throw invalid_param("plan", *why);
   KeyValues pkg = load_package(ctx.root, plan);
+  check_plan_names(ctx.root, plan_with_overrides(req, pkg));
   if (req.get_or("ip", "n") == "y" || pkg["IP"] == "y")
     throw ApiError("Dedicated IP addresses are not implemented by whmkit yet; use customip= or ip=n.");
   if (req.flag("reseller") || req.flag("reseller_without_domain"))
@@ -531,15 +605,22 @@ const std::vector<std::string>& notify_keys() {
 
 // Where the reference is looser than the cpuser file allows, the account
 // functions refine its declarations (limits, flags, formats).
+ParamSpec limit_param(const std::string& name, long long max) {
+  auto p = make_param(name, ParamType::IntOrUnlimited);
+  p.max = max;
+  return p;
+}
 std::vector<ParamSpec> limit_params(const std::vector<std::string>& names) {
   std::vector<ParamSpec> p;
-  for (const auto& n : names) p.push_back(make_param(n, ParamType::IntOrUnlimited));
+  for (const auto& n : names) p.push_back(limit_param(n, plan_limit_max(n)));
   return p;
 }
 
 std::vector<ParamSpec> modify_params() {
   auto p = limit_params(direct_limit_keys());
-  for (const char* k : {"BWLIMIT", "QUOTA"}) p.push_back(make_param(k, ParamType::IntOrUnlimited));
+  p.push_back(limit_param("BWLIMIT", kMaxLimitMegabytes * 1048576));  // bytes here
+  p.push_back(limit_param("QUOTA", kMaxLimitMegabytes));
+  p.push_back(ranged(make_param("DISK_BLOCK_LIMIT", ParamType::Integer), 1, kMaxLimitMegabytes * 1024));
   for (const auto& k : direct_flag_keys()) p.push_back(make_param(k, ParamType::Boolean));
   for (const auto& k : notify_keys()) p.push_back(make_param(k, ParamType::Boolean));
   for (const char* k : {"HASSHELL", "OUTGOING_EMAIL_SUSPENDED", "reseller", "spamassassin"})
@@ -612,9 +693,11 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
   if (auto v = req.get("MAILBOX_FORMAT")) u.set("MAILBOX_FORMAT", *v);
   if (auto v = req.get("CONTACTEMAIL")) u.set("CONTACTEMAIL", *v);
   if (auto v = req.get("contactemail")) u.set("CONTACTEMAIL", *v);
-  for (const char* k : {"LANG", "LOCALE", "RS", "PUSHBULLET_ACCESS_TOKEN"})
+  for (const std::string k : {"LANG", "LOCALE", "RS", "PUSHBULLET_ACCESS_TOKEN"})
     if (auto v = req.get(k)) {
       check_single_line(k, *v);
+      if (k == "RS") check_theme(store.root(), k, *v);
+      if (k == "LANG" || k == "LOCALE") check_locale(k, *v);
       u.set(k, *v);
     }
   for (const char* k : {"owner", "OWNER"})
@@ -820,6 +903,7 @@ Response passwd(Context& ctx, const Request& req) {
   CpUser u = store.require(user);
   std::string password = *req.get("password");
   if (password.empty()) throw missing_param("password");
+  check_password_strength(ctx.root, password_app::kSystemAccount, "password", password);
   SystemUsers sys;
   sys.load(txn);
   auto sh = sys.shadow.find(user);
@@ -897,6 +981,7 @@ std::vector<ParamSpec> createacct_params() {
   auto p = limit_params({"bwlimit", "maxaddon", "maxftp", "maxlst", "maxpark", "maxpop", "maxsql", "maxsub",
                          "max_defer_fail_percentage", "max_email_per_hour", "max_emailacct_quota"});
   p.push_back(one_of(make_param("mxcheck"), {"local", "secondary", "remote", "auto"}));
+  for (const char* id : {"uid", "gid"}) p.push_back(ranged(make_param(id, ParamType::Integer), 1, kMaxId));
   return p;
 }
 
@@ -933,7 +1018,7 @@ const Registration registrations[] = {
                   editquota,
                   Access::Write,
                   needs("quota", {account("user")}),
-                  {ranged(make_param("quota", ParamType::IntOrUnlimited, true), 0, 999999999)}}),
+                  {ranged(make_param("quota", ParamType::IntOrUnlimited, true), 0, kMaxLimitMegabytes)}}),
     Registration(
         {"limitbw", limitbw, Access::Write, needs("limit-bandwidth", {account("user")}), limit_params({"bwlimit"})}),
     Registration({"showbw", showbw, Access::Read, needs("show-bandwidth")}),

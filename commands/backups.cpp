@@ -70,8 +70,9 @@ bool is_number_field(const std::string& f) {
          f == "upload_system_backup" || f == "only_used_for_logs" || f == "disabled";
 }
 
-void check_destination_value(const std::string& key, const std::string& value) {
+void check_destination_value(const StateRoot& root, const std::string& key, const std::string& value) {
   check_single_line(key, value);
+  if ((key == "script" || key == "privatekey") && !value.empty()) check_destination_file(root, key, value);
   if (key == "host" && (value.empty() || value.find_first_of("/:@ ") != std::string::npos))
     throw invalid_param("host", "“" + value + "” is not a host name or address.");
   if (key == "port") {
@@ -89,16 +90,16 @@ void check_destination_value(const std::string& key, const std::string& value) {
     throw invalid_param("authtype", "it must be password or key.");
 }
 
-void apply_destination_args(BackupDestination& d, const Request& req) {
+void apply_destination_args(const StateRoot& root, BackupDestination& d, const Request& req) {
   if (auto name = req.get("name")) {
     if (trim(*name).empty()) throw missing_param("name");
-    check_destination_value("name", *name);
+    check_destination_value(root, "name", *name);
     d.fields["name"] = *name;
   }
   for (const char* key : kDestinationFields) {
     auto v = req.get(key);
     if (!v) continue;
-    check_destination_value(key, *v);
+    check_destination_value(root, key, *v);
     if (is_number_field(key) && !v->empty())
       d.fields[key] = *parse_int(*v);
     else
@@ -143,7 +144,7 @@ Response backup_destination_add(Context& ctx, const Request& req) {
   d.id = new_destination_id();
   d.fields = {{"type", type}, {"disabled", 0}, {"upload_system_backup", 0}, {"only_used_for_logs", 0}, {"timeout", 30}};
   if (type == "FTP") d.fields["passive"] = 1;
-  apply_destination_args(d, req);
+  apply_destination_args(ctx.root, d, req);
   Transaction txn(ctx.root);
   for (const auto& other : load_destinations(ctx.root, txn))
     if (other.name() == d.name()) throw ApiError("A backup destination named “" + d.name() + "” already exists.");
@@ -159,7 +160,7 @@ Response backup_destination_set(Context& ctx, const Request& req) {
   BackupDestination d = require_destination(ctx, txn, req);
   if (auto t = req.get("type"); t && *t != d.type())
     throw ApiError("A destination's type cannot be changed; delete it and add a new one.");
-  apply_destination_args(d, req);
+  apply_destination_args(ctx.root, d, req);
   for (const auto& other : load_destinations(ctx.root, txn))
     if (other.id != d.id && other.name() == d.name())
       throw ApiError("A backup destination named “" + d.name() + "” already exists.");

@@ -2,6 +2,9 @@
 // counterpart (whmkit's: cPanel has none): the account's own crontab, the
 // spool file var/spool/cron/crontabs/<user> (Debian's location), written the
 // way `crontab` installs it: mode 0600, owned by the user and group crontab.
+#include <algorithm>
+#include <iterator>
+
 #include "account_store.hpp"
 #include "cron_store.hpp"
 #include "crontab.hpp"
@@ -35,24 +38,26 @@ void refuse_if_suspended(const Context& ctx) {
     throw ApiError("The cPanel account “" + ctx.account.user + "” is suspended; its cron jobs cannot be changed.");
 }
 
-// The schedule from minute/hour/day/month/weekday (each default "*"), or one
-// "@daily"-style word in minute.
+// The schedule from minute/hour/day/month/weekday. add_line declares all five
+// required, as the API 2 reference does: a job never runs every minute by
+// default. edit_line keeps the job's own value of each field not given (all
+// five are needed to replace an "@daily"-style schedule).
 std::string schedule_arg(const Request& req, const CronJob* current) {
-  std::vector<std::string> fields;
-  std::vector<std::string> old = current ? split(current->schedule, ' ') : std::vector<std::string>{};
   const char* names[] = {"minute", "hour", "day", "month", "weekday"};
-  bool special = starts_with(req.get_or("minute", ""), "@");
+  if (current && std::none_of(std::begin(names), std::end(names), [&](const char* n) { return req.has(n); }))
+    return current->schedule;
+  const std::vector<std::string> old = current ? split(current->schedule, ' ') : std::vector<std::string>{};
+  std::vector<std::string> fields;
   for (size_t i = 0; i < 5; ++i) {
-    std::string fallback = special ? "" : (old.size() == 5 ? old[i] : "*");
-    std::string v = trim(req.get_or(names[i], fallback));
+    auto given = req.get(names[i]);
+    if (!given && old.size() != 5) throw missing_param(names[i]);
+    std::string v = trim(given ? *given : old[i]);
+    if (v.empty()) throw missing_param(names[i]);
     if (v.find_first_of(" \t") != std::string::npos) throw invalid_param(names[i], "it contains a blank.");
     check_cron_text(v, names[i]);
     fields.push_back(v);
   }
-  if (current && !req.has("minute") && !req.has("hour") && !req.has("day") && !req.has("month") && !req.has("weekday"))
-    return current->schedule;
   parse_cron_schedule(fields[0], fields[1], fields[2], fields[3], fields[4]);  // throws naming the field
-  if (special) return fields[0];
   return join(fields, " ");
 }
 
@@ -177,11 +182,12 @@ Response set_email(Context& ctx, const Request& req, bool api2) {
   return r;
 }
 
-const std::vector<ParamSpec> kScheduleParams = {make_param("minute"), make_param("hour"), make_param("day"),
-                                                make_param("month"), make_param("weekday")};
-std::vector<ParamSpec> job_params(bool command_required) {
-  auto v = kScheduleParams;
-  v.push_back(make_param("command", ParamType::String, command_required));
+// add_line needs the whole job; edit_line changes what it is given.
+std::vector<ParamSpec> job_params(bool adding) {
+  std::vector<ParamSpec> v;
+  for (const char* field : {"minute", "hour", "day", "month", "weekday"})
+    v.push_back(make_param(field, ParamType::String, adding));
+  v.push_back(make_param("command", ParamType::String, adding));
   v.push_back(make_param("name"));
   v.push_back(make_param("enabled", ParamType::Boolean));
   return v;

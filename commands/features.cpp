@@ -11,6 +11,7 @@
 
 #include "account_common.hpp"
 #include "errors.hpp"
+#include "packages.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -94,15 +95,16 @@ bool valid_feature_id(const std::string& id) {
   return true;
 }
 
-std::string list_rel(const std::string& name) {
-  check_path_component(name, "feature list name");
-  if (name[0] == '.' || ends_with(name, ".cpaddons")) throw ApiError("Invalid feature list name: “" + name + "”.");
-  return "var/cpanel/features/" + name;
+// The feature list the request names, refused naming “featurelist” when it cannot be one.
+std::string featurelist_arg(const Request& req) {
+  std::string name = req.get_or("featurelist", "");
+  if (auto why = feature_list_name_error(name)) throw invalid_param("featurelist", *why);
+  return name;
 }
 
 FeatureValues read_list(const StateRoot& root, const std::string& name) {
   FeatureValues out;
-  auto text = root.read(list_rel(name));
+  auto text = root.read(feature_list_rel(name));
   if (!text) return out;
   for (const auto& line : split(*text, '\n')) {
     auto eq = line.find('=');
@@ -131,10 +133,6 @@ std::optional<std::string> value_of(const FeatureValues& values, const std::stri
   for (const auto& kv : values)
     if (kv.first == id) return kv.second;
   return std::nullopt;
-}
-
-bool list_exists(const StateRoot& root, const std::string& name) {
-  return name == "default" || name == "disabled" || root.exists(list_rel(name));
 }
 
 // Every known feature id with its name.
@@ -167,7 +165,7 @@ Resolution resolve(const StateRoot& root, const CpUser& u, const std::string& id
   auto on = [](const std::optional<std::string>& v) { return !v || v->empty() || *v == "1"; };
   bool enabled = on(value_of(read_list(root, "default"), id));
   std::string list = u.get("FEATURELIST");
-  if (list != "default" && list != "disabled" && list_exists(root, list))
+  if (list != "default" && list != "disabled" && feature_list_exists(root, list))
     if (auto v = value_of(read_list(root, list), id)) enabled = *v == "1";
   Resolution r{enabled, enabled ? "1" : "0", std::nullopt};
   auto ov = u.kv.find(override_key(id));
@@ -210,12 +208,12 @@ void store_list(Transaction& txn, const std::string& name, FeatureValues values)
   if (name == "disabled")
     values.erase(std::remove_if(values.begin(), values.end(), [](const auto& kv) { return kv.second != "0"; }),
                  values.end());
-  txn.write(list_rel(name), serialize_list(values), 0644);
+  txn.write(feature_list_rel(name), serialize_list(values), 0644);
 }
 
 Response create_featurelist(Context& ctx, const Request& req) {
-  std::string name = *req.get("featurelist");
-  std::string rel = list_rel(name);
+  std::string name = featurelist_arg(req);
+  std::string rel = feature_list_rel(name);
   if (ctx.root.exists(rel) && !req.flag("overwrite"))
     throw ApiError("The feature list “" + name + "” already exists; pass overwrite=1 to replace it.");
   auto args = feature_args(ctx.root, req, {"featurelist", "overwrite", "featurelistname"});
@@ -230,8 +228,8 @@ Response create_featurelist(Context& ctx, const Request& req) {
 }
 
 Response update_featurelist(Context& ctx, const Request& req) {
-  std::string name = *req.get("featurelist");
-  if (!list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
+  std::string name = featurelist_arg(req);
+  if (!feature_list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
   auto args = feature_args(ctx.root, req, {"featurelist", "feature name"});
   FileProblems damage;  // read_list skips lines that do not parse: rewriting would lose them
   parse_key_values(ctx.root.read(list_rel(name)).value_or(""), '=', &damage);
@@ -251,8 +249,8 @@ Response update_featurelist(Context& ctx, const Request& req) {
 }
 
 Response delete_featurelist(Context& ctx, const Request& req) {
-  std::string name = *req.get("featurelist");
-  std::string rel = list_rel(name);
+  std::string name = featurelist_arg(req);
+  std::string rel = feature_list_rel(name);
   if (name == "default" || name == "disabled") throw ApiError("The feature list “" + name + "” cannot be deleted.");
   if (!ctx.root.exists(rel)) throw ApiError("The feature list “" + name + "” does not exist.");
   for (const auto& plan : package_names(ctx.root))
@@ -282,8 +280,8 @@ Response get_featurelists(Context& ctx, const Request&) {
 }
 
 Response get_featurelist_data(Context& ctx, const Request& req) {
-  std::string name = *req.get("featurelist");
-  if (!list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
+  std::string name = featurelist_arg(req);
+  if (!feature_list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
   auto defaults = read_list(ctx.root, "default"), disabled = read_list(ctx.root, "disabled"),
        list = read_list(ctx.root, name);
   nlohmann::json features = nlohmann::json::array();

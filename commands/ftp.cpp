@@ -10,6 +10,7 @@
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "ftp_store.hpp"
+#include "password_strength.hpp"
 #include "process.hpp"
 #include "registry.hpp"
 #include "sysusers.hpp"
@@ -261,6 +262,7 @@ Response add_ftp(Context& ctx, const Request& req) {
   check_ftp_name(name);
   const std::string pass = req.require("pass");
   check_ftp_password(pass);
+  check_password_strength(ctx.root, password_app::kFtp, "pass", pass);
   const std::string domain = domain_arg(ctx, req);
   const FtpHomedir home = ftp_homedir(ctx.root, ctx.account, req.get_or("homedir", name));
   const auto quota = quota_arg(req);
@@ -312,6 +314,7 @@ Response change_password(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string pass = req.require("pass");
   check_ftp_password(pass);
+  check_password_strength(ctx.root, password_app::kFtp, "pass", pass);
   const std::string domain = domain_arg(ctx, req);
   change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
     FtpLogin& l = accounts.require(name, domain);

@@ -50,7 +50,11 @@ const std::vector<PlanParam>& plan_params() {
 std::vector<ParamSpec> plan_param_specs() {
   std::vector<ParamSpec> specs;
   for (const auto& p : plan_params()) {
-    if (p.kind == PlanParam::Limit) specs.push_back(make_param(p.param, ParamType::IntOrUnlimited));
+    if (p.kind == PlanParam::Limit) {
+      auto limit = make_param(p.param, ParamType::IntOrUnlimited);
+      limit.max = plan_limit_max(p.key);
+      specs.push_back(limit);
+    }
     if (p.kind == PlanParam::YesNo) specs.push_back(make_param(p.param, ParamType::Boolean));
   }
   auto team = make_param("max_team_users", ParamType::Integer);
@@ -58,11 +62,6 @@ std::vector<ParamSpec> plan_param_specs() {
   team.max = 7;
   specs.push_back(team);
   return specs;
-}
-
-bool feature_list_exists(const StateRoot& root, const std::string& name) {
-  check_path_component(name, "feature list name");
-  return name == "default" || name == "disabled" || root.exists("var/cpanel/features/" + name);
 }
 
 // Applies the request's plan parameters onto `pkg`.
@@ -77,8 +76,7 @@ void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) 
     }
   }
   if (pkg["IP"] != "y" && pkg["IP"] != "n") throw invalid_param("ip", "use y or n.");
-  if (!feature_list_exists(root, pkg["FEATURELIST"]))
-    throw ApiError("The feature list “" + pkg["FEATURELIST"] + "” does not exist.");
+  check_plan_names(root, pkg);
   for (const auto& ext : split(pkg["_PACKAGE_EXTENSIONS"], ' '))
     if (!ext.empty()) {
       check_path_component(ext, "package extension");
@@ -87,8 +85,10 @@ void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) 
     }
 }
 
-std::string package_rel(const std::string& name) {
-  check_package_name(name);
+// The plan file named by the request's `param`; a bad name is refused naming the parameter.
+std::string package_rel(const Request& req, const std::string& param) {
+  const std::string name = req.get_or(param, "");
+  if (auto why = package_name_error(name)) throw invalid_param(param, *why);
   return "var/cpanel/packages/" + name;
 }
 
@@ -129,7 +129,7 @@ nlohmann::json package_json(const KeyValues& pkg) {
 // Writes a plan file and answers as addpkg and friends do: {"pkg": name}.
 Response save_package(const StateRoot& root, const std::string& name, const KeyValues& pkg) {
   Transaction txn(root);
-  txn.write(package_rel(name), serialize_package(pkg), 0644);
+  txn.write(paths::package(name), serialize_package(pkg), 0644);
   txn.commit();
   Response r;
   r.data = {{"pkg", name}};
@@ -138,7 +138,7 @@ Response save_package(const StateRoot& root, const std::string& name, const KeyV
 
 Response addpkg(Context& ctx, const Request& req) {
   std::string name = *req.get("name");
-  std::string rel = package_rel(name);
+  std::string rel = package_rel(req, "name");
   if (ctx.root.exists(rel)) throw ApiError("The package “" + name + "” already exists.");
   KeyValues pkg = package_defaults();
   set_plan_values(ctx.root, pkg, req);
@@ -147,7 +147,7 @@ Response addpkg(Context& ctx, const Request& req) {
 
 Response editpkg(Context& ctx, const Request& req) {
   std::string name = *req.get("name");
-  std::string rel = package_rel(name);
+  std::string rel = package_rel(req, "name");
   KeyValues pkg = ctx.root.exists(rel) ? load_package(ctx.root, name) : package_defaults();
   std::string old_shell = pkg["HASSHELL"];
   set_plan_values(ctx.root, pkg, req);
@@ -164,7 +164,7 @@ Response editpkg(Context& ctx, const Request& req) {
 
 Response killpkg(Context& ctx, const Request& req) {
   std::string name = *req.get("pkgname");
-  std::string rel = package_rel(name);
+  std::string rel = package_rel(req, "pkgname");
   if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
   AccountStore store(ctx.root);
   int users = 0;
@@ -203,7 +203,7 @@ Response listpkgs(Context& ctx, const Request&) {
 
 Response getpkginfo(Context& ctx, const Request& req) {
   std::string name = *req.get("pkg");
-  auto text = ctx.root.read(package_rel(name));
+  auto text = ctx.root.read(package_rel(req, "pkg"));
   if (!text) throw ApiError("The package “" + name + "” does not exist.");
   nlohmann::json j = package_json(parse_key_values(*text));
   for (const char* yn : {"CGI", "HASSHELL", "IP"})  // shown as 1/0, as the reference's sample does
@@ -227,9 +227,16 @@ Response matchpkgs(Context& ctx, const Request& req) {
 
 Response changepackage(Context& ctx, const Request& req) {
   std::string user = *req.get("user"), plan = *req.get("pkg");
+  package_rel(req, "pkg");
   AccountStore store(ctx.root);
   CpUser u = store.require(user);
   KeyValues pkg = load_package(ctx.root, plan);
+  // A plan written by hand (or before these checks) may name what does not exist.
+  try {
+    check_plan_names(ctx.root, pkg);
+  } catch (const ValidationError& e) {
+    throw ApiError("The package “" + plan + "” cannot be applied: " + e.what());
+  }
   Transaction txn(ctx.root);
   SystemUsers sys;
   sys.load(txn);
@@ -251,7 +258,7 @@ Response changepackage(Context& ctx, const Request& req) {
 
 Response addpkgext(Context& ctx, const Request& req) {
   std::string name = *req.get("name");
-  std::string rel = package_rel(name);
+  std::string rel = package_rel(req, "name");
   if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
   KeyValues pkg = read_package_file(ctx.root, name);
   auto exts = split(pkg["_PACKAGE_EXTENSIONS"], ' ');
@@ -272,7 +279,7 @@ Response addpkgext(Context& ctx, const Request& req) {
 
 Response delpkgext(Context& ctx, const Request& req) {
   std::string name = *req.get("name");
-  std::string rel = package_rel(name);
+  std::string rel = package_rel(req, "name");
   if (!ctx.root.exists(rel)) throw ApiError("The package “" + name + "” does not exist.");
   KeyValues pkg = read_package_file(ctx.root, name);
   auto removed = split(*req.get("_DELETE_EXTENSIONS"), ' ');

@@ -181,18 +181,12 @@ Response setresellerlimits(Context& ctx, const Request& req) {
                              {"number_of_packages", {{"enabled", 0}}}};
   nlohmann::json limits = all.value(user, nlohmann::json::object()).value("limits", defaults);
   auto flag = [&](const char* k) { return req.has(k) ? std::optional<int>(req.flag(k) ? 1 : 0) : std::nullopt; };
-  auto number = [&](const char* k) -> std::optional<long long> {
-    auto v = req.get(k);
-    if (!v) return std::nullopt;
-    auto n = parse_int(*v);
-    if (!n || *n < 0) throw invalid_param(k, "use a whole number.");
-    return n;
-  };
+  auto number = [&](const char* k, long long max) { return req.integer(k, 0, max); };
   if (auto v = flag("enable_account_limit")) limits["number_of_accounts"]["enabled"] = *v;
-  if (auto v = number("account_limit")) limits["number_of_accounts"]["accounts"] = *v;
+  if (auto v = number("account_limit", kMaxLimitCount)) limits["number_of_accounts"]["accounts"] = *v;
   if (auto v = flag("enable_resource_limits")) limits["resources"]["enabled"] = *v;
-  if (auto v = number("diskspace_limit")) limits["resources"]["type"]["disk"] = *v;
-  if (auto v = number("bandwidth_limit")) limits["resources"]["type"]["bw"] = *v;
+  if (auto v = number("diskspace_limit", kMaxLimitMegabytes)) limits["resources"]["type"]["disk"] = *v;
+  if (auto v = number("bandwidth_limit", kMaxLimitMegabytes)) limits["resources"]["type"]["bw"] = *v;
   if (auto v = flag("enable_overselling")) limits["resources"]["overselling"]["enabled"] = *v;
   if (auto v = flag("enable_overselling_bandwidth")) limits["resources"]["overselling"]["type"]["bw"] = *v;
   if (auto v = flag("enable_overselling_diskspace")) limits["resources"]["overselling"]["type"]["disk"] = *v;
@@ -224,7 +218,7 @@ Response setresellerpackagelimit(Context& ctx, const Request& req) {
   auto& entry = all[user][pkg];
   if (!entry.is_object()) entry = {{"allowed", 0}, {"number", 0}};
   if (req.has("allowed")) entry["allowed"] = req.flag("allowed") ? 1 : 0;
-  if (auto n = req.get("number")) entry["number"] = *parse_int(*n);
+  if (auto n = req.integer("number", 1, kMaxLimitCount)) entry["number"] = *n;
   write_package_limits(txn, all);
   txn.commit();
   return {};

@@ -117,6 +117,33 @@ bool is_valid_ipv4(const std::string& ip) {
   return inet_pton(AF_INET, ip.c_str(), &a) == 1;
 }
 
+std::optional<std::string> locale_syntax_error(const std::string& locale) {
+  auto why = [&] { return "“" + locale + "” is not a locale name such as en or pt_br."; };
+  auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto is_alnum = [&](char c) { return is_alpha(c) || (c >= '0' && c <= '9'); };
+  size_t i = 0;
+  while (i < locale.size() && is_alpha(locale[i])) ++i;
+  if (i < 2 || i > 16) return why();  // the language
+  for (int subtags = 0; i < locale.size(); ++subtags) {
+    if (subtags == 3 || (locale[i] != '_' && locale[i] != '-')) return why();
+    size_t start = ++i;
+    while (i < locale.size() && is_alnum(locale[i])) ++i;
+    if (i - start < 1 || i - start > 8) return why();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> plain_absolute_path_error(const std::string& path) {
+  if (path.empty() || path[0] != '/') return "it must be an absolute path.";
+  for (const auto& part : split(path.substr(1), '/')) {
+    if (part.empty() || part == "." || part == "..")
+      return "“" + path + "” is not a plain absolute path (no “//”, “.” or “..”).";
+    for (unsigned char c : part)
+      if (c < 0x20 || c == 0x7f) return "it contains a control character.";
+  }
+  return std::nullopt;
+}
+
 void check_single_line(const std::string& param, const std::string& value) {
   for (unsigned char c : value)
     if (c < 0x20 || c == 0x7f) throw invalid_param(param, "it contains a control character.");

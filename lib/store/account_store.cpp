@@ -27,6 +27,7 @@ ServerConfig load_server_config(const StateRoot& root) {
     auto kv = parse_key_values(*text, ' ');
     if (!kv["ADDR"].empty() && is_valid_ipv4(kv["ADDR"])) c.shared_ip = kv["ADDR"];
     if (!kv["HOMEDIR"].empty() && kv["HOMEDIR"][0] == '/') c.home_root = kv["HOMEDIR"];
+    c.home_match = kv["HOMEMATCH"];
     if (!kv["DEFMOD"].empty()) c.default_theme = kv["DEFMOD"];
     for (const char* k : {"NS", "NS2", "NS3", "NS4"})
       if (!kv[k].empty()) c.nameservers.push_back(kv[k]);

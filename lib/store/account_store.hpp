@@ -14,12 +14,13 @@
 
 namespace whm {
 
-// Server-wide settings from the state root: etc/wwwacct.conf (HOMEDIR, ADDR,
+// Server-wide settings from the state root: etc/wwwacct.conf (HOMEDIR, HOMEMATCH, ADDR,
 // NS..NS4, DEFMOD, CONTACTEMAIL) and etc/hostname.
 struct ServerConfig {
   std::string hostname;
   std::string shared_ip = "127.0.0.1";
   std::string home_root = "/home";
+  std::string home_match;  // HOMEMATCH: more home roots, see createacct's home_roots
   std::string default_theme = "jupiter";
   std::vector<std::string> nameservers;  // up to 4, empty ones left out
 };

@@ -16,6 +16,7 @@
 #include "syck_yaml.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
+#include "validate.hpp"
 
 namespace whm {
 
@@ -145,6 +146,18 @@ void stage_destination(const StateRoot& root, Transaction& txn, const BackupDest
 }
 
 std::string new_destination_id() { return random_alphanumeric(24); }
+
+void check_destination_file(const StateRoot& root, const std::string& param, const std::string& path) {
+  if (auto why = plain_absolute_path_error(path)) throw invalid_param(param, *why);
+  AccountStore accounts(root);
+  Transaction view(root);
+  SystemUsers sys;
+  sys.load(view);
+  for (const auto& user : accounts.usernames())
+    if (auto pw = sys.user(user); pw && pw->home.size() > 1 && starts_with(path, pw->home + "/"))
+      throw invalid_param(param, "“" + path + "” is inside the home directory of the account “" + user +
+                                     "”, whose user could replace it.");
+}
 
 // ---- transports -------------------------------------------------------------
 

@@ -35,6 +35,13 @@ void stage_destination(const StateRoot& root, Transaction& txn, const BackupDest
 void stage_destination_removal(const StateRoot& root, Transaction& txn, const std::string& id);
 std::string new_destination_id();  // 24 random alphanumerics
 
+// A file on this server that a destination names: a Custom destination's
+// `script` (run as root by the backup) or an SFTP `privatekey`. It must be
+// an absolute path without "", "." or ".." components, and lie outside every
+// account's home directory, where the account's user could replace it.
+// Refused with invalid_param naming `param`.
+void check_destination_file(const StateRoot& root, const std::string& param, const std::string& path);
+
 std::string obfuscate_secret(const std::string& clear);
 std::string reveal_secret(const std::string& obfuscated);
 

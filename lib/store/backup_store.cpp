@@ -1,6 +1,7 @@
 #include "backup_store.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 #include "account_store.hpp"
 #include "errors.hpp"
@@ -170,6 +171,26 @@ void stage_backup_config(Transaction& txn, const BackupConfig& c) {
   if (auto current = txn.read(kBackupConfigRel)) refuse_if_damaged(kBackupConfigRel, yaml_mapping_problems(*current));
   txn.write(kBackupConfigRel, syck_dump(doc), 0644);
   txn.write(std::string(kBackupConfigRel) + ".cache", json_text(doc) + "\n", 0644);
+}
+
+int backup_weekday(const std::string& date) {
+  std::tm tm{};
+  tm.tm_year = std::stoi(date.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(date.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(date.substr(8, 2));
+  tm.tm_hour = 12;
+  std::time_t t = ::timegm(&tm);
+  std::tm out{};
+  ::gmtime_r(&t, &out);
+  return out.tm_wday;
+}
+
+bool is_daily_backup_day(const BackupConfig& c, const std::string& date) {
+  const std::string today = std::to_string(backup_weekday(date));
+  auto it = c.find("BACKUPDAYS");
+  for (const auto& day : split(it == c.end() ? "" : it->second, ','))
+    if (trim(day) == today) return true;
+  return false;
 }
 
 std::vector<BackupPoint> list_backup_points(const StateRoot& root, const BackupConfig& c) {

@@ -30,6 +30,12 @@ void stage_backup_config(Transaction& txn, const BackupConfig& c);
 // The API names backup_config_set accepts.
 std::vector<std::string> backup_config_api_names();
 
+// The day of the week of `date` ("2026-11-23"): 0 = Sunday .. 6 = Saturday,
+// as BACKUPDAYS counts them.
+int backup_weekday(const std::string& date);
+// Whether daily backups run on `date`: its weekday is listed in BACKUPDAYS.
+bool is_daily_backup_day(const BackupConfig& c, const std::string& date);
+
 // One account archive in the backup directory.
 struct BackupPoint {
   std::string user;

@@ -1,10 +1,14 @@
 #include "packages.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
+#include "account_store.hpp"
 #include "errors.hpp"
 #include "state.hpp"
 #include "util.hpp"
+#include "validate.hpp"
 
 namespace whm {
 
@@ -35,11 +39,26 @@ KeyValues package_defaults() {
   };
 }
 
+// Why `name` cannot be a file name of its own (nullopt when it can).
+std::optional<std::string> file_name_error(const std::string& name) {
+  if (name.empty()) return "it is empty.";
+  for (unsigned char c : name)
+    if (c == '/' || c < 0x20 || c == 0x7f) return "it contains “/” or a control character.";
+  if (name[0] == '.') return "it begins with “.”.";
+  return std::nullopt;
+}
+
+std::optional<std::string> package_name_error(const std::string& name) {
+  auto bad = [&](const std::string& why) { return "“" + name + "” is not a valid package name: " + why; };
+  if (auto why = file_name_error(name)) return bad(*why);
+  if (name.size() > 64) return bad("it is longer than 64 characters.");
+  if (name.find(',') != std::string::npos) return bad("it contains “,”.");
+  if (name == "extensions") return bad("“extensions” holds the package extensions.");
+  return std::nullopt;
+}
+
 void check_package_name(const std::string& name) {
-  check_path_component(name, "package name");
-  if (name.size() > 64) throw ApiError("The package name “" + name + "” is longer than 64 characters.");
-  if (name.find(',') != std::string::npos || name == "extensions")
-    throw ApiError("Invalid package name: “" + name + "”.");
+  if (auto why = package_name_error(name)) throw ApiError("Invalid package name: " + *why);
 }
 
 bool package_exists(const StateRoot& root, const std::string& name) {
@@ -97,14 +116,76 @@ std::string serialize_package(const KeyValues& pkg) {
   return out + "_PACKAGE_EXTENSIONS=" + strip_commas(ext) + "\n";
 }
 
-std::string mb_to_bytes(const std::string& mb) {
+// A size in megabytes, nullopt for "unlimited" (or anything but a number).
+static std::optional<long long> megabytes(const std::string& mb) {
   auto n = parse_int(mb);
+  if (n && (*n < 0 || *n > kMaxLimitMegabytes))
+    throw ApiError("The size “" + mb + "” MB is out of range: use 0 to " + std::to_string(kMaxLimitMegabytes) +
+                   " or “unlimited”.");
+  return n;
+}
+
+long long plan_limit_max(const std::string& key) {
+  const std::string k = to_lower(key);
+  if (k == "bwlimit" || k == "quota" || k == "max_emailacct_quota") return kMaxLimitMegabytes;
+  if (k == "max_defer_fail_percentage") return 100;
+  return kMaxLimitCount;
+}
+
+std::string mb_to_bytes(const std::string& mb) {
+  auto n = megabytes(mb);
   return (!n || *n == 0) ? "unlimited" : std::to_string(*n * 1048576LL);
 }
 
 std::string mb_to_blocks(const std::string& mb) {
-  auto n = parse_int(mb);
+  auto n = megabytes(mb);
   return n ? std::to_string(*n * 1024LL) : "0";
+}
+
+std::optional<std::string> feature_list_name_error(const std::string& name) {
+  auto bad = [&](const std::string& why) { return "“" + name + "” is not a valid feature list name: " + why; };
+  if (auto why = file_name_error(name)) return bad(*why);
+  if (name.size() > 255) return bad("it is longer than 255 characters.");
+  if (ends_with(name, ".cpaddons")) return bad("“.cpaddons” files belong to the lists.");
+  return std::nullopt;
+}
+
+std::string feature_list_rel(const std::string& name) {
+  if (auto why = feature_list_name_error(name)) throw ApiError("Invalid feature list name: " + *why);
+  return "var/cpanel/features/" + name;
+}
+
+bool feature_list_exists(const StateRoot& root, const std::string& name) {
+  return name == "default" || name == "disabled" || root.exists(feature_list_rel(name));
+}
+
+void check_theme(const StateRoot& root, const std::string& param, const std::string& theme) {
+  if (theme.empty() || theme == "jupiter") return;
+  if (auto why = file_name_error(theme)) throw invalid_param(param, "“" + theme + "” is not a theme name: " + *why);
+  if (theme == load_server_config(root).default_theme) return;
+  struct stat st {};
+  const std::string rel = "usr/local/cpanel/base/frontend/" + theme;
+  if (::lstat(root.path(rel).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw invalid_param(param, "the theme “" + theme + "” is not installed (/" + rel + ").");
+}
+
+void check_feature_list(const StateRoot& root, const std::string& param, const std::string& list) {
+  if (auto why = feature_list_name_error(list)) throw invalid_param(param, *why);
+  if (!feature_list_exists(root, list)) throw invalid_param(param, "the feature list “" + list + "” does not exist.");
+}
+
+void check_locale(const std::string& param, const std::string& locale) {
+  if (auto why = locale_syntax_error(locale)) throw invalid_param(param, *why);
+}
+
+void check_plan_names(const StateRoot& root, const KeyValues& pkg) {
+  auto value = [&](const char* key) {
+    auto it = pkg.find(key);
+    return it == pkg.end() ? std::string() : it->second;
+  };
+  check_theme(root, "cpmod", value("CPMOD"));
+  check_feature_list(root, "featurelist", value("FEATURELIST").empty() ? "default" : value("FEATURELIST"));
+  if (!value("LANG").empty()) check_locale("language", value("LANG"));
 }
 
 std::vector<std::string> apply_package(CpUser& u, const KeyValues& pkg, const std::string& plan) {

@@ -187,8 +187,8 @@ TEST_CASE("passwd bad input", "[passwd][bad-input]") {
   TempRoot root;
   three_accounts(root);
   expect_refused(root, {"passwd", "user=bob"}, "Missing required parameter “password”");
-  expect_refused(root, {"passwd", "password=x12345"}, "Missing required parameter “user”");
-  expect_refused(root, {"passwd", "user=ghost", "password=x12345"}, "does not exist");
+  expect_refused(root, {"passwd", "password=Str0ng-Pass.word"}, "Missing required parameter “user”");
+  expect_refused(root, {"passwd", "user=ghost", "password=Str0ng-Pass.word"}, "does not exist");
   expect_refused(root, {"passwd", "user=bob", "password="}, "Missing required parameter “password”");
   expect_refused(root, {"passwd", "user=bob", "password=abc%00def"}, "NUL");
 }

@@ -195,6 +195,12 @@ TEST_CASE("backup destinations are stored as cPanel stores them", "[backup][dest
     expect_refused(root, {"backup_destination_add", "type=Nope", "name=x"}, "type");
     expect_refused(root, {"backup_destination_add", "type=FTP", "name=renamed", "host=h", "username=u", "password=p"},
                    "already exists");
+    expect_refused(root, {"backup_destination_add", "type=Custom", "name=x", "host=h", "script=bin/upload.pl"},
+                   "“script”: it must be an absolute path");
+    expect_refused(root,
+                   {"backup_destination_add", "type=SFTP", "name=x", "host=h", "username=u", "authtype=key",
+                    "privatekey=/root/.ssh/../../etc/shadow"},
+                   "“privatekey”: “/root/.ssh/../../etc/shadow” is not a plain absolute path");
     expect_refused(root, {"backup_destination_get", "id=missing"}, "No backup destination");
     expect_refused(root, {"backup_destination_delete", "id=missing"}, "No backup destination");
     auto s3 = run(root, {"backup_destination_add", "type=AmazonS3", "name=x", "bucket=b"});
@@ -220,8 +226,9 @@ TEST_CASE("archive, remove, restore: the account comes back exactly", "[backup][
   fs::create_symlink("public_html/index.html", root.path + "/home/bob/home-page");
   REQUIRE(test::run_cpanel(root, "uapi", "bob", {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass"}).status == 0);
   REQUIRE(
-      test::run_cpanel(root, "uapi", "bob", {"Cron", "add_line", "hour=4", "minute=0", "command=backup.sh"}).status ==
-      0);
+      test::run_cpanel(root, "uapi", "bob",
+                       {"Cron", "add_line", "hour=4", "minute=0", "day=*", "month=*", "weekday=*", "command=backup.sh"})
+          .status == 0);
   ok(root, {"suspendacct", "user=bob", "reason=Unpaid"});
   if (::geteuid() == 0) ::chown((root.path + "/home/bob/public_html/index.html").c_str(), 1000, 1000);
 
@@ -482,6 +489,35 @@ TEST_CASE("damaged and hostile archives are refused and write nothing", "[backup
     write_tar(archive, v);
     refused("malformed");
   }
+}
+
+TEST_CASE("whmkit-backup run honours backupdays", "[backup][backupdays]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  ok(root, {"backup_config_set", "backupenable=1"});  // backupdays stays at its default, 0,2,4,6
+  const std::string backup = (fs::path(WHMAPI1_PATH).parent_path() / "whmkit-backup").string();
+  auto run_backup = [&](std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), {backup, "--root=" + root.path, "run"});
+    env["TZ"] = "UTC";
+    return test::run_program(args, env);
+  };
+  // 2026-11-23 is a Monday (1): not listed, so nothing is archived.
+  auto before = snapshot(root);
+  auto skipped = run_backup({"--date", "2026-11-23"});
+  CHECK(skipped.status == 0);
+  CHECK_THAT(skipped.out, Catch::Matchers::Contains("No backup on 2026-11-23, a Monday"));
+  CHECK_THAT(skipped.out, Catch::Matchers::Contains("(0,2,4,6, 0 = Sunday)"));
+  CHECK(snapshot(root) == before);
+  // "Today" from WHMKIT_NOW: 1795343400 is Sunday 2026-11-22 10:30 UTC (0), a listed day.
+  auto sunday = run_backup({}, {{"WHMKIT_NOW", "1795343400"}});
+  CHECK(sunday.status == 0);
+  CHECK(root.exists("backup/2026-11-22/accounts/bob.tar.gz"));
+  // Listing Monday makes Monday a backup day.
+  ok(root, {"backup_config_set", "backupdays=1,3"});
+  CHECK(run_backup({"--date", "2026-11-23"}).status == 0);
+  CHECK(root.exists("backup/2026-11-23/accounts/bob.tar.gz"));
+  CHECK(run_backup({"--date", "2026-11-24"}).status == 0);  // Tuesday (2) no longer listed
+  CHECK_FALSE(root.exists("backup/2026-11-24"));
 }
 
 TEST_CASE("more backup refusals", "[backup]") {

@@ -153,7 +153,7 @@ TEST_CASE("createacct refuses bad input and changes nothing", "[createacct][bad-
   expect_refused(root, {"createacct", "username=carl", "domain=evil.example%0Aevil"}, "may contain only");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "plan=nosuchplan"}, "does not exist");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "plan=../../etc/passwd"},
-                 "Invalid package name");
+                 "“plan”: “../../etc/passwd” is not a valid package name");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "maxftp=lots"}, "“maxftp”");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "cgi=2"}, "“cgi”");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "contactemail=nope"}, "“contactemail”");
@@ -163,12 +163,67 @@ TEST_CASE("createacct refuses bad input and changes nothing", "[createacct][bad-
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "homedir=relative/path"},
                  "absolute path");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "homedir=/home/../etc"},
-                 "Invalid path component");
+                 "not a plain absolute path");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "uid=1000"}, "already in use");
   expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "quota=1000000"}, "at most 999999");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "uid=4294967296"}, "“uid”");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "gid=-1"}, "“gid”");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "maxpop=1000000"}, "“maxpop”");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "bwlimit=4294967296"}, "“bwlimit”");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "cpmod=../x"}, "“cpmod”");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "cpmod=nosuchtheme"}, "not installed");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "featurelist=nosuch"},
+                 "“featurelist”: the feature list “nosuch” does not exist");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "language=../../x"}, "“language”");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "password=abc"}, "too weak");
   // The first eight characters must be unique.
   create_account(root, "longname1", "l1.example");
   expect_refused(root, {"createacct", "username=longname2", "domain=l2.example"}, "first eight characters");
+}
+
+TEST_CASE("createacct homedir= lies directly inside a home root, away from other homes", "[createacct][homedir]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto home_of = [&](const std::string& user) {
+    return run(root, {"accountsummary", "user=" + user}).json()["data"]["acct"][0]["partition"];
+  };
+  create_account(root, "carl", "carl.example", {"homedir=/home/carl-site/"});
+  CHECK_THAT(root.file("etc/passwd"), Contains(":/home/carl-site:"));
+  CHECK(home_of("carl") == "home");
+  expect_refused(root, {"createacct", "username=dave", "domain=dave.example", "homedir=/etc/cron.d"},
+                 "not directly inside a home directory root (/home");
+  expect_refused(root, {"createacct", "username=dave", "domain=dave.example", "homedir=/home/bob/public_html/x"},
+                 "not directly inside a home directory root");
+  expect_refused(root, {"createacct", "username=dave", "domain=dave.example", "homedir=/home/bob"},
+                 "overlaps the home directory of the user “bob”");
+  expect_refused(root, {"createacct", "username=dave", "domain=dave.example", "homedir=/home/.hidden"},
+                 "cannot begin with “.”");
+  expect_refused(root, {"createacct", "username=dave", "domain=dave.example", "homedir=/home"}, "not directly inside");
+  root.write("home/taken/file", "x");
+  expect_refused(root, {"createacct", "username=dave", "domain=dave.example", "homedir=/home/taken"}, "already exists");
+  // HOMEMATCH adds every top-level directory whose name holds it.
+  root.write("etc/wwwacct.conf", "HOMEDIR /home\nHOMEMATCH home\n");
+  root.write("home2/.keep", "");
+  root.write("data/.keep", "");
+  create_account(root, "dave", "dave.example", {"homedir=/home2/dave"});
+  CHECK_THAT(root.file("etc/passwd"), Contains(":/home2/dave:"));
+  CHECK(home_of("dave") == "home2");
+  expect_refused(root, {"createacct", "username=erin", "domain=erin.example", "homedir=/data/erin"}, "(/home, /home2");
+  expect_check_clean(root);
+}
+
+TEST_CASE("createacct checks the theme, feature list and locale it writes", "[createacct]") {
+  TempRoot root;
+  root.write("usr/local/cpanel/base/frontend/paper_lantern/index.html", "");
+  run_ok(root, {"create_featurelist", "featurelist=Mail Only"});
+  create_account(root, "bob", "bob.example", {"cpmod=paper_lantern", "featurelist=Mail Only", "language=pt_br"});
+  std::string cpuser = root.file("var/cpanel/users/bob");
+  for (const char* line : {"\nRS=paper_lantern\n", "\nFEATURELIST=Mail Only\n", "\nLOCALE=pt_br\n"})
+    CHECK_THAT(cpuser, Contains(line));
+  // A plan file that names what does not exist is caught where it is used.
+  root.write("var/cpanel/packages/broken", "CPMOD=../../tmp\nFEATURELIST=default\n");
+  expect_refused(root, {"createacct", "username=carl", "domain=carl.example", "plan=broken"}, "“cpmod”");
+  create_account(root, "carl", "carl.example", {"plan=broken", "cpmod=jupiter"});
 }
 
 TEST_CASE("verify_new_username", "[verify_new_username]") {

@@ -1,4 +1,6 @@
 // The Cron module (API 2 and UAPI) against the account's spool file.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
@@ -15,6 +17,16 @@ const std::string kSpool = "var/spool/cron/crontabs/bob";
 // 2026-11-22 10:30:00 UTC, a Sunday.
 const std::map<std::string, std::string> kEnv = {{"WHMKIT_NOW", "1795343400"}, {"TZ", "UTC"}};
 
+// Cron add_line with `fields`; every schedule field it does not give is "*".
+std::vector<std::string> add_line(std::vector<std::string> fields) {
+  std::vector<std::string> args = {"Cron", "add_line"};
+  for (const std::string name : {"minute", "hour", "day", "month", "weekday"})
+    if (std::none_of(fields.begin(), fields.end(), [&](const std::string& a) { return a.rfind(name + "=", 0) == 0; }))
+      args.push_back(name + "=*");
+  args.insert(args.end(), fields.begin(), fields.end());
+  return args;
+}
+
 nlohmann::json ok(const TempRoot& root, const std::string& prog, const std::vector<std::string>& args) {
   auto r = run_cpanel(root, prog, "bob", args, kEnv);
   INFO(prog << " " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
@@ -27,8 +39,7 @@ nlohmann::json ok(const TempRoot& root, const std::string& prog, const std::vect
 TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpanel][cron]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  auto added =
-      ok(root, "cpapi2", {"Cron", "add_line", "minute=0", "hour=3", "command=/usr/bin/php /home/bob/cron.php"});
+  auto added = ok(root, "cpapi2", add_line({"minute=0", "hour=3", "command=/usr/bin/php /home/bob/cron.php"}));
   CHECK(added["cpanelresult"]["data"][0]["status"] == 1);
   std::string key = added["cpanelresult"]["data"][0]["linekey"];
   CHECK(root.file(kSpool) == "0 3 * * * /usr/bin/php /home/bob/cron.php\n");
@@ -43,13 +54,13 @@ TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpa
   CHECK(list[0]["next_run_at"] == "2026-11-23T03:00:00+00:00");
 
   SECTION("UAPI: names, disabling comments the job out, enabling brings it back") {
-    auto named = ok(root, "uapi", {"Cron", "add_line", "minute=@daily", "command=backup.sh", "name=nightly backup"});
+    auto named = ok(root, "uapi", add_line({"minute=0", "hour=0", "command=backup.sh", "name=nightly backup"}));
     std::string k2 = named["result"]["data"]["linekey"];
     CHECK(root.file(kSpool) ==
-          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n@daily backup.sh\n");
+          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n0 0 * * * backup.sh\n");
     ok(root, "uapi", {"Cron", "edit_line", "linekey=" + k2, "enabled=0"});
     CHECK(root.file(kSpool) ==
-          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n#whmkit-disabled# @daily "
+          "0 3 * * * /usr/bin/php /home/bob/cron.php\n# whmkit-name: nightly backup\n#whmkit-disabled# 0 0 * * * "
           "backup.sh\n");
     auto jobs = ok(root, "uapi", {"Cron", "list_cron"})["result"]["data"];
     CHECK(jobs[1]["name"] == "nightly backup");
@@ -64,7 +75,7 @@ TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpa
   SECTION("lines the tool did not write are kept") {
     root.write(kSpool, "# my notes\nSHELL=/bin/bash\n*/5 * * * * /home/bob/poll.sh # by hand\nnot a job line\n");
     ok(root, "cpapi2", {"Cron", "set_email", "email=bob@bob.example"});
-    ok(root, "cpapi2", {"Cron", "add_line", "minute=1", "command=true"});
+    ok(root, "cpapi2", add_line({"minute=1", "command=true"}));
     CHECK(root.file(kSpool) ==
           "MAILTO=\"bob@bob.example\"\n# my notes\nSHELL=/bin/bash\n*/5 * * * * /home/bob/poll.sh # by hand\n"
           "not a job line\n1 * * * * true\n");
@@ -85,23 +96,23 @@ TEST_CASE("cron bad input is refused with the field named and changes nothing", 
   TempRoot root;
   create_account(root, "bob", "bob.example");
   create_account(root, "alice", "alice.example");
-  ok(root, "uapi", {"Cron", "add_line", "command=true"});
+  ok(root, "uapi", add_line({"command=true"}));
   const std::string u = "uapi";
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=61", "command=x"}, "“minute”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "hour=*/0", "command=x"}, "“hour”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "day=0", "command=x"}, "“day”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "month=foo", "command=x"}, "“month”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "weekday=8", "command=x"}, "“weekday”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=5/10", "command=x"}, "“minute”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=@every", "command=x"}, "“minute”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "minute=1 2", "command=x"}, "“minute”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "command=echo hi%0A* * * * * rm -rf ~"}, "“command”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "command=x", "name=a%0Ab"}, "“name”");
-  expect_cpanel_refused(root, u, "bob", {"Cron", "add_line"}, "command");
+  expect_cpanel_refused(root, u, "bob", add_line({"minute=61", "command=x"}), "“minute”");
+  expect_cpanel_refused(root, u, "bob", add_line({"hour=*/0", "command=x"}), "“hour”");
+  expect_cpanel_refused(root, u, "bob", add_line({"day=0", "command=x"}), "“day”");
+  expect_cpanel_refused(root, u, "bob", add_line({"month=foo", "command=x"}), "“month”");
+  expect_cpanel_refused(root, u, "bob", add_line({"weekday=8", "command=x"}), "“weekday”");
+  expect_cpanel_refused(root, u, "bob", add_line({"minute=5/10", "command=x"}), "“minute”");
+  expect_cpanel_refused(root, u, "bob", add_line({"minute=@every", "command=x"}), "“minute”");
+  expect_cpanel_refused(root, u, "bob", add_line({"minute=1 2", "command=x"}), "“minute”");
+  expect_cpanel_refused(root, u, "bob", add_line({"command=echo hi%0A* * * * * rm -rf ~"}), "“command”");
+  expect_cpanel_refused(root, u, "bob", add_line({"command=x", "name=a%0Ab"}), "“name”");
+  expect_cpanel_refused(root, u, "bob", add_line({}), "command");
   expect_cpanel_refused(root, u, "bob", {"Cron", "edit_line", "linekey=nope", "command=x"}, "line key");
   expect_cpanel_refused(root, u, "bob", {"Cron", "remove_line", "line=9"}, "line");
   expect_cpanel_refused(root, u, "bob", {"Cron", "set_email", "email=not an address"}, "email");
-  expect_cpanel_refused(root, "cpapi2", "bob", {"Cron", "add_line", "minute=x", "command=y"}, "“minute”");
+  expect_cpanel_refused(root, "cpapi2", "bob", add_line({"minute=x", "command=y"}), "“minute”");
   // alice cannot touch bob's jobs: her crontab is a different file.
   expect_cpanel_refused(root, u, "alice", {"Cron", "remove_line", "line=1"}, "line");
   auto key = ok(root, "uapi", {"Cron", "list_cron"})["result"]["data"][0]["linekey"].get<std::string>();
@@ -109,15 +120,37 @@ TEST_CASE("cron bad input is refused with the field named and changes nothing", 
 
   SECTION("a suspended account's crontab cannot be changed") {
     REQUIRE(run(root, {"suspendacct", "user=bob"}).status == 0);
-    expect_cpanel_refused(root, u, "bob", {"Cron", "add_line", "command=x"}, "suspended");
+    expect_cpanel_refused(root, u, "bob", add_line({"command=x"}), "suspended");
   }
+}
+
+TEST_CASE("add_line needs the whole schedule: no job runs every minute by default", "[cpanel][cron]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  for (const std::string prog : {"uapi", "cpapi2"}) {
+    expect_cpanel_refused(root, prog, "bob", {"Cron", "add_line", "command=x"}, "Missing required parameter “minute”");
+    expect_cpanel_refused(root, prog, "bob", {"Cron", "add_line", "minute=0", "hour=3", "command=x"},
+                          "Missing required parameter “day”");
+    expect_cpanel_refused(root, prog, "bob",
+                          {"Cron", "add_line", "minute=0", "hour=3", "day=*", "month=*", "weekday=", "command=x"},
+                          "Missing required parameter “weekday”");
+  }
+  CHECK_FALSE(root.exists(kSpool));
+  // edit_line keeps the fields it is not given; an @daily job needs all five to change.
+  root.write(kSpool, "@daily backup.sh\n");
+  expect_cpanel_refused(root, "uapi", "bob", {"Cron", "edit_line", "line=1", "hour=5"},
+                        "Missing required parameter “minute”");
+  ok(root, "uapi", {"Cron", "edit_line", "line=1", "minute=0", "hour=5", "day=*", "month=*", "weekday=1"});
+  CHECK(root.file(kSpool) == "0 5 * * 1 backup.sh\n");
+  ok(root, "uapi", {"Cron", "edit_line", "line=1", "hour=6"});
+  CHECK(root.file(kSpool) == "0 6 * * 1 backup.sh\n");
 }
 
 TEST_CASE("UAPI fetch_cron and get_email read the same file", "[cpanel][cron]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
   ok(root, "uapi", {"Cron", "set_email", "email=ops@bob.example"});
-  ok(root, "uapi", {"Cron", "add_line", "minute=5", "command=true"});
+  ok(root, "uapi", add_line({"minute=5", "command=true"}));
   CHECK(ok(root, "uapi", {"Cron", "get_email"})["result"]["data"]["email"] == "ops@bob.example");
   auto lines = ok(root, "uapi", {"Cron", "fetch_cron"})["result"]["data"];
   CHECK(lines == nlohmann::json::parse(R"([{"line":"MAILTO=\"ops@bob.example\"","linenumber":1},

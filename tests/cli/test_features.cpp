@@ -56,8 +56,8 @@ TEST_CASE("feature list bad input",
   REQUIRE(run(root, {"create_featurelist", "featurelist=pro"}).status == 0);
   REQUIRE(run(root, {"addpkg", "name=gold", "featurelist=pro"}).status == 0);
   expect_refused(root, {"create_featurelist", "featurelist=pro"}, "already exists");
-  expect_refused(root, {"create_featurelist", "featurelist=../x"}, "Invalid feature list name");
-  expect_refused(root, {"create_featurelist", "featurelist=x.cpaddons"}, "Invalid feature list name");
+  expect_refused(root, {"create_featurelist", "featurelist=../x"}, "not a valid feature list name");
+  expect_refused(root, {"create_featurelist", "featurelist=x.cpaddons"}, "not a valid feature list name");
   expect_refused(root, {"create_featurelist", "featurelist=x", "ssh=yes"}, "use 0 or 1");
   expect_refused(root, {"update_featurelist", "featurelist=nosuch", "ssh=1"}, "does not exist");
   expect_refused(root, {"update_featurelist", "featurelist=pro", "ssh=2"}, "use 0 or 1");

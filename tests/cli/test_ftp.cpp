@@ -163,7 +163,7 @@ TEST_CASE("add_ftp writes cPanel's FTP files and the Pure-FTPd database", "[cpan
   SECTION("suspension takes the logins out of Pure-FTPd; unsuspension puts them back") {
     REQUIRE(run(root, {"suspendacct", "user=bob", "reason=test"}).status == 0);
     CHECK(pure_line(root, "deploy@bob.example").empty());
-    expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "add_ftp", "user=x", "pass=Xx1.xxxxx"}, "suspended");
+    expect_cpanel_refused(root, "uapi", "bob", {"Ftp", "add_ftp", "user=x", "pass=Susp3nded.Login-pw"}, "suspended");
     CHECK(ok(root, "uapi", "bob", {"Ftp", "list_ftp", "include_acct_types=sub"})["result"]["data"].size() == 1);
     REQUIRE(run(root, {"unsuspendacct", "user=bob"}).status == 0);
     CHECK(!pure_line(root, "deploy@bob.example").empty());
@@ -263,7 +263,7 @@ TEST_CASE("one account cannot reach another's FTP accounts by any parameter", "[
   for (const auto& a : attempts) expect_cpanel_refused(root, "uapi", "alice", a, "");
   for (const auto& a :
        std::vector<std::vector<std::string>>{{"Ftp", "delftp", "user=deploy@bob.example"},
-                                             {"Ftp", "passwd", "user=deploy@bob.example", "pass=Zz9.zzzzz"},
+                                             {"Ftp", "passwd", "user=deploy@bob.example", "pass=0ther.Account-pw9"},
                                              {"Ftp", "setquota", "user=deploy@bob.example", "quota=1"}})
     expect_cpanel_refused(root, "cpapi2", "alice", a, "");
   // Listing shows only alice's own logins.

@@ -62,7 +62,8 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   uapi_ok(root, "bob",
           {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1",
            "allowed_ips=203.0.113.0/24,127.0.0.1"});
-  uapi_ok(root, "bob", {"Cron", "add_line", "minute=0", "hour=4", "command=backup.sh"});
+  uapi_ok(root, "bob",
+          {"Cron", "add_line", "minute=0", "hour=4", "day=*", "month=*", "weekday=*", "command=backup.sh"});
   run_ok(root, {"addzonerecord", "domain=bob.example", "name=api", "type=A", "address=192.0.2.5"});
   run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
   root.write("home/bob/public_html/index.html", "<h1>bob</h1>\n");

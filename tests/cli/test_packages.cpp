@@ -45,8 +45,8 @@ TEST_CASE("hosting plan bad input", "[addpkg][editpkg][killpkg][getpkginfo][list
   REQUIRE(run(root, {"addpkg", "name=gold"}).status == 0);
   expect_refused(root, {"addpkg"}, "Missing required parameter “name”");
   expect_refused(root, {"addpkg", "name=gold"}, "already exists");
-  expect_refused(root, {"addpkg", "name=../etc"}, "Invalid package name");
-  expect_refused(root, {"addpkg", "name=a,b"}, "Invalid package name");
+  expect_refused(root, {"addpkg", "name=../etc"}, "“name”: “../etc” is not a valid package name");
+  expect_refused(root, {"addpkg", "name=a,b"}, "is not a valid package name");
   expect_refused(root, {"addpkg", "name=x", "maxftp=lots"}, "“maxftp”");
   expect_refused(root, {"addpkg", "name=x", "cgi=yes"}, "“cgi”");
   expect_refused(root, {"addpkg", "name=x", "featurelist=nosuchlist"}, "feature list “nosuchlist” does not exist");

@@ -15,7 +15,8 @@ void bob_with_data(const TempRoot& root) {
   create_account(root, "bob", "bob.example");
   uapi_ok(root, "bob",
           {"Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "quota=50", "read_only=1", "allowed_ips=203.0.113.0/24"});
-  uapi_ok(root, "bob", {"Cron", "add_line", "minute=0", "hour=4", "command=backup.sh"});
+  uapi_ok(root, "bob",
+          {"Cron", "add_line", "minute=0", "hour=4", "day=*", "month=*", "weekday=*", "command=backup.sh"});
   root.write("home/bob/public_html/index.html", "<h1>bob</h1>\n");
 }
 

@@ -42,7 +42,7 @@ field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.ar
 # The account to back up.
 w createacct username=bob domain=bob.example password=Main-pass1 >/dev/null
 echo "bob's page" > "$root/home/bob/public_html/index.html"
-w backup_config_set backupenable=1 >/dev/null
+w backup_config_set backupenable=1 backupdays=1 >/dev/null  # the run below is for Monday 2026-11-23
 
 # FTP server: a PureDB login whose home is $run/ftp.
 mkdir -p "$run/ftp" && chown 65534:65534 "$run/ftp"

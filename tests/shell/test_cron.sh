@@ -102,7 +102,10 @@ for tzname in ["UTC", "Asia/Kolkata"]:
     env = {"TZ": tzname, "WHMKIT_NOW": str(now)}
     for expr in EXPRS:
         if expr.startswith("@"):
-            rc, out = call(env, "Cron", "add_line", "minute=" + expr, "command=/bin/true")
+            # add_line takes the five fields only; an @special comes from a hand-edited crontab.
+            with open(spool, "a") as fh:
+                fh.write(expr + " /bin/true\n")
+            rc, out = 0, None
         else:
             f = expr.split()
             rc, out = call(env, "Cron", "add_line", "minute=" + f[0], "hour=" + f[1], "day=" + f[2],

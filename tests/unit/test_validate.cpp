@@ -36,3 +36,12 @@ TEST_CASE("domains, emails, IPs", "[validate]") {
   CHECK_FALSE(is_valid_ipv4("192.0.2.256"));
   CHECK_FALSE(is_valid_ipv4("::1"));
 }
+
+TEST_CASE("locales and plain absolute paths", "[validate]") {
+  for (const char* ok : {"en", "pt_br", "es_419", "zh-TW", "english-utf8"}) CHECK_FALSE(locale_syntax_error(ok));
+  for (const char* bad : {"", "e", "../en", "en/x", "en_", "en us", "en.utf8", "a_b_c_d_e", "en_123456789"})
+    CHECK(locale_syntax_error(bad));
+  CHECK_FALSE(plain_absolute_path_error("/usr/local/bin/upload.pl"));
+  for (const char* bad : {"", "relative", "/a//b", "/a/./b", "/a/../b", "/a/", "/a\nb"})
+    CHECK(plain_absolute_path_error(bad));
+}

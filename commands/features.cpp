@@ -232,8 +232,8 @@ Response update_featurelist(Context& ctx, const Request& req) {
   if (!feature_list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
   auto args = feature_args(ctx.root, req, {"featurelist", "feature name"});
   FileProblems damage;  // read_list skips lines that do not parse: rewriting would lose them
-  parse_key_values(ctx.root.read(list_rel(name)).value_or(""), '=', &damage);
-  refuse_if_damaged(list_rel(name), damage);
+  parse_key_values(ctx.root.read(feature_list_rel(name)).value_or(""), '=', &damage);
+  refuse_if_damaged(feature_list_rel(name), damage);
   FeatureValues values = read_list(ctx.root, name);
   nlohmann::json updated = nlohmann::json::object();
   for (const auto& [id, v] : args.valid) {

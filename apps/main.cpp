@@ -42,6 +42,13 @@ static bool output_format(const std::string& prog, const std::string& text, Outp
   return false;
 }
 
+// --strict (or WHMKIT_STRICT=1): a parameter the function does not declare is
+// an error; without it a warning on standard error.
+static bool strict_mode(bool flag) {
+  const char* env = std::getenv("WHMKIT_STRICT");
+  return flag || (env && std::string(env) == "1");
+}
+
 static int exit_status(int status, bool fail) { return status == kExitFailed && !fail ? kExitOk : status; }
 
 // Parses the call's words and runs it; a word that is not key=value is a
@@ -57,6 +64,7 @@ static int parse_and_run(const std::string& prog, const StateRoot& root, Call ca
     render_envelope(std::cout, call.api, error_envelope(call.api, call.module, function, e.what()), fmt);
     return exit_status(kExitFailed, fail);
   }
+  call.warn = [&prog](const std::string& text) { std::cerr << prog << ": warning: " << text << "\n"; };
   return exit_status(run_call(root, std::move(call), fmt, std::cout), fail);
 }
 
@@ -72,9 +80,11 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
                prog};
   std::string output = "yaml", root_opt, user;
   std::vector<std::string> words;
-  bool list_functions = false, fail = false;
+  bool list_functions = false, fail = false, strict = false;
   app.add_option("--user", user, "The cPanel account to run as (required)");
   app.add_flag("--fail", fail, "Exit 1 when the call fails (result status 0); also WHMKIT_FAIL=1");
+  app.add_flag("--strict", strict,
+               "Refuse parameters the function does not declare (default: warn); also WHMKIT_STRICT=1");
   app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_flag("--list-functions", list_functions, "List the Module function pairs this program knows");
@@ -113,8 +123,9 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
     return kExitUnavailable;
   }
   StateRoot root = state_root(root_opt);
-  return parse_and_run(prog, root, Call{api, words[0], {}, user}, words[1], {words.begin() + 2, words.end()}, fmt,
-                       fail_mode(fail));
+  Call call{api, words[0], {}, user};
+  call.strict = strict_mode(strict);
+  return parse_and_run(prog, root, std::move(call), words[1], {words.begin() + 2, words.end()}, fmt, fail_mode(fail));
 }
 
 int main(int argc, char** argv) {
@@ -131,11 +142,13 @@ int main(int argc, char** argv) {
                "whmapi1"};
   std::string output = "yaml", root_opt, caller = "root";
   std::vector<std::string> words;
-  bool show_version = false, list_functions = false, coverage = false, fail = false;
+  bool show_version = false, list_functions = false, coverage = false, fail = false, strict = false;
   app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_option("--user", caller, "Run as this WHM user: root (default) or a reseller");
   app.add_flag("--fail", fail, "Exit 1 when the call fails (metadata.result 0); also WHMKIT_FAIL=1");
+  app.add_flag("--strict", strict,
+               "Refuse parameters the function does not declare (default: warn); also WHMKIT_STRICT=1");
   app.add_flag("--version", show_version, "Print the version and exit");
   app.add_flag("--list-functions", list_functions, "List the functions this program knows, one per line");
   app.add_flag("--coverage", coverage, "Print implemented/total functions per category");
@@ -196,6 +209,8 @@ int main(int argc, char** argv) {
   }
   StateRoot root = state_root(root_opt);
 
-  return parse_and_run("whmapi1", root, Call{Api::Whm1, "", {}, caller}, words.front(),
-                       {words.begin() + 1, words.end()}, fmt, fail_mode(fail));
+  Call call{Api::Whm1, "", {}, caller};
+  call.strict = strict_mode(strict);
+  return parse_and_run("whmapi1", root, std::move(call), words.front(), {words.begin() + 1, words.end()}, fmt,
+                       fail_mode(fail));
 }

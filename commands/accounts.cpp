@@ -616,6 +616,11 @@ std::vector<ParamSpec> limit_params(const std::vector<std::string>& names) {
   return p;
 }
 
+std::vector<ParamSpec> with_param(std::vector<ParamSpec> params, ParamSpec p) {
+  params.push_back(std::move(p));
+  return params;
+}
+
 std::vector<ParamSpec> modify_params() {
   auto p = limit_params(direct_limit_keys());
   p.push_back(limit_param("BWLIMIT", kMaxLimitMegabytes * 1048576));  // bytes here
@@ -994,7 +999,8 @@ const Registration registrations[] = {
     Registration({"modifyacct", modifyacct, Access::Write,
                   needs("edit-account", {account("user"), self("owner"), self("OWNER")}), modify_params()}),
     Registration({"massmodifyacct", massmodifyacct, Access::Write,
-                  needs("edit-account", {account("user"), self("OWNER")}), modify_params()}),
+                  needs("edit-account", {account("user"), self("OWNER")}),
+                  with_param(modify_params(), list_param("user", ParamType::String, true))}),
     // "username" or the deprecated "user": the handler requires one of them.
     Registration({"removeacct",
                   removeacct,

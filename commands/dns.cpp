@@ -660,7 +660,7 @@ const Registration registrations[] = {
                   has_local_authority,
                   Access::Read,
                   any_reseller(),
-                  {make_param("domain", ParamType::String, true)}}),
+                  {list_param("domain", ParamType::String, true)}}),
     Registration({"get_nameserver_config", get_nameserver_config, Access::Read, any_reseller()}),
     Registration(
         {"lookupnsip", lookupnsip, Access::Read, any_reseller(), {make_param("host", ParamType::String, true)}}),

@@ -59,10 +59,20 @@ Response cpanel(Context& ctx, const Request& req) {
   return r;
 }
 
+// Every other argument belongs to the called function, which checks it.
+ParamSpec passed_on() {
+  ParamSpec p = make_param("*");
+  p.list = true;
+  p.description = "Any other parameter is passed on to the called function, which checks it.";
+  return p;
+}
+
 // The called function takes the state lock itself.
 const Registration registrations[] = {
-    Registration({"cpanel", cpanel, Access::Delegated, any_reseller({account_or_self("cpanel_jsonapi_user")})}),
-    Registration({"uapi_cpanel", uapi_cpanel, Access::Delegated, any_reseller({account_or_self("cpanel.user")})}),
+    Registration(
+        {"cpanel", cpanel, Access::Delegated, any_reseller({account_or_self("cpanel_jsonapi_user")}), {passed_on()}}),
+    Registration(
+        {"uapi_cpanel", uapi_cpanel, Access::Delegated, any_reseller({account_or_self("cpanel.user")}), {passed_on()}}),
 };
 
 }  // namespace

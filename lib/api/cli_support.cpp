@@ -200,6 +200,30 @@ std::string example_command(Api api, const FunctionSpec& f) {
 
 }  // namespace
 
+// The function's Authorization in words, for help.
+static std::string describe_authorization(Api api, const Authorization& auth) {
+  std::vector<std::string> owned;
+  for (const auto& p : auth.owned) {
+    const char* what = "";
+    switch (p.kind) {
+      case Owned::Account: what = "an account the caller owns"; break;
+      case Owned::AccountOrSelf: what = "the caller's own account or one it owns"; break;
+      case Owned::Domain: what = "a domain of the caller's"; break;
+      case Owned::Zone: what = "a zone of the caller's"; break;
+      case Owned::Subdomain: what = "a name under a domain of the caller's"; break;
+      case Owned::Package: what = "a hosting plan named with the caller's prefix (caller_...)"; break;
+      case Owned::Self: what = "the caller itself"; break;
+    }
+    owned.push_back(p.param + " must name " + what);
+  }
+  std::string objects = owned.empty() ? "" : "; " + join(owned, "; ");
+  if (api != Api::Whm1) return "the account itself (--user)" + objects + ".";
+  if (auth.acl == kRootAcl) return "root, or a reseller with the “all” privilege.";
+  std::string who =
+      auth.acl.empty() ? "root, or any reseller" : "root, or a reseller with the “" + auth.acl + "” privilege";
+  return who + objects + ".";
+}
+
 std::string function_help(const std::string& name) { return function_help(Api::Whm1, "", name); }
 
 std::string function_help(Api api, const std::string& module, const std::string& name) {
@@ -212,7 +236,9 @@ std::string function_help(Api api, const std::string& module, const std::string&
   if (f->doc) out << "Category: " << f->doc->category << " / " << f->doc->subcategory << "\n";
   out << "Status: " << (f->handler ? "implemented by whmkit" : "not implemented by whmkit yet");
   if (f->handler) out << (f->access == Access::Read ? " (reads the state only)" : " (may change the state)");
-  out << "\n\n";
+  out << "\n";
+  if (f->handler) out << "Who may call it: " << describe_authorization(f->api, f->auth) << "\n";
+  out << "\n";
   if (f->doc && *f->doc->description) out << indent(f->doc->description, "  ") << "\n";
   out << "Parameters:\n";
   if (f->params.empty()) out << "  (none)\n";

@@ -100,6 +100,17 @@ void authorize(const StateRoot& root, const FunctionSpec& f, const Call& call, C
   }
 }
 
+// Arguments the function does not declare: scripts that pass extra fields
+// keep working, but a typo ("qouta") is pointed out.
+void check_unknown_params(const FunctionSpec& f, const Call& call) {
+  for (const auto& [key, closest] : unknown_params(f, call.request)) {
+    std::string text = "The function “" + f.name + "” has no parameter “" + key + "”" +
+                       (closest.empty() ? "" : " (did you mean “" + closest + "”?)") + ".";
+    if (call.strict) throw ValidationError(text);
+    if (call.warn) call.warn(text);
+  }
+}
+
 // Called with the finished envelope while the lock is still held; `stream`
 // (if any) produces the records of the placeholder at data.<stream->key>.
 using Finish = std::function<void(nlohmann::json& envelope, const RecordStream* stream)>;
@@ -113,6 +124,7 @@ bool run_handler(const StateRoot& root, const FunctionSpec& f, Call& call, const
     ctx.writer = writer;
     authorize(root, f, call, ctx);  // first, as WHM does: a refused caller learns nothing of the parameters
     validate_request(f, call.request);
+    check_unknown_params(f, call);
     Response r = f.handler(ctx, call.request);
     if (writer && r.ok) writer->commit();
     add_state_warnings(f, r);

@@ -5,6 +5,7 @@
 // api.* arguments, builds the API's envelope and prints it. Handlers only
 // return data or throw; the exit status is chosen here.
 #pragma once
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -33,6 +34,11 @@ struct Call {
   // whmapi1: the authenticated WHM user, "root" or a reseller (--user).
   // cpapi2/uapi: the cPanel account the call runs as (--user).
   std::string caller = "root";
+  // Arguments the function does not declare: an error when strict (--strict,
+  // WHMKIT_STRICT=1), otherwise a warning passed to `warn` (standard error);
+  // the envelope is the same either way.
+  bool strict = false;
+  std::function<void(const std::string&)> warn = nullptr;
 };
 
 // Runs one call and prints its envelope to `out` in `fmt`; returns

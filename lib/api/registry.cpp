@@ -1,6 +1,7 @@
 #include "registry.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -76,6 +77,12 @@ ParamSpec make_param(std::string name, ParamType type, bool required) {
   return p;
 }
 
+ParamSpec list_param(std::string name, ParamType type, bool required) {
+  ParamSpec p = make_param(std::move(name), type, required);
+  p.list = true;
+  return p;
+}
+
 ParamSpec param_from_spec(const SpecParam& sp) {
   ParamSpec p;
   p.name = sp.name;
@@ -93,6 +100,7 @@ ParamSpec param_from_spec(const SpecParam& sp) {
   if (sp.has_min) p.min = sp.min;
   if (sp.has_max) p.max = sp.max;
   p.description = sp.description ? sp.description : "";
+  p.list = std::strstr(sp.type_text, "Array") != nullptr;
   // A default is not always one of the listed values in the reference (e.g. "null"); keep it out of validation.
   return p;
 }
@@ -213,7 +221,44 @@ static void check_value(const ParamSpec& p, const std::string& v) {
   }
 }
 
+namespace {
+
+// A control byte would end a line (or a C string) in the files values reach.
+std::optional<unsigned char> control_byte(const std::string& v) {
+  for (unsigned char c : v)
+    if (c < 0x20 || c == 0x7f) return c;
+  return std::nullopt;
+}
+
+std::string code_point(unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "U+%04X", c);
+  return buf;
+}
+
+bool matches_declared(const ParamSpec& p, const std::string& key) {
+  auto star = p.name.find('*');
+  if (star == std::string::npos) return p.name == key;
+  return starts_with(key, p.name.substr(0, star)) && key.size() >= p.name.size() - 1;
+}
+
+const ParamSpec* declared(const FunctionSpec& spec, const std::string& key) {
+  for (const auto& p : spec.params)
+    if (matches_declared(p, key)) return &p;
+  return nullptr;
+}
+
+}  // namespace
+
 void validate_request(const FunctionSpec& spec, Request& req) {
+  for (const auto& [key, values] : req.args) {
+    const ParamSpec* p = declared(spec, key);
+    if (p && p->multiline) continue;
+    for (const auto& v : values)
+      if (auto c = control_byte(v))
+        throw invalid_param(key, "the value contains the control character " + code_point(*c) +
+                                     "; line breaks and other control characters are not allowed.");
+  }
   for (const auto& p : spec.params) {
     // api.* arguments belong to the core (api.version=1 is implied on the command line).
     if (starts_with(p.name, "api.")) continue;
@@ -230,11 +275,31 @@ void validate_request(const FunctionSpec& spec, Request& req) {
       if (p.required) throw missing_param(p.name);
       continue;
     }
+    // user=bob user=alice must not quietly become "alice".
+    if (it->second.size() > 1 && !p.list)
+      throw ValidationError("The parameter “" + p.name + "” was given " + std::to_string(it->second.size()) +
+                            " times; “" + spec.name + "” takes one value for it.");
     for (const auto& v : it->second) {
       if (v.empty() && p.required) throw missing_param(p.name);
       check_value(p, v);
     }
   }
+}
+
+std::vector<std::pair<std::string, std::string>> unknown_params(const FunctionSpec& spec, const Request& req) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, values] : req.args) {
+    if (declared(spec, key)) continue;
+    std::string closest;
+    size_t best = std::max<size_t>(2, key.size() / 3) + 1;
+    for (const auto& p : spec.params) {
+      if (p.name.find('*') != std::string::npos) continue;
+      size_t d = edit_distance(to_lower(key), to_lower(p.name));
+      if (d < best) best = d, closest = p.name;
+    }
+    out.emplace_back(key, closest);
+  }
+  return out;
 }
 
 }  // namespace whm

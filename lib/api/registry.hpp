@@ -42,6 +42,8 @@ struct ParamSpec {
   std::vector<std::string> allowed;  // empty = any
   std::optional<long long> min, max;
   std::string description;
+  bool list = false;       // takes several values (user=a user=b, user-0=a user-1=b); otherwise one
+  bool multiline = false;  // may hold line breaks (never written into a line-oriented file)
 };
 
 // What a handler runs with. The dispatcher holds the state lock for the
@@ -144,12 +146,20 @@ class Registry {
 
 // A parameter declaration, for refining the reference's in command files.
 ParamSpec make_param(std::string name, ParamType type = ParamType::String, bool required = false);
+// The same for a parameter that takes several values (user=a user=b).
+ParamSpec list_param(std::string name, ParamType type = ParamType::String, bool required = false);
 
 // A reference parameter as a ParamSpec.
 ParamSpec param_from_spec(const SpecParam& p);
 
-// Throws ValidationError naming the first bad or missing parameter.
+// Throws ValidationError naming the first bad or missing parameter, a value
+// with a control character, or a one-value parameter given several times.
 void validate_request(const FunctionSpec& spec, Request& req);
+
+// The arguments `spec` does not declare, each with the closest declared name
+// ("qouta" -> "quota"; "" if none is close). A declared name with a '*'
+// ("MXCHECK-*") matches every name it stands for.
+std::vector<std::pair<std::string, std::string>> unknown_params(const FunctionSpec& spec, const Request& req);
 
 // Registers functions at static-initialisation time from the commands/ files.
 struct Registration {

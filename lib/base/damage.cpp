@@ -2,7 +2,21 @@
 
 #include <algorithm>
 
+#include "util.hpp"
+
 namespace whm {
+
+void for_each_checked_line(const std::string& text, FileProblems* problems,
+                           const std::function<void(size_t, std::string_view)>& fn) {
+  if (problems) check_final_newline(text, *problems);
+  size_t number = 0;
+  for_each_line(text, [&](std::string_view line) {
+    ++number;
+    if (problems && line.find('\0') != std::string_view::npos)
+      problems->push_back(line_problem(number, "holds a NUL byte"));
+    fn(number, line);
+  });
+}
 
 std::string line_problem(size_t line, const std::string& what) { return "line " + std::to_string(line) + " " + what; }
 

@@ -8,7 +8,9 @@
 // parse completely, since whatever did not parse would be lost. It is refused
 // with the file and the line instead, and nothing is written.
 #pragma once
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "errors.hpp"
@@ -28,6 +30,11 @@ std::string line_problem(size_t line, const std::string& what);
 // Adds "line N is cut off ..." if the text's last line has no newline: every
 // file whmkit and cPanel write ends with one, so the file was truncated.
 void check_final_newline(const std::string& text, FileProblems& out);
+// Calls fn(number, line) for each line of a line-oriented file (numbers from
+// 1); with `problems`, first lists a cut-off last line and each line holding
+// a NUL byte, the damage every such format shares.
+void for_each_checked_line(const std::string& text, FileProblems* problems,
+                           const std::function<void(size_t, std::string_view)>& fn);
 // The file's name as it is on a server: "/var/cpanel/users/bob".
 std::string server_path(const std::string& rel);
 

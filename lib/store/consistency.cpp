@@ -75,11 +75,7 @@ FileProblems key_value_problems(const std::string& text) {
 // lines. The FTP store keeps other lines as they are; they are damage all the same.
 FileProblems ftp_passwd_problems(const std::string& text) {
   FileProblems problems;
-  check_final_newline(text, problems);
-  size_t number = 0;
-  for_each_line(text, [&](std::string_view line) {
-    ++number;
-    if (line.find('\0') != std::string_view::npos) problems.push_back(line_problem(number, "holds a NUL byte"));
+  for_each_checked_line(text, &problems, [&](size_t number, std::string_view line) {
     if (!line.empty() && line[0] != '#' && std::count(line.begin(), line.end(), ':') < 6)
       problems.push_back(line_problem(number, "is not “LOGIN:HASH:UID:GID:GECOS:HOME:SHELL”"));
   });

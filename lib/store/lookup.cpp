@@ -265,12 +265,7 @@ std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRo
 
 std::vector<std::pair<std::string, std::string>> parse_lookup_pairs(const std::string& text, FileProblems* problems) {
   Entries out;
-  if (problems) check_final_newline(text, *problems);
-  size_t number = 0;
-  for_each_line(text, [&](std::string_view line) {
-    ++number;
-    if (problems && line.find('\0') != std::string_view::npos)
-      problems->push_back(line_problem(number, "holds a NUL byte"));
+  for_each_checked_line(text, problems, [&](size_t number, std::string_view line) {
     if (line.empty() || line[0] == '#') return;
     auto pos = line.find(": ");
     if (pos != std::string_view::npos)

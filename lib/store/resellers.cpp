@@ -26,12 +26,7 @@ const char* kPackageLimitsCache = "var/cpanel/package-limits.cache";
 std::map<std::string, std::vector<std::string>> parse_colon_lists(const std::string& text,
                                                                   FileProblems* problems = nullptr) {
   std::map<std::string, std::vector<std::string>> out;
-  if (problems) check_final_newline(text, *problems);
-  size_t number = 0;
-  for_each_line(text, [&](std::string_view line) {
-    ++number;
-    if (problems && line.find('\0') != std::string_view::npos)
-      problems->push_back(line_problem(number, "holds a NUL byte"));
+  for_each_checked_line(text, problems, [&](size_t number, std::string_view line) {
     auto colon = line.find(':');
     if (line.empty() || line[0] == '#') return;
     if (colon == std::string_view::npos) {

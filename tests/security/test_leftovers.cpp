@@ -1,0 +1,89 @@
+// What the first hardening round left: files whmkit read leniently and then
+// rewrote (the FTP settings and quota files, the restore queue,
+// cpanel.config), a backup destination value that made the transport code
+// throw, archives restored from a place their account's user controls, and
+// a refused restore that left directories behind in an empty state root.
+// Each hostile case is refused, names what is wrong, and changes nothing.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "harness.hpp"
+
+using namespace test;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every entry under the root, directories included (snapshot() sees only files).
+std::set<std::string> entries(const TempRoot& root) {
+  std::set<std::string> out;
+  for (auto it = fs::recursive_directory_iterator(root.path); it != fs::recursive_directory_iterator(); ++it)
+    out.insert(fs::relative(it->path(), root.path).string());
+  return out;
+}
+
+// A directory outside the state root to build archives in.
+struct Staging {
+  std::string path;
+  Staging() {
+    char tmpl[] = "/tmp/whmkit-staging-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~Staging() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  Staging(const Staging&) = delete;
+  void write(const std::string& rel, const std::string& content) const {
+    fs::create_directories(fs::path(path + "/" + rel).parent_path());
+    std::ofstream(path + "/" + rel, std::ios::binary) << content;
+  }
+};
+
+// An archive of the account eve at `archive_rel` in the root, with its FTP
+// passwd file and whmkit's FTP settings as given ("" leaves one out).
+void eve_archive(const TempRoot& root, const std::string& archive_rel, const std::string& proftpd,
+                 const std::string& ftp_json = "") {
+  Staging staging;
+  staging.write("cpmove-eve/cp/eve", "DNS=eve.example\nOWNER=root\nPLAN=default\nUSER=eve\n");
+  staging.write("cpmove-eve/shadow", "$6$salt$hash");
+  staging.write("cpmove-eve/shell", "/usr/local/cpanel/bin/noshell");
+  staging.write("cpmove-eve/version", "pkgacct version: 10\narchive version: 4\n");
+  staging.write("cpmove-eve/homedir_paths", "/home/eve\n");
+  staging.write("cpmove-eve/homedir/public_html/index.html", "eve\n");
+  if (!proftpd.empty()) staging.write("cpmove-eve/proftpdpasswd", proftpd);
+  if (!ftp_json.empty()) staging.write("cpmove-eve/whmkit/ftp.json", ftp_json);
+  fs::create_directories(fs::path(root.path + "/" + archive_rel).parent_path());
+  REQUIRE(
+      run_program({"/usr/bin/tar", "-czf", root.path + "/" + archive_rel, "-C", staging.path, "cpmove-eve"}).status ==
+      0);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- restores
+
+TEST_CASE("a refused restore into an empty state root leaves nothing behind", "[security][restore][state]") {
+  TempRoot root;
+  // Refused by the FTP part, after the home and the bandwidth datastore were staged.
+  eve_archive(root, "backup/eve.tar.gz", "eve:$6$x:1000:1000::/etc:/bin/ftpsh\n");
+  const auto before = entries(root);
+  REQUIRE(before == std::set<std::string>{"backup", "backup/eve.tar.gz"});
+  expect_refused(root, {"start_local_cpmove_restore", "cpmovepath=/backup/eve.tar.gz"}, "outside the home");
+  CHECK(entries(root) == before);
+  // Refused before anything was staged.
+  expect_refused(root, {"start_local_cpmove_restore", "cpmovepath=/backup/none.tar.gz"}, "does not exist");
+  CHECK(entries(root) == before);
+  // A restore that goes through keeps what it made.
+  eve_archive(root, "backup/eve.tar.gz", "eve:$6$x:1000:1000::/home/eve:/bin/ftpsh\n");
+  run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/backup/eve.tar.gz"});
+  CHECK(root.exists("home/eve/public_html/index.html"));
+  CHECK(root.exists("var/cpanel/users/eve"));
+  for (const auto& entry : entries(root)) CHECK(entry.find(".whmkit") == std::string::npos);
+}

@@ -67,6 +67,35 @@ void eve_archive(const TempRoot& root, const std::string& archive_rel, const std
 
 }  // namespace
 
+// ---------------------------------------------------------------- cpanel.config
+
+TEST_CASE("set_nameserver keeps cpanel.config's bare keys and refuses a damaged file", "[security][damaged][dns]") {
+  TempRoot root;
+  const std::string rel = "var/cpanel/cpanel.config";
+  // cPanel writes an undefined value as the key alone: legitimate, and kept exactly.
+  root.write(rel, "# old notice\nallowremotedomains=0\nlocal_nameserver_type=powerdns\nmaxemailsperhour\nzz=\n");
+  CHECK(run_ok(root, {"set_nameserver", "nameserver=BIND"})["metadata"]["result"] == 1);
+  const std::string conf = root.file(rel);
+  CHECK_THAT(conf, Contains("\nallowremotedomains=0\nlocal_nameserver_type=bind\nmaxemailsperhour\nzz=\n"));
+  CHECK(conf.find("maxemailsperhour=") == std::string::npos);
+
+  const std::string refusal = "The file “/var/cpanel/cpanel.config” cannot be changed: ";
+  for (const auto& [text, problem] : std::vector<std::pair<std::string, std::string>>{
+           {conf + "proxysubdomains=1", "is cut off"},
+           {conf + std::string("bad\0key=1\n", 10), "holds a NUL byte"},
+           {conf + "this is not a setting\n", "is not KEY=VALUE or KEY"},
+           {conf + "\tindented\n", "is not KEY=VALUE or KEY"},
+           {conf + "=1\n", "has no key"},
+           {conf + "allowremotedomains=1\n", "repeats the key “allowremotedomains”"},
+           {conf + "maxemailsperhour=5\n", "repeats the key “maxemailsperhour”"},
+       }) {
+    root.write(rel, text);
+    size_t last_line = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + (text.back() != '\n');
+    expect_refused(root, {"set_nameserver", "nameserver=PowerDNS"},
+                   refusal + "line " + std::to_string(last_line) + " " + problem);
+  }
+}
+
 // ---------------------------------------------------------------- restores
 
 TEST_CASE("a refused restore into an empty state root leaves nothing behind", "[security][restore][state]") {

@@ -20,6 +20,34 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// bob with the FTP login deploy@bob.example (quota 10 MB, read-only from 192.0.2.0/24).
+void bob_with_ftp(const TempRoot& root) {
+  create_account(root, "bob", "bob.example");
+  uapi_ok(root, "bob", {"Ftp", "add_ftp", "user=deploy", "pass=S3cure.pass", "quota=10"});
+  uapi_ok(root, "bob", {"Ftp", "set_read_only", "user=deploy", "read_only=1"});
+  uapi_ok(root, "bob", {"Ftp", "set_allowed_ips", "user=deploy", "allowed_ips=192.0.2.0/24"});
+  REQUIRE(root.exists("var/cpanel/whmkit/ftp/bob.json"));
+  REQUIRE(root.file("home/bob/etc/ftpquota") == "deploy@bob.example:10\n");
+}
+
+// Every Ftp call of bob's that rewrites the account's FTP files.
+const std::vector<std::vector<std::string>> kFtpChanges = {
+    {"Ftp", "add_ftp", "user=newone", "pass=S3cure.pass", "quota=1"},
+    {"Ftp", "delete_ftp", "user=deploy"},
+    {"Ftp", "passwd", "user=deploy", "pass=An0ther.pass"},
+    {"Ftp", "set_quota", "user=deploy", "quota=20"},
+    {"Ftp", "set_homedir", "user=deploy", "homedir=other"},
+    {"Ftp", "set_enabled", "user=deploy", "enabled=0"},
+    {"Ftp", "set_read_only", "user=deploy", "read_only=0"},
+    {"Ftp", "set_allowed_ips", "user=deploy", "allowed_ips=192.0.2.1"},
+    {"Ftp", "allow_anonymous_ftp"},
+};
+
+std::vector<std::string> uapi_warnings(const nlohmann::json& envelope) {
+  const auto& w = envelope["result"]["warnings"];
+  return w.is_array() ? w.get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
 // Every entry under the root, directories included (snapshot() sees only files).
 std::set<std::string> entries(const TempRoot& root) {
   std::set<std::string> out;
@@ -66,6 +94,94 @@ void eve_archive(const TempRoot& root, const std::string& archive_rel, const std
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- FTP
+
+TEST_CASE("FTP settings that do not parse are not rewritten", "[security][damaged][ftp]") {
+  TempRoot root;
+  bob_with_ftp(root);
+  const std::string rel = "var/cpanel/whmkit/ftp/bob.json";
+  const std::string whole = root.file(rel);
+  const std::string refusal = "The file “/var/cpanel/whmkit/ftp/bob.json” cannot be changed: ";
+
+  root.write(rel, whole.substr(0, whole.size() / 2));  // cut off in the middle
+  for (const auto& call : kFtpChanges) expect_cpanel_refused(root, "uapi", "bob", call, refusal + "line ");
+  expect_cpanel_refused(root, "uapi", "bob", kFtpChanges[0], "is not valid JSON");
+  expect_cpanel_refused(root, "cpapi2", "bob", {"Ftp", "setquota", "user=deploy", "quota=20"}, refusal);
+  expect_refused(root, {"modifyacct", "user=bob", "newuser=robert"}, refusal);
+  // Reading still works, and says what it could not read.
+  auto list = uapi_ok(root, "bob", {"Ftp", "list_ftp"});
+  REQUIRE(uapi_warnings(list).size() == 1);
+  CHECK_THAT(uapi_warnings(list)[0], Contains("The file “/var/cpanel/whmkit/ftp/bob.json” is damaged: line "));
+
+  root.write(rel, "[1, 2]\n");
+  expect_cpanel_refused(root, "uapi", "bob", kFtpChanges[3], refusal + "it is not a JSON object.");
+  root.write(rel, "");
+  expect_cpanel_refused(root, "uapi", "bob", kFtpChanges[3], refusal + "it is empty.");
+  // Settings whmkit would not write back, or could not use.
+  root.write(rel, R"({"deploy@bob.example": {"read_only": true, "expires": "2027-01-01"}})");
+  expect_cpanel_refused(root, "uapi", "bob", kFtpChanges[3],
+                        refusal + "the entry “deploy@bob.example” has “expires”, which is not");
+  root.write(rel, R"({"deploy@bob.example": {"read_only": "yes"}})");
+  expect_cpanel_refused(root, "uapi", "bob", kFtpChanges[3], "has “read_only”, which is not");
+  root.write(rel, R"({"deploy@bob.example": "read only"})");
+  expect_cpanel_refused(root, "uapi", "bob", kFtpChanges[3], "the entry “deploy@bob.example” is not a JSON object");
+  // An address goes into a Pure-FTPd passwd line: a line break in one would add a line.
+  root.write(rel, R"({"deploy@bob.example": {"allowed_ips": ["192.0.2.1\nroot::0:0::/:"]}})");
+  expect_cpanel_refused(root, "uapi", "bob", kFtpChanges[3], "which is not an IPv4 address or CIDR block");
+  CHECK(root.file("etc/pure-ftpd/pureftpd.passwd").find("root::0:0") == std::string::npos);
+}
+
+TEST_CASE("an FTP quota file with lines that do not parse is not rewritten", "[security][damaged][ftp]") {
+  TempRoot root;
+  bob_with_ftp(root);
+  const std::string rel = "home/bob/etc/ftpquota";
+  const std::string refusal = "The file “/home/bob/etc/ftpquota” cannot be changed: ";
+  for (const auto& [text, problem] : std::vector<std::pair<std::string, std::string>>{
+           {"deploy@bob.example:10\nten megabytes for the rest\n", "line 2 is not “LOGIN:MEGABYTES”"},
+           {"deploy@bob.example:ten\n", "line 1 is not “LOGIN:MEGABYTES”"},
+           {"deploy@bob.example:-5\n", "line 1 is not “LOGIN:MEGABYTES”"},
+           {":10\n", "line 1 is not “LOGIN:MEGABYTES”"},
+           {"deploy@bob.example:10\nother@bob.example:1", "line 2 is cut off"},
+           {"deploy@bob.example:10\ndeploy@bob.example:20\n", "line 2 repeats the login “deploy@bob.example”"},
+           {"deploy@bob.example:10\nx" + std::string(1, '\0') + "y:1\n", "line 2 holds a NUL byte"},
+       }) {
+    root.write(rel, text);
+    for (const auto& call : kFtpChanges) expect_cpanel_refused(root, "uapi", "bob", call, refusal + problem);
+    expect_refused(root, {"modifyacct", "user=bob", "newuser=robert"}, refusal + problem);
+  }
+  // Reading shows what parses, with a warning; whmkit-check names the file.
+  root.write(rel, "deploy@bob.example:10\ngarbage\n");
+  auto quota = uapi_ok(root, "bob", {"Ftp", "get_quota", "account=deploy"});
+  CHECK(quota["result"]["data"] == "10");
+  REQUIRE(uapi_warnings(quota).size() == 1);
+  CHECK_THAT(uapi_warnings(quota)[0], Contains("The file “/home/bob/etc/ftpquota” is damaged: line 2"));
+  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
+  CHECK(check.status == 1);
+  CHECK_THAT(check.out, Contains("“/home/bob/etc/ftpquota” is damaged: line 2 is not “LOGIN:MEGABYTES”"));
+  // A quota of 0 is no quota: it parses.
+  root.write(rel, "deploy@bob.example:0\n");
+  uapi_ok(root, "bob", {"Ftp", "set_quota", "user=deploy", "quota=5"});
+  CHECK(root.file(rel) == "deploy@bob.example:5\n");
+}
+
+TEST_CASE("an archive's FTP settings with an address that is not one are not restored",
+          "[security][damaged][ftp][restore]") {
+  TempRoot root;
+  const std::string proftpd = "eve:$6$x:1000:1000::/home/eve:/bin/ftpsh\n";
+  // Restored, the address would have put a uid-0 login into Pure-FTPd's passwd file.
+  eve_archive(root, "home/eve.tar.gz", proftpd,
+              R"({"eve": {"allowed_ips": ["192.0.2.1::\nroot:x:0:0:eve:/./::::::::::::"], "read_only": false}})");
+  expect_refused(root, {"start_local_cpmove_restore", "cpmovepath=/home/eve.tar.gz"},
+                 "The archive's whmkit/ftp.json is damaged: the entry “eve” allows");
+  eve_archive(root, "home/eve.tar.gz", proftpd, R"({"eve": {"read_only": 1}})");
+  expect_refused(root, {"start_local_cpmove_restore", "cpmovepath=/home/eve.tar.gz"},
+                 "The archive's whmkit/ftp.json is damaged: the entry “eve” has “read_only”");
+  // What whmkit writes restores.
+  eve_archive(root, "home/eve.tar.gz", proftpd, R"({"eve": {"allowed_ips": ["192.0.2.1"], "read_only": true}})");
+  run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/eve.tar.gz"});
+  CHECK_THAT(root.file("etc/pure-ftpd/pureftpd.passwd"), Contains(":192.0.2.1::\n"));
+}
 
 // ---------------------------------------------------------------- cpanel.config
 

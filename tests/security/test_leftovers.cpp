@@ -48,6 +48,11 @@ std::vector<std::string> uapi_warnings(const nlohmann::json& envelope) {
   return w.is_array() ? w.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
+std::vector<std::string> whm_warnings(const nlohmann::json& envelope) {
+  const auto& w = envelope["metadata"]["output"]["warnings"];
+  return w.is_array() ? w.get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
 // Every entry under the root, directories included (snapshot() sees only files).
 std::set<std::string> entries(const TempRoot& root) {
   std::set<std::string> out;
@@ -181,6 +186,69 @@ TEST_CASE("an archive's FTP settings with an address that is not one are not res
   eve_archive(root, "home/eve.tar.gz", proftpd, R"({"eve": {"allowed_ips": ["192.0.2.1"], "read_only": true}})");
   run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/eve.tar.gz"});
   CHECK_THAT(root.file("etc/pure-ftpd/pureftpd.passwd"), Contains(":192.0.2.1::\n"));
+}
+
+// ---------------------------------------------------------------- backups
+
+TEST_CASE("a restore queue that does not parse is not rewritten", "[security][damaged][backups][queue]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  run_ok(root, {"start_background_pkgacct", "user=bob", "tarroot=/backup/2026-11-20/accounts"});
+  fs::rename(root.path + "/backup/2026-11-20/accounts/cpmove-bob.tar.gz",
+             root.path + "/backup/2026-11-20/accounts/bob.tar.gz");
+  run_ok(root, {"restore_queue_add_task", "user=bob", "restore_point=2026-11-20T00:00:00.000Z"});
+  const std::string rel = "var/cpanel/backups/restore_queue.json";
+  const std::string whole = root.file(rel);
+  const std::string refusal = "The file “/var/cpanel/backups/restore_queue.json” cannot be changed: ";
+  const std::vector<std::vector<std::string>> changes = {
+      {"restore_queue_add_task", "user=bob", "restore_point=2026-11-20T00:00:00.000Z"},
+      {"restore_queue_activate"},
+      {"restore_queue_clear_pending_task", "user=bob"},
+      {"restore_queue_clear_all_pending_tasks"},
+      {"restore_queue_clear_completed_task", "user=bob", "start_time=1"},
+      {"restore_queue_clear_all_completed_tasks"},
+      {"restore_queue_clear_all_failed_tasks"},
+      {"restore_queue_clear_all_tasks"},
+  };
+  for (const auto& [text, problem] : std::vector<std::pair<std::string, std::string>>{
+           {whole.substr(0, whole.size() - 20), "is not valid JSON"},
+           {"[]\n", "it is not a JSON object"},
+           {R"({"pending": {"user": "bob"}})", "its “pending” is not a list"},
+           {R"({"pending": [{"user": "bob"}, "bob"]})", "task 2 of its “pending” is not a restore task"},
+           {R"({"completed": [{"user": 7}]})", "task 1 of its “completed” is not a restore task"},
+           {R"({"is_active": "yes"})", "its “is_active” is not a number"},
+       }) {
+    root.write(rel, text);
+    for (const auto& call : changes) expect_refused(root, call, refusal);
+    expect_refused(root, changes[0], problem);
+  }
+  // The queue is still shown as far as it goes, with a warning.
+  root.write(rel, R"({"pending": [{"user": "bob"}, "bob"]})");
+  auto state = run_ok(root, {"restore_queue_state"});
+  CHECK(state["data"]["pending"].size() == 1);
+  REQUIRE(whm_warnings(state).size() == 1);
+  CHECK_THAT(whm_warnings(state)[0], Contains("“/var/cpanel/backups/restore_queue.json” is damaged"));
+}
+
+TEST_CASE("a backup destination value that is not text, holding bytes that are not UTF-8, is refused by the transport",
+          "[security][damaged][backups]") {
+  TempRoot root;
+  auto id = run_ok(root, {"backup_destination_add", "type=Local", "name=local", "path=/backup"})["data"]["id"]
+                .get<std::string>();
+  std::string rel;
+  for (const auto& e : fs::directory_iterator(root.path + "/var/cpanel/backups"))
+    if (e.path().filename().string().find(id) != std::string::npos) rel = fs::relative(e.path(), root.path).string();
+  REQUIRE(!rel.empty());
+  std::string yaml = root.file(rel);
+  auto at = yaml.find("path: /backup\n");
+  REQUIRE(at != std::string::npos);
+  // A hand edit made the path a list holding the byte 0xFF.
+  yaml.replace(at, 14, "path: \n  - \"\\xFF\"\n");
+  root.write(rel, yaml);
+  expect_refused(root, {"backup_destination_validate", "id=" + id, "disableonfail=0"},
+                 "Validation for transport “local” failed: The Local destination “local” needs an absolute path");
+  auto r = run(root, {"backup_destination_validate", "id=" + id, "disableonfail=0"});
+  CHECK(r.out.find("json.exception") == std::string::npos);
 }
 
 // ---------------------------------------------------------------- cpanel.config

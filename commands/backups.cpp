@@ -327,6 +327,7 @@ Response restoreaccount(Context& ctx, const Request& req) {
   if (req.flag("mysql")) throw NotAvailableError("Restoring MySQL databases is not implemented by whmkit.");
   auto point = latest_backup(ctx, user, kind);
   if (!point) throw ApiError("There is no " + kind + " backup of the account “" + user + "”.");
+  check_archive_outside_homes(ctx.root, "/" + point->archive_rel);  // BACKUPDIR could be in one
   auto result = restore_account_archive(ctx.root, ctx.root.path(point->archive_rel), user);
   Response r;
   r.metadata["output"] = {{"raw", result.raw}};
@@ -339,6 +340,7 @@ Response start_local_cpmove_restore(Context& ctx, const Request& req) {
   const std::string abs = ctx.root.path(paths::rel_from_abs(path));
   if (req.flag("overwrite")) throw NotAvailableError("Overwriting an existing account is not implemented by whmkit.");
   if (req.flag("dedicated_ip")) throw NotAvailableError("Restoring with a dedicated IP is not implemented by whmkit.");
+  check_archive_outside_homes(ctx.root, path);
   struct stat st {};
   if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
     throw ApiError("The archive “" + path + "” does not exist.");
@@ -574,6 +576,7 @@ Response restore_queue_add_task(Context& ctx, const Request& req) {
   if (destid != "local") throw NotAvailableError("Restoring from a remote destination is not implemented by whmkit.");
   auto point = latest_backup(ctx, user, "", *date);
   if (!point) throw ApiError("There is no backup of the account “" + user + "” for " + restore_point_name(*date) + ".");
+  check_archive_outside_homes(ctx.root, "/" + point->archive_rel);
   Transaction txn(ctx.root);
   nlohmann::json q = queue_to_change(txn);
   for (const auto& t : q["pending"])
@@ -615,6 +618,7 @@ Response restore_queue_activate(Context& ctx, const Request&) {
       auto date = restore_point_date(task.value("restore_point", "")).value_or("");
       auto point = latest_backup(ctx, task.value("user", ""), "", date);
       if (!point) throw ApiError("The backup for this restore point is gone.");
+      check_archive_outside_homes(ctx.root, "/" + point->archive_rel);
       auto result = restore_account_archive(ctx.root, ctx.root.path(point->archive_rel), task.value("user", ""));
       task["status"] = "success";
       task["message"] = result.raw;

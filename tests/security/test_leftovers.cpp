@@ -282,6 +282,42 @@ TEST_CASE("set_nameserver keeps cpanel.config's bare keys and refuses a damaged 
 
 // ---------------------------------------------------------------- restores
 
+TEST_CASE("an archive in a place an account's user controls is not restored", "[security][symlink][restore]") {
+  TempRoot root;
+  create_account(root, "amy", "amy.example");
+  const std::string refusal = "is in the home directory of the account “amy”, whose user could replace it";
+  eve_archive(root, "home/amy/uploads/cpmove-eve.tar.gz", "");
+  expect_refused(root, {"start_local_cpmove_restore", "cpmovepath=/home/amy/uploads/cpmove-eve.tar.gz"},
+                 "The archive “/home/amy/uploads/cpmove-eve.tar.gz” " + refusal);
+  expect_refused(root,
+                 {"start_local_cpmove_restore", "cpmovepath=/home/amy/uploads/cpmove-eve.tar.gz", "delete_archive=1"},
+                 refusal);
+  // Reached through a symlink root made (the check goes by where the path leads).
+  fs::create_directory_symlink("home/amy/uploads", root.path + "/transfers");
+  expect_refused(root, {"start_local_cpmove_restore", "cpmovepath=/transfers/cpmove-eve.tar.gz"}, refusal);
+  // Backups kept in a home (BACKUPDIR set there) are not restored either.
+  run_ok(root, {"backup_config_set", "backupdir=/home/amy/backups"});
+  fs::create_directories(root.path + "/home/amy/backups/2026-11-20/accounts");
+  fs::rename(root.path + "/home/amy/uploads/cpmove-eve.tar.gz",
+             root.path + "/home/amy/backups/2026-11-20/accounts/eve.tar.gz");
+  expect_refused(root, {"restoreaccount", "user=eve", "type=daily"}, refusal);
+  expect_refused(root, {"restore_queue_add_task", "user=eve", "restore_point=2026-11-20T00:00:00.000Z"}, refusal);
+  // A queued task whose backups moved into a home afterwards fails, restoring nothing.
+  root.write("var/cpanel/backups/restore_queue.json",
+             R"({"pending": [{"queue_id": "q1", "restore_point": "2026-11-20T00:00:00.000Z", "user": "eve"}]})");
+  auto done = run_ok(root, {"restore_queue_activate"});
+  auto completed = run_ok(root, {"restore_queue_list_completed"})["data"]["restore_job"];
+  REQUIRE(completed.size() == 1);
+  CHECK(completed[0]["status"] == "failed");
+  CHECK_THAT(completed[0]["message"].get<std::string>(), Contains(refusal));
+  CHECK_FALSE(root.exists("var/cpanel/users/eve"));
+  CHECK_FALSE(root.exists("home/eve"));
+  // Outside every home the same archive restores.
+  fs::rename(root.path + "/home/amy/backups/2026-11-20/accounts/eve.tar.gz", root.path + "/home/cpmove-eve.tar.gz");
+  run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-eve.tar.gz"});
+  CHECK(root.exists("var/cpanel/users/eve"));
+}
+
 TEST_CASE("a refused restore into an empty state root leaves nothing behind", "[security][restore][state]") {
   TempRoot root;
   // Refused by the FTP part, after the home and the bandwidth datastore were staged.

@@ -14,7 +14,9 @@
 #include "backup_destinations.hpp"
 #include "backup_store.hpp"
 #include "cpmove.hpp"
+#include "damage.hpp"
 #include "errors.hpp"
+#include "notices.hpp"
 #include "output.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -325,6 +327,7 @@ Response restoreaccount(Context& ctx, const Request& req) {
   if (req.flag("mysql")) throw NotAvailableError("Restoring MySQL databases is not implemented by whmkit.");
   auto point = latest_backup(ctx, user, kind);
   if (!point) throw ApiError("There is no " + kind + " backup of the account “" + user + "”.");
+  check_archive_outside_homes(ctx.root, "/" + point->archive_rel);  // BACKUPDIR could be in one
   auto result = restore_account_archive(ctx.root, ctx.root.path(point->archive_rel), user);
   Response r;
   r.metadata["output"] = {{"raw", result.raw}};
@@ -337,6 +340,7 @@ Response start_local_cpmove_restore(Context& ctx, const Request& req) {
   const std::string abs = ctx.root.path(paths::rel_from_abs(path));
   if (req.flag("overwrite")) throw NotAvailableError("Overwriting an existing account is not implemented by whmkit.");
   if (req.flag("dedicated_ip")) throw NotAvailableError("Restoring with a dedicated IP is not implemented by whmkit.");
+  check_archive_outside_homes(ctx.root, path);
   struct stat st {};
   if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
     throw ApiError("The archive “" + path + "” does not exist.");
@@ -499,16 +503,61 @@ Response backup_skip_users_all_status(Context& ctx, const Request&) {
 // cron run of restore_queue_activate can pick it up.
 constexpr const char* kQueueRel = "var/cpanel/backups/restore_queue.json";
 
-nlohmann::json load_queue(const Transaction& txn) {
+// A task as whmkit writes it: the fields the queue functions compare are of their kind.
+bool is_restore_task(const nlohmann::json& t) {
+  return t.is_object() && t.contains("user") && t["user"].is_string() &&
+         (!t.contains("restore_point") || t["restore_point"].is_string()) &&
+         (!t.contains("status") || t["status"].is_string()) &&
+         (!t.contains("start_time") || t["start_time"].is_number_integer());
+}
+
+// The queue as `txn` sees it, as far as it can be read; `problems` lists
+// the rest: a file that is not a JSON object, a part that is not a list of
+// tasks.
+nlohmann::json read_queue(const Transaction& txn, FileProblems& problems) {
   nlohmann::json q = {{"active", nlohmann::json::array()},
                       {"completed", nlohmann::json::array()},
                       {"is_active", 0},
                       {"pending", nlohmann::json::array()}};
-  if (auto text = txn.read(kQueueRel)) {
-    auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_object())
-      for (auto it = j.begin(); it != j.end(); ++it) q[it.key()] = it.value();
+  auto text = txn.read(kQueueRel);
+  if (!text) return q;
+  const nlohmann::json stored = parse_json_object(*text, problems);
+  for (auto it = stored.begin(); it != stored.end(); ++it) {
+    const nlohmann::json& v = it.value();
+    if (it.key() == "active" || it.key() == "completed" || it.key() == "pending") {
+      if (!v.is_array()) {
+        problems.push_back("its “" + it.key() + "” is not a list");
+        continue;
+      }
+      for (size_t i = 0; i < v.size(); ++i)
+        if (is_restore_task(v[i]))
+          q[it.key()].push_back(v[i]);
+        else
+          problems.push_back("task " + std::to_string(i + 1) + " of its “" + it.key() + "” is not a restore task");
+    } else if (it.key() == "is_active" && !v.is_number_integer()) {
+      problems.push_back("its “is_active” is not a number");
+    } else {
+      q[it.key()] = v;
+    }
   }
+  return q;
+}
+
+// For an answer: a damaged queue file is shown as far as it goes, with a warning.
+nlohmann::json queue_to_show(const Transaction& txn) {
+  FileProblems problems;
+  nlohmann::json q = read_queue(txn, problems);
+  if (!problems.empty())
+    add_notice(damage_summary(kQueueRel, problems) +
+               " What could be read is shown; changes to the restore queue are refused until the file is repaired.");
+  return q;
+}
+
+// For a change: a damaged queue file is refused, as rewriting it would lose what did not parse.
+nlohmann::json queue_to_change(const Transaction& txn) {
+  FileProblems problems;
+  nlohmann::json q = read_queue(txn, problems);
+  refuse_if_damaged(kQueueRel, problems);
   return q;
 }
 
@@ -525,10 +574,11 @@ Response restore_queue_add_task(Context& ctx, const Request& req) {
   if (!date) throw invalid_param("restore_point", "use YYYY-MM-DDT00:00:00.000Z.");
   const std::string destid = req.get_or("destid", "local");
   if (destid != "local") throw NotAvailableError("Restoring from a remote destination is not implemented by whmkit.");
-  if (!latest_backup(ctx, user, "", *date))
-    throw ApiError("There is no backup of the account “" + user + "” for " + restore_point_name(*date) + ".");
+  auto point = latest_backup(ctx, user, "", *date);
+  if (!point) throw ApiError("There is no backup of the account “" + user + "” for " + restore_point_name(*date) + ".");
+  check_archive_outside_homes(ctx.root, "/" + point->archive_rel);
   Transaction txn(ctx.root);
-  nlohmann::json q = load_queue(txn);
+  nlohmann::json q = queue_to_change(txn);
   for (const auto& t : q["pending"])
     if (t.value("user", "") == user) throw ApiError("A restore of “" + user + "” is already queued.");
   std::string id = random_alphanumeric(15);
@@ -554,7 +604,7 @@ Response restore_queue_activate(Context& ctx, const Request&) {
   nlohmann::json q;
   {
     Transaction view(ctx.root);
-    q = load_queue(view);
+    q = queue_to_change(view);
   }
   q["is_active"] = 1;
   save_queue(ctx.root, q);
@@ -568,6 +618,7 @@ Response restore_queue_activate(Context& ctx, const Request&) {
       auto date = restore_point_date(task.value("restore_point", "")).value_or("");
       auto point = latest_backup(ctx, task.value("user", ""), "", date);
       if (!point) throw ApiError("The backup for this restore point is gone.");
+      check_archive_outside_homes(ctx.root, "/" + point->archive_rel);
       auto result = restore_account_archive(ctx.root, ctx.root.path(point->archive_rel), task.value("user", ""));
       task["status"] = "success";
       task["message"] = result.raw;
@@ -587,7 +638,7 @@ Response restore_queue_activate(Context& ctx, const Request&) {
 
 nlohmann::json queue_now(const Context& ctx) {
   Transaction view(ctx.root);
-  return load_queue(view);
+  return queue_to_show(view);
 }
 
 Response restore_queue_is_active(Context& ctx, const Request&) {
@@ -612,7 +663,7 @@ Response list_part(Context& ctx, const char* part) {
 Response clear_tasks(Context& ctx, const char* part, const std::function<bool(const nlohmann::json&)>& match,
                      const std::string& none_message = "") {
   Transaction txn(ctx.root);
-  nlohmann::json q = load_queue(txn);
+  nlohmann::json q = queue_to_change(txn);
   nlohmann::json kept = nlohmann::json::array();
   size_t removed = 0;
   for (const auto& t : q[part]) {

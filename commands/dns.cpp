@@ -10,6 +10,7 @@
 #include "account_common.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "kvfile.hpp"
 #include "lookup.hpp"
 #include "output.hpp"
 #include "registry.hpp"
@@ -522,7 +523,9 @@ Response setresolvers(Context& ctx, const Request& req) {
   return r;
 }
 
-// cpanel.config (Tweak Settings): sorted key=value under cPanel's notice.
+// cpanel.config (Tweak Settings): sorted key=value (or a bare key for an
+// undefined value) under cPanel's notice.
+constexpr const char* kCpanelConfigRel = "var/cpanel/cpanel.config";
 const char* kCpanelConfigHeader =
     "################################################################################\n"
     "# NOTICE\n"
@@ -533,9 +536,12 @@ const char* kCpanelConfigHeader =
 Response set_nameserver(Context& ctx, const Request& req) {
   std::string choice = to_lower(req.require("nameserver"));
   Transaction txn(ctx.root);
-  KeyValues config = parse_key_values(txn.read("var/cpanel/cpanel.config").value_or(""));
+  // Every other setting is written back as it was: a line that did not parse would be lost.
+  FileProblems problems;
+  ConfigValues config = parse_config_values(txn.read(kCpanelConfigRel).value_or(""), &problems);
+  refuse_if_damaged(kCpanelConfigRel, problems);
   config["local_nameserver_type"] = choice;
-  txn.write("var/cpanel/cpanel.config", kCpanelConfigHeader + serialize_key_values(config), 0644);
+  txn.write(kCpanelConfigRel, kCpanelConfigHeader + serialize_config_values(config), 0644);
   txn.commit();
   Response r;
   // The setting is recorded; installing or switching the daemon is outside whmkit.

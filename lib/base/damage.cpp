@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "util.hpp"
 
 namespace whm {
@@ -24,6 +26,26 @@ void check_final_newline(const std::string& text, FileProblems& out) {
   if (text.empty() || text.back() == '\n') return;
   size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   out.push_back(line_problem(lines, "is cut off (the file does not end with a newline)"));
+}
+
+nlohmann::json parse_json_object(const std::string& text, FileProblems& problems) {
+  if (trim(text).empty()) {
+    problems.push_back("it is empty");
+    return nlohmann::json::object();
+  }
+  try {
+    auto doc = nlohmann::json::parse(text);
+    if (doc.is_object()) return doc;
+    problems.push_back("it is not a JSON object");
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts from 1 and may point past the end (the text stopped early):
+    // that is a problem of the last line.
+    const size_t last_line_end = text.back() == '\n' ? text.size() - 1 : text.size();
+    const size_t before = std::min(last_line_end, e.byte > 0 ? e.byte - 1 : 0);
+    const auto line = static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(before), '\n')) + 1;
+    problems.push_back(line_problem(line, "is not valid JSON"));
+  }
+  return nlohmann::json::object();
 }
 
 std::string server_path(const std::string& rel) { return rel.empty() || rel[0] != '/' ? "/" + rel : rel; }

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "errors.hpp"
 
 namespace whm {
@@ -37,6 +39,12 @@ void for_each_checked_line(const std::string& text, FileProblems* problems,
                            const std::function<void(size_t, std::string_view)>& fn);
 // The file's name as it is on a server: "/var/cpanel/users/bob".
 std::string server_path(const std::string& rel);
+
+// whmkit's own JSON files (the FTP settings, the restore queue) hold one
+// JSON object. Parses `text` as one; what keeps it from being one ("line 3
+// is not valid JSON", "it is not a JSON object", "it is empty") goes to
+// `problems`, and the result is then an empty object.
+nlohmann::json parse_json_object(const std::string& text, FileProblems& problems);
 
 // A change refused because it would rewrite a damaged file.
 struct DamagedFileError : ApiError {

@@ -90,6 +90,14 @@ std::string name_of(const std::string& rel) { return rel.substr(rel.rfind('/') +
 
 std::string temp_name() { return ".whmkit-tmp." + random_suffix(); }
 
+// The outermost directory on the way to `dir` (relative to the state root,
+// "" = the root itself) that does not exist yet; "" if they all do.
+std::string first_missing_dir(const StateRoot& root, const std::string& dir) {
+  std::string missing;
+  for (std::string d = dir; !d.empty() && !root.exists(d); d = parent_of(d)) missing = d;
+  return missing;
+}
+
 }  // namespace
 
 void check_path_component(const std::string& name, const char* what) {
@@ -439,24 +447,51 @@ const std::string& checked_inside(const UserPath& path) {
 
 }  // namespace
 
+namespace {
+
+// Removes the directory `name` of `parent` if nothing but empty directories
+// is left in it: a file or a symlink anywhere below keeps it (and the
+// directories on the way to it). Nothing is followed through a symlink.
+void remove_if_only_empty_dirs(const UserDir& parent, const std::string& name) {
+  auto dir = parent.dir(name);
+  if (!dir) return;
+  for (const auto& entry : dir->entries())
+    if (auto st = dir->status(entry); st && S_ISDIR(st->st_mode)) remove_if_only_empty_dirs(*dir, entry);
+  ::unlinkat(parent.fd(), name.c_str(), AT_REMOVEDIR);  // fails, keeping it, unless it is empty now
+}
+
+}  // namespace
+
 Transaction::~Transaction() {
   if (prepared_.empty()) return;
   try {  // never committed: roll back what was staged (best effort in a destructor)
     HeldDirs dirs;
     apply_steps(root_, parse_journal("PREPARE\n" + join(prepared_, "\n"), "(in memory)").steps, dirs);
     retire_journal(root_);
+    // A refused call leaves nothing behind, not even the journal's directory.
+    for (auto it = made_dirs_.rbegin(); it != made_dirs_.rend(); ++it) {
+      const std::string parent = parent_of(*it);
+      if (auto dir = UserDir::open(parent.empty() ? root_.root() : root_.path(parent), "/" + parent))
+        remove_if_only_empty_dirs(*dir, name_of(*it));
+    }
   } catch (...) {
   }
 }
 
+void Transaction::note_missing_dirs(const std::string& dir) {
+  if (auto missing = first_missing_dir(root_, dir); !missing.empty()) made_dirs_.push_back(missing);
+}
+
 void Transaction::adopt_staged(const std::string& rel) {
   root_.path(rel);  // validates
+  note_missing_dirs(parent_of(rel));
   prepare({journal_line({JournalStep::Discard, "", rel, ""})});
 }
 
 void Transaction::prepare(const std::vector<std::string>& discard_lines) {
   for (const auto& line : discard_lines)
     if (std::find(prepared_.begin(), prepared_.end(), line) == prepared_.end()) prepared_.push_back(line);
+  note_missing_dirs(parent_of(kJournalRel));  // write_journal makes it
   write_journal(root_, "PREPARE\n" + join(prepared_, "\n") + "\n");
 }
 
@@ -534,11 +569,9 @@ void Transaction::commit() {
     const Op& op = ops_[i];
     if (op.kind != Op::Write && op.kind != Op::MakeDir) continue;
     const std::string dir = op.kind == Op::Write ? parent_of(op.rel) : op.rel;
-    std::string created;  // the first directory on the way that does not exist yet
-    if (op.user_dir.empty())
-      for (std::string d = dir; !d.empty() && !root_.exists(d); d = parent_of(d)) created = d;
-    else
-      created = require_user_dir(root_, op.user_dir).first_missing(dir);
+    // The first directory on the way that does not exist yet.
+    const std::string created =
+        op.user_dir.empty() ? first_missing_dir(root_, dir) : require_user_dir(root_, op.user_dir).first_missing(dir);
     if (!created.empty()) discard.push_back(journal_line({JournalStep::Discard, op.user_dir, created, ""}));
     if (op.kind == Op::Write) {
       temps[i] = (dir.empty() ? "" : dir + "/") + temp_name();

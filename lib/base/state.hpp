@@ -66,9 +66,9 @@ class Transaction {
   // Stage moving a prepared directory or file (e.g. a new home) into place.
   void rename(const std::string& from_rel, const std::string& to_rel);
   // Declares a file or tree that is about to be prepared (the source of a
-  // later rename) as this transaction's: call it before creating the thing.
-  // It is deleted if the transaction is abandoned, or by recovery if the
-  // process dies before the commit.
+  // later rename) as this transaction's: call it before creating the thing
+  // and the directories on the way to it. It is deleted if the transaction
+  // is abandoned, or by recovery if the process dies before the commit.
   void adopt_staged(const std::string& rel);
   // Read a file as it will be after this transaction.
   std::optional<std::string> read(const std::string& rel) const;
@@ -107,6 +107,12 @@ class Transaction {
   // Adds journal lines naming staged files and trees to the PREPARE journal.
   void prepare(const std::vector<std::string>& discard_lines);
   std::vector<std::string> prepared_;  // the PREPARE journal's lines: what to roll back; empty once committed
+  // Directories missing when this transaction first needed them (the
+  // journal's, those on the way to an adopted tree): an abandoned transaction
+  // removes each that is left empty, so a refused call leaves nothing behind.
+  // (After a crash they may stay, empty.)
+  std::vector<std::string> made_dirs_;
+  void note_missing_dirs(const std::string& dir);
   std::vector<std::function<void()>> after_commit_;
 };
 

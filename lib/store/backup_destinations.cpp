@@ -177,10 +177,15 @@ namespace {
 // clang-format on
 WHMKIT_LAZY_API(CurlApi, cu, "libcurl.so.4", "libcurl", WHMKIT_CURL_FUNCTIONS)
 
+// A field as text. A string is used byte for byte (a password may hold any
+// bytes, and the file keeps them). Anything else (a number, or a list a hand
+// edit put there) is its JSON text, with bytes that are not UTF-8 written as
+// U+FFFD as in the output: the file is never changed by this, and the
+// transport then refuses the value with its own message.
 std::string field(const BackupDestination& d, const char* key, const std::string& fallback = "") {
   if (!d.fields.contains(key) || d.fields[key].is_null()) return fallback;
   const auto& v = d.fields[key];
-  return v.is_string() ? v.get<std::string>() : v.dump();
+  return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 long timeout_of(const BackupDestination& d) {

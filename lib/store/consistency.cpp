@@ -4,9 +4,8 @@
 #include <filesystem>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
 #include "account_lifecycle.hpp"
+#include "ftp_store.hpp"
 #include "kvfile.hpp"
 #include "lookup.hpp"
 #include "packages.hpp"
@@ -82,12 +81,6 @@ FileProblems ftp_passwd_problems(const std::string& text) {
   return problems;
 }
 
-// The FTP store's own settings (var/cpanel/whmkit/ftp/<user>.json): one JSON object.
-FileProblems json_object_problems(const std::string& text) {
-  if (nlohmann::json::parse(text, nullptr, false).is_object()) return {};
-  return {"it is not a JSON object"};
-}
-
 // The files of one account that whmkit parses and rewrites.
 void check_account_files(const StateRoot& root, const std::string& user, Problems& out) {
   const std::string cpuser_rel = paths::cpuser(user);
@@ -122,7 +115,7 @@ void check_server_files(const StateRoot& root, const Transaction& view, const Sy
   if (auto text = root.read("var/cpanel/backups/config"))
     report_damage(out, "var/cpanel/backups/config", yaml_mapping_problems(*text));
   check_dir(root, "etc/proftpd", out, ftp_passwd_problems);
-  check_dir(root, "var/cpanel/whmkit/ftp", out, json_object_problems);
+  check_dir(root, "var/cpanel/whmkit/ftp", out, ftp_extras_problems);
 }
 
 }  // namespace

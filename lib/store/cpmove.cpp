@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <set>
 
@@ -17,6 +18,8 @@
 #include "user_dir.hpp"
 #include "util.hpp"
 #include "validate.hpp"
+
+namespace fs = std::filesystem;
 
 namespace whm {
 
@@ -335,6 +338,44 @@ std::vector<std::string> AccountArchive::under(const std::string& dir) const {
 const std::string* AccountArchive::file(const std::string& rel) const {
   auto it = files.find(rel);
   return it == files.end() ? nullptr : &it->second;
+}
+
+// Refused rather than opened without following symlinks: a restore reads
+// the archive twice (inspect_account_archive checks all of it before
+// extract_account_home reads it again), and the account's user owns what is
+// in the home. Between the two reads the user could rewrite the file in
+// place, which no symlink-safe open prevents, and have an archive that was
+// never checked extracted. Outside every home only root can change it.
+void check_archive_outside_homes(const StateRoot& root, const std::string& path) {
+  const std::string rel = paths::rel_from_abs(path);
+  // Where a path leads once symlinks are followed, with a "/" at the end; "" if unknown.
+  const auto real = [&root](const std::string& r) -> std::string {
+    std::error_code ec;
+    auto resolved = fs::weakly_canonical(root.path(r), ec);
+    return ec ? "" : resolved.string() + "/";
+  };
+  const std::string real_archive = real(rel);
+  Transaction view(root);
+  SystemUsers sys;
+  sys.load(view);
+  for (const auto& user : AccountStore(root).usernames()) {
+    auto pw = sys.user(user);
+    if (!pw) continue;
+    std::string home = pw->home, home_rel;
+    while (home.size() > 1 && home.back() == '/') home.pop_back();
+    try {
+      home_rel = paths::rel_from_abs(home);
+    } catch (const ApiError&) {
+      continue;  // a home no account could have (whmkit-check reports it)
+    }
+    if (home_rel.empty()) continue;
+    const std::string real_home = real(home_rel);
+    if (starts_with(rel, home_rel + "/") ||
+        (!real_archive.empty() && !real_home.empty() && starts_with(real_archive, real_home)))
+      throw ApiError("The archive “" + path + "” is in the home directory of the account “" + user +
+                     "”, whose user could replace it while it is restored: move it to a directory only root can "
+                     "change first.");
+  }
 }
 
 AccountArchive inspect_account_archive(const std::string& archive_abs) {

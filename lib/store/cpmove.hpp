@@ -54,6 +54,11 @@ struct AccountArchive {
   const std::string* file(const std::string& rel) const;
 };
 
+// Refuses (ApiError naming the account) an archive to restore at `path` (as
+// on the server, "/home/cpmove-bob.tar.gz") inside an account's home, by its
+// path or by where its symlinks lead: see the definition for why.
+void check_archive_outside_homes(const StateRoot& root, const std::string& path);
+
 // Reads and checks the whole archive; throws ApiError naming the problem.
 AccountArchive inspect_account_archive(const std::string& archive_abs);
 // Extracts homedir/ into `dest_abs` (created here; must not exist), every

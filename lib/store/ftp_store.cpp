@@ -8,6 +8,7 @@
 #include "account_lifecycle.hpp"
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "notices.hpp"
 #include "output.hpp"
 #include "process.hpp"
 #include "sysusers.hpp"
@@ -65,6 +66,71 @@ std::string renamed_login(const std::string& login, const AccountFacts& from, co
   return login.substr(0, at + 1) + replace_domain(login.substr(at + 1), from.main_domain, to.main_domain);
 }
 
+// ~/etc/ftpquota: "login:MB" lines (a quota of 0 is no quota, and is not
+// written back). Lists in `problems` what keeps the file from being read
+// completely: rewriting it would lose that.
+std::map<std::string, long long> parse_ftp_quotas(const std::string& text, FileProblems& problems) {
+  std::map<std::string, long long> quotas;
+  for_each_checked_line(text, &problems, [&](size_t number, std::string_view line) {
+    if (line.empty()) return;
+    const auto colon = line.rfind(':');
+    const auto mb = colon == std::string_view::npos ? std::nullopt : parse_int(line.substr(colon + 1));
+    if (!mb || *mb < 0 || colon == 0) {
+      problems.push_back(line_problem(number, "is not “LOGIN:MEGABYTES”"));
+      return;
+    }
+    const std::string login(line.substr(0, colon));
+    if (quotas.count(login)) problems.push_back(line_problem(number, "repeats the login “" + login + "”"));
+    if (*mb > 0) quotas[login] = *mb;
+  });
+  return quotas;
+}
+
+bool is_client_ip(const std::string& ip_or_cidr) {
+  const auto slash = ip_or_cidr.find('/');
+  if (!is_valid_ipv4(ip_or_cidr.substr(0, slash))) return false;
+  if (slash == std::string::npos) return true;
+  const auto bits = parse_int(ip_or_cidr.substr(slash + 1));
+  return bits && *bits >= 0 && *bits <= 32;
+}
+
+// var/cpanel/whmkit/ftp/<user>.json: {login: {"allowed_ips": [...], "read_only": bool}}.
+// Lists in `problems` anything else (a file that is not a JSON object, a
+// setting whmkit does not know, a value of the wrong kind, an address that
+// is not one): rewriting the file would lose it, and an address goes into
+// a Pure-FTPd passwd line.
+std::map<std::string, FtpExtras> parse_ftp_extras(const std::string& text, FileProblems& problems) {
+  std::map<std::string, FtpExtras> out;
+  const nlohmann::json doc = parse_json_object(text, problems);
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    const std::string entry = "the entry “" + it.key() + "”";
+    if (!it.value().is_object()) {
+      problems.push_back(entry + " is not a JSON object");
+      continue;
+    }
+    FtpExtras e;
+    for (auto field = it.value().begin(); field != it.value().end(); ++field) {
+      const nlohmann::json& v = field.value();
+      if (field.key() == "read_only" && v.is_boolean()) {
+        e.read_only = v.get<bool>();
+      } else if (field.key() == "allowed_ips" && v.is_array()) {
+        for (const auto& ip : v) {
+          if (ip.is_string() && is_client_ip(ip.get<std::string>()))
+            e.allowed_ips.push_back(ip.get<std::string>());
+          else
+            problems.push_back(entry + " allows “" + (ip.is_string() ? ip.get<std::string>() : ip.dump()) +
+                               "”, which is not an IPv4 address or CIDR block");
+        }
+      } else {
+        problems.push_back(entry + " has “" + field.key() + "”, which is not “read_only” (true or false) or " +
+                           "“allowed_ips” (a list)");
+      }
+    }
+    out[it.key()] = e;
+  }
+  return out;
+}
+
 // Pure-FTPd's passwd line: login:hash:uid:gid:gecos:home/./:ul_bw:dl_bw:ul_ratio:
 // dl_ratio:max_sessions:files_quota:size_quota:allow_local:deny_local:
 // allow_client:deny_client:time ("/./" chroots the login to its home).
@@ -106,23 +172,19 @@ FtpAccounts::FtpAccounts(const Transaction& txn, const CpanelAccount& account)
         other_lines_.push_back(line);
     }
   }
-  if (auto q = home_rel_.empty() ? std::nullopt : txn.read(ftp_paths::quota(home_rel_)))
-    for (const auto& line : lines_of(*q)) {
-      auto colon = line.rfind(':');
-      if (colon == std::string::npos) continue;
-      if (auto mb = parse_int(line.substr(colon + 1)); mb && *mb > 0) quotas_[line.substr(0, colon)] = *mb;
-    }
+  // What parses is used; a damaged file is named in the call's warnings, and stage() refuses to rewrite it.
+  const auto warn_if_damaged = [](const std::string& rel, const FileProblems& problems) {
+    if (!problems.empty())
+      add_notice(damage_summary(rel, problems) +
+                 " What could be read is used; changes to the FTP accounts are refused until the file is repaired.");
+  };
+  if (auto q = home_rel_.empty() ? std::nullopt : txn.read(ftp_paths::quota(home_rel_))) {
+    quotas_ = parse_ftp_quotas(*q, quota_problems_);
+    warn_if_damaged(ftp_paths::quota(home_rel_).joined(), quota_problems_);
+  }
   if (auto x = txn.read(ftp_paths::extras(account.user))) {
-    auto doc = nlohmann::json::parse(*x, nullptr, false);
-    if (doc.is_object())
-      for (auto it = doc.begin(); it != doc.end(); ++it) {
-        FtpExtras e;
-        e.read_only = it.value().value("read_only", false);
-        if (it.value().contains("allowed_ips") && it.value()["allowed_ips"].is_array())
-          for (const auto& ip : it.value()["allowed_ips"])
-            if (ip.is_string()) e.allowed_ips.push_back(ip.get<std::string>());
-        extras_[it.key()] = e;
-      }
+    extras_ = parse_ftp_extras(*x, extras_problems_);
+    warn_if_damaged(ftp_paths::extras(account.user), extras_problems_);
   }
 }
 
@@ -200,6 +262,8 @@ void FtpAccounts::set_extras(const std::string& login, const FtpExtras& e) {
 }
 
 void FtpAccounts::stage(Transaction& txn) const {
+  if (!home_rel_.empty()) refuse_if_damaged(ftp_paths::quota(home_rel_).joined(), quota_problems_);
+  refuse_if_damaged(ftp_paths::extras(account_.user), extras_problems_);
   std::string text;
   for (const auto& line : other_lines_) text += line + "\n";
   for (const auto& l : logins_) text += login_line(l) + "\n";
@@ -306,14 +370,14 @@ void check_ftp_password(const std::string& password) {
 }
 
 void check_client_ip(const std::string& ip_or_cidr) {
-  auto slash = ip_or_cidr.find('/');
-  std::string ip = ip_or_cidr.substr(0, slash);
-  bool ok = is_valid_ipv4(ip);
-  if (ok && slash != std::string::npos) {
-    auto bits = parse_int(ip_or_cidr.substr(slash + 1));
-    ok = bits && *bits >= 0 && *bits <= 32;
-  }
-  if (!ok) throw invalid_param("allowed_ips", "“" + ip_or_cidr + "” is not an IPv4 address or CIDR block.");
+  if (!is_client_ip(ip_or_cidr))
+    throw invalid_param("allowed_ips", "“" + ip_or_cidr + "” is not an IPv4 address or CIDR block.");
+}
+
+FileProblems ftp_extras_problems(const std::string& text) {
+  FileProblems problems;
+  parse_ftp_extras(text, problems);
+  return problems;
 }
 
 // ---------------------------------------------------------------- the account's part
@@ -389,6 +453,9 @@ class FtpPart : public AccountPart {
     // Rewritten where it is: the home moves after this (see account_parts()).
     const UserPath quota = ftp_paths::quota(from.home_rel);
     if (auto text = from.home_rel.empty() ? std::nullopt : txn.read(quota)) {
+      FileProblems problems;
+      parse_ftp_quotas(*text, problems);
+      refuse_if_damaged(quota.joined(), problems);
       std::string out;
       for (const auto& line : lines_of(*text)) {
         auto colon = line.rfind(':');
@@ -398,10 +465,10 @@ class FtpPart : public AccountPart {
       txn.write(quota, out, 0644, to.ids);
     }
     if (auto text = txn.read(ftp_paths::extras(from.user))) {
-      auto doc = nlohmann::json::parse(*text, nullptr, false);
+      refuse_if_damaged(ftp_paths::extras(from.user), ftp_extras_problems(*text));
+      const auto doc = nlohmann::json::parse(*text);
       nlohmann::json out = nlohmann::json::object();
-      if (doc.is_object())
-        for (auto it = doc.begin(); it != doc.end(); ++it) out[renamed_login(it.key(), from, to)] = it.value();
+      for (auto it = doc.begin(); it != doc.end(); ++it) out[renamed_login(it.key(), from, to)] = it.value();
       if (from.user != to.user) txn.remove(ftp_paths::extras(from.user));
       txn.write(ftp_paths::extras(to.user), json_pretty(out), 0600);
     }
@@ -445,8 +512,9 @@ class FtpPart : public AccountPart {
     const auto* ftp = src.archive.file("proftpdpasswd");
     if (!ftp) return;
     if (const auto* extras = src.archive.file(kArchivedExtras)) {
-      if (!nlohmann::json::parse(*extras, nullptr, false).is_object())
-        throw ApiError(std::string("The archive's ") + kArchivedExtras + " is not a JSON object.");
+      // Its addresses go into Pure-FTPd's passwd lines: one that is not an address is refused.
+      if (const auto problems = ftp_extras_problems(*extras); !problems.empty())
+        throw ApiError(std::string("The archive's ") + kArchivedExtras + " is damaged: " + problems.front() + ".");
       txn.write(ftp_paths::extras(a.user), *extras, 0600);
     }
     std::string lines = restored_ftp_lines(*ftp, a.ids, src.archive.original_home, a.home);
@@ -462,7 +530,16 @@ class FtpPart : public AccountPart {
     stage_pureftpd_sync(txn, a.user, home_staging_rel(a.home_rel));
     raw += "Restoring FTP accounts...Done\n";
   }
-  void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
+  // The settings file is checked with the server's files (consistency.cpp); the quota file is in the home.
+  void check(const StateRoot&, const Transaction& txn, const SystemUsers&, const AccountFacts& a,
+             Problems& out) const override {
+    const UserPath quota = ftp_paths::quota(a.home_rel);
+    if (auto text = a.home_rel.empty() ? std::nullopt : txn.read(quota)) {
+      FileProblems problems;
+      parse_ftp_quotas(*text, problems);
+      if (!problems.empty()) out.push_back(damage_summary(quota.joined(), problems));
+    }
+  }
   void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
                Problems& out) const override {
     report_orphans(root, "etc/proftpd", "", users, out);

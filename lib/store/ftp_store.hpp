@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "account_store.hpp"
+#include "damage.hpp"
 #include "state.hpp"
 
 namespace whm {
@@ -69,7 +70,9 @@ class FtpAccounts {
 
   bool anonymous_allowed() const { return find_const("ftp") != nullptr; }
 
-  // Stages the passwd file, the quota file, the extras and the Pure-FTPd files.
+  // Stages the passwd file, the quota file, the extras and the Pure-FTPd
+  // files. Refuses (DamagedFileError) if the quota file or the extras did
+  // not parse completely: what did not parse would be lost.
   void stage(Transaction& txn) const;
 
  private:
@@ -80,6 +83,7 @@ class FtpAccounts {
   std::vector<std::string> other_lines_;  // comments kept as they were
   std::map<std::string, long long> quotas_;
   std::map<std::string, FtpExtras> extras_;
+  FileProblems quota_problems_, extras_problems_;  // what did not parse: the file is not rewritten then
 };
 
 // Rewrites this account's lines of the Pure-FTPd passwd file (and its PureDB)
@@ -99,6 +103,10 @@ struct FtpHomedir {
 // ":", and a symlink or a file on the way (naming it): what exists of it must
 // be real directories of the home.
 FtpHomedir ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested);
+
+// What keeps an account's FTP settings file (ftp_paths::extras) from being
+// read completely (see damage.hpp), for whmkit-check.
+FileProblems ftp_extras_problems(const std::string& text);
 
 // Checks an FTP name ("bob", without the domain) or password; throws ValidationError.
 void check_ftp_name(const std::string& name);

@@ -306,7 +306,7 @@ TEST_CASE("whmkit-check reports every damaged file and goes on", "[security][dam
         "/var/cpanel/resellers", "/etc/userdomains", "/var/cpanel/packages/broken", "/etc/proftpd/amy"})
     CHECK_THAT(r.out, Catch::Matchers::Contains(std::string("The file “") + file + "” is damaged: line"));
   CHECK_THAT(r.out,
-             Catch::Matchers::Contains("“/var/cpanel/whmkit/ftp/carol.json” is damaged: it is not a JSON object"));
+             Catch::Matchers::Contains("“/var/cpanel/whmkit/ftp/carol.json” is damaged: line 1 is not valid JSON"));
   // The accounts themselves are still counted and checked.
   CHECK_THAT(r.out, Catch::Matchers::Contains("3 accounts"));
 }

@@ -135,6 +135,44 @@ TEST_CASE("an abandoned transaction removes what it staged", "[state]") {
   CHECK(root.exists("home/bob"));
 }
 
+TEST_CASE("an abandoned transaction leaves no directory it made, not even the journal's", "[state]") {
+  Dir d;
+  StateRoot root(d.path);
+  StateWriter writer(root);
+  {
+    Transaction txn(root);
+    txn.adopt_staged("home/.whmkit-new-bob");  // writes the journal: var/cpanel is made
+    mkdirs(root.path("home/.whmkit-new-bob/public_html"));
+    mkdirs(root.path("var/cpanel/bandwidth"));  // made for the change, and left empty
+    txn.write("etc/x", "x");
+  }
+  CHECK(fs::is_empty(d.path));
+  // What is in such a directory and not the transaction's stays, and so does the directory.
+  {
+    Transaction txn(root);
+    txn.adopt_staged("home/.whmkit-new-bob");
+    atomic_write_file(root.path("var/cpanel/kept"), "kept\n", 0644);
+    mkdirs(root.path("home"));
+    fs::create_symlink(d.path, root.path("home/link"));
+  }
+  CHECK(root.read("var/cpanel/kept") == "kept\n");
+  CHECK(fs::is_symlink(root.path("home/link")));
+  CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
+  fs::remove_all(root.path("var"));
+  fs::remove_all(root.path("home"));
+  // A committed transaction keeps what it made.
+  {
+    Transaction txn(root);
+    txn.adopt_staged("home/.whmkit-new-bob");
+    mkdirs(root.path("home/.whmkit-new-bob"));
+    txn.rename("home/.whmkit-new-bob", "home/bob");
+    txn.commit();
+  }
+  CHECK(fs::is_directory(root.path("home/bob")));
+  CHECK(fs::is_directory(root.path("var/cpanel")));
+  CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
+}
+
 TEST_CASE("a transaction killed before its commit point is rolled back", "[state]") {
   Dir d;
   StateRoot root(d.path);

@@ -5,7 +5,6 @@
 #include "api_args.hpp"
 #include "errors.hpp"
 #include "notices.hpp"
-#include "resellers.hpp"
 #include "util.hpp"
 
 namespace whm {

@@ -212,13 +212,6 @@ void write_resellers(Transaction& txn, const AclTable& table) {
 
 bool is_reseller(const Transaction& txn, const std::string& user) { return read_resellers(txn).count(user) > 0; }
 
-bool has_acl(const Transaction& txn, const std::string& user, const std::string& acl) {
-  if (user == "root") return true;
-  auto table = read_resellers(txn);
-  auto it = table.find(user);
-  return it != table.end() && (it->second.count("all") || it->second.count(acl));
-}
-
 std::vector<DamagedFile> damaged_reseller_files(const Transaction& txn) {
   std::vector<DamagedFile> out;
   const std::pair<const char*, FileProblems (*)(const std::string&)> files[] = {

@@ -29,8 +29,6 @@ using AclTable = std::map<std::string, std::set<std::string>>;  // reseller -> A
 AclTable read_resellers(const Transaction& txn);
 void write_resellers(Transaction& txn, const AclTable& table);
 bool is_reseller(const Transaction& txn, const std::string& user);
-// True if `user` is root or a reseller holding `acl` (or "all").
-bool has_acl(const Transaction& txn, const std::string& user, const std::string& acl);
 
 std::map<std::string, std::vector<std::string>> read_reseller_nameservers(const Transaction& txn);
 void write_reseller_nameservers(Transaction& txn, const std::map<std::string, std::vector<std::string>>& ns);

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Every UAPI function whmkit implements, against cPanel's published OpenAPI
+description (the subset kept in uapi-openapi-11.125-subset.json):
+
+1. Parameters: the names, required flags and defaults `uapi help` declares
+   are the published ones.
+2. Responses: `uapi --output=json` for each call of CALLS below validates
+   against the function's response schema, with every documented key of the
+   result's data present (the published schemas mark no key required; a
+   client reads them all), and `data` null when the call fails.
+3. Every implemented function is published, or listed in NOT_PUBLISHED with
+   the reason whmkit has it.
+
+Where a real server's recording contradicts the published schema, the
+recording wins: such keys are listed in EXCEPTIONS with the reason.
+
+Usage: check_uapi.py BIN_DIR
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SUBSET = os.path.join(HERE, "uapi-openapi-11.125-subset.json")
+
+# Implemented by whmkit but absent from cPanel's UAPI 11.125 description.
+NOT_PUBLISHED = {
+    "Cron::*": "cPanel has Cron only in API 2; whmkit's UAPI Cron (#7) carries the API 2 functions over",
+    "Ftp::allow_anonymous_ftp": "older UAPI name of set_anonymous_ftp set_anonymous_ftp=1, kept for old clients",
+    "Ftp::disallow_anonymous_ftp": "older UAPI name of set_anonymous_ftp set_anonymous_ftp=0, kept for old clients",
+    "Ftp::set_allowed_ips": "whmkit's per-login settings (README, FTP)",
+    "Ftp::set_enabled": "whmkit's per-login settings (README, FTP)",
+    "Ftp::set_read_only": "whmkit's per-login settings (README, FTP)",
+}
+
+# Where whmkit follows a real server or a real client rather than the
+# published schema: "Module::function" -> {what: (reason, schema)}. `what` is
+# "param NAME" (not compared), or a key path inside result.data ("items"
+# steps into a list) whose schema is replaced by `schema`, or made optional
+# when `schema` is None.
+EXCEPTIONS = {
+    "DomainInfo::list_domains": {
+        "main_domain": ("published as an array of strings, but real servers send one string, and real clients "
+                        "read it so (e.g. a Raycast cPanel extension builds https://${data.main_domain})",
+                        {"type": "string"}),
+    },
+}
+
+# The calls made, in order, on one state root (see make_root). "fails": the
+# call must fail (status 0, data null).
+CALLS = [
+    ("DomainInfo", "list_domains", [], False),
+    ("DomainInfo", "main_domain_builtin_subdomain_aliases", [], False),
+    ("Ftp", "add_ftp", ["user=deploy", "pass=S3cure.pass-1", "quota=50"], False),
+    ("Ftp", "add_ftp", ["user=deploy", "pass=S3cure.pass-1"], True),
+    ("Ftp", "ftp_exists", ["user=deploy"], False),
+    ("Ftp", "ftp_exists", ["user=nobody"], True),
+    ("Ftp", "list_ftp", [], False),
+    ("Ftp", "list_ftp_with_disk", [], False),
+    ("Ftp", "list_sessions", [], False),
+    ("Ftp", "get_quota", ["account=deploy"], False),
+    ("Ftp", "get_quota", ["account=nobody"], True),
+    ("Ftp", "set_quota", ["user=deploy", "quota=100"], False),
+    ("Ftp", "set_quota", ["user=nobody", "quota=100"], True),
+    ("Ftp", "passwd", ["user=deploy", "pass=An0ther.pass-2"], False),
+    ("Ftp", "set_homedir", ["user=deploy", "homedir=public_html/deploy"], False),
+    ("Ftp", "kill_session", ["login=deploy"], False),
+    ("Ftp", "allows_anonymous_ftp", [], False),
+    ("Ftp", "set_anonymous_ftp", ["set_anonymous_ftp=1"], False),
+    ("Ftp", "allows_anonymous_ftp_incoming", [], False),
+    ("Ftp", "set_anonymous_ftp_incoming", ["set_anonymous_ftp_incoming=1"], False),
+    ("Ftp", "get_welcome_message", [], False),
+    ("Ftp", "set_welcome_message", ["message=Welcome to bob's FTP"], False),
+    ("Ftp", "get_port", [], False),
+    ("Ftp", "server_name", [], False),
+    ("Ftp", "get_ftp_daemon_info", [], False),
+    ("Ftp", "delete_ftp", ["user=deploy", "destroy=0"], False),
+    ("Ftp", "delete_ftp", ["user=deploy"], True),
+]
+
+
+def run(args, env):
+    return subprocess.run(args, env=env, capture_output=True, text=True)
+
+
+def make_root(bin_dir):
+    root = tempfile.mkdtemp(prefix="whmkit-uapi-schema-")
+    os.makedirs(os.path.join(root, "etc"))
+    with open(os.path.join(root, "etc/wwwacct.conf"), "w") as f:
+        f.write(f"HOMEDIR {root}/home\nADDR 127.0.0.1\n")
+    env = dict(os.environ, WHMKIT_ROOT=root)
+    whm = [os.path.join(bin_dir, "whmapi1"), "--output=json"]
+    for call in (["createacct", "username=bob", "domain=bob.example", "password=Main-pass1", "maxsub=unlimited",
+                  "maxpark=unlimited", "maxaddon=unlimited", "maxftp=unlimited"],
+                 ["create_subdomain", "domain=blog.bob.example", "document_root=public_html/blog"],
+                 ["create_parked_domain_for_user", "domain=park.example", "username=bob",
+                  "web_vhost_domain=bob.example"]):
+        out = run(whm + call, env)
+        if json.loads(out.stdout)["metadata"]["result"] != 1:
+            sys.exit(f"setting up the state root failed: {call}: {out.stdout}")
+    return root, env
+
+
+def declared_parameters(bin_dir, env, module, function):
+    """(name, required, default) of each parameter `uapi help` lists."""
+    out = run([os.path.join(bin_dir, "uapi"), "--user=bob", "help", module, function], env).stdout
+    section = out.split("\nParameters:\n", 1)[1].split("\nExample:", 1)[0]
+    params = {}
+    for line in section.splitlines():
+        m = re.match(r"^  (\S+) \((.*?)(, required)?\)(?:  default: (.*))?$", line)
+        if m:
+            params[m.group(1)] = (bool(m.group(3)), m.group(4))
+    return params
+
+
+def json_schema(node, strict):
+    """OpenAPI 3.0 schema -> JSON Schema: `nullable` becomes a "null" type, a
+    regular expression given as `format` (cPanel's habit) becomes `pattern`;
+    with `strict`, every documented property is required."""
+    if isinstance(node, list):
+        return [json_schema(v, strict) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: json_schema(v, strict) for k, v in node.items() if k not in ("nullable", "format")}
+    fmt = node.get("format")
+    if isinstance(fmt, str) and fmt.startswith("^"):
+        out["pattern"] = fmt
+    if node.get("nullable"):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+        if "enum" in out:
+            out["enum"] = out["enum"] + [None]
+    if strict and "properties" in node:
+        out["required"] = sorted(node["properties"])
+    return out
+
+
+def response_schema(published, name):
+    """The function's response schema; documented keys of result.data are required."""
+    schema = json.loads(json.dumps(published))
+    result = schema["properties"]["result"]
+    data = result["properties"].get("data", {})
+    result["properties"]["data"] = json_schema(data, strict=True)
+    schema = json_schema(schema, strict=False)
+    schema["required"] = ["apiversion", "func", "module", "result"]
+    result = schema["properties"]["result"]
+    result["required"] = ["data", "errors", "messages", "metadata", "status", "warnings"]
+    for what, (_, replacement) in EXCEPTIONS.get(name, {}).items():
+        if not what.startswith("param "):
+            follow_exception(schema["properties"]["result"]["properties"]["data"], what.split("."), replacement)
+    return schema
+
+
+def follow_exception(node, path, replacement):
+    """Replaces the schema of the key at `path` (inside data; "items" steps
+    into a list) by `replacement`, or makes the key optional when None."""
+    if path[0] == "items" and "items" in node:
+        return follow_exception(node["items"], path[1:], replacement)
+    if len(path) > 1:
+        return follow_exception(node["properties"][path[0]], path[1:], replacement)
+    if replacement is None:
+        node["required"] = [k for k in node.get("required", []) if k != path[0]]
+    else:
+        node["properties"][path[0]] = replacement
+
+
+def main(bin_dir):
+    with open(SUBSET) as f:
+        published = json.load(f)["functions"]
+    root, env = make_root(bin_dir)
+    failures, checked = [], 0
+    try:
+        implemented = run([os.path.join(bin_dir, "uapi"), "--list-functions"], env).stdout.split("\n")
+        implemented = ["::".join(line.split()) for line in implemented if line.strip()]
+        for name in implemented:
+            module, function = name.split("::")
+            if name not in published:
+                if name not in NOT_PUBLISHED and f"{module}::*" not in NOT_PUBLISHED:
+                    failures.append(f"{name}: implemented, not in the published description, not in NOT_PUBLISHED")
+                continue
+            ours = declared_parameters(bin_dir, env, module, function)
+            for p in published[name]["parameters"]:
+                key = f"param {p['name']}"
+                if key in EXCEPTIONS.get(name, {}):
+                    continue
+                if p["name"] not in ours:
+                    failures.append(f"{name}: published parameter {p['name']} not declared")
+                    continue
+                required, default = ours.pop(p["name"])
+                if required != p["required"]:
+                    failures.append(f"{name}: {p['name']} required={required}, published {p['required']}")
+                published_default = p["schema"].get("default")
+                if published_default is not None and str(published_default) != (default or ""):
+                    failures.append(f"{name}: {p['name']} default {default!r}, published {published_default!r}")
+            for extra in ours:
+                if f"param {extra}" not in EXCEPTIONS.get(name, {}):
+                    failures.append(f"{name}: declares {extra}, which is not published")
+        called = set()
+        for module, function, args, fails in CALLS:
+            name = f"{module}::{function}"
+            if name not in implemented:
+                failures.append(f"{name}: in CALLS but not implemented")
+                continue
+            called.add(name)
+            out = run([os.path.join(bin_dir, "uapi"), "--user=bob", "--output=json", module, function] + args, env)
+            try:
+                doc = json.loads(out.stdout)
+            except ValueError:
+                failures.append(f"{name} {args}: no JSON (exit {out.returncode}): {out.stderr.strip()}")
+                continue
+            checked += 1
+            status = doc.get("result", {}).get("status")
+            if status != (0 if fails else 1):
+                failures.append(f"{name} {args}: status {status}, expected {0 if fails else 1}: {out.stdout}")
+                continue
+            if fails:
+                if doc["result"].get("data", "absent") is not None:
+                    failures.append(f"{name} {args}: a failed call's data is not null: {out.stdout}")
+                continue
+            errors = sorted(jsonschema.Draft7Validator(response_schema(published[name]["response"], name))
+                            .iter_errors(doc), key=lambda e: list(e.path))
+            for e in errors:
+                where = "/".join(str(p) for p in e.path)
+                failures.append(f"{name} {args}: at {where or '(top)'}: {e.message}")
+        for name in implemented:
+            if name in published and name not in called:
+                failures.append(f"{name}: implemented and published, but no call in CALLS")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    for f in failures:
+        print("FAIL", f)
+    published_count = sum(1 for n in implemented if n in published)
+    print(f"{len(implemented)} UAPI functions implemented, {published_count} of them published; "
+          f"{checked} responses validated; {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -7,20 +7,24 @@
 namespace whm {
 
 // Each store's part, defined in the store's own file.
-const AccountPart& home_part();         // home_store.cpp
-const AccountPart& system_user_part();  // sysusers.cpp
-const AccountPart& userdata_part();     // account_store.cpp
-const AccountPart& cpuser_part();       // account_store.cpp
-const AccountPart& dns_part();          // dns_store.cpp
-const AccountPart& bandwidth_part();    // bandwidth_store.cpp
-const AccountPart& cron_part();         // cron_store.cpp
-const AccountPart& ftp_part();          // ftp_store.cpp
-const AccountPart& suspension_part();   // account_store.cpp
+const AccountPart& home_part();            // home_store.cpp
+const AccountPart& system_user_part();     // sysusers.cpp
+const AccountPart& userdata_part();        // account_store.cpp
+const AccountPart& cpuser_part();          // account_store.cpp
+const AccountPart& dns_part();             // dns_store.cpp
+const AccountPart& bandwidth_part();       // bandwidth_store.cpp
+const AccountPart& cron_part();            // cron_store.cpp
+const AccountPart& ftp_part();             // ftp_store.cpp
+const AccountPart& suspension_part();      // account_store.cpp
+const AccountPart& digest_auth_part();     // digest_auth.cpp
+const AccountPart& force_password_part();  // force_password.cpp
+const AccountPart& nvdata_part();          // nvdata.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   static const std::vector<const AccountPart*> parts = {
-      &home_part(),      &system_user_part(), &userdata_part(), &cpuser_part(),     &dns_part(),
-      &bandwidth_part(), &cron_part(),        &ftp_part(),      &suspension_part(),
+      &home_part(),       &system_user_part(), &userdata_part(),       &cpuser_part(),
+      &dns_part(),        &bandwidth_part(),   &cron_part(),           &ftp_part(),
+      &suspension_part(), &digest_auth_part(), &force_password_part(), &nvdata_part(),
   };
   return parts;
 }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "errors.hpp"
 #include "kvfile.hpp"
@@ -53,6 +54,17 @@ int pool_size(unsigned classes) {
   return n;
 }
 
+// A strength setting of `rel`: nullopt if absent, empty or unreadable (an
+// unreadable one never turns the check off).
+std::optional<int> setting(const StateRoot& root, const char* rel, const std::string& key) {
+  KeyValues config = parse_key_values(root.read(rel).value_or(""));
+  auto it = config.find(key);
+  if (it == config.end()) return std::nullopt;
+  auto n = parse_int(trim(it->second));
+  if (!n || *n < 0) return std::nullopt;
+  return static_cast<int>(std::min<long long>(*n, kMaxStrength));
+}
+
 }  // namespace
 
 int password_strength(std::string_view password, const std::set<std::string>& bad) {
@@ -92,16 +104,13 @@ std::set<std::string> bad_passwords(const StateRoot& root) {
 }
 
 int required_password_strength(const StateRoot& root, const std::string& app) {
-  KeyValues config = parse_key_values(root.read("var/cpanel/cpanel.config").value_or(""));
-  for (const std::string& key : {"minpwstrength_" + app, std::string("minpwstrength")}) {
-    auto it = config.find(key);
-    if (it == config.end()) continue;
-    auto n = parse_int(trim(it->second));
-    // An unreadable setting keeps the default rather than turning the check off.
-    if (!n || *n < 0) return kDefaultMinimum;
-    return static_cast<int>(std::min<long long>(*n, kMaxStrength));
-  }
-  return kDefaultMinimum;
+  // The shipped defaults file fills what cpanel.config leaves out, as in cPanel.
+  int fallback = kDefaultMinimum;
+  if (auto shipped = setting(root, "usr/local/cpanel/etc/cpanel.config", "minpwstrength")) fallback = *shipped;
+  const std::string key = app == password_app::kDefault ? "minpwstrength" : "minpwstrength_" + app;
+  if (auto n = setting(root, "var/cpanel/cpanel.config", key)) return *n;
+  if (auto n = setting(root, "var/cpanel/cpanel.config", "minpwstrength")) return *n;
+  return fallback;
 }
 
 void check_password_strength(const StateRoot& root, const std::string& app, const std::string& param,

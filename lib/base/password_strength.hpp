@@ -14,6 +14,7 @@ class StateRoot;
 // The applications whose passwords whmkit checks, named as cpanel.config
 // names them. FTP, mail and Web Disk accounts share "virtual", as in cPanel.
 namespace password_app {
+inline constexpr const char* kDefault = "default";  // minpwstrength itself
 inline constexpr const char* kCreateAccount = "createacct";
 inline constexpr const char* kSystemAccount = "passwd";
 inline constexpr const char* kFtp = "virtual";
@@ -30,8 +31,10 @@ int password_strength(std::string_view password, const std::set<std::string>& ba
 // The words of etc/bad_passwords_list and usr/local/cpanel/etc/bad_passwords_list, lower-cased.
 std::set<std::string> bad_passwords(const StateRoot& root);
 
-// The minimum strength for `app`: minpwstrength_<app>, else minpwstrength,
-// else cPanel's default of 65. 0 turns the check off.
+// The minimum strength for `app`: minpwstrength_<app>, else minpwstrength
+// (for kDefault: minpwstrength alone), else the shipped default
+// (usr/local/cpanel/etc/cpanel.config's minpwstrength), else 65. 0 turns the
+// check off.
 int required_password_strength(const StateRoot& root, const std::string& app);
 
 // Refuses a password weaker than `app` requires, naming `param`, in

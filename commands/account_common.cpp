@@ -2,6 +2,7 @@
 #include "backup_store.hpp"
 
 #include <sys/quota.h>
+#include <sys/stat.h>
 #include <cerrno>
 
 #include "errors.hpp"
@@ -20,8 +21,20 @@ nlohmann::json int_or_string(const std::string& v) {
 
 }  // namespace
 
-QuotaReader::Usage QuotaReader::usage(const std::string& abs_path, uid_t uid) {
-  if (unavailable_) return {};
+std::vector<std::string> home_roots(const StateRoot& root, const ServerConfig& config) {
+  std::vector<std::string> roots;
+  if (config.home_root != "/") roots.push_back(config.home_root);
+  if (config.home_match.empty()) return roots;
+  for (const auto& name : root.list_dir("")) {
+    struct stat st {};
+    const std::string abs = "/" + name;
+    if (name.find(config.home_match) == std::string::npos || abs == config.home_root) continue;
+    if (::lstat(root.path(name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) roots.push_back(abs);
+  }
+  return roots;
+}
+
+const std::string* QuotaReader::device_of(const std::string& abs_path) {
   if (!loaded_) {
     loaded_ = true;
     for (const auto& line : split(read_file("/proc/self/mounts").value_or(""), '\n')) {
@@ -34,14 +47,29 @@ QuotaReader::Usage QuotaReader::usage(const std::string& abs_path, uid_t uid) {
     if ((abs_path == m.first || starts_with(abs_path, m.first == "/" ? "/" : m.first + "/")) &&
         (!best || m.first.size() > best->first.size()))
       best = &m;
-  if (!best) return {};
+  return best ? &best->second : nullptr;
+}
+
+bool QuotaReader::enabled(const std::string& abs_path) {
+  const std::string* device = device_of(abs_path);
+  if (!device) return false;
+  // Q_GETINFO answers only for a filesystem whose user quotas are on.
+  dqinfo info{};
+  return ::quotactl(QCMD(Q_GETINFO, USRQUOTA), device->c_str(), 0, reinterpret_cast<caddr_t>(&info)) == 0;
+}
+
+QuotaReader::Usage QuotaReader::usage(const std::string& abs_path, uid_t uid) {
+  if (unavailable_) return {};
+  const std::string* device = device_of(abs_path);
+  if (!device) return {};
   dqblk dq{};
-  if (::quotactl(QCMD(Q_GETQUOTA, USRQUOTA), best->second.c_str(), static_cast<int>(uid),
-                 reinterpret_cast<caddr_t>(&dq)) != 0) {
+  if (::quotactl(QCMD(Q_GETQUOTA, USRQUOTA), device->c_str(), static_cast<int>(uid), reinterpret_cast<caddr_t>(&dq)) !=
+      0) {
     if (errno == ESRCH || errno == ENOSYS || errno == ENOTBLK || errno == EPERM || errno == ENODEV) unavailable_ = true;
     return {};
   }
-  return {static_cast<long long>(dq.dqb_curspace), static_cast<long long>(dq.dqb_curinodes)};
+  return {static_cast<long long>(dq.dqb_curspace), static_cast<long long>(dq.dqb_curinodes),
+          static_cast<long long>(dq.dqb_bhardlimit), static_cast<long long>(dq.dqb_ihardlimit), true};
 }
 
 nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {

@@ -19,16 +19,30 @@ namespace whm {
 
 std::string normalize_limit(const std::string& v);  // "UNLIMITED" -> "unlimited"
 
-// Disk usage from filesystem user quotas, as cPanel reports it. Without
-// quotas on the filesystem holding the home, usage is reported as 0.
+// The directories new homes go into: wwwacct.conf's HOMEDIR (/home), and
+// with HOMEMATCH set, every directory at the top of the filesystem whose
+// name contains it (/home2, /home3 for HOMEMATCH home). cPanel matches
+// HOMEMATCH against mount points; whmkit, working on a state root, matches
+// the top-level directories there. "/" itself is never a home root.
+std::vector<std::string> home_roots(const StateRoot& root, const ServerConfig& config);
+
+// Disk usage from filesystem user quotas (quotactl), as cPanel reports it.
+// Without quotas on the filesystem holding the home, usage is reported as 0
+// and `known` is false.
 class QuotaReader {
  public:
   struct Usage {
     long long bytes = 0, inodes = 0;
+    long long block_limit = 0, inode_limit = 0;  // hard limits (1 KiB blocks), 0 = none
+    bool known = false;
   };
   Usage usage(const std::string& abs_path, uid_t uid);
+  // Whether user quotas are on for the filesystem holding `abs_path`.
+  bool enabled(const std::string& abs_path);
 
  private:
+  // The block device of the filesystem holding `abs_path`, if it is one.
+  const std::string* device_of(const std::string& abs_path);
   std::vector<std::pair<std::string, std::string>> mounts_;  // mount point, device
   bool loaded_ = false, unavailable_ = false;
 };

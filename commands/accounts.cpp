@@ -11,8 +11,10 @@
 
 #include "account_common.hpp"
 #include "bandwidth.hpp"
+#include "digest_auth.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "force_password.hpp"
 #include "ftp_store.hpp"
 #include "lookup.hpp"
 #include "packages.hpp"
@@ -184,24 +186,6 @@ void check_reseller_limits(const Transaction& txn, const AccountStore& store, co
 
 // The largest uid or gid: (uid_t)-1 means "no id" to the kernel.
 constexpr long long kMaxId = 4294967294;
-
-// The directories new homes go into: wwwacct.conf's HOMEDIR (/home), and
-// with HOMEMATCH set, every directory at the top of the filesystem whose
-// name contains it (/home2, /home3 for HOMEMATCH home). cPanel matches
-// HOMEMATCH against mount points; whmkit, working on a state root, matches
-// the top-level directories there. "/" itself is never a home root.
-std::vector<std::string> home_roots(const StateRoot& root, const ServerConfig& config) {
-  std::vector<std::string> roots;
-  if (config.home_root != "/") roots.push_back(config.home_root);
-  if (config.home_match.empty()) return roots;
-  for (const auto& name : root.list_dir("")) {
-    struct stat st {};
-    const std::string abs = "/" + name;
-    if (name.find(config.home_match) == std::string::npos || abs == config.home_root) continue;
-    if (::lstat(root.path(name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) roots.push_back(abs);
-  }
-  return roots;
-}
 
 // createacct homedir=: a new directory directly inside one of the home roots.
 std::string checked_home_choice(const StateRoot& root, const ServerConfig& config, std::string home) {
@@ -923,6 +907,12 @@ Response passwd(Context& ctx, const Request& req) {
   nlohmann::json apps = {"system"};
   const auto pw = sys.user(user);
   const std::string pw_home = pw ? pw->home : "/home/" + user;
+  // The new password meets a forced change; an enabled Digest Authentication follows it.
+  if (pw) stage_force_password(txn, paths::rel_from_abs(pw_home), owner_of(*pw), user, false);
+  if (auto digest = digest_entry(txn, user)) {
+    stage_digest_password(txn, user, password, starts_with(*digest, digest_auth::kLocked));
+    apps.push_back("digest");
+  }
   // The FTP password file carries a copy of the main account's hash.
   std::string ftp_rel = ftp_paths::passwd(user);
   if (auto ftp = txn.read(ftp_rel)) {

@@ -6,6 +6,8 @@
 
 #include "account_lifecycle.hpp"
 #include "harness.hpp"
+#include "output.hpp"
+#include "syck_yaml.hpp"
 
 using namespace test;
 
@@ -68,6 +70,12 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
   root.write("home/bob/public_html/index.html", "<h1>bob</h1>\n");
   root.write("home/bob/notes/private.txt", "secret notes\n");
+  run_ok(root, {"set_digest_auth", "user=bob", "enabledigest=1", "password=Secret-pass1"});
+  run_ok(root, {"forcepasswordchange", R"(users_json={"bob":1})"});
+  // bob's WHM personalization (kept while it was a reseller).
+  const nlohmann::json nvdata = {{"favorites", "list_accounts"}};
+  root.write("var/cpanel/whm/nvdata/bob.yaml", whm::syck_dump(nvdata));
+  root.write("var/cpanel/whm/nvdata/bob.cache", whm::json_text(nvdata) + "\n");
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");

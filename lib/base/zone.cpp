@@ -632,6 +632,32 @@ nlohmann::json record_json(int line, const ZoneRecord& r) {
   return j;
 }
 
+nlohmann::json dump_zone(const Zone& zone) {
+  nlohmann::json list = nlohmann::json::array();
+  long last_ttl = 86400;  // cPanel's parser starts from a day
+  for (const auto& e : zone.entries()) {
+    if (e.removed) continue;
+    if (e.kind == Zone::Entry::Record) {
+      nlohmann::json j = record_json(e.line, e.record);
+      int lines = e.dirty ? 1 : 1 + static_cast<int>(std::count(e.text.begin(), e.text.end(), '\n'));
+      if (lines > 1) j["Lines"] = lines;
+      list.push_back(std::move(j));
+      last_ttl = e.record.ttl;
+      continue;
+    }
+    if (e.kind == Zone::Entry::Directive) {
+      auto tokens = tokenize(e.text);
+      if (upper(tokens[0].text) == "$TTL") {
+        last_ttl = parse_ttl(tokens.at(1).text).value_or(last_ttl);  // Zone::parse checked it
+        list.push_back({{"Line", e.line}, {"name", ""}, {"ttl", last_ttl}, {"type", "$TTL"}});
+        continue;
+      }
+    }
+    list.push_back({{"Line", e.line}, {"name", ""}, {"raw", e.text}, {"ttl", last_ttl}, {"type", ":RAW"}});
+  }
+  return list;
+}
+
 std::string zone_from_template(const ZoneTemplateValues& v, std::time_t now,
                                const std::optional<std::string>& custom_template) {
   static const char* kStandard =

@@ -84,11 +84,11 @@ void check_cname_conflicts(const Zone& zone, const ZoneRecord& r, int ignore_lin
   }
 }
 
-Response zone_changed(const StateRoot& root, const std::string& zone, long serial) {
+// The reference's answer to a change: the reload in the reason, no data.
+Response zone_changed(const StateRoot& root, const std::string& zone) {
   Response r;
   std::string reload = reload_zone(root, zone);
   if (!reload.empty()) r.reason = reload;
-  r.metadata["serial"] = serial;
   return r;
 }
 
@@ -267,7 +267,7 @@ Response mass_edit_dns_zone(Context& ctx, const Request& req) {
   }
   long new_serial = stage_zone(txn, zone, now());
   txn.commit();
-  Response r = zone_changed(ctx.root, name, new_serial);
+  Response r = zone_changed(ctx.root, name);
   r.data = {{"new_serial", std::to_string(new_serial)}};  // a string, as real servers send it
   return r;
 }
@@ -279,9 +279,9 @@ Response add_record(Context& ctx, Transaction& txn, Zone& zone, const ZoneRecord
   validate_record(zone.origin(), r);
   check_cname_conflicts(zone, r);
   zone.add(r);
-  long serial = stage_zone(txn, zone, now());
+  stage_zone(txn, zone, now());
   txn.commit();
-  return zone_changed(ctx.root, zone.origin(), serial);
+  return zone_changed(ctx.root, zone.origin());
 }
 
 std::string upper_arg(const Request& req, const char* key, const std::string& fallback) {
@@ -319,9 +319,9 @@ Response editzonerecord(Context& ctx, const Request& req) {
   validate_record(name, r);
   check_cname_conflicts(zone, r, line);
   zone.replace(line, r);
-  long serial = stage_zone(txn, zone, now());
+  stage_zone(txn, zone, now());
   txn.commit();
-  return zone_changed(ctx.root, name, serial);
+  return zone_changed(ctx.root, name);
 }
 
 Response removezonerecord(Context& ctx, const Request& req) {
@@ -332,9 +332,9 @@ Response removezonerecord(Context& ctx, const Request& req) {
   if (auto s = req.get("serialnum"); s && !s->empty() && *s != std::to_string(zone.serial()))
     throw ApiError("The zone “" + name + "” has changed (serial " + std::to_string(zone.serial()) + ").");
   zone.remove(line);
-  long serial = stage_zone(txn, zone, now());
+  stage_zone(txn, zone, now());
   txn.commit();
-  return zone_changed(ctx.root, name, serial);
+  return zone_changed(ctx.root, name);
 }
 
 // Any line dumpzone lists: a record, the $TTL line, or a comment or blank
@@ -382,7 +382,7 @@ Response resetzone(Context& ctx, const Request& req) {
   if (old_serial) fresh.bump_serial(now(), *old_serial);
   stage_zone_text(txn, name, fresh.serialize());
   txn.commit();
-  return zone_changed(ctx.root, name, fresh.serial());
+  return zone_changed(ctx.root, name);
 }
 
 Response listmxs(Context& ctx, const Request& req) {

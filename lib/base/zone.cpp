@@ -612,15 +612,24 @@ nlohmann::json record_json(int line, const ZoneRecord& r) {
   const auto& d = r.rdata;
   auto at = [&](size_t i) { return i < d.size() ? d[i] : std::string(); };
   auto num = [&](size_t i) { return parse_int(at(i)).value_or(0); };
+  // Host names in the data without their trailing period, as real servers
+  // give them ("exchange": "mail.example.com"); the record's own name keeps it.
+  auto host = [&](size_t i) {
+    std::string h = at(i);
+    if (h.size() > 1 && h.back() == '.') h.pop_back();
+    return h;
+  };
   const auto& fields = rdata_fields(r.type);
   if (!fields.empty() && fields[0].kind == RdataField::Strings) {
     j[fields[0].name] = join(d, "");  // a long TXT is one value, however many strings carry it
   } else if (!fields.empty()) {
     for (size_t i = 0; i < fields.size(); ++i)
-      j[fields[i].name] = fields[i].kind == RdataField::Number ? nlohmann::json(num(i)) : nlohmann::json(at(i));
+      j[fields[i].name] = fields[i].kind == RdataField::Number ? nlohmann::json(num(i))
+                          : fields[i].kind == RdataField::Host ? nlohmann::json(host(i))
+                                                               : nlohmann::json(at(i));
   } else if (r.type == "SOA") {
-    j["mname"] = at(0);
-    j["rname"] = at(1);
+    j["mname"] = host(0);
+    j["rname"] = host(1);
     j["serial"] = at(2);
     j["refresh"] = num(3);
     j["retry"] = num(4);

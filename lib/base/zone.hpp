@@ -103,7 +103,8 @@ std::string written_name(const std::string& origin, const std::string& name);
 // cPanel's rendering of one record line (tabs; apex absolute, others relative;
 // TXT split into character strings of at most 255 bytes).
 std::string render_record(const std::string& origin, const ZoneRecord& r);
-// A record as dumpzone/getzonerecord print it (TXT: the strings joined).
+// A record as dumpzone/getzonerecord print it (TXT: the strings joined; host
+// names in the data without their trailing period).
 nlohmann::json record_json(int line, const ZoneRecord& r);
 // The zone as dumpzone lists it, one item per entry in file order, each with
 // the line it starts on ("Line", what editzonerecord and removezonerecord

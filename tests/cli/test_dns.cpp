@@ -222,7 +222,7 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone",
   auto mx = run(root, {"listmxs", "domain=m.example"}).json();
   CHECK(mx["metadata"]["reason"] == "Records obtained.");
   REQUIRE(mx["data"]["record"].size() == 2);
-  CHECK(mx["data"]["record"][1]["exchange"] == "mx2.m.example.");
+  CHECK(mx["data"]["record"][1]["exchange"] == "mx2.m.example");
   CHECK(mx["data"]["record"][1]["preference"] == "20");
   check_zone(root, "m.example");
   expect_refused(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=bad host", "preference=20"},
@@ -470,13 +470,13 @@ TEST_CASE("dumpzone lists every line as real servers do: :RAW comments and blank
                                                       R"(, "ttl": 86400, "type": ":RAW"},
     {"Line": 2, "name": "", "raw": "; Zone file for d.example", "ttl": 86400, "type": ":RAW"},
     {"Line": 3, "name": "", "ttl": 14400, "type": "$TTL"},
-    {"Line": 4, "Lines": 7, "class": "IN", "expire": 1209600, "minimum": 86400, "mname": "ns1.host.example.",
-     "name": "d.example.", "refresh": 3600, "retry": 1800, "rname": "root.d.example.", "serial": "2024010100",
+    {"Line": 4, "Lines": 7, "class": "IN", "expire": 1209600, "minimum": 86400, "mname": "ns1.host.example",
+     "name": "d.example.", "refresh": 3600, "retry": 1800, "rname": "root.d.example", "serial": "2024010100",
      "ttl": 86400, "type": "SOA"},
     {"Line": 11, "name": "", "raw": "", "ttl": 86400, "type": ":RAW"},
-    {"Line": 12, "class": "IN", "name": "d.example.", "nsdname": "ns1.host.example.", "ttl": 86400, "type": "NS"},
+    {"Line": 12, "class": "IN", "name": "d.example.", "nsdname": "ns1.host.example", "ttl": 86400, "type": "NS"},
     {"Line": 13, "name": "", "raw": "; mail", "ttl": 86400, "type": ":RAW"},
-    {"Line": 14, "class": "IN", "exchange": "mail.d.example.", "name": "d.example.", "preference": 10,
+    {"Line": 14, "class": "IN", "exchange": "mail.d.example", "name": "d.example.", "preference": 10,
      "ttl": 3600, "type": "MX"},
     {"Line": 15, "address": "192.0.2.25", "class": "IN", "name": "mail.d.example.", "ttl": 300, "type": "A"}
   ])"));
@@ -498,7 +498,7 @@ TEST_CASE("listmxs gives Line, preference and ttl as strings, as real servers do
   root.write("var/named/d.example.db", kShapesZone);
   auto mx = run_ok(root, {"listmxs", "domain=d.example"});
   CHECK(mx["data"]["record"] == nlohmann::json::parse(R"([{"Line": "14", "class": "IN",
-    "exchange": "mail.d.example.", "name": "d.example.", "preference": "10", "ttl": "3600", "type": "MX"}])"));
+    "exchange": "mail.d.example", "name": "d.example.", "preference": "10", "ttl": "3600", "type": "MX"}])"));
   expect_refused(root, {"listmxs", "domain=bad_domain.example"}, "“domain”");
 }
 
@@ -518,7 +518,9 @@ TEST_CASE("the Line dumpzone gives is the line editzonerecord and removezonereco
                    std::string("no record on line ") + line);
   }
 
-  run_ok(root, {"editzonerecord", "domain=d.example", "line=" + std::to_string(a), "address=192.0.2.26"});
+  // The answer is the reference's: no data, no extra metadata.
+  CHECK(run_ok(root, {"editzonerecord", "domain=d.example", "line=" + std::to_string(a), "address=192.0.2.26"}) ==
+        nlohmann::json::parse(R"({"metadata":{"command":"editzonerecord","reason":"OK","result":1,"version":1}})"));
   auto lines = split_lines(root.file("var/named/d.example.db"));
   REQUIRE(lines.size() == 15);
   CHECK(lines[14] == "mail\t300\tIN\tA\t192.0.2.26");
@@ -530,6 +532,16 @@ TEST_CASE("the Line dumpzone gives is the line editzonerecord and removezonereco
   CHECK(zone.find("\tMX\t") == std::string::npos);
   CHECK_THAT(zone, Contains("\n; mail\nmail\t300\tIN\tA\t192.0.2.26\n"));  // the comment stays
   CHECK(line_of(root, "d.example", "mail.d.example.", "A") == 14);         // the lines after it move up
+  check_zone(root, "d.example");
+
+  // A host name is given without its trailing period, and given back as it is, it names the same host.
+  run_ok(root, {"addzonerecord", "domain=d.example", "name=www", "type=CNAME", "cname=mail.d.example."});
+  int www = line_of(root, "d.example", "www.d.example.", "CNAME");
+  std::string cname =
+      run_ok(root, {"getzonerecord", "domain=d.example", "line=" + std::to_string(www)})["data"]["record"][0]["cname"];
+  CHECK(cname == "mail.d.example");
+  run_ok(root, {"editzonerecord", "domain=d.example", "line=" + std::to_string(www), "cname=" + cname, "ttl=60"});
+  CHECK_THAT(root.file("var/named/d.example.db"), Contains("\nwww\t60\tIN\tCNAME\tmail.d.example.\n"));
   check_zone(root, "d.example");
 }
 

@@ -27,7 +27,7 @@ nlohmann::json envelope_of(const FunctionSpec& f, const Response& r) {
       meta["result"] = r.ok ? 1 : 0;
       meta["version"] = 1;
       nlohmann::json env = {{"metadata", meta}};
-      if (!r.data.is_null()) env["data"] = r.data;
+      if (!r.data.is_null() || (!r.ok && f.null_data_on_failure)) env["data"] = r.data;
       return env;
     }
     case Api::Api2: {
@@ -163,13 +163,14 @@ bool run_handler(const StateRoot& root, const FunctionSpec& f, Call& call, const
 
 // One call from lookup to finished envelope; returns the exit status.
 int dispatch(const StateRoot& root, Call& call, const Finish& finish) {
+  const FunctionSpec* f = Registry::instance().find(call.api, call.module, call.request.function);
   auto fail = [&](const std::string& reason, int status) {
     nlohmann::json env = error_envelope(call.api, call.module, call.request.function, reason);
+    if (f && f->api == Api::Whm1 && f->null_data_on_failure) env["data"] = nullptr;
     finish(env, nullptr);
     return status;
   };
   take_notices();  // none left from an earlier call in this process
-  const FunctionSpec* f = Registry::instance().find(call.api, call.module, call.request.function);
   if (!f) return fail(unknown_function_reason(call), kExitUnavailable);
   try {
     if (!f->handler) {  // its declaration still checks the arguments, for scripts being written against it

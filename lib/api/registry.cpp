@@ -127,6 +127,7 @@ const FunctionSpec* Registry::find(Api api, const std::string& module, const std
     f.handler = impl->second.handler;
     f.access = impl->second.access;
     f.auth = impl->second.auth;
+    f.null_data_on_failure = impl->second.null_data_on_failure;
     for (const auto& p : impl->second.params) {
       auto same = std::find_if(f.params.begin(), f.params.end(), [&](const ParamSpec& q) { return q.name == p.name; });
       if (same != f.params.end()) {

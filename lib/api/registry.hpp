@@ -97,6 +97,7 @@ struct FunctionSpec {
   Access access = Access::Read;
   Authorization auth;                 // who may call it (the dispatcher checks before the handler runs)
   const SpecFunction* doc = nullptr;  // the reference's entry, if any
+  bool null_data_on_failure = false;  // WHM API 1: a failure still carries "data": null
 };
 
 // What a command file registers for a WHM API 1 function: the handler, plus
@@ -108,6 +109,9 @@ struct Implementation {
   Access access;
   Authorization auth;
   std::vector<ParamSpec> params = {};
+  // A failed call's envelope carries "data": null instead of no "data", as
+  // real servers send it for some functions (clients decode it so).
+  bool null_data_on_failure = false;
 };
 
 // What a command file registers for a cPanel function (API 2 or UAPI): the

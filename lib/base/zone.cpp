@@ -612,15 +612,24 @@ nlohmann::json record_json(int line, const ZoneRecord& r) {
   const auto& d = r.rdata;
   auto at = [&](size_t i) { return i < d.size() ? d[i] : std::string(); };
   auto num = [&](size_t i) { return parse_int(at(i)).value_or(0); };
+  // Host names in the data without their trailing period, as real servers
+  // give them ("exchange": "mail.example.com"); the record's own name keeps it.
+  auto host = [&](size_t i) {
+    std::string h = at(i);
+    if (h.size() > 1 && h.back() == '.') h.pop_back();
+    return h;
+  };
   const auto& fields = rdata_fields(r.type);
   if (!fields.empty() && fields[0].kind == RdataField::Strings) {
     j[fields[0].name] = join(d, "");  // a long TXT is one value, however many strings carry it
   } else if (!fields.empty()) {
     for (size_t i = 0; i < fields.size(); ++i)
-      j[fields[i].name] = fields[i].kind == RdataField::Number ? nlohmann::json(num(i)) : nlohmann::json(at(i));
+      j[fields[i].name] = fields[i].kind == RdataField::Number ? nlohmann::json(num(i))
+                          : fields[i].kind == RdataField::Host ? nlohmann::json(host(i))
+                                                               : nlohmann::json(at(i));
   } else if (r.type == "SOA") {
-    j["mname"] = at(0);
-    j["rname"] = at(1);
+    j["mname"] = host(0);
+    j["rname"] = host(1);
     j["serial"] = at(2);
     j["refresh"] = num(3);
     j["retry"] = num(4);
@@ -630,6 +639,32 @@ nlohmann::json record_json(int line, const ZoneRecord& r) {
     j["data"] = join(d, " ");
   }
   return j;
+}
+
+nlohmann::json dump_zone(const Zone& zone) {
+  nlohmann::json list = nlohmann::json::array();
+  long last_ttl = 86400;  // cPanel's parser starts from a day
+  for (const auto& e : zone.entries()) {
+    if (e.removed) continue;
+    if (e.kind == Zone::Entry::Record) {
+      nlohmann::json j = record_json(e.line, e.record);
+      int lines = e.dirty ? 1 : 1 + static_cast<int>(std::count(e.text.begin(), e.text.end(), '\n'));
+      if (lines > 1) j["Lines"] = lines;
+      list.push_back(std::move(j));
+      last_ttl = e.record.ttl;
+      continue;
+    }
+    if (e.kind == Zone::Entry::Directive) {
+      auto tokens = tokenize(e.text);
+      if (upper(tokens[0].text) == "$TTL") {
+        last_ttl = parse_ttl(tokens.at(1).text).value_or(last_ttl);  // Zone::parse checked it
+        list.push_back({{"Line", e.line}, {"name", ""}, {"ttl", last_ttl}, {"type", "$TTL"}});
+        continue;
+      }
+    }
+    list.push_back({{"Line", e.line}, {"name", ""}, {"raw", e.text}, {"ttl", last_ttl}, {"type", ":RAW"}});
+  }
+  return list;
 }
 
 std::string zone_from_template(const ZoneTemplateValues& v, std::time_t now,

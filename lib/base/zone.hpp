@@ -103,8 +103,18 @@ std::string written_name(const std::string& origin, const std::string& name);
 // cPanel's rendering of one record line (tabs; apex absolute, others relative;
 // TXT split into character strings of at most 255 bytes).
 std::string render_record(const std::string& origin, const ZoneRecord& r);
-// A record as dumpzone/getzonerecord print it (TXT: the strings joined).
+// A record as dumpzone/getzonerecord print it (TXT: the strings joined; host
+// names in the data without their trailing period).
 nlohmann::json record_json(int line, const ZoneRecord& r);
+// The zone as dumpzone lists it, one item per entry in file order, each with
+// the line it starts on ("Line", what editzonerecord and removezonerecord
+// take). As real servers send it: a record is record_json plus "Lines" when it
+// spans several lines (the SOA); a $TTL line is {"type": "$TTL", "ttl": N};
+// any other line (comments, blank lines, other directives) is
+// {"type": ":RAW", "raw": the line}. Those two carry "name": "" and a "ttl"
+// as every item does: the last TTL the file stated before them (86400 before
+// any), as cPanel's parser carries it.
+nlohmann::json dump_zone(const Zone& zone);
 
 // Why a zone file from outside this server (an account archive being
 // restored) must not be installed, or nullopt if it may. Refused: control

@@ -222,8 +222,8 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone",
   auto mx = run(root, {"listmxs", "domain=m.example"}).json();
   CHECK(mx["metadata"]["reason"] == "Records obtained.");
   REQUIRE(mx["data"]["record"].size() == 2);
-  CHECK(mx["data"]["record"][1]["exchange"] == "mx2.m.example.");
-  CHECK(mx["data"]["record"][1]["preference"] == 20);
+  CHECK(mx["data"]["record"][1]["exchange"] == "mx2.m.example");
+  CHECK(mx["data"]["record"][1]["preference"] == "20");
   check_zone(root, "m.example");
   expect_refused(root, {"savemxs", "domain=m.example", "name=m.example.", "exchange=bad host", "preference=20"},
                  "“exchange”");
@@ -240,8 +240,11 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone",
       www_relative = true;  // "www", as written
   CHECK(www_relative);
 
-  auto serial =
-      std::stol(run(root, {"dumpzone", "domain=m.example"}).json()["data"]["zone"][0]["serial"].get<std::string>());
+  long serial = 0;
+  const auto dump = run(root, {"dumpzone", "domain=m.example"}).json();  // outlives the loop
+  for (const auto& item : dump["data"]["zone"])
+    if (item["type"] == "SOA") serial = std::stol(item["serial"].get<std::string>());
+  REQUIRE(serial > 0);
   auto www = line_of(root, "m.example", "www.m.example.", "CNAME");
   auto edit = run(root, {"mass_edit_dns_zone", "zone=m.example", "serial=" + std::to_string(serial),
                          R"(add={"dname":"new","ttl":300,"record_type":"A","data":["192.0.2.50"]})",
@@ -249,7 +252,7 @@ TEST_CASE("MX records, mass edits, parse_dns_zone, resetzone",
                          "remove=" + std::to_string(www - 1)});
   INFO(edit.out);
   REQUIRE(edit.status == 0);
-  CHECK(edit.json()["data"]["new_serial"] == serial + 1);
+  CHECK(edit.json()["data"]["new_serial"] == std::to_string(serial + 1));
   std::string zone = root.file("var/named/m.example.db");
   CHECK_THAT(zone, Contains("new\t300\tIN\tA\t192.0.2.50\n"));
   CHECK_THAT(zone, Contains("txt\t300\tIN\tTXT\t\"hello\" \"world\"\n"));
@@ -420,4 +423,151 @@ TEST_CASE("resetzone rebuilds a zone that no longer parses, keeping its TXT reco
   REQUIRE(run(root, {"resetzone", "domain=bob.example"}).json()["metadata"]["result"] == 1);
   check_zone(root, "bob.example");
   expect_check_clean(root);
+}
+
+namespace {
+// A zone as cPanel writes it, with a blank line and a comment between records.
+const std::string kShapesZone =
+    "; cPanel first:11.30.0 (update_time):1700000000 Cpanel::ZoneFile::VERSION:1.3 hostname:h.example "
+    "latest:11.30.0\n"                                                     // 1
+    "; Zone file for d.example\n"                                          // 2
+    "$TTL 14400\n"                                                         // 3
+    "d.example.\t86400\tIN\tSOA\tns1.host.example.\troot.d.example.\t(\n"  // 4
+    "\t\t\t\t\t\t2024010100 ;Serial Number\n"                              // 5
+    "\t\t\t\t\t\t3600 ;refresh\n"                                          // 6
+    "\t\t\t\t\t\t1800 ;retry\n"                                            // 7
+    "\t\t\t\t\t\t1209600 ;expire\n"                                        // 8
+    "\t\t\t\t\t\t86400 ;minimum\n"                                         // 9
+    "\t)\n"                                                                // 10
+    "\n"                                                                   // 11
+    "d.example.\t86400\tIN\tNS\tns1.host.example.\n"                       // 12
+    "; mail\n"                                                             // 13
+    "d.example.\t3600\tIN\tMX\t10\tmail.d.example.\n"                      // 14
+    "mail\t300\tIN\tA\t192.0.2.25\n";                                      // 15
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("dumpzone lists every line as real servers do: :RAW comments and blank lines, $TTL, the SOA's Lines",
+          "[dumpzone][getzonerecord]") {
+  TempRoot root;
+  root.write("var/named/d.example.db", kShapesZone);
+  check_zone(root, "d.example");
+  auto dump = run_ok(root, {"dumpzone", "domain=d.example"});
+  CHECK(dump["metadata"]["reason"] == "Zone Serialized");
+  const std::string header = kShapesZone.substr(0, kShapesZone.find('\n'));
+  CHECK(dump["data"]["zone"] == nlohmann::json::parse(R"([
+    {"Line": 1, "name": "", "raw": )" + nlohmann::json(header).dump() +
+                                                      R"(, "ttl": 86400, "type": ":RAW"},
+    {"Line": 2, "name": "", "raw": "; Zone file for d.example", "ttl": 86400, "type": ":RAW"},
+    {"Line": 3, "name": "", "ttl": 14400, "type": "$TTL"},
+    {"Line": 4, "Lines": 7, "class": "IN", "expire": 1209600, "minimum": 86400, "mname": "ns1.host.example",
+     "name": "d.example.", "refresh": 3600, "retry": 1800, "rname": "root.d.example", "serial": "2024010100",
+     "ttl": 86400, "type": "SOA"},
+    {"Line": 11, "name": "", "raw": "", "ttl": 86400, "type": ":RAW"},
+    {"Line": 12, "class": "IN", "name": "d.example.", "nsdname": "ns1.host.example", "ttl": 86400, "type": "NS"},
+    {"Line": 13, "name": "", "raw": "; mail", "ttl": 86400, "type": ":RAW"},
+    {"Line": 14, "class": "IN", "exchange": "mail.d.example", "name": "d.example.", "preference": 10,
+     "ttl": 3600, "type": "MX"},
+    {"Line": 15, "address": "192.0.2.25", "class": "IN", "name": "mail.d.example.", "ttl": 300, "type": "A"}
+  ])"));
+
+  // getzonerecord answers for any line dumpzone lists, a comment included.
+  auto comment = run_ok(root, {"getzonerecord", "domain=d.example", "line=13"});
+  CHECK(comment["metadata"]["reason"] == "Record obtained.");
+  CHECK(comment["data"]["record"] ==
+        nlohmann::json::parse(R"([{"Line": 13, "name": "", "raw": "; mail", "ttl": 86400, "type": ":RAW"}])"));
+  CHECK(run_ok(root, {"getzonerecord", "domain=d.example", "line=3"})["data"]["record"][0]["type"] == "$TTL");
+  CHECK(run_ok(root, {"getzonerecord", "domain=d.example", "line=4"})["data"]["record"][0]["Lines"] == 7);
+  // A line inside the SOA starts nothing.
+  expect_refused(root, {"getzonerecord", "domain=d.example", "line=6"}, "no record on line 6");
+  expect_refused(root, {"getzonerecord", "domain=d.example", "line=16"}, "no record on line 16");
+}
+
+TEST_CASE("listmxs gives Line, preference and ttl as strings, as real servers do", "[listmxs]") {
+  TempRoot root;
+  root.write("var/named/d.example.db", kShapesZone);
+  auto mx = run_ok(root, {"listmxs", "domain=d.example"});
+  CHECK(mx["data"]["record"] == nlohmann::json::parse(R"([{"Line": "14", "class": "IN",
+    "exchange": "mail.d.example", "name": "d.example.", "preference": "10", "ttl": "3600", "type": "MX"}])"));
+  expect_refused(root, {"listmxs", "domain=bad_domain.example"}, "“domain”");
+}
+
+TEST_CASE("the Line dumpzone gives is the line editzonerecord and removezonerecord change",
+          "[dumpzone][editzonerecord][removezonerecord]") {
+  TempRoot root;
+  root.write("var/named/d.example.db", kShapesZone);
+  int a = line_of(root, "d.example", "mail.d.example.", "A");
+  int mx = line_of(root, "d.example", "d.example.", "MX");
+  REQUIRE(a == 15);
+  REQUIRE(mx == 14);
+  // Comments, blank lines and the lines inside the SOA hold no record to change.
+  for (const char* line : {"1", "3", "6", "11", "13"}) {
+    expect_refused(root, {"editzonerecord", "domain=d.example", std::string("line=") + line, "address=192.0.2.1"},
+                   std::string("no record on line ") + line);
+    expect_refused(root, {"removezonerecord", "zone=d.example", std::string("line=") + line},
+                   std::string("no record on line ") + line);
+  }
+
+  // The answer is the reference's: no data, no extra metadata.
+  CHECK(run_ok(root, {"editzonerecord", "domain=d.example", "line=" + std::to_string(a), "address=192.0.2.26"}) ==
+        nlohmann::json::parse(R"({"metadata":{"command":"editzonerecord","reason":"OK","result":1,"version":1}})"));
+  auto lines = split_lines(root.file("var/named/d.example.db"));
+  REQUIRE(lines.size() == 15);
+  CHECK(lines[14] == "mail\t300\tIN\tA\t192.0.2.26");
+  CHECK(lines[12] == "; mail");
+  check_zone(root, "d.example");
+
+  run_ok(root, {"removezonerecord", "zone=d.example", "line=" + std::to_string(mx)});
+  std::string zone = root.file("var/named/d.example.db");
+  CHECK(zone.find("\tMX\t") == std::string::npos);
+  CHECK_THAT(zone, Contains("\n; mail\nmail\t300\tIN\tA\t192.0.2.26\n"));  // the comment stays
+  CHECK(line_of(root, "d.example", "mail.d.example.", "A") == 14);         // the lines after it move up
+  check_zone(root, "d.example");
+
+  // A host name is given without its trailing period, and given back as it is, it names the same host.
+  run_ok(root, {"addzonerecord", "domain=d.example", "name=www", "type=CNAME", "cname=mail.d.example."});
+  int www = line_of(root, "d.example", "www.d.example.", "CNAME");
+  std::string cname =
+      run_ok(root, {"getzonerecord", "domain=d.example", "line=" + std::to_string(www)})["data"]["record"][0]["cname"];
+  CHECK(cname == "mail.d.example");
+  run_ok(root, {"editzonerecord", "domain=d.example", "line=" + std::to_string(www), "cname=" + cname, "ttl=60"});
+  CHECK_THAT(root.file("var/named/d.example.db"), Contains("\nwww\t60\tIN\tCNAME\tmail.d.example.\n"));
+  check_zone(root, "d.example");
+}
+
+TEST_CASE("mass_edit_dns_zone: new_serial is a string; a failure carries \"data\": null",
+          "[mass_edit_dns_zone][parse_dns_zone]") {
+  TempRoot root;
+  root.write("var/named/d.example.db", kShapesZone);
+  auto edit = run_ok(root, {"mass_edit_dns_zone", "zone=d.example", "serial=2024010100",
+                            R"(add={"dname":"new","ttl":300,"record_type":"A","data":["192.0.2.50"]})"});
+  REQUIRE(edit["data"]["new_serial"].is_string());
+  std::string serial = edit["data"]["new_serial"];
+  CHECK_THAT(root.file("var/named/d.example.db"), Contains("\t" + serial + " ;Serial Number\n"));
+
+  // Refused by the handler (a stale serial) and by the parameter checks (none given): "data" is there, null.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"mass_edit_dns_zone", "zone=d.example", "serial=2024010100", "remove=14"},
+        std::vector<std::string>{"mass_edit_dns_zone", "zone=d.example", "remove=14"},
+        std::vector<std::string>{"parse_dns_zone", "zone=nosuch.example"}}) {
+    expect_refused(root, args, "");
+    auto failed = run(root, args).json();
+    INFO(failed.dump());
+    CHECK(failed.contains("data"));
+    CHECK(failed["data"].is_null());
+  }
+  // Other DNS functions fail without "data", as their reference samples show none.
+  auto other = run(root, {"removezonerecord", "zone=d.example", "line=1"}).json();
+  CHECK(other["metadata"]["result"] == 0);
+  CHECK_FALSE(other.contains("data"));
 }

@@ -1,6 +1,8 @@
 // 20 hand-written zone files, each with its own oddities, go through a real
 // editzonerecord: afterwards every line is byte-for-byte the same except the
-// edited record and the SOA serial, and BIND still accepts the zone.
+// edited record and the SOA serial, and BIND still accepts the zone. Before,
+// dumpzone lists every line of each file once, as real servers do, and the
+// Line it gives the edited record is that record's line in the file.
 #include <catch2/catch.hpp>
 #include <sstream>
 
@@ -78,6 +80,21 @@ TEST_CASE("20 hand-written zones survive parse and write unchanged except the ed
     for (size_t n = 0; n < before.size(); ++n)
       if (before[n].rfind("target\t", 0) == 0) target_line = static_cast<int>(n) + 1;
     REQUIRE(target_line > 0);
+
+    // Every line is in one dumpzone item: items follow each other (Line, and
+    // Lines for a record over several lines), comments and blank lines are
+    // :RAW items holding the line itself.
+    const auto dump = run(root, {"dumpzone", "domain=" + hz.name}).json();  // outlives the loop
+    int next_line = 1, dumped_target = 0;
+    for (const auto& item : dump["data"]["zone"]) {
+      INFO(item.dump());
+      CHECK(item["Line"] == next_line);
+      next_line = item["Line"].get<int>() + item.value("Lines", 1);
+      if (item["type"] == ":RAW") CHECK(item["raw"] == before.at(item["Line"].get<size_t>() - 1));
+      if (item["name"] == "target." + hz.name + "." && item["type"] == "A") dumped_target = item["Line"];
+    }
+    CHECK(next_line == static_cast<int>(before.size()) + 1);
+    CHECK(dumped_target == target_line);
 
     auto r = run_program({WHMAPI1_PATH, "--root=" + root.path, "--output=json", "editzonerecord", "domain=" + hz.name,
                           "line=" + std::to_string(target_line), "address=203.0.113.77"},

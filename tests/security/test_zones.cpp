@@ -30,7 +30,10 @@ int line_of(const TempRoot& root, const std::string& zone, const std::string& na
 }
 
 std::string serial_of(const TempRoot& root, const std::string& zone) {
-  return run(root, {"dumpzone", "domain=" + zone}).json()["data"]["zone"][0]["serial"];
+  const auto dump = run(root, {"dumpzone", "domain=" + zone}).json();  // outlives the loop
+  for (const auto& item : dump["data"]["zone"])
+    if (item["type"] == "SOA") return item["serial"];
+  return "";
 }
 
 std::vector<std::string> add(const std::string& zone, std::vector<std::string> args) {

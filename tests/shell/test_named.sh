@@ -2,7 +2,9 @@
 # End to end: a real named on 127.0.0.1 (port 5399) serves the zones and
 # named.conf stanzas whmkit writes; dig sees a record added with
 # addzonerecord (a TXT over 255 bytes as several strings), and the new
-# answer after editzonerecord.
+# answer after editzonerecord and removezonerecord, each given the Line
+# dumpzone lists the record on (after the comments, blank lines and the
+# seven-line SOA that dumpzone lists too).
 # Usage: test_named.sh BIN_DIR
 set -u
 bin=$1/whmapi1
@@ -28,6 +30,7 @@ w() { "$bin" --root="$root" --output=json "$@"; }
 mkdir -p "$root/etc" && printf 'ADDR 192.0.2.10\n' > "$root/etc/wwwacct.conf"
 w createacct username=dnsuser domain=dns-test.example password=Pass-word1 >/dev/null
 w addzonerecord domain=dns-test.example name=api type=A address=198.51.100.7 ttl=60 >/dev/null
+w addzonerecord domain=dns-test.example name=gone type=A address=198.51.100.8 ttl=60 >/dev/null
 w addzonerecord domain=dns-test.example name=dns-test.example. type=TXT txtdata='hello "world"' >/dev/null
 w addzonerecord domain=dns-test.example name=@ type=CAA flag=0 tag=issue value=letsencrypt.org >/dev/null
 # Over 255 bytes: several character strings on the wire; 4000 bytes need TCP.
@@ -63,11 +66,15 @@ expect "600-byte TXT: the value joined back" "$dkim" "$(q sel._domainkey.dns-tes
 expect "4000-byte TXT over TCP: the value joined back" "$big" "$(q +tcp big.dns-test.example TXT | txt_strings | tail -1)"
 expect "dumpzone gives the long TXT as one value" "$dkim" "$(w dumpzone domain=dns-test.example | python3 -c 'import json,sys; print([r["txtdata"] for r in json.load(sys.stdin)["data"]["zone"] if r["name"].startswith("sel.")][0])')"
 
-line=$(w dumpzone domain=dns-test.example | python3 -c 'import json,sys; print([r["Line"] for r in json.load(sys.stdin)["data"]["zone"] if r["name"]=="api.dns-test.example."][0])')
-w editzonerecord domain=dns-test.example line="$line" address=203.0.113.9 >/dev/null
+expect "the record to remove is served" "198.51.100.8" "$(q gone.dns-test.example A)"
+line_of() { w dumpzone domain=dns-test.example | python3 -c 'import json,sys; print([r["Line"] for r in json.load(sys.stdin)["data"]["zone"] if r["name"]==sys.argv[1]][0])' "$1"; }
+expect "dumpzone lists the header comment as :RAW on line 1" ":RAW" "$(w getzonerecord domain=dns-test.example line=1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["record"][0]["type"])')"
+w editzonerecord domain=dns-test.example line="$(line_of api.dns-test.example.)" address=203.0.113.9 >/dev/null
+w removezonerecord zone=dns-test.example line="$(line_of gone.dns-test.example.)" >/dev/null
 kill -HUP "$(cat "$run/named.pid")"  # what "rndc reload" does for a server whmkit does not control here
 for _ in $(seq 50); do [[ "$(q api.dns-test.example A)" == 203.0.113.9 ]] && break; sleep 0.2; done
 expect "changed answer after editzonerecord" "203.0.113.9" "$(q api.dns-test.example A)"
+expect "no answer after removezonerecord" "" "$(q gone.dns-test.example A)"
 serial=$(q dns-test.example SOA | awk '{print $3}')
 expect "serial served is the file's" "$serial" "$(awk '/;Serial Number/{print $1}' "$root/var/named/dns-test.example.db")"
 

@@ -20,7 +20,7 @@
 namespace test {
 
 struct RecordedCall {
-  std::string module, function, user;
+  std::string module, function, user;  // module and user: cPanel calls only
   std::vector<std::pair<std::string, std::string>> params;
   nlohmann::json response;  // the body the real server sent
 };
@@ -43,6 +43,10 @@ struct Ignored {
   std::string path;
   std::string reason;
 };
+
+// "string", "integer" (signed or unsigned), "float", "boolean", "null",
+// "array" or "object".
+std::string type_name(const nlohmann::json& v);
 
 // Every difference between the recorded answer and ours, one line each
 // ("/cpanelresult/data/0/count: recorded 1 (number), ours \"1\" (string)"):

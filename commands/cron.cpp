@@ -75,13 +75,30 @@ size_t job_index(const Crontab& c, const Request& req) {
   throw missing_param("linekey", "(or “line”)");
 }
 
-nlohmann::json job_json(const Crontab& c, size_t i, const CronJob& job) {
+// The five schedule fields as strings ("@daily" stands in `minute`).
+void put_schedule_fields(const CronJob& job, nlohmann::json& j) {
   auto fields = split(job.schedule, ' ');
+  const char* names[] = {"minute", "hour", "day", "month", "weekday"};
+  for (size_t k = 0; k < 5; ++k) j[names[k]] = fields.size() == 5 ? fields[k] : (k == 0 ? job.schedule : "");
+}
+
+// An API 2 listcron item: exactly the fields real servers send.
+nlohmann::json api2_job_json(const Crontab& c, size_t i, const CronJob& job) {
+  nlohmann::json j = {{"command", job.command},
+                      {"command_htmlsafe", html_escape(job.command)},
+                      {"count", i + 1},
+                      {"linekey", c.linekey(i)}};
+  put_schedule_fields(job, j);
+  return j;
+}
+
+// A UAPI list_cron item (whmkit's own module), with names, disabled jobs and
+// the next run.
+nlohmann::json uapi_job_json(const Crontab& c, size_t i, const CronJob& job) {
   nlohmann::json j = {{"command", job.command},  {"commandnumber", i + 1}, {"count", i + 1},
                       {"linekey", c.linekey(i)}, {"name", job.name},       {"enabled", job.enabled ? 1 : 0},
                       {"schedule", job.schedule}};
-  const char* names[] = {"minute", "hour", "day", "month", "weekday"};
-  for (size_t k = 0; k < 5; ++k) j[names[k]] = fields.size() == 5 ? fields[k] : (k == 0 ? job.schedule : "");
+  put_schedule_fields(job, j);
   nlohmann::json next = nullptr;
   if (job.enabled)
     if (auto t = next_cron_run(parse_cron_expression(job.schedule), now())) next = iso8601_local(*t);
@@ -115,19 +132,36 @@ Response installed(const Crontab& c, std::optional<size_t> index, bool api2) {
   return r;
 }
 
-Response list_cron(Context& ctx, const Request&) {
+// API 2 ends the list with one more item holding only the next count, as
+// real servers do.
+Response list_cron(Context& ctx, const Request&, bool api2) {
   Crontab c = load_crontab(ctx);
   Response r;
   r.data = nlohmann::json::array();
   auto jobs = c.jobs();
-  for (size_t i = 0; i < jobs.size(); ++i) r.data.push_back(job_json(c, i, jobs[i]));
+  for (size_t i = 0; i < jobs.size(); ++i)
+    r.data.push_back(api2 ? api2_job_json(c, i, jobs[i]) : uapi_job_json(c, i, jobs[i]));
+  if (api2) r.data.push_back({{"count", jobs.size() + 1}});
+  return r;
+}
+
+// A job whose schedule and command another job already has is not written.
+// API 2 answers as real servers do: the call succeeds, its one item fails
+// (status 0) and names the existing job's key. whmkit's UAPI fails the call.
+const char* const kJobExists = "This cron job already exists.";
+Response job_exists(const Crontab& c, size_t existing, bool api2) {
+  if (!api2) throw ApiError(kJobExists);
+  Response r;
+  r.data = nlohmann::json::array({{{"linekey", c.linekey(existing)}, {"status", 0}, {"statusmsg", kJobExists}}});
   return r;
 }
 
 Response add_line(Context& ctx, const Request& req, bool api2) {
   refuse_if_suspended(ctx);
   Crontab c = load_crontab(ctx);
-  size_t i = c.add(job_from(req, nullptr));
+  CronJob job = job_from(req, nullptr);
+  if (auto existing = c.find_job(job.schedule, job.command)) return job_exists(c, *existing, api2);
+  size_t i = c.add(job);
   save_crontab(ctx, c);
   return installed(c, i, api2);
 }
@@ -137,7 +171,10 @@ Response edit_line(Context& ctx, const Request& req, bool api2) {
   Crontab c = load_crontab(ctx);
   size_t i = job_index(c, req);
   CronJob current = c.jobs()[i];
-  c.replace(i, job_from(req, &current));
+  CronJob job = job_from(req, &current);
+  if (auto existing = c.find_job(job.schedule, job.command); existing && *existing != i)
+    return job_exists(c, *existing, api2);
+  c.replace(i, job);
   save_crontab(ctx, c);
   return installed(c, i, api2);
 }
@@ -177,7 +214,7 @@ Response set_email(Context& ctx, const Request& req, bool api2) {
   c.set_mailto(email);
   save_crontab(ctx, c);
   Response r;
-  nlohmann::json item = {{"email", email}, {"status", 1}, {"statusmsg", "Cron email address set"}};
+  nlohmann::json item = {{"email", email}, {"status", 1}, {"statusmsg", "crontab installed"}};
   r.data = api2 ? nlohmann::json::array({item}) : item;
   return r;
 }
@@ -206,7 +243,7 @@ Response bind(Context& ctx, const Request& req) {
 
 const Registration cron_functions[] = {
     // API 2
-    Registration({Api::Api2, "Cron", "listcron", list_cron, Access::Read, own_objects()}),
+    Registration({Api::Api2, "Cron", "listcron", bind<list_cron, true>, Access::Read, own_objects()}),
     Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read, own_objects()}),
     Registration({Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, own_objects(), job_params(true)}),
     Registration({Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, own_objects(), edit_params()}),
@@ -221,7 +258,7 @@ const Registration cron_functions[] = {
     Registration(
         {Api::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, own_objects(), {make_param("email")}}),
     // UAPI
-    Registration({Api::Uapi, "Cron", "list_cron", list_cron, Access::Read, own_objects()}),
+    Registration({Api::Uapi, "Cron", "list_cron", bind<list_cron, false>, Access::Read, own_objects()}),
     Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read, own_objects()}),
     Registration(
         {Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, own_objects(), job_params(true)}),

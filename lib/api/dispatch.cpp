@@ -16,6 +16,21 @@ nlohmann::json list_or_null(const std::vector<std::string>& v) {
   return v;
 }
 
+// cPanel API 2's cpanelresult. `preevent` and `postevent` report the hooks
+// that run before and after every call (post-hooks run also when the call
+// fails), so both are {"result": 1} on every answer, as real servers send
+// them; `event` is the call's own result.
+nlohmann::json api2_envelope(const std::string& module, const std::string& function, nlohmann::json data, bool ok) {
+  return {{"cpanelresult",
+           {{"apiversion", 2},
+            {"data", std::move(data)},
+            {"event", {{"result", ok ? 1 : 0}}},
+            {"func", function},
+            {"module", module},
+            {"postevent", {{"result", 1}}},
+            {"preevent", {{"result", 1}}}}}};
+}
+
 // The envelope of a call whose handler returned. A streamed list is left as a
 // null placeholder at data.<key> (WHM API 1 only).
 nlohmann::json envelope_of(const FunctionSpec& f, const Response& r) {
@@ -34,9 +49,7 @@ nlohmann::json envelope_of(const FunctionSpec& f, const Response& r) {
       // API 2 data is always a list.
       nlohmann::json data = r.data.is_null() ? nlohmann::json::array() : r.data;
       if (!data.is_array()) data = nlohmann::json::array({data});
-      return {
-          {"cpanelresult",
-           {{"apiversion", 2}, {"data", data}, {"event", {{"result", 1}}}, {"func", f.name}, {"module", f.module}}}};
+      return api2_envelope(f.module, f.name, std::move(data), true);
     }
     case Api::Uapi: {
       nlohmann::json metadata = nlohmann::json::object();
@@ -193,14 +206,12 @@ nlohmann::json error_envelope(Api api, const std::string& module, const std::str
                               const std::string& reason) {
   switch (api) {
     case Api::Whm1: return {{"metadata", {{"command", function}, {"reason", reason}, {"result", 0}, {"version", 1}}}};
-    case Api::Api2:
-      return {{"cpanelresult",
-               {{"apiversion", 2},
-                {"data", nlohmann::json::array({{{"reason", reason}, {"result", 0}}})},
-                {"error", reason},
-                {"event", {{"result", 0}}},
-                {"func", function},
-                {"module", module}}}};
+    case Api::Api2: {
+      nlohmann::json env =
+          api2_envelope(module, function, nlohmann::json::array({{{"reason", reason}, {"result", 0}}}), false);
+      env["cpanelresult"]["error"] = reason;
+      return env;
+    }
     case Api::Uapi:
       return {{"apiversion", 3},
               {"func", function},

@@ -314,7 +314,16 @@ std::string Crontab::linekey(size_t index) const {
     const CronJob& other = lines_[jl[k]].job;
     if (other.schedule + " " + other.command == text) ++occurrence;
   }
-  return hex_md5(text + "\n" + std::to_string(occurrence));
+  // cPanel's key is the MD5 of the line; a repeat of a line (written by
+  // hand) also hashes its number among the equal lines, to keep its own key.
+  return hex_md5(occurrence == 0 ? text : text + "\n" + std::to_string(occurrence));
+}
+
+std::optional<size_t> Crontab::find_job(const std::string& schedule, const std::string& command) const {
+  auto jl = job_lines();
+  for (size_t i = 0; i < jl.size(); ++i)
+    if (lines_[jl[i]].job.schedule == schedule && lines_[jl[i]].job.command == command) return i;
+  return std::nullopt;
 }
 
 std::optional<size_t> Crontab::find_linekey(const std::string& key) const {

@@ -54,9 +54,12 @@ class Crontab {
   size_t job_count() const;
   // Jobs in file order; index is the 0-based job number.
   std::vector<CronJob> jobs() const;
-  // A stable key for the job: a hash of its line and its number among equal lines.
+  // A stable key for the job: cPanel's, the MD5 of "SCHEDULE COMMAND" (a
+  // repeated line also hashes its number among the equal lines).
   std::string linekey(size_t index) const;
   std::optional<size_t> find_linekey(const std::string& key) const;
+  // The first job with this schedule and command (enabled or not).
+  std::optional<size_t> find_job(const std::string& schedule, const std::string& command) const;
 
   size_t add(const CronJob& job);  // appended; returns its index
   void replace(size_t index, const CronJob& job);

@@ -29,6 +29,9 @@ bool ends_with(std::string_view s, std::string_view suffix);
 // Parses a whole string as a base-10 integer; nullopt on anything else.
 std::optional<long long> parse_int(std::string_view s);
 bool is_digits(std::string_view s);
+// The text as HTML shows it literally: & < > " ' as entities (cPanel's
+// "htmlsafe" fields).
+std::string html_escape(std::string_view s);
 
 // The Unicode character that starts at s[i], and its length in bytes. The
 // length is 0 where the bytes are not well-formed UTF-8 (a stray or missing

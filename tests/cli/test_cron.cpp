@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
+#include "recordings.hpp"
 
 using test::create_account;
 using test::expect_cpanel_refused;
@@ -27,6 +28,16 @@ std::vector<std::string> add_line(std::vector<std::string> fields) {
   return args;
 }
 
+// A cpapi2 call as `user` that must succeed (exit 0, event.result 1).
+nlohmann::json ok_as(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
+  auto r = run_cpanel(root, "cpapi2", user, args, kEnv);
+  INFO("cpapi2 " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
+  REQUIRE(r.status == 0);
+  auto j = r.json();
+  REQUIRE(j["cpanelresult"]["event"]["result"] == 1);
+  return j;
+}
+
 nlohmann::json ok(const TempRoot& root, const std::string& prog, const std::vector<std::string>& args) {
   auto r = run_cpanel(root, prog, "bob", args, kEnv);
   INFO(prog << " " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
@@ -45,13 +56,14 @@ TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpa
   CHECK(root.file(kSpool) == "0 3 * * * /usr/bin/php /home/bob/cron.php\n");
 
   auto list = ok(root, "cpapi2", {"Cron", "listcron"})["cpanelresult"]["data"];
-  REQUIRE(list.size() == 1);
+  REQUIRE(list.size() == 2);  // the job, then real servers' extra {"count": 2}
   CHECK(list[0]["minute"] == "0");
   CHECK(list[0]["hour"] == "3");
   CHECK(list[0]["weekday"] == "*");
   CHECK(list[0]["command"] == "/usr/bin/php /home/bob/cron.php");
   CHECK(list[0]["linekey"] == key);
-  CHECK(list[0]["next_run_at"] == "2026-11-23T03:00:00+00:00");
+  CHECK(list[1] == nlohmann::json{{"count", 2}});
+  CHECK(ok(root, "uapi", {"Cron", "list_cron"})["result"]["data"][0]["next_run_at"] == "2026-11-23T03:00:00+00:00");
 
   SECTION("UAPI: names, disabling comments the job out, enabling brings it back") {
     auto named = ok(root, "uapi", add_line({"minute=0", "hour=0", "command=backup.sh", "name=nightly backup"}));
@@ -81,7 +93,7 @@ TEST_CASE("add_line writes the user's crontab and listcron reads it back", "[cpa
           "not a job line\n1 * * * * true\n");
     CHECK(ok(root, "cpapi2", {"Cron", "get_email"})["cpanelresult"]["data"][0]["email"] == "bob@bob.example");
     auto jobs = ok(root, "cpapi2", {"Cron", "listcron"})["cpanelresult"]["data"];
-    REQUIRE(jobs.size() == 2);
+    REQUIRE(jobs.size() == 3);
     std::string k = jobs[0]["linekey"];
     ok(root, "cpapi2", {"Cron", "remove_line", "linekey=" + k});
     CHECK(root.file(kSpool) ==
@@ -156,4 +168,103 @@ TEST_CASE("UAPI fetch_cron and get_email read the same file", "[cpanel][cron]") 
   CHECK(lines == nlohmann::json::parse(R"([{"line":"MAILTO=\"ops@bob.example\"","linenumber":1},
                                           {"line":"5 * * * * true","linenumber":2}])"));
   expect_cpanel_refused(root, "uapi", "bob", {"Cron", "set_email", "email=a%0Ab@c.d"}, "email");
+}
+
+// Every Cron call recorded on a real cPanel 11.32 server (tests/recordings/api2-cron/,
+// from ../shared/reference/recordings/api2-cron/), replayed against the same
+// state and compared field by field. Nothing is left out of the comparison:
+// no Cron value depends on the machine (a linekey is the MD5 of the job's line).
+TEST_CASE("API 2 Cron answers what real servers recorded", "[cpanel][cron][recordings]") {
+  // The jobs every recording starts from: the ones its listcron shows (in
+  // that order) before its own changes; the server kept them between runs.
+  const std::vector<std::pair<std::string, std::string>> jobs = {
+      {"1", "hi"}, {"1", "foo"}, {"3", "taco"}, {"1", "whatev"}};  // hour, command
+  for (const std::string name : {"add", "edit", "email", "list", "remove", "set_email"}) {
+    DYNAMIC_SECTION(name) {
+      TempRoot root;
+      create_account(root, "lumberg", "lumberg.example");
+      for (const auto& [hour, command] : jobs)
+        ok_as(root, "lumberg",
+              {"Cron", "add_line", "minute=1", "hour=" + hour, "day=1", "month=1", "weekday=1", "command=" + command});
+      test::replay(root, test::load_recording("api2-cron/" + name));
+    }
+  }
+}
+
+TEST_CASE("API 2 listcron items have real servers' fields, command_htmlsafe escaped", "[cpanel][cron]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  ok(root, "cpapi2", add_line({"minute=*/5", "command=a<b %26%26 echo \"it's\" > /dev/null"}));
+  auto list = ok(root, "cpapi2", {"Cron", "listcron"})["cpanelresult"]["data"];
+  REQUIRE(list.size() == 2);
+  const auto& job = list[0];
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : job.items()) keys.push_back(k);
+  CHECK(keys == std::vector<std::string>{"command", "command_htmlsafe", "count", "day", "hour", "linekey", "minute",
+                                         "month", "weekday"});
+  CHECK(job["command"] == "a<b && echo \"it's\" > /dev/null");
+  CHECK(job["command_htmlsafe"] == "a&lt;b &amp;&amp; echo &quot;it&#39;s&quot; &gt; /dev/null");
+  CHECK(job["count"] == 1);
+  CHECK(job["minute"] == "*/5");
+  CHECK(job["day"].is_string());
+  CHECK(list[1] == nlohmann::json{{"count", 2}});
+  // An empty crontab still ends with the count item.
+  ok(root, "cpapi2", {"Cron", "remove_line", "line=1"});
+  CHECK(ok(root, "cpapi2", {"Cron", "listcron"})["cpanelresult"]["data"] == nlohmann::json::parse(R"([{"count":1}])"));
+}
+
+TEST_CASE("a job that already exists is not added twice", "[cpanel][cron]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto first = ok(root, "cpapi2", add_line({"minute=1", "command=backup.sh"}));
+  std::string key = first["cpanelresult"]["data"][0]["linekey"];
+  ok(root, "cpapi2", add_line({"minute=2", "command=backup.sh"}));
+  const std::string spool = root.file(kSpool);
+  CHECK(spool == "1 * * * * backup.sh\n2 * * * * backup.sh\n");
+
+  // API 2, as real servers answer: the call succeeds, its item fails and names the job.
+  auto again = ok(root, "cpapi2", add_line({"minute=1", "command=backup.sh"}));
+  CHECK(again["cpanelresult"]["event"]["result"] == 1);
+  CHECK_FALSE(again["cpanelresult"].contains("error"));
+  CHECK(again["cpanelresult"]["data"] ==
+        nlohmann::json::array({{{"linekey", key}, {"status", 0}, {"statusmsg", "This cron job already exists."}}}));
+  CHECK(root.file(kSpool) == spool);
+  // edit_line into another job's schedule and command: the same answer.
+  auto edited = ok(root, "cpapi2", {"Cron", "edit_line", "line=2", "minute=1"});
+  CHECK(edited["cpanelresult"]["data"][0]["status"] == 0);
+  CHECK(edited["cpanelresult"]["data"][0]["linekey"] == key);
+  CHECK(root.file(kSpool) == spool);
+  // Editing a job into itself is no duplicate.
+  CHECK(ok(root, "cpapi2", {"Cron", "edit_line", "line=1", "minute=1"})["cpanelresult"]["data"][0]["status"] == 1);
+
+  // whmkit's UAPI fails the call.
+  expect_cpanel_refused(root, "uapi", "bob", add_line({"minute=1", "command=backup.sh"}),
+                        "This cron job already exists.");
+  expect_cpanel_refused(root, "uapi", "bob", {"Cron", "edit_line", "line=2", "minute=1"},
+                        "This cron job already exists.");
+}
+
+TEST_CASE("API 2 envelopes carry preevent and postevent, also on failure", "[cpanel][cron]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto keys_of = [](const nlohmann::json& j) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : j.items()) keys.push_back(k);
+    return keys;
+  };
+  auto good = ok(root, "cpapi2", {"Cron", "get_email"})["cpanelresult"];
+  CHECK(keys_of(good) ==
+        std::vector<std::string>{"apiversion", "data", "event", "func", "module", "postevent", "preevent"});
+  CHECK(good["event"] == nlohmann::json{{"result", 1}});
+  CHECK(good["preevent"] == nlohmann::json{{"result", 1}});
+  CHECK(good["postevent"] == nlohmann::json{{"result", 1}});
+  // A failed call: event.result 0, the reason in error and in data; the hooks
+  // around a call run also when it fails, so preevent and postevent stay 1.
+  auto bad = ok(root, "cpapi2", {"Cron", "remove_line", "line=7"})["cpanelresult"];
+  CHECK(keys_of(bad) ==
+        std::vector<std::string>{"apiversion", "data", "error", "event", "func", "module", "postevent", "preevent"});
+  CHECK(bad["event"] == nlohmann::json{{"result", 0}});
+  CHECK(bad["preevent"] == nlohmann::json{{"result", 1}});
+  CHECK(bad["postevent"] == nlohmann::json{{"result", 1}});
+  CHECK(bad["data"] == nlohmann::json::array({{{"reason", bad["error"]}, {"result", 0}}}));
 }

@@ -44,7 +44,8 @@ TEST_CASE("session lists have exactly the keys and types of the reference sample
   auto api2 = ok(root, "cpapi2", "bob", {"Ftp", "listftpsessions"});
   CHECK(keys_of(api2) == std::vector<std::string>{"cpanelresult"});
   const auto& cr = api2["cpanelresult"];
-  CHECK(keys_of(cr) == std::vector<std::string>{"apiversion", "data", "event", "func", "module"});
+  CHECK(keys_of(cr) ==
+        std::vector<std::string>{"apiversion", "data", "event", "func", "module", "postevent", "preevent"});
   CHECK(cr["apiversion"] == 2);
   CHECK(cr["func"] == "listftpsessions");
   CHECK(cr["module"] == "Ftp");

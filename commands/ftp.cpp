@@ -684,9 +684,16 @@ std::vector<ParamSpec> login_params(std::vector<ParamSpec> before, const std::ve
 const std::vector<ParamSpec> kListParams = {optional("include_acct_types"), optional("skip_acct_types")};
 const std::vector<ParamSpec> kListWithDiskParams = {optional("include_acct_types"), optional("skip_acct_types"),
                                                     optional("dirhtml")};
-const std::vector<ParamSpec> kAddParams = login_params(
-    {optional("pass"), optional("pass_hash")}, {optional("quota", ParamType::IntOrUnlimited, "0"), optional("homedir"),
-                                                optional("disallowdot", ParamType::Boolean, "1")});
+// pass or pass_hash, exactly one (the OpenAPI description requires neither alone).
+ParamSpec described(ParamSpec p, const char* description) {
+  p.description = description;
+  return p;
+}
+const std::vector<ParamSpec> kAddParams =
+    login_params({described(optional("pass"), "The new login's password. Give pass or pass_hash, not both."),
+                  described(optional("pass_hash"), "A crypt(3) hash (\"$6$...\") stored as the password instead.")},
+                 {optional("quota", ParamType::IntOrUnlimited, "0"), optional("homedir"),
+                  optional("disallowdot", ParamType::Boolean, "1")});
 const std::vector<ParamSpec> kDeleteParams = login_params({}, {optional("destroy", ParamType::Boolean, "0")});
 const std::vector<ParamSpec> kPasswdParams = login_params({required("pass")});
 const std::vector<ParamSpec> kQuotaParams =

@@ -118,34 +118,35 @@ nlohmann::json listed(const SelectedLogin& s) {
 // the number ("0", "0.48", "100"), and no "user"/"type" (added later).
 enum class DiskListing { Uapi, Api2 };
 
-std::string megabytes_text(long long bytes, DiskListing shape) {
+// `value` with two decimals; `as_perl_number` drops trailing zeros and the
+// point as Perl prints a number ("0.50" -> "0.5", "100.00" -> "100").
+std::string two_decimals(double value, bool as_perl_number) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(bytes) / (1024 * 1024));
+  std::snprintf(buf, sizeof buf, "%.2f", value);
   std::string text = buf;
-  if (shape == DiskListing::Api2) {
+  if (as_perl_number) {
     while (text.back() == '0') text.pop_back();
     if (text.back() == '.') text.pop_back();
   }
   return text;
 }
 
+std::string megabytes_text(long long bytes, DiskListing shape) {
+  return two_decimals(static_cast<double>(bytes) / (1024 * 1024), shape == DiskListing::Api2);
+}
+
 // cPanel's human-readable size: "None" for nothing, else bytes, KB, MB, ...
-// with at most two decimals (trailing zeros dropped) and a no-break space
-// before the unit ("493.9 KB", "100 MB"), as the recording shows.
+// with at most two decimals and a no-break space before the unit
+// ("493.9\u00a0KB", "100\u00a0MB"), as the recording shows.
 std::string human_size(long long bytes) {
   if (bytes <= 0) return "None";
   static const char* const kNbsp = "\u00a0";
   if (bytes < 1024) return std::to_string(bytes) + kNbsp + (bytes == 1 ? "byte" : "bytes");
   const char* const units[] = {"KB", "MB", "GB", "TB", "PB"};
-  double value = static_cast<double>(bytes);
+  double value = static_cast<double>(bytes) / 1024;
   size_t unit = 0;
-  for (value /= 1024; value >= 1024 && unit + 1 < std::size(units); value /= 1024) ++unit;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", value);
-  std::string text = buf;
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text + kNbsp + units[unit];
+  for (; value >= 1024 && unit + 1 < std::size(units); value /= 1024) ++unit;
+  return two_decimals(value, true) + kNbsp + units[unit];
 }
 
 // The directory relative to the home; one outside it loses its leading "/"

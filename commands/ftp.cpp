@@ -5,10 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <iterator>
 #include <set>
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "ftp_server.hpp"
 #include "ftp_store.hpp"
 #include "password_strength.hpp"
 #include "process.hpp"
@@ -78,12 +82,14 @@ std::vector<SelectedLogin> select_logins(const Context& ctx, const Request& req)
     std::string name = ftp_type_name(t);
     if ((!include.empty() && !include.count(name)) || skip.count(name)) continue;
     out.push_back({l, t, accounts.quota_mb(l.login), accounts.extras(l.login)});
+    // Clients log in anonymously as "ftp" or "anonymous": cPanel lists both.
+    if (t == FtpType::Anonymous) {
+      out.push_back(out.back());
+      out.back().login.login = "anonymous";
+    }
   }
   return out;
 }
-
-// "name@domain" -> "name" (the main login and "ftp" stay as they are).
-std::string short_name(const std::string& login) { return login.substr(0, login.find('@')); }
 
 // The bytes under an FTP login's directory, counted only inside the
 // account's home and never through a symlink: a directory reached through
@@ -101,48 +107,110 @@ long long dir_bytes(const Context& ctx, const std::string& dir, std::vector<std:
   }
 }
 
-std::string mb_text(double mb) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", mb);
-  return buf;
-}
-
 nlohmann::json listed(const SelectedLogin& s) {
   return {{"homedir", s.login.home}, {"type", ftp_type_name(s.type)}, {"user", s.login.login}};
 }
 
-nlohmann::json listed_with_disk(const Context& ctx, const SelectedLogin& s, std::vector<std::string>& warnings) {
+// list_ftp_with_disk's two shapes. UAPI (the OpenAPI description, current
+// cPanel): megabytes with two decimals ("0.48", "0.00"), and "user"/"type"
+// beside "login"/"accttype". API 2, as a real server recorded it
+// (tests/recordings/api2-ftp/listftpwithdisk.json): megabytes as Perl prints
+// the number ("0", "0.48", "100"), and no "user"/"type" (added later).
+enum class DiskListing { Uapi, Api2 };
+
+// `value` with two decimals; `as_perl_number` drops trailing zeros and the
+// point as Perl prints a number ("0.50" -> "0.5", "100.00" -> "100").
+std::string two_decimals(double value, bool as_perl_number) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", value);
+  std::string text = buf;
+  if (as_perl_number) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
+}
+
+std::string megabytes_text(long long bytes, DiskListing shape) {
+  return two_decimals(static_cast<double>(bytes) / (1024 * 1024), shape == DiskListing::Api2);
+}
+
+// cPanel's human-readable size: "None" for nothing, else bytes, KB, MB, ...
+// with at most two decimals and a no-break space before the unit
+// ("493.9\u00a0KB", "100\u00a0MB"), as the recording shows.
+std::string human_size(long long bytes) {
+  if (bytes <= 0) return "None";
+  static const char* const kNbsp = "\u00a0";
+  if (bytes < 1024) return std::to_string(bytes) + kNbsp + (bytes == 1 ? "byte" : "bytes");
+  const char* const units[] = {"KB", "MB", "GB", "TB", "PB"};
+  double value = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  for (; value >= 1024 && unit + 1 < std::size(units); value /= 1024) ++unit;
+  return two_decimals(value, true) + kNbsp + units[unit];
+}
+
+// The directory relative to the home; one outside it loses its leading "/"
+// ("usr/local/apache/domlogs/bob" for the logaccess login).
+std::string relative_dir(const std::string& home, const std::string& dir) {
+  if (dir == home) return "";
+  if (starts_with(dir, home + "/")) return dir.substr(home.size() + 1);
+  return dir.substr(std::min(dir.find_first_not_of('/'), dir.size()));
+}
+
+// The name the daemon knows a login by: a bare name on the main domain
+// ("moo", "ftp") gets the domain; the main and logaccess logins stay bare.
+std::string server_login(const Context& ctx, const SelectedLogin& s) {
+  if (s.type == FtpType::Main || s.type == FtpType::Logaccess || s.login.login.find('@') != std::string::npos)
+    return s.login.login;
+  return s.login.login + "@" + ctx.account.main_domain;
+}
+
+// "dirhtml" is the URL of the home in a file manager: a login's directory
+// inside the home is linked below it. Old templates passed HTML tags in it
+// with [ and ] for < and >.
+nlohmann::json html_dir(const std::string& dirhtml, const std::string& reldir, bool inside_home,
+                        const std::string& dir) {
+  if (dirhtml.empty()) return nullptr;
+  if (!inside_home) return dir;
+  std::string url = dirhtml;
+  for (auto& c : url) c = c == '[' ? '<' : c == ']' ? '>' : c;
+  return url + "/" + reldir;
+}
+
+nlohmann::json listed_with_disk(const Context& ctx, const SelectedLogin& s, DiskListing shape,
+                                const std::string& dirhtml, std::vector<std::string>& warnings) {
   const std::string& home = ctx.account.home;
-  std::string reldir = s.login.home == home ? "" : s.login.home.substr(std::min(home.size() + 1, s.login.home.size()));
-  double used_mb = static_cast<double>(dir_bytes(ctx, s.login.home, warnings)) / (1024 * 1024);
+  const std::string& dir = s.login.home;
+  const std::string reldir = relative_dir(home, dir);
+  const long long used = dir_bytes(ctx, dir, warnings);
+  const long long quota = s.quota_mb ? *s.quota_mb * 1024 * 1024 : 0;
+  // The percentage is rounded up; its 20 % step to the nearest step, at most 100.
+  const int percent = quota ? static_cast<int>(std::ceil(100.0 * static_cast<double>(used) / quota)) : 0;
+  const int percent20 = percent >= 100 ? 100 : 20 * ((percent + 10) / 20);
   nlohmann::json j = {
-      {"accttype", ftp_type_name(s.type)},
-      {"deleteable", s.type == FtpType::Sub ? 1 : 0},
-      {"dir", s.login.home},
-      {"diskused", mb_text(used_mb)},
-      {"humandiskused", mb_text(used_mb) + " MB"},
-      {"_diskused", mb_text(used_mb)},
       {"login", s.login.login},
+      {"accttype", ftp_type_name(s.type)},
+      {"deleteable", s.type == FtpType::Anonymous ? 0 : 1},
+      {"htmldir", html_dir(dirhtml, reldir, dir == home || starts_with(dir, home + "/"), dir)},
       {"reldir", reldir},
-      {"serverlogin", s.login.login},
-      {"user", s.type == FtpType::Sub ? short_name(s.login.login) : s.login.login},
-      {"enabled", s.login.enabled() ? 1 : 0},
-      {"read_only", s.extras.read_only ? 1 : 0},
-      {"allowed_ips", s.extras.allowed_ips},
+      {"serverlogin", server_login(ctx, s)},
+      {"dir", dir},
+      {"_diskused", megabytes_text(used, shape)},
+      {"diskused", megabytes_text(used, shape)},
+      {"_diskquota", megabytes_text(quota, shape)},
+      {"diskquota", quota ? megabytes_text(quota, shape) : "unlimited"},
+      {"humandiskused", human_size(used)},
+      {"humandiskquota", human_size(quota)},
+      {"diskusedpercent", percent},
+      {"diskusedpercent20", percent20},
   };
-  if (s.quota_mb) {
-    double pct = used_mb * 100.0 / static_cast<double>(*s.quota_mb);
-    j["diskquota"] = std::to_string(*s.quota_mb);
-    j["_diskquota"] = std::to_string(*s.quota_mb);
-    j["humandiskquota"] = std::to_string(*s.quota_mb) + " MB";
-    j["diskusedpercent"] = static_cast<int>(pct);
-    j["diskusedpercent20"] = static_cast<int>(pct / 20) * 20;
-  } else {
-    j["diskquota"] = "unlimited";
-    j["_diskquota"] = "0";
-    j["humandiskquota"] = "Unlimited";
-    j["diskusedpercent"] = 0;
-    j["diskusedpercent20"] = 0;
+  if (shape == DiskListing::Uapi) {
+    j["user"] = s.login.login;
+    j["type"] = ftp_type_name(s.type);
+    // whmkit's own settings of a login (seed 003's FTP API), read nowhere else.
+    j["enabled"] = s.login.enabled() ? 1 : 0;
+    j["read_only"] = s.extras.read_only ? 1 : 0;
+    j["allowed_ips"] = s.extras.allowed_ips;
   }
   return j;
 }
@@ -250,19 +318,77 @@ Response list_ftp(Context& ctx, const Request& req) {
   return r;
 }
 
-Response list_ftp_with_disk(Context& ctx, const Request& req) {
+// Sorted by login, as cPanel lists them.
+Response disk_listing(Context& ctx, const Request& req, DiskListing shape) {
+  auto logins = select_logins(ctx, req);
+  std::stable_sort(logins.begin(), logins.end(),
+                   [](const SelectedLogin& a, const SelectedLogin& b) { return a.login.login < b.login.login; });
+  const std::string dirhtml = req.get_or("dirhtml", "");
   Response r;
   r.data = nlohmann::json::array();
-  for (const auto& s : select_logins(ctx, req)) r.data.push_back(listed_with_disk(ctx, s, r.warnings));
+  for (const auto& s : logins) r.data.push_back(listed_with_disk(ctx, s, shape, dirhtml, r.warnings));
   return r;
+}
+Response list_ftp_with_disk(Context& ctx, const Request& req) { return disk_listing(ctx, req, DiskListing::Uapi); }
+Response listftpwithdisk(Context& ctx, const Request& req) { return disk_listing(ctx, req, DiskListing::Api2); }
+
+// cPanel's wording for a login that is not there ("at domain" the main
+// domain when none is given).
+ApiError no_such_login(const Context& ctx, const std::string& name, const std::string& domain) {
+  const auto at = name.find('@');
+  const std::string bare = name.substr(0, at);
+  const std::string shown_domain = at != std::string::npos ? name.substr(at + 1)
+                                   : domain.empty()        ? ctx.account.main_domain
+                                                           : domain;
+  return ApiError("The FTP account “" + bare + "” at domain “" + shown_domain + "” does not exist.");
+}
+
+Response ftp_exists(Context& ctx, const Request& req) {
+  const std::string name = req.require("user");
+  const std::string domain = domain_arg(ctx, req);
+  Transaction view(ctx.root);
+  FtpAccounts accounts(view, ctx.account);
+  if (!accounts.find(name, domain)) throw no_such_login(ctx, name, req.get_or("domain", ""));
+  return {};
+}
+
+// A password hash given instead of a password goes into the passwd lines as
+// it is: only crypt(3)'s alphabet ("$6$salt$hash", old DES hashes).
+void check_password_hash(const std::string& hash) {
+  if (hash.size() > 512) throw invalid_param("pass_hash", "it is longer than 512 characters.");
+  for (unsigned char c : hash)
+    if (!std::isalnum(c) && c != '.' && c != '/' && c != '$')
+      throw invalid_param("pass_hash", "it is not a crypt hash (letters, digits, “.”, “/” and “$”).");
+}
+
+// The stored hash of a new login: from pass= (checked and hashed) or pass_hash=, exactly one.
+std::string new_login_hash(const Context& ctx, const Request& req) {
+  const std::string pass = req.get_or("pass", "");
+  const std::string pass_hash = req.get_or("pass_hash", "");
+  if (pass.empty() == pass_hash.empty())
+    throw ApiError("add_ftp: You must specify either a password or a password hash.");
+  if (!pass_hash.empty()) {
+    check_password_hash(pass_hash);
+    return pass_hash;
+  }
+  check_ftp_password(pass);
+  check_password_strength(ctx.root, password_app::kFtp, "pass", pass);
+  return hash_password(pass);
+}
+
+// cPanel strips blanks from a new login's name, and its dots too unless disallowdot=0.
+std::string new_login_name(const Request& req) {
+  std::string name;
+  const bool strip_dots = req.flag("disallowdot", true);
+  for (char c : to_lower(req.require("user")))
+    if (c != ' ' && c != '\t' && !(strip_dots && c == '.')) name += c;
+  check_ftp_name(name);
+  return name;
 }
 
 Response add_ftp(Context& ctx, const Request& req) {
-  const std::string name = to_lower(req.require("user"));
-  check_ftp_name(name);
-  const std::string pass = req.require("pass");
-  check_ftp_password(pass);
-  check_password_strength(ctx.root, password_app::kFtp, "pass", pass);
+  const std::string name = new_login_name(req);
+  const std::string hash = new_login_hash(ctx, req);
   const std::string domain = domain_arg(ctx, req);
   const FtpHomedir home = ftp_homedir(ctx.root, ctx.account, req.get_or("homedir", name));
   const auto quota = quota_arg(req);
@@ -280,8 +406,8 @@ Response add_ftp(Context& ctx, const Request& req) {
     std::string max = to_lower(cpuser.get("MAXFTP", "unlimited"));
     if (auto limit = parse_int(max); limit && static_cast<long long>(subs) >= *limit)
       throw ApiError("The account “" + ctx.account.user + "” has reached its limit of " + max + " FTP accounts.");
-    accounts.add({login, hash_password(pass), std::to_string(ctx.account.owner.uid),
-                  std::to_string(ctx.account.owner.gid), ctx.account.user, home.path, "/bin/ftpsh"});
+    accounts.add({login, hash, std::to_string(ctx.account.owner.uid), std::to_string(ctx.account.owner.gid),
+                  ctx.account.user, home.path, "/bin/ftpsh"});
     accounts.set_quota_mb(login, quota);
     accounts.set_extras(login, extras);
     stage_ftp_root(ctx, txn, home);
@@ -328,7 +454,7 @@ Response change_password(Context& ctx, const Request& req) {
 Response set_quota(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
-  const auto quota = quota_arg(req);
+  const auto quota = req.flag("kill", false) ? std::nullopt : quota_arg(req);  // kill=1: no quota
   change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
     FtpLogin& l = accounts.require(name, domain);
     if (accounts.type_of(l) != FtpType::Sub)
@@ -343,20 +469,27 @@ Response get_quota(Context& ctx, const Request& req) {
   const std::string domain = domain_arg(ctx, req);
   Transaction view(ctx.root);
   FtpAccounts accounts(view, ctx.account);
-  FtpLogin& l = accounts.require(name, domain);
-  auto mb = accounts.quota_mb(l.login);
+  const FtpLogin* l = accounts.find(name, domain);
+  if (!l) throw no_such_login(ctx, name, req.get_or("domain", ""));
+  auto mb = accounts.quota_mb(l->login);
   Response r;
   r.data = mb ? std::to_string(*mb) : "unlimited";
   return r;
 }
 
+// homedir= absent: "<name>@<domain>" in the home; empty: public_html (cPanel's defaults).
 Response set_homedir(Context& ctx, const Request& req) {
   const std::string name = req.require("user");
   const std::string domain = domain_arg(ctx, req);
-  const FtpHomedir home = ftp_homedir(ctx.root, ctx.account, req.require("homedir"));
+  const auto requested = req.get("homedir");
   change_ftp(ctx, [&](FtpAccounts& accounts, Transaction& txn) {
     FtpLogin& l = accounts.require(name, domain);
     if (accounts.type_of(l) != FtpType::Sub) throw ApiError("Only an FTP sub-account's directory can be changed.");
+    const std::string full_login = l.login.find('@') == std::string::npos ? l.login + "@" + domain : l.login;
+    const FtpHomedir home = ftp_homedir(ctx.root, ctx.account,
+                                        !requested           ? full_login
+                                        : requested->empty() ? "public_html"
+                                                             : *requested);
     l.home = home.path;
     stage_ftp_root(ctx, txn, home);
   });
@@ -432,7 +565,7 @@ bool end_process(pid_t pid) {
 }
 
 Response kill_session(Context& ctx, const Request& req) {
-  const std::string login = req.require("login");
+  const std::string login = req.get_or("login", "all");
   Transaction view(ctx.root);
   FtpAccounts accounts(view, ctx.account);
   if (login != "all" && !accounts.find_login(login) && !accounts.find(login, ""))
@@ -448,22 +581,77 @@ Response kill_session(Context& ctx, const Request& req) {
   return r;
 }
 
-// Anonymous FTP is the "ftp" line of etc/proftpd/<cpuser>, rooted at public_ftp.
+// ---- anonymous FTP and the server (ftp_store.hpp, ftp_server.hpp) ------------
+
+// Allowing anonymous FTP also adds the anonymous login to the account's FTP
+// logins if it is missing, so that the listings show it; refusing it keeps
+// the login (cPanel keeps it too), only public_ftp closes.
 Response set_anonymous(Context& ctx, bool allow) {
-  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction&) {
-    if (allow && !accounts.anonymous_allowed())
-      accounts.add({"ftp", "*", std::to_string(ctx.account.owner.uid), std::to_string(ctx.account.owner.gid),
-                    ctx.account.user, ctx.account.home + "/public_ftp", "/bin/ftpsh"});
-    if (!allow && accounts.anonymous_allowed()) accounts.erase("ftp");
+  change_ftp(ctx, [&](FtpAccounts& accounts, Transaction& txn) {
+    if (allow) accounts.add_anonymous_login();
+    stage_anonymous_ftp(ctx.root, txn, ctx.account, allow);
   });
   return {};
 }
+Response set_anonymous_ftp(Context& ctx, const Request& req) { return set_anonymous(ctx, req.flag("set", false)); }
+Response allow_anonymous(Context& ctx, const Request&) { return set_anonymous(ctx, true); }
+Response disallow_anonymous(Context& ctx, const Request&) { return set_anonymous(ctx, false); }
 
 Response allows_anonymous(Context& ctx, const Request&) {
-  Transaction view(ctx.root);
-  FtpAccounts accounts(view, ctx.account);
   Response r;
-  r.data = {{"allows", accounts.anonymous_allowed() ? 1 : 0}};
+  r.data = {{"allows", anonymous_ftp_allowed(ctx.root, ctx.account) ? 1 : 0}};
+  return r;
+}
+
+Response set_anonymous_ftp_incoming(Context& ctx, const Request& req) {
+  refuse_if_suspended(ctx);
+  Transaction txn(ctx.root);
+  stage_anonymous_uploads(ctx.root, txn, ctx.account, req.flag("set", false));
+  txn.commit();
+  return {};
+}
+
+Response allows_anonymous_incoming(Context& ctx, const Request&) {
+  Response r;
+  r.data = {{"allows", anonymous_uploads_allowed(ctx.root, ctx.account) ? 1 : 0}};
+  return r;
+}
+
+Response get_welcome_message(Context& ctx, const Request&) {
+  Response r;
+  r.data = welcome_message(ctx.root, ctx.account);
+  return r;
+}
+
+Response set_welcome_message(Context& ctx, const Request& req) {
+  const std::string message = req.get_or("message", "");
+  refuse_if_suspended(ctx);
+  Transaction txn(ctx.root);
+  stage_welcome_message(txn, ctx.account, message);
+  txn.commit();
+  return {};
+}
+
+Response server_name(Context& ctx, const Request&) {
+  Response r;
+  r.data = ftp_server_type(ctx.root);
+  return r;
+}
+
+Response get_port(Context& ctx, const Request&) {
+  Response r;
+  r.data = {{"port", ftp_server_port(ctx.root)}};
+  return r;
+}
+
+Response get_ftp_daemon_info(Context& ctx, const Request&) {
+  const FtpDaemonInfo info = ftp_daemon_info(ctx.root);
+  Response r;
+  r.data = {
+      {"enabled", info.enabled ? 1 : 0},
+      {"name", info.name},
+      {"supports",
+       {{"login_without_domain", info.supports_login_without_domain ? 1 : 0}, {"quota", info.supports_quota ? 1 : 0}}}};
   return r;
 }
 
@@ -477,9 +665,14 @@ Handler api2_ok(Handler h) {
   };
 }
 
-// Parameter lists, shared by UAPI and API 2 where they take the same ones.
+// Parameter lists, shared by UAPI and API 2 where they take the same ones;
+// names, required and defaults as the UAPI OpenAPI description gives them.
 ParamSpec required(const char* name, ParamType type = ParamType::String) { return make_param(name, type, true); }
-ParamSpec optional(const char* name, ParamType type = ParamType::String) { return make_param(name, type); }
+ParamSpec optional(const char* name, ParamType type = ParamType::String, const char* default_value = nullptr) {
+  ParamSpec p = make_param(name, type);
+  if (default_value) p.default_value = default_value;
+  return p;
+}
 
 // A function about one login: user= (required), `before` the domain, domain=, `after`.
 std::vector<ParamSpec> login_params(std::vector<ParamSpec> before, const std::vector<ParamSpec>& after = {}) {
@@ -492,80 +685,82 @@ std::vector<ParamSpec> login_params(std::vector<ParamSpec> before, const std::ve
 const std::vector<ParamSpec> kListParams = {optional("include_acct_types"), optional("skip_acct_types")};
 const std::vector<ParamSpec> kListWithDiskParams = {optional("include_acct_types"), optional("skip_acct_types"),
                                                     optional("dirhtml")};
-const std::vector<ParamSpec> kAddParams = login_params(
-    {required("pass")},
-    {optional("quota", ParamType::IntOrUnlimited), optional("homedir"), optional("disallowdot", ParamType::Boolean)});
-const std::vector<ParamSpec> kDeleteParams = login_params({}, {optional("destroy", ParamType::Boolean)});
+// pass or pass_hash, exactly one (the OpenAPI description requires neither alone).
+ParamSpec described(ParamSpec p, const char* description) {
+  p.description = description;
+  return p;
+}
+const std::vector<ParamSpec> kAddParams =
+    login_params({described(optional("pass"), "The new login's password. Give pass or pass_hash, not both."),
+                  described(optional("pass_hash"), "A crypt(3) hash (\"$6$...\") stored as the password instead.")},
+                 {optional("quota", ParamType::IntOrUnlimited, "0"), optional("homedir"),
+                  optional("disallowdot", ParamType::Boolean, "1")});
+const std::vector<ParamSpec> kDeleteParams = login_params({}, {optional("destroy", ParamType::Boolean, "0")});
 const std::vector<ParamSpec> kPasswdParams = login_params({required("pass")});
 const std::vector<ParamSpec> kQuotaParams =
-    login_params({required("quota", ParamType::IntOrUnlimited)}, {optional("kill", ParamType::Boolean)});
+    login_params({optional("quota", ParamType::IntOrUnlimited, "0")}, {optional("kill", ParamType::Boolean, "0")});
+// set=1 allows, set=0 (the default) refuses.
+const std::vector<ParamSpec> kSetParams = {optional("set", ParamType::Boolean, "0")};
+ParamSpec message_param() {
+  ParamSpec p = required("message");
+  p.multiline = true;  // a welcome message may have several lines
+  return p;
+}
 
-// UAPI's add_ftp and list_ftp_with_disk take more than their API 2 twins.
+// UAPI's add_ftp takes more than its API 2 twin.
 std::vector<ParamSpec> with(std::vector<ParamSpec> params, const std::vector<ParamSpec>& more) {
   params.insert(params.end(), more.begin(), more.end());
   return params;
 }
 
-Response allow_anonymous(Context& c, const Request&) { return set_anonymous(c, true); }
-Response disallow_anonymous(Context& c, const Request&) { return set_anonymous(c, false); }
+ModuleFunction uapi(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
+  return {Api::Uapi, "Ftp", name, std::move(h), access, own_objects({domain("domain")}), std::move(params)};
+}
+ModuleFunction api2(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
+  return {Api::Api2, "Ftp", name, std::move(h), access, own_objects({domain("domain")}), std::move(params)};
+}
 
 const Registration ftp_functions[] = {
-    // UAPI
-    Registration({Api::Uapi, "Ftp", "list_ftp", list_ftp, Access::Read, own_objects({domain("domain")}), kListParams}),
-    Registration({Api::Uapi, "Ftp", "list_ftp_with_disk", list_ftp_with_disk, Access::Read,
-                  own_objects({domain("domain")}), with(kListWithDiskParams, {optional("maxaccounts")})}),
-    Registration({Api::Uapi, "Ftp", "add_ftp", add_ftp, Access::Write, own_objects({domain("domain")}),
-                  with(kAddParams, {optional("read_only", ParamType::Boolean), optional("allowed_ips")})}),
+    // UAPI: FTP accounts
+    Registration(uapi("list_ftp", list_ftp, Access::Read, kListParams)),
+    Registration(uapi("list_ftp_with_disk", list_ftp_with_disk, Access::Read, kListWithDiskParams)),
+    Registration(uapi("ftp_exists", ftp_exists, Access::Read, login_params({}))),
+    Registration(uapi("add_ftp", add_ftp, Access::Write,
+                      with(kAddParams, {optional("read_only", ParamType::Boolean), optional("allowed_ips")}))),
+    Registration(uapi("delete_ftp", delete_ftp, Access::Write, kDeleteParams)),
+    Registration(uapi("passwd", change_password, Access::Write, kPasswdParams)),
+    Registration(uapi("set_quota", set_quota, Access::Write, kQuotaParams)),
+    Registration(uapi("get_quota", get_quota, Access::Read, {required("account"), optional("domain")})),
+    Registration(uapi("set_homedir", set_homedir, Access::Write, login_params({}, {optional("homedir")}))),
     Registration(
-        {Api::Uapi, "Ftp", "delete_ftp", delete_ftp, Access::Write, own_objects({domain("domain")}), kDeleteParams}),
+        uapi("set_enabled", set_enabled, Access::Write, login_params({required("enabled", ParamType::Boolean)}))),
     Registration(
-        {Api::Uapi, "Ftp", "passwd", change_password, Access::Write, own_objects({domain("domain")}), kPasswdParams}),
-    Registration(
-        {Api::Uapi, "Ftp", "set_quota", set_quota, Access::Write, own_objects({domain("domain")}), kQuotaParams}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "get_quota",
-                  get_quota,
-                  Access::Read,
-                  own_objects({domain("domain")}),
-                  {required("account"), optional("domain")}}),
-    Registration({Api::Uapi, "Ftp", "set_homedir", set_homedir, Access::Write, own_objects({domain("domain")}),
-                  login_params({required("homedir")})}),
-    Registration({Api::Uapi, "Ftp", "set_enabled", set_enabled, Access::Write, own_objects({domain("domain")}),
-                  login_params({required("enabled", ParamType::Boolean)})}),
-    Registration({Api::Uapi, "Ftp", "set_read_only", set_read_only, Access::Write, own_objects({domain("domain")}),
-                  login_params({required("read_only", ParamType::Boolean)})}),
-    Registration({Api::Uapi, "Ftp", "set_allowed_ips", set_allowed_ips, Access::Write, own_objects({domain("domain")}),
-                  login_params({optional("allowed_ips")})}),
-    Registration({Api::Uapi, "Ftp", "list_sessions", list_sessions, Access::Read, own_objects({domain("domain")})}),
-    Registration({Api::Uapi,
-                  "Ftp",
-                  "kill_session",
-                  kill_session,
-                  Access::Read,
-                  own_objects({domain("domain")}),
-                  {required("login")}}),
-    Registration(
-        {Api::Uapi, "Ftp", "allow_anonymous_ftp", allow_anonymous, Access::Write, own_objects({domain("domain")})}),
-    Registration({Api::Uapi, "Ftp", "disallow_anonymous_ftp", disallow_anonymous, Access::Write,
-                  own_objects({domain("domain")})}),
-    Registration(
-        {Api::Uapi, "Ftp", "allows_anonymous_ftp", allows_anonymous, Access::Read, own_objects({domain("domain")})}),
+        uapi("set_read_only", set_read_only, Access::Write, login_params({required("read_only", ParamType::Boolean)}))),
+    Registration(uapi("set_allowed_ips", set_allowed_ips, Access::Write, login_params({optional("allowed_ips")}))),
+    // UAPI: sessions
+    Registration(uapi("list_sessions", list_sessions, Access::Read)),
+    Registration(uapi("kill_session", kill_session, Access::Read, {optional("login", ParamType::String, "all")})),
+    // UAPI: anonymous FTP and the server
+    Registration(uapi("set_anonymous_ftp", set_anonymous_ftp, Access::Write, kSetParams)),
+    Registration(uapi("allows_anonymous_ftp", allows_anonymous, Access::Read)),
+    Registration(uapi("allow_anonymous_ftp", allow_anonymous, Access::Write)),
+    Registration(uapi("disallow_anonymous_ftp", disallow_anonymous, Access::Write)),
+    Registration(uapi("set_anonymous_ftp_incoming", set_anonymous_ftp_incoming, Access::Write, kSetParams)),
+    Registration(uapi("allows_anonymous_ftp_incoming", allows_anonymous_incoming, Access::Read)),
+    Registration(uapi("get_welcome_message", get_welcome_message, Access::Read)),
+    Registration(uapi("set_welcome_message", set_welcome_message, Access::Write, {message_param()})),
+    Registration(uapi("server_name", server_name, Access::Read)),
+    Registration(uapi("get_port", get_port, Access::Read)),
+    Registration(uapi("get_ftp_daemon_info", get_ftp_daemon_info, Access::Read)),
     // API 2
-    Registration({Api::Api2, "Ftp", "listftp", list_ftp, Access::Read, own_objects({domain("domain")}), kListParams}),
-    Registration({Api::Api2, "Ftp", "listftpwithdisk", list_ftp_with_disk, Access::Read,
-                  own_objects({domain("domain")}), kListWithDiskParams}),
-    Registration({Api::Api2, "Ftp", "listftpsessions", listftpsessions, Access::Read, own_objects({domain("domain")})}),
-    Registration(
-        {Api::Api2, "Ftp", "addftp", api2_ok(add_ftp), Access::Write, own_objects({domain("domain")}), kAddParams}),
-    Registration({Api::Api2, "Ftp", "delftp", api2_ok(delete_ftp), Access::Write, own_objects({domain("domain")}),
-                  kDeleteParams}),
-    Registration({Api::Api2, "Ftp", "passwd", api2_ok(change_password), Access::Write, own_objects({domain("domain")}),
-                  kPasswdParams}),
-    Registration({Api::Api2, "Ftp", "passwdftp", api2_ok(change_password), Access::Write,
-                  own_objects({domain("domain")}), kPasswdParams}),
-    Registration({Api::Api2, "Ftp", "setquota", api2_ok(set_quota), Access::Write, own_objects({domain("domain")}),
-                  kQuotaParams}),
+    Registration(api2("listftp", list_ftp, Access::Read, kListParams)),
+    Registration(api2("listftpwithdisk", listftpwithdisk, Access::Read, kListWithDiskParams)),
+    Registration(api2("listftpsessions", listftpsessions, Access::Read)),
+    Registration(api2("addftp", api2_ok(add_ftp), Access::Write, kAddParams)),
+    Registration(api2("delftp", api2_ok(delete_ftp), Access::Write, kDeleteParams)),
+    Registration(api2("passwd", api2_ok(change_password), Access::Write, kPasswdParams)),
+    Registration(api2("passwdftp", api2_ok(change_password), Access::Write, kPasswdParams)),
+    Registration(api2("setquota", api2_ok(set_quota), Access::Write, kQuotaParams)),
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "ftp_store.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,6 +35,10 @@ std::string passwd(const std::string& cpuser) { return "etc/proftpd/" + cpuser; 
 std::string suspended_passwd(const std::string& cpuser) { return passwd(cpuser) + ".suspended"; }
 UserPath quota(const std::string& home_rel) { return {home_rel, "etc/ftpquota"}; }
 std::string extras(const std::string& cpuser) { return "var/cpanel/whmkit/ftp/" + cpuser + ".json"; }
+UserPath public_ftp(const std::string& home_rel) { return {home_rel, "public_ftp"}; }
+UserPath anonymous_incoming(const std::string& home_rel) { return {home_rel, "public_ftp/incoming"}; }
+UserPath welcome_message(const std::string& home_rel) { return {home_rel, "public_ftp/welcome.msg"}; }
+UserPath anonymous_banner(const std::string& home_rel) { return {home_rel, "public_ftp/.banner"}; }
 }  // namespace ftp_paths
 
 namespace {
@@ -226,6 +231,14 @@ FtpLogin& FtpAccounts::require(const std::string& name, const std::string& domai
 
 void FtpAccounts::add(FtpLogin login) { logins_.push_back(std::move(login)); }
 
+void FtpAccounts::add_anonymous_login() {
+  if (has_anonymous_login()) return;
+  std::string home = account_.home;
+  while (home.size() > 1 && home.back() == '/') home.pop_back();
+  add({"ftp", "*", std::to_string(account_.owner.uid), std::to_string(account_.owner.gid), account_.user,
+       home + "/public_ftp", kFtpShell});
+}
+
 void FtpAccounts::erase(std::string login) {
   for (auto it = logins_.begin(); it != logins_.end(); ++it)
     if (it->login == login) {
@@ -378,6 +391,86 @@ FileProblems ftp_extras_problems(const std::string& text) {
   FileProblems problems;
   parse_ftp_extras(text, problems);
   return problems;
+}
+
+// ---------------------------------------------------------------- anonymous FTP
+
+namespace {
+
+constexpr mode_t kAnonymousAllowed = 0755, kAnonymousRefused = 0750;
+constexpr mode_t kUploadsAllowed = 0753, kUploadsRefused = 0700;
+
+// The mode of the directory `rel` of the account's home; nullopt if it is
+// missing, a symlink or not a directory.
+std::optional<mode_t> home_dir_mode(const StateRoot& root, const CpanelAccount& account, const std::string& rel) {
+  const std::string home_rel = root_relative(account.home);
+  auto home = home_rel.empty() ? std::nullopt : UserDir::open(root.path(home_rel), account.home);
+  const auto st = home ? home->status(rel) : std::nullopt;
+  if (!st || !S_ISDIR(st->st_mode)) return std::nullopt;
+  return st->st_mode & 07777;
+}
+
+// Makes the directory with `mode` if it is missing; sets `mode` on an
+// existing one once `txn` has committed (a Transaction stages file contents,
+// not modes). Neither follows a symlink.
+void stage_dir_mode(const StateRoot& root, Transaction& txn, const CpanelAccount& account, const UserPath& dir,
+                    mode_t mode) {
+  if (dir.dir.empty()) throw ApiError("The cPanel account “" + account.user + "” has no home directory.");
+  txn.make_dir(dir, mode, account.owner);
+  txn.on_commit([&root, dir, mode, home = account.home] {
+    auto top = UserDir::open(root.path(dir.dir), home);
+    auto inside = top ? top->dir(dir.rel) : std::nullopt;
+    if (inside && ::fchmod(inside->fd(), mode) != 0)
+      throw ApiError("Cannot change the permissions of “" + inside->shown() + "”.");
+  });
+}
+
+// Something put into a missing public_ftp makes it refusing anonymous
+// logins first: only set_anonymous_ftp opens the anonymous root.
+void make_public_ftp_if_missing(Transaction& txn, const CpanelAccount& account) {
+  const UserPath dir = ftp_paths::public_ftp(root_relative(account.home));
+  if (dir.dir.empty()) throw ApiError("The cPanel account “" + account.user + "” has no home directory.");
+  if (!txn.exists(dir)) txn.make_dir(dir, kAnonymousRefused, account.owner);
+}
+
+}  // namespace
+
+bool anonymous_ftp_allowed(const StateRoot& root, const CpanelAccount& account) {
+  const auto mode = home_dir_mode(root, account, ftp_paths::public_ftp("").rel);
+  return mode && (*mode & 0005) != 0;
+}
+
+bool anonymous_uploads_allowed(const StateRoot& root, const CpanelAccount& account) {
+  const auto mode = home_dir_mode(root, account, ftp_paths::anonymous_incoming("").rel);
+  return mode && (*mode & 0002) != 0;
+}
+
+void stage_anonymous_ftp(const StateRoot& root, Transaction& txn, const CpanelAccount& account, bool allow) {
+  stage_dir_mode(root, txn, account, ftp_paths::public_ftp(root_relative(account.home)),
+                 allow ? kAnonymousAllowed : kAnonymousRefused);
+}
+
+void stage_anonymous_uploads(const StateRoot& root, Transaction& txn, const CpanelAccount& account, bool allow) {
+  const std::string home_rel = root_relative(account.home);
+  make_public_ftp_if_missing(txn, account);
+  stage_dir_mode(root, txn, account, ftp_paths::anonymous_incoming(home_rel),
+                 allow ? kUploadsAllowed : kUploadsRefused);
+}
+
+std::string welcome_message(const StateRoot& root, const CpanelAccount& account) {
+  const std::string home_rel = root_relative(account.home);
+  auto home = home_rel.empty() ? std::nullopt : UserDir::open(root.path(home_rel), account.home);
+  return home ? home->read(ftp_paths::welcome_message("").rel).value_or("") : "";
+}
+
+void stage_welcome_message(Transaction& txn, const CpanelAccount& account, const std::string& message) {
+  for (unsigned char c : message)
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+      throw invalid_param("message", "it contains a control character other than a line break or a tab.");
+  const std::string home_rel = root_relative(account.home);
+  make_public_ftp_if_missing(txn, account);
+  txn.write(ftp_paths::welcome_message(home_rel), message, 0644, account.owner);
+  txn.write(ftp_paths::anonymous_banner(home_rel), message, 0644, account.owner);
 }
 
 // ---------------------------------------------------------------- the account's part

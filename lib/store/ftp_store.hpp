@@ -7,6 +7,7 @@
 //    written only as a UserPath (user_dir.hpp), never through a symlink.
 //  * var/cpanel/whmkit/ftp/<cpuser>.json: what cPanel has no file for (read-only
 //    flag, allowed client IPs), keyed by login.
+//  * <home>/public_ftp: the anonymous FTP root (see "Anonymous FTP" below).
 // From these, etc/pure-ftpd/pureftpd.passwd (Pure-FTPd's own passwd format)
 // and, when pure-pw is installed, its PureDB twin pureftpd.pdb are derived, so a
 // stock pure-ftpd can serve the logins with `-l puredb:/etc/pure-ftpd/pureftpd.pdb`.
@@ -41,6 +42,10 @@ std::string passwd(const std::string& cpuser);  // etc/proftpd/<cpuser>
 std::string suspended_passwd(const std::string& cpuser);
 UserPath quota(const std::string& home_rel);  // <home>/etc/ftpquota
 std::string extras(const std::string& cpuser);
+UserPath public_ftp(const std::string& home_rel);          // <home>/public_ftp
+UserPath anonymous_incoming(const std::string& home_rel);  // <home>/public_ftp/incoming
+UserPath welcome_message(const std::string& home_rel);     // <home>/public_ftp/welcome.msg
+UserPath anonymous_banner(const std::string& home_rel);    // <home>/public_ftp/.banner
 constexpr const char* kPureFtpdPasswd = "etc/pure-ftpd/pureftpd.passwd";
 constexpr const char* kPureFtpdDb = "etc/pure-ftpd/pureftpd.pdb";
 }  // namespace ftp_paths
@@ -68,7 +73,10 @@ class FtpAccounts {
   FtpExtras extras(const std::string& login) const;
   void set_extras(const std::string& login, const FtpExtras& e);
 
-  bool anonymous_allowed() const { return find_const("ftp") != nullptr; }
+  // The anonymous login ("ftp", rooted at public_ftp) is listed: it is
+  // listed as "ftp" and as "anonymous", the two names clients log in with.
+  bool has_anonymous_login() const { return find_const("ftp") != nullptr; }
+  void add_anonymous_login();
 
   // Stages the passwd file, the quota file, the extras and the Pure-FTPd
   // files. Refuses (DamagedFileError) if the quota file or the extras did
@@ -103,6 +111,29 @@ struct FtpHomedir {
 // ":", and a symlink or a file on the way (naming it): what exists of it must
 // be real directories of the home.
 FtpHomedir ftp_homedir(const StateRoot& root, const CpanelAccount& account, const std::string& requested);
+
+// Anonymous FTP, kept as cPanel keeps it, in the modes of public_ftp: the
+// daemon serves it as the "ftp" system user, which is "other" to the account.
+//  * Anonymous logins are allowed while others may read and enter public_ftp
+//    (0755); 0750 refuses them.
+//  * Anonymous uploads are allowed while others may write to (but not list)
+//    public_ftp/incoming (0753); 0700 refuses them.
+//  * The welcome message is public_ftp/welcome.msg (cPanel's file), written
+//    also as public_ftp/.banner, which a stock Pure-FTPd shows at an anonymous
+//    login.
+// Read without following a symlink; a public_ftp or incoming that is a
+// symlink or missing allows nothing.
+bool anonymous_ftp_allowed(const StateRoot& root, const CpanelAccount& account);
+bool anonymous_uploads_allowed(const StateRoot& root, const CpanelAccount& account);
+// Stage the mode change (and the directory, if missing). The mode of an
+// existing directory is set when `txn` commits.
+void stage_anonymous_ftp(const StateRoot& root, Transaction& txn, const CpanelAccount& account, bool allow);
+void stage_anonymous_uploads(const StateRoot& root, Transaction& txn, const CpanelAccount& account, bool allow);
+// "" when there is none.
+std::string welcome_message(const StateRoot& root, const CpanelAccount& account);
+// Refuses control characters other than line breaks and tabs (it is sent to
+// FTP clients line by line).
+void stage_welcome_message(Transaction& txn, const CpanelAccount& account, const std::string& message);
 
 // What keeps an account's FTP settings file (ftp_paths::extras) from being
 // read completely (see damage.hpp), for whmkit-check.

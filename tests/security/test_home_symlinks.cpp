@@ -92,7 +92,7 @@ const std::vector<std::vector<std::string>> kFtpCalls = {
     {"Ftp", "set_read_only", "user=deploy", "read_only=1"},
     {"Ftp", "set_allowed_ips", "user=deploy", "allowed_ips=192.0.2.1"},
     {"Ftp", "allow_anonymous_ftp"},
-    {"Ftp", "allows_anonymous_ftp"},
+    {"Ftp", "set_anonymous_ftp", "set=1"},  // (allows_anonymous_ftp reads only public_ftp's mode)
 };
 
 }  // namespace

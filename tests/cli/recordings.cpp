@@ -71,7 +71,8 @@ void compare(const nlohmann::json& recorded, const nlohmann::json& ours, const s
         compare(value, ours.at(key), path + "/" + pointer_token(key), ignored, out);
     }
     for (const auto& [key, value] : ours.items())
-      if (!recorded.contains(key)) out.push_back(where + ": ours has the extra key \"" + key + "\": " + value.dump());
+      if (!recorded.contains(key) && !is_ignored(ignored, path + "/" + pointer_token(key)))
+        out.push_back(where + ": ours has the extra key \"" + key + "\": " + value.dump());
     return;
   }
   if (recorded.is_array()) {

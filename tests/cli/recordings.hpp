@@ -38,7 +38,8 @@ Recording load_recording(const std::string& name);
 // process id, a disk usage, a time), and why. `path` is a JSON pointer in
 // which "*" stands for any array index or object key:
 // "/cpanelresult/data/*/pid". Only the value is left out: the key must still
-// be there, with the same type.
+// be there, with the same type. A key the recorded server did not send at
+// all may be in our answer only when its path is listed.
 struct Ignored {
   std::string path;
   std::string reason;

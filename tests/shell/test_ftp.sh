@@ -136,7 +136,7 @@ done
 expect "listftpsessions matches the recording field by field" "[]" "$(echo "$idle" | python3 -c '
 import json, sys
 ours = json.load(sys.stdin)["cpanelresult"]["data"]
-recorded = json.load(open(sys.argv[1]))["response"]["cpanelresult"]["data"]
+recorded = json.load(open(sys.argv[1]))["interactions"][0]["response"]["cpanelresult"]["data"]
 machine = {"pid", "login", "host"}
 diff = []
 if len(ours) != len(recorded): diff.append("items: %d vs %d" % (len(ours), len(recorded)))

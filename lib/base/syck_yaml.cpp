@@ -148,6 +148,17 @@ bool has_unsafe_character(std::string_view s) {
   return false;
 }
 
+// A plain scalar Syck writes that YAML readers (yaml-cpp, whmkit's; PyYAML)
+// refuse or read otherwise, where Syck's scan looks for a space but the
+// YAML spec takes a tab as well: a first ",", "-", "?" or ":" followed by a
+// tab, ":" followed by a tab, a tab followed by "#"; or a first "," (an
+// indicator for YAML, not for Syck).
+bool misread_when_plain(std::string_view s) {
+  if (s[0] == ',') return true;
+  if (s.size() > 1 && (s[0] == '-' || s[0] == '?') && s[1] == '\t') return true;
+  return s.find(":\t") != std::string_view::npos || s.find("\t#") != std::string_view::npos;
+}
+
 // What syck_scan_scalar notes about a string, as far as it decides the style
 // in a block collection (the only kind whmkit writes).
 struct Scan {
@@ -205,7 +216,8 @@ Style syck_style(std::string_view s, bool single, bool key) {
   else if (style == Plain && (scan.newline || scan.indicator))
     style = Double;
   if (key && style != Plain) style = Double;
-  if (style == Plain && s[0] == ':') style = Double;  // for Ruby, which reads ":a" as a symbol
+  if (style == Plain && s[0] == ':') style = Double;            // for Ruby, which reads ":a" as a symbol
+  if (style == Plain && misread_when_plain(s)) style = Double;  // whmkit's own rule
   return style == Plain ? Style::Plain : style == Single ? Style::Single : Style::Double;
 }
 

@@ -26,7 +26,11 @@
 //  * a carriage return (a line break for every YAML reader; Syck itself
 //    drops one at the end of a plain string);
 //  * a C1 control (U+0080..U+009F), U+2028, U+2029, U+FFFE or U+FFFF (not
-//    allowed in a YAML stream, or a line break for YAML 1.1 readers).
+//    allowed in a YAML stream, or a line break for YAML 1.1 readers);
+//  * and, where Syck would write it plain, a first "," or a tab after ":",
+//    or after a first "-" or "?", or before "#" (an indicator, a comment or a
+//    mapping for YAML readers, which Syck's scan, looking for spaces, misses;
+//    whmkit reads its own files with yaml-cpp).
 // tests/yaml_syck checks each such string against Perl and PyYAML.
 #pragma once
 #include <functional>

@@ -187,6 +187,11 @@ TEST_CASE("YAML: what Syck writes raw but would not read back is escaped", "[out
   CHECK(syck_dump("\xef\xbf\xbf") == "--- \"\\xEF\\xBF\\xBF\"\n");      // U+FFFF
   CHECK(syck_dump("\xed\xa0\x80") == "--- \"\\xED\\xA0\\x80\"\n");      // a surrogate is not UTF-8
   CHECK(syck_dump("\xc0\xaf") == "--- \"\\xC0\\xAF\"\n");               // nor an overlong form
+  // Syck writes these plain; YAML readers see an indicator, a mapping, a comment.
+  CHECK(syck_dump(",a") == "--- \",a\"\n");
+  CHECK(syck_dump("a:\tb") == "--- \"a:\\tb\"\n");
+  CHECK(syck_dump("a\t#b") == "--- \"a\\t#b\"\n");
+  CHECK(syck_dump("?\tb") == "--- \"?\\tb\"\n");
   // Keys too.
   CHECK(syck_dump(nlohmann::json{{"k\x01", "v"}}) == "--- \n\"k\\x01\": v\n");
   CHECK(syck_dump(nlohmann::json{{"k\r", "v"}}) == "--- \n\"k\\r\": v\n");
@@ -224,11 +229,12 @@ TEST_CASE("YAML: whmkit reads its own YAML back", "[output][yaml]") {
   // written 80, as Perl holds them alike), so values come back as the same
   // text; yaml_to_json makes plain integers numbers.
   const std::string tricky[] = {
-      "80",  "1234567890", "-5",   ".5",      "+5",         "5.",          "1e3",         "0x1F", "1:20",       "007",
-      "y",   "No",         "~",    "null",    "",           " ",           "a\tb",        "\ta",  "a: b",       "a:",
-      ":a",  "*unknown*",  "- a",  "-  ",     "#x",         "a #b",        "a#b",         "it's", "say \"hi\"", "a\nb",
-      "5\n", "5\n\n",      " 5\n", "\n 5",    "a\n\nb\n",   "caf\xc3\xa9", "yes\xc3\xa9", "\x01", "a\rb",       "---",
-      "[x]", "{x: 1}",     "@x",   "C:\\dir", "0 but true", "Inf",         "nan",         "- \t"};
+      "80",          "1234567890", "-5",   ".5",        "+5",    "5.",     "1e3",  "0x1F",     "1:20",
+      "007",         "y",          "No",   "~",         "null",  "",       " ",    "a\tb",     "\ta",
+      "a: b",        "a:",         ":a",   "*unknown*", "- a",   "-  ",    "#x",   "a #b",     "a#b",
+      "it's",        "say \"hi\"", "a\nb", "5\n",       "5\n\n", " 5\n",   "\n 5", "a\n\nb\n", "caf\xc3\xa9",
+      "yes\xc3\xa9", "\x01",       "a\rb", "---",       "[x]",   "{x: 1}", "@x",   "C:\\dir",  "0 but true",
+      "Inf",         "nan",        "- \t", ",a",        "a:\tb", "a\t#b"};
   for (const auto& s : tricky) {
     INFO(s);
     nlohmann::json doc = {

@@ -6,6 +6,8 @@
 #   syck_oracle.pl roundtrip  framed (JSON, YAML) pairs in; a line per pair:
 #                             "same" if YAML::Syck Loads the YAML back to the
 #                             JSON's data, else "diff"
+#   syck_oracle.pl load      framed YAML texts in, framed JSON out: what
+#                             YAML::Syck Loads, every scalar as text
 #   syck_oracle.pl retype     framed (JSON, YAML) pairs in, for a response that
 #                             differs from run to run (a generated id): the
 #                             YAML's values with the JSON's types (number or
@@ -84,6 +86,17 @@ sub same_data {
     return !ref $b && "$a" eq "$b";
 }
 
+# YAML::Syck's Load as JSON can carry it: scalars as text (UTF-8 decoded).
+sub as_text {
+    my ($v) = @_;
+    return { map { my $k = $_; utf8::decode($k); ($k => as_text($v->{$_})) } keys %$v } if ref $v eq 'HASH';
+    return [ map { as_text($_) } @$v ] if ref $v eq 'ARRAY';
+    return undef unless defined $v;
+    my $s = "$v";
+    utf8::decode($s);
+    return $s;
+}
+
 # The values of `$loaded` (YAML::Syck's Load: strings) with the types of
 # `$typed` (decoded JSON), where the two have the same shape.
 sub retype {
@@ -115,6 +128,13 @@ if ($mode eq 'dump') {
         my $data = as_cpanel_data($json->decode($text));
         my $back = eval { YAML::Syck::Load($yaml) };
         print((!$@ && same_data($data, $back)) ? "same\n" : "diff\n");
+    }
+} elsif ($mode eq 'load') {
+    my $canonical = JSON::PP->new->utf8->canonical->allow_nonref;
+    while (defined(my $yaml = read_frame())) {
+        my $data = eval { YAML::Syck::Load($yaml) };
+        my $out = $@ ? 'error' : $canonical->encode(as_text($data));
+        print length($out), "\n", $out;
     }
 } elsif ($mode eq 'retype') {
     while (defined(my $text = read_frame())) {

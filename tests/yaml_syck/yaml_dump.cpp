@@ -1,10 +1,11 @@
 // For the YAML::Syck differential test (run_diff.py): reads JSON documents,
 // one per line, and writes for each what whmkit prints for it as JSON, as
-// YAML (syck_dump), and as YAML streamed (render_to with the first nested
-// list produced record by record, the path long listings take).
+// YAML (syck_dump), as YAML streamed (render_to with the first nested list
+// produced record by record, the path long listings take), and what
+// yaml_to_json reads back from that YAML (as JSON; "error: ..." if it throws).
 //
-// Output per document: a line "<json bytes> <yaml bytes> <streamed bytes>",
-// then the three texts back to back. A line that is not JSON gives "error".
+// Output per document: a line with the four texts' byte counts, then the
+// texts back to back. A line that is not JSON gives "error".
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -52,7 +53,14 @@ int main() {
     const std::string json = whm::render(doc, whm::OutputFormat::Json);
     const std::string yaml = whm::syck_dump(doc);
     const std::string streamed = streamed_yaml(doc);
-    std::cout << json.size() << ' ' << yaml.size() << ' ' << streamed.size() << '\n' << json << yaml << streamed;
+    std::string read_back;
+    try {
+      read_back = whm::render(whm::yaml_to_json(yaml), whm::OutputFormat::Json);
+    } catch (const std::exception& e) {
+      read_back = std::string("error: ") + e.what();
+    }
+    std::cout << json.size() << ' ' << yaml.size() << ' ' << streamed.size() << ' ' << read_back.size() << '\n'
+              << json << yaml << streamed << read_back;
   }
   return 0;
 }

@@ -1,22 +1,37 @@
-// Writes YAML the way cPanel's YAML::Syck does: a "--- " first line, sorted
-// keys, "key: " with a trailing space before a nested block, "- " list items,
-// {} and [] for empty containers, and quotes on strings YAML would misread.
+// Writes YAML byte for byte as cPanel's YAML::Syck 1.34 Dump does
+// (SortKeys on), which is what the real whmapi1/cpapi2/uapi print: a "--- "
+// first line, sorted keys, "key: " with a trailing space before a nested
+// block, "- " list items, [] and {} for empty collections followed by a
+// blank line, and Syck's choice of plain, 'single' or "double" quotes
+// (tests/yaml_syck compares with Perl over a large corpus and every
+// response).
 //
-// Strings are bytes, as cPanel's data is ($YAML::Syck::ImplicitUnicode off,
-// Syck's default): valid UTF-8 is written as it is. A string holding a control
-// byte or DEL is double-quoted with Syck's escapes, byte for byte as Syck 1.34
-// writes it: \0 \a \b \t \n \v \f \r \e, and \xNN for every other byte
-// outside printable ASCII, the bytes of UTF-8 characters included. Where Syck's
-// output would not parse, or would read back changed, whmkit differs, and the
-// string is double-quoted and escaped the same way instead:
-//  * bytes that are not UTF-8 (Syck writes them raw: the document is then not
-//    UTF-8, which YAML requires);
-//  * a carriage return (Syck leaves it raw, and every reader takes it for a
-//    line break);
-//  * C1 controls (U+0080..U+009F), U+2028, U+2029, U+FFFE, U+FFFF (not
-//    allowed in a YAML stream, or read as line breaks by YAML 1.1 readers).
-// So the output is always ASCII or UTF-8 that YAML::Syck reads back to the
-// same bytes, and other readers (PyYAML, yaml-cpp) accept.
+// Scalars are what cPanel's Perl would hold for the same JSON: strings are
+// bytes ($YAML::Syck::ImplicitUnicode off, Syck's default), integers are
+// Perl integers, floats Perl floats ("%.15g"), booleans 1 and 0, null ~.
+// As in perl_syck.h, a string Perl takes for a number is plain when it is a
+// short integer (9 characters at most, no leading zero) and single-quoted
+// otherwise, like a Perl number; words Syck reads as booleans or null are
+// single-quoted; the emitter double-quotes a string with an indicator, a
+// control byte, DEL, white space at an end, or a line break, writing
+// \0 \a \b \t \n \v \f \r \e and \xNN for every other byte outside printable
+// ASCII (the bytes of UTF-8 characters included); a key that is not plain
+// is double-quoted.
+//
+// Where Syck's output does not read back as the same string, in YAML::Syck
+// or in PyYAML, whmkit differs: the string is double-quoted and escaped as
+// above instead of written raw. That is a string holding
+//  * bytes that are not UTF-8 (the document would not be UTF-8, which YAML
+//    requires);
+//  * a carriage return (a line break for every YAML reader; Syck itself
+//    drops one at the end of a plain string);
+//  * a C1 control (U+0080..U+009F), U+2028, U+2029, U+FFFE or U+FFFF (not
+//    allowed in a YAML stream, or a line break for YAML 1.1 readers);
+//  * and, where Syck would write it plain, a first "," or a tab after ":",
+//    or after a first "-" or "?", or before "#" (an indicator, a comment or a
+//    mapping for YAML readers, which Syck's scan, looking for spaces, misses;
+//    whmkit reads its own files with yaml-cpp).
+// tests/yaml_syck checks each such string against Perl and PyYAML.
 #pragma once
 #include <functional>
 #include <string>
@@ -34,10 +49,13 @@ std::string syck_dump(const nlohmann::json& doc);
 void syck_dump_to(const nlohmann::json& doc, std::string& out, const nlohmann::json* hook_at,
                   const std::function<void(const std::function<void(const nlohmann::json&)>&)>& produce,
                   const std::function<void(std::string&)>& flush);
-// Parses YAML (via yaml-cpp) into JSON: plain scalars that look like integers
-// become numbers, quoted ones stay strings; "\xNN" in a double-quoted string
-// is the byte NN, as YAML::Syck reads it. Throws ApiError on text that does
-// not parse.
+// Parses YAML (via yaml-cpp) into JSON: plain scalars written as integers
+// ("80", "-5"; not "+5" or "007") become numbers, other scalars strings;
+// quoted scalars read as YAML::Syck reads them ("\xNN" in double quotes is the
+// byte NN; a single-quoted scalar keeps its empty lines). YAML::Syck writes
+// the string "80" and the number 80 alike, so a value reads back as the same
+// text, not always the same JSON type. Throws ApiError on text that does not
+// parse.
 nlohmann::json yaml_to_json(const std::string& text);
 // What keeps `text` from being read completely as one YAML document (see
 // damage.hpp): a syntax error (with its line), several documents (all but the

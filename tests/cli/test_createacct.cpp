@@ -99,7 +99,7 @@ TEST_CASE("createacct then listaccts returns the account with the seed sample's 
   CHECK(root.exists("var/cpanel/bandwidth/bob.sqlite"));
 
   std::string main = root.file("var/cpanel/userdata/bob/main");
-  CHECK(main == "--- \naddon_domains: {}\nmain_domain: bob.example\nparked_domains: []\nsub_domains: []\n");
+  CHECK(main == "--- \naddon_domains: {}\n\nmain_domain: bob.example\nparked_domains: []\n\nsub_domains: []\n\n");
   CHECK(root.exists("var/cpanel/userdata/bob/main.cache"));
   std::string vhost = root.file("var/cpanel/userdata/bob/bob.example");
   CHECK_THAT(vhost, Contains("documentroot: /home/bob/public_html\n"));

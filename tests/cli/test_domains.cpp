@@ -53,7 +53,7 @@ TEST_CASE("subdomains, parked and addon domains, and their removal",
   CHECK(run(root, {"delete_domain", "domain=blog.bob.example"}).json()["data"]["type"] == "sub");
   CHECK(run(root, {"delete_domain", "domain=bob.net"}).json()["data"]["type"] == "parked");
   CHECK(root.file("var/cpanel/userdata/bob/main") ==
-        "--- \naddon_domains: {}\nmain_domain: bob.example\nparked_domains: []\nsub_domains: []\n");
+        "--- \naddon_domains: {}\n\nmain_domain: bob.example\nparked_domains: []\n\nsub_domains: []\n\n");
   CHECK(root.file("etc/userdomains") == "bob.example: bob\n*: nobody\n");
   CHECK_FALSE(root.exists("var/cpanel/userdata/bob/blog.bob.example"));
   CHECK_FALSE(root.exists("var/named/bob.net.db"));

@@ -44,7 +44,10 @@ TEST_CASE("json, jsonpretty, yaml and xml carry the same data", "[output]") {
   CHECK_THAT(pretty.out, Contains("\n   \"data\" : {\n"));  // JSON::XS pretty style
   CHECK(def.out == yaml.out);                               // YAML is the default
   CHECK_THAT(yaml.out, StartsWith("--- \n"));
-  CHECK(whm::yaml_to_json(yaml.out) == j);
+  // YAML::Syck writes the string "1796127959" and the number 80 as '1796127959'
+  // and 80, as it would their Perl twins: the values compare as text.
+  CHECK(normalize(whm::yaml_to_json(yaml.out)) == normalize(j));
+  CHECK_THAT(yaml.out, Contains("    ipv6: []\n\n"));  // Syck's blank line after an empty list
   CHECK_THAT(xml.out, StartsWith("<?xml version=\"1.0\""));
   CHECK_THAT(xml.out, Contains("<result><data><acct>"));
   CHECK_THAT(xml.out, Contains("<user>bob</user>"));

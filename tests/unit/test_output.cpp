@@ -54,17 +54,147 @@ TEST_CASE("YAML: control bytes are escaped as YAML::Syck escapes them", "[output
   }
 }
 
-TEST_CASE("YAML: what Syck would write so that it does not parse is escaped the same way", "[output][yaml]") {
-  // Syck writes these bytes raw; whmkit double-quotes and escapes them (syck_yaml.hpp).
+TEST_CASE("YAML: byte for byte what YAML::Syck 1.34 prints", "[output][yaml]") {
+  // Each expected text is Perl's YAML::Syck::Dump of the same data (SortKeys on).
+  // An empty collection is written inline, followed by a blank line.
+  CHECK(syck_dump({{"a", nlohmann::json::array()},
+                   {"b", nlohmann::json::object()},
+                   {"c", {nlohmann::json::array(), nlohmann::json::object()}},
+                   {"d", 1}}) ==
+        "--- \n"
+        "a: []\n"
+        "\n"
+        "b: {}\n"
+        "\n"
+        "c: \n"
+        "  - []\n"
+        "\n"
+        "  - {}\n"
+        "\n"
+        "d: 1\n");
+  CHECK(syck_dump(nlohmann::json::array()) == "--- []\n\n");
+  CHECK(syck_dump(nlohmann::json::object()) == "--- {}\n\n");
+  // A string Perl takes for an integer is plain, like the integer; from 10
+  // characters on, both are quoted (Syck's rule, for 32-bit readers).
+  CHECK(syck_dump({{"s", "123"},
+                   {"long", "1234567890"},
+                   {"neg", "-12345678"},
+                   {"n", 123},
+                   {"big", 1234567890},
+                   {"lead", "0123"},
+                   {"zero", "0"}}) ==
+        "--- \n"
+        "big: '1234567890'\n"
+        "lead: '0123'\n"
+        "long: '1234567890'\n"
+        "\"n\": 123\n"
+        "neg: -12345678\n"
+        "s: 123\n"
+        "zero: 0\n");
+  // An indicator, ": " or a final ":" means double quotes.
+  CHECK(syck_dump({{"u", "*unknown*"},
+                   {"star", "*"},
+                   {"cron", "*/5"},
+                   {"hash", "#x"},
+                   {"at", "@x"},
+                   {"bt", "`x"},
+                   {"bang", "!x"},
+                   {"amp", "&x"},
+                   {"pct", "%x"},
+                   {"brace", "{x"},
+                   {"bracket", "[x"},
+                   {"pipe", "|x"},
+                   {"gt", ">x"},
+                   {"dash", "- x"},
+                   {"q", "? x"},
+                   {"colon", "a: b"},
+                   {"end", "a:"}}) ==
+        "--- \n"
+        "amp: \"&x\"\n"
+        "at: \"@x\"\n"
+        "bang: \"!x\"\n"
+        "brace: \"{x\"\n"
+        "bracket: \"[x\"\n"
+        "bt: \"`x\"\n"
+        "colon: \"a: b\"\n"
+        "cron: \"*/5\"\n"
+        "dash: \"- x\"\n"
+        "end: \"a:\"\n"
+        "gt: \">x\"\n"
+        "hash: \"#x\"\n"
+        "pct: \"%x\"\n"
+        "pipe: \"|x\"\n"
+        "q: \"? x\"\n"
+        "star: \"*\"\n"
+        "u: \"*unknown*\"\n");
+  // Keys that are not plain are double-quoted.
+  CHECK(syck_dump({{"y", 1},
+                   {"n", 2},
+                   {"yes", 3},
+                   {"no", 4},
+                   {"~", 5},
+                   {"true", 6},
+                   {"null", 7},
+                   {"1234567890", 8},
+                   {"5", 9},
+                   {"", 10}}) ==
+        "--- \n"
+        "\"\": 10\n"
+        "\"1234567890\": 8\n"
+        "5: 9\n"
+        "\"n\": 2\n"
+        "\"no\": 4\n"
+        "\"null\": 7\n"
+        "\"true\": 6\n"
+        "\"y\": 1\n"
+        "\"yes\": 3\n"
+        "\"~\": 5\n");
+  CHECK(syck_dump({{"half", ".5"},
+                   {"exp", "1e3"},
+                   {"float", "1.5"},
+                   {"dot", "5."},
+                   {"plus", "+5"},
+                   {"tab", "a\tb"},
+                   {"spaces", " a "},
+                   {"word", "Off"}}) ==
+        "--- \n"
+        "dot: '5.'\n"
+        "exp: '1e3'\n"
+        "float: '1.5'\n"
+        "half: .5\n"
+        "plus: +5\n"
+        "spaces: \" a \"\n"
+        "tab: a\tb\n"
+        "word: 'Off'\n");
+  // Numbers as Perl holds them after decoding whmkit's JSON: a fraction is a
+  // Perl float, printed "%.15g" and quoted; booleans are cPanel's 1 and 0.
+  CHECK(syck_dump({1.5, 1000.0, 0.1 + 0.2, 1e20, true, false, nullptr}) ==
+        "--- \n- '1.5'\n- '1000'\n- '0.3'\n- '1e+20'\n- 1\n- 0\n- ~\n");
+  // A line break inside a single-quoted string (one Perl takes for a number)
+  // is written as a blank line.
+  CHECK(syck_dump("5\n") == "--- '5\n\n'\n");
+}
+
+TEST_CASE("YAML: what Syck writes raw but would not read back is escaped", "[output][yaml]") {
+  // Syck writes these raw: YAML::Syck's or PyYAML's reader then sees a line
+  // break, refuses the document, or the text is not UTF-8. whmkit
+  // double-quotes and escapes the string instead (syck_yaml.hpp).
   CHECK(syck_dump(kInvalidUtf8) == "--- \"a\\xFFb\\xC3(\"\n");
   CHECK(syck_dump("a\rb") == "--- \"a\\rb\"\n");
+  CHECK(syck_dump("5\r") == "--- \"5\\r\"\n");                          // Syck: '5<CR>'
   CHECK(syck_dump("nel\xc2\x85") == "--- \"nel\\xC2\\x85\"\n");         // a C1 control
   CHECK(syck_dump("ls\xe2\x80\xa8") == "--- \"ls\\xE2\\x80\\xA8\"\n");  // U+2028
   CHECK(syck_dump("\xef\xbf\xbf") == "--- \"\\xEF\\xBF\\xBF\"\n");      // U+FFFF
   CHECK(syck_dump("\xed\xa0\x80") == "--- \"\\xED\\xA0\\x80\"\n");      // a surrogate is not UTF-8
   CHECK(syck_dump("\xc0\xaf") == "--- \"\\xC0\\xAF\"\n");               // nor an overlong form
+  // Syck writes these plain; YAML readers see an indicator, a mapping, a comment.
+  CHECK(syck_dump(",a") == "--- \",a\"\n");
+  CHECK(syck_dump("a:\tb") == "--- \"a:\\tb\"\n");
+  CHECK(syck_dump("a\t#b") == "--- \"a\\t#b\"\n");
+  CHECK(syck_dump("?\tb") == "--- \"?\\tb\"\n");
   // Keys too.
   CHECK(syck_dump(nlohmann::json{{"k\x01", "v"}}) == "--- \n\"k\\x01\": v\n");
+  CHECK(syck_dump(nlohmann::json{{"k\r", "v"}}) == "--- \n\"k\\r\": v\n");
 }
 
 TEST_CASE("YAML: escaped bytes read back as the same bytes", "[output][yaml]") {
@@ -77,6 +207,40 @@ TEST_CASE("YAML: escaped bytes read back as the same bytes", "[output][yaml]") {
   // A file written by Syck itself: \xNN in double quotes is a byte, not the character U+00NN.
   CHECK(yaml_to_json("--- \nk: \"caf\\xC3\\xA9\\x01\"\n")["k"] == "caf\xc3\xa9\x01");
   CHECK(yaml_to_json("--- \nk: \"\\u00e9\\N\"\n")["k"] == "\xc3\xa9\xc2\x85");
+}
+
+// What Perl sees: every scalar a string (a number as its decimal text).
+static nlohmann::json as_perl_strings(const nlohmann::json& v) {
+  if (v.is_structured()) {
+    nlohmann::json out = v.is_object() ? nlohmann::json::object() : nlohmann::json::array();
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (v.is_object())
+        out[it.key()] = as_perl_strings(it.value());
+      else
+        out.push_back(as_perl_strings(it.value()));
+    return out;
+  }
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  return v;
+}
+
+TEST_CASE("YAML: whmkit reads its own YAML back", "[output][yaml]") {
+  // Syck's YAML does not tell a string "80" from the number 80 (both are
+  // written 80, as Perl holds them alike), so values come back as the same
+  // text; yaml_to_json makes plain integers numbers.
+  const std::string tricky[] = {
+      "80",          "1234567890", "-5",   ".5",        "+5",    "5.",     "1e3",  "0x1F",     "1:20",
+      "007",         "y",          "No",   "~",         "null",  "",       " ",    "a\tb",     "\ta",
+      "a: b",        "a:",         ":a",   "*unknown*", "- a",   "-  ",    "#x",   "a #b",     "a#b",
+      "it's",        "say \"hi\"", "a\nb", "5\n",       "5\n\n", " 5\n",   "\n 5", "a\n\nb\n", "caf\xc3\xa9",
+      "yes\xc3\xa9", "\x01",       "a\rb", "---",       "[x]",   "{x: 1}", "@x",   "C:\\dir",  "0 but true",
+      "Inf",         "nan",        "- \t", ",a",        "a:\tb", "a\t#b"};
+  for (const auto& s : tricky) {
+    INFO(s);
+    nlohmann::json doc = {
+        {"value", s}, {"list", {s, nlohmann::json::array(), nlohmann::json::object()}}, {"map", {{s, s}}}};
+    CHECK(as_perl_strings(yaml_to_json(syck_dump(doc))) == as_perl_strings(doc));
+  }
 }
 
 TEST_CASE("XML: what XML 1.0 cannot carry becomes U+FFFD, a CR &#13;", "[output][xml]") {

@@ -1,0 +1,569 @@
+#!/usr/bin/env python3
+"""whmkit's YAML against Perl's YAML::Syck 1.34, byte for byte.
+
+The real whmapi1/cpapi2/uapi print YAML::Syck's Dump of their response. For
+the same data, whmkit must print the same bytes. Two parts:
+
+ 1. A generated corpus (gen_corpus.py) of more than 10,000 tricky scalars in
+    documents: yaml_dump prints whmkit's JSON, YAML and streamed YAML of each;
+    syck_oracle.pl decodes that JSON and Dumps it with YAML::Syck.
+ 2. The response of every implemented whmapi1, cpapi2 and uapi function on a
+    populated state root (CALLS below; a function missing from the table is
+    called without arguments), in JSON and in the default YAML, plus
+    listaccts over a few hundred accounts (the streamed path).
+
+Documented exceptions (lib/base/syck_yaml.hpp): a string holding a carriage
+return, a C1 control (U+0080..U+009F), U+2028, U+2029, U+FFFE or U+FFFF is
+double-quoted and escaped, where Syck writes it raw; so is one Syck would
+write plain with a first ",", or a tab after ":" (or a first "-", "?") or
+before "#", which YAML readers take for an indicator, a mapping or a comment. Each is checked here,
+not assumed: Syck's own output for such a string must fail to read back
+the same, in YAML::Syck's Load or in PyYAML (which refuses the document or
+reads a line break), and whmkit's must read back the same in both. (Bytes
+that are not UTF-8 are another exception; JSON cannot carry them, so the
+unit tests cover them.) Everything else must be identical.
+
+Usage: run_diff.py --yaml-dump PATH --bin DIR [--gen-state PATH] [--show N]
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import yaml  # PyYAML, for the exceptions' check
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+UNSAFE = ["\r", "\u2028", "\u2029", "\ufffe", "\uffff"] + [chr(c) for c in range(0x80, 0xA0)]
+NOW = "1795384004"  # WHMKIT_NOW: the same clock for every run
+
+# ---------------------------------------------------------------- helpers
+
+
+def frames(texts):
+    return b"".join(b"%d\n%s" % (len(t), t) for t in texts)
+
+
+def unframe(data):
+    out, pos = [], 0
+    while pos < len(data):
+        nl = data.index(b"\n", pos)
+        n = int(data[pos:nl])
+        out.append(data[nl + 1:nl + 1 + n])
+        pos = nl + 1 + n
+    return out
+
+
+def oracle(mode, texts):
+    result = subprocess.run(["perl", os.path.join(HERE, "syck_oracle.pl"), mode], input=frames(texts),
+                            capture_output=True, check=True)
+    return result.stdout.decode().split() if mode == "roundtrip" else unframe(result.stdout)
+
+
+def strings_in(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from strings_in(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings_in(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def misread_when_plain(s):
+    """Syck writes these plain (its scan looks for spaces), YAML readers see an
+    indicator, a comment or a mapping (a tab is white space to them)."""
+    return s.startswith(",") or s[:2] in ("-\t", "?\t") or ":\t" in s or "\t#" in s
+
+
+def unsafe_strings(doc):
+    return sorted({s for s in strings_in(doc) if any(c in s for c in UNSAFE) or misread_when_plain(s)})
+
+
+def pyyaml_reads_back(yaml_text, value):
+    """PyYAML reads {k: value} back as `value`. Syck's \\xNN escapes are bytes
+    (PyYAML makes them U+00NN), so a double-quoted ASCII text is compared as
+    Latin-1; raw UTF-8 as UTF-8."""
+    try:
+        back = yaml.safe_load(yaml_text.decode("utf-8"))["k"]
+    except Exception:
+        return False
+    if not isinstance(back, str):
+        return False
+    raw = value.encode("utf-8")
+    try:
+        if back.encode("latin-1") == raw:
+            return True
+    except UnicodeEncodeError:
+        pass
+    return back.encode("utf-8") == raw
+
+
+class Exceptions:
+    """Checks that a string is a rightful exception: Syck's Dump of it does not
+    read back the same (Perl Load or PyYAML); whmkit's does, in both."""
+
+    def __init__(self, yaml_dump):
+        self.yaml_dump = yaml_dump
+        self.checked = {}
+
+    def check(self, strings):
+        todo = [s for s in strings if s not in self.checked]
+        if not todo:
+            return
+        docs = [json_line({"k": s}) for s in todo]
+        ours = [yaml_text for _, yaml_text, _, _ in run_yaml_dump(self.yaml_dump, docs)]
+        syck = oracle("dump", docs)
+        pairs = []
+        for doc, o, s in zip(docs, ours, syck):
+            pairs += [doc, o, doc, s]
+        verdicts = oracle("roundtrip", pairs)
+        for i, s in enumerate(todo):
+            ours_perl, syck_perl = verdicts[2 * i] == "same", verdicts[2 * i + 1] == "same"
+            ours_ok = ours_perl and pyyaml_reads_back(ours[i], s)
+            syck_ok = syck_perl and pyyaml_reads_back(syck[i], s)
+            self.checked[s] = (ours_ok and not syck_ok, ours[i], syck[i], ours_perl, syck_perl)
+
+    def justified(self, strings):
+        self.check(strings)
+        return bool(strings) and all(self.checked[s][0] for s in strings)
+
+
+def json_line(value):
+    import json
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def run_yaml_dump(yaml_dump, lines):
+    out = subprocess.run([yaml_dump], input=b"".join(lines), capture_output=True, check=True).stdout
+    docs, pos = [], 0
+    while pos < len(out):
+        nl = out.index(b"\n", pos)
+        head = out[pos:nl]
+        pos = nl + 1
+        if head == b"error":
+            docs.append((None, None, None, None))
+            continue
+        sizes = [int(x) for x in head.split()]
+        parts = []
+        for n in sizes:
+            parts.append(out[pos:pos + n])
+            pos += n
+        docs.append(tuple(parts))
+    return docs
+
+
+def show(label, ours, syck):
+    print(f"DIFF {label}")
+    print(f"  whmkit:    {ours!r}")
+    print(f"  YAML::Syck: {syck!r}")
+
+
+# ---------------------------------------------------------------- part 1: the corpus
+
+
+def corpus_part(args, exceptions):
+    import json
+    gen = subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py")], capture_output=True, check=True)
+    lines = gen.stdout.splitlines(keepends=True)
+    scalar_count = int(gen.stderr.split()[0])
+    ours = run_yaml_dump(args.yaml_dump, lines)
+    bad_json = [line for line, (j, _, _, _) in zip(lines, ours) if j is None]
+    if bad_json:
+        print(f"FAIL: yaml_dump could not parse {len(bad_json)} corpus lines, e.g. {bad_json[0]!r}")
+        return 0, len(lines), 0, 1
+    syck = oracle("dump", [j for j, _, _, _ in ours])
+    # whmkit reads its YAML as YAML::Syck does: the same values, as text.
+    syck_read = oracle("load", [y for _, y, _, _ in ours])
+    misread = 0
+    for line, (_, _, _, back), expected in zip(lines, ours, syck_read):
+        if back.startswith(b"error") or as_text(json.loads(back)) != json.loads(expected):
+            misread += 1
+            if misread <= args.show:
+                print(f"MISREAD {line!r}: yaml_to_json {back!r}, YAML::Syck {expected!r}")
+    print(f"corpus: yaml_to_json reads {len(lines) - misread} of {len(lines)} documents as YAML::Syck does")
+    identical = excepted = failed = 0
+    for line, (j, y, streamed, _), s in zip(lines, ours, syck):
+        if y == s and streamed == s:
+            identical += 1
+            continue
+        doc = json.loads(line)
+        unsafe = unsafe_strings(doc)
+        if streamed == y and unsafe and exceptions.justified(unsafe):
+            excepted += 1
+            continue
+        failed += 1
+        if failed <= args.show:
+            show(line.decode("utf-8", "replace").strip(), y, s)
+            if streamed != y:
+                print(f"  streamed:  {streamed!r}")
+    print(f"corpus: {scalar_count} scalars in {len(lines)} documents: {identical} identical, "
+          f"{excepted} documented exceptions, {failed} different")
+    return identical, len(lines), excepted, failed + misread
+
+
+def as_text(value):
+    """A JSON value with every number as its text, as Perl holds it."""
+    if isinstance(value, dict):
+        return {k: as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_text(v) for v in value]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+# ---------------------------------------------------------------- part 2: responses
+
+W = "whmapi1"
+U = ("uapi", "--user=bob")
+C = ("cpapi2", "--user=bob")
+
+SETUP = [
+    (W, "addpkg", "name=basic", "quota=1000", "bwlimit=10000", "maxftp=5", "maxpark=5", "maxaddon=5", "maxsub=5"),
+    (W, "addpkg", "name=pro", "quota=unlimited", "maxftp=unlimited", "maxpark=unlimited"),
+    (W, "createacct", "username=bob", "domain=bob.example", "password=Main-pass1", "plan=basic",
+     "contactemail=bob@bob.example"),
+    (W, "createacct", "username=amy", "domain=amy.example", "password=Main-pass1", "plan=pro"),
+    (W, "createacct", "username=res1", "domain=res1.example", "password=Main-pass1"),
+    (W, "setupreseller", "user=res1"),
+    (W, "setacls", "reseller=res1", "acl-create-acct=1", "acl-list-accts=1", "acl-edit-dns=1"),
+    (W, "createacct", "username=carl", "domain=carl.example", "password=Main-pass1", "owner=res1"),
+    (W, "create_subdomain", "domain=blog.bob.example", "document_root=public_html/blog"),
+    (W, "create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"),
+    (W, "adddns", "domain=extra.example", "ip=192.0.2.50"),
+    (W, "addzonerecord", "domain=bob.example", "name=www2", "type=A", "address=192.0.2.7"),
+    (W, "addzonerecord", "domain=bob.example", "name=@", "type=TXT", "txtdata=v=spf1 -all"),
+    (W, "addzonerecord", "domain=bob.example", "name=@", "type=MX", "preference=10", "exchange=mail.bob.example"),
+    (*U, "Ftp", "add_ftp", "user=deploy", "pass=S3cure.pass", "quota=100"),
+    (*U, "Ftp", "add_ftp", "user=web", "pass=S3cure.pass", "homedir=public_html"),
+    (*U, "Cron", "add_line", "minute=*/5", "hour=*", "day=*", "month=*", "weekday=*",
+     "command=/usr/bin/php ~/cron.php"),
+    (*U, "Cron", "add_line", "minute=0", "hour=3", "day=*", "month=*", "weekday=1", "command=echo 'yes: no' # y"),
+    (*U, "Cron", "set_email", "email=bob@bob.example"),
+    (W, "suspendacct", "user=amy", "reason=Unpaid: invoice #12"),
+    (W, "create_featurelist", "featurelist=pro"),
+    (W, "backup_destination_add", "type=Local", "name=copy", "path=/copies"),
+    (W, "backup_config_set", "backupenable=1", "backupdir=/backup"),
+]
+
+# Every implemented function with plausible arguments; some failures on purpose.
+CALLS = [
+    (W, "accountsummary", "user=bob"),
+    (W, "accountsummary", "user=ghost"),
+    (W, "acctcounts"),
+    (W, "add_override_features_for_user", "user=bob", 'features={"ssh":1,"cron":0}'),
+    (W, "adddns", "domain=new.example", "ip=192.0.2.60"),
+    (W, "addpkg", "name=gold", "quota=5000", "maxftp=10"),
+    (W, "addpkgext", "name=basic", "_PACKAGE_EXTENSIONS=ext1"),
+    (W, "addzonerecord", "domain=bob.example", "name=srv", "type=CNAME", "cname=bob.example."),
+    (W, "applist"),
+    (W, "backup_config_get"),
+    (W, "backup_config_set", "backupdays=1,3"),
+    (W, "backup_date_list"),
+    (W, "backup_destination_add", "type=FTP", "name=Off site #1", "host=ftp.example.net", "username=bk",
+     "password=p4ss"),
+    (W, "backup_destination_delete", "id=nosuch"),
+    (W, "backup_destination_get", "id=nosuch"),
+    (W, "backup_destination_list"),
+    (W, "backup_destination_set", "id=nosuch", "name=x"),
+    (W, "backup_destination_validate", "id=nosuch"),
+    (W, "backup_set_list"),
+    (W, "backup_set_list_combined"),
+    (W, "backup_skip_users_all", "state=0", "backupversion=backup"),
+    (W, "backup_skip_users_all_status"),
+    (W, "backup_user_list", "restore_point=2026-11-20T00:00:00.000Z"),
+    (W, "changepackage", "user=bob", "pkg=pro"),
+    (W, "cpanel", "cpanel_jsonapi_user=bob", "cpanel_jsonapi_module=Ftp", "cpanel_jsonapi_func=listftp",
+     "cpanel_jsonapi_apiversion=2"),
+    (W, "create_featurelist", "featurelist=Mail Only"),
+    (W, "create_parked_domain_for_user", "domain=bob.org", "username=bob", "web_vhost_domain=bob.example"),
+    (W, "create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"),
+    (W, "createacct", "username=dave", "domain=dave.example", "password=Main-pass1"),
+    (W, "createacct", "username=1bad", "domain=x.example"),
+    (W, "delete_domain", "domain=blog.bob.example"),
+    (W, "delete_featurelist", "featurelist=pro"),
+    (W, "delpkgext", "name=basic", "_DELETE_EXTENSIONS=ext1"),
+    (W, "domainuserdata", "domain=bob.example"),
+    (W, "dumpzone", "domain=bob.example"),
+    (W, "dumpzone", "domain=nosuch.example"),
+    (W, "editpkg", "name=basic", "maxftp=7"),
+    (W, "editquota", "user=bob", "quota=500"),
+    (W, "editzonerecord", "domain=bob.example", "line=1", "name=www2", "type=A", "address=192.0.2.8"),
+    (W, "get_current_users_count"),
+    (W, "get_domain_info"),
+    (W, "get_feature_metadata"),
+    (W, "get_feature_names"),
+    (W, "get_featurelist_data", "featurelist=pro"),
+    (W, "get_featurelists"),
+    (W, "get_nameserver_config"),
+    (W, "get_users_features_settings", "user=bob"),
+    (W, "get_users_with_backup_metadata"),
+    (W, "getdomainowner", "domain=bob.example"),
+    (W, "getpkginfo", "pkg=basic"),
+    (W, "getresellerips", "user=res1"),
+    (W, "getzonerecord", "domain=bob.example", "line=1"),
+    (W, "has_local_authority", "domain=bob.example"),
+    (W, "killdns", "domain=extra.example"),
+    (W, "killpkg", "pkgname=pro"),
+    (W, "limitbw", "user=bob", "bwlimit=100"),
+    (W, "list_cparchive_files"),
+    (W, "listaccts"),
+    (W, "listaccts", "search=^b", "searchtype=user", "want=user,domain,suspended"),
+    (W, "--user=res1", "listaccts"),
+    (W, "listacls"),
+    (W, "listlockedaccounts"),
+    (W, "listmxs", "domain=bob.example"),
+    (W, "listpkgs"),
+    (W, "listresellers"),
+    (W, "listsuspended"),
+    (W, "listzones"),
+    (W, "lookupnsip", "host=ns1.bob.example"),
+    (W, "lookupnsips", "host=ns1.bob.example"),
+    (W, "mass_edit_dns_zone", "zone=bob.example", "serial=1", "add={\"dname\":\"x\",\"ttl\":300,\"record_type\":\"A\","
+     "\"data\":[\"192.0.2.9\"]}"),
+    (W, "massmodifyacct", "user=bob", "user=carl", "MAXFTP=10"),
+    (W, "matchpkgs"),
+    (W, "modifyacct", "user=bob", "MAXFTP=3"),
+    (W, "myprivs"),
+    (W, "--user=res1", "myprivs"),
+    (W, "parse_dns_zone", "zone=bob.example"),
+    (W, "passwd", "user=bob", "password=N3w-pass-word"),
+    (W, "remove_override_features_for_user", "user=bob", "features=[\"ssh\"]"),
+    (W, "removeacct", "user=carl"),
+    (W, "removezonerecord", "zone=bob.example", "line=1"),
+    (W, "resellerstats", "user=res1"),
+    (W, "resetzone", "domain=bob.example"),
+    (W, "resolvedomainname", "domain=bob.example"),
+    (W, "restore_modules_summary"),
+    (W, "restore_queue_activate"),
+    (W, "restore_queue_add_task", "user=bob", "restore_point=2026-11-20T00:00:00.000Z", "destid=abc"),
+    (W, "restore_queue_clear_all_completed_tasks"),
+    (W, "restore_queue_clear_all_failed_tasks"),
+    (W, "restore_queue_clear_all_pending_tasks"),
+    (W, "restore_queue_clear_all_tasks"),
+    (W, "restore_queue_clear_completed_task", "user=bob", "start_time=1"),
+    (W, "restore_queue_clear_pending_task", "user=bob"),
+    (W, "restore_queue_is_active"),
+    (W, "restore_queue_list_active"),
+    (W, "restore_queue_list_completed"),
+    (W, "restore_queue_list_pending"),
+    (W, "restore_queue_state"),
+    (W, "restoreaccount", "user=bob", "type=daily"),
+    (W, "saveacllist", "acllist=support", "acl-list-accts=1"),
+    (W, "savemxs", "domain=bob.example", "name=bob.example.", "exchange=mx2.bob.example", "preference=20"),
+    (W, "set_nameserver", "nameserver=disabled"),
+    (W, "setacls", "reseller=res1", "acl-list-accts=1"),
+    (W, "setresellerips", "user=res1", "ips=192.0.2.10"),
+    (W, "setresellerlimits", "user=res1", "enable_account_limit=1", "account_limit=10"),
+    (W, "setresellermainip", "user=res1", "ip=192.0.2.10"),
+    (W, "setresellernameservers", "user=res1", "nameservers=ns1.res1.example,ns2.res1.example"),
+    (W, "setresellerpackagelimit", "user=res1", "package=basic", "allowed=1", "number=5"),
+    (W, "setresolvers", "nameserver1=192.0.2.53", "nameserver2=192.0.2.54"),
+    (W, "setupreseller", "user=bob"),
+    (W, "showbw"),
+    (W, "start_background_pkgacct", "user=bob"),
+    (W, "start_local_cpmove_restore", "cpmovepath=/home/cpmove-bob.tar.gz"),
+    (W, "suspendacct", "user=bob", "reason=Abuse: y"),
+    (W, "suspendreseller", "user=res1", "reason=no"),
+    (W, "terminatereseller", "user=res1", "terminatereseller=I understand this will irrevocably remove all the "
+     "accounts owned by the reseller res1"),
+    (W, "toggle_user_backup_state", "user=bob"),
+    (W, "uapi_cpanel", "cpanel.user=bob", "cpanel.module=Ftp", "cpanel.function=list_ftp"),
+    (W, "unsetupreseller", "user=res1"),
+    (W, "unsuspendacct", "user=amy"),
+    (W, "unsuspendreseller", "user=res1"),
+    (W, "update_featurelist", "featurelist=pro", "cron=0"),
+    (W, "verify_new_username", "user=newbie"),
+    (W, "verify_new_username", "user=bob"),
+    (W, "verify_new_username_for_restore", "user=bob"),
+    (W, "verify_user_has_feature", "user=bob", "feature=ssh"),
+    (W, "version"),
+    (W, "nosuchfunction"),
+    (*C, "Cron", "add_line", "minute=1", "hour=2", "day=3", "month=4", "weekday=5", "command=/bin/true"),
+    (*C, "Cron", "edit_line", "linekey=1", "minute=2", "hour=*", "day=*", "month=*", "weekday=*",
+     "command=/bin/false"),
+    (*C, "Cron", "fetchcron"),
+    (*C, "Cron", "get_email"),
+    (*C, "Cron", "listcron"),
+    (*C, "Cron", "remove_line", "line=1"),
+    (*C, "Cron", "set_email", "email=ops@bob.example"),
+    (*C, "Ftp", "addftp", "user=c2", "pass=S3cure.pass", "quota=50"),
+    (*C, "Ftp", "delftp", "user=web"),
+    (*C, "Ftp", "listftp"),
+    (*C, "Ftp", "listftpsessions"),
+    (*C, "Ftp", "listftpwithdisk"),
+    (*C, "Ftp", "passwd", "user=deploy", "pass=An0ther.pass"),
+    (*C, "Ftp", "passwdftp", "user=deploy", "pass=An0ther.pass"),
+    (*C, "Ftp", "setquota", "user=deploy", "quota=20"),
+    (*U, "Cron", "add_line", "minute=1", "hour=2", "day=3", "month=4", "weekday=5", "command=/bin/true"),
+    (*U, "Cron", "add_line", "minute=99", "hour=*", "day=*", "month=*", "weekday=*", "command=x"),
+    (*U, "Cron", "edit_line", "line_key=1", "minute=2", "hour=*", "day=*", "month=*", "weekday=*",
+     "command=/bin/false"),
+    (*U, "Cron", "fetch_cron"),
+    (*U, "Cron", "get_email"),
+    (*U, "Cron", "list_cron"),
+    (*U, "Cron", "remove_line", "line_key=1"),
+    (*U, "Cron", "set_email", "email=ops@bob.example"),
+    (*U, "DomainInfo", "list_domains"),
+    (*U, "DomainInfo", "main_domain_builtin_subdomain_aliases"),
+    (*U, "Ftp", "add_ftp", "user=u2", "pass=S3cure.pass", "quota=unlimited"),
+    (*U, "Ftp", "allow_anonymous_ftp"),
+    (*U, "Ftp", "allows_anonymous_ftp"),
+    (*U, "Ftp", "delete_ftp", "user=web"),
+    (*U, "Ftp", "disallow_anonymous_ftp"),
+    (*U, "Ftp", "get_quota", "user=deploy"),
+    (*U, "Ftp", "get_quota", "user=ghost"),
+    (*U, "Ftp", "kill_session", "login=all"),
+    (*U, "Ftp", "list_ftp"),
+    (*U, "Ftp", "list_ftp_with_disk"),
+    (*U, "Ftp", "list_sessions"),
+    (*U, "Ftp", "passwd", "user=deploy", "pass=An0ther.pass"),
+    (*U, "Ftp", "set_allowed_ips", "user=deploy", "ips=192.0.2.1"),
+    (*U, "Ftp", "set_enabled", "user=deploy", "enabled=0"),
+    (*U, "Ftp", "set_homedir", "user=deploy", "homedir=public_html/up"),
+    (*U, "Ftp", "set_quota", "user=deploy", "quota=30"),
+    (*U, "Ftp", "set_read_only", "user=deploy", "read_only=1"),
+]
+
+
+def program_and_function(call):
+    """("uapi", "Ftp list_ftp") for a call; the function named the way --list-functions names it."""
+    words = [w for w in call[1:] if not w.startswith("--")]
+    if call[0] == W:
+        return W, words[0]
+    return call[0], f"{words[0]} {words[1]}"
+
+
+def implemented(bin_dir, root):
+    env = dict(os.environ, WHMKIT_ROOT=root)
+    out = subprocess.run([os.path.join(bin_dir, W), "--output=json", "applist"], env=env, capture_output=True,
+                         check=True).stdout
+    import json
+    names = {(W, f) for f in json.loads(out)["data"]["app"]}
+    for prog in ("cpapi2", "uapi"):
+        listed = subprocess.run([os.path.join(bin_dir, prog), "--list-functions"], capture_output=True,
+                                check=True).stdout.decode().split("\n")
+        names |= {(prog, f) for f in listed if f}
+    return names
+
+
+def run_call(bin_dir, root, call, output):
+    env = dict(os.environ, WHMKIT_ROOT=root, WHMKIT_NOW=NOW)
+    argv = [os.path.join(bin_dir, call[0])] + ([f"--output={output}"] if output else []) + list(call[1:])
+    return subprocess.run(argv, env=env, capture_output=True).stdout
+
+
+def fresh_copy(template, work, name):
+    path = os.path.join(work, name)
+    shutil.rmtree(path, ignore_errors=True)
+    subprocess.run(["cp", "-a", template, path], check=True)
+    return path
+
+
+def responses_part(args, work):
+    template = os.path.join(work, "template")
+    os.makedirs(template)
+    for step in SETUP:
+        out = run_call(args.bin, template, step, "json")
+        if b'"result":0' in out or b'"status":0' in out or not out:
+            print(f"note: setup step {' '.join(step)} did not succeed: {out[:200]!r}")
+
+    calls = list(CALLS)
+    tabled = {program_and_function(c) for c in calls}
+    missing = sorted(implemented(args.bin, template) - tabled)
+    for prog, function in missing:  # new functions: called without arguments until the table names them
+        print(f"note: {prog} {function} is not in the table; called without arguments")
+        calls.append((prog, *(["--user=bob"] if prog != W else []), *function.split()))
+
+    labels, jsons, yamls, reruns = [], [], [], []
+    for call in calls:
+        j = run_call(args.bin, fresh_copy(template, work, "a"), call, "json")
+        y = run_call(args.bin, fresh_copy(template, work, "b"), call, None)  # the default output: YAML
+        labels.append(" ".join(call))
+        jsons.append(j)
+        yamls.append(y)
+        reruns.append(call)
+
+    # The streamed path: listaccts over a few hundred accounts.
+    big = os.path.join(work, "big")
+    if args.gen_state and os.path.exists(args.gen_state):
+        subprocess.run([args.gen_state, big, "300"], check=True, capture_output=True)
+    else:
+        os.makedirs(big)
+        for n in range(300):
+            run_call(args.bin, big, (W, "createacct", f"username=u{n:03d}", f"domain=u{n:03d}.example"), "json")
+    for call in [(W, "listaccts"), (W, "listaccts", "want=user,domain,suspended,plan"), (W, "listzones"),
+                 (W, "listpkgs"), (W, "get_domain_info"), (W, "listresellers")]:
+        labels.append(" ".join(call) + " (300 accounts)")
+        jsons.append(run_call(args.bin, big, call, "json"))
+        yamls.append(run_call(args.bin, big, call, None))
+        reruns.append(None)
+
+    printed = [i for i, (j, y) in enumerate(zip(jsons, yamls)) if j and y]
+    for i, (j, y) in enumerate(zip(jsons, yamls)):
+        if not (j and y):
+            print(f"note: {labels[i]} printed no envelope (JSON {len(j)} bytes, YAML {len(y)} bytes)")
+    syck = dict(zip(printed, oracle("dump", [jsons[i] for i in printed])))
+    identical = failed = nondeterministic = 0
+    for i in printed:
+        expected = syck[i]
+        if yamls[i] != expected and reruns[i] is not None:
+            # A response that differs from run to run (a generated id, a
+            # password): the YAML's own values with the JSON's types, Dumped.
+            again = run_call(args.bin, fresh_copy(template, work, "c"), reruns[i], "json")
+            if again != jsons[i]:
+                nondeterministic += 1
+                expected = oracle("retype", [jsons[i], yamls[i]])[0]
+                print(f"note: {labels[i]}: differs from run to run; compared with its own values")
+        if yamls[i] == expected:
+            identical += 1
+            continue
+        failed += 1
+        if failed <= args.show:
+            show(labels[i], yamls[i], expected)
+    print(f"responses: {len(calls)} calls and 6 large listings, {len(printed)} envelopes "
+          f"({nondeterministic} that differ from run to run): {identical} identical, {failed} different")
+    return identical, len(printed), failed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--yaml-dump", required=True)
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--gen-state")
+    parser.add_argument("--show", type=int, default=20, help="how many differences to print")
+    parser.add_argument("--corpus-only", action="store_true")
+    args = parser.parse_args()
+
+    exceptions = Exceptions(args.yaml_dump)
+    c_identical, c_total, c_excepted, c_failed = corpus_part(args, exceptions)
+    r_identical = r_compared = r_failed = 0
+    if not args.corpus_only:
+        # On tmpfs when there is one: every write is fsync'd, and there are hundreds.
+        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+        work = tempfile.mkdtemp(prefix="whmkit-yaml-syck-", dir=shm)
+        try:
+            r_identical, r_compared, r_failed = responses_part(args, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print("documented exceptions (Syck's output does not read back the same; whmkit's does):")
+    for s, (ok, ours, syck, ours_perl, syck_perl) in sorted(exceptions.checked.items()):
+        if ok:
+            continue
+        print(f"  NOT JUSTIFIED {s!r}: whmkit {ours!r} (Perl Load {'same' if ours_perl else 'DIFF'}), "
+              f"Syck {syck!r} (Perl Load {'same' if syck_perl else 'DIFF'})")
+    print(f"  {sum(1 for v in exceptions.checked.values() if v[0])} strings checked")
+    print(f"{c_identical + r_identical} of {c_total + r_compared} identical "
+          f"({c_excepted} documented exceptions)")
+    failed = c_failed + r_failed
+    print(f"{'FAIL' if failed else 'PASS'}: {failed} different")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -45,6 +45,17 @@ NOT_PUBLISHED = {
 # steps into a list) whose schema is replaced by `schema`, or made optional
 # when `schema` is None.
 EXCEPTIONS = {
+    "Ftp::add_ftp": {
+        "param read_only": ("whmkit's per-login settings (README, FTP), also set by set_read_only", None),
+        "param allowed_ips": ("whmkit's per-login settings (README, FTP), also set by set_allowed_ips", None),
+    },
+    "Ftp::list_ftp_with_disk": {
+        "param dirhtml": ("API 2 listftpwithdisk's parameter (it fills htmldir), accepted by UAPI too", None),
+    },
+    "Ftp::set_homedir": {
+        "param homedir": ("the published default 'user@domain/' is a pattern, not a value: whmkit declares no "
+                          "default and uses <user>@<domain> when homedir is not given (docs/ftp.md)", None),
+    },
     "DomainInfo::list_domains": {
         "main_domain": ("published as an array of strings, but real servers send one string, and real clients "
                         "read it so (e.g. a Raycast cPanel extension builds https://${data.main_domain})",

@@ -690,11 +690,15 @@ ParamSpec described(ParamSpec p, const char* description) {
   p.description = description;
   return p;
 }
-const std::vector<ParamSpec> kAddParams =
-    login_params({described(optional("pass"), "The new login's password. Give pass or pass_hash, not both."),
-                  described(optional("pass_hash"), "A crypt(3) hash (\"$6$...\") stored as the password instead.")},
-                 {optional("quota", ParamType::IntOrUnlimited, "0"), optional("homedir"),
-                  optional("disallowdot", ParamType::Boolean, "1")});
+ParamSpec in_example(ParamSpec p) {
+  p.in_example = true;
+  return p;
+}
+const std::vector<ParamSpec> kAddParams = login_params(
+    {in_example(described(optional("pass"), "The new login's password. Give pass or pass_hash, not both.")),
+     described(optional("pass_hash"), "A crypt(3) hash (\"$6$...\") stored as the password instead.")},
+    {optional("quota", ParamType::IntOrUnlimited, "0"), optional("homedir"),
+     optional("disallowdot", ParamType::Boolean, "1")});
 const std::vector<ParamSpec> kDeleteParams = login_params({}, {optional("destroy", ParamType::Boolean, "0")});
 const std::vector<ParamSpec> kPasswdParams = login_params({required("pass")});
 const std::vector<ParamSpec> kQuotaParams =

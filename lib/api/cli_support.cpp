@@ -182,7 +182,8 @@ std::string sample_value(const FunctionSpec& f, const ParamSpec& p) {
 
 // The example help shows: the reference's, when it is a command line this
 // program runs as it is (some are URLs, JSON bodies or use options that do
-// not exist here); else one made of the required parameters.
+// not exist here); else one made of the required parameters and those
+// marked in_example.
 std::string example_command(Api api, const FunctionSpec& f) {
   if (f.doc && *f.doc->example_call) {
     auto words = shell_words(f.doc->example_call);
@@ -194,7 +195,8 @@ std::string example_command(Api api, const FunctionSpec& f) {
   if (api != Api::Whm1) words.push_back(f.module);
   words.push_back(f.name);
   for (const auto& p : f.params)
-    if (p.required && !starts_with(p.name, "api.")) words.push_back(p.name + "=" + sample_value(f, p));
+    if ((p.required || p.in_example) && !starts_with(p.name, "api."))
+      words.push_back(p.name + "=" + sample_value(f, p));
   return render_command(words);
 }
 

@@ -42,8 +42,9 @@ struct ParamSpec {
   std::vector<std::string> allowed;  // empty = any
   std::optional<long long> min, max;
   std::string description;
-  bool list = false;       // takes several values (user=a user=b, user-0=a user-1=b); otherwise one
-  bool multiline = false;  // may hold line breaks (never written into a line-oriented file)
+  bool list = false;        // takes several values (user=a user=b, user-0=a user-1=b); otherwise one
+  bool multiline = false;   // may hold line breaks (never written into a line-oriented file)
+  bool in_example = false;  // optional, yet in help's example: one of alternatives a call needs (pass or pass_hash)
 };
 
 // What a handler runs with. The dispatcher holds the state lock for the

@@ -85,7 +85,12 @@ std::optional<CpUser> cpuser_in(const Transaction& txn, const std::string& user)
 // it sees the account's file as the transaction leaves it.
 class EnhancementsPart : public AccountPart {
  public:
-  std::vector<std::string> paths(const StateRoot&, const AccountFacts&) const override { return {}; }
+  // The account's assignments are lines of its cpuser file.
+  std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
+    auto text = root.read(paths::cpuser(a.user));
+    if (!text || assignments_of(parse_cpuser(*text)).empty()) return {};
+    return {paths::cpuser(a.user)};
+  }
   // A new account has no assignment yet.
   void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,

@@ -1,9 +1,10 @@
 // Hosting plans: addpkg, editpkg, killpkg, listpkgs, getpkginfo, matchpkgs,
-// changepackage, addpkgext, delpkgext.
+// changepackage, addpkgext, delpkgext, _getpkgextensionform.
 #include <algorithm>
 
 #include "account_common.hpp"
 #include "errors.hpp"
+#include "package_extensions.hpp"
 #include "packages.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -293,6 +294,43 @@ Response delpkgext(Context& ctx, const Request& req) {
   return save_package(ctx.root, name, pkg);
 }
 
+// The plan editor's form for the plan's extensions: each extension's
+// template (<ext>.tt2) rendered with the plan's values, in a box titled with
+// the extension's name. Only metadata when the plan has no extension or
+// every template renders empty.
+Response getpkgextensionform(Context& ctx, const Request& req) {
+  Response r;
+  if (!ctx.root.exists(package_extensions::kDir)) return r;
+  const std::string name = req.get_or("pkg", "");
+  if (name.empty() || package_name_error(name) || !package_exists(ctx.root, name)) {
+    r.ok = false;
+    r.reason = "Package " + name + " not found!";
+    return r;
+  }
+  const KeyValues pkg = load_package(ctx.root, name);
+  std::string html;
+  for (const auto& ext : split(pkg.count("_PACKAGE_EXTENSIONS") ? pkg.at("_PACKAGE_EXTENSIONS") : "", ' ')) {
+    if (ext.empty()) continue;
+    const std::string rel = extension_template_rel(ext);
+    const auto text = ctx.root.read(rel);
+    if (!text) {
+      r.ok = false;
+      r.reason = "Template for extension " + ext + " not found!";
+      r.data = {{"html", "<h3>Template for extension " + ext + " not found!</h3>"}};
+      return r;
+    }
+    KeyValues values = extension_defaults(ctx.root, ext);  // under the plan's own values
+    for (const auto& [key, value] : pkg) values[key] = value;
+    const std::string form = render_extension_template(rel, *text, values);
+    if (form.empty()) continue;
+    html += "<div class=\"fatBorder\" id=\"" + ext + "_Extension\">\n<fieldset class=\"groupEditor\">\n" +
+            "<div class=\"propertyGroup\">\n<h3>" + extension_display_name(ctx.root, ext) + "</h3>\n" + form +
+            "</div>\n</fieldset>\n</div>\n";
+  }
+  if (!html.empty()) r.data = {{"html", html}};
+  return r;
+}
+
 const Registration registrations[] = {
     Registration({"addpkg", addpkg, Access::Write, needs("add-pkg", {package("name")}), plan_param_specs()}),
     Registration({"editpkg", editpkg, Access::Write, needs("edit-pkg", {package("name")}), plan_param_specs()}),
@@ -304,6 +342,7 @@ const Registration registrations[] = {
         {"changepackage", changepackage, Access::Write, needs("upgrade-account", {account("user"), package("pkg")})}),
     Registration({"addpkgext", addpkgext, Access::Write, root_only()}),
     Registration({"delpkgext", delpkgext, Access::Write, root_only()}),
+    Registration({"_getpkgextensionform", getpkgextensionform, Access::Read, needs("list-pkgs", {package("pkg")})}),
 };
 
 }  // namespace

@@ -58,6 +58,9 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   // Another account, with FTP, so the shared files exist before bob does.
   create_account(root, "alice", "alice.example");
   uapi_ok(root, "alice", {"Ftp", "add_ftp", "user=files", "pass=S3cure.pass"});
+  // An Account Enhancement (server-wide: it stays when bob goes).
+  root.write("var/cpanel/account_enhancements/config/installed.json", R"({"Deluxe":{"id":"deluxe","plugin_id":"x"}})");
+  run_ok(root, {"create_account_enhancement", "name=Deluxe", "id=deluxe"});
   const auto before_create = state_of(root, false);
 
   create_account(root, "bob", "bob.example", {"quota=500"});
@@ -76,6 +79,9 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   const nlohmann::json nvdata = {{"favorites", "list_accounts"}};
   root.write("var/cpanel/whm/nvdata/bob.yaml", whm::syck_dump(nvdata));
   root.write("var/cpanel/whm/nvdata/bob.cache", whm::json_text(nvdata) + "\n");
+  // An Account Enhancement assigned to bob; bob's public contact (kept while it was a reseller).
+  run_ok(root, {"assign_account_enhancement", "account=bob", "name=Deluxe"});
+  root.write("var/cpanel/public_contact/bob", R"({"name":"Bob's Hosting","url":"http://bob.example"})");
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");

@@ -64,9 +64,14 @@ TEST_CASE("a mistyped function gets the nearest names", "[cli]") {
 
 TEST_CASE("unimplemented functions say so, after checking their parameters", "[spec][cli]") {
   TempRoot root;
-  // The first function without a handler that has exactly one required parameter.
+  // The first function without a handler (in the program: applist names what it implements)
+  // that has exactly one required parameter.
+  const auto applist = run_ok(root, {"applist"});
+  std::set<std::string> implemented;
+  for (const auto& app : applist["data"]["app"]) implemented.insert(app.get<std::string>());
   const whm::FunctionSpec* target = nullptr;
   for (const auto& name : whm::Registry::instance().names()) {
+    if (implemented.count(name)) continue;
     const auto* f = whm::Registry::instance().find(name);
     int required = 0;
     for (const auto& p : f->params) required += p.required && p.name.rfind("api.", 0) != 0;

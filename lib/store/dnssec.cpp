@@ -215,10 +215,16 @@ void require_tool(const char* name) {
 
 void stage_sign(Transaction& txn, const std::string& zone, const std::string& text, const ZoneKeys& keys) {
   std::time_t t = now();
-  bool any_ksk = false, any_zsk = false;
+  // Per algorithm: whether an active KSK (or CSK) and an active ZSK sign with it.
+  std::map<int, std::pair<bool, bool>> signers;
   for (const auto& k : keys.keys())
-    if (k.active(t)) (k.flags() & 1 ? any_ksk : any_zsk) = true;
-  if (!any_ksk && !any_zsk) {
+    if (k.active(t)) (k.flags() & 1 ? signers[k.algorithm()].first : signers[k.algorithm()].second) = true;
+  bool ksk_for_all = true, zsk_for_all = true;
+  for (const auto& [alg, roles] : signers) {
+    ksk_for_all &= roles.first;
+    zsk_for_all &= roles.second;
+  }
+  if (signers.empty()) {
     if (txn.exists(signed_zone_rel(zone))) txn.remove(signed_zone_rel(zone));
     stage_zone_stanza(txn, zone, false);
     return;
@@ -248,8 +254,11 @@ void stage_sign(Transaction& txn, const std::string& zone, const std::string& te
                                    "+" + std::to_string(kSignatureValiditySeconds),
                                    "-f",
                                    dir.file("zone.db.signed")};
-  if (!any_zsk) argv.push_back("-z");  // the KSKs (a CSK) sign everything
-  if (!any_ksk) argv.push_back("-P");  // the ZSKs sign the DNSKEY set too: no self-signed KSK to verify
+  // Every algorithm signs every RRset: one without a ZSK has its KSK (a CSK)
+  // sign everything; one without a KSK has its ZSK sign the DNSKEY set too,
+  // and there is no self-signed KSK to verify against.
+  if (!zsk_for_all) argv.push_back("-z");
+  if (!ksk_for_all) argv.push_back("-P");
   if (keys.nsec.nsec3) {
     argv.insert(argv.end(),
                 {"-3", keys.nsec.salt.empty() ? "-" : keys.nsec.salt, "-H", std::to_string(keys.nsec.iterations)});

@@ -588,7 +588,7 @@ TEST_CASE("update_nameservers_config sets wwwacct.conf's NS lines and keeps the 
           "[update_nameservers_config]") {
   TempRoot root;
   root.write("etc/wwwacct.conf", "ADDR 192.0.2.10\nNS ns1.old.example\nCONTACTEMAIL a@b.example\n");
-  run_ok(root, {"update_nameservers_config", "nameserver=NS1.new.example", "nameserver3=ns3.new.example"});
+  run_ok(root, {"update_nameservers_config", "nameserver=ns1.new.example", "nameserver3=ns3.new.example"});
   CHECK(root.file("etc/wwwacct.conf") ==
         "ADDR 192.0.2.10\nNS ns1.new.example\nCONTACTEMAIL a@b.example\nNS3 ns3.new.example\n");
   CHECK(run_ok(root, {"get_nameserver_config"})["data"]["nameservers"][0] == "ns1.new.example");

@@ -42,8 +42,7 @@ void enable(const TempRoot& root, std::vector<std::string> extra = {}) {
 }
 
 void check_signed_zone(const TempRoot& root) {
-  auto r = run_program(
-      {"/usr/bin/named-checkzone", "-i", "local-sec", kZone, root.path + "/var/named/" + kZone + ".db.signed"});
+  auto r = run_program({"/usr/bin/named-checkzone", kZone, root.path + "/var/named/" + kZone + ".db.signed"});
   INFO(r.out << r.err);
   CHECK(r.status == 0);
 }
@@ -198,8 +197,7 @@ TEST_CASE("export_zone_key and import_zone_key carry a key to another zone", "[d
     CHECK(theirs["data"]["key_id"] == new_id);
   }
   CHECK_THAT(root.file("etc/named.conf"), Contains("two.example.db.signed"));
-  auto r = run_program(
-      {"/usr/bin/named-checkzone", "-i", "local-sec", "two.example", root.path + "/var/named/two.example.db.signed"});
+  auto r = run_program({"/usr/bin/named-checkzone", "two.example", root.path + "/var/named/two.example.db.signed"});
   CHECK(r.status == 0);
 
   // The reference's example key (ECDSA P-256).
@@ -236,7 +234,7 @@ TEST_CASE("set_nsec3_for_domains and unset_nsec3_for_domains", "[dnssec]") {
   CHECK(r["data"]["domains"][1]["error"] == "DNSSEC is not enabled on “plain.example”.");
   CHECK(details() == nlohmann::json::parse(R"({"nsec3_hash_algo_desc":"SHA-1","nsec3_hash_algo_num":1,
       "nsec3_iterations":3,"nsec3_narrow":0,"nsec3_opt_out":1,"nsec3_salt":"1a2b3c4d5e6f","nsec_version":"NSEC3"})"));
-  CHECK_THAT(root.file("var/named/sec.example.db.signed"), Contains("NSEC3PARAM\t1 0 3 1A2B3C4D5E6F"));
+  CHECK_THAT(root.file("var/named/sec.example.db.signed"), Contains("NSEC3PARAM 1 0 3 1A2B3C4D5E6F"));
   check_signed_zone(root);
   r = run_ok(root, {"unset_nsec3_for_domains", "domain=sec.example"});
   CHECK(r["data"]["domains"][0] == nlohmann::json::parse(R"({"disabled":1,"domain":"sec.example"})"));
@@ -262,11 +260,14 @@ TEST_CASE("disable_dnssec_for_domains, killdns and removeacct take the keys away
   CHECK(run_ok(root, {"disable_dnssec_for_domains", "domain=sec.example"})["data"]["domains"][0]["disabled"] == 0);
   CHECK(keys_of(root).is_null());
 
-  enable(root);
-  run_ok(root, {"killdns", "domain=sec.example"});
-  CHECK_FALSE(root.exists(kDir));
-  CHECK_FALSE(root.exists("var/named/sec.example.db.signed"));
-  CHECK(root.file("etc/named.conf").find("sec.example") == std::string::npos);
+  // A zone of no account.
+  run_ok(root, {"adddns", "domain=loose.example", "ip=192.0.2.7"});
+  run_ok(root, {"enable_dnssec_for_domains", "domain=loose.example", "algo_num=13"});
+  REQUIRE(root.exists("var/cpanel/dnssec/loose.example/dnssec.conf"));
+  run_ok(root, {"killdns", "domain=loose.example"});
+  CHECK_FALSE(root.exists("var/cpanel/dnssec/loose.example"));
+  CHECK_FALSE(root.exists("var/named/loose.example.db.signed"));
+  CHECK(root.file("etc/named.conf").find("loose.example") == std::string::npos);
 
   create_account(root, "gone", "gone.example");
   run_ok(root, {"enable_dnssec_for_domains", "domain=gone.example", "algo_num=13"});
@@ -274,5 +275,24 @@ TEST_CASE("disable_dnssec_for_domains, killdns and removeacct take the keys away
   run_ok(root, {"removeacct", "username=gone"});
   CHECK_FALSE(root.exists("var/cpanel/dnssec/gone.example"));
   CHECK_FALSE(root.exists("var/named/gone.example.db.signed"));
+  expect_check_clean(root);
+}
+
+TEST_CASE("pkgacct archives the keys and a restore signs the zone with the same keys", "[dnssec][restore]") {
+  TempRoot root;
+  create_account(root, "sec", kZone);
+  enable(root, {"use_nsec3=0"});
+  run_ok(root, {"deactivate_zone_key", "domain=sec.example", "key_id=2"});
+  const std::string conf = root.file(kDir + "/dnssec.conf");
+  const auto keys_before = keys_of(root);
+  run_ok(root, {"start_background_pkgacct", "user=sec"});
+  run_ok(root, {"removeacct", "user=sec"});
+  REQUIRE_FALSE(root.exists(kDir));
+
+  run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-sec.tar.gz"});
+  CHECK(root.file(kDir + "/dnssec.conf") == conf);
+  CHECK(keys_of(root) == keys_before);  // the same keys, IDs and states: the registrar's DS stays valid
+  CHECK_THAT(root.file("etc/named.conf"), Contains("file \"/var/named/sec.example.db.signed\";"));
+  check_signed_zone(root);
   expect_check_clean(root);
 }

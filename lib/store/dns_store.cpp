@@ -176,10 +176,13 @@ class DnsPart : public AccountPart {
   }
   // A new main domain gets the old zone with its names moved to the new origin.
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
-              std::string&) const override {
+              std::string& raw) const override {
     if (from.main_domain == to.main_domain) return;
     auto text = txn.read(zone_rel(from.main_domain));
     if (!text) return;
+    // Keys and their DS are made for a name: the new zone starts unsigned.
+    if (ZoneKeys::load(txn, from.main_domain).enabled())
+      raw += "The DNSSEC keys of " + from.main_domain + " were removed; " + to.main_domain + " is served unsigned.\n";
     if (zone_exists(txn, to.main_domain)) throw ApiError("A DNS zone for “" + to.main_domain + "” already exists.");
     stage_zone_text(txn, to.main_domain, replace_domain(*text, from.main_domain, to.main_domain));
     stage_remove_zone(txn, from.main_domain);
@@ -234,6 +237,14 @@ class DnsPart : public AccountPart {
   void check(const StateRoot&, const Transaction& view, const SystemUsers&, const AccountFacts& a,
              Problems& out) const override {
     if (!zone_exists(view, a.main_domain)) report_missing(out, a.user, "the DNS zone of " + a.main_domain);
+    // Signed zones are signed again only when they change (dnssec.hpp).
+    for (const auto& d : a.domains) {
+      auto signed_text = view.read(signed_zone_rel(d));
+      auto expiry = signed_text ? earliest_signature_expiry(*signed_text) : std::nullopt;
+      if (expiry && *expiry < now() + kSignatureWarningSeconds)
+        out.push_back("The DNSSEC signatures of " + d + " expire on " +
+                      format_time(*expiry, "%Y-%m-%d %H:%M UTC", true) + ": change the zone to sign it again.");
+    }
   }
   // Not per account (a zone may have no account), but zones and named.conf must agree.
   void orphans(const StateRoot& root, const Transaction& view, const std::set<std::string>&,

@@ -597,6 +597,24 @@ void stage_restored_dnssec(Transaction& txn, const std::string& zone,
   ZoneKeys::load(txn, zone);  // refuses settings that do not name the zone's keys
 }
 
+std::optional<std::time_t> earliest_signature_expiry(const std::string& signed_text) {
+  // The RDATA of an RRSIG: type covered, algorithm, labels, original TTL,
+  // expiration (YYYYMMDDHHMMSS), ... possibly across lines in parentheses.
+  std::vector<std::string> tokens;
+  for (const auto& line : split(signed_text, '\n'))
+    for (const auto& t : split(line.substr(0, line.find(';')), ' '))
+      for (const auto& u : split(t, '\t'))
+        if (!u.empty() && u != "(" && u != ")") tokens.push_back(u);
+  std::optional<std::time_t> earliest;
+  for (size_t i = 0; i + 5 < tokens.size(); ++i) {
+    if (tokens[i] != "RRSIG" || !is_digits(tokens[i + 2]) || !is_digits(tokens[i + 3]) || !is_digits(tokens[i + 4]))
+      continue;
+    auto t = parse_timing(tokens[i + 5]);
+    if (t && (!earliest || *t < *earliest)) earliest = t;
+  }
+  return earliest;
+}
+
 void stage_zone_signature(Transaction& txn, const std::string& zone, const std::string& zone_text) {
   ZoneKeys keys = ZoneKeys::load(txn, zone);
   if (keys.enabled()) stage_sign(txn, zone, zone_text, keys);

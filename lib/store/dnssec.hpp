@@ -113,6 +113,11 @@ std::vector<std::pair<std::string, std::string>> dnssec_files(const Transaction&
 void stage_restored_dnssec(Transaction& txn, const std::string& zone,
                            const std::vector<std::pair<std::string, std::string>>& files);
 
+// The earliest expiration of the RRSIGs in a signed zone file (nullopt if it has none).
+std::optional<std::time_t> earliest_signature_expiry(const std::string& signed_text);
+// whmkit-check warns this long before a signed zone's signatures expire.
+constexpr long kSignatureWarningSeconds = 14L * 24 * 3600;
+
 // Re-signs the zone after its text changed (dns_store calls it with every zone
 // it stages); nothing for a zone without DNSSEC.
 void stage_zone_signature(Transaction& txn, const std::string& zone, const std::string& zone_text);

@@ -296,3 +296,27 @@ TEST_CASE("pkgacct archives the keys and a restore signs the zone with the same 
   check_signed_zone(root);
   expect_check_clean(root);
 }
+
+TEST_CASE("a new main domain starts unsigned; whmkit-check warns before signatures expire", "[dnssec][rename][check]") {
+  TempRoot root;
+  create_account(root, "sec", kZone);
+  enable(root);
+  auto r = run_ok(root, {"modifyacct", "user=sec", "domain=renamed.example"});
+  CHECK_FALSE(root.exists(kDir));
+  CHECK_FALSE(root.exists("var/named/sec.example.db.signed"));
+  CHECK_THAT(root.file("etc/named.conf"), Contains("file \"/var/named/renamed.example.db\";"));
+  expect_check_clean(root);
+
+  run_ok(root, {"enable_dnssec_for_domains", "domain=renamed.example", "algo_num=13"});
+  expect_check_clean(root);  // signed just now: 180 days to go
+  // Signatures about to expire (a zone left unchanged for months).
+  std::string text = root.file("var/named/renamed.example.db.signed");
+  auto at = text.find("RRSIG\tA ");
+  REQUIRE(at != std::string::npos);
+  auto expiry = text.find_first_of("0123456789", text.find("(", at) + 1);
+  text.replace(expiry, 14, "20200101000000");
+  root.write("var/named/renamed.example.db.signed", text);
+  auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
+  CHECK(check.status != 0);
+  CHECK_THAT(check.out, Contains("The DNSSEC signatures of renamed.example expire on 2020-01-01 00:00 UTC"));
+}

@@ -412,7 +412,9 @@ DnssecKey import_key(const std::string& zone, const std::string& type, const std
   } else {
     std::string scalar = decoded("PrivateKey");
     size_t size = alg->number == 13 ? 32 : 48;
-    if (scalar.size() != size) throw bad("its PrivateKey is not a " + std::to_string(size * 8) + "-bit key.");
+    // BIND writes the number without its leading zero bytes.
+    if (scalar.size() > size) throw bad("its PrivateKey is not a " + std::to_string(size * 8) + "-bit key.");
+    scalar.insert(0, size - scalar.size(), '\0');
     priv += "PrivateKey: " + b64_encode(scalar) + "\n";
     // The public key is the curve point scalar x G, given as X | Y.
     std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> group(

@@ -26,9 +26,8 @@ done
 root=$(mktemp -d /tmp/whmkit-dnssec-XXXXXX)
 run=$(mktemp -d /tmp/whmkit-dnssec-run-XXXXXX)
 chmod 755 "$root" "$run"
-cleanup() { [[ -n ${KEEP:-} ]] && return; [[ -f $run/named.pid ]] && kill "$(cat "$run/named.pid")" 2>/dev/null; rm -rf "$root" "$run"; }
+cleanup() { [[ -f $run/named.pid ]] && kill "$(cat "$run/named.pid")" 2>/dev/null; rm -rf "$root" "$run"; }
 trap cleanup EXIT
-[[ -n ${KEEP:-} ]] && echo "root $root run $run"
 port=5397
 zone=sec-test.example
 w() { "$bin" --root="$root" --output=json "$@"; }

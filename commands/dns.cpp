@@ -1,7 +1,8 @@
 // DNS zones: adddns, killdns, listzones, dumpzone, parse_dns_zone,
 // mass_edit_dns_zone, add/edit/remove/getzonerecord, resetzone, listmxs,
 // savemxs, has_local_authority, get_nameserver_config, lookupnsip(s),
-// resolvedomainname, setresolvers.
+// resolvedomainname, setresolvers, set_nameserver, update_nameservers_config,
+// export_zone_files, is_alias_available, updateuserdomains.
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <openssl/evp.h>
@@ -14,6 +15,7 @@
 #include "lookup.hpp"
 #include "output.hpp"
 #include "registry.hpp"
+#include "tweak_settings.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -530,32 +532,89 @@ Response setresolvers(Context& ctx, const Request& req) {
   return r;
 }
 
-// cpanel.config (Tweak Settings): sorted key=value (or a bare key for an
-// undefined value) under cPanel's notice.
-constexpr const char* kCpanelConfigRel = "var/cpanel/cpanel.config";
-const char* kCpanelConfigHeader =
-    "################################################################################\n"
-    "# NOTICE\n"
-    "# Manually modifying this file is not recommended! Please use set_tweaksetting\n"
-    "# (whmapi1) to change these values.\n"
-    "################################################################################\n";
-
+// The nameserver in Tweak Settings (local_nameserver_type) and cPanel's
+// service switches: /etc/<service>disable keeps a service off. PowerDNS
+// (cPanel's runs its bind backend) reads the same named.conf and zone files.
 Response set_nameserver(Context& ctx, const Request& req) {
   std::string choice = to_lower(req.require("nameserver"));
   Transaction txn(ctx.root);
-  // Every other setting is written back as it was: a line that did not parse would be lost.
-  FileProblems problems;
-  ConfigValues config = parse_config_values(txn.read(kCpanelConfigRel).value_or(""), &problems);
-  refuse_if_damaged(kCpanelConfigRel, problems);
+  ConfigValues config = load_tweak_settings_for_change(txn);
   config["local_nameserver_type"] = choice;
-  txn.write(kCpanelConfigRel, kCpanelConfigHeader + serialize_config_values(config), 0644);
+  stage_tweak_settings(txn, config);
+  for (auto [service, on] : {std::pair{"named", choice == "bind"}, {"pdns", choice == "powerdns"}}) {
+    std::string off_switch = std::string("etc/") + service + "disable";
+    if (on && txn.exists(off_switch)) txn.remove(off_switch);
+    if (!on && !txn.exists(off_switch)) txn.write(off_switch, "", 0644);
+  }
   txn.commit();
   Response r;
-  // The setting is recorded; installing or switching the daemon is outside whmkit.
-  r.data = {{"message", "Set local_nameserver_type to " + choice +
-                            " in cpanel.config; whmkit does not install, start or stop nameserver daemons."},
-            {"nameserver", choice}};
+  r.data = {{"message", "Set the nameserver to " + choice + " successfully."}, {"nameserver", choice}};
   return r;
+}
+
+// wwwacct.conf's NS..NS4 ("KEY VALUE" lines); every other line kept as it is.
+Response update_nameservers_config(Context& ctx, const Request& req) {
+  const char* rel = "etc/wwwacct.conf";
+  Transaction txn(ctx.root);
+  std::vector<std::string> lines = split(txn.read(rel).value_or(""), '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  for (auto [param, key] :
+       {std::pair{"nameserver", "NS"}, {"nameserver2", "NS2"}, {"nameserver3", "NS3"}, {"nameserver4", "NS4"}}) {
+    auto value = req.get(param);
+    if (!value || value->empty()) continue;
+    std::string line = std::string(key) + " " + to_lower(*value);
+    auto same_key = [&](const std::string& l) { return split(trim(l), ' ')[0] == key; };
+    auto at = std::find_if(lines.begin(), lines.end(), same_key);
+    if (at == lines.end())
+      lines.push_back(line);
+    else
+      *at = line;
+  }
+  txn.write(rel, join(lines, "\n") + "\n", 0644);
+  txn.commit();
+  return {};
+}
+
+// The zone files as they are on disk, base64 (RFC 1035 master file format).
+Response export_zone_files(Context& ctx, const Request& req) {
+  Transaction view(ctx.root);
+  nlohmann::json payload = nlohmann::json::array();
+  for (const auto& raw : req.list("zone")) {
+    std::string zone = to_lower(raw);
+    if (auto why = domain_syntax_error(zone)) throw invalid_param("zone", *why);
+    auto text = view.read(zone_rel(zone));
+    if (!text) throw ApiError("The zone “" + zone + "” does not exist.");
+    payload.push_back({{"text_b64", b64(*text)}, {"zone", zone}});
+  }
+  Response r;
+  r.data = {{"payload", payload}};
+  return r;
+}
+
+// ALIAS records need a nameserver that resolves their target when asked:
+// cPanel's PowerDNS with a resolver set in pdns.conf. BIND has none; ANAME
+// is not offered by either.
+Response is_alias_available(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  FileProblems ignored;
+  ConfigValues tweaks = parse_config_values(view.read(tweak_settings::kFile).value_or(""), &ignored);
+  std::string resolver;
+  if (tweaks["local_nameserver_type"].value_or("") == "powerdns")
+    for (const auto& line : split(view.read("etc/pdns/pdns.conf").value_or(""), '\n'))
+      if (starts_with(trim(line), "resolver=")) resolver = trim(trim(line).substr(9));
+  Response r;
+  r.data = {{"alias", resolver.empty() ? 0 : 1},
+            {"aname", 0},
+            {"resolver", resolver.empty() ? nlohmann::json(nullptr) : nlohmann::json(resolver)}};
+  return r;
+}
+
+// /etc/userdomains and the other lookup files, rebuilt from every account.
+Response updateuserdomains(Context& ctx, const Request&) {
+  Transaction txn(ctx.root);
+  rebuild_lookup_files(txn, AccountStore(ctx.root).indexes(txn));
+  txn.commit();
+  return {};
 }
 
 // ---------------------------------------------------------------- registrations
@@ -688,6 +747,14 @@ const Registration registrations[] = {
                   {make_param("domain", ParamType::String, true)}}),
     Registration({"setresolvers", setresolvers, Access::Write, root_only()}),
     Registration({"set_nameserver", set_nameserver, Access::Write, root_only()}),
+    Registration({"update_nameservers_config", update_nameservers_config, Access::Write, root_only()}),
+    Registration({"export_zone_files",
+                  export_zone_files,
+                  Access::Read,
+                  any_reseller({zone("zone")}),
+                  {list_param("zone", ParamType::Domain, true)}}),
+    Registration({"is_alias_available", is_alias_available, Access::Read, any_reseller()}),
+    Registration({"updateuserdomains", updateuserdomains, Access::Write, root_only()}),
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "account_lifecycle.hpp"
 #include "account_store.hpp"
+#include "dnssec.hpp"
 #include "errors.hpp"
 #include "process.hpp"
 #include "state.hpp"
@@ -15,8 +16,29 @@ namespace whm {
 namespace {
 const char* kNamedConf = "etc/named.conf";
 
-std::string stanza(const std::string& zone) {
-  return "\nzone \"" + zone + "\" {\n\ttype master;\n\tfile \"/var/named/" + zone + ".db\";\n};\n\n";
+// A signed zone is served from the file dnssec-signzone wrote (dnssec.hpp).
+std::string stanza(const std::string& zone, bool signed_zone = false) {
+  return "\nzone \"" + zone + "\" {\n\ttype master;\n\tfile \"/var/named/" + zone +
+         (signed_zone ? ".db.signed" : ".db") + "\";\n};\n\n";
+}
+
+// The text without the zone's stanza (as whmkit writes it, else from
+// 'zone "name"' to the closing "};"); false if it has none.
+bool erase_stanza(std::string& conf, const std::string& zone) {
+  for (bool signed_zone : {false, true}) {
+    std::string s = stanza(zone, signed_zone);
+    auto pos = conf.find(s);
+    if (pos != std::string::npos) {
+      conf.erase(pos, s.size());
+      return true;
+    }
+  }
+  auto start = conf.find("zone \"" + zone + "\"");
+  if (start == std::string::npos) return false;
+  auto end = conf.find("};", start);
+  if (end == std::string::npos) return false;
+  conf.erase(start, end + 2 - start);
+  return true;
 }
 
 }  // namespace
@@ -37,7 +59,9 @@ Zone load_zone(const Transaction& txn, const std::string& zone) {
 long stage_zone(Transaction& txn, Zone& zone, std::time_t now) {
   long serial = zone.bump_serial(now);
   zone.touch_header(now);
-  txn.write(zone_rel(zone.origin()), zone.serialize(), 0644);
+  std::string text = zone.serialize();
+  txn.write(zone_rel(zone.origin()), text, 0644);
+  stage_zone_signature(txn, zone.origin(), text);
   return serial;
 }
 
@@ -86,24 +110,21 @@ void stage_zone_text(Transaction& txn, const std::string& zone, const std::strin
   txn.write(zone_rel(zone), text, 0644);
   std::string conf = txn.read(kNamedConf).value_or("");
   if (conf.find("zone \"" + zone + "\"") == std::string::npos) txn.write(kNamedConf, conf + stanza(zone), 0644);
+  stage_zone_signature(txn, zone, text);
+}
+
+void stage_zone_stanza(Transaction& txn, const std::string& zone, bool signed_zone) {
+  std::string conf = txn.read(kNamedConf).value_or("");
+  if (conf.find(stanza(zone, signed_zone)) != std::string::npos) return;
+  erase_stanza(conf, zone);
+  txn.write(kNamedConf, conf + stanza(zone, signed_zone), 0644);
 }
 
 void stage_remove_zone(Transaction& txn, const std::string& zone) {
   txn.remove(zone_rel(zone));
+  ZoneKeys::stage_remove(txn, zone);  // its DNSSEC keys go with it
   std::string conf = txn.read(kNamedConf).value_or("");
-  std::string s = stanza(zone);
-  auto pos = conf.find(s);
-  if (pos != std::string::npos) {
-    conf.erase(pos, s.size());
-  } else {
-    // A stanza written by someone else: remove from 'zone "name"' to the closing "};".
-    auto start = conf.find("zone \"" + zone + "\"");
-    if (start == std::string::npos) return;
-    auto end = conf.find("};", start);
-    if (end == std::string::npos) return;
-    conf.erase(start, end + 2 - start);
-  }
-  txn.write(kNamedConf, conf, 0644);
+  if (erase_stanza(conf, zone)) txn.write(kNamedConf, conf, 0644);
 }
 
 std::vector<std::string> configured_zones(const Transaction& txn) {
@@ -141,7 +162,11 @@ class DnsPart : public AccountPart {
  public:
   std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
     std::vector<std::string> rels;
-    for (const auto& d : a.domains) rels.push_back(zone_rel(d));
+    for (const auto& d : a.domains) {
+      rels.push_back(zone_rel(d));
+      rels.push_back(signed_zone_rel(d));
+      for (const auto& f : root.list_dir(dnssec_dir_rel(d))) rels.push_back(dnssec_dir_rel(d) + "/" + f);
+    }
     return existing(root, rels);
   }
   void create(const StateRoot& root, Transaction& txn, const NewAccount& n, std::string& raw) const override {
@@ -151,10 +176,13 @@ class DnsPart : public AccountPart {
   }
   // A new main domain gets the old zone with its names moved to the new origin.
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
-              std::string&) const override {
+              std::string& raw) const override {
     if (from.main_domain == to.main_domain) return;
     auto text = txn.read(zone_rel(from.main_domain));
     if (!text) return;
+    // Keys and their DS are made for a name: the new zone starts unsigned.
+    if (ZoneKeys::load(txn, from.main_domain).enabled())
+      raw += "The DNSSEC keys of " + from.main_domain + " were removed; " + to.main_domain + " is served unsigned.\n";
     if (zone_exists(txn, to.main_domain)) throw ApiError("A DNS zone for “" + to.main_domain + "” already exists.");
     stage_zone_text(txn, to.main_domain, replace_domain(*text, from.main_domain, to.main_domain));
     stage_remove_zone(txn, from.main_domain);
@@ -175,8 +203,10 @@ class DnsPart : public AccountPart {
   void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions& opts,
                ArchiveOut& out) const override {
     if (opts.skip_dnszones) return;
-    for (const auto& d : a.domains)
+    for (const auto& d : a.domains) {
       if (auto zone = txn.read(zone_rel(d))) out.file("dnszones/" + d + ".db", *zone);
+      for (const auto& [name, content] : dnssec_files(txn, d)) out.file("dnssec/" + d + "/" + name, content);
+    }
   }
   void restore(const StateRoot& root, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
     const auto& domains = src.facts.domains;
@@ -194,6 +224,11 @@ class DnsPart : public AccountPart {
       std::string text = *src.archive.file("dnszones/" + name);
       if (auto why = foreign_zone_problem(zone, text))
         throw ApiError("The archive's DNS zone “" + zone + "” cannot be installed: " + *why);
+      // The keys first: staging the zone text signs it with them.
+      std::vector<std::pair<std::string, std::string>> keys;
+      for (const auto& file : src.archive.under("dnssec/" + zone))
+        keys.emplace_back(file, *src.archive.file("dnssec/" + zone + "/" + file));
+      stage_restored_dnssec(txn, zone, keys);
       stage_zone_text(txn, zone, text);
       raw += "Restoring DNS zone " + zone + "...Done\n";
     }
@@ -202,6 +237,14 @@ class DnsPart : public AccountPart {
   void check(const StateRoot&, const Transaction& view, const SystemUsers&, const AccountFacts& a,
              Problems& out) const override {
     if (!zone_exists(view, a.main_domain)) report_missing(out, a.user, "the DNS zone of " + a.main_domain);
+    // Signed zones are signed again only when they change (dnssec.hpp).
+    for (const auto& d : a.domains) {
+      auto signed_text = view.read(signed_zone_rel(d));
+      auto expiry = signed_text ? earliest_signature_expiry(*signed_text) : std::nullopt;
+      if (expiry && *expiry < now() + kSignatureWarningSeconds)
+        out.push_back("The DNSSEC signatures of " + d + " expire on " +
+                      format_time(*expiry, "%Y-%m-%d %H:%M UTC", true) + ": change the zone to sign it again.");
+    }
   }
   // Not per account (a zone may have no account), but zones and named.conf must agree.
   void orphans(const StateRoot& root, const Transaction& view, const std::set<std::string>&,
@@ -214,6 +257,9 @@ class DnsPart : public AccountPart {
     for (const auto& file : root.list_dir("var/named"))
       if (ends_with(file, ".db") && !configured.count(file.substr(0, file.size() - 3)))
         out.push_back("Zone file var/named/" + file + " has no named.conf stanza.");
+    for (const auto& z : root.list_dir("var/cpanel/dnssec"))
+      if (!root.exists("var/named/" + z + ".db"))
+        out.push_back("DNSSEC keys var/cpanel/dnssec/" + z + " belong to no zone.");
   }
 };
 

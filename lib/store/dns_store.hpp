@@ -33,7 +33,10 @@ void stage_new_zone(const StateRoot& root, Transaction& txn, const std::string& 
                     const std::string& ipv6 = "", const std::string& template_name = "standard");
 // Stages a zone file with this exact text and its named.conf stanza (restores).
 void stage_zone_text(Transaction& txn, const std::string& zone, const std::string& text);
+// Removes the zone file, its named.conf stanza and its DNSSEC keys.
 void stage_remove_zone(Transaction& txn, const std::string& zone);
+// Points the zone's stanza at its signed file (dnssec.hpp) or at <zone>.db.
+void stage_zone_stanza(Transaction& txn, const std::string& zone, bool signed_zone);
 // Zones named in named.conf, in file order.
 std::vector<std::string> configured_zones(const Transaction& txn);
 

@@ -306,7 +306,7 @@ TEST_CASE("nameserver configuration, resolution and resolvers",
   expect_bad_command_line(root, {"get_nameserver_config", "x"}, "key=value");
 }
 
-TEST_CASE("set_nameserver records the choice in cpanel.config", "[set_nameserver]") {
+TEST_CASE("set_nameserver records the choice in cpanel.config and switches the services", "[set_nameserver]") {
   TempRoot root;
   root.write("var/cpanel/cpanel.config", "# old header\nallowremotedomains=0\nlocal_nameserver_type=powerdns\n");
   auto r = run(root, {"set_nameserver", "nameserver=BIND"});
@@ -315,8 +315,20 @@ TEST_CASE("set_nameserver records the choice in cpanel.config", "[set_nameserver
   std::string conf = root.file("var/cpanel/cpanel.config");
   CHECK_THAT(conf, Contains("# NOTICE\n"));
   CHECK_THAT(conf, Contains("\nallowremotedomains=0\nlocal_nameserver_type=bind\n"));
+  // cPanel's service switches: named on, PowerDNS off.
+  CHECK_FALSE(root.exists("etc/nameddisable"));
+  CHECK(root.exists("etc/pdnsdisable"));
+  run_ok(root, {"set_nameserver", "nameserver=Disabled"});
+  CHECK(root.exists("etc/nameddisable"));
+  CHECK(root.exists("etc/pdnsdisable"));
+  CHECK_THAT(root.file("var/cpanel/cpanel.config"), Contains("\nlocal_nameserver_type=disabled\n"));
+  run_ok(root, {"set_nameserver", "nameserver=PowerDNS"});
+  CHECK(root.exists("etc/nameddisable"));
+  CHECK_FALSE(root.exists("etc/pdnsdisable"));
+  auto before = snapshot(root);
   expect_refused(root, {"set_nameserver", "nameserver=djbdns"}, "“nameserver”");
   expect_refused(root, {"set_nameserver"}, "Missing required parameter “nameserver”");
+  CHECK(snapshot(root) == before);
 }
 
 TEST_CASE("a TXT value over 255 bytes: several strings in the file, one value in every answer",
@@ -570,4 +582,52 @@ TEST_CASE("mass_edit_dns_zone: new_serial is a string; a failure carries \"data\
   auto other = run(root, {"removezonerecord", "zone=d.example", "line=1"}).json();
   CHECK(other["metadata"]["result"] == 0);
   CHECK_FALSE(other.contains("data"));
+}
+
+TEST_CASE("update_nameservers_config sets wwwacct.conf's NS lines and keeps the others",
+          "[update_nameservers_config]") {
+  TempRoot root;
+  root.write("etc/wwwacct.conf", "ADDR 192.0.2.10\nNS ns1.old.example\nCONTACTEMAIL a@b.example\n");
+  run_ok(root, {"update_nameservers_config", "nameserver=ns1.new.example", "nameserver3=ns3.new.example"});
+  CHECK(root.file("etc/wwwacct.conf") ==
+        "ADDR 192.0.2.10\nNS ns1.new.example\nCONTACTEMAIL a@b.example\nNS3 ns3.new.example\n");
+  CHECK(run_ok(root, {"get_nameserver_config"})["data"]["nameservers"][0] == "ns1.new.example");
+  auto before = snapshot(root);
+  expect_refused(root, {"update_nameservers_config", "nameserver2=not a host"}, "“nameserver2”");
+  CHECK(snapshot(root) == before);
+}
+
+TEST_CASE("export_zone_files gives each zone file as it is, in base64", "[export_zone_files]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  create_account(root, "amy", "amy.example");
+  auto r = run_ok(root, {"export_zone_files", "zone=bob.example", "zone=amy.example"});
+  REQUIRE(r["data"]["payload"].size() == 2);
+  CHECK(r["data"]["payload"][0]["zone"] == "bob.example");
+  std::string b64 = r["data"]["payload"][1]["text_b64"];
+  root.write("b64.txt", b64);
+  auto plain = run_program({"/usr/bin/base64", "-d", root.path + "/b64.txt"});
+  CHECK(plain.out == root.file("var/named/amy.example.db"));
+  expect_refused(root, {"export_zone_files", "zone=bob.example", "zone=none.example"},
+                 "The zone “none.example” does not exist.");
+}
+
+TEST_CASE("is_alias_available: ALIAS needs PowerDNS with a resolver", "[is_alias_available]") {
+  TempRoot root;
+  CHECK(run_ok(root, {"is_alias_available"})["data"] ==
+        nlohmann::json::parse(R"({"alias":0,"aname":0,"resolver":null})"));
+  root.write("var/cpanel/cpanel.config", "local_nameserver_type=powerdns\n");
+  root.write("etc/pdns/pdns.conf", "launch=bind\nresolver=8.8.8.8\n");
+  CHECK(run_ok(root, {"is_alias_available"})["data"] ==
+        nlohmann::json::parse(R"({"alias":1,"aname":0,"resolver":"8.8.8.8"})"));
+}
+
+TEST_CASE("updateuserdomains rebuilds /etc/userdomains from the accounts", "[updateuserdomains]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  std::string good = root.file("etc/userdomains");
+  root.write("etc/userdomains", "stale.example: nobody\n");
+  run_ok(root, {"updateuserdomains"});
+  CHECK(root.file("etc/userdomains") == good);
+  expect_refused(root, {"--user=bob", "updateuserdomains"}, "");
 }

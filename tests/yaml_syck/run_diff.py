@@ -248,6 +248,7 @@ SETUP = [
     (W, "create_featurelist", "featurelist=pro"),
     (W, "backup_destination_add", "type=Local", "name=copy", "path=/copies"),
     (W, "backup_config_set", "backupenable=1", "backupdir=/backup"),
+    (W, "enable_dnssec_for_domains", "domain=extra.example", "algo_num=13"),
 ]
 
 # Files a plugin or the administrator puts in place, written before SETUP.
@@ -261,6 +262,25 @@ SETUP_FILES = {
 
 # Every implemented function with plausible arguments; some failures on purpose.
 CALLS = [
+    (W, "enable_dnssec_for_domains", "domain=bob.example", "algo_num=8", "nsec3_salt=ABCD"),
+    (W, "enable_dnssec_for_domains", "domain=nowhere.example"),
+    (W, "disable_dnssec_for_domains", "domain=extra.example"),
+    (W, "fetch_ds_records_for_domains", "domain=extra.example", "domain=bob.example"),
+    (W, "add_zone_key", "domain=extra.example", "algo_num=8", "key_type=zsk", "key_size=1024", "active=0"),
+    (W, "activate_zone_key", "domain=extra.example", "key_id=1"),
+    (W, "deactivate_zone_key", "domain=extra.example", "key_id=1"),
+    (W, "remove_zone_key", "domain=extra.example", "key_id=1"),
+    (W, "remove_zone_key", "domain=extra.example", "key_id=99"),
+    (W, "export_zone_key", "domain=extra.example", "key_id=1"),
+    (W, "export_zone_dnskey", "domain=extra.example", "key_id=1"),
+    (W, "import_zone_key", "domain=extra.example", "key_type=ksk", "key_data=not a key"),
+    (W, "set_nsec3_for_domains", "domain=extra.example", "nsec3_iterations=0", "nsec3_narrow=0",
+     "nsec3_opt_out=0", "nsec3_salt=AB12"),
+    (W, "unset_nsec3_for_domains", "domain=extra.example"),
+    (W, "export_zone_files", "zone=bob.example"),
+    (W, "is_alias_available", "zone=bob.example"),
+    (W, "update_nameservers_config", "nameserver=ns1.example.net", "nameserver=ns2.example.net"),
+    (W, "updateuserdomains"),
     (W, "_getpkgextensionform", "pkg=basic"),
     (W, "_getpkgextensionform", "pkg=nothing"),
     (W, "create_account_enhancement", "name=Backup: Plus", "id=backup-plus"),

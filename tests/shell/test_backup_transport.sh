@@ -7,11 +7,7 @@
 # Usage: test_backup_transport.sh BIN_DIR   (as root)
 set -u
 bin=$1
-passed=0 failed=0
-expect() {
-  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"; fi
-}
+source "$(dirname "$0")/expect.sh"
 expect_contains() {
   if [[ "$3" == *"$2"* ]]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); printf 'FAIL %s\n  expected to contain: %q\n  actual: %q\n' "$1" "$2" "$3"; fi

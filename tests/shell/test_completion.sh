@@ -4,11 +4,7 @@
 set -u
 bin_dir=$1 src=$2
 export PATH="$bin_dir:$PATH"
-passed=0 failed=0
-expect() {  # expect NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"; fi
-}
+source "$(dirname "$0")/expect.sh"
 
 # bash: the real completion function, with COMP_* set as readline sets them
 # (COMP_WORDBREAKS splits "key=value" into "key" "=" "value").

@@ -10,11 +10,7 @@
 # Usage: test_dnssec.sh BIN_DIR
 set -u
 bin=$1/whmapi1
-passed=0 failed=0
-expect() {
-  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"; fi
-}
+source "$(dirname "$0")/expect.sh"
 named_bin=$(command -v named || echo /usr/sbin/named)
 for tool in dig delv dnssec-keygen dnssec-signzone; do
   if [[ ! -x $named_bin ]] || ! command -v $tool >/dev/null; then

@@ -12,11 +12,7 @@
 # Usage: test_ftp.sh BIN_DIR
 set -u
 bin=$1
-passed=0 failed=0
-expect() {
-  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"; fi
-}
+source "$(dirname "$0")/expect.sh"
 for tool in pure-ftpd pure-pw pure-ftpwho curl unshare; do
   if ! command -v $tool >/dev/null && [[ ! -x /usr/sbin/$tool ]]; then
     echo "$tool is missing (scripts/install-deps.sh installs pure-ftpd and curl)"; echo "0 passed, 1 failed"; exit 1

@@ -8,11 +8,7 @@
 # Usage: test_named.sh BIN_DIR
 set -u
 bin=$1/whmapi1
-passed=0 failed=0
-expect() {
-  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"; fi
-}
+source "$(dirname "$0")/expect.sh"
 named_bin=$(command -v named || echo /usr/sbin/named)
 if [[ ! -x $named_bin ]] || ! command -v dig >/dev/null; then
   echo "named or dig is missing (scripts/install-deps.sh installs bind9 and bind9-dnsutils)"

@@ -1,0 +1,7 @@
+# Sourced by the shell tests: counts checks, and prints each failure with
+# what was expected and what came instead.
+passed=0 failed=0
+expect() {  # expect NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"; fi
+}

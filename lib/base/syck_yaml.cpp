@@ -369,11 +369,21 @@ void emit_value(const nlohmann::json& v, size_t indent, std::string& out, const 
   }
 }
 
+// A key that, at the start of a line, reads as a document marker ("---" or
+// "..." alone or before a blank): Syck writes it plain there, and every
+// reader, Syck's own included, then starts or ends a document.
+bool reads_as_document_marker(std::string_view key) {
+  if (key.substr(0, 3) != "---" && key.substr(0, 3) != "...") return false;
+  return key.size() == 3 || key[3] == ' ' || key[3] == '\t';
+}
+
 void emit(const nlohmann::json& node, size_t indent, std::string& out, const Hook& hook) {
   std::string pad(indent, ' ');
   if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) {  // nlohmann::json keeps keys sorted
-      out += pad + string_scalar(it.key(), true) + ":";
+      const std::string& key = it.key();
+      const bool marker = indent == 0 && reads_as_document_marker(key);  // whmkit's own rule
+      out += pad + (marker ? styled(key, Style::Double) : string_scalar(key, true)) + ":";
       emit_value(it.value(), indent + 2, out, hook);
     }
   } else {
@@ -612,6 +622,21 @@ FileProblems yaml_mapping_problems(const std::string& text) {
     if (!doc.is_object() && !doc.is_null()) problems.push_back("it does not hold a YAML mapping");
   }
   return problems;
+}
+
+nlohmann::json as_perl_scalars(const nlohmann::json& v) {
+  if (v.is_structured()) {
+    nlohmann::json out = v.is_object() ? nlohmann::json::object() : nlohmann::json::array();
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (v.is_object())
+        out[it.key()] = as_perl_scalars(it.value());
+      else
+        out.push_back(as_perl_scalars(it.value()));
+    return out;
+  }
+  if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  return v;
 }
 
 }  // namespace whm

@@ -30,8 +30,12 @@
 //  * and, where Syck would write it plain, a first "," or a tab after ":",
 //    or after a first "-" or "?", or before "#" (an indicator, a comment or a
 //    mapping for YAML readers, which Syck's scan, looking for spaces, misses;
-//    whmkit reads its own files with yaml-cpp).
-// tests/yaml_syck checks each such string against Perl and PyYAML.
+//    whmkit reads its own files with yaml-cpp);
+//  * a key at the start of a line that reads as a document marker ("---" or
+//    "..." alone or before a blank), which Syck writes plain (found by
+//    fuzzing: Syck's own Load then starts a second document).
+// tests/yaml_syck checks the strings of the first four kinds against Perl
+// and PyYAML; the unit tests pin the last.
 #pragma once
 #include <functional>
 #include <string>
@@ -57,6 +61,10 @@ void syck_dump_to(const nlohmann::json& doc, std::string& out, const nlohmann::j
 // text, not always the same JSON type. Throws ApiError on text that does not
 // parse.
 nlohmann::json yaml_to_json(const std::string& text);
+// The data as Perl holds it, which is all YAML::Syck keeps: every integer
+// as its decimal text (Syck writes the string "80" and the number 80 alike,
+// so a round trip gives back the same text, not always the same JSON type).
+nlohmann::json as_perl_scalars(const nlohmann::json& v);
 // What keeps `text` from being read completely as one YAML document (see
 // damage.hpp): a syntax error (with its line), several documents (all but the
 // first would be lost), a NUL byte, a last line cut off.

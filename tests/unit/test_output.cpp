@@ -195,6 +195,16 @@ TEST_CASE("YAML: what Syck writes raw but would not read back is escaped", "[out
   // Keys too.
   CHECK(syck_dump(nlohmann::json{{"k\x01", "v"}}) == "--- \n\"k\\x01\": v\n");
   CHECK(syck_dump(nlohmann::json{{"k\r", "v"}}) == "--- \n\"k\\r\": v\n");
+  // A key at the start of a line that reads as a document marker (Syck:
+  // "--- ns: {}", which Syck itself reads as a second document); nested, it is
+  // left as Syck writes it.
+  CHECK(syck_dump(nlohmann::json{{"--- ns", nlohmann::json::object()}}) == "--- \n\"--- ns\": {}\n\n");
+  CHECK(syck_dump(nlohmann::json{{"...", 1}, {"---x", 2}}) == "--- \n---x: 2\n\"...\": 1\n");
+  CHECK(syck_dump(nlohmann::json{{"a", {{"--- ns", 1}}}}) == "--- \na: \n  --- ns: 1\n");
+  for (const char* key : {"--- ns", "...", "---", "...\tx"}) {
+    const nlohmann::json doc = {{key, "v"}};
+    CHECK(yaml_to_json(syck_dump(doc)) == doc);
+  }
 }
 
 TEST_CASE("YAML: escaped bytes read back as the same bytes", "[output][yaml]") {
@@ -207,21 +217,6 @@ TEST_CASE("YAML: escaped bytes read back as the same bytes", "[output][yaml]") {
   // A file written by Syck itself: \xNN in double quotes is a byte, not the character U+00NN.
   CHECK(yaml_to_json("--- \nk: \"caf\\xC3\\xA9\\x01\"\n")["k"] == "caf\xc3\xa9\x01");
   CHECK(yaml_to_json("--- \nk: \"\\u00e9\\N\"\n")["k"] == "\xc3\xa9\xc2\x85");
-}
-
-// What Perl sees: every scalar a string (a number as its decimal text).
-static nlohmann::json as_perl_strings(const nlohmann::json& v) {
-  if (v.is_structured()) {
-    nlohmann::json out = v.is_object() ? nlohmann::json::object() : nlohmann::json::array();
-    for (auto it = v.begin(); it != v.end(); ++it)
-      if (v.is_object())
-        out[it.key()] = as_perl_strings(it.value());
-      else
-        out.push_back(as_perl_strings(it.value()));
-    return out;
-  }
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  return v;
 }
 
 TEST_CASE("YAML: whmkit reads its own YAML back", "[output][yaml]") {
@@ -239,7 +234,7 @@ TEST_CASE("YAML: whmkit reads its own YAML back", "[output][yaml]") {
     INFO(s);
     nlohmann::json doc = {
         {"value", s}, {"list", {s, nlohmann::json::array(), nlohmann::json::object()}}, {"map", {{s, s}}}};
-    CHECK(as_perl_strings(yaml_to_json(syck_dump(doc))) == as_perl_strings(doc));
+    CHECK(as_perl_scalars(yaml_to_json(syck_dump(doc))) == as_perl_scalars(doc));
   }
 }
 

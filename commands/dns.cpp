@@ -555,14 +555,15 @@ Response set_nameserver(Context& ctx, const Request& req) {
 // wwwacct.conf's NS..NS4 ("KEY VALUE" lines); every other line kept as it is.
 Response update_nameservers_config(Context& ctx, const Request& req) {
   const char* rel = "etc/wwwacct.conf";
-  Transaction txn(ctx.root);
+  Transaction& txn = ctx.txn();
   std::vector<std::string> lines = split(txn.read(rel).value_or(""), '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
-  for (auto [param, key] :
+  for (const auto& [param, name] :
        {std::pair{"nameserver", "NS"}, {"nameserver2", "NS2"}, {"nameserver3", "NS3"}, {"nameserver4", "NS4"}}) {
     auto value = req.get(param);
     if (!value || value->empty()) continue;
-    std::string line = std::string(key) + " " + to_lower(*value);
+    const std::string key = name;  // a lambda cannot capture a structured binding before C++20
+    std::string line = key + " " + to_lower(*value);
     auto same_key = [&](const std::string& l) { return split(trim(l), ' ')[0] == key; };
     auto at = std::find_if(lines.begin(), lines.end(), same_key);
     if (at == lines.end())
@@ -571,7 +572,6 @@ Response update_nameservers_config(Context& ctx, const Request& req) {
       *at = line;
   }
   txn.write(rel, join(lines, "\n") + "\n", 0644);
-  txn.commit();
   return {};
 }
 

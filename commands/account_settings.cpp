@@ -545,8 +545,6 @@ Response get_upgrade_opportunities(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- registrations
 
-ParamSpec optional_param(std::string name, ParamType type) { return make_param(std::move(name), type, false); }
-
 std::vector<ParamSpec> strength_params() {
   std::vector<ParamSpec> out;  // empty = remove the setting: checked by the handler
   for (const auto& name : kStrengthNames) out.push_back(optional_param(name, ParamType::String));

@@ -703,8 +703,6 @@ Response clear_all_tasks(Context& ctx, const Request&) {
   return clear_tasks(ctx, "completed", all);
 }
 
-ParamSpec optional_param(const char* name, ParamType t = ParamType::String) { return make_param(name, t, false); }
-
 // backup_destination_add/set: the reference lists every type's fields as
 // required; which are needed depends on the type (checked by the handler).
 std::vector<ParamSpec> destination_params(bool adding) {

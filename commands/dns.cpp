@@ -620,9 +620,7 @@ Response updateuserdomains(Context& ctx, const Request&) {
 // ---------------------------------------------------------------- registrations
 
 ParamSpec described(const char* name, ParamType type, const std::string& description) {
-  ParamSpec p = make_param(name, type);
-  p.description = description;
-  return p;
+  return whm::described(make_param(name, type), description);
 }
 
 ParamSpec number_param(const char* name, long long max, const std::string& description) {

@@ -177,8 +177,6 @@ Response set_enhancement_limit(Context& ctx, const Request& req) {
   return {};
 }
 
-ParamSpec optional_param(std::string name, ParamType type) { return make_param(std::move(name), type, false); }
-
 const Registration registrations[] = {
     Registration({"list_account_enhancements", list_account_enhancements, Access::Read, needs(kAssignAcl)}),
     Registration({"create_account_enhancement", create_account_enhancement, Access::Write, root_only()}),

@@ -686,10 +686,6 @@ const std::vector<ParamSpec> kListParams = {optional("include_acct_types"), opti
 const std::vector<ParamSpec> kListWithDiskParams = {optional("include_acct_types"), optional("skip_acct_types"),
                                                     optional("dirhtml")};
 // pass or pass_hash, exactly one (the OpenAPI description requires neither alone).
-ParamSpec described(ParamSpec p, const char* description) {
-  p.description = description;
-  return p;
-}
 ParamSpec in_example(ParamSpec p) {
   p.in_example = true;
   return p;

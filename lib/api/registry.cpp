@@ -69,6 +69,13 @@ void Registry::add(Implementation impl) {
   merged_.erase(name);
 }
 
+ParamSpec optional_param(std::string name, ParamType type) { return make_param(std::move(name), type, false); }
+
+ParamSpec described(ParamSpec p, std::string description) {
+  p.description = std::move(description);
+  return p;
+}
+
 ParamSpec make_param(std::string name, ParamType type, bool required) {
   ParamSpec p;
   p.name = std::move(name);

@@ -151,6 +151,10 @@ class Registry {
 
 // A parameter declaration, for refining the reference's in command files.
 ParamSpec make_param(std::string name, ParamType type = ParamType::String, bool required = false);
+// An optional parameter of `type`.
+ParamSpec optional_param(std::string name, ParamType type = ParamType::String);
+// `p` with the description help prints for it.
+ParamSpec described(ParamSpec p, std::string description);
 // The same for a parameter that takes several values (user=a user=b).
 ParamSpec list_param(std::string name, ParamType type = ParamType::String, bool required = false);
 

@@ -243,36 +243,49 @@ Response bind(Context& ctx, const Request& req) {
 
 const Registration cron_functions[] = {
     // API 2
-    Registration({Api::Api2, "Cron", "listcron", bind<list_cron, true>, Access::Read, own_objects()}),
-    Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read, own_objects()}),
-    Registration({Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, own_objects(), job_params(true)}),
-    Registration({Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, own_objects(), edit_params()}),
+    Registration({Api::Api2, "Cron", "listcron", bind<list_cron, true>, Access::Read, needs_feature("cron")}),
+    Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read, needs_feature("cron")}),
+    Registration(
+        {Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, needs_feature("cron"), job_params(true)}),
+    Registration(
+        {Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, needs_feature("cron"), edit_params()}),
     Registration({Api::Api2,
                   "Cron",
                   "remove_line",
                   bind<remove_line, true>,
                   Access::Write,
-                  own_objects(),
+                  needs_feature("cron"),
                   {make_param("linekey"), make_param("line", ParamType::Integer)}}),
-    Registration({Api::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read, own_objects()}),
-    Registration(
-        {Api::Api2, "Cron", "set_email", bind<set_email, true>, Access::Write, own_objects(), {make_param("email")}}),
+    Registration({Api::Api2, "Cron", "get_email", bind<get_email, true>, Access::Read, needs_feature("cron")}),
+    Registration({Api::Api2,
+                  "Cron",
+                  "set_email",
+                  bind<set_email, true>,
+                  Access::Write,
+                  needs_feature("cron"),
+                  {make_param("email")}}),
     // UAPI
-    Registration({Api::Uapi, "Cron", "list_cron", bind<list_cron, false>, Access::Read, own_objects()}),
-    Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read, own_objects()}),
+    Registration({Api::Uapi, "Cron", "list_cron", bind<list_cron, false>, Access::Read, needs_feature("cron")}),
+    Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read, needs_feature("cron")}),
     Registration(
-        {Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, own_objects(), job_params(true)}),
-    Registration({Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, own_objects(), edit_params()}),
+        {Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, needs_feature("cron"), job_params(true)}),
+    Registration(
+        {Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, needs_feature("cron"), edit_params()}),
     Registration({Api::Uapi,
                   "Cron",
                   "remove_line",
                   bind<remove_line, false>,
                   Access::Write,
-                  own_objects(),
+                  needs_feature("cron"),
                   {make_param("linekey"), make_param("line", ParamType::Integer)}}),
-    Registration({Api::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read, own_objects()}),
-    Registration(
-        {Api::Uapi, "Cron", "set_email", bind<set_email, false>, Access::Write, own_objects(), {make_param("email")}}),
+    Registration({Api::Uapi, "Cron", "get_email", bind<get_email, false>, Access::Read, needs_feature("cron")}),
+    Registration({Api::Uapi,
+                  "Cron",
+                  "set_email",
+                  bind<set_email, false>,
+                  Access::Write,
+                  needs_feature("cron"),
+                  {make_param("email")}}),
 };
 
 }  // namespace

@@ -1,16 +1,12 @@
 // Feature lists (/var/cpanel/features/<list>) and per-account overrides
-// (FEATURE-<NAME>=0|1 in the cpuser file).
-//
-// Resolution, as cPanel does it: "default" disables what it sets to anything
-// but 1; the account's list then enables (1) or disables (other values) what
-// it names (skipped when the list is "default" or "disabled"); the account's
-// overrides come next; "disabled" is applied last and always wins.
+// (FEATURE-<NAME>=0|1 in the cpuser file). How they resolve: lib/store/features.hpp.
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "account_common.hpp"
 #include "errors.hpp"
+#include "features.hpp"
 #include "packages.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -18,100 +14,11 @@
 namespace whm {
 namespace {
 
-// whmkit's catalogue of cPanel features (id, name). Feature ids found in the
-// server's feature lists and in usr/local/cpanel/whostmgr/addonfeatures/*
-// ("id:Name" lines) are known too.
-const std::vector<std::pair<std::string, std::string>>& builtin_features() {
-  static const std::vector<std::pair<std::string, std::string>> f = {
-      {"addondomains", "Addon Domain Manager"},
-      {"api_shell", "API Shell"},
-      {"apacheaddonhandlers", "Apache Handlers"},
-      {"autoresponders", "Autoresponders"},
-      {"autossl", "AutoSSL"},
-      {"backup", "Backup Manager"},
-      {"backupwizard", "Backup Wizard"},
-      {"bandwidth", "Bandwidth Stats"},
-      {"blockers", "Email Filters"},
-      {"boxtrapper", "BoxTrapper Spam Trap"},
-      {"caldavcarddav", "Calendar and Contacts"},
-      {"cgi", "CGI Center"},
-      {"changemx", "MX Entry"},
-      {"clamavconnector_scan", "Virus Scanner"},
-      {"cpanelpro_images", "Images"},
-      {"cron", "Cron Jobs"},
-      {"csvimport", "CSV Import"},
-      {"defaultaddress", "Default Address Manager"},
-      {"diskusageviewer", "Disk Usage Viewer"},
-      {"dnssec", "DNSSEC"},
-      {"emailauth", "Email Deliverability"},
-      {"emaildomainfwd", "Email Domain Forwarding"},
-      {"emailtrace", "Email Trace"},
-      {"errlog", "Error Log"},
-      {"errpgs", "Error Pages"},
-      {"filemanager", "File Manager"},
-      {"forwarders", "Forwarders"},
-      {"ftpaccts", "FTP Accounts"},
-      {"ftpsetup", "FTP Connections"},
-      {"getstart", "Getting Started Wizard"},
-      {"hotlink", "Hotlink Protection"},
-      {"indexmanager", "Index Manager"},
-      {"ipdeny", "IP Blocker"},
-      {"lastvisits", "Latest Visitors"},
-      {"lists", "Mailing Lists"},
-      {"mime", "MIME Types Manager"},
-      {"modsecurity", "ModSecurity"},
-      {"multiphp", "MultiPHP Manager"},
-      {"mysql", "MySQL Databases"},
-      {"parkeddomains", "Aliases (Parked Domains)"},
-      {"password", "Password Change"},
-      {"pgp", "Encryption"},
-      {"phpmyadmin", "phpMyAdmin"},
-      {"pop3", "Email Accounts"},
-      {"postgres", "PostgreSQL Databases"},
-      {"rawaccess", "Raw Access Logs"},
-      {"redirects", "Redirects"},
-      {"spamassassin", "Apache SpamAssassin"},
-      {"spambox", "Apache SpamAssassin Spam Box"},
-      {"ssh", "SSH Access"},
-      {"sslinstall", "SSL Host Installer"},
-      {"sslmanager", "SSL Manager"},
-      {"statselect", "Choose Log Programs"},
-      {"subdomains", "Subdomain Manager"},
-      {"traceaddy", "Track DNS"},
-      {"webalizer", "Webalizer Stats"},
-      {"webdisk", "Web Disk"},
-      {"webmail", "Webmail"},
-      {"zoneedit", "Zone Editor"},
-  };
-  return f;
-}
-
-using FeatureValues = std::vector<std::pair<std::string, std::string>>;  // file order kept
-
-bool valid_feature_id(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  return true;
-}
-
 // The feature list the request names, refused naming “featurelist” when it cannot be one.
 std::string featurelist_arg(const Request& req) {
   std::string name = req.get_or("featurelist", "");
   if (auto why = feature_list_name_error(name)) throw invalid_param("featurelist", *why);
   return name;
-}
-
-FeatureValues read_list(const StateRoot& root, const std::string& name) {
-  FeatureValues out;
-  auto text = root.read(feature_list_rel(name));
-  if (!text) return out;
-  for (const auto& line : split(*text, '\n')) {
-    auto eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-    out.emplace_back(trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
-  }
-  return out;
 }
 
 std::string serialize_list(const FeatureValues& values) {
@@ -129,54 +36,6 @@ void set_value(FeatureValues& values, const std::string& id, const std::string& 
   values.emplace_back(id, v);
 }
 
-std::optional<std::string> value_of(const FeatureValues& values, const std::string& id) {
-  for (const auto& kv : values)
-    if (kv.first == id) return kv.second;
-  return std::nullopt;
-}
-
-// Every known feature id with its name.
-std::map<std::string, std::string> catalogue(const StateRoot& root) {
-  std::map<std::string, std::string> all(builtin_features().begin(), builtin_features().end());
-  for (const auto& file : root.list_dir("usr/local/cpanel/whostmgr/addonfeatures"))
-    if (auto text = root.read("usr/local/cpanel/whostmgr/addonfeatures/" + file))
-      for (const auto& line : split(*text, '\n'))
-        if (auto colon = line.find(':'); colon != std::string::npos && valid_feature_id(line.substr(0, colon)))
-          all.emplace(line.substr(0, colon), line.substr(colon + 1));
-  for (const auto& list : root.list_dir("var/cpanel/features"))
-    if (list[0] != '.' && !ends_with(list, ".cpaddons"))
-      for (const auto& [id, _] : read_list(root, list))
-        if (valid_feature_id(id)) all.emplace(id, id);
-  return all;
-}
-
-std::string override_key(std::string id) {
-  for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return "FEATURE-" + id;
-}
-
-struct Resolution {
-  bool enabled;
-  std::string list_value;  // what the account's list (after default) says: "1" or "0"
-  std::optional<std::string> override_value;
-};
-
-Resolution resolve(const StateRoot& root, const CpUser& u, const std::string& id) {
-  auto on = [](const std::optional<std::string>& v) { return !v || v->empty() || *v == "1"; };
-  bool enabled = on(value_of(read_list(root, "default"), id));
-  std::string list = u.get("FEATURELIST");
-  if (list != "default" && list != "disabled" && feature_list_exists(root, list))
-    if (auto v = value_of(read_list(root, list), id)) enabled = *v == "1";
-  Resolution r{enabled, enabled ? "1" : "0", std::nullopt};
-  auto ov = u.kv.find(override_key(id));
-  if (ov != u.kv.end()) {
-    r.override_value = ov->second;
-    r.enabled = ov->second == "1";
-  }
-  if (!on(value_of(read_list(root, "disabled"), id))) r.enabled = false;
-  return r;
-}
-
 // Feature values given as "<feature>=0|1" arguments (all but the named ones).
 struct FeatureArgs {
   std::vector<std::pair<std::string, std::string>> valid;
@@ -184,7 +43,7 @@ struct FeatureArgs {
 };
 FeatureArgs feature_args(const StateRoot& root, const Request& req, const std::set<std::string>& skip) {
   FeatureArgs out;
-  auto known = catalogue(root);
+  auto known = feature_catalogue(root);
   for (const auto& [key, values] : req.args) {
     if (skip.count(key)) continue;
     const std::string& v = values.back();
@@ -234,7 +93,7 @@ Response update_featurelist(Context& ctx, const Request& req) {
   FileProblems damage;  // read_list skips lines that do not parse: rewriting would lose them
   parse_key_values(ctx.root.read(feature_list_rel(name)).value_or(""), '=', &damage);
   refuse_if_damaged(feature_list_rel(name), damage);
-  FeatureValues values = read_list(ctx.root, name);
+  FeatureValues values = read_feature_list(ctx.root, name);
   nlohmann::json updated = nlohmann::json::object();
   for (const auto& [id, v] : args.valid) {
     set_value(values, id, v);
@@ -282,14 +141,14 @@ Response get_featurelists(Context& ctx, const Request&) {
 Response get_featurelist_data(Context& ctx, const Request& req) {
   std::string name = featurelist_arg(req);
   if (!feature_list_exists(ctx.root, name)) throw ApiError("The feature list “" + name + "” does not exist.");
-  auto defaults = read_list(ctx.root, "default"), disabled = read_list(ctx.root, "disabled"),
-       list = read_list(ctx.root, name);
+  auto defaults = read_feature_list(ctx.root, "default"), disabled = read_feature_list(ctx.root, "disabled"),
+       list = read_feature_list(ctx.root, name);
   nlohmann::json features = nlohmann::json::array();
-  for (const auto& [id, label] : catalogue(ctx.root)) {
-    auto d = value_of(defaults, id);
+  for (const auto& [id, label] : feature_catalogue(ctx.root)) {
+    auto d = feature_value(defaults, id);
     std::string value = (!d || d->empty() || *d == "1") ? "1" : "0";
-    if (auto v = value_of(list, id)) value = *v == "1" ? "1" : "0";
-    auto off = value_of(disabled, id);
+    if (auto v = feature_value(list, id)) value = *v == "1" ? "1" : "0";
+    auto off = feature_value(disabled, id);
     features.push_back(
         {{"id", id}, {"is_disabled", off && *off != "1" ? 1 : 0}, {"name", label}, {"value", std::stoi(value)}});
   }
@@ -300,7 +159,7 @@ Response get_featurelist_data(Context& ctx, const Request& req) {
 
 Response get_feature_names(Context& ctx, const Request&) {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, name] : catalogue(ctx.root)) list.push_back({{"id", id}, {"name", name}});
+  for (const auto& [id, name] : feature_catalogue(ctx.root)) list.push_back({{"id", id}, {"name", name}});
   Response r;
   r.data = {{"feature", list}};
   return r;
@@ -310,7 +169,7 @@ Response get_feature_metadata(Context& ctx, const Request&) {
   std::set<std::string> builtin;
   for (const auto& f : builtin_features()) builtin.insert(f.first);
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, name] : catalogue(ctx.root))
+  for (const auto& [id, name] : feature_catalogue(ctx.root))
     list.push_back({{"id", id}, {"is_cpaddon", 0}, {"is_plugin", builtin.count(id) ? 0 : 1}, {"name", name}});
   Response r;
   r.data = {{"features", list}};
@@ -325,9 +184,9 @@ Response verify_user_has_feature(Context& ctx, const Request& req) {
   std::string user = *req.get("user"), feature = *req.get("feature");
   check_feature_id(feature);
   CpUser u = AccountStore(ctx.root).require(user);
-  if (!catalogue(ctx.root).count(feature)) throw ApiError("The feature “" + feature + "” does not exist.");
+  if (!feature_catalogue(ctx.root).count(feature)) throw ApiError("The feature “" + feature + "” does not exist.");
   Response r;
-  r.data = {{"has_feature", resolve(ctx.root, u, feature).enabled ? 1 : 0}, {"query_feature", feature}};
+  r.data = {{"has_feature", resolve_feature(ctx.root, u, feature).enabled ? 1 : 0}, {"query_feature", feature}};
   return r;
 }
 
@@ -346,7 +205,7 @@ Response change_overrides(Context& ctx, const Request& req, bool add) {
   AccountStore store(ctx.root);
   CpUser u = store.require(user);
   auto features = parse_features_arg(*req.get("features"));
-  auto known = catalogue(ctx.root);
+  auto known = feature_catalogue(ctx.root);
   std::vector<std::pair<std::string, std::string>> changes;
   auto take = [&](const std::string& id, const nlohmann::json& v) {
     check_feature_id(id);
@@ -369,9 +228,9 @@ Response change_overrides(Context& ctx, const Request& req, bool add) {
     }
   for (const auto& [id, v] : changes) {
     if (add)
-      u.set(override_key(id), v);
+      u.set(feature_override_key(id), v);
     else
-      u.kv.erase(override_key(id));
+      u.kv.erase(feature_override_key(id));
   }
   Transaction txn(ctx.root);
   save_account(store, txn, u);
@@ -386,7 +245,7 @@ Response remove_override_features_for_user(Context& ctx, const Request& req) {
 
 Response get_users_features_settings(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
-  auto known = catalogue(ctx.root);
+  auto known = feature_catalogue(ctx.root);
   std::vector<std::string> features;
   for (const auto& f : req.list("feature")) {
     check_feature_id(f);
@@ -399,7 +258,7 @@ Response get_users_features_settings(Context& ctx, const Request& req) {
   for (const auto& user : req.list("user")) {
     CpUser u = store.require(user);
     for (const auto& f : features) {
-      auto res = resolve(ctx.root, u, f);
+      auto res = resolve_feature(ctx.root, u, f);
       list.push_back(
           {{"cpuser_setting", res.override_value ? nlohmann::json(std::stoi(*res.override_value == "1" ? "1" : "0"))
                                                  : nlohmann::json(nullptr)},

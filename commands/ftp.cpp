@@ -713,11 +713,19 @@ std::vector<ParamSpec> with(std::vector<ParamSpec> params, const std::vector<Par
   return params;
 }
 
-ModuleFunction uapi(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
-  return {Api::Uapi, "Ftp", name, std::move(h), access, own_objects({domain("domain")}), std::move(params)};
+// The features that gate the module: FTP Accounts, and FTP Connections for
+// the sessions; the server's own facts (name, port, daemon) are for everyone.
+constexpr const char* kAccountsFeature = "ftpaccts";
+constexpr const char* kSessionsFeature = "ftpsetup";
+constexpr const char* kNoFeature = "";
+
+ModuleFunction uapi(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {},
+                    const char* feature = kAccountsFeature) {
+  return {Api::Uapi, "Ftp", name, std::move(h), access, needs_feature(feature, {domain("domain")}), std::move(params)};
 }
-ModuleFunction api2(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
-  return {Api::Api2, "Ftp", name, std::move(h), access, own_objects({domain("domain")}), std::move(params)};
+ModuleFunction api2(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {},
+                    const char* feature = kAccountsFeature) {
+  return {Api::Api2, "Ftp", name, std::move(h), access, needs_feature(feature, {domain("domain")}), std::move(params)};
 }
 
 const Registration ftp_functions[] = {
@@ -738,8 +746,9 @@ const Registration ftp_functions[] = {
         uapi("set_read_only", set_read_only, Access::Write, login_params({required("read_only", ParamType::Boolean)}))),
     Registration(uapi("set_allowed_ips", set_allowed_ips, Access::Write, login_params({optional("allowed_ips")}))),
     // UAPI: sessions
-    Registration(uapi("list_sessions", list_sessions, Access::Read)),
-    Registration(uapi("kill_session", kill_session, Access::Read, {optional("login", ParamType::String, "all")})),
+    Registration(uapi("list_sessions", list_sessions, Access::Read, {}, kSessionsFeature)),
+    Registration(uapi("kill_session", kill_session, Access::Read, {optional("login", ParamType::String, "all")},
+                      kSessionsFeature)),
     // UAPI: anonymous FTP and the server
     Registration(uapi("set_anonymous_ftp", set_anonymous_ftp, Access::Write, kSetParams)),
     Registration(uapi("allows_anonymous_ftp", allows_anonymous, Access::Read)),
@@ -749,13 +758,13 @@ const Registration ftp_functions[] = {
     Registration(uapi("allows_anonymous_ftp_incoming", allows_anonymous_incoming, Access::Read)),
     Registration(uapi("get_welcome_message", get_welcome_message, Access::Read)),
     Registration(uapi("set_welcome_message", set_welcome_message, Access::Write, {message_param()})),
-    Registration(uapi("server_name", server_name, Access::Read)),
-    Registration(uapi("get_port", get_port, Access::Read)),
-    Registration(uapi("get_ftp_daemon_info", get_ftp_daemon_info, Access::Read)),
+    Registration(uapi("server_name", server_name, Access::Read, {}, kNoFeature)),
+    Registration(uapi("get_port", get_port, Access::Read, {}, kNoFeature)),
+    Registration(uapi("get_ftp_daemon_info", get_ftp_daemon_info, Access::Read, {}, kNoFeature)),
     // API 2
     Registration(api2("listftp", list_ftp, Access::Read, kListParams)),
     Registration(api2("listftpwithdisk", listftpwithdisk, Access::Read, kListWithDiskParams)),
-    Registration(api2("listftpsessions", listftpsessions, Access::Read)),
+    Registration(api2("listftpsessions", listftpsessions, Access::Read, {}, kSessionsFeature)),
     Registration(api2("addftp", api2_ok(add_ftp), Access::Write, kAddParams)),
     Registration(api2("delftp", api2_ok(delete_ftp), Access::Write, kDeleteParams)),
     Registration(api2("passwd", api2_ok(change_password), Access::Write, kPasswdParams)),

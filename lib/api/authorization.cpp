@@ -4,6 +4,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "features.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
 
@@ -127,7 +128,10 @@ void authorize_whm(const StateRoot& root, const Caller& caller, const std::strin
     }
 }
 
-void authorize_account(const CpanelAccount& account, const Authorization& auth, const Request& req) {
+void authorize_account(const StateRoot& root, const CpanelAccount& account, const Authorization& auth,
+                       const Request& req) {
+  if (!auth.feature.empty() && !resolve_feature(root, AccountStore(root).require(account.user), auth.feature).enabled)
+    throw ApiError("You do not have the feature " + quoted(auth.feature) + ".");
   for (const auto& p : auth.owned)
     for (const auto& value : req.list(p.param)) {
       if (value.empty()) continue;

@@ -40,6 +40,9 @@ struct Authorization {
   // run as the account itself and ignore it.
   std::string acl = kRootAcl;
   std::vector<OwnedParam> owned = {};
+  // cPanel API functions: the feature the account's feature list must enable
+  // ("ftpaccts"), or "" for functions every account may call.
+  std::string feature = "";
 };
 
 // The declarations, as command files write them.
@@ -50,6 +53,10 @@ inline Authorization needs(std::string acl, std::vector<OwnedParam> owned = {}) 
 }
 // cPanel API functions: the account may touch only its own objects.
 inline Authorization own_objects(std::vector<OwnedParam> owned = {}) { return {"", std::move(owned)}; }
+// The same for a function that the account's feature list gates.
+inline Authorization needs_feature(std::string feature, std::vector<OwnedParam> owned = {}) {
+  return {"", std::move(owned), std::move(feature)};
+}
 inline OwnedParam account(std::string p) { return {std::move(p), Owned::Account}; }
 inline OwnedParam account_or_self(std::string p) { return {std::move(p), Owned::AccountOrSelf}; }
 inline OwnedParam domain(std::string p) { return {std::move(p), Owned::Domain}; }
@@ -81,7 +88,9 @@ Caller load_caller(const StateRoot& root, const std::string& name);
 // Throws ApiError naming the missing privilege or the object not owned.
 void authorize_whm(const StateRoot& root, const Caller& caller, const std::string& function, const Authorization& auth,
                    const Request& req);
-// cPanel API 2 / UAPI: every owned parameter must name the account's own object.
-void authorize_account(const CpanelAccount& account, const Authorization& auth, const Request& req);
+// cPanel API 2 / UAPI: the account must have the function's feature, and
+// every owned parameter must name the account's own object.
+void authorize_account(const StateRoot& root, const CpanelAccount& account, const Authorization& auth,
+                       const Request& req);
 
 }  // namespace whm

@@ -219,7 +219,9 @@ static std::string describe_authorization(Api api, const Authorization& auth) {
     owned.push_back(p.param + " must name " + what);
   }
   std::string objects = owned.empty() ? "" : "; " + join(owned, "; ");
-  if (api != Api::Whm1) return "the account itself (--user)" + objects + ".";
+  if (api != Api::Whm1)
+    return "the account itself (--user)" +
+           (auth.feature.empty() ? "" : ", when its feature list enables “" + auth.feature + "”") + objects + ".";
   if (auth.acl == kRootAcl) return "root, or a reseller with the “all” privilege.";
   std::string who =
       auth.acl.empty() ? "root, or any reseller" : "root, or a reseller with the “" + auth.acl + "” privilege";

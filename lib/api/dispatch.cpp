@@ -108,7 +108,7 @@ void authorize(const StateRoot& root, const FunctionSpec& f, const Call& call, C
     authorize_whm(root, ctx.rights, f.name, f.auth, call.request);
   } else {
     ctx.account = load_cpanel_account(root, call.caller);
-    authorize_account(ctx.account, f.auth, call.request);
+    authorize_account(root, ctx.account, f.auth, call.request);
   }
 }
 

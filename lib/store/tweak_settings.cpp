@@ -21,6 +21,12 @@ ConfigValues load_tweak_settings_for_change(const Transaction& txn) {
   return values;
 }
 
+std::string tweak_setting(const StateRoot& root, const std::string& key, const std::string& fallback) {
+  const ConfigValues values = parse_config_values(root.read(tweak_settings::kFile).value_or(""), nullptr);
+  auto it = values.find(key);
+  return it != values.end() && it->second ? *it->second : fallback;
+}
+
 void stage_tweak_settings(Transaction& txn, const ConfigValues& values) {
   txn.write(tweak_settings::kFile, kHeader + serialize_config_values(values), 0644);
   if (txn.exists(tweak_settings::kCache)) txn.remove(tweak_settings::kCache);

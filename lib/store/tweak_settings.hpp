@@ -16,6 +16,9 @@ inline constexpr const char* kCache = "var/cpanel/cpanel.config.cache";
 // The settings as the file has them (missing file: none). Throws
 // DamagedFileError if the file did not parse: it is about to be rewritten.
 ConfigValues load_tweak_settings_for_change(const Transaction& txn);
+// The setting `key` as the file has it, or `fallback` when the file does not
+// define it (a missing or undefined key takes cPanel's default).
+std::string tweak_setting(const StateRoot& root, const std::string& key, const std::string& fallback);
 // Stages the file with `values`, and the cache's removal.
 void stage_tweak_settings(Transaction& txn, const ConfigValues& values);
 

@@ -86,7 +86,7 @@ TEST_CASE("convert_addon_initiate_conversion makes the addon domain a new accoun
              Contains("shop.net: shopper==root==parked==shop.example==/home/shopper/public_html=="));
 
   // The zone keeps its own records; the subdomain's records leave bob's zone.
-  CHECK_THAT(root.file("var/named/shop.example.db"), Contains("api\t14400\tIN\tA\t192.0.2.99"));
+  CHECK_THAT(root.file("var/named/shop.example.db"), Contains("\napi\t86400\tIN\tA\t192.0.2.99\n"));
   CHECK(root.file("var/named/bob.example.db").find("shop") == std::string::npos);
   CHECK(root.exists("var/named/shop.net.db"));
 
@@ -175,6 +175,7 @@ TEST_CASE("a conversion that fails is recorded as failed and leaves the state as
   auto after = snapshot(root);
   REQUIRE(after.count(job_file(1)) == 1);
   after.erase(job_file(1));
+  after.erase("var/cpanel/convert_addon/");
   CHECK(after == before);
   CHECK_FALSE(root.exists("home/shopper"));
   const auto details = run_ok(root, {"convert_addon_fetch_conversion_details", "job_id=1"});
@@ -205,4 +206,25 @@ TEST_CASE("the document root copy leaves out hard links and special files, with 
     if (s["step_name"] == "Copying document root content") warnings = s["warnings"];
   CHECK_THAT(warnings, Contains("/home/bob/public_html/shop/linked.txt: it has other hard links"));
   CHECK_THAT(warnings, Contains("/home/bob/public_html/shop/pipe: not a regular file"));
+}
+
+TEST_CASE("the new account stays with the reseller, and the zone follows it to the shared IP",
+          "[convert_addon][convert_addon_initiate_conversion]") {
+  TempRoot root;
+  create_account(root, "alice", "alice.example");
+  run_ok(root, {"setupreseller", "user=alice"});
+  create_account(root, "bob", "bob.example", {"owner=alice", "customip=192.0.2.5", "maxsub=5", "maxaddon=5"});
+  run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
+  run_ok(root,
+         {"create_parked_domain_for_user", "domain=shop.example", "username=bob", "web_vhost_domain=shop.bob.example"});
+  CHECK(run_ok(root, {"convert_addon_fetch_domain_details", "domain=shop.example"})["data"]["has_dedicated_ip"] == 1);
+  CHECK_THAT(root.file("var/named/shop.example.db"), Contains("\nshop.example.\t14400\tIN\tA\t192.0.2.5\n"));
+
+  run_ok(root, {"convert_addon_initiate_conversion", "domain=shop.example", "username=shopper"});
+  CHECK_THAT(root.file("var/cpanel/users/shopper"), Contains("\nOWNER=alice\n"));
+  CHECK_THAT(root.file("var/cpanel/users/shopper"), Contains("\nIP=127.0.0.1\n"));
+  const std::string zone = root.file("var/named/shop.example.db");
+  CHECK_THAT(zone, Contains("\nshop.example.\t14400\tIN\tA\t127.0.0.1\n"));
+  CHECK(zone.find("192.0.2.5") == std::string::npos);
+  expect_check_clean(root);
 }

@@ -60,4 +60,18 @@ struct AccountRecordContext {
 std::set<std::string> find_users_with_backups(const StateRoot& root);
 nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u);
 
+struct Context;
+struct Request;
+// createacct's checks and its staging of the new account into `txn` (not
+// committed), for createacct itself and for the addon-to-account conversion.
+// `released_domain` is a domain the same transaction takes away from another
+// account (the converted addon domain): it counts as free.
+struct AccountCreation {
+  NewAccount account;
+  std::string password, plan, ip;
+  std::string progress;  // the stores' progress lines for metadata.output.raw
+};
+AccountCreation stage_account_creation(const Context& ctx, const Request& req, Transaction& txn,
+                                       const std::string& released_domain = "");
+
 }  // namespace whm

@@ -133,11 +133,13 @@ ParamSpec ranged(ParamSpec p, long long min, long long max) {
 
 // ---------------------------------------------------------------- createacct
 
-void check_new_domain(const AccountStore& store, const ServerConfig& config, const std::string& domain) {
+// `released_domain`: see stage_account_creation.
+void check_new_domain(const AccountStore& store, const ServerConfig& config, const std::string& domain,
+                      const std::string& released_domain = "") {
   if (auto why = domain_syntax_error(domain)) throw ApiError(*why);
   if (domain == to_lower(config.hostname))
     throw ApiError("The domain “" + domain + "” is the server's hostname and cannot be an account's domain.");
-  if (auto owner = store.domain_owner(domain))
+  if (auto owner = domain == released_domain ? std::nullopt : store.domain_owner(domain))
     throw ApiError("The domain “" + domain + "” is already owned by the account “" + *owner + "”.");
 }
 
@@ -222,7 +224,7 @@ void check_home_is_free(const StateRoot& root, const SystemUsers& sys, const std
 
 // The new account's name, home and ids, checked against what exists.
 AccountFacts new_account_facts(const Context& ctx, const Request& req, const AccountStore& store,
-                               const ServerConfig& config, const SystemUsers& sys) {
+                               const ServerConfig& config, const SystemUsers& sys, const std::string& released_domain) {
   AccountFacts a;
   a.user = to_lower(req.require("username"));
   check_new_username(store, sys, a.user);
@@ -230,7 +232,7 @@ AccountFacts new_account_facts(const Context& ctx, const Request& req, const Acc
   if (!domain_arg || domain_arg->empty())
     throw ApiError("A domain is required: temporary domains are not implemented by whmkit yet.");
   a.main_domain = normalize_domain(*domain_arg);
-  check_new_domain(store, config, a.main_domain);
+  check_new_domain(store, config, a.main_domain, released_domain);
   a.domains = {a.main_domain};
 
   // As in the reference, only root chooses the home directory and the ids.
@@ -347,24 +349,29 @@ nlohmann::json creation_data(const std::string& ip, const std::string& plan, con
   return data;
 }
 
-Response createacct(Context& ctx, const Request& req) {
+}  // namespace
+
+AccountCreation stage_account_creation(const Context& ctx, const Request& req, Transaction& txn,
+                                       const std::string& released_domain) {
   AccountStore store(ctx.root);
   ServerConfig config = load_server_config(ctx.root);
-  Transaction txn(ctx.root);
   SystemUsers sys;
   sys.load(txn);
 
-  NewAccount n;
-  n.facts = new_account_facts(ctx, req, store, config, sys);
+  AccountCreation c;
+  NewAccount& n = c.account;
+  n.facts = new_account_facts(ctx, req, store, config, sys, released_domain);
   AccountFacts& a = n.facts;
   if (req.has("pass") && req.has("password")) throw ApiError("Use either “pass” or “password”, not both.");
-  std::string password = req.get_or("password", req.get_or("pass", ""));
+  std::string& password = c.password;
+  password = req.get_or("password", req.get_or("pass", ""));
   if (password.empty())
     password = generate_password();
   else
     check_password_strength(ctx.root, password_app::kCreateAccount, req.has("pass") ? "pass" : "password", password);
 
   const std::string plan = req.get_or("plan", "default");
+  c.plan = plan;
   if (auto why = package_name_error(plan)) throw invalid_param("plan", *why);
   KeyValues pkg = load_package(ctx.root, plan);
   check_plan_names(ctx.root, plan_with_overrides(req, pkg));
@@ -381,19 +388,29 @@ Response createacct(Context& ctx, const Request& req) {
     throw ApiError("A DNS zone for “" + a.main_domain + "” already exists; pass forcedns=1 to overwrite it.");
 
   const std::string ip = req.get_or("customip", config.shared_ip);
+  c.ip = ip;
   bool has_shell = req.has("hasshell") ? req.flag("hasshell") : pkg["HASSHELL"] == "y";
   a.shell = has_shell ? "/bin/bash" : kNoShell;
   n.cpuser = new_cpuser(req, a, plan, pkg, ip);
   n.password_hash = hash_password(password);
 
-  std::string progress = stage_creation(ctx.root, txn, n);
+  c.progress = stage_creation(ctx.root, txn, n);
+  return c;
+}
+
+namespace {
+
+Response createacct(Context& ctx, const Request& req) {
+  Transaction txn(ctx.root);
+  const AccountCreation c = stage_account_creation(ctx, req, txn);
   txn.commit();
 
   Response r;
   r.reason = "Account Creation Ok";
-  r.data = creation_data(ip, plan, config);
+  r.data = creation_data(c.ip, c.plan, load_server_config(ctx.root));
   r.metadata["output"] = {
-      {"raw", creation_report(n, req.get_or("showpass", "y") != "n" ? password : "(hidden)", plan, progress)}};
+      {"raw",
+       creation_report(c.account, req.get_or("showpass", "y") != "n" ? c.password : "(hidden)", c.plan, c.progress)}};
   return r;
 }
 

@@ -298,7 +298,7 @@ Response resellerstats(Context& ctx, const Request& req) {
   ServerConfig config = load_server_config(ctx.root);
   SystemUsers users;
   users.load(view);
-  AccountRecordContext rctx{store, users, config, {}};
+  AccountRecordContext rctx{store, users, config, {}, temporary_domain_base(view)};
   nlohmann::json accts = nlohmann::json::array();
   double disk_used = 0, disk_alloc = 0, bw_alloc = 0;
   long long bw_used = 0;

@@ -14,6 +14,13 @@ const char* kHeader =
 
 }  // namespace
 
+std::optional<std::string> read_tweak_setting(const Transaction& view, const std::string& key) {
+  FileProblems ignored;
+  ConfigValues values = parse_config_values(view.read(tweak_settings::kFile).value_or(""), &ignored);
+  auto it = values.find(key);
+  return it == values.end() ? std::nullopt : it->second;
+}
+
 ConfigValues load_tweak_settings_for_change(const Transaction& txn) {
   FileProblems problems;
   ConfigValues values = parse_config_values(txn.read(tweak_settings::kFile).value_or(""), &problems);

@@ -4,8 +4,10 @@
 #include <sys/quota.h>
 #include <sys/stat.h>
 #include <cerrno>
+#include <cstring>
 
 #include "errors.hpp"
+#include "tweak_settings.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -72,6 +74,39 @@ QuotaReader::Usage QuotaReader::usage(const std::string& abs_path, uid_t uid) {
           static_cast<long long>(dq.dqb_bhardlimit), static_cast<long long>(dq.dqb_ihardlimit), true};
 }
 
+std::optional<QuotaReader::Usage> QuotaReader::set_block_limit(const std::string& abs_path, uid_t uid,
+                                                               long long blocks) {
+  if (!enabled(abs_path)) return std::nullopt;
+  const std::string& device = *device_of(abs_path);
+  dqblk dq{};
+  if (::quotactl(QCMD(Q_GETQUOTA, USRQUOTA), device.c_str(), static_cast<int>(uid), reinterpret_cast<caddr_t>(&dq)) !=
+      0)
+    throw ApiError("The quota of user ID " + std::to_string(uid) + " on " + device +
+                   " cannot be read: " + std::strerror(errno) + ".");
+  Usage before{static_cast<long long>(dq.dqb_curspace), static_cast<long long>(dq.dqb_curinodes),
+               static_cast<long long>(dq.dqb_bhardlimit), static_cast<long long>(dq.dqb_ihardlimit), true};
+  dq.dqb_bsoftlimit = dq.dqb_bhardlimit = static_cast<uint64_t>(blocks);
+  dq.dqb_valid = QIF_BLIMITS;
+  if (::quotactl(QCMD(Q_SETQUOTA, USRQUOTA), device.c_str(), static_cast<int>(uid), reinterpret_cast<caddr_t>(&dq)) !=
+      0)
+    throw ApiError("The quota of user ID " + std::to_string(uid) + " on " + device +
+                   " cannot be set: " + std::strerror(errno) + ".");
+  return before;
+}
+
+std::string temporary_domain_base(const Transaction& view) {
+  std::string base = to_lower(trim(read_tweak_setting(view, tweak_settings::kTemporaryDomainBase).value_or("")));
+  while (!base.empty() && base.back() == '.') base.pop_back();
+  return base;
+}
+
+std::string temporary_domain_for(const std::string& user, const std::string& base) { return user + "." + base; }
+
+bool is_temporary_domain(const std::string& domain, const std::string& base) {
+  return !base.empty() && domain.size() > base.size() + 1 && ends_with(domain, "." + base) &&
+         domain.find('.') == domain.size() - base.size() - 1;
+}
+
 nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {
   const std::string user = u.user();
   auto pw = ctx.users.user(user);
@@ -99,6 +134,8 @@ nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {
   nlohmann::json r = nlohmann::json::object();
   r.emplace("backup", parse_int(u.get("BACKUP", "0")).value_or(0));
   r.emplace("child_nodes", child_nodes);
+  // Where quotas are on, the kernel's limit is the one that holds.
+  if (usage.known) limit_blocks = usage.block_limit;
   r.emplace("disklimit", limit_blocks > 0 ? std::to_string(limit_blocks / 1024) + "M" : "unlimited");
   r.emplace("diskused", std::to_string((usage.bytes + 524288) / 1048576) + "M");
   r.emplace("domain", u.main_domain());
@@ -109,7 +146,7 @@ nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {
   r.emplace("ip", u.get("IP"));
   r.emplace("ipv6", nlohmann::json::array());
   r.emplace("is_locked", locked ? 1 : 0);
-  r.emplace("is_temporary_domain", 0);
+  r.emplace("is_temporary_domain", is_temporary_domain(u.main_domain(), ctx.temporary_base) ? 1 : 0);
   r.emplace("legacy_backup", parse_int(u.get("LEGACY_BACKUP", "0")).value_or(0));
   r.emplace("mailbox_format", u.get("MAILBOX_FORMAT"));
   r.emplace("max_defer_fail_percentage", u.get("MAX_DEFER_FAIL_PERCENTAGE", "unlimited"));

@@ -3,6 +3,7 @@
 // rename, restore) is in lib/store/account_lifecycle.hpp.
 #pragma once
 #include <ctime>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -39,6 +40,11 @@ class QuotaReader {
   Usage usage(const std::string& abs_path, uid_t uid);
   // Whether user quotas are on for the filesystem holding `abs_path`.
   bool enabled(const std::string& abs_path);
+  // Sets `uid`'s soft and hard block limits (1 KiB blocks, 0 = none) on the
+  // filesystem holding `abs_path`, as cPanel's setquota does; its inode
+  // limits stay. Returns the limits it replaced, nullopt (nothing done) where
+  // user quotas are off; ApiError when the kernel refuses.
+  std::optional<Usage> set_block_limit(const std::string& abs_path, uid_t uid, long long blocks);
 
  private:
   // The block device of the filesystem holding `abs_path`, if it is one.
@@ -47,12 +53,21 @@ class QuotaReader {
   bool loaded_ = false, unavailable_ = false;
 };
 
+// Temporary domains: createacct without a domain names the account
+// "<user>.<base>", base being the tweak setting temporary_domain_base
+// (tweak_settings.hpp); "" when the server has none, and then a domain is
+// required. listaccts reports such a main domain as is_temporary_domain.
+std::string temporary_domain_base(const Transaction& view);
+std::string temporary_domain_for(const std::string& user, const std::string& base);
+bool is_temporary_domain(const std::string& domain, const std::string& base);
+
 // One account's record as listaccts/accountsummary print it.
 struct AccountRecordContext {
   const AccountStore& store;
   const SystemUsers& users;
   const ServerConfig& config;
   std::set<std::string> users_with_backups;
+  std::string temporary_base = {};  // temporary_domain_base()
   QuotaReader quotas = {};
 };
 // Accounts that have an archive under the backup directory (BACKUPDIR of

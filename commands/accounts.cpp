@@ -19,8 +19,11 @@
 #include "lookup.hpp"
 #include "packages.hpp"
 #include "password_strength.hpp"
+#include "plan_params.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
+#include "spamassassin.hpp"
+#include "tweak_settings.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -223,15 +226,22 @@ void check_home_is_free(const StateRoot& root, const SystemUsers& sys, const std
 }
 
 // The new account's name, home and ids, checked against what exists.
-AccountFacts new_account_facts(const Context& ctx, const Request& req, const AccountStore& store,
-                               const ServerConfig& config, const SystemUsers& sys, const std::string& released_domain) {
+AccountFacts new_account_facts(const Context& ctx, const Transaction& txn, const Request& req,
+                               const AccountStore& store, const ServerConfig& config, const SystemUsers& sys,
+                               const std::string& released_domain) {
   AccountFacts a;
   a.user = to_lower(req.require("username"));
   check_new_username(store, sys, a.user);
   auto domain_arg = req.get("domain");
-  if (!domain_arg || domain_arg->empty())
-    throw ApiError("A domain is required: temporary domains are not implemented by whmkit yet.");
-  a.main_domain = normalize_domain(*domain_arg);
+  if (domain_arg && !domain_arg->empty()) {
+    a.main_domain = normalize_domain(*domain_arg);
+  } else {  // as in the reference: without a domain, a temporary domain
+    const std::string base = temporary_domain_base(txn);
+    if (base.empty())
+      throw missing_param("domain", std::string("(this server has no temporary domain: the Tweak Setting “") +
+                                        tweak_settings::kTemporaryDomainBase + "” names the domain they go under)");
+    a.main_domain = temporary_domain_for(a.user, base);
+  }
   check_new_domain(store, config, a.main_domain, released_domain);
   a.domains = {a.main_domain};
 
@@ -349,6 +359,22 @@ nlohmann::json creation_data(const std::string& ip, const std::string& plan, con
   return data;
 }
 
+// createacct savepkg=1: "pkgname", or one made from the username; a
+// reseller's plans carry its prefix ("res_bob"), as addpkg's do.
+std::string new_plan_name(const Context& ctx, const Request& req, const std::string& user) {
+  if (!ctx.rights.privileged && !ctx.rights.has("add-pkg"))
+    throw ApiError("The reseller “" + ctx.caller + "” does not have the “add-pkg” privilege (“savepkg”).");
+  if (auto name = req.get("pkgname"); name && !name->empty()) {
+    if (auto why = package_name_error(*name)) throw invalid_param("pkgname", *why);
+    if (package_exists(ctx.root, *name)) throw ApiError("The package “" + *name + "” already exists.");
+    return *name;
+  }
+  const std::string stem = (ctx.rights.privileged ? "" : ctx.caller + "_") + user;
+  std::string name = stem;
+  for (int n = 2; package_exists(ctx.root, name); ++n) name = stem + "_" + std::to_string(n);
+  return name;
+}
+
 }  // namespace
 
 AccountCreation stage_account_creation(const Context& ctx, const Request& req, Transaction& txn,
@@ -360,7 +386,7 @@ AccountCreation stage_account_creation(const Context& ctx, const Request& req, T
 
   AccountCreation c;
   NewAccount& n = c.account;
-  n.facts = new_account_facts(ctx, req, store, config, sys, released_domain);
+  n.facts = new_account_facts(ctx, txn, req, store, config, sys, released_domain);
   AccountFacts& a = n.facts;
   if (req.has("pass") && req.has("password")) throw ApiError("Use either “pass” or “password”, not both.");
   std::string& password = c.password;
@@ -370,17 +396,25 @@ AccountCreation stage_account_creation(const Context& ctx, const Request& req, T
   else
     check_password_strength(ctx.root, password_app::kCreateAccount, req.has("pass") ? "pass" : "password", password);
 
-  const std::string plan = req.get_or("plan", "default");
-  c.plan = plan;
-  if (auto why = package_name_error(plan)) throw invalid_param("plan", *why);
-  KeyValues pkg = load_package(ctx.root, plan);
+  const std::string chosen_plan = req.get_or("plan", "default");
+  if (auto why = package_name_error(chosen_plan)) throw invalid_param("plan", *why);
+  KeyValues pkg = load_package(ctx.root, chosen_plan);
   check_plan_names(ctx.root, plan_with_overrides(req, pkg));
-  if (req.get_or("ip", "n") == "y" || pkg["IP"] == "y")
-    throw ApiError("Dedicated IP addresses are not implemented by whmkit yet; use customip= or ip=n.");
-  if (req.flag("reseller") || req.flag("reseller_without_domain"))
-    throw ApiError("Creating a reseller with createacct is not implemented by whmkit yet.");
-  if (req.has("savepkg") && req.flag("savepkg"))
-    throw ApiError("Saving a new plan with savepkg is not implemented by whmkit yet.");
+  if (req.get_or("ip", "n") == "y" || (pkg["IP"] == "y" && !req.has("customip")))
+    throw ApiError(
+        "The system cannot assign a dedicated IP address: this server has no IP address pool (whmkit does not manage "
+        "IP addresses yet). Use “ip=n”, or give the address with “customip”.");
+  if (req.flag("reseller_without_domain"))
+    throw NotAvailableError("Creating a reseller without a domain is not implemented by whmkit yet.");
+  const bool make_reseller = req.flag("reseller");
+  if (make_reseller && !ctx.rights.privileged)
+    throw ApiError("Only root or a reseller with the “all” privilege may grant reseller privileges (“reseller”).");
+  // savepkg=1: the plan's values as this call sets them become a new plan, which the account uses.
+  const std::optional<std::string> saved_plan =
+      req.flag("savepkg") ? std::optional(new_plan_name(ctx, req, a.user)) : std::nullopt;
+  if (saved_plan) apply_plan_params(ctx.root, pkg, req);
+  const std::string plan = saved_plan.value_or(chosen_plan);
+  c.plan = plan;
   a.owner = choose_owner(ctx, txn, req, a.user);
   check_reseller_limits(txn, store, a.owner, a.user, plan);
   // An existing zone is only replaced with forcedns=1.
@@ -395,6 +429,8 @@ AccountCreation stage_account_creation(const Context& ctx, const Request& req, T
   n.password_hash = hash_password(password);
 
   c.progress = stage_creation(ctx.root, txn, n);
+  if (saved_plan) txn.write(paths::package(*saved_plan), serialize_package(pkg), 0644);
+  if (make_reseller) stage_reseller_grant(txn, a.user);
   return c;
 }
 
@@ -437,7 +473,9 @@ struct Listing {
   explicit Listing(const StateRoot& root) : store(root), view(root), config(load_server_config(root)) {
     users.load(view);
   }
-  AccountRecordContext record_context() const { return {store, users, config, find_users_with_backups(store.root())}; }
+  AccountRecordContext record_context() const {
+    return {store, users, config, find_users_with_backups(store.root()), temporary_domain_base(view)};
+  }
 };
 
 Response listaccts(Context& ctx, const Request& req) {
@@ -661,17 +699,28 @@ RenameRequest rename_request(const Request& req, const std::string& user, const 
 
 // Stages one account's modification into `txn` (shared by modifyacct and
 // massmodifyacct); a rename is modifyacct's alone (see modifyacct).
-ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, SystemUsers& sys, const std::string& user,
-                             const Request& req, bool rename_allowed) {
+ModifyOutcome modify_account(const Context& ctx, const AccountStore& store, Transaction& txn, SystemUsers& sys,
+                             const std::string& user, const Request& req, bool rename_allowed) {
   CpUser u = store.require(user);
   ModifyOutcome out;
   if (!rename_allowed && rename_request(req, user, u).wanted(user, u))
     throw NotAvailableError(
         "Renaming an account or changing its domain with massmodifyacct is not implemented by "
         "whmkit yet; use modifyacct.");
-  if (req.has("reseller"))
-    throw NotAvailableError("Changing reseller privileges with “reseller” is not implemented by whmkit yet.");
-  if (req.has("spamassassin")) throw NotAvailableError("Changing “spamassassin” is not implemented by whmkit yet.");
+  if (auto v = req.get("reseller")) {
+    if (!ctx.rights.privileged)
+      throw ApiError("Only root or a reseller with the “all” privilege may change reseller privileges (“reseller”).");
+    const bool grant = *v == "1";
+    if (grant != is_reseller(txn, user)) {
+      if (grant) {
+        stage_reseller_grant(txn, user);
+      } else {  // as unsetupreseller: its accounts, and its own if it owns itself, go to root
+        stage_reseller_revoke(store.root(), txn, user, true);
+        if (u.get("OWNER") == user) u.set("OWNER", "root");
+      }
+      out.messages.push_back(grant ? "Reseller privileges granted" : "Reseller privileges removed");
+    }
+  }
   for (const auto& [key, values] : req.args)
     if (starts_with(key, "MXCHECK-")) {
       std::string d = key.substr(8);
@@ -722,6 +771,13 @@ ModifyOutcome modify_account(const AccountStore& store, Transaction& txn, System
 
   // Shell: "shell" wins over HASSHELL.
   const PasswdEntry pw = sys.require_user(user);
+  if (auto v = req.get("spamassassin")) {
+    const std::string home_rel = paths::rel_from_abs(pw.home);
+    const bool on = *v == "1";
+    if (on != spamassassin_enabled(txn, home_rel))
+      out.messages.push_back(on ? "Apache SpamAssassin enabled" : "Apache SpamAssassin disabled");
+    stage_spamassassin(txn, home_rel, owner_of(pw), on);
+  }
   std::optional<std::string> new_shell;
   if (auto v = req.get("HASSHELL")) new_shell = *v == "1" ? "/bin/bash" : kNoShell;
   if (auto v = req.get("shell"); v && !v->empty()) {
@@ -751,7 +807,10 @@ Response modifyacct(Context& ctx, const Request& req) {
   const RenameRequest rename = rename_request(req, user, current);
   if (rename.user != user) check_new_username(store, sys, rename.user, user);
   if (rename.domain != current.main_domain()) check_new_domain(store, load_server_config(ctx.root), rename.domain);
-  ModifyOutcome out = modify_account(store, txn, sys, user, req, true);
+  // Both would hand the reseller's accounts on: to root, and to the new name.
+  if (rename.wanted(user, current) && req.has("reseller") && req.flag("reseller") != is_reseller(txn, user))
+    throw ApiError("Change the reseller privileges and rename the account in two calls.");
+  ModifyOutcome out = modify_account(ctx, store, txn, sys, user, req, true);
   sys.save(txn);
   // The rename comes last: it moves what was just modified.
   if (rename.wanted(user, out.cpuser)) {
@@ -782,7 +841,7 @@ Response massmodifyacct(Context& ctx, const Request& req) {
       Transaction txn(ctx.root);
       SystemUsers sys;
       sys.load(txn);
-      ModifyOutcome out = modify_account(store, txn, sys, user, req, false);
+      ModifyOutcome out = modify_account(ctx, store, txn, sys, user, req, false);
       sys.save(txn);
       txn.commit();
       payload.push_back({{"extended",
@@ -816,10 +875,25 @@ Response editquota(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
   std::string user = req.require("user");
   CpUser u = store.require(user);
-  u.set("DISK_BLOCK_LIMIT", mb_to_blocks(normalize_limit(*req.get("quota"))));
+  const std::string blocks = mb_to_blocks(normalize_limit(*req.get("quota")));
+  u.set("DISK_BLOCK_LIMIT", blocks);
   u.set("MTIME", std::to_string(now()));
   save_account(store, txn, u);
-  txn.commit();
+  // Where user quotas are on for the home's file system, the kernel holds
+  // the limit too: set before the commit, and put back if the commit fails.
+  SystemUsers sys;
+  sys.load(txn);
+  const PasswdEntry pw = sys.require_user(user);
+  const std::string home = ctx.root.path(paths::rel_from_abs(pw.home));
+  const auto uid = static_cast<uid_t>(parse_int(pw.uid).value_or(0));
+  QuotaReader quotas;
+  const auto replaced = quotas.set_block_limit(home, uid, std::stoll(blocks));
+  try {
+    txn.commit();
+  } catch (...) {
+    if (replaced) quotas.set_block_limit(home, uid, replaced->block_limit);
+    throw;
+  }
   Response r;
   r.reason = "Set quota for " + user + ".";
   return r;
@@ -998,7 +1072,8 @@ std::vector<ParamSpec> createacct_params() {
 }
 
 const Registration registrations[] = {
-    Registration({"createacct", createacct, Access::Write, needs("create-acct", {self("owner")}), createacct_params()}),
+    Registration({"createacct", createacct, Access::Write, needs("create-acct", {self("owner"), package("pkgname")}),
+                  createacct_params()}),
     Registration({"verify_new_username", verify_new_username, Access::Read, needs("create-acct")}),
     Registration({"listaccts", listaccts, Access::Read, needs("list-accts")}),
     Registration({"accountsummary", accountsummary, Access::Read,

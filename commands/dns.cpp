@@ -596,10 +596,8 @@ Response export_zone_files(Context& ctx, const Request& req) {
 // is not offered by either.
 Response is_alias_available(Context& ctx, const Request&) {
   Transaction view(ctx.root);
-  FileProblems ignored;
-  ConfigValues tweaks = parse_config_values(view.read(tweak_settings::kFile).value_or(""), &ignored);
   std::string resolver;
-  if (tweaks["local_nameserver_type"].value_or("") == "powerdns")
+  if (read_tweak_setting(view, "local_nameserver_type") == "powerdns")
     for (const auto& line : split(view.read("etc/pdns/pdns.conf").value_or(""), '\n'))
       if (starts_with(trim(line), "resolver=")) resolver = trim(trim(line).substr(9));
   Response r;

@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "package_extensions.hpp"
 #include "packages.hpp"
+#include "plan_params.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -65,8 +66,9 @@ std::vector<ParamSpec> plan_param_specs() {
   return specs;
 }
 
-// Applies the request's plan parameters onto `pkg`.
-void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) {
+}  // namespace
+
+void apply_plan_params(const StateRoot& root, KeyValues& pkg, const Request& req) {
   for (const auto& p : plan_params()) {
     auto v = req.single_line(p.param);
     if (!v) continue;
@@ -85,6 +87,8 @@ void set_plan_values(const StateRoot& root, KeyValues& pkg, const Request& req) 
         throw ApiError("The package extension “" + ext + "” is not installed.");
     }
 }
+
+namespace {
 
 // The plan file named by the request's `param`; a bad name is refused naming the parameter.
 std::string package_rel(const Request& req, const std::string& param) {
@@ -142,7 +146,7 @@ Response addpkg(Context& ctx, const Request& req) {
   std::string rel = package_rel(req, "name");
   if (ctx.root.exists(rel)) throw ApiError("The package “" + name + "” already exists.");
   KeyValues pkg = package_defaults();
-  set_plan_values(ctx.root, pkg, req);
+  apply_plan_params(ctx.root, pkg, req);
   return save_package(ctx.root, name, pkg);
 }
 
@@ -151,7 +155,7 @@ Response editpkg(Context& ctx, const Request& req) {
   std::string rel = package_rel(req, "name");
   KeyValues pkg = ctx.root.exists(rel) ? load_package(ctx.root, name) : package_defaults();
   std::string old_shell = pkg["HASSHELL"];
-  set_plan_values(ctx.root, pkg, req);
+  apply_plan_params(ctx.root, pkg, req);
   Transaction txn(ctx.root);
   txn.write(rel, serialize_package(pkg), 0644);
   int accounts = apply_plan_to_accounts(ctx.root, txn, name, pkg, old_shell != pkg["HASSHELL"]);

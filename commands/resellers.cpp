@@ -65,9 +65,7 @@ Response setupreseller(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
   CpUser u = store.require(user);
   Transaction txn(ctx.root);
-  auto table = read_resellers(txn);
-  table.emplace(user, std::set<std::string>{});  // an existing reseller keeps its ACLs
-  write_resellers(txn, table);
+  stage_reseller_grant(txn, user);
   if (req.flag("makeowner") && u.get("OWNER") != user) {
     u.set("OWNER", user);
     save_account(store, txn, u);
@@ -76,34 +74,16 @@ Response setupreseller(Context& ctx, const Request& req) {
   return {};
 }
 
-// Removes a reseller's entries from every reseller file; its accounts go to root.
-void stage_unsetup(const StateRoot& root, Transaction& txn, const std::string& user, bool reassign_accounts) {
-  auto table = read_resellers(txn);
-  table.erase(user);
-  write_resellers(txn, table);
-  auto ns = read_reseller_nameservers(txn);
-  if (ns.erase(user)) write_reseller_nameservers(txn, ns);
-  auto limits = read_reseller_limits(txn);
-  if (limits.erase(user)) write_reseller_limits(txn, limits);
-  auto pkg_limits = read_package_limits(txn);
-  if (pkg_limits.erase(user)) write_package_limits(txn, pkg_limits);
-  for (const auto& rel : {"var/cpanel/mainips/" + user, "var/cpanel/dips/" + user})
-    if (root.exists(rel)) txn.remove(rel);
-  if (!reassign_accounts) return;
-  AccountStore store(root);
-  for (const auto& name : store.usernames()) {
-    auto u = store.load(name);
-    if (!u || u->get("OWNER") != user) continue;
-    u->set("OWNER", "root");
-    save_account(store, txn, *u);
-  }
-}
-
 Response unsetupreseller(Context& ctx, const Request& req) {
   std::string user = req.require("user");
   Transaction txn(ctx.root);
   require_reseller(txn, user);
-  stage_unsetup(ctx.root, txn, user, true);
+  stage_reseller_revoke(ctx.root, txn, user, true);
+  AccountStore store(ctx.root);  // a self-owned reseller's own account goes to root too
+  if (auto own = store.load(user); own && own->get("OWNER") == user) {
+    own->set("OWNER", "root");
+    save_account(store, txn, *own);
+  }
   txn.commit();
   return {};
 }
@@ -318,7 +298,7 @@ Response resellerstats(Context& ctx, const Request& req) {
   ServerConfig config = load_server_config(ctx.root);
   SystemUsers users;
   users.load(view);
-  AccountRecordContext rctx{store, users, config, {}};
+  AccountRecordContext rctx{store, users, config, {}, temporary_domain_base(view)};
   nlohmann::json accts = nlohmann::json::array();
   double disk_used = 0, disk_alloc = 0, bw_alloc = 0;
   long long bw_used = 0;
@@ -416,7 +396,7 @@ Response terminatereseller(Context& ctx, const Request& req) {
   auto targets = owned_accounts(store, user);
   if (store.exists(user)) targets.push_back(user);
   for (const auto& a : targets) accts.push_back({{"output", {{"raw", stage_removal(ctx.root, txn, a)}}}, {"user", a}});
-  stage_unsetup(ctx.root, txn, user, false);
+  stage_reseller_revoke(ctx.root, txn, user, false);
   txn.commit();
   Response r;
   r.data = {{"acct", accts}};

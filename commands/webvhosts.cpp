@@ -23,9 +23,11 @@ std::vector<std::string> served_domains(const AccountVhosts& vhosts) {
 // with autodiscover_proxy_subdomains.
 std::vector<std::string> proxy_subdomains(const StateRoot& root, const AccountVhosts& vhosts,
                                           const std::string& domain) {
-  if (vhosts.type_of(domain) == "sub_domain" || tweak_setting(root, "proxysubdomains", "1") != "1") return {};
+  const Transaction view(root);
+  auto setting = [&](const char* key) { return read_tweak_setting(view, key).value_or("1"); };  // both default on
+  if (vhosts.type_of(domain) == "sub_domain" || setting("proxysubdomains") != "1") return {};
   std::vector<std::string> labels = {"cpanel", "webmail"};
-  if (tweak_setting(root, "autodiscover_proxy_subdomains", "1") == "1") labels.push_back("autodiscover");
+  if (setting("autodiscover_proxy_subdomains") == "1") labels.push_back("autodiscover");
   labels.push_back("whm");
   labels.push_back("webdisk");
   return labels;

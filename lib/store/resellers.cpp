@@ -115,6 +115,28 @@ void stage_new_owner(const AccountStore& store, Transaction& txn, const std::str
 }
 }  // namespace
 
+void stage_reseller_grant(Transaction& txn, const std::string& user) {
+  auto table = read_resellers(txn);
+  if (table.emplace(user, std::set<std::string>{}).second) write_resellers(txn, table);
+}
+
+void stage_reseller_revoke(const StateRoot& root, Transaction& txn, const std::string& user, bool reassign_accounts) {
+  auto table = read_resellers(txn);
+  if (table.erase(user)) write_resellers(txn, table);
+  auto ns = read_reseller_nameservers(txn);
+  if (ns.erase(user)) write_reseller_nameservers(txn, ns);
+  auto limits = read_reseller_limits(txn);
+  if (limits.erase(user)) write_reseller_limits(txn, limits);
+  auto pkg_limits = read_package_limits(txn);
+  if (pkg_limits.erase(user)) write_package_limits(txn, pkg_limits);
+  for (const auto& rel : {"var/cpanel/mainips/" + user, "var/cpanel/dips/" + user})
+    if (txn.exists(rel)) txn.remove(rel);
+  if (!reassign_accounts) return;
+  AccountStore store(root);
+  for (const auto& name : store.usernames())
+    if (name != user && store.require(name).get("OWNER") == user) stage_new_owner(store, txn, name, user, "root");
+}
+
 void stage_reseller_rename(const StateRoot& root, Transaction& txn, const std::string& from, const std::string& to) {
   auto table = read_resellers(txn);
   if (move_key(table, from, to)) write_resellers(txn, table);

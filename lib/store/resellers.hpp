@@ -41,6 +41,14 @@ void write_reseller_limits(Transaction& txn, const nlohmann::json& limits);
 nlohmann::json read_package_limits(const Transaction& txn);
 void write_package_limits(Transaction& txn, const nlohmann::json& limits);
 
+// Makes `user` a reseller with no privileges yet (setupreseller, createacct
+// reseller=1, modifyacct reseller=1); an existing reseller keeps its ACLs.
+void stage_reseller_grant(Transaction& txn, const std::string& user);
+// Removes `user`'s entries from every reseller file (unsetupreseller,
+// modifyacct reseller=0). With `reassign_accounts` the accounts it owns go to
+// root; its own account, if it owns itself, is the caller's to change.
+void stage_reseller_revoke(const StateRoot& root, Transaction& txn, const std::string& user, bool reassign_accounts);
+
 // Moves the reseller `from`'s entries in every reseller file to `to`, and
 // hands the accounts it owns to `to` (cpuser OWNER=, their userdata's owner,
 // the lookup lines). The reseller's own account is renamed by the caller.

@@ -14,17 +14,18 @@ const char* kHeader =
 
 }  // namespace
 
+std::optional<std::string> read_tweak_setting(const Transaction& view, const std::string& key) {
+  FileProblems ignored;
+  ConfigValues values = parse_config_values(view.read(tweak_settings::kFile).value_or(""), &ignored);
+  auto it = values.find(key);
+  return it == values.end() ? std::nullopt : it->second;
+}
+
 ConfigValues load_tweak_settings_for_change(const Transaction& txn) {
   FileProblems problems;
   ConfigValues values = parse_config_values(txn.read(tweak_settings::kFile).value_or(""), &problems);
   refuse_if_damaged(tweak_settings::kFile, problems);
   return values;
-}
-
-std::string tweak_setting(const StateRoot& root, const std::string& key, const std::string& fallback) {
-  const ConfigValues values = parse_config_values(root.read(tweak_settings::kFile).value_or(""), nullptr);
-  auto it = values.find(key);
-  return it != values.end() && it->second ? *it->second : fallback;
 }
 
 void stage_tweak_settings(Transaction& txn, const ConfigValues& values) {

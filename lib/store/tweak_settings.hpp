@@ -3,6 +3,9 @@
 // a JSON copy in cpanel.config.cache and trusts it while it is not older than
 // the file: a change removes it, so cPanel rebuilds it from the file.
 #pragma once
+#include <optional>
+#include <string>
+
 #include "kvfile.hpp"
 #include "state.hpp"
 
@@ -11,14 +14,17 @@ namespace whm {
 namespace tweak_settings {
 inline constexpr const char* kFile = "var/cpanel/cpanel.config";
 inline constexpr const char* kCache = "var/cpanel/cpanel.config.cache";
+// whmkit's own setting (cPanel's is not documented): the domain under which
+// createacct without a domain names the account's temporary domain.
+inline constexpr const char* kTemporaryDomainBase = "temporary_domain_base";
 }  // namespace tweak_settings
 
+// One setting as the file has it, read leniently (a damaged line is
+// skipped); nullopt when it is absent or undefined.
+std::optional<std::string> read_tweak_setting(const Transaction& view, const std::string& key);
 // The settings as the file has them (missing file: none). Throws
 // DamagedFileError if the file did not parse: it is about to be rewritten.
 ConfigValues load_tweak_settings_for_change(const Transaction& txn);
-// The setting `key` as the file has it, or `fallback` when the file does not
-// define it (a missing or undefined key takes cPanel's default).
-std::string tweak_setting(const StateRoot& root, const std::string& key, const std::string& fallback);
 // Stages the file with `values`, and the cache's removal.
 void stage_tweak_settings(Transaction& txn, const ConfigValues& values);
 

@@ -16,9 +16,13 @@
 #include "cpmove.hpp"
 #include "damage.hpp"
 #include "errors.hpp"
+#include "google_drive.hpp"
+#include "legacy_backup_config.hpp"
 #include "notices.hpp"
 #include "output.hpp"
+#include "pkgacct_session.hpp"
 #include "registry.hpp"
+#include "transport_history.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -65,7 +69,9 @@ const char* const kDestinationFields[] = {"host",
                                           "upload_system_backup",
                                           "only_used_for_logs",
                                           "disabled",
-                                          "folder"};
+                                          "folder",
+                                          "client_id",
+                                          "client_secret"};
 
 bool is_number_field(const std::string& f) {
   return f == "port" || f == "passive" || f == "ssl" || f == "mount" || f == "no_mount_fail" || f == "timeout" ||
@@ -88,6 +94,7 @@ void check_destination_value(const StateRoot& root, const std::string& key, cons
   if ((key == "path" || key == "folder") && value.find("..") != std::string::npos)
     for (const auto& part : split(value, '/'))
       if (part == "..") throw invalid_param(key, "it contains “..”.");
+  if (key == "client_id") check_google_client_id(value);
   if (key == "authtype" && value != "password" && value != "key")
     throw invalid_param("authtype", "it must be password or key.");
 }
@@ -136,7 +143,7 @@ Response backup_destination_add(Context& ctx, const Request& req) {
   BackupDestination d;
   std::string type = req.require("type");
   if (!destination_type_supported(type)) {
-    static const std::set<std::string> known = {"AmazonS3", "S3Compatible", "GoogleDrive", "Backblaze", "Rsync"};
+    static const std::set<std::string> known = {"AmazonS3", "S3Compatible", "Backblaze", "Rsync"};
     if (known.count(type))
       throw NotAvailableError("Destinations of type “" + type + "” are not implemented by whmkit (supported: " +
                               join(supported_destination_types(), ", ") + ").");
@@ -191,6 +198,7 @@ Response backup_destination_delete(Context& ctx, const Request& req) {
   Transaction txn(ctx.root);
   BackupDestination d = require_destination(ctx, txn, req);
   stage_destination_removal(ctx.root, txn, d.id);
+  stage_transport_history_removal(txn, load_backup_config(txn), d.id);
   txn.commit();
   return {};
 }
@@ -262,27 +270,40 @@ Response start_background_pkgacct(Context& ctx, const Request& req) {
   if (req.flag("split")) throw NotAvailableError("Split pkgacct archives are not implemented by whmkit.");
   AccountStore(ctx.root).require(user);
 
-  const std::string session = user + format_time(now(), "%Y%m%d%H%M%S") + random_alphanumeric(10);
-  const std::string session_dir = ctx.root.path("var/cpanel/pkgacct_sessions/" + session);
-  mkdirs(session_dir, 0700);
   const std::string file = "cpmove-" + user + (opts.compress ? ".tar.gz" : ".tar");
   mkdirs(dir, 0711);
+  PkgacctSession session(ctx.root, user);
+  session.out("pkgacct started.\n");
+  session.out("pkgacct (whmkit) - user : " + user + " - tarball: 1 - compressed: " + (opts.compress ? "1" : "0") +
+              " - homedir: " + (opts.skip_homedir ? "0" : "1") + " - running with uid " + std::to_string(::getuid()) +
+              "\n");
+  session.out("Creating Archive ....", true);
   Transaction view(ctx.root);
-  std::string log = "pkgacct started for " + user + "\n";
   try {
     size_t entries = write_account_archive(ctx.root, view, user, dir + "/" + file, opts);
-    log += "Archived " + std::to_string(entries) + " entries to " + dir_shown + "/" + file + "\npkgacct completed\n";
-    write_log(session_dir + "/master.log", log);
-    write_log(session_dir + "/master.error_log", "");
+    session.out("Done\n");
+    session.out("Archived " + std::to_string(entries) + " entries to " + dir_shown + "/" + file + "\n");
+    session.out("pkgacct completed\n");
   } catch (const ApiError& e) {
-    write_log(session_dir + "/master.log", log + "pkgacct failed\n");
-    write_log(session_dir + "/master.error_log", std::string(e.what()) + "\n");
+    session.error(e.what());
     throw;
   }
   Response r;
   r.data = {{"complete_master_error_log", "master.error_log"},
             {"complete_master_log", "master.log"},
-            {"session_id", session}};
+            {"session_id", session.id()}};
+  return r;
+}
+
+Response fetch_pkgacct_master_log(Context& ctx, const Request& req) {
+  Response r;
+  r.data = {{"log", pkgacct_master_log(ctx.root, req.require("session_id"))}};
+  return r;
+}
+
+Response get_pkgacct_session_state(Context& ctx, const Request& req) {
+  Response r;
+  r.data = {{"state", pkgacct_session_state(ctx.root, req.require("session_id"))}};
   return r;
 }
 
@@ -452,6 +473,18 @@ Response get_users_with_backup_metadata(Context& ctx, const Request&) {
   return r;
 }
 
+// {user: main domain} for the accounts that have backups (cPanel leaves out
+// backups of accounts that are gone).
+Response get_users_and_domains_with_backup_metadata(Context& ctx, const Request&) {
+  AccountStore store(ctx.root);
+  nlohmann::json users = nlohmann::json::object();
+  for (const auto& user : find_users_with_backups(ctx.root))
+    if (auto u = store.load(user)) users[user] = u->get("DNS");
+  Response r;
+  r.data = users;
+  return r;
+}
+
 // cpuser BACKUP (or LEGACY_BACKUP) flips between 1 and 0.
 Response toggle_user_backup_state(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
@@ -494,6 +527,114 @@ Response backup_skip_users_all_status(Context& ctx, const Request&) {
   Response r;
   r.reason = "OK.";
   r.data = {{"reason", status}};
+  return r;
+}
+
+// ---------------------------------------------------------------- legacy configuration
+
+// /etc/cpbackup.conf leaves its place for /etc/cpbackup.conf-<epoch>, as it was.
+std::string stage_legacy_config_kept(const Context& ctx, Transaction& txn) {
+  const std::string kept = std::string(kLegacyBackupConfigRel) + "-" + std::to_string(now());
+  struct stat st {};
+  mode_t mode = ::stat(ctx.root.path(kLegacyBackupConfigRel).c_str(), &st) == 0 ? (st.st_mode & 07777) : 0600;
+  txn.write(kept, *txn.read(kLegacyBackupConfigRel), mode);
+  txn.remove(kLegacyBackupConfigRel);
+  return "/" + kept;
+}
+
+// The FTP destination a legacy configuration that uploaded by FTP becomes.
+BackupDestination legacy_ftp_destination(const StateRoot& root, const KeyValues& legacy) {
+  auto value = [&](const char* key) {
+    auto it = legacy.find(key);
+    return it == legacy.end() ? std::string() : it->second;
+  };
+  BackupDestination d;
+  d.id = new_destination_id();
+  d.fields = {{"name", "Legacy FTP Destination"}, {"type", "FTP"}, {"disabled", 0}, {"upload_system_backup", 0},
+              {"only_used_for_logs", 0},          {"passive", 1},  {"timeout", 30}};
+  const std::pair<const char*, const char*> fields[] = {{"host", "BACKUPFTPHOST"},
+                                                        {"username", "BACKUPFTPUSER"},
+                                                        {"password", "BACKUPFTPPASS"},
+                                                        {"path", "BACKUPFTPDIR"}};
+  for (auto [field, key] : fields) {
+    check_destination_value(root, field, value(key));
+    d.fields[field] = value(key);
+  }
+  if (!value("BACKUPFTPTIMEOUT").empty()) {
+    check_destination_value(root, "timeout", value("BACKUPFTPTIMEOUT"));
+    d.fields["timeout"] = *parse_int(value("BACKUPFTPTIMEOUT"));
+  }
+  d.fields["passive"] = value("BACKUPFTPPASSIVE") == "no" ? 0 : 1;
+  for (const char* f : {"username", "password"})
+    if (d.fields[f] == "") throw missing_param(f, "for a FTP destination");
+  return d;
+}
+
+// Network I/O (checking the FTP destination) does not hold the state lock:
+// the files are read under a shared lock and written under the exclusive
+// one, checked again there.
+Response convert_and_migrate_from_legacy_config(Context& ctx, const Request& req) {
+  Response r;
+  const std::string shown = std::string("/") + kLegacyBackupConfigRel;
+  std::optional<BackupDestination> ftp;
+  {
+    StateReader reader(ctx.root);
+    Transaction view(ctx.root);
+    if (!view.exists(kLegacyBackupConfigRel)) {
+      r.ok = false;
+      r.reason = "No " + shown + " file, nothing to convert.";
+      return r;
+    }
+    if (!req.flag("no_convert")) {
+      KeyValues legacy = load_legacy_backup_config(view);
+      convert_legacy_backup_config(legacy, load_backup_config(view));  // refuses a value before anything else
+      try {
+        if (legacy["BACKUPTYPE"] == "ftp") ftp = legacy_ftp_destination(ctx.root, legacy);
+      } catch (const ApiError& e) {
+        r.ok = false;
+        r.reason = std::string("Failed to validate transport configuration settings: ") + e.what();
+        return r;
+      }
+    }
+  }
+  if (ftp) {
+    try {
+      validate_destination(ctx.root, *ftp);
+    } catch (const NotAvailableError&) {
+      throw;
+    } catch (const ApiError& e) {
+      r.ok = false;
+      r.reason = std::string(
+                     "There was a failure trying to convert the existing Legacy Backup Config's FTP "
+                     "settings, no changes have been made: ") +
+                 e.what();
+      return r;
+    }
+  }
+  StateWriter writer(ctx.root);
+  Transaction& txn = writer.txn();
+  if (!txn.exists(kLegacyBackupConfigRel)) throw ApiError("No " + shown + " file, nothing to convert.");
+  if (req.flag("no_convert")) {
+    const std::string kept = stage_legacy_config_kept(ctx, txn);
+    writer.commit();
+    r.reason =
+        "Legacy Backup configuration was renamed from " + shown + " to " + kept + " as a backup copy for your records.";
+    return r;
+  }
+  stage_backup_config(txn, convert_legacy_backup_config(load_legacy_backup_config(txn), load_backup_config(txn)));
+  if (ftp) stage_destination(ctx.root, txn, *ftp);
+  // Accounts the legacy system backed up keep being backed up.
+  AccountStore store(ctx.root);
+  for (const auto& name : store.usernames()) {
+    CpUser u = store.require(name);
+    if (u.get("LEGACY_BACKUP") != "1" || u.get("BACKUP") == "1") continue;
+    u.set("BACKUP", "1");
+    save_account(store, txn, u);
+  }
+  const std::string kept = stage_legacy_config_kept(ctx, txn);
+  writer.commit();
+  r.reason = "Conversion from Legacy Backup configuration was successful. We renamed " + shown + " to " + kept +
+             " as a backup copy for your records.";
   return r;
 }
 
@@ -743,6 +884,8 @@ const Registration registrations[] = {
     Registration({"backup_destination_delete", backup_destination_delete, Access::Write, root_only()}),
     Registration({"backup_destination_validate", backup_destination_validate, Access::Delegated, root_only()}),
     Registration({"start_background_pkgacct", start_background_pkgacct, Access::Read, root_only()}),
+    Registration({"fetch_pkgacct_master_log", fetch_pkgacct_master_log, Access::Read, root_only()}),
+    Registration({"get_pkgacct_session_state", get_pkgacct_session_state, Access::Read, root_only()}),
     Registration({"list_cparchive_files", list_cparchive_files, Access::Read, root_only()}),
     Registration({"restoreaccount", restoreaccount, Access::Write, root_only()}),
     Registration({"start_local_cpmove_restore", start_local_cpmove_restore, Access::Write, root_only()}),
@@ -753,6 +896,10 @@ const Registration registrations[] = {
     Registration({"backup_set_list", backup_set_list, Access::Read, root_only()}),
     Registration({"backup_set_list_combined", backup_set_list_combined, Access::Read, root_only()}),
     Registration({"get_users_with_backup_metadata", get_users_with_backup_metadata, Access::Read, root_only()}),
+    Registration({"get_users_and_domains_with_backup_metadata", get_users_and_domains_with_backup_metadata,
+                  Access::Read, root_only()}),
+    Registration({"convert_and_migrate_from_legacy_config", convert_and_migrate_from_legacy_config, Access::Delegated,
+                  root_only()}),
     Registration({"toggle_user_backup_state", toggle_user_backup_state, Access::Write, root_only()}),
     Registration({"backup_skip_users_all", backup_skip_users_all, Access::Write, root_only()}),
     Registration({"backup_skip_users_all_status", backup_skip_users_all_status, Access::Read, root_only()}),

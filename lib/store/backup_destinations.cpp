@@ -1,8 +1,5 @@
 #include "backup_destinations.hpp"
 
-// The pointer table below needs the plain declarations, not the type-checking macros.
-#define CURL_DISABLE_TYPECHECK
-#include <curl/curl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,8 +8,9 @@
 #include <memory>
 
 #include "account_store.hpp"
+#include "curl_api.hpp"
 #include "errors.hpp"
-#include "lazy_library.hpp"
+#include "google_drive.hpp"
 #include "syck_yaml.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
@@ -92,13 +90,16 @@ bool destination_type_supported(const std::string& type) {
   return false;
 }
 
-std::vector<std::string> supported_destination_types() { return {"Local", "FTP", "SFTP", "WebDAV", "Custom"}; }
+std::vector<std::string> supported_destination_types() {
+  return {"Local", "FTP", "SFTP", "WebDAV", "Custom", "GoogleDrive"};
+}
 
 std::vector<std::string> required_destination_fields(const std::string& type) {
   if (type == "Local") return {"path"};
   if (type == "FTP" || type == "WebDAV") return {"host", "username", "password"};
   if (type == "SFTP") return {"host", "username"};
   if (type == "Custom") return {"script", "host"};
+  if (type == "GoogleDrive") return {"client_id", "client_secret"};
   return {};
 }
 
@@ -163,20 +164,6 @@ void check_destination_file(const StateRoot& root, const std::string& param, con
 
 namespace {
 
-// libcurl, opened on first use (see lazy_library.hpp).
-// clang-format off
-#define WHMKIT_CURL_FUNCTIONS(X) \
-  X(curl_easy_cleanup) \
-  X(curl_easy_getinfo) \
-  X(curl_easy_init) \
-  X(curl_easy_perform) \
-  X(curl_easy_setopt) \
-  X(curl_easy_strerror) \
-  X(curl_slist_append) \
-  X(curl_slist_free_all)
-// clang-format on
-WHMKIT_LAZY_API(CurlApi, cu, "libcurl.so.4", "libcurl", WHMKIT_CURL_FUNCTIONS)
-
 // A field as text. A string is used byte for byte (a password may hold any
 // bytes, and the file keeps them). Anything else (a number, or a list a hand
 // edit put there) is its JSON text, with bytes that are not UTF-8 written as
@@ -226,16 +213,6 @@ std::string base_url(const BackupDestination& d) {
   if (url.back() != '/') url += "/";
   return url;
 }
-
-struct CurlHandle {
-  CURL* h = cu().curl_easy_init();
-  char error[CURL_ERROR_SIZE] = {0};
-  curl_slist* quote = nullptr;
-  ~CurlHandle() {
-    if (quote) cu().curl_slist_free_all(quote);
-    if (h) cu().curl_easy_cleanup(h);
-  }
-};
 
 void setup(CurlHandle& c, const BackupDestination& d, const std::string& url) {
   if (!c.h) throw ApiError("libcurl could not start.");
@@ -343,6 +320,7 @@ void upload_to_destination(const StateRoot& root, const BackupDestination& d, co
     return;
   }
   if (d.type() == "Custom") throw NotAvailableError("Custom transport scripts are not run by whmkit.");
+  if (d.type() == "GoogleDrive") return google_drive_upload(root, d, local_abs, remote_name);
   remote_upload(d, local_abs, remote_name);
 }
 
@@ -376,6 +354,7 @@ void validate_destination(const StateRoot& root, const BackupDestination& d) {
     ::unlink((dir + "/" + probe).c_str());
     return;
   }
+  if (d.type() == "GoogleDrive") return google_drive_validate(root, d, tmpl, probe);
   remote_upload(d, tmpl, probe);
   remote_delete(d, probe);
 }

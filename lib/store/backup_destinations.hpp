@@ -2,7 +2,8 @@
 // var/cpanel/backups/<name>_UID_<id>.backup_destination, mode 0600, YAML,
 // with the password and passphrase obfuscated (XOR "+", then Perl's
 // pack 'u' with the newlines removed). Uploads and validation go through
-// libcurl (FTP, SFTP, WebDAV) or the filesystem (Local).
+// libcurl (FTP, SFTP, WebDAV; GoogleDrive through google_drive.hpp) or the
+// filesystem (Local).
 #pragma once
 #include <optional>
 #include <string>

@@ -108,6 +108,8 @@ expect "uploaded to FTP byte for byte" "same" "$(cmp -s "$local_archive" "$run/f
 expect "uploaded to SFTP byte for byte" "same" "$(cmp -s "$local_archive" "$run/sftp/backups/2026-11-23/accounts/bob.tar.gz" && echo same)"
 expect "copied to the Local destination" "same" "$(cmp -s "$local_archive" "$root/backup-copy/2026-11-23/accounts/bob.tar.gz" && echo same)"
 expect "the backup is listed" "['2026-11-23T00:00:00.000Z']" "$(w backup_date_list | field 'd["data"]["backup_set"]')"
+expect "each copy is in the transport history" "['ftp-box', 'local-copy', 'sftp-box']" \
+  "$(w backup_get_transport_status state=completed | field 'sorted(r["transport"] for r in d["data"]["transport_status"])')"
 expect_contains "the upload archive is a real cpmove" "cpmove-bob/homedir/public_html/index.html" "$(tar tzf "$run/ftp/backups/2026-11-23/accounts/bob.tar.gz")"
 
 echo "$passed passed, $failed failed"

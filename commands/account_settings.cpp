@@ -1,7 +1,8 @@
 // Accounts: the settings around an account — who the caller may list, the
 // license's account limit, disk usage and quotas, password strength rules and
 // forced password changes, Digest Authentication, the MySQL client file,
-// WHM's personalization store, and upgrade opportunities.
+// WHM's personalization store, upgrade opportunities, and the uids and gids
+// kept from reuse (untrack_acct_id).
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -14,11 +15,13 @@
 #include "digest_auth.hpp"
 #include "errors.hpp"
 #include "force_password.hpp"
+#include "id_tracking.hpp"
 #include "lookup.hpp"
 #include "nvdata.hpp"
 #include "password_strength.hpp"
 #include "registry.hpp"
 #include "tweak_settings.hpp"
+#include "user_dir.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -170,6 +173,84 @@ Response get_disk_usage(Context& ctx, const Request&) {
   r.data = {{"accounts", accounts}};
   if (!all_known) add_warning(r, kQuotasOff);
   return r;
+}
+
+// ---------------------------------------------------------------- tracked ids
+
+// Entries a walk of the home roots looks at before it gives up: it runs
+// under the state lock, so it must end.
+constexpr long kMaxWalkedEntries = 1000000;
+
+// Whether something under `dir` (walked without following a symlink) belongs
+// to `uid`; `budget` counts the entries down.
+bool owns_something_under(const UserDir& dir, uid_t uid, long& budget) {
+  for (const auto& name : dir.entries()) {
+    if (--budget < 0) throw ApiError("more than " + std::to_string(kMaxWalkedEntries) + " files under the home roots");
+    auto st = dir.status(name);
+    if (!st) continue;  // gone meanwhile
+    if (st->st_uid == uid) return true;
+    if (S_ISDIR(st->st_mode))
+      if (auto sub = dir.dir(name); sub && owns_something_under(*sub, uid, budget)) return true;
+  }
+  return false;
+}
+
+// Whether `uid` still owns files in the home roots. cPanel asks the quota
+// system, and without quotas assumes there are none; whmkit asks the quota
+// system where user quotas are on and otherwise walks the home roots, so an
+// id is not released while a file there is still its.
+bool uid_has_files(const StateRoot& root, uid_t uid) {
+  QuotaReader quotas;
+  long budget = kMaxWalkedEntries;
+  for (const auto& home_root : home_roots_in_use(root)) {
+    const std::string abs = root.path(paths::rel_from_abs(home_root));
+    if (quotas.enabled(abs)) {
+      auto usage = quotas.usage(abs, uid);
+      if (usage.known && (usage.bytes > 0 || usage.inodes > 0)) return true;
+      if (usage.known) continue;
+    }
+    auto dir = UserDir::open(abs, home_root);
+    if (dir && owns_something_under(*dir, uid, budget)) return true;
+  }
+  return false;
+}
+
+// cPanel's checks in its order (uid first; the file system only for a uid),
+// with its wording; nothing is written unless every check passes.
+Response untrack_acct_id(Context& ctx, const Request& req) {
+  const auto uid = req.get("uid"), gid = req.get("gid");  // declared integers >= 0
+  if (!uid && !gid) throw ApiError("No uid or gid supplied");
+  const bool protect_system = req.flag("protect_system", true), check_exists = req.flag("check_exists", true);
+  const LoginDefs defs = load_login_defs(ctx.root);
+  SystemUsers sys;
+  sys.load(ctx.txn());
+  TrackedIds tracked(ctx.txn());
+  refuse_if_damaged(kUsedIdsFile, tracked.problems());
+  bool changed = false;
+  if (uid) {
+    const long id = static_cast<long>(*parse_int(*uid));
+    if (protect_system && id < defs.uid_min) throw ApiError("System uid supplied");
+    if (check_exists && sys.uid_in_use(id)) throw ApiError("The supplied uid (" + *uid + ") is still in use");
+    if (req.flag("check_quota", true)) {
+      bool has_files = false;
+      try {
+        has_files = uid_has_files(ctx.root, static_cast<uid_t>(id));
+      } catch (const ApiError& e) {
+        throw ApiError("The system failed to determine if the supplied uid (" + *uid +
+                       ") still has files because of an error: " + e.what());
+      }
+      if (has_files) throw ApiError("The supplied uid (" + *uid + ") still has files");
+    }
+    changed = tracked.remove_uid(id);
+  }
+  if (gid) {
+    const long id = static_cast<long>(*parse_int(*gid));
+    if (protect_system && id < defs.gid_min) throw ApiError("System gid supplied");
+    if (check_exists && sys.gid_in_use(id)) throw ApiError("The supplied gid is still in use");
+    changed = tracked.remove_gid(id) || changed;
+  }
+  if (changed) tracked.save(ctx.txn());
+  return {};
 }
 
 // ---------------------------------------------------------------- password strength
@@ -551,6 +632,13 @@ std::vector<ParamSpec> strength_params() {
   return out;
 }
 
+ParamSpec id_param(const char* name, const char* description) {
+  ParamSpec p = described(optional_param(name, ParamType::Integer), description);
+  p.min = 0;
+  p.max = 4294967295LL;
+  return p;
+}
+
 const Registration registrations[] = {
     Registration({"list_users", list_users, Access::Read, any_reseller()}),
     Registration({"get_maximum_users", get_maximum_users, Access::Read, any_reseller()}),
@@ -584,6 +672,13 @@ const Registration registrations[] = {
                   Access::Write,
                   any_reseller(),
                   {optional_param("api.version", ParamType::Integer)}}),
+    // uid or gid: the handler requires one of them.
+    Registration({"untrack_acct_id",
+                  untrack_acct_id,
+                  Access::Write,
+                  root_only(),
+                  {id_param("uid", "The user ID to remove from the tracked list."),
+                   id_param("gid", "The group ID to remove from the tracked list.")}}),
     Registration({"get_upgrade_opportunities",
                   get_upgrade_opportunities,
                   Access::Read,

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "errors.hpp"
+#include "id_tracking.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -62,6 +63,7 @@ AccountFacts require_facts(const StateRoot& root, const Transaction& txn, const 
 std::string stage_creation(const StateRoot& root, Transaction& txn, const NewAccount& a) {
   std::string raw;
   for (const auto* part : account_parts()) part->create(root, txn, a, raw);
+  track_account_ids(txn, a.facts.ids);
   txn.on_commit([&root, f = a.facts] { log_accounting(root, "CREATE", f.user, f.main_domain, f.owner); });
   return raw;
 }
@@ -92,6 +94,8 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
   AccountFacts a = require_facts(root, txn, user, false);
   std::string raw = "Running pre removal script...Done\n";
   for (const auto* part : account_parts()) part->remove(root, txn, a, RemoveOptions{keep_dns}, raw);
+  // Its ids stay taken: files it left behind must not pass to a new account.
+  track_account_ids(txn, a.ids);
   txn.on_commit([&root, a] { log_accounting(root, "REMOVE", a.user, a.main_domain, a.owner); });
   return raw + "Updating system databases...Done\nAccount Removal Complete!!!\n";
 }
@@ -170,6 +174,7 @@ RestoreResult restore_account_archive(const StateRoot& root, const std::string& 
   a.ids = {static_cast<uid_t>(uid), static_cast<gid_t>(gid)};
   const RestoreSource src{arch, archive_abs, a, cpuser, hash};
   for (const auto* part : account_parts()) part->restore(root, txn, src, raw);
+  track_account_ids(txn, a.ids);
   txn.commit();
   log_accounting(root, "RESTORE", user, a.main_domain, archive_abs);
   return {user, raw + "Account Restore Complete\n"};

@@ -8,6 +8,7 @@
 
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
+#include "id_tracking.hpp"
 #include "kvfile.hpp"
 #include "state.hpp"
 #include "util.hpp"
@@ -142,24 +143,36 @@ static std::set<long> ids_in(const ColonFile& file, size_t field) {
   return ids;
 }
 
-bool SystemUsers::uid_in_use(long uid) const { return ids_in(passwd, 2).count(uid) > 0; }
-bool SystemUsers::gid_in_use(long gid) const {
-  return ids_in(group, 2).count(gid) > 0 || ids_in(passwd, 3).count(gid) > 0;
+bool SystemUsers::uid_in_use(long uid) const { return uids().count(uid) > 0; }
+bool SystemUsers::gid_in_use(long gid) const { return gids().count(gid) > 0; }
+std::set<long> SystemUsers::uids() const { return ids_in(passwd, 2); }
+std::set<long> SystemUsers::gids() const {
+  std::set<long> ids = ids_in(group, 2);
+  ids.merge(ids_in(passwd, 3));
+  return ids;
+}
+
+LoginDefs load_login_defs(const StateRoot& root) {
+  LoginDefs defs;
+  if (auto text = root.read("etc/login.defs")) {
+    auto kv = parse_key_values(*text, ' ');
+    if (auto v = parse_int(kv["UID_MIN"])) defs.uid_min = static_cast<long>(*v);
+    if (auto v = parse_int(kv["UID_MAX"])) defs.uid_max = static_cast<long>(*v);
+    if (auto v = parse_int(kv["GID_MIN"])) defs.gid_min = static_cast<long>(*v);
+  }
+  return defs;
 }
 
 std::pair<long, long> SystemUsers::allocate_ids(const StateRoot& root) const {
-  long uid_min = 1000, uid_max = 60000;
-  if (auto defs = root.read("etc/login.defs")) {
-    auto kv = parse_key_values(*defs, ' ');
-    if (auto v = parse_int(kv["UID_MIN"])) uid_min = static_cast<long>(*v);
-    if (auto v = parse_int(kv["UID_MAX"])) uid_max = static_cast<long>(*v);
-  }
-  auto uids = ids_in(passwd, 2);
-  auto gids = ids_in(group, 2);
-  for (long id = uid_min; id <= uid_max; ++id)
-    if (!uids.count(id) && !gids.count(id)) return {id, id};
-  throw ApiError("No free user ID is left between UID_MIN " + std::to_string(uid_min) + " and UID_MAX " +
-                 std::to_string(uid_max) + ".");
+  const LoginDefs defs = load_login_defs(root);
+  Transaction view(root);
+  const TrackedIds tracked(view);
+  auto used_uids = ids_in(passwd, 2);
+  auto used_gids = ids_in(group, 2);
+  for (long id = defs.uid_min; id <= defs.uid_max; ++id)
+    if (!used_uids.count(id) && !used_gids.count(id) && !tracked.has_uid(id) && !tracked.has_gid(id)) return {id, id};
+  throw ApiError("No free user ID is left between UID_MIN " + std::to_string(defs.uid_min) + " and UID_MAX " +
+                 std::to_string(defs.uid_max) + ".");
 }
 
 static std::string random_bytes_string(size_t n, const std::string& alphabet) {

@@ -2,6 +2,7 @@
 // that lines we do not touch stay exactly as they were.
 #pragma once
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -58,11 +59,21 @@ struct SystemUsers {
   // The entry, or ApiError "The system user “name” is missing from etc/passwd."
   PasswdEntry require_user(const std::string& name) const;
   bool group_exists(const std::string& name) const { return group.find(name).has_value(); }
-  // Lowest free uid (and matching gid) in the UID_MIN..UID_MAX range of etc/login.defs.
+  // Lowest uid (and matching gid) in the UID_MIN..UID_MAX range of
+  // etc/login.defs that is free and was never an account's (id_tracking.hpp).
   std::pair<long, long> allocate_ids(const StateRoot& root) const;
   bool uid_in_use(long uid) const;
   bool gid_in_use(long gid) const;
+  std::set<long> uids() const;  // of etc/passwd
+  std::set<long> gids() const;  // of etc/group and the primary groups of etc/passwd
 };
+
+// The id ranges of etc/login.defs (the defaults where it does not set them):
+// ids below UID_MIN / GID_MIN are the system's own.
+struct LoginDefs {
+  long uid_min = 1000, uid_max = 60000, gid_min = 1000;
+};
+LoginDefs load_login_defs(const StateRoot& root);
 
 // sha512-crypt hash of a password, with a fresh random salt.
 std::string hash_password(const std::string& password);

@@ -266,6 +266,8 @@ TEST_CASE("archive, remove, restore: the account comes back exactly", "[backup][
   REQUIRE(!root.exists("var/cpanel/users/bob"));
   REQUIRE(!root.exists("home/bob"));
 
+  // bob's ids stay tracked after the removal; released, the restore gives them back to bob.
+  ok(root, {"untrack_acct_id", "uid=1000", "gid=1000"});
   auto restored = ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-bob.tar.gz"});
   CHECK(restored["data"]["transfer_session_id"].is_string());
   for (const auto& f : compared) {

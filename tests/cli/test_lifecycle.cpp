@@ -14,12 +14,14 @@ using namespace test;
 namespace {
 
 // The snapshot without what a step may legitimately add: logs, the archive,
-// and (with directories = false) the directories a store leaves in place.
+// the ids accounts have had (var/cpanel/usedids.db outlives them), and (with
+// directories = false) the directories a store leaves in place.
 std::map<std::string, std::string> state_of(const TempRoot& root, bool directories = true) {
   std::map<std::string, std::string> out;
   for (auto& [rel, content] : snapshot(root)) {
     bool log = rel == "var/cpanel/accounting.log" || rel.rfind("var/cpanel/pkgacct_sessions/", 0) == 0 ||
-               rel.rfind("var/cpanel/transfer_sessions/", 0) == 0 || rel.rfind("home/cpmove-", 0) == 0;
+               rel.rfind("var/cpanel/transfer_sessions/", 0) == 0 || rel.rfind("home/cpmove-", 0) == 0 ||
+               rel == "var/cpanel/usedids.db";
     if (!log && (directories || rel.back() != '/')) out[rel] = content;
   }
   return out;
@@ -102,6 +104,8 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   CHECK(state_of(root, false) == before_create);
   expect_check_clean(root);
 
+  // bob's ids stay tracked after the removal; released, the restore gives them back to bob.
+  run_ok(root, {"untrack_acct_id", "uid=" + std::to_string(bob.ids.uid), "gid=" + std::to_string(bob.ids.gid)});
   run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-bob.tar.gz"});
   const auto restored = state_of(root);
   for (const auto& [rel, content] : before_removal) {

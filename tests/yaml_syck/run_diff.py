@@ -261,6 +261,14 @@ SETUP_FILES = {
     "var/cpanel/account_enhancements/config/installed.json":
         '{"WP Deluxe":{"id":"wp-deluxe","plugin_id":"wp-toolkit"},"Backup: Plus":{"id":"backup-plus","plugin_id":"bk"}}',
     "var/cpanel/packages/extensions/dog": "_NAME=Dog Settings\ndog_species=mutt\ndog_spots=n\n",
+    "var/cpanel/cluster/root/config/192.0.2.5": "#version 2.0\nuser=root\nhost=192.0.2.5\npass=TOKEN: #1\nmodule=cPanel\n",
+    "usr/local/cpanel/whostmgr/docroot/themes/x/dynamicui.conf":
+        '[{"type":"group","group":"server_configuration","groupdesc":"Server: Configuration","grouporder":1,'
+        '"acl":"ACL=all","key":"server_configuration"},{"group":"server_configuration","file":"tweak_settings.png",'
+        '"itemdesc":"Tweak Settings #1","itemorder":1,"acl":"ACL=all","key":"tweak_settings","url":"/scripts2/tweak"},'
+        '{"type":"raw","itemdesc":"[% PROCESS \'menu/plugins_list.tmpl\' -%]"}]',
+    "var/cpanel/in_product_survey.json":
+        '{"link":"https://survey.example/?v={version}&u={user}","max_dismiss":"3","submit_event":"done: yes"}',
     "var/cpanel/packages/extensions/dog.tt2":
         '<input name="dog_species" value="[% data.dog_species | html %]">[% IF data.dog_spots == "y" %] spots[% END %]\n',
 }
@@ -320,6 +328,15 @@ CALLS = [
     (W, "convert_addon_get_conversion_status", "job_id=1"),
     (W, "convert_addon_list_conversions"),
     (W, "convert_addon_fetch_conversion_details", "job_id=1"),
+    (W, "untrack_acct_id", "uid=59000", "check_quota=0"),
+    (W, "untrack_acct_id", "uid=1"),
+    (W, "update_reverse_dns_cache"),
+    (W, "set_up_dns_resolver_workarounds"),
+    (W, "cluster_member_has_trust_with", "host=192.0.2.5"),
+    (W, "cluster_member_has_trust_with", "host=192.0.2.6"),
+    (W, "get_available_applications"),
+    (W, "get_available_applications", "applications_list=tweak_settings"),
+    (W, "get_in_product_survey_url"),
     (*U, "Ftp", "ftp_exists", "user=deploy"),
     (*U, "Ftp", "ftp_exists", "user=ghost"),
     (*U, "Ftp", "set_anonymous_ftp", "set_anonymous_ftp=1"),

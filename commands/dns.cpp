@@ -5,10 +5,10 @@
 // export_zone_files, is_alias_available, updateuserdomains.
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <openssl/evp.h>
 #include <algorithm>
 
 #include "account_common.hpp"
+#include "dns_params.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
 #include "kvfile.hpp"
@@ -22,15 +22,7 @@
 namespace whm {
 namespace {
 
-// addzonerecord's TTL when none is given, as the reference documents it.
-constexpr long kAddedRecordTtl = 86400;
-
-std::string zone_arg(const Request& req, const char* key) {
-  std::string z = to_lower(req.require(key));
-  if (!z.empty() && z.back() == '.') z.pop_back();
-  if (auto why = domain_syntax_error(z)) throw invalid_param(key, *why);
-  return z;
-}
+std::string zone_arg(const Request& req, const char* key) { return zone_name_arg(req.require(key), key); }
 
 // dumpzone and resetzone name the zone by `domain`, or by `zone`, which the
 // reference gives as the file name ("example.com.db").
@@ -42,48 +34,13 @@ std::string zone_or_file_arg(const Request& req) {
   return z;
 }
 
-long ttl_arg(const Request& req, long fallback) {
-  auto v = req.get("ttl");
-  if (!v) return fallback;
-  auto n = parse_int(*v);
-  if (!n || *n < 1 || *n > 2147483647LL) throw invalid_param("ttl", "the TTL must be between 1 and 2147483647.");
-  return static_cast<long>(*n);
-}
+long ttl_arg(const Request& req, long fallback) { return ttl_value(req.get("ttl"), fallback); }
 
-std::string fqdn_target(const std::string& t) { return t.empty() || t.back() == '.' ? t : t + "."; }
-
-// A record's data from its type's parameters (address, exchange, txtdata...:
-// the fields rdata_fields names). A field left out keeps its `current`
-// value as the file has it; a host name given gets its trailing period.
+// A record's data from its type's parameters (dns_store.hpp).
 std::vector<std::string> rdata_from_args(const std::string& type, const Request& req,
                                          const std::vector<std::string>& current = {}) {
-  const auto& fields = rdata_fields(type);
-  if (fields.empty()) throw invalid_param("type", "whmkit cannot write “" + type + "” records.");
-  auto missing = [&](const RdataField& f) { return missing_param(f.name, "for a " + type + " record"); };
-  if (fields[0].kind == RdataField::Strings) {
-    if (auto v = req.get(fields[0].name)) return {*v};
-    if (current.empty()) throw missing(fields[0]);
-    return current;
-  }
-  std::vector<std::string> data;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (auto v = req.get(fields[i].name))
-      data.push_back(fields[i].kind == RdataField::Host ? fqdn_target(*v) : *v);
-    else if (i < current.size())
-      data.push_back(current[i]);
-    else
-      throw missing(fields[i]);
-  }
-  return data;
-}
-
-// No CNAME beside other data at the same name (RFC 1034).
-void check_cname_conflicts(const Zone& zone, const ZoneRecord& r, int ignore_line = 0) {
-  for (const auto& e : zone.entries()) {  // in place: zones can hold 10,000 records
-    if (e.kind != Zone::Entry::Record || e.removed || e.line == ignore_line || e.record.name != r.name) continue;
-    if (r.type == "CNAME" || e.record.type == "CNAME")
-      throw ValidationError("“" + r.name + "” cannot have a CNAME record beside other records.");
-  }
+  return rdata_from_fields(
+      type, [&req](const std::string& key) { return req.get(key); }, current);
 }
 
 // The reference's answer to a change: the reload in the reason, no data.
@@ -166,108 +123,18 @@ Response dumpzone(Context& ctx, const Request& req) {
   return r;
 }
 
-std::string b64(const std::string& s) {
-  std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-// Owners as cPanel writes them: the UAPI reference's parse_zone (the same
-// payload) says an owner without a trailing period is below the zone. TXT
-// data holds one item per character string, as the file holds them.
 Response parse_dns_zone(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  Zone zone = load_zone(view, zone_arg(req, "zone"));
-  nlohmann::json payload = nlohmann::json::array();
-  for (const auto& e : zone.entries()) {
-    int index = e.line - 1;
-    if (e.kind == Zone::Entry::Record) {
-      nlohmann::json data = nlohmann::json::array();
-      for (const auto& d : e.record.rdata) data.push_back(b64(d));
-      payload.push_back({{"line_index", index},
-                         {"type", "record"},
-                         {"record_type", e.record.type},
-                         {"ttl", e.record.ttl},
-                         {"dname_b64", b64(written_name(zone.origin(), e.record.name))},
-                         {"data_b64", data}});
-    } else if (e.kind == Zone::Entry::Directive) {
-      payload.push_back({{"line_index", index}, {"type", "control"}, {"text_b64", b64(e.text)}});
-    } else if (e.kind == Zone::Entry::Comment) {
-      payload.push_back({{"line_index", index}, {"type", "comment"}, {"text_b64", b64(trim(e.text))}});
-    }
-  }
   Response r;
-  r.data = {{"payload", payload}};
+  r.data = {{"payload", zone_line_model(load_zone(view, zone_arg(req, "zone")))}};
   return r;
-}
-
-ZoneRecord record_from_json(const std::string& origin, const nlohmann::json& j, const char* param) {
-  if (!j.is_object()) throw invalid_param(param, "each item is a JSON object.");
-  ZoneRecord r;
-  try {
-    r.name = absolute_name(origin, j.at("dname").get<std::string>());
-    r.ttl = j.value("ttl", 14400L);
-    r.type = j.at("record_type").get<std::string>();
-    for (auto& c : r.type) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-    for (const auto& d : j.at("data")) r.rdata.push_back(d.is_string() ? d.get<std::string>() : json_text(d));
-  } catch (const nlohmann::json::exception& e) {
-    throw invalid_param(param, e.what());
-  }
-  const auto& fields = rdata_fields(r.type);
-  for (size_t i = 0; i < r.rdata.size() && i < fields.size(); ++i)
-    if (fields[i].kind == RdataField::Host) r.rdata[i] = fqdn_target(r.rdata[i]);
-  if (auto p = record_problem(origin, r)) {
-    // The item's own keys: dname, ttl, record_type, data.
-    std::string key = p->field == "name"   ? "dname"
-                      : p->field == "type" ? "record_type"
-                      : p->field == "ttl"  ? "ttl"
-                                           : "data";
-    throw invalid_param(param, "“" + key + "”: " + p->why);
-  }
-  return r;
-}
-
-nlohmann::json json_items(const Request& req, const char* key) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& v : req.list(key)) {
-    try {
-      items.push_back(nlohmann::json::parse(v));
-    } catch (const std::exception& e) {
-      throw invalid_param(key, std::string("it is not JSON (") + e.what() + ").");
-    }
-  }
-  return items;
 }
 
 Response mass_edit_dns_zone(Context& ctx, const Request& req) {
   std::string name = zone_arg(req, "zone");
   Transaction txn(ctx.root);
-  Zone zone = load_zone(txn, name);
-  long serial = *parse_int(req.require("serial"));
-  if (serial != zone.serial())
-    throw ApiError("The zone “" + name + "” has changed (serial " + std::to_string(zone.serial()) + ", not " +
-                   std::to_string(serial) + "): fetch it again.");
-  for (const auto& j : json_items(req, "edit")) {
-    if (!j.is_object() || !j.contains("line_index") || !j["line_index"].is_number_integer())
-      throw invalid_param("edit", "each item needs a line_index (a number).");
-    int line = j["line_index"].get<int>() + 1;
-    ZoneRecord r = record_from_json(name, j, "edit");
-    check_cname_conflicts(zone, r, line);
-    zone.replace(line, r);
-  }
-  for (const auto& j : json_items(req, "add")) {
-    ZoneRecord r = record_from_json(name, j, "add");
-    check_cname_conflicts(zone, r);
-    zone.add(r);
-  }
-  for (const auto& v : req.list("remove")) {
-    auto n = parse_int(v);
-    if (!n) throw invalid_param("remove", "“" + v + "” is not a line index.");
-    zone.remove(static_cast<int>(*n) + 1);
-  }
-  long new_serial = stage_zone(txn, zone, now());
+  MassEdit edits{req.list("add"), req.list("edit"), req.list("remove")};
+  long new_serial = stage_mass_edit(txn, name, *parse_int(req.require("serial")), edits);
   txn.commit();
   Response r = zone_changed(ctx.root, name);
   r.data = {{"new_serial", std::to_string(new_serial)}};  // a string, as real servers send it
@@ -276,12 +143,9 @@ Response mass_edit_dns_zone(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- records
 
-// Validates a new record, appends it, bumps the serial and commits (addzonerecord, savemxs).
+// Adds a new record and commits (addzonerecord, savemxs).
 Response add_record(Context& ctx, Transaction& txn, Zone& zone, const ZoneRecord& r) {
-  validate_record(zone.origin(), r);
-  check_cname_conflicts(zone, r);
-  zone.add(r);
-  stage_zone(txn, zone, now());
+  stage_added_record(txn, zone, r);
   txn.commit();
   return zone_changed(ctx.root, zone.origin());
 }
@@ -318,10 +182,7 @@ Response editzonerecord(Context& ctx, const Request& req) {
   r.klass = upper_arg(req, "class", r.klass);
   r.ttl = ttl_arg(req, r.ttl);
   r.rdata = rdata_from_args(r.type, req, r.type == current->type ? current->rdata : std::vector<std::string>{});
-  validate_record(name, r);
-  check_cname_conflicts(zone, r, line);
-  zone.replace(line, r);
-  stage_zone(txn, zone, now());
+  stage_edited_record(txn, zone, line, r);
   txn.commit();
   return zone_changed(ctx.root, name);
 }
@@ -333,8 +194,7 @@ Response removezonerecord(Context& ctx, const Request& req) {
   Zone zone = load_zone(txn, name);
   if (auto s = req.get("serialnum"); s && !s->empty() && *s != std::to_string(zone.serial()))
     throw ApiError("The zone “" + name + "” has changed (serial " + std::to_string(zone.serial()) + ").");
-  zone.remove(line);
-  stage_zone(txn, zone, now());
+  stage_removed_record(txn, zone, line);
   txn.commit();
   return zone_changed(ctx.root, name);
 }
@@ -356,33 +216,14 @@ Response getzonerecord(Context& ctx, const Request& req) {
   throw ApiError("There is no record on line " + std::to_string(line) + " of the zone “" + name + "”.");
 }
 
-bool has_record(const Zone& zone, const ZoneRecord& r) {
-  for (const auto& [line, x] : zone.records())
-    if (x.name == r.name && x.type == r.type && x.rdata == r.rdata) return true;
-  return false;
-}
-
-// A new zone from the template and the owner's IP address, written without
-// reading the old file as a whole: a zone that no longer parses is what a
-// reset repairs. What can still be read of the old file gives the serial to
-// move past and the TXT records, which a reset keeps (as cPanel's does).
+// A new zone from the template and the owner's IP address (stage_reset_zone).
 Response resetzone(Context& ctx, const Request& req) {
   std::string name = zone_or_file_arg(req);
   Transaction txn(ctx.root);
-  auto old_text = txn.read(zone_rel(name));
-  if (!old_text) throw ApiError("The zone “" + name + "” does not exist.");
   std::string ip = load_server_config(ctx.root).shared_ip;
   std::string owner = req.get_or("user", zone_owner(ctx.root, name));
   if (owner != "root") ip = AccountStore(ctx.root).require(owner).get("IP");
-  Zone fresh = Zone::parse(name, new_zone_text(ctx.root, name, ip));
-  std::optional<long> old_serial;
-  for (const auto& r : salvage_records(name, *old_text)) {
-    if (r.type == "SOA" && !old_serial && r.rdata.size() >= 3)
-      if (auto n = parse_int(r.rdata[2])) old_serial = static_cast<long>(*n);
-    if ((r.type == "TXT" || r.type == "SPF") && !record_problem(name, r) && !has_record(fresh, r)) fresh.add(r);
-  }
-  if (old_serial) fresh.bump_serial(now(), *old_serial);
-  stage_zone_text(txn, name, fresh.serialize());
+  stage_reset_zone(ctx.root, txn, name, ip);
   txn.commit();
   return zone_changed(ctx.root, name);
 }
@@ -412,7 +253,7 @@ Response savemxs(Context& ctx, const Request& req) {
   r.type = "MX";
   r.klass = upper_arg(req, "class", "IN");
   r.ttl = ttl_arg(req, 14400);
-  r.rdata = {req.require("preference"), fqdn_target(req.require("exchange"))};
+  r.rdata = rdata_from_args("MX", req);
   return add_record(ctx, txn, zone, r);
 }
 
@@ -424,27 +265,7 @@ Response has_local_authority(Context& ctx, const Request& req) {
   for (const auto& raw : req.list("domain")) {
     std::string domain = to_lower(raw);
     if (auto why = domain_syntax_error(domain)) throw invalid_param("domain", *why);
-    // The closest enclosing zone this server holds.
-    std::string zone = domain;
-    while (!zone_exists(view, zone) && zone.find('.') != std::string::npos && split(zone, '.').size() > 2)
-      zone = zone.substr(zone.find('.') + 1);
-    nlohmann::json rec = {{"domain", domain}};
-    if (!zone_exists(view, zone)) {
-      rec.update({{"local_authority", 0},
-                  {"nameservers", nlohmann::json::array()},
-                  {"zone", nullptr},
-                  {"error", "This server has no zone for “" + domain + "”."}});
-    } else {
-      nlohmann::json ns = nlohmann::json::array();
-      for (const auto& [line, r] : load_zone(view, zone).records())
-        if (r.type == "NS" && r.name == zone + "." && !r.rdata.empty()) {
-          std::string n = r.rdata[0];
-          if (!n.empty() && n.back() == '.') n.pop_back();
-          ns.push_back(n);
-        }
-      rec.update({{"local_authority", 1}, {"nameservers", ns}, {"zone", zone}, {"error", nullptr}});
-    }
-    list.push_back(rec);
+    list.push_back(local_authority(view, domain));
   }
   Response r;
   r.data = {{"records", list}};
@@ -584,7 +405,7 @@ Response export_zone_files(Context& ctx, const Request& req) {
     if (auto why = domain_syntax_error(zone)) throw invalid_param("zone", *why);
     auto text = view.read(zone_rel(zone));
     if (!text) throw ApiError("The zone “" + zone + "” does not exist.");
-    payload.push_back({{"text_b64", b64(*text)}, {"zone", zone}});
+    payload.push_back({{"text_b64", base64(*text)}, {"zone", zone}});
   }
   Response r;
   r.data = {{"payload", payload}};
@@ -621,77 +442,6 @@ ParamSpec described(const char* name, ParamType type, const std::string& descrip
   return whm::described(make_param(name, type), description);
 }
 
-ParamSpec number_param(const char* name, long long max, const std::string& description) {
-  ParamSpec p = described(name, ParamType::Integer, description);
-  p.min = 0;
-  p.max = max;
-  return p;
-}
-
-// "A, AAAA: address" ...: which data parameters each record type takes.
-std::string fields_per_type() {
-  std::string out;
-  for (const auto& type : writable_record_types()) {
-    std::vector<std::string> names;
-    for (const auto& f : rdata_fields(type)) names.push_back(f.name);
-    out += "\n  " + type + ": " + join(names, ", ");
-  }
-  return out;
-}
-
-// addzonerecord's and editzonerecord's parameters: the reference documents
-// the A record's only. Record names are relative or absolute host names, not
-// domains; the data fields are checked by validate_record.
-std::vector<ParamSpec> record_params(bool edit) {
-  const std::string keeps = edit ? " Left out: the record keeps its current one." : "";
-  auto host = [&](const char* name, const std::string& what) {
-    return described(name, ParamType::String,
-                     what + " A name without a trailing period gets one (it is not relative to the zone)." + keeps);
-  };
-  ParamSpec name = described(
-      "name", ParamType::String,
-      "The record's name: relative to the zone (\"www\"), absolute with a trailing period (\"www.example.com.\"), "
-      "or \"@\" for the zone itself. It must lie inside the zone." +
-          keeps);
-  ParamSpec type =
-      described("type", ParamType::String,
-                "The record type (any case), and the parameters that carry each type's data:" + fields_per_type() +
-                    (edit ? "\nLeft out: the record keeps its type." : ""));
-  ParamSpec klass = described("class", ParamType::String, "The record's class; only IN is accepted." + keeps);
-  ParamSpec ttl = described("ttl", ParamType::Integer, "The record's Time To Live (TTL), in seconds." + keeps);
-  ttl.min = 1;
-  ttl.max = 2147483647;
-  name.required = type.required = !edit;
-  if (!edit) {
-    klass.default_value = "IN";
-    ttl.default_value = std::to_string(kAddedRecordTtl);
-  }
-  return {
-      name,
-      type,
-      klass,
-      ttl,
-      described("address", ParamType::String, "A and AAAA records: the IPv4 (A) or IPv6 (AAAA) address." + keeps),
-      host("cname", "CNAME records: the host name the record is an alias of."),
-      host("exchange", "MX records: the mail server's host name."),
-      number_param("preference", 65535, "MX records: the mail server's priority; lower numbers come first." + keeps),
-      host("nsdname", "NS records: the name server's host name."),
-      host("ptrdname", "PTR records: the host name the address points to."),
-      number_param("priority", 65535, "SRV records: the target's priority; lower numbers come first." + keeps),
-      number_param("weight", 65535, "SRV records: the relative weight of targets of the same priority." + keeps),
-      number_param("port", 65535, "SRV records: the service's port on the target." + keeps),
-      host("target", "SRV records: the host name that offers the service."),
-      number_param("flag", 255, "CAA records: the flags (128: issuer critical)." + keeps),
-      described("tag", ParamType::String,
-                "CAA records: the property, for example issue, issuewild or iodef (letters and digits)." + keeps),
-      described("value", ParamType::String, "CAA records: the property's value, for example letsencrypt.org." + keeps),
-      described("txtdata", ParamType::String,
-                "TXT and SPF records: the text. Text longer than 255 bytes is written as several character strings, "
-                "as DNS requires, and read back as one value. A record carries at most " +
-                    std::to_string(kMaxRdataBytes) + " bytes of data (a byte per string besides the text)." + keeps),
-  };
-}
-
 const Registration registrations[] = {
     Registration({"adddns", adddns, Access::Write, needs("create-dns", {account_or_self("trueowner")})}),
     Registration({"killdns", killdns, Access::Write, needs("kill-dns", {domain("domain")})}),
@@ -713,10 +463,10 @@ const Registration registrations[] = {
                              "The line indexes of records to remove from the zone (line_index: the line number less "
                              "one). Repeat it to remove several: remove=22 remove=23.")},
                   true}),
-    Registration(
-        {"addzonerecord", addzonerecord, Access::Write, needs("edit-dns", {domain("domain")}), record_params(false)}),
-    Registration(
-        {"editzonerecord", editzonerecord, Access::Write, needs("edit-dns", {domain("domain")}), record_params(true)}),
+    Registration({"addzonerecord", addzonerecord, Access::Write, needs("edit-dns", {domain("domain")}),
+                  zone_record_params(false)}),
+    Registration({"editzonerecord", editzonerecord, Access::Write, needs("edit-dns", {domain("domain")}),
+                  zone_record_params(true)}),
     Registration({"removezonerecord", removezonerecord, Access::Write, needs("edit-dns", {zone("zone")})}),
     Registration({"getzonerecord", getzonerecord, Access::Read, any_reseller({domain("domain")})}),
     Registration({"resetzone",

@@ -1,11 +1,14 @@
 #include "dns_store.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 
 #include "account_lifecycle.hpp"
 #include "account_store.hpp"
 #include "dnssec.hpp"
 #include "errors.hpp"
+#include "output.hpp"
 #include "process.hpp"
 #include "state.hpp"
 #include "util.hpp"
@@ -137,6 +140,225 @@ std::vector<std::string> configured_zones(const Transaction& txn) {
     zones.push_back(conf.substr(pos, end - pos));
   }
   return zones;
+}
+
+// ---------------------------------------------------------------- edits shared by WHM and cPanel
+
+std::string zone_name_arg(const std::string& value, const char* param) {
+  std::string z = to_lower(value);
+  if (!z.empty() && z.back() == '.') z.pop_back();
+  if (auto why = domain_syntax_error(z)) throw invalid_param(param, *why);
+  return z;
+}
+
+void check_serial(const Zone& zone, long expected) {
+  if (expected != zone.serial())
+    throw ApiError("The zone “" + zone.origin() + "” has changed (serial " + std::to_string(zone.serial()) + ", not " +
+                   std::to_string(expected) + "): fetch it again.");
+}
+
+void check_cname_conflicts(const Zone& zone, const ZoneRecord& r, int ignore_line) {
+  for (const auto& e : zone.entries()) {  // in place: zones can hold 10,000 records
+    if (e.kind != Zone::Entry::Record || e.removed || e.line == ignore_line || e.record.name != r.name) continue;
+    if (r.type == "CNAME" || e.record.type == "CNAME")
+      throw ValidationError("“" + r.name + "” cannot have a CNAME record beside other records.");
+  }
+}
+
+long stage_added_record(Transaction& txn, Zone& zone, const ZoneRecord& r) {
+  validate_record(zone.origin(), r);
+  check_cname_conflicts(zone, r);
+  zone.add(r);
+  return stage_zone(txn, zone, now());
+}
+
+long stage_edited_record(Transaction& txn, Zone& zone, int line, const ZoneRecord& r) {
+  validate_record(zone.origin(), r);
+  check_cname_conflicts(zone, r, line);
+  zone.replace(line, r);
+  return stage_zone(txn, zone, now());
+}
+
+long stage_removed_record(Transaction& txn, Zone& zone, int line) {
+  zone.remove(line);
+  return stage_zone(txn, zone, now());
+}
+
+namespace {
+std::string fqdn_target(const std::string& t) { return t.empty() || t.back() == '.' ? t : t + "."; }
+}  // namespace
+
+std::vector<std::string> rdata_from_fields(const std::string& type,
+                                           const std::function<std::optional<std::string>(const std::string&)>& field,
+                                           const std::vector<std::string>& current) {
+  const auto& fields = rdata_fields(type);
+  if (fields.empty()) throw invalid_param("type", "whmkit cannot write “" + type + "” records.");
+  auto missing = [&](const RdataField& f) { return missing_param(f.name, "for a " + type + " record"); };
+  if (fields[0].kind == RdataField::Strings) {
+    if (auto v = field(fields[0].name)) return {*v};
+    if (current.empty()) throw missing(fields[0]);
+    return current;
+  }
+  std::vector<std::string> data;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (auto v = field(fields[i].name))
+      data.push_back(fields[i].kind == RdataField::Host ? fqdn_target(*v) : *v);
+    else if (i < current.size())
+      data.push_back(current[i]);
+    else
+      throw missing(fields[i]);
+  }
+  return data;
+}
+
+long ttl_value(const std::optional<std::string>& text, long fallback) {
+  if (!text) return fallback;
+  auto n = parse_int(*text);
+  if (!n || *n < 1 || *n > 2147483647LL) throw invalid_param("ttl", "the TTL must be between 1 and 2147483647.");
+  return static_cast<long>(*n);
+}
+
+namespace {
+
+nlohmann::json json_items(const std::vector<std::string>& values, const char* param) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& v : values) {
+    try {
+      items.push_back(nlohmann::json::parse(v));
+    } catch (const std::exception& e) {
+      throw invalid_param(param, std::string("it is not JSON (") + e.what() + ").");
+    }
+  }
+  return items;
+}
+
+ZoneRecord record_from_json(const std::string& origin, const nlohmann::json& j, const char* param) {
+  if (!j.is_object()) throw invalid_param(param, "each item is a JSON object.");
+  ZoneRecord r;
+  try {
+    r.name = absolute_name(origin, j.at("dname").get<std::string>());
+    r.ttl = j.value("ttl", 14400L);
+    r.type = j.at("record_type").get<std::string>();
+    for (auto& c : r.type) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    for (const auto& d : j.at("data")) r.rdata.push_back(d.is_string() ? d.get<std::string>() : json_text(d));
+  } catch (const nlohmann::json::exception& e) {
+    throw invalid_param(param, e.what());
+  }
+  const auto& fields = rdata_fields(r.type);
+  for (size_t i = 0; i < r.rdata.size() && i < fields.size(); ++i)
+    if (fields[i].kind == RdataField::Host) r.rdata[i] = fqdn_target(r.rdata[i]);
+  if (auto p = record_problem(origin, r)) {
+    // The item's own keys: dname, ttl, record_type, data.
+    std::string key = p->field == "name"   ? "dname"
+                      : p->field == "type" ? "record_type"
+                      : p->field == "ttl"  ? "ttl"
+                                           : "data";
+    throw invalid_param(param, "“" + key + "”: " + p->why);
+  }
+  return r;
+}
+
+bool has_record(const Zone& zone, const ZoneRecord& r) {
+  for (const auto& [line, x] : zone.records())
+    if (x.name == r.name && x.type == r.type && x.rdata == r.rdata) return true;
+  return false;
+}
+
+}  // namespace
+
+long stage_mass_edit(Transaction& txn, const std::string& name, long serial, const MassEdit& edits) {
+  Zone zone = load_zone(txn, name);
+  check_serial(zone, serial);
+  for (const auto& j : json_items(edits.edit, "edit")) {
+    if (!j.is_object() || !j.contains("line_index") || !j["line_index"].is_number_integer())
+      throw invalid_param("edit", "each item needs a line_index (a number).");
+    int line = j["line_index"].get<int>() + 1;
+    ZoneRecord r = record_from_json(name, j, "edit");
+    check_cname_conflicts(zone, r, line);
+    zone.replace(line, r);
+  }
+  for (const auto& j : json_items(edits.add, "add")) {
+    ZoneRecord r = record_from_json(name, j, "add");
+    check_cname_conflicts(zone, r);
+    zone.add(r);
+  }
+  for (const auto& v : edits.remove) {
+    auto n = parse_int(v);
+    if (!n || *n < 0 || *n > 1000000000) throw invalid_param("remove", "“" + v + "” is not a line index.");
+    zone.remove(static_cast<int>(*n) + 1);
+  }
+  return stage_zone(txn, zone, now());
+}
+
+std::string base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// Owners as cPanel writes them: the UAPI reference's parse_zone says an
+// owner without a trailing period is below the zone. TXT data holds one item
+// per character string, as the file holds them.
+nlohmann::json zone_line_model(const Zone& zone) {
+  nlohmann::json payload = nlohmann::json::array();
+  for (const auto& e : zone.entries()) {
+    int index = e.line - 1;
+    if (e.kind == Zone::Entry::Record) {
+      nlohmann::json data = nlohmann::json::array();
+      for (const auto& d : e.record.rdata) data.push_back(base64(d));
+      payload.push_back({{"line_index", index},
+                         {"type", "record"},
+                         {"record_type", e.record.type},
+                         {"ttl", e.record.ttl},
+                         {"dname_b64", base64(written_name(zone.origin(), e.record.name))},
+                         {"data_b64", data}});
+    } else if (e.kind == Zone::Entry::Directive) {
+      payload.push_back({{"line_index", index}, {"type", "control"}, {"text_b64", base64(e.text)}});
+    } else if (e.kind == Zone::Entry::Comment) {
+      payload.push_back({{"line_index", index}, {"type", "comment"}, {"text_b64", base64(trim(e.text))}});
+    }
+  }
+  return payload;
+}
+
+void stage_reset_zone(const StateRoot& root, Transaction& txn, const std::string& name, const std::string& ip) {
+  auto old_text = txn.read(zone_rel(name));
+  if (!old_text) throw ApiError("The zone “" + name + "” does not exist.");
+  Zone fresh = Zone::parse(name, new_zone_text(root, name, ip));
+  std::optional<long> old_serial;
+  for (const auto& r : salvage_records(name, *old_text)) {
+    if (r.type == "SOA" && !old_serial && r.rdata.size() >= 3)
+      if (auto n = parse_int(r.rdata[2])) old_serial = static_cast<long>(*n);
+    if ((r.type == "TXT" || r.type == "SPF") && !record_problem(name, r) && !has_record(fresh, r)) fresh.add(r);
+  }
+  if (old_serial) fresh.bump_serial(now(), *old_serial);
+  stage_zone_text(txn, name, fresh.serialize());
+}
+
+nlohmann::json local_authority(const Transaction& txn, const std::string& domain) {
+  // The closest enclosing zone this server holds.
+  std::string zone = domain;
+  while (!zone_exists(txn, zone) && zone.find('.') != std::string::npos && split(zone, '.').size() > 2)
+    zone = zone.substr(zone.find('.') + 1);
+  nlohmann::json rec = {{"domain", domain}};
+  if (!zone_exists(txn, zone)) {
+    rec.update({{"local_authority", 0},
+                {"nameservers", nlohmann::json::array()},
+                {"zone", nullptr},
+                {"error", "This server has no zone for “" + domain + "”."}});
+    return rec;
+  }
+  nlohmann::json ns = nlohmann::json::array();
+  for (const auto& [line, r] : load_zone(txn, zone).records())
+    if (r.type == "NS" && r.name == zone + "." && !r.rdata.empty()) {
+      std::string n = r.rdata[0];
+      if (!n.empty() && n.back() == '.') n.pop_back();
+      ns.push_back(n);
+    }
+  rec.update({{"local_authority", 1}, {"nameservers", ns}, {"zone", zone}, {"error", nullptr}});
+  return rec;
 }
 
 std::string reload_zone(const StateRoot& root, const std::string& zone) {

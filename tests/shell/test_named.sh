@@ -4,10 +4,13 @@
 # addzonerecord (a TXT over 255 bytes as several strings), and the new
 # answer after editzonerecord and removezonerecord, each given the Line
 # dumpzone lists the record on (after the comments, blank lines and the
-# seven-line SOA that dumpzone lists too).
+# seven-line SOA that dumpzone lists too). The account's own calls are served
+# too: a TXT record added with uapi DNS mass_edit_zone (given the serial
+# parse_zone reads) and an A record added with cpapi2 ZoneEdit add_zone_record.
 # Usage: test_named.sh BIN_DIR
 set -u
 bin=$1/whmapi1
+bin_dir=$1
 source "$(dirname "$0")/expect.sh"
 named_bin=$(command -v named || echo /usr/sbin/named)
 if [[ ! -x $named_bin ]] || ! command -v dig >/dev/null; then
@@ -67,10 +70,22 @@ line_of() { w dumpzone domain=dns-test.example | python3 -c 'import json,sys; pr
 expect "dumpzone lists the header comment as :RAW on line 1" ":RAW" "$(w getzonerecord domain=dns-test.example line=1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["record"][0]["type"])')"
 w editzonerecord domain=dns-test.example line="$(line_of api.dns-test.example.)" address=203.0.113.9 >/dev/null
 w removezonerecord zone=dns-test.example line="$(line_of gone.dns-test.example.)" >/dev/null
+# The account's own calls: uapi with the serial parse_zone gives, then cpapi2.
+uapi() { "$bin_dir/uapi" --root="$root" --output=json --user=dnsuser "$@"; }
+cpapi2() { "$bin_dir/cpapi2" --root="$root" --output=json --user=dnsuser "$@"; }
+soa_serial=$(uapi DNS parse_zone zone=dns-test.example | python3 -c '
+import base64, json, sys
+print([base64.b64decode(r["data_b64"][2]).decode() for r in json.load(sys.stdin)["result"]["data"] if r.get("record_type") == "SOA"][0])')
+expect "uapi DNS mass_edit_zone with parse_zone's serial" 1 "$(uapi DNS mass_edit_zone zone=dns-test.example serial="$soa_serial" 'add={"dname":"_acme-challenge","ttl":60,"record_type":"TXT","data":["uapi-token"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["status"])')"
+expect "the same serial again is refused" 0 "$(uapi DNS mass_edit_zone zone=dns-test.example serial="$soa_serial" 'add={"dname":"lost","ttl":60,"record_type":"A","data":["198.51.100.99"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["status"])')"
+expect "cpapi2 ZoneEdit add_zone_record" 1 "$(cpapi2 ZoneEdit add_zone_record domain=dns-test.example name=api2 type=A address=198.51.100.22 ttl=60 | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpanelresult"]["data"][0]["result"]["status"])')"
 kill -HUP "$(cat "$run/named.pid")"  # what "rndc reload" does for a server whmkit does not control here
 for _ in $(seq 50); do [[ "$(q api.dns-test.example A)" == 203.0.113.9 ]] && break; sleep 0.2; done
 expect "changed answer after editzonerecord" "203.0.113.9" "$(q api.dns-test.example A)"
 expect "no answer after removezonerecord" "" "$(q gone.dns-test.example A)"
+expect "TXT added with uapi DNS mass_edit_zone is served" '"uapi-token"' "$(q _acme-challenge.dns-test.example TXT)"
+expect "A added with cpapi2 ZoneEdit add_zone_record is served" "198.51.100.22" "$(q api2.dns-test.example A)"
+expect "the refused stale edit is not served" "" "$(q lost.dns-test.example A)"
 serial=$(q dns-test.example SOA | awk '{print $3}')
 expect "serial served is the file's" "$serial" "$(awk '/;Serial Number/{print $1}' "$root/var/named/dns-test.example.db")"
 

@@ -1,0 +1,353 @@
+// DNS for a cPanel account: UAPI DNS, API 2 ZoneEdit and API 2 Email's MX
+// functions, on the account's own zones only.
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+
+using Catch::Matchers::Contains;
+using test::cpanel_error;
+using test::create_account;
+using test::expect_cpanel_refused;
+using test::run;
+using test::run_cpanel;
+using test::run_ok;
+using test::snapshot;
+using test::TempRoot;
+using test::uapi_ok;
+
+namespace {
+
+nlohmann::json api2_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
+  auto r = run_cpanel(root, "cpapi2", user, args);
+  INFO("cpapi2 " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
+  REQUIRE(r.status == 0);
+  auto j = r.json();
+  REQUIRE(j["cpanelresult"]["event"]["result"] == 1);
+  return j["cpanelresult"]["data"];
+}
+
+std::string decode64(const std::string& s) {
+  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int value = 0, bits = -8;
+  for (char c : s) {
+    if (c == '=') break;
+    value = (value << 6) + static_cast<int>(chars.find(c));
+    bits += 6;
+    if (bits >= 0) {
+      out.push_back(static_cast<char>((value >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+// The SOA serial parse_zone gives (its third data item), as a client reads it.
+long serial_of(const nlohmann::json& parsed) {
+  for (const auto& item : parsed)
+    if (item.value("record_type", "") == "SOA") return std::stol(decode64(item["data_b64"][2].get<std::string>()));
+  FAIL("no SOA in the parsed zone");
+  return 0;
+}
+
+std::string zone_file(const TempRoot& root, const std::string& zone) { return root.file("var/named/" + zone + ".db"); }
+
+// The line fetchzone gives for the record `name` of `type`, or 0.
+int line_of(const nlohmann::json& records, const std::string& name, const std::string& type) {
+  for (const auto& r : records)
+    if (r["name"] == name && r["type"] == type) return r["line"].get<int>();
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("DNS::parse_zone: the line model with base64 names and data", "[zoneedit][uapi_dns]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto env = uapi_ok(root, "bob", {"DNS", "parse_zone", "zone=bob.example"});
+  const auto parsed = env["result"]["data"];
+  REQUIRE(parsed.is_array());
+  CHECK(env["result"]["metadata"]["transformed"] == 1);
+  bool soa = false, www = false, comment = false, control = false;
+  for (const auto& item : parsed) {
+    REQUIRE(item["line_index"].is_number_integer());
+    if (item["type"] == "comment") comment = true;
+    if (item["type"] == "control") {
+      control = true;
+      CHECK_THAT(decode64(item["text_b64"]), Contains("$TTL"));
+    }
+    if (item.value("record_type", "") == "SOA") {
+      soa = true;
+      CHECK(decode64(item["dname_b64"]) == "bob.example.");  // the apex, absolute
+      CHECK(item["data_b64"].size() == 7);
+    }
+    if (item.value("record_type", "") == "CNAME" && decode64(item["dname_b64"]) == "www") {
+      www = true;  // below the apex: relative, as the file writes it
+      CHECK(decode64(item["data_b64"][0]) == "bob.example.");
+    }
+  }
+  CHECK((soa && www && comment && control));
+  // The line index is the file's line less one.
+  std::string text = zone_file(root, "bob.example");
+  CHECK(parsed[0]["line_index"] == 0);
+  CHECK_THAT(text.substr(0, text.find('\n')), Contains(decode64(parsed[0]["text_b64"])));
+
+  SECTION("another account's zone, an unknown zone and bad names are refused") {
+    create_account(root, "eve", "eve.example");
+    expect_cpanel_refused(root, "uapi", "eve", {"DNS", "parse_zone", "zone=bob.example"}, "does not belong");
+    expect_cpanel_refused(root, "uapi", "bob", {"DNS", "parse_zone", "zone=nosuch.example"}, "does not belong");
+    expect_cpanel_refused(root, "uapi", "bob", {"DNS", "parse_zone"}, "zone");
+  }
+}
+
+TEST_CASE("DNS::mass_edit_zone adds, edits and removes by line index, and returns the new serial",
+          "[zoneedit][uapi_dns][mass_edit_zone]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  const auto parsed = uapi_ok(root, "bob", {"DNS", "parse_zone", "zone=bob.example"})["result"]["data"];
+  long serial = serial_of(parsed);
+  int www_index = -1, ftp_index = -1;
+  for (const auto& item : parsed) {
+    if (item.value("record_type", "") != "CNAME" && item.value("record_type", "") != "A") continue;
+    std::string name = decode64(item["dname_b64"]);
+    if (name == "www") www_index = item["line_index"];
+    if (name == "ftp") ftp_index = item["line_index"];
+  }
+  REQUIRE(www_index > 0);
+  REQUIRE(ftp_index > 0);
+
+  auto env = uapi_ok(root, "bob",
+                     {"DNS", "mass_edit_zone", "zone=bob.example", "serial=" + std::to_string(serial),
+                      R"(add={"dname":"_acme-challenge","ttl":300,"record_type":"TXT","data":["token-1"]})",
+                      R"(add={"dname":"api.bob.example.","ttl":600,"record_type":"A","data":["192.0.2.7"]})",
+                      R"(edit={"line_index":)" + std::to_string(www_index) +
+                          R"(,"dname":"www","ttl":1200,"record_type":"CNAME","data":["api.bob.example"]})",
+                      "remove=" + std::to_string(ftp_index)});
+  auto new_serial = env["result"]["data"]["new_serial"];
+  REQUIRE(new_serial.is_string());  // as real servers send it, and clients (lego) decode it
+  CHECK(std::stol(new_serial.get<std::string>()) > serial);
+  std::string text = zone_file(root, "bob.example");
+  CHECK_THAT(text, Contains("_acme-challenge\t300\tIN\tTXT\t\"token-1\"\n"));
+  CHECK_THAT(text, Contains("api\t600\tIN\tA\t192.0.2.7\n"));
+  CHECK_THAT(text, Contains("www\t1200\tIN\tCNAME\tapi.bob.example.\n"));
+  CHECK(text.find("\nftp\t") == std::string::npos);
+  // parse_zone gives the serial mass_edit_zone returned.
+  CHECK(serial_of(uapi_ok(root, "bob", {"DNS", "parse_zone", "zone=bob.example"})["result"]["data"]) ==
+        std::stol(new_serial.get<std::string>()));
+
+  SECTION("bad items refuse the whole call and change nothing") {
+    std::string current = new_serial.get<std::string>();
+    expect_cpanel_refused(root, "uapi", "bob",
+                          {"DNS", "mass_edit_zone", "zone=bob.example", "serial=" + current, "add=notjson"},
+                          "not JSON");
+    expect_cpanel_refused(root, "uapi", "bob",
+                          {"DNS", "mass_edit_zone", "zone=bob.example", "serial=" + current,
+                           R"(add={"dname":"ok","ttl":300,"record_type":"A","data":["192.0.2.8"]})",
+                           R"(add={"dname":"evil.other.example.","ttl":300,"record_type":"A","data":["192.0.2.9"]})"},
+                          "dname");
+    expect_cpanel_refused(root, "uapi", "bob",
+                          {"DNS", "mass_edit_zone", "zone=bob.example", "serial=" + current,
+                           "add={\"dname\":\"x\",\"ttl\":300,\"record_type\":\"TXT\",\"data\":[\"a\\nb\"]}"},
+                          "");
+    expect_cpanel_refused(root, "uapi", "bob",
+                          {"DNS", "mass_edit_zone", "zone=bob.example", "serial=" + current, "remove=-1"},
+                          "line index");
+    expect_cpanel_refused(root, "uapi", "bob", {"DNS", "mass_edit_zone", "zone=bob.example", "serial=abc"}, "serial");
+  }
+}
+
+TEST_CASE("two ACME clients with the same serial: the second is refused and no record is lost",
+          "[zoneedit][uapi_dns][mass_edit_zone][serial]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  // Both clients read the zone before either writes.
+  long serial = serial_of(uapi_ok(root, "bob", {"DNS", "parse_zone", "zone=bob.example"})["result"]["data"]);
+  auto add = [&](const std::string& token, long s) {
+    return run_cpanel(root, "uapi", "bob",
+                      {"DNS", "mass_edit_zone", "zone=bob.example", "serial=" + std::to_string(s),
+                       R"(add={"dname":"_acme-challenge","ttl":60,"record_type":"TXT","data":[")" + token + R"("]})"});
+  };
+  auto first = add("first-token", serial);
+  REQUIRE(first.json()["result"]["status"] == 1);
+
+  auto before = snapshot(root);
+  auto second = add("second-token", serial);
+  REQUIRE(second.status == 0);
+  auto j = second.json();
+  CHECK(j["result"]["status"] == 0);
+  CHECK(j["result"]["data"].is_null());
+  CHECK_THAT(cpanel_error(j), Contains("has changed") && Contains(std::to_string(serial)));
+  CHECK(snapshot(root) == before);  // nothing written
+
+  // The second client reads again and retries: both records are there.
+  long fresh = serial_of(uapi_ok(root, "bob", {"DNS", "parse_zone", "zone=bob.example"})["result"]["data"]);
+  CHECK(fresh > serial);
+  REQUIRE(add("second-token", fresh).json()["result"]["status"] == 1);
+  std::string text = zone_file(root, "bob.example");
+  CHECK_THAT(text, Contains("\"first-token\""));
+  CHECK_THAT(text, Contains("\"second-token\""));
+}
+
+TEST_CASE("DNS::has_local_authority and DNS::lookup, for the account's own domains",
+          "[zoneedit][uapi_dns][has_local_authority][lookup]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto data = uapi_ok(root, "bob", {"DNS", "has_local_authority", "domain=bob.example"})["result"]["data"];
+  REQUIRE(data.size() == 1);
+  CHECK(data[0]["domain"] == "bob.example");
+  CHECK(data[0]["local_authority"] == 1);
+  CHECK(data[0]["zone"] == "bob.example");
+  CHECK(data[0]["nameservers"].size() >= 1);
+  CHECK_FALSE(data[0].contains("error"));  // sent only when the check fails
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "has_local_authority", "domain=example.org"}, "does not belong");
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "lookup", "domain=example.org"}, "does not belong");
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "lookup"}, "domain");
+  // The lookup itself asks the system resolver; on a machine without DNS it
+  // fails with the resolver's reason, never with a made-up answer.
+  auto looked = run_cpanel(root, "uapi", "bob", {"DNS", "lookup", "domain=bob.example"});
+  REQUIRE(looked.status == 0);
+  auto j = looked.json();
+  if (j["result"]["status"] == 1)
+    CHECK(j["result"]["data"].is_array());
+  else
+    CHECK_THAT(cpanel_error(j), Contains("bob.example"));
+}
+
+TEST_CASE("ZoneEdit: fetchzone, fetchzone_records, fetchzones", "[zoneedit][api2_zoneedit]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto fetched = api2_ok(root, "bob", {"ZoneEdit", "fetchzone", "domain=bob.example"});
+  REQUIRE(fetched.size() == 1);
+  CHECK(fetched[0]["status"] == 1);
+  REQUIRE(fetched[0]["serialnum"].is_string());
+  const auto records = fetched[0]["record"];
+  int www = line_of(records, "www.bob.example.", "CNAME");
+  REQUIRE(www > 0);
+  for (const auto& r : records) {
+    CHECK(r["line"] == r["Line"]);
+    if (r["type"] == "A") CHECK(r["record"] == r["address"]);
+  }
+  auto only_a = api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "type=A|MX"});
+  REQUIRE(only_a.size() >= 2);
+  for (const auto& r : only_a) CHECK((r["type"] == "A" || r["type"] == "MX"));
+  auto custom = api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "customonly=1"});
+  for (const auto& r : custom) CHECK((r["type"] != ":RAW" && r["type"] != "SOA" && r["type"] != "$TTL"));
+
+  auto zones = api2_ok(root, "bob", {"ZoneEdit", "fetchzones"});
+  REQUIRE(zones.size() == 1);
+  REQUIRE(zones[0]["zones"].contains("bob.example"));
+  std::string text = zone_file(root, "bob.example");
+  CHECK(zones[0]["zones"]["bob.example"][0] == text.substr(0, text.find('\n')));
+
+  create_account(root, "eve", "eve.example");
+  expect_cpanel_refused(root, "cpapi2", "eve", {"ZoneEdit", "fetchzone", "domain=bob.example"}, "does not belong");
+  CHECK_FALSE(api2_ok(root, "eve", {"ZoneEdit", "fetchzones"})[0]["zones"].contains("bob.example"));
+}
+
+TEST_CASE("ZoneEdit: add, edit and remove a record; resetzone", "[zoneedit][api2_zoneedit]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  std::string serial = api2_ok(root, "bob", {"ZoneEdit", "fetchzone", "domain=bob.example"})[0]["serialnum"];
+  auto added = api2_ok(root, "bob",
+                       {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=_acme-challenge", "type=TXT",
+                        "txtdata=abc-123", "ttl=60"});
+  REQUIRE(added.size() == 1);
+  CHECK(added[0]["result"]["status"] == 1);
+  REQUIRE(added[0]["result"]["newserial"].is_string());
+  CHECK(std::stol(added[0]["result"]["newserial"].get<std::string>()) > std::stol(serial));
+  CHECK_THAT(zone_file(root, "bob.example"), Contains("_acme-challenge\t60\tIN\tTXT\t\"abc-123\"\n"));
+
+  const auto records = api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "type=TXT"});
+  int line = line_of(records, "_acme-challenge.bob.example.", "TXT");
+  REQUIRE(line > 0);
+  api2_ok(root, "bob",
+          {"ZoneEdit", "edit_zone_record", "domain=bob.example", "Line=" + std::to_string(line), "txtdata=def-456"});
+  CHECK_THAT(zone_file(root, "bob.example"), Contains("_acme-challenge\t60\tIN\tTXT\t\"def-456\"\n"));
+
+  SECTION("bad input is refused and changes nothing") {
+    expect_cpanel_refused(
+        root, "cpapi2", "bob",
+        {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=x", "type=A", "address=not-an-ip"}, "address");
+    expect_cpanel_refused(root, "cpapi2", "bob",
+                          {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=evil.other.example.", "type=A",
+                           "address=192.0.2.1"},
+                          "name");
+    expect_cpanel_refused(root, "cpapi2", "bob",
+                          {"ZoneEdit", "add_zone_record", "domain=bob.example", "type=A", "address=192.0.2.1"}, "name");
+    expect_cpanel_refused(root, "cpapi2", "bob", {"ZoneEdit", "remove_zone_record", "domain=bob.example", "line=9999"},
+                          "9999");
+    expect_cpanel_refused(root, "cpapi2", "bob", {"ZoneEdit", "remove_zone_record", "domain=bob.example"}, "line");
+  }
+  SECTION("remove, then reset") {
+    api2_ok(root, "bob", {"ZoneEdit", "remove_zone_record", "domain=bob.example", "line=" + std::to_string(line)});
+    CHECK(zone_file(root, "bob.example").find("_acme-challenge") == std::string::npos);
+    api2_ok(root, "bob",
+            {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=extra", "type=A", "address=192.0.2.99"});
+    auto reset = api2_ok(root, "bob", {"ZoneEdit", "resetzone", "domain=bob.example"});
+    CHECK(reset[0]["result"]["status"] == 1);
+    CHECK(zone_file(root, "bob.example").find("extra") == std::string::npos);
+  }
+}
+
+TEST_CASE("Email MX functions edit the zone's MX records", "[zoneedit][api2_email_mx]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto list = api2_ok(root, "bob", {"Email", "listmx", "domain=bob.example"});
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["statusmsg"] == "Fetched MX List");
+  CHECK(list[0]["detected"] == "local");
+  REQUIRE(list[0]["entries"].size() == 1);
+  CHECK(list[0]["entries"][0]["mx"] == "bob.example");
+  CHECK(list[0]["entries"][0]["priority"] == "0");
+
+  auto added =
+      api2_ok(root, "bob", {"Email", "addmx", "domain=bob.example", "exchange=mx.remote.example", "preference=20"});
+  CHECK(added[0]["status"] == 1);
+  CHECK(added[0]["checkmx"]["changed"] == 1);
+  CHECK_THAT(zone_file(root, "bob.example"), Contains("bob.example.\t14400\tIN\tMX\t20\tmx.remote.example.\n"));
+  api2_ok(root, "bob",
+          {"Email", "changemx", "domain=bob.example", "exchange=mx2.remote.example", "oldexchange=mx.remote.example",
+           "oldpreference=20", "preference=5"});
+  CHECK_THAT(zone_file(root, "bob.example"), Contains("\tMX\t5\tmx2.remote.example.\n"));
+  // With the server's own exchanger gone, the remote one is the most preferred.
+  auto removed = api2_ok(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=bob.example"});
+  CHECK(removed[0]["checkmx"]["detected"] == "remote");
+  auto remote = api2_ok(root, "bob", {"Email", "listmxs", "domain=bob.example"});
+  CHECK(remote[0]["detected"] == "remote");
+  CHECK(remote[0]["mx"] == "mx2.remote.example");
+  api2_ok(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=mx2.remote.example", "preference=5"});
+  CHECK(zone_file(root, "bob.example").find("mx2.remote.example") == std::string::npos);
+  expect_cpanel_refused(root, "cpapi2", "bob", {"Email", "delmx", "domain=bob.example", "exchange=nosuch.example"},
+                        "no MX record");
+  expect_cpanel_refused(root, "cpapi2", "bob",
+                        {"Email", "addmx", "domain=bob.example", "exchange=bad host", "preference=1"}, "exchange");
+}
+
+TEST_CASE("zoneedit and changemx features gate the changes; reading needs neither", "[zoneedit][features]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  run_ok(root, {"add_override_features_for_user", "user=bob", R"(features={"zoneedit":0,"changemx":0})"});
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "parse_zone", "zone=bob.example"},
+                        "You do not have the feature “zoneedit”.");
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "mass_edit_zone", "zone=bob.example", "serial=1"},
+                        "You do not have the feature “zoneedit”.");
+  expect_cpanel_refused(root, "cpapi2", "bob",
+                        {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=x", "type=A", "address=192.0.2.1"},
+                        "You do not have the feature “zoneedit”.");
+  expect_cpanel_refused(root, "cpapi2", "bob", {"Email", "addmx", "domain=bob.example", "exchange=mx.example"},
+                        "You do not have the feature “changemx”.");
+  api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example"});
+  api2_ok(root, "bob", {"Email", "listmx", "domain=bob.example"});
+  uapi_ok(root, "bob", {"DNS", "has_local_authority", "domain=bob.example"});
+
+  // WHM's passthrough runs the call as the account, with its features.
+  auto through = run(root, {"cpanel", "cpanel_jsonapi_user=bob", "cpanel_jsonapi_module=ZoneEdit",
+                            "cpanel_jsonapi_func=add_zone_record", "cpanel_jsonapi_apiversion=2", "domain=bob.example",
+                            "name=x", "type=A", "address=192.0.2.1"});
+  REQUIRE(through.status == 0);
+  CHECK_THAT(through.out, Contains("You do not have the feature"));
+  run_ok(root, {"remove_override_features_for_user", "user=bob", R"(features=["zoneedit"])"});
+  auto ok = run_ok(
+      root, {"uapi_cpanel", "cpanel.user=bob", "cpanel.module=DNS", "cpanel.function=parse_zone", "zone=bob.example"});
+  CHECK(ok["data"]["uapi"]["status"] == 1);
+}

@@ -243,12 +243,12 @@ const std::set<std::string>& reserved_names() {
 std::string bad_key_name(const std::string& name) {
   if (name.empty()) return "a key needs a name.";
   if (name.size() > 255) return "a key name has at most 255 characters.";
-  if (name[0] == '.') return "“" + name + "” starts with a period.";
   for (char c : name) {
     if (c == '/') return "a key name cannot contain a slash.";
     if (c == ' ' || std::iscntrl(static_cast<unsigned char>(c)))
       return "a key name cannot contain a blank or a control character.";
   }
+  if (name[0] == '.') return "“" + name + "” starts with a period.";
   if (reserved_names().count(name)) return name + " is a reserved key name. Please choose another name.";
   return "";
 }

@@ -85,7 +85,7 @@ TEST_CASE("genkey writes the key pair into ~/.ssh with cPanel's names, modes and
   CHECK(mode_of(root, "home/bob/.ssh") == 0700);
   CHECK(mode_of(root, kSsh + "id_rsa") == 0600);
   CHECK(mode_of(root, kSsh + "id_rsa.pub") == 0644);
-  for (const std::string rel : {"home/bob/.ssh", kSsh + "id_rsa", kSsh + "id_rsa.pub"}) {
+  for (const std::string& rel : std::vector<std::string>{"home/bob/.ssh", kSsh + "id_rsa", kSsh + "id_rsa.pub"}) {
     CHECK(stat_of(root, rel).st_uid == 1000);
     CHECK(stat_of(root, rel).st_gid == 1000);
   }

@@ -249,6 +249,7 @@ std::string bad_key_name(const std::string& name) {
       return "a key name cannot contain a blank or a control character.";
   }
   if (name[0] == '.') return "“" + name + "” starts with a period.";
+  if (name.find("..") != std::string::npos) return "a key name cannot contain “..”.";  // cPanel strips it
   if (reserved_names().count(name)) return name + " is a reserved key name. Please choose another name.";
   return "";
 }

@@ -68,8 +68,8 @@ struct GeneratedKey {
 GeneratedKey generate_key(KeyAlgorithm algorithm, int bits, const std::string& passphrase, const std::string& comment);
 
 // A key name as a file name in ~/.ssh: throws ApiError (invalid_param naming
-// `param`) for an empty name, one starting with a period, holding a slash,
-// a blank or a control character, longer than 255 bytes, or one of the
+// `param`) for an empty name, one starting with a period, holding "..", a
+// slash, a blank or a control character, longer than 255 bytes, or one of the
 // files sshd reads (authorized_keys, config, known_hosts, ...).
 void check_key_name(const std::string& name, const std::string& param);
 

@@ -151,6 +151,7 @@ TEST_CASE("genkey: DSA, a passphrase, and what it refuses", "[cpanel][ssh]") {
     expect_ssh_refused(root, {"genkey", "type=ed448"}, "“type”");
     expect_ssh_refused(root, {"genkey", "name=../../../etc/cron.d/x"}, "a key name cannot contain a slash.");
     expect_ssh_refused(root, {"genkey", "name=.bashrc"}, "starts with a period");
+    expect_ssh_refused(root, {"genkey", "name=a..b"}, "a key name cannot contain “..”.");
     expect_ssh_refused(root, {"genkey", "name=authorized_keys"}, "authorized_keys is a reserved key name.");
     expect_ssh_refused(root, {"genkey", "name=a%0Ab"}, "“name”");
     expect_ssh_refused(root, {"genkey", "name=a%2Bb"}, "Invalid Key Name");

@@ -192,6 +192,7 @@ CALLS = [
     ("Ftp", "get_ftp_daemon_info", [], False),
     ("Ftp", "delete_ftp", ["user=deploy", "destroy=0"], False),
     ("Ftp", "delete_ftp", ["user=deploy"], True),
+    ("SSH", "get_port", [], False),
 ]
 
 

@@ -249,6 +249,8 @@ SETUP = [
      "command=/usr/bin/php ~/cron.php"),
     (*U, "Cron", "add_line", "minute=0", "hour=3", "day=*", "month=*", "weekday=1", "command=echo 'yes: no' # y"),
     (*U, "Cron", "set_email", "email=bob@bob.example"),
+    (*C, "SSH", "genkey", "name=deploy", "bits=1024"),
+    (*C, "SSH", "authkey", "key=deploy"),
     (W, "suspendacct", "user=amy", "reason=Unpaid: invoice #12"),
     (W, "create_featurelist", "featurelist=pro"),
     (W, "backup_destination_add", "type=Local", "name=copy", "path=/copies"),
@@ -517,6 +519,15 @@ CALLS = [
     (*C, "Ftp", "passwd", "user=deploy", "pass=An0ther.pass"),
     (*C, "Ftp", "passwdftp", "user=deploy", "pass=An0ther.pass"),
     (*C, "Ftp", "setquota", "user=deploy", "quota=20"),
+    (*C, "SSH", "authkey", "key=deploy", "action=deauthorize"),
+    (*C, "SSH", "delkey", "name=deploy", "pub=1"),
+    (*C, "SSH", "fetchkey", "name=deploy", "pub=1"),
+    (*C, "SSH", "fetchkey", "name=ghost"),
+    (*C, "SSH", "genkey", "name=laptop", "bits=1024", "comment=bob: laptop #2"),
+    (*C, "SSH", "importkey", "name=imported",
+     "key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID+eeSqc+QPZmjk8fvW3KkcS5GevtUVIHQAmnwPD97qD imported key"),
+    (*C, "SSH", "listkeys"),
+    (*C, "SSH", "listkeys", "pub=1"),
     (*U, "Cron", "add_line", "minute=1", "hour=2", "day=3", "month=4", "weekday=5", "command=/bin/true"),
     (*U, "Cron", "add_line", "minute=99", "hour=*", "day=*", "month=*", "weekday=*", "command=x"),
     (*U, "Cron", "edit_line", "line_key=1", "minute=2", "hour=*", "day=*", "month=*", "weekday=*",
@@ -556,6 +567,7 @@ CALLS = [
     (*U, "Ftp", "set_homedir", "user=deploy", "homedir=public_html/up"),
     (*U, "Ftp", "set_quota", "user=deploy", "quota=30"),
     (*U, "Ftp", "set_read_only", "user=deploy", "read_only=1"),
+    (*U, "SSH", "get_port"),
 ]
 
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <iconv.h>
+#include <locale.h>
 #include <openssl/evp.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -273,6 +275,8 @@ std::string human_size(long long bytes) {
     value /= 1024;
     ++unit;
   }
+  // Hundredths, rounded up: a file of a few bytes is "0.01 KB", not "0 KB".
+  value = std::ceil(value * 100) / 100;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", value);
   std::string number = buf;
@@ -488,8 +492,10 @@ Resolved resolve(const UserDir& home, const std::string& rel) {
 // Where a copy, move or link of `source` to `dest` goes: into `dest` when
 // it is a directory, else `dest` itself.
 std::string placed(const UserDir& home, const std::string& source, const std::string& dest, bool into_dirs) {
+  auto st = home.status(dest);
+  // A symlink at the destination is neither followed nor replaced.
+  if (st && S_ISLNK(st->st_mode)) refuse_link(home.shown(dest));
   if (into_dirs) {
-    auto st = home.status(dest);
     if (dest.empty() || (st && S_ISDIR(st->st_mode)))
       return dest.empty() ? split_last(source).second : dest + "/" + split_last(source).second;
   }
@@ -652,6 +658,11 @@ nlohmann::json file_information(const Home& home, const std::string& rel, const 
       r["file"] = name;
       r["fullpath"] = h.shown();
       r["absdir"] = r["path"] = parent.empty() ? "/" : parent;
+      if (options.check_leaf) {
+        r["isleaf"] = 0;
+        for (const auto& entry : h.entries())
+          if (auto sub = entry_status(h, entry); sub && S_ISDIR(sub->st_mode)) r["isleaf"] = 1;
+      }
       return r;
     }
     auto [dir, name] = split_last(rel);
@@ -793,6 +804,19 @@ void empty_home_trash(const Home& home, long long older_than_days) {
 Conversion convert_charset(const std::string& text, const std::string& from, const std::string& to,
                            const std::string& from_param, const std::string& to_param, Illegal illegal) {
   const std::string target = illegal == Illegal::Transliterate ? to + "//TRANSLIT" : to;
+  // Transliteration follows LC_CTYPE, which is "C" (é becomes "?") unless a
+  // UTF-8 locale is in use: this thread uses C.UTF-8 for the conversion.
+  locale_t utf8 = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  const locale_t previous = utf8 ? ::uselocale(utf8) : static_cast<locale_t>(nullptr);
+  struct Restore {
+    locale_t utf8, previous;
+    ~Restore() {
+      if (utf8) {
+        ::uselocale(previous);
+        ::freelocale(utf8);
+      }
+    }
+  } restore{utf8, previous};
   iconv_t cd = ::iconv_open(target.c_str(), from.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) {
     iconv_t probe = ::iconv_open("UTF-8", from.c_str());

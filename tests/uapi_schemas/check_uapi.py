@@ -87,6 +87,20 @@ EXCEPTIONS = {
                                           "text_b64": {"type": "string"}}},
                       ]}),
     },
+    "Fileman::list_files": {
+        "param filepath": ("the filepath-* arguments limit_to_list names (filepath-1=a.txt ...)", None),
+    },
+    "Fileman::upload_files": {
+        "param file": ("the command line's stand-in for the form's file fields: file-1=@/local/path "
+                       "(docs/fileman.md)", None),
+        "param dir": ("the target directory, as in cPanel's upload_files documentation", None),
+        "param overwrite": ("replace existing files, as in cPanel's upload_files documentation", None),
+        "param permissions": ("the new files' mode, as in cPanel's upload_files documentation", None),
+        "content": ("the 11.125 schema describes a download (content, filename), not the per-file results of "
+                    "cPanel's upload_files documentation that whmkit returns (uploads, succeeded, warned, failed)",
+                    None),
+        "filename": ("see content", None),
+    },
     "DomainInfo::list_domains": {
         "main_domain": ("published as an array of strings, but real servers send one string, and real clients "
                         "read it so (e.g. a Raycast cPanel extension builds https://${data.main_domain})",
@@ -147,7 +161,8 @@ def current_serial(bin_dir, env):
 
 # The calls made, in order, on one state root (see make_root). "fails": the
 # call must fail (status 0, data null). An argument may be a function of
-# (bin_dir, env) that gives it when the call is made.
+# (bin_dir, env) that gives it when the call is made; "{uploads}" in an
+# argument is a directory every user may read (make_root).
 CALLS = [
     ("DNS", "parse_zone", ["zone=bob.example"], False),
     ("DNS", "parse_zone", ["zone=nosuch.example"], True),
@@ -167,6 +182,22 @@ CALLS = [
     ("DomainInfo", "single_domain_data", ["domain=park.example"], True),
     ("WebVhosts", "list_domains", [], False),
     ("WebVhosts", "list_ssl_capable_domains", [], False),
+    ("Fileman", "save_file_content", ["dir=public_html", "file=index.html", "content=<p>hi</p>"], False),
+    ("Fileman", "save_file_content", ["dir=../etc", "file=x", "content=y"], True),
+    ("Fileman", "list_files", ["dir=public_html", "include_mime=1", "include_hash=1", "include_permissions=1",
+                               "check_for_leaf_directories=1"], False),
+    ("Fileman", "list_files", ["dir=nowhere"], True),
+    ("Fileman", "get_file_information", ["path=public_html", "include_mime=1", "include_hash=1",
+                                         "include_permissions=1", "check_for_leaf_directories=1"], False),
+    ("Fileman", "get_file_content", ["dir=public_html", "file=index.html"], False),
+    ("Fileman", "get_file_content", ["dir=public_html", "file=ghost.html"], True),
+    ("Fileman", "upload_files", ["dir=public_html", "file-1=@{uploads}/upload.txt"], False),
+    ("Fileman", "upload_files", ["dir=public_html", "file-1=@{uploads}/upload.txt"], True),
+    ("Fileman", "autocompletedir", ["path=pub"], False),
+    ("Fileman", "transcode", ["content=caf%C3%A9", "from_charset=UTF-8", "to_charset=ASCII", "transliterate=1"],
+     False),
+    ("Fileman", "transcode", ["content=caf%C3%A9", "from_charset=UTF-8", "to_charset=ASCII"], True),
+    ("Fileman", "empty_trash", ["older_than=0"], False),
     ("Ftp", "add_ftp", ["user=deploy", "pass=S3cure.pass-1", "quota=50"], False),
     ("Ftp", "add_ftp", ["user=deploy", "pass=S3cure.pass-1"], True),
     ("Ftp", "ftp_exists", ["user=deploy"], False),
@@ -206,6 +237,13 @@ def make_root(bin_dir):
     with open(os.path.join(root, "etc/wwwacct.conf"), "w") as f:
         f.write(f"HOMEDIR {root}/home\nADDR 127.0.0.1\n")
     env = dict(os.environ, WHMKIT_ROOT=root)
+    # Fileman::upload_files reads its file with the account's rights: a readable file the account can reach.
+    uploads = os.path.join(root, "uploads")
+    os.makedirs(uploads)
+    os.chmod(root, 0o711)
+    os.chmod(uploads, 0o755)
+    with open(os.path.join(uploads, "upload.txt"), "w") as f:
+        f.write("uploaded\n")
     whm = [os.path.join(bin_dir, "whmapi1"), "--output=json"]
     for call in (["createacct", "username=bob", "domain=bob.example", "password=Main-pass1", "maxsub=unlimited",
                   "maxpark=unlimited", "maxaddon=unlimited", "maxftp=unlimited"],
@@ -326,7 +364,8 @@ def main(bin_dir):
                 failures.append(f"{name}: in CALLS but not implemented")
                 continue
             called.add(name)
-            args = [a(bin_dir, env) if callable(a) else a for a in args]
+            args = [a(bin_dir, env) if callable(a) else a.replace("{uploads}", os.path.join(root, "uploads"))
+                    for a in args]
             out = run([os.path.join(bin_dir, "uapi"), "--user=bob", "--output=json", module, function] + args, env)
             try:
                 doc = json.loads(out.stdout)

@@ -45,6 +45,11 @@ const std::pair<const char*, int> kNotifications[] = {
 long long number(const std::string& v) { return parse_int(v).value_or(0); }
 // "unlimited" (or nothing) is 0, as the reference gives it.
 long long limit_number(const std::string& v) { return to_lower(v) == "unlimited" ? 0 : number(v); }
+// A count limit: "unlimited", or the number.
+nlohmann::json count_limit(const std::string& v) {
+  if (to_lower(v) == "unlimited") return "unlimited";
+  return number(v);
+}
 
 nlohmann::json strings(const nlohmann::json& list) {
   nlohmann::json out = nlohmann::json::array();
@@ -97,17 +102,17 @@ nlohmann::json user_information(const Context& ctx) {
       {"legacy_backup_enabled", flag("LEGACY_BACKUP")},
       {"locale", account_locale(u)},
       {"mailbox_format", text("MAILBOX_FORMAT")},
-      {"maximum_addon_domains", text("MAXADDON")},
-      {"maximum_databases", text("MAXSQL")},
-      {"maximum_defer_fail_percentage", u.get("MAX_DEFER_FAIL_PERCENTAGE", "unlimited")},
-      {"maximum_email_account_disk_quota", text("MAX_EMAILACCT_QUOTA")},
-      {"maximum_emails_per_hour", u.get("MAX_EMAIL_PER_HOUR", "unlimited")},
-      {"maximum_ftp_accounts", text("MAXFTP")},
-      {"maximum_mail_accounts", text("MAXPOP")},
-      {"maximum_mailing_lists", text("MAXLST")},
-      {"maximum_parked_domains", text("MAXPARK")},
-      {"maximum_passenger_apps", text("MAXPASSENGERAPPS")},
-      {"maximum_subdomains", text("MAXSUB")},
+      {"maximum_addon_domains", count_limit(text("MAXADDON"))},
+      {"maximum_databases", count_limit(text("MAXSQL"))},
+      {"maximum_defer_fail_percentage", count_limit(u.get("MAX_DEFER_FAIL_PERCENTAGE", "unlimited"))},
+      {"maximum_email_account_disk_quota", count_limit(text("MAX_EMAILACCT_QUOTA"))},
+      {"maximum_emails_per_hour", count_limit(u.get("MAX_EMAIL_PER_HOUR", "unlimited"))},
+      {"maximum_ftp_accounts", count_limit(text("MAXFTP"))},
+      {"maximum_mail_accounts", count_limit(text("MAXPOP"))},
+      {"maximum_mailing_lists", count_limit(text("MAXLST"))},
+      {"maximum_parked_domains", count_limit(text("MAXPARK"))},
+      {"maximum_passenger_apps", count_limit(text("MAXPASSENGERAPPS"))},
+      {"maximum_subdomains", count_limit(text("MAXSUB"))},
       {"owner", text("OWNER")},
       {"plan", text("PLAN")},
       {"shell", pw.shell},

@@ -105,8 +105,13 @@ std::optional<std::string> tag_of_legacy_name(const std::string& name) {
 }  // namespace
 
 std::string account_locale(const CpUser& account) {
-  if (std::string tag = account.get("LOCALE"); !tag.empty()) return tag;
-  const std::string lang = account.get("LANG");
+  // The stored keys, not CpUser::get: its default LOCALE ("en") would hide LANG.
+  auto stored = [&](const char* key) {
+    auto it = account.kv.find(key);
+    return it == account.kv.end() ? std::string() : it->second;
+  };
+  if (std::string tag = stored("LOCALE"); !tag.empty()) return tag;
+  const std::string lang = stored("LANG");
   if (auto tag = tag_of_legacy_name(lang)) return *tag;
   if (!lang.empty() && find_locale(to_lower(lang))) return to_lower(lang);
   return "en";

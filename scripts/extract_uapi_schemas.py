@@ -18,7 +18,8 @@ import yaml
 
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
-MODULES = ["DNS", "DomainInfo", "Fileman", "Ftp", "SSH", "WebVhosts"]
+MODULES = ["ContactInformation", "DNS", "DomainInfo", "Features", "Fileman", "Ftp", "Locale", "Personalization",
+           "SSH", "Variables", "WebVhosts"]
 DROPPED_KEYS = {"description", "example", "examples", "externalDocs", "x-cpanel-available-version"}
 
 

@@ -130,8 +130,17 @@ void authorize_whm(const StateRoot& root, const Caller& caller, const std::strin
 
 void authorize_account(const StateRoot& root, const CpanelAccount& account, const Authorization& auth,
                        const Request& req) {
-  if (!auth.feature.empty() && !resolve_feature(root, AccountStore(root).require(account.user), auth.feature).enabled)
-    throw ApiError("You do not have the feature " + quoted(auth.feature) + ".");
+  if (!auth.feature.empty()) {
+    // "updatecontact|updatenotificationprefs": any one of them lets the call through.
+    const CpUser record = AccountStore(root).require(account.user);
+    const auto alternatives = split(auth.feature, '|');
+    if (std::none_of(alternatives.begin(), alternatives.end(),
+                     [&](const std::string& f) { return resolve_feature(root, record, f).enabled; })) {
+      std::vector<std::string> names;
+      for (const auto& f : alternatives) names.push_back(quoted(f));
+      throw ApiError("You do not have the feature " + join(names, " or ") + ".");
+    }
+  }
   for (const auto& p : auth.owned)
     for (const auto& value : req.list(p.param)) {
       if (value.empty()) continue;

@@ -41,7 +41,8 @@ struct Authorization {
   std::string acl = kRootAcl;
   std::vector<OwnedParam> owned = {};
   // cPanel API functions: the feature the account's feature list must enable
-  // ("ftpaccts"), or "" for functions every account may call.
+  // ("ftpaccts"; "a|b" when any one of several will do), or "" for
+  // functions every account may call.
   std::string feature = "";
 };
 

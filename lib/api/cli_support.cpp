@@ -221,7 +221,10 @@ static std::string describe_authorization(Api api, const Authorization& auth) {
   std::string objects = owned.empty() ? "" : "; " + join(owned, "; ");
   if (api != Api::Whm1)
     return "the account itself (--user)" +
-           (auth.feature.empty() ? "" : ", when its feature list enables “" + auth.feature + "”") + objects + ".";
+           (auth.feature.empty()
+                ? ""
+                : ", when its feature list enables “" + join(split(auth.feature, '|'), "” or “") + "”") +
+           objects + ".";
   if (auth.acl == kRootAcl) return "root, or a reseller with the “all” privilege.";
   std::string who =
       auth.acl.empty() ? "root, or any reseller" : "root, or a reseller with the “" + auth.acl + "” privilege";

@@ -62,7 +62,7 @@ nlohmann::json envelope_of(const FunctionSpec& f, const Response& r) {
                 {"errors", nullptr},
                 {"messages", list_or_null(r.messages)},
                 {"metadata", metadata},
-                {"status", 1},
+                {"status", r.ok ? 1 : 0},  // a handler may answer "no" without an error (Features::has_feature)
                 {"warnings", list_or_null(r.warnings)}}}};
     }
   }

@@ -85,12 +85,15 @@ const std::vector<std::pair<std::string, std::string>>& builtin_features() {
       {"redirects", "Redirects"},
       {"spamassassin", "Apache SpamAssassin"},
       {"spambox", "Apache SpamAssassin Spam Box"},
+      {"setlang", "Change Language"},
       {"ssh", "SSH Access"},
       {"sslinstall", "SSL Host Installer"},
       {"sslmanager", "SSL Manager"},
       {"statselect", "Choose Log Programs"},
       {"subdomains", "Subdomain Manager"},
       {"traceaddy", "Track DNS"},
+      {"updatecontact", "Contact Information"},
+      {"updatenotificationprefs", "Contact Preferences"},
       {"webalizer", "Webalizer Stats"},
       {"webdisk", "Web Disk"},
       {"webmail", "Webmail"},
@@ -99,13 +102,19 @@ const std::vector<std::pair<std::string, std::string>>& builtin_features() {
   return f;
 }
 
-std::map<std::string, std::string> feature_catalogue(const StateRoot& root) {
-  std::map<std::string, std::string> all(builtin_features().begin(), builtin_features().end());
+std::map<std::string, std::string> plugin_features(const StateRoot& root) {
+  std::map<std::string, std::string> out;
   for (const auto& file : root.list_dir("usr/local/cpanel/whostmgr/addonfeatures"))
     if (auto text = root.read("usr/local/cpanel/whostmgr/addonfeatures/" + file))
       for (const auto& line : split(*text, '\n'))
         if (auto colon = line.find(':'); colon != std::string::npos && valid_feature_id(line.substr(0, colon)))
-          all.emplace(line.substr(0, colon), line.substr(colon + 1));
+          out.emplace(line.substr(0, colon), line.substr(colon + 1));
+  return out;
+}
+
+std::map<std::string, std::string> feature_catalogue(const StateRoot& root) {
+  std::map<std::string, std::string> all(builtin_features().begin(), builtin_features().end());
+  for (auto& [id, name] : plugin_features(root)) all.emplace(id, name);
   for (const auto& list : root.list_dir("var/cpanel/features"))
     if (list[0] != '.' && !ends_with(list, ".cpaddons"))
       for (const auto& [id, _] : read_feature_list(root, list))

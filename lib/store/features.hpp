@@ -29,6 +29,8 @@ std::optional<std::string> feature_value(const FeatureValues& values, const std:
 
 // The features cPanel ships (id, name), in id order.
 const std::vector<std::pair<std::string, std::string>>& builtin_features();
+// The add-on (plugin) features of usr/local/cpanel/whostmgr/addonfeatures/* ("id:Name" lines).
+std::map<std::string, std::string> plugin_features(const StateRoot& root);
 // Every known feature id with its name: the built-in ones, the add-on
 // features of usr/local/cpanel/whostmgr/addonfeatures/* ("id:Name" lines)
 // and any id a feature list names.

@@ -105,6 +105,38 @@ void stage_nvdata(Transaction& txn, const std::string& base, const nlohmann::jso
   txn.write(cache_of(base), json_text(doc) + "\n", 0644);
 }
 
+namespace user_nvdata {
+
+namespace {
+constexpr const char* kUserDir = ".cpanel/nvdata";
+constexpr const char* kUserCache = ".cpanel/nvdata.cache";
+}  // namespace
+
+std::string file_name(const std::string& param, const std::string& name) {
+  if (name.size() > nvdata::kMaxNameLength)
+    throw invalid_param(param, "Name " + name + " is invalid. Names can only be " +
+                                   std::to_string(nvdata::kMaxNameLength) + " characters.");
+  std::string file = html_escape(name);
+  file.erase(std::remove(file.begin(), file.end(), '/'), file.end());
+  if (file.empty() || file == "." || file == "..")
+    throw invalid_param(param, "“" + name + "” is not a name that can be stored.");
+  check_path_component(file, "NVData name");  // no control characters
+  return file;
+}
+
+std::optional<std::string> get(const Transaction& view, const std::string& home_rel, const std::string& file) {
+  return view.read(UserPath{home_rel, std::string(kUserDir) + "/" + file});
+}
+
+void stage_set(Transaction& txn, const std::string& home_rel, FileOwner owner, const std::string& file,
+               const std::string& value) {
+  txn.make_dir({home_rel, kUserDir}, 0700, owner);
+  txn.write(UserPath{home_rel, std::string(kUserDir) + "/" + file}, value, 0644, owner);
+  if (txn.exists(UserPath{home_rel, kUserCache})) txn.remove(UserPath{home_rel, kUserCache});
+}
+
+}  // namespace user_nvdata
+
 const AccountPart& nvdata_part() { return part_instance<NvdataPart>(); }
 
 }  // namespace whm

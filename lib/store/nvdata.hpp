@@ -25,4 +25,21 @@ std::optional<nlohmann::json> load_nvdata(const Transaction& txn, const std::str
 // Stages the store with `pairs` set (others kept).
 void stage_nvdata(Transaction& txn, const std::string& base, const nlohmann::json& pairs);
 
+// A cPanel account's own store (UAPI NVData and Personalization, API 2
+// NVData): one file per name in ~/.cpanel/nvdata/<name> holding the value as
+// given, written as the account's user, never through a symlink. The files
+// live in the home, so they move, archive and restore with it.
+namespace user_nvdata {
+// The file name cPanel stores `name` under: XML-escaped (& < > " '), with
+// "/" removed. Throws invalid_param(param) for a name longer than
+// nvdata::kMaxNameLength, or one that leaves no usable file name.
+std::string file_name(const std::string& param, const std::string& name);
+// The stored value of the file `file` (from file_name); nullopt if never set.
+std::optional<std::string> get(const Transaction& view, const std::string& home_rel, const std::string& file);
+// Stages the value of `file`, and drops cPanel's ~/.cpanel/nvdata.cache,
+// which would otherwise keep serving the old value.
+void stage_set(Transaction& txn, const std::string& home_rel, FileOwner owner, const std::string& file,
+               const std::string& value);
+}  // namespace user_nvdata
+
 }  // namespace whm

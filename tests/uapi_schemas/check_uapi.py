@@ -38,6 +38,8 @@ NOT_PUBLISHED = {
     "Ftp::set_allowed_ips": "whmkit's per-login settings (README, FTP)",
     "Ftp::set_enabled": "whmkit's per-login settings (README, FTP)",
     "Ftp::set_read_only": "whmkit's per-login settings (README, FTP)",
+    "NVData::*": "cPanel still answers UAPI NVData::get/set (deprecated for Personalization, over the same "
+                 "~/.cpanel/nvdata files), though the 11.125 description lists only Personalization",
 }
 
 # Where whmkit follows a real server or a real client rather than the
@@ -46,7 +48,34 @@ NOT_PUBLISHED = {
 # `schema`), "result KEY" (a key of the result beside data, whose schema is
 # replaced), or a key path inside result.data ("items" steps into a list)
 # whose schema is replaced by `schema`, or made optional when `schema` is None.
+# Personalization takes a JSON request body; on the command line its fields
+# are parameters (personalization as JSON text, names as a list).
+BODY_FIELD = "published as a field of the JSON request body; a parameter on the command line"
+OLD_ADDRESS = ("published as required, but an account without contact addresses has none to name: cPanel "
+               "(Cpanel::API::ContactInformation) accepts the call without it, and so does whmkit", None)
+MAP_AS_PROPERTY = ("published with its additionalProperties inside properties, as if it were a key; it is a "
+                   "map (feature id or domain -> value)")
+ONLY_IF_SET = "cPanel returns this key only when the cpuser file has it (Cpanel::API::Variables)"
+
 EXCEPTIONS = {
+    "Personalization::get": {"param names": (BODY_FIELD, None)},
+    "Personalization::set": {"param personalization": (BODY_FIELD, None)},
+    "ContactInformation::set_email_addresses": {"param old_address": OLD_ADDRESS},
+    "ContactInformation::unset_email_addresses": {"param old_address": OLD_ADDRESS},
+    "Locale::get_attributes": {
+        "param attributes": ("cPanel's get_attributes takes attributes=locale,name,... (Cpanel::API::Locale), "
+                             "although the description lists no parameter", None),
+        "name": ("returned only when asked for (attributes=name): the default attributes are locale, encoding "
+                 "and direction (Cpanel::API::Locale)", None),
+    },
+    "Variables::get_user_information": {
+        "created_in_version": (ONLY_IF_SET, None),
+        "pushbullet_access_token": (ONLY_IF_SET, None),
+        "feature": (MAP_AS_PROPERTY, {"type": "object",
+                                      "additionalProperties": {"type": "integer", "enum": [0, 1]}}),
+        "mxcheck": (MAP_AS_PROPERTY + "; a stored MXCHECK-<domain> may also be auto (docs/state-formats)", {"type": "object", "additionalProperties": {
+            "type": "string", "enum": ["local", "remote", "secondary", "auto"]}}),
+    },
     "Ftp::add_ftp": {
         "param read_only": ("whmkit's per-login settings (README, FTP), also set by set_read_only", None),
         "param allowed_ips": ("whmkit's per-login settings (README, FTP), also set by set_allowed_ips", None),
@@ -224,6 +253,25 @@ CALLS = [
     ("Ftp", "delete_ftp", ["user=deploy", "destroy=0"], False),
     ("Ftp", "delete_ftp", ["user=deploy"], True),
     ("SSH", "get_port", [], False),
+    ("Personalization", "set", ['personalization={"coffee":"hot","milk":"cold"}'], False),
+    ("Personalization", "set", ["personalization=[]"], True),
+    ("Personalization", "get", ["names=coffee", "names=tea"], False),
+    ("Personalization", "get", [], True),
+    ("Features", "has_feature", ["name=ftpaccts"], False),
+    ("Features", "has_feature", ["name=no_such_feature"], True),
+    ("Features", "list_features", [], False),
+    ("Features", "get_feature_metadata", [], False),
+    ("Locale", "list_locales", [], False),
+    ("Locale", "set_locale", ["locale=de"], False),
+    ("Locale", "set_locale", ["locale=xx"], True),
+    ("Locale", "get_attributes", [], False),
+    ("Locale", "get_attributes", ["attributes=locale,name,encoding,direction"], False),
+    ("ContactInformation", "set_email_addresses", ["address=a@example.com", "password=Main-pass1"], False),
+    ("ContactInformation", "set_email_addresses",
+     ["address=b@example.com", "old_address=a@example.com", "password=wrong"], True),
+    ("ContactInformation", "unset_email_addresses", ["old_address=a@example.com", "password=Main-pass1"], False),
+    ("Variables", "get_user_information", [], False),
+    ("Variables", "get_user_information", ["name=nothing"], True),
 ]
 
 

@@ -23,8 +23,7 @@ std::vector<std::string> served_domains(const AccountVhosts& vhosts) {
 // with autodiscover_proxy_subdomains.
 std::vector<std::string> proxy_subdomains(const StateRoot& root, const AccountVhosts& vhosts,
                                           const std::string& domain) {
-  const Transaction view(root);
-  auto setting = [&](const char* key) { return read_tweak_setting(view, key).value_or("1"); };  // both default on
+  auto setting = [&](const char* key) { return tweak_setting(root, key, "1"); };  // both on by default
   if (vhosts.type_of(domain) == "sub_domain" || setting("proxysubdomains") != "1") return {};
   std::vector<std::string> labels = {"cpanel", "webmail"};
   if (setting("autodiscover_proxy_subdomains") == "1") labels.push_back("autodiscover");

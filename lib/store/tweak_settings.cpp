@@ -21,6 +21,10 @@ std::optional<std::string> read_tweak_setting(const Transaction& view, const std
   return it == values.end() ? std::nullopt : it->second;
 }
 
+std::string tweak_setting(const StateRoot& root, const std::string& key, const std::string& fallback) {
+  return read_tweak_setting(Transaction(root), key).value_or(fallback);
+}
+
 ConfigValues load_tweak_settings_for_change(const Transaction& txn) {
   FileProblems problems;
   ConfigValues values = parse_config_values(txn.read(tweak_settings::kFile).value_or(""), &problems);

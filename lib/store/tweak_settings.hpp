@@ -22,6 +22,8 @@ inline constexpr const char* kTemporaryDomainBase = "temporary_domain_base";
 // One setting as the file has it, read leniently (a damaged line is
 // skipped); nullopt when it is absent or undefined.
 std::optional<std::string> read_tweak_setting(const Transaction& view, const std::string& key);
+// The same from the root, with `fallback` (cPanel's default) when it is absent.
+std::string tweak_setting(const StateRoot& root, const std::string& key, const std::string& fallback);
 // The settings as the file has them (missing file: none). Throws
 // DamagedFileError if the file did not parse: it is about to be rewritten.
 ConfigValues load_tweak_settings_for_change(const Transaction& txn);

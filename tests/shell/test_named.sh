@@ -4,7 +4,10 @@
 # addzonerecord (a TXT over 255 bytes as several strings), and the new
 # answer after editzonerecord and removezonerecord, each given the Line
 # dumpzone lists the record on (after the comments, blank lines and the
-# seven-line SOA that dumpzone lists too).
+# seven-line SOA that dumpzone lists too). The account's own cPanel calls
+# (cpapi2 SubDomain, Park, AddonDomain) are answered too: a subdomain's A
+# record, a parked and an addon domain's own zones, and no answer once the
+# subdomain is deleted.
 # Usage: test_named.sh BIN_DIR
 set -u
 bin=$1/whmapi1
@@ -22,6 +25,7 @@ cleanup() { [[ -f $run/named.pid ]] && kill "$(cat "$run/named.pid")" 2>/dev/nul
 trap cleanup EXIT
 port=5399
 w() { "$bin" --root="$root" --output=json "$@"; }
+c() { "$(dirname "$bin")/cpapi2" --root="$root" --output=json --user=dnsuser "$@"; }
 
 mkdir -p "$root/etc" && printf 'ADDR 192.0.2.10\n' > "$root/etc/wwwacct.conf"
 w createacct username=dnsuser domain=dns-test.example password=Pass-word1 >/dev/null
@@ -34,6 +38,10 @@ dkim="v=DKIM1; k=rsa; p=\"$(printf 'K%.0s' {1..300})\\$(printf 'q%.0s' {1..280})
 w addzonerecord domain=dns-test.example name=sel._domainkey type=TXT txtdata="$dkim" >/dev/null
 big=$(printf 'b%.0s' {1..4000})
 w addzonerecord domain=dns-test.example name=big type=TXT txtdata="$big" >/dev/null
+w modifyacct user=dnsuser MAXSUB=unlimited MAXPARK=unlimited MAXADDON=unlimited >/dev/null
+c SubDomain addsubdomain domain=shop rootdomain=dns-test.example >/dev/null
+c Park park domain=dns-alias.example >/dev/null
+c AddonDomain addaddondomain newdomain=dns-addon.example subdomain=store >/dev/null
 
 # named.conf: our options, then the stanzas whmkit wrote, their paths pointing into the state root.
 chmod -R a+rX "$root/var"
@@ -71,6 +79,15 @@ kill -HUP "$(cat "$run/named.pid")"  # what "rndc reload" does for a server whmk
 for _ in $(seq 50); do [[ "$(q api.dns-test.example A)" == 203.0.113.9 ]] && break; sleep 0.2; done
 expect "changed answer after editzonerecord" "203.0.113.9" "$(q api.dns-test.example A)"
 expect "no answer after removezonerecord" "" "$(q gone.dns-test.example A)"
+expect "subdomain added with cpapi2 SubDomain::addsubdomain" "192.0.2.10" "$(q shop.dns-test.example A)"
+expect "its www" "shop.dns-test.example." "$(q www.shop.dns-test.example CNAME)"
+expect "parked domain's zone (cpapi2 Park::park)" "192.0.2.10" "$(q dns-alias.example A)"
+expect "addon domain's zone (cpapi2 AddonDomain::addaddondomain)" "192.0.2.10" "$(q dns-addon.example A)"
+expect "the addon domain's subdomain" "192.0.2.10" "$(q store.dns-test.example A)"
+c SubDomain delsubdomain domain=shop.dns-test.example >/dev/null
+kill -HUP "$(cat "$run/named.pid")"
+for _ in $(seq 50); do [[ -z "$(q shop.dns-test.example A)" ]] && break; sleep 0.2; done
+expect "no answer after SubDomain::delsubdomain" "" "$(q shop.dns-test.example A)"
 serial=$(q dns-test.example SOA | awk '{print $3}')
 expect "serial served is the file's" "$serial" "$(awk '/;Serial Number/{print $1}' "$root/var/named/dns-test.example.db")"
 

@@ -141,6 +141,8 @@ CALLS = [
     ("Ftp", "get_ftp_daemon_info", [], False),
     ("Ftp", "delete_ftp", ["user=deploy", "destroy=0"], False),
     ("Ftp", "delete_ftp", ["user=deploy"], True),
+    ("SubDomain", "addsubdomain", ["domain=shop", "rootdomain=bob.example", "dir=public_html/shop"], False),
+    ("SubDomain", "addsubdomain", ["domain=shop", "rootdomain=bob.example"], True),
 ]
 
 

@@ -60,7 +60,7 @@ TEST_CASE("SubDomain: add, list, change the document root, delete", "[cpanel][su
                     "dir=/public_html/shop-eu", "canoff=0"});
   CHECK(u["result"]["data"].is_null());
   CHECK(root.exists("home/bob/public_html/shop-eu"));
-  CHECK_THAT(root.file("var/cpanel/userdata/bob/shopeu.bob.example"), Contains("usecanonicalname: On\n"));
+  CHECK_THAT(root.file("var/cpanel/userdata/bob/shopeu.bob.example"), Contains("usecanonicalname: 'On'\n"));
 
   auto list = api2_ok(root, "bob", {"SubDomain", "listsubdomains"});
   REQUIRE(list.size() == 2);
@@ -224,7 +224,8 @@ TEST_CASE("the domain modules are gated by their features, also through WHM's pa
   auto through = run_ok(root, {"cpanel", "cpanel_jsonapi_user=bob", "cpanel_jsonapi_module=Park",
                                "cpanel_jsonapi_func=park", "cpanel_jsonapi_apiversion=2", "domain=bob.net"});
   INFO(through.dump());
-  CHECK(through["cpanelresult"]["data"][0]["reason"] == "bob.net was successfully parked on top of bob.example");
+  CHECK(through["data"]["cpanelresult"]["data"][0]["reason"] ==
+        "bob.net was successfully parked on top of bob.example");
   CHECK_THAT(root.file("etc/userdomains"), Contains("bob.net: bob\n"));
 }
 

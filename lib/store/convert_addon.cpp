@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "account_domains.hpp"
 #include "account_lifecycle.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
@@ -115,22 +116,6 @@ void stage_conversion_record(Transaction& txn, const ConversionJob& job) {
 
 // ---------------------------------------------------------------- the domain
 
-namespace {
-
-// Where the subdomain's A and CNAME records are: the closest zone above it.
-std::optional<std::string> zone_holding(const Transaction& txn, const std::string& name) {
-  for (auto dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
-    if (zone_exists(txn, name.substr(dot + 1))) return name.substr(dot + 1);
-  return std::nullopt;
-}
-
-template <class Container>
-void erase_value(Container& c, const std::string& value) {
-  c.erase(std::remove(c.begin(), c.end(), value), c.end());
-}
-
-}  // namespace
-
 std::optional<AddonDomain> find_addon_domain(const AccountStore& store, const std::string& domain) {
   auto user = store.domain_owner(domain);
   if (!user) return std::nullopt;
@@ -153,49 +138,12 @@ std::vector<DomainRow> addon_domain_rows(const AccountStore& store) {
 }
 
 void stage_addon_release(const StateRoot& root, Transaction& txn, const AddonDomain& addon) {
-  AccountStore store(root);
-  CpUser u = store.require(addon.user);
-  SystemUsers sys;
-  sys.load(txn);
-  const FileOwner owner = owner_of(sys.require_user(addon.user));
-  auto main = store.userdata(addon.user, "main");
-  if (!main || !main->is_object()) throw ApiError("The userdata of “" + addon.user + "” is missing.");
-
-  std::vector<std::string> leaving = addon.parked;
-  leaving.push_back(addon.domain);
-  auto others = u.other_domains();
-  for (const auto& d : leaving) {
-    erase_value(others, d);
-    u.kv.erase("MXCHECK-" + d);
-    if ((*main)["addon_domains"].is_object()) (*main)["addon_domains"].erase(d);
-  }
-  erase_value(others, addon.subdomain);
-  u.set_other_domains(others);
-  u.set("MTIME", std::to_string(now()));
-  if ((*main)["sub_domains"].is_array()) {
-    auto& subs = (*main)["sub_domains"];
-    subs.erase(std::remove(subs.begin(), subs.end(), nlohmann::json(addon.subdomain)), subs.end());
-  }
-  auto rows = store.domain_rows(addon.user);
-  rows.erase(std::remove_if(rows.begin(), rows.end(),
-                            [&](const DomainRow& r) {
-                              return r.domain == addon.subdomain ||
-                                     std::find(leaving.begin(), leaving.end(), r.domain) != leaving.end();
-                            }),
-             rows.end());
-
-  const std::string vhost = paths::userdata_dir(addon.user) + "/" + addon.subdomain;
-  for (const auto& rel : {vhost, vhost + ".cache"})
-    if (root.exists(rel)) txn.remove(rel);
-  if (auto zone_name = zone_holding(txn, addon.subdomain)) {
-    Zone zone = load_zone(txn, *zone_name);
-    for (const auto& [line, r] : zone.records())
-      if (r.name == addon.subdomain + "." || r.name == "www." + addon.subdomain + ".") zone.remove(line);
-    stage_zone(txn, zone, now());
-  }
-  store.save_userdata(txn, addon.user, "main", *main, owner);
-  store.save_userdata_cache(txn, addon.user, rows);
-  store.save(txn, u, rows, owner);
+  AccountDomains domains(root, txn, addon.user);
+  // The addon domains first: a subdomain is not removed while it serves one.
+  for (const auto& parked : addon.parked) domains.remove(parked, ZoneFate::Keep);
+  domains.remove(addon.domain, ZoneFate::Keep);
+  domains.remove(addon.subdomain);
+  domains.stage();
 }
 
 void stage_parked_on_new_account(const StateRoot& root, Transaction& txn, const AccountFacts& a, CpUser cpuser,

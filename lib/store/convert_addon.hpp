@@ -74,7 +74,8 @@ std::vector<DomainRow> addon_domain_rows(const AccountStore& store);
 // Stages taking the addon domain, its subdomain and the domains parked with
 // it out of their account: the cpuser file, userdata (main, cache, the
 // subdomain's vhost), the lookup files, and the subdomain's records in the
-// zone that holds them. The addon domains' own zones stay.
+// zone that holds them (AccountDomains::remove). The addon domains' own
+// zones stay.
 void stage_addon_release(const StateRoot& root, Transaction& txn, const AddonDomain& addon);
 
 // Stages `parked` as parked domains of the new account `a` (just staged by the

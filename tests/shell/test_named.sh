@@ -6,7 +6,10 @@
 # dumpzone lists the record on (after the comments, blank lines and the
 # seven-line SOA that dumpzone lists too). The account's own calls are served
 # too: a TXT record added with uapi DNS mass_edit_zone (given the serial
-# parse_zone reads) and an A record added with cpapi2 ZoneEdit add_zone_record.
+# parse_zone reads), an A record added with cpapi2 ZoneEdit add_zone_record,
+# and what cpapi2 SubDomain, Park and AddonDomain add (a subdomain's A
+# record, a parked and an addon domain's own zones; no answer once the
+# subdomain is deleted).
 # Usage: test_named.sh BIN_DIR
 set -u
 bin=$1/whmapi1
@@ -25,6 +28,7 @@ cleanup() { [[ -f $run/named.pid ]] && kill "$(cat "$run/named.pid")" 2>/dev/nul
 trap cleanup EXIT
 port=5399
 w() { "$bin" --root="$root" --output=json "$@"; }
+c() { "$(dirname "$bin")/cpapi2" --root="$root" --output=json --user=dnsuser "$@"; }
 
 mkdir -p "$root/etc" && printf 'ADDR 192.0.2.10\n' > "$root/etc/wwwacct.conf"
 w createacct username=dnsuser domain=dns-test.example password=Pass-word1 >/dev/null
@@ -37,6 +41,10 @@ dkim="v=DKIM1; k=rsa; p=\"$(printf 'K%.0s' {1..300})\\$(printf 'q%.0s' {1..280})
 w addzonerecord domain=dns-test.example name=sel._domainkey type=TXT txtdata="$dkim" >/dev/null
 big=$(printf 'b%.0s' {1..4000})
 w addzonerecord domain=dns-test.example name=big type=TXT txtdata="$big" >/dev/null
+w modifyacct user=dnsuser MAXSUB=unlimited MAXPARK=unlimited MAXADDON=unlimited >/dev/null
+c SubDomain addsubdomain domain=shop rootdomain=dns-test.example >/dev/null
+c Park park domain=dns-alias.example >/dev/null
+c AddonDomain addaddondomain newdomain=dns-addon.example subdomain=store >/dev/null
 
 # named.conf: our options, then the stanzas whmkit wrote, their paths pointing into the state root.
 chmod -R a+rX "$root/var"
@@ -86,6 +94,15 @@ expect "no answer after removezonerecord" "" "$(q gone.dns-test.example A)"
 expect "TXT added with uapi DNS mass_edit_zone is served" '"uapi-token"' "$(q _acme-challenge.dns-test.example TXT)"
 expect "A added with cpapi2 ZoneEdit add_zone_record is served" "198.51.100.22" "$(q api2.dns-test.example A)"
 expect "the refused stale edit is not served" "" "$(q lost.dns-test.example A)"
+expect "subdomain added with cpapi2 SubDomain::addsubdomain" "192.0.2.10" "$(q shop.dns-test.example A)"
+expect "its www" "shop.dns-test.example." "$(q www.shop.dns-test.example CNAME)"
+expect "parked domain's zone (cpapi2 Park::park)" "192.0.2.10" "$(q dns-alias.example A)"
+expect "addon domain's zone (cpapi2 AddonDomain::addaddondomain)" "192.0.2.10" "$(q dns-addon.example A)"
+expect "the addon domain's subdomain" "192.0.2.10" "$(q store.dns-test.example A)"
+c SubDomain delsubdomain domain=shop.dns-test.example >/dev/null
+kill -HUP "$(cat "$run/named.pid")"
+for _ in $(seq 50); do [[ -z "$(q shop.dns-test.example A)" ]] && break; sleep 0.2; done
+expect "no answer after SubDomain::delsubdomain" "" "$(q shop.dns-test.example A)"
 serial=$(q dns-test.example SOA | awk '{print $3}')
 expect "serial served is the file's" "$serial" "$(awk '/;Serial Number/{print $1}' "$root/var/named/dns-test.example.db")"
 

@@ -272,6 +272,8 @@ CALLS = [
     ("ContactInformation", "unset_email_addresses", ["old_address=a@example.com", "password=Main-pass1"], False),
     ("Variables", "get_user_information", [], False),
     ("Variables", "get_user_information", ["name=nothing"], True),
+    ("SubDomain", "addsubdomain", ["domain=shop", "rootdomain=bob.example", "dir=public_html/shop"], False),
+    ("SubDomain", "addsubdomain", ["domain=shop", "rootdomain=bob.example"], True),
 ]
 
 

@@ -518,6 +518,15 @@ CALLS = [
     (*U, "Ftp", "set_homedir", "user=deploy", "homedir=public_html/up"),
     (*U, "Ftp", "set_quota", "user=deploy", "quota=30"),
     (*U, "Ftp", "set_read_only", "user=deploy", "read_only=1"),
+    (*U, "Backup", "fullbackup_to_homedir", "email=bob@bob.example"),
+    (*U, "Backup", "list_backups"),
+    (*U, "Backup", "fullbackup_to_ftp", "host=127.0.0.1", "port=1", "username=u", "password=p"),
+    (*U, "Backup", "fullbackup_to_scp_with_password", "host=127.0.0.1", "port=1", "username=u", "password=p"),
+    (*U, "Backup", "fullbackup_to_scp_with_key", "host=127.0.0.1", "key_name=id_none", "key_passphrase="),
+    (*U, "Backup", "restore_files", "backup=/etc/passwd"),
+    (*U, "Backup", "restore_databases", "backup=/home/bob/x.sql.gz"),
+    (*U, "Backup", "restore_email_forwarders", "backup=/home/bob/x.tar.gz"),
+    (*U, "Backup", "restore_email_filters", "backup=/home/bob/x.tar.gz"),
 ]
 
 

@@ -54,8 +54,7 @@ TEST_CASE("fullbackup_to_homedir writes cPanel's archive into the home, and WHM 
   auto listed = uapi_ok(root, "bob", {"Backup", "list_backups"});
   const auto dates = listed["result"]["data"];
   REQUIRE(dates.size() == 1);
-  CHECK(std::regex_match(dates[0].get<std::string>(),
-                         std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00:00)")));
+  CHECK(std::regex_match(dates[0].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00:00)")));
 
   // The administrator moves it out of the home and restores the account from it.
   std::filesystem::copy_file(root.path + "/home/bob/" + names[0], root.path + "/home/cpmove-bob.tar.gz");
@@ -77,16 +76,15 @@ TEST_CASE("fullbackup_to_homedir: homedir=skip, email is only recorded, bad valu
   expect_cpanel_refused(root, "uapi", "bob",
                         {"Backup", "fullbackup_to_ftp", "host=127.0.0.1", "username=u", "password=p", "port=0"},
                         "port");
-  expect_cpanel_refused(root, "uapi", "bob",
-                        {"Backup", "fullbackup_to_ftp", "host=a/b", "username=u", "password=p"}, "host");
-  expect_cpanel_refused(root, "uapi", "bob",
-                        {"Backup", "fullbackup_to_scp_with_key", "host=127.0.0.1", "key_name=../../etc/shadow",
-                         "key_passphrase="},
-                        "key_name");
-  expect_cpanel_refused(root, "uapi", "bob",
-                        {"Backup", "fullbackup_to_scp_with_key", "host=127.0.0.1", "key_name=id_none",
-                         "key_passphrase="},
-                        "id_none");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "fullbackup_to_ftp", "host=a/b", "username=u", "password=p"},
+                        "host");
+  expect_cpanel_refused(
+      root, "uapi", "bob",
+      {"Backup", "fullbackup_to_scp_with_key", "host=127.0.0.1", "key_name=../../etc/shadow", "key_passphrase="},
+      "key_name");
+  expect_cpanel_refused(
+      root, "uapi", "bob",
+      {"Backup", "fullbackup_to_scp_with_key", "host=127.0.0.1", "key_name=id_none", "key_passphrase="}, "id_none");
 }
 
 TEST_CASE("restore_files puts the archived home back; escapes are refused", "[uapi_backup]") {
@@ -104,8 +102,9 @@ TEST_CASE("restore_files puts the archived home back; escapes are refused", "[ua
   const auto data = j["result"]["data"];
   const std::string log_path = data["log_path"];
   CHECK(log_path == "/home/bob/.cpanel/logs/restorefiles/" + data["log_id"].get<std::string>() + ".log");
-  CHECK(root.file(log_path.substr(1)).find("restored the directory /home/bob/public_html from the backup file " +
-                                           name) != std::string::npos);
+  CHECK(
+      root.file(log_path.substr(1)).find("restored the directory /home/bob/public_html from the backup file " + name) !=
+      std::string::npos);
   CHECK(std::regex_match(data["log_id"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.\d+)")));
   if (::geteuid() == 0) {
     struct stat st {};
@@ -120,11 +119,9 @@ TEST_CASE("restore_files puts the archived home back; escapes are refused", "[ua
 
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_files"}, "backup");
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_files", "backup=/home/cpmove-bob.tar.gz"}, "backup");
-  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_files", "backup=/home/bob/../alice/x.tar.gz"},
-                        "..");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_files", "backup=/home/bob/../alice/x.tar.gz"}, "..");
   expect_cpanel_refused(root, "uapi", "bob",
-                        {"Backup", "restore_files", "backup=/home/bob/" + name, "directory=/home/bob/../../etc"},
-                        "..");
+                        {"Backup", "restore_files", "backup=/home/bob/" + name, "directory=/home/bob/../../etc"}, "..");
   expect_cpanel_refused(root, "uapi", "bob",
                         {"Backup", "restore_files", "backup=/home/bob/" + name, "directory=/home/bob/missing"},
                         "does not exist");
@@ -144,13 +141,15 @@ TEST_CASE("databases, forwarders and filters: whmkit keeps none to restore", "[u
   TempRoot root;
   create_account(root, "bob", "bob.example");
   for (const char* fn : {"restore_databases", "restore_email_forwarders", "restore_email_filters"})
-    expect_cpanel_refused(root, "uapi", "bob", {"Backup", fn, "backup=/home/bob/x.tar.gz"}, "not implemented by whmkit");
+    expect_cpanel_refused(root, "uapi", "bob", {"Backup", fn, "backup=/home/bob/x.tar.gz"},
+                          "not implemented by whmkit");
 }
 
 TEST_CASE("the backup feature gates the module", "[uapi_backup][features]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
   run_ok(root, {"add_override_features_for_user", "user=bob", R"(features={"backup":0})"});
-  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "fullbackup_to_homedir"}, "You do not have the feature “backup”.");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "fullbackup_to_homedir"},
+                        "You do not have the feature “backup”.");
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "list_backups"}, "You do not have the feature “backup”.");
 }

@@ -161,8 +161,9 @@ CALLS = [
 
 
 def newest_backup(root):
-    """The path, as on the server, of the newest backup-*.tar.gz in bob's home."""
-    names = sorted(n for n in os.listdir(os.path.join(root, "home/bob")) if n.startswith("backup-"))
+    """The path, as on the server, of the newest backup-*.tar.gz in bob's home
+    (HOMEDIR is {root}/home, which is {root}/{root}/home on disk)."""
+    names = sorted(n for n in os.listdir(os.path.join(root, root.lstrip("/"), "home/bob")) if n.startswith("backup-"))
     return f"{root}/home/bob/{names[-1]}" if names else "none"
 
 

@@ -193,14 +193,29 @@ std::vector<std::string> restore_home_files(const StateRoot& root, const CpanelA
     if (!out) throw ApiError("Cannot create a temporary file.");
     copy_fd(in.get(), out.get(), copy);
   }
-  const AccountArchive archive = inspect_account_archive(copy);
+  // Its messages name the copy: they name the user's file instead.
+  const auto name_backup = [&](const ApiError& e) {
+    std::string text = e.what();
+    for (size_t at; (at = text.find(copy)) != std::string::npos;) text.replace(at, copy.size(), backup);
+    return ApiError(text);
+  };
+  AccountArchive archive;
+  try {
+    archive = inspect_account_archive(copy);
+  } catch (const ApiError& e) {
+    throw name_backup(e);
+  }
 
   // Extracted beside the home (the same filesystem, so entries move by
   // rename) in a root-only directory the user cannot reach into meanwhile.
   const std::string home_rel = paths::rel_from_abs(home_abs);
   const std::string parent_rel = home_rel.substr(0, home_rel.rfind('/'));
   PrivateDir staging(root.path(parent_rel) + "/.whmkit-restore-" + account.user + "-XXXXXX");
-  extract_account_home(copy, staging.path + "/home", owner, archive.original_home, directory);
+  try {
+    extract_account_home(copy, staging.path + "/home", owner, archive.original_home, directory);
+  } catch (const ApiError& e) {
+    throw name_backup(e);
+  }
   auto extracted = UserDir::open(staging.path + "/home", directory);
   if (!extracted) throw ApiError("Cannot open the extracted home.");
 

@@ -83,6 +83,10 @@ EXCEPTIONS = {
     "Ftp::list_ftp_with_disk": {
         "param dirhtml": ("API 2 listftpwithdisk's parameter (it fills htmldir), accepted by UAPI too", None),
     },
+    "Backup::fullbackup_to_scp_with_key": {
+        "param username": ("whmkit's addition: the remote login (the published function has none; whmkit logs in "
+                           "as the account's name when it is not given, docs/uapi-backup.md)", None),
+    },
     "Ftp::set_homedir": {
         "param homedir": ("the published default 'user@domain/' is a pattern, not a value: whmkit declares no "
                           "default and uses <user>@<domain> when homedir is not given (docs/ftp.md)", None),
@@ -274,7 +278,26 @@ CALLS = [
     ("Variables", "get_user_information", ["name=nothing"], True),
     ("SubDomain", "addsubdomain", ["domain=shop", "rootdomain=bob.example", "dir=public_html/shop"], False),
     ("SubDomain", "addsubdomain", ["domain=shop", "rootdomain=bob.example"], True),
+    # Backup: {newest_backup} is the newest archive fullbackup_to_homedir left in the home.
+    ("Backup", "fullbackup_to_homedir", [], False),
+    ("Backup", "fullbackup_to_homedir", ["homedir=sometimes"], True),
+    ("Backup", "list_backups", [], False),
+    ("Backup", "restore_files", ["backup={newest_backup}"], False),
+    ("Backup", "restore_files", ["backup=/etc/passwd"], True),
+    ("Backup", "fullbackup_to_ftp", ["host=127.0.0.1", "port=1", "username=u", "password=p"], True),
+    ("Backup", "fullbackup_to_scp_with_password", ["host=127.0.0.1", "port=1", "username=u", "password=p"], True),
+    ("Backup", "fullbackup_to_scp_with_key", ["host=127.0.0.1", "key_name=id_none", "key_passphrase="], True),
+    ("Backup", "restore_databases", ["backup=/home/bob/x.sql.gz"], True),
+    ("Backup", "restore_email_forwarders", ["backup=/home/bob/x.tar.gz"], True),
+    ("Backup", "restore_email_filters", ["backup=/home/bob/x.tar.gz"], True),
 ]
+
+
+def newest_backup(root):
+    """The path, as on the server, of the newest backup-*.tar.gz in bob's home
+    (HOMEDIR is {root}/home, which is {root}/{root}/home on disk)."""
+    names = sorted(n for n in os.listdir(os.path.join(root, root.lstrip("/"), "home/bob")) if n.startswith("backup-"))
+    return f"{root}/home/bob/{names[-1]}" if names else "none"
 
 
 def run(args, env):
@@ -416,6 +439,7 @@ def main(bin_dir):
             called.add(name)
             args = [a(bin_dir, env) if callable(a) else a.replace("{uploads}", os.path.join(root, "uploads"))
                     for a in args]
+            args = [a.replace("{newest_backup}", newest_backup(root)) if "{newest_backup}" in a else a for a in args]
             out = run([os.path.join(bin_dir, "uapi"), "--user=bob", "--output=json", module, function] + args, env)
             try:
                 doc = json.loads(out.stdout)

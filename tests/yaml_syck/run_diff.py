@@ -625,6 +625,15 @@ CALLS = [
     (*C, "CustInfo", "savecontactinfo", "notify_disk_limit=0", "pushbullet_access_token=tok: en"),
     (*U, "Variables", "get_user_information"),
     (*U, "Variables", "get_user_information", "name=home", "name=feature"),
+    (*U, "Backup", "fullbackup_to_homedir", "email=bob@bob.example"),
+    (*U, "Backup", "list_backups"),
+    (*U, "Backup", "fullbackup_to_ftp", "host=a/b", "username=u", "password=p"),  # a connection's error names its timing
+    (*U, "Backup", "fullbackup_to_scp_with_password", "host=a/b", "username=u", "password=p"),
+    (*U, "Backup", "fullbackup_to_scp_with_key", "host=127.0.0.1", "key_name=id_none", "key_passphrase="),
+    (*U, "Backup", "restore_files", "backup=/etc/passwd"),
+    (*U, "Backup", "restore_databases", "backup=/home/bob/x.sql.gz"),
+    (*U, "Backup", "restore_email_forwarders", "backup=/home/bob/x.tar.gz"),
+    (*U, "Backup", "restore_email_filters", "backup=/home/bob/x.tar.gz"),
 ]
 
 

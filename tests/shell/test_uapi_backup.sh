@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# UAPI Backup against real servers on 127.0.0.1: fullbackup_to_ftp uploads
+# the account's archive to a pure-ftpd, fullbackup_to_scp_with_password to
+# an OpenSSH sshd (SFTP); each upload is a
+# valid cpmove archive of the account that WHM restores.
+# Usage: test_uapi_backup.sh BIN_DIR   (as root)
+set -u
+bin=$1
+source "$(dirname "$0")/expect.sh"
+expect_contains() {
+  if [[ "$3" == *"$2"* ]]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); printf 'FAIL %s\n  expected to contain: %q\n  actual: %q\n' "$1" "$2" "$3"; fi
+}
+export PATH=$PATH:/usr/sbin
+for tool in pure-ftpd pure-pw sshd ssh-keygen useradd chpasswd; do
+  command -v $tool >/dev/null || { echo "$tool is missing (scripts/install-deps.sh)"; echo "0 passed, 1 failed"; exit 1; }
+done
+if [[ $(id -u) != 0 ]]; then echo "must run as root (starts sshd, adds a system user)"; echo "0 passed, 1 failed"; exit 1; fi
+
+root=$(mktemp -d /tmp/whmkit-ub-XXXXXX)
+run=$(mktemp -d /tmp/whmkit-ub-run-XXXXXX)
+chmod 755 "$run"
+ftp_port=$((24000 + RANDOM % 500)); ssh_port=$((24600 + RANDOM % 500))
+sftp_user=whmkitub$RANDOM
+cleanup() {
+  [[ -f $run/ftp.pid ]] && kill "$(cat "$run/ftp.pid")" 2>/dev/null
+  [[ -f $run/sshd.pid ]] && kill "$(cat "$run/sshd.pid")" 2>/dev/null
+  id "$sftp_user" >/dev/null 2>&1 && userdel "$sftp_user" 2>/dev/null
+  rm -rf "$root" "$run"
+}
+trap cleanup EXIT
+export WHMKIT_ROOT=$root
+w() { "$bin/whmapi1" --output=json "$@"; }
+u() { "$bin/uapi" --user=bob --output=json Backup "$@"; }
+field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+
+w createacct username=bob domain=bob.example password=Main-pass1 >/dev/null
+echo "bob's page" > "$root/home/bob/public_html/index.html"
+
+# FTP server: a PureDB login whose home is $run/ftp.
+mkdir -p "$run/ftp" && chown 65534:65534 "$run/ftp"
+printf 'Ftp-pass1\nFtp-pass1\n' | pure-pw useradd ubftp -u 65534 -g 65534 -d "$run/ftp" -f "$run/ftp.passwd" -m -F "$run/ftp.pdb" >/dev/null
+pure-ftpd -S "127.0.0.1,$ftp_port" -l "puredb:$run/ftp.pdb" -E -H -p 30300:30399 -P 127.0.0.1 -g "$run/ftp.pid" -B >/dev/null 2>&1
+
+# SSH server: password login for a throw-away user. (fullbackup_to_scp_with_key is
+# not proven here yet: libssh2 refused the key login in a first try, see docs/uapi-backup.md.)
+useradd -m -d "$run/sftp" -s /bin/sh "$sftp_user"
+echo "$sftp_user:Sftp-pass1" | chpasswd
+mkdir -p /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$run/hostkey"
+sed -e "s|@PORT@|$ssh_port|" -e "s|@RUN@|$run|g" -e "s|@USER@|$sftp_user|" \
+  "$(dirname "$0")/../uapi_backup/sshd_config.in" > "$run/sshd_config"
+/usr/sbin/sshd -f "$run/sshd_config" -E "$run/sshd.log"
+for port in $ftp_port $ssh_port; do
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+done
+
+# One uploaded archive: a single backup-*_bob.tar.gz in DIR, holding bob's page.
+check_upload() {
+  local what=$1 dir=$2
+  local files=("$dir"/backup-*_bob.tar.gz)
+  expect "$what: one archive named as cPanel names it" "1" "$(ls "$dir" 2>/dev/null | grep -cE '^backup-[0-9]+\.[0-9]+\.[0-9]{4}_[0-9-]{8}_bob\.tar\.gz$')"
+  expect_contains "$what: a real cpmove archive" "cpmove-bob/homedir/public_html/index.html" "$(tar tzf "${files[0]}" 2>&1)"
+}
+
+out=$(u fullbackup_to_ftp host=127.0.0.1 port=$ftp_port username=ubftp password=Ftp-pass1 directory=uapi variant=passive)
+expect "fullbackup_to_ftp succeeds" "1" "$(echo "$out" | field 'd["result"]["status"]')"
+check_upload "FTP" "$run/ftp/uapi"
+out=$(u fullbackup_to_ftp host=127.0.0.1 port=$ftp_port username=ubftp password=wrong)
+expect_contains "FTP wrong password: the server's answer" "530" "$(echo "$out" | field 'd["result"]["errors"][0]')"
+
+out=$(u fullbackup_to_scp_with_password host=127.0.0.1 port=$ssh_port username=$sftp_user password=Sftp-pass1 directory=bypass)
+expect "fullbackup_to_scp_with_password succeeds" "1" "$(echo "$out" | field 'd["result"]["status"]')"
+check_upload "SCP with password" "$run/sftp/bypass"
+
+# The FTP copy restores the account through WHM.
+cp "$run"/ftp/uapi/backup-*_bob.tar.gz "$root/home/cpmove-bob.tar.gz"
+w removeacct user=bob >/dev/null
+expect "WHM restores the uploaded archive" "1" "$(w start_local_cpmove_restore cpmovepath=/home/cpmove-bob.tar.gz | field 'd["metadata"]["result"]')"
+expect "bob's page is back" "bob's page" "$(cat "$root/home/bob/public_html/index.html")"
+
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -18,7 +18,7 @@ import yaml
 
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
-MODULES = ["DomainInfo", "Ftp", "WebVhosts"]
+MODULES = ["Bandwidth", "DomainInfo", "Ftp", "Quota", "ResourceUsage", "StatsBar", "WebVhosts"]
 DROPPED_KEYS = {"description", "example", "examples", "externalDocs", "x-cpanel-available-version"}
 
 

@@ -18,8 +18,8 @@ import yaml
 
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
-MODULES = ["Backup", "ContactInformation", "DNS", "DomainInfo", "Features", "Fileman", "Ftp", "Locale",
-           "Personalization", "SSH", "SubDomain", "Variables", "WebVhosts"]
+MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Features", "Fileman", "Ftp", "Locale",
+           "Personalization", "Quota", "ResourceUsage", "SSH", "StatsBar", "SubDomain", "Variables", "WebVhosts"]
 DROPPED_KEYS = {"description", "example", "examples", "externalDocs", "x-cpanel-available-version"}
 
 

@@ -79,4 +79,25 @@ std::map<std::string, long long> bandwidth_for_month(const std::string& abs_path
   return out;
 }
 
+std::vector<BandwidthSample> bandwidth_samples(const std::string& abs_path, long long start, long long end) {
+  std::vector<BandwidthSample> out;
+  struct stat sb;
+  if (::stat(abs_path.c_str(), &sb) != 0) return out;
+  Db db(abs_path, SQLITE_OPEN_READONLY);
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT d.name, b.protocol, b.unixtime, b.bytes FROM bandwidth_daily b JOIN domains d ON d.id = b.domain_id"
+      " WHERE b.unixtime >= ? AND b.unixtime <= ? ORDER BY b.unixtime, d.name, b.protocol";
+  if (sqlite3_prepare_v2(db.db, sql, -1, &st, nullptr) != SQLITE_OK)
+    throw ApiError(std::string("Bandwidth datastore error: ") + sqlite3_errmsg(db.db));
+  sqlite3_bind_int64(st, 1, start);
+  sqlite3_bind_int64(st, 2, end);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    out.push_back({reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
+                   reinterpret_cast<const char*>(sqlite3_column_text(st, 1)), sqlite3_column_int64(st, 2),
+                   sqlite3_column_int64(st, 3)});
+  sqlite3_finalize(st);
+  return out;
+}
+
 }  // namespace whm

@@ -15,4 +15,12 @@ void create_bandwidth_db(const std::string& abs_path, const std::vector<std::str
 // Bytes per domain for one month (UTC), summed over protocols. Missing file = no usage.
 std::map<std::string, long long> bandwidth_for_month(const std::string& abs_path, int year, int month);
 
+// One stored sample: a day's bytes for one domain and protocol.
+struct BandwidthSample {
+  std::string domain, protocol;
+  long long unixtime = 0, bytes = 0;
+};
+// Every sample with start <= unixtime <= end, by time. Missing file = none.
+std::vector<BandwidthSample> bandwidth_samples(const std::string& abs_path, long long start, long long end);
+
 }  // namespace whm

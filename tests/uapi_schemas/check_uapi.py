@@ -164,6 +164,30 @@ VHOST_ENTRY = {
         "scriptalias": {"type": "array", "items": {"type": "object", "required": ["path", "url"]}},
     },
 }
+# StatsBar rows: the published item lists every key any row may carry, but
+# a row carries only those that apply (docs/usage.md).
+STATSBAR_OPTIONAL = ("a row carries only the keys that apply to it: no condition (whmkit answers only what "
+                     "needs no subsystem check), no role, no feature or module for server facts, no phrases, "
+                     "langkey or units for counts and text rows (docs/usage.md)", None)
+EXCEPTIONS["StatsBar::get_stats"] = {f"items.{key}": STATSBAR_OPTIONAL for key in (
+    "_count", "_max", "_maxed", "condition", "feature", "is_maxed", "max", "maxed_phrase", "module",
+    "near_limit_phrase", "normalized", "percent", "percent10", "percent20", "percent5", "role", "units",
+    "zeroisunlimited")}
+EXCEPTIONS["ResourceUsage::get_usages"] = {
+    "items.error": ("given only when a resource cannot be measured; whmkit measures all it lists", None),
+    "items.formatter": ("the published oneOf lists a string enum and any string, so a documented value "
+                        "(format_bytes) matches both and fails oneOf; checked as a string or null",
+                        {"type": ["string", "null"]}),
+    "items.url": ("the reference shows one interface URL (sql/index.html) and not the others; whmkit gives none",
+                  None),
+}
+# The published schema nests objects all the way down, but its own examples
+# (grouping=domain: {"example.com": 815258916235}) put the bytes at the
+# deepest level as numbers.
+BANDWIDTH_LEVEL = {"type": "object", "additionalProperties": {"anyOf": [{"type": "number"}, {"type": "object"}]}}
+EXCEPTIONS["Bandwidth::query"] = {"data": ("the examples put the bytes, numbers, at the deepest level",
+                                           BANDWIDTH_LEVEL)}
+
 USERDATA_REASON = ("the published schema types userdata scalars as integers and customlog/scriptalias as objects, "
                    "but its own examples (taken from servers, which read userdata with YAML::Syck) show strings "
                    "(\"hascgi\": \"1\", \"port\": \"80\") and lists; its domains_data oneOf also matches a hash "
@@ -290,6 +314,17 @@ CALLS = [
     ("Backup", "restore_databases", ["backup=/home/bob/x.sql.gz"], True),
     ("Backup", "restore_email_forwarders", ["backup=/home/bob/x.tar.gz"], True),
     ("Backup", "restore_email_filters", ["backup=/home/bob/x.tar.gz"], True),
+    ("Quota", "get_quota_info", [], False),
+    ("Quota", "get_local_quota_info", [], False),
+    ("ResourceUsage", "get_usages", [], False),
+    ("StatsBar", "get_stats", ["display=diskusage|bandwidthusage|ftpaccounts|subdomains|parkeddomains|addondomains|"
+                               "emailaccounts|hostingpackage|theme"], False),
+    ("StatsBar", "get_stats", [], True),
+    ("Bandwidth", "query", ["grouping=domain"], False),
+    ("Bandwidth", "query", ["grouping=domain|protocol|year_month"], False),
+    ("Bandwidth", "query", ["grouping=year"], True),
+    ("Bandwidth", "get_retention_periods", [], False),
+    ("Bandwidth", "get_enabled_protocols", [], False),
 ]
 
 

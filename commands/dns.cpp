@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "account_common.hpp"
+#include "base64.hpp"
 #include "dns_params.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
@@ -405,7 +406,7 @@ Response export_zone_files(Context& ctx, const Request& req) {
     if (auto why = domain_syntax_error(zone)) throw invalid_param("zone", *why);
     auto text = view.read(zone_rel(zone));
     if (!text) throw ApiError("The zone “" + zone + "” does not exist.");
-    payload.push_back({{"text_b64", base64(*text)}, {"zone", zone}});
+    payload.push_back({{"text_b64", base64_encode(*text)}, {"zone", zone}});
   }
   Response r;
   r.data = {{"payload", payload}};

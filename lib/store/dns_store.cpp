@@ -1,4 +1,5 @@
 #include "dns_store.hpp"
+#include "base64.hpp"
 
 #include <openssl/evp.h>
 
@@ -290,14 +291,6 @@ long stage_mass_edit(Transaction& txn, const std::string& name, long serial, con
   return stage_zone(txn, zone, now());
 }
 
-std::string base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 // Owners as cPanel writes them: the UAPI reference's parse_zone says an
 // owner without a trailing period is below the zone. TXT data holds one item
 // per character string, as the file holds them.
@@ -307,17 +300,17 @@ nlohmann::json zone_line_model(const Zone& zone) {
     int index = e.line - 1;
     if (e.kind == Zone::Entry::Record) {
       nlohmann::json data = nlohmann::json::array();
-      for (const auto& d : e.record.rdata) data.push_back(base64(d));
+      for (const auto& d : e.record.rdata) data.push_back(base64_encode(d));
       payload.push_back({{"line_index", index},
                          {"type", "record"},
                          {"record_type", e.record.type},
                          {"ttl", e.record.ttl},
-                         {"dname_b64", base64(written_name(zone.origin(), e.record.name))},
+                         {"dname_b64", base64_encode(written_name(zone.origin(), e.record.name))},
                          {"data_b64", data}});
     } else if (e.kind == Zone::Entry::Directive) {
-      payload.push_back({{"line_index", index}, {"type", "control"}, {"text_b64", base64(e.text)}});
+      payload.push_back({{"line_index", index}, {"type", "control"}, {"text_b64", base64_encode(e.text)}});
     } else if (e.kind == Zone::Entry::Comment) {
-      payload.push_back({{"line_index", index}, {"type", "comment"}, {"text_b64", base64(trim(e.text))}});
+      payload.push_back({{"line_index", index}, {"type", "comment"}, {"text_b64", base64_encode(trim(e.text))}});
     }
   }
   return payload;

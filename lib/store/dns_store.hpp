@@ -85,7 +85,6 @@ long stage_mass_edit(Transaction& txn, const std::string& zone, long serial, con
 // comment or directive ("control") line, with its 0-based line_index, names
 // and data base64-encoded; blank lines are left out.
 nlohmann::json zone_line_model(const Zone& zone);
-std::string base64(const std::string& bytes);
 
 // resetzone: a new zone from the template for `ip`, written without parsing
 // the old file as a whole (a reset repairs a zone that no longer parses);

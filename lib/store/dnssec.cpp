@@ -1,4 +1,5 @@
 #include "dnssec.hpp"
+#include "base64.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -35,32 +36,10 @@ const DnssecAlgorithm kAlgorithms[] = {
 
 bool is_rsa(int algorithm) { return algorithm == 5 || algorithm == 7 || algorithm == 8 || algorithm == 10; }
 
-std::string b64_encode(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-// nullopt unless `text` is canonical base64 (whitespace inside is allowed, as key files split it).
-std::optional<std::string> b64_decode(const std::string& text) {
-  std::string s;
-  for (char c : text)
-    if (c != ' ' && c != '\t') s += c;
-  if (s.empty() || s.size() % 4 != 0) return std::nullopt;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool ok = isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || (c == '=' && i + 2 >= s.size());
-    if (!ok) return std::nullopt;
-  }
-  std::string out(s.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-  if (n < 0) return std::nullopt;
-  size_t pad = static_cast<size_t>(std::count(s.end() - 2, s.end(), '='));
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
+// Key files may split the base64 with blanks.
+std::optional<std::string> b64_decode(std::string text) {
+  text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; }), text.end());
+  return base64_decode(text);
 }
 
 std::string hex(const unsigned char* p, size_t n) {
@@ -400,7 +379,7 @@ DnssecKey import_key(const std::string& zone, const std::string& type, const std
   if (is_rsa(alg->number)) {
     for (const char* name :
          {"Modulus", "PublicExponent", "PrivateExponent", "Prime1", "Prime2", "Exponent1", "Exponent2", "Coefficient"})
-      priv += std::string(name) + ": " + b64_encode(decoded(name)) + "\n";
+      priv += std::string(name) + ": " + base64_encode(decoded(name)) + "\n";
     std::string modulus = decoded("Modulus"), exponent = decoded("PublicExponent");
     if (modulus.size() < 64 || modulus.size() > 512) throw bad("its Modulus is not 512 to 4096 bits.");
     if (exponent.size() < 256) {
@@ -415,7 +394,7 @@ DnssecKey import_key(const std::string& zone, const std::string& type, const std
     // BIND writes the number without its leading zero bytes.
     if (scalar.size() > size) throw bad("its PrivateKey is not a " + std::to_string(size * 8) + "-bit key.");
     scalar.insert(0, size - scalar.size(), '\0');
-    priv += "PrivateKey: " + b64_encode(scalar) + "\n";
+    priv += "PrivateKey: " + base64_encode(scalar) + "\n";
     // The public key is the curve point scalar x G, given as X | Y.
     std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> group(
         EC_GROUP_new_by_curve_name(alg->number == 13 ? NID_X9_62_prime256v1 : NID_secp384r1), EC_GROUP_free);
@@ -438,7 +417,7 @@ DnssecKey import_key(const std::string& zone, const std::string& type, const std
   DnssecKey key;
   key.type = type;
   key.base = key_base(zone, alg->number, tag);
-  key.public_text = key_file_text(zone, flags, alg->number, tag, b64_encode(public_bytes));
+  key.public_text = key_file_text(zone, flags, alg->number, tag, base64_encode(public_bytes));
   key.private_text = priv;
   return key;
 }

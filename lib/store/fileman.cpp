@@ -1,4 +1,5 @@
 #include "fileman.hpp"
+#include "base64.hpp"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -859,14 +860,6 @@ Conversion convert_charset(const std::string& text, const std::string& from, con
 
 std::string detect_charset(const std::string& text) {
   return convert_charset(text, "UTF-8", "UTF-8", "from_charset", "to_charset").ok ? "UTF-8" : "ISO-8859-1";
-}
-
-std::string base64_encode(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = ::EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
 }
 
 }  // namespace whm

@@ -123,7 +123,4 @@ Conversion convert_charset(const std::string& text, const std::string& from, con
 // "UTF-8" when `text` is valid UTF-8, else "ISO-8859-1" (every byte string is).
 std::string detect_charset(const std::string& text);
 
-// Base64 (RFC 4648) without line breaks.
-std::string base64_encode(const std::string& bytes);
-
 }  // namespace whm

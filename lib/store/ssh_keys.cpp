@@ -1,4 +1,5 @@
 #include "ssh_keys.hpp"
+#include "base64.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -21,29 +22,7 @@ namespace {
 
 // ---- Encodings -------------------------------------------------------------
 
-std::string base64_encode(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 bool is_base64_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '='; }
-
-// The bytes `text` encodes; nullopt unless it is canonical base64.
-std::optional<std::string> base64_decode(const std::string& text) {
-  if (text.empty() || text.size() % 4 != 0 || !std::all_of(text.begin(), text.end(), is_base64_char))
-    return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  size_t padding = text.size() - text.find_last_not_of('=') - 1;
-  if (padding > 2) return std::nullopt;
-  out.resize(static_cast<size_t>(n) - padding);
-  return out;
-}
 
 // SSH wire format (RFC 4251): a string is a 32-bit big-endian length and
 // the bytes; an mpint is a string holding a two's complement big-endian number.

@@ -134,6 +134,19 @@ nlohmann::json uapi_ok(const TempRoot& root, const std::string& user, const std:
   return r.json();
 }
 
+nlohmann::json api2_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
+  auto r = run_cpanel(root, "cpapi2", user, args);
+  INFO("cpapi2 " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
+  REQUIRE(r.status == 0);
+  auto j = r.json();
+  REQUIRE(j["cpanelresult"]["event"]["result"] == 1);
+  return j["cpanelresult"];
+}
+
+nlohmann::json api2_data(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
+  return api2_ok(root, user, args)["data"];
+}
+
 void expect_check_clean(const TempRoot& root) {
   auto check = run_program({WHMKIT_CHECK_PATH, "--root=" + root.path});
   INFO(check.out);

@@ -9,6 +9,7 @@
 
 #include "harness.hpp"
 
+using test::api2_ok;
 using test::cpanel_error;
 using test::create_account;
 using test::expect_cpanel_refused;
@@ -20,15 +21,6 @@ using test::TempRoot;
 using test::uapi_ok;
 
 namespace {
-
-nlohmann::json api2_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
-  auto r = run_cpanel(root, "cpapi2", user, args);
-  INFO("cpapi2 " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-  auto j = r.json();
-  REQUIRE(j["cpanelresult"]["event"]["result"] == 1);
-  return j["cpanelresult"];
-}
 
 struct stat status_of(const TempRoot& root, const std::string& rel) {
   struct stat st {};

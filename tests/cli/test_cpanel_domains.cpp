@@ -6,6 +6,7 @@
 #include "recordings.hpp"
 
 using Catch::Matchers::Contains;
+using test::api2_data;
 using test::create_account;
 using test::expect_cpanel_refused;
 using test::run;
@@ -15,16 +16,6 @@ using test::TempRoot;
 using test::uapi_ok;
 
 namespace {
-
-// A cpapi2 call as `user` that must succeed (exit 0, event.result 1); its data.
-nlohmann::json api2_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
-  auto r = run_cpanel(root, "cpapi2", user, args);
-  INFO("cpapi2 " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-  auto j = r.json();
-  REQUIRE(j["cpanelresult"]["event"]["result"] == 1);
-  return j["cpanelresult"]["data"];
-}
 
 void check_zone(const TempRoot& root, const std::string& zone) {
   auto r = test::run_program({"/usr/bin/named-checkzone", zone, root.path + "/var/named/" + zone + ".db"});
@@ -40,7 +31,7 @@ std::vector<std::string> unlimited() { return {std::begin(kUnlimited), std::end(
 TEST_CASE("SubDomain: add, list, change the document root, delete", "[cpanel][subdomain]") {
   TempRoot root;
   create_account(root, "bob", "bob.example", unlimited());
-  auto added = api2_ok(root, "bob", {"SubDomain", "addsubdomain", "domain=blog", "rootdomain=bob.example"});
+  auto added = api2_data(root, "bob", {"SubDomain", "addsubdomain", "domain=blog", "rootdomain=bob.example"});
   CHECK(added[0]["reason"] ==
         "The zone file for 'bob.example' has been edited and your new data has been added to it.\r\nsaved "
         "bob.example\nThe subdomain, blog.bob.example has been added.");
@@ -62,7 +53,7 @@ TEST_CASE("SubDomain: add, list, change the document root, delete", "[cpanel][su
   CHECK(root.exists("home/bob/public_html/shop-eu"));
   CHECK_THAT(root.file("var/cpanel/userdata/bob/shopeu.bob.example"), Contains("usecanonicalname: 'On'\n"));
 
-  auto list = api2_ok(root, "bob", {"SubDomain", "listsubdomains"});
+  auto list = api2_data(root, "bob", {"SubDomain", "listsubdomains"});
   REQUIRE(list.size() == 2);
   CHECK(list[0] == nlohmann::json({{"basedir", "public_html/blog"},
                                    {"dir", "/home/bob/public_html/blog"},
@@ -72,10 +63,10 @@ TEST_CASE("SubDomain: add, list, change the document root, delete", "[cpanel][su
                                    {"rootdomain", "bob.example"},
                                    {"status", "not redirected"},
                                    {"subdomain", "blog"}}));
-  CHECK(api2_ok(root, "bob", {"SubDomain", "listsubdomains", "regex=^shop"}).size() == 1);
+  CHECK(api2_data(root, "bob", {"SubDomain", "listsubdomains", "regex=^shop"}).size() == 1);
 
-  auto moved = api2_ok(root, "bob",
-                       {"SubDomain", "changedocroot", "subdomain=blog", "rootdomain=bob.example", "dir=sites/blog"});
+  auto moved = api2_data(root, "bob",
+                         {"SubDomain", "changedocroot", "subdomain=blog", "rootdomain=bob.example", "dir=sites/blog"});
   CHECK(moved[0] == nlohmann::json({{"dir", "/home/bob/sites/blog"}, {"reldir", "sites/blog"}, {"result", 1}}));
   CHECK(root.exists("home/bob/sites/blog"));
   CHECK_THAT(root.file("var/cpanel/userdata/bob/blog.bob.example"), Contains("documentroot: /home/bob/sites/blog\n"));
@@ -84,7 +75,7 @@ TEST_CASE("SubDomain: add, list, change the document root, delete", "[cpanel][su
              Contains("blog.bob.example: bob==root==sub==bob.example==/home/bob/sites/blog=="));
   CHECK_THAT(root.file("var/cpanel/userdata/bob/cache"), Contains("/home/bob/sites/blog"));
 
-  auto removed = api2_ok(root, "bob", {"SubDomain", "delsubdomain", "domain=blog.bob.example"});
+  auto removed = api2_data(root, "bob", {"SubDomain", "delsubdomain", "domain=blog.bob.example"});
   CHECK_THAT(removed[0]["reason"].get<std::string>(), Contains("The subdomain, blog.bob.example has been removed."));
   CHECK_FALSE(root.exists("var/cpanel/userdata/bob/blog.bob.example"));
   CHECK(root.file("var/named/bob.example.db").find("\nblog\t") == std::string::npos);
@@ -97,39 +88,39 @@ TEST_CASE("SubDomain: add, list, change the document root, delete", "[cpanel][su
 TEST_CASE("Park: park, list and unpark an alias; park on a subdomain makes an addon domain", "[cpanel][park]") {
   TempRoot root;
   create_account(root, "bob", "bob.example", unlimited());
-  auto parked = api2_ok(root, "bob", {"Park", "park", "domain=bob.net"});
+  auto parked = api2_data(root, "bob", {"Park", "park", "domain=bob.net"});
   CHECK(parked[0]["reason"] == "bob.net was successfully parked on top of bob.example");
   CHECK_THAT(root.file("var/cpanel/userdata/bob/main"), Contains("parked_domains: \n  - bob.net\n"));
   CHECK_THAT(root.file("var/cpanel/userdata/bob/bob.example"),
              Contains("serveralias: bob.net mail.bob.example mail.bob.net www.bob.example www.bob.net\n"));
   CHECK_THAT(root.file("etc/userdomains"), Contains("bob.net: bob\n"));
   check_zone(root, "bob.net");
-  auto list = api2_ok(root, "bob", {"Park", "listparkeddomains"});
+  auto list = api2_data(root, "bob", {"Park", "listparkeddomains"});
   CHECK(list == nlohmann::json::parse(R"([{"basedir": "public_html", "dir": "/home/bob/public_html",
       "domain": "bob.net", "reldir": "home:public_html", "status": "not redirected"}])"));
 
-  api2_ok(root, "bob", {"SubDomain", "addsubdomain", "domain=shop", "rootdomain=bob.example"});
-  api2_ok(root, "bob", {"Park", "park", "domain=shop.org", "topdomain=shop.bob.example"});
+  api2_data(root, "bob", {"SubDomain", "addsubdomain", "domain=shop", "rootdomain=bob.example"});
+  api2_data(root, "bob", {"Park", "park", "domain=shop.org", "topdomain=shop.bob.example"});
   CHECK_THAT(root.file("var/cpanel/userdata/bob/main"), Contains("addon_domains: \n  shop.org: shop.bob.example\n"));
-  CHECK(api2_ok(root, "bob", {"AddonDomain", "listaddondomains"}).size() == 1);
+  CHECK(api2_data(root, "bob", {"AddonDomain", "listaddondomains"}).size() == 1);
 
-  auto unparked = api2_ok(root, "bob", {"Park", "unpark", "domain=bob.net"});
+  auto unparked = api2_data(root, "bob", {"Park", "unpark", "domain=bob.net"});
   CHECK(unparked[0]["reason"] == "bob.net was successfully unparked");
   CHECK_FALSE(root.exists("var/named/bob.net.db"));
   CHECK(root.file("etc/named.conf").find("bob.net") == std::string::npos);
   CHECK_THAT(root.file("var/cpanel/userdata/bob/bob.example"),
              Contains("serveralias: mail.bob.example www.bob.example\n"));
   // An addon domain unparks too; its subdomain stays.
-  api2_ok(root, "bob", {"Park", "unpark", "domain=shop.org", "subdomain=shop_bob.example"});
+  api2_data(root, "bob", {"Park", "unpark", "domain=shop.org", "subdomain=shop_bob.example"});
   CHECK(root.exists("var/cpanel/userdata/bob/shop.bob.example"));
-  CHECK(api2_ok(root, "bob", {"AddonDomain", "listaddondomains"}).empty());
+  CHECK(api2_data(root, "bob", {"AddonDomain", "listaddondomains"}).empty());
   test::expect_check_clean(root);
 }
 
 TEST_CASE("AddonDomain: add, list and delete an addon domain with its subdomain", "[cpanel][addondomain]") {
   TempRoot root;
   create_account(root, "bob", "bob.example", {"maxsub=0", "maxaddon=1"});
-  auto added = api2_ok(root, "bob", {"AddonDomain", "addaddondomain", "newdomain=shop.org", "subdomain=shop"});
+  auto added = api2_data(root, "bob", {"AddonDomain", "addaddondomain", "newdomain=shop.org", "subdomain=shop"});
   CHECK(added[0]["reason"] == "shop.org was successfully parked on top of shop.bob.example");
   CHECK(root.exists("home/bob/public_html/shop.org"));
   CHECK_THAT(root.file("var/cpanel/userdata/bob/main"), Contains("addon_domains: \n  shop.org: shop.bob.example\n"));
@@ -141,20 +132,20 @@ TEST_CASE("AddonDomain: add, list and delete an addon domain with its subdomain"
   check_zone(root, "shop.org");
   check_zone(root, "bob.example");
 
-  auto list = api2_ok(root, "bob", {"AddonDomain", "listaddondomains"});
+  auto list = api2_data(root, "bob", {"AddonDomain", "listaddondomains"});
   CHECK(list == nlohmann::json::parse(R"([{"basedir": "public_html/shop.org", "dir": "/home/bob/public_html/shop.org",
       "domain": "shop.org", "domainkey": "shop_bob.example", "fullsubdomain": "shop.bob.example",
       "reldir": "home:public_html/shop.org", "rootdomain": "bob.example", "status": "not redirected",
       "subdomain": "shop"}])"));
   // changedocroot moves the addon domain with its subdomain.
-  api2_ok(root, "bob", {"SubDomain", "changedocroot", "subdomain=shop", "rootdomain=bob.example", "dir=shop"});
+  api2_data(root, "bob", {"SubDomain", "changedocroot", "subdomain=shop", "rootdomain=bob.example", "dir=shop"});
   CHECK_THAT(root.file("etc/userdatadomains"),
              Contains("shop.org: bob==root==addon==shop.bob.example==/home/bob/shop=="));
 
   // The addon's subdomain goes with it, not before it.
   expect_cpanel_refused(root, "cpapi2", "bob", {"SubDomain", "delsubdomain", "domain=shop.bob.example"},
                         "serves the addon domain “shop.org”");
-  api2_ok(root, "bob", {"AddonDomain", "deladdondomain", "domain=shop.org", "subdomain=shop_bob.example"});
+  api2_data(root, "bob", {"AddonDomain", "deladdondomain", "domain=shop.org", "subdomain=shop_bob.example"});
   CHECK(root.file("var/cpanel/userdata/bob/main") ==
         "--- \naddon_domains: {}\n\nmain_domain: bob.example\nparked_domains: []\n\nsub_domains: []\n\n");
   CHECK_FALSE(root.exists("var/named/shop.org.db"));
@@ -169,7 +160,7 @@ TEST_CASE("account domain changes: bad input and other accounts' names are refus
   TempRoot root;
   create_account(root, "bob", "bob.example", {"maxsub=1", "maxpark=0", "maxaddon=0"});
   create_account(root, "amy", "amy.example");
-  api2_ok(root, "bob", {"SubDomain", "addsubdomain", "domain=one", "rootdomain=bob.example"});
+  api2_data(root, "bob", {"SubDomain", "addsubdomain", "domain=one", "rootdomain=bob.example"});
   auto refused = [&](const std::vector<std::string>& args, const std::string& reason) {
     expect_cpanel_refused(root, "cpapi2", "bob", args, reason);
   };
@@ -216,7 +207,7 @@ TEST_CASE("the domain modules are gated by their features, also through WHM's pa
                         "You do not have the feature “addondomains”.");
   // Parking on a subdomain makes an addon domain: both features.
   run_ok(root, {"add_override_features_for_user", "user=bob", R"(features={"subdomains":1,"parkeddomains":1})"});
-  api2_ok(root, "bob", {"SubDomain", "addsubdomain", "domain=a", "rootdomain=bob.example"});
+  api2_data(root, "bob", {"SubDomain", "addsubdomain", "domain=a", "rootdomain=bob.example"});
   expect_cpanel_refused(root, "cpapi2", "bob", {"Park", "park", "domain=a.org", "topdomain=a.bob.example"},
                         "You do not have the feature “addondomains”.");
 
@@ -250,14 +241,15 @@ TEST_CASE("API 2 SubDomain, Park and AddonDomain answer what real servers record
     create_account(root, "lumberg", "lumberg-test.com", unlimited());
     for (const auto& [addon, sub] : std::vector<std::pair<std::string, std::string>>{
              {"linty.net", "linty"}, {"lumberg-addon.com", "add"}, {"team.com", "team"}})
-      api2_ok(root, "lumberg",
-              {"AddonDomain", "addaddondomain", "newdomain=" + addon, "subdomain=" + sub, "dir=public_html/" + addon});
+      api2_data(
+          root, "lumberg",
+          {"AddonDomain", "addaddondomain", "newdomain=" + addon, "subdomain=" + sub, "dir=public_html/" + addon});
     for (const std::string sub : {"bar", "foo"})
-      api2_ok(root, "lumberg",
-              {"SubDomain", "addsubdomain", "domain=" + sub, "rootdomain=lumberg-test.com",
-               "dir=public_html/" + sub + ".lumberg-test.com"});
+      api2_data(root, "lumberg",
+                {"SubDomain", "addsubdomain", "domain=" + sub, "rootdomain=lumberg-test.com",
+                 "dir=public_html/" + sub + ".lumberg-test.com"});
     for (const std::string parked : {"eeeee.at", "eeeeeeeee.io"})
-      api2_ok(root, "lumberg", {"Park", "park", "domain=" + parked});
+      api2_data(root, "lumberg", {"Park", "park", "domain=" + parked});
     test::replay(root, test::load_recording("api2-domains/listings"));
   }
 }

@@ -9,6 +9,7 @@
 
 #include "harness.hpp"
 
+using test::api2_data;
 using test::cpanel_error;
 using test::create_account;
 using test::expect_cpanel_refused;
@@ -20,15 +21,6 @@ using test::TempRoot;
 using test::uapi_ok;
 
 namespace {
-
-nlohmann::json api2_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
-  auto r = run_cpanel(root, "cpapi2", user, args);
-  INFO("cpapi2 " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-  auto j = r.json();
-  REQUIRE(j["cpanelresult"]["event"]["result"] == 1);
-  return j["cpanelresult"]["data"];
-}
 
 struct stat lstat_of(const TempRoot& root, const std::string& rel) {
   struct stat st {};
@@ -93,7 +85,7 @@ TEST_CASE("save_file_content writes a file as the account, get_file_content read
 
   // API 2 savefile.
   auto api2 =
-      api2_ok(root, "bob", {"Fileman", "savefile", "path=/home/bob", "filename=notes.txt", "content=line%0Atwo"});
+      api2_data(root, "bob", {"Fileman", "savefile", "path=/home/bob", "filename=notes.txt", "content=line%0Atwo"});
   CHECK(api2 == nlohmann::json::array({{{"path", "/home/bob/notes.txt"}}}));
   CHECK(root.file("home/bob/notes.txt") == "line\ntwo");
 }
@@ -139,7 +131,7 @@ TEST_CASE("character sets: saved and read through iconv, transcode", "[fileman]"
 TEST_CASE("list_files, listfiles and get_file_information describe the home", "[fileman]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  auto made = api2_ok(root, "bob", {"Fileman", "mkdir", "path=public_html", "name=img", "permissions=0750"});
+  auto made = api2_data(root, "bob", {"Fileman", "mkdir", "path=public_html", "name=img", "permissions=0750"});
   CHECK(made == nlohmann::json::array({{{"name", "img"}, {"path", "/home/bob/public_html"}, {"permissions", "0750"}}}));
   CHECK((lstat_of(root, "home/bob/public_html/img").st_mode & 07777) == 0750);
   uapi_ok(root, "bob", {"Fileman", "save_file_content", "dir=public_html", "file=a.txt", "content=12345"});
@@ -179,7 +171,8 @@ TEST_CASE("list_files, listfiles and get_file_information describe the home", "[
   CHECK(only["result"]["data"]["files"].size() == 1);
   CHECK(only["result"]["data"]["dirs"].empty());
 
-  auto api2 = api2_ok(root, "bob", {"Fileman", "listfiles", "dir=/home/bob", "types=dir", "needmime=1", "checkleaf=1"});
+  auto api2 =
+      api2_data(root, "bob", {"Fileman", "listfiles", "dir=/home/bob", "types=dir", "needmime=1", "checkleaf=1"});
   auto pub = named(api2, "public_html");
   REQUIRE(pub.is_object());
   CHECK(pub["mimename"] == "publichtml");
@@ -211,9 +204,9 @@ TEST_CASE("fileop copies, moves, renames, changes permissions and deletes", "[fi
   create_account(root, "bob", "bob.example");
   uapi_ok(root, "bob", {"Fileman", "save_file_content", "file=a.txt", "content=A"});
   uapi_ok(root, "bob", {"Fileman", "save_file_content", "file=b.txt", "content=B"});
-  api2_ok(root, "bob", {"Fileman", "mkdir", "path=/home/bob", "name=dir"});
+  api2_data(root, "bob", {"Fileman", "mkdir", "path=/home/bob", "name=dir"});
 
-  auto copied = api2_ok(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=a.txt,b.txt", "destfiles=dir"});
+  auto copied = api2_data(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=a.txt,b.txt", "destfiles=dir"});
   CHECK(copied ==
         nlohmann::json::array({{{"dest", "/home/bob/dir/a.txt"}, {"result", 1}, {"src", "/home/bob/a.txt"}},
                                {{"dest", "/home/bob/dir/b.txt"}, {"result", 1}, {"src", "/home/bob/b.txt"}}}));
@@ -222,30 +215,30 @@ TEST_CASE("fileop copies, moves, renames, changes permissions and deletes", "[fi
   CHECK(lstat_of(root, "home/bob/dir/a.txt").st_uid == uid_of(root, "bob"));
 
   // A directory copies whole; the same again is refused for that item only.
-  api2_ok(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=dir", "destfiles=dir2"});
+  api2_data(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=dir", "destfiles=dir2"});
   CHECK(root.file("home/bob/dir2/b.txt") == "B");
-  auto again = api2_ok(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=a.txt", "destfiles=dir"});
+  auto again = api2_data(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=a.txt", "destfiles=dir"});
   CHECK(again[0]["result"] == 0);
   CHECK(again[0]["err"] == "“/home/bob/dir/a.txt” already exists.");
-  auto into_itself = api2_ok(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=dir", "destfiles=dir/sub"});
+  auto into_itself = api2_data(root, "bob", {"Fileman", "fileop", "op=copy", "sourcefiles=dir", "destfiles=dir/sub"});
   CHECK(into_itself[0]["result"] == 0);
 
-  api2_ok(root, "bob", {"Fileman", "fileop", "op=move", "sourcefiles=b.txt", "destfiles=dir2/moved.txt"});
+  api2_data(root, "bob", {"Fileman", "fileop", "op=move", "sourcefiles=b.txt", "destfiles=dir2/moved.txt"});
   CHECK_FALSE(root.exists("home/bob/b.txt"));
   CHECK(root.file("home/bob/dir2/moved.txt") == "B");
-  api2_ok(root, "bob", {"Fileman", "fileop", "op=rename", "sourcefiles=a.txt", "destfiles=renamed.txt"});
+  api2_data(root, "bob", {"Fileman", "fileop", "op=rename", "sourcefiles=a.txt", "destfiles=renamed.txt"});
   CHECK(root.file("home/bob/renamed.txt") == "A");
-  api2_ok(root, "bob", {"Fileman", "fileop", "op=chmod", "sourcefiles=renamed.txt", "metadata=0600"});
+  api2_data(root, "bob", {"Fileman", "fileop", "op=chmod", "sourcefiles=renamed.txt", "metadata=0600"});
   CHECK((lstat_of(root, "home/bob/renamed.txt").st_mode & 07777) == 0600);
-  api2_ok(root, "bob", {"Fileman", "fileop", "op=link", "sourcefiles=renamed.txt", "destfiles=alias.txt"});
+  api2_data(root, "bob", {"Fileman", "fileop", "op=link", "sourcefiles=renamed.txt", "destfiles=alias.txt"});
   CHECK(std::filesystem::read_symlink(root.path + "/home/bob/alias.txt") == "/home/bob/renamed.txt");
-  api2_ok(root, "bob", {"Fileman", "fileop", "op=unlink", "sourcefiles=dir2,alias.txt"});
+  api2_data(root, "bob", {"Fileman", "fileop", "op=unlink", "sourcefiles=dir2,alias.txt"});
   CHECK_FALSE(root.exists("home/bob/dir2"));
   CHECK_FALSE(std::filesystem::is_symlink(root.path + "/home/bob/alias.txt"));
   // doubledecode: the names are URI-encoded once more.
   uapi_ok(root, "bob", {"Fileman", "save_file_content", "file=with space.txt", "content=S"});
-  api2_ok(root, "bob",
-          {"Fileman", "fileop", "op=move", "sourcefiles=with%2520space.txt", "destfiles=dir", "doubledecode=1"});
+  api2_data(root, "bob",
+            {"Fileman", "fileop", "op=move", "sourcefiles=with%2520space.txt", "destfiles=dir", "doubledecode=1"});
   CHECK(root.file("home/bob/dir/with space.txt") == "S");
 
   // Bad input refuses the whole call and changes nothing.
@@ -266,7 +259,7 @@ TEST_CASE("the trash: fileop trash and restorefiles, .trash_restore, empty_trash
   uapi_ok(root, "bob", {"Fileman", "save_file_content", "dir=public_html", "file=old.html", "content=old"});
   uapi_ok(root, "bob", {"Fileman", "save_file_content", "file=old.html", "content=home"});
 
-  auto trashed = api2_ok(root, "bob", {"Fileman", "fileop", "op=trash", "sourcefiles=public_html/old.html,old.html"});
+  auto trashed = api2_data(root, "bob", {"Fileman", "fileop", "op=trash", "sourcefiles=public_html/old.html,old.html"});
   CHECK(trashed[0]["dest"] == "/home/bob/.trash/old.html");
   CHECK(trashed[1]["dest"] == "/home/bob/.trash/old.html.1");
   CHECK(root.file("home/bob/.trash/old.html") == "old");
@@ -275,7 +268,7 @@ TEST_CASE("the trash: fileop trash and restorefiles, .trash_restore, empty_trash
         "old.html=/home/bob/public_html/old.html\nold.html.1=/home/bob/old.html\n");
   CHECK((lstat_of(root, "home/bob/.trash").st_mode & 07777) == 0700);
 
-  auto restored = api2_ok(root, "bob", {"Fileman", "fileop", "op=restorefiles", "sourcefiles=old.html"});
+  auto restored = api2_data(root, "bob", {"Fileman", "fileop", "op=restorefiles", "sourcefiles=old.html"});
   CHECK(restored[0]["dest"] == "/home/bob/public_html/old.html");
   CHECK(root.file("home/bob/public_html/old.html") == "old");
   CHECK(root.file("home/bob/.trash/.trash_restore") == "old.html.1=/home/bob/old.html\n");
@@ -374,7 +367,7 @@ TEST_CASE("no way out of the home: symlinks and “..” are refused", "[fileman
         {"op=trash", "sourcefiles=etc-link/target"}}) {
     std::vector<std::string> call = {"Fileman", "fileop"};
     call.insert(call.end(), args.begin(), args.end());
-    auto items = api2_ok(root, "eve", call);
+    auto items = api2_data(root, "eve", call);
     INFO(args[0] << " " << args[1]);
     REQUIRE(items.size() == 1);
     CHECK(items[0]["result"] == 0);
@@ -383,9 +376,9 @@ TEST_CASE("no way out of the home: symlinks and “..” are refused", "[fileman
   CHECK(snapshot(root) == before);
   CHECK(root.file("home/bob/secret.txt") == "bob's");
   // A symlink is removed or copied as a link, never followed.
-  api2_ok(root, "eve", {"Fileman", "fileop", "op=copy", "sourcefiles=etc-link", "destfiles=etc-link2"});
+  api2_data(root, "eve", {"Fileman", "fileop", "op=copy", "sourcefiles=etc-link", "destfiles=etc-link2"});
   CHECK(fs::read_symlink(root.path + "/home/eve/etc-link2") == root.path + "/etc");
-  api2_ok(root, "eve", {"Fileman", "fileop", "op=unlink", "sourcefiles=etc-link,etc-link2"});
+  api2_data(root, "eve", {"Fileman", "fileop", "op=unlink", "sourcefiles=etc-link,etc-link2"});
   CHECK(root.file("etc/target") == "system");
   CHECK_FALSE(fs::is_symlink(root.path + "/home/eve/etc-link"));
   // A listing reports a symlink as a link.

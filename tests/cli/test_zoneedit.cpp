@@ -5,6 +5,7 @@
 #include "harness.hpp"
 
 using Catch::Matchers::Contains;
+using test::api2_data;
 using test::cpanel_error;
 using test::create_account;
 using test::expect_cpanel_refused;
@@ -16,15 +17,6 @@ using test::TempRoot;
 using test::uapi_ok;
 
 namespace {
-
-nlohmann::json api2_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
-  auto r = run_cpanel(root, "cpapi2", user, args);
-  INFO("cpapi2 " << args.at(0) << " " << args.at(1) << " -> " << r.out << r.err);
-  REQUIRE(r.status == 0);
-  auto j = r.json();
-  REQUIRE(j["cpanelresult"]["event"]["result"] == 1);
-  return j["cpanelresult"]["data"];
-}
 
 std::string decode64(const std::string& s) {
   static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -216,7 +208,7 @@ TEST_CASE("DNS::has_local_authority and DNS::lookup, for the account's own domai
 TEST_CASE("ZoneEdit: fetchzone, fetchzone_records, fetchzones", "[zoneedit][api2_zoneedit]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  auto fetched = api2_ok(root, "bob", {"ZoneEdit", "fetchzone", "domain=bob.example"});
+  auto fetched = api2_data(root, "bob", {"ZoneEdit", "fetchzone", "domain=bob.example"});
   REQUIRE(fetched.size() == 1);
   CHECK(fetched[0]["status"] == 1);
   REQUIRE(fetched[0]["serialnum"].is_string());
@@ -227,13 +219,13 @@ TEST_CASE("ZoneEdit: fetchzone, fetchzone_records, fetchzones", "[zoneedit][api2
     CHECK(r["line"] == r["Line"]);
     if (r["type"] == "A") CHECK(r["record"] == r["address"]);
   }
-  auto only_a = api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "type=A|MX"});
+  auto only_a = api2_data(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "type=A|MX"});
   REQUIRE(only_a.size() >= 2);
   for (const auto& r : only_a) CHECK((r["type"] == "A" || r["type"] == "MX"));
-  auto custom = api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "customonly=1"});
+  auto custom = api2_data(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "customonly=1"});
   for (const auto& r : custom) CHECK((r["type"] != ":RAW" && r["type"] != "SOA" && r["type"] != "$TTL"));
 
-  auto zones = api2_ok(root, "bob", {"ZoneEdit", "fetchzones"});
+  auto zones = api2_data(root, "bob", {"ZoneEdit", "fetchzones"});
   REQUIRE(zones.size() == 1);
   REQUIRE(zones[0]["zones"].contains("bob.example"));
   std::string text = zone_file(root, "bob.example");
@@ -241,27 +233,27 @@ TEST_CASE("ZoneEdit: fetchzone, fetchzone_records, fetchzones", "[zoneedit][api2
 
   create_account(root, "eve", "eve.example");
   expect_cpanel_refused(root, "cpapi2", "eve", {"ZoneEdit", "fetchzone", "domain=bob.example"}, "does not belong");
-  CHECK_FALSE(api2_ok(root, "eve", {"ZoneEdit", "fetchzones"})[0]["zones"].contains("bob.example"));
+  CHECK_FALSE(api2_data(root, "eve", {"ZoneEdit", "fetchzones"})[0]["zones"].contains("bob.example"));
 }
 
 TEST_CASE("ZoneEdit: add, edit and remove a record; resetzone", "[zoneedit][api2_zoneedit]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  std::string serial = api2_ok(root, "bob", {"ZoneEdit", "fetchzone", "domain=bob.example"})[0]["serialnum"];
-  auto added = api2_ok(root, "bob",
-                       {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=_acme-challenge", "type=TXT",
-                        "txtdata=abc-123", "ttl=60"});
+  std::string serial = api2_data(root, "bob", {"ZoneEdit", "fetchzone", "domain=bob.example"})[0]["serialnum"];
+  auto added = api2_data(root, "bob",
+                         {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=_acme-challenge", "type=TXT",
+                          "txtdata=abc-123", "ttl=60"});
   REQUIRE(added.size() == 1);
   CHECK(added[0]["result"]["status"] == 1);
   REQUIRE(added[0]["result"]["newserial"].is_string());
   CHECK(std::stol(added[0]["result"]["newserial"].get<std::string>()) > std::stol(serial));
   CHECK_THAT(zone_file(root, "bob.example"), Contains("_acme-challenge\t60\tIN\tTXT\t\"abc-123\"\n"));
 
-  const auto records = api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "type=TXT"});
+  const auto records = api2_data(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example", "type=TXT"});
   int line = line_of(records, "_acme-challenge.bob.example.", "TXT");
   REQUIRE(line > 0);
-  api2_ok(root, "bob",
-          {"ZoneEdit", "edit_zone_record", "domain=bob.example", "Line=" + std::to_string(line), "txtdata=def-456"});
+  api2_data(root, "bob",
+            {"ZoneEdit", "edit_zone_record", "domain=bob.example", "Line=" + std::to_string(line), "txtdata=def-456"});
   CHECK_THAT(zone_file(root, "bob.example"), Contains("_acme-challenge\t60\tIN\tTXT\t\"def-456\"\n"));
 
   SECTION("bad input is refused and changes nothing") {
@@ -279,11 +271,11 @@ TEST_CASE("ZoneEdit: add, edit and remove a record; resetzone", "[zoneedit][api2
     expect_cpanel_refused(root, "cpapi2", "bob", {"ZoneEdit", "remove_zone_record", "domain=bob.example"}, "line");
   }
   SECTION("remove, then reset") {
-    api2_ok(root, "bob", {"ZoneEdit", "remove_zone_record", "domain=bob.example", "line=" + std::to_string(line)});
+    api2_data(root, "bob", {"ZoneEdit", "remove_zone_record", "domain=bob.example", "line=" + std::to_string(line)});
     CHECK(zone_file(root, "bob.example").find("_acme-challenge") == std::string::npos);
-    api2_ok(root, "bob",
-            {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=extra", "type=A", "address=192.0.2.99"});
-    auto reset = api2_ok(root, "bob", {"ZoneEdit", "resetzone", "domain=bob.example"});
+    api2_data(root, "bob",
+              {"ZoneEdit", "add_zone_record", "domain=bob.example", "name=extra", "type=A", "address=192.0.2.99"});
+    auto reset = api2_data(root, "bob", {"ZoneEdit", "resetzone", "domain=bob.example"});
     CHECK(reset[0]["result"]["status"] == 1);
     CHECK(zone_file(root, "bob.example").find("extra") == std::string::npos);
   }
@@ -292,7 +284,7 @@ TEST_CASE("ZoneEdit: add, edit and remove a record; resetzone", "[zoneedit][api2
 TEST_CASE("Email MX functions edit the zone's MX records", "[zoneedit][api2_email_mx]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  auto list = api2_ok(root, "bob", {"Email", "listmx", "domain=bob.example"});
+  auto list = api2_data(root, "bob", {"Email", "listmx", "domain=bob.example"});
   REQUIRE(list.size() == 1);
   CHECK(list[0]["statusmsg"] == "Fetched MX List");
   CHECK(list[0]["detected"] == "local");
@@ -301,21 +293,21 @@ TEST_CASE("Email MX functions edit the zone's MX records", "[zoneedit][api2_emai
   CHECK(list[0]["entries"][0]["priority"] == "0");
 
   auto added =
-      api2_ok(root, "bob", {"Email", "addmx", "domain=bob.example", "exchange=mx.remote.example", "preference=20"});
+      api2_data(root, "bob", {"Email", "addmx", "domain=bob.example", "exchange=mx.remote.example", "preference=20"});
   CHECK(added[0]["status"] == 1);
   CHECK(added[0]["checkmx"]["changed"] == 1);
   CHECK_THAT(zone_file(root, "bob.example"), Contains("bob.example.\t14400\tIN\tMX\t20\tmx.remote.example.\n"));
-  api2_ok(root, "bob",
-          {"Email", "changemx", "domain=bob.example", "exchange=mx2.remote.example", "oldexchange=mx.remote.example",
-           "oldpreference=20", "preference=5"});
+  api2_data(root, "bob",
+            {"Email", "changemx", "domain=bob.example", "exchange=mx2.remote.example", "oldexchange=mx.remote.example",
+             "oldpreference=20", "preference=5"});
   CHECK_THAT(zone_file(root, "bob.example"), Contains("\tMX\t5\tmx2.remote.example.\n"));
   // With the server's own exchanger gone, the remote one is the most preferred.
-  auto removed = api2_ok(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=bob.example"});
+  auto removed = api2_data(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=bob.example"});
   CHECK(removed[0]["checkmx"]["detected"] == "remote");
-  auto remote = api2_ok(root, "bob", {"Email", "listmxs", "domain=bob.example"});
+  auto remote = api2_data(root, "bob", {"Email", "listmxs", "domain=bob.example"});
   CHECK(remote[0]["detected"] == "remote");
   CHECK(remote[0]["mx"] == "mx2.remote.example");
-  api2_ok(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=mx2.remote.example", "preference=5"});
+  api2_data(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=mx2.remote.example", "preference=5"});
   CHECK(zone_file(root, "bob.example").find("mx2.remote.example") == std::string::npos);
   expect_cpanel_refused(root, "cpapi2", "bob", {"Email", "delmx", "domain=bob.example", "exchange=nosuch.example"},
                         "no MX record");
@@ -336,8 +328,8 @@ TEST_CASE("zoneedit and changemx features gate the changes; reading needs neithe
                         "You do not have the feature “zoneedit”.");
   expect_cpanel_refused(root, "cpapi2", "bob", {"Email", "addmx", "domain=bob.example", "exchange=mx.example"},
                         "You do not have the feature “changemx”.");
-  api2_ok(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example"});
-  api2_ok(root, "bob", {"Email", "listmx", "domain=bob.example"});
+  api2_data(root, "bob", {"ZoneEdit", "fetchzone_records", "domain=bob.example"});
+  api2_data(root, "bob", {"Email", "listmx", "domain=bob.example"});
   uapi_ok(root, "bob", {"DNS", "has_local_authority", "domain=bob.example"});
 
   // WHM's passthrough runs the call as the account, with its features.

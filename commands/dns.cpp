@@ -23,8 +23,6 @@
 namespace whm {
 namespace {
 
-std::string zone_arg(const Request& req, const char* key) { return zone_name_arg(req.require(key), key); }
-
 // dumpzone and resetzone name the zone by `domain`, or by `zone`, which the
 // reference gives as the file name ("example.com.db").
 std::string zone_or_file_arg(const Request& req) {

@@ -23,10 +23,6 @@
 namespace whm {
 namespace {
 
-// The zone a call names by `param`; the dispatcher has checked that the name
-// is one of the account's domains.
-std::string zone_param(const Request& req, const char* param) { return zone_name_arg(req.require(param), param); }
-
 // The line a record starts on (API 2 takes it as "line" or "Line").
 int line_param(const Request& req) {
   auto v = req.has("line") ? req.get("line") : req.get("Line");
@@ -50,7 +46,7 @@ Response api2_change(const StateRoot& root, const std::string& zone, std::option
 Response parse_zone(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   Response r;
-  r.data = zone_line_model(load_zone(view, zone_param(req, "zone")));
+  r.data = zone_line_model(load_zone(view, zone_arg(req, "zone")));
   return r;
 }
 
@@ -58,7 +54,7 @@ Response parse_zone(Context& ctx, const Request& req) {
 // write, the second is refused and must read the zone again, so neither
 // loses the other's records.
 Response mass_edit_zone(Context& ctx, const Request& req) {
-  std::string zone = zone_param(req, "zone");
+  std::string zone = zone_arg(req, "zone");
   Transaction txn(ctx.root);
   MassEdit edits{req.list("add"), req.list("edit"), req.list("remove")};
   long new_serial = stage_mass_edit(txn, zone, *parse_int(req.require("serial")), edits);
@@ -190,7 +186,7 @@ nlohmann::json fetched_records(const Zone& zone, const Request& req) {
 
 Response fetchzone(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  Zone zone = load_zone(view, zone_param(req, "domain"));
+  Zone zone = load_zone(view, zone_arg(req, "domain"));
   Response r;
   r.data = nlohmann::json::array({{{"record", fetched_records(zone, req)},
                                    {"serialnum", std::to_string(zone.serial())},
@@ -202,7 +198,7 @@ Response fetchzone(Context& ctx, const Request& req) {
 Response fetchzone_records(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   Response r;
-  r.data = fetched_records(load_zone(view, zone_param(req, "domain")), req);
+  r.data = fetched_records(load_zone(view, zone_arg(req, "domain")), req);
   return r;
 }
 
@@ -231,7 +227,7 @@ auto request_fields(const Request& req) {
 }
 
 Response add_zone_record(Context& ctx, const Request& req) {
-  std::string name = zone_param(req, "domain");
+  std::string name = zone_arg(req, "domain");
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
   ZoneRecord r;
@@ -246,7 +242,7 @@ Response add_zone_record(Context& ctx, const Request& req) {
 }
 
 Response edit_zone_record(Context& ctx, const Request& req) {
-  std::string name = zone_param(req, "domain");
+  std::string name = zone_arg(req, "domain");
   int line = line_param(req);
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
@@ -265,7 +261,7 @@ Response edit_zone_record(Context& ctx, const Request& req) {
 }
 
 Response remove_zone_record(Context& ctx, const Request& req) {
-  std::string name = zone_param(req, "domain");
+  std::string name = zone_arg(req, "domain");
   int line = line_param(req);
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, name);
@@ -276,7 +272,7 @@ Response remove_zone_record(Context& ctx, const Request& req) {
 
 // The zone made again from the template with the account's IP address.
 Response resetzone(Context& ctx, const Request& req) {
-  std::string name = zone_param(req, "domain");
+  std::string name = zone_arg(req, "domain");
   Transaction txn(ctx.root);
   stage_reset_zone(ctx.root, txn, name, AccountStore(ctx.root).require(ctx.account.user).get("IP"));
   txn.commit();
@@ -334,7 +330,7 @@ nlohmann::json routing_of(const Transaction& view, const Zone& zone) {
 }
 
 Response listmx(Context& ctx, const Request& req) {
-  std::string domain = zone_param(req, "domain");
+  std::string domain = zone_arg(req, "domain");
   Transaction view(ctx.root);
   Zone zone = load_zone(view, domain);
   auto mxs = mx_records(zone);
@@ -399,7 +395,7 @@ MxRecord find_mx(const Zone& zone, const std::string& exchange, std::optional<lo
 }
 
 Response addmx(Context& ctx, const Request& req) {
-  std::string domain = zone_param(req, "domain");
+  std::string domain = zone_arg(req, "domain");
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, domain);
   ZoneRecord r = mx_record(domain, preference_param(req, "preference"), req.require("exchange"));
@@ -416,7 +412,7 @@ Response addmx(Context& ctx, const Request& req) {
 }
 
 Response changemx(Context& ctx, const Request& req) {
-  std::string domain = zone_param(req, "domain");
+  std::string domain = zone_arg(req, "domain");
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, domain);
   std::optional<long> old_preference;
@@ -431,7 +427,7 @@ Response changemx(Context& ctx, const Request& req) {
 }
 
 Response delmx(Context& ctx, const Request& req) {
-  std::string domain = zone_param(req, "domain");
+  std::string domain = zone_arg(req, "domain");
   Transaction txn(ctx.root);
   Zone zone = load_zone(txn, domain);
   std::optional<long> preference;

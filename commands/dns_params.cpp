@@ -1,5 +1,7 @@
 #include "dns_params.hpp"
 
+#include "dns_store.hpp"
+
 #include "util.hpp"
 #include "zone.hpp"
 
@@ -79,5 +81,7 @@ std::vector<ParamSpec> zone_record_params(bool edit) {
                     std::to_string(kMaxRdataBytes) + " bytes of data (a byte per string besides the text)." + keeps),
   };
 }
+
+std::string zone_arg(const Request& req, const char* key) { return zone_name_arg(req.require(key), key); }
 
 }  // namespace whm

@@ -1,6 +1,7 @@
 // The parameters that carry one DNS record, shared by WHM addzonerecord /
 // editzonerecord and API 2 ZoneEdit add_zone_record / edit_zone_record.
 #pragma once
+#include <string>
 #include <vector>
 
 #include "registry.hpp"
@@ -16,5 +17,8 @@ constexpr long kAddedRecordTtl = 86400;
 // checked by validate_record. `edit`: all optional, a field left out keeps
 // the record's current value.
 std::vector<ParamSpec> zone_record_params(bool edit);
+
+// The zone the parameter `key` names (required), refused naming `key` when it cannot be one.
+std::string zone_arg(const Request& req, const char* key);
 
 }  // namespace whm

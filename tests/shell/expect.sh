@@ -5,3 +5,7 @@ expect() {  # expect NAME EXPECTED ACTUAL
   if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"; fi
 }
+expect_contains() {  # expect_contains NAME PART ACTUAL
+  if [[ "$3" == *"$2"* ]]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); printf 'FAIL %s\n  expected to contain: %q\n  actual: %q\n' "$1" "$2" "$3"; fi
+}

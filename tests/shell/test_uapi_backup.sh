@@ -7,10 +7,6 @@
 set -u
 bin=$1
 source "$(dirname "$0")/expect.sh"
-expect_contains() {
-  if [[ "$3" == *"$2"* ]]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); printf 'FAIL %s\n  expected to contain: %q\n  actual: %q\n' "$1" "$2" "$3"; fi
-}
 export PATH=$PATH:/usr/sbin
 for tool in pure-ftpd pure-pw sshd ssh-keygen useradd chpasswd; do
   command -v $tool >/dev/null || { echo "$tool is missing (scripts/install-deps.sh)"; echo "0 passed, 1 failed"; exit 1; }

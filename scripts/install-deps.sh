@@ -6,7 +6,7 @@ packages=(cmake g++ make pkg-config
   libpcre2-dev libcrypt-dev libssl-dev libarchive-dev libsqlite3-dev sqlite3 libjemalloc-dev
   python3 bash-completion zsh fish man-db groff-base
   bind9 bind9-utils bind9-dnsutils clang-14 libclang-rt-14-dev clang-format-14
-  pure-ftpd cron curl openssh-server openssh-client passwd
+  pure-ftpd cron curl openssl openssh-server openssh-client passwd
   quota e2fsprogs
   libyaml-syck-perl python3-yaml python3-jsonschema)  # output parsed by real parsers; UAPI schemas validated
 missing=()

@@ -260,19 +260,8 @@ SETUP = [
     (W, "backup_destination_add", "type=Local", "name=copy", "path=/copies"),
     (W, "backup_config_set", "backupenable=1", "backupdir=/backup"),
     (W, "enable_dnssec_for_domains", "domain=extra.example", "algo_num=13"),
-    (W, "add_configclusterserver", "name=node1.example.com", "user=root", "key=D0D0d0d0\nabcdef"),
-    (W, "add_configclusterserver", "name=node1.example.com", "user=root", "key=d0"),
-    (W, "update_configclusterserver", "name=node1.example.com", "user=admin"),
-    (W, "delete_configclusterserver", "name=nosuch.example.com"),
-    (W, "get_linked_server_node", "alias=mailnode"),
-    (W, "get_linked_server_node", "alias=nosuch"),
-    (W, "update_linked_server_node", "alias=nosuch"),
-    # A closed loopback port: the call fails without leaving the machine.
-    (W, "get_server_node_status", "hostname=127.0.0.1", "username=root", "api_token=ABC", "skip_tls_verification=1"),
     (W, "set_service_proxy_backends", "username=bob", "general=192.0.2.10", "service_group=Mail",
      "service_group_backend=mail.example.net"),
-    (W, "get_service_proxy_backends", "username=bob"),
-    (W, "set_service_proxy_backends", "username=bob", "general=127.0.0.1"),
 ]
 
 # Files a plugin or the administrator puts in place, written before SETUP.
@@ -288,6 +277,7 @@ SETUP_FILES = {
         '{"type":"raw","itemdesc":"[% PROCESS \'menu/plugins_list.tmpl\' -%]"}]',
     "var/cpanel/in_product_survey.json":
         '{"link":"https://survey.example/?v={version}&u={user}","max_dismiss":"3","submit_event":"done: yes"}',
+    "var/cpanel/clusterserver/servers.db": "---\nnode1.example.com: \n  key: D0d0abcdef\n  user: root\n",
     "var/cpanel/linked_nodes/master.json":
         '{"mailnode":{"api_token":"SECRET","enabled_services":["exim","imap"],"hostname":"mail.example.net",'
         '"last_check":1556576165,"system_settings":{"Mail":{"globalspamassassin":"1"}},"tls_verified":0,'
@@ -660,6 +650,19 @@ CALLS = [
     (*U, "Backup", "restore_databases", "backup=/home/bob/x.sql.gz"),
     (*U, "Backup", "restore_email_forwarders", "backup=/home/bob/x.tar.gz"),
     (*U, "Backup", "restore_email_filters", "backup=/home/bob/x.tar.gz"),
+    (W, "add_configclusterserver", "name=node2.example.com", "user=root", "key=D0D0d0d0\nabcdef"),
+    (W, "add_configclusterserver", "name=node1.example.com", "user=root", "key=d0"),
+    (W, "update_configclusterserver", "name=node1.example.com", "user=admin"),
+    (W, "delete_configclusterserver", "name=node1.example.com"),
+    (W, "delete_configclusterserver", "name=nosuch.example.com"),
+    (W, "get_linked_server_node", "alias=mailnode"),
+    (W, "get_linked_server_node", "alias=nosuch"),
+    (W, "update_linked_server_node", "alias=nosuch"),
+    # A closed loopback port: the call fails without leaving the machine.
+    (W, "get_server_node_status", "hostname=127.0.0.1", "username=root", "api_token=ABC", "skip_tls_verification=1"),
+    (W, "get_service_proxy_backends", "username=bob"),
+    (W, "set_service_proxy_backends", "username=bob", "general=127.0.0.1"),
+    (W, "unset_all_service_proxy_backends", "username=bob"),
 ]
 
 

@@ -1,0 +1,221 @@
+#include "notification_transports.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "curl_api.hpp"
+#include "errors.hpp"
+#include "util.hpp"
+
+namespace whm {
+
+namespace {
+
+constexpr long kConnectTimeout = 30;  // seconds
+constexpr long kTotalTimeout = 60;
+
+std::string pushbullet_api() {
+  const char* env = std::getenv("WHMKIT_PUSHBULLET_API");
+  std::string base = env && *env ? env : "https://api.pushbullet.com/v2";
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+bool has_control_byte(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+// Form encoding as Perl's HTTP::Tiny does it: unreserved characters as they
+// are, a space as '+', every other byte as %XX; the fields sorted.
+std::string form_escape(const std::string& s) {
+  static const char* const hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The host part of an http(s) URL: "example.com", "127.0.0.1", "::1".
+std::string url_host(const std::string& url) {
+  auto start = url.find("://");
+  std::string rest = start == std::string::npos ? url : url.substr(start + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  if (!rest.empty() && rest[0] == '[') return rest.substr(1, rest.find(']') - 1);
+  return rest.substr(0, rest.find(':'));
+}
+
+bool is_loopback_host(const std::string& host) {
+  in_addr v4{};
+  in6_addr v6{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return to_lower(host) == "localhost";
+}
+
+// libcurl's socket for each connection it makes: refused unless it goes to a loopback address.
+curl_socket_t loopback_socket(void*, curlsocktype, curl_sockaddr* address) {
+  bool loopback = false;
+  if (address->family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
+    loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+  } else if (address->family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+    loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+  }
+  if (!loopback) return CURL_SOCKET_BAD;
+  return ::socket(address->family, address->socktype, address->protocol);
+}
+
+size_t collect_body(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// Keeps the last response's status line and headers (a "100 Continue"
+// before the answer starts them over).
+size_t collect_header(char* data, size_t size, size_t n, void* out) {
+  auto* answer = static_cast<HttpAnswer*>(out);
+  std::string line(data, size * n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  if (starts_with(line, "HTTP/")) {
+    answer->headers.clear();
+    auto sp = line.find(' ');
+    answer->protocol = line.substr(0, sp);
+    auto sp2 = sp == std::string::npos ? sp : line.find(' ', sp + 1);
+    answer->reason = sp2 == std::string::npos ? "" : line.substr(sp2 + 1);
+  } else if (auto colon = line.find(':'); colon != std::string::npos) {
+    std::string name = to_lower(trim(line.substr(0, colon)));
+    std::string value = trim(line.substr(colon + 1));
+    auto& slot = answer->headers[name];
+    slot = slot.empty() ? value : slot + ", " + value;
+  }
+  return size * n;
+}
+
+HttpAnswer post(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
+                bool loopback_only) {
+  HttpAnswer answer;
+  answer.url = url;
+  if (has_control_byte(url) || !(starts_with(url, "http://") || starts_with(url, "https://"))) {
+    answer.content = "The URL “" + url + "” is not an http:// or https:// URL.";
+    return answer;
+  }
+  if (loopback_only && !is_loopback_host(url_host(url))) {
+    answer.content =
+        "Under a state root other than “/” the system sends only to this machine (127.0.0.1, ::1, "
+        "localhost), not to “" +
+        url_host(url) + "”.";
+    return answer;
+  }
+  CurlHandle c;
+  if (!c.h) throw ApiError("libcurl could not start.");
+  cu().curl_easy_setopt(c.h, CURLOPT_URL, url.c_str());
+  cu().curl_easy_setopt(c.h, CURLOPT_ERRORBUFFER, c.error);
+  cu().curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
+  cu().curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, kConnectTimeout);
+  cu().curl_easy_setopt(c.h, CURLOPT_TIMEOUT, kTotalTimeout);
+  cu().curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (loopback_only) {
+    cu().curl_easy_setopt(c.h, CURLOPT_NOPROXY, "*");
+    cu().curl_easy_setopt(c.h, CURLOPT_OPENSOCKETFUNCTION, &loopback_socket);
+  }
+  cu().curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, &collect_body);
+  cu().curl_easy_setopt(c.h, CURLOPT_WRITEDATA, &answer.content);
+  cu().curl_easy_setopt(c.h, CURLOPT_HEADERFUNCTION, &collect_header);
+  cu().curl_easy_setopt(c.h, CURLOPT_HEADERDATA, &answer);
+  for (const auto& h : headers) c.headers = cu().curl_slist_append(c.headers, h.c_str());
+  c.headers = cu().curl_slist_append(c.headers, "Expect:");
+  cu().curl_easy_setopt(c.h, CURLOPT_HTTPHEADER, c.headers);
+  cu().curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, body.c_str());
+  cu().curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  CURLcode rc = cu().curl_easy_perform(c.h);
+  if (rc != CURLE_OK) {
+    answer = HttpAnswer{};
+    answer.url = url;
+    answer.content = c.error[0] ? c.error : cu().curl_easy_strerror(rc);
+    return answer;
+  }
+  cu().curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &answer.status);
+  answer.success = answer.status >= 200 && answer.status < 300;
+  return answer;
+}
+
+}  // namespace
+
+nlohmann::json HttpAnswer::to_json() const {
+  nlohmann::json h = nlohmann::json::object();
+  for (const auto& [name, value] : headers) h[name] = value;
+  return {{"content", content},
+          {"headers", h},
+          {"protocol", protocol},
+          {"reason", reason},
+          {"status", std::to_string(status)},
+          {"success", success ? 1 : 0},
+          {"url", url}};
+}
+
+HttpAnswer post_form(const std::string& url, const FormFields& fields, bool loopback_only) {
+  std::map<std::string, std::string> form;
+  for (const auto& [k, v] : fields) form[k] = v;  // a later field replaces an earlier one of the same name
+  std::vector<std::string> terms;
+  for (const auto& [k, v] : form) terms.push_back(form_escape(k) + "=" + form_escape(v));
+  std::sort(terms.begin(), terms.end());
+  return post(url, {"Content-Type: application/x-www-form-urlencoded; charset=UTF-8"}, join(terms, "&"), loopback_only);
+}
+
+HttpAnswer post_slack_message(const std::string& webhook_url, const std::string& title, const std::string& text,
+                              bool loopback_only) {
+  nlohmann::json message = {
+      {"attachments", {{{"color", "good"}, {"mrkdwn_in", {"text"}}, {"title", title}, {"text", text}}}}};
+  return post(webhook_url, {"Content-Type: application/json"},
+              message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), loopback_only);
+}
+
+nlohmann::json push_pushbullet_note(const std::string& access_token, const std::string& title, const std::string& body,
+                                    bool loopback_only) {
+  // The token goes into a header line: a line break would add headers of its own.
+  if (access_token.empty() || has_control_byte(access_token))
+    throw ApiError("The Pushbullet access token “" + access_token + "” is not valid.");
+  nlohmann::json note = {{"type", "note"}, {"title", title}, {"body", body}};
+  HttpAnswer answer =
+      post(pushbullet_api() + "/pushes", {"Content-Type: application/json", "Authorization: Bearer " + access_token},
+           note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), loopback_only);
+  auto parsed = nlohmann::json::parse(answer.content, nullptr, false);
+  if (answer.success) {
+    if (parsed.is_discarded()) return nlohmann::json();
+    return parsed;
+  }
+  if (answer.status == 599)  // no answer at all: the request could not be made
+    throw ApiError("The system failed to send a note via Pushbullet because of an error: " + answer.content);
+  const std::string basic = std::to_string(answer.status) + " - " + answer.reason;
+  const bool has_details = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object();
+  if (has_details) {
+    const auto& e = parsed["error"];
+    auto text = [&](const char* key) {
+      return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : std::string();
+    };
+    throw ApiError("The system failed to send a note via Pushbullet because of an error of type “" + text("type") +
+                   "”: " + text("message") + " (" + basic + ")");
+  }
+  if (!answer.content.empty())
+    throw ApiError("The system failed to send a note via Pushbullet because of an error: " + basic + ". The payload (" +
+                   answer.content + ") was also invalid.");
+  throw ApiError("The system failed to send a note via Pushbullet because of an error: " + basic + ".");
+}
+
+}  // namespace whm

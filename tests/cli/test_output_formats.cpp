@@ -136,7 +136,7 @@ TEST_CASE("exit status: 0 for every printed envelope, 1 only with --fail, 2 for 
   CHECK(run(root, {"--nosuchoption", "version"}).status == 2);
   CHECK(run_cpanel(root, "uapi", "bob", {"Ftp", "list_ftp", "oops"}).status == 2);
   // An unimplemented function: the envelope says so, exit 2 (with or without --fail).
-  auto missing = run(root, {"get_tweaksetting", "key=maxemailsperhour"});
+  auto missing = run(root, {"modsec_add_vendor", "url=https://example.com/vendor.yaml"});
   CHECK(missing.status == 2);
   CHECK(missing.json()["metadata"]["result"] == 0);
 }

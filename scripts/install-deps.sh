@@ -7,7 +7,7 @@ packages=(cmake g++ make pkg-config
   python3 bash-completion zsh fish man-db groff-base
   bind9 bind9-utils bind9-dnsutils clang-14 libclang-rt-14-dev clang-format-14
   pure-ftpd cron curl openssl openssh-server openssh-client passwd
-  quota e2fsprogs
+  quota e2fsprogs util-linux hostname  # unshare and hostname: the UTS namespace of test_hostname.sh
   libyaml-syck-perl python3-yaml python3-jsonschema)  # output parsed by real parsers; UAPI schemas validated
 missing=()
 for p in "${packages[@]}"; do

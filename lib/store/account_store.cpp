@@ -6,6 +6,7 @@
 
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
+#include "hostname.hpp"
 #include "kvfile.hpp"
 #include "notices.hpp"
 #include "output.hpp"
@@ -18,11 +19,7 @@ namespace whm {
 
 ServerConfig load_server_config(const StateRoot& root) {
   ServerConfig c;
-  if (auto h = root.read("etc/hostname")) c.hostname = trim(*h);
-  if (c.hostname.empty()) {
-    char buf[256] = {0};
-    if (::gethostname(buf, sizeof buf - 1) == 0) c.hostname = buf;
-  }
+  c.hostname = server_hostname(root);
   if (auto text = root.read("etc/wwwacct.conf")) {
     auto kv = parse_key_values(*text, ' ');
     if (!kv["ADDR"].empty() && is_valid_ipv4(kv["ADDR"])) c.shared_ip = kv["ADDR"];

@@ -8,6 +8,7 @@ packages=(cmake g++ make pkg-config
   bind9 bind9-utils bind9-dnsutils clang-14 libclang-rt-14-dev clang-format-14
   pure-ftpd cron curl openssh-server openssh-client passwd
   quota e2fsprogs
+  iproute2 util-linux  # ip and unshare: addips/delip on a dummy interface in a namespace of its own
   libyaml-syck-perl python3-yaml python3-jsonschema)  # output parsed by real parsers; UAPI schemas validated
 missing=()
 for p in "${packages[@]}"; do

@@ -260,23 +260,6 @@ SETUP = [
     (W, "backup_destination_add", "type=Local", "name=copy", "path=/copies"),
     (W, "backup_config_set", "backupenable=1", "backupdir=/backup"),
     (W, "enable_dnssec_for_domains", "domain=extra.example", "algo_num=13"),
-    (W, "listips"),
-    (W, "addips", "ips=192.0.2.40/29", "netmask=255.255.255.248", "excludes=192.0.2.42"),
-    (W, "delip", "ip=192.0.2.32"),
-    (W, "get_shared_ip"),
-    (W, "setsiteip", "user=bob", "ip=192.0.2.31"),
-    (W, "setsiteip", "domain=bob.example", "ip=203.0.113.1"),
-    (W, "get_public_ip", "ip=192.0.2.31"),
-    (W, "nat_checkip", "ip=not-an-address"),  # never asks the outside world from a test
-    (W, "nat_set_public_ip", "local_ip=192.0.2.32", "public_ip=203.0.113.32"),
-    (W, "listipv6s"),
-    (W, "ipv6_range_add", "name=Block", "range=2001:db8:1::/64", "note=Pool: #1 - yes"),
-    (W, "ipv6_range_list"),
-    (W, "ipv6_range_edit", "name=Hosting", "new_name=Web", "note=null"),
-    (W, "ipv6_range_usage", "name=Hosting"),
-    (W, "ipv6_range_remove", "name=Hosting"),
-    (W, "ipv6_enable_account", "user=bob,ghost", "range=Hosting"),
-    (W, "ipv6_disable_account", "user=bob"),
 ]
 
 # Files a plugin or the administrator puts in place, written before SETUP.
@@ -666,6 +649,23 @@ CALLS = [
     (*U, "Backup", "restore_databases", "backup=/home/bob/x.sql.gz"),
     (*U, "Backup", "restore_email_forwarders", "backup=/home/bob/x.tar.gz"),
     (*U, "Backup", "restore_email_filters", "backup=/home/bob/x.tar.gz"),
+    (W, "listips"),
+    (W, "addips", "ips=192.0.2.40/29", "netmask=255.255.255.248", "excludes=192.0.2.42"),
+    (W, "delip", "ip=192.0.2.32"),
+    (W, "get_shared_ip"),
+    (W, "setsiteip", "user=bob", "ip=192.0.2.31"),
+    (W, "setsiteip", "domain=bob.example", "ip=203.0.113.1"),
+    (W, "get_public_ip", "ip=192.0.2.31"),
+    (W, "nat_checkip", "ip=not-an-address"),  # never asks the outside world from a test
+    (W, "nat_set_public_ip", "local_ip=192.0.2.32", "public_ip=203.0.113.32"),
+    (W, "listipv6s"),
+    (W, "ipv6_range_add", "name=Block", "range=2001:db8:1::/64", "note=Pool: #1 - yes"),
+    (W, "ipv6_range_list"),
+    (W, "ipv6_range_edit", "name=Hosting", "new_name=Web", "note=null"),
+    (W, "ipv6_range_usage", "name=Hosting"),
+    (W, "ipv6_range_remove", "name=Hosting"),
+    (W, "ipv6_enable_account", "user=bob,ghost", "range=Hosting"),
+    (W, "ipv6_disable_account", "user=bob"),
 ]
 
 

@@ -436,6 +436,7 @@ AccountCreation stage_account_creation(const Context& ctx, const Request& req, T
   n.password_hash = hash_password(password);
 
   c.progress = stage_creation(ctx.root, txn, n);
+  if (dedicated_ip) stage_derived_ip_files(ctx.root, txn, {n.cpuser});
   if (saved_plan) txn.write(paths::package(*saved_plan), serialize_package(pkg), 0644);
   if (make_reseller) stage_reseller_grant(txn, a.user);
   return c;

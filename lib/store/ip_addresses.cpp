@@ -8,12 +8,10 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "account_parts.hpp"
 #include "account_store.hpp"
 #include "curl_api.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
-#include "ipv6_ranges.hpp"
 #include "kvfile.hpp"
 #include "state.hpp"
 #include "sysusers.hpp"
@@ -318,82 +316,5 @@ std::string ask_public_ip(const StateRoot& root, const std::string& local_ip) {
                    ").");
   return answer;
 }
-
-namespace {
-
-// The lifecycle's part: the derived files (the pool, /etc/domainips) follow
-// an account with an address of its own as it is created, renamed, removed
-// or restored, and its IPv6 range membership follows its name and is given
-// back (the address reclaimed) when it goes. An account on a shared address
-// changes neither, so the common case costs no walk over every account.
-class IpAddressesPart : public AccountPart {
- public:
-  std::vector<std::string> paths(const StateRoot&, const AccountFacts&) const override { return {}; }
-  void create(const StateRoot& root, Transaction& txn, const NewAccount& n, std::string&) const override {
-    if (has_own_address(root, txn, n.cpuser)) stage_derived_ip_files(root, txn, {n.cpuser});
-  }
-  void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
-              std::string&) const override {
-    auto ranges = read_ipv6_ranges(root, txn);
-    bool renamed = false;
-    for (auto& [name, range] : ranges)
-      for (auto& user : range.users)
-        if (user == from.user && from.user != to.user) user = to.user, renamed = true;
-    if (renamed) stage_ipv6_ranges(txn, ranges);
-    auto text = txn.read(paths::cpuser(to.user));
-    if (!text) return;
-    CpUser moved = parse_cpuser(*text);
-    if (has_own_address(root, txn, moved)) stage_derived_ip_files(root, txn, {moved});
-  }
-  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
-               std::string&) const override {}
-  void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
-  void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
-              std::string&) const override {
-    // The cpuser file's removal is staged already (this part comes after it): its address is read from disk.
-    if (auto text = root.read(paths::cpuser(a.user)); text && has_own_address(root, txn, parse_cpuser(*text)))
-      stage_derived_ip_files(root, txn);
-    auto ranges = read_ipv6_ranges(root, txn);
-    const auto address = account_ipv6(root, a.user);
-    bool changed = false;
-    for (auto& [name, range] : ranges) {
-      auto it = std::find(range.users.begin(), range.users.end(), a.user);
-      if (it == range.users.end()) continue;
-      range.users.erase(it);
-      changed = true;
-      if (auto n = address ? parse_ipv6(*address) : std::nullopt; n && name != kSharedIpv6Range && range.contains(*n))
-        range.reclaimed.push_back(*address);
-    }
-    if (changed) stage_ipv6_ranges(txn, ranges);
-  }
-  void archive(const StateRoot&, const Transaction&, const AccountFacts&, const PkgacctOptions&,
-               ArchiveOut&) const override {}
-  void restore(const StateRoot& root, Transaction& txn, const RestoreSource& src, std::string&) const override {
-    if (has_own_address(root, txn, src.cpuser)) stage_derived_ip_files(root, txn, {src.cpuser});
-  }
-  void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
-  // IPv6 ranges naming accounts that are gone.
-  void orphans(const StateRoot& root, const Transaction& view, const std::set<std::string>& users,
-               Problems& out) const override {
-    for (const auto& [name, range] : read_ipv6_ranges(root, view))
-      for (const auto& user : range.users)
-        if (!users.count(user))
-          out.push_back("The IPv6 range “" + name + "” lists the account “" + user + "”, which does not exist.");
-  }
-
- private:
-  static bool has_own_address(const StateRoot& root, const Transaction& txn, const CpUser& c) {
-    const std::string ip = c.get("IP");
-    if (!is_valid_ipv4(ip) || ip == main_ip(root) || ip == load_server_config(root).shared_ip) return false;
-    for (const auto& reseller : root.list_dir(kResellerMainIps))
-      if (reseller[0] != '.' && first_line(txn.read(std::string(kResellerMainIps) + "/" + reseller)) == ip)
-        return false;
-    return true;
-  }
-};
-
-}  // namespace
-
-const AccountPart& ip_addresses_part() { return part_instance<IpAddressesPart>(); }
 
 }  // namespace whm

@@ -16,6 +16,7 @@
 #include "errors.hpp"
 #include "force_password.hpp"
 #include "ftp_store.hpp"
+#include "ip_addresses.hpp"
 #include "lookup.hpp"
 #include "packages.hpp"
 #include "password_strength.hpp"
@@ -400,10 +401,6 @@ AccountCreation stage_account_creation(const Context& ctx, const Request& req, T
   if (auto why = package_name_error(chosen_plan)) throw invalid_param("plan", *why);
   KeyValues pkg = load_package(ctx.root, chosen_plan);
   check_plan_names(ctx.root, plan_with_overrides(req, pkg));
-  if (req.get_or("ip", "n") == "y" || (pkg["IP"] == "y" && !req.has("customip")))
-    throw ApiError(
-        "The system cannot assign a dedicated IP address: this server has no IP address pool (whmkit does not manage "
-        "IP addresses yet). Use “ip=n”, or give the address with “customip”.");
   if (req.flag("reseller_without_domain"))
     throw NotAvailableError("Creating a reseller without a domain is not implemented by whmkit yet.");
   const bool make_reseller = req.flag("reseller");
@@ -421,7 +418,17 @@ AccountCreation stage_account_creation(const Context& ctx, const Request& req, T
   if (zone_exists(txn, a.main_domain) && !req.flag("forcedns"))
     throw ApiError("A DNS zone for “" + a.main_domain + "” already exists; pass forcedns=1 to overwrite it.");
 
-  const std::string ip = req.get_or("customip", config.shared_ip);
+  // ip=y, or a plan with IP=y: a free dedicated address from the pool, unless "customip" names one.
+  const bool dedicated_ip = (req.get_or("ip", "n") == "y" || pkg["IP"] == "y") && !req.has("customip");
+  std::string ip = req.get_or("customip", config.shared_ip);
+  if (dedicated_ip) {
+    const auto pool = free_dedicated_ips(ctx.root, txn);
+    if (pool.empty())
+      throw ApiError(
+          "The system cannot assign a dedicated IP address: no IP address in the pool is free (/etc/ipaddrpool). Add "
+          "one with “addips”, or use “ip=n”.");
+    ip = pool.front();
+  }
   c.ip = ip;
   bool has_shell = req.has("hasshell") ? req.flag("hasshell") : pkg["HASSHELL"] == "y";
   a.shell = has_shell ? "/bin/bash" : kNoShell;
@@ -429,6 +436,7 @@ AccountCreation stage_account_creation(const Context& ctx, const Request& req, T
   n.password_hash = hash_password(password);
 
   c.progress = stage_creation(ctx.root, txn, n);
+  if (dedicated_ip) stage_derived_ip_files(ctx.root, txn, {n.cpuser});
   if (saved_plan) txn.write(paths::package(*saved_plan), serialize_package(pkg), 0644);
   if (make_reseller) stage_reseller_grant(txn, a.user);
   return c;

@@ -6,6 +6,7 @@
 #include "account_common.hpp"
 #include "bandwidth.hpp"
 #include "errors.hpp"
+#include "ip_addresses.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
@@ -202,12 +203,6 @@ Response setresellerpackagelimit(Context& ctx, const Request& req) {
   write_package_limits(txn, all);
   txn.commit();
   return {};
-}
-
-void require_server_ip(const StateRoot& root, const std::string& ip) {
-  auto ips = server_ips(root);
-  if (std::find(ips.begin(), ips.end(), ip) == ips.end())
-    throw ApiError("The IP address “" + ip + "” is not one of this server's IP addresses.");
 }
 
 Response setresellermainip(Context& ctx, const Request& req) {

@@ -4,9 +4,9 @@
 
 #include "damage.hpp"
 #include "errors.hpp"
+#include "ip_addresses.hpp"
 #include "kvfile.hpp"
 #include "output.hpp"
-#include "resellers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -15,15 +15,8 @@ namespace whm {
 // ---------------------------------------------------------------- reverse DNS
 
 std::vector<ServerAddress> server_addresses(const StateRoot& root) {
-  std::map<std::string, std::string> public_of;  // var/cpanel/cpnat: "local public"
-  if (auto text = root.read("var/cpanel/cpnat"))
-    for (auto line : split(*text, '\n')) {
-      for (char& c : line)
-        if (c == '\t') c = ' ';
-      auto words = split(trim(line), ' ');
-      if (words.size() >= 2 && is_valid_ipv4(words[0]) && is_valid_ipv4(words.back()))
-        public_of[words[0]] = words.back();
-    }
+  Transaction view(root);
+  auto public_of = read_nat_map(view);
   std::vector<ServerAddress> out;
   for (const auto& ip : server_ips(root))
     if (is_valid_ipv4(ip)) out.push_back({ip, public_of.count(ip) ? public_of[ip] : ip});

@@ -276,14 +276,4 @@ std::optional<long long> account_limit(const Transaction& txn, const std::string
   return std::nullopt;
 }
 
-std::vector<std::string> server_ips(const StateRoot& root) {
-  std::vector<std::string> ips{load_server_config(root).shared_ip};
-  if (auto text = root.read("etc/ips"))
-    for (const auto& line : split(*text, '\n')) {
-      std::string ip = trim(line.substr(0, line.find(':')));
-      if (is_valid_ipv4(ip) && std::find(ips.begin(), ips.end(), ip) == ips.end()) ips.push_back(ip);
-    }
-  return ips;
-}
-
 }  // namespace whm

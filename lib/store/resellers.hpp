@@ -60,7 +60,4 @@ std::vector<DamagedFile> damaged_reseller_files(const Transaction& txn);
 // The account limit of a reseller, if enabled.
 std::optional<long long> account_limit(const Transaction& txn, const std::string& reseller);
 
-// IPs of this server: the shared IP plus etc/ips ("ip:netmask:broadcast" lines).
-std::vector<std::string> server_ips(const StateRoot& root);
-
 }  // namespace whm

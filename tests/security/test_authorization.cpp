@@ -71,6 +71,7 @@ const std::vector<Expected> kResellerFunctions = {
     {"get_maximum_users", "", {}, false},
     {"get_nameserver_config", "", {}, false},
     {"get_public_contact", "public-contact", {}, false},
+    {"get_shared_ip", "", {"user=alice"}, true},
     {"get_password_strength", "", {"password=x"}, false},
     {"get_upgrade_opportunities", "list-accts", {}, false},
     {"get_users_features_settings", "", {"user=carol", "feature=ftp"}, true},

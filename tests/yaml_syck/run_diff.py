@@ -266,6 +266,12 @@ SETUP = [
 
 # Files a plugin or the administrator puts in place, written before SETUP.
 SETUP_FILES = {
+    "etc/ips": "192.0.2.31:255.255.255.0:192.0.2.255\n192.0.2.32:255.255.255.0:192.0.2.255\n",
+    "var/cpanel/cpnat": "192.0.2.31 203.0.113.31\n",
+    "etc/cpanel/ipv6/range_allocation_data":
+        "---\nHosting:\n  CIDR: 2001:db8:2::/120\n  enabled: 1\n  first: 2001:0db8:0002:0000:0000:0000:0000:0000\n"
+        "  last: 2001:0db8:0002:0000:0000:0000:0000:00ff\n  mostrecent: ~\n  name: Hosting\n  note: 'Web: main'\n"
+        "  owner: root\n  range_users: []\n  reclaimed: []\n",
     "var/cpanel/account_enhancements/config/installed.json":
         '{"WP Deluxe":{"id":"wp-deluxe","plugin_id":"wp-toolkit"},"Backup: Plus":{"id":"backup-plus","plugin_id":"bk"}}',
     "var/cpanel/packages/extensions/dog": "_NAME=Dog Settings\ndog_species=mutt\ndog_spots=n\n",
@@ -692,6 +698,23 @@ CALLS = [
     (W, "get_service_proxy_backends", "username=bob"),
     (W, "set_service_proxy_backends", "username=bob", "general=127.0.0.1"),
     (W, "unset_all_service_proxy_backends", "username=bob"),
+    (W, "listips"),
+    (W, "addips", "ips=192.0.2.40/29", "netmask=255.255.255.248", "excludes=192.0.2.42"),
+    (W, "delip", "ip=192.0.2.32"),
+    (W, "get_shared_ip"),
+    (W, "setsiteip", "user=bob", "ip=192.0.2.31"),
+    (W, "setsiteip", "domain=bob.example", "ip=203.0.113.1"),
+    (W, "get_public_ip", "ip=192.0.2.31"),
+    (W, "nat_checkip", "ip=not-an-address"),  # never asks the outside world from a test
+    (W, "nat_set_public_ip", "local_ip=192.0.2.32", "public_ip=203.0.113.32"),
+    (W, "listipv6s"),
+    (W, "ipv6_range_add", "name=Block", "range=2001:db8:1::/64", "note=Pool: #1 - yes"),
+    (W, "ipv6_range_list"),
+    (W, "ipv6_range_edit", "name=Hosting", "new_name=Web", "note=null"),
+    (W, "ipv6_range_usage", "name=Hosting"),
+    (W, "ipv6_range_remove", "name=Hosting"),
+    (W, "ipv6_enable_account", "user=bob,ghost", "range=Hosting"),
+    (W, "ipv6_disable_account", "user=bob"),
 ]
 
 

@@ -643,6 +643,17 @@ CALLS = [
     (*U, "Backup", "restore_databases", "backup=/home/bob/x.sql.gz"),
     (*U, "Backup", "restore_email_forwarders", "backup=/home/bob/x.tar.gz"),
     (*U, "Backup", "restore_email_filters", "backup=/home/bob/x.tar.gz"),
+    # Services: the temporary root has no service table, so nothing is started or stopped.
+    (W, "servicestatus"),
+    (W, "servicestatus", "service=crond"),
+    (W, "restartservice", "service=named"),
+    (W, "configureservice", "service=named", "enabled=0", "monitored=1"),
+    (W, "configureservice", "service=exim-altport", "exim-altportnum=26,2525"),
+    (W, "enable_monitor_all_enabled_services"),
+    (W, "configurebackgroundprocesskiller", "processes_to_kill=eggdrop", "trusted_users=bob"),
+    (W, "get_service_config", "service=dovecot"),
+    (W, "get_service_config_key", "service=dovecot", "key=protocols"),
+    (W, "set_service_config_key", "service=dovecot", "key=protocols", "value=imap pop3 lmtp"),
 ]
 
 

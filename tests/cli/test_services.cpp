@@ -59,7 +59,7 @@ TEST_CASE("servicestatus: every service cPanel knows, or one", "[services]") {
         nlohmann::json::parse(
             R"({"display_name":"Cron Daemon","enabled":1,"installed":0,"monitored":0,"name":"crond","running":0})"));
   root.write("etc/chkserv.d/chkservd.conf", "exim:1\ncrond:1\nnamed:0\n");
-  root.write("etc/crondisable", "");
+  root.write("etc/cronddisable", "");
   cron = status_of(root, "crond");
   CHECK(cron["monitored"] == 1);
   CHECK(cron["enabled"] == 0);

@@ -39,6 +39,8 @@ const std::vector<Expected> kResellerFunctions = {
     {"assign_account_enhancement", "assign-root-account-enhancements", {"account=carol", "name=x"}, true},
     {"changepackage", "upgrade-account", {"user=carol", "pkg=alice_basic"}, true},
     {"cluster_member_has_trust_with", "clustering", {"host=127.0.0.1"}, false},
+    {"configureservice", "clustering", {"service=named", "monitored=1"}, false},
+    {"restartservice", "clustering", {"service=named"}, false},
     {"cpanel",
      "",
      {"cpanel_jsonapi_user=carol", "cpanel_jsonapi_module=Ftp", "cpanel_jsonapi_func=listftp",

@@ -8,6 +8,7 @@
 set -u
 bin=$1
 source "$(dirname "$0")/expect.sh"
+source "$(dirname "$0")/servers.sh"
 export PATH=$PATH:/usr/sbin
 for tool in pure-ftpd pure-pw sshd ssh-keygen useradd chpasswd; do
   command -v $tool >/dev/null || { echo "$tool is missing (scripts/install-deps.sh)"; echo "0 passed, 1 failed"; exit 1; }
@@ -20,9 +21,7 @@ chmod 755 "$run"
 ftp_port=$((22000 + RANDOM % 500)); ssh_port=$((22600 + RANDOM % 500)); closed_port=$((23200 + RANDOM % 500))
 sftp_user=whmkitbk$RANDOM
 cleanup() {
-  [[ -f $run/ftp.pid ]] && kill "$(cat "$run/ftp.pid")" 2>/dev/null
-  [[ -f $run/sshd.pid ]] && kill "$(cat "$run/sshd.pid")" 2>/dev/null
-  pkill -f "pure-ftpd.*127.0.0.1,$ftp_port" 2>/dev/null
+  stop_server "$run/ftp.pid"; stop_server "$run/sshd.pid"
   id "$sftp_user" >/dev/null 2>&1 && userdel "$sftp_user" 2>/dev/null
   rm -rf "$root" "$run"
 }
@@ -39,12 +38,12 @@ w backup_config_set backupenable=1 backupdays=1 >/dev/null  # the run below is f
 # FTP server: a PureDB login whose home is $run/ftp.
 mkdir -p "$run/ftp" && chown 65534:65534 "$run/ftp"
 printf 'Ftp-pass1\nFtp-pass1\n' | pure-pw useradd bkftp -u 65534 -g 65534 -d "$run/ftp" -f "$run/ftp.passwd" -m -F "$run/ftp.pdb" >/dev/null
-pure-ftpd -S "127.0.0.1,$ftp_port" -l "puredb:$run/ftp.pdb" -E -H -p 30200:30299 -P 127.0.0.1 -g "$run/ftp.pid" -B >/dev/null 2>&1
+pure_ftpd_command "$ftp_port" "$run/ftp.pdb" "$run/ftp.pid" 30200:30299
+start_server "$ftp_port"
 
 # SFTP server: sshd with password login for a throw-away user.
 useradd -m -d "$run/sftp" -s /bin/sh "$sftp_user"
 echo "$sftp_user:Sftp-pass1" | chpasswd
-mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$run/hostkey"
 cat > "$run/sshd_config" <<EOF
 Port $ssh_port
@@ -59,10 +58,8 @@ AllowUsers $sftp_user
 StrictModes no
 Subsystem sftp internal-sftp
 EOF
-/usr/sbin/sshd -f "$run/sshd_config" -E "$run/sshd.log"
-for port in $ftp_port $ssh_port; do
-  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-done
+sshd_command "$run/sshd_config" "$run/sshd.log"
+start_server "$ssh_port"
 
 add() { w backup_destination_add "$@" | field 'd["data"]["id"] if d["metadata"]["result"] else d["metadata"]["reason"]'; }
 validate() { w backup_destination_validate id="$1" disableonfail="${2:-0}"; }

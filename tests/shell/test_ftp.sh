@@ -13,6 +13,7 @@
 set -u
 bin=$1
 source "$(dirname "$0")/expect.sh"
+source "$(dirname "$0")/servers.sh"
 for tool in pure-ftpd pure-pw pure-ftpwho curl unshare; do
   if ! command -v $tool >/dev/null && [[ ! -x /usr/sbin/$tool ]]; then
     echo "$tool is missing (scripts/install-deps.sh installs pure-ftpd and curl)"; echo "0 passed, 1 failed"; exit 1
@@ -44,9 +45,8 @@ ln -s "$root$homebase" "$homebase"
 expect "add_ftp succeeds" "1" "$(u Ftp add_ftp user=deploy pass=S3cure.pass | field 'd["result"]["status"]')"
 [[ -s $root/etc/pure-ftpd/pureftpd.pdb ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL no PureDB"; }
 
-pure-ftpd -S "127.0.0.1,$port" -l "puredb:$root/etc/pure-ftpd/pureftpd.pdb" -E -H -p 30100:30199 -P 127.0.0.1 \
-  -g "$pidfile" -B >/dev/null 2>&1
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+pure_ftpd_command "$port" "$root/etc/pure-ftpd/pureftpd.pdb" "$pidfile" 30100:30199
+start_server "$port"
 
 url="ftp://127.0.0.1:$port"
 echo "uploaded through pure-ftpd" > "$root/hello.txt"
@@ -170,7 +170,7 @@ ln -s "$homebase/bob/public_ftp" "$ns/pure-ftpd/127.0.0.1"
 chmod 711 "$root"
 unshare -m bash -c 'mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
   mount --bind "$1" /etc/pure-ftpd && exec pure-ftpd "$2"' _ "$ns" "$root/etc/pure-ftpd.conf" >/dev/null 2>&1
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$anon_port") 2>/dev/null && break; sleep 0.1; done
+wait_for_port "$anon_port"
 anon="ftp://127.0.0.1:$anon_port"
 
 greeting=$(curl -sS -v --max-time 10 "$anon/" --user anonymous:guest -o /dev/null 2>&1 | grep '^< 220-')

@@ -15,6 +15,7 @@ set -u
 bin=$1/whmapi1
 bin_dir=$1
 source "$(dirname "$0")/expect.sh"
+source "$(dirname "$0")/servers.sh"
 named_bin=$(command -v named || echo /usr/sbin/named)
 if [[ ! -x $named_bin ]] || ! command -v dig >/dev/null; then
   echo "named or dig is missing (scripts/install-deps.sh installs bind9 and bind9-dnsutils)"
@@ -49,11 +50,11 @@ c AddonDomain addaddondomain newdomain=dns-addon.example subdomain=store >/dev/n
 # named.conf: our options, then the stanzas whmkit wrote, their paths pointing into the state root.
 chmod -R a+rX "$root/var"
 {
-  printf 'options {\n\tdirectory "%s";\n\tlisten-on port %s { 127.0.0.1; };\n\tlisten-on-v6 { none; };\n' "$run" "$port"
-  printf '\tpid-file "%s/named.pid";\n\trecursion no;\n\tdnssec-validation no;\n};\n' "$run"
+  named_options "$run" "$port"
   sed "s|file \"/var/named/|file \"$root/var/named/|" "$root/etc/named.conf"
 } > "$run/named.conf"
-"$named_bin" -c "$run/named.conf" -u bind 2>"$run/named.err" || "$named_bin" -c "$run/named.conf" 2>>"$run/named.err"
+named_command "$run/named.conf"
+start_server "$port" "$run/named.err"
 for _ in $(seq 50); do dig +short +time=1 +tries=1 @127.0.0.1 -p $port dns-test.example SOA >/dev/null 2>&1 && break; sleep 0.2; done
 
 q() { dig +short +time=2 +tries=2 @127.0.0.1 -p $port "$@"; }

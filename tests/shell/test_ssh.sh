@@ -14,6 +14,7 @@ set -u
 bin=$1
 here=$(dirname "$0")
 source "$here/expect.sh"
+source "$here/servers.sh"
 export PATH=$PATH:/usr/sbin
 for tool in sshd ssh ssh-keygen useradd userdel groupadd groupdel getent; do
   command -v $tool >/dev/null || { echo "$tool is missing (scripts/install-deps.sh installs openssh)"; echo "0 passed, 1 failed"; exit 1; }
@@ -59,11 +60,10 @@ groupadd -g "$uid" "$user" && useradd -u "$uid" -g "$uid" -M -d "$home" -s /bin/
 [[ -n $made_user ]] || { echo "could not add the system user $user"; echo "0 passed, 1 failed"; exit 1; }
 
 # sshd from the kept configuration.
-mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$run/hostkey"
 sed -e "s|@PORT@|$port|" -e "s|@RUN@|$run|" -e "s|@USER@|$user|" "$here/../ssh/sshd_config" > "$run/sshd_config"
-/usr/sbin/sshd -f "$run/sshd_config" -E "$run/sshd.log"
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+sshd_command "$run/sshd_config" "$run/sshd.log"
+start_server "$port"
 
 # get_port reads the state root's sshd_config.
 expect "get_port without sshd_config" "22" "$("$bin/uapi" --output=json --user="$user" SSH get_port | field 'd["result"]["data"]["port"]')"

@@ -7,6 +7,7 @@
 set -u
 bin=$1
 source "$(dirname "$0")/expect.sh"
+source "$(dirname "$0")/servers.sh"
 export PATH=$PATH:/usr/sbin
 for tool in pure-ftpd pure-pw sshd ssh-keygen useradd chpasswd; do
   command -v $tool >/dev/null || { echo "$tool is missing (scripts/install-deps.sh)"; echo "0 passed, 1 failed"; exit 1; }
@@ -19,8 +20,7 @@ chmod 755 "$run"
 ftp_port=$((24000 + RANDOM % 500)); ssh_port=$((24600 + RANDOM % 500))
 sftp_user=whmkitub$RANDOM
 cleanup() {
-  [[ -f $run/ftp.pid ]] && kill "$(cat "$run/ftp.pid")" 2>/dev/null
-  [[ -f $run/sshd.pid ]] && kill "$(cat "$run/sshd.pid")" 2>/dev/null
+  stop_server "$run/ftp.pid"; stop_server "$run/sshd.pid"
   id "$sftp_user" >/dev/null 2>&1 && userdel "$sftp_user" 2>/dev/null
   rm -rf "$root" "$run"
 }
@@ -36,20 +36,18 @@ echo "bob's page" > "$root/home/bob/public_html/index.html"
 # FTP server: a PureDB login whose home is $run/ftp.
 mkdir -p "$run/ftp" && chown 65534:65534 "$run/ftp"
 printf 'Ftp-pass1\nFtp-pass1\n' | pure-pw useradd ubftp -u 65534 -g 65534 -d "$run/ftp" -f "$run/ftp.passwd" -m -F "$run/ftp.pdb" >/dev/null
-pure-ftpd -S "127.0.0.1,$ftp_port" -l "puredb:$run/ftp.pdb" -E -H -p 30300:30399 -P 127.0.0.1 -g "$run/ftp.pid" -B >/dev/null 2>&1
+pure_ftpd_command "$ftp_port" "$run/ftp.pdb" "$run/ftp.pid" 30300:30399
+start_server "$ftp_port"
 
 # SSH server: password login for a throw-away user. (fullbackup_to_scp_with_key is
 # not proven here yet: libssh2 refused the key login in a first try, see docs/uapi-backup.md.)
 useradd -m -d "$run/sftp" -s /bin/sh "$sftp_user"
 echo "$sftp_user:Sftp-pass1" | chpasswd
-mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$run/hostkey"
 sed -e "s|@PORT@|$ssh_port|" -e "s|@RUN@|$run|g" -e "s|@USER@|$sftp_user|" \
   "$(dirname "$0")/../uapi_backup/sshd_config.in" > "$run/sshd_config"
-/usr/sbin/sshd -f "$run/sshd_config" -E "$run/sshd.log"
-for port in $ftp_port $ssh_port; do
-  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-done
+sshd_command "$run/sshd_config" "$run/sshd.log"
+start_server "$ssh_port"
 
 # One uploaded archive: a single backup-*_bob.tar.gz in DIR, holding bob's page.
 check_upload() {

@@ -715,6 +715,17 @@ CALLS = [
     (W, "ipv6_range_remove", "name=Hosting"),
     (W, "ipv6_enable_account", "user=bob,ghost", "range=Hosting"),
     (W, "ipv6_disable_account", "user=bob"),
+    # Services: the temporary root has no service table, so nothing is started or stopped.
+    (W, "servicestatus"),
+    (W, "servicestatus", "service=crond"),
+    (W, "restartservice", "service=named"),
+    (W, "configureservice", "service=named", "enabled=0", "monitored=1"),
+    (W, "configureservice", "service=exim-altport", "exim-altportnum=26,2525"),
+    (W, "enable_monitor_all_enabled_services"),
+    (W, "configurebackgroundprocesskiller", "processes_to_kill=eggdrop", "trusted_users=bob"),
+    (W, "get_service_config", "service=dovecot"),
+    (W, "get_service_config_key", "service=dovecot", "key=protocols"),
+    (W, "set_service_config_key", "service=dovecot", "key=protocols", "value=imap pop3 lmtp"),
 ]
 
 

@@ -1,0 +1,57 @@
+# Sourced by the shell tests that start real daemons on 127.0.0.1: the one
+# place that knows each daemon's command line. A *_command function sets the
+# array `server_cmd` to the daemon's argv (test_services.sh also writes it
+# into whmkit's service table); start_server runs it and waits for its port.
+# Every daemon here detaches itself and writes its pid file, except cron,
+# which stays in the foreground.
+export PATH=$PATH:/usr/sbin
+
+# Pure-FTPd serving the PureDB file $2, its pid in $3, passive ports $4 (a-b).
+pure_ftpd_command() {  # PORT PUREDB PIDFILE PASSIVE_RANGE
+  server_cmd=(pure-ftpd -S "127.0.0.1,$1" -l "puredb:$2" -E -H -p "$4" -P 127.0.0.1 -g "$3" -B)
+}
+
+# OpenSSH's sshd from the configuration $1 (which names the port, host key
+# and pid file), logging to $2. sshd re-executes itself: an absolute path.
+sshd_command() {  # CONFIG LOG
+  mkdir -p /run/sshd
+  server_cmd=(/usr/sbin/sshd -f "$1" -E "$2")
+}
+
+# BIND's named from the configuration $1. It stays root: its directory is
+# the test's own, which the "bind" user could not write.
+named_command() {  # CONFIG
+  server_cmd=("$(command -v named || echo /usr/sbin/named)" -c "$1")
+}
+
+# The options of a named.conf for a named of the test's own: listening on
+# 127.0.0.1:$2 only, its files in $1, no recursion.
+named_options() {  # RUN PORT
+  printf 'options {\n\tdirectory "%s";\n\tlisten-on port %s { 127.0.0.1; };\n\tlisten-on-v6 { none; };\n' "$1" "$2"
+  printf '\tpid-file "%s/named.pid";\n\trecursion no;\n\tdnssec-validation no;\n};\n' "$1"
+}
+
+# cron in a mount namespace of its own (tests/services/cron-namespace.sh):
+# its pid file and the crontabs it reads are empty, so it meets neither the
+# machine's cron nor the machine's jobs. It stays in the foreground.
+cron_command() {
+  server_cmd=(unshare -m sh "$(cd "$(dirname "${BASH_SOURCE[0]}")/../services" && pwd)/cron-namespace.sh")
+}
+
+# Whether something answers TCP on 127.0.0.1:$1, waiting up to five seconds.
+wait_for_port() {  # PORT
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
+# Runs server_cmd (set by a *_command above) and waits for the port.
+start_server() {  # PORT [ERRLOG]
+  "${server_cmd[@]}" >/dev/null 2>>"${2:-/dev/null}"
+  wait_for_port "$1"
+}
+
+# Stops the daemon whose pid the file holds: only what the test started.
+stop_server() {  # PIDFILE
+  [[ -f $1 ]] && kill "$(cat "$1")" 2>/dev/null
+  return 0
+}

@@ -25,6 +25,7 @@
 #include "backup_destinations.hpp"
 #include "backup_store.hpp"
 #include "cpmove.hpp"
+#include "curl_api.hpp"
 #include "errors.hpp"
 #include "google_drive.hpp"
 #include "pkgacct_session.hpp"
@@ -158,6 +159,7 @@ int main(int argc, char** argv) {
   if (root_opt.empty())
     if (const char* env = std::getenv("WHMKIT_ROOT")) root_opt = env;
   StateRoot root(root_opt.empty() ? "/" : root_opt);
+  allow_connections_beyond_loopback(root.is_system_root());  // curl_api.hpp
   try {
     if (*run) return run_backups(root, date);
     if (*google) {

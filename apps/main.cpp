@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_support.hpp"
+#include "curl_api.hpp"
 #include "dispatch.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -22,10 +23,13 @@ static std::string program_name(const char* argv0) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
+// The state root, which also decides where connections may go (curl_api.hpp).
 static StateRoot state_root(std::string root_opt) {
   if (root_opt.empty())
     if (const char* env = std::getenv("WHMKIT_ROOT")) root_opt = env;
-  return StateRoot(root_opt.empty() ? "/" : root_opt);
+  StateRoot root(root_opt.empty() ? "/" : root_opt);
+  allow_connections_beyond_loopback(root.is_system_root());
+  return root;
 }
 
 // --fail (or WHMKIT_FAIL=1): exit 1 when metadata.result is 0; without it an

@@ -49,38 +49,6 @@ std::string form_escape(const std::string& s) {
   return out;
 }
 
-// The host part of an http(s) URL: "example.com", "127.0.0.1", "::1".
-std::string url_host(const std::string& url) {
-  auto start = url.find("://");
-  std::string rest = start == std::string::npos ? url : url.substr(start + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
-  if (!rest.empty() && rest[0] == '[') return rest.substr(1, rest.find(']') - 1);
-  return rest.substr(0, rest.find(':'));
-}
-
-bool is_loopback_host(const std::string& host) {
-  in_addr v4{};
-  in6_addr v6{};
-  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return to_lower(host) == "localhost";
-}
-
-// libcurl's socket for each connection it makes: refused unless it goes to a loopback address.
-curl_socket_t loopback_socket(void*, curlsocktype, curl_sockaddr* address) {
-  bool loopback = false;
-  if (address->family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
-    loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-  } else if (address->family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
-    loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-  }
-  if (!loopback) return CURL_SOCKET_BAD;
-  return ::socket(address->family, address->socktype, address->protocol);
-}
-
 size_t collect_body(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
@@ -107,19 +75,18 @@ size_t collect_header(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-HttpAnswer post(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
-                bool loopback_only) {
+HttpAnswer post(const std::string& url, const std::vector<std::string>& headers, const std::string& body) {
   HttpAnswer answer;
   answer.url = url;
   if (has_control_byte(url) || !(starts_with(url, "http://") || starts_with(url, "https://"))) {
     answer.content = "The URL “" + url + "” is not an http:// or https:// URL.";
     return answer;
   }
-  if (loopback_only && !is_loopback_host(url_host(url))) {
+  if (!connections_beyond_loopback_allowed() && !is_loopback_host(host_of_url(url))) {
     answer.content =
         "Under a state root other than “/” the system sends only to this machine (127.0.0.1, ::1, "
         "localhost), not to “" +
-        url_host(url) + "”.";
+        host_of_url(url) + "”.";
     return answer;
   }
   CurlHandle c;
@@ -130,10 +97,6 @@ HttpAnswer post(const std::string& url, const std::vector<std::string>& headers,
   cu().curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, kConnectTimeout);
   cu().curl_easy_setopt(c.h, CURLOPT_TIMEOUT, kTotalTimeout);
   cu().curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "http,https");
-  if (loopback_only) {
-    cu().curl_easy_setopt(c.h, CURLOPT_NOPROXY, "*");
-    cu().curl_easy_setopt(c.h, CURLOPT_OPENSOCKETFUNCTION, &loopback_socket);
-  }
   cu().curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, &collect_body);
   cu().curl_easy_setopt(c.h, CURLOPT_WRITEDATA, &answer.content);
   cu().curl_easy_setopt(c.h, CURLOPT_HEADERFUNCTION, &collect_header);
@@ -169,32 +132,31 @@ nlohmann::json HttpAnswer::to_json() const {
           {"url", url}};
 }
 
-HttpAnswer post_form(const std::string& url, const FormFields& fields, bool loopback_only) {
+HttpAnswer post_form(const std::string& url, const FormFields& fields) {
   std::map<std::string, std::string> form;
   for (const auto& [k, v] : fields) form[k] = v;  // a later field replaces an earlier one of the same name
   std::vector<std::string> terms;
   for (const auto& [k, v] : form) terms.push_back(form_escape(k) + "=" + form_escape(v));
   std::sort(terms.begin(), terms.end());
-  return post(url, {"Content-Type: application/x-www-form-urlencoded; charset=UTF-8"}, join(terms, "&"), loopback_only);
+  return post(url, {"Content-Type: application/x-www-form-urlencoded; charset=UTF-8"}, join(terms, "&"));
 }
 
-HttpAnswer post_slack_message(const std::string& webhook_url, const std::string& title, const std::string& text,
-                              bool loopback_only) {
+HttpAnswer post_slack_message(const std::string& webhook_url, const std::string& title, const std::string& text) {
   nlohmann::json message = {
       {"attachments", {{{"color", "good"}, {"mrkdwn_in", {"text"}}, {"title", title}, {"text", text}}}}};
   return post(webhook_url, {"Content-Type: application/json"},
-              message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), loopback_only);
+              message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-nlohmann::json push_pushbullet_note(const std::string& access_token, const std::string& title, const std::string& body,
-                                    bool loopback_only) {
+nlohmann::json push_pushbullet_note(const std::string& access_token, const std::string& title,
+                                    const std::string& body) {
   // The token goes into a header line: a line break would add headers of its own.
   if (access_token.empty() || has_control_byte(access_token))
     throw ApiError("The Pushbullet access token “" + access_token + "” is not valid.");
   nlohmann::json note = {{"type", "note"}, {"title", title}, {"body", body}};
   HttpAnswer answer =
       post(pushbullet_api() + "/pushes", {"Content-Type: application/json", "Authorization: Bearer " + access_token},
-           note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), loopback_only);
+           note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   auto parsed = nlohmann::json::parse(answer.content, nullptr, false);
   if (answer.success) {
     if (parsed.is_discarded()) return nlohmann::json();

@@ -6,10 +6,9 @@
 //               <API> is https://api.pushbullet.com/v2, or the value of the
 //               environment variable WHMKIT_PUSHBULLET_API (tests, a proxy).
 // Only http:// and https:// URLs; a https:// server's certificate must be
-// valid. With `loopback_only` (a state root other than "/": tests, a
-// scratch copy) nothing leaves the machine: a URL must name 127.0.0.0/8,
-// ::1 or localhost, no proxy is used, and a connection to any other address
-// is refused. Nothing here takes the state lock: callers do not hold it
+// valid. Under a state root other than "/" nothing leaves the machine
+// (curl_api.hpp); a URL naming another host is refused here first, with a
+// reason the notice can show. Nothing here takes the state lock: callers do not hold it
 // while the network answers.
 #pragma once
 #include <map>
@@ -39,15 +38,13 @@ struct HttpAnswer {
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 
 // Posts `fields` as a form to `url` (a later field replaces an earlier one of the same name).
-HttpAnswer post_form(const std::string& url, const FormFields& fields, bool loopback_only);
+HttpAnswer post_form(const std::string& url, const FormFields& fields);
 
 // Posts a Slack message (title and text) to a webhook URL.
-HttpAnswer post_slack_message(const std::string& webhook_url, const std::string& title, const std::string& text,
-                              bool loopback_only);
+HttpAnswer post_slack_message(const std::string& webhook_url, const std::string& title, const std::string& text);
 
 // Pushes a note; returns the pushed note as Pushbullet answers it. Throws
 // ApiError with cPanel's wording when Pushbullet refuses it.
-nlohmann::json push_pushbullet_note(const std::string& access_token, const std::string& title, const std::string& body,
-                                    bool loopback_only);
+nlohmann::json push_pushbullet_note(const std::string& access_token, const std::string& title, const std::string& body);
 
 }  // namespace whm

@@ -14,6 +14,7 @@
 #include "registry.hpp"
 #include "update_config.hpp"
 #include "util.hpp"
+#include "validate.hpp"
 
 namespace whm {
 namespace {
@@ -29,22 +30,28 @@ Response accept_eula(Context& ctx, const Request&) {
 }
 
 // A named tier, or one the cached tier list knows (a major version, a
-// branch), or an explicit build; cPanel's wording for anything else.
+// branch), or an explicit build, or the tier already set.
+bool is_known_tier(const Transaction& view, const std::string& wanted, const std::string& current) {
+  if (wanted == current) return true;
+  if (wanted.empty()) return false;
+  static const std::vector<std::string> named = {"edge", "current", "release", "stable", "lts"};
+  static const std::regex build(R"(\d+\.\d+\.\d+\.\d+)");
+  if (wanted.size() <= 40 && std::regex_match(wanted, build)) return true;
+  auto tiers = load_tiers(view);
+  return tiers ? build_for_tier(*tiers, wanted).has_value()
+               : std::find(named.begin(), named.end(), wanted) != named.end();
+}
+
+bool is_update_frequency(const std::string& value) { return value == "daily" || value == "manual" || value == "never"; }
+
+// cPanel's wording for anything else.
 Response set_tier(Context& ctx, const Request& req) {
   const std::string wanted = to_lower(req.get_or("tier", ""));
   Transaction& txn = ctx.txn();
   UpdateConfig config = load_update_config(txn);
   const std::string current = config["CPANEL"];
-  bool known = wanted == current;
-  if (!known && !wanted.empty()) {
-    static const std::vector<std::string> named = {"edge", "current", "release", "stable", "lts"};
-    static const std::regex build(R"(\d+\.\d+\.\d+\.\d+)");
-    auto tiers = load_tiers(txn);
-    known = (wanted.size() <= 40 && std::regex_match(wanted, build)) ||
-            (tiers ? build_for_tier(*tiers, wanted).has_value()
-                   : std::find(named.begin(), named.end(), wanted) != named.end());
-  }
-  if (!known) throw ApiError("Error: \"" + req.get_or("tier", "") + "\" is an invalid tier. Tier is set to " + current);
+  if (!is_known_tier(txn, wanted, current))
+    throw ApiError("Error: \"" + req.get_or("tier", "") + "\" is an invalid tier. Tier is set to " + current);
   config["CPANEL"] = wanted;
   stage_update_config(txn, config);
   Response r;
@@ -53,11 +60,37 @@ Response set_tier(Context& ctx, const Request& req) {
   return r;
 }
 
+// Each key given replaces its setting, the others stay; every value is
+// checked before the file changes.
+Response update_updateconf(Context& ctx, const Request& req) {
+  Transaction& txn = ctx.txn();
+  UpdateConfig config = load_update_config(txn);
+  if (req.has("CPANEL")) {
+    const std::string tier = to_lower(req.require("CPANEL"));
+    if (!is_known_tier(txn, tier, config["CPANEL"]))
+      throw invalid_param("CPANEL", "it must be edge, current, release, stable, lts, or a cPanel & WHM version.");
+    config["CPANEL"] = tier;
+  }
+  for (const char* key : {"RPMUP", "SARULESUP", "UPDATES"}) {
+    if (!req.has(key)) continue;
+    const std::string value = to_lower(req.require(key));
+    if (!is_update_frequency(value)) throw invalid_param(key, "it must be daily, manual or never.");
+    config[key] = value;
+  }
+  if (req.has("STAGING_DIR")) {
+    const std::string dir = req.require("STAGING_DIR");
+    if (auto why = plain_absolute_path_error(dir)) throw invalid_param("STAGING_DIR", *why);
+    config["STAGING_DIR"] = dir;
+  }
+  stage_update_config(txn, config);
+  return {};
+}
+
 Response set_cpanel_updates(Context& ctx, const Request& req) {
   const std::string wanted = req.get_or("updates", "");
   Transaction& txn = ctx.txn();
   UpdateConfig config = load_update_config(txn);
-  if (wanted != "daily" && wanted != "manual" && wanted != "never")
+  if (!is_update_frequency(wanted))
     throw ApiError("Error: " + wanted + " is an unsupported update frequency (daily/manual/never). Frequency is now " +
                    config["UPDATES"]);
   config["UPDATES"] = wanted;
@@ -299,6 +332,7 @@ const Registration registrations[] = {
                   Access::Write,
                   root_only(),
                   {described_string("updates", "daily, manual or never.", true)}}),
+    Registration({"update_updateconf", update_updateconf, Access::Write, root_only()}),
     Registration({"get_available_tiers", get_available_tiers, Access::Read, root_only()}),
     Registration({"get_lts_wexpire", get_lts_wexpire, Access::Read, root_only()}),
     Registration({"get_current_lts_expiration_status", get_current_lts_expiration_status, Access::Read, root_only()}),

@@ -122,3 +122,23 @@ TEST_CASE("manage_features: whmkit ships no Feature Showcase drivers", "[updates
   CHECK(enable["data"]["action"][0] == nlohmann::json({{"feature", "piped_logging"}, {"status", "skipped"}}));
   expect_refused(root, {"manage_features", "action=explode"}, "action");
 }
+
+TEST_CASE("update_updateconf changes the keys given and keeps the others", "[updates]") {
+  TempRoot root;
+  run_ok(root, {"set_tier", "tier=stable"});
+  auto r = run_ok(root, {"update_updateconf", "RPMUP=manual", "UPDATES=Never", "STAGING_DIR=/home/cpupdate"});
+  CHECK(r["metadata"]["reason"] == "OK");
+  CHECK(root.file("etc/cpupdate.conf") ==
+        "CPANEL=stable\nRPMUP=manual\nSARULESUP=daily\nSTAGING_DIR=/home/cpupdate\nUPDATES=never\n");
+  run_ok(root, {"update_updateconf", "CPANEL=RELEASE"});
+  CHECK_THAT(root.file("etc/cpupdate.conf"), Contains("CPANEL=release\nRPMUP=manual\n"));
+
+  // Bad input: every value is checked first, and the file stays as it was.
+  const std::string before = root.file("etc/cpupdate.conf");
+  for (const auto& bad : std::vector<std::string>{"SARULESUP=weekly", "CPANEL=tomorrow", "STAGING_DIR=relative/dir",
+                                                  "STAGING_DIR=/usr/../etc", "STAGING_DIR=/a\nUPDATES=never"}) {
+    auto refused = run(root, {"update_updateconf", "RPMUP=daily", bad});
+    CHECK(refused.json()["metadata"]["result"] == 0);
+    CHECK(root.file("etc/cpupdate.conf") == before);
+  }
+}

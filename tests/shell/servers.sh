@@ -55,3 +55,13 @@ stop_server() {  # PIDFILE
   [[ -f $1 ]] && kill "$(cat "$1")" 2>/dev/null
   return 0
 }
+
+# A stand-in HTTP(S) server of the test's own: a python3 script in
+# tests/shell that binds 127.0.0.1 and writes its port to its first
+# argument. Sets server_pid (for the test's cleanup) and server_port.
+start_stand_in() {  # SCRIPT PORTFILE [ARGS...]
+  python3 "$@" &
+  server_pid=$!
+  for _ in $(seq 100); do [[ -s $2 ]] && break; sleep 0.05; done
+  server_port=$(cat "$2")
+}

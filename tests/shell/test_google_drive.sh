@@ -10,6 +10,7 @@ set -u
 bin=$1
 here=$(dirname "$0")
 source "$here/expect.sh"
+source "$here/servers.sh"
 root=$(mktemp -d /tmp/whmkit-gd-XXXXXX)
 run=$(mktemp -d /tmp/whmkit-gd-run-XXXXXX)
 server_pid=
@@ -19,10 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 "$here/google_drive_server.py" "$run/port" "$run/drive" &
-server_pid=$!
-for _ in $(seq 100); do [[ -s $run/port ]] && break; sleep 0.05; done
-port=$(cat "$run/port")
+start_stand_in "$here/google_drive_server.py" "$run/port" "$run/drive"
+port=$server_port
 base=http://127.0.0.1:$port
 export WHMKIT_ROOT=$root WHMKIT_GOOGLE_AUTH_URI=$base/auth WHMKIT_GOOGLE_TOKEN_URI=$base/token \
   WHMKIT_GOOGLE_DRIVE_API=$base TZ=UTC

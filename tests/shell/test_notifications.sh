@@ -10,6 +10,7 @@ set -u
 bin=$1
 here=$(dirname "$0")
 source "$here/expect.sh"
+source "$here/servers.sh"
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 root=$(mktemp -d /tmp/whmkit-notify-XXXXXX)
 run=$(mktemp -d /tmp/whmkit-notify-run-XXXXXX)
@@ -20,10 +21,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 "$here/notification_server.py" "$run/port" "$run/log" &
-server_pid=$!
-for _ in $(seq 100); do [[ -s $run/port ]] && break; sleep 0.05; done
-port=$(cat "$run/port")
+start_stand_in "$here/notification_server.py" "$run/port" "$run/log"
+port=$server_port
 base=http://127.0.0.1:$port
 export WHMKIT_ROOT=$root WHMKIT_PUSHBULLET_API=$base/pushbullet/v2
 w() { "$bin/whmapi1" --output=json "$@"; }

@@ -10,6 +10,7 @@ set -u
 bin=$1
 here=$(dirname "$0")
 source "$here/expect.sh"
+source "$here/servers.sh"
 for tool in openssl python3; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
@@ -24,10 +25,8 @@ trap cleanup EXIT
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
   -keyout "$run/key.pem" -out "$run/cert.pem" 2>/dev/null
-python3 "$here/whm_node_server.py" "$run/port" "$run/requests.log" "$run/cert.pem" "$run/key.pem" &
-server_pid=$!
-for _ in $(seq 100); do [[ -s $run/port ]] && break; sleep 0.05; done
-export WHMKIT_ROOT=$root WHMKIT_REMOTE_WHM_PORT=$(cat "$run/port")
+start_stand_in "$here/whm_node_server.py" "$run/port" "$run/requests.log" "$run/cert.pem" "$run/key.pem"
+export WHMKIT_ROOT=$root WHMKIT_REMOTE_WHM_PORT=$server_port
 w() { "$bin/whmapi1" --output=json "$@"; }
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 status() { w get_server_node_status hostname=127.0.0.1 username=root "$@"; }

@@ -163,3 +163,61 @@ TEST_CASE("leika_get_config: the configuration, whole or by dotted item", "[twea
   // Bad input: an unknown parameter with --strict.
   expect_refused(root, {"--strict", "leika_get_config", "items=x"}, "“items”");
 }
+
+TEST_CASE("restore_config_from_file and _from_upload apply a backup through the module's checks",
+          "[tweak_settings][restore_config]") {
+  TempRoot root;
+  root.write("root/cpanel.config.bak", "# a backup\nmaxemailsperhour=200\nskipboxtrapper=1\nnosuchkey=5\n");
+  auto out = run_ok(root, {"restore_config_from_file", "module=Main", "path=/root/cpanel.config.bak"});
+  CHECK(out["metadata"]["reason"] == "OK");
+  CHECK_THAT(out["metadata"]["output"]["warnings"][0].get<std::string>(), Contains("nosuchkey"));
+  const std::string config = root.file("var/cpanel/cpanel.config");
+  CHECK_THAT(config, Contains("\nmaxemailsperhour=200\n"));
+  CHECK_THAT(config, Contains("\nskipboxtrapper=1\n"));
+  CHECK(config.find("nosuchkey") == std::string::npos);
+  CHECK(setting(root, "maxemailsperhour")["value"] == "200");
+
+  // The same backup again changes nothing, and writes nothing.
+  auto before = snapshot(root);
+  auto again = run_ok(root, {"restore_config_from_file", "module=Main", "path=/root/cpanel.config.bak"});
+  CHECK_THAT(again["metadata"]["output"]["warnings"].dump(), Contains("nothing was written"));
+  CHECK(snapshot(root) == before);
+
+  // Basic: "KEY value" lines, from an upload's contents or from @/path.
+  run_ok(root,
+         {"restore_config_from_upload", "module=Basic", "file=CONTACTEMAIL admin@example.com\nNS ns1.example.com\n"});
+  CHECK_THAT(root.file("etc/wwwacct.conf"), Contains("CONTACTEMAIL admin@example.com\n"));
+  root.write("root/basic.json", R"({"NS2": "ns2.example.com"})");
+  run_ok(root, {"restore_config_from_upload", "module=Basic", "file=@/root/basic.json"});
+  CHECK_THAT(root.file("etc/wwwacct.conf"), Contains("NS2 ns2.example.com\n"));
+}
+
+TEST_CASE("restore_config_from_file refuses a bad backup and changes nothing", "[tweak_settings][restore_config]") {
+  TempRoot root;
+  root.write("root/bad.json", R"({"skipboxtrapper": "1", "maxemailsperhour": "lots"})");
+  root.write("root/empty.conf", "");
+  root.write("root/binary.conf", std::string("a=1\0b=2\n", 8));
+  auto before = snapshot(root);
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"restore_config_from_file", "module=Main", "path=/root/bad.json"},
+           {"restore_config_from_file", "module=Main", "path=/root/empty.conf"},
+           {"restore_config_from_file", "module=Main", "path=/root/binary.conf"},
+           {"restore_config_from_file", "module=Main", "path=/root/missing.conf"},
+           {"restore_config_from_file", "module=Main", "path=root/bad.json"},
+           {"restore_config_from_file", "module=Main", "path=/root/../etc/passwd"},
+           {"restore_config_from_file", "module=Nope", "path=/root/bad.json"},
+           {"restore_config_from_upload", "module=Main", "file="},
+       }) {
+    auto out = run(root, args).json();
+    CHECK(out["metadata"]["result"] == 0);
+  }
+  CHECK_THAT(run(root, {"restore_config_from_file", "module=Main", "path=/root/bad.json"})
+                 .json()["metadata"]["reason"]
+                 .get<std::string>(),
+             Contains("maxemailsperhour"));
+  CHECK_THAT(run(root, {"restore_config_from_file", "module=Main", "path=/root/empty.conf"})
+                 .json()["metadata"]["reason"]
+                 .get<std::string>(),
+             Contains("does not contain JSON, space-separated key and value pairs"));
+  CHECK(snapshot(root) == before);
+}

@@ -7,6 +7,7 @@
 
 #include "errors.hpp"
 #include "id_tracking.hpp"
+#include "ip_addresses.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -96,6 +97,8 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
   for (const auto* part : account_parts()) part->remove(root, txn, a, RemoveOptions{keep_dns}, raw);
   // Its ids stay taken: files it left behind must not pass to a new account.
   track_account_ids(txn, a.ids);
+  // A dedicated IP it had goes back to the pool (etc/ipaddrpool, etc/domainips).
+  stage_derived_ip_files(root, txn);
   txn.on_commit([&root, a] { log_accounting(root, "REMOVE", a.user, a.main_domain, a.owner); });
   return raw + "Updating system databases...Done\nAccount Removal Complete!!!\n";
 }

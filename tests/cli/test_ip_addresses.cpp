@@ -204,6 +204,12 @@ TEST_CASE("createacct ip=y takes a free address from the pool", "[ip_addresses][
   expect_refused(root, {"createacct", "username=dave", "domain=dave.example", "ip=y"},
                  "no IP address in the pool is free");
   expect_check_clean(root);
+  // Removing an account gives its dedicated IP back to the pool.
+  run_ok(root, {"removeacct", "username=bob"});
+  CHECK(root.file("etc/ipaddrpool") == "192.0.2.11\n");
+  CHECK(root.file("etc/domainips") == "#domainips v1\n192.0.2.12: carol.example\n");
+  CHECK(create_account(root, "dave", "dave.example", {"ip=y"})["data"]["ip"] == "192.0.2.11");
+  expect_check_clean(root);
 }
 
 TEST_CASE("NAT: nat_set_public_ip, get_public_ip and nat_checkip", "[ip_addresses][nat]") {

@@ -93,12 +93,16 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
 
 std::string stage_removal(const StateRoot& root, Transaction& txn, const std::string& user, bool keep_dns) {
   AccountFacts a = require_facts(root, txn, user, false);
+  const std::string ip = parse_cpuser(txn.read(paths::cpuser(user)).value_or("")).get("IP");
   std::string raw = "Running pre removal script...Done\n";
   for (const auto* part : account_parts()) part->remove(root, txn, a, RemoveOptions{keep_dns}, raw);
   // Its ids stay taken: files it left behind must not pass to a new account.
   track_account_ids(txn, a.ids);
   // A dedicated IP it had goes back to the pool (etc/ipaddrpool, etc/domainips).
-  stage_derived_ip_files(root, txn);
+  // Only then: the rebuild reads every account.
+  const auto extra = read_extra_ips(txn);
+  if (std::any_of(extra.begin(), extra.end(), [&](const ExtraIp& e) { return e.ip == ip; }))
+    stage_derived_ip_files(root, txn);
   txn.on_commit([&root, a] { log_accounting(root, "REMOVE", a.user, a.main_domain, a.owner); });
   return raw + "Updating system databases...Done\nAccount Removal Complete!!!\n";
 }

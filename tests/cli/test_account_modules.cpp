@@ -6,46 +6,30 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <sstream>
 
+#include "file_checks.hpp"
 #include "harness.hpp"
 
 using test::api2_ok;
 using test::cpanel_error;
 using test::create_account;
 using test::expect_cpanel_refused;
+using test::lstat_of;
 using test::run;
 using test::run_cpanel;
 using test::run_ok;
 using test::snapshot;
 using test::TempRoot;
 using test::uapi_ok;
+using test::uid_of;
 
 namespace {
 
-struct stat status_of(const TempRoot& root, const std::string& rel) {
-  struct stat st {};
-  REQUIRE(::lstat((root.path + "/" + rel).c_str(), &st) == 0);
-  return st;
-}
-
-// The uid cpuser/passwd give the account.
-unsigned uid_of(const TempRoot& root, const std::string& user) {
-  auto j = uapi_ok(root, user, {"Variables", "get_user_information", "name=uid"});
-  return j["result"]["data"]["uid"].get<unsigned>();
-}
-
+// The cpuser file's "KEY=value" line for `key`, or "".
 std::string cpuser_line(const TempRoot& root, const std::string& user, const std::string& key) {
-  for (const auto& line : [&] {
-         std::vector<std::string> lines;
-         std::string text = root.file("var/cpanel/users/" + user), cur;
-         for (char c : text) {
-           if (c == '\n')
-             lines.push_back(cur), cur.clear();
-           else
-             cur += c;
-         }
-         return lines;
-       }())
+  std::istringstream lines(root.file("var/cpanel/users/" + user));
+  for (std::string line; std::getline(lines, line);)
     if (line.rfind(key + "=", 0) == 0) return line;
   return "";
 }
@@ -63,8 +47,8 @@ TEST_CASE("NVData and Personalization keep one file per name in ~/.cpanel/nvdata
   CHECK(root.file("home/bob/.cpanel/nvdata/theme") == "dark");
   CHECK(root.file("home/bob/.cpanel/nvdata/size") == "12");
   const unsigned uid = uid_of(root, "bob");
-  CHECK(status_of(root, "home/bob/.cpanel/nvdata/theme").st_uid == uid);
-  CHECK((status_of(root, "home/bob/.cpanel/nvdata").st_mode & 07777) == 0700);
+  CHECK(lstat_of(root, "home/bob/.cpanel/nvdata/theme").st_uid == uid);
+  CHECK((lstat_of(root, "home/bob/.cpanel/nvdata").st_mode & 07777) == 0700);
 
   auto get = uapi_ok(root, "bob", {"NVData", "get", "names=theme|missing", "default=none"});
   CHECK(get["result"]["data"] ==
@@ -244,7 +228,7 @@ TEST_CASE("CustInfo saves notification preferences in ~/.cpanel/contactinfo and 
     if (f["name"] == "notify_disk_limit") reported = f["display_value"] == "off" && f["value"] == 0;
   CHECK(reported);
   CHECK(root.file("home/bob/.cpanel/contactinfo").find("notify_disk_limit: 0") != std::string::npos);
-  CHECK(status_of(root, "home/bob/.cpanel/contactinfo").st_uid == uid_of(root, "bob"));
+  CHECK(lstat_of(root, "home/bob/.cpanel/contactinfo").st_uid == uid_of(root, "bob"));
   CHECK(cpuser_line(root, "bob", "notify_disk_limit") == "notify_disk_limit=0");
   CHECK(cpuser_line(root, "bob", "PUSHBULLET_ACCESS_TOKEN") == "PUSHBULLET_ACCESS_TOKEN=abc123");
 

@@ -7,38 +7,23 @@
 #include <filesystem>
 #include <fstream>
 
+#include "file_checks.hpp"
 #include "harness.hpp"
 
 using test::api2_data;
 using test::cpanel_error;
 using test::create_account;
 using test::expect_cpanel_refused;
+using test::lstat_of;
 using test::run;
 using test::run_cpanel;
 using test::run_ok;
 using test::snapshot;
 using test::TempRoot;
 using test::uapi_ok;
+using test::uid_of;
 
 namespace {
-
-struct stat lstat_of(const TempRoot& root, const std::string& rel) {
-  struct stat st {};
-  REQUIRE(::lstat((root.path + "/" + rel).c_str(), &st) == 0);
-  return st;
-}
-
-// The account's uid from the root's etc/passwd.
-unsigned uid_of(const TempRoot& root, const std::string& user) {
-  std::istringstream lines(root.file("etc/passwd"));
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(user + ":", 0) == 0) {
-      size_t a = line.find(':', user.size() + 1);
-      return static_cast<unsigned>(std::stoul(line.substr(a + 1)));
-    }
-  FAIL("no passwd line for " << user);
-  return 0;
-}
 
 // The entry called `name` in a list of records, or null.
 nlohmann::json named(const nlohmann::json& list, const std::string& name) {

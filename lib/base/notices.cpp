@@ -5,9 +5,10 @@
 namespace whm {
 
 namespace {
-// One process runs one call: a process-wide list is the call's list.
+// One thread runs one call at a time (the programs one call, each of
+// whmkitd's workers one request): a thread's list is the call's list.
 std::vector<std::string>& pending() {
-  static std::vector<std::string> notices;
+  thread_local std::vector<std::string> notices;
   return notices;
 }
 }  // namespace

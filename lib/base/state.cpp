@@ -348,16 +348,18 @@ static void recover_journal(const StateRoot& root) {
 namespace {
 
 // The state lock: flock on the state root directory. flock locks belong to
-// an open file description, so a second flock in the same process would wait
-// for itself; the locks this process holds are counted here instead, and an
-// inner handle reuses the outer one's.
+// an open file description, so a second flock in the same thread would wait
+// for itself; the locks this thread holds are counted here instead, and an
+// inner handle reuses the outer one's. Per thread, because each of whmkitd's
+// workers opens the root itself: its flock then excludes the other workers'
+// (and other processes') exactly as one process's excludes another's.
 struct HeldLock {
   int fd = -1;
   bool exclusive = false;
   int depth = 0;
 };
 std::map<std::string, HeldLock>& held_locks() {
-  static std::map<std::string, HeldLock> locks;
+  thread_local std::map<std::string, HeldLock> locks;
   return locks;
 }
 

@@ -1,5 +1,7 @@
 #include "request.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 
 #include "errors.hpp"
@@ -105,23 +107,57 @@ static void put_api_arg(nlohmann::json& tree, const std::string& dotted, const s
 }
 
 Request parse_call_words(const std::string& function, const std::vector<std::string>& words) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& w : words) {
+    auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw CommandLineError("Invalid argument “" + w + "”: arguments take the form key=value.");
+    pairs.emplace_back(uri_decode(w.substr(0, eq)), uri_decode(w.substr(eq + 1)));
+  }
+  return request_from_pairs(function, pairs);
+}
+
+std::string uri_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query_string(const std::string& query) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& part : split(query, '&')) {
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    std::string key = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
+    std::replace(key.begin(), key.end(), '+', ' ');
+    std::replace(value.begin(), value.end(), '+', ' ');
+    pairs.emplace_back(uri_decode(key), uri_decode(value));
+  }
+  return pairs;
+}
+
+Request request_from_pairs(const std::string& function, const std::vector<std::pair<std::string, std::string>>& pairs) {
   Request req;
   req.function = function;
-  // Values keyed by (base key, order): bare/repeated keys keep their command
-  // line order before numbered ones, which sort by their number.
+  // Values keyed by (base key, order): bare/repeated keys keep their
+  // order before numbered ones, which sort by their number.
   struct Item {
     long long number;  // -1 for a bare key
     size_t position;
     std::string value;
   };
   std::map<std::string, std::vector<Item>> items;
-  for (size_t pos = 0; pos < words.size(); ++pos) {
-    const auto& w = words[pos];
-    auto eq = w.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw CommandLineError("Invalid argument “" + w + "”: arguments take the form key=value.");
-    std::string key = uri_decode(w.substr(0, eq));
-    std::string value = uri_decode(w.substr(eq + 1));
+  for (size_t pos = 0; pos < pairs.size(); ++pos) {
+    const auto& [key, value] = pairs[pos];
     if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos)
       throw ValidationError("Invalid argument “" + key + "”: NUL bytes are not allowed.");
     if (starts_with(key, "api.")) {

@@ -91,10 +91,26 @@ std::string refusal(const Ownership& ownership, const Caller& caller, const Owne
   return "";
 }
 
+// A token limited to some privileges must hold the function's own (root's
+// work needs "all"), whoever made it.
+void authorize_token(const Caller& caller, const std::string& function, const Authorization& auth) {
+  if (caller.token_allows(auth)) return;
+  throw ApiError("The API token does not have the " + quoted(auth.acl) + " privilege that " + quoted(function) +
+                 " needs.");
+}
+
 }  // namespace
 
 bool Caller::has(const std::string& acl) const {
   return privileged || acl.empty() || std::find(acls.begin(), acls.end(), acl) != acls.end();
+}
+
+bool Caller::token_allows(const Authorization& auth) const {
+  if (!token_acls || auth.acl.empty()) return true;
+  auto holds = [&](const std::string& acl) {
+    return std::find(token_acls->begin(), token_acls->end(), acl) != token_acls->end();
+  };
+  return holds(kRootAcl) || holds(auth.acl);
 }
 
 bool Caller::sees_package(const std::string& package) const { return privileged || starts_with(package, name + "_"); }
@@ -114,6 +130,7 @@ Caller load_caller(const StateRoot& root, const std::string& name) {
 
 void authorize_whm(const StateRoot& root, const Caller& caller, const std::string& function, const Authorization& auth,
                    const Request& req) {
+  authorize_token(caller, function, auth);
   if (caller.privileged) return;
   if (auth.acl == kRootAcl)
     throw ApiError("Only root or a reseller with the “all” privilege may call " + quoted(function) + "; the reseller " +
@@ -129,7 +146,14 @@ void authorize_whm(const StateRoot& root, const Caller& caller, const std::strin
 }
 
 void authorize_account(const StateRoot& root, const CpanelAccount& account, const Authorization& auth,
-                       const Request& req) {
+                       const Request& req, const std::optional<std::vector<std::string>>& token_features) {
+  if (!auth.feature.empty() && token_features) {
+    const auto alternatives = split(auth.feature, '|');
+    if (std::none_of(alternatives.begin(), alternatives.end(), [&](const std::string& f) {
+          return std::find(token_features->begin(), token_features->end(), f) != token_features->end();
+        }))
+      throw ApiError("The API token does not have the feature " + quoted(alternatives.front()) + ".");
+  }
   if (!auth.feature.empty()) {
     // "updatecontact|updatenotificationprefs": any one of them lets the call through.
     const CpUser record = AccountStore(root).require(account.user);

@@ -4,6 +4,7 @@
 // the normal envelope with result 0 and nothing is read from or written to
 // the object.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,10 +72,16 @@ struct Caller {
   std::string name = "root";
   bool privileged = true;  // root, or a reseller with "all": every object is its
   std::vector<std::string> acls;
+  // A call made with an API token that has only some privileges: those
+  // (whmkitd); nothing for the CLI and for tokens with all of them.
+  std::optional<std::vector<std::string>> token_acls;
 
   bool has(const std::string& acl) const;
   // Whether the privilege part of `auth` lets the caller call the function at all.
   bool may_call(const Authorization& auth) const { return privileged || (auth.acl != kRootAcl && has(auth.acl)); }
+  // Whether the call's API token (if any) holds the function's privilege
+  // (root's work needs "all").
+  bool token_allows(const Authorization& auth) const;
   // Listings: whether the caller sees `user`'s account (owned by `owner`).
   bool sees(const std::string& user, const std::string& owner) const {
     return privileged || owner == name || user == name;
@@ -89,9 +96,10 @@ Caller load_caller(const StateRoot& root, const std::string& name);
 // Throws ApiError naming the missing privilege or the object not owned.
 void authorize_whm(const StateRoot& root, const Caller& caller, const std::string& function, const Authorization& auth,
                    const Request& req);
-// cPanel API 2 / UAPI: the account must have the function's feature, and
-// every owned parameter must name the account's own object.
+// cPanel API 2 / UAPI: the account must have the function's feature (and,
+// for a call with an API token limited to some features, the token too),
+// and every owned parameter must name the account's own object.
 void authorize_account(const StateRoot& root, const CpanelAccount& account, const Authorization& auth,
-                       const Request& req);
+                       const Request& req, const std::optional<std::vector<std::string>>& token_features = {});
 
 }  // namespace whm

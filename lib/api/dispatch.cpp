@@ -105,10 +105,11 @@ void authorize(const StateRoot& root, const FunctionSpec& f, const Call& call, C
   StateReader reader(root);  // nests in the call's own handle, if any
   if (f.api == Api::Whm1) {
     ctx.rights = load_caller(root, call.caller);
+    ctx.rights.token_acls = call.token_grants;
     authorize_whm(root, ctx.rights, f.name, f.auth, call.request);
   } else {
     ctx.account = load_cpanel_account(root, call.caller);
-    authorize_account(root, ctx.account, f.auth, call.request);
+    authorize_account(root, ctx.account, f.auth, call.request, call.token_grants);
   }
 }
 

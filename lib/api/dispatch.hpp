@@ -6,6 +6,7 @@
 // return data or throw; the exit status is chosen here.
 #pragma once
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -34,6 +35,9 @@ struct Call {
   // whmapi1: the authenticated WHM user, "root" or a reseller (--user).
   // cpapi2/uapi: the cPanel account the call runs as (--user).
   std::string caller = "root";
+  // whmkitd: a call made with an API token that grants only some privileges
+  // (WHM API 1) or features (cPanel): those. Nothing: the caller's full rights.
+  std::optional<std::vector<std::string>> token_grants = std::nullopt;
   // Arguments the function does not declare: an error when strict (--strict,
   // WHMKIT_STRICT=1), otherwise a warning passed to `warn` (standard error);
   // the envelope is the same either way.

@@ -117,6 +117,9 @@ const FunctionSpec* Registry::find(Api api, const std::string& module, const std
     auto it = module_functions_.find(module_key(api, module, name));
     return it == module_functions_.end() ? nullptr : &it->second;
   }
+  // whmkitd's workers look functions up at once; map nodes never move, so
+  // the pointer stays good after the lock is released.
+  std::lock_guard<std::mutex> hold(merged_mutex_);
   auto cached = merged_.find(name);
   if (cached != merged_.end()) return &cached->second;
   const SpecFunction* doc = find_spec_function(name.c_str());

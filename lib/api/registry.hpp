@@ -6,6 +6,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,7 +146,8 @@ class Registry {
 
  private:
   std::map<std::string, Implementation> impls_;
-  mutable std::map<std::string, FunctionSpec> merged_;    // WHM API 1, built on first use
+  mutable std::map<std::string, FunctionSpec> merged_;  // WHM API 1, built on first use
+  mutable std::mutex merged_mutex_;
   std::map<std::string, FunctionSpec> module_functions_;  // "api:Module::name"
 };
 

@@ -55,6 +55,7 @@ class StateRoot {
 class Transaction {
  public:
   explicit Transaction(const StateRoot& root) : root_(root) {}
+  const StateRoot& root() const { return root_; }
   // An uncommitted transaction removes what it staged (see adopt_staged).
   ~Transaction();
   Transaction(const Transaction&) = delete;

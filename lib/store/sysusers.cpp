@@ -10,6 +10,7 @@
 #include "errors.hpp"
 #include "id_tracking.hpp"
 #include "kvfile.hpp"
+#include "secrets.hpp"
 #include "state.hpp"
 #include "util.hpp"
 
@@ -175,22 +176,6 @@ std::pair<long, long> SystemUsers::allocate_ids(const StateRoot& root) const {
                  std::to_string(defs.uid_max) + ".");
 }
 
-static std::string random_bytes_string(size_t n, const std::string& alphabet) {
-  std::string out;
-  unsigned char buf[64];
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw ApiError("Cannot open /dev/urandom");
-  while (out.size() < n) {
-    ssize_t got = ::read(fd, buf, sizeof buf);
-    if (got <= 0) break;
-    for (ssize_t i = 0; i < got && out.size() < n; ++i)
-      if (buf[i] < 256 - (256 % alphabet.size())) out += alphabet[buf[i] % alphabet.size()];
-  }
-  ::close(fd);
-  if (out.size() < n) throw ApiError("Cannot read random bytes");
-  return out;
-}
-
 std::string hash_password(const std::string& password) {
   char salt[CRYPT_GENSALT_OUTPUT_SIZE];
   if (!crypt_gensalt_rn("$6$", 0, nullptr, 0, salt, sizeof salt)) throw ApiError("Cannot generate a password salt.");
@@ -203,15 +188,27 @@ std::string hash_password(const std::string& password) {
 bool verify_password(const std::string& password, const std::string& hash) {
   crypt_data data{};
   const char* h = crypt_rn(password.c_str(), hash.c_str(), &data, sizeof data);
-  return h && hash == h;
+  return h && constant_time_equal(hash, h);
+}
+
+bool check_system_password(const StateRoot& root, const std::string& user, const std::string& password) {
+  if (user.empty() || !is_safe_colon_field(user)) return false;
+  Transaction view(root);  // reads only
+  ColonFile shadow("etc/shadow", 0600, 9);
+  shadow.load(view);
+  auto entry = shadow.find(user);
+  if (!entry || entry->size() < 2) return false;
+  const std::string& hash = (*entry)[1];
+  if (hash.empty() || hash[0] == '!' || hash[0] == '*') return false;
+  return verify_password(password, hash);
 }
 
 std::string generate_password(size_t length) {
-  return random_bytes_string(length, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!@#%^*_-+=");
+  return random_string(length, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!@#%^*_-+=");
 }
 
 std::string random_alphanumeric(size_t length) {
-  return random_bytes_string(length, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+  return random_string(length, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 }
 
 long days_since_epoch() { return static_cast<long>(now() / 86400); }

@@ -75,6 +75,9 @@ struct LoginDefs {
 };
 LoginDefs load_login_defs(const StateRoot& root);
 
+// Whether `password` is `user`'s password in etc/shadow (crypt(3) of the
+// hash stored there; a locked "!" or "*" hash matches nothing).
+bool check_system_password(const StateRoot& root, const std::string& user, const std::string& password);
 // sha512-crypt hash of a password, with a fresh random salt.
 std::string hash_password(const std::string& password);
 bool verify_password(const std::string& password, const std::string& hash);

@@ -38,6 +38,13 @@ cron_command() {
   server_cmd=(unshare -m sh "$(cd "$(dirname "${BASH_SOURCE[0]}")/../services" && pwd)/cron-namespace.sh")
 }
 
+# whmkit's own whmkitd: WHM on 127.0.0.1:$2 and cPanel on 127.0.0.1:$3 over
+# the state root $1, in the background (it stays in the foreground; the
+# caller keeps $! to stop it with SIGTERM).
+whmkitd_command() {  # BIN_DIR ROOT WHM_PORT CPANEL_PORT
+  server_cmd=("$1/whmkitd" --root "$2" --whm-listen "127.0.0.1:$3" --cpanel-listen "127.0.0.1:$4")
+}
+
 # Whether something answers TCP on 127.0.0.1:$1, waiting up to five seconds.
 wait_for_port() {  # PORT
   for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done

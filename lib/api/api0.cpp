@@ -22,7 +22,7 @@ struct Answer {
   std::string reason;
   const nlohmann::json& data;
   const nlohmann::json& metadata;
-  bool named_object_missing = false;
+  const Api0Facts& facts;
 
   std::string arg(const std::string& key) const { return req.get_or(key, ""); }
   // metadata.output.raw: the progress text API 0 called "rawout".
@@ -53,32 +53,43 @@ constexpr const char* kAccountKeys[] = {"startdate", "plan",          "suspended
                                         "user",      "suspendreason", "unix_startdate", "diskused",    "maxparked",
                                         "email",     "disklimit",     "owner"};
 
-// A limit missing from the account's file: WHM API 1 gives "", API 0 said so.
-bool is_limit(const std::string& key) { return starts_with(key, "max"); }
+// The cpuser key behind each limit of an account item.
+const std::map<std::string, std::string>& limit_keys() {
+  static const std::map<std::string, std::string> table = {
+      {"maxaddons", "MAXADDON"}, {"maxparked", "MAXPARK"}, {"maxpop", "MAXPOP"}, {"maxlst", "MAXLST"},
+      {"maxsub", "MAXSUB"},      {"maxsql", "MAXSQL"},     {"maxftp", "MAXFTP"}};
+  return table;
+}
 
-Body api0_account(const nlohmann::json& item) {
+Body api0_account(const Answer& a, const nlohmann::json& item) {
+  static const std::set<std::string> kNone;
+  const std::string user = item.value("user", "");
+  auto found = a.facts.limits_not_in_file.find(user);
+  const std::set<std::string>& not_in_file = found == a.facts.limits_not_in_file.end() ? kNone : found->second;
   Body out = Body::object();
   for (const char* key : kAccountKeys) {
     nlohmann::json v = item.contains(key) ? item[key] : nlohmann::json(nullptr);
     if (std::string(key) != "suspended") v = as_string(v);  // "suspended" was a number, 0 or 1
-    if (is_limit(key) && v == "") v = "*unknown*";
+    if (auto limit = limit_keys().find(key); limit != limit_keys().end() && not_in_file.count(limit->second))
+      v = "*unknown*";
     out[key] = v;
   }
   return out;
 }
 
 // {"status":1,"statusmsg":"Ok","<key>":[...]}; on failure the list is null.
-Body status_and_list(const Answer& a, const char* key, const nlohmann::json& items, Body (*item)(const nlohmann::json&),
-                     const std::string& missing_wording = "") {
+Body status_and_list(const Answer& a, const char* key, const nlohmann::json& items,
+                     Body (*item)(const Answer&, const nlohmann::json&), const std::string& missing_wording = "") {
   Body out = Body::object();
   out["status"] = a.ok ? 1 : 0;
-  out["statusmsg"] = a.ok ? "Ok" : (a.named_object_missing && !missing_wording.empty() ? missing_wording : a.reason);
+  out["statusmsg"] =
+      a.ok ? "Ok" : (a.facts.named_object_missing && !missing_wording.empty() ? missing_wording : a.reason);
   if (!a.ok) {
     out[key] = nullptr;
     return out;
   }
   out[key] = Body::array();
-  for (const auto& i : items) out[key].push_back(item(i));
+  for (const auto& i : items) out[key].push_back(item(a, i));
   return out;
 }
 
@@ -88,7 +99,7 @@ Body accountsummary(const Answer& a) {
   return status_and_list(a, "acct", a.data_at("acct"), api0_account, "Account does not exist");
 }
 
-Body api0_suspension(const nlohmann::json& item) {
+Body api0_suspension(const Answer&, const nlohmann::json& item) {
   Body out = Body::object();
   for (const char* key : {"reason", "unixtime", "owner", "user", "time"})
     out[key] = as_string(item.contains(key) ? item[key] : nlohmann::json(nullptr));
@@ -108,7 +119,7 @@ Body action(const Answer& a, const std::string& success_msg, const std::string& 
   item["status"] = a.ok ? 1 : 0;
   if (a.ok)
     item["statusmsg"] = success_msg;
-  else if (a.named_object_missing && !missing_wording.empty())
+  else if (a.facts.named_object_missing && !missing_wording.empty())
     item["statusmsg"] = fmt::format(fmt::runtime(missing_wording), a.arg("user"));
   else
     item["statusmsg"] = a.reason;
@@ -231,9 +242,9 @@ Body limitbw(const Answer& a) {
 Body domainuserdata(const Answer& a) {
   Body item = Body::object();
   item["status"] = a.ok ? 1 : 0;
-  item["statusmsg"] = a.ok                     ? std::string("Obtained userdata.")
-                      : a.named_object_missing ? std::string("Unable to determine account owner for domain.")
-                                               : a.reason;
+  item["statusmsg"] = a.ok                           ? std::string("Obtained userdata.")
+                      : a.facts.named_object_missing ? std::string("Unable to determine account owner for domain.")
+                                                     : a.reason;
   Body out = Body::object();
   out["result"] = Body::array({item});
   if (a.ok) out["userdata"] = a.data_at("userdata");
@@ -351,6 +362,29 @@ bool caller_sees_everything(const StateRoot& root, const std::string& caller) {
   }
 }
 
+bool lists_accounts(const Request& req) { return req.function == "listaccts" || req.function == "accountsummary"; }
+
+// The limits each listed account's file does not have (read under the
+// caller's snapshot).
+std::map<std::string, std::set<std::string>> limits_not_in_files(const StateRoot& root,
+                                                                 const nlohmann::json& envelope) {
+  std::map<std::string, std::set<std::string>> out;
+  const nlohmann::json* accounts = envelope.contains("data") && envelope["data"].is_object() &&
+                                           envelope["data"].contains("acct") && envelope["data"]["acct"].is_array()
+                                       ? &envelope["data"]["acct"]
+                                       : nullptr;
+  if (!accounts) return out;
+  AccountStore store(root);
+  for (const auto& item : *accounts) {
+    const std::string user = item.value("user", "");
+    auto u = store.load(user);
+    if (!u) continue;
+    for (const auto& [_, key] : limit_keys())
+      if (!u->kv.count(key)) out[user].insert(key);
+  }
+  return out;
+}
+
 }  // namespace
 
 Request api0_request(Request req) {
@@ -366,11 +400,11 @@ Request api0_request(Request req) {
 }
 
 std::string render_api0(const Request& req, const nlohmann::json& v1_envelope, OutputFormat fmt,
-                        bool named_object_missing) {
+                        const Api0Facts& facts) {
   static const nlohmann::json kEmpty = nlohmann::json::object();  // const: shared read-only
   const nlohmann::json& metadata = v1_envelope.contains("metadata") ? v1_envelope["metadata"] : kEmpty;
   const nlohmann::json& data = v1_envelope.contains("data") ? v1_envelope["data"] : kEmpty;
-  Answer a{req, metadata.value("result", 0) == 1, metadata.value("reason", ""), data, metadata, named_object_missing};
+  Answer a{req, metadata.value("result", 0) == 1, metadata.value("reason", ""), data, metadata, facts};
   Body body = api0_body(a);
   if (fmt == OutputFormat::Xml) return xml_dump(nlohmann::json(body), req.function);
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -380,12 +414,20 @@ Api0Outcome run_api0_call(const StateRoot& root, Call call, OutputFormat fmt) {
   call.request = api0_request(std::move(call.request));
   const Request request = call.request;
   const std::string caller = call.caller;
-  CallOutcome outcome = run_call_for_json(root, std::move(call));
+  Api0Facts facts;
+  CallOutcome outcome;
+  if (lists_accounts(request)) {
+    // The listing and the files it is completed from: one snapshot.
+    StateReader snapshot(root);
+    outcome = run_call_for_json(root, std::move(call));
+    facts.limits_not_in_file = limits_not_in_files(root, outcome.envelope);
+  } else {
+    outcome = run_call_for_json(root, std::move(call));
+  }
   const nlohmann::json& metadata = outcome.envelope.value("metadata", nlohmann::json::object());
-  bool missing = false;
   if (metadata.value("result", 0) != 1 && !named_object_param(request).empty())
-    missing = caller_sees_everything(root, caller) && named_object_missing(root, request);
-  return {render_api0(request, outcome.envelope, fmt, missing), outcome.status};
+    facts.named_object_missing = caller_sees_everything(root, caller) && named_object_missing(root, request);
+  return {render_api0(request, outcome.envelope, fmt, facts), outcome.status};
 }
 
 }  // namespace whm

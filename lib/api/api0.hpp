@@ -7,6 +7,8 @@
 // answer is reshaped here. docs/api0.md lists every shape, where it comes
 // from, and the generic one the other functions get.
 #pragma once
+#include <map>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -22,13 +24,22 @@ namespace whm {
 // differently (listaccts ignored "search" without "searchtype").
 Request api0_request(Request req);
 
+// What API 0 said that WHM API 1's envelope does not carry; run_api0_call
+// finds it in the state.
+struct Api0Facts {
+  // The account (or domain) the call names does not exist, and the caller
+  // may know it: API 0 said so in its own words.
+  bool named_object_missing = false;
+  // Per account of a listing, the limits its file does not have: API 0 said
+  // "*unknown*" (WHM API 1 gives the default). Keys as in the cpuser file.
+  std::map<std::string, std::set<std::string>> limits_not_in_file;
+};
+
 // The API 0 body for a call whose WHM API 1 envelope is `v1_envelope`, as
 // JSON (compact, no trailing newline, keys in the order real servers sent
-// them) or XML (the function name as the root element). `named_object_missing`:
-// the account (or domain) the call names does not exist and the caller may
-// know it; API 0 said so in its own words (run_api0_call decides it).
+// them) or XML (the function name as the root element).
 std::string render_api0(const Request& req, const nlohmann::json& v1_envelope, OutputFormat fmt,
-                        bool named_object_missing = false);
+                        const Api0Facts& facts = {});
 
 // Runs `call` (call.api must be Api::Whm1) and answers in API 0: the request
 // adapted by api0_request, the call run by run_call_for_json, the answer

@@ -1,7 +1,7 @@
 #include "api0.hpp"
 
-#include <cmath>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 

@@ -8,7 +8,6 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
-#include "password_strength.hpp"
 #include "registry.hpp"
 #include "ssh_keys.hpp"
 #include "util.hpp"
@@ -17,8 +16,6 @@ namespace whm {
 namespace {
 
 constexpr const char* kFeature = "ssh";
-// cPanel rates a key's passphrase as the "sshkey" application's password.
-constexpr const char* kPassphraseApp = "sshkey";
 constexpr const char* kEmptyPassphraseWarning =
     "SECURITY RISK: The passphrase is empty. This is allowed but STRONGLY discouraged. Please consider deleting the "
     "generated key pair and creating a new one with a strong passphrase.";
@@ -74,13 +71,6 @@ Response listkeys(Context& ctx, const Request& req) {
   return r;
 }
 
-void check_passphrase(const StateRoot& root, const std::string& passphrase) {
-  if (passphrase.size() < 5) throw ApiError("The passphrase must be at least 5 characters long.");
-  const int required = required_password_strength(root, kPassphraseApp);
-  if (password_strength(passphrase, bad_passwords(root)) < required)
-    throw ApiError("The passphrase must have a strength rating of at least " + std::to_string(required) + ".");
-}
-
 // ssh-keygen's report, as cPanel passes it on: where the files went, the
 // fingerprint and its picture.
 std::string keygen_report(const SshDir& ssh, const std::string& name, KeyAlgorithm algorithm, const GeneratedKey& key) {
@@ -111,7 +101,7 @@ Response genkey(Context& ctx, const Request& req) {
       static_cast<int>(req.integer("bits", 1024, 4096).value_or(algorithm == KeyAlgorithm::Dsa ? 1024 : 4096));
   if (algorithm == KeyAlgorithm::Dsa && bits != 1024) throw invalid_param("bits", "a DSA key has 1024 bits.");
   const std::string passphrase = req.get_or("pass", "");
-  if (!passphrase.empty()) check_passphrase(ctx.root, passphrase);
+  if (!passphrase.empty()) check_key_passphrase(ctx.root, passphrase);
   std::string comment = trim(req.get_or("comment", ""));
   if (comment.empty()) {
     const std::string host = load_server_config(ctx.root).hostname;
@@ -161,27 +151,11 @@ Response importkey(Context& ctx, const Request& req) {
     throw invalid_param("key", "Invalid key.");
   }
 
-  SshDir ssh(ctx.root, ctx.account);
-  if (ssh.status(file)) throw ApiError("Import failed: key file " + file + " already exists.");
-  const std::string raw = raw_key_data(content);
-  for (const auto& existing : ssh.key_files())
-    if (existing.raw == raw) throw ApiError("Import failed: submitted key already exists as " + existing.name + ".");
-  ssh.stage_key(ctx.txn(), file, content);
+  SshDir(ctx.root, ctx.account).stage_import(ctx.txn(), file, content);
 
   Response r;
   r.data = nlohmann::json::array({{{"name", file}}});
   return r;
-}
-
-// The public key in the .pub file `name`: its last line holding anything, as cPanel reads it.
-PublicKey public_key_in(const SshDir& ssh, const Transaction& txn, const std::string& name) {
-  std::string last;
-  for (const auto& line : split(ssh.read(txn, name).value_or(""), '\n'))
-    if (!trim(line).empty()) last = trim(line);
-  if (last.empty()) throw ApiError("The request key is empty");
-  auto key = parse_public_key(last);
-  if (!key) throw ApiError("“" + ssh.shown(name) + "” does not hold an SSH public key.");
-  return *key;
 }
 
 // authkey: adds the key's .pub line to authorized_keys (action=authorize,
@@ -192,7 +166,7 @@ Response authkey(Context& ctx, const Request& req) {
   const bool authorize = req.get_or("action", "authorize") != "deauthorize";
   SshDir ssh(ctx.root, ctx.account);
   Transaction& txn = ctx.txn();
-  ssh.stage_authorization(txn, public_key_in(ssh, txn, name), authorize);
+  ssh.stage_authorization(txn, ssh.public_key(txn, name), authorize);
   Response r;
   r.data = {{"name", name}, {"status", authorize ? "authorized" : "deauthorized"}};
   return r;
@@ -216,13 +190,7 @@ Response delkey(Context& ctx, const Request& req) {
   if (req.flag("pub")) name = with_pub(name);
   check_key_name(name, "name");
   SshDir ssh(ctx.root, ctx.account);
-  auto st = ssh.status(name);
-  if (!st || !S_ISREG(st->st_mode)) throw ApiError("Could not delete " + ssh.shown(name) + ".");
-  Transaction& txn = ctx.txn();
-  if (ends_with(name, ".pub") && !req.flag("leave_authorized"))
-    if (auto text = ssh.read(txn, name); text && parse_public_key(*text))
-      ssh.stage_authorization(txn, *parse_public_key(*text), false);
-  ssh.stage_remove(txn, name);
+  ssh.stage_delete(ctx.txn(), name, req.flag("leave_authorized"));
   Response r;
   r.data = {{"keyfile", ssh.shown(name)}, {"leave_authorized", null_or(req.get("leave_authorized"))}, {"name", name}};
   return r;

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "errors.hpp"
+#include "password_strength.hpp"
 #include "user_dir.hpp"
 #include "util.hpp"
 
@@ -175,20 +176,66 @@ Bn key_number(const EVP_PKEY* key, const char* name) {
   return Bn(bn);
 }
 
-// The public key blob: RSA "ssh-rsa" e n; DSA "ssh-dss" p q g y.
-std::string public_blob(const EVP_PKEY* key, KeyAlgorithm algorithm) {
-  std::string blob;
-  if (algorithm == KeyAlgorithm::Rsa) {
-    put_string(blob, "ssh-rsa");
-    put_mpint(blob, key_number(key, OSSL_PKEY_PARAM_RSA_E).get());
-    put_mpint(blob, key_number(key, OSSL_PKEY_PARAM_RSA_N).get());
-  } else {
-    put_string(blob, "ssh-dss");
+// OpenSSH's name of an ECDSA key's curve, from OpenSSL's.
+std::string ecdsa_curve(const EVP_PKEY* key) {
+  char group[64] = {0};
+  size_t n = 0;
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &n) <= 0)
+    openssl_failed("read the key's curve");
+  const std::string name(group, n);
+  if (name == "prime256v1" || name == "P-256") return "nistp256";
+  if (name == "secp384r1" || name == "P-384") return "nistp384";
+  if (name == "secp521r1" || name == "P-521") return "nistp521";
+  throw ApiError("SSH does not use keys on the curve “" + name + "”.");
+}
+
+// A key's SSH blobs (RFC 4253, RFC 5656). Public: RSA "ssh-rsa" e n; DSA
+// "ssh-dss" p q g y; ECDSA "ecdsa-sha2-<curve>" <curve> Q. Private, as PuTTY
+// keeps them: RSA d p q iqmp; DSA x; ECDSA the private number.
+struct KeyBlobs {
+  std::string type, public_blob, private_blob;
+};
+
+KeyBlobs key_blobs(const EVP_PKEY* key) {
+  KeyBlobs out;
+  if (EVP_PKEY_is_a(key, "RSA")) {
+    out.type = "ssh-rsa";
+    put_string(out.public_blob, out.type);
+    put_mpint(out.public_blob, key_number(key, OSSL_PKEY_PARAM_RSA_E).get());
+    put_mpint(out.public_blob, key_number(key, OSSL_PKEY_PARAM_RSA_N).get());
+    for (const char* name : {OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
+                             OSSL_PKEY_PARAM_RSA_COEFFICIENT1})
+      put_mpint(out.private_blob, key_number(key, name).get());
+  } else if (EVP_PKEY_is_a(key, "DSA")) {
+    out.type = "ssh-dss";
+    put_string(out.public_blob, out.type);
     for (const char* name :
          {OSSL_PKEY_PARAM_FFC_P, OSSL_PKEY_PARAM_FFC_Q, OSSL_PKEY_PARAM_FFC_G, OSSL_PKEY_PARAM_PUB_KEY})
-      put_mpint(blob, key_number(key, name).get());
+      put_mpint(out.public_blob, key_number(key, name).get());
+    put_mpint(out.private_blob, key_number(key, OSSL_PKEY_PARAM_PRIV_KEY).get());
+  } else if (EVP_PKEY_is_a(key, "EC")) {
+    const std::string curve = ecdsa_curve(key);
+    out.type = "ecdsa-sha2-" + curve;
+    unsigned char point[256];
+    size_t n = 0;
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &n) <= 0)
+      openssl_failed("read the key's public point");
+    put_string(out.public_blob, out.type);
+    put_string(out.public_blob, curve);
+    put_string(out.public_blob, std::string(reinterpret_cast<char*>(point), n));
+    put_mpint(out.private_blob, key_number(key, OSSL_PKEY_PARAM_PRIV_KEY).get());
+  } else {
+    throw ApiError("whmkit reads RSA, DSA and ECDSA private keys only.");
   }
-  return blob;
+  return out;
+}
+
+// Hands the passphrase to OpenSSL's PEM reader (never a prompt on a terminal).
+int give_passphrase(char* buf, int size, int, void* passphrase) {
+  const auto* pass = static_cast<const std::string*>(passphrase);
+  if (pass->empty() || pass->size() > static_cast<size_t>(size)) return -1;
+  std::copy(pass->begin(), pass->end(), buf);
+  return static_cast<int>(pass->size());
 }
 
 // The PKCS#1 / traditional PEM ("BEGIN RSA PRIVATE KEY") OpenSSH reads.
@@ -325,11 +372,35 @@ GeneratedKey generate_key(KeyAlgorithm algorithm, int bits, const std::string& p
   Pkey key = algorithm == KeyAlgorithm::Rsa ? new_rsa_key(bits) : new_dsa_key(bits);
   GeneratedKey out;
   out.private_pem = private_pem(key.get(), passphrase);
-  const std::string blob = public_blob(key.get(), algorithm);
-  out.public_key = {algorithm == KeyAlgorithm::Rsa ? "ssh-rsa" : "ssh-dss", base64_encode(blob), comment};
+  const KeyBlobs blobs = key_blobs(key.get());
+  const std::string& blob = blobs.public_blob;
+  out.public_key = {blobs.type, base64_encode(blob), comment};
   const std::string label = algorithm == KeyAlgorithm::Rsa ? "RSA" : "DSA";
   out.randomart = randomart(sha256(blob), "[" + label + " " + std::to_string(bits) + "]", "[SHA256]");
   return out;
+}
+
+OpenedPrivateKey open_private_key(const std::string& pem, const std::string& passphrase) {
+  const bool encrypted = pem.find("ENCRYPTED") != std::string::npos;
+  if (encrypted && passphrase.empty()) throw ApiError("The private key is encrypted: give its passphrase.");
+  if (pem.find("BEGIN OPENSSH PRIVATE KEY") != std::string::npos)
+    throw ApiError("whmkit reads PEM private keys only; convert the key with “ssh-keygen -p -m PEM” first.");
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::string pass = passphrase;
+  Pkey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, give_passphrase, &pass) : nullptr);
+  if (!key) {
+    if (encrypted) throw ApiError("The passphrase does not decrypt the private key.");
+    throw ApiError("OpenSSL could not read the private key.");
+  }
+  const KeyBlobs blobs = key_blobs(key.get());
+  return {PublicKey{blobs.type, base64_encode(blobs.public_blob), ""}, blobs.public_blob, blobs.private_blob};
+}
+
+void check_key_passphrase(const StateRoot& root, const std::string& passphrase) {
+  if (passphrase.size() < 5) throw ApiError("The passphrase must be at least 5 characters long.");
+  const int required = required_password_strength(root, "sshkey");
+  if (password_strength(passphrase, bad_passwords(root)) < required)
+    throw ApiError("The passphrase must have a strength rating of at least " + std::to_string(required) + ".");
 }
 
 void check_key_name(const std::string& name, const std::string& param) {
@@ -338,24 +409,24 @@ void check_key_name(const std::string& name, const std::string& param) {
 
 // ---- ~/.ssh --------------------------------------------------------------------------
 
-SshDir::SshDir(const StateRoot& root, const CpanelAccount& account)
-    : root_(root), account_(account), home_rel_(paths::rel_from_abs(account.home)) {
-  if (home_rel_.empty()) throw ApiError("The account “" + account.user + "” has no home directory.");
+SshDir::SshDir(const StateRoot& root, const std::string& home, FileOwner owner)
+    : root_(root), home_(home), owner_(owner), home_rel_(paths::rel_from_abs(home)) {
+  if (home_rel_.empty()) throw ApiError("The home directory “" + home + "” cannot hold SSH keys.");
 }
 
 std::string SshDir::shown(const std::string& name) const {
-  return account_.home + "/" + ssh_paths::kDir + (name.empty() ? "" : "/" + name);
+  return home_ + "/" + ssh_paths::kDir + (name.empty() ? "" : "/" + name);
 }
 
 std::optional<struct stat> SshDir::status(const std::string& name) const {
-  auto home = UserDir::open(root_.path(home_rel_), account_.home);
+  auto home = UserDir::open(root_.path(home_rel_), home_);
   if (!home) return std::nullopt;
   return home->status(std::string(ssh_paths::kDir) + "/" + name);
 }
 
 std::vector<KeyFile> SshDir::key_files() const {
   std::vector<KeyFile> out;
-  auto home = UserDir::open(root_.path(home_rel_), account_.home);
+  auto home = UserDir::open(root_.path(home_rel_), home_);
   auto dir = home ? home->dir(ssh_paths::kDir) : std::nullopt;
   if (!dir) return out;
   for (const auto& name : dir->entries()) {  // sorted
@@ -401,12 +472,30 @@ std::optional<std::string> SshDir::read(const Transaction& txn, const std::strin
   return txn.read(path(name));
 }
 
-void SshDir::stage_dir(Transaction& txn) const { txn.make_dir({home_rel_, ssh_paths::kDir}, 0700, account_.owner); }
+void SshDir::stage_dir(Transaction& txn) const { txn.make_dir({home_rel_, ssh_paths::kDir}, 0700, owner_); }
 
 void SshDir::stage_key(Transaction& txn, const std::string& name, const std::string& text) const {
   check_key_name(name, "name");
   stage_dir(txn);
-  txn.write(path(name), text, ends_with(name, ".pub") ? 0644 : 0600, account_.owner);
+  txn.write(path(name), text, ends_with(name, ".pub") ? 0644 : 0600, owner_);
+}
+
+PublicKey SshDir::public_key(const Transaction& txn, const std::string& name) const {
+  std::string last;
+  for (const auto& line : split(read(txn, name).value_or(""), '\n'))
+    if (!trim(line).empty()) last = trim(line);
+  if (last.empty()) throw ApiError("The request key is empty");
+  auto key = parse_public_key(last);
+  if (!key) throw ApiError("“" + shown(name) + "” does not hold an SSH public key.");
+  return *key;
+}
+
+void SshDir::stage_import(Transaction& txn, const std::string& name, const std::string& content) const {
+  if (status(name)) throw ApiError("Import failed: key file " + name + " already exists.");
+  const std::string raw = raw_key_data(content);
+  for (const auto& existing : key_files())
+    if (existing.raw == raw) throw ApiError("Import failed: submitted key already exists as " + existing.name + ".");
+  stage_key(txn, name, content);
 }
 
 void SshDir::stage_move(Transaction& txn, const std::string& from, const std::string& to) const {
@@ -416,12 +505,8 @@ void SshDir::stage_move(Transaction& txn, const std::string& from, const std::st
   txn.remove(path(from));
 }
 
-void SshDir::stage_remove(Transaction& txn, const std::string& name) const {
-  check_key_name(name, "name");
-  txn.remove(path(name));
-}
-
-void SshDir::stage_authorization(Transaction& txn, const PublicKey& key, bool authorize) const {
+void SshDir::stage_authorization(Transaction& txn, const PublicKey& key, bool authorize,
+                                 const std::string& options) const {
   for (const char* file : {ssh_paths::kAuthorizedKeys, ssh_paths::kDeprecatedAuthorizedKeys}) {
     const bool deprecated = file == std::string(ssh_paths::kDeprecatedAuthorizedKeys);
     auto text = txn.read(path(file));
@@ -439,12 +524,50 @@ void SshDir::stage_authorization(Transaction& txn, const PublicKey& key, bool au
       kept += t + "\n";
     }
     if (authorize && !deprecated) {
-      kept += key.line() + "\n";
+      kept += (options.empty() ? "" : options + " ") + key.line() + "\n";
       changed = true;
     }
     if (!changed) continue;
     stage_dir(txn);
-    txn.write(path(file), kept, 0600, account_.owner);
+    txn.write(path(file), kept, 0600, owner_);
+  }
+}
+
+void SshDir::stage_delete(Transaction& txn, const std::string& name, bool leave_authorized) const {
+  check_key_name(name, "name");
+  auto st = status(name);
+  if (!st || !S_ISREG(st->st_mode)) throw ApiError("Could not delete " + shown(name) + ".");
+  if (ends_with(name, ".pub") && !leave_authorized)
+    if (auto key = parse_public_key(read(txn, name).value_or(""))) stage_authorization(txn, *key, false);
+  txn.remove(path(name));
+}
+
+SshDir whm_user_ssh_dir(const StateRoot& root, const std::string& user) {
+  if (user == "root") return SshDir(root, "/root", FileOwner{0, 0});
+  const CpanelAccount account = load_cpanel_account(root, user);
+  return SshDir(root, account.home, account.owner);
+}
+
+void check_authorized_options(const std::string& options, const std::string& param) {
+  auto is_name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; };
+  size_t i = 0;
+  while (i < options.size()) {
+    const size_t name_start = i;
+    while (i < options.size() && is_name_char(options[i])) ++i;
+    if (i == name_start) throw invalid_param(param, "each option is a name of letters, digits and “-”.");
+    if (i < options.size() && options[i] == '=') {
+      if (++i >= options.size() || options[i] != '"')
+        throw invalid_param(param, "an option's value is written in double quotes (from=\"10.0.0.1\").");
+      const size_t close = options.find('"', i + 1);
+      if (close == std::string::npos) throw invalid_param(param, "an option's value lacks its closing double quote.");
+      const std::string value = options.substr(i + 1, close - i - 1);
+      if (has_control(value)) throw invalid_param(param, "an option's value cannot hold a control character.");
+      i = close + 1;
+    }
+    if (i == options.size()) break;
+    if (options[i] != ',' || i + 1 == options.size())
+      throw invalid_param(param, "options are separated by commas, without blanks.");
+    ++i;
   }
 }
 

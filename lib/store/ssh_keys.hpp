@@ -12,6 +12,8 @@
 //    archives and removes it; every path is reached as a UserPath / UserDir
 //    (user_dir.hpp), never through a symlink, and written with the account's
 //    uid and gid.
+//  * A WHM user's keys (the WHM API 1 SSH functions) are the same files in
+//    its home: root's in /root/.ssh, a reseller's in its account's home.
 // Keys are generated with OpenSSL: the private key in the PEM format
 // ssh-keygen -m PEM writes (AES-128-CBC when it has a passphrase), the
 // public key line and fingerprint written here.
@@ -67,6 +69,23 @@ struct GeneratedKey {
 // accepts). Throws ApiError if OpenSSL fails.
 GeneratedKey generate_key(KeyAlgorithm algorithm, int bits, const std::string& passphrase, const std::string& comment);
 
+// A private key opened with OpenSSL, as SSH's wire format writes it.
+struct OpenedPrivateKey {
+  PublicKey public_key;      // no comment (a PEM key carries none)
+  std::string public_blob;   // the key blob the public key line encodes
+  std::string private_blob;  // the private fields after the public ones, as PuTTY stores them
+};
+// The PEM private key `pem` (RSA, DSA or ECDSA on the NIST curves; PKCS#1,
+// SEC1 or PKCS#8), decrypted with `passphrase` when it is encrypted. Throws
+// ApiError when the passphrase is missing or wrong, or OpenSSL cannot read
+// the key; the message never holds the passphrase.
+OpenedPrivateKey open_private_key(const std::string& pem, const std::string& passphrase);
+
+// A new key's passphrase: at least 5 characters (ssh-keygen's minimum) and
+// the strength cPanel requires of the "sshkey" application's passwords
+// (minpwstrength_sshkey). Throws ApiError with cPanel's wording.
+void check_key_passphrase(const StateRoot& root, const std::string& passphrase);
+
 // A key name as a file name in ~/.ssh: throws ApiError (invalid_param naming
 // `param`) for an empty name, one starting with a period, holding "..", a
 // slash, a blank or a control character, longer than 255 bytes, or one of the
@@ -89,10 +108,12 @@ struct AuthorizedKey {
   PublicKey key;
 };
 
-// The account's ~/.ssh, read and changed inside one Transaction.
+// A user's ~/.ssh, read and changed inside one Transaction.
 class SshDir {
  public:
-  SshDir(const StateRoot& root, const CpanelAccount& account);
+  SshDir(const StateRoot& root, const CpanelAccount& account) : SshDir(root, account.home, account.owner) {}
+  // The .ssh of the home `home` ("/root", as etc/passwd names it); new files get `owner`.
+  SshDir(const StateRoot& root, const std::string& home, FileOwner owner);
 
   // "/home/bob/.ssh/<name>", as messages and answers name it.
   std::string shown(const std::string& name = "") const;
@@ -110,20 +131,42 @@ class SshDir {
 
   // Stages a key file (0600 for a private key, 0644 for a .pub), creating ~/.ssh (0700) if needed.
   void stage_key(Transaction& txn, const std::string& name, const std::string& text) const;
+  // The public key in the .pub file `name`: its last line holding anything,
+  // as cPanel reads it. ApiError if it is empty or not a public key.
+  PublicKey public_key(const Transaction& txn, const std::string& name) const;
+  // Stages a key that is being imported, `content` as the file `name` holds
+  // it. ApiError if that file exists or another key file holds the same key.
+  void stage_import(Transaction& txn, const std::string& name, const std::string& content) const;
   // Stages renaming `from` to `to` (copy and remove: UserPaths are not renamed).
   void stage_move(Transaction& txn, const std::string& from, const std::string& to) const;
-  void stage_remove(Transaction& txn, const std::string& name) const;
   // Adds (authorize) or removes (not) `key` in authorized_keys; every line
-  // already holding the same key is removed first, so it is there at most once.
-  void stage_authorization(Transaction& txn, const PublicKey& key, bool authorize) const;
+  // already holding the same key is removed first, so it is there at most
+  // once. `options` (sshd's, checked by check_authorized_options) go before it.
+  void stage_authorization(Transaction& txn, const PublicKey& key, bool authorize,
+                           const std::string& options = "") const;
+  // Removes the key file `name`; a public key is first taken out of
+  // authorized_keys unless `leave_authorized`. ApiError if there is no such
+  // regular file.
+  void stage_delete(Transaction& txn, const std::string& name, bool leave_authorized) const;
 
  private:
   UserPath path(const std::string& name) const { return {home_rel_, std::string(ssh_paths::kDir) + "/" + name}; }
   void stage_dir(Transaction& txn) const;
   const StateRoot& root_;
-  CpanelAccount account_;
+  std::string home_;  // as shown: "/home/bob"
+  FileOwner owner_;
   std::string home_rel_;
 };
+
+// The .ssh of the WHM user `user`: root's home /root, or the home of the
+// reseller's account (ApiError if it has none).
+SshDir whm_user_ssh_dir(const StateRoot& root, const std::string& user);
+
+// sshd's options for an authorized_keys line, comma-separated
+// ("no-pty,from=\"10.0.0.1\""): throws ApiError (invalid_param naming
+// `param`) unless each is a name of letters, digits and "-", optionally
+// ="value" with no double quote or control character in the value.
+void check_authorized_options(const std::string& options, const std::string& param);
 
 // The port sshd listens on: the first Port line of etc/ssh/sshd_config, 22 without one.
 int sshd_port(const StateRoot& root);

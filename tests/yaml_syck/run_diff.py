@@ -251,6 +251,7 @@ SETUP = [
     (*U, "Cron", "set_email", "email=bob@bob.example"),
     (*C, "SSH", "genkey", "name=deploy", "bits=1024"),
     (*C, "SSH", "authkey", "key=deploy"),
+    (W, "generatesshkeypair", "name=deploy", "bits=1024", "comment=root: deploy #1"),
     (*U, "Fileman", "save_file_content", "dir=public_html", "file=index.html",
      "content=<html><head><meta charset=utf-8></head>\n- yes: no #1\n</html>"),
     (*U, "Fileman", "save_file_content", "file=old: notes.txt", "content=~ null"),
@@ -288,6 +289,7 @@ SETUP_FILES = {
         '{"mailnode":{"api_token":"SECRET","enabled_services":["exim","imap"],"hostname":"mail.example.net",'
         '"last_check":1556576165,"system_settings":{"Mail":{"globalspamassassin":"1"}},"tls_verified":0,'
         '"username":"root","version":"11.110.0.5","worker_capabilities":{"Mail":{}}}}',
+    "root/.ssh/ops.pub": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDHBY1JInUfpkLl5wsERSxz2IllBW0IGBKE7iGBMEK7D ops: key #1\n",
     "var/cpanel/packages/extensions/dog.tt2":
         '<input name="dog_species" value="[% data.dog_species | html %]">[% IF data.dog_spots == "y" %] spots[% END %]\n',
 }
@@ -604,6 +606,21 @@ CALLS = [
     (*C, "Ftp", "passwd", "user=deploy", "pass=An0ther.pass"),
     (*C, "Ftp", "passwdftp", "user=deploy", "pass=An0ther.pass"),
     (*C, "Ftp", "setquota", "user=deploy", "quota=20"),
+    (W, "generatesshkeypair", "name=more", "bits=1024", "comment=- yes: no"),
+    (W, "generatesshkeypair", "name=deploy"),
+    (W, "listsshkeys", "private=0", "public_texts=1"),
+    (W, "listsshkeys", "public=1", "sync_authorized=1"),
+    (W, "authorizesshkey", "authorize=1", "file=ops.pub", 'options=no-pty,from="10.0.0.1"'),
+    (W, "authorizesshkey", "authorize=0", "text=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDHBY1JInUfpkLl5wsERSxz2IllBW0IGBKE7iGBMEK7D"),
+    (W, "importsshkey", "name=laptop",
+     "key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILym+T+EbrArmSkz/8WIMk6G/JLc8Zx8R8M8ZDv1iFQ5 laptop: #2"),
+    (W, "importsshkey", "name=bad", "key=no"),
+    (W, "deletesshkey", "file=/root/.ssh/ops.pub", "leave_authorized=0"),
+    (W, "deletesshkey", "file=ghost"),
+    (W, "convertopensshtoputty", "file=deploy"),
+    (W, "convertopensshtoputty", "file=ops.pub"),
+    (W, "check_remote_ssh_connection", "host=127.0.0.1", "port=1"),
+    (W, "check_remote_ssh_connection", "host=example.com"),
     (*C, "SSH", "authkey", "key=deploy", "action=deauthorize"),
     (*C, "SSH", "delkey", "name=deploy", "pub=1"),
     (*C, "SSH", "fetchkey", "name=deploy", "pub=1"),

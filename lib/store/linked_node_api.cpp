@@ -56,6 +56,7 @@ void check_credentials(const RemoteWhm& node) {
     });
   };
   if (!plain(node.username, false)) throw invalid_param("username", "it must be a username without blanks or “:”.");
+  if (!node.password.empty()) return;  // libcurl encodes it: any bytes will do
   if (!plain(node.api_token, true)) throw invalid_param("api_token", "it must not hold blanks or control characters.");
 }
 
@@ -67,8 +68,14 @@ nlohmann::json post(const RemoteWhm& node, const std::string& function, const Re
   const std::string url = "https://" + url_host(node.hostname) + ":" + port() + "/json-api/" + function;
   std::string body = "api.version=1";
   for (const auto& [k, v] : args) body += "&" + escaped(c, k) + "=" + escaped(c, v);
-  const std::string auth = "Authorization: whm " + node.username + ":" + node.api_token;
-  c.headers = cu().curl_slist_append(c.headers, auth.c_str());
+  if (node.password.empty()) {
+    const std::string auth = "Authorization: whm " + node.username + ":" + node.api_token;
+    c.headers = cu().curl_slist_append(c.headers, auth.c_str());
+  } else {
+    cu().curl_easy_setopt(c.h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    cu().curl_easy_setopt(c.h, CURLOPT_USERNAME, node.username.c_str());
+    cu().curl_easy_setopt(c.h, CURLOPT_PASSWORD, node.password.c_str());
+  }
   std::string answer;
   cu().curl_easy_setopt(c.h, CURLOPT_URL, url.c_str());
   cu().curl_easy_setopt(c.h, CURLOPT_ERRORBUFFER, c.error);
@@ -145,6 +152,11 @@ nlohmann::json call_remote_whmapi1(const RemoteWhm& node, const std::string& fun
   nlohmann::json env = post(node, function, args);
   if (!succeeded(env)) throw ApiError(function + ": " + one_line(reason_of(env)));
   return data_of(env);
+}
+
+nlohmann::json call_remote_whmapi1_envelope(const RemoteWhm& node, const std::string& function,
+                                            const RemoteArgs& args) {
+  return post(node, function, args);
 }
 
 std::vector<nlohmann::json> call_remote_batch(const RemoteWhm& node,

@@ -292,6 +292,14 @@ SETUP_FILES = {
     "root/.ssh/ops.pub": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDHBY1JInUfpkLl5wsERSxz2IllBW0IGBKE7iGBMEK7D ops: key #1\n",
     "var/cpanel/packages/extensions/dog.tt2":
         '<input name="dog_species" value="[% data.dog_species | html %]">[% IF data.dog_spots == "y" %] spots[% END %]\n',
+    # External authentication: the Google sample installed, a linked account, API 1 usage, an AppConfig file.
+    "var/cpanel/perl/Cpanel/Security/Authn/Provider/Google.pm": "package Cpanel::Security::Authn::Provider::Google;\n1;\n",
+    "var/cpanel/authn/links/openid_connect/login/cpanelid.db":
+        '{"subject_unique_identifier":{"1234":{"bob":{"link_time":1443124003,"preferred_username":"bob@mail.example",'
+        '"version":"1.1"}}},"user":{"bob":{"1234":1}}}',
+    "var/cpanel/analytics/data/api1.2019-01-30.log.summary":
+        '{"api1_calls":{"Email::printdomainoptions":200000},"api1_pages":{"/usr/local/cpanel/base/frontend/jupiter/x.tt":3}}',
+    "var/cpanel/apps/whmplugin.conf": "service=whostmgr\nurl=/cgi/whmplugin/index.cgi\nacls=all\ndisplayname=Plugin: x\n",
 }
 
 # Every implemented function with plausible arguments; some failures on purpose.
@@ -712,6 +720,23 @@ CALLS = [
     (W, "update_linked_server_node", "alias=nosuch"),
     # A closed loopback port: the call fails without leaving the machine.
     (W, "get_server_node_status", "hostname=127.0.0.1", "username=root", "api_token=ABC", "skip_tls_verification=1"),
+    (W, "enable_authentication_provider", "service_name=cpaneld", "provider_id=google"),
+    (W, "enable_authentication_provider", "service_name=cpaneld", "provider_id=facebook"),
+    (W, "disable_authentication_provider", "service_name=webmaild", "provider_id=cpanelid"),
+    (W, "get_provider_client_configurations", "service_name=cpaneld", "provider_id=google"),
+    (W, "set_provider_client_configurations", "service_name=cpaneld", "provider_id=google",
+     'configurations={"client_id":"victoria","client_secret":"secret"}'),
+    (W, "set_provider_client_configurations", "service_name=cpaneld", "provider_id=google", 'configurations={"x":1}'),
+    (W, "get_provider_configuration_fields", "service_name=whostmgrd", "provider_id=cpanelid"),
+    (W, "get_provider_display_configurations", "provider_id=google"),
+    (W, "set_provider_display_configurations", "service_name=cpaneld", "provider_id=google",
+     'configurations={"label":"Google: log in","color":"FFFFFF"}'),
+    (W, "get_api_calls", "type=cpapi1"),
+    (W, "get_api_pages", "type=uapi"),
+    # Loopback only: a closed port answers nothing, a name beyond it does not resolve.
+    (W, "cors_proxy_get", "url=http://127.0.0.1:9/"),
+    (W, "execute_remote_whmapi1_with_password", "host=127.0.0.1", "username=root", "password=luggage12345",
+     "function=version", "tls_verification=off"),
     (W, "get_service_proxy_backends", "username=bob"),
     (W, "set_service_proxy_backends", "username=bob", "general=127.0.0.1"),
     (W, "unset_all_service_proxy_backends", "username=bob"),

@@ -116,16 +116,9 @@ HttpResponse whm_call(const StateRoot& root, const Identity& who, const std::str
     std::string body = rendered(root, std::move(call), fmt);
     return fmt == OutputFormat::Xml ? xml_answer(std::move(body)) : json_answer(std::move(body));
   }
-  auto outcome = run_call_for_json(root, std::move(call));
-  if (function == "cpanel") {  // API 0's passthrough answers with the inner call's own envelope
-    const auto& data = outcome.envelope["data"];
-    if (data.is_object() && data.contains("cpanelresult"))
-      return json_answer(render(nlohmann::json{{"cpanelresult", data["cpanelresult"]}}, OutputFormat::Json));
-    if (data.is_object() && data.contains("uapi"))
-      return json_answer(render(nlohmann::json{{"result", data["uapi"]}}, OutputFormat::Json));
-    return json_answer(cpanelresult_error(outcome.envelope["metadata"].value("reason", "")));
-  }
-  std::string body = render_api0(function, outcome.envelope, fmt);
+  // WHM API 0: the legacy shapes (docs/api0.md); its cpanel passthrough
+  // answers with the inner call's own envelope.
+  std::string body = run_api0_call(root, std::move(call), fmt).body;
   return fmt == OutputFormat::Xml ? xml_answer(std::move(body)) : json_answer(std::move(body));
 }
 

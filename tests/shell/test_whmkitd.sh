@@ -108,6 +108,13 @@ expect "WHM cpanel passthrough, API 1" "$("$bin/whmapi1" --output=json cpanel cp
 out=$(curl -sk "${root_basic[@]}" "$W/json-api/cpanel?cpanel_jsonapi_user=bob&cpanel_jsonapi_module=Cron&cpanel_jsonapi_func=listcron&cpanel_jsonapi_apiversion=2")
 expect "WHM cpanel passthrough, API 0: the cpanelresult itself" "$("$bin/cpapi2" --user=bob --output=json Cron listcron)" "$out"
 
+# --- WHM API 0 without api.version=1: the legacy shapes old clients parse.
+out=$(curl -sk "${root_basic[@]}" "$W/json-api/listaccts?searchtype=user&search=bob")
+expect "API 0 listaccts" "1 Ok bob" "$(field '"%s %s %s" % (d["status"], d["statusmsg"], d["acct"][0]["user"])' <<<"$out")"
+out=$(curl -sk "${root_basic[@]}" "$W/json-api/suspendacct?user=nobody9")
+expect "API 0 action: result list" "0" "$(field 'd["result"][0]["status"]' <<<"$out")"
+expect_contains "API 0 XML" "<listaccts>" "$(curl -sk "${root_basic[@]}" "$W/xml-api/listaccts?searchtype=user&search=bob")"
+
 # --- batch: one envelope per command, in order.
 out=$(curl -sk "${root_basic[@]}" "$W/json-api/batch?api.version=1&command=version&command=accountsummary%3Fuser%3Dbob")
 expect "batch: two envelopes" "['version', 'accountsummary']" "$(field '[r["metadata"]["command"] for r in d["data"]["result"]]' <<<"$out")"

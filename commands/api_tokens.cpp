@@ -278,7 +278,8 @@ Response create_full_access(Context& ctx, const Request& req) {
 Response list_tokens(Context& ctx, const Request&) {
   Transaction view(ctx.root);
   std::vector<ApiToken> tokens;
-  for (const auto& [digest, t] : account_tokens(ctx, view).tokens()) tokens.push_back(t);
+  const TokenFile file = account_tokens(ctx, view);
+  for (const auto& [digest, t] : file.tokens()) tokens.push_back(t);
   std::sort(tokens.begin(), tokens.end(), [](const ApiToken& a, const ApiToken& b) { return a.name < b.name; });
   Response r;
   r.data = nlohmann::json::array();

@@ -75,7 +75,8 @@ TEST_CASE("api_token_create refuses bad names, ACLs, addresses and past expiry",
                  "The system failed to create the API token: A conflicting API token with the name “taken” already "
                  "exists.");
   expect_refused(root, {"api_token_create", "token_name=bad name"}, "“bad name” is not a valid API token name.");
-  expect_refused(root, {"api_token_create", "token_name=" + std::string(51, 'a')}, "not longer than 50 characters");
+  expect_refused(root, {"api_token_create", "token_name=" + std::string(51, 'a')},
+                 "must not be longer than 50 characters");
   expect_refused(root, {"api_token_create", "token_name=t", "acl=list-accts", "acl-1=bogus", "acl-2=nope"},
                  "Invalid or unauthorized ACLs specified: bogus and nope");
   expect_refused(root, {"api_token_create", "token_name=t", "whitelist_ip=192.0.2.9/29"},
@@ -224,7 +225,7 @@ TEST_CASE("UAPI Tokens: create_full_access, list, rename, revoke", "[api_tokens]
   CHECK(listed[1]["has_full_access"] == 1);
 
   uapi_ok(root, "bob", {"Tokens", "rename", "name=another", "new_name=renamed"});
-  CHECK(uapi_ok(root, "bob", {"Tokens", "list"})["result"]["data"][0]["name"] == "renamed");
+  CHECK(uapi_ok(root, "bob", {"Tokens", "list"})["result"]["data"][1]["name"] == "renamed");
   CHECK(uapi_ok(root, "bob", {"Tokens", "revoke", "name=renamed"})["result"]["data"] == 1);
   CHECK(uapi_ok(root, "bob", {"Tokens", "revoke", "name=renamed"})["result"]["data"] == 1);
   CHECK(uapi_ok(root, "bob", {"Tokens", "list"})["result"]["data"].size() == 1);
@@ -288,6 +289,6 @@ TEST_CASE("accesshash: a reseller's in its home, never through a symlink; others
 
   ::unlink((root.path + "/home/res/.accesshash").c_str());
   REQUIRE(::symlink((root.path + "/etc/shadow").c_str(), (root.path + "/home/res/.accesshash").c_str()) == 0);
-  expect_refused(root, {"accesshash", "user=res", "generate=0"}, "symlink");
-  expect_refused(root, {"accesshash", "user=res", "generate=1"}, "symlink");
+  expect_refused(root, {"accesshash", "user=res", "generate=0"}, "it is a symbolic link");
+  expect_refused(root, {"accesshash", "user=res", "generate=1"}, "it is a symbolic link");
 }

@@ -139,7 +139,7 @@ TEST_CASE("normalize_whitelist: cPanel's forms, sorted, without repeats", "[api_
 TEST_CASE("token names and expiry as cPanel checks them", "[api_tokens]") {
   CHECK_NOTHROW(check_token_name("a-Z_09"));
   CHECK_NOTHROW(check_token_name(std::string(50, 'x')));
-  for (const std::string bad : {"", std::string(51, 'x'), "a b", "a.b", "ä", "a/b"})
+  for (const std::string& bad : std::vector<std::string>{"", std::string(51, 'x'), "a b", "a.b", "ä", "a/b"})
     CHECK_THROWS_WITH(check_token_name(bad), Catch::Contains("is not a valid API token name"));
   CHECK_NOTHROW(check_expiry(0, 100));
   CHECK_NOTHROW(check_expiry(100, 100));

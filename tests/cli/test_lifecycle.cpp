@@ -84,6 +84,7 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   // An Account Enhancement assigned to bob; bob's public contact (kept while it was a reseller).
   run_ok(root, {"assign_account_enhancement", "account=bob", "name=Deluxe"});
   root.write("var/cpanel/public_contact/bob", R"({"name":"Bob's Hosting","url":"http://bob.example"})");
+  uapi_ok(root, "bob", {"Tokens", "create_full_access", "name=deploy"});
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");

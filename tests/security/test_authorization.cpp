@@ -28,6 +28,7 @@ const char* kStrongPassword = "v9#Lq2!xT7$wRz4p";
 // Every function a reseller may call; every other implemented function is root's.
 const std::vector<Expected> kResellerFunctions = {
     {"_getpkgextensionform", "list-pkgs", {"pkg=alice_basic"}, true},
+    {"accesshash", "", {"user=alice", "generate=0"}, true},
     {"accountsummary", "list-accts", {"user=carol"}, true},
     {"acctcounts", "", {"user=alice"}, true},
     {"activate_zone_key", "edit-dns", {"domain=carol.example", "key_id=1"}, true},
@@ -35,6 +36,11 @@ const std::vector<Expected> kResellerFunctions = {
     {"adddns", "create-dns", {"domain=newzone.example", "ip=127.0.0.1", "trueowner=carol"}, true},
     {"addpkg", "add-pkg", {"name=alice_new"}, true},
     {"addzonerecord", "edit-dns", {"domain=carol.example", "name=www2", "type=A", "address=127.0.0.2"}, true},
+    {"api_token_create", "manage-api-tokens", {"token_name=t"}, false},
+    {"api_token_get_details", "manage-api-tokens", {"token=ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"}, false},
+    {"api_token_list", "manage-api-tokens", {}, false},
+    {"api_token_revoke", "manage-api-tokens", {"token_name=t"}, false},
+    {"api_token_update", "manage-api-tokens", {"token_name=t", "new_name=u"}, false},
     {"applist", "", {}, false},
     {"assign_account_enhancement", "assign-root-account-enhancements", {"account=carol", "name=x"}, true},
     {"changepackage", "upgrade-account", {"user=carol", "pkg=alice_basic"}, true},

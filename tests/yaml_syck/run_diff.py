@@ -26,6 +26,8 @@ unit tests cover them.) Everything else must be identical.
 Usage: run_diff.py --yaml-dump PATH --bin DIR [--gen-state PATH] [--show N]
 """
 import argparse
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -265,8 +267,23 @@ SETUP = [
      "service_group_backend=mail.example.net"),
 ]
 
+# A WHM and a cPanel API token whose plaintext the calls below know (only its
+# SHA-512 is stored).
+KNOWN_TOKEN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def token_file(entry):
+    return json.dumps({"tokens": {hashlib.sha512(KNOWN_TOKEN.encode()).hexdigest(): entry}})
+
+
 # Files a plugin or the administrator puts in place, written before SETUP.
 SETUP_FILES = {
+    "var/cpanel/authn/api_tokens_v2/whostmgr/root.json": token_file(
+        {"name": "ci", "create_time": 1795000000, "expires_at": None, "acls": ["list-accts"],
+         "whitelist_ips": ["192.0.2.0/24"]}),
+    "var/cpanel/authn/api_tokens_v2/cpanel/bob.json": token_file(
+        {"name": "site", "create_time": 1795000000, "expires_at": 1895000000, "has_full_access": 1,
+         "features": []}),
     "etc/ips": "192.0.2.31:255.255.255.0:192.0.2.255\n192.0.2.32:255.255.255.0:192.0.2.255\n",
     "var/cpanel/cpnat": "192.0.2.31 203.0.113.31\n",
     "etc/cpanel/ipv6/range_allocation_data":
@@ -344,6 +361,19 @@ CALLS = [
     (W, "set_enhancement_limit", "account=res1", "id=wp-deluxe", "limited=1", "limit=3"),
     (W, "get_public_contact"),
     (W, "set_public_contact", "name=Hosting: the #1", "url=example.com/contact"),
+    # API tokens (commands/api_tokens.cpp).
+    (W, "api_token_create", "token_name=new-token", "acl=list-accts", "whitelist_ip=fc00::1"),
+    (W, "api_token_create", "token_name=ci"),
+    (W, "api_token_list"),
+    (W, "api_token_get_details", "token=" + KNOWN_TOKEN),
+    (W, "api_token_update", "token_name=ci", "new_name=ci-2", "whitelist_ip=any", "expires_at=1895000000"),
+    (W, "api_token_revoke", "token_name=ci"),
+    (W, "accesshash", "user=root", "generate=1"),
+    (W, "accesshash", "user=root", "generate=0"),
+    (*U, "Tokens", "create_full_access", "name=deploy", "expires_at=1895000000"),
+    (*U, "Tokens", "list"),
+    (*U, "Tokens", "rename", "name=site", "new_name=web"),
+    (*U, "Tokens", "revoke", "name=site"),
     (W, "list_users"),
     (W, "get_maximum_users"),
     (W, "get_disk_usage"),

@@ -389,7 +389,8 @@ class TwoFactorPart : public AccountPart {
   std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
     Transaction view(root);
     FileProblems ignored;
-    for (const auto& [name, entry] : read_secrets(view, ignored).items())
+    const nlohmann::json secrets = read_secrets(view, ignored);
+    for (const auto& [name, entry] : secrets.items())
       if (belongs_to(name, a)) return {two_factor::kSecretsFile};
     return {};
   }
@@ -442,7 +443,8 @@ class TwoFactorPart : public AccountPart {
   void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions&,
                ArchiveOut& out) const override {
     nlohmann::json mine = nlohmann::json::object();
-    for (const auto& [name, entry] : TwoFactorSecrets::load(txn).all().items())
+    const auto secrets = TwoFactorSecrets::load(txn);
+    for (const auto& [name, entry] : secrets.all().items())
       if (belongs_to(name, a)) mine[name] = entry;
     if (!mine.empty()) out.file(kArchived, mine.dump() + "\n");
   }

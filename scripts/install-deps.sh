@@ -9,6 +9,7 @@ packages=(cmake g++ make pkg-config
   pure-ftpd cron curl openssl openssh-server openssh-client passwd
   quota e2fsprogs util-linux hostname  # unshare and hostname: the UTS namespace of test_hostname.sh
   iproute2  # ip: addips/delip on an interface in a network namespace of its own
+  oathtool  # TOTP codes for the two-factor tests, from an implementation other than ours
   putty-tools  # puttygen reads back the PuTTY keys convertopensshtoputty writes
   libyaml-syck-perl python3-yaml python3-jsonschema  # output parsed by real parsers; UAPI schemas validated
   libcpp-httplib-dev wrk python3-requests libwww-perl)  # whmkitd: its HTTP library; clients in tests; load in bench

@@ -92,6 +92,7 @@ const std::vector<std::pair<std::string, std::string>>& builtin_features() {
       {"statselect", "Choose Log Programs"},
       {"subdomains", "Subdomain Manager"},
       {"traceaddy", "Track DNS"},
+      {"twofactorauth", "Two-Factor Authentication"},
       {"updatecontact", "Contact Information"},
       {"updatenotificationprefs", "Contact Preferences"},
       {"webalizer", "Webalizer Stats"},

@@ -77,6 +77,7 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   root.write("home/bob/notes/private.txt", "secret notes\n");
   run_ok(root, {"set_digest_auth", "user=bob", "enabledigest=1", "password=Secret-pass1"});
   run_ok(root, {"forcepasswordchange", R"(users_json={"bob":1})"});
+  run_ok(root, {"twofactorauth_set_tfa_config_for_user", R"(bob={"primary_account":{"secret":"JBSWY3DPEHPK3PXP"}})"});
   // bob's WHM personalization (kept while it was a reseller).
   const nlohmann::json nvdata = {{"favorites", "list_accounts"}};
   root.write("var/cpanel/whm/nvdata/bob.yaml", whm::syck_dump(nvdata));

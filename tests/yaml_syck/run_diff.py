@@ -263,6 +263,7 @@ SETUP = [
     (W, "backup_destination_add", "type=Local", "name=copy", "path=/copies"),
     (W, "backup_config_set", "backupenable=1", "backupdir=/backup"),
     (W, "enable_dnssec_for_domains", "domain=extra.example", "algo_num=13"),
+    (W, "twofactorauth_set_tfa_config_for_user", 'bob={"primary_account":{"secret":"JBSWY3DPEHPK3PXP"}}'),
     (W, "set_service_proxy_backends", "username=bob", "general=192.0.2.10", "service_group=Mail",
      "service_group_backend=mail.example.net"),
 ]
@@ -798,6 +799,19 @@ CALLS = [
     (W, "get_service_config", "service=dovecot"),
     (W, "get_service_config_key", "service=dovecot", "key=protocols"),
     (W, "set_service_config_key", "service=dovecot", "key=protocols", "value=imap pop3 lmtp"),
+    # Two-factor authentication (commands/two_factor.cpp): 855512 is the code of the secret at WHMKIT_NOW.
+    (W, "twofactorauth_set_tfa_config", "secret=JBSWY3DPEHPK3PXP", "tfa_token=855512"),
+    (W, "twofactorauth_set_tfa_config", "secret=JBSWY3DPEHPK3PXP", "tfa_token=000000"),
+    (W, "twofactorauth_set_issuer", "issuer=My Host"),
+    (W, "twofactorauth_set_issuer", "issuer=bad/issuer"),
+    (W, "twofactorauth_get_user_configs", "user=bob"),
+    (W, "twofactorauth_remove_user_config", "user=bob", "user-1=nobody"),
+    (W, "twofactorauth_get_tfa_config_for_user", "user=bob"),
+    (W, "twofactorauth_set_tfa_config_for_user", 'bob={"primary_account":{"secret":"QLLIU5WTY3UTJGNG"}}'),
+    (W, "twofactorauth_set_tfa_config_for_user", 'bob={"email":{"x@nowhere.example":{"secret":"AAAA"}}}'),
+    (*U, "TwoFactorAuth", "set_user_configuration", "secret=JBSWY3DPEHPK3PXP", "tfa_token=855512"),
+    (*U, "TwoFactorAuth", "set_user_configuration", "secret=JBSWY3DPEHPK3PXP", "tfa_token=000000"),
+    (*U, "TwoFactorAuth", "get_team_user_configuration", "team_user=ann"),
 ]
 
 

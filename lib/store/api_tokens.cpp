@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include "account_parts.hpp"
 #include "errors.hpp"
 #include "output.hpp"
+#include "secrets.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -130,18 +130,7 @@ std::optional<ApiToken> parse_token(TokenService service, const nlohmann::json& 
   return t;
 }
 
-std::string random_token() {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  std::string out;
-  while (out.size() < api_tokens::kTokenLength) {
-    unsigned char buf[64];
-    if (RAND_bytes(buf, sizeof buf) != 1) throw ApiError("The system could not generate a random API token.");
-    for (unsigned char b : buf)
-      // 252 = 7 * 36: rejecting the rest keeps every character equally likely.
-      if (b < 252 && out.size() < api_tokens::kTokenLength) out += kAlphabet[b % 36];
-  }
-  return out;
-}
+std::string random_token() { return random_string(api_tokens::kTokenLength, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"); }
 
 void chmod_if_made(const StateRoot& root, Transaction& txn, const std::string& dir, mode_t mode) {
   if (root.exists(dir)) return;
@@ -156,20 +145,6 @@ std::string api_tokens_rel(TokenService service, const std::string& user) {
   check_path_component(user, "user");
   if (user[0] == '.') throw ApiError("Invalid user name: “" + user + "”.");
   return std::string(api_tokens::kDir) + "/" + service_name(service) + "/" + user + ".json";
-}
-
-std::string sha512_hex(const std::string& text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  if (EVP_Digest(text.data(), text.size(), md, &n, EVP_sha512(), nullptr) != 1)
-    throw ApiError("The system could not compute a SHA-512 digest.");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
 }
 
 void check_token_name(const std::string& name) {

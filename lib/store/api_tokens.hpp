@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "damage.hpp"
+#include "secrets.hpp"  // sha512_hex: the digest the token files key by
 #include "state.hpp"
 
 namespace whm {
@@ -108,8 +109,5 @@ class TokenFile {
 
 // One token as the file stores it (and as api_token_create and friends answer).
 nlohmann::json token_json(TokenService service, const ApiToken& token);
-
-// SHA-512 of `text` as 128 lowercase hex digits.
-std::string sha512_hex(const std::string& text);
 
 }  // namespace whm

@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <set>
@@ -15,6 +14,7 @@
 #include "hostname.hpp"
 #include "notices.hpp"
 #include "resellers.hpp"
+#include "secrets.hpp"
 #include "tweak_settings.hpp"
 #include "user_dir.hpp"
 #include "util.hpp"
@@ -112,14 +112,7 @@ bool valid_two_factor_secret(const std::string& secret) {
   return std::all_of(secret.begin(), secret.end(), [](char c) { return base32_value(c) >= 0; });
 }
 
-std::string generate_two_factor_secret() {
-  unsigned char random[16];
-  if (RAND_bytes(random, sizeof random) != 1) throw ApiError("Cannot generate a random two-factor secret.");
-  std::string secret;
-  for (unsigned char r : random) secret += kBase32[r & 31];  // 256 is a multiple of 32: uniform
-  OPENSSL_cleanse(random, sizeof random);
-  return secret;
-}
+std::string generate_two_factor_secret() { return random_string(16, kBase32); }
 
 std::string totp_code(const std::string& key, std::time_t t, int digits) {
   if (t < 0) t = 0;

@@ -175,6 +175,75 @@ if perl -MLWP::UserAgent -e1 2>/dev/null; then
   expect "Perl LWP: login then a call" "200 bob.example" "$out"
 fi
 
+# --- API tokens: the scheme in any case, per port, limited, expired, allow-listed.
+mint() { "$bin/whmapi1" --output=json "$@" | field 'd["data"]["token"]'; }
+tok=$(mint api_token_create token_name=full)
+expect "whm token" "$("$bin/whmapi1" --output=json version)" \
+  "$(curl -sk -H "Authorization: whm root:$tok" "$W/json-api/version?api.version=1")"
+expect "WHM (upper case) token" "200" "$(status_of -H "Authorization: WHM root:$tok" "$W/json-api/version?api.version=1")"
+expect "a WHM token on the cPanel port: 403" "403" "$(status_of -H "Authorization: whm root:$tok" "$C/execute/DomainInfo/list_domains")"
+expect "a wrong token: 403" "403" "$(status_of -H "Authorization: whm root:${tok%?}X" "$W/json-api/version?api.version=1")"
+expect "a token as another user: 403" "403" "$(status_of -H "Authorization: whm res:$tok" "$W/json-api/version?api.version=1")"
+ltok=$(mint api_token_create token_name=listonly acl=list-accts)
+out=$(curl -sk -H "Authorization: whm root:$ltok" "$W/json-api/listaccts?api.version=1&want=user")
+expect "a list-accts token lists" "1" "$(field 'd["metadata"]["result"]' <<<"$out")"
+out=$(curl -sk -H "Authorization: whm root:$ltok" "$W/json-api/removeacct?api.version=1&user=bob")
+expect "a list-accts token cannot remove" "0" "$(field 'd["metadata"]["result"]' <<<"$out")"
+expect "bob is still there" "bob" "$("$bin/whmapi1" --output=json accountsummary user=bob | field 'd["data"]["acct"][0]["user"]')"
+out=$(curl -sk -H "Authorization: whm root:$ltok" "$W/json-api/batch?api.version=1&command=listaccts&command=removeacct%3Fuser%3Dbob")
+expect "batch keeps the token's limit" "[1, 0]" "$(field '[r["metadata"]["result"] for r in d["data"]["result"]]' <<<"$out")"
+etok=$(mint api_token_create token_name=shortlived expires_at=$(($(date +%s) + 2)))
+expect "a token before it expires" "200" "$(status_of -H "Authorization: whm root:$etok" "$W/json-api/version?api.version=1")"
+sleep 3
+expect "an expired token: 403" "403" "$(status_of -H "Authorization: whm root:$etok" "$W/json-api/version?api.version=1")"
+atok=$(mint api_token_create token_name=elsewhere whitelist_ip=192.0.2.0/24)
+expect "a token from outside its allow-list: 403" "403" "$(status_of -H "Authorization: whm root:$atok" "$W/json-api/version?api.version=1")"
+itok=$(mint api_token_create token_name=here whitelist_ip=127.0.0.1)
+expect "a token from inside its allow-list" "200" "$(status_of -H "Authorization: whm root:$itok" "$W/json-api/version?api.version=1")"
+ctok=$("$bin/uapi" --user=bob --output=json Tokens create_full_access name=ci | field 'd["result"]["data"]["token"]')
+expect "cpanel token on the cPanel port" "bob.example" \
+  "$(curl -sk -H "Authorization: cpanel bob:$ctok" "$C/execute/DomainInfo/list_domains" | field 'd["data"]["main_domain"]')"
+expect "a cPanel token on the WHM port: 403" "403" "$(status_of -H "Authorization: cpanel bob:$ctok" "$W/json-api/version?api.version=1")"
+expect_contains "token refusals are logged" "FAILED LOGIN whostmgrd: root:" "$(cat "$root/usr/local/cpanel/logs/login_log")"
+
+# --- Two-factor authentication: with the policy on, root's logins need the code.
+if command -v oathtool >/dev/null; then
+  secret=$("$bin/whmapi1" --output=json twofactorauth_generate_tfa_config | field 'd["data"]["secret"]')
+  "$bin/whmapi1" twofactorauth_set_tfa_config secret="$secret" tfa_token="$(oathtool --totp -b "$secret")" >/dev/null
+  "$bin/whmapi1" twofactorauth_enable_policy >/dev/null
+  expect "2FA: a password without the code: 403" "403" "$(status_of "${root_basic[@]}" "$W/json-api/version?api.version=1")"
+  expect "2FA: with the code" "200" \
+    "$(status_of "${root_basic[@]}" -H "X-CPANEL-OTP: $(oathtool --totp -b "$secret")" "$W/json-api/version?api.version=1")"
+  expect "2FA: a token without the code: 403" "403" "$(status_of -H "Authorization: whm root:$tok" "$W/json-api/version?api.version=1")"
+  expect "2FA: login without tfa_token: 401" "401" "$(status_of --data user=root --data 'pass=root-Pass-1' "$W/login/?login_only=1")"
+  expect "2FA: login with a wrong code: 401" "401" \
+    "$(status_of --data user=root --data 'pass=root-Pass-1' --data tfa_token=000000 "$W/login/?login_only=1")"
+  expect "2FA: login with the code" "200" "$(status_of --data user=root --data 'pass=root-Pass-1' \
+    --data tfa_token="$(oathtool --totp -b "$secret")" "$W/login/?login_only=1")"
+  expect "2FA: bob has none, so his password alone works" "200" "$(status_of "${bob_basic[@]}" "$C/execute/DomainInfo/list_domains")"
+  "$bin/whmapi1" twofactorauth_disable_policy >/dev/null
+fi
+
+# --- execute_remote_whmapi1_with_password against a second whmkitd on 127.0.0.1:2087.
+if ! (exec 3<>/dev/tcp/127.0.0.1/2087) 2>/dev/null; then
+  root2=$root/second
+  mkdir -p "$root2/etc"
+  printf 'root:x:0:0:root:/root:/bin/bash\n' >"$root2/etc/passwd"
+  printf 'root:%s:19000:0:99999:7:::\n' "$(openssl passwd -6 'remote-Pass-1')" >"$root2/etc/shadow"
+  WHMKIT_ROOT=$root2 "$bin/whmapi1" createacct username=far domain=far.example >/dev/null
+  "$bin/whmkitd" --root "$root2" --whm-listen 127.0.0.1:2087 --cpanel-listen 127.0.0.1:$((cp_port + 1)) 2>/dev/null &
+  second_pid=$!
+  wait_for_port 2087
+  out=$("$bin/whmapi1" --output=json execute_remote_whmapi1_with_password host=127.0.0.1 username=root \
+    password=remote-Pass-1 function=accountsummary parameter_name=user parameter_value=far tls_verification=off)
+  expect "remote call: the second server's account" "far" "$(field 'd["data"]["acct"][0]["user"]' <<<"$out")"
+  out=$("$bin/whmapi1" --output=json execute_remote_whmapi1_with_password host=127.0.0.1 username=root \
+    password=wrong function=version tls_verification=off)
+  expect "remote call with a wrong password fails" "0" "$(field 'd["metadata"]["result"]' <<<"$out")"
+  kill -TERM "$second_pid"
+  wait "$second_pid"
+fi
+
 # --- HTTP and command-line writes at once: none is lost, the state is consistent.
 writers=()
 for i in $(seq 1 6); do

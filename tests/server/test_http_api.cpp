@@ -2,7 +2,7 @@
 // through handle_http_request exactly as the server hands them over, on a
 // temporary state root; answers are compared with what the command line
 // prints. Also several worker threads writing at once.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 
 #include <thread>
 
@@ -39,7 +39,7 @@ struct Server {
   Server() {
     dir.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
     dir.write("etc/shadow", "root:" + hash_password("root-Pass-1") + ":19000:0:99999:7:::\n");
-    test::create_account(dir, "bob", "bob.example", {"password=Bob-Pass-123"});
+    test::create_account(dir, "bob", "bob.example");  // password Secret-pass1
   }
   HttpResponse get(Port port, const std::string& path, std::vector<std::pair<std::string, std::string>> params,
                    const std::string& authorization = "", const std::string& cookie = "",
@@ -76,7 +76,7 @@ TEST_CASE("every refusal is a 403 with cPanel's body, and changes nothing", "[ht
   const auto before = test::snapshot(s.dir);
   const std::vector<std::pair<std::string, std::string>> create = {
       {"api.version", "1"}, {"username", "eve"}, {"domain", "eve.example"}};
-  for (const auto& auth : {basic("root", "wrong"), basic("bob", "Bob-Pass-123"), std::string("cpanel root:ABC"),
+  for (const auto& auth : {basic("root", "wrong"), basic("bob", "Secret-pass1"), std::string("cpanel root:ABC"),
                            std::string("whm root:NOTATOKEN"), std::string("Bearer x"), std::string("")}) {
     auto r = s.get(Port::Whm, "/json-api/createacct", create, auth);
     CHECK(r.status == 403);
@@ -90,16 +90,16 @@ TEST_CASE("every refusal is a 403 with cPanel's body, and changes nothing", "[ht
 
 TEST_CASE("the cPanel port runs UAPI and API 2 as the account", "[http]") {
   Server s;
-  auto r = s.get(Port::Cpanel, "/execute/DomainInfo/list_domains", {}, basic("bob", "Bob-Pass-123"));
+  auto r = s.get(Port::Cpanel, "/execute/DomainInfo/list_domains", {}, basic("bob", "Secret-pass1"));
   REQUIRE(r.status == 200);
   auto body = nlohmann::json::parse(r.body);
   CHECK(body["data"]["main_domain"] == "bob.example");
   CHECK(body == test::uapi_ok(s.dir, "bob", {"DomainInfo", "list_domains"})["result"]);
   auto api2 =
       s.get(Port::Cpanel, "/json-api/cpanel", {{"cpanel_jsonapi_module", "Cron"}, {"cpanel_jsonapi_func", "listcron"}},
-            basic("bob", "Bob-Pass-123"));
+            basic("bob", "Secret-pass1"));
   CHECK(api2.body == test::run_cpanel(s.dir, "cpapi2", "bob", {"Cron", "listcron"}).out);
-  CHECK(s.get(Port::Cpanel, "/json-api/listaccts", {}, basic("bob", "Bob-Pass-123")).status == 404);
+  CHECK(s.get(Port::Cpanel, "/json-api/listaccts", {}, basic("bob", "Secret-pass1")).status == 404);
 }
 
 TEST_CASE("a password login gives a session that works only under its token", "[http]") {

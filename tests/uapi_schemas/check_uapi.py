@@ -58,6 +58,9 @@ MAP_AS_PROPERTY = ("published with its additionalProperties inside properties, a
 ONLY_IF_SET = "cPanel returns this key only when the cpuser file has it (Cpanel::API::Variables)"
 
 EXCEPTIONS = {
+    "TwoFactorAuth::get_user_configuration": {
+        "issuer": ("cPanel (Cpanel::API::TwoFactorAuth) answers only is_enabled=0 for a user without "
+                   "two-factor authentication; the issuer comes with a configuration", None)},
     "Personalization::get": {"param names": (BODY_FIELD, None)},
     "Personalization::set": {"param personalization": (BODY_FIELD, None)},
     "ContactInformation::set_email_addresses": {"param old_address": OLD_ADDRESS},
@@ -230,6 +233,15 @@ CALLS = [
     ("DNS", "has_local_authority", ["domain=bob.example", "domain=park.example"], False),
     ("DNS", "lookup", ["domain=bob.example"], True),  # .example names do not exist in the DNS (RFC 2606)
     ("DomainInfo", "list_domains", [], False),
+    ("Tokens", "create_full_access", ["name=schema-check"], False),
+    ("Tokens", "list", [], False),
+    ("Tokens", "rename", ["name=schema-check", "new_name=schema-check-2"], False),
+    ("Tokens", "revoke", ["name=schema-check-2"], False),
+    ("TwoFactorAuth", "generate_user_configuration", [], False),
+    ("TwoFactorAuth", "get_user_configuration", [], False),
+    ("TwoFactorAuth", "set_user_configuration", ["secret=JBSWY3DPEHPK3PXP", "tfa_token=000000"], True),
+    ("TwoFactorAuth", "remove_user_configuration", [], False),
+    ("TwoFactorAuth", "get_team_user_configuration", ["team_user=nobody"], True),
     ("DomainInfo", "main_domain_builtin_subdomain_aliases", [], False),
     ("DomainInfo", "domains_data", [], False),
     ("DomainInfo", "domains_data", ["format=list"], False),

@@ -365,6 +365,8 @@ CALLS = [
     # API tokens (commands/api_tokens.cpp).
     (W, "api_token_create", "token_name=new-token", "acl=list-accts", "whitelist_ip=fc00::1"),
     (W, "api_token_create", "token_name=ci"),
+    (W, "batch", "command=version", "command=accountsummary%3Fuser%3Du00001"),
+    (W, "create_user_session", "user=u00001", "service=cpaneld"),
     (W, "api_token_list"),
     (W, "api_token_get_details", "token=" + KNOWN_TOKEN),
     (W, "api_token_update", "token_name=ci", "new_name=ci-2", "whitelist_ip=any", "expires_at=1895000000"),

@@ -117,21 +117,6 @@ Request parse_call_words(const std::string& function, const std::vector<std::str
   return request_from_pairs(function, pairs);
 }
 
-std::string uri_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::vector<std::pair<std::string, std::string>> parse_query_string(const std::string& query) {
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const auto& part : split(query, '&')) {

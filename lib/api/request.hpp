@@ -42,8 +42,6 @@ Request parse_call_words(const std::string& function, const std::vector<std::str
 Request request_from_pairs(const std::string& function, const std::vector<std::pair<std::string, std::string>>& pairs);
 
 std::string uri_decode(const std::string& s);
-// Every byte but [A-Za-z0-9._~-] as %XX.
-std::string uri_encode(const std::string& s);
 // "a=1&b=x%20y+z" as decoded pairs, in order ("+" is a space, as in a form).
 std::vector<std::pair<std::string, std::string>> parse_query_string(const std::string& query);
 

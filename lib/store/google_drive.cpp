@@ -36,25 +36,9 @@ std::string drive_api() {
   return base;
 }
 
-// Percent-encoding of a query value: everything but RFC 3986's unreserved characters.
-std::string query_escape(const std::string& s) {
-  static const char* const hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::vector<std::string> parts;
-  for (const auto& [k, v] : fields) parts.push_back(k + "=" + query_escape(v));
+  for (const auto& [k, v] : fields) parts.push_back(k + "=" + uri_encode(v));
   return join(parts, "&");
 }
 
@@ -266,7 +250,7 @@ struct Drive {
                           "' and trashed = false";
     const std::string what = who() + " failed to look up the folder “" + name + "”";
     auto found = json_answer(
-        http(request("GET", drive_api() + "/drive/v3/files?q=" + query_escape(q) + "&fields=files(id,name)"), what),
+        http(request("GET", drive_api() + "/drive/v3/files?q=" + uri_encode(q) + "&fields=files(id,name)"), what),
         what);
     if (found.contains("files") && found["files"].is_array() && !found["files"].empty())
       if (auto id = text_of(found["files"][0], "id"); !id.empty()) return id;
@@ -315,7 +299,7 @@ struct Drive {
 
   void remove(const std::string& file_id, const std::string& name) const {
     const std::string what = who() + " failed to delete " + name;
-    auto r = http(request("DELETE", drive_api() + "/drive/v3/files/" + query_escape(file_id)), what);
+    auto r = http(request("DELETE", drive_api() + "/drive/v3/files/" + uri_encode(file_id)), what);
     if (r.status >= 400) throw ApiError(what + ": " + http_error(r));
   }
 };
@@ -358,9 +342,9 @@ std::string stage_google_authorization(const StateRoot& root, Transaction& txn, 
       {"token_uri", env_or("WHMKIT_GOOGLE_TOKEN_URI", "https://accounts.google.com/o/oauth2/token")},
   };
   txn.write(std::string(kBackupsDir) + "/" + kPendingPrefix + state, syck_dump(params), 0600);
-  return params["login_uri"].get<std::string>() + "?client_id=" + query_escape(client_id) +
-         "&response_type=code&redirect_uri=" + query_escape(local_uri + "/callback") +
-         "&scope=" + query_escape(kScope) + "&access_type=offline&prompt=consent&state=" + state;
+  return params["login_uri"].get<std::string>() + "?client_id=" + uri_encode(client_id) +
+         "&response_type=code&redirect_uri=" + uri_encode(local_uri + "/callback") + "&scope=" + uri_encode(kScope) +
+         "&access_type=offline&prompt=consent&state=" + state;
 }
 
 void complete_google_authorization(const StateRoot& root, const std::string& state, const std::string& code) {

@@ -54,23 +54,6 @@ std::string hotp(const std::string& key, unsigned long long counter, int digits)
   return std::string(static_cast<size_t>(digits) - code.size(), '0') + code;
 }
 
-bool is_uri_unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~'; }
-
-std::string uri_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (is_uri_unreserved(c)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string base32_encode(const std::string& bytes) {

@@ -210,7 +210,9 @@ void stage_client_configuration(const StateRoot& root, Transaction& txn, const P
                             "” is not valid. Configuration field values are limited to strings.");
   }
   nlohmann::json stored = nlohmann::json::object();
-  for (const auto& [key, value] : config.items()) {
+  for (const auto& item : config.items()) {
+    const std::string& key = item.key();  // a plain name: clang 14 lambdas cannot capture a structured binding
+    const auto& value = item.value();
     const bool known =
         std::any_of(p.fields.begin(), p.fields.end(), [&](const ProviderField& f) { return key == f.id; });
     if (!known)

@@ -2,9 +2,6 @@
 // which clients check before calling) and `batch` (several calls in one, each
 // with its own envelope). The `cpanel`/`uapi_cpanel` passthroughs are in
 // passthrough.cpp.
-#include <algorithm>
-#include <cctype>
-
 #include "dispatch.hpp"
 #include "errors.hpp"
 #include "registry.hpp"
@@ -34,12 +31,10 @@ Response applist(Context& ctx, const Request&) {
 Request batch_command(const std::string& command) {
   const auto mark = command.find('?');
   const std::string function = command.substr(0, mark);
-  const bool name_ok = !function.empty() && std::all_of(function.begin(), function.end(),
-                                                        [](unsigned char c) { return std::isalnum(c) || c == '_'; });
-  if (!name_ok) throw invalid_param("command", "“" + command + "” does not start with a function name.");
+  if (!is_function_name(function))
+    throw invalid_param("command", "“" + command + "” does not start with a function name.");
   if (function == "batch") throw invalid_param("command", "A batch cannot contain another batch.");
-  return request_from_pairs(function, mark == std::string::npos ? decltype(parse_query_string("")){}
-                                                                : parse_query_string(command.substr(mark + 1)));
+  return request_from_pairs(function, parse_query_string(mark == std::string::npos ? "" : command.substr(mark + 1)));
 }
 
 Response batch(Context& ctx, const Request& req) {

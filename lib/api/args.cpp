@@ -117,6 +117,11 @@ Request parse_call_words(const std::string& function, const std::vector<std::str
   return request_from_pairs(function, pairs);
 }
 
+bool is_function_name(const std::string& s) {
+  if (s.empty() || s.size() > 128) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
 std::vector<std::pair<std::string, std::string>> parse_query_string(const std::string& query) {
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const auto& part : split(query, '&')) {

@@ -42,6 +42,9 @@ Request parse_call_words(const std::string& function, const std::vector<std::str
 Request request_from_pairs(const std::string& function, const std::vector<std::pair<std::string, std::string>>& pairs);
 
 std::string uri_decode(const std::string& s);
+// Whether `s` can be a function's name ([A-Za-z0-9_], 1 to 128 characters):
+// what an HTTP path or a batch command may name.
+bool is_function_name(const std::string& s);
 // "a=1&b=x%20y+z" as decoded pairs, in order ("+" is a space, as in a form).
 std::vector<std::pair<std::string, std::string>> parse_query_string(const std::string& query);
 

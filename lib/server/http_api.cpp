@@ -1,6 +1,5 @@
 #include "http_api.hpp"
 
-#include <cctype>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -40,13 +39,6 @@ HttpResponse not_found() {
   r.content_type = "text/plain; charset=UTF-8";
   r.body = "Not Found\n";
   return r;
-}
-
-bool is_function_name(const std::string& s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (unsigned char c : s)
-    if (!std::isalnum(c) && c != '_') return false;
-  return true;
 }
 
 std::string param(const Params& params, const std::string& key) {

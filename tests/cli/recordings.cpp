@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <cctype>
 #include <fstream>
 #include <sstream>
+
+#include "util.hpp"  // uri_encode: the command line decodes key=value words as a query string
 
 namespace test {
 
@@ -87,23 +88,6 @@ void compare(const nlohmann::json& recorded, const nlohmann::json& ours, const s
     out.push_back(where + ": recorded " + recorded.dump() + ", ours " + ours.dump());
 }
 
-// Percent-encodes all but RFC 3986's unreserved characters: the command
-// line decodes key=value words as a query string.
-std::string uri_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Recording load_recording(const std::string& name) {
@@ -135,7 +119,7 @@ std::vector<std::string> differences(const nlohmann::json& recorded, const nlohm
 
 RunResult run_recorded(const TempRoot& root, const RecordedCall& call) {
   std::vector<std::string> args = {call.module, call.function};
-  for (const auto& [key, value] : call.params) args.push_back(uri_encode(key) + "=" + uri_encode(value));
+  for (const auto& [key, value] : call.params) args.push_back(whm::uri_encode(key) + "=" + whm::uri_encode(value));
   return run_cpanel(root, "cpapi2", call.user, args);
 }
 

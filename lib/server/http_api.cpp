@@ -270,6 +270,7 @@ HttpResponse handle_http_request(const StateRoot& root, Port port, const HttpReq
     r = not_found();
   }
   if (r.user == "-") r.user = who.user;
+  r.auth_method = who.method;
   return r;
 }
 

@@ -33,8 +33,10 @@ struct HttpResponse {
   std::string content_type = "application/json; charset=UTF-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  // For the logs: who it was, and why a refusal was refused (never sent).
+  // For the logs: who it was and how it authenticated (Identity::method,
+  // "" when it did not), and why a refusal was refused (never sent).
   std::string user = "-";
+  std::string auth_method;
   std::string failure;
 };
 

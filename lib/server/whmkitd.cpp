@@ -141,7 +141,7 @@ struct Whmkitd::Impl {
     entry.request_line = req.method + " " + req.target + " " + req.version;
     entry.referer = req.get_header_value("Referer");
     entry.agent = req.get_header_value("User-Agent");
-    entry.auth = answer.failure.empty() ? auth_letter(creds) : "-";
+    entry.auth = auth_letter(answer.auth_method);
     entry.forwarded_for = req.get_header_value("X-Forwarded-For");
     entry.status = answer.status;
     entry.size = answer.body.size();
@@ -151,11 +151,11 @@ struct Whmkitd::Impl {
     if (!answer.failure.empty()) logs.failed_login(entry, service_of(port), answer.failure);
   }
 
-  static std::string auth_letter(const Credentials& creds) {
-    const std::string scheme = to_lower(creds.authorization.substr(0, creds.authorization.find(' ')));
-    if (scheme == "basic") return "b";
-    if (scheme == "whm" || scheme == "cpanel") return "a";
-    if (!creds.session_cookie.empty()) return "s";
+  // access_log's authentication field: b Basic, a API token, s session.
+  static std::string auth_letter(const std::string& method) {
+    if (method == "password") return "b";
+    if (method == "token") return "a";
+    if (method == "session") return "s";
     return "-";
   }
 };

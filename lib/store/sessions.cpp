@@ -116,9 +116,4 @@ void remove_session(Transaction& txn, const std::string& name) {
   if (txn.exists(file_of(name))) txn.remove(file_of(name));
 }
 
-void remove_sessions_of(Transaction& txn, const std::string& user) {
-  for (const auto& name : txn.root().list_dir(session_paths::kDir))
-    if (starts_with(name, user + ":")) txn.remove(file_of(name));
-}
-
 }  // namespace whm

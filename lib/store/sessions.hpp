@@ -8,7 +8,9 @@
 //  * A session from create_user_session is first used once, by its login URL
 //    (`login_pending`); then by its cookie, as a password login's.
 //  * A session ends 15 minutes after its last use, a day after its creation
-//    at the latest, or when its account is renamed, suspended or removed.
+//    at the latest. whmkitd also refuses it while its user may not log in
+//    (a suspended, renamed or removed account); the files are not part of
+//    the account lifecycle (see docs/whmkitd.md).
 #pragma once
 #include <ctime>
 #include <optional>
@@ -62,7 +64,5 @@ std::optional<Session> find_session(const StateRoot& root, const std::string& te
 // later request (written at most once a minute: each write takes the lock).
 void record_session_use(Transaction& txn, Session session, std::time_t now);
 void remove_session(Transaction& txn, const std::string& name);
-// Every session of `user` (a renamed, suspended or removed account).
-void remove_sessions_of(Transaction& txn, const std::string& user);
 
 }  // namespace whm

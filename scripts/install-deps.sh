@@ -12,7 +12,8 @@ packages=(cmake g++ make pkg-config
   oathtool  # TOTP codes for the two-factor tests, from an implementation other than ours
   putty-tools  # puttygen reads back the PuTTY keys convertopensshtoputty writes
   libyaml-syck-perl python3-yaml python3-jsonschema  # output parsed by real parsers; UAPI schemas validated
-  libcpp-httplib-dev wrk python3-requests libwww-perl)  # whmkitd: its HTTP library; clients in tests; load in bench
+  libcpp-httplib-dev wrk python3-requests libwww-perl  # whmkitd: its HTTP library; clients in tests; load in bench
+  exim4-daemon-heavy dovecot-core dovecot-imapd dovecot-pop3d swaks)  # mail: the tests' own Exim and Dovecot; swaks sends
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,3 +23,8 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The tests start Exim and Dovecot themselves, on loopback ports of their own,
+# with configurations kept in tests/: the packages' system daemons stay off.
+for service in exim4 dovecot; do
+  service "$service" stop >/dev/null 2>&1 || true
+done

@@ -2,6 +2,7 @@
 
 #include "kvfile.hpp"
 #include "secrets.hpp"
+#include "sysusers.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -14,6 +15,7 @@ std::string file_of(const std::string& name) { return std::string(session_paths:
 
 std::string serialize(const Session& s) {
   KeyValues kv = {{"user", s.user},
+                  {"uid", s.uid},
                   {"service", s.service},
                   {"cp_security_token", s.security_token},
                   {"origin", s.origin},
@@ -39,6 +41,7 @@ std::optional<Session> parse(const std::string& name, const std::string& text) {
   Session s;
   s.name = name;
   s.user = kv["user"];
+  s.uid = kv["uid"];
   s.service = kv["service"];
   s.security_token = kv["cp_security_token"];
   s.origin = kv["origin"];
@@ -49,7 +52,7 @@ std::optional<Session> parse(const std::string& name, const std::string& text) {
   s.expires = number(kv, "expires");
   s.login_pending = kv["login_pending"] == "1";
   s.secret_sha256 = kv["secret_sha256"];
-  if (s.user.empty() || s.secret_sha256.size() != 64 || s.security_token.empty()) return std::nullopt;
+  if (s.user.empty() || s.uid.empty() || s.secret_sha256.size() != 64 || s.security_token.empty()) return std::nullopt;
   return s;
 }
 
@@ -73,6 +76,9 @@ NewSession create_session(Transaction& txn, const std::string& user, const std::
   Session& s = made.session;
   s.name = user + ":" + random_string(16, kRandomAlphabet);
   s.user = user;
+  auto uid = system_uid(txn.root(), user);
+  if (!uid) throw ApiError("The system user “" + user + "” is missing from etc/passwd.");
+  s.uid = *uid;
   s.service = service;
   s.security_token = "/cpsess" + random_digits(10);
   s.origin = origin;
@@ -102,6 +108,7 @@ std::optional<Session> find_session(const StateRoot& root, const std::string& te
   if (!session || session->user != parts[0]) return std::nullopt;
   if (!constant_time_equal(session->secret_sha256, sha256_hex(secret))) return std::nullopt;
   if (session->expired(now)) return std::nullopt;
+  if (system_uid(root, session->user) != session->uid) return std::nullopt;  // a later user of the name
   return session;
 }
 

@@ -8,9 +8,12 @@
 //  * A session from create_user_session is first used once, by its login URL
 //    (`login_pending`); then by its cookie, as a password login's.
 //  * A session ends 15 minutes after its last use, a day after its creation
-//    at the latest. whmkitd also refuses it while its user may not log in
-//    (a suspended, renamed or removed account); the files are not part of
-//    the account lifecycle (see docs/whmkitd.md).
+//    at the latest. It holds its user's uid, and is no session once the
+//    name belongs to another uid: uids are never reused, so an account
+//    removed and made again under the same name does not inherit it. whmkitd
+//    also refuses it while its user may not log in (a suspended, renamed or
+//    removed account); the files are not part of the account lifecycle (see
+//    docs/whmkitd.md).
 #pragma once
 #include <ctime>
 #include <optional>
@@ -30,6 +33,7 @@ inline constexpr long long kSessionLifetimeSeconds = 24 * 60 * 60;
 struct Session {
   std::string name;            // "<user>:<random>", the file's name
   std::string user;            // the account, reseller or root
+  std::string uid;             // the user's uid when the session began
   std::string service;         // whostmgrd, cpaneld or webmaild
   std::string security_token;  // "/cpsess1234567890"
   std::string origin;          // "login" or "create_user_session"
@@ -51,13 +55,14 @@ struct NewSession {
   std::string session_string() const;
 };
 
-// Stages a new session in `txn`.
+// Stages a new session in `txn` (ApiError when `user` is not in etc/passwd).
 NewSession create_session(Transaction& txn, const std::string& user, const std::string& service,
                           const std::string& origin, const std::string& creator, const std::string& app,
                           std::time_t now);
 
 // The unexpired session that `text` ("<name>[:ORIGIN],<secret>", as a cookie
-// or a login URL carries it) names, with its secret checked in constant time.
+// or a login URL carries it) names, with its secret checked in constant time
+// and its user still the uid it began with.
 std::optional<Session> find_session(const StateRoot& root, const std::string& text, std::time_t now);
 
 // Records a use: the first login of a create_user_session session, or a

@@ -203,6 +203,16 @@ bool check_system_password(const StateRoot& root, const std::string& user, const
   return verify_password(password, hash);
 }
 
+std::optional<std::string> system_uid(const StateRoot& root, const std::string& user) {
+  if (user.empty() || !is_safe_colon_field(user)) return std::nullopt;
+  Transaction view(root);  // reads only
+  ColonFile passwd("etc/passwd", 0644, 7);
+  passwd.load(view);
+  auto entry = passwd.find(user);
+  if (!entry || entry->size() < 3) return std::nullopt;
+  return (*entry)[2];
+}
+
 std::string generate_password(size_t length) {
   return random_string(length, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!@#%^*_-+=");
 }

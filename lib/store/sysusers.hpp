@@ -78,6 +78,9 @@ LoginDefs load_login_defs(const StateRoot& root);
 // Whether `password` is `user`'s password in etc/shadow (crypt(3) of the
 // hash stored there; a locked "!" or "*" hash matches nothing).
 bool check_system_password(const StateRoot& root, const std::string& user, const std::string& password);
+// `user`'s uid in etc/passwd, nullopt if there is no such user. Uids are never
+// reused (id_tracking.hpp), so it tells a user from a later one of the same name.
+std::optional<std::string> system_uid(const StateRoot& root, const std::string& user);
 // sha512-crypt hash of a password, with a fresh random salt.
 std::string hash_password(const std::string& password);
 bool verify_password(const std::string& password, const std::string& hash);

@@ -138,6 +138,19 @@ TEST_CASE("create_user_session logs in once", "[http]") {
   CHECK(s.get(Port::Cpanel, token + "/execute/DomainInfo/list_domains", {}, "", cookie).status == 200);
 }
 
+TEST_CASE("a session does not outlive its account: a new account of the same name cannot use it", "[http]") {
+  Server s;
+  auto made = test::run_ok(s.dir, {"create_user_session", "user=bob", "service=cpaneld"});
+  const std::string token = made["data"]["cp_security_token"], session = made["data"]["session"];
+  REQUIRE(s.get(Port::Cpanel, token + "/login/", {{"session", session}}).status == 302);
+  const std::string cookie =
+      session.substr(0, session.find(":CREATE_USER_SESSION")) + session.substr(session.rfind(','));
+  REQUIRE(s.get(Port::Cpanel, token + "/execute/DomainInfo/list_domains", {}, "", cookie).status == 200);
+  test::run_ok(s.dir, {"removeacct", "user=bob"});
+  test::create_account(s.dir, "bob", "bob.example");  // a new uid: ids are never reused
+  CHECK(s.get(Port::Cpanel, token + "/execute/DomainInfo/list_domains", {}, "", cookie).status == 403);
+}
+
 TEST_CASE("JSON bodies become the same parameters as a form", "[http]") {
   auto params = json_body_params(R"({"api": {"version": 1}, "user": ["a", "b"], "flag": true, "n": 5, "x": null})");
   const std::vector<std::pair<std::string, std::string>> want = {

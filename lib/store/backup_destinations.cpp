@@ -228,6 +228,9 @@ void setup(CurlHandle& c, const BackupDestination& d, const std::string& url) {
     std::string key = field(d, "privatekey"), passphrase = field(d, "passphrase");
     cu().curl_easy_setopt(c.h, CURLOPT_SSH_AUTH_TYPES, static_cast<long>(CURLSSH_AUTH_PUBLICKEY));
     cu().curl_easy_setopt(c.h, CURLOPT_SSH_PRIVATE_KEYFILE, key.c_str());
+    // No public key file: libssh2 derives it from the private key. Left unset,
+    // libcurl would offer $HOME/.ssh/id_dsa.pub, which is not this key's.
+    cu().curl_easy_setopt(c.h, CURLOPT_SSH_PUBLIC_KEYFILE, "");
     if (!passphrase.empty()) cu().curl_easy_setopt(c.h, CURLOPT_KEYPASSWD, passphrase.c_str());
   } else {
     cu().curl_easy_setopt(c.h, CURLOPT_PASSWORD, pass.c_str());

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # UAPI Backup against real servers on 127.0.0.1: fullbackup_to_ftp uploads
-# the account's archive to a pure-ftpd, fullbackup_to_scp_with_password to
-# an OpenSSH sshd (SFTP); each upload is a
+# the account's archive to a pure-ftpd, fullbackup_to_scp_with_password and
+# fullbackup_to_scp_with_key to an OpenSSH sshd (SFTP); each upload is a
 # valid cpmove archive of the account that WHM restores.
 # Usage: test_uapi_backup.sh BIN_DIR   (as root)
 set -u
@@ -39,10 +39,13 @@ printf 'Ftp-pass1\nFtp-pass1\n' | pure-pw useradd ubftp -u 65534 -g 65534 -d "$r
 pure_ftpd_command "$ftp_port" "$run/ftp.pdb" "$run/ftp.pid" 30300:30399
 start_server "$ftp_port"
 
-# SSH server: password login for a throw-away user. (fullbackup_to_scp_with_key is
-# not proven here yet: libssh2 refused the key login in a first try, see docs/uapi-backup.md.)
+# SSH server: password and key logins for a throw-away user; the key is bob's ~/.ssh/backupkey.
 useradd -m -d "$run/sftp" -s /bin/sh "$sftp_user"
 echo "$sftp_user:Sftp-pass1" | chpasswd
+mkdir -p "$root/home/bob/.ssh" "$run/sftp/.ssh"
+ssh-keygen -q -t ed25519 -N "Key-phrase1" -f "$root/home/bob/.ssh/backupkey"
+cp "$root/home/bob/.ssh/backupkey.pub" "$run/sftp/.ssh/authorized_keys"
+chown -R "$sftp_user" "$run/sftp/.ssh"
 ssh-keygen -q -t ed25519 -N '' -f "$run/hostkey"
 sed -e "s|@PORT@|$ssh_port|" -e "s|@RUN@|$run|g" -e "s|@USER@|$sftp_user|" \
   "$(dirname "$0")/../uapi_backup/sshd_config.in" > "$run/sshd_config"
@@ -66,6 +69,12 @@ expect_contains "FTP wrong password: the server's answer" "530" "$(echo "$out" |
 out=$(u fullbackup_to_scp_with_password host=127.0.0.1 port=$ssh_port username=$sftp_user password=Sftp-pass1 directory=bypass)
 expect "fullbackup_to_scp_with_password succeeds" "1" "$(echo "$out" | field 'd["result"]["status"]')"
 check_upload "SCP with password" "$run/sftp/bypass"
+
+out=$(u fullbackup_to_scp_with_key host=127.0.0.1 port=$ssh_port username=$sftp_user key_name=backupkey key_passphrase=Key-phrase1 directory=bykey)
+expect "fullbackup_to_scp_with_key succeeds" "1" "$(echo "$out" | field 'd["result"]["status"]')"
+check_upload "SCP with key" "$run/sftp/bykey"
+out=$(u fullbackup_to_scp_with_key host=127.0.0.1 port=$ssh_port username=$sftp_user key_name=backupkey key_passphrase=wrong directory=bykey2)
+expect "a wrong passphrase: no upload" "0" "$(echo "$out" | field 'd["result"]["status"]')"
 
 # The FTP copy restores the account through WHM.
 cp "$run"/ftp/uapi/backup-*_bob.tar.gz "$root/home/cpmove-bob.tar.gz"

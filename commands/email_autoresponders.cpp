@@ -145,20 +145,21 @@ Response api2_delautoresponder(Context& ctx, const Request& req) {
 std::vector<ParamSpec> add_params() {
   ParamSpec body = described(make_param("body", ParamType::String, true), "The message's body.");
   body.multiline = true;  // the body follows the headers; nothing reads it line by line
-  ParamSpec is_html = described(make_param("is_html", ParamType::Boolean), "1: the body is HTML.");
-  ParamSpec interval = described(make_param("interval", ParamType::Integer),
+  ParamSpec interval = described(make_param("interval", ParamType::Integer, true),
                                  "Hours between two answers to one sender (0: every message).");
   interval.min = 0;
+  ParamSpec charset = described(optional_param("charset"), "The body's character set.");
+  charset.default_value = "utf-8";
   return {described(make_param("email", ParamType::String, true), "The address's part before the “@”."),
           described(make_param("domain", ParamType::Domain, true), "The address's domain."),
           described(make_param("from", ParamType::String, true), "The answer's From: name."),
           described(make_param("subject", ParamType::String, true), "The answer's subject."),
           body,
-          is_html,
+          described(make_param("is_html", ParamType::Boolean, true), "1: the body is HTML."),
           interval,
-          described(optional_param("start", ParamType::Integer), "When it starts answering (Unix time; empty: now)."),
-          described(optional_param("stop", ParamType::Integer), "When it stops (Unix time; empty: never)."),
-          described(optional_param("charset"), "The body's character set (utf-8 by default).")};
+          described(make_param("start", ParamType::Integer, true), "When it starts answering (Unix time)."),
+          described(make_param("stop", ParamType::Integer, true), "When it stops (Unix time)."),
+          charset};
 }
 
 std::vector<ParamSpec> list_params() {
@@ -168,6 +169,14 @@ std::vector<ParamSpec> list_params() {
 
 std::vector<ParamSpec> email_param(const char* what) {
   return {described(make_param("email", ParamType::String, true), what)};
+}
+
+std::vector<ParamSpec> get_params() {
+  // The message is kept in the character set it was written in and returned as it is.
+  ParamSpec charset = described(optional_param("temp_charset"), "Accepted for cPanel's clients; the body is "
+                                                                "returned in the character set it was stored in.");
+  charset.default_value = "utf-8";
+  return {described(make_param("email", ParamType::String, true), "The email address."), charset};
 }
 
 ModuleFunction fn(Api api, const char* name, Handler h, Access access, std::vector<ParamSpec> params,

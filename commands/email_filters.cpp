@@ -292,17 +292,24 @@ const char* kAccountHelp =
     "An email address of the account (its mailbox's filters), or the cPanel user name (the "
     "account-level filters, also when left out).";
 
+// The numbered parameters (action1, part2...): the reference marks action*,
+// part*, match* and val* required, and the handler requires the first of each.
+ParamSpec numbered(const char* name, const char* what, const char* fallback = nullptr) {
+  ParamSpec p = described(optional_param(name), what);
+  if (fallback) p.default_value = fallback;
+  return p;
+}
+
 std::vector<ParamSpec> store_params() {
   return {described(make_param("filtername", ParamType::String, true), "The filter's name."),
           account_param(false, kAccountHelp),
           described(optional_param("oldfiltername"), "The name of the filter to replace (rename)."),
-          described(optional_param("action*"), "action1, action2...: deliver, fail, finish, save or pipe."),
-          described(optional_param("dest*"),
-                    "dest1...: the address (deliver), file (save), program (pipe) or message (fail)."),
-          described(optional_param("part*"), "part1, part2...: the part of the message a rule tests."),
-          described(optional_param("match*"), "match1...: is, contains, matches, begins, ends, is above..."),
-          described(optional_param("val*"), "val1...: the value to match."),
-          described(optional_param("opt*"), "opt1...: and (the default) or or, joining the rule to the next.")};
+          numbered("action*", "action1, action2...: deliver, fail, finish, save or pipe."),
+          numbered("dest*", "dest1...: the address (deliver), file (save), program (pipe) or message (fail)."),
+          numbered("part*", "part1, part2...: the part of the message a rule tests."),
+          numbered("match*", "match1...: is, contains, matches, begins, ends, is above..."),
+          numbered("val*", "val1...: the value to match."),
+          numbered("opt*", "opt1...: and or or, joining the rule to the next.", "and")};
 }
 
 std::vector<ParamSpec> named_filter_params() {

@@ -113,9 +113,12 @@ Response disable_spam_autodelete(Context& ctx, const Request&) {
   return r;
 }
 
-// user_prefs as {key: [values]}, required_score as numbers.
+// user_prefs as {key: [values]}, required_score as numbers; the preferences
+// cPanel's interface edits are always there (an empty list: none set).
 nlohmann::json preferences_json(const std::string& text) {
   nlohmann::json out = nlohmann::json::object();
+  for (const char* key : {"required_score", "whitelist_from", "blacklist_from", "score"})
+    out[key] = nlohmann::json::array();
   for (const auto& [key, values] : parse_spam_preferences(text)) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& v : values) {
@@ -189,6 +192,7 @@ ParamSpec score_param() {
                           "Discard messages with at least this spam score (5 by default).");
   p.min = 1;
   p.max = 50;
+  p.default_value = "5";
   return p;
 }
 

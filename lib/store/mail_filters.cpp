@@ -392,16 +392,17 @@ class MailFiltersPart : public AccountPart {
     for (const auto& d : a.domains)
       if (auto text = txn.read(mail_paths::vfilters(d))) out.file("vf/" + d, *text);
   }
-  // Generated again from the restored home's filter.yaml, each filter checked
+  // Generated again from the restored home's filter.yaml (pkgacct's vf/
+  // files are not even read), each filter checked
   // as store_filter checks it: an archive's vf/ file is Exim commands that
   // could pipe mail to anything, so it is never copied as it is.
   void restore(const StateRoot&, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
     const AccountFacts& a = src.facts;
-    if (src.archive.under("vf").empty()) return;
     const std::string staged_home = home_staging_rel(a.home_rel);
     FilterSet archived(txn, account_scope(a, staged_home));
     if (!txn.exists(archived.yaml_path())) {
-      raw += "Account-level email filters not restored: the archive's home has no .cpanel/filter.yaml.\n";
+      if (!src.archive.under("vf").empty())
+        raw += "Account-level email filters not restored: the archive's home has no .cpanel/filter.yaml.\n";
       return;
     }
     if (!archived.problems().empty())

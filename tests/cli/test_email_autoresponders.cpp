@@ -2,6 +2,8 @@
 // list_auto_responders, delete_auto_responder, count_auto_responders and API 2
 // addautoresponder, listautoresponders, delautoresponder; the files in
 // ~/.autorespond and bad input refused with nothing changed.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
@@ -13,8 +15,16 @@ const std::vector<std::string> kAdd = {
     "Email",          "add_auto_responder",   "email=info", "domain=bob.example", "from=Bob Example",
     "subject=Away",   "body=Back soon.\nBob", "is_html=0",  "interval=24",        "start=1700000000",
     "stop=1800000000"};
+// `args` with each key=value of `more` replacing the argument of that key, or added.
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-  args.insert(args.end(), more.begin(), more.end());
+  for (const auto& arg : more) {
+    const std::string key = arg.substr(0, arg.find('=') + 1);
+    auto it = std::find_if(args.begin(), args.end(), [&](const std::string& a) { return a.rfind(key, 0) == 0; });
+    if (it != args.end())
+      *it = arg;
+    else
+      args.push_back(arg);
+  }
   return args;
 }
 }  // namespace

@@ -4,6 +4,8 @@
 // nothing changed. The real Exim's verdicts are in tests/shell/test_exim_filter.sh.
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
@@ -22,8 +24,16 @@ const std::vector<std::string> kDiscard = {
     "Email",           "store_filter",     "filtername=junk", "part1=$header_subject:",
     "match1=contains", "val1=cheap pills", "action1=save",    "dest1=/dev/null"};
 
+// `args` with each key=value of `more` replacing the argument of that key, or added.
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-  args.insert(args.end(), more.begin(), more.end());
+  for (const auto& arg : more) {
+    const std::string key = arg.substr(0, arg.find('=') + 1);
+    auto it = std::find_if(args.begin(), args.end(), [&](const std::string& a) { return a.rfind(key, 0) == 0; });
+    if (it != args.end())
+      *it = arg;
+    else
+      args.push_back(arg);
+  }
   return args;
 }
 

@@ -173,8 +173,9 @@ std::vector<ParamSpec> email_param(const char* what) {
 
 std::vector<ParamSpec> get_params() {
   // The message is kept in the character set it was written in and returned as it is.
-  ParamSpec charset = described(optional_param("temp_charset"), "Accepted for cPanel's clients; the body is "
-                                                                "returned in the character set it was stored in.");
+  ParamSpec charset = described(optional_param("temp_charset"),
+                                "Accepted for cPanel's clients; the body is "
+                                "returned in the character set it was stored in.");
   charset.default_value = "utf-8";
   return {described(make_param("email", ParamType::String, true), "The email address."), charset};
 }
@@ -187,8 +188,7 @@ ModuleFunction fn(Api api, const char* name, Handler h, Access access, std::vect
 const Registration email_autoresponder_functions[] = {
     Registration(
         fn(Api::Uapi, "add_auto_responder", add_auto_responder, Access::Write, add_params(), {domain("domain")})),
-    Registration(
-        fn(Api::Uapi, "get_auto_responder", get_auto_responder, Access::Read, email_param("The email address."))),
+    Registration(fn(Api::Uapi, "get_auto_responder", get_auto_responder, Access::Read, get_params())),
     Registration(
         fn(Api::Uapi, "list_auto_responders", list_auto_responders, Access::Read, list_params(), {domain("domain")})),
     Registration(fn(Api::Uapi, "delete_auto_responder", delete_auto_responder, Access::Write,

@@ -142,6 +142,8 @@ EXCEPTIONS = {
     "Email::store_filter": {f"param {name}": (NUMBERED, None) for name in ("action*", "part*", "match*", "val*")},
     "Email::reorder_filters": {"param filter*": (NUMBERED, None)},
     "Email::get_filter": {
+        "actions.items.dest": ("published as oneOf a path and an email address, both plain strings: every "
+                               "destination matches both, which oneOf refuses", {"type": "string"}),
         "metadata": ("cPanel adds metadata.transformed only for a filter it converted from its legacy format; "
                      "whmkit's filters are never converted", None)},
     "Email::list_filters": {

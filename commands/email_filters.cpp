@@ -211,26 +211,28 @@ std::string exim_program() {
   return "";
 }
 
-// Runs the real Exim in filter-testing mode on the filter file (-bF, the
-// mode where "fail" is allowed, as the routers that apply these files allow it)
-// with `msg` as a message body. The file is read here (a mailbox's filter
-// lies in the user's home: never followed through a symlink) and handed to
-// Exim as a private copy.
+// Runs the real Exim in filter-testing mode (-bF, the mode where "fail" is
+// allowed, as the routers that apply these files allow it) with `msg` as a
+// message body, on the filter file of the main domain or the mailbox. Exim
+// runs as root here and expands what it reads, so it gets the file generated
+// again from the checked YAML (a private copy, named back in its report),
+// never a file the user could have edited (a mailbox's is in the home).
 Response trace_filter(Context& ctx, const Request& req) {
   const std::string account = req.get_or("account", "");
   Transaction view(ctx.root);
   FilterSet set = filter_set(view, ctx.account, "account", account);
-  std::optional<std::string> text;
   std::string shown;
+  bool exists = false;
   if (set.scope().mailbox) {
     const UserPath file = filter_paths::mailbox_filter(set.scope().home_rel, *set.scope().mailbox);
-    text = view.read(file);
+    exists = view.exists(file);
     shown = "/" + file.joined();
   } else {
-    text = view.read(mail_paths::vfilters(ctx.account.main_domain));
+    exists = view.exists(mail_paths::vfilters(ctx.account.main_domain));
     shown = "/" + mail_paths::vfilters(ctx.account.main_domain);
   }
-  if (!text) throw ApiError("There is no filter file “" + shown + "” to test.");
+  if (!exists) throw ApiError("There is no filter file “" + shown + "” to test.");
+  const std::string text = set.exim_text();
   const std::string exim = exim_program();
   if (exim.empty())
     throw ApiError("Exim is not installed on this server: there is no “exim” program to test filters with.");
@@ -238,7 +240,7 @@ Response trace_filter(Context& ctx, const Request& req) {
   char path[] = "/tmp/whmkit-filter-XXXXXX";
   int fd = ::mkstemp(path);
   if (fd < 0) throw ApiError("A temporary copy of the filter file could not be made.");
-  bool written = ::write(fd, text->data(), text->size()) == static_cast<ssize_t>(text->size());
+  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::close(fd);
   const std::string sender =
       set.scope().mailbox ? set.scope().mailbox->full() : ctx.account.user + "@" + ctx.account.main_domain;
@@ -246,7 +248,6 @@ Response trace_filter(Context& ctx, const Request& req) {
   if (written) out = run_with_input({exim, "-bF", path, "-f", sender}, "\n" + req.require("msg") + "\n");
   ::unlink(path);
   if (!out) throw ApiError("Exim could not be run to test the filter.");
-  // Exim names the file it read: the copy's name becomes the real file's.
   std::string trace = out->output;
   for (size_t at; (at = trace.find(path)) != std::string::npos;) trace.replace(at, std::strlen(path), shown);
   Response r;

@@ -254,7 +254,10 @@ std::string exim_filter_file(const std::vector<MailFilter>& filters) {
       "headers charset \"UTF-8\"\n\n"
       "if not first_delivery and error_message then finish endif\n";
   for (const auto& f : filters) {
-    if (!f.enabled) continue;
+    // Only checked filters get here (FilterSet::check_all); a rule of an unknown part is never written.
+    if (!f.enabled ||
+        std::any_of(f.rules.begin(), f.rules.end(), [](const FilterRule& r) { return !part_form(r.part); }))
+      continue;
     out += "\n#" + f.name + "\nif\n";
     for (size_t i = 0; i < f.rules.size(); ++i)
       out += std::string(" ") + (i ? f.rules[i - 1].opt + " " : "") + exim_condition(f.rules[i]) + "\n";
@@ -292,6 +295,23 @@ void FilterSet::store(MailFilter filter, const std::string& old_name) {
     *it = std::move(filter);
 }
 
+void FilterSet::check_all() const {
+  // The YAML lies in the user's home: a filter edited there by hand must not
+  // bring an Exim command (a match or part is written as it is) into the file.
+  for (const auto& f : filters_) try {
+      check_filter(f, scope_.home);
+    } catch (const ApiError& e) {
+      throw DamagedFileError("The file “" + server_path(yaml_path().joined()) + "” cannot be used: its filter “" +
+                             f.name + "” is not one cPanel would store (" + e.what() + ").");
+    }
+}
+
+std::string FilterSet::exim_text() const {
+  refuse_if_damaged(yaml_path().joined(), problems_, "used");
+  check_all();
+  return exim_filter_file(filters_);
+}
+
 bool FilterSet::remove(const std::string& name) {
   auto it = std::find_if(filters_.begin(), filters_.end(), [&](const MailFilter& f) { return f.name == name; });
   if (it == filters_.end()) return false;
@@ -322,6 +342,7 @@ void FilterSet::reorder(const std::vector<std::string>& names) {
 
 void FilterSet::stage(Transaction& txn) const {
   refuse_if_damaged(yaml_path().joined(), problems_);
+  check_all();
   const std::string exim = exim_filter_file(filters_);
   const gid_t mail = mail_group(txn, scope_.owner.gid);
   if (scope_.mailbox) {

@@ -79,13 +79,17 @@ class FilterSet {
   bool set_enabled(const std::string& name, bool enabled);
   // The named filters first, in that order, then the others as they were.
   void reorder(const std::vector<std::string>& names);
-  // Stages the YAML and the Exim file(s); refuses (DamagedFileError) when the YAML did not parse completely.
+  // Stages the YAML and the Exim file(s); refuses (DamagedFileError) when the
+  // YAML did not parse completely or holds a filter store_filter would refuse.
   void stage(Transaction& txn) const;
+  // The Exim filter file for the set, every filter checked as store_filter checks it (DamagedFileError if one is not).
+  std::string exim_text() const;
   // What keeps the YAML from being read completely (listings warn with it).
   const FileProblems& problems() const { return problems_; }
   UserPath yaml_path() const;
 
  private:
+  void check_all() const;
   FilterScope scope_;
   std::vector<MailFilter> filters_;
   FileProblems problems_;

@@ -116,6 +116,20 @@ TEST_CASE("a hostile rule value stays one Exim string; a line break is refused",
   expect_cpanel_refused(root, "uapi", "bob", with(kDiscard, {"filtername=a\nb"}), "control character");
 }
 
+TEST_CASE("a filter edited by hand in the YAML never reaches an Exim file", "[email][filters][security]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  uapi_ok(root, "bob", kDiscard);
+  // The user rewrites a match so that it would carry an expansion into the file Exim reads.
+  const std::string yaml = root.file("home/bob/.cpanel/filter.yaml");
+  std::string hostile = yaml;
+  hostile.replace(hostile.find("match: contains"), 15, "match: 'contains \"\" or \"${run{/bin/id}}\" is'");
+  root.write("home/bob/.cpanel/filter.yaml", hostile);
+  expect_cpanel_refused(root, "uapi", "bob", with(kDiscard, {"filtername=other"}), "cannot be used");
+  expect_cpanel_refused(root, "uapi", "bob", {"Email", "trace_filter", "msg=hello"}, "cannot be used");
+  CHECK_THAT(root.file("etc/vfilters/bob.example"), !Catch::Matchers::Contains("run{"));
+}
+
 TEST_CASE("store_filter refuses what cPanel would not store, and changes nothing", "[email][filters]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");

@@ -13,6 +13,13 @@ int run_program(const std::vector<std::string>& argv);
 // Runs and returns what it printed on stdout; nullopt if it could not be
 // started or exited non-zero.
 std::optional<std::string> run_capture(const std::vector<std::string>& argv);
+// What a program printed (stdout and stderr together, in order) and its exit status.
+struct ProgramOutput {
+  int status = -1;  // -1: killed
+  std::string output;
+};
+// Runs argv[0] with `input` on its stdin and waits; nullopt if it could not be started.
+std::optional<ProgramOutput> run_with_input(const std::vector<std::string>& argv, const std::string& input);
 // Whether `name` is an executable in PATH (or an existing executable path).
 bool program_available(const std::string& name);
 

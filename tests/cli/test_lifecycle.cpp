@@ -86,6 +86,9 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   run_ok(root, {"assign_account_enhancement", "account=bob", "name=Deluxe"});
   root.write("var/cpanel/public_contact/bob", R"({"name":"Bob's Hosting","url":"http://bob.example"})");
   uapi_ok(root, "bob", {"Tokens", "create_full_access", "name=deploy"});
+  uapi_ok(root, "bob",
+          {"Email", "store_filter", "filtername=junk", "part1=$header_subject:", "match1=contains", "val1=pills",
+           "action1=save", "dest1=/dev/null"});
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");

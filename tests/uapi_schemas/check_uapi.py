@@ -55,6 +55,8 @@ OLD_ADDRESS = ("published as required, but an account without contact addresses 
                "(Cpanel::API::ContactInformation) accepts the call without it, and so does whmkit", None)
 MAP_AS_PROPERTY = ("published with its additionalProperties inside properties, as if it were a key; it is a "
                    "map (feature id or domain -> value)")
+NUMBERED = ("published as one required parameter; it is numbered (action1, action2...): the dispatcher cannot "
+            "require a name pattern, so the handler requires the first of them")
 ONLY_IF_SET = "cPanel returns this key only when the cpuser file has it (Cpanel::API::Variables)"
 
 EXCEPTIONS = {
@@ -137,6 +139,21 @@ EXCEPTIONS = {
                     None),
         "filename": ("see content", None),
     },
+    "Email::store_filter": {f"param {name}": (NUMBERED, None) for name in ("action*", "part*", "match*", "val*")},
+    "Email::reorder_filters": {"param filter*": (NUMBERED, None)},
+    "Email::get_filter": {
+        "actions.items.dest": ("published as oneOf a path and an email address, both plain strings: every "
+                               "destination matches both, which oneOf refuses", {"type": "string"}),
+        "metadata": ("cPanel adds metadata.transformed only for a filter it converted from its legacy format; "
+                     "whmkit's filters are never converted", None)},
+    "Email::list_filters": {
+        "items.unescaped": ("deprecated, and published as a boolean where API 2 shows 1: whmkit's UAPI leaves it "
+                            "out (API 2 filterlist has it)", None)},
+    "SpamAssassin::update_user_preference": {
+        "additionalProperties": ("published inside properties, as if it were a key; the other preferences are "
+                                 "keys of their own (ok_locales...)", None)},
+    "SpamAssassin::clear_spam_box": {
+        "data": ("published with a whole UAPI envelope as its data; the call's data is null", {"type": "null"})},
     "DomainInfo::list_domains": {
         "main_domain": ("published as an array of strings, but real servers send one string, and real clients "
                         "read it so (e.g. a Raycast cPanel extension builds https://${data.main_domain})",
@@ -337,6 +354,42 @@ CALLS = [
     ("Bandwidth", "query", ["grouping=year"], True),
     ("Bandwidth", "get_retention_periods", [], False),
     ("Bandwidth", "get_enabled_protocols", [], False),
+    ("Email", "store_filter", ["filtername=junk", "part1=$header_subject:", "match1=contains", "val1=pills",
+                               "action1=save", "dest1=/dev/null"], False),
+    ("Email", "store_filter", ["filtername=junk", "part1=$header_evil:", "match1=contains", "val1=pills",
+                               "action1=save", "dest1=/dev/null"], True),
+    ("Email", "list_filters", [], False),
+    ("Email", "get_filter", ["account=bob", "filtername=junk"], False),
+    ("Email", "get_filter", ["account=bob", "filtername=none"], True),
+    ("Email", "disable_filter", ["account=bob", "filtername=junk"], False),
+    ("Email", "enable_filter", ["account=bob", "filtername=junk"], False),
+    ("Email", "reorder_filters", ["mailbox=bob", "filter1=junk"], False),
+    ("Email", "count_filters", [], False),
+    ("Email", "list_filters_backups", [], False),
+    ("Email", "trace_filter", ["msg=cheap pills"], False),
+    ("Email", "delete_filter", ["account=bob", "filtername=junk"], False),
+    ("Email", "delete_filter", ["account=bob", "filtername=junk"], True),
+    ("Email", "add_auto_responder", ["email=info", "domain=bob.example", "from=Bob", "subject=Away", "body=Back soon",
+                                     "is_html=0", "interval=24", "start=1700000000", "stop=1800000000"], False),
+    ("Email", "add_auto_responder", ["email=info", "domain=other.example", "from=Bob", "subject=Away",
+                                     "body=Back soon", "is_html=0", "interval=24", "start=1700000000",
+                                     "stop=1800000000"], True),
+    ("Email", "get_auto_responder", ["email=info@bob.example"], False),
+    ("Email", "list_auto_responders", ["domain=bob.example"], False),
+    ("Email", "count_auto_responders", [], False),
+    ("Email", "delete_auto_responder", ["email=info@bob.example"], False),
+    ("Email", "disable_spam_assassin", [], False),
+    ("Email", "enable_spam_assassin", [], False),
+    ("Email", "enable_spam_box", [], False),
+    ("Email", "disable_spam_box", [], False),
+    ("Email", "add_spam_filter", ["required_score=8"], False),
+    ("Email", "add_spam_filter", ["required_score=0"], True),
+    ("Email", "get_spam_settings", [], False),
+    ("Email", "disable_spam_autodelete", [], False),
+    ("SpamAssassin", "update_user_preference", ["preference=whitelist_from", "value=friend@example.com"], False),
+    ("SpamAssassin", "update_user_preference", ["preference=required_score", "value=lots"], True),
+    ("SpamAssassin", "get_user_preferences", [], False),
+    ("SpamAssassin", "clear_spam_box", [], False),
 ]
 
 

@@ -18,7 +18,7 @@ import yaml
 
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
-MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Features", "Fileman", "Ftp", "Locale",
+MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Email", "Features", "Fileman", "Ftp", "Locale",
            "Personalization", "Quota", "ResourceUsage", "SSH", "StatsBar", "SubDomain", "Tokens", "TwoFactorAuth", "Variables", "WebVhosts"]
 DROPPED_KEYS = {"description", "example", "examples", "externalDocs", "x-cpanel-available-version"}
 

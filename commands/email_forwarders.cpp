@@ -1,6 +1,8 @@
 // The Email module's forwarders, domain forwarders, default (catch-all)
 // addresses and mail exchanger settings, in UAPI and cPanel API 2. The files
 // are cPanel's, under the state root (lib/store/mail_routing.hpp).
+#include <arpa/inet.h>
+
 #include <map>
 #include <regex>
 
@@ -294,6 +296,53 @@ Response set_always_accept(Context& ctx, const Request& req) {
   return r;
 }
 
+// ---- manual MX redirects (etc/manualmx) ------------------------------------
+
+// A host Exim can deliver to: a domain name, an IPv4 or an IPv6 address.
+bool is_mx_host(const std::string& host) {
+  in6_addr v6;
+  return !domain_syntax_error(host) || is_valid_ipv4(host) || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+}
+
+// domain, domain-1, ... (each the account's own).
+std::vector<std::string> redirect_domains(const Context& ctx, const Request& req) {
+  std::vector<std::string> out;
+  for (const auto& d : req.list("domain")) {
+    const std::string domain = to_lower(trim(d));
+    if (auto why = domain_syntax_error(domain)) throw invalid_param("domain", *why);
+    require_own_domain(ctx, "domain", domain);
+    out.push_back(domain);
+  }
+  if (out.empty()) throw missing_param("domain");
+  return out;
+}
+
+Response set_manual_mx_redirects(Context& ctx, const Request& req) {
+  const auto domains = redirect_domains(ctx, req);
+  const auto& hosts = req.list("mx_host");
+  if (hosts.size() != domains.size())
+    throw invalid_param("mx_host", "Give one mx_host for each domain (" + std::to_string(domains.size()) + ").");
+  Response r;
+  r.data = nlohmann::json::object();
+  for (size_t i = 0; i < domains.size(); ++i) {
+    const std::string host = to_lower(trim(hosts[i]));
+    if (!is_mx_host(host)) throw invalid_param("mx_host", "“" + host + "” is not a domain or an IP address.");
+    stage_manual_mx(ctx.txn(), domains[i], host);
+    r.data[domains[i]] = host;
+  }
+  return r;
+}
+
+Response unset_manual_mx_redirects(Context& ctx, const Request& req) {
+  Response r;
+  r.data = nlohmann::json::object();
+  for (const auto& domain : redirect_domains(ctx, req)) {
+    auto before = stage_manual_mx(ctx.txn(), domain, std::nullopt);
+    r.data[domain] = before ? nlohmann::json(*before) : nlohmann::json(nullptr);
+  }
+  return r;
+}
+
 // ---- mail domains ----------------------------------------------------------
 
 // The account's domains that receive mail, main first; www. names and
@@ -422,6 +471,10 @@ const Registration registrations[] = {
     Registration(uapi("set_default_address", set_default_address, Access::Write, kDefaultAddress, kSetDefaultParams)),
     Registration(uapi("set_always_accept", set_always_accept, Access::Write, kMailExchanger, kMxParams)),
     Registration(uapi("list_mail_domains", list_mail_domains, Access::Read, "", kMailDomainParams, {})),
+    Registration(uapi("set_manual_mx_redirects", set_manual_mx_redirects, Access::Write, kMailExchanger,
+                      {list_param("domain", ParamType::Domain, true), list_param("mx_host", ParamType::String, true)})),
+    Registration(uapi("unset_manual_mx_redirects", unset_manual_mx_redirects, Access::Write, kMailExchanger,
+                      {list_param("domain", ParamType::Domain, true)})),
     // cPanel API 2
     Registration(api2("addforward", add_forwarder, Access::Write, kForwarders, add_forwarder_params(false))),
     Registration(api2("delforward", api2_delforward, Access::Write, kForwarders,

@@ -269,6 +269,35 @@ bool stage_remove_domain_forward(Transaction& txn, const std::string& domain) {
   return true;
 }
 
+// ---- manualmx ----
+
+std::optional<std::string> manual_mx_of(const Transaction& view, const std::string& domain) {
+  if (auto text = view.read(kManualMx))
+    for (const auto& [left, right] : parse_lookup_pairs(*text))
+      if (to_lower(left) == domain) return right;
+  return std::nullopt;
+}
+
+std::optional<std::string> stage_manual_mx(Transaction& txn, const std::string& domain,
+                                           const std::optional<std::string>& host) {
+  FileProblems problems;
+  auto pairs = parse_lookup_pairs(txn.read(kManualMx).value_or(""), &problems);
+  std::optional<std::string> before;
+  std::string text;
+  for (const auto& [left, right] : pairs) {
+    if (to_lower(left) == domain) {
+      before = right;
+      continue;
+    }
+    text += left + ": " + right + "\n";
+  }
+  if (!host && !before) return before;
+  refuse_if_damaged(kManualMx, problems);
+  if (host) text += domain + ": " + *host + "\n";
+  txn.write(kManualMx, text, 0640, root_mail_owner(txn));
+  return before;
+}
+
 // ---- mail exchanger ----
 
 std::optional<std::string> mail_exchanger_of(const Transaction& view, const std::string& domain) {
@@ -339,6 +368,7 @@ void stage_mail_domain_removed(const StateRoot&, Transaction& txn, const std::st
   if (txn.exists(mail_paths::valiases(domain))) txn.remove(mail_paths::valiases(domain));
   stage_remove_domain_forward(txn, domain);
   for (const auto& list : kDomainLists) stage_list_line(txn, list, domain, false);
+  stage_manual_mx(txn, domain, std::nullopt);
 }
 
 // ---- the lifecycle part ----
@@ -462,6 +492,7 @@ class MailRoutingPart : public AccountPart {
         stage_remove_domain_forward(txn, d);
         stage_domain_forward(txn, target, *forward);
       }
+      if (auto host = stage_manual_mx(txn, d, std::nullopt)) stage_manual_mx(txn, target, host);
       const std::string setting = mail_exchanger_of(txn, d).value_or(mail_exchanger::kLocal);
       for (const auto& list : kDomainLists) stage_list_line(txn, list, d, false);
       stage_mail_exchanger(txn, target, setting);

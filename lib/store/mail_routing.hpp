@@ -79,6 +79,17 @@ void stage_domain_forward(Transaction& txn, const std::string& domain, const std
 // False when the domain has no domain forwarder.
 bool stage_remove_domain_forward(Transaction& txn, const std::string& domain);
 
+// ---- etc/manualmx -------------------------------------------------------
+
+// "domain: host" lines: Exim sends the domain's mail straight to the host
+// (a name or an IP address) instead of looking up its MX records.
+constexpr const char* kManualMx = "etc/manualmx";
+std::optional<std::string> manual_mx_of(const Transaction& view, const std::string& domain);
+// Sets the domain's host, or removes its line (nullopt); returns the host it
+// had. A damaged file is refused.
+std::optional<std::string> stage_manual_mx(Transaction& txn, const std::string& domain,
+                                           const std::optional<std::string>& host);
+
 // ---- the mail exchanger setting ----------------------------------------
 
 namespace mail_exchanger {
@@ -111,7 +122,7 @@ std::string new_domain_default_address(const StateRoot& root, const std::string&
 // unless the account says otherwise; "auto" is detected).
 void stage_mail_domain_added(const StateRoot& root, Transaction& txn, const std::string& domain,
                              const std::string& user, const std::string& mx_setting = mail_exchanger::kLocal);
-// A domain leaving its account: its valiases and vdomainaliases files and its list lines go.
+// A domain leaving its account: its valiases and vdomainaliases files and its list and manualmx lines go.
 void stage_mail_domain_removed(const StateRoot& root, Transaction& txn, const std::string& domain);
 
 // ---- cPanel's forwarders backup (UAPI Backup restore_email_forwarders) ----

@@ -285,6 +285,8 @@ CALLS = [
     ("Email", "set_default_address", ["fwdopt=blackhole"], False),
     ("Email", "set_always_accept", ["domain=bob.example", "mxcheck=local"], False),
     ("Email", "list_mail_domains", ["select=bob.example"], False),
+    ("Email", "set_manual_mx_redirects", ["domain=bob.example", "mx_host=mx.example.net"], False),
+    ("Email", "unset_manual_mx_redirects", ["domain=bob.example"], False),
     ("Fileman", "get_file_content", ["dir=public_html", "file=ghost.html"], True),
     ("Fileman", "upload_files", ["dir=public_html", "file-1=@{uploads}/upload.txt"], False),
     ("Fileman", "upload_files", ["dir=public_html", "file-1=@{uploads}/upload.txt"], True),

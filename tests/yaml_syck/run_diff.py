@@ -630,6 +630,8 @@ CALLS = [
     (*U, "Email", "set_default_address", "fwdopt=fail", "failmsgs=No: such user"),
     (*U, "Email", "set_always_accept", "domain=bob.example", "mxcheck=auto"),
     (*U, "Email", "list_mail_domains", "add_www=1"),
+    (*U, "Email", "set_manual_mx_redirects", "domain=bob.example", "mx_host=mx.example.net"),
+    (*U, "Email", "unset_manual_mx_redirects", "domain=bob.example"),
     (W, "set_user_email_forward_destination", "user=root", "forward_to=ops@example.net"),
     (W, "get_user_email_forward_destination", "user=root"),
     (*C, "ZoneEdit", "add_zone_record", "domain=bob.example", "name=_acme-challenge", "type=TXT",

@@ -80,6 +80,10 @@ EXCEPTIONS = {
         "mxcheck": (MAP_AS_PROPERTY + "; a stored MXCHECK-<domain> may also be auto (docs/state-formats)", {"type": "object", "additionalProperties": {
             "type": "string", "enum": ["local", "remote", "secondary", "auto"]}}),
     },
+    "Email::set_manual_mx_redirects": {
+        "data": (MAP_AS_PROPERTY, {"type": "object", "additionalProperties": {"type": ["string", "null"]}})},
+    "Email::unset_manual_mx_redirects": {
+        "data": (MAP_AS_PROPERTY, {"type": "object", "additionalProperties": {"type": ["string", "null"]}})},
     "Email::list_mail_domains": {
         "items.select": ("the published description says select is returned only for the domain it names "
                          "(docs/email.md)", None),

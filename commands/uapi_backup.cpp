@@ -8,6 +8,7 @@
 #include "backup_destinations.hpp"
 #include "errors.hpp"
 #include "home_backup.hpp"
+#include "mail_routing.hpp"
 #include "registry.hpp"
 #include "sysusers.hpp"
 #include "user_dir.hpp"
@@ -113,19 +114,20 @@ Response list_backups(Context& ctx, const Request&) {
   return r;
 }
 
-// ~/.cpanel/logs/restorefiles/<id>.log, as cPanel keeps it: the id is the
-// UTC time and a sequence number ("2019-08-13T15:10:07Z.1").
+// ~/.cpanel/logs/<kind>/<id>.log ("restorefiles", "restore-email-forwarders"),
+// as cPanel keeps it: the id is the UTC time and a sequence number
+// ("2019-08-13T15:10:07Z.1").
 struct RestoreLog {
   std::string id, path;
 };
-RestoreLog stage_restore_log(Context& ctx, const std::vector<std::string>& lines) {
+RestoreLog stage_restore_log(Context& ctx, const std::vector<std::string>& lines, const char* kind = "restorefiles") {
   const std::string home_rel = paths::rel_from_abs(ctx.account.home);
   Transaction& txn = ctx.txn();
   SystemUsers sys;
   sys.load(txn);
   const FileOwner owner = owner_of(sys.require_user(ctx.account.user));
   std::string dir;
-  for (const char* part : {".cpanel", "logs", "restorefiles"}) {
+  for (const char* part : {".cpanel", "logs", kind}) {
     dir += (dir.empty() ? "" : "/") + std::string(part);
     if (!txn.exists(UserPath{home_rel, dir})) txn.make_dir(UserPath{home_rel, dir}, 0700, owner);
   }
@@ -154,14 +156,35 @@ Response restore_files(Context& ctx, const Request& req) {
   return r;
 }
 
-// whmkit keeps no databases, mail forwarders or mail filters to restore.
+// Each backup (backup, backup-1, ...) is an aliases-<domain>.gz in the home
+// (lib/store/mail_routing.hpp); its forwarders join the domain's.
+Response restore_email_forwarders(Context& ctx, const Request& req) {
+  const auto& backups = req.list("backup");
+  if (backups.empty() || backups.front().empty()) throw missing_param("backup");
+  req.integer("timeout", 0, 1LL << 40);  // checked only: whmkit does not stop a restore part way
+  std::vector<std::string> messages;
+  for (const auto& backup : backups) {
+    std::string left_out;
+    stage_forwarders_backup_restore(ctx.root, ctx.txn(), ctx.account.user, ctx.account.home, ctx.account.domains,
+                                    backup, left_out);
+    for (const auto& line : split(left_out, '\n'))
+      if (!line.empty()) messages.push_back(line);
+    messages.push_back("The system successfully restored the email forwarders from the '" +
+                       backup.substr(backup.rfind('/') + 1) + "' backup.");
+  }
+  const RestoreLog log = stage_restore_log(ctx, messages, "restore-email-forwarders");
+  Response r;
+  r.data = {{"log_id", log.id}, {"log_path", log.path}, {"messages", messages}};
+  return r;
+}
+
+// whmkit keeps no databases or mail filters to restore.
 template <const char* What>
 Response not_kept(Context&, const Request&) {
   throw NotAvailableError(std::string("Restoring ") + What + " is not implemented by whmkit: it keeps no " + What +
                           ".");
 }
 constexpr char kDatabases[] = "databases";
-constexpr char kForwarders[] = "email forwarders";
 constexpr char kFilters[] = "email filters";
 
 ModuleFunction backup_fn(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
@@ -215,7 +238,7 @@ const Registration backup_functions[] = {
     Registration(backup_fn("restore_files", restore_files, Access::Write, restore_params("172800", true))),
     Registration(backup_fn("restore_databases", not_kept<kDatabases>, Access::Read, restore_params("7200", false))),
     Registration(
-        backup_fn("restore_email_forwarders", not_kept<kForwarders>, Access::Read, restore_params("7200", false))),
+        backup_fn("restore_email_forwarders", restore_email_forwarders, Access::Write, restore_params("7200", false))),
     Registration(backup_fn("restore_email_filters", not_kept<kFilters>, Access::Read, restore_params("7200", false))),
 };
 

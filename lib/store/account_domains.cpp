@@ -5,6 +5,7 @@
 #include "account_lifecycle.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "mail_routing.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -169,6 +170,7 @@ DomainChange AccountDomains::add_subdomain_vhost(const std::string& subdomain, c
     change.zone = zone_name;
   }
   make_docroot(docroot);
+  stage_mail_domain_added(root_, txn_, subdomain, user_);
   return change;
 }
 
@@ -206,6 +208,7 @@ void AccountDomains::add_alias(const std::string& domain, const std::string& vho
 
   stage_new_zone(root_, txn_, domain, cpuser_.get("IP"));
   reload_.insert(domain);
+  stage_mail_domain_added(root_, txn_, domain, user_);
 }
 
 DomainChange AccountDomains::remove(const std::string& domain, ZoneFate zone_fate) {
@@ -236,6 +239,7 @@ DomainChange AccountDomains::remove(const std::string& domain, ZoneFate zone_fat
   rows_.erase(std::remove_if(rows_.begin(), rows_.end(), [&](const DomainRow& r) { return r.domain == domain; }),
               rows_.end());
 
+  stage_mail_domain_removed(root_, txn_, domain);
   DomainChange change{*type, std::nullopt};
   if (*type == domain_type::kSub) {
     vhosts_[domain] = std::nullopt;

@@ -24,13 +24,14 @@ const AccountPart& public_contact_part();  // public_contact.cpp
 const AccountPart& api_tokens_part();      // api_tokens.cpp
 const AccountPart& two_factor_part();      // two_factor.cpp
 const AccountPart& mail_filters_part();    // mail_filters.cpp
+const AccountPart& mail_routing_part();    // mail_routing.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   static const std::vector<const AccountPart*> parts = {
       &home_part(),           &system_user_part(),  &userdata_part(),     &cpuser_part(),         &dns_part(),
       &bandwidth_part(),      &cron_part(),         &ftp_part(),          &suspension_part(),     &digest_auth_part(),
       &force_password_part(), &nvdata_part(),       &enhancements_part(), &public_contact_part(), &api_tokens_part(),
-      &two_factor_part(),     &mail_filters_part(),
+      &two_factor_part(),     &mail_routing_part(), &mail_filters_part(),
   };
   return parts;
 }

@@ -252,6 +252,8 @@ std::string with_alias(const std::string& text, const std::string& user, const s
   return out.empty() ? "" : join(out, "\n") + "\n";
 }
 
+}  // namespace
+
 // Where `user`'s mail goes now: the aliases files, then root's .forward.
 std::vector<std::string> mail_forward(const Transaction& txn, const std::string& user) {
   for (const char* rel : {kAliases, kLocalAliases})
@@ -267,7 +269,12 @@ std::vector<std::string> mail_forward(const Transaction& txn, const std::string&
   return {};
 }
 
-}  // namespace
+void stage_mail_forward(Transaction& txn, const std::string& user, const std::string& forward) {
+  if (auto aliases = txn.read(kAliases); aliases && alias_targets(*aliases, user))
+    txn.write(kAliases, with_alias(*aliases, user, forward), 0644);
+  txn.write(kLocalAliases, with_alias(txn.read(kLocalAliases).value_or(""), user, forward), 0644);
+  if (user == "root") txn.write(kRootForward, forward + "\n", 0644);
+}
 
 std::optional<int> importance_number(const std::string& name_or_number) {
   for (int n : {kDisabled, kHigh, kMedium, kLow})
@@ -384,11 +391,7 @@ void stage_contact_email(Transaction& txn, const std::string& email) {
     std::set<std::string> targets(current.begin(), current.end());
     if (!current.empty() && targets.erase(old_email) == 0) continue;  // the user's mail goes elsewhere
     if (!email.empty()) targets.insert(email);
-    const std::string forward = join(std::vector<std::string>(targets.begin(), targets.end()), ",");
-    if (auto aliases = txn.read(kAliases); aliases && alias_targets(*aliases, user))
-      txn.write(kAliases, with_alias(*aliases, user, forward), 0644);
-    txn.write(kLocalAliases, with_alias(txn.read(kLocalAliases).value_or(""), user, forward), 0644);
-    if (std::string(user) == "root") txn.write(kRootForward, forward + "\n", 0644);
+    stage_mail_forward(txn, user, join(std::vector<std::string>(targets.begin(), targets.end()), ","));
   }
 }
 

@@ -63,6 +63,13 @@ std::vector<std::string> contact_list(const KeyValues& conf, const std::string& 
 // damaged file is refused. `value` must be one line.
 void stage_wwwacct_value(Transaction& txn, const std::string& key, const std::string& value);
 
+// Where the system user `user`'s own mail goes: its line in etc/aliases or
+// etc/localaliases, else (root) root's .forward; empty when it stays local.
+std::vector<std::string> mail_forward(const Transaction& view, const std::string& user);
+// Points it at `forward` (comma-separated; "" removes the line): etc/aliases
+// where it already names the user, etc/localaliases, and root's .forward.
+void stage_mail_forward(Transaction& txn, const std::string& user, const std::string& forward);
+
 // Sets CONTACTEMAIL ("" clears it) and, as cPanel does, points the mail of
 // root, cpanel and nobody at the new address where it went to the old one
 // or nowhere: etc/localaliases, etc/aliases where it names the user, and

@@ -137,10 +137,10 @@ TEST_CASE("restore_files puts the archived home back; escapes are refused", "[ua
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_files", "backup=/home/bob/junk.tar.gz"}, "junk");
 }
 
-TEST_CASE("databases, forwarders and filters: whmkit keeps none to restore", "[uapi_backup]") {
+TEST_CASE("databases and filters: whmkit keeps none to restore", "[uapi_backup]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  for (const char* fn : {"restore_databases", "restore_email_forwarders", "restore_email_filters"}) {
+  for (const char* fn : {"restore_databases", "restore_email_filters"}) {
     auto r = test::run_cpanel(root, "uapi", "bob", {"Backup", fn, "backup=/home/bob/x.tar.gz"});
     CHECK(r.status == 2);  // not available, as every function whmkit does not implement
     CHECK(test::cpanel_error(r.json()).find("not implemented by whmkit") != std::string::npos);

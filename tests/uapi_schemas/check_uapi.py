@@ -17,6 +17,7 @@ recording wins: such keys are listed in EXCEPTIONS with the reason.
 Usage: check_uapi.py BIN_DIR
 """
 import base64
+import gzip
 import json
 import os
 import re
@@ -80,6 +81,14 @@ EXCEPTIONS = {
                                       "additionalProperties": {"type": "integer", "enum": [0, 1]}}),
         "mxcheck": (MAP_AS_PROPERTY + "; a stored MXCHECK-<domain> may also be auto (docs/state-formats)", {"type": "object", "additionalProperties": {
             "type": "string", "enum": ["local", "remote", "secondary", "auto"]}}),
+    },
+    "Email::set_manual_mx_redirects": {
+        "data": (MAP_AS_PROPERTY, {"type": "object", "additionalProperties": {"type": ["string", "null"]}})},
+    "Email::unset_manual_mx_redirects": {
+        "data": (MAP_AS_PROPERTY, {"type": "object", "additionalProperties": {"type": ["string", "null"]}})},
+    "Email::list_mail_domains": {
+        "items.select": ("the published description says select is returned only for the domain it names "
+                         "(docs/email.md)", None),
     },
     "Ftp::add_ftp": {
         "param read_only": ("whmkit's per-login settings (README, FTP), also set by set_read_only", None),
@@ -226,6 +235,14 @@ EXCEPTIONS["DomainInfo::domains_data"] = {"data": (USERDATA_REASON, {"oneOf": [
          "properties": {"parked_capable_of_https_redirects": {"type": "array"}}}]}}]})}
 
 
+def forwarders_backup(bin_dir, env):
+    """backup=...: an aliases-bob.example.gz (cPanel's forwarders backup) in bob's home."""
+    root = env["WHMKIT_ROOT"]
+    with gzip.open(os.path.join(root, root.lstrip("/"), "home/bob/aliases-bob.example.gz"), "wb") as f:
+        f.write(b"restored@bob.example: a@example.net\n*: bob\n")
+    return f"backup={root}/home/bob/aliases-bob.example.gz"
+
+
 def current_serial(bin_dir, env):
     """serial=N: the SOA serial of bob.example as parse_zone gives it (a client's first step)."""
     out = run([os.path.join(bin_dir, "uapi"), "--user=bob", "--output=json", "DNS", "parse_zone", "zone=bob.example"],
@@ -276,6 +293,21 @@ CALLS = [
     ("Fileman", "get_file_information", ["path=public_html", "include_mime=1", "include_hash=1",
                                          "include_permissions=1", "check_for_leaf_directories=1"], False),
     ("Fileman", "get_file_content", ["dir=public_html", "file=index.html"], False),
+    ("Email", "add_forwarder", ["domain=bob.example", "email=sales", "fwdopt=fwd", "fwdemail=a@example.net"], False),
+    ("Email", "add_forwarder", ["domain=bob.example", "email=x", "fwdopt=pipe", "pipefwd=/usr/bin/nc"], True),
+    ("Email", "list_forwarders", ["domain=bob.example"], False),
+    ("Email", "count_forwarders", [], False),
+    ("Email", "delete_forwarder", ["address=sales@bob.example", "forwarder=a@example.net"], False),
+    ("Email", "delete_forwarder", ["address=sales@bob.example", "forwarder=a@example.net"], True),
+    ("Email", "add_domain_forwarder", ["domain=park.example", "destdomain=bob.example"], False),
+    ("Email", "list_domain_forwarders", [], False),
+    ("Email", "delete_domain_forwarder", ["domain=park.example"], False),
+    ("Email", "list_default_address", ["user=bob"], False),
+    ("Email", "set_default_address", ["fwdopt=blackhole"], False),
+    ("Email", "set_always_accept", ["domain=bob.example", "mxcheck=local"], False),
+    ("Email", "list_mail_domains", ["select=bob.example"], False),
+    ("Email", "set_manual_mx_redirects", ["domain=bob.example", "mx_host=mx.example.net"], False),
+    ("Email", "unset_manual_mx_redirects", ["domain=bob.example"], False),
     ("Fileman", "get_file_content", ["dir=public_html", "file=ghost.html"], True),
     ("Fileman", "upload_files", ["dir=public_html", "file-1=@{uploads}/upload.txt"], False),
     ("Fileman", "upload_files", ["dir=public_html", "file-1=@{uploads}/upload.txt"], True),
@@ -342,6 +374,7 @@ CALLS = [
     ("Backup", "fullbackup_to_scp_with_key", ["host=127.0.0.1", "key_name=id_none", "key_passphrase="], True),
     ("Backup", "restore_databases", ["backup=/home/bob/x.sql.gz"], True),
     ("Backup", "restore_email_forwarders", ["backup=/home/bob/x.tar.gz"], True),
+    ("Backup", "restore_email_forwarders", [forwarders_backup], False),
     ("Backup", "restore_email_filters", ["backup=/home/bob/x.tar.gz"], True),
     ("Quota", "get_quota_info", [], False),
     ("Quota", "get_local_quota_info", [], False),

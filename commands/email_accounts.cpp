@@ -280,7 +280,8 @@ Response verify_mail_password(Context& ctx, const Request& req) {
   if (!ctx.account.owns_domain(a.domain))
     throw ApiError("The domain “" + a.domain + "” does not belong to the account “" + ctx.account.user + "”.");
   Transaction view(ctx.root);
-  const Mailbox& m = EmailAccounts(view, ctx.account).require(a);
+  const EmailAccounts accounts(view, ctx.account);
+  const Mailbox& m = accounts.require(a);
   Response r;
   r.data = !m.login_suspended() && !m.hash.empty() && verify_password(req.require("password"), m.hash) ? 1 : 0;
   return r;
@@ -292,7 +293,7 @@ Response verify_mail_password(Context& ctx, const Request& req) {
 Response add_pop(Context& ctx, const Request& req) {
   refuse_if_suspended(ctx);
   const EmailAddress a = address_arg(ctx, req, "email");
-  if (a.local == "cpanel") throw invalid_param("email", "“cpanel” cannot be an email account's name.");
+  check_new_mailbox_local_part("email", a.local);
   const std::string password = req.get_or("password", ""), password_hash = req.get_or("password_hash", "");
   if (!password.empty() && !password_hash.empty())
     throw ApiError("You cannot use both the “password” and “password_hash” parameters.");
@@ -387,7 +388,10 @@ Response set_incoming_suspension(Context& ctx, const Request& req, bool suspend)
   const UserPath flag = incoming_suspended_flag(home_rel(ctx), a);
   if (suspend && !txn.exists(flag)) txn.write(flag, "", 0640, ctx.account.owner);
   if (!suspend && txn.exists(flag)) txn.remove(flag);
-  return {};
+  // unsuspend_incoming answers 1, as its published schema has it; suspend_incoming answers no data.
+  Response r;
+  if (!suspend) r.data = 1;
+  return r;
 }
 Response suspend_incoming(Context& ctx, const Request& req) { return set_incoming_suspension(ctx, req, true); }
 Response unsuspend_incoming(Context& ctx, const Request& req) { return set_incoming_suspension(ctx, req, false); }
@@ -514,7 +518,8 @@ Response listpopswithdisk(Context& ctx, const Request& req) {
 Response getdiskusage(Context& ctx, const Request& req) {
   const EmailAddress a = address_arg(ctx, req, "user");
   Transaction view(ctx.root);
-  const Mailbox& m = EmailAccounts(view, ctx.account).require(a);
+  const EmailAccounts accounts(view, ctx.account);
+  const Mailbox& m = accounts.require(a);
   Response r;
   r.data = nlohmann::json::array(
       {{{"diskused", megabytes(mailbox_bytes(ctx.root, ctx.account, a))},

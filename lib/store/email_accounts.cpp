@@ -359,6 +359,12 @@ void stage_maildirsize(const StateRoot& root, Transaction& txn, const CpanelAcco
       0600, account.owner);
 }
 
+void check_new_mailbox_local_part(const std::string& param, const std::string& local) {
+  if (local == "cpanel") throw invalid_param(param, "“cpanel” cannot be an email account's name.");
+  if (local.find('/') != std::string::npos)
+    throw invalid_param(param, "an email account's name may not contain “/”: it names the account's mail directory.");
+}
+
 void check_mailbox_password(const StateRoot& root, const std::string& param, const std::string& password) {
   if (password.empty()) throw missing_param(param);
   for (unsigned char c : password)

@@ -121,6 +121,11 @@ void stage_new_maildir(Transaction& txn, const CpanelAccount& account, const Ema
 void stage_maildirsize(const StateRoot& root, Transaction& txn, const CpanelAccount& account,
                        const EmailAddress& address, std::optional<long long> quota_bytes);
 
+// Refuses (naming `param`) a local part that cannot name a new mailbox:
+// "cpanel" (reserved, as the reference says) and a "/" (the local part names
+// the Maildir's directory). local_part_error() has checked the rest.
+void check_new_mailbox_local_part(const std::string& param, const std::string& local);
+
 // cPanel's check of a mailbox password: no control character, not empty,
 // strong enough for the "pop" application of minpwstrength.
 void check_mailbox_password(const StateRoot& root, const std::string& param, const std::string& password);

@@ -18,8 +18,8 @@ import yaml
 
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
-MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Features", "Fileman", "Ftp", "Locale",
-           "Personalization", "Quota", "ResourceUsage", "SSH", "StatsBar", "SubDomain", "Tokens", "TwoFactorAuth", "Variables", "WebVhosts"]
+MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Email", "Features", "Fileman", "Ftp", "Locale",
+           "Mailboxes", "Personalization", "Quota", "ResourceUsage", "SSH", "StatsBar", "SubDomain", "Tokens", "TwoFactorAuth", "Variables", "WebVhosts"]
 DROPPED_KEYS = {"description", "example", "examples", "externalDocs", "x-cpanel-available-version"}
 
 

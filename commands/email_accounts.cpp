@@ -120,10 +120,10 @@ double megabytes(long long bytes) { return std::round(static_cast<double>(bytes)
 
 // ---- listing ---------------------------------------------------------------
 
-nlohmann::json pop_entry(const Transaction& view, const std::string& home, const Mailbox& m) {
+nlohmann::json pop_entry(const Mailbox& m, const std::set<std::string>& incoming_suspended) {
   return {{"email", m.address.full()},
           {"login", m.address.full()},
-          {"suspended_incoming", incoming_suspended(view, home, m.address) ? 1 : 0},
+          {"suspended_incoming", incoming_suspended.count(m.address.full()) ? 1 : 0},
           {"suspended_login", m.login_suspended() ? 1 : 0}};
 }
 
@@ -132,10 +132,11 @@ Response list_pops(Context& ctx, const Request& req) {
   const auto re = regex_arg(req);
   Transaction view(ctx.root);
   EmailAccounts accounts(view, ctx.account);
+  const auto incoming_suspended = incoming_suspended_addresses(ctx.root, ctx.account);
   Response r;
   r.data = nlohmann::json::array();
   for (const auto& m : sorted_mailboxes(accounts))
-    if (matches(re, m.address.full())) r.data.push_back(pop_entry(view, home_rel(ctx), m));
+    if (matches(re, m.address.full())) r.data.push_back(pop_entry(m, incoming_suspended));
   if (!req.flag("skip_main") && matches(re, ctx.account.user))
     r.data.push_back(
         {{"email", ctx.account.user}, {"login", "Main Account"}, {"suspended_incoming", 0}, {"suspended_login", 0}});
@@ -148,8 +149,8 @@ struct DiskListingOptions {
   bool infinity_lang = false;
 };
 
-nlohmann::json with_disk(const Context& ctx, const Transaction& view, const Mailbox& m,
-                         const DiskListingOptions& opts) {
+nlohmann::json with_disk(const Context& ctx, const Mailbox& m, const DiskListingOptions& opts,
+                         const std::set<std::string>& incoming_suspended) {
   const long long used = opts.disk ? mailbox_bytes(ctx.root, ctx.account, m.address) : 0;
   const long long quota = m.quota_bytes.value_or(0);
   const double percent = quota ? 100.0 * static_cast<double>(used) / static_cast<double>(quota) : 0;
@@ -159,7 +160,7 @@ nlohmann::json with_disk(const Context& ctx, const Transaction& view, const Mail
     unlimited = "<img src=\"" + html_escape(opts.infinity_img) + "\" alt=\"unlimited\" />";
   else if (opts.infinity_lang)
     unlimited = "∞";
-  const int incoming = incoming_suspended(view, home_rel(ctx), m.address) ? 1 : 0;
+  const int incoming = incoming_suspended.count(m.address.full()) ? 1 : 0;
   const int login = m.login_suspended() ? 1 : 0;
   return {
       {"email", m.address.full()},
@@ -193,6 +194,7 @@ Response list_pops_with_disk(Context& ctx, const Request& req) {
   DiskListingOptions opts{!req.flag("no_disk"), req.get_or("infinityimg", ""), req.flag("infinitylang")};
   Transaction view(ctx.root);
   EmailAccounts accounts(view, ctx.account);
+  const auto incoming_suspended = incoming_suspended_addresses(ctx.root, ctx.account);
   Response r;
   r.data = nlohmann::json::array();
   for (const auto& m : sorted_mailboxes(accounts)) {
@@ -200,7 +202,7 @@ Response list_pops_with_disk(Context& ctx, const Request& req) {
     if (!email.empty() && m.address.local != email && m.address.full() != email) continue;
     if (!matches(re, m.address.full())) continue;
     if (max && static_cast<long long>(r.data.size()) >= *max) break;
-    r.data.push_back(with_disk(ctx, view, m, opts));
+    r.data.push_back(with_disk(ctx, m, opts, incoming_suspended));
   }
   return r;
 }

@@ -292,6 +292,24 @@ bool incoming_suspended(const Transaction& view, const std::string& home_rel, co
   return !home_rel.empty() && view.exists(incoming_suspended_flag(home_rel, address));
 }
 
+std::set<std::string> incoming_suspended_addresses(const StateRoot& root, const CpanelAccount& account) {
+  std::set<std::string> out;
+  try {
+    auto home = open_home(root, account);
+    for (const auto& domain : account.domains) {
+      auto etc = home ? home->dir("etc/" + domain) : std::nullopt;
+      if (!etc) continue;
+      for (const auto& local : etc->entries()) {
+        auto st = etc->status(local);
+        if (st && S_ISDIR(st->st_mode) && etc->status(local + "/suspended_incoming")) out.insert(local + "@" + domain);
+      }
+    }
+  } catch (const ApiError&) {
+    // A symlink on the way: nothing behind it is read.
+  }
+  return out;
+}
+
 long long mailbox_bytes(const StateRoot& root, const CpanelAccount& account, const EmailAddress& address) {
   try {
     auto home = open_home(root, account);
@@ -493,9 +511,12 @@ class EmailAccountsPart : public AccountPart {
     CpanelAccount who;
     who.owner = to.ids;
     const FileOwner owner = mail_file_owner(txn, who);
+    // The main domain and its subdomains follow a new main domain ("blog.old" -> "blog.new").
+    std::vector<std::pair<std::string, std::string>> moved;  // old domain, new domain
     // Rewritten where they are: the home moves after this (see account_parts()).
     for (const auto& domain : domains_with_mailboxes(txn, from.home_rel, from.domains)) {
-      const std::string new_domain = domain == from.main_domain ? to.main_domain : domain;
+      const std::string new_domain = replace_domain(domain, from.main_domain, to.main_domain);
+      if (new_domain != domain) moved.emplace_back(domain, new_domain);
       rewrite_lines(txn, mail_paths::passwd(from.home_rel, domain), owner, [&](const std::string& line) {
         auto e = parse_mail_passwd_line(line);
         if (!e) return line;
@@ -504,29 +525,33 @@ class EmailAccountsPart : public AccountPart {
         return format_mail_passwd_line(*e);
       });
     }
-    if (auto cache = txn.read(mail_paths::email_accounts_cache(from.home_rel));
-        cache && from.main_domain != to.main_domain) {
+    if (moved.empty()) return;
+    if (auto cache = txn.read(mail_paths::email_accounts_cache(from.home_rel))) {
       FileProblems problems;
       nlohmann::json doc = parse_json_object(*cache, problems);
-      if (problems.empty() && doc.contains(from.main_domain)) {
-        doc[to.main_domain] = doc[from.main_domain];
-        doc.erase(from.main_domain);
+      if (problems.empty()) {
+        for (const auto& [old_domain, new_domain] : moved)
+          if (doc.contains(old_domain)) {
+            doc[new_domain] = doc[old_domain];
+            doc.erase(old_domain);
+          }
         txn.write(mail_paths::email_accounts_cache(from.home_rel), json_text(doc) + "\n", 0600, to.ids);
       }
     }
-    if (from.main_domain == to.main_domain) return;
-    // etc/<old> and mail/<old> follow the main domain. A Transaction stages
-    // no rename inside a home, so they move once it has committed (the home
-    // is at its new place then), each with one renameat relative to the
-    // home's directories, opened without following a symlink.
-    txn.on_commit([&root, to, old_domain = from.main_domain] {
+    // etc/<old> and mail/<old> follow. A Transaction stages no rename inside
+    // a home, so they move once it has committed (the home is at its new
+    // place then), each with one renameat relative to the home's
+    // directories, opened without following a symlink.
+    txn.on_commit([&root, to, moved] {
       auto home = UserDir::open(root.path(to.home_rel), to.home);
       if (!home) return;
       for (const char* top : {"etc", "mail"}) {
         auto dir = home->dir(top);
-        if (!dir || !dir->status(old_domain) || dir->status(to.main_domain)) continue;
-        if (::renameat(dir->fd(), old_domain.c_str(), dir->fd(), to.main_domain.c_str()) != 0)
-          throw ApiError("Cannot move “" + dir->shown(old_domain) + "” to “" + dir->shown(to.main_domain) + "”.");
+        for (const auto& [old_domain, new_domain] : moved) {
+          if (!dir || !dir->status(old_domain) || dir->status(new_domain)) continue;
+          if (::renameat(dir->fd(), old_domain.c_str(), dir->fd(), new_domain.c_str()) != 0)
+            throw ApiError("Cannot move “" + dir->shown(old_domain) + "” to “" + dir->shown(new_domain) + "”.");
+        }
       }
     });
   }

@@ -17,6 +17,7 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,10 @@ class EmailAccounts {
 
 // Where the user's mail and per-mailbox settings live, and what they weigh.
 bool incoming_suspended(const Transaction& view, const std::string& home_rel, const EmailAddress& address);
+// The addresses whose incoming mail is suspended, read once per domain from
+// the per-mailbox directories (for listings: one look per mailbox that has
+// settings, not per mailbox). Never follows a symlink.
+std::set<std::string> incoming_suspended_addresses(const StateRoot& root, const CpanelAccount& account);
 UserPath incoming_suspended_flag(const std::string& home_rel, const EmailAddress& address);
 UserPath mailbox_settings_dir(const std::string& home_rel, const EmailAddress& address);  // etc/<domain>/<local>
 // Bytes of the mailbox's Maildir (0 when missing); the main account's mail is

@@ -292,13 +292,20 @@ TEST_CASE("rename: passwd lines follow the home and the main domain", "[email][r
   run_ok(root, {"modifyacct", "user=bob", "newuser=robert"});
   CHECK(root.file("home/robert/etc/bob.example/passwd").find(":/home/robert/mail/bob.example/info:/home/robert\n") !=
         std::string::npos);
+  run_ok(root, {"create_subdomain", "domain=blog.bob.example", "document_root=public_html/blog"});
+  uapi_ok(root, "robert", {"Email", "add_pop", "email=ed@blog.bob.example", "password=" + std::string(kPassword)});
   run_ok(root, {"modifyacct", "user=robert", "domain=new.example"});
   CHECK(root.file("home/robert/etc/new.example/passwd").find(":/home/robert/mail/new.example/info:/home/robert\n") !=
         std::string::npos);
+  // A subdomain follows its main domain, with its mailboxes.
+  CHECK(root.file("home/robert/etc/blog.new.example/passwd")
+            .find(":/home/robert/mail/blog.new.example/ed:/home/robert\n") != std::string::npos);
+  CHECK(root.exists("home/robert/mail/blog.new.example/ed/cur"));
   CHECK(root.exists("home/robert/mail/new.example/info/cur"));
   CHECK(!root.exists("home/robert/etc/bob.example"));
-  CHECK(uapi_ok(root, "robert", {"Email", "list_pops", "skip_main=1"})["result"]["data"][0]["email"] ==
-        "info@new.example");
+  CHECK(uapi_ok(root, "robert", {"Email", "list_pops", "skip_main=1"})["result"]["data"] == nlohmann::json::parse(R"([
+          {"email":"ed@blog.new.example","login":"ed@blog.new.example","suspended_incoming":0,"suspended_login":0},
+          {"email":"info@new.example","login":"info@new.example","suspended_incoming":0,"suspended_login":0}])"));
   test::expect_check_clean(root);
 }
 

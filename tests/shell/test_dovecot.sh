@@ -35,6 +35,10 @@ trap cleanup EXIT
 export WHMKIT_ROOT=$root
 u() { "$bin/uapi" --output=json --user=bob "$@"; }
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+# Dovecot's passwd-file driver looks at a file at most once a second and
+# reloads it only when its mtime (in seconds) or size changed: after each
+# change, wait for the next second, as a client would not notice.
+settle() { sleep 1.1; }
 # IMAP: "ok N" (N messages in INBOX) or "refused".
 imap() {  # USER PASSWORD
   python3 - "$imap_port" "$1" "$2" <<'PY'
@@ -107,6 +111,7 @@ expect "and over POP3" "ok 1" "$(pop3 info@bob.example Old-pass-9x)"
 expect "a wrong password is refused" "refused" "$(imap info@bob.example Wrong-pass-9x)"
 expect "Dovecot sees the 1 MB quota" "1024" "$(imap_quota info@bob.example Old-pass-9x)"
 u Email edit_pop_quota email=info domain=bob.example quota=5 >/dev/null
+settle
 expect "edit_pop_quota shows in Dovecot's quota" "5120" "$(imap_quota info@bob.example Old-pass-9x)"
 
 # terminate_mailbox_sessions ends an open IMAP session (doveadm kick).
@@ -127,23 +132,30 @@ wait $session
 expect "and the open IMAP session is ended" "ended" "$(cat "$run/session.out")"
 
 u Email passwd_pop email=info password=New-pass-7q >/dev/null
+settle
 expect "after passwd_pop the old password fails" "refused" "$(imap info@bob.example Old-pass-9x)"
 expect "and the new one works" "ok 1" "$(imap info@bob.example New-pass-7q)"
 
 u Email suspend_login email=info@bob.example >/dev/null
+settle
 expect "suspend_login refuses the login" "refused" "$(imap info@bob.example New-pass-7q)"
 expect "over POP3 too" "refused" "$(pop3 info@bob.example New-pass-7q)"
 u Email unsuspend_login email=info@bob.example >/dev/null
+settle
 expect "unsuspend_login lets it in again" "ok 1" "$(imap info@bob.example New-pass-7q)"
 
 u Email add_pop email=sales password=Sales-pass-3k >/dev/null
+settle
 "$bin/whmapi1" --output=json suspendacct user=bob reason=test >/dev/null
+settle
 expect "suspendacct refuses every mailbox (info)" "refused" "$(imap info@bob.example New-pass-7q)"
 expect "suspendacct refuses every mailbox (sales)" "refused" "$(imap sales@bob.example Sales-pass-3k)"
 "$bin/whmapi1" --output=json unsuspendacct user=bob >/dev/null
+settle
 expect "unsuspendacct lets them in again" "ok 0" "$(imap sales@bob.example Sales-pass-3k)"
 
 u Email delete_pop email=info >/dev/null
+settle
 expect "after delete_pop the login is refused" "refused" "$(imap info@bob.example New-pass-7q)"
 expect "the other mailbox still works" "ok 0" "$(imap sales@bob.example Sales-pass-3k)"
 

@@ -19,7 +19,8 @@ import yaml
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
 MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Email", "Features", "Fileman", "Ftp",
-           "Locale", "Personalization", "Quota", "ResourceUsage", "SSH", "SpamAssassin", "StatsBar", "SubDomain",
+           "Locale", "Mailboxes",
+           "Personalization", "Quota", "ResourceUsage", "SSH", "SpamAssassin", "StatsBar", "SubDomain",
            "Tokens", "TwoFactorAuth", "Variables", "WebVhosts"]
 DROPPED_KEYS = {"description", "example", "examples", "externalDocs", "x-cpanel-available-version"}
 

@@ -79,7 +79,7 @@ const std::vector<std::pair<std::string, std::string>>& builtin_features() {
       {"password", "Password Change"},
       {"pgp", "Encryption"},
       {"phpmyadmin", "phpMyAdmin"},
-      {"pop3", "Email Accounts"},
+      {"popaccts", "Email Accounts"},
       {"postgres", "PostgreSQL Databases"},
       {"rawaccess", "Raw Access Logs"},
       {"redirects", "Redirects"},

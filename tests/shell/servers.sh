@@ -72,3 +72,9 @@ start_stand_in() {  # SCRIPT PORTFILE [ARGS...]
   for _ in $(seq 100); do [[ -s $2 ]] && break; sleep 0.05; done
   server_port=$(cat "$2")
 }
+
+# Dovecot (IMAP and POP3) from the configuration $1, which keeps its
+# base_dir (and so its pid file, master.pid) in the test's own directory.
+dovecot_command() {  # CONFIG
+  server_cmd=(/usr/sbin/dovecot -c "$1")
+}

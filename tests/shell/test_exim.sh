@@ -7,7 +7,9 @@
 # :blackhole:), a domain filter saving to a folder, a mailbox filter
 # discarding, an incoming-suspended mailbox refused with 550, a mailbox over
 # its quota deferred, and a message for another server refused so nothing
-# leaves loopback. Messages go in with swaks over SMTP.
+# leaves loopback. SMTP AUTH checks the shadow line (a *LOCKED* login is
+# refused), and an account's outgoing mail can be held or suspended.
+# Messages go in with swaks over SMTP.
 #
 # Exim runs as a daemon in a mount namespace of its own where /etc/exim4 is
 # a directory of the test's listing this configuration as trusted
@@ -97,6 +99,15 @@ suspend_incoming() {  # USER DOMAIN LOCAL
   dir=$root$(home_of "$1")/etc/$2/$3
   mkdir -p "$dir" && chown "$(uid_of "$1"):$(mail_gid)" "$dir" && chmod 750 "$dir"
   home_mail_file "$1" "$dir/suspended_incoming" < /dev/null
+}
+# uapi Email suspend_login: "*LOCKED*" before the mailbox's shadow hash.
+suspend_login() {  # USER DOMAIN LOCAL
+  sed -i "s/^$3:/$3:*LOCKED*/" "$root$(home_of "$1")/etc/$2/shadow"
+}
+# whmapi1 suspend_outgoing_email / hold_outgoing_email (#21): the account in
+# etc/outgoing_mail_suspended_users or etc/outgoing_mail_hold_users.
+set_outgoing_flag() {  # USER suspended|hold
+  echo "$1" | root_mail_file "$root/etc/outgoing_mail_$2_users"
 }
 # The domain's mail is delivered here: a line of etc/localdomains.
 add_local_domain() {  # DOMAIN
@@ -242,6 +253,42 @@ expect "over quota: only the message that fits was delivered" "Fits|" "$(subject
 expect "... the other waits in the queue" "1" "$(exim_in_namespace "$run" -C "$run/exim.conf" -bpc 2>/dev/null)"
 expect_contains "... deferred for the quota" "small@bob.example R=mailbox T=mailbox_delivery defer (-22): mailbox is full" \
   "$(cat "$run/log/mainlog")"
+
+# SMTP AUTH as an email account, against its shadow line.
+# Sends as LOGIN (with PASSWORD); prints swaks's transcript.
+send_as() {  # LOGIN PASSWORD TO SUBJECT
+  swaks --server "127.0.0.1:$port" --helo client.test --from "$1" --to "$3" --header "Subject: $4" \
+    --auth PLAIN --auth-user "$1" --auth-password "$2" 2>&1
+}
+auth_reply() { grep -A1 '^ -> AUTH PLAIN' | tail -1 | sed 's/^ *<[*~-]* *//' | tr -d '\r'; }
+both=$bob_home/mail/bob.example/both
+expect_contains "an email account logs in with its password" "235" \
+  "$(send_as info@bob.example Info-pass1 both@bob.example 'Sent by info' | auth_reply)"
+expect_contains "a wrong password is refused" "535" \
+  "$(send_as info@bob.example Wrong-pass1 both@bob.example 'Wrong password' | auth_reply)"
+suspend_login bob bob.example info
+expect_contains "a suspended login (*LOCKED*) is refused" "535" \
+  "$(send_as info@bob.example Info-pass1 both@bob.example 'Locked out' | auth_reply)"
+expect_contains "another mailbox of the account still logs in" "235" \
+  "$(send_as both@bob.example Both-pass1 info@bob.example 'Sent by both' | auth_reply)"
+settle
+expect_contains "the logged-in message was delivered" "Sent by info" "$(subjects "$both/new")"
+
+# The account's outgoing mail held: accepted, frozen in the queue, not delivered.
+set_outgoing_flag bob hold
+expect_contains "a held account's message is accepted" "250" \
+  "$(send_as both@bob.example Both-pass1 info@bob.example 'Held back' | rcpt_reply)"
+settle
+expect "... and not delivered" "no" "$(grep -rlq 'Held back' "$info" && echo yes || echo no)"
+expect_contains "... but frozen in the queue" "*** frozen ***" \
+  "$(exim_in_namespace "$run" -C "$run/exim.conf" -bp 2>/dev/null)"
+expect_contains "mail to the account from outside is not held" "250" "$(send info@bob.example 'Not held' | rcpt_reply)"
+settle
+expect_contains "... and delivered" "Not held" "$(subjects "$info/new")"
+# The account's outgoing mail suspended: refused.
+set_outgoing_flag bob suspended
+reply=$(send_as both@bob.example Both-pass1 info@bob.example 'Suspended sender' | rcpt_reply)
+expect_contains "a suspended account's message is refused" "550 Outgoing mail from the account bob is suspended" "$reply"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

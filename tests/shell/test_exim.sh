@@ -171,18 +171,12 @@ send() {  # TO SUBJECT [BODY]
 # The reply to RCPT TO: the line after swaks's "~> RCPT TO".
 rcpt_reply() { grep -A1 '^ -> RCPT TO' | tail -1 | sed 's/^ *<[*~-]* *//' | tr -d '\r'; }
 # Waits until Exim has finished with every message it received: each id of
-# a "<=" (arrival) line in the main log also has a "Completed" or a "=="
-# (deferred) line.
+# a "<=" (arrival) line in the main log also has a "Completed", a "=="
+# (deferred) or a "frozen by ACL" line.
 settle() {
-  local log=$run/log/mainlog
   for _ in $(seq 100); do
-    python3 - "$log" <<'PY' && return 0
-import sys
-lines = open(sys.argv[1]).read().splitlines() if sys.argv[1] else []
-ids = {l.split()[2] for l in lines if len(l.split()) > 3 and l.split()[3] == "<="}
-done = {l.split()[2] for l in lines if len(l.split()) > 3 and (l.split()[3] in ("Completed", "=="))}
-sys.exit(0 if ids <= done else 1)
-PY
+    awk '$4 == "<=" { arrived[$3] } $4 == "Completed" || $4 == "==" || $4 == "frozen" { done[$3] }
+         END { for (id in arrived) if (!(id in done)) exit 1 }' "$run/log/mainlog" 2>/dev/null && return 0
     sleep 0.1
   done
 }

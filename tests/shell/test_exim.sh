@@ -14,7 +14,8 @@
 # Exim runs as a daemon in a mount namespace of its own where /etc/exim4 is
 # a directory of the test's listing this configuration as trusted
 # (servers.sh, start_exim): the host's /etc/exim4 is never touched.
-# Usage: test_exim.sh BIN_DIR
+# Usage: test_exim.sh BIN_DIR   (KEEP=1 keeps the state root and Exim's
+# spool and logs in /tmp/whmkit-exim-* for a look afterwards)
 set -u
 bin=$1
 source "$(dirname "$0")/expect.sh"
@@ -168,7 +169,7 @@ send() {  # TO SUBJECT [BODY]
   swaks --server "127.0.0.1:$port" --helo client.test --from sender@client.test --to "$1" \
     --header "Subject: $2" --body "${3:-test message}" 2>&1
 }
-# The reply to RCPT TO: the line after swaks's "~> RCPT TO".
+# The server's reply to RCPT TO: the line after swaks's " -> RCPT TO".
 rcpt_reply() { grep -A1 '^ -> RCPT TO' | tail -1 | sed 's/^ *<[*~-]* *//' | tr -d '\r'; }
 # Waits until Exim has finished with every message it received: each id of
 # a "<=" (arrival) line in the main log also has a "Completed", a "=="
@@ -249,7 +250,8 @@ expect_contains "... deferred for the quota" "small@bob.example R=mailbox T=mail
   "$(cat "$run/log/mainlog")"
 
 # SMTP AUTH as an email account, against its shadow line.
-# Sends as LOGIN (with PASSWORD); prints swaks's transcript.
+# Sends as LOGIN (with PASSWORD); prints swaks's transcript. auth_reply is
+# the server's reply to AUTH.
 send_as() {  # LOGIN PASSWORD TO SUBJECT
   swaks --server "127.0.0.1:$port" --helo client.test --from "$1" --to "$3" --header "Subject: $4" \
     --auth PLAIN --auth-user "$1" --auth-password "$2" 2>&1

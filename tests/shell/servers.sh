@@ -45,6 +45,52 @@ whmkitd_command() {  # BIN_DIR ROOT WHM_PORT CPANEL_PORT
   server_cmd=("$1/whmkitd" --root "$2" --whm-listen "127.0.0.1:$3" --cpanel-listen "127.0.0.1:$4")
 }
 
+# Exim: the configuration made from tests/mail/exim.conf.in for the state
+# root $1 (its run files — spool, logs, pid — in $2), listening on
+# 127.0.0.1:$3 as the host named $4. Exim's user and the host's "mail" group
+# (the group the files Exim reads at SMTP time belong to) are this machine's.
+exim_config() {  # ROOT RUN PORT HOSTNAME > CONFIG
+  local template user gid
+  template="$(cd "$(dirname "${BASH_SOURCE[0]}")/../mail" && pwd)/exim.conf.in"
+  user=$(exim4 -C /dev/null -bP exim_user 2>/dev/null | sed 's/^exim_user = //')
+  gid=$(getent group mail | cut -d: -f3)
+  sed -e "s|@STATE_ROOT@|$1|" -e "s|@RUN_DIR@|$2|" -e "s|@PORT@|$3|" -e "s|@HOSTNAME@|$4|" \
+    -e "s|@EXIM_USER@|$user|" -e "s|@MAIL_GID@|$gid|" "$template"
+}
+
+# Exim's daemon from the configuration $1 (made by exim_config, its run
+# directory $2). Exim keeps root for a -C configuration only when the file
+# is listed in /etc/exim4/trusted_configs (Debian's TRUSTED_CONFIG_LIST):
+# without it the delivery that Exim re-executes itself for after receiving
+# a message runs unprivileged and cannot deliver as the account. The list
+# is made in $2/etc-exim4 and bound over /etc/exim4 in a mount namespace of
+# the daemon's own (unshare), so the host's /etc/exim4 is never touched and
+# the daemon and every process it starts see only our list. -q1m retries
+# deferred messages; -bd detaches after writing $2/exim.pid.
+start_exim() {  # CONFIG RUN PORT
+  local user
+  user=$(exim4 -C /dev/null -bP exim_user 2>/dev/null | sed 's/^exim_user = //')
+  mkdir -p "$2/etc-exim4" "$2/spool" "$2/log"
+  echo "$1" > "$2/etc-exim4/trusted_configs"
+  chown root:root "$1" && chmod 644 "$1"
+  chmod 711 "$2" && chown "$user" "$2/spool" "$2/log"
+  unshare --mount sh -c 'mount --bind "$1" /etc/exim4 && exec exim4 -C "$2" -bd -q1m' _ "$2/etc-exim4" "$1" \
+    >/dev/null 2>>"$2/start.err"
+  wait_for_port "$3"
+}
+
+# Runs the exim4 command line "$@" as the daemon of start_exim sees it (same
+# trusted configuration list): queue listings, queue runs, address tests.
+exim_in_namespace() {  # RUN exim4-args...
+  local run=$1
+  shift
+  unshare --mount sh -c 'mount --bind "$1" /etc/exim4 && shift && exec exim4 "$@"' _ "$run/etc-exim4" "$@"
+}
+
+stop_exim() {  # RUN
+  stop_server "$1/exim.pid"
+}
+
 # Whether something answers TCP on 127.0.0.1:$1, waiting up to five seconds.
 wait_for_port() {  # PORT
   for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# End to end: a real Exim 4.96 on 127.0.0.1, configured from
+# tests/mail/exim.conf.in (cPanel's router chain) over a whmkit state root,
+# routes what the email files say: a mailbox receives in its Maildir as the
+# account, forwarders (to a mailbox, :fail:, :blackhole:, a file), a domain
+# forwarder, the default address (the account's own mailbox, :fail:,
+# :blackhole:), a domain filter saving to a folder, a mailbox filter
+# discarding, an incoming-suspended mailbox refused with 550, a mailbox over
+# its quota deferred, and a message for another server refused so nothing
+# leaves loopback. SMTP AUTH checks the shadow line (a *LOCKED* login is
+# refused), and an account's outgoing mail can be held or suspended.
+# Messages go in with swaks over SMTP.
+#
+# Exim runs as a daemon in a mount namespace of its own where /etc/exim4 is
+# a directory of the test's listing this configuration as trusted
+# (servers.sh, start_exim): the host's /etc/exim4 is never touched.
+# Usage: test_exim.sh BIN_DIR   (KEEP=1 keeps the state root and Exim's
+# spool and logs in /tmp/whmkit-exim-* for a look afterwards)
+set -u
+bin=$1
+source "$(dirname "$0")/expect.sh"
+source "$(dirname "$0")/servers.sh"
+for tool in exim4 swaks unshare; do
+  if ! command -v $tool >/dev/null; then
+    echo "$tool is missing (scripts/install-deps.sh installs exim4-daemon-heavy and swaks)"; echo "0 passed, 1 failed"; exit 1
+  fi
+done
+root=$(mktemp -d /tmp/whmkit-exim-XXXXXX)
+run=$(mktemp -d /tmp/whmkit-exim-run-XXXXXX)
+port=$((25000 + RANDOM % 1000))
+hostname=host.whmkit.test
+cleanup() { stop_exim "$run"; [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"; }
+trap cleanup EXIT
+export WHMKIT_ROOT=$root
+
+# ---- The email files, written in the contract's formats (docs/email.md) -----
+# One helper per kind of file, so that each can become the uapi call that
+# writes it once those are merged. $1 is always the cPanel user.
+home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }      # "/home/bob"
+uid_of() { awk -F: -v u="$1" '$1 == u { print $3 }' "$root/etc/passwd"; }
+gid_of() { awk -F: -v u="$1" '$1 == u { print $4 }' "$root/etc/passwd"; }
+mail_gid() { awk -F: '$1 == "mail" { print $3 }' "$root/etc/group"; }
+# A root file of the mail configuration: 0640 root:mail.
+root_mail_file() {  # PATH (content on stdin)
+  cat > "$1" && chown "root:$(mail_gid)" "$1" && chmod 640 "$1"
+}
+# A file of ~/etc/<domain>: 0640, the account's, group mail.
+home_mail_file() {  # USER PATH (content on stdin, appended)
+  cat >> "$2" && chown "$(uid_of "$1"):$(mail_gid)" "$2" && chmod 640 "$2"
+}
+# uapi Email add_pop: the passwd, shadow and quota lines and the Maildir.
+add_mailbox() {  # USER DOMAIN LOCAL PASSWORD [QUOTA_BYTES]
+  local home etc disk_maildir
+  home=$(home_of "$1")
+  etc=$root$home/etc/$2
+  mkdir -p "$etc" && chown "$(uid_of "$1"):$(mail_gid)" "$etc" && chmod 750 "$etc"
+  echo "$3:x:$(uid_of "$1"):$(gid_of "$1")::$home/mail/$2/$3:$home" | home_mail_file "$1" "$etc/passwd"
+  echo "$3:$(openssl passwd -6 "$4"):$(($(date +%s) / 86400))::::::" | home_mail_file "$1" "$etc/shadow"
+  touch "$etc/quota" && home_mail_file "$1" "$etc/quota" < /dev/null
+  [[ -n ${5:-} ]] && echo "$3:$5" | home_mail_file "$1" "$etc/quota"
+  disk_maildir=$root$home/mail/$2/$3
+  mkdir -p "$disk_maildir"/{cur,new,tmp} && chown -R "$(uid_of "$1"):$(gid_of "$1")" "$root$home/mail/$2"
+  chmod 751 "$root$home/mail/$2" && chmod -R 700 "$disk_maildir"
+}
+# A line "KEY: VALUE" of etc/valiases/<domain>, replacing KEY's; the
+# default address's "*:" line stays last, as cPanel keeps it.
+set_valiases_line() {  # DOMAIN KEY VALUE
+  local file=$root/etc/valiases/$1
+  mkdir -p "$root/etc/valiases" && touch "$file"
+  {
+    awk -v key="$2:" '$1 != key && $1 != "*:"' "$file"
+    if [[ $2 == '*' ]]; then echo "*: $3"; else echo "$2: $3" && awk '$1 == "*:"' "$file"; fi
+  } > "$file.new"
+  root_mail_file "$file" < "$file.new" && rm "$file.new"
+}
+# uapi Email add_forwarder: "address: destinations".
+add_forwarder() { set_valiases_line "$1" "$2" "$3"; }  # DOMAIN ADDRESS DESTINATIONS
+# uapi Email set_default_address: "*: destination".
+set_default_address() { set_valiases_line "$1" '*' "$2"; }  # DOMAIN DESTINATION
+# uapi Email add_domain_forwarder: etc/vdomainaliases/<domain>.
+add_domain_forwarder() {  # DOMAIN TARGET_DOMAIN
+  mkdir -p "$root/etc/vdomainaliases"
+  echo "$1: $2" | root_mail_file "$root/etc/vdomainaliases/$1"
+}
+# uapi Email store_filter (account level): etc/vfilters/<domain>.
+set_domain_filter() {  # DOMAIN (the filter on stdin)
+  mkdir -p "$root/etc/vfilters"
+  root_mail_file "$root/etc/vfilters/$1"
+}
+# uapi Email store_filter account=<address>: ~/etc/<domain>/<local>/filter.
+set_mailbox_filter() {  # USER DOMAIN LOCAL (the filter on stdin)
+  local dir
+  dir=$root$(home_of "$1")/etc/$2/$3
+  mkdir -p "$dir" && chown "$(uid_of "$1"):$(mail_gid)" "$dir" && chmod 750 "$dir"
+  home_mail_file "$1" "$dir/filter"
+}
+# uapi Email suspend_incoming: the flag file ~/etc/<domain>/<local>/suspended_incoming.
+suspend_incoming() {  # USER DOMAIN LOCAL
+  local dir
+  dir=$root$(home_of "$1")/etc/$2/$3
+  mkdir -p "$dir" && chown "$(uid_of "$1"):$(mail_gid)" "$dir" && chmod 750 "$dir"
+  home_mail_file "$1" "$dir/suspended_incoming" < /dev/null
+}
+# uapi Email suspend_login: "*LOCKED*" before the mailbox's shadow hash.
+suspend_login() {  # USER DOMAIN LOCAL
+  sed -i "s/^$3:/$3:*LOCKED*/" "$root$(home_of "$1")/etc/$2/shadow"
+}
+# whmapi1 suspend_outgoing_email / hold_outgoing_email (#21): the account in
+# etc/outgoing_mail_suspended_users or etc/outgoing_mail_hold_users.
+set_outgoing_flag() {  # USER suspended|hold
+  echo "$1" | root_mail_file "$root/etc/outgoing_mail_$2_users"
+}
+# The domain's mail is delivered here: a line of etc/localdomains.
+add_local_domain() {  # DOMAIN
+  echo "$1" >> "$root/etc/localdomains" && chown "root:$(mail_gid)" "$root/etc/localdomains"
+  chmod 640 "$root/etc/localdomains"
+}
+# What cPanel gives group mail and whmkit does not yet: Exim checks a
+# recipient at SMTP time as its own user with group mail, and must read
+# etc/userdomains and etc/trueuserdomains (cPanel: 0640 root:mail) and go
+# into ~/etc (cPanel: 0750 user:mail).
+cpanel_mail_group() {  # USER
+  chgrp "$(mail_gid)" "$root/etc/userdomains" "$root/etc/trueuserdomains" "$root$(home_of "$1")/etc"
+}
+# ---------------------------------------------------------------------------
+
+# The state root's group "mail" is the host's, so the files' group is the
+# one the host's Exim runs as (on cPanel: /etc/group's mail).
+mkdir -p "$root/etc" && getent group mail | cut -d: -f1-3 | sed 's/$/:/' > "$root/etc/group"
+"$bin/whmapi1" --output=json createacct username=bob domain=bob.example password=Main-pass1 >/dev/null
+"$bin/whmapi1" --output=json createacct username=alice domain=alice.example password=Main-pass2 >/dev/null
+cpanel_mail_group bob
+cpanel_mail_group alice
+chmod 711 "$root"   # mktemp's 0700 would keep Exim's user out of the whole root
+add_local_domain bob.example
+add_local_domain alice.example
+
+bob_home=$root$(home_of bob)
+info=$bob_home/mail/bob.example/info
+add_mailbox bob bob.example info Info-pass1
+add_mailbox bob bob.example hold Hold-pass1
+add_mailbox bob bob.example small Small-pass1 2000
+add_forwarder bob.example sales@bob.example info@bob.example
+add_forwarder bob.example old@bob.example ':fail: No such person at this address'
+add_forwarder bob.example spam@bob.example ':blackhole:'
+add_forwarder bob.example archive@bob.example "$(home_of bob)/archive.mbox"
+add_forwarder bob.example away@bob.example 'someone@elsewhere.example'
+add_forwarder bob.example robot@bob.example "|$(home_of bob)/bin/record --tag robot"
+add_forwarder bob.example both@bob.example 'info@bob.example'
+add_mailbox bob bob.example both Both-pass1
+set_default_address bob.example bob
+add_domain_forwarder alice.example bob.example
+printf '# Exim filter\nif $header_subject contains "Invoice" then\n  save "$home/mail/bob.example/info/.Invoices/"\nendif\n' |
+  set_domain_filter bob.example
+printf '# Exim filter\nif $header_subject contains "unwanted" then\n  seen finish\nendif\n' |
+  set_mailbox_filter bob bob.example info
+suspend_incoming bob bob.example hold
+# The program of the pipe forwarder, in the account's home: keeps the message and its arguments.
+mkdir -p "$bob_home/bin" && printf '#!/bin/sh\n{ echo "args: $*"; cat; } > "$(dirname "$0")/../piped.txt"\n' > "$bob_home/bin/record"
+chmod 755 "$bob_home/bin/record" && chown -R "$(uid_of bob):$(gid_of bob)" "$bob_home/bin"
+
+exim_config "$root" "$run" "$port" "$hostname" > "$run/exim.conf"
+if ! start_exim "$run/exim.conf" "$run" "$port"; then
+  echo "Exim did not start:"; cat "$run/start.err" "$run/log/paniclog" 2>/dev/null; echo "0 passed, 1 failed"; exit 1
+fi
+
+# Sends one message; prints swaks's transcript (the server's replies start "<~").
+send() {  # TO SUBJECT [BODY]
+  swaks --server "127.0.0.1:$port" --helo client.test --from sender@client.test --to "$1" \
+    --header "Subject: $2" --body "${3:-test message}" 2>&1
+}
+# The server's reply to RCPT TO: the line after swaks's " -> RCPT TO".
+rcpt_reply() { grep -A1 '^ -> RCPT TO' | tail -1 | sed 's/^ *<[*~-]* *//' | tr -d '\r'; }
+# Waits until Exim has finished with every message it received: each id of
+# a "<=" (arrival) line in the main log also has a "Completed", a "=="
+# (deferred) or a "frozen by ACL" line.
+settle() {
+  for _ in $(seq 100); do
+    awk '$4 == "<=" { arrived[$3] } $4 == "Completed" || $4 == "==" || $4 == "frozen" { done[$3] }
+         END { for (id in arrived) if (!(id in done)) exit 1 }' "$run/log/mainlog" 2>/dev/null && return 0
+    sleep 0.1
+  done
+}
+subjects() {  # MAILDIR_DIR (new/ of a Maildir)
+  grep -h '^Subject:' "$1"/* 2>/dev/null | sed 's/^Subject: //' | sort | tr '\n' '|'
+}
+
+expect_contains "a mailbox is accepted" "250" "$(send info@bob.example 'Hello info' | rcpt_reply)"
+expect_contains "a forwarder is accepted" "250" "$(send sales@bob.example 'For sales' | rcpt_reply)"
+expect_contains "an address of a forwarded domain is accepted" "250" \
+  "$(send info@alice.example 'To the alias domain' | rcpt_reply)"
+expect_contains "a domain-filtered message is accepted" "250" "$(send info@bob.example 'Invoice 42' | rcpt_reply)"
+expect_contains "the mailbox-filtered message is accepted" "250" "$(send info@bob.example 'unwanted offer' | rcpt_reply)"
+settle
+expect "the mailbox got its message, the forwarded and the domain-forwarded ones" \
+  "For sales|Hello info|To the alias domain|" "$(subjects "$info/new")"
+expect "delivered as the account" "$(uid_of bob):$(gid_of bob)" \
+  "$(stat -c %u:%g "$(ls -d "$info"/new/* | head -1)")"
+expect "the domain filter saved the invoice to the folder" "Invoice 42|" "$(subjects "$info/.Invoices/new")"
+expect "the Maildir's quota file is kept" "yes" "$([[ -f $info/maildirsize ]] && echo yes || echo no)"
+
+reply=$(send old@bob.example 'To a :fail: forwarder' | rcpt_reply)
+expect_contains "a :fail: forwarder is refused with 550" "550" "$reply"
+expect_contains "... and its text" "No such person at this address" "$reply"
+expect_contains "a :blackhole: forwarder is accepted" "250" "$(send spam@bob.example 'Into the void' | rcpt_reply)"
+expect_contains "a forwarder to a file is accepted" "250" "$(send archive@bob.example 'Archived' | rcpt_reply)"
+reply=$(send hold@bob.example 'To a suspended mailbox' | rcpt_reply)
+expect_contains "an incoming-suspended mailbox refuses with 550" "550" "$reply"
+expect_contains "... saying so" "not accepting incoming mail" "$reply"
+expect_contains "mail for another server is refused" "550" "$(send someone@example.net 'Relay attempt' | rcpt_reply)"
+expect_contains "a forwarder to another server is refused" "550" "$(send away@bob.example 'Forward out' | rcpt_reply)"
+expect_contains "a local part with a slash is refused" "550" "$(send 'a/b@bob.example' 'Slash' | rcpt_reply)"
+expect_contains "an address of the default address (the account) is accepted" "250" \
+  "$(send nobody-here@bob.example 'Caught by default' | rcpt_reply)"
+expect_contains "the account's own address is accepted" "250" "$(send bob@bob.example 'To the account' | rcpt_reply)"
+expect_contains "a forwarder of a mailbox is accepted" "250" "$(send both@bob.example 'Both ways' | rcpt_reply)"
+expect_contains "a pipe forwarder is accepted" "250" "$(send robot@bob.example 'For the robot' | rcpt_reply)"
+settle
+expect "the suspended mailbox got nothing" "" "$(subjects "$bob_home/mail/bob.example/hold/new")"
+expect "the default address and the account's address land in ~/mail" "Caught by default|To the account|" \
+  "$(subjects "$bob_home/mail/new")"
+expect "the :blackhole: message went nowhere" "no" \
+  "$(grep -rlq 'Into the void' "$bob_home/mail" && echo yes || echo no)"
+expect "the file forwarder appended to the mbox" "Archived|" "$(grep -h '^Subject:' "$bob_home/archive.mbox" 2>/dev/null | sed 's/^Subject: //' | tr '\n' '|')"
+expect "the pipe forwarder ran its program with its arguments" "args: --tag robot" "$(head -1 "$bob_home/piped.txt" 2>/dev/null)"
+expect_contains "... on the message" "Subject: For the robot" "$(cat "$bob_home/piped.txt" 2>/dev/null)"
+expect "... as the account" "$(uid_of bob)" "$(stat -c %u "$bob_home/piped.txt" 2>/dev/null)"
+expect "a forwarder of a mailbox: the mailbox keeps a copy" "Both ways|" "$(subjects "$bob_home/mail/bob.example/both/new")"
+expect_contains "... and the destination gets one" "Both ways" "$(subjects "$info/new")"
+expect "nothing was queued for another server" "0" "$(exim_in_namespace "$run" -C "$run/exim.conf" -bpc 2>/dev/null)"
+
+# The default address changed: :fail: refuses an unknown address, :blackhole: drops it.
+set_default_address bob.example ':fail: No Such User Here'
+reply=$(send nobody-here@bob.example 'Default fail' | rcpt_reply)
+expect_contains "a :fail: default address refuses with 550" "550 No Such User Here" "$reply"
+set_default_address bob.example ':blackhole:'
+expect_contains "a :blackhole: default address accepts" "250" "$(send nobody-here@bob.example 'Default void' | rcpt_reply)"
+settle
+expect "... and drops the message" "no" "$(grep -rlq 'Default void' "$bob_home/mail" && echo yes || echo no)"
+
+# A mailbox over its quota (2000 bytes): the message is deferred, not delivered.
+expect_contains "a small message fits the quota" "250" "$(send small@bob.example 'Fits' | rcpt_reply)"
+settle
+big=$(head -c 6000 /dev/zero | tr '\0' 'x' | fold -w 70)
+expect_contains "a message over the quota is accepted for now" "250" "$(send small@bob.example 'Too big' "$big" | rcpt_reply)"
+settle
+expect "over quota: only the message that fits was delivered" "Fits|" "$(subjects "$bob_home/mail/bob.example/small/new")"
+expect "... the other waits in the queue" "1" "$(exim_in_namespace "$run" -C "$run/exim.conf" -bpc 2>/dev/null)"
+expect_contains "... deferred for the quota" "small@bob.example R=mailbox T=mailbox_delivery defer (-22): mailbox is full" \
+  "$(cat "$run/log/mainlog")"
+
+# SMTP AUTH as an email account, against its shadow line.
+# Sends as LOGIN (with PASSWORD); prints swaks's transcript. auth_reply is
+# the server's reply to AUTH.
+send_as() {  # LOGIN PASSWORD TO SUBJECT
+  swaks --server "127.0.0.1:$port" --helo client.test --from "$1" --to "$3" --header "Subject: $4" \
+    --auth PLAIN --auth-user "$1" --auth-password "$2" 2>&1
+}
+auth_reply() { grep -A1 '^ -> AUTH PLAIN' | tail -1 | sed 's/^ *<[*~-]* *//' | tr -d '\r'; }
+both=$bob_home/mail/bob.example/both
+expect_contains "an email account logs in with its password" "235" \
+  "$(send_as info@bob.example Info-pass1 both@bob.example 'Sent by info' | auth_reply)"
+expect_contains "a wrong password is refused" "535" \
+  "$(send_as info@bob.example Wrong-pass1 both@bob.example 'Wrong password' | auth_reply)"
+suspend_login bob bob.example info
+expect_contains "a suspended login (*LOCKED*) is refused" "535" \
+  "$(send_as info@bob.example Info-pass1 both@bob.example 'Locked out' | auth_reply)"
+expect_contains "another mailbox of the account still logs in" "235" \
+  "$(send_as both@bob.example Both-pass1 info@bob.example 'Sent by both' | auth_reply)"
+settle
+expect_contains "the logged-in message was delivered" "Sent by info" "$(subjects "$both/new")"
+
+# The account's outgoing mail held: accepted, frozen in the queue, not delivered.
+set_outgoing_flag bob hold
+expect_contains "a held account's message is accepted" "250" \
+  "$(send_as both@bob.example Both-pass1 info@bob.example 'Held back' | rcpt_reply)"
+settle
+expect "... and not delivered" "no" "$(grep -rlq 'Held back' "$info" && echo yes || echo no)"
+expect_contains "... but frozen in the queue" "*** frozen ***" \
+  "$(exim_in_namespace "$run" -C "$run/exim.conf" -bp 2>/dev/null)"
+expect_contains "mail to the account from outside is not held" "250" "$(send info@bob.example 'Not held' | rcpt_reply)"
+settle
+expect_contains "... and delivered" "Not held" "$(subjects "$info/new")"
+# The account's outgoing mail suspended: refused.
+set_outgoing_flag bob suspended
+reply=$(send_as both@bob.example Both-pass1 info@bob.example 'Suspended sender' | rcpt_reply)
+expect_contains "a suspended account's message is refused" "550 Outgoing mail from the account bob is suspended" "$reply"
+
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -41,12 +41,7 @@ std::string shadow_line(const Mailbox& m) {
 
 // The group that owns the files of etc/<domain>: "mail", or the account's own.
 FileOwner mail_file_owner(const Transaction& view, const CpanelAccount& account) {
-  SystemUsers sys;
-  sys.load(view);
-  FileOwner owner = account.owner;
-  if (auto g = sys.group.find("mail"); g && g->size() > 2)
-    if (auto gid = parse_int((*g)[2]); gid && *gid >= 0) owner.gid = static_cast<gid_t>(*gid);
-  return owner;
+  return {account.owner.uid, mail_gid(view).value_or(account.owner.gid)};
 }
 
 std::string home_rel_of(const CpanelAccount& account) { return paths::rel_from_abs(account.home); }

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "account_lifecycle.hpp"
+#include "mail_paths.hpp"
 
 namespace fs = std::filesystem;
 
@@ -13,7 +14,10 @@ namespace whm {
 namespace {
 
 // Builds the home directory at `staging_rel` (skeleton, standard directories).
-void build_home(const StateRoot& root, const std::string& staging_rel, FileOwner owner) {
+// ~/etc is the account's with group `mail_group` (when there is one): Exim
+// and Dovecot reach the mailbox files in it through that group.
+void build_home(const StateRoot& root, const std::string& staging_rel, FileOwner owner,
+                std::optional<gid_t> mail_group) {
   std::string staging = root.path(staging_rel);
   remove_tree(staging);
   mkdirs(staging, 0711);
@@ -35,6 +39,7 @@ void build_home(const StateRoot& root, const std::string& staging_rel, FileOwner
          it.increment(ec))
       (void)::lchown(it->path().c_str(), owner.uid, owner.gid);
     (void)::lchown(staging.c_str(), owner.uid, owner.gid);
+    if (mail_group) (void)::lchown((staging + "/etc").c_str(), owner.uid, *mail_group);
   }
 }
 
@@ -47,7 +52,7 @@ class HomePart : public AccountPart {
     // Prepared trees move into place with the rest of the transaction.
     const std::string staging = home_staging_rel(a.facts.home_rel);
     txn.adopt_staged(staging);
-    build_home(root, staging, a.facts.ids);
+    build_home(root, staging, a.facts.ids, mail_gid(txn));
     txn.rename(staging, a.facts.home_rel);
   }
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 
+#include "mail_paths.hpp"
 #include "notices.hpp"
 #include "state.hpp"
 #include "util.hpp"
@@ -216,8 +217,16 @@ FileProblems problems_of(const std::string& text, const LookupSpec& spec) {
 
 }  // namespace
 
+// The lookup files are root's, group mail: Exim reads userdomains through it.
+FileOwner lookup_file_owner(const Transaction& view) {
+  FileOwner owner;
+  if (auto gid = mail_gid(view)) owner.gid = *gid;
+  return owner;
+}
+
 void update_lookup_files(Transaction& txn, const std::string& user, const AccountIndex* account,
                          const AccountIndexes& every_account) {
+  const FileOwner owner = lookup_file_owner(txn);
   std::optional<std::vector<AccountIndex>> everyone;  // read once, if a file must be rebuilt
   for (const auto& spec : specs()) {
     auto current = txn.read(spec.rel);
@@ -226,7 +235,7 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
       std::string text =
           merge_account_lines(*current, spec, user, account ? spec.entries(*account) : Entries{}, problems);
       if (problems.empty()) {
-        if (*current != text) txn.write(spec.rel, text, spec.mode);
+        if (*current != text) txn.write(spec.rel, text, spec.mode, owner);
         continue;
       }
     }
@@ -238,7 +247,7 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
     Entries entries = account ? spec.entries(*account) : Entries{};
     for (const auto& a : *everyone)
       for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
-    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode);
+    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode, owner);
     // A file missing before the first account is simply new.
     if (!problems.empty() || !everyone->empty()) {
       std::string why = problems.empty() ? "was missing" : "was damaged (" + problems.front() + ")";
@@ -249,11 +258,12 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
 }
 
 void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& accounts) {
+  const FileOwner owner = lookup_file_owner(txn);
   for (const auto& spec : specs()) {
     Entries entries;
     for (const auto& a : accounts)
       for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
-    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode);
+    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode, owner);
   }
 }
 

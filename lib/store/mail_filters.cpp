@@ -78,9 +78,12 @@ bool takes_value(const std::string& part) { return part != "not delivered" && pa
 
 // Whether `path` is a file path inside `home` ("/home/bob/..."), with no "."
 // or ".." component that could lead out of it.
+// A path ending in "/" is a Maildir folder ("save" delivers into it as one).
 bool inside_home(const std::string& path, const std::string& home) {
   if (!starts_with(path, home + "/")) return false;
-  for (const auto& part : split(path.substr(home.size() + 1), '/'))
+  std::string below = path.substr(home.size() + 1);
+  if (ends_with(below, "/")) below.pop_back();
+  for (const auto& part : split(below, '/'))
     if (part.empty() || part == "." || part == "..") return false;
   return true;
 }
@@ -90,14 +93,6 @@ std::string text_of(const nlohmann::json& v) {
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
   if (v.is_number()) return v.dump();
   return "";
-}
-
-gid_t mail_group(const Transaction& view, gid_t fallback) {
-  ColonFile group{"etc/group", 0644, 4};
-  group.load(view);
-  if (auto g = group.find("mail"))
-    if (auto gid = parse_int(g->at(2))) return static_cast<gid_t>(*gid);
-  return fallback;
 }
 
 }  // namespace
@@ -344,7 +339,7 @@ void FilterSet::stage(Transaction& txn) const {
   refuse_if_damaged(yaml_path().joined(), problems_);
   check_all();
   const std::string exim = exim_filter_file(filters_);
-  const gid_t mail = mail_group(txn, scope_.owner.gid);
+  const gid_t mail = mail_gid(txn).value_or(scope_.owner.gid);
   if (scope_.mailbox) {
     const FileOwner owner{scope_.owner.uid, mail};
     txn.write(yaml_path(), filter_yaml(filters_), 0640, owner);

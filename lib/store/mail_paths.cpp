@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "sysusers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -79,6 +80,16 @@ bool email_account_exists(const Transaction& view, const std::string& home_rel, 
   for (const auto& local : email_account_locals(view, home_rel, address.domain))
     if (local == address.local) return true;
   return false;
+}
+
+std::optional<gid_t> mail_gid(const Transaction& view) {
+  ColonFile group("etc/group", 0644, 4);
+  group.load(view);
+  auto entry = group.find("mail");
+  if (!entry || entry->size() < 3) return std::nullopt;
+  auto gid = parse_int((*entry)[2]);
+  if (!gid || *gid < 0) return std::nullopt;
+  return static_cast<gid_t>(*gid);
 }
 
 }  // namespace whm

@@ -72,4 +72,9 @@ std::vector<std::string> email_account_locals(const Transaction& view, const std
                                               const std::string& domain);
 bool email_account_exists(const Transaction& view, const std::string& home_rel, const EmailAddress& address);
 
+// cPanel's mail files (etc/<domain> in a home, valiases, the /etc lookup
+// files) belong to group "mail": Exim and Dovecot read them through it. The
+// state root's mail gid; nullopt when its etc/group has no such group.
+std::optional<gid_t> mail_gid(const Transaction& view);
+
 }  // namespace whm

@@ -52,11 +52,8 @@ bool is_path_in_home(const std::string& path, const std::string& home) {
 
 // The group mail owns cPanel's mail files with (root's own group when the root has none).
 FileOwner root_mail_owner(const Transaction& view) {
-  ColonFile group("etc/group", 0644, 4);
-  group.load(view);
   FileOwner owner;
-  if (auto g = group.find("mail"))
-    if (auto gid = parse_int(g->size() > 2 ? (*g)[2] : "")) owner.gid = static_cast<gid_t>(*gid);
+  if (auto gid = mail_gid(view)) owner.gid = *gid;
   return owner;
 }
 

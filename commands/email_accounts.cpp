@@ -544,13 +544,7 @@ Response list_pops_for(Context& ctx, const Request& req) {
 
 // ---- declarations ----------------------------------------------------------
 
-ParamSpec required(const char* name, ParamType type = ParamType::String) { return make_param(name, type, true); }
-ParamSpec optional(const char* name, ParamType type = ParamType::String, const char* default_value = nullptr) {
-  ParamSpec p = make_param(name, type);
-  if (default_value) p.default_value = default_value;
-  return p;
-}
-ParamSpec flag(const char* name) { return optional(name, ParamType::Boolean, "0"); }
+ParamSpec flag(const char* name) { return optional_param(name, ParamType::Boolean, "0"); }
 
 ModuleFunction uapi(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
   return {Api::Uapi,        "Email", name, std::move(h), access, needs_feature(kFeature, {domain("domain")}),
@@ -562,82 +556,87 @@ ModuleFunction api2(const char* name, Handler h, Access access, std::vector<Para
 }
 
 ParamSpec password_hash_param() {
-  ParamSpec p = optional("password_hash");
+  ParamSpec p = optional_param("password_hash");
   p.description = "A crypt(3) hash (\"$6$...\") stored instead of a password. Give password or password_hash.";
   return p;
 }
 ParamSpec password_param() {
-  ParamSpec p = optional("password");
+  ParamSpec p = optional_param("password");
   p.in_example = true;
   return p;
 }
 
-const std::vector<ParamSpec> kListPopsWithDisk = {optional("domain", ParamType::Domain),
-                                                  optional("email"),
+const std::vector<ParamSpec> kListPopsWithDisk = {optional_param("domain", ParamType::Domain),
+                                                  optional_param("email"),
                                                   flag("get_restrictions"),
-                                                  optional("infinityimg"),
+                                                  optional_param("infinityimg"),
                                                   flag("infinitylang"),
-                                                  optional("maxaccounts", ParamType::Integer),
+                                                  optional_param("maxaccounts", ParamType::Integer),
                                                   flag("no_disk"),
                                                   flag("no_validate"),
-                                                  optional("regex")};
+                                                  optional_param("regex")};
 
 const Registration email_account_functions[] = {
     // UAPI
+    Registration(uapi(
+        "add_pop", add_pop, Access::Write,
+        {required_param("email"), password_param(), optional_param("domain", ParamType::Domain), password_hash_param(),
+         optional_param("quota", ParamType::IntOrUnlimited), flag("send_welcome_email"), flag("skip_update_db")})),
+    Registration(uapi("delete_pop", delete_pop, Access::Write,
+                      {required_param("email"), optional_param("domain", ParamType::Domain), optional_param("flags"),
+                       flag("skip_quota")})),
     Registration(
-        uapi("add_pop", add_pop, Access::Write,
-             {required("email"), password_param(), optional("domain", ParamType::Domain), password_hash_param(),
-              optional("quota", ParamType::IntOrUnlimited), flag("send_welcome_email"), flag("skip_update_db")})),
+        uapi("passwd_pop", passwd_pop, Access::Write,
+             {required_param("email"), required_param("password"), optional_param("domain", ParamType::Domain)})),
+    Registration(uapi("edit_pop_quota", edit_pop_quota, Access::Write,
+                      {required_param("domain", ParamType::Domain), required_param("email"),
+                       optional_param("quota", ParamType::IntOrUnlimited)})),
     Registration(
-        uapi("delete_pop", delete_pop, Access::Write,
-             {required("email"), optional("domain", ParamType::Domain), optional("flags"), flag("skip_quota")})),
-    Registration(uapi("passwd_pop", passwd_pop, Access::Write,
-                      {required("email"), required("password"), optional("domain", ParamType::Domain)})),
-    Registration(
-        uapi("edit_pop_quota", edit_pop_quota, Access::Write,
-             {required("domain", ParamType::Domain), required("email"), optional("quota", ParamType::IntOrUnlimited)})),
-    Registration(
-        uapi("list_pops", list_pops, Access::Read, {flag("no_validate"), optional("regex"), flag("skip_main")})),
+        uapi("list_pops", list_pops, Access::Read, {flag("no_validate"), optional_param("regex"), flag("skip_main")})),
     Registration(uapi("list_pops_with_disk", list_pops_with_disk, Access::Read, kListPopsWithDisk)),
     Registration(uapi("count_pops", count_pops, Access::Read)),
     Registration(uapi("get_pop_quota", get_pop_quota, Access::Read,
-                      {required("email"), flag("as_bytes"), optional("domain", ParamType::Domain)})),
+                      {required_param("email"), flag("as_bytes"), optional_param("domain", ParamType::Domain)})),
     Registration(uapi("get_disk_usage", get_disk_usage, Access::Read,
-                      {required("domain", ParamType::Domain), required("user")})),
+                      {required_param("domain", ParamType::Domain), required_param("user")})),
     Registration(uapi("get_main_account_disk_usage", get_main_account_disk_usage, Access::Read)),
     Registration(uapi("get_main_account_disk_usage_bytes", get_main_account_disk_usage_bytes, Access::Read)),
     Registration(uapi("get_default_email_quota", get_default_email_quota, Access::Read)),
     Registration(uapi("get_default_email_quota_mib", get_default_email_quota_mib, Access::Read)),
     Registration(uapi("get_max_email_quota", get_max_email_quota, Access::Read)),
     Registration(uapi("get_max_email_quota_mib", get_max_email_quota_mib, Access::Read)),
-    Registration(uapi("account_name", account_name, Access::Read, {optional("account"), optional("display")})),
+    Registration(
+        uapi("account_name", account_name, Access::Read, {optional_param("account"), optional_param("display")})),
     Registration(uapi("verify_password", verify_mail_password, Access::Read,
-                      {required("email", ParamType::Email), required("password")})),
-    Registration(uapi("suspend_login", suspend_login, Access::Write, {required("email", ParamType::Email)})),
-    Registration(uapi("unsuspend_login", unsuspend_login, Access::Write, {optional("email", ParamType::Email)})),
-    Registration(uapi("suspend_incoming", suspend_incoming, Access::Write, {optional("email", ParamType::Email)})),
-    Registration(uapi("unsuspend_incoming", unsuspend_incoming, Access::Write, {optional("email", ParamType::Email)})),
+                      {required_param("email", ParamType::Email), required_param("password")})),
+    Registration(uapi("suspend_login", suspend_login, Access::Write, {required_param("email", ParamType::Email)})),
+    Registration(uapi("unsuspend_login", unsuspend_login, Access::Write, {optional_param("email", ParamType::Email)})),
+    Registration(
+        uapi("suspend_incoming", suspend_incoming, Access::Write, {optional_param("email", ParamType::Email)})),
+    Registration(
+        uapi("unsuspend_incoming", unsuspend_incoming, Access::Write, {optional_param("email", ParamType::Email)})),
     Registration(uapi("terminate_mailbox_sessions", terminate_mailbox_sessions, Access::Read)),
     Registration(uapi("has_plaintext_authentication", has_plaintext_authentication, Access::Read)),
-    Registration(uapi("get_client_settings", get_client_settings, Access::Read, {optional("account")})),
+    Registration(uapi("get_client_settings", get_client_settings, Access::Read, {optional_param("account")})),
     // API 2
     Registration(api2("addpop", api2_ok(add_pop), Access::Write,
-                      {required("email"), required("password"), optional("domain", ParamType::Domain),
-                       optional("quota", ParamType::IntOrUnlimited)})),
+                      {required_param("email"), required_param("password"), optional_param("domain", ParamType::Domain),
+                       optional_param("quota", ParamType::IntOrUnlimited)})),
     Registration(api2("delpop", api2_ok(delete_pop), Access::Write,
-                      {required("email"), optional("domain", ParamType::Domain), optional("flags")})),
-    Registration(api2("passwdpop", api2_ok(passwd_pop), Access::Write,
-                      {required("email"), required("password"), optional("domain", ParamType::Domain)})),
+                      {required_param("email"), optional_param("domain", ParamType::Domain), optional_param("flags")})),
     Registration(
-        api2("editquota", api2_ok(edit_pop_quota), Access::Write,
-             {required("email"), required("domain", ParamType::Domain), optional("quota", ParamType::IntOrUnlimited)})),
-    Registration(api2("listpops", listpops, Access::Read, {optional("regex")})),
-    Registration(api2("listpopssingle", listpops, Access::Read, {optional("regex")})),
-    Registration(
-        api2("listpopswithdisk", listpopswithdisk, Access::Read,
-             {optional("domain", ParamType::Domain), flag("nearquotaonly"), flag("no_validate"), optional("regex")})),
-    Registration(
-        api2("getdiskusage", getdiskusage, Access::Read, {required("domain", ParamType::Domain), required("user")})),
+        api2("passwdpop", api2_ok(passwd_pop), Access::Write,
+             {required_param("email"), required_param("password"), optional_param("domain", ParamType::Domain)})),
+    Registration(api2("editquota", api2_ok(edit_pop_quota), Access::Write,
+                      {required_param("email"), required_param("domain", ParamType::Domain),
+                       optional_param("quota", ParamType::IntOrUnlimited)})),
+    Registration(api2("listpops", listpops, Access::Read, {optional_param("regex")})),
+    Registration(api2("listpopssingle", listpops, Access::Read, {optional_param("regex")})),
+    Registration(api2("listpopswithdisk", listpopswithdisk, Access::Read,
+                      {optional_param("domain", ParamType::Domain), flag("nearquotaonly"), flag("no_validate"),
+                       optional_param("regex")})),
+    Registration(api2("getdiskusage", getdiskusage, Access::Read,
+                      {required_param("domain", ParamType::Domain), required_param("user")})),
     // WHM API 1: root, or a reseller owning the account.
     Registration(Implementation{"list_pops_for", list_pops_for, Access::Read, any_reseller({account("user")})}),
 };

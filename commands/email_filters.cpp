@@ -23,20 +23,6 @@ namespace {
 
 constexpr const char* kFeature = "blockers";
 
-// The filter set `account` names (see the top of the file).
-FilterSet filter_set(const Transaction& view, const CpanelAccount& acct, const std::string& param,
-                     const std::string& account) {
-  FilterScope scope{acct.home, paths::rel_from_abs(acct.home), acct.owner, acct.domains, std::nullopt};
-  if (account.empty() || account == acct.user) return FilterSet(view, scope);
-  EmailAddress address = parse_email_address(param, account);
-  if (!acct.owns_domain(address.domain))
-    throw ApiError("The domain “" + address.domain + "” does not belong to the account “" + acct.user + "”.");
-  if (!email_account_exists(view, scope.home_rel, address))
-    throw ApiError("The email account “" + address.full() + "” does not exist.");
-  scope.mailbox = address;
-  return FilterSet(view, scope);
-}
-
 // The numbers N of the parameters "<prefix>N" given (part1, part2...), in order.
 std::vector<size_t> numbers_of(const Request& req, const std::vector<std::string>& prefixes) {
   std::vector<size_t> out;
@@ -120,7 +106,7 @@ const MailFilter& require_filter(const FilterSet& set, const std::string& name) 
 
 Response store_filter(Context& ctx, const Request& req) {
   const std::string account = req.get_or("account", "");
-  FilterSet set = filter_set(ctx.txn(), ctx.account, "account", account);
+  FilterSet set = filter_set_named(ctx.txn(), ctx.account, "account", account);
   set.store(filter_from_request(req, ctx.account.home), req.get_or("oldfiltername", ""));
   set.stage(ctx.txn());
   Response r;
@@ -130,7 +116,7 @@ Response store_filter(Context& ctx, const Request& req) {
 
 Response list_filters(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  FilterSet set = filter_set(view, ctx.account, "account", req.get_or("account", ""));
+  FilterSet set = filter_set_named(view, ctx.account, "account", req.get_or("account", ""));
   Response r;
   r.data = listed(set, false);
   warn_if_damaged(set, r);
@@ -139,14 +125,14 @@ Response list_filters(Context& ctx, const Request& req) {
 
 Response get_filter(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  FilterSet set = filter_set(view, ctx.account, "account", req.require("account"));
+  FilterSet set = filter_set_named(view, ctx.account, "account", req.require("account"));
   Response r;
   r.data = filter_json(require_filter(set, req.require("filtername")), true);
   return r;
 }
 
 Response delete_filter(Context& ctx, const Request& req) {
-  FilterSet set = filter_set(ctx.txn(), ctx.account, "account", req.require("account"));
+  FilterSet set = filter_set_named(ctx.txn(), ctx.account, "account", req.require("account"));
   const std::string name = req.require("filtername");
   if (!set.remove(name)) throw ApiError("No filter named “" + name + "” exists.");
   set.stage(ctx.txn());
@@ -154,7 +140,7 @@ Response delete_filter(Context& ctx, const Request& req) {
 }
 
 Response switch_filter(Context& ctx, const Request& req, bool enabled) {
-  FilterSet set = filter_set(ctx.txn(), ctx.account, "account", req.require("account"));
+  FilterSet set = filter_set_named(ctx.txn(), ctx.account, "account", req.require("account"));
   const std::string name = req.require("filtername");
   const bool changed = require_filter(set, name).enabled != enabled;
   if (changed) {
@@ -169,7 +155,7 @@ Response enable_filter(Context& ctx, const Request& req) { return switch_filter(
 Response disable_filter(Context& ctx, const Request& req) { return switch_filter(ctx, req, false); }
 
 Response reorder_filters(Context& ctx, const Request& req) {
-  FilterSet set = filter_set(ctx.txn(), ctx.account, "mailbox", req.require("mailbox"));
+  FilterSet set = filter_set_named(ctx.txn(), ctx.account, "mailbox", req.require("mailbox"));
   std::vector<std::string> names;
   for (size_t n : numbers_of(req, {"filter"})) {
     const std::string name = req.get_or("filter" + std::to_string(n), "");
@@ -184,11 +170,11 @@ Response reorder_filters(Context& ctx, const Request& req) {
 // Every filter of the account: its own and each mailbox's.
 Response count_filters(Context& ctx, const Request&) {
   Transaction view(ctx.root);
-  size_t count = filter_set(view, ctx.account, "account", "").filters().size();
+  size_t count = filter_set_named(view, ctx.account, "account", "").filters().size();
   const std::string home_rel = paths::rel_from_abs(ctx.account.home);
   for (const auto& domain : ctx.account.domains)
     for (const auto& local : email_account_locals(view, home_rel, domain))
-      count += filter_set(view, ctx.account, "account", local + "@" + domain).filters().size();
+      count += filter_set_named(view, ctx.account, "account", local + "@" + domain).filters().size();
   Response r;
   r.data = count;
   return r;
@@ -220,7 +206,7 @@ std::string exim_program() {
 Response trace_filter(Context& ctx, const Request& req) {
   const std::string account = req.get_or("account", "");
   Transaction view(ctx.root);
-  FilterSet set = filter_set(view, ctx.account, "account", account);
+  FilterSet set = filter_set_named(view, ctx.account, "account", account);
   std::string shown;
   bool exists = false;
   if (set.scope().mailbox) {
@@ -266,7 +252,7 @@ Response api2_storefilter(Context& ctx, const Request& req) {
 
 Response api2_filterlist(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  FilterSet set = filter_set(view, ctx.account, "account", req.get_or("account", ""));
+  FilterSet set = filter_set_named(view, ctx.account, "account", req.get_or("account", ""));
   Response r;
   r.data = listed(set, true);
   return r;

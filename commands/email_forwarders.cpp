@@ -402,12 +402,6 @@ Response api2_listmaildomains(Context& ctx, const Request& req) {
 
 // ---- declarations ----------------------------------------------------------
 
-ParamSpec required(const char* name, ParamType type = ParamType::String) { return make_param(name, type, true); }
-ParamSpec optional(const char* name, ParamType type = ParamType::String, const char* default_value = nullptr) {
-  ParamSpec p = make_param(name, type);
-  if (default_value) p.default_value = default_value;
-  return p;
-}
 ParamSpec one_of(ParamSpec p, std::vector<std::string> allowed) {
   p.allowed = std::move(allowed);
   return p;
@@ -422,23 +416,24 @@ constexpr const char* kMailExchanger = "changemx";
 const std::vector<std::string> kMxTypes = {"auto", "local", "secondary", "remote"};
 
 std::vector<ParamSpec> add_forwarder_params(bool domain_required) {
-  return {domain_required ? required("domain") : optional("domain"),
-          required("email"),
-          one_of(required("fwdopt"), {"fwd", "fail", "blackhole", "pipe", "system"}),
-          optional("failmsgs", ParamType::String, kDefaultFailMessage),
-          optional("fwdemail"),
-          optional("fwdsystem"),
-          optional("pipefwd")};
+  return {domain_required ? required_param("domain") : optional_param("domain"),
+          required_param("email"),
+          one_of(required_param("fwdopt"), {"fwd", "fail", "blackhole", "pipe", "system"}),
+          optional_param("failmsgs", ParamType::String, kDefaultFailMessage),
+          optional_param("fwdemail"),
+          optional_param("fwdsystem"),
+          optional_param("pipefwd")};
 }
 const std::vector<ParamSpec> kSetDefaultParams = {
-    one_of(required("fwdopt"), {"fwd", "fail", "blackhole", "pipe"}), optional("domain", ParamType::Domain),
-    optional("failmsgs", ParamType::String, kDefaultFailMessage), optional("fwdemail"), optional("pipefwd")};
-const std::vector<ParamSpec> kMxParams = {required("domain", ParamType::Domain),
-                                          one_of(optional("alwaysaccept", ParamType::String, "auto"), kMxTypes),
-                                          one_of(optional("mxcheck", ParamType::String, "auto"), kMxTypes)};
-const std::vector<ParamSpec> kMailDomainParams = {optional("add_www", ParamType::Boolean, "0"),
-                                                  optional("include_wildcard", ParamType::Boolean, "0"),
-                                                  optional("select", ParamType::Domain)};
+    one_of(required_param("fwdopt"), {"fwd", "fail", "blackhole", "pipe"}), optional_param("domain", ParamType::Domain),
+    optional_param("failmsgs", ParamType::String, kDefaultFailMessage), optional_param("fwdemail"),
+    optional_param("pipefwd")};
+const std::vector<ParamSpec> kMxParams = {required_param("domain", ParamType::Domain),
+                                          one_of(optional_param("alwaysaccept", ParamType::String, "auto"), kMxTypes),
+                                          one_of(optional_param("mxcheck", ParamType::String, "auto"), kMxTypes)};
+const std::vector<ParamSpec> kMailDomainParams = {optional_param("add_www", ParamType::Boolean, "0"),
+                                                  optional_param("include_wildcard", ParamType::Boolean, "0"),
+                                                  optional_param("select", ParamType::Domain)};
 
 ModuleFunction uapi(const char* name, Handler h, Access access, const char* feature, std::vector<ParamSpec> params,
                     std::vector<OwnedParam> owned = {domain("domain")}) {
@@ -455,18 +450,18 @@ const Registration registrations[] = {
     // UAPI
     Registration(uapi("add_forwarder", add_forwarder, Access::Write, kForwarders, add_forwarder_params(true))),
     Registration(uapi("delete_forwarder", delete_forwarder, Access::Write, kForwarders,
-                      {required("address", ParamType::Email), required("forwarder")})),
+                      {required_param("address", ParamType::Email), required_param("forwarder")})),
     Registration(uapi("list_forwarders", list_forwarders, Access::Read, kForwarders,
-                      {required("domain", ParamType::Domain), optional("regex")})),
+                      {required_param("domain", ParamType::Domain), optional_param("regex")})),
     Registration(uapi("count_forwarders", count_forwarders, Access::Read, kForwarders, {})),
     Registration(uapi("add_domain_forwarder", add_domain_forwarder, Access::Write, kDomainForwarders,
-                      {required("destdomain", ParamType::Domain), required("domain", ParamType::Domain)})),
+                      {required_param("destdomain", ParamType::Domain), required_param("domain", ParamType::Domain)})),
     Registration(uapi("delete_domain_forwarder", delete_domain_forwarder, Access::Write, kDomainForwarders,
-                      {required("domain", ParamType::Domain)})),
+                      {required_param("domain", ParamType::Domain)})),
     Registration(uapi("list_domain_forwarders", list_domain_forwarders, Access::Read, kDomainForwarders,
-                      {optional("domain", ParamType::Domain)})),
+                      {optional_param("domain", ParamType::Domain)})),
     Registration(uapi("list_default_address", list_default_address, Access::Read, kDefaultAddress,
-                      {required("user", ParamType::Username), optional("domain", ParamType::Domain)},
+                      {required_param("user", ParamType::Username), optional_param("domain", ParamType::Domain)},
                       {domain("domain"), self("user")})),
     Registration(uapi("set_default_address", set_default_address, Access::Write, kDefaultAddress, kSetDefaultParams)),
     Registration(uapi("set_always_accept", set_always_accept, Access::Write, kMailExchanger, kMxParams)),
@@ -478,21 +473,23 @@ const Registration registrations[] = {
     // cPanel API 2
     Registration(api2("addforward", add_forwarder, Access::Write, kForwarders, add_forwarder_params(false))),
     Registration(api2("delforward", api2_delforward, Access::Write, kForwarders,
-                      {required("email", ParamType::Email), required("emaildest")})),
+                      {required_param("email", ParamType::Email), required_param("emaildest")})),
     Registration(api2("listforwards", api2_listforwards, Access::Read, kForwarders,
-                      {optional("domain", ParamType::Domain), optional("regex")})),
+                      {optional_param("domain", ParamType::Domain), optional_param("regex")})),
     Registration(api2("listdefaultaddresses", list_default_address, Access::Read, kDefaultAddress,
-                      {optional("domain", ParamType::Domain)})),
+                      {optional_param("domain", ParamType::Domain)})),
     Registration(api2("setdefaultaddress", set_default_address, Access::Write, kDefaultAddress, kSetDefaultParams)),
-    Registration(api2(
-        "setalwaysaccept", api2_setalwaysaccept, Access::Write, kMailExchanger,
-        {required("domain", ParamType::Domain), one_of(optional("alwaysaccept", ParamType::String, "auto"), kMxTypes),
-         one_of(optional("mxcheck", ParamType::String, "auto"), kMxTypes), optional("user", ParamType::Username)},
-        {domain("domain"), self("user")})),
-    Registration(api2("listmaildomains", api2_listmaildomains, Access::Read, "",
-                      {optional("skipmain", ParamType::Boolean, "0"), optional("add_www", ParamType::Boolean, "0"),
-                       optional("include_wildcard", ParamType::Boolean, "0"), optional("select", ParamType::Domain)},
-                      {})),
+    Registration(api2("setalwaysaccept", api2_setalwaysaccept, Access::Write, kMailExchanger,
+                      {required_param("domain", ParamType::Domain),
+                       one_of(optional_param("alwaysaccept", ParamType::String, "auto"), kMxTypes),
+                       one_of(optional_param("mxcheck", ParamType::String, "auto"), kMxTypes),
+                       optional_param("user", ParamType::Username)},
+                      {domain("domain"), self("user")})),
+    Registration(
+        api2("listmaildomains", api2_listmaildomains, Access::Read, "",
+             {optional_param("skipmain", ParamType::Boolean, "0"), optional_param("add_www", ParamType::Boolean, "0"),
+              optional_param("include_wildcard", ParamType::Boolean, "0"), optional_param("select", ParamType::Domain)},
+             {})),
 };
 
 }  // namespace

@@ -667,42 +667,36 @@ Handler api2_ok(Handler h) {
 
 // Parameter lists, shared by UAPI and API 2 where they take the same ones;
 // names, required and defaults as the UAPI OpenAPI description gives them.
-ParamSpec required(const char* name, ParamType type = ParamType::String) { return make_param(name, type, true); }
-ParamSpec optional(const char* name, ParamType type = ParamType::String, const char* default_value = nullptr) {
-  ParamSpec p = make_param(name, type);
-  if (default_value) p.default_value = default_value;
-  return p;
-}
 
 // A function about one login: user= (required), `before` the domain, domain=, `after`.
 std::vector<ParamSpec> login_params(std::vector<ParamSpec> before, const std::vector<ParamSpec>& after = {}) {
-  before.insert(before.begin(), required("user"));
-  before.push_back(optional("domain"));
+  before.insert(before.begin(), required_param("user"));
+  before.push_back(optional_param("domain"));
   before.insert(before.end(), after.begin(), after.end());
   return before;
 }
 
-const std::vector<ParamSpec> kListParams = {optional("include_acct_types"), optional("skip_acct_types")};
-const std::vector<ParamSpec> kListWithDiskParams = {optional("include_acct_types"), optional("skip_acct_types"),
-                                                    optional("dirhtml")};
+const std::vector<ParamSpec> kListParams = {optional_param("include_acct_types"), optional_param("skip_acct_types")};
+const std::vector<ParamSpec> kListWithDiskParams = {optional_param("include_acct_types"),
+                                                    optional_param("skip_acct_types"), optional_param("dirhtml")};
 // pass or pass_hash, exactly one (the OpenAPI description requires neither alone).
 ParamSpec in_example(ParamSpec p) {
   p.in_example = true;
   return p;
 }
 const std::vector<ParamSpec> kAddParams = login_params(
-    {in_example(described(optional("pass"), "The new login's password. Give pass or pass_hash, not both.")),
-     described(optional("pass_hash"), "A crypt(3) hash (\"$6$...\") stored as the password instead.")},
-    {optional("quota", ParamType::IntOrUnlimited, "0"), optional("homedir"),
-     optional("disallowdot", ParamType::Boolean, "1")});
-const std::vector<ParamSpec> kDeleteParams = login_params({}, {optional("destroy", ParamType::Boolean, "0")});
-const std::vector<ParamSpec> kPasswdParams = login_params({required("pass")});
-const std::vector<ParamSpec> kQuotaParams =
-    login_params({optional("quota", ParamType::IntOrUnlimited, "0")}, {optional("kill", ParamType::Boolean, "0")});
+    {in_example(described(optional_param("pass"), "The new login's password. Give pass or pass_hash, not both.")),
+     described(optional_param("pass_hash"), "A crypt(3) hash (\"$6$...\") stored as the password instead.")},
+    {optional_param("quota", ParamType::IntOrUnlimited, "0"), optional_param("homedir"),
+     optional_param("disallowdot", ParamType::Boolean, "1")});
+const std::vector<ParamSpec> kDeleteParams = login_params({}, {optional_param("destroy", ParamType::Boolean, "0")});
+const std::vector<ParamSpec> kPasswdParams = login_params({required_param("pass")});
+const std::vector<ParamSpec> kQuotaParams = login_params({optional_param("quota", ParamType::IntOrUnlimited, "0")},
+                                                         {optional_param("kill", ParamType::Boolean, "0")});
 // set=1 allows, set=0 (the default) refuses.
-const std::vector<ParamSpec> kSetParams = {optional("set", ParamType::Boolean, "0")};
+const std::vector<ParamSpec> kSetParams = {optional_param("set", ParamType::Boolean, "0")};
 ParamSpec message_param() {
-  ParamSpec p = required("message");
+  ParamSpec p = required_param("message");
   p.multiline = true;  // a welcome message may have several lines
   return p;
 }
@@ -733,21 +727,23 @@ const Registration ftp_functions[] = {
     Registration(uapi("list_ftp", list_ftp, Access::Read, kListParams)),
     Registration(uapi("list_ftp_with_disk", list_ftp_with_disk, Access::Read, kListWithDiskParams)),
     Registration(uapi("ftp_exists", ftp_exists, Access::Read, login_params({}))),
-    Registration(uapi("add_ftp", add_ftp, Access::Write,
-                      with(kAddParams, {optional("read_only", ParamType::Boolean), optional("allowed_ips")}))),
+    Registration(
+        uapi("add_ftp", add_ftp, Access::Write,
+             with(kAddParams, {optional_param("read_only", ParamType::Boolean), optional_param("allowed_ips")}))),
     Registration(uapi("delete_ftp", delete_ftp, Access::Write, kDeleteParams)),
     Registration(uapi("passwd", change_password, Access::Write, kPasswdParams)),
     Registration(uapi("set_quota", set_quota, Access::Write, kQuotaParams)),
-    Registration(uapi("get_quota", get_quota, Access::Read, {required("account"), optional("domain")})),
-    Registration(uapi("set_homedir", set_homedir, Access::Write, login_params({}, {optional("homedir")}))),
+    Registration(uapi("get_quota", get_quota, Access::Read, {required_param("account"), optional_param("domain")})),
+    Registration(uapi("set_homedir", set_homedir, Access::Write, login_params({}, {optional_param("homedir")}))),
     Registration(
-        uapi("set_enabled", set_enabled, Access::Write, login_params({required("enabled", ParamType::Boolean)}))),
+        uapi("set_enabled", set_enabled, Access::Write, login_params({required_param("enabled", ParamType::Boolean)}))),
+    Registration(uapi("set_read_only", set_read_only, Access::Write,
+                      login_params({required_param("read_only", ParamType::Boolean)}))),
     Registration(
-        uapi("set_read_only", set_read_only, Access::Write, login_params({required("read_only", ParamType::Boolean)}))),
-    Registration(uapi("set_allowed_ips", set_allowed_ips, Access::Write, login_params({optional("allowed_ips")}))),
+        uapi("set_allowed_ips", set_allowed_ips, Access::Write, login_params({optional_param("allowed_ips")}))),
     // UAPI: sessions
     Registration(uapi("list_sessions", list_sessions, Access::Read, {}, kSessionsFeature)),
-    Registration(uapi("kill_session", kill_session, Access::Read, {optional("login", ParamType::String, "all")},
+    Registration(uapi("kill_session", kill_session, Access::Read, {optional_param("login", ParamType::String, "all")},
                       kSessionsFeature)),
     // UAPI: anonymous FTP and the server
     Registration(uapi("set_anonymous_ftp", set_anonymous_ftp, Access::Write, kSetParams)),

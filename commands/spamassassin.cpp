@@ -23,20 +23,6 @@ constexpr const char* kAutoDeleteFilter = "Apache SpamAssassin Auto-Delete";  //
 
 std::string home_rel_of(const CpanelAccount& acct) { return paths::rel_from_abs(acct.home); }
 
-// The filter set `account` names: the account's own, or one of its mailboxes'.
-FilterSet spam_filter_set(const Transaction& view, const CpanelAccount& acct, const std::string& account) {
-  FilterScope scope{acct.home, home_rel_of(acct), acct.owner, acct.domains, std::nullopt};
-  if (!account.empty() && account != acct.user) {
-    EmailAddress address = parse_email_address("account", account);
-    if (!acct.owns_domain(address.domain))
-      throw ApiError("The domain “" + address.domain + "” does not belong to the account “" + acct.user + "”.");
-    if (!email_account_exists(view, scope.home_rel, address))
-      throw ApiError("The email account “" + address.full() + "” does not exist.");
-    scope.mailbox = address;
-  }
-  return FilterSet(view, scope);
-}
-
 // The auto-delete score of a filter set (the number of "+"), if it has the filter.
 std::optional<long long> auto_delete_score(const FilterSet& set) {
   const MailFilter* f = set.find(kAutoDeleteFilter);
@@ -73,8 +59,8 @@ Response disable_spam_box(Context& ctx, const Request&) {
 Response get_spam_settings(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   const std::string home_rel = home_rel_of(ctx.account);
-  const auto own = auto_delete_score(spam_filter_set(view, ctx.account, ""));
-  const auto asked = auto_delete_score(spam_filter_set(view, ctx.account, req.get_or("account", "")));
+  const auto own = auto_delete_score(filter_set_named(view, ctx.account, "account", ""));
+  const auto asked = auto_delete_score(filter_set_named(view, ctx.account, "account", req.get_or("account", "")));
   bool rewrites = false;
   if (auto prefs = view.read(UserPath{home_rel, spamassassin::kUserPrefs}))
     for (const auto& v : parse_spam_preferences(*prefs)["rewrite_header"])
@@ -95,7 +81,7 @@ Response get_spam_settings(Context& ctx, const Request& req) {
 // The auto-delete filter: discard a message whose spam bar reaches the score.
 Response add_spam_filter(Context& ctx, const Request& req) {
   const long long score = req.integer("required_score", 1, 50).value_or(5);
-  FilterSet set = spam_filter_set(ctx.txn(), ctx.account, req.get_or("account", ""));
+  FilterSet set = filter_set_named(ctx.txn(), ctx.account, "account", req.get_or("account", ""));
   MailFilter f;
   f.name = kAutoDeleteFilter;
   f.rules.push_back({"$h_X-Spam-Bar:", "contains", std::string(static_cast<size_t>(score), '+'), "and"});
@@ -106,7 +92,7 @@ Response add_spam_filter(Context& ctx, const Request& req) {
 }
 
 Response disable_spam_autodelete(Context& ctx, const Request&) {
-  FilterSet set = spam_filter_set(ctx.txn(), ctx.account, "");
+  FilterSet set = filter_set_named(ctx.txn(), ctx.account, "account", "");
   if (set.remove(kAutoDeleteFilter)) set.stage(ctx.txn());
   Response r;
   r.data = {{"spam_auto_delete", 0}};

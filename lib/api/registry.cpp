@@ -69,7 +69,13 @@ void Registry::add(Implementation impl) {
   merged_.erase(name);
 }
 
-ParamSpec optional_param(std::string name, ParamType type) { return make_param(std::move(name), type, false); }
+ParamSpec optional_param(std::string name, ParamType type, const char* default_value) {
+  ParamSpec p = make_param(std::move(name), type, false);
+  if (default_value) p.default_value = default_value;
+  return p;
+}
+
+ParamSpec required_param(std::string name, ParamType type) { return make_param(std::move(name), type, true); }
 
 ParamSpec described(ParamSpec p, std::string description) {
   p.description = std::move(description);

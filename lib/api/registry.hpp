@@ -153,8 +153,10 @@ class Registry {
 
 // A parameter declaration, for refining the reference's in command files.
 ParamSpec make_param(std::string name, ParamType type = ParamType::String, bool required = false);
-// An optional parameter of `type`.
-ParamSpec optional_param(std::string name, ParamType type = ParamType::String);
+// An optional parameter of `type`, with the default value help shows.
+ParamSpec optional_param(std::string name, ParamType type = ParamType::String, const char* default_value = nullptr);
+// A parameter the call must have.
+ParamSpec required_param(std::string name, ParamType type = ParamType::String);
 // `p` with the description help prints for it.
 ParamSpec described(ParamSpec p, std::string description);
 // The same for a parameter that takes several values (user=a user=b).

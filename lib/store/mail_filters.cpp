@@ -465,4 +465,17 @@ class MailFiltersPart : public AccountPart {
 
 const AccountPart& mail_filters_part() { return part_instance<MailFiltersPart>(); }
 
+FilterSet filter_set_named(const Transaction& view, const CpanelAccount& acct, const std::string& param,
+                           const std::string& account) {
+  FilterScope scope{acct.home, paths::rel_from_abs(acct.home), acct.owner, acct.domains, std::nullopt};
+  if (account.empty() || account == acct.user) return FilterSet(view, scope);
+  EmailAddress address = parse_email_address(param, account);
+  if (!acct.owns_domain(address.domain))
+    throw ApiError("The domain “" + address.domain + "” does not belong to the account “" + acct.user + "”.");
+  if (!email_account_exists(view, scope.home_rel, address))
+    throw ApiError("The email account “" + address.full() + "” does not exist.");
+  scope.mailbox = address;
+  return FilterSet(view, scope);
+}
+
 }  // namespace whm

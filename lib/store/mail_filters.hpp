@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "account_store.hpp"
 #include "damage.hpp"
 #include "mail_paths.hpp"
 #include "state.hpp"
@@ -94,5 +95,11 @@ class FilterSet {
   std::vector<MailFilter> filters_;
   FileProblems problems_;
 };
+
+// The filter set a call's `account` parameter (named `param` in errors)
+// names: the account's own when it is empty or the user name, else the
+// mailbox "local@domain", which must be one of the account's.
+FilterSet filter_set_named(const Transaction& view, const CpanelAccount& acct, const std::string& param,
+                           const std::string& account);
 
 }  // namespace whm

@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <algorithm>
+
 #include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -219,4 +221,17 @@ void expect_bad_command_line(const TempRoot& root, const std::vector<std::string
   CHECK_THAT(r.err, Catch::Matchers::Contains(message_part));
   CHECK(snapshot(root) == before);
 }
+
+std::vector<std::string> with_args(std::vector<std::string> args, const std::vector<std::string>& more) {
+  for (const auto& arg : more) {
+    const std::string key = arg.substr(0, arg.find('=') + 1);
+    auto it = std::find_if(args.begin(), args.end(), [&](const std::string& a) { return a.rfind(key, 0) == 0; });
+    if (it != args.end())
+      *it = arg;
+    else
+      args.push_back(arg);
+  }
+  return args;
+}
+
 }  // namespace test

@@ -44,6 +44,8 @@ std::map<std::string, std::string> snapshot(const TempRoot& root);
 nlohmann::json run_ok(const TempRoot& root, const std::vector<std::string>& args);
 // A uapi call as `user` that must succeed; its JSON envelope.
 nlohmann::json uapi_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args);
+// `args` with each key=value of `more` replacing the argument of that key, or added.
+std::vector<std::string> with_args(std::vector<std::string> args, const std::vector<std::string>& more);
 // A cpapi2 call as `user` that must succeed (exit 0, event.result 1); its "cpanelresult".
 nlohmann::json api2_ok(const TempRoot& root, const std::string& user, const std::vector<std::string>& args);
 // The same call's data.

@@ -15,18 +15,6 @@ const std::vector<std::string> kAdd = {
     "Email",          "add_auto_responder",   "email=info", "domain=bob.example", "from=Bob Example",
     "subject=Away",   "body=Back soon.\nBob", "is_html=0",  "interval=24",        "start=1700000000",
     "stop=1800000000"};
-// `args` with each key=value of `more` replacing the argument of that key, or added.
-std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-  for (const auto& arg : more) {
-    const std::string key = arg.substr(0, arg.find('=') + 1);
-    auto it = std::find_if(args.begin(), args.end(), [&](const std::string& a) { return a.rfind(key, 0) == 0; });
-    if (it != args.end())
-      *it = arg;
-    else
-      args.push_back(arg);
-  }
-  return args;
-}
 }  // namespace
 
 TEST_CASE("add_auto_responder writes the message and its settings", "[email][autoresponders]") {
@@ -50,11 +38,11 @@ TEST_CASE("add_auto_responder writes the message and its settings", "[email][aut
                                {"stop", 1800000000}}));
 
   // HTML, replaced in place; another address; the listing and the count.
-  uapi_ok(root, "bob", with(kAdd, {"is_html=1", "subject=Gone", "charset=ISO-8859-1"}));
+  uapi_ok(root, "bob", with_args(kAdd, {"is_html=1", "subject=Gone", "charset=ISO-8859-1"}));
   CHECK(root.file("home/bob/.autorespond/info@bob.example") ==
         "From: Bob Example\nSubject: Gone\nCharset: ISO-8859-1\nContent-type: text/html; "
         "charset=ISO-8859-1\n\nBack soon.\nBob");
-  uapi_ok(root, "bob", with(kAdd, {"email=sales@bob.example", "subject=Sales"}));
+  uapi_ok(root, "bob", with_args(kAdd, {"email=sales@bob.example", "subject=Sales"}));
   auto list = uapi_ok(root, "bob", {"Email", "list_auto_responders", "domain=bob.example"})["result"]["data"];
   CHECK(list == nlohmann::json::array({{{"email", "info@bob.example"}, {"subject", "Gone"}},
                                        {{"email", "sales@bob.example"}, {"subject", "Sales"}}}));
@@ -72,13 +60,16 @@ TEST_CASE("add_auto_responder refuses bad input and other accounts' domains", "[
   TempRoot root;
   create_account(root, "bob", "bob.example");
   create_account(root, "eve", "eve.example");
-  expect_cpanel_refused(root, "uapi", "bob", with(kAdd, {"domain=eve.example"}), "eve.example");
-  expect_cpanel_refused(root, "uapi", "bob", with(kAdd, {"subject=Hi\nBcc: victim@example.com"}), "control character");
-  expect_cpanel_refused(root, "uapi", "bob", with(kAdd, {"from=Bob\r\nX: y"}), "control character");
-  expect_cpanel_refused(root, "uapi", "bob", with(kAdd, {"email=../../etc"}), "Invalid value for parameter “email”");
-  expect_cpanel_refused(root, "uapi", "bob", with(kAdd, {"charset=utf-8\"; x"}),
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kAdd, {"domain=eve.example"}), "eve.example");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kAdd, {"subject=Hi\nBcc: victim@example.com"}),
+                        "control character");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kAdd, {"from=Bob\r\nX: y"}), "control character");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kAdd, {"email=../../etc"}),
+                        "Invalid value for parameter “email”");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kAdd, {"charset=utf-8\"; x"}),
                         "Invalid value for parameter “charset”");
-  expect_cpanel_refused(root, "uapi", "bob", with(kAdd, {"stop=1600000000"}), "Invalid value for parameter “stop”");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kAdd, {"stop=1600000000"}),
+                        "Invalid value for parameter “stop”");
   expect_cpanel_refused(root, "uapi", "bob", {"Email", "get_auto_responder", "email=none@bob.example"},
                         "has no autoresponder");
   expect_cpanel_refused(root, "uapi", "bob", {"Email", "delete_auto_responder", "email=info@eve.example"},

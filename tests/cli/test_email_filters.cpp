@@ -24,19 +24,6 @@ const std::vector<std::string> kDiscard = {
     "Email",           "store_filter",     "filtername=junk", "part1=$header_subject:",
     "match1=contains", "val1=cheap pills", "action1=save",    "dest1=/dev/null"};
 
-// `args` with each key=value of `more` replacing the argument of that key, or added.
-std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-  for (const auto& arg : more) {
-    const std::string key = arg.substr(0, arg.find('=') + 1);
-    auto it = std::find_if(args.begin(), args.end(), [&](const std::string& a) { return a.rfind(key, 0) == 0; });
-    if (it != args.end())
-      *it = arg;
-    else
-      args.push_back(arg);
-  }
-  return args;
-}
-
 }  // namespace
 
 TEST_CASE("store_filter writes the account's filters and the Exim file of every domain", "[email][filters]") {
@@ -78,7 +65,7 @@ TEST_CASE("store_filter writes the account's filters and the Exim file of every 
                                        "\"^urgent\"\nthen\n deliver \"me@elsewhere.example\"\n finish\nendif\n"));
 
   // Renamed in place, disabled (left out of the Exim file), reordered, deleted.
-  uapi_ok(root, "bob", with(kDiscard, {"oldfiltername=junk", "filtername=spam"}));
+  uapi_ok(root, "bob", with_args(kDiscard, {"oldfiltername=junk", "filtername=spam"}));
   list = uapi_ok(root, "bob", {"Email", "list_filters"})["result"]["data"];
   CHECK(list[0]["filtername"] == "spam");
   auto off = uapi_ok(root, "bob", {"Email", "disable_filter", "account=bob", "filtername=spam"})["result"]["data"];
@@ -113,7 +100,7 @@ TEST_CASE("a hostile rule value stays one Exim string; a line break is refused",
                         {"Email", "store_filter", "filtername=y", "part1=$header_subject:", "match1=contains",
                          "val1=a\nendif\npipe \"/bin/sh\"", "action1=finish"},
                         "control character");
-  expect_cpanel_refused(root, "uapi", "bob", with(kDiscard, {"filtername=a\nb"}), "control character");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kDiscard, {"filtername=a\nb"}), "control character");
 }
 
 TEST_CASE("a filter edited by hand in the YAML never reaches an Exim file", "[email][filters][security]") {
@@ -125,7 +112,7 @@ TEST_CASE("a filter edited by hand in the YAML never reaches an Exim file", "[em
   std::string hostile = yaml;
   hostile.replace(hostile.find("match: contains"), 15, "match: 'contains \"\" or \"${run{/bin/id}}\" is'");
   root.write("home/bob/.cpanel/filter.yaml", hostile);
-  expect_cpanel_refused(root, "uapi", "bob", with(kDiscard, {"filtername=other"}), "cannot be used");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kDiscard, {"filtername=other"}), "cannot be used");
   expect_cpanel_refused(root, "uapi", "bob", {"Email", "trace_filter", "msg=hello"}, "cannot be used");
   CHECK_THAT(root.file("etc/vfilters/bob.example"), !Catch::Matchers::Contains("run{"));
 }
@@ -137,34 +124,34 @@ TEST_CASE("store_filter refuses what cPanel would not store, and changes nothing
   const std::vector<std::string> base = {"Email", "store_filter", "filtername=f"};
   expect_cpanel_refused(
       root, "uapi", "bob",
-      with(base, {"part1=$header_subject:", "match1=contains", "val1=x", "action1=save", "dest1=/etc/passwd"}),
+      with_args(base, {"part1=$header_subject:", "match1=contains", "val1=x", "action1=save", "dest1=/etc/passwd"}),
       "Invalid value for parameter “dest1”");
   expect_cpanel_refused(root, "uapi", "bob",
-                        with(base, {"part1=$header_subject:", "match1=contains", "val1=x", "action1=save",
-                                    "dest1=/home/bob/../eve/mail/x"}),
+                        with_args(base, {"part1=$header_subject:", "match1=contains", "val1=x", "action1=save",
+                                         "dest1=/home/bob/../eve/mail/x"}),
                         "Invalid value for parameter “dest1”");
   expect_cpanel_refused(root, "uapi", "bob",
-                        with(base, {"part1=$header_subject:", "match1=contains", "val1=x", "action1=pipe",
-                                    "dest1=/usr/bin/curl http://x"}),
+                        with_args(base, {"part1=$header_subject:", "match1=contains", "val1=x", "action1=pipe",
+                                         "dest1=/usr/bin/curl http://x"}),
                         "Invalid value for parameter “dest1”");
   expect_cpanel_refused(root, "uapi", "bob",
-                        with(base, {"part1=$header_evil:", "match1=contains", "val1=x", "action1=finish"}),
+                        with_args(base, {"part1=$header_evil:", "match1=contains", "val1=x", "action1=finish"}),
                         "Invalid value for parameter “part1”");
   expect_cpanel_refused(root, "uapi", "bob",
-                        with(base, {"part1=$header_subject:", "match1=sounds like", "val1=x", "action1=finish"}),
+                        with_args(base, {"part1=$header_subject:", "match1=sounds like", "val1=x", "action1=finish"}),
                         "Invalid value for parameter “match1”");
   expect_cpanel_refused(root, "uapi", "bob",
-                        with(base, {"part1=$h_X-Spam-Score:", "match1=is above", "val1=lots", "action1=finish"}),
+                        with_args(base, {"part1=$h_X-Spam-Score:", "match1=is above", "val1=lots", "action1=finish"}),
                         "Invalid value for parameter “val1”");
-  expect_cpanel_refused(root, "uapi", "bob", with(base, {"part1=$header_subject:", "match1=is", "val1=x"}),
+  expect_cpanel_refused(root, "uapi", "bob", with_args(base, {"part1=$header_subject:", "match1=is", "val1=x"}),
                         "Missing required parameter “action1”");
   expect_cpanel_refused(
       root, "uapi", "bob",
-      with(base, {"part1=$header_subject:", "match1=is", "val1=x", "action1=deliver", "dest1=not an address"}),
+      with_args(base, {"part1=$header_subject:", "match1=is", "val1=x", "action1=deliver", "dest1=not an address"}),
       "Invalid value for parameter “dest1”");
   // Another account's mailbox, a mailbox that does not exist.
-  expect_cpanel_refused(root, "uapi", "bob", with(kDiscard, {"account=info@eve.example"}), "does not belong");
-  expect_cpanel_refused(root, "uapi", "bob", with(kDiscard, {"account=nobody@bob.example"}), "does not exist");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kDiscard, {"account=info@eve.example"}), "does not belong");
+  expect_cpanel_refused(root, "uapi", "bob", with_args(kDiscard, {"account=nobody@bob.example"}), "does not exist");
   expect_cpanel_refused(root, "uapi", "bob", {"Email", "delete_filter", "account=bob", "filtername=none"},
                         "No filter named “none” exists.");
 }
@@ -173,7 +160,7 @@ TEST_CASE("a mailbox's filters live in its etc folder", "[email][filters]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
   add_mailbox(root, "info");
-  auto j = uapi_ok(root, "bob", with(kDiscard, {"account=info@bob.example"}));
+  auto j = uapi_ok(root, "bob", with_args(kDiscard, {"account=info@bob.example"}));
   CHECK(j["result"]["data"]["account"] == "info@bob.example");
   CHECK_THAT(root.file("home/bob/etc/bob.example/info/filter.yaml"), Catch::Matchers::Contains("filtername: junk"));
   CHECK(root.file("home/bob/etc/bob.example/info/filter").rfind("# Exim filter", 0) == 0);

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "account_store.hpp"
+#include "api2_answers.hpp"
 #include "email_accounts.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -484,16 +485,6 @@ Response terminate_mailbox_sessions(Context& ctx, const Request&) {
 }
 
 // ---- API 2 -----------------------------------------------------------------
-
-// API 2 write functions answer [{"result": 1, "reason": "OK"}] (UNCONFIRMED for Email).
-Handler api2_ok(Handler h) {
-  return [h](Context& ctx, const Request& req) {
-    h(ctx, req);
-    Response r;
-    r.data = nlohmann::json::array({{{"reason", "OK"}, {"result", 1}}});
-    return r;
-  };
-}
 
 // listpopssingle answers the same (UNCONFIRMED: no page shows its output).
 Response listpops(Context& ctx, const Request& req) {

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "account_store.hpp"
+#include "api2_answers.hpp"
 #include "errors.hpp"
 #include "ftp_server.hpp"
 #include "ftp_store.hpp"
@@ -653,16 +654,6 @@ Response get_ftp_daemon_info(Context& ctx, const Request&) {
       {"supports",
        {{"login_without_domain", info.supports_login_without_domain ? 1 : 0}, {"quota", info.supports_quota ? 1 : 0}}}};
   return r;
-}
-
-// API 2 write functions answer [{"result": 1, "reason": "OK"}] on success.
-Handler api2_ok(Handler h) {
-  return [h](Context& ctx, const Request& req) {
-    h(ctx, req);
-    Response r;
-    r.data = nlohmann::json::array({{{"reason", "OK"}, {"result", 1}}});
-    return r;
-  };
 }
 
 // Parameter lists, shared by UAPI and API 2 where they take the same ones;

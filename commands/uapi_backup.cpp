@@ -178,14 +178,14 @@ Response restore_email_forwarders(Context& ctx, const Request& req) {
   return r;
 }
 
-// whmkit keeps no databases or mail filters to restore.
-template <const char* What>
-Response not_kept(Context&, const Request&) {
-  throw NotAvailableError(std::string("Restoring ") + What + " is not implemented by whmkit: it keeps no " + What +
-                          ".");
+// Restores whmkit cannot do yet, and why (said in the call's error).
+template <const char* Why>
+Response not_yet(Context&, const Request&) {
+  throw NotAvailableError(Why);
 }
-constexpr char kDatabases[] = "databases";
-constexpr char kFilters[] = "email filters";
+constexpr char kDatabases[] = "Restoring databases is not implemented by whmkit: it keeps no databases yet.";
+// The backup's format (cPanel's filter YAML, gzipped, per account or mailbox) is not documented.
+constexpr char kFilters[] = "Restoring email filters is not implemented by whmkit yet.";
 
 ModuleFunction backup_fn(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
   return {Api::Uapi, "Backup", name, std::move(h), access, needs_feature("backup"), std::move(params)};
@@ -236,10 +236,10 @@ const Registration backup_functions[] = {
                              make_param("key_passphrase", ParamType::String, true), optional_param("username")}))),
     Registration(backup_fn("list_backups", list_backups, Access::Read)),
     Registration(backup_fn("restore_files", restore_files, Access::Write, restore_params("172800", true))),
-    Registration(backup_fn("restore_databases", not_kept<kDatabases>, Access::Read, restore_params("7200", false))),
+    Registration(backup_fn("restore_databases", not_yet<kDatabases>, Access::Read, restore_params("7200", false))),
     Registration(
         backup_fn("restore_email_forwarders", restore_email_forwarders, Access::Write, restore_params("7200", false))),
-    Registration(backup_fn("restore_email_filters", not_kept<kFilters>, Access::Read, restore_params("7200", false))),
+    Registration(backup_fn("restore_email_filters", not_yet<kFilters>, Access::Read, restore_params("7200", false))),
 };
 
 }  // namespace

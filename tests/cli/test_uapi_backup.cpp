@@ -137,7 +137,7 @@ TEST_CASE("restore_files puts the archived home back; escapes are refused", "[ua
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_files", "backup=/home/bob/junk.tar.gz"}, "junk");
 }
 
-TEST_CASE("databases and filters: whmkit keeps none to restore", "[uapi_backup]") {
+TEST_CASE("databases and filters: restores whmkit does not do yet", "[uapi_backup]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
   for (const char* fn : {"restore_databases", "restore_email_filters"}) {

@@ -84,20 +84,37 @@ namespace {
 
 // Runs argv in a session of its own with /dev/null for its standard files and
 // none of ours (a daemon it starts must not keep the state lock open), without
-// a shell. Returns its pid, or -1.
+// a shell. Returns its pid once it has exec'd (so /proc shows the program, not
+// a copy of us), or -1 when it could not be run.
 pid_t spawn_detached(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  int exec_report[2];  // closed by a successful exec; carries errno otherwise
+  if (::pipe2(exec_report, O_CLOEXEC) != 0) return -1;
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setsid();
     int null = ::open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
-    if (::close_range(3, ~0U, 0) != 0)  // kernels before 5.9
-      for (int fd = 3; fd < 65536; ++fd) ::close(fd);
+    ::dup3(exec_report[1], 3, O_CLOEXEC);
+    if (::close_range(4, ~0U, 0) != 0)  // kernels before 5.9
+      for (int fd = 4; fd < 65536; ++fd) ::close(fd);
     ::execvp(args[0], args.data());
+    int err = errno;
+    (void)!::write(3, &err, sizeof err);
     ::_exit(127);
+  }
+  ::close(exec_report[1]);
+  int err = 0;
+  ssize_t n;
+  while ((n = ::read(exec_report[0], &err, sizeof err)) < 0 && errno == EINTR) {
+  }
+  ::close(exec_report[0]);
+  if (pid > 0 && n > 0) {  // exec failed: reap the child, report nothing started
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    return -1;
   }
   return pid;
 }

@@ -1,8 +1,7 @@
 // DNS for a cPanel account, on its own zones only: UAPI DNS (parse_zone,
 // mass_edit_zone, lookup, has_local_authority), API 2 ZoneEdit (fetchzone,
-// fetchzones, fetchzone_records, add/edit/remove_zone_record, resetzone) and
-// API 2 Email's MX functions (listmx, listmxs, addmx, changemx, delmx). The
-// zone edits are WHM DNS's (lib/store/dns_store.hpp); docs/dns-account.md
+// fetchzones, fetchzone_records, add/edit/remove_zone_record, resetzone);
+// Email's MX functions are in email_mx.cpp. The zone edits are WHM DNS's (lib/store/dns_store.hpp); docs/dns-account.md
 // says what each answers.
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -279,164 +278,6 @@ Response resetzone(Context& ctx, const Request& req) {
   return api2_change(ctx.root, name, std::nullopt);
 }
 
-// ---------------------------------------------------------------- API 2 Email MX
-
-std::string without_dot(std::string host) {
-  if (!host.empty() && host.back() == '.') host.pop_back();
-  return host;
-}
-
-// Where the domain's mail goes, judged from its MX records as cPanel's
-// "auto" routing does: local when the most preferred exchanger is a name in
-// a zone this server serves, remote otherwise. whmkit keeps no routing
-// setting of its own, so mxcheck is always "auto".
-nlohmann::json mail_routing(const Transaction& view, const std::vector<std::pair<long, std::string>>& mxs) {
-  bool local = false;
-  if (!mxs.empty()) {
-    std::string host = without_dot(mxs.front().second);
-    for (std::string zone = host; !zone.empty() && !local;
-         zone = zone.find('.') == std::string::npos ? "" : zone.substr(zone.find('.') + 1))
-      local = !domain_syntax_error(zone) && zone_exists(view, zone);
-  }
-  return {{"detected", local ? "local" : "remote"},
-          {"isprimary", local ? 1 : 0},
-          {"issecondary", 0},
-          {"local", local ? 1 : 0},
-          {"mxcheck", "auto"},
-          {"remote", local ? 0 : 1},
-          {"secondary", 0},
-          {"warnings", nlohmann::json::array()}};
-}
-
-// The domain's MX records (at the apex), most preferred first, with their lines.
-struct MxRecord {
-  int line;
-  long preference;
-  std::string exchange;  // with its trailing period, as the zone holds it
-};
-std::vector<MxRecord> mx_records(const Zone& zone) {
-  std::vector<MxRecord> out;
-  for (const auto& [line, r] : zone.records())
-    if (r.type == "MX" && r.name == zone.origin() + "." && r.rdata.size() == 2)
-      out.push_back({line, parse_int(r.rdata[0]).value_or(0), r.rdata[1]});
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.preference < b.preference; });
-  return out;
-}
-
-nlohmann::json routing_of(const Transaction& view, const Zone& zone) {
-  std::vector<std::pair<long, std::string>> mxs;
-  for (const auto& m : mx_records(zone)) mxs.emplace_back(m.preference, m.exchange);
-  return mail_routing(view, mxs);
-}
-
-Response listmx(Context& ctx, const Request& req) {
-  std::string domain = zone_arg(req, "domain");
-  Transaction view(ctx.root);
-  Zone zone = load_zone(view, domain);
-  auto mxs = mx_records(zone);
-  nlohmann::json entries = nlohmann::json::array();
-  int count = 0;
-  for (const auto& m : mxs) {
-    ++count;
-    entries.push_back({{"domain", domain},
-                       {"entrycount", count},
-                       {"mx", without_dot(m.exchange)},
-                       {"priority", std::to_string(m.preference)},
-                       {"row", count % 2 ? "odd" : "even"}});
-  }
-  nlohmann::json item = routing_of(view, zone);
-  item.erase("warnings");
-  item.erase("isprimary");
-  item.erase("issecondary");
-  item.update({{"alwaysaccept", item["local"]},
-               {"domain", domain},
-               {"entries", entries},
-               {"mx", mxs.empty() ? "" : without_dot(mxs.front().exchange)},
-               {"status", 1},
-               {"statusmsg", "Fetched MX List"}});
-  Response r;
-  r.data = nlohmann::json::array({item});
-  return r;
-}
-
-long preference_param(const Request& req, const char* key) {
-  return static_cast<long>(req.integer(key, 0, 65535).value_or(0));
-}
-
-// The answer of addmx/changemx/delmx: the reload and the routing after the change.
-Response mx_changed(Context& ctx, const std::string& domain) {
-  std::string reload = reload_zone(ctx.root, domain);
-  Transaction view(ctx.root);
-  nlohmann::json checkmx = routing_of(view, load_zone(view, domain));
-  checkmx["changed"] = 1;
-  Response r;
-  r.data = nlohmann::json::array({{{"checkmx", checkmx}, {"results", reload}, {"status", 1}, {"statusmsg", reload}}});
-  return r;
-}
-
-// An MX record at the domain's apex, with cPanel's MX TTL.
-ZoneRecord mx_record(const std::string& domain, long preference, const std::string& exchange) {
-  ZoneRecord r;
-  r.name = domain + ".";
-  r.type = "MX";
-  r.ttl = 14400;
-  r.rdata = {std::to_string(preference), without_dot(exchange) + "."};
-  return r;
-}
-
-// The MX record with this exchanger (and preference, when given); ApiError if there is none.
-MxRecord find_mx(const Zone& zone, const std::string& exchange, std::optional<long> preference) {
-  for (const auto& m : mx_records(zone))
-    if (to_lower(without_dot(m.exchange)) == to_lower(without_dot(exchange)) &&
-        (!preference || m.preference == *preference))
-      return m;
-  throw ApiError("The domain “" + zone.origin() + "” has no MX record for “" + without_dot(exchange) + "”" +
-                 (preference ? " with priority " + std::to_string(*preference) : std::string()) + ".");
-}
-
-Response addmx(Context& ctx, const Request& req) {
-  std::string domain = zone_arg(req, "domain");
-  Transaction txn(ctx.root);
-  Zone zone = load_zone(txn, domain);
-  ZoneRecord r = mx_record(domain, preference_param(req, "preference"), req.require("exchange"));
-  // An exchanger the domain has already keeps its line and takes the new priority, as cPanel reuses it.
-  auto same = [&](const MxRecord& m) { return to_lower(m.exchange) == to_lower(r.rdata[1]); };
-  auto mxs = mx_records(zone);
-  auto existing = std::find_if(mxs.begin(), mxs.end(), same);
-  if (existing == mxs.end())
-    stage_added_record(txn, zone, r);
-  else if (existing->preference != parse_int(r.rdata[0]))
-    stage_edited_record(txn, zone, existing->line, r);
-  txn.commit();
-  return mx_changed(ctx, domain);
-}
-
-Response changemx(Context& ctx, const Request& req) {
-  std::string domain = zone_arg(req, "domain");
-  Transaction txn(ctx.root);
-  Zone zone = load_zone(txn, domain);
-  std::optional<long> old_preference;
-  if (req.has("oldpreference")) old_preference = preference_param(req, "oldpreference");
-  MxRecord old = find_mx(zone, req.get_or("oldexchange", req.require("exchange")), old_preference);
-  ZoneRecord r = *zone.record_at(old.line);
-  long preference = req.has("preference") ? preference_param(req, "preference") : old.preference;
-  r.rdata = mx_record(domain, preference, req.require("exchange")).rdata;
-  stage_edited_record(txn, zone, old.line, r);
-  txn.commit();
-  return mx_changed(ctx, domain);
-}
-
-Response delmx(Context& ctx, const Request& req) {
-  std::string domain = zone_arg(req, "domain");
-  Transaction txn(ctx.root);
-  Zone zone = load_zone(txn, domain);
-  std::optional<long> preference;
-  if (req.has("preference")) preference = preference_param(req, "preference");
-  stage_removed_record(txn, zone, find_mx(zone, req.require("exchange"), preference).line);
-  txn.commit();
-  return mx_changed(ctx, domain);
-}
-
 // ---------------------------------------------------------------- registrations
 
 ParamSpec text(const char* name, const std::string& description, bool required = false) {
@@ -478,8 +319,6 @@ std::vector<ParamSpec> with_domain(std::vector<ParamSpec> params) {
   params.insert(params.begin(), kDomain);
   return params;
 }
-
-const ParamSpec kExchange = text("exchange", "The mail server's host name.", true);
 
 const Registration registrations[] = {
     // UAPI DNS
@@ -553,51 +392,6 @@ const Registration registrations[] = {
                   needs_feature("zoneedit", {domain("domain")}),
                   {kDomain},
                   "Reset a zone file to its original state"}),
-    // API 2 Email: the MX records of a domain's zone
-    Registration({Api::Api2,
-                  "Email",
-                  "listmx",
-                  listmx,
-                  Access::Read,
-                  own_objects({domain("domain")}),
-                  {kDomain},
-                  "List mail exchangers"}),
-    Registration({Api::Api2,
-                  "Email",
-                  "listmxs",
-                  listmx,
-                  Access::Read,
-                  own_objects({domain("domain")}),
-                  {kDomain},
-                  "List mail exchangers (listmx)"}),
-    Registration({Api::Api2,
-                  "Email",
-                  "addmx",
-                  addmx,
-                  Access::Write,
-                  needs_feature("changemx", {domain("domain")}),
-                  {kDomain, kExchange, number("preference", 65535, "The MX priority; lower numbers come first.")},
-                  "Create an MX record"}),
-    Registration({Api::Api2,
-                  "Email",
-                  "changemx",
-                  changemx,
-                  Access::Write,
-                  needs_feature("changemx", {domain("domain")}),
-                  {kDomain, described(kExchange, "The mail server's new host name."),
-                   text("oldexchange", "The host name the MX record has now (left out: exchange)."),
-                   number("oldpreference", 65535, "The priority the MX record has now (left out: any)."),
-                   number("preference", 65535, "The new priority (left out: unchanged)."),
-                   text("alwaysaccept", "Accepted and ignored: whmkit keeps no mail routing setting.")},
-                  "Change an MX record"}),
-    Registration({Api::Api2,
-                  "Email",
-                  "delmx",
-                  delmx,
-                  Access::Write,
-                  needs_feature("changemx", {domain("domain")}),
-                  {kDomain, kExchange, number("preference", 65535, "The MX record's priority (left out: any).")},
-                  "Delete an MX record"}),
 };
 
 }  // namespace

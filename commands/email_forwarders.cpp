@@ -1,5 +1,6 @@
 // The Email module's forwarders, domain forwarders, default (catch-all)
-// addresses and mail exchanger settings, in UAPI and cPanel API 2. The files
+// addresses and manual MX redirects, in UAPI and cPanel API 2 (the mail
+// exchanger setting is in email_mx.cpp). The files
 // are cPanel's, under the state root (lib/store/mail_routing.hpp).
 #include <arpa/inet.h>
 
@@ -249,53 +250,6 @@ Response set_default_address(Context& ctx, const Request& req) {
   return r;
 }
 
-// ---- mail exchanger --------------------------------------------------------
-
-// Sets the domain's mail exchanger type (mxcheck, or alwaysaccept), in the
-// account's cpuser file (MXCHECK-<domain>) and the lists Exim reads.
-nlohmann::json set_mail_exchanger(Context& ctx, const Request& req) {
-  const std::string domain = req.domain("domain");
-  const std::string requested = req.get_or("mxcheck", req.get_or("alwaysaccept", mail_exchanger::kAuto));
-  Transaction& txn = ctx.txn();
-  std::vector<std::string> warnings;
-  const std::string detected =
-      requested == mail_exchanger::kAuto ? detect_mail_exchanger(ctx.root, txn, domain, warnings) : requested;
-  const bool changed = stage_mail_exchanger(txn, domain, detected);
-
-  AccountStore store(ctx.root);
-  CpUser cpuser = store.require(ctx.account.user);
-  cpuser.set("MXCHECK-" + domain, requested);
-  store.save(txn, cpuser, store.domain_rows(ctx.account.user), ctx.account.owner);
-
-  const int local = detected == mail_exchanger::kLocal, remote = detected == mail_exchanger::kRemote,
-            secondary = detected == mail_exchanger::kSecondary;
-  const std::string message = "Set Always Accept Status to: " + requested;
-  return {{"checkmx",
-           {{"changed", changed ? 1 : 0},
-            {"detected", detected},
-            {"isprimary", local},
-            {"issecondary", secondary},
-            {"local", local},
-            {"mxcheck", requested},
-            {"remote", remote},
-            {"secondary", secondary},
-            {"warnings", warnings}}},
-          {"detected", detected},
-          {"local", local},
-          {"mxcheck", requested},
-          {"remote", remote},
-          {"results", message},
-          {"secondary", secondary},
-          {"status", 1},
-          {"statusmsg", message}};
-}
-
-Response set_always_accept(Context& ctx, const Request& req) {
-  Response r;
-  r.data = set_mail_exchanger(ctx, req);
-  return r;
-}
-
 // ---- manual MX redirects (etc/manualmx) ------------------------------------
 
 // A host Exim can deliver to: a domain name, an IPv4 or an IPv6 address.
@@ -388,12 +342,6 @@ Response api2_listforwards(Context& ctx, const Request& req) {
   return r;
 }
 
-Response api2_setalwaysaccept(Context& ctx, const Request& req) {
-  Response r;
-  r.data = nlohmann::json::array({set_mail_exchanger(ctx, req)});
-  return r;
-}
-
 Response api2_listmaildomains(Context& ctx, const Request& req) {
   Response r;
   r.data = mail_domain_rows(ctx, req, req.flag("skipmain"));
@@ -413,8 +361,6 @@ constexpr const char* kDomainForwarders = "emaildomainfwd";
 constexpr const char* kDefaultAddress = "defaultaddress";
 constexpr const char* kMailExchanger = "changemx";
 
-const std::vector<std::string> kMxTypes = {"auto", "local", "secondary", "remote"};
-
 std::vector<ParamSpec> add_forwarder_params(bool domain_required) {
   return {domain_required ? required_param("domain") : optional_param("domain"),
           required_param("email"),
@@ -428,9 +374,6 @@ const std::vector<ParamSpec> kSetDefaultParams = {
     one_of(required_param("fwdopt"), {"fwd", "fail", "blackhole", "pipe"}), optional_param("domain", ParamType::Domain),
     optional_param("failmsgs", ParamType::String, kDefaultFailMessage), optional_param("fwdemail"),
     optional_param("pipefwd")};
-const std::vector<ParamSpec> kMxParams = {required_param("domain", ParamType::Domain),
-                                          one_of(optional_param("alwaysaccept", ParamType::String, "auto"), kMxTypes),
-                                          one_of(optional_param("mxcheck", ParamType::String, "auto"), kMxTypes)};
 const std::vector<ParamSpec> kMailDomainParams = {optional_param("add_www", ParamType::Boolean, "0"),
                                                   optional_param("include_wildcard", ParamType::Boolean, "0"),
                                                   optional_param("select", ParamType::Domain)};
@@ -464,7 +407,6 @@ const Registration registrations[] = {
                       {required_param("user", ParamType::Username), optional_param("domain", ParamType::Domain)},
                       {domain("domain"), self("user")})),
     Registration(uapi("set_default_address", set_default_address, Access::Write, kDefaultAddress, kSetDefaultParams)),
-    Registration(uapi("set_always_accept", set_always_accept, Access::Write, kMailExchanger, kMxParams)),
     Registration(uapi("list_mail_domains", list_mail_domains, Access::Read, "", kMailDomainParams, {})),
     Registration(uapi("set_manual_mx_redirects", set_manual_mx_redirects, Access::Write, kMailExchanger,
                       {list_param("domain", ParamType::Domain, true), list_param("mx_host", ParamType::String, true)})),
@@ -479,12 +421,6 @@ const Registration registrations[] = {
     Registration(api2("listdefaultaddresses", list_default_address, Access::Read, kDefaultAddress,
                       {optional_param("domain", ParamType::Domain)})),
     Registration(api2("setdefaultaddress", set_default_address, Access::Write, kDefaultAddress, kSetDefaultParams)),
-    Registration(api2("setalwaysaccept", api2_setalwaysaccept, Access::Write, kMailExchanger,
-                      {required_param("domain", ParamType::Domain),
-                       one_of(optional_param("alwaysaccept", ParamType::String, "auto"), kMxTypes),
-                       one_of(optional_param("mxcheck", ParamType::String, "auto"), kMxTypes),
-                       optional_param("user", ParamType::Username)},
-                      {domain("domain"), self("user")})),
     Registration(
         api2("listmaildomains", api2_listmaildomains, Access::Read, "",
              {optional_param("skipmain", ParamType::Boolean, "0"), optional_param("add_www", ParamType::Boolean, "0"),

@@ -482,4 +482,15 @@ class DnsPart : public AccountPart {
 
 const AccountPart& dns_part() { return part_instance<DnsPart>(); }
 
+// ---- MX records ----
+
+std::vector<MxRecord> mx_records(const Zone& zone) {
+  std::vector<MxRecord> out;
+  for (const auto& [line, r] : zone.records())
+    if (r.type == "MX" && r.name == zone.origin() + "." && r.rdata.size() == 2)
+      if (auto preference = parse_int(r.rdata[0])) out.push_back({line, *preference, r.rdata[1]});
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.preference < b.preference; });
+  return out;
+}
+
 }  // namespace whm

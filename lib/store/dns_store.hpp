@@ -99,4 +99,15 @@ nlohmann::json local_authority(const Transaction& txn, const std::string& domain
 // returns the reason text to report ("" when nothing was reloaded).
 std::string reload_zone(const StateRoot& root, const std::string& zone);
 
+// ---- MX records ----
+
+// An MX record at the zone's apex, with the line it starts on.
+struct MxRecord {
+  int line;
+  long preference;
+  std::string exchange;  // with its trailing period, as the zone holds it
+};
+// The zone's MX records at its apex, most preferred first (file order among equals).
+std::vector<MxRecord> mx_records(const Zone& zone);
+
 }  // namespace whm

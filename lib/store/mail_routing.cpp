@@ -319,15 +319,11 @@ std::string detect_mail_exchanger(const StateRoot& root, const Transaction& view
     if (!target.empty() && target.back() == '.') target.pop_back();
     return target == domain || ends_with(target, "." + domain) || target == hostname;
   };
-  std::vector<std::pair<long, bool>> mx;  // preference, ours
-  for (const auto& [line, r] : load_zone(view, domain).records())
-    if (r.type == "MX" && r.name == domain + "." && r.rdata.size() == 2)
-      if (auto pref = parse_int(r.rdata[0])) mx.emplace_back(*pref, is_ours(r.rdata[1]));
+  const auto mx = mx_records(load_zone(view, domain));  // most preferred first
   if (mx.empty()) return mail_exchanger::kLocal;
-  std::sort(mx.begin(), mx.end());
-  if (mx.front().second) return mail_exchanger::kLocal;
+  if (is_ours(mx.front().exchange)) return mail_exchanger::kLocal;
   for (const auto& m : mx)
-    if (m.second) return mail_exchanger::kSecondary;
+    if (is_ours(m.exchange)) return mail_exchanger::kSecondary;
   return mail_exchanger::kRemote;
 }
 
@@ -335,6 +331,25 @@ bool stage_mail_exchanger(Transaction& txn, const std::string& domain, const std
   bool changed = false;
   for (const auto& list : kDomainLists) changed |= stage_list_line(txn, list, domain, setting == list.setting);
   return changed;
+}
+
+std::string mx_setting_of(const CpUser& cpuser, const std::string& domain) {
+  const std::string v = cpuser.get("MXCHECK-" + domain);
+  return v.empty() || v == "0" ? mail_exchanger::kLocal : v;
+}
+
+MailExchangerState mail_exchanger_state(const StateRoot& root, const Transaction& view, const std::string& domain,
+                                        const std::string& setting) {
+  MailExchangerState state{setting, setting, false, {}};
+  if (setting == mail_exchanger::kAuto) state.detected = detect_mail_exchanger(root, view, domain, state.warnings);
+  return state;
+}
+
+MailExchangerState stage_checkmx(const StateRoot& root, Transaction& txn, const std::string& domain,
+                                 const std::string& setting) {
+  MailExchangerState state = mail_exchanger_state(root, txn, domain, setting);
+  state.changed = stage_mail_exchanger(txn, domain, state.detected);
+  return state;
 }
 
 // ---- a domain joining or leaving an account ----
@@ -371,12 +386,6 @@ void stage_mail_domain_removed(const StateRoot&, Transaction& txn, const std::st
 // ---- the lifecycle part ----
 
 namespace {
-
-// The account's MX setting for `domain` from its cpuser file (cPanel's MXCHECK-<domain>; "0" or none = local).
-std::string mx_setting_of(const CpUser& cpuser, const std::string& domain) {
-  const std::string v = cpuser.get("MXCHECK-" + domain);
-  return v.empty() || v == "0" ? mail_exchanger::kLocal : v;
-}
 
 // A destination after its account's rename: the old user name becomes the
 // new one, paths in the old home move to the new home.

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cpuser.hpp"
 #include "damage.hpp"
 #include "state.hpp"
 
@@ -110,6 +111,23 @@ std::string detect_mail_exchanger(const StateRoot& root, const Transaction& view
 // Puts `domain` in the one list of `setting` ("local", "remote", "secondary")
 // and out of the others; true when that changed a list.
 bool stage_mail_exchanger(Transaction& txn, const std::string& domain, const std::string& setting);
+// The account's setting for `domain`: its cpuser file's MXCHECK-<domain>
+// ("local", "remote", "secondary" or "auto"; "0" or none: "local").
+std::string mx_setting_of(const CpUser& cpuser, const std::string& domain);
+// A domain's setting and what it comes to: `detected` is the setting itself,
+// or for "auto" what detect_mail_exchanger finds.
+struct MailExchangerState {
+  std::string setting;
+  std::string detected;
+  bool changed = false;  // a list Exim reads changed
+  std::vector<std::string> warnings;
+};
+MailExchangerState mail_exchanger_state(const StateRoot& root, const Transaction& view, const std::string& domain,
+                                        const std::string& setting);
+// cPanel's checkmx: applies `setting` to the lists Exim reads ("auto" is
+// detected anew, so it follows a change of the MX records).
+MailExchangerState stage_checkmx(const StateRoot& root, Transaction& txn, const std::string& domain,
+                                 const std::string& setting);
 
 // ---- a domain joining or leaving an account ----------------------------
 

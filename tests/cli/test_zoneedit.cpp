@@ -269,40 +269,6 @@ TEST_CASE("ZoneEdit: add, edit and remove a record; resetzone", "[zoneedit][api2
   }
 }
 
-TEST_CASE("Email MX functions edit the zone's MX records", "[zoneedit][api2_email_mx]") {
-  TempRoot root;
-  create_account(root, "bob", "bob.example");
-  auto list = api2_data(root, "bob", {"Email", "listmx", "domain=bob.example"});
-  REQUIRE(list.size() == 1);
-  CHECK(list[0]["statusmsg"] == "Fetched MX List");
-  CHECK(list[0]["detected"] == "local");
-  REQUIRE(list[0]["entries"].size() == 1);
-  CHECK(list[0]["entries"][0]["mx"] == "bob.example");
-  CHECK(list[0]["entries"][0]["priority"] == "0");
-
-  auto added =
-      api2_data(root, "bob", {"Email", "addmx", "domain=bob.example", "exchange=mx.remote.example", "preference=20"});
-  CHECK(added[0]["status"] == 1);
-  CHECK(added[0]["checkmx"]["changed"] == 1);
-  CHECK_THAT(zone_file(root, "bob.example"), Contains("bob.example.\t14400\tIN\tMX\t20\tmx.remote.example.\n"));
-  api2_data(root, "bob",
-            {"Email", "changemx", "domain=bob.example", "exchange=mx2.remote.example", "oldexchange=mx.remote.example",
-             "oldpreference=20", "preference=5"});
-  CHECK_THAT(zone_file(root, "bob.example"), Contains("\tMX\t5\tmx2.remote.example.\n"));
-  // With the server's own exchanger gone, the remote one is the most preferred.
-  auto removed = api2_data(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=bob.example"});
-  CHECK(removed[0]["checkmx"]["detected"] == "remote");
-  auto remote = api2_data(root, "bob", {"Email", "listmxs", "domain=bob.example"});
-  CHECK(remote[0]["detected"] == "remote");
-  CHECK(remote[0]["mx"] == "mx2.remote.example");
-  api2_data(root, "bob", {"Email", "delmx", "domain=bob.example", "exchange=mx2.remote.example", "preference=5"});
-  CHECK(zone_file(root, "bob.example").find("mx2.remote.example") == std::string::npos);
-  expect_cpanel_refused(root, "cpapi2", "bob", {"Email", "delmx", "domain=bob.example", "exchange=nosuch.example"},
-                        "no MX record");
-  expect_cpanel_refused(root, "cpapi2", "bob",
-                        {"Email", "addmx", "domain=bob.example", "exchange=bad host", "preference=1"}, "exchange");
-}
-
 TEST_CASE("zoneedit and changemx features gate the changes; reading needs neither", "[zoneedit][features]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");

@@ -95,10 +95,14 @@ bool matches(const std::optional<std::regex>& re, const std::string& text) {
 }
 
 // The mailboxes sorted by address.
-std::vector<Mailbox> sorted_mailboxes(const EmailAccounts& accounts) {
+std::vector<const Mailbox*> sorted_mailboxes(const EmailAccounts& accounts) {
   auto boxes = accounts.all();
-  std::sort(boxes.begin(), boxes.end(),
-            [](const Mailbox& a, const Mailbox& b) { return a.address.full() < b.address.full(); });
+  // Each address built once, not once per comparison.
+  std::vector<std::pair<std::string, const Mailbox*>> keys;
+  keys.reserve(boxes.size());
+  for (const Mailbox* m : boxes) keys.emplace_back(m->address.full(), m);
+  std::sort(keys.begin(), keys.end());
+  for (size_t i = 0; i < keys.size(); ++i) boxes[i] = keys[i].second;
   return boxes;
 }
 
@@ -136,8 +140,8 @@ Response list_pops(Context& ctx, const Request& req) {
   const auto incoming_suspended = incoming_suspended_addresses(ctx.root, ctx.account);
   Response r;
   r.data = nlohmann::json::array();
-  for (const auto& m : sorted_mailboxes(accounts))
-    if (matches(re, m.address.full())) r.data.push_back(pop_entry(m, incoming_suspended));
+  for (const Mailbox* m : sorted_mailboxes(accounts))
+    if (matches(re, m->address.full())) r.data.push_back(pop_entry(*m, incoming_suspended));
   if (!req.flag("skip_main") && matches(re, ctx.account.user))
     r.data.push_back(
         {{"email", ctx.account.user}, {"login", "Main Account"}, {"suspended_incoming", 0}, {"suspended_login", 0}});
@@ -198,12 +202,12 @@ Response list_pops_with_disk(Context& ctx, const Request& req) {
   const auto incoming_suspended = incoming_suspended_addresses(ctx.root, ctx.account);
   Response r;
   r.data = nlohmann::json::array();
-  for (const auto& m : sorted_mailboxes(accounts)) {
-    if (!domain.empty() && m.address.domain != domain) continue;
-    if (!email.empty() && m.address.local != email && m.address.full() != email) continue;
-    if (!matches(re, m.address.full())) continue;
+  for (const Mailbox* m : sorted_mailboxes(accounts)) {
+    if (!domain.empty() && m->address.domain != domain) continue;
+    if (!email.empty() && m->address.local != email && m->address.full() != email) continue;
+    if (!matches(re, m->address.full())) continue;
     if (max && static_cast<long long>(r.data.size()) >= *max) break;
-    r.data.push_back(with_disk(ctx, m, opts, incoming_suspended));
+    r.data.push_back(with_disk(ctx, *m, opts, incoming_suspended));
   }
   return r;
 }
@@ -474,7 +478,8 @@ Response terminate_mailbox_sessions(Context& ctx, const Request&) {
                    "): there are no IMAP or POP3 sessions to end.");
   std::vector<std::string> logins = {ctx.account.user};
   Transaction view(ctx.root);
-  for (const auto& m : EmailAccounts(view, ctx.account).all()) logins.push_back(m.address.full());
+  const EmailAccounts accounts(view, ctx.account);
+  for (const Mailbox* m : accounts.all()) logins.push_back(m->address.full());
   for (const auto& login : logins) {
     const int status = run_program({"doveadm", "-c", ctx.root.path(kDovecotConfig), "kick", login});
     if (status != 0 && status != kDoveadmNothingKicked)
@@ -492,8 +497,9 @@ Response listpops(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   Response r;
   r.data = nlohmann::json::array();
-  for (const auto& m : sorted_mailboxes(EmailAccounts(view, ctx.account)))
-    if (matches(re, m.address.full())) r.data.push_back({{"email", m.address.full()}, {"login", m.address.full()}});
+  const EmailAccounts accounts(view, ctx.account);
+  for (const Mailbox* m : sorted_mailboxes(accounts))
+    if (matches(re, m->address.full())) r.data.push_back({{"email", m->address.full()}, {"login", m->address.full()}});
   return r;
 }
 
@@ -529,7 +535,8 @@ Response list_pops_for(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   Response r;
   r.data = {{"pops", nlohmann::json::array()}};
-  for (const auto& m : sorted_mailboxes(EmailAccounts(view, account))) r.data["pops"].push_back(m.address.full());
+  const EmailAccounts accounts(view, account);
+  for (const Mailbox* m : sorted_mailboxes(accounts)) r.data["pops"].push_back(m->address.full());
   return r;
 }
 

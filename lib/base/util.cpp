@@ -1,5 +1,7 @@
 #include "util.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,18 +12,24 @@
 
 namespace whm {
 
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
+std::vector<std::string_view> split_views(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  out.reserve(static_cast<size_t>(std::count(s.begin(), s.end(), sep)) + 1);
   size_t start = 0;
   for (;;) {
     size_t pos = s.find(sep, start);
     if (pos == std::string_view::npos) {
-      out.emplace_back(s.substr(start));
+      out.push_back(s.substr(start));
       return out;
     }
-    out.emplace_back(s.substr(start, pos - start));
+    out.push_back(s.substr(start, pos - start));
     start = pos + 1;
   }
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  const auto views = split_views(s, sep);
+  return {views.begin(), views.end()};
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {

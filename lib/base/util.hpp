@@ -10,6 +10,8 @@
 namespace whm {
 
 std::vector<std::string> split(std::string_view s, char sep);
+// The same as views into `s` (valid while `s` is): for files read line by line in bulk.
+std::vector<std::string_view> split_views(std::string_view s, char sep);
 // Calls fn(line) for each line of `text` without its '\n' (a last line
 // without '\n' too), without copying: for large files read line by line.
 template <class Fn>

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "account_lifecycle.hpp"
 #include "account_parts.hpp"
@@ -98,30 +99,36 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
     const UserPath passwd = mail_paths::passwd(home_rel_, domain), shadow = mail_paths::shadow(home_rel_, domain),
                    quota = mail_paths::quota(home_rel_, domain);
     FileProblems problems;
-    std::set<std::string> locals;
+    // Mailbox positions by local part: a listing of 10,000 mailboxes reads
+    // three lines per mailbox, so these lookups are hashed and nothing is copied twice.
+    std::unordered_map<std::string, size_t> index;
     if (auto text = view.read(passwd)) {
+      const auto lines = static_cast<size_t>(std::count(text->begin(), text->end(), '\n'));
+      files.passwd.reserve(lines);
+      files.boxes.reserve(lines);
+      index.reserve(lines);
       for_each_checked_line(*text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
-        auto e = parse_mail_passwd_line(std::string(line));
+        auto e = parse_mail_passwd_line(line);
         if (!e) return problems.push_back(line_problem(n, "of etc/" + domain + "/passwd is not a mailbox line"));
-        if (!locals.insert(e->local).second)
+        if (!index.emplace(e->local, files.boxes.size()).second)
           return problems.push_back(line_problem(n, "of etc/" + domain + "/passwd repeats “" + e->local + "”"));
-        files.passwd.push_back(*e);
         files.boxes.push_back({{e->local, domain}, "", "", std::nullopt});
+        files.passwd.push_back(std::move(*e));
       });
     }
-    std::map<std::string, std::pair<std::string, std::string>> hashes;  // local -> hash, days
     if (auto text = view.read(shadow)) {
       for_each_checked_line(*text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
-        auto f = split(std::string(line), ':');
+        const auto f = split_views(line, ':');
         if (f.size() != 9 || f[0].empty())
           return problems.push_back(line_problem(n, "of etc/" + domain + "/shadow does not have 9 fields"));
-        if (!locals.count(f[0])) return files.other_shadow.push_back(std::string(line));
-        hashes[f[0]] = {f[1], f[2]};
+        auto box = index.find(std::string(f[0]));
+        if (box == index.end()) return files.other_shadow.push_back(std::string(line));
+        files.boxes[box->second].hash = f[1];
+        files.boxes[box->second].changed_days = f[2];
       });
     }
-    std::map<std::string, long long> quotas;
     if (auto text = view.read(quota)) {
       for_each_checked_line(*text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
@@ -129,17 +136,10 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
         const auto bytes = colon == std::string_view::npos ? std::nullopt : parse_int(line.substr(colon + 1));
         if (!bytes || *bytes < 0 || colon == 0)
           return problems.push_back(line_problem(n, "of etc/" + domain + "/quota is not “LOCAL:BYTES”"));
-        const std::string local(line.substr(0, colon));
-        if (!locals.count(local)) return files.other_quota.push_back(std::string(line));
-        if (*bytes > 0) quotas[local] = *bytes;
+        auto box = index.find(std::string(line.substr(0, colon)));
+        if (box == index.end()) return files.other_quota.push_back(std::string(line));
+        if (*bytes > 0) files.boxes[box->second].quota_bytes = *bytes;
       });
-    }
-    for (auto& box : files.boxes) {
-      if (auto h = hashes.find(box.address.local); h != hashes.end()) {
-        box.hash = h->second.first;
-        box.changed_days = h->second.second;
-      }
-      if (auto q = quotas.find(box.address.local); q != quotas.end()) box.quota_bytes = q->second;
     }
     if (warn && !problems.empty())
       add_notice(damage_summary(mail_paths::domain_etc(home_rel_, domain).joined(), problems) +
@@ -149,12 +149,12 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
   }
 }
 
-std::vector<Mailbox> EmailAccounts::all() const {
-  std::vector<Mailbox> out;
+std::vector<const Mailbox*> EmailAccounts::all() const {
+  std::vector<const Mailbox*> out;
   std::set<std::string> seen;  // account_.domains may name a domain twice
   for (const auto& domain : account_.domains)
     if (auto it = domains_.find(domain); it != domains_.end() && seen.insert(domain).second)
-      out.insert(out.end(), it->second.boxes.begin(), it->second.boxes.end());
+      for (const auto& box : it->second.boxes) out.push_back(&box);
   return out;
 }
 
@@ -265,9 +265,9 @@ void EmailAccounts::stage(Transaction& txn, bool skip_cache) const {
   // .cpanel/email_accounts.json (shape UNCONFIRMED, docs/email.md):
   // {"<domain>": {"account_count": N, "accounts": {"<local>": {"quota": bytes, 0 = unlimited}}}}
   nlohmann::json cache = nlohmann::json::object();
-  for (const auto& m : all()) {
-    auto& d = cache[m.address.domain];
-    d["accounts"][m.address.local] = {{"quota", m.quota_bytes.value_or(0)}};
+  for (const Mailbox* m : all()) {
+    auto& d = cache[m->address.domain];
+    d["accounts"][m->address.local] = {{"quota", m->quota_bytes.value_or(0)}};
     d["account_count"] = d["accounts"].size();
   }
   txn.write(mail_paths::email_accounts_cache(home_rel_), json_text(cache) + "\n", 0600, account_.owner);
@@ -459,10 +459,10 @@ void check_domain(const Transaction& view, const AccountFacts& a, const std::str
     out.push_back(damage_summary(mail_paths::domain_etc(a.home_rel, domain).joined(), damage));
   const std::string prefix = "Account “" + a.user + "”: ";
   std::set<std::string> locals;
-  for (const auto& m : accounts.all()) {
-    locals.insert(m.address.local);
-    if (m.hash.empty())
-      out.push_back(prefix + "the email account “" + m.address.full() + "” has no line in etc/" + domain + "/shadow.");
+  for (const Mailbox* m : accounts.all()) {
+    locals.insert(m->address.local);
+    if (m->hash.empty())
+      out.push_back(prefix + "the email account “" + m->address.full() + "” has no line in etc/" + domain + "/shadow.");
   }
   for (const auto& line : split(view.read(mail_paths::passwd(a.home_rel, domain)).value_or(""), '\n')) {
     auto e = parse_mail_passwd_line(line);

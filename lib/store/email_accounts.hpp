@@ -67,8 +67,9 @@ class EmailAccounts {
   EmailAccounts(const Transaction& view, const CpanelAccount& account, bool warn = true);
 
   const CpanelAccount& account() const { return account_; }
-  // Every mailbox, domain by domain (the account's order), each domain's in file order.
-  std::vector<Mailbox> all() const;
+  // Every mailbox, domain by domain (the account's order), each domain's in
+  // file order; valid while this object lives.
+  std::vector<const Mailbox*> all() const;
   size_t count() const;
   const Mailbox* find(const EmailAddress& address) const;
   // Throws ApiError in cPanel's words when the mailbox does not exist.

@@ -55,10 +55,11 @@ std::string vdomainaliases(const std::string& domain) { return "etc/vdomainalias
 std::string vfilters(const std::string& domain) { return "etc/vfilters/" + domain; }
 }  // namespace mail_paths
 
-std::optional<MailPasswdEntry> parse_mail_passwd_line(const std::string& line) {
-  auto f = split(line, ':');
+std::optional<MailPasswdEntry> parse_mail_passwd_line(std::string_view line) {
+  const auto f = split_views(line, ':');
   if (f.size() != 7 || f[0].empty()) return std::nullopt;
-  return MailPasswdEntry{f[0], f[1], f[2], f[3], f[4], f[5], f[6]};
+  return MailPasswdEntry{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]),
+                         std::string(f[4]), std::string(f[5]), std::string(f[6])};
 }
 
 std::string format_mail_passwd_line(const MailPasswdEntry& e) {

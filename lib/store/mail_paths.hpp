@@ -62,7 +62,7 @@ struct MailPasswdEntry {
   std::string local, password = "x", uid, gid, gecos, maildir, home;  // maildir and home absolute ("/home/bob/...")
 };
 // nullopt for a line that is not seven colon-separated fields.
-std::optional<MailPasswdEntry> parse_mail_passwd_line(const std::string& line);
+std::optional<MailPasswdEntry> parse_mail_passwd_line(std::string_view line);
 std::string format_mail_passwd_line(const MailPasswdEntry& e);
 
 // The local parts of the email accounts of `domain` in the account whose

@@ -28,11 +28,13 @@ UserPath autocreate_flag(const CpanelAccount& account, const EmailAddress& a) {
   return p;
 }
 
+// `email`: one of the account's email accounts (the flag lives in the mailbox's settings
+// directory, which the account's own mailbox has not).
 EmailAddress existing_mailbox(const Transaction& view, const Context& ctx, const Request& req) {
-  const EmailAddress a = parse_email_address("email", req.require("email"));
-  if (!ctx.account.owns_domain(a.domain)) throw ApiError("The email account “" + a.full() + "” does not exist.");
-  EmailAccounts(view, ctx.account).require(a);
-  return a;
+  const std::string email = req.require("email");
+  const auto a = mail_account_arg(view, ctx.account, "email", email);
+  if (!a) throw ApiError("The email account “" + email + "” does not exist.");
+  return *a;
 }
 
 Response get_mailbox_autocreate(Context& ctx, const Request& req) {

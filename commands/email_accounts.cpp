@@ -6,8 +6,10 @@
 
 #include "account_store.hpp"
 #include "api2_answers.hpp"
+#include "dovecot_admin.hpp"
 #include "email_accounts.hpp"
 #include "errors.hpp"
+#include "hostname.hpp"
 #include "output.hpp"
 #include "process.hpp"
 #include "registry.hpp"
@@ -464,24 +466,54 @@ Response get_client_settings(Context& ctx, const Request& req) {
   return r;
 }
 
-// The server's Dovecot is the one etc/dovecot/dovecot.conf under the state
-// root describes: doveadm reaches its anvil socket through that file's base_dir.
-constexpr const char* kDovecotConfig = "etc/dovecot/dovecot.conf";
+// The mail submission program: the state root's usr/sbin/sendmail (Exim's,
+// on a real server; a test root holds its own).
+constexpr const char* kSendmail = "usr/sbin/sendmail";
+
+// E-mails get_client_settings' settings of `account` to `to`, through
+// sendmail as cPanel does (the wording of the message is UNCONFIRMED).
+Response dispatch_client_settings(Context& ctx, const Request& req) {
+  const EmailAddress to = parse_email_address("to", req.require("to"));
+  const nlohmann::json s = get_client_settings(ctx, req).data;
+  const std::string sendmail = ctx.root.path(kSendmail);
+  if (!program_available(sendmail))
+    throw ApiError("The server cannot send mail: there is no /" + std::string(kSendmail) + ".");
+  const std::string hostname = server_hostname(ctx.root);
+  const std::string from = "cpanel@" + hostname;
+  const auto text = [&](const char* key) { return s[key].is_string() ? s[key].get<std::string>() : s[key].dump(); };
+  const std::string message =
+      "From: \"cPanel on " + hostname + "\" <" + from + ">\nTo: <" + to.full() +
+      ">\nSubject: Mail client settings for " + text("account") +
+      "\nAuto-Submitted: auto-generated\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+      "Content-Transfer-Encoding: 8bit\n\nThe settings to read and send the mail of " +
+      text("account") + " with a mail client:\n\nUsername: " + text("inbox_username") +
+      "\nPassword: the email account's password\n\nIncoming server (IMAP): " + text("inbox_host") + "\n  port " +
+      text("inbox_port") + " (SSL/TLS), or " + text("inbox_insecure_port") +
+      " (not encrypted)\nOutgoing server (SMTP): " + text("smtp_host") + "\n  port " + text("smtp_port") +
+      " (SSL/TLS), or " + text("smtp_insecure_port") + " (not encrypted)\n\nIMAP and SMTP require authentication.\n";
+  // "--": the address is never read as an option.
+  const auto sent = run_with_input({sendmail, "-oi", "-f", from, "--", to.full()}, message);
+  if (!sent || sent->status != 0)
+    throw ApiError("The mail to “" + to.full() + "” could not be sent" +
+                   (sent ? ": " + trim(sent->output) : std::string(".")));
+  return {};
+}
+
 // doveadm kick's exit status when it found no session to end.
 constexpr int kDoveadmNothingKicked = 68;
 
 // Ends every IMAP and POP3 session of the account's mailboxes and of its
-// main account: one doveadm kick per login.
+// main account: one doveadm kick per login (lib/store/dovecot_admin.hpp).
 Response terminate_mailbox_sessions(Context& ctx, const Request&) {
-  if (!ctx.root.exists(kDovecotConfig) || !program_available("doveadm"))
-    throw ApiError("Dovecot is not installed on this server (no /" + std::string(kDovecotConfig) +
-                   "): there are no IMAP or POP3 sessions to end.");
+  const auto doveadm = doveadm_command(ctx.root, "there are no IMAP or POP3 sessions to end.");
   std::vector<std::string> logins = {ctx.account.user};
   Transaction view(ctx.root);
   const EmailAccounts accounts(view, ctx.account);
   for (const Mailbox* m : accounts.all()) logins.push_back(m->address.full());
   for (const auto& login : logins) {
-    const int status = run_program({"doveadm", "-c", ctx.root.path(kDovecotConfig), "kick", login});
+    auto argv = doveadm;
+    argv.insert(argv.end(), {"kick", login});
+    const int status = run_program(argv);
     if (status != 0 && status != kDoveadmNothingKicked)
       throw ApiError("Dovecot did not end the sessions of “" + login + "” (doveadm kick exited with " +
                      std::to_string(status) + ").");
@@ -616,6 +648,8 @@ const Registration email_account_functions[] = {
     Registration(uapi("terminate_mailbox_sessions", terminate_mailbox_sessions, Access::Read)),
     Registration(uapi("has_plaintext_authentication", has_plaintext_authentication, Access::Read)),
     Registration(uapi("get_client_settings", get_client_settings, Access::Read, {optional_param("account")})),
+    Registration(uapi("dispatch_client_settings", dispatch_client_settings, Access::Read,
+                      {required_param("account"), required_param("to", ParamType::Email)})),
     // API 2
     Registration(api2("addpop", api2_ok(add_pop), Access::Write,
                       {required_param("email"), required_param("password"), optional_param("domain", ParamType::Domain),

@@ -14,6 +14,7 @@
 #include "mail_filters.hpp"
 #include "registry.hpp"
 #include "spamassassin.hpp"
+#include "spamassassin_rules.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -157,6 +158,20 @@ Response update_user_preference(Context& ctx, const Request& req) {
   return r;
 }
 
+// The installed rules (lib/store/spamassassin_rules.hpp) with their scores,
+// a whole score as an integer.
+Response get_symbolic_test_names(Context& ctx, const Request&) {
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& rule : installed_spamassassin_rules(ctx.root)) {
+    const auto whole = static_cast<long long>(rule.score);
+    r.data.push_back({{"key", rule.name},
+                      {"rule_type", rule.rule_type},
+                      {"score", whole == rule.score ? nlohmann::json(whole) : nlohmann::json(rule.score)}});
+  }
+  return r;
+}
+
 Response clear_spam_box(Context& ctx, const Request&) {
   stage_clear_spam_box(ctx.txn(), ctx.root, home_rel_of(ctx.account), ctx.account.home);
   return {};
@@ -202,6 +217,7 @@ const Registration spamassassin_functions[] = {
                        return p;
                      }()})),
     Registration(fn("SpamAssassin", "clear_spam_box", clear_spam_box, Access::Write, "spambox")),
+    Registration(fn("SpamAssassin", "get_symbolic_test_names", get_symbolic_test_names, Access::Read, "spamassassin")),
 };
 
 }  // namespace

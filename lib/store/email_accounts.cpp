@@ -183,6 +183,16 @@ const Mailbox& EmailAccounts::require(const EmailAddress& address) const {
   throw ApiError("The email account “" + address.full() + "” does not exist.");
 }
 
+std::optional<EmailAddress> mail_account_arg(const Transaction& view, const CpanelAccount& account,
+                                             const std::string& param, const std::string& value) {
+  if (value == account.user) return std::nullopt;
+  const EmailAddress a = parse_email_address(param, value);
+  if (!account.owns_domain(a.domain)) throw ApiError("The email account “" + a.full() + "” does not exist.");
+  if (a.local == "_mainaccount") return std::nullopt;
+  EmailAccounts(view, account).require(a);
+  return a;
+}
+
 Mailbox& EmailAccounts::require_mutable(const EmailAddress& address) {
   const Mailbox& m = require(address);
   files_of(address.domain).changed = true;

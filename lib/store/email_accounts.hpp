@@ -105,6 +105,14 @@ class EmailAccounts {
   std::map<std::string, DomainFiles> domains_;
 };
 
+// The mailbox that `value` (of parameter `param`) names where the account's
+// own mailbox may be meant too: the cPanel user name, or cPanel's
+// "_mainaccount@<a domain of the account>" alias, give nullopt (the main
+// account); an address must be one of the account's email accounts (ApiError
+// in cPanel's words otherwise).
+std::optional<EmailAddress> mail_account_arg(const Transaction& view, const CpanelAccount& account,
+                                             const std::string& param, const std::string& value);
+
 // Where the user's mail and per-mailbox settings live, and what they weigh.
 bool incoming_suspended(const Transaction& view, const std::string& home_rel, const EmailAddress& address);
 // The addresses whose incoming mail is suspended, read once per domain from

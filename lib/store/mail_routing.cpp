@@ -101,15 +101,15 @@ bool stage_list_line(Transaction& txn, const DomainList& list, const std::string
 
 // ---- valiases lines ----
 
-std::string unquote(const std::string& s) {
+}  // namespace
+
+std::string unquote_destination(const std::string& s) {
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
   return s;
 }
 
-}  // namespace
-
 DestinationKind destination_kind(const std::string& dest) {
-  const std::string d = unquote(dest);
+  const std::string d = unquote_destination(dest);
   if (starts_with(d, kFail) || starts_with(d, kDefer)) return DestinationKind::Fail;
   if (d == kBlackhole) return DestinationKind::Blackhole;
   if (starts_with(d, "|")) return DestinationKind::Pipe;
@@ -121,7 +121,7 @@ DestinationKind destination_kind(const std::string& dest) {
 std::optional<std::string> destination_error(const std::string& dest, const std::string& home) {
   if (dest.empty()) return "A destination may not be empty.";
   if (has_control_byte(dest)) return "A destination may not contain control characters.";
-  const std::string d = unquote(dest);
+  const std::string d = unquote_destination(dest);
   switch (destination_kind(dest)) {
     case DestinationKind::Fail:
     case DestinationKind::Blackhole: return std::nullopt;
@@ -195,7 +195,7 @@ DomainAliases::DomainAliases(const Transaction& view, std::string domain) : doma
       problems_.push_back(line_problem(n, "is not “address: destinations”"));
       continue;
     }
-    std::string key = unquote(trim(line.substr(0, colon)));
+    std::string key = unquote_destination(trim(line.substr(0, colon)));
     auto dests = split_destinations(line.substr(colon + 1));
     if (key == "*") {
       default_ = join(dests, ",");
@@ -225,7 +225,8 @@ bool DomainAliases::remove(const std::string& address, const std::string& dest) 
   auto it = std::find_if(entries_.begin(), entries_.end(), [&](const AliasEntry& e) { return e.address == address; });
   if (it == entries_.end()) return false;
   auto& dests = it->destinations;
-  auto d = std::find_if(dests.begin(), dests.end(), [&](const std::string& x) { return unquote(x) == unquote(dest); });
+  auto d = std::find_if(dests.begin(), dests.end(),
+                        [&](const std::string& x) { return unquote_destination(x) == unquote_destination(dest); });
   if (d == dests.end()) return false;
   dests.erase(d);
   if (dests.empty()) entries_.erase(it);
@@ -393,10 +394,10 @@ std::string renamed_destination(const std::string& dest, const AccountFacts& fro
   if (dest == from.user) return to.user;
   const auto kind = destination_kind(dest);
   if (kind == DestinationKind::Pipe) {
-    const std::string command = trim(unquote(dest).substr(1));
+    const std::string command = trim(unquote_destination(dest).substr(1));
     return "|" + rehome(command, from.home, to.home);
   }
-  if (kind == DestinationKind::File) return rehome(unquote(dest), from.home, to.home);
+  if (kind == DestinationKind::File) return rehome(unquote_destination(dest), from.home, to.home);
   return dest;
 }
 
@@ -426,7 +427,7 @@ DomainAliases checked_aliases(const std::string& text, const std::string& domain
     if (trim(line).empty() || trim(line)[0] == '#') continue;
     const auto colon = line.find(':');
     std::string why;
-    std::string key = colon == std::string::npos ? "" : to_lower(unquote(trim(line.substr(0, colon))));
+    std::string key = colon == std::string::npos ? "" : to_lower(unquote_destination(trim(line.substr(0, colon))));
     std::vector<std::string> dests;
     if (colon == std::string::npos || has_control_byte(line) || line[0] == ' ' || line[0] == '\t') {
       why = "it is not “address: destinations”";

@@ -26,6 +26,8 @@ namespace whm {
 
 enum class DestinationKind { Address, User, Fail, Blackhole, Pipe, File };
 DestinationKind destination_kind(const std::string& dest);
+// The destination without the double quotes around it ("|/home/bob/prog arg").
+std::string unquote_destination(const std::string& dest);
 // nullopt when `dest` may be written for an account whose home is `home`
 // ("/home/bob"): no control byte, an address or user name well formed, a
 // pipe's program and a file inside the home (or cPanel's autorespond); else why not.

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End to end: what is inside a mailbox, as a real Dovecot on 127.0.0.1 (config
+# from tests/mail/dovecot.conf.in) sees it. Messages placed in a Maildir made
+# by add_pop are listed by Mailboxes get_mailbox_status_list with the counts,
+# sizes and GUIDs Dovecot reports over IMAP, and by Email browse_mailbox; a
+# folder created over IMAP shows in both; expunge_mailbox_messages removes
+# exactly the messages its query matches and expunge_messages_for_mailbox_guid
+# the rest, and IMAP no longer shows them.
+# Usage: test_dovecot_mailboxes.sh BIN_DIR
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/expect.sh"
+source "$here/servers.sh"
+if [[ ! -x /usr/sbin/dovecot || ! -x /usr/bin/doveadm ]]; then
+  echo "dovecot is missing (scripts/install-deps.sh installs dovecot-imapd and dovecot-pop3d)"
+  echo "0 passed, 1 failed"; exit 1
+fi
+root=$(mktemp -d /tmp/whmkit-dovecot-mbx-XXXXXX)
+# Homes are "/tmp/whmkit-mailhome-N/<user>" in the state root's files; a
+# symlink of that path into the root lets Dovecot find them.
+homebase=$(mktemp -u /tmp/whmkit-mailhome-XXXXXX)
+run=$root/run
+imap_port=$((26000 + RANDOM % 1000))
+pop3_port=$((imap_port + 1000))
+# Only the server this test started, by its pid.
+cleanup() {
+  stop_server "$run/base/master.pid"
+  for _ in $(seq 50); do [[ -e $run/base/master.pid ]] || break; sleep 0.1; done
+  rm -f "$homebase"; rm -rf "$root"
+}
+trap cleanup EXIT
+export WHMKIT_ROOT=$root
+u() { "$bin/uapi" --output=json --user=bob "$@"; }
+field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+# IMAP: "<folder> <messages> <bytes>" for every folder, as Dovecot answers
+# LIST and STATUS (MESSAGES) and the sizes of FETCH RFC822.SIZE; or "refused".
+imap_folders() {  # USER PASSWORD
+  python3 - "$imap_port" "$1" "$2" <<'PY'
+import imaplib, re, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login(sys.argv[2], sys.argv[3])
+names = sorted(re.search(rb'"\." "?([^"]*)"?$', l).group(1).decode() for l in m.list()[1])
+for name in names:
+    count = int(re.search(rb"MESSAGES (\d+)", m.status(name, "(MESSAGES)")[1][0]).group(1))
+    size = 0
+    if count:
+        m.select(name, readonly=True)
+        size = sum(int(s) for s in re.findall(rb"RFC822.SIZE (\d+)", b" ".join(m.fetch("1:*", "(RFC822.SIZE)")[1])))
+    print(name, count, size)
+m.logout()
+PY
+}
+# The subjects in INBOX, in order.
+imap_subjects() {  # USER PASSWORD
+  python3 - "$imap_port" "$1" "$2" <<'PY'
+import imaplib, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login(sys.argv[2], sys.argv[3])
+n = int(m.select("INBOX", readonly=True)[1][0])
+out = []
+if n:
+    for part in m.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")[1]:
+        if isinstance(part, tuple):
+            out.append(part[1].decode().strip().replace("Subject: ", ""))
+print(" ".join(out) or "none")
+m.logout()
+PY
+}
+imap_create() {  # USER PASSWORD FOLDER
+  python3 - "$imap_port" "$1" "$2" "$3" <<'PY'
+import imaplib, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login(sys.argv[2], sys.argv[3])
+print(m.create(sys.argv[4])[0])
+m.logout()
+PY
+}
+
+chmod 755 "$root"  # the mail processes run as the account and walk down to its Maildir
+mkdir -p "$root/etc" && printf 'HOMEDIR %s\nADDR 127.0.0.1\n' "$homebase" > "$root/etc/wwwacct.conf"
+"$bin/whmapi1" --output=json createacct username=bob domain=bob.example password=Main-pass1 >/dev/null
+ln -s "$root$homebase" "$homebase"
+home=$homebase/bob
+expect "add_pop succeeds" "1" "$(u Email add_pop email=info password=Info-pass-9x | field 'd["result"]["status"]')"
+
+mkdir -p "$run" "$root/etc/dovecot"
+sed -e "s|@RUN@|$run|g" -e "s|@HOME@|$home|g" -e "s|@IMAP_PORT@|$imap_port|g" -e "s|@POP3_PORT@|$pop3_port|g" \
+  "$here/../mail/dovecot.conf.in" > "$root/etc/dovecot/dovecot.conf"
+expect_contains "without a running Dovecot the status list says what failed" "Dovecot could not" \
+  "$(u Mailboxes get_mailbox_status_list account=info@bob.example | field 'd["result"]["errors"]')"
+dovecot_command "$root/etc/dovecot/dovecot.conf"
+if ! start_server "$imap_port" "$run/start.log"; then
+  echo "FAIL dovecot did not start"; cat "$run/start.log" "$run/dovecot.log" 2>/dev/null
+  echo "$passed passed, $((failed + 1)) failed"; exit 1
+fi
+
+# Two delivered messages; the size in each name (S=) is what Dovecot checks.
+maildir=$root$home/mail/bob.example/info
+deliver() {  # N SUBJECT
+  local message=$'From: a@example.net\r\nTo: info@bob.example\r\nSubject: '"$2"$'\r\n\r\nBody of '"$2"$'.\r\n'
+  local file=$maildir/new/170000000$1.M$1P1.test,S=${#message}
+  printf '%s' "$message" > "$file"
+  chown --reference="$maildir" "$file"
+}
+deliver 1 first
+deliver 2 second
+
+status_list() {
+  u Mailboxes get_mailbox_status_list account=info@bob.example |
+    field '"\n".join("%s %d %d" % (f["mailbox"], f["messages"], f["vsize"]) for f in sorted(d["result"]["data"], key=lambda f: f["mailbox"]))'
+}
+expect "get_mailbox_status_list shows INBOX as IMAP does" "$(imap_folders info@bob.example Info-pass-9x)" "$(status_list)"
+expect_contains "with the two messages" "INBOX 2 " "$(status_list)"
+expect "browse_mailbox lists the delivered files" "2" \
+  "$(u Email browse_mailbox account=info@bob.example dir=new | field 'len([e for e in d["result"]["data"] if e["isleaf"] == 1])')"
+
+expect "a folder created over IMAP" "OK" "$(imap_create info@bob.example Info-pass-9x INBOX.Archive)"
+expect "is listed with its own GUID" "$(imap_folders info@bob.example Info-pass-9x)" "$(status_list)"
+expect_contains "(INBOX.Archive)" "INBOX.Archive 0 0" "$(status_list)"
+expect "browse_mailbox shows it as a mailbox" "1" \
+  "$(u Email browse_mailbox account=info@bob.example showdotfiles=1 | field '[e["ismailbox"] for e in d["result"]["data"] if e["file"] == ".Archive"][0]')"
+guids=$(u Mailboxes get_mailbox_status_list account=info@bob.example | field '" ".join(f["guid"] for f in d["result"]["data"])')
+expect "GUIDs are 32 hex digits and distinct" "ok" \
+  "$(python3 -c 'import re,sys; g=sys.argv[1:]; print("ok" if len(g) == len(set(g)) >= 2 and all(re.fullmatch("[0-9a-f]{32}", x) for x in g) else g)' $guids)"
+
+expect "expunge_mailbox_messages with a query" "1" \
+  "$(u Mailboxes expunge_mailbox_messages account=info@bob.example mailbox=INBOX 'query=subject first' | field 'd["result"]["status"]')"
+expect "removes only the matching message (IMAP)" "second" "$(imap_subjects info@bob.example Info-pass-9x)"
+expect_contains "and the status list agrees" "INBOX 1 " "$(status_list)"
+expect_contains "an unknown folder is Dovecot's error" "doesn't exist" \
+  "$(u Mailboxes expunge_mailbox_messages account=info@bob.example mailbox=INBOX.Nope query=all | field 'd["result"]["errors"]')"
+expect_contains "a query Dovecot cannot parse is refused" "Unknown argument" \
+  "$(u Mailboxes expunge_mailbox_messages account=info@bob.example mailbox=INBOX query=bogusword | field 'd["result"]["errors"]')"
+expect "and expunged nothing" "second" "$(imap_subjects info@bob.example Info-pass-9x)"
+
+inbox_guid=$(u Mailboxes get_mailbox_status_list account=info@bob.example | field '[f["guid"] for f in d["result"]["data"] if f["mailbox"] == "INBOX"][0]')
+expect "expunge_messages_for_mailbox_guid" "1" \
+  "$(u Mailboxes expunge_messages_for_mailbox_guid account=info@bob.example "mailbox_guid=$inbox_guid" query=all | field 'd["result"]["status"]')"
+expect "empties that folder (IMAP)" "none" "$(imap_subjects info@bob.example Info-pass-9x)"
+expect_contains "an unknown GUID is refused" "has no folder with the GUID" \
+  "$(u Mailboxes expunge_messages_for_mailbox_guid account=info@bob.example mailbox_guid=0123456789abcdef0123456789abcdef query=all | field 'd["result"]["errors"]')"
+
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -7,7 +7,8 @@
 # to another domain with the key file and hands it to an SMTP sink of the
 # test's own (smtp_sink.py); python3-dkim verifies the signature against the
 # record named serves (and refuses it once the body is changed). dig shows
-# the SPF and DMARC records as one TXT record each.
+# the SPF and DMARC records as one TXT record each. validate_current_ptrs
+# asks a named of its own on 127.0.0.1:53 in a network namespace (unshare -n).
 # Usage: test_dkim.sh BIN_DIR   (KEEP=1 keeps the directories in /tmp)
 set -u
 bin=$1
@@ -109,6 +110,38 @@ PY
 expect "python3-dkim accepts the signature against the record named serves" True "$(verify "$sink_dir/1.eml")"
 sed 's/Hello from bob\./Hello from mallory./' "$sink_dir/1.eml" > "$run/tampered.eml"
 expect "python3-dkim refuses a changed body" False "$(verify "$run/tampered.eml")"
+
+# ---- validate_current_ptrs asks real DNS: a named of its own on 127.0.0.1:53, in a network namespace ----
+# The root's etc/resolv.conf names 127.0.0.1 (the resolvers' port is 53), so the
+# question and the named that answers it live in a namespace of their own.
+ptr_run=$run/ptr
+mkdir -p "$ptr_run"
+echo 'nameserver 127.0.0.1' > "$root/etc/resolv.conf"
+echo host.whmkit.test > "$root/etc/hostname"
+soa='$TTL 300
+@ IN SOA ns.whmkit.test. root.whmkit.test. 1 3600 600 86400 300
+@ IN NS ns.whmkit.test.'
+printf '%s\n25 IN PTR host.whmkit.test.\n25 IN PTR other.whmkit.test.\n' "$soa" > "$ptr_run/reverse.db"
+printf '%s\nns IN A 127.0.0.1\nhost IN A 192.0.2.25\nother IN A 192.0.2.99\n' "$soa" > "$ptr_run/forward.db"
+{
+  named_options "$ptr_run" 53
+  printf 'zone "2.0.192.in-addr.arpa" { type master; file "%s/reverse.db"; };\n' "$ptr_run"
+  printf 'zone "whmkit.test" { type master; file "%s/forward.db"; };\n' "$ptr_run"
+} > "$ptr_run/named.conf"
+named_command "$ptr_run/named.conf"
+ptrs=$(unshare -n bash -c '
+  ip link set lo up
+  "${@:3}" 2>>"$1/named.err"
+  for _ in $(seq 50); do dig +short +time=1 +tries=1 @127.0.0.1 whmkit.test SOA >/dev/null 2>&1 && break; sleep 0.2; done
+  "$2/uapi" --output=json --user=bob EmailAuth validate_current_ptrs domain=bob.example
+  kill "$(cat "$1/named.pid")"
+' _ "$ptr_run" "$bin" "${server_cmd[@]}")
+expect "the PTR of the account's address names the hostname, which points back" VALID \
+  "$(field '["result"]["data"][0]["state"]' <<< "$ptrs")"
+expect "each PTR name is checked forward" "host.whmkit.test VALID other.whmkit.test FWD_MISMATCH" \
+  "$(python3 -c 'import json,sys; print(" ".join(sorted(p["domain"] + " " + p["state"] for p in json.load(sys.stdin)["result"]["data"][0]["ptr_records"])))' <<< "$ptrs")"
+expect "the reverse zone's nameservers" '["ns.whmkit.test"]' \
+  "$(python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["result"]["data"][0]["nameservers"]))' <<< "$ptrs")"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -18,7 +18,7 @@ import yaml
 
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
-MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Email", "Features", "Fileman", "Ftp",
+MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Email", "EmailAuth", "Features", "Fileman", "Ftp",
            "Locale", "Mailboxes",
            "Personalization", "Quota", "ResourceUsage", "SSH", "SpamAssassin", "StatsBar", "SubDomain",
            "Tokens", "TwoFactorAuth", "Variables", "WebVhosts"]

@@ -330,19 +330,25 @@ void stage_reset_zone(const StateRoot& root, Transaction& txn, const std::string
   stage_zone_text(txn, name, fresh.serialize());
 }
 
-nlohmann::json local_authority(const Transaction& txn, const std::string& domain) {
-  // The closest enclosing zone this server holds.
+std::optional<std::string> enclosing_zone(const Transaction& txn, const std::string& domain) {
   std::string zone = domain;
   while (!zone_exists(txn, zone) && zone.find('.') != std::string::npos && split(zone, '.').size() > 2)
     zone = zone.substr(zone.find('.') + 1);
+  if (!zone_exists(txn, zone)) return std::nullopt;
+  return zone;
+}
+
+nlohmann::json local_authority(const Transaction& txn, const std::string& domain) {
+  const auto found = enclosing_zone(txn, domain);
   nlohmann::json rec = {{"domain", domain}};
-  if (!zone_exists(txn, zone)) {
+  if (!found) {
     rec.update({{"local_authority", 0},
                 {"nameservers", nlohmann::json::array()},
                 {"zone", nullptr},
                 {"error", "This server has no zone for “" + domain + "”."}});
     return rec;
   }
+  const std::string& zone = *found;
   nlohmann::json ns = nlohmann::json::array();
   for (const auto& [line, r] : load_zone(txn, zone).records())
     if (r.type == "NS" && r.name == zone + "." && !r.rdata.empty()) {

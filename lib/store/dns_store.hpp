@@ -91,6 +91,9 @@ nlohmann::json zone_line_model(const Zone& zone);
 // the serial moves past the old one and the old TXT/SPF records are kept.
 void stage_reset_zone(const StateRoot& root, Transaction& txn, const std::string& zone, const std::string& ip);
 
+// The closest zone this server holds that `domain` is in (the domain's own
+// zone, else the nearest one above it), or nullopt.
+std::optional<std::string> enclosing_zone(const Transaction& txn, const std::string& domain);
 // has_local_authority's item for one domain: the closest enclosing zone this
 // server holds and its apex NS records, or local_authority 0 with the reason.
 nlohmann::json local_authority(const Transaction& txn, const std::string& domain);

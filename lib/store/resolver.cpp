@@ -56,13 +56,18 @@ std::vector<std::string> answer_records(const unsigned char* msg, int len, int t
     const uint16_t rdlen = read16(p + 8);
     p += RRFIXEDSZ;
     if (p + rdlen > end) return out;
-    if (rr_type == type && type == ns_t_ptr) {
+    char addr[INET6_ADDRSTRLEN];
+    if (rr_type == type && (type == ns_t_ptr || type == ns_t_ns)) {
       if (dn_expand(msg, end, p, name, sizeof name) > 0) out.emplace_back(name);
     } else if (rr_type == type && type == ns_t_txt) {
       std::string text;
       for (const unsigned char* s = p; s < p + rdlen && s + 1 + *s <= p + rdlen; s += 1 + *s)
         text.append(reinterpret_cast<const char*>(s + 1), *s);
       out.push_back(text);
+    } else if (rr_type == type && type == ns_t_a && rdlen == 4 && inet_ntop(AF_INET, p, addr, sizeof addr)) {
+      out.emplace_back(addr);
+    } else if (rr_type == type && type == ns_t_aaaa && rdlen == 16 && inet_ntop(AF_INET6, p, addr, sizeof addr)) {
+      out.emplace_back(addr);
     }
     p += rdlen;
   }

@@ -23,14 +23,15 @@ struct ResolverOptions {
 
 struct DnsAnswer {
   enum Status { Ok, NoSuchName, NoData, Failed } status = Failed;
-  std::vector<std::string> records;  // PTR: names without the final dot; TXT: each string joined
-  std::string error;                 // Failed: what went wrong, for messages
+  std::vector<std::string>
+      records;        // PTR, NS: names without the final dot; TXT: each string joined; A, AAAA: addresses
+  std::string error;  // Failed: what went wrong, for messages
 };
 
 class Resolver {
  public:
   Resolver(const StateRoot& root, ResolverOptions options = {});
-  // `type` is ns_t_ptr or ns_t_txt (the two whmkit asks for).
+  // `type` is ns_t_ptr, ns_t_ns, ns_t_txt, ns_t_a or ns_t_aaaa (the ones whmkit asks for).
   DnsAnswer query(const std::string& name, int type) const;
   // The PTR names of an IPv4 address.
   DnsAnswer ptr(const std::string& ipv4) const;

@@ -157,6 +157,19 @@ const std::vector<Expected> kResellerFunctions = {
     {"verify_new_username", "create-acct", {"user=frank"}, false},
     {"verify_user_has_feature", "", {"user=carol", "feature=ftp"}, true},
     {"version", "", {}, false},
+    // Mail authentication records (commands/email_auth.cpp): DNS work.
+    {"apply_dmarc", "edit-dns", {"domain=carol.example", "policy=v=DMARC1; p=none;"}, true},
+    {"disable_dkim", "edit-dns", {"domain=carol.example"}, true},
+    {"enable_dkim", "edit-dns", {"domain=carol.example"}, true},
+    {"ensure_dkim_keys_exist", "edit-dns", {"domain=carol.example"}, true},
+    {"fetch_dkim_private_keys", "edit-dns", {"domain=carol.example"}, true},
+    {"install_dkim_private_keys", "edit-dns", {"domain=carol.example", "key=x"}, true},
+    {"install_spf_records", "edit-dns", {"domain=carol.example", "record=v=spf1 ~all"}, true},
+    {"remove_dmarc", "edit-dns", {"domain=carol.example"}, true},
+    {"validate_current_dkims", "edit-dns", {"domain=carol.example"}, true},
+    {"validate_current_dmarcs", "edit-dns", {"domain=carol.example"}, true},
+    {"validate_current_ptrs", "edit-dns", {"domain=carol.example"}, true},
+    {"validate_current_spfs", "edit-dns", {"domain=carol.example"}, true},
 };
 
 // A refusal by the authorization step, not by the function itself.

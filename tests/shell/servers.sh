@@ -124,3 +124,9 @@ start_stand_in() {  # SCRIPT PORTFILE [ARGS...]
 dovecot_command() {  # CONFIG
   server_cmd=(/usr/sbin/dovecot -c "$1")
 }
+
+# exim_config, with mail for other domains sent (DKIM-signed) to an SMTP
+# server of the test's own on 127.0.0.1:$5 instead of refused.
+exim_config_with_smarthost() {  # ROOT RUN PORT HOSTNAME SMARTHOST_PORT > CONFIG
+  exim_config "$1" "$2" "$3" "$4" | sed "s|^SMARTHOST_PORT = 0\$|SMARTHOST_PORT = $5|"
+}

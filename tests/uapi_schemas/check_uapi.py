@@ -207,6 +207,14 @@ EXCEPTIONS["Email::add_pop"]["param quota"] = (
     "the published default is a description (\"The defined system value.\"): whmkit declares none and uses "
     "cpanel.config's default email quota (docs/email.md)", None)
 
+# EmailAuth's checks say what went wrong only when something did.
+ONLY_ON_ERROR = ("given only when the check could not be made (no zone for the domain, DNS failing)", None)
+for function in ("validate_current_dkims", "validate_current_spfs", "validate_current_dmarcs",
+                 "validate_current_ptrs"):
+    EXCEPTIONS[f"EmailAuth::{function}"] = {"items.error": ONLY_ON_ERROR}
+EXCEPTIONS["EmailAuth::validate_current_dkims"]["items.records.items.reason"] = (
+    "given only for a record that is not VALID: it says what is wrong with it", None)
+
 # A vhost's userdata as DomainInfo returns it, in the shape of the published
 # examples: cPanel reads userdata with YAML::Syck, so scalars are strings
 # ("hascgi": "1", "port": "80"), and customlog/scriptalias are lists.
@@ -521,6 +529,23 @@ CALLS = [
     ("Email", "fetch_charmaps", [], False),
     ("Email", "check_fastmail", [], False),
     ("Email", "list_forwarders_backups", [], False),
+    ("EmailAuth", "validate_current_dkims", ["domain=bob.example"], False),
+    ("EmailAuth", "fetch_dkim_private_keys", ["domain=bob.example"], True),
+    ("EmailAuth", "ensure_dkim_keys_exist", ["domain=bob.example"], False),
+    ("EmailAuth", "enable_dkim", ["domain=bob.example"], False),
+    ("EmailAuth", "enable_dkim", ["domain=elsewhere.example"], True),
+    ("EmailAuth", "fetch_dkim_private_keys", ["domain=bob.example"], False),
+    ("EmailAuth", "validate_current_dkims", ["domain=bob.example"], False),
+    ("EmailAuth", "install_dkim_private_keys", ["domain=bob.example", "key=not a key"], True),
+    ("EmailAuth", "disable_dkim", ["domain=bob.example"], False),
+    ("EmailAuth", "install_spf_records", ["domain=bob.example", "record=v=spf1 +a +mx ~all"], False),
+    ("EmailAuth", "install_spf_records", ["domain=bob.example", "record=v=spf2"], True),
+    ("EmailAuth", "validate_current_spfs", ["domain=bob.example"], False),
+    ("EmailAuth", "apply_dmarc", ["policy=v=DMARC1; p=none;"], False),
+    ("EmailAuth", "apply_dmarc", ["policy=p=none"], True),
+    ("EmailAuth", "validate_current_dmarcs", [], False),
+    ("EmailAuth", "remove_dmarc", ["domain=bob.example"], False),
+    ("EmailAuth", "validate_current_ptrs", ["domain=bob.example"], False),
 ]
 
 

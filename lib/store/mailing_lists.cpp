@@ -218,7 +218,9 @@ std::vector<std::string> list_delegates(const Transaction& view, const CpanelAcc
     const auto* delegates = doc.contains("mailman") && doc["mailman"].is_object() && doc["mailman"].contains(id)
                                 ? &doc["mailman"][id]
                                 : nullptr;
-    if (!delegates || !delegates->is_object() || !delegates->contains("delegates")) continue;
+    if (!delegates || !delegates->is_object() || !delegates->contains("delegates") ||
+        !(*delegates)["delegates"].is_object())
+      continue;
     for (const auto& [address, on] : (*delegates)["delegates"].items())
       if (on == 1 || on == true) out.insert(address);
   }
@@ -244,6 +246,7 @@ void stage_delegates(Transaction& txn, const CpanelAccount& account, const std::
   for (const auto& [domain, list] : by_domain) {
     Privs doc = read_privs(txn, home_rel, domain);
     if (!doc.contains("mailman") || !doc["mailman"].is_object()) doc["mailman"] = Privs::object();
+    if (!doc["mailman"][id].is_object()) doc["mailman"][id] = Privs::object();
     auto& delegates = doc["mailman"][id]["delegates"];
     if (!delegates.is_object()) delegates = Privs::object();
     for (const auto& a : list) {

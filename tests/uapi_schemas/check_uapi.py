@@ -178,6 +178,7 @@ TWO_STRINGS = ("the published oneOf lists two string schemas that differ only by
 MAIN_DOMAIN_DEFAULT = ("the published default is a description (the account's main domain), not a value: whmkit "
                        "declares no default and uses the main domain (docs/email.md)", None)
 EXCEPTIONS["Email::list_pops"] = {"items.email": TWO_STRINGS, "items.login": TWO_STRINGS}
+EXCEPTIONS["Email::list_lists"] = {"items.desthost": TWO_STRINGS}  # a host name or an IPv4 address
 EXCEPTIONS["Email::list_pops_with_disk"] = {
     "items.login": TWO_STRINGS,
     "param regex": ("the published default is a description (\"An empty string\"); whmkit declares none", None)}

@@ -187,7 +187,8 @@ Response add_list(Context& ctx, const Request& req) {
     const EmailAddress address{name, domain};
     if (email_account_exists(txn, paths::rel_from_abs(ctx.account.home), address))
       throw ApiError("The email account “" + address.full() + "” already exists: a list cannot have its address.");
-    for (const auto& e : DomainAliases(txn, domain).entries())
+    const DomainAliases aliases(txn, domain);
+    for (const auto& e : aliases.entries())
       if (e.address == address.full())
         throw ApiError("The forwarder “" + address.full() + "” already exists: a list cannot have its address.");
     const auto max = count_limit(AccountStore(ctx.root).require(ctx.account.user).get("MAXLST"));

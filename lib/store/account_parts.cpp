@@ -27,6 +27,7 @@ const AccountPart& mail_filters_part();    // mail_filters.cpp
 const AccountPart& mail_routing_part();    // mail_routing.cpp
 const AccountPart& email_accounts_part();  // email_accounts.cpp
 const AccountPart& domain_keys_part();     // domain_keys.cpp
+const AccountPart& mailing_lists_part();   // mailing_lists.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -37,6 +38,7 @@ const std::vector<const AccountPart*>& account_parts() {
       &force_password_part(), &nvdata_part(),       &enhancements_part(), &public_contact_part(), &api_tokens_part(),
       &two_factor_part(),     &mail_routing_part(), &mail_filters_part(), &email_accounts_part(),
       &domain_keys_part(),
+      &mailing_lists_part(),
   };
   // clang-format on
   return parts;

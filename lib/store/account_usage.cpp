@@ -2,6 +2,7 @@
 
 #include "bandwidth.hpp"
 #include "ftp_store.hpp"
+#include "mailing_lists.hpp"
 #include "state.hpp"
 #include "util.hpp"
 #include "vhosts.hpp"
@@ -57,6 +58,7 @@ AccountUsage measure_account_usage(const StateRoot& root, const CpanelAccount& a
   // No mail or database store: nothing of these exists on the server whmkit manages.
   u.email_accounts.max = count_limit(cpuser.get("MAXPOP"));
   u.mailing_lists.max = count_limit(cpuser.get("MAXLST"));
+  u.mailing_lists.used = static_cast<long long>(lists_of(view, account.domains).size());
   u.mysql_databases.max = count_limit(cpuser.get("MAXSQL"));
   return u;
 }

@@ -7,7 +7,8 @@
 //  * bandwidth: this month's bytes in var/cpanel/bandwidth/<user>.sqlite;
 //  * FTP accounts: the account's virtual FTP logins (ftp_store.hpp);
 //  * subdomains, parked and addon domains: the account's userdata;
-//  * email accounts, forwarders, mailing lists, MySQL databases: whmkit
+//  * mailing lists: the account's Mailman list directories (mailing_lists.hpp);
+//  * email accounts, forwarders, MySQL databases: whmkit
 //    manages no mail or database state, so on a server whmkit manages they
 //    are 0 (docs/usage.md).
 // The limits are the cpuser file's MAX* keys, QUOTA-derived disk limit and

@@ -116,6 +116,8 @@ bool restore_needs(const std::string& rel) {
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
   // A zone's DNSSEC keys: dnssec/<zone>/<file> (dns_store.cpp).
   if (starts_with(rel, "dnssec/") && std::count(rel.begin(), rel.end(), '/') == 2) return true;
+  // A mailing list's files: mm/<list>_<domain>/<file> (mailing_lists.cpp).
+  if (starts_with(rel, "mm/") && std::count(rel.begin(), rel.end(), '/') == 2) return true;
   return false;
 }
 

@@ -90,6 +90,7 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
           {"Email", "store_filter", "filtername=junk", "part1=$header_subject:", "match1=contains", "val1=pills",
            "action1=save", "dest1=/dev/null"});
   uapi_ok(root, "bob", {"EmailAuth", "enable_dkim", "domain=bob.example"});
+  uapi_ok(root, "bob", {"Email", "add_list", "list=news", "domain=bob.example", "password=Sx9!kd7Qz-2p"});
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");

@@ -195,6 +195,7 @@ EXCEPTIONS["Email::check_fastmail"] = {"data": (
     "published as a string, while its description says it is null when FastMail is not enabled",
     {"type": ["string", "null"]})}
 EXCEPTIONS["Email::list_pops"] = {"items.email": TWO_STRINGS, "items.login": TWO_STRINGS}
+EXCEPTIONS["Email::list_lists"] = {"items.desthost": TWO_STRINGS}  # a host name or an IPv4 address
 EXCEPTIONS["Email::list_pops_with_disk"] = {
     "items.login": TWO_STRINGS,
     "param regex": ("the published default is a description (\"An empty string\"); whmkit declares none", None)}
@@ -482,6 +483,22 @@ CALLS = [
     ("Email", "unsuspend_login", ["email=info@bob.example"], False),
     ("Email", "suspend_incoming", ["email=info@bob.example"], False),
     ("Email", "unsuspend_incoming", ["email=info@bob.example"], False),
+    ("Email", "add_list", ["list=news", "domain=bob.example", "password=S3cure.pass-1"], False),
+    ("Email", "add_list", ["list=news", "domain=bob.example", "password=S3cure.pass-1"], True),
+    ("Email", "list_lists", [], False),
+    ("Email", "count_lists", [], False),
+    ("Email", "get_lists_total_disk_usage", [], False),
+    ("Email", "passwd_list", ["list=news@bob.example", "password=An0ther.pass-2"], False),
+    ("Email", "set_list_privacy_options", ["list=news", "advertised=0", "archive_private=1", "subscribe_policy=3"],
+     False),
+    ("Email", "add_mailman_delegates", ["list=news", "delegates=info@bob.example"], False),
+    ("Email", "get_mailman_delegates", ["list=news"], False),
+    ("Email", "has_delegated_mailman_lists", ["delegate=info@bob.example"], False),
+    ("Email", "remove_mailman_delegates", ["list=news", "delegates=info@bob.example"], False),
+    ("Email", "generate_mailman_otp", ["list=news_bob.example"], False),
+    ("Email", "export_lists", [], False),
+    ("Email", "delete_list", ["list=news@bob.example"], False),
+    ("Email", "delete_list", ["list=news@bob.example"], True),
     ("Email", "delete_pop", ["email=info"], False),
     ("Email", "delete_pop", ["email=info"], True),
     ("Mailboxes", "has_utf8_mailbox_names", [], False),

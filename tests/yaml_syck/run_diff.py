@@ -259,6 +259,8 @@ SETUP = [
     (*U, "Email", "account_name", "account=no: such #1"),
     (*U, "Email", "edit_pop_quota", "email=info", "domain=bob.example", "quota=0"),
     (*U, "Email", "passwd_pop", "email=info", "password=An0ther.pass"),
+    (*U, "Email", "add_list", "list=news", "domain=bob.example", "password=S3cure.pass"),
+    (*U, "Email", "list_lists"),
     (*C, "Email", "addpop", "email=c2", "password=S3cure.pass", "quota=50"),
     (*C, "Email", "listpopswithdisk"),
     (*C, "Email", "getdiskusage", "user=c2", "domain=bob.example"),

@@ -26,6 +26,8 @@ const AccountPart& two_factor_part();      // two_factor.cpp
 const AccountPart& mail_filters_part();    // mail_filters.cpp
 const AccountPart& mail_routing_part();    // mail_routing.cpp
 const AccountPart& email_accounts_part();  // email_accounts.cpp
+const AccountPart& outgoing_mail_part();   // outgoing_mail.cpp
+const AccountPart& autoresponders_part();  // autoresponders.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -35,6 +37,8 @@ const std::vector<const AccountPart*>& account_parts() {
       &bandwidth_part(),      &cron_part(),         &ftp_part(),          &suspension_part(),     &digest_auth_part(),
       &force_password_part(), &nvdata_part(),       &enhancements_part(), &public_contact_part(), &api_tokens_part(),
       &two_factor_part(),     &mail_routing_part(), &mail_filters_part(), &email_accounts_part(),
+      &outgoing_mail_part(),
+      &autoresponders_part(),
   };
   // clang-format on
   return parts;

@@ -108,6 +108,14 @@ std::string unquote(const std::string& s) {
 
 }  // namespace
 
+std::string autoresponder_destination(const std::string& address, const std::string& home) {
+  return "\"|" + std::string(kAutorespond) + " " + address + " " + home + "/.autorespond\"";
+}
+
+bool is_autoresponder_destination(const std::string& dest) {
+  return starts_with(unquote(dest), "|" + std::string(kAutorespond) + " ");
+}
+
 DestinationKind destination_kind(const std::string& dest) {
   const std::string d = unquote(dest);
   if (starts_with(d, kFail) || starts_with(d, kDefer)) return DestinationKind::Fail;
@@ -476,8 +484,12 @@ class MailRoutingPart : public AccountPart {
         std::string text;
         for (const auto& e : old_aliases.entries()) {
           std::vector<std::string> dests;
-          for (const auto& x : e.destinations) dests.push_back(renamed_destination(x, from, to));
-          text += renamed_address(e.address, d, target) + ": " + join(dests, ",") + "\n";
+          const std::string address = renamed_address(e.address, d, target);
+          // The autoresponder's line names its address and the home: both follow.
+          for (const auto& x : e.destinations)
+            dests.push_back(is_autoresponder_destination(x) ? autoresponder_destination(address, to.home)
+                                                            : renamed_destination(x, from, to));
+          text += address + ": " + join(dests, ",") + "\n";
         }
         if (old_aliases.default_address())
           text += "*: " + renamed_destination(*old_aliases.default_address(), from, to) + "\n";

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -85,7 +88,7 @@ class OutgoingMailPart : public AccountPart {
         limits.erase(from.main_domain);
       }
       txn.write(outgoing_paths::limits_file(to.user), limits.dump() + "\n", 0640, FileOwner{0, to.ids.gid});
-      if (from.user != to.user) remove_existing(root, txn, {old_file, outgoing_paths::limits_dir(from.user)});
+      if (from.user != to.user) remove_existing(root, txn, {outgoing_paths::limits_dir(from.user)});
     }
     edit_lists(txn, [&](const std::string& l) -> std::optional<std::string> {
       if (l == from.user) return to.user;
@@ -98,7 +101,7 @@ class OutgoingMailPart : public AccountPart {
   void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
   void remove(const StateRoot& root, Transaction& txn, const AccountFacts& a, const RemoveOptions&,
               std::string&) const override {
-    remove_existing(root, txn, {outgoing_paths::limits_file(a.user), outgoing_paths::limits_dir(a.user)});
+    remove_existing(root, txn, {outgoing_paths::limits_dir(a.user)});
     const std::set<std::string> domains(a.domains.begin(), a.domains.end());
     edit_lists(txn, [&](const std::string& l) -> std::optional<std::string> {
       if (l == a.user || domains.count(domain_of(l))) return std::nullopt;
@@ -147,7 +150,8 @@ std::optional<QueuedMessage> read_header_file(const StateRoot& root, const std::
   for (const auto& line : split(*text, '\n')) {
     if (++n <= 4) continue;
     if (line.empty() || line[0] != '-') break;
-    if (auto v = header_value(line, "-auth_id")) m.auth_id = to_lower(*v);
+    // Exim (4.94 and later) writes a tainted value's name with a second "-": "--auth_id".
+    if (auto v = header_value(line, "-auth_id"); v || (v = header_value(line, "--auth_id"))) m.auth_id = to_lower(*v);
     if (header_value(line, "-frozen")) m.frozen = true;
   }
   return m;

@@ -45,7 +45,8 @@ void with_mailboxes(const TempRoot& root) {
 // A message in Exim's queue as its -H file has it (Exim 4.96's layout).
 void queue_message(const TempRoot& root, const std::string& id, const std::string& auth_id, bool frozen) {
   std::string h = id + "-H\nDebian-exim 101 101\n<" + auth_id + ">\n1764650000 0\n-received_time_usec .5\n";
-  if (!auth_id.empty()) h += "-auth_id " + auth_id + "\n-auth_sender " + auth_id + "\n";
+  // Exim 4.94 and later mark the tainted login with a second "-" ("--auth_id").
+  if (!auth_id.empty()) h += "--auth_id " + auth_id + "\n-auth_sender " + auth_id + "\n";
   h += "-received_protocol esmtpa\n-body_linecount 1\n";
   if (frozen) h += "-frozen 1764650000\n";
   h += "XX\n1\nsomeone@example.net\n\n042P Received: from client\n";

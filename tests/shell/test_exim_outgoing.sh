@@ -60,10 +60,11 @@ EOF
 chmod 755 "$run/exim"
 export WHMKIT_EXIM=$run/exim
 queued() { "$run/exim" -bpc 2>/dev/null; }
-settle() {  # waits until nothing is being delivered (frozen messages stay)
+settle() {  # waits until every message in the queue is a frozen one (the others are being delivered)
+  local queue
   for _ in $(seq 100); do
-    [[ $("$run/exim" -bp 2>/dev/null | grep -c '^ *[0-9].*<' ) == $("$run/exim" -bp 2>/dev/null | grep -c 'frozen') ]] &&
-      ! pgrep -f "exim4 -C $run/exim.conf -Mc" >/dev/null && return 0
+    queue=$("$run/exim" -bp 2>/dev/null)
+    [[ $(grep -c '<' <<<"$queue") == $(grep -c 'frozen' <<<"$queue") ]] && return 0
     sleep 0.1
   done
 }
@@ -122,11 +123,23 @@ uapi_bob Email release_outgoing email=sender@bob.example >/dev/null
 
 # ---- the autoresponder --------------------------------------------------------
 # cPanel's autorespond path in the state root: whmkit-autorespond, with this
-# root and a sendmail that is this daemon's Exim (the pipe runs in the
-# daemon's mount namespace, where its configuration is trusted).
+# root and a sendmail that hands the message to this daemon. The pipe runs
+# as the account, and Exim trusts a -C configuration only for root and its
+# own user, so this sendmail submits over SMTP instead (recipients from the
+# headers as -t, the sender of -f; "<>" is the empty one).
 mkdir -p "$root/usr/local/cpanel/bin"
 cp "$bin/whmkit-autorespond" "$run/whmkit-autorespond"
-printf '#!/bin/sh\nexec exim4 -C "%s" "$@"\n' "$run/exim.conf" > "$run/sendmail"
+cat > "$run/sendmail" <<EOF
+#!/usr/bin/env python3
+import email.utils, smtplib, sys
+args = sys.argv[1:]
+sender = args[args.index("-f") + 1] if "-f" in args else "bob@bob.example"
+message = sys.stdin.buffer.read()
+parsed = email.message_from_bytes(message)
+to = [a for _, a in email.utils.getaddresses(parsed.get_all("To", []) + parsed.get_all("Cc", []))]
+with smtplib.SMTP("127.0.0.1", $port) as smtp:
+    smtp.sendmail("" if sender == "<>" else sender, to, message)
+EOF
 printf '#!/bin/sh\nexec "%s" --root "%s" --sendmail "%s" "$@"\n' "$run/whmkit-autorespond" "$root" "$run/sendmail" \
   > "$root/usr/local/cpanel/bin/autorespond"
 chmod 755 "$run/sendmail" "$run/whmkit-autorespond" "$root/usr/local/cpanel/bin/autorespond" "$root/usr" \

@@ -243,6 +243,8 @@ TEST_CASE("add_auto_responder pipes the address's mail to the autoresponder, as 
       root.file("etc/valiases/bob.example")
           .find("info@bob.example: \"|/usr/local/cpanel/bin/autorespond info@bob.example /home/bob/.autorespond\"\n") !=
       std::string::npos);
+  // It is an autoresponder, not a forwarder.
+  CHECK(uapi_ok(root, "bob", {"Email", "list_forwarders", "domain=bob.example"})["result"]["data"].empty());
   SECTION("delete_auto_responder takes the line away") {
     uapi_ok(root, "bob", {"Email", "delete_auto_responder", "email=info@bob.example"});
     CHECK(root.file("etc/valiases/bob.example").find("autorespond") == std::string::npos);

@@ -103,7 +103,14 @@ namespace {
 // subdomain of it) renames them, as the valiases lines that pipe to them move.
 class AutorespondersPart : public AccountPart {
  public:
-  std::vector<std::string> paths(const StateRoot&, const AccountFacts&) const override { return {}; }
+  std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
+    std::vector<std::string> out;
+    if (a.home_rel.empty()) return out;
+    for (const auto& address : autoresponder_addresses(root.path(a.home_rel), a.home))
+      for (auto path : {&autorespond_paths::message, &autorespond_paths::settings})
+        out.push_back(path(a.home_rel, address).joined());
+    return existing(root, out);
+  }
   void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
   // Rewritten where they are: the home moves after this (see account_parts()).
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,

@@ -436,7 +436,10 @@ DomainAliases checked_aliases(const std::string& text, const std::string& domain
     }
     if (why.empty()) {
       for (const auto& d : split_destinations(line.substr(colon + 1))) {
-        const std::string moved = renamed_destination(d, move.from, move.to);
+        // An autoresponder's line names its address and the home: written again for the new home.
+        const std::string moved = key != "*" && is_autoresponder_destination(d)
+                                      ? autoresponder_destination(key, move.to.home)
+                                      : renamed_destination(d, move.from, move.to);
         if (auto e = destination_error(moved, move.to.home)) {
           why = *e;
           break;

@@ -20,6 +20,7 @@ namespace whm {
 namespace {
 
 constexpr const char* kLimitsBase = "var/cpanel/email_send_limits/users";
+constexpr const char* kArchived = "whmkit/email_send_limits.json";
 
 const char* key_of(OutgoingControl which) { return which == OutgoingControl::Suspended ? "suspended" : "hold"; }
 
@@ -35,8 +36,13 @@ std::vector<std::string> list_lines(const Transaction& view, const std::string& 
   return lines;
 }
 
-// Stages the Exim list with `lines`, root's with group mail as Exim reads it.
+// Stages the Exim list with `lines`, root's with group mail as Exim reads it;
+// without lines the file goes (Exim's configuration checks that it exists).
 void stage_list(Transaction& txn, const std::string& rel, const std::vector<std::string>& lines) {
+  if (lines.empty()) {
+    if (txn.exists(rel)) txn.remove(rel);
+    return;
+  }
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   FileOwner owner;
@@ -108,10 +114,32 @@ class OutgoingMailPart : public AccountPart {
       return l;
     });
   }
-  // Not archived: the layout of cPanel's pkgacct "MailLimits" part is not known (docs/email.md).
-  void archive(const StateRoot&, const Transaction&, const AccountFacts&, const PkgacctOptions&,
-               ArchiveOut&) const override {}
-  void restore(const StateRoot&, Transaction&, const RestoreSource&, std::string&) const override {}
+  // As whmkit/email_send_limits.json (UNCONFIRMED: the layout of cPanel's pkgacct MailLimits part is not known).
+  void archive(const StateRoot&, const Transaction& txn, const AccountFacts& a, const PkgacctOptions&,
+               ArchiveOut& out) const override {
+    if (auto text = txn.read(outgoing_paths::limits_file(a.user))) out.file(kArchived, *text);
+  }
+  // Only the restored account's domains and well-formed local parts come back, with their Exim lines.
+  void restore(const StateRoot&, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
+    const std::string* text = src.archive.file(kArchived);
+    if (!text) return;
+    FileProblems problems;
+    const nlohmann::json archived = parse_json_object(*text, problems);
+    if (!problems.empty()) {
+      raw += "The archive's " + std::string(kArchived) + " was left out: " + problems.front() + "\n";
+      return;
+    }
+    for (const auto& domain : src.facts.domains) {
+      if (!archived.contains(domain) || !archived[domain].is_object()) continue;
+      for (auto which : {OutgoingControl::Suspended, OutgoingControl::Hold}) {
+        const auto& locals = archived[domain].value(key_of(which), nlohmann::json::object());
+        if (!locals.is_object()) continue;
+        for (const auto& [local, on] : locals.items())
+          if (on == 1 && !local_part_error(local) && local.find('/') == std::string::npos)
+            stage_outgoing_control(txn, src.facts.user, src.facts.ids.gid, EmailAddress{local, domain}, which, true);
+      }
+    }
+  }
   void check(const StateRoot&, const Transaction& view, const SystemUsers&, const AccountFacts& a,
              Problems& out) const override {
     FileProblems problems;

@@ -10,6 +10,7 @@
 #include "email_accounts.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
+#include "outgoing_mail.hpp"
 #include "output.hpp"
 #include "process.hpp"
 #include "registry.hpp"
@@ -156,8 +157,13 @@ struct DiskListingOptions {
   bool infinity_lang = false;
 };
 
+// The addresses with each per-mailbox restriction, read once per listing.
+struct MailboxRestrictions {
+  std::set<std::string> incoming_suspended, outgoing_suspended, outgoing_held;
+};
+
 nlohmann::json with_disk(const Context& ctx, const Mailbox& m, const DiskListingOptions& opts,
-                         const std::set<std::string>& incoming_suspended) {
+                         const MailboxRestrictions& restricted) {
   const long long used = opts.disk ? mailbox_bytes(ctx.root, ctx.account, m.address) : 0;
   const long long quota = m.quota_bytes.value_or(0);
   const double percent = quota ? 100.0 * static_cast<double>(used) / static_cast<double>(quota) : 0;
@@ -167,7 +173,8 @@ nlohmann::json with_disk(const Context& ctx, const Mailbox& m, const DiskListing
     unlimited = "<img src=\"" + html_escape(opts.infinity_img) + "\" alt=\"unlimited\" />";
   else if (opts.infinity_lang)
     unlimited = "∞";
-  const int incoming = incoming_suspended.count(m.address.full()) ? 1 : 0;
+  const int incoming = restricted.incoming_suspended.count(m.address.full()) ? 1 : 0;
+  const int outgoing = restricted.outgoing_suspended.count(m.address.full()) ? 1 : 0;
   const int login = m.login_suspended() ? 1 : 0;
   return {
       {"email", m.address.full()},
@@ -187,9 +194,9 @@ nlohmann::json with_disk(const Context& ctx, const Mailbox& m, const DiskListing
       {"mtime", mailbox_mtime(ctx.root, ctx.account, m.address)},
       {"suspended_incoming", incoming},
       {"suspended_login", login},
-      {"suspended_outgoing", 0},
-      {"hold_outgoing", 0},
-      {"has_suspended", incoming || login ? 1 : 0},
+      {"suspended_outgoing", outgoing},
+      {"hold_outgoing", restricted.outgoing_held.count(m.address.full()) ? 1 : 0},
+      {"has_suspended", incoming || login || outgoing ? 1 : 0},
   };
 }
 
@@ -201,7 +208,9 @@ Response list_pops_with_disk(Context& ctx, const Request& req) {
   DiskListingOptions opts{!req.flag("no_disk"), req.get_or("infinityimg", ""), req.flag("infinitylang")};
   Transaction view(ctx.root);
   EmailAccounts accounts(view, ctx.account);
-  const auto incoming_suspended = incoming_suspended_addresses(ctx.root, ctx.account);
+  const MailboxRestrictions restricted{incoming_suspended_addresses(ctx.root, ctx.account),
+                                       outgoing_controlled(view, ctx.account.user, OutgoingControl::Suspended),
+                                       outgoing_controlled(view, ctx.account.user, OutgoingControl::Hold)};
   Response r;
   r.data = nlohmann::json::array();
   for (const Mailbox* m : sorted_mailboxes(accounts)) {
@@ -209,7 +218,7 @@ Response list_pops_with_disk(Context& ctx, const Request& req) {
     if (!email.empty() && m->address.local != email && m->address.full() != email) continue;
     if (!matches(re, m->address.full())) continue;
     if (max && static_cast<long long>(r.data.size()) >= *max) break;
-    r.data.push_back(with_disk(ctx, *m, opts, incoming_suspended));
+    r.data.push_back(with_disk(ctx, *m, opts, restricted));
   }
   return r;
 }
@@ -343,6 +352,9 @@ Response delete_pop(Context& ctx, const Request& req) {
   accounts.stage(txn);
   const std::string home = home_rel(ctx);
   if (txn.exists(mailbox_settings_dir(home, a))) txn.remove(mailbox_settings_dir(home, a));
+  // A new mailbox of that name must not inherit the old one's outgoing restrictions.
+  for (auto which : {OutgoingControl::Suspended, OutgoingControl::Hold})
+    stage_outgoing_control(txn, ctx.account.user, ctx.account.owner.gid, a, which, false);
   if (req.get_or("flags", "") != "passwd" && txn.exists(mail_paths::maildir(home, a)))
     txn.remove(mail_paths::maildir(home, a));
   return {};

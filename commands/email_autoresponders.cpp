@@ -8,6 +8,7 @@
 #include "account_store.hpp"
 #include "autoresponders.hpp"
 #include "errors.hpp"
+#include "mail_routing.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -52,6 +53,16 @@ std::vector<Autoresponder> autoresponders_of(Context& ctx, const Transaction& vi
   return out;
 }
 
+// As cPanel does: the address's valiases line pipes its mail to the
+// autoresponder program (a mailbox of that address keeps its copy: the
+// forwarder router is "unseen" for mailboxes).
+void route_to_autoresponder(Context& ctx, const EmailAddress& address, bool on) {
+  Transaction& txn = ctx.txn();
+  DomainAliases aliases(txn, address.domain);
+  const std::string dest = autoresponder_destination(address.full(), ctx.account.home);
+  if (on ? aliases.add(address.full(), dest) : aliases.remove(address.full(), dest)) aliases.stage(txn);
+}
+
 Response add_auto_responder(Context& ctx, const Request& req) {
   const std::string domain = req.domain("domain");
   std::string email = req.require("email");
@@ -74,6 +85,7 @@ Response add_auto_responder(Context& ctx, const Request& req) {
   if (a.start && a.stop && *a.stop <= *a.start)
     throw invalid_param("stop", "The autoresponder must stop after it starts.");
   stage_autoresponder(ctx.txn(), home_rel_of(ctx.account), ctx.account.owner, a);
+  route_to_autoresponder(ctx, a.address, true);
   return {};
 }
 
@@ -113,6 +125,7 @@ Response list_auto_responders(Context& ctx, const Request& req) {
 Response delete_auto_responder(Context& ctx, const Request& req) {
   const EmailAddress address = own_address(ctx.account, "email", req.require("email"));
   stage_autoresponder_removal(ctx.txn(), home_rel_of(ctx.account), address);
+  route_to_autoresponder(ctx, address, false);
   return {};
 }
 

@@ -14,6 +14,7 @@
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "mail_filters.hpp"
+#include "outgoing_mail.hpp"
 #include "process.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -188,13 +189,6 @@ Response list_filters_backups(Context& ctx, const Request&) {
   for (const auto& domain : ctx.account.domains)
     if (view.exists(mail_paths::vfilters(domain))) r.data.push_back({{"domain", domain}});
   return r;
-}
-
-// The Exim binary on this machine, "" if there is none.
-std::string exim_program() {
-  for (const char* p : {"/usr/sbin/exim4", "/usr/sbin/exim", "/usr/local/sbin/exim"})
-    if (::access(p, X_OK) == 0) return p;
-  return "";
 }
 
 // Runs the real Exim in filter-testing mode (-bF, the mode where "fail" is

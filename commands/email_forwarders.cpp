@@ -135,7 +135,9 @@ nlohmann::json forwarder_rows(const Context& ctx, const std::vector<std::string>
     DomainAliases aliases(view, d);
     for (const auto& e : aliases.entries()) {
       if (filter && !std::regex_search(e.address, *filter)) continue;
-      for (const auto& dest : e.destinations) rows.push_back(forwarder_row(e.address, dest));
+      // An autoresponder's pipe is listed with the autoresponders, not as a forwarder.
+      for (const auto& dest : e.destinations)
+        if (!is_autoresponder_destination(dest)) rows.push_back(forwarder_row(e.address, dest));
     }
   }
   return rows;

@@ -28,6 +28,8 @@ const AccountPart& mail_routing_part();    // mail_routing.cpp
 const AccountPart& email_accounts_part();  // email_accounts.cpp
 const AccountPart& domain_keys_part();     // domain_keys.cpp
 const AccountPart& mailing_lists_part();   // mailing_lists.cpp
+const AccountPart& outgoing_mail_part();   // outgoing_mail.cpp
+const AccountPart& autoresponders_part();  // autoresponders.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -39,6 +41,8 @@ const std::vector<const AccountPart*>& account_parts() {
       &two_factor_part(),     &mail_routing_part(), &mail_filters_part(), &email_accounts_part(),
       &domain_keys_part(),
       &mailing_lists_part(),
+      &outgoing_mail_part(),
+      &autoresponders_part(),
   };
   // clang-format on
   return parts;

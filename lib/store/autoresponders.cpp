@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "account_parts.hpp"
 #include "damage.hpp"
 #include "user_dir.hpp"
 #include "util.hpp"
@@ -16,6 +17,10 @@ UserPath message(const std::string& home_rel, const EmailAddress& address) {
 }
 UserPath settings(const std::string& home_rel, const EmailAddress& address) {
   return {home_rel, ".autorespond/" + address.full() + ".json"};
+}
+std::string replies_name(const EmailAddress& address) { return address.full() + ".replies.json"; }
+UserPath replies(const std::string& home_rel, const EmailAddress& address) {
+  return {home_rel, ".autorespond/" + replies_name(address)};
 }
 }  // namespace autorespond_paths
 
@@ -86,8 +91,57 @@ void stage_autoresponder(Transaction& txn, const std::string& home_rel, FileOwne
 
 void stage_autoresponder_removal(Transaction& txn, const std::string& home_rel, const EmailAddress& address) {
   for (const auto& path :
-       {autorespond_paths::message(home_rel, address), autorespond_paths::settings(home_rel, address)})
+       {autorespond_paths::message(home_rel, address), autorespond_paths::settings(home_rel, address),
+        autorespond_paths::replies(home_rel, address)})
     if (txn.exists(path)) txn.remove(path);
 }
+
+namespace {
+
+// The files live in the home, which moves, archives and goes with the home
+// part; only their names hold the domain: a new main domain (and so each
+// subdomain of it) renames them, as the valiases lines that pipe to them move.
+class AutorespondersPart : public AccountPart {
+ public:
+  std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
+    std::vector<std::string> out;
+    if (a.home_rel.empty()) return out;
+    for (const auto& address : autoresponder_addresses(root.path(a.home_rel), a.home))
+      for (auto path : {&autorespond_paths::message, &autorespond_paths::settings})
+        out.push_back(path(a.home_rel, address).joined());
+    return existing(root, out);
+  }
+  void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
+  // Rewritten where they are: the home moves after this (see account_parts()).
+  void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
+              std::string&) const override {
+    if (from.main_domain == to.main_domain || from.home_rel.empty()) return;
+    for (const auto& old_address : autoresponder_addresses(root.path(from.home_rel), from.home)) {
+      if (std::find(from.domains.begin(), from.domains.end(), old_address.domain) == from.domains.end()) continue;
+      const EmailAddress new_address{old_address.local,
+                                     replace_domain(old_address.domain, from.main_domain, to.main_domain)};
+      if (new_address.domain == old_address.domain) continue;
+      for (auto path : {&autorespond_paths::message, &autorespond_paths::settings, &autorespond_paths::replies}) {
+        auto text = txn.read(path(from.home_rel, old_address));
+        if (!text) continue;
+        txn.write(path(from.home_rel, new_address), *text, 0640, to.ids);
+        txn.remove(path(from.home_rel, old_address));
+      }
+    }
+  }
+  void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,
+               std::string&) const override {}
+  void unsuspend(const StateRoot&, Transaction&, const AccountFacts&, std::string&) const override {}
+  void remove(const StateRoot&, Transaction&, const AccountFacts&, const RemoveOptions&, std::string&) const override {}
+  void archive(const StateRoot&, const Transaction&, const AccountFacts&, const PkgacctOptions&,
+               ArchiveOut&) const override {}
+  void restore(const StateRoot&, Transaction&, const RestoreSource&, std::string&) const override {}
+  void check(const StateRoot&, const Transaction&, const SystemUsers&, const AccountFacts&, Problems&) const override {}
+  void orphans(const StateRoot&, const Transaction&, const std::set<std::string>&, Problems&) const override {}
+};
+
+}  // namespace
+
+const AccountPart& autoresponders_part() { return part_instance<AutorespondersPart>(); }
 
 }  // namespace whm

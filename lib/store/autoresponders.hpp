@@ -5,7 +5,8 @@
 //   ~/.autorespond/<address>.json  {"interval": seconds, "start": time or
 //                                  null, "stop": time or null}
 // The mail server answers a message to <address> with it, at most once per
-// interval to each sender, between start and stop. No valiases line.
+// interval to each sender, between start and stop: the address's valiases
+// line pipes its mail to the autoresponder program (mail_routing.hpp).
 #pragma once
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct Autoresponder {
 namespace autorespond_paths {
 UserPath message(const std::string& home_rel, const EmailAddress& address);
 UserPath settings(const std::string& home_rel, const EmailAddress& address);  // the .json
+// Whom the autoresponder program answered and when (autorespond_send.hpp).
+std::string replies_name(const EmailAddress& address);                       // "<address>.replies.json"
+UserPath replies(const std::string& home_rel, const EmailAddress& address);  // .autorespond/<that>
 }  // namespace autorespond_paths
 
 // The two files' texts.

@@ -108,6 +108,14 @@ std::string unquote_destination(const std::string& s) {
   return s;
 }
 
+std::string autoresponder_destination(const std::string& address, const std::string& home) {
+  return "\"|" + std::string(kAutorespond) + " " + address + " " + home + "/.autorespond\"";
+}
+
+bool is_autoresponder_destination(const std::string& dest) {
+  return starts_with(unquote_destination(dest), "|" + std::string(kAutorespond) + " ");
+}
+
 DestinationKind destination_kind(const std::string& dest) {
   const std::string d = unquote_destination(dest);
   if (starts_with(d, kFail) || starts_with(d, kDefer)) return DestinationKind::Fail;
@@ -438,7 +446,10 @@ DomainAliases checked_aliases(const std::string& text, const std::string& domain
     }
     if (why.empty()) {
       for (const auto& d : split_destinations(line.substr(colon + 1))) {
-        const std::string moved = renamed_destination(d, move.from, move.to);
+        // An autoresponder's line names its address and the home: written again for the new home.
+        const std::string moved = key != "*" && is_autoresponder_destination(d)
+                                      ? autoresponder_destination(key, move.to.home)
+                                      : renamed_destination(d, move.from, move.to);
         if (auto e = destination_error(moved, move.to.home)) {
           why = *e;
           break;
@@ -486,8 +497,12 @@ class MailRoutingPart : public AccountPart {
         std::string text;
         for (const auto& e : old_aliases.entries()) {
           std::vector<std::string> dests;
-          for (const auto& x : e.destinations) dests.push_back(renamed_destination(x, from, to));
-          text += renamed_address(e.address, d, target) + ": " + join(dests, ",") + "\n";
+          const std::string address = renamed_address(e.address, d, target);
+          // The autoresponder's line names its address and the home: both follow.
+          for (const auto& x : e.destinations)
+            dests.push_back(is_autoresponder_destination(x) ? autoresponder_destination(address, to.home)
+                                                            : renamed_destination(x, from, to));
+          text += address + ": " + join(dests, ",") + "\n";
         }
         if (old_aliases.default_address())
           text += "*: " + renamed_destination(*old_aliases.default_address(), from, to) + "\n";

@@ -32,6 +32,10 @@ std::string unquote_destination(const std::string& dest);
 // ("/home/bob"): no control byte, an address or user name well formed, a
 // pipe's program and a file inside the home (or cPanel's autorespond); else why not.
 std::optional<std::string> destination_error(const std::string& dest, const std::string& home);
+// What cPanel's add_auto_responder puts in an address's valiases line:
+// "|/usr/local/cpanel/bin/autorespond <address> <home>/.autorespond", quoted.
+std::string autoresponder_destination(const std::string& address, const std::string& home);
+bool is_autoresponder_destination(const std::string& dest);
 // The destinations of one valiases value: split at commas outside double
 // quotes, trimmed; ":fail: text" and ":defer: text" take the whole value.
 std::vector<std::string> split_destinations(const std::string& value);

@@ -91,6 +91,11 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
            "action1=save", "dest1=/dev/null"});
   uapi_ok(root, "bob", {"EmailAuth", "enable_dkim", "domain=bob.example"});
   uapi_ok(root, "bob", {"Email", "add_list", "list=news", "domain=bob.example", "password=Sx9!kd7Qz-2p"});
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=info", "password=S3cure.pass-1"});
+  uapi_ok(root, "bob", {"Email", "hold_outgoing", "email=info@bob.example"});
+  uapi_ok(root, "bob",
+          {"Email", "add_auto_responder", "email=info", "domain=bob.example", "from=Bob", "subject=Away",
+           "body=Back soon", "is_html=0", "interval=1", "start=0", "stop=4102444800"});
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");

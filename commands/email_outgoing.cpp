@@ -64,8 +64,8 @@ Response get_held_message_count(Context& ctx, const Request& req) {
   if (req.get("email")) {
     count = held_message_ids(ctx.root, address_of(ctx, view, req, false).full()).size();
   } else {
-    for (const auto& m : EmailAccounts(view, ctx.account).all())
-      count += held_message_ids(ctx.root, m.address.full()).size();
+    const EmailAccounts accounts(view, ctx.account);
+    for (const Mailbox* m : accounts.all()) count += held_message_ids(ctx.root, m->address.full()).size();
   }
   Response r;
   r.data = count;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Email at scale: one account with N mailboxes in one domain (made by
+# bench/gen_mailboxes.py in add_pop's files), then hyperfine on uapi Email
+# list_pops, count_pops, list_pops_with_disk and add_pop (each add_pop run a
+# new mailbox). Not part of the test suite; the figures go to
+# bench/results.md by hand.
+#   bench/mail.sh [MAILBOXES]   (default 10000)
+# Environment: RUNS (default 20), WORK (scratch dir).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
+n=${1:-10000}
+RUNS=${RUNS:-20} WORK=${WORK:-/tmp/whmkit-mail-bench}
+B=$PWD/build
+rm -rf "$WORK" && mkdir -p "$WORK"
+root=$WORK/root
+"$B/whmapi1" --root="$root" createacct username=bob domain=bob.example password=Pass-word1x maxpop=unlimited >/dev/null
+echo "adding $n mailboxes..."
+python3 bench/gen_mailboxes.py "$root" bob bob.example "$n"
+U="$B/uapi --root=$root --user=bob --output=json"
+hyperfine -N --warmup 3 --runs "$RUNS" "$B/whmapi1 --root=$root version" "$U Email count_pops" "$U Email list_pops" \
+  "$U Email list_pops_with_disk"
+hyperfine -N --runs "$RUNS" -P i 1 "$RUNS" "$U Email add_pop email=bench{i} password=Pass-word1x-xyz"

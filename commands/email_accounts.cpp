@@ -10,6 +10,7 @@
 #include "email_accounts.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
+#include "human_size.hpp"
 #include "outgoing_mail.hpp"
 #include "output.hpp"
 #include "process.hpp"
@@ -110,19 +111,7 @@ std::vector<const Mailbox*> sorted_mailboxes(const EmailAccounts& accounts) {
 }
 
 // "483 bytes", "1.5 KB", "250 MB" (two decimals at most), as the reference's examples show.
-std::string human_size(long long bytes) {
-  if (bytes < 1024) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
-  const char* const units[] = {"KB", "MB", "GB", "TB", "PB"};
-  double value = static_cast<double>(bytes) / 1024;
-  size_t unit = 0;
-  for (; value >= 1024 && unit + 1 < std::size(units); value /= 1024) ++unit;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", value);
-  std::string text = buf;
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text + " " + units[unit];
-}
+std::string mailbox_size_text(long long bytes) { return human_size(bytes, 2, " "); }
 
 double megabytes(long long bytes) { return std::round(static_cast<double>(bytes) / kMib * 100) / 100; }
 
@@ -183,7 +172,7 @@ nlohmann::json with_disk(const Context& ctx, const Mailbox& m, const DiskListing
       {"domain", m.address.domain},
       {"_diskused", used},
       {"diskused", static_cast<long long>(std::llround(static_cast<double>(used) / kMib))},
-      {"humandiskused", human_size(used)},
+      {"humandiskused", mailbox_size_text(used)},
       {"_diskquota", quota},
       {"diskquota", quota ? nlohmann::json(quota / kMib) : unlimited},
       {"txtdiskquota", quota ? nlohmann::json(quota / kMib) : nlohmann::json("unlimited")},
@@ -253,7 +242,7 @@ Response get_disk_usage(Context& ctx, const Request& req) {
 
 Response get_main_account_disk_usage(Context& ctx, const Request&) {
   Response r;
-  r.data = human_size(main_mailbox_bytes(ctx.root, ctx.account));
+  r.data = mailbox_size_text(main_mailbox_bytes(ctx.root, ctx.account));
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include "account_store.hpp"
 #include "account_usage.hpp"
 #include "errors.hpp"
+#include "human_size.hpp"
 #include "mail_paths.hpp"
 #include "mail_routing.hpp"
 #include "mailing_lists.hpp"
@@ -65,18 +66,7 @@ void check_list_password(const Context& ctx, const std::string& password) {
 }
 
 // "19.9 KB" with a no-break space, as the reference's example shows ("483 bytes" below 1 KB).
-std::string human_bytes(long long bytes) {
-  if (bytes < 1024) return std::to_string(bytes) + (bytes == 1 ? "\u00a0byte" : "\u00a0bytes");
-  const char* const units[] = {"KB", "MB", "GB", "TB"};
-  double value = static_cast<double>(bytes) / 1024;
-  size_t unit = 0;
-  for (; value >= 1024 && unit + 1 < std::size(units); value /= 1024) ++unit;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", value);
-  std::string text = buf;
-  if (ends_with(text, ".0")) text.resize(text.size() - 2);
-  return text + "\u00a0" + units[unit];
-}
+std::string list_size_text(long long bytes) { return human_size(bytes, 1, "\u00a0"); }
 
 // The list administrators: the cPanel user at the list's domain (the owner
 // cPanel's newlist gives it) and the delegates.
@@ -118,7 +108,7 @@ Response list_lists(Context& ctx, const Request& req) {
                       {"archive_private", list.privacy.archive_private},
                       {"desthost", ip},
                       {"diskused", bytes},
-                      {"humandiskused", human_bytes(bytes)},
+                      {"humandiskused", list_size_text(bytes)},
                       {"list", list.address()},
                       {"listadmin", list_admins(ctx, view, list)},
                       {"listid", list.id()},

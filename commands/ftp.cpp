@@ -15,6 +15,7 @@
 #include "errors.hpp"
 #include "ftp_server.hpp"
 #include "ftp_store.hpp"
+#include "human_size.hpp"
 #include "password_strength.hpp"
 #include "process.hpp"
 #include "registry.hpp"
@@ -139,16 +140,7 @@ std::string megabytes_text(long long bytes, DiskListing shape) {
 // cPanel's human-readable size: "None" for nothing, else bytes, KB, MB, ...
 // with at most two decimals and a no-break space before the unit
 // ("493.9\u00a0KB", "100\u00a0MB"), as the recording shows.
-std::string human_size(long long bytes) {
-  if (bytes <= 0) return "None";
-  static const char* const kNbsp = "\u00a0";
-  if (bytes < 1024) return std::to_string(bytes) + kNbsp + (bytes == 1 ? "byte" : "bytes");
-  const char* const units[] = {"KB", "MB", "GB", "TB", "PB"};
-  double value = static_cast<double>(bytes) / 1024;
-  size_t unit = 0;
-  for (; value >= 1024 && unit + 1 < std::size(units); value /= 1024) ++unit;
-  return two_decimals(value, true) + kNbsp + units[unit];
-}
+std::string ftp_size_text(long long bytes) { return bytes <= 0 ? "None" : human_size(bytes, 2, "\u00a0"); }
 
 // The directory relative to the home; one outside it loses its leading "/"
 // ("usr/local/apache/domlogs/bob" for the logaccess login).
@@ -200,8 +192,8 @@ nlohmann::json listed_with_disk(const Context& ctx, const SelectedLogin& s, Disk
       {"diskused", megabytes_text(used, shape)},
       {"_diskquota", megabytes_text(quota, shape)},
       {"diskquota", quota ? megabytes_text(quota, shape) : "unlimited"},
-      {"humandiskused", human_size(used)},
-      {"humandiskquota", human_size(quota)},
+      {"humandiskused", ftp_size_text(used)},
+      {"humandiskquota", ftp_size_text(quota)},
       {"diskusedpercent", percent},
       {"diskusedpercent20", percent20},
   };

@@ -130,3 +130,21 @@ dovecot_command() {  # CONFIG
 exim_config_with_smarthost() {  # ROOT RUN PORT HOSTNAME SMARTHOST_PORT > CONFIG
   exim_config "$1" "$2" "$3" "$4" | sed "s|^SMARTHOST_PORT = 0\$|SMARTHOST_PORT = $5|"
 }
+
+# The start of a test against the test Exim: refuses to go on without exim4,
+# swaks and unshare; sets root (the state root, also WHMKIT_ROOT) and run
+# (Exim's spool and logs) in /tmp/whmkit-NAME-*, and port (PORT_BASE plus up
+# to 999); stops Exim and removes both on exit (KEEP=1 keeps them).
+exim_test_setup() {  # NAME PORT_BASE
+  local tool
+  for tool in exim4 swaks unshare; do
+    if ! command -v $tool >/dev/null; then
+      echo "$tool is missing (scripts/install-deps.sh installs exim4-daemon-heavy and swaks)"; echo "0 passed, 1 failed"; exit 1
+    fi
+  done
+  root=$(mktemp -d "/tmp/whmkit-$1-XXXXXX")
+  run=$(mktemp -d "/tmp/whmkit-$1-run-XXXXXX")
+  port=$(($2 + RANDOM % 1000))
+  trap 'stop_exim "$run"; [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"' EXIT
+  export WHMKIT_ROOT=$root
+}

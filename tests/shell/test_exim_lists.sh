@@ -11,17 +11,7 @@ set -u
 bin=$1
 source "$(dirname "$0")/expect.sh"
 source "$(dirname "$0")/servers.sh"
-for tool in exim4 swaks unshare; do
-  if ! command -v $tool >/dev/null; then
-    echo "$tool is missing (scripts/install-deps.sh installs exim4-daemon-heavy and swaks)"; echo "0 passed, 1 failed"; exit 1
-  fi
-done
-root=$(mktemp -d /tmp/whmkit-exim-lists-XXXXXX)
-run=$(mktemp -d /tmp/whmkit-exim-lists-run-XXXXXX)
-port=$((26000 + RANDOM % 1000))
-cleanup() { stop_exim "$run"; [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"; }
-trap cleanup EXIT
-export WHMKIT_ROOT=$root
+exim_test_setup exim-lists 26000
 
 uapi_as() {  # USER MODULE FUNCTION ARGS...
   local out

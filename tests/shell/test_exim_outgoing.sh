@@ -17,17 +17,7 @@ set -u
 bin=$1
 source "$(dirname "$0")/expect.sh"
 source "$(dirname "$0")/servers.sh"
-for tool in exim4 swaks unshare; do
-  if ! command -v $tool >/dev/null; then
-    echo "$tool is missing (scripts/install-deps.sh installs exim4-daemon-heavy and swaks)"; echo "0 passed, 1 failed"; exit 1
-  fi
-done
-root=$(mktemp -d /tmp/whmkit-exim-out-XXXXXX)
-run=$(mktemp -d /tmp/whmkit-exim-out-run-XXXXXX)
-port=$((26000 + RANDOM % 1000))
-cleanup() { stop_exim "$run"; [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"; }
-trap cleanup EXIT
-export WHMKIT_ROOT=$root
+exim_test_setup exim-out 28000
 
 home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }
 # The result of a uapi call as bob: its data (JSON), or "refused: <errors>".

@@ -29,6 +29,8 @@ class Tracer {
   }
 
  private:
+  // `destinations` is always built with json::array(): a braced list of one
+  // object would be that object under clang, an array under GCC.
   static nlohmann::json routed(const std::string& address, nlohmann::json destinations,
                                const std::string& aliasfile = "") {
     nlohmann::json node = {{"address", address}, {"type", "routed"}, {"destinations", std::move(destinations)}};
@@ -43,7 +45,7 @@ class Tracer {
 
   nlohmann::json route(const EmailAddress& a, int depth) {
     const std::string full = a.full();
-    if (is_main_mailbox(a)) return routed(full, {local(account_.user)});
+    if (is_main_mailbox(a)) return routed(full, nlohmann::json::array({local(account_.user)}));
     if (!account_.owns_domain(a.domain)) {
       if (a.domain == hostname_ || mail_exchanger_of(view_, a.domain) == mail_exchanger::kLocal)
         return routed(full, nlohmann::json::array());  // another account's address
@@ -52,7 +54,8 @@ class Tracer {
     if (mail_exchanger_of(view_, a.domain) != mail_exchanger::kLocal)
       return {{"address", full}, {"type", "remote_delivery"}};
     if (const auto target = domain_forward_target(view_, a.domain))
-      return routed(full, {address({a.local, *target}, depth + 1)}, "/" + mail_paths::vdomainaliases(a.domain));
+      return routed(full, nlohmann::json::array({address({a.local, *target}, depth + 1)}),
+                    "/" + mail_paths::vdomainaliases(a.domain));
 
     const DomainAliases aliases(view_, a.domain);
     const std::string aliasfile = "/" + mail_paths::valiases(a.domain);
@@ -65,9 +68,9 @@ class Tracer {
       if (mailbox) destinations.push_back(mailbox_node(a));
       return routed(full, destinations, aliasfile);
     }
-    if (mailbox) return routed(full, {mailbox_node(a)});
+    if (mailbox) return routed(full, nlohmann::json::array({mailbox_node(a)}));
     if (const auto& fallback = aliases.default_address())
-      return routed(full, {destination(*fallback, depth)}, aliasfile);
+      return routed(full, nlohmann::json::array({destination(*fallback, depth)}), aliasfile);
     return {{"address", full}, {"type", "bounce"}, {"message", "Unrouteable address"}};
   }
 

@@ -51,12 +51,6 @@ MailExchangerState stage_setting(Context& ctx, Transaction& txn, const std::stri
   return stage_checkmx(ctx.root, txn, domain, setting);
 }
 
-// The domain's setting as stored, and what it comes to.
-MailExchangerState current_state(const Context& ctx, const Transaction& view, const std::string& domain) {
-  AccountStore store(ctx.root);
-  return mail_exchanger_state(ctx.root, view, domain, mx_setting_of(store.require(ctx.account.user), domain));
-}
-
 // {local, remote, secondary}: which one the domain's mail exchanger is.
 nlohmann::json exchanger_flags(const std::string& detected) {
   return {{"local", detected == mail_exchanger::kLocal ? 1 : 0},
@@ -106,7 +100,9 @@ Response api2_setalwaysaccept(Context& ctx, const Request& req) {
 // ---- listing ----------------------------------------------------------------
 
 // One domain's entry of listmx / list_mxs.
-nlohmann::json mx_listing(const Context& ctx, const Transaction& view, const std::string& domain) {
+// `cpuser`: the account's, read once for all its domains.
+nlohmann::json mx_listing(const Context& ctx, const Transaction& view, const CpUser& cpuser,
+                          const std::string& domain) {
   const auto mxs = mx_records(load_zone(view, domain));
   nlohmann::json entries = nlohmann::json::array();
   int count = 0;
@@ -118,7 +114,7 @@ nlohmann::json mx_listing(const Context& ctx, const Transaction& view, const std
                        {"priority", m.preference},
                        {"row", count % 2 ? "odd" : "even"}});
   }
-  const MailExchangerState s = current_state(ctx, view, domain);
+  const MailExchangerState s = mail_exchanger_state(ctx.root, view, domain, mx_setting_of(cpuser, domain));
   nlohmann::json item = exchanger_flags(s.detected);
   item.update({{"alwaysaccept", item["local"]},
                {"detected", s.detected},
@@ -134,7 +130,8 @@ nlohmann::json mx_listing(const Context& ctx, const Transaction& view, const std
 // API 2 gives the priority as a string, as the recorded cPanel answer does.
 Response api2_listmx(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  nlohmann::json item = mx_listing(ctx, view, zone_arg(req, "domain"));
+  nlohmann::json item =
+      mx_listing(ctx, view, AccountStore(ctx.root).require(ctx.account.user), zone_arg(req, "domain"));
   for (auto& e : item["entries"]) e["priority"] = std::to_string(e["priority"].get<long>());
   Response r;
   r.data = nlohmann::json::array({item});
@@ -152,7 +149,8 @@ Response list_mxs(Context& ctx, const Request& req) {
       if (zone_exists(view, d)) domains.push_back(d);
   Response r;
   r.data = nlohmann::json::array();
-  for (const auto& d : domains) r.data.push_back(mx_listing(ctx, view, d));
+  const CpUser cpuser = AccountStore(ctx.root).require(ctx.account.user);
+  for (const auto& d : domains) r.data.push_back(mx_listing(ctx, view, cpuser, d));
   return r;
 }
 

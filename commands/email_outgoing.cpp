@@ -2,6 +2,8 @@
 // unsuspend_outgoing, hold_outgoing, release_outgoing, get_held_message_count,
 // delete_held_messages) on the files of lib/store/outgoing_mail.hpp, gated
 // by cPanel's "popaccts" feature like the other mailbox functions.
+#include <set>
+
 #include "account_store.hpp"
 #include "email_accounts.hpp"
 #include "errors.hpp"
@@ -64,8 +66,12 @@ Response get_held_message_count(Context& ctx, const Request& req) {
   if (req.get("email")) {
     count = held_message_ids(ctx.root, address_of(ctx, view, req, false).full()).size();
   } else {
+    // One pass over the queue, not one per mailbox.
     const EmailAccounts accounts(view, ctx.account);
-    for (const Mailbox* m : accounts.all()) count += held_message_ids(ctx.root, m->address.full()).size();
+    std::set<std::string> addresses;
+    for (const Mailbox* m : accounts.all()) addresses.insert(m->address.full());
+    for (const auto& m : queued_messages(ctx.root))
+      if (m.frozen && addresses.count(m.auth_id)) ++count;
   }
   Response r;
   r.data = count;

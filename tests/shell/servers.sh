@@ -148,3 +148,24 @@ exim_test_setup() {  # NAME PORT_BASE
   trap 'stop_exim "$run"; [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"' EXIT
   export WHMKIT_ROOT=$root
 }
+
+# The start of a test against the test Dovecot (after its own check that
+# Dovecot is installed): sets root (the state root, also WHMKIT_ROOT),
+# homebase (a path the homes are given; a symlink of it into the root lets
+# Dovecot find them), run (Dovecot's base directory), imap_port (PORT_BASE
+# plus up to 999) and pop3_port; stops that Dovecot, by its pid, and removes
+# both on exit. Also u (a uapi call as bob) and field (a Python expression on
+# the JSON of standard input, as d).
+dovecot_test_setup() {  # NAME PORT_BASE
+  root=$(mktemp -d "/tmp/whmkit-$1-XXXXXX")
+  homebase=$(mktemp -u /tmp/whmkit-mailhome-XXXXXX)
+  run=$root/run
+  imap_port=$(($2 + RANDOM % 1000))
+  pop3_port=$((imap_port + 1000))
+  trap 'stop_server "$run/base/master.pid"
+        for _ in $(seq 50); do [[ -e $run/base/master.pid ]] || break; sleep 0.1; done
+        rm -f "$homebase"; rm -rf "$root"' EXIT
+  export WHMKIT_ROOT=$root
+  u() { "$bin/uapi" --output=json --user=bob "$@"; }
+  field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+}

@@ -16,23 +16,7 @@ if [[ ! -x /usr/sbin/dovecot || ! -x /usr/bin/doveadm ]]; then
   echo "dovecot is missing (scripts/install-deps.sh installs dovecot-imapd and dovecot-pop3d)"
   echo "0 passed, 1 failed"; exit 1
 fi
-root=$(mktemp -d /tmp/whmkit-dovecot-mbx-XXXXXX)
-# Homes are "/tmp/whmkit-mailhome-N/<user>" in the state root's files; a
-# symlink of that path into the root lets Dovecot find them.
-homebase=$(mktemp -u /tmp/whmkit-mailhome-XXXXXX)
-run=$root/run
-imap_port=$((26000 + RANDOM % 1000))
-pop3_port=$((imap_port + 1000))
-# Only the server this test started, by its pid.
-cleanup() {
-  stop_server "$run/base/master.pid"
-  for _ in $(seq 50); do [[ -e $run/base/master.pid ]] || break; sleep 0.1; done
-  rm -f "$homebase"; rm -rf "$root"
-}
-trap cleanup EXIT
-export WHMKIT_ROOT=$root
-u() { "$bin/uapi" --output=json --user=bob "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+dovecot_test_setup dovecot-mbx 29000
 # IMAP: "<folder> <messages> <bytes>" for every folder, as Dovecot answers
 # LIST and STATUS (MESSAGES) and the sizes of FETCH RFC822.SIZE; or "refused".
 imap_folders() {  # USER PASSWORD

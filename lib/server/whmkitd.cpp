@@ -11,7 +11,7 @@
 #include "hostname.hpp"
 #include "http_api.hpp"
 #include "request.hpp"
-#include "tls_certificate.hpp"
+#include "service_certificate.hpp"
 #include "util.hpp"
 
 namespace whm {

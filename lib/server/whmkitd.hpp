@@ -13,7 +13,7 @@ namespace whm {
 struct ServerOptions {
   std::string whm_listen = "0.0.0.0:2087";
   std::string cpanel_listen = "0.0.0.0:2083";
-  std::string cert_file, key_file;  // empty: the service certificate (tls_certificate.hpp)
+  std::string cert_file, key_file;  // empty: the service certificate (lib/store/service_certificate.hpp)
   size_t workers = 64;              // connections served at once, per listener
   size_t max_body_bytes = 32 << 20;
   int read_timeout_seconds = 20;      // a client that sends nothing for this long is dropped

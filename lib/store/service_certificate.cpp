@@ -1,4 +1,4 @@
-#include "tls_certificate.hpp"
+#include "service_certificate.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -98,14 +98,18 @@ PemPair make_self_signed_certificate(const std::string& hostname) {
   return {bio_text(cert_out.get()), bio_text(key_out.get())};
 }
 
+std::optional<PemPair> read_service_certificate(const StateRoot& root) {
+  const auto existing = root.read(kServiceCertificate);
+  if (!existing) return std::nullopt;
+  PemPair pair = split_combined(*existing);
+  if (pair.certificate.empty() || pair.private_key.empty())
+    throw ApiError(std::string("The service certificate “") + kServiceCertificate +
+                   "” does not hold both a private key and a certificate.");
+  return pair;
+}
+
 PemPair load_or_create_service_certificate(const StateRoot& root, const std::string& hostname) {
-  if (auto existing = root.read(kServiceCertificate)) {
-    PemPair pair = split_combined(*existing);
-    if (pair.certificate.empty() || pair.private_key.empty())
-      throw ApiError(std::string("The service certificate “") + kServiceCertificate +
-                     "” does not hold both a private key and a certificate.");
-    return pair;
-  }
+  if (auto existing = read_service_certificate(root)) return *existing;
   PemPair made = make_self_signed_certificate(hostname);
   StateWriter writer(root);
   if (auto raced = root.read(kServiceCertificate)) return split_combined(*raced);

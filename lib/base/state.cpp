@@ -150,6 +150,8 @@ std::vector<std::string> StateRoot::list_dir(const std::string& rel) const {
 // if the change never commits:
 //   T  <path>                  (relative to the state root)
 //   UT <dir> <path>            (<path> inside the user's directory <dir>)
+//   A  <path> <size>           a file appended to: cut it back to <size> bytes
+//   UA <dir> <path> <size>
 // or "COMMIT" followed by the steps that apply it:
 //   R  <from> <to>             rename (a directory moved in replaces the target)
 //   D  <path>                  remove the file or tree
@@ -162,9 +164,10 @@ std::vector<std::string> StateRoot::list_dir(const std::string& rel) const {
 namespace {
 
 struct JournalStep {
-  enum Kind { Discard, Move, Delete } kind;
+  enum Kind { Discard, Move, Delete, Truncate } kind;
   std::string user_dir;  // "" = the paths are relative to the state root
   std::string path, to;
+  long long size = 0;  // Truncate: the file's size before the change
 };
 
 std::string journal_line(const JournalStep& s) {
@@ -174,6 +177,7 @@ std::string journal_line(const JournalStep& s) {
     case JournalStep::Discard: return user + "T\t" + dir + s.path;
     case JournalStep::Move: return user + "R\t" + dir + s.path + "\t" + s.to;
     case JournalStep::Delete: return user + "D\t" + dir + s.path;
+    case JournalStep::Truncate: return user + "A\t" + dir + s.path + "\t" + std::to_string(s.size);
   }
   return "";
 }
@@ -225,14 +229,22 @@ Journal parse_journal(const std::string& text, const std::string& shown) {
       path_count = 2;
     } else if (kind == "D" && j.committed) {
       s.kind = JournalStep::Delete;
+    } else if (kind == "A" && !j.committed) {
+      s.kind = JournalStep::Truncate;
     } else {
       throw refused(n, "is not a step of a " + lines[0] + " journal");
     }
-    if (f.size() != 1 + (user ? 1 : 0) + path_count) throw refused(n, "has the wrong number of fields");
+    const size_t size_fields = s.kind == JournalStep::Truncate ? 1 : 0;
+    if (f.size() != 1 + (user ? 1 : 0) + path_count + size_fields) throw refused(n, "has the wrong number of fields");
     size_t i = 1;
     if (user) s.user_dir = f[i++];
     s.path = f[i++];
     if (path_count == 2) s.to = f[i++];
+    if (size_fields) {
+      const auto size = parse_int(f[i++]);
+      if (!size || *size < 0) throw refused(n, "does not end with a file size");
+      s.size = *size;
+    }
     std::vector<const std::string*> paths = {&s.path};
     if (user) paths.push_back(&s.user_dir);
     if (path_count == 2) paths.push_back(&s.to);
@@ -259,6 +271,16 @@ const UserDir* user_parent(const StateRoot& root, const std::string& user_dir, c
   return &held.emplace(key, std::move(*parent)).first->second;
 }
 
+// Cuts the regular file `name` of the directory `dir_fd` back to `size`
+// bytes (never through a symlink; a file already that short is left alone).
+void truncate_at(int dir_fd, const std::string& name, long long size) {
+  const int fd = ::openat(dir_fd, name.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return;
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > size && ::ftruncate(fd, size) == 0) ::fsync(fd);
+  ::close(fd);
+}
+
 // A step inside a user's directory that can no longer be made safely (the
 // user put a symlink or a directory in the way since it was staged) is left
 // out: it only concerns the user's own files, and it must not keep the
@@ -267,6 +289,7 @@ void apply_user_step(const StateRoot& root, const JournalStep& s, HeldDirs& held
   try {
     const UserDir* from = user_parent(root, s.user_dir, s.path, held);
     if (!from) return;
+    if (s.kind == JournalStep::Truncate) return truncate_at(from->fd(), name_of(s.path), s.size);
     if (s.kind != JournalStep::Move) {
       from->remove(name_of(s.path));
       ::fsync(from->fd());
@@ -288,6 +311,9 @@ void apply_step(const StateRoot& root, const JournalStep& s, HeldDirs& held) {
   const std::string path = root.path(s.path);
   switch (s.kind) {
     case JournalStep::Discard: remove_tree(path); break;
+    case JournalStep::Truncate:
+      if (auto dir = UserDir::open(dirname_of(path), dirname_of(path))) truncate_at(dir->fd(), name_of(s.path), s.size);
+      break;
     case JournalStep::Delete:
       remove_tree(path);
       fsync_dir(dirname_of(path));
@@ -527,6 +553,14 @@ void Transaction::remove(const UserPath& path) {
   ops_.push_back({Op::Remove, path.dir, path.rel, "", "", 0, {}});
 }
 
+void Transaction::append(const UserPath& path, std::string text, mode_t mode, FileOwner owner) {
+  const bool staged = view_.count(path.joined()) > 0;
+  auto current = read(path);
+  if (!current || staged) return write(path, (current ? *current : "") + text, mode, owner);
+  view_[path.joined()] = *current + text;
+  ops_.push_back({Op::Append, path.dir, path.rel, std::move(text), "", mode, owner});
+}
+
 void Transaction::make_dir(const UserPath& path, mode_t mode, FileOwner owner) {
   require_user_dir(root_, path.dir).first_missing(checked_inside(path));
   ops_.push_back({Op::MakeDir, path.dir, path.rel, "", "", mode, owner});
@@ -580,10 +614,25 @@ void Transaction::commit() {
       discard.push_back(journal_line({JournalStep::Discard, op.user_dir, temps[i], ""}));
     }
   }
+  // An appended file is opened now (never through a symlink) and its size
+  // journaled; the text goes in after the PREPARE journal names it.
+  HeldDirs dirs;
+  std::vector<Fd> appended(ops_.size());
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    const Op& op = ops_[i];
+    if (op.kind != Op::Append) continue;
+    const UserDir* parent = user_parent(root_, op.user_dir, op.rel, dirs);
+    if (parent)
+      appended[i] = Fd(
+          ::openat(parent->fd(), name_of(op.rel).c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    struct stat st;
+    if (!appended[i] || ::fstat(appended[i].get(), &st) != 0 || !S_ISREG(st.st_mode))
+      throw ApiError("Cannot add to “/" + op.user_dir + "/" + op.rel + "”: it is not a regular file.");
+    discard.push_back(journal_line({JournalStep::Truncate, op.user_dir, op.rel, "", st.st_size}));
+  }
   prepare(discard);
   // A user's directories are opened here, without following a symlink, and
   // phase 3 renames and removes relative to these very directories.
-  HeldDirs dirs;
   for (size_t i = 0; i < ops_.size(); ++i) {
     const Op& op = ops_[i];
     if (op.kind == Op::Write && op.user_dir.empty()) {
@@ -596,6 +645,11 @@ void Transaction::commit() {
       const UserDir& parent = it->second;
       parent.check_can_hold_file(name_of(op.rel));  // again: the user may have put something in the way since
       write_new_file(parent.fd(), name_of(temps[i]), parent.shown(name_of(temps[i])), op.content, op.mode, op.owner);
+    } else if (op.kind == Op::Append) {
+      const int fd = appended[i].get();
+      if (::write(fd, op.content.data(), op.content.size()) != static_cast<ssize_t>(op.content.size()) ||
+          ::fsync(fd) != 0)
+        throw ApiError("Cannot add to “/" + op.user_dir + "/" + op.rel + "”: " + std::strerror(errno) + ".");
     } else if (op.kind == Op::MakeDir) {
       require_user_dir(root_, op.user_dir).make_dirs(op.rel, op.mode, op.owner);
     } else if (op.kind == Op::Remove && !op.user_dir.empty()) {
@@ -612,6 +666,7 @@ void Transaction::commit() {
       case Op::Remove: steps.push_back({JournalStep::Delete, op.user_dir, op.rel, ""}); break;
       case Op::Rename: steps.push_back({JournalStep::Move, "", op.rel, op.to_rel}); break;
       case Op::MakeDir: break;  // made in phase 1
+      case Op::Append: break;   // written in phase 1; the COMMIT journal keeps it
     }
   }
   std::string journal = "COMMIT\n";

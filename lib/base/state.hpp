@@ -83,6 +83,13 @@ class Transaction {
   void write(const UserPath& path, std::string content, mode_t mode, FileOwner owner);
   // Removes a file, a symlink or a tree (its symlinks removed, not followed).
   void remove(const UserPath& path);
+  // Adds `text` at the end of the file (its mode and owner stay): the cost
+  // is the text's, not the file's. The file's old size is journaled before
+  // the text is written, so a change that does not commit is undone by
+  // cutting the file back to it. A file that does not exist yet, or that this
+  // transaction rewrites, gets a whole-file write of the result instead.
+  // The caller makes sure the file ends with a newline where lines matter.
+  void append(const UserPath& path, std::string text, mode_t mode, FileOwner owner);
   // Creates the directory and those missing on the way to it.
   void make_dir(const UserPath& path, mode_t mode, FileOwner owner);
   std::optional<std::string> read(const UserPath& path) const;
@@ -95,7 +102,7 @@ class Transaction {
 
  private:
   struct Op {
-    enum Kind { Write, Remove, Rename, MakeDir } kind;
+    enum Kind { Write, Remove, Rename, MakeDir, Append } kind;
     std::string user_dir;  // "" = paths whmkit trusts; else the user's directory `rel` lies in
     std::string rel, content, to_rel;
     mode_t mode;

@@ -254,6 +254,10 @@ TEST_CASE("a journal naming anything but a path inside the state root is refused
       "COMMIT\nX\tetc/keep\n",                             // not a step whmkit writes
       "PREPARE\nD\tetc/keep\n",                            // a commit step in a PREPARE journal
       "COMMIT\nT\tetc/keep\n",                             // and the other way round
+      "COMMIT\nA\tetc/keep\t0\n",                          // an append's rollback in a COMMIT journal
+      "PREPARE\nA\tetc/keep\n",                            // its size missing
+      "PREPARE\nA\tetc/keep\t-1\n",                        // a size no file has
+      "PREPARE\nUA\thome/bob\t../../x\t0\n",               // climbing out of a user's directory
       "rm -rf /\n",                                        // neither PREPARE nor COMMIT
   };
   for (const auto& journal : hostile) {
@@ -395,4 +399,65 @@ TEST_CASE("removing a tree never follows a symlink in it, however deep the tree"
   remove_tree(tree);
   CHECK_FALSE(fs::exists(fs::symlink_status(tree)));
   CHECK(read_file(outside.path + "/keep") == "keep\n");
+}
+
+TEST_CASE("appending: the text is added in place, and cut off again unless the change commits",
+          "[state][user_dir][append]") {
+  Dir d;
+  StateRoot root(d.path);
+  make_home(root);
+  const UserPath quota{"home/bob", "etc/ftpquota"};
+  struct stat before {};
+  REQUIRE(::stat(root.path("home/bob/etc/ftpquota").c_str(), &before) == 0);
+  {
+    StateWriter writer(root);
+    writer.txn().append(quota, "b@bob.example:6\n", 0600, {});
+    CHECK(writer.txn().read(quota) == "a@bob.example:5\nb@bob.example:6\n");  // the view has it at once
+    writer.commit();
+  }
+  CHECK(root.read("home/bob/etc/ftpquota") == "a@bob.example:5\nb@bob.example:6\n");
+  struct stat after {};
+  REQUIRE(::stat(root.path("home/bob/etc/ftpquota").c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);  // the same file, not a replacement
+  CHECK((after.st_mode & 07777) == (before.st_mode & 07777));
+  CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
+
+  SECTION("a change that fails after the text went in is cut back") {
+    {
+      StateWriter writer(root);
+      writer.txn().append(quota, "c@bob.example:7\n", 0600, {});
+      writer.txn().write(UserPath{"home/bob", "etc/other"}, "x", 0600, {});
+      // The user puts a symlink where the next file goes: the commit stops after the append.
+      fs::create_symlink("/nonexistent", root.path("home/bob/etc/other"));
+      CHECK_THROWS(writer.commit());
+    }
+    CHECK(root.read("home/bob/etc/ftpquota") == "a@bob.example:5\nb@bob.example:6\n");
+  }
+  SECTION("a crash before the commit point is rolled back from the journal") {
+    atomic_write_file(root.path("home/bob/etc/ftpquota"), "a@bob.example:5\nb@bob.example:6\nhalf", 0644);
+    atomic_write_file(root.path("var/cpanel/.whmkit.journal"), "PREPARE\nUA\thome/bob\tetc/ftpquota\t32\n", 0600);
+    { StateReader reader(root); }
+    CHECK(root.read("home/bob/etc/ftpquota") == "a@bob.example:5\nb@bob.example:6\n");
+    CHECK_FALSE(root.exists("var/cpanel/.whmkit.journal"));
+  }
+  SECTION("a file that does not exist yet, or that the change rewrites, is written whole") {
+    StateWriter writer(root);
+    const UserPath fresh{"home/bob", "etc/new"};
+    writer.txn().append(fresh, "one\n", 0640, {});
+    writer.txn().write(quota, "z@bob.example:1\n", 0644, {});
+    writer.txn().append(quota, "y@bob.example:2\n", 0644, {});
+    writer.commit();
+    CHECK(root.read("home/bob/etc/new") == "one\n");
+    CHECK(root.read("home/bob/etc/ftpquota") == "z@bob.example:1\ny@bob.example:2\n");
+  }
+  SECTION("never through a symlink") {
+    Dir outside;
+    atomic_write_file(outside.path + "/secret", "secret\n", 0644);
+    StateWriter writer(root);
+    writer.txn().append(quota, "d@bob.example:8\n", 0600, {});
+    fs::remove(root.path("home/bob/etc/ftpquota"));
+    fs::create_symlink(outside.path + "/secret", root.path("home/bob/etc/ftpquota"));
+    CHECK_THROWS(writer.commit());
+    CHECK(read_file(outside.path + "/secret") == "secret\n");
+  }
 }

@@ -132,6 +132,12 @@ static void pretty(const nlohmann::json& v, size_t indent, std::string& out, con
   }
 }
 
+std::string json_quoted(const std::string& s) {
+  std::string out;
+  write_string(s, out);
+  return out;
+}
+
 std::string json_text(const nlohmann::json& v) {
   std::string out;
   write_json(v, out);

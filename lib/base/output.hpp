@@ -34,6 +34,9 @@ void render_to(std::ostream& out, const nlohmann::json& envelope, OutputFormat f
 // Compact JSON text for files (cache twins): never throws on bytes that are
 // not UTF-8 (they become U+FFFD; the file the cache twins is the source).
 std::string json_text(const nlohmann::json& v);
+// One string as json_text writes it (quoted, escaped): for writers that
+// build a large file's JSON text themselves.
+std::string json_quoted(const std::string& s);
 // JSON::XS "pretty" style: 3-space indent, "key" : value.
 std::string json_pretty(const nlohmann::json& v);
 // Element names keep [A-Za-z0-9_.-] (anything else becomes "_"); text keeps

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "account_lifecycle.hpp"
@@ -103,6 +104,7 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
     // three lines per mailbox, so these lookups are hashed and nothing is copied twice.
     std::unordered_map<std::string, size_t> index;
     if (auto text = view.read(passwd)) {
+      files.ends_in_newline = files.ends_in_newline && (text->empty() || text->back() == '\n');
       const auto lines = static_cast<size_t>(std::count(text->begin(), text->end(), '\n'));
       files.passwd.reserve(lines);
       files.boxes.reserve(lines);
@@ -117,28 +119,41 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
         files.passwd.push_back(std::move(*e));
       });
     }
+    // shadow and quota name the mailboxes in passwd's order when whmkit wrote
+    // them: the mailbox after the last one found is tried before the index.
+    auto position = [&](std::string_view local, size_t& next) -> std::optional<size_t> {
+      if (next < files.boxes.size() && files.boxes[next].address.local == local) return next++;
+      const auto it = index.find(std::string(local));
+      if (it == index.end()) return std::nullopt;
+      next = it->second + 1;
+      return it->second;
+    };
+    size_t next = 0;
     if (auto text = view.read(shadow)) {
+      files.ends_in_newline = files.ends_in_newline && (text->empty() || text->back() == '\n');
       for_each_checked_line(*text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
         const auto f = split_views(line, ':');
         if (f.size() != 9 || f[0].empty())
           return problems.push_back(line_problem(n, "of etc/" + domain + "/shadow does not have 9 fields"));
-        auto box = index.find(std::string(f[0]));
-        if (box == index.end()) return files.other_shadow.push_back(std::string(line));
-        files.boxes[box->second].hash = f[1];
-        files.boxes[box->second].changed_days = f[2];
+        const auto box = position(f[0], next);
+        if (!box) return files.other_shadow.push_back(std::string(line));
+        files.boxes[*box].hash = f[1];
+        files.boxes[*box].changed_days = f[2];
       });
     }
+    next = 0;
     if (auto text = view.read(quota)) {
+      files.ends_in_newline = files.ends_in_newline && (text->empty() || text->back() == '\n');
       for_each_checked_line(*text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
         const auto colon = line.rfind(':');
         const auto bytes = colon == std::string_view::npos ? std::nullopt : parse_int(line.substr(colon + 1));
         if (!bytes || *bytes < 0 || colon == 0)
           return problems.push_back(line_problem(n, "of etc/" + domain + "/quota is not “LOCAL:BYTES”"));
-        auto box = index.find(std::string(line.substr(0, colon)));
-        if (box == index.end()) return files.other_quota.push_back(std::string(line));
-        if (*bytes > 0) files.boxes[box->second].quota_bytes = *bytes;
+        const auto box = position(line.substr(0, colon), next);
+        if (!box) return files.other_quota.push_back(std::string(line));
+        if (*bytes > 0) files.boxes[*box].quota_bytes = *bytes;
       });
     }
     if (warn && !problems.empty())
@@ -193,6 +208,21 @@ std::optional<EmailAddress> mail_account_arg(const Transaction& view, const Cpan
   return a;
 }
 
+ServerMailbox server_mailbox_arg(const StateRoot& root, const std::string& param, const std::string& value) {
+  std::string user = value;
+  if (value.find('@') != std::string::npos) {
+    const EmailAddress a = parse_email_address(param, value);
+    const auto owner = AccountStore(root).domain_owner(a.domain);
+    if (!owner) throw ApiError("The email account “" + a.full() + "” does not exist.");
+    user = *owner;
+  }
+  ServerMailbox box{load_cpanel_account(root, user), std::nullopt, ""};
+  Transaction view(root);
+  box.address = mail_account_arg(view, box.account, param, value);
+  box.login = box.address ? box.address->full() : box.account.user;
+  return box;
+}
+
 Mailbox& EmailAccounts::require_mutable(const EmailAddress& address) {
   const Mailbox& m = require(address);
   files_of(address.domain).changed = true;
@@ -215,11 +245,16 @@ void EmailAccounts::add(const EmailAddress& address, const std::string& hash, st
   files.boxes.push_back({address, hash, std::to_string(days_since_epoch()), quota_bytes});
   // Stale lines of an earlier mailbox of that name go.
   auto of_local = [&](const std::string& line) { return starts_with(line, address.local + ":"); };
-  files.other_shadow.erase(std::remove_if(files.other_shadow.begin(), files.other_shadow.end(), of_local),
-                           files.other_shadow.end());
+  const size_t stale = files.other_shadow.size() + files.other_quota.size();
   files.other_quota.erase(std::remove_if(files.other_quota.begin(), files.other_quota.end(), of_local),
                           files.other_quota.end());
-  files.changed = true;
+  files.other_shadow.erase(std::remove_if(files.other_shadow.begin(), files.other_shadow.end(), of_local),
+                           files.other_shadow.end());
+  // A new mailbox is three lines at the ends of the files, unless stale lines had to go.
+  if (stale != files.other_shadow.size() + files.other_quota.size())
+    files.changed = true;
+  else
+    files.appended.push_back(files.boxes.size() - 1);
 }
 
 void EmailAccounts::remove(const EmailAddress& address) {
@@ -254,19 +289,30 @@ void EmailAccounts::set_login_suspended(const EmailAddress& address, bool suspen
 void EmailAccounts::stage(Transaction& txn, bool skip_cache) const {
   const FileOwner owner = mail_file_owner(txn, account_);
   for (const auto& [domain, files] : domains_) {
-    if (!files.changed) continue;
+    if (!files.changed && files.appended.empty()) continue;
     refuse_if_damaged(mail_paths::domain_etc(home_rel_, domain).joined(), files.problems);
+    // Only new mailboxes: their lines are appended (the files stay as a
+    // full rewrite would make them, but for where other lines sit).
+    const bool append = !files.changed && files.ends_in_newline;
     std::string passwd, shadow, quota;
     for (size_t i = 0; i < files.boxes.size(); ++i) {
+      if (append && std::find(files.appended.begin(), files.appended.end(), i) == files.appended.end()) continue;
       const Mailbox& m = files.boxes[i];
       passwd += format_mail_passwd_line(files.passwd[i]) + "\n";
       shadow += shadow_line(m) + "\n";
       if (m.quota_bytes) quota += m.address.local + ":" + std::to_string(*m.quota_bytes) + "\n";
     }
-    for (const auto& line : files.other_shadow) shadow += line + "\n";
-    for (const auto& line : files.other_quota) quota += line + "\n";
     const UserPath etc = mail_paths::domain_etc(home_rel_, domain);
     if (!txn.exists(etc)) txn.make_dir(etc, kDomainEtcMode, owner);
+    if (append) {
+      txn.append(mail_paths::passwd(home_rel_, domain), passwd, kMailFileMode, owner);
+      txn.append(mail_paths::shadow(home_rel_, domain), shadow, kMailFileMode, owner);
+      if (!quota.empty() || !txn.exists(mail_paths::quota(home_rel_, domain)))
+        txn.append(mail_paths::quota(home_rel_, domain), quota, kMailFileMode, owner);
+      continue;
+    }
+    for (const auto& line : files.other_shadow) shadow += line + "\n";
+    for (const auto& line : files.other_quota) quota += line + "\n";
     txn.write(mail_paths::passwd(home_rel_, domain), passwd, kMailFileMode, owner);
     txn.write(mail_paths::shadow(home_rel_, domain), shadow, kMailFileMode, owner);
     txn.write(mail_paths::quota(home_rel_, domain), quota, kMailFileMode, owner);
@@ -274,13 +320,29 @@ void EmailAccounts::stage(Transaction& txn, bool skip_cache) const {
   if (skip_cache) return;
   // .cpanel/email_accounts.json (shape UNCONFIRMED, docs/email.md):
   // {"<domain>": {"account_count": N, "accounts": {"<local>": {"quota": bytes, 0 = unlimited}}}}
-  nlohmann::json cache = nlohmann::json::object();
-  for (const Mailbox* m : all()) {
-    auto& d = cache[m->address.domain];
-    d["accounts"][m->address.local] = {{"quota", m->quota_bytes.value_or(0)}};
-    d["account_count"] = d["accounts"].size();
+  // The text json_text would make of it (keys sorted), written directly: at
+  // 10,000 mailboxes building the JSON tree first costs more than the rest of add_pop.
+  std::vector<const Mailbox*> boxes = all();
+  std::sort(boxes.begin(), boxes.end(), [](const Mailbox* a, const Mailbox* b) {
+    return std::tie(a->address.domain, a->address.local) < std::tie(b->address.domain, b->address.local);
+  });
+  std::string cache = "{";
+  for (size_t i = 0; i < boxes.size();) {
+    const std::string& domain = boxes[i]->address.domain;
+    size_t end = i;
+    while (end < boxes.size() && boxes[end]->address.domain == domain) ++end;
+    if (cache.size() > 1) cache += ',';
+    cache += json_quoted(domain) + ":{\"account_count\":" + std::to_string(end - i) + ",\"accounts\":{";
+    for (size_t j = i; j < end; ++j) {
+      if (j > i) cache += ',';
+      cache += json_quoted(boxes[j]->address.local) +
+               ":{\"quota\":" + std::to_string(boxes[j]->quota_bytes.value_or(0)) + "}";
+    }
+    cache += "}}";
+    i = end;
   }
-  txn.write(mail_paths::email_accounts_cache(home_rel_), json_text(cache) + "\n", 0600, account_.owner);
+  cache += "}\n";
+  txn.write(mail_paths::email_accounts_cache(home_rel_), std::move(cache), 0600, account_.owner);
 }
 
 // ---------------------------------------------------------------- the Maildir and flags

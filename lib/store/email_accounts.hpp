@@ -95,7 +95,9 @@ class EmailAccounts {
     // Lines of shadow and quota naming no mailbox: kept as they are.
     std::vector<std::string> other_shadow, other_quota;
     FileProblems problems;
-    bool changed = false;
+    bool changed = false;          // the files are written again in full
+    std::vector<size_t> appended;  // else: the new mailboxes (boxes[i]), whose lines are added at the end
+    bool ends_in_newline = true;   // each of the files is missing, empty or ends with a whole line
   };
   DomainFiles& files_of(const std::string& domain);
   Mailbox& require_mutable(const EmailAddress& address);
@@ -112,6 +114,16 @@ class EmailAccounts {
 // in cPanel's words otherwise).
 std::optional<EmailAddress> mail_account_arg(const Transaction& view, const CpanelAccount& account,
                                              const std::string& param, const std::string& value);
+
+// A mailbox named on the server's side (WHM API 1): an address (or
+// "_mainaccount@<domain>") finds its account through the domain's owner, a
+// cPanel user name is that account's own mailbox.
+struct ServerMailbox {
+  CpanelAccount account;
+  std::optional<EmailAddress> address;  // nullopt: the account's own mailbox
+  std::string login;                    // the address, or the user name (Dovecot's login)
+};
+ServerMailbox server_mailbox_arg(const StateRoot& root, const std::string& param, const std::string& value);
 
 // Where the user's mail and per-mailbox settings live, and what they weigh.
 bool incoming_suspended(const Transaction& view, const std::string& home_rel, const EmailAddress& address);

@@ -500,25 +500,10 @@ Response dispatch_client_settings(Context& ctx, const Request& req) {
   return {};
 }
 
-// doveadm kick's exit status when it found no session to end.
-constexpr int kDoveadmNothingKicked = 68;
-
 // Ends every IMAP and POP3 session of the account's mailboxes and of its
-// main account: one doveadm kick per login (lib/store/dovecot_admin.hpp).
+// main account (lib/store/dovecot_admin.hpp).
 Response terminate_mailbox_sessions(Context& ctx, const Request&) {
-  const auto doveadm = doveadm_command(ctx.root, "there are no IMAP or POP3 sessions to end.");
-  std::vector<std::string> logins = {ctx.account.user};
-  Transaction view(ctx.root);
-  const EmailAccounts accounts(view, ctx.account);
-  for (const Mailbox* m : accounts.all()) logins.push_back(m->address.full());
-  for (const auto& login : logins) {
-    auto argv = doveadm;
-    argv.insert(argv.end(), {"kick", login});
-    const int status = run_program(argv);
-    if (status != 0 && status != kDoveadmNothingKicked)
-      throw ApiError("Dovecot did not end the sessions of “" + login + "” (doveadm kick exited with " +
-                     std::to_string(status) + ").");
-  }
+  dovecot_kick_account(ctx.root, ctx.account);
   return {};
 }
 

@@ -1,6 +1,7 @@
 // What is inside an account's mailboxes: UAPI Mailboxes get_mailbox_status_list,
-// expunge_mailbox_messages and expunge_messages_for_mailbox_guid, asked of
-// the server's real Dovecot (lib/store/dovecot_admin.hpp: folder GUIDs and
+// expunge_mailbox_messages and expunge_messages_for_mailbox_guid (and WHM API
+// 1's of the same names, with get_mailbox_status), UAPI Email
+// fts_rescan_mailbox, asked of the server's real Dovecot (lib/store/dovecot_admin.hpp: folder GUIDs and
 // expunging are its indexes' business), and UAPI Email browse_mailbox, which
 // reads the mail directory itself (never through a symlink).
 #include <regex>
@@ -16,12 +17,18 @@
 namespace whm {
 namespace {
 
-// The Dovecot login of `account`: the address, or the cPanel user for the
-// account's own mailbox (also named "_mainaccount@<domain>").
-std::string dovecot_login(const Context& ctx, const Request& req) {
+// The Dovecot login a call names with `account`. cPanel API: an address of
+// the account, or the cPanel user (also "_mainaccount@<domain>") for its own
+// mailbox. WHM API 1: the same, of any account (the dispatcher has checked
+// that a reseller owns it).
+using LoginOf = std::string (*)(const Context&, const Request&);
+std::string account_login(const Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   const auto address = mail_account_arg(view, ctx.account, "account", req.require("account"));
   return address ? address->full() : ctx.account.user;
+}
+std::string server_login(const Context& ctx, const Request& req) {
+  return server_mailbox_arg(ctx.root, "account", req.require("account")).login;
 }
 
 // The query, one Dovecot search-query word per argument (doveadm's own
@@ -34,24 +41,46 @@ std::vector<std::string> query_arg(const Request& req) {
   return words;
 }
 
-Response get_mailbox_status_list(Context& ctx, const Request& req) {
-  const std::string login = dovecot_login(ctx, req);
-  Response r;
-  r.data = nlohmann::json::array();
+nlohmann::json folder_list(const Context& ctx, const std::string& login) {
+  nlohmann::json list = nlohmann::json::array();
   for (const auto& f : dovecot_folder_status(ctx.root, login))
-    r.data.push_back({{"guid", f.guid}, {"mailbox", f.mailbox}, {"messages", f.messages}, {"vsize", f.vsize}});
+    list.push_back({{"guid", f.guid}, {"mailbox", f.mailbox}, {"messages", f.messages}, {"vsize", f.vsize}});
+  return list;
+}
+
+Response get_mailbox_status_list(Context& ctx, const Request& req) {
+  Response r;
+  r.data = folder_list(ctx, account_login(ctx, req));
   return r;
 }
 
+// WHM API 1 wraps the list: {"mailboxes": [...]}.
+Response whm_get_mailbox_status_list(Context& ctx, const Request& req) {
+  Response r;
+  r.data = {{"mailboxes", folder_list(ctx, server_login(ctx, req))}};
+  return r;
+}
+
+// WHM API 1's get_mailbox_status: the folders keyed by name.
+Response get_mailbox_status(Context& ctx, const Request& req) {
+  Response r;
+  r.data = nlohmann::json::object();
+  for (const auto& f : dovecot_folder_status(ctx.root, server_login(ctx, req)))
+    r.data[f.mailbox] = {{"guid", f.guid}, {"messages", f.messages}, {"vsize", f.vsize}};
+  return r;
+}
+
+template <LoginOf login_of>
 Response expunge_mailbox_messages(Context& ctx, const Request& req) {
-  const std::string login = dovecot_login(ctx, req);
+  const std::string login = login_of(ctx, req);
   const std::string mailbox = req.require("mailbox");
   dovecot_expunge(ctx.root, login, {"mailbox", mailbox}, query_arg(req));
   return {};
 }
 
+template <LoginOf login_of>
 Response expunge_messages_for_mailbox_guid(Context& ctx, const Request& req) {
-  const std::string login = dovecot_login(ctx, req);
+  const std::string login = login_of(ctx, req);
   const std::string guid = to_lower(req.require("mailbox_guid"));
   static const std::regex kGuid("[0-9a-f]{32}");
   if (!std::regex_match(guid, kGuid))
@@ -64,6 +93,16 @@ Response expunge_messages_for_mailbox_guid(Context& ctx, const Request& req) {
   dovecot_expunge(ctx.root, login, {"mailbox-guid", guid}, query);
   Response r;
   r.data = nlohmann::json::object();
+  return r;
+}
+
+// UAPI Email fts_rescan_mailbox: Dovecot's full-text search index of the
+// mailbox is rebuilt (doveadm fts rescan) — cPanel's Solr plugin or, here,
+// whichever FTS backend the server's Dovecot loads.
+Response fts_rescan_mailbox(Context& ctx, const Request& req) {
+  dovecot_fts_rescan(ctx.root, account_login(ctx, req));
+  Response r;
+  r.data = 1;
   return r;
 }
 
@@ -128,21 +167,52 @@ ParamSpec account_param(bool required) {
                    "mailbox.");
 }
 
+ParamSpec mailbox_param() {
+  return described(required_param("mailbox"), "The folder, as get_mailbox_status_list names it (INBOX.Sent).");
+}
+ParamSpec guid_param() {
+  return described(required_param("mailbox_guid"), "The folder's GUID (get_mailbox_status_list).");
+}
+ParamSpec query_param() { return described(required_param("query"), "A Dovecot search query (savedbefore 52w)."); }
+
 ModuleFunction mailboxes(const char* name, Handler h, Access access, std::vector<ParamSpec> params) {
   return {Api::Uapi, "Mailboxes", name, std::move(h), access, own_objects(), std::move(params)};
 }
 
 const Registration mailbox_content_functions[] = {
     Registration(mailboxes("get_mailbox_status_list", get_mailbox_status_list, Access::Read, {account_param(true)})),
-    Registration(mailboxes(
-        "expunge_mailbox_messages", expunge_mailbox_messages, Access::Write,
-        {account_param(true),
-         described(required_param("mailbox"), "The folder, as get_mailbox_status_list names it (INBOX.Sent)."),
-         described(required_param("query"), "A Dovecot search query (savedbefore 52w).")})),
-    Registration(mailboxes(
-        "expunge_messages_for_mailbox_guid", expunge_messages_for_mailbox_guid, Access::Write,
-        {account_param(true), described(required_param("mailbox_guid"), "The folder's GUID (get_mailbox_status_list)."),
-         described(required_param("query"), "A Dovecot search query (savedbefore 52w).")})),
+    Registration(mailboxes("expunge_mailbox_messages", expunge_mailbox_messages<account_login>, Access::Write,
+                           {account_param(true), mailbox_param(), query_param()})),
+    Registration(mailboxes("expunge_messages_for_mailbox_guid", expunge_messages_for_mailbox_guid<account_login>,
+                           Access::Write, {account_param(true), guid_param(), query_param()})),
+    Registration(ModuleFunction{Api::Uapi,
+                                "Email",
+                                "fts_rescan_mailbox",
+                                fts_rescan_mailbox,
+                                Access::Read,
+                                needs_feature("popaccts"),
+                                {account_param(true)}}),
+    // WHM API 1: the same, of any account's mailbox.
+    Registration(Implementation{"get_mailbox_status",
+                                get_mailbox_status,
+                                Access::Read,
+                                any_reseller({mail_account("account")}),
+                                {account_param(true)}}),
+    Registration(Implementation{"get_mailbox_status_list",
+                                whm_get_mailbox_status_list,
+                                Access::Read,
+                                any_reseller({mail_account("account")}),
+                                {account_param(true)}}),
+    Registration(Implementation{"expunge_mailbox_messages",
+                                expunge_mailbox_messages<server_login>,
+                                Access::Write,
+                                any_reseller({mail_account("account")}),
+                                {account_param(true), mailbox_param(), query_param()}}),
+    Registration(Implementation{"expunge_messages_for_mailbox_guid",
+                                expunge_messages_for_mailbox_guid<server_login>,
+                                Access::Write,
+                                any_reseller({mail_account("account")}),
+                                {account_param(true), guid_param(), query_param()}}),
     Registration(
         ModuleFunction{Api::Uapi,
                        "Email",

@@ -20,6 +20,12 @@ std::string canonical_domain(std::string d) {
   return to_lower(d);
 }
 
+// The domain of an email address ("" for an account's name).
+std::string mail_domain(const std::string& address) {
+  const auto at = address.rfind('@');
+  return at == std::string::npos ? "" : address.substr(at + 1);
+}
+
 // A zone named by its file ("example.com.db") or its domain.
 std::string zone_domain(const std::string& zone) {
   return ends_with(zone, ".db") ? zone.substr(0, zone.size() - 3) : zone;
@@ -82,6 +88,11 @@ std::string refusal(const Ownership& ownership, const Caller& caller, const Owne
       if (!caller.sees_package(value))
         return "The reseller " + who + " may only use its own hosting plans, whose names begin with “" + caller.name +
                "_”; " + quoted(value) + " is not one.";
+      return "";
+    case Owned::MailAccount:
+      if (mail_domain(value).empty() ? !ownership.owns_account_or_self(value)
+                                     : !ownership.owns_domain(mail_domain(value)))
+        return "The user " + who + " does not own the email account " + quoted(value) + ".";
       return "";
     case Owned::Self:
       if (value != caller.name)
@@ -175,6 +186,10 @@ void authorize_account(const StateRoot& root, const CpanelAccount& account, cons
         case Owned::Account:
         case Owned::AccountOrSelf:
         case Owned::Self: own = value == account.user; break;
+        case Owned::MailAccount:
+          own = mail_domain(value).empty() ? value == account.user
+                                           : account.owns_domain(canonical_domain(mail_domain(value)));
+          break;
         case Owned::Subdomain:
         case Owned::Package: own = false; break;  // not a cPanel-level object
       }

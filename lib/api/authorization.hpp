@@ -24,6 +24,7 @@ enum class Owned {
   Subdomain,      // a new name under such a domain (create_subdomain)
   Package,        // a hosting plan named with the caller's prefix ("caller_...")
   Self,           // the caller itself (a reseller naming itself)
+  MailAccount,    // an address at such a domain, or such an account's name (its own mailbox)
 };
 
 struct OwnedParam {
@@ -66,6 +67,7 @@ inline OwnedParam zone(std::string p) { return {std::move(p), Owned::Zone}; }
 inline OwnedParam subdomain(std::string p) { return {std::move(p), Owned::Subdomain}; }
 inline OwnedParam package(std::string p) { return {std::move(p), Owned::Package}; }
 inline OwnedParam self(std::string p) { return {std::move(p), Owned::Self}; }
+inline OwnedParam mail_account(std::string p) { return {std::move(p), Owned::MailAccount}; }
 
 // The WHM user a call runs for, with what it may do.
 struct Caller {

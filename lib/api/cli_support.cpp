@@ -215,6 +215,7 @@ static std::string describe_authorization(Api api, const Authorization& auth) {
       case Owned::Subdomain: what = "a name under a domain of the caller's"; break;
       case Owned::Package: what = "a hosting plan named with the caller's prefix (caller_...)"; break;
       case Owned::Self: what = "the caller itself"; break;
+      case Owned::MailAccount: what = "an email address at a domain of the caller's, or an account it owns"; break;
     }
     owned.push_back(p.param + " must name " + what);
   }

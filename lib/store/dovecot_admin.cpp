@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "email_accounts.hpp"
 #include "errors.hpp"
 #include "process.hpp"
 #include "util.hpp"
@@ -67,6 +68,36 @@ void dovecot_expunge(const StateRoot& root, const std::string& login, const std:
   args.insert(args.end(), selector.begin(), selector.end());
   args.insert(args.end(), query.begin(), query.end());
   doveadm(root, args, "expunge the messages of “" + login + "”");
+}
+
+// doveadm kick's exit status when it found no session to end.
+constexpr int kDoveadmNothingKicked = 68;
+
+void dovecot_kick_account(const StateRoot& root, const CpanelAccount& account) {
+  const auto doveadm = doveadm_command(root, "there are no IMAP or POP3 sessions to end.");
+  std::vector<std::string> logins = {account.user};
+  Transaction view(root);
+  const EmailAccounts accounts(view, account);
+  for (const Mailbox* m : accounts.all()) logins.push_back(m->address.full());
+  for (const auto& login : logins) {
+    auto argv = doveadm;
+    argv.insert(argv.end(), {"kick", login});
+    const int status = run_program(argv);
+    if (status != 0 && status != kDoveadmNothingKicked)
+      throw ApiError("Dovecot did not end the sessions of “" + login + "” (doveadm kick exited with " +
+                     std::to_string(status) + ").");
+  }
+}
+
+void dovecot_fts_rescan(const StateRoot& root, const std::string& login) {
+  std::vector<std::string> argv = doveadm_command(root, "the mailbox cannot be rescanned.");
+  argv.insert(argv.end(), {"fts", "rescan", "-u", login});
+  const auto out = run_with_input(argv, "");
+  if (!out) throw ApiError("doveadm could not be started to rescan “" + login + "”.");
+  // Without the plugin, doveadm has no "fts" command (it prints its usage).
+  if (out->status != 0 && out->output.find("Unknown command") != std::string::npos)
+    throw ApiError("The IMAP full-text search plugin is not installed: “" + login + "” cannot be rescanned.");
+  if (out->status != 0) throw ApiError("Dovecot could not rescan “" + login + "”: " + trim(out->output));
 }
 
 }  // namespace whm

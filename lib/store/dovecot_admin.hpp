@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "account_store.hpp"
 #include "state.hpp"
 
 namespace whm {
@@ -35,5 +36,13 @@ std::vector<DovecotFolderStatus> dovecot_folder_status(const StateRoot& root, co
 // {"mailbox", "<name>"} or {"mailbox-guid", "<guid>"}.
 void dovecot_expunge(const StateRoot& root, const std::string& login, const std::vector<std::string>& selector,
                      const std::vector<std::string>& query);
+
+// Ends every IMAP and POP3 session of the account's mailboxes and of its
+// main account (doveadm kick, one login at a time).
+void dovecot_kick_account(const StateRoot& root, const CpanelAccount& account);
+
+// Has Dovecot's full-text search plugin rebuild the index of `login`'s
+// folders (doveadm fts rescan); throws when the plugin is not installed.
+void dovecot_fts_rescan(const StateRoot& root, const std::string& login);
 
 }  // namespace whm

@@ -101,3 +101,44 @@ TEST_CASE("Mailboxes status and expunge need the server's Dovecot and valid inpu
                          "mailbox_guid=0123456789abcdef0123456789abcdef", "query=  "},
                         "Missing required parameter “query”");
 }
+
+TEST_CASE("WHM get_mailbox_status and the WHM Mailboxes functions find the account by the address",
+          "[email][mailboxes][whm]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  create_account(root, "carol", "carol.example");
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=info", "password=Info-pass-77x"});
+  // Without the server's Dovecot the address is found, then Dovecot is missing.
+  for (const char* fn : {"get_mailbox_status", "get_mailbox_status_list"}) {
+    expect_refused(root, {fn, "account=info@bob.example"}, "Dovecot is not installed");
+    expect_refused(root, {fn, "account=bob"}, "Dovecot is not installed");
+    expect_refused(root, {fn, "account=_mainaccount@bob.example"}, "Dovecot is not installed");
+    expect_refused(root, {fn, "account=nobody@bob.example"}, "The email account “nobody@bob.example” does not exist.");
+    expect_refused(root, {fn, "account=x@unknown.example"}, "The email account “x@unknown.example” does not exist.");
+    expect_refused(root, {fn, "account=nosuchuser"}, "nosuchuser");
+  }
+  expect_refused(root, {"expunge_mailbox_messages", "account=info@bob.example", "mailbox=INBOX"},
+                 "Missing required parameter “query”");
+  expect_refused(root,
+                 {"expunge_messages_for_mailbox_guid", "account=info@bob.example", "mailbox_guid=../x", "query=all"},
+                 "is not a mailbox GUID");
+  // A reseller reaches only its own accounts' mailboxes.
+  run_ok(root, {"setupreseller", "user=carol"});
+  expect_refused(root, {"--user=carol", "get_mailbox_status", "account=info@bob.example"},
+                 "does not own the email account “info@bob.example”");
+  expect_refused(root, {"--user=carol", "get_mailbox_status_list", "account=bob"},
+                 "does not own the email account “bob”");
+  expect_refused(root, {"--user=carol", "get_mailbox_status", "account=carol"}, "Dovecot is not installed");
+}
+
+TEST_CASE("fts_rescan_mailbox needs Dovecot and one of the account's mailboxes", "[email][fts]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  create_account(root, "carol", "carol.example");
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=info", "password=Info-pass-77x"});
+  expect_cpanel_refused(root, "uapi", "bob", {"Email", "fts_rescan_mailbox", "account=info@bob.example"},
+                        "Dovecot is not installed");
+  expect_cpanel_refused(root, "uapi", "bob", {"Email", "fts_rescan_mailbox", "account=x@carol.example"},
+                        "does not exist");
+  expect_cpanel_refused(root, "uapi", "bob", {"Email", "fts_rescan_mailbox"}, "Missing required parameter “account”");
+}

@@ -1,6 +1,7 @@
 // Email filters (UAPI Email store_filter, list_filters, get_filter,
 // delete_filter, enable_filter, disable_filter, reorder_filters,
-// count_filters, trace_filter, list_filters_backups; API 2 storefilter,
+// count_filters, trace_filter, list_filters_backups, list_system_filter_info;
+// API 2 storefilter,
 // filterlist, loadfilter, deletefilter) on the filter sets of
 // lib/store/mail_filters.hpp, gated by cPanel's "blockers" feature (Email
 // Filters). `account` names the set: empty or the cPanel user name for the
@@ -191,6 +192,19 @@ Response list_filters_backups(Context& ctx, const Request&) {
   return r;
 }
 
+// The name of the download that holds the account-level filters (cPanel's
+// Backup page offers ~/.cpanel/filter.yaml as filter_info.<user>.yaml.gz);
+// no name when the account has no account-level filters (UNCONFIRMED: the
+// reference shows only an account that has them).
+Response list_system_filter_info(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  Response r;
+  r.data = nlohmann::json::object();
+  if (view.exists(filter_paths::account_yaml(paths::rel_from_abs(ctx.account.home))))
+    r.data["filter_info"] = "filter_info." + ctx.account.user + ".yaml.gz";
+  return r;
+}
+
 // Runs the real Exim in filter-testing mode (-bF, the mode where "fail" is
 // allowed, as the routers that apply these files allow it) with `msg` as a
 // message body, on the filter file of the main domain or the mailbox. Exim
@@ -318,6 +332,7 @@ const Registration email_filter_functions[] = {
               described(optional_param("filter*"), "filter1, filter2...: the filters' names in their new order.")})),
     Registration(uapi("count_filters", count_filters, Access::Read)),
     Registration(uapi("list_filters_backups", list_filters_backups, Access::Read)),
+    Registration(uapi("list_system_filter_info", list_system_filter_info, Access::Read)),
     Registration(uapi("trace_filter", trace_filter, Access::Read,
                       {[] {
                          ParamSpec p = described(make_param("msg", ParamType::String, true),

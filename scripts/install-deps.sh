@@ -13,7 +13,7 @@ packages=(cmake g++ make pkg-config
   putty-tools  # puttygen reads back the PuTTY keys convertopensshtoputty writes
   libyaml-syck-perl python3-yaml python3-jsonschema  # output parsed by real parsers; UAPI schemas validated
   libcpp-httplib-dev wrk python3-requests libwww-perl  # whmkitd: its HTTP library; clients in tests; load in bench
-  exim4-daemon-heavy dovecot-core dovecot-imapd dovecot-pop3d swaks  # mail: the tests' own Exim and Dovecot; swaks sends
+  exim4-daemon-heavy dovecot-core dovecot-imapd dovecot-pop3d dovecot-lucene swaks  # mail: the tests' own Exim and Dovecot (with full-text search); swaks sends
   python3-dkim)  # verifies the DKIM signatures the tests' Exim makes with EmailAuth's keys
 missing=()
 for p in "${packages[@]}"; do

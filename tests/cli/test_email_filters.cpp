@@ -243,3 +243,18 @@ TEST_CASE("the Email Filters feature gates the filter functions", "[email][filte
   expect_cpanel_refused(root, "uapi", "bob", {"Email", "list_filters"}, "You do not have the feature “blockers”.");
   expect_cpanel_refused(root, "cpapi2", "bob", {"Email", "filterlist"}, "You do not have the feature “blockers”.");
 }
+
+TEST_CASE("list_system_filter_info names the account-level filters' download once there are some",
+          "[email][filters][list_system_filter_info]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto none = uapi_ok(root, "bob", {"Email", "list_system_filter_info"})["result"];
+  CHECK(none["data"] == nlohmann::json::object());
+  uapi_ok(root, "bob", kDiscard);
+  auto named = uapi_ok(root, "bob", {"Email", "list_system_filter_info"})["result"];
+  CHECK(named["data"] == nlohmann::json({{"filter_info", "filter_info.bob.yaml.gz"}}));
+  // A mailbox's own filters are not the account's.
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=info", "password=Info-pass-77x"});
+  create_account(root, "carol", "carol.example");
+  CHECK(uapi_ok(root, "carol", {"Email", "list_system_filter_info"})["result"]["data"] == nlohmann::json::object());
+}

@@ -5,7 +5,11 @@
 # sizes and GUIDs Dovecot reports over IMAP, and by Email browse_mailbox; a
 # folder created over IMAP shows in both; expunge_mailbox_messages removes
 # exactly the messages its query matches and expunge_messages_for_mailbox_guid
-# the rest, and IMAP no longer shows them.
+# the rest, and IMAP no longer shows them. WHM API 1's get_mailbox_status
+# and get_mailbox_status_list answer the same, found by the address alone;
+# Email fts_rescan_mailbox has Dovecot rebuild its full-text index (Lucene)
+# after a message vanished behind its back; WHM
+# terminate_cpuser_mailbox_sessions ends an open IMAP session.
 # Usage: test_dovecot_mailboxes.sh BIN_DIR
 set -u
 bin=$1
@@ -124,6 +128,60 @@ expect "expunge_messages_for_mailbox_guid" "1" \
 expect "empties that folder (IMAP)" "none" "$(imap_subjects info@bob.example Info-pass-9x)"
 expect_contains "an unknown GUID is refused" "has no folder with the GUID" \
   "$(u Mailboxes expunge_messages_for_mailbox_guid account=info@bob.example mailbox_guid=0123456789abcdef0123456789abcdef query=all | field 'd["result"]["errors"]')"
+
+# WHM API 1: the same folders, keyed by name, found through the domain's owner.
+w() { "$bin/whmapi1" --output=json "$@"; }
+expect "WHM get_mailbox_status keys the folders by name" \
+  "$(u Mailboxes get_mailbox_status_list account=info@bob.example | field 'sorted((f["mailbox"], f["guid"], f["messages"]) for f in d["result"]["data"])')" \
+  "$(w get_mailbox_status account=info@bob.example | field 'sorted((k, v["guid"], v["messages"]) for k, v in d["data"].items())')"
+expect "WHM get_mailbox_status_list wraps the list" \
+  "$(u Mailboxes get_mailbox_status_list account=info@bob.example | field 'sorted(f["guid"] for f in d["result"]["data"])')" \
+  "$(w get_mailbox_status_list account=info@bob.example | field 'sorted(f["guid"] for f in d["data"]["mailboxes"])')"
+# (This Dovecot has no userdb for the account's own login, only for addresses:
+# the call gets as far as asking it.)
+expect_contains "the account's own mailbox by the user name is asked of Dovecot" "Dovecot could not" \
+  "$(w get_mailbox_status account=bob | field 'd["metadata"]["reason"]')"
+
+# Full-text search: Dovecot indexes a search, then one message vanishes
+# behind its back; fts_rescan_mailbox has it rewrite the index (a new Lucene
+# segments generation) so searches no longer meet the stale entry.
+dove() { doveadm -c "$root/etc/dovecot/dovecot.conf" "$@"; }
+deliver 3 third
+deliver 4 fourth
+expect "Dovecot's full-text search finds a body word" "1" \
+  "$(dove search -u info@bob.example mailbox INBOX body fourth | wc -l)"
+lucene=$root$home/mail/bob.example/info/lucene-indexes
+segments_before=$(ls "$lucene" | grep '^segments_' | tr '\n' ' ')
+rm -f "$maildir"/new/1700000003*
+expect "fts_rescan_mailbox answers 1" "1 1" \
+  "$(u Email fts_rescan_mailbox account=info@bob.example | field '"%s %s" % (d["result"]["status"], d["result"]["data"])')"
+segments_after=$(ls "$lucene" | grep '^segments_' | tr '\n' ' ')
+expect "rewrites the Lucene index" "changed" "$([[ -n $segments_before && $segments_before != "$segments_after" ]] && echo changed || echo "$segments_before -> $segments_after")"
+expect "which still finds what is there" "1" "$(dove search -u info@bob.example mailbox INBOX body fourth | wc -l)"
+expect_contains "a mailbox of another domain is refused" "does not exist" \
+  "$(u Email fts_rescan_mailbox account=x@elsewhere.example | field 'd["result"]["errors"]')"
+
+# terminate_cpuser_mailbox_sessions ends an IMAP session that is open.
+python3 - "$imap_port" > "$run/session.out" 2>&1 <<'PY' &
+import imaplib, sys, time
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login("info@bob.example", "Info-pass-9x")
+m.select("INBOX")
+print("logged in", flush=True)
+try:
+    for _ in range(100):
+        m.noop()
+        time.sleep(0.1)
+    print("still open")
+except Exception as e:
+    print("ended:", type(e).__name__)
+PY
+session=$!
+for _ in $(seq 50); do grep -q "logged in" "$run/session.out" && break; sleep 0.1; done
+expect "WHM terminate_cpuser_mailbox_sessions" "1" \
+  "$(w terminate_cpuser_mailbox_sessions username=bob | field 'd["metadata"]["result"]')"
+wait "$session"
+expect_contains "ends the open IMAP session" "ended:" "$(cat "$run/session.out")"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

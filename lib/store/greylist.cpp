@@ -159,8 +159,10 @@ const std::vector<std::string>& greylist_config_keys() {
   return keys;
 }
 
-GreylistConfig load_greylist_config(const Transaction& view) {
-  FileProblems problems;
+namespace {
+// conf with the defaults filled in; `problems` gets what did not parse,
+// also a value that is not a number.
+GreylistConfig parse_greylist_config(const Transaction& view, FileProblems& problems) {
   const KeyValues file = read_kv(view, greylist_paths::kConf, problems);
   GreylistConfig config;
   for (const auto& s : kSettings) {
@@ -173,15 +175,22 @@ GreylistConfig load_greylist_config(const Transaction& view) {
     else
       problems.push_back(std::string("the value of ") + s.key + " is not a number");
   }
+  return config;
+}
+}  // namespace
+
+GreylistConfig load_greylist_config(const Transaction& view) {
+  FileProblems problems;
+  GreylistConfig config = parse_greylist_config(view, problems);
   note_damage(greylist_paths::kConf, problems);
   return config;
 }
 
 void stage_greylist_config(Transaction& txn, const GreylistConfig& changes) {
   FileProblems problems;
-  KeyValues file = read_kv(txn, greylist_paths::kConf, problems);
+  GreylistConfig config = parse_greylist_config(txn, problems);
   refuse_if_damaged(greylist_paths::kConf, problems);
-  GreylistConfig config = load_greylist_config(txn);
+  KeyValues file = read_kv(txn, greylist_paths::kConf, problems);
   for (const auto& [key, value] : changes) {
     const Setting& s = setting(key);
     const bool ok = s.boolean ? (value == 0 || value == 1) : (value > 0 && (s.max == 0 || value <= s.max));

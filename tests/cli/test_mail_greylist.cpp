@@ -109,6 +109,8 @@ TEST_CASE("load_cpgreylist_config and save_cpgreylist_config keep var/cpanel/gre
   // A conf that does not parse is never rewritten.
   root.write("var/cpanel/greylist/conf", "initial_block_time_mins=1\nthis line is not a setting\n");
   expect_refused(root, {"save_cpgreylist_config", "spf_bypass=0"}, "line 2");
+  root.write("var/cpanel/greylist/conf", "spf_bypass=maybe\n");
+  expect_refused(root, {"save_cpgreylist_config", "spf_bypass=0"}, "the value of spf_bypass is not a number");
 }
 
 TEST_CASE("the trusted hosts: added, listed, written for Exim, deleted", "[greylist]") {

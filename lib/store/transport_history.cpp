@@ -1,12 +1,10 @@
 #include "transport_history.hpp"
 
-#include <sqlite3.h>
-
-#include <cstring>
 #include <functional>
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "sqlite_image.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -30,83 +28,26 @@ const char* const kSchema =
     " FROM transport_history JOIN transports ON transports.id = transport_id JOIN users ON users.id = user_id"
     " JOIN occurrences ON occurrences.id = occurrence_id;";
 
-// The database held in memory: loaded from the file's bytes, saved as bytes.
-class MemoryDb {
+// The history as the file holds it (or a new one), with the schema and
+// whmkit's error column, in memory (sqlite_image.hpp).
+class MemoryDb : public SqliteImage {
  public:
-  MemoryDb(const std::optional<std::string>& bytes, const std::string& rel) : rel_(rel) {
-    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) fail("cannot open");
-    if (bytes && !bytes->empty()) {
-      std::string image = *bytes;
-      // A database in WAL mode (header bytes 18 and 19 = 2) cannot live in
-      // memory; the rollback-journal mode (1) reads the same pages.
-      if (image.size() > 19 && image[18] == 2 && image[19] == 2) image[18] = image[19] = 1;
-      auto* buf = static_cast<unsigned char*>(sqlite3_malloc64(image.size()));
-      if (!buf) fail("out of memory");
-      std::memcpy(buf, image.data(), image.size());
-      if (sqlite3_deserialize(db_, "main", buf, static_cast<sqlite3_int64>(image.size()),
-                              static_cast<sqlite3_int64>(image.size()),
-                              SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK)
-        fail("it is not an SQLite database");
-    }
+  MemoryDb(const std::optional<std::string>& bytes, const std::string& rel)
+      : SqliteImage(bytes, "The backup transport history “/" + rel + "”") {
     exec(kSchema);
     add_error_column();
   }
-  ~MemoryDb() { sqlite3_close(db_); }
-  MemoryDb(const MemoryDb&) = delete;
-  MemoryDb& operator=(const MemoryDb&) = delete;
-
-  void exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      fail(msg);
-    }
-  }
-
-  // Runs `sql` with text parameters; `row` gets each result row's columns.
-  void run(const std::string& sql, const std::vector<std::string>& params,
-           const std::function<void(sqlite3_stmt*)>& row = nullptr) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db_));
-    for (size_t i = 0; i < params.size(); ++i)
-      sqlite3_bind_text(st, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      if (row) row(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) fail(sqlite3_errmsg(db_));
-  }
-
-  std::string bytes() {
-    sqlite3_int64 size = 0;
-    unsigned char* data = sqlite3_serialize(db_, "main", &size, 0);
-    if (!data) fail("cannot serialize");
-    std::string out(reinterpret_cast<const char*>(data), static_cast<size_t>(size));
-    sqlite3_free(data);
-    return out;
-  }
 
  private:
-  [[noreturn]] void fail(const std::string& why) {
-    throw ApiError("The backup transport history “/" + rel_ + "” cannot be used: " + why);
-  }
   // whmkit records why an upload failed; a database cPanel made lacks the column.
   void add_error_column() {
     bool has = false;
-    run("PRAGMA table_info(transport_history)", {}, [&](sqlite3_stmt* st) {
-      has = has || std::strcmp(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)), "error") == 0;
-    });
+    run("PRAGMA table_info(transport_history)", {}, [&](sqlite3_stmt* st) { has = has || text(st, 1) == "error"; });
     if (!has) exec("ALTER TABLE transport_history ADD COLUMN error TEXT");
   }
-  sqlite3* db_ = nullptr;
-  std::string rel_;
 };
 
-std::string column(sqlite3_stmt* st, int i) {
-  const unsigned char* t = sqlite3_column_text(st, i);
-  return t ? reinterpret_cast<const char*>(t) : "";
-}
+std::string column(sqlite3_stmt* st, int i) { return SqliteImage::text(st, i); }
 
 std::string iso_now() { return format_time(now(), "%Y-%m-%dT%H:%M:%S.000Z", true); }
 

@@ -730,8 +730,8 @@ std::vector<TrackCounts> track_counts(const StateRoot& root, const TrackFilter& 
     std::string where = extra;
     std::vector<SqlValue> params;
     add_window(where, params, alias + ".sendunixtime", f.start, f.end);
-    count(table + " " + alias + (alias == "x" ? std::string() : " JOIN sends x ON x.msgid = " + alias + ".msgid"), where, params,
-          n, size);
+    count(table + " " + alias + (alias == "x" ? std::string() : " JOIN sends x ON x.msgid = " + alias + ".msgid"),
+          where, params, n, size);
   };
 
   windowed("sends", "x", &TrackCounts::sends, false, "");

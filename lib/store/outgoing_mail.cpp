@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "account_parts.hpp"
+#include "account_store.hpp"
 #include "damage.hpp"
 #include "errors.hpp"
 #include "process.hpp"
+#include "sysusers.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -69,6 +71,21 @@ void edit_lists(Transaction& txn, const std::function<std::optional<std::string>
   }
 }
 
+// Adds `entry` (an address or a user) to the Exim list, or takes it out.
+void set_list_entry(Transaction& txn, OutgoingControl which, const std::string& entry, bool on) {
+  const std::string list = outgoing_paths::exim_list(which);
+  FileProblems problems;
+  auto lines = list_lines(txn, list, &problems);
+  refuse_if_damaged(list, problems);
+  lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const auto& l) { return trim(l) == entry; }), lines.end());
+  if (on) lines.push_back(entry);
+  stage_list(txn, list, lines);
+}
+
+const char* cpuser_key(OutgoingControl which) {
+  return which == OutgoingControl::Suspended ? "OUTGOING_MAIL_SUSPENDED" : "OUTGOING_MAIL_HOLD";
+}
+
 std::string domain_of(const std::string& address) {
   auto at = address.rfind('@');
   return at == std::string::npos ? "" : address.substr(at + 1);
@@ -121,6 +138,10 @@ class OutgoingMailPart : public AccountPart {
   }
   // Only the restored account's domains and well-formed local parts come back, with their Exim lines.
   void restore(const StateRoot&, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
+    // WHM's account-wide switches come back with the cpuser file; Exim's lines with them.
+    for (auto which : {OutgoingControl::Suspended, OutgoingControl::Hold})
+      if (const std::string v = src.cpuser.get(cpuser_key(which)); !v.empty() && v != "0")
+        set_list_entry(txn, which, src.facts.user, true);
     const std::string* text = src.archive.file(kArchived);
     if (!text) return;
     FileProblems problems;
@@ -225,15 +246,22 @@ bool stage_outgoing_control(Transaction& txn, const std::string& user, gid_t acc
   }
   txn.write(file, limits.dump() + "\n", 0640, FileOwner{0, account_gid});
 
-  const std::string list = outgoing_paths::exim_list(which);
-  FileProblems list_problems;
-  auto lines = list_lines(txn, list, &list_problems);
-  refuse_if_damaged(list, list_problems);
-  lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const auto& l) { return trim(l) == address.full(); }),
-              lines.end());
-  if (on) lines.push_back(address.full());
-  stage_list(txn, list, lines);
+  set_list_entry(txn, which, address.full(), on);
   return true;
+}
+
+void stage_account_outgoing_control(const StateRoot& root, Transaction& txn, const std::string& user,
+                                    OutgoingControl which, bool on) {
+  AccountStore store(root);
+  CpUser u = store.require(user);
+  if (on)
+    u.set(cpuser_key(which), std::to_string(now()));
+  else
+    u.kv.erase(cpuser_key(which));
+  SystemUsers sys;
+  sys.load(txn);
+  store.save(txn, u, store.domain_rows(user), owner_of(sys.require_user(user)));
+  set_list_entry(txn, which, user, on);
 }
 
 std::vector<QueuedMessage> queued_messages(const StateRoot& root) {
@@ -259,6 +287,16 @@ std::vector<std::string> held_message_ids(const StateRoot& root, const std::stri
   std::vector<std::string> ids;
   for (const auto& m : queued_messages(root))
     if (m.frozen && m.auth_id == address) ids.push_back(m.id);
+  return ids;
+}
+
+std::vector<std::string> account_held_message_ids(const Transaction& view, const std::string& user,
+                                                  const std::vector<std::string>& domains) {
+  const std::set<std::string> own(domains.begin(), domains.end());
+  const std::set<std::string> held_alone = outgoing_controlled(view, user, OutgoingControl::Hold);
+  std::vector<std::string> ids;
+  for (const auto& m : queued_messages(view.root()))
+    if (m.frozen && own.count(domain_of(m.auth_id)) && !held_alone.count(m.auth_id)) ids.push_back(m.id);
   return ids;
 }
 

@@ -38,6 +38,15 @@ std::set<std::string> outgoing_controlled(const Transaction& view, const std::st
 bool stage_outgoing_control(Transaction& txn, const std::string& user, gid_t account_gid, const EmailAddress& address,
                             OutgoingControl which, bool on);
 
+// WHM's switch for a whole account (suspend_outgoing_email,
+// hold_outgoing_email and their undoing), as cPanel's
+// Whostmgr::Accounts::Email keeps it: the cpuser file's
+// OUTGOING_MAIL_SUSPENDED / OUTGOING_MAIL_HOLD (the time it was set; the key
+// goes when it is lifted) and the user's line in the Exim list. ApiError if
+// `user` is no account.
+void stage_account_outgoing_control(const StateRoot& root, Transaction& txn, const std::string& user,
+                                    OutgoingControl which, bool on);
+
 // One message in Exim's queue.
 struct QueuedMessage {
   std::string id;       // "1tAbCd-000123-Ab"
@@ -48,6 +57,12 @@ struct QueuedMessage {
 std::vector<QueuedMessage> queued_messages(const StateRoot& root);
 // The ids of the messages `address` sent that wait frozen: its held mail.
 std::vector<std::string> held_message_ids(const StateRoot& root, const std::string& address);
+
+// The account's held mail: frozen messages an address at one of `domains`
+// sent, except those of an address that is held on its own (UAPI
+// hold_outgoing), which stay until that address is released.
+std::vector<std::string> account_held_message_ids(const Transaction& view, const std::string& user,
+                                                  const std::vector<std::string>& domains);
 
 // The Exim program: $WHMKIT_EXIM when set (a test points it at its own
 // daemon's Exim), else the first of the usual paths; "" when there is none.

@@ -180,6 +180,9 @@ const std::vector<Expected> kResellerFunctions = {
     {"validate_current_dmarcs", "edit-dns", {"domain=carol.example"}, true},
     {"validate_current_ptrs", "edit-dns", {"domain=carol.example"}, true},
     {"validate_current_spfs", "edit-dns", {"domain=carol.example"}, true},
+    // Mail tracking statistics (commands/mail_tracking.cpp): the reseller's accounts.
+    {"emailtrack_stats", "track-email", {"user=carol"}, true},
+    {"emailtrack_user_stats", "track-email", {}, false},
 };
 
 // A refusal by the authorization step, not by the function itself.

@@ -21,7 +21,7 @@ DESTDIR="$dest" cmake --install "$build" --prefix /usr >/dev/null
 for f in usr/bin/whmapi1 usr/share/bash-completion/completions/whmapi1 usr/share/zsh/site-functions/_whmapi1 \
          usr/share/fish/vendor_completions.d/whmapi1.fish usr/share/man/man1/whmapi1.1 usr/share/man/man1/cpapi2.1 \
          usr/share/man/man1/uapi.1 usr/share/bash-completion/completions/uapi usr/share/fish/vendor_completions.d/cpapi2.fish \
-         usr/bin/whmkit-backup usr/bin/whmkit-autorespond; do
+         usr/bin/whmkit-backup usr/bin/whmkit-autorespond usr/bin/whmkit-greylist usr/bin/whmkit-eximstats; do
   check "installed $f" test -f "$dest/$f"
 done
 for link in cpapi2 uapi; do

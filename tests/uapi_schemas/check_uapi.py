@@ -507,6 +507,7 @@ CALLS = [
     ("Email", "get_held_message_count", ["email=info@bob.example"], False),
     ("Email", "get_held_message_count", [], False),
     ("Email", "delete_held_messages", ["email=info@bob.example"], False),
+    ("Email", "stats_db_status", [], False),
     ("Email", "release_outgoing", ["email=info@bob.example"], False),
     ("Email", "delete_pop", ["email=info"], False),
     ("Email", "delete_pop", ["email=info"], True),
@@ -609,6 +610,12 @@ def make_root(bin_dir):
         out = run(whm + call, env)
         if json.loads(out.stdout)["metadata"]["result"] != 1:
             sys.exit(f"setting up the state root failed: {call}: {out.stdout}")
+    # Email::stats_db_status: the mail tracking database, made by whmkit-eximstats from an empty Exim log.
+    os.makedirs(os.path.join(root, "var/log"))
+    open(os.path.join(root, "var/log/exim_mainlog"), "w").close()
+    out = run([os.path.join(bin_dir, "whmkit-eximstats"), "--root=" + root], env)
+    if out.returncode != 0:
+        sys.exit(f"setting up the state root failed: whmkit-eximstats: {out.stderr}")
     return root, env
 
 

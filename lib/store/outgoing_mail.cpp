@@ -12,6 +12,7 @@
 #include "account_parts.hpp"
 #include "damage.hpp"
 #include "errors.hpp"
+#include "exim_config.hpp"
 #include "process.hpp"
 #include "util.hpp"
 
@@ -265,9 +266,7 @@ std::vector<std::string> held_message_ids(const StateRoot& root, const std::stri
 std::string exim_program() {
   if (const char* configured = std::getenv("WHMKIT_EXIM"); configured && *configured)
     return ::access(configured, X_OK) == 0 ? configured : "";
-  for (const char* p : {"/usr/sbin/exim", "/usr/sbin/exim4", "/usr/local/sbin/exim"})
-    if (::access(p, X_OK) == 0) return p;
-  return "";
+  return installed_exim();
 }
 
 void run_exim_on_messages(const std::string& verb, const std::vector<std::string>& args,

@@ -79,9 +79,7 @@ Response validate_exim_configuration_syntax(Context& ctx, const Request& req) {
   EximCheck check;
   if (given) {
     text = *given;
-    // A section alone is checked under its "begin" line, which the line numbers leave out.
-    check = check_exim_text(section.empty() ? text : "begin " + section + "\n" + text, "cfg_text");
-    if (!section.empty() && check.error_line > 0) --check.error_line;
+    check = check_exim_text(text, "cfg_text", section);
   } else {
     text = ctx.root.read(exim_config_paths::kInstalled).value_or("");
     check = check_installed_exim_config(ctx.root);

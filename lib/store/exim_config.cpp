@@ -25,8 +25,10 @@ bool is_run_notice(const std::string& line) {
 }
 
 // Runs `argv` (an Exim command line ending in "-C /dev/stdin -bV") with the
-// configuration on its standard input, and reads the answer.
-EximCheck run_check(const std::vector<std::string>& argv, const std::string& text, const std::string& label) {
+// configuration on its standard input, and reads the answer; line numbers
+// are counted from `text`'s line `line_offset` + 1.
+EximCheck run_check(const std::vector<std::string>& argv, const std::string& text, const std::string& label,
+                    int line_offset = 0) {
   auto run = run_with_input(argv, text);
   if (!run) throw ApiError("Exim could not be run to check the configuration.");
   EximCheck check;
@@ -40,9 +42,13 @@ EximCheck run_check(const std::vector<std::string>& argv, const std::string& tex
     const bool starts_error = to_lower(line).find("error") != std::string::npos;
     in_error = starts_error || (in_error && !line.empty() && (line[0] == ' ' || line[0] == '\t'));
     if (!in_error) continue;
-    check.error += line + "\n";
     std::smatch m;
-    if (check.error_line == 0 && std::regex_search(line, m, error_line)) check.error_line = std::stoi(m[1]);
+    if (std::regex_search(line, m, error_line)) {
+      const int n = std::stoi(m[1]) - line_offset;
+      line.replace(m.position(1), m.length(1), std::to_string(n));
+      if (check.error_line == 0) check.error_line = n;
+    }
+    check.error += line + "\n";
   }
   check.output = trim(check.output) + "\n";
   check.ok = run->status == 0 && check.output.find("Configuration file is") != std::string::npos;
@@ -72,7 +78,7 @@ std::string installed_exim() {
   return "";
 }
 
-EximCheck check_exim_text(const std::string& text, const std::string& label) {
+EximCheck check_exim_text(const std::string& text, const std::string& label, const std::string& section) {
   const std::string exim = require_exim();
   std::vector<std::string> argv;
   if (::geteuid() == 0) {
@@ -83,7 +89,8 @@ EximCheck check_exim_text(const std::string& text, const std::string& label) {
             "--clear-groups", "--"};
   }
   argv.insert(argv.end(), {exim, "-C", kStdin, "-bV"});
-  return run_check(argv, text, label);
+  if (section.empty()) return run_check(argv, text, label);
+  return run_check(argv, "begin " + section + "\n" + text, label, 1);
 }
 
 EximCheck check_installed_exim_config(const StateRoot& root) {

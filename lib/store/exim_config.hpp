@@ -30,10 +30,12 @@ struct EximCheck {
 };
 
 // Checks the configuration text with Exim, as the Exim user (`label` names
-// it in Exim's messages instead of the temporary file). Text given by a
-// caller can run code when Exim reads it (perl_startup), so Exim never
-// reads it as root. Throws ApiError when Exim is not installed.
-EximCheck check_exim_text(const std::string& text, const std::string& label);
+// it in Exim's messages). With a `section` ("acl"), the text is that
+// section's alone: it is checked under "begin <section>", and the line
+// numbers stay the text's. Text given by a caller can run code when Exim
+// reads it (perl_startup), so Exim never reads it as root. Throws ApiError
+// when Exim is not installed.
+EximCheck check_exim_text(const std::string& text, const std::string& label, const std::string& section = "");
 // Checks the installed configuration (as root, like the daemon that reads
 // it); throws ApiError when Exim or the file is missing.
 EximCheck check_installed_exim_config(const StateRoot& root);

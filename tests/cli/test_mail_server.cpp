@@ -180,6 +180,7 @@ TEST_CASE("validate_exim_configuration_syntax: the real Exim reads the text", "[
   // One section: its lines are numbered from the text's first.
   j = failed(root, {"validate_exim_configuration_syntax", "section=acl", "cfg_text=check:\n  accept\n  <b>x = 1\n"});
   CHECK(j["data"]["error_line"] == 3);
+  CHECK_THAT(j["metadata"]["reason"].get<std::string>(), Contains("line 3 of cfg_text"));
   CHECK_THAT(j["data"]["broken_cfg_html"].get<std::string>(),
              Contains("<span class=\"error\">  &lt;b&gt;x = 1</span>"));
   expect_refused(root, {"validate_exim_configuration_syntax", "section=main", "cfg_text=x"},

@@ -24,19 +24,21 @@ bool is_run_notice(const std::string& line) {
          line.find("lost privilege for using -C option") != std::string::npos;
 }
 
-// Runs `argv` (an Exim command line ending in "-C /dev/stdin -bV") with the
-// configuration on its standard input, and reads the answer; line numbers
-// are counted from `text`'s line `line_offset` + 1.
-EximCheck run_check(const std::vector<std::string>& argv, const std::string& text, const std::string& label,
+// Runs `argv` (an Exim command line ending in "-C FILE -bV"; FILE
+// "/dev/stdin" reads `input`) and reads the answer, naming FILE `label`;
+// line numbers are counted from the file's line `line_offset` + 1.
+EximCheck run_check(const std::vector<std::string>& argv, const std::string& input, const std::string& label,
                     int line_offset = 0) {
-  auto run = run_with_input(argv, text);
+  const std::string file = argv.at(argv.size() - 2);
+  auto run = run_with_input(argv, input);
   if (!run) throw ApiError("Exim could not be run to check the configuration.");
   EximCheck check;
   bool in_error = false;
   static const std::regex error_line(R"(onfiguration error in line (\d+))");
   for (auto line : split(run->output, '\n')) {
     if (is_run_notice(line)) continue;
-    for (size_t at; (at = line.find(kStdin)) != std::string::npos;) line.replace(at, std::string(kStdin).size(), label);
+    for (size_t at = 0; (at = line.find(file, at)) != std::string::npos; at += label.size())
+      line.replace(at, file.size(), label);
     check.output += line + "\n";
     // An error is its line and the indented lines after it.
     const bool starts_error = to_lower(line).find("error") != std::string::npos;
@@ -95,10 +97,11 @@ EximCheck check_exim_text(const std::string& text, const std::string& label, con
 
 EximCheck check_installed_exim_config(const StateRoot& root) {
   const std::string exim = require_exim();
-  auto text = root.read(exim_config_paths::kInstalled);
-  if (!text)
+  if (!root.exists(exim_config_paths::kInstalled))
     throw ApiError("This server has no Exim configuration (" + server_path(exim_config_paths::kInstalled) + ").");
-  return run_check({exim, "-C", kStdin, "-bV"}, *text, server_path(exim_config_paths::kInstalled));
+  // The file itself, as the daemon reads it: Exim, as root, also checks its owner and mode.
+  return run_check({exim, "-C", root.path(exim_config_paths::kInstalled), "-bV"}, "",
+                   server_path(exim_config_paths::kInstalled));
 }
 
 std::vector<std::string> exim_edit_in_progress(const StateRoot& root) {

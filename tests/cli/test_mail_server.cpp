@@ -41,7 +41,8 @@ nlohmann::json failed(const TempRoot& root, const std::vector<std::string>& args
 // A GeoIP database at `rel` under the root with these "CIDR=CC" blocks.
 void make_geoip(const TempRoot& root, const std::string& rel, const std::vector<std::string>& blocks) {
   std::filesystem::create_directories(std::filesystem::path(root.path + "/" + rel).parent_path());
-  std::vector<std::string> argv = {"python3", std::string(TEST_MAIL_DIR) + "/make_geoip.py", root.path + "/" + rel};
+  std::vector<std::string> argv = {"/usr/bin/python3", std::string(TEST_MAIL_DIR) + "/make_geoip.py",
+                                   root.path + "/" + rel};
   argv.insert(argv.end(), blocks.begin(), blocks.end());
   REQUIRE(run_program(argv).status == 0);
 }
@@ -271,8 +272,8 @@ TEST_CASE("rebuild_mail_sni_config: sni.conf and the Exim map from the Domain TL
   // A key and its self-signed certificate, as Domain TLS's combined file holds them.
   const std::string dir = root.path + "/var/cpanel/ssl/domain_tls/bob.example";
   std::filesystem::create_directories(dir);
-  REQUIRE(run_program({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bob.example", "-days",
-                       "2", "-keyout", dir + "/key", "-out", dir + "/cert"})
+  REQUIRE(run_program({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bob.example",
+                       "-days", "2", "-keyout", dir + "/key", "-out", dir + "/cert"})
               .status == 0);
   root.write(
       "var/cpanel/ssl/domain_tls/bob.example/combined",

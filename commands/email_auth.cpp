@@ -9,6 +9,7 @@
 #include <set>
 
 #include "account_store.hpp"
+#include "dmarc_default.hpp"
 #include "dns_store.hpp"
 #include "domain_keys.hpp"
 #include "errors.hpp"
@@ -20,8 +21,6 @@
 
 namespace whm {
 namespace {
-
-constexpr const char* kSuggestedDmarc = "v=DMARC1; p=none;";
 
 std::string no_zone(const std::string& domain) { return "This server has no DNS zone for “" + domain + "”."; }
 
@@ -367,10 +366,11 @@ Response validate_current_spfs(Context& ctx, const Request& req) {
 // A DMARC record is only as good as the DKIM and SPF it relies on.
 Response validate_current_dmarcs(Context& ctx, const Request& req) {
   ZoneView zones(ctx.root);
+  const std::string suggested = default_dmarc_record(Transaction(ctx.root));  // the server's default
   Response r;
   r.data = nlohmann::json::array();
   for (const auto& d : domains_arg(ctx, req, true)) {
-    nlohmann::json out = {{"domain", d}, {"subdomain", "_dmarc." + d}, {"suggested", kSuggestedDmarc}};
+    nlohmann::json out = {{"domain", d}, {"subdomain", "_dmarc." + d}, {"suggested", suggested}};
     const Zone* zone = zones.zone_of(d);
     if (!zone) {
       out.update({{"state", "DNS_ERROR"}, {"error", no_zone(d)}, {"record", ""}});

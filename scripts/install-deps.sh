@@ -14,7 +14,8 @@ packages=(cmake g++ make pkg-config
   libyaml-syck-perl python3-yaml python3-jsonschema  # output parsed by real parsers; UAPI schemas validated
   libcpp-httplib-dev wrk python3-requests libwww-perl  # whmkitd: its HTTP library; clients in tests; load in bench
   exim4-daemon-heavy dovecot-core dovecot-imapd dovecot-pop3d dovecot-lucene swaks  # mail: the tests' own Exim and Dovecot (with full-text search); swaks sends
-  python3-dkim)  # verifies the DKIM signatures the tests' Exim makes with EmailAuth's keys
+  python3-dkim  # verifies the DKIM signatures the tests' Exim makes with EmailAuth's keys
+  geoip-database)  # the country of an address: block_incoming_email_from_country's CIDR blocks
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,7 @@
 #include "account_store.hpp"
 #include "damage.hpp"
 #include "errors.hpp"
+#include "exim_config.hpp"
 #include "process.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
@@ -303,9 +304,7 @@ std::vector<std::string> account_held_message_ids(const Transaction& view, const
 std::string exim_program() {
   if (const char* configured = std::getenv("WHMKIT_EXIM"); configured && *configured)
     return ::access(configured, X_OK) == 0 ? configured : "";
-  for (const char* p : {"/usr/sbin/exim", "/usr/sbin/exim4", "/usr/local/sbin/exim"})
-    if (::access(p, X_OK) == 0) return p;
-  return "";
+  return installed_exim();
 }
 
 void run_exim_on_messages(const std::string& verb, const std::vector<std::string>& args,

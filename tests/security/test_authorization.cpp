@@ -123,6 +123,7 @@ const std::vector<Expected> kResellerFunctions = {
     {"get_available_applications", "", {}, false},
     {"get_in_product_survey_url", "", {}, false},
     {"lookupnsips", "", {"host=localhost"}, false},
+    {"mail_sni_status", "", {"domain=carol.example"}, true},
     {"mass_edit_dns_zone", "edit-dns", {"zone=carol.example", "serial=1"}, true},
     {"massmodifyacct", "edit-account", {"user=carol", "MAXFTP=5"}, true},
     {"matchpkgs", "list-pkgs", {}, false},

@@ -169,3 +169,38 @@ dovecot_test_setup() {  # NAME PORT_BASE
   u() { "$bin/uapi" --output=json --user=bob "$@"; }
   field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 }
+
+# For the tests that reach a started Exim's queue as whmkit does on a server:
+# $run/exim runs this daemon's Exim with its configuration (exported as
+# WHMKIT_EXIM), and the helpers they share. `port` is the daemon's; wait_for
+# uses the test's own maildir() (MAILBOX -> its new/ directory).
+exim_queue_helpers() {
+  cat > "$run/exim" <<EOF
+#!/bin/sh
+exec unshare --mount sh -c 'mount --bind "\$0" /etc/exim4 && exec exim4 -C "\$@"' "$run/etc-exim4" "$run/exim.conf" "\$@"
+EOF
+  chmod 755 "$run/exim"
+  export WHMKIT_EXIM=$run/exim
+}
+# Waits until every message in the queue is a frozen one (the others are being delivered).
+settle() {
+  local queue
+  for _ in $(seq 100); do
+    queue=$("$run/exim" -bp 2>/dev/null)
+    [[ $(grep -c '<' <<<"$queue") == $(grep -c 'frozen' <<<"$queue") ]] && return 0
+    sleep 0.1
+  done
+}
+# As the logged-in email account LOGIN (password Box-pass-1): prints Exim's reply to RCPT TO.
+send_as() {  # LOGIN TO SUBJECT
+  swaks --server "127.0.0.1:$port" --helo client.test --from "$1" --to "$2" --header "Subject: $3" \
+    --auth PLAIN --auth-user "$1" --auth-password Box-pass-1 2>&1 | grep -A1 '^ -> RCPT TO' | tail -1 |
+    sed 's/^ *<[*~-]* *//' | tr -d '\r'
+}
+# Until the mailbox has COUNT messages.
+wait_for() {  # MAILBOX COUNT
+  for _ in $(seq 100); do
+    [[ $(ls "$(maildir "$1")" 2>/dev/null | wc -l) -ge $2 ]] && return 0
+    sleep 0.1
+  done
+}

@@ -52,32 +52,7 @@ fi
 mkdir -p "$root/var/spool" "$root/var/log"
 ln -s "$run/spool" "$root/var/spool/exim"
 ln -s "$run/log/mainlog" "$root/var/log/exim_mainlog"
-cat > "$run/exim" <<EOF
-#!/bin/sh
-exec unshare --mount sh -c 'mount --bind "\$0" /etc/exim4 && exec exim4 -C "\$@"' "$run/etc-exim4" "$run/exim.conf" "\$@"
-EOF
-chmod 755 "$run/exim"
-export WHMKIT_EXIM=$run/exim
-
-settle() {  # waits until every message in the queue is a frozen one (the others are being delivered)
-  local queue
-  for _ in $(seq 100); do
-    queue=$("$run/exim" -bp 2>/dev/null)
-    [[ $(grep -c '<' <<<"$queue") == $(grep -c 'frozen' <<<"$queue") ]] && return 0
-    sleep 0.1
-  done
-}
-send_as() {  # LOGIN TO SUBJECT: as the logged-in email account; prints the reply to RCPT TO
-  swaks --server "127.0.0.1:$port" --helo client.test --from "$1" --to "$2" --header "Subject: $3" \
-    --auth PLAIN --auth-user "$1" --auth-password Box-pass-1 2>&1 | grep -A1 '^ -> RCPT TO' | tail -1 |
-    sed 's/^ *<[*~-]* *//' | tr -d '\r'
-}
-wait_for() {  # MAILBOX COUNT: until the mailbox has that many messages
-  for _ in $(seq 100); do
-    [[ $(ls "$(maildir "$1")" 2>/dev/null | wc -l) -ge $2 ]] && return 0
-    sleep 0.1
-  done
-}
+exim_queue_helpers
 queue_field() {  # EXPRESSION on fetch_mail_queue's records, as r
   whm fetch_mail_queue | field "(lambda r: $1)(d['data']['records'])"
 }

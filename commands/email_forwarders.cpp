@@ -260,13 +260,14 @@ bool is_mx_host(const std::string& host) {
   return !domain_syntax_error(host) || is_valid_ipv4(host) || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
 }
 
-// domain, domain-1, ... (each the account's own).
+// domain, domain-1, ... (through UAPI, each the account's own; WHM API 1's
+// root may redirect any domain, as cPanel's /etc/manualmx takes any).
 std::vector<std::string> redirect_domains(const Context& ctx, const Request& req) {
   std::vector<std::string> out;
   for (const auto& d : req.list("domain")) {
     const std::string domain = to_lower(trim(d));
     if (auto why = domain_syntax_error(domain)) throw invalid_param("domain", *why);
-    require_own_domain(ctx, "domain", domain);
+    if (!ctx.account.user.empty()) require_own_domain(ctx, "domain", domain);
     out.push_back(domain);
   }
   if (out.empty()) throw missing_param("domain");
@@ -296,6 +297,18 @@ Response unset_manual_mx_redirects(Context& ctx, const Request& req) {
     auto before = stage_manual_mx(ctx.txn(), domain, std::nullopt);
     r.data[domain] = before ? nlohmann::json(*before) : nlohmann::json(nullptr);
   }
+  return r;
+}
+
+// WHM API 1 answers the same map as {"payload": {...}}.
+Response whm_set_manual_mx_redirects(Context& ctx, const Request& req) {
+  Response r = set_manual_mx_redirects(ctx, req);
+  r.data = {{"payload", r.data}};
+  return r;
+}
+Response whm_unset_manual_mx_redirects(Context& ctx, const Request& req) {
+  Response r = unset_manual_mx_redirects(ctx, req);
+  r.data = {{"payload", r.data}};
   return r;
 }
 
@@ -414,6 +427,18 @@ const Registration registrations[] = {
                       {list_param("domain", ParamType::Domain, true), list_param("mx_host", ParamType::String, true)})),
     Registration(uapi("unset_manual_mx_redirects", unset_manual_mx_redirects, Access::Write, kMailExchanger,
                       {list_param("domain", ParamType::Domain, true)})),
+    // WHM API 1: /etc/manualmx is the server's.
+    Registration(Implementation{
+        "set_manual_mx_redirects",
+        whm_set_manual_mx_redirects,
+        Access::Write,
+        root_only(),
+        {list_param("domain", ParamType::Domain, true), list_param("mx_host", ParamType::String, true)}}),
+    Registration(Implementation{"unset_manual_mx_redirects",
+                                whm_unset_manual_mx_redirects,
+                                Access::Write,
+                                root_only(),
+                                {list_param("domain", ParamType::Domain, true)}}),
     // cPanel API 2
     Registration(api2("addforward", add_forwarder, Access::Write, kForwarders, add_forwarder_params(false))),
     Registration(api2("delforward", api2_delforward, Access::Write, kForwarders,

@@ -114,8 +114,15 @@ const Registration registrations[] = {
                                 any_reseller({account("username")})}),
     Registration(Implementation{"normalize_user_email_configuration", normalize_user_email_configuration, Access::Write,
                                 any_reseller({account("username")})}),
-    Registration(Implementation{"generate_mobileconfig", generate_mobileconfig, Access::Read,
-                                any_reseller({mail_account("account")})}),
+    // The services are a comma-separated list in which unknown names are
+    // ignored (the reference), not one of three values.
+    Registration(Implementation{
+        "generate_mobileconfig",
+        generate_mobileconfig,
+        Access::Read,
+        any_reseller({mail_account("account")}),
+        {described(optional_param("selected_account_services", ParamType::String, "email,caldav,carddav"),
+                   "A comma-separated list of caldav, carddav and email; other names are ignored.")}}),
 };
 
 }  // namespace

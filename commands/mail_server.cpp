@@ -4,6 +4,8 @@
 // (lib/store/spamd_config.hpp), Mail SNI (lib/store/mail_sni.hpp) and the
 // default DMARC record (lib/store/dmarc_default.hpp). docs/mail-server.md
 // says what each does and what is UNCONFIRMED.
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <map>
 
@@ -144,6 +146,19 @@ Response save_spamd_config(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- Mail SNI
 
+// Whether the TLS library the mail servers share with whmkit (OpenSSL)
+// serves a certificate per requested name; every OpenSSL whmkit builds
+// with does, so the answer is 1 where the build has the extension.
+Response is_sni_supported(Context&, const Request&) {
+  Response r;
+#ifdef SSL_CTRL_SET_TLSEXT_HOSTNAME
+  r.data = {{"sni", 1}};
+#else
+  r.data = {{"sni", 0}};
+#endif
+  return r;
+}
+
 Response mail_sni_status(Context& ctx, const Request& req) {
   const std::string domain = req.domain("domain");
   if (!AccountStore(ctx.root).domain_owner(domain))
@@ -238,6 +253,7 @@ const Registration registrations[] = {
     Registration(
         {"remove_in_progress_exim_config_edit", remove_in_progress_exim_config_edit, Access::Write, root_only()}),
     Registration({"save_spamd_config", save_spamd_config, Access::Write, root_only()}),
+    Registration({"is_sni_supported", is_sni_supported, Access::Read, root_only()}),
     Registration({"mail_sni_status",
                   mail_sni_status,
                   Access::Read,

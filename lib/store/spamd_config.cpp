@@ -54,14 +54,15 @@ const std::vector<std::string>& spamd_option_names() {
 }
 
 void stage_spamd_config(Transaction& txn, const std::map<std::string, std::string>& given) {
+  // Every address or block of a comma-separated list.
+  const auto addresses = [](const std::string& list) {
+    for (const auto& item : split(list, ','))
+      if (!is_ip_or_cidr(trim(item))) return false;
+    return true;
+  };
   for (const auto& [name, value] : given) {
-    const bool valid = name == "allowedips"
-                           ? [&] {
-                               for (const auto& item : split(value, ','))
-                                 if (!is_ip_or_cidr(trim(item))) return false;
-                               return true;
-                             }()
-                           : name == "pidfile" || (is_digits(value) && !value.empty());
+    const bool valid =
+        name == "allowedips" ? addresses(value) : name == "pidfile" || (is_digits(value) && !value.empty());
     if (!valid) throw ApiError("“" + value + "” is not a valid value for “" + name + "”.");
     if (name == "pidfile") check_pidfile(txn.root(), value);
   }

@@ -434,3 +434,21 @@ TEST_CASE("manual MX redirects: etc/manualmx", "[email][mx][manualmx]") {
   run_ok(root, {"delete_domain", "domain=shop.bob.example"});
   CHECK(root.file("etc/manualmx").empty());
 }
+
+TEST_CASE("WHM set_manual_mx_redirects and unset_manual_mx_redirects: any domain, the payload map",
+          "[email][mx][manualmx][whm]") {
+  TempRoot root;
+  make_bob(root);
+  auto set = run_ok(root, {"set_manual_mx_redirects", "domain=bob.example", "mx_host=mx.example.net",
+                           "domain-1=elsewhere.example", "mx_host-1=2001:db8::25"});
+  CHECK(set["data"] ==
+        nlohmann::json::parse(R"({"payload":{"bob.example":"mx.example.net","elsewhere.example":"2001:db8::25"}})"));
+  CHECK(root.file("etc/manualmx") == "bob.example: mx.example.net\nelsewhere.example: 2001:db8::25\n");
+  const auto before = snapshot(root);
+  expect_refused(root, {"set_manual_mx_redirects", "domain=bob.example", "mx_host=bad\nhost"}, "mx_host");
+  expect_refused(root, {"set_manual_mx_redirects", "domain=../etc", "mx_host=mx.example.net"}, "domain");
+  CHECK(snapshot(root) == before);
+  auto unset = run_ok(root, {"unset_manual_mx_redirects", "domain=bob.example", "domain-1=never.example"});
+  CHECK(unset["data"] == nlohmann::json::parse(R"({"payload":{"bob.example":"mx.example.net","never.example":null}})"));
+  CHECK(root.file("etc/manualmx") == "elsewhere.example: 2001:db8::25\n");
+}

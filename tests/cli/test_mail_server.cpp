@@ -293,6 +293,7 @@ TEST_CASE("rebuild_mail_sni_config: sni.conf and the Exim map from the Domain TL
   CHECK_THAT(warnings, Contains("“_wildcard_.bob.example” is not a domain name"));
   CHECK(root.file("etc/dovecot/sni.conf").find("broken") == std::string::npos);
 
+  CHECK(run_ok(root, {"is_sni_supported"})["data"] == nlohmann::json::parse(R"({"sni":1})"));
   j = run_ok(root, {"mail_sni_status", "domain=bob.example"});
   CHECK(j["data"]["enabled"] == 1);
   CHECK(j["metadata"]["output"]["warnings"][0] == "Mail SNI is always enabled now.");

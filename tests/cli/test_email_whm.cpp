@@ -32,8 +32,8 @@ nlohmann::json read_profile(const TempRoot& root, const std::string& payload, co
   if (ca.empty()) {
     REQUIRE(run_program({"/bin/cp", der, plist}).status == 0);
   } else {
-    auto verified = run_program(
-        {"/usr/bin/openssl", "cms", "-verify", "-inform", "DER", "-in", der, "-CAfile", ca, "-purpose", "any", "-out", plist});
+    auto verified = run_program({"/usr/bin/openssl", "cms", "-verify", "-inform", "DER", "-in", der, "-CAfile", ca,
+                                 "-purpose", "any", "-out", plist});
     INFO(verified.err);
     REQUIRE(verified.status == 0);
   }
@@ -124,8 +124,8 @@ TEST_CASE("generate_mobileconfig: a profile for the mailbox, signed with the ser
 
   // With the service certificate, CMS SignedData that OpenSSL verifies.
   const std::string cert = root.path + "/cert.pem", key = root.path + "/key.pem";
-  REQUIRE(run_program({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=host.whmkit.test",
-                       "-days", "30", "-keyout", key, "-out", cert})
+  REQUIRE(run_program({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                       "/CN=host.whmkit.test", "-days", "30", "-keyout", key, "-out", cert})
               .status == 0);
   root.write("var/cpanel/ssl/cpanel/mycpanel.pem", root.file("key.pem") + root.file("cert.pem"));
   const std::string payload =

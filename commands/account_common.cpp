@@ -160,8 +160,9 @@ nlohmann::json account_record(AccountRecordContext& ctx, const CpUser& u) {
   r.emplace("maxsql", u.get("MAXSQL"));
   r.emplace("maxsub", u.get("MAXSUB"));
   r.emplace("min_defer_fail_to_trigger_protection", u.get("MIN_DEFER_FAIL_TO_TRIGGER_PROTECTION", "5"));
-  r.emplace("outgoing_mail_hold", parse_int(u.get("OUTGOING_MAIL_HOLD", "0")).value_or(0));
-  r.emplace("outgoing_mail_suspended", parse_int(u.get("OUTGOING_MAIL_SUSPENDED", "0")).value_or(0));
+  // The cpuser keys hold when the switch was set (a timestamp); the listing says whether it is on.
+  r.emplace("outgoing_mail_hold", parse_int(u.get("OUTGOING_MAIL_HOLD", "0")).value_or(0) != 0 ? 1 : 0);
+  r.emplace("outgoing_mail_suspended", parse_int(u.get("OUTGOING_MAIL_SUSPENDED", "0")).value_or(0) != 0 ? 1 : 0);
   r.emplace("owner", u.get("OWNER"));
   r.emplace("partition", partition);
   r.emplace("plan", u.get("PLAN", "undefined"));

@@ -147,6 +147,8 @@ TEST_CASE("WHM hold_outgoing_email and release_outgoing_email: the account's hel
   CHECK(whm_data(root, {"hold_outgoing_email", "user=bob"}).is_null());
   CHECK_THAT(root.file("var/cpanel/users/bob"), Contains("OUTGOING_MAIL_HOLD=1796083200\n"));
   CHECK(root.file("etc/outgoing_mail_hold_users") == "bob\n");
+  // listaccts says whether it is held, not when.
+  CHECK(run_ok(root, {"listaccts", "search=bob", "searchtype=user"})["data"]["acct"][0]["outgoing_mail_hold"] == 1);
 
   uapi_ok(root, "bob", {"Email", "hold_outgoing", "email=sales@bob.example"});  // held on its own too
   queue_message(root, "1tAbCd-000001-Aa", "info@bob.example", true);

@@ -167,8 +167,10 @@ dovecot_test_setup() {  # NAME PORT_BASE
         rm -f "$homebase"; rm -rf "$root"' EXIT
   export WHMKIT_ROOT=$root
   u() { "$bin/uapi" --output=json --user=bob "$@"; }
-  field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 }
+
+# The home directory of the account $1, as the state root's etc/passwd names it ("/home/bob").
+home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }
 
 # For the tests that reach a started Exim's queue as whmkit does on a server:
 # $run/exim runs this daemon's Exim with its configuration (exported as

@@ -25,7 +25,6 @@ trap cleanup EXIT
 mkdir -p "$root/etc" && echo host.example.com > "$root/etc/hostname"
 export WHMKIT_ROOT=$root
 w() { "$bin/whmapi1" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # ---- cors_proxy_get against a plain HTTP stand-in
 start_stand_in "$here/api_dev_tools_server.py" "$run/web.port" "$run/web.log"

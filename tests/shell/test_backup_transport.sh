@@ -28,7 +28,6 @@ cleanup() {
 trap cleanup EXIT
 export WHMKIT_ROOT=$root
 w() { "$bin/whmapi1" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # The account to back up.
 w createacct username=bob domain=bob.example password=Main-pass1 >/dev/null

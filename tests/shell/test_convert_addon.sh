@@ -28,7 +28,6 @@ cleanup() {
 trap cleanup EXIT
 export WHMKIT_ROOT=$root
 w() { "$bin/whmapi1" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 mkdir -p "$root/etc" && printf 'HOMEDIR %s\nADDR 127.0.0.1\n' "$homebase" > "$root/etc/wwwacct.conf"
 w createacct username=bob domain=bob.example password=Main-pass1 maxsub=5 maxaddon=5 maxftp=5 >/dev/null

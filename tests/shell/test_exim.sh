@@ -25,7 +25,6 @@ exim_test_setup exim 25000
 hostname=host.whmkit.test
 
 # ---- The email files, made by the calls a user makes ----------------------
-home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }      # "/home/bob"
 uid_of() { awk -F: -v u="$1" '$1 == u { print $3 }' "$root/etc/passwd"; }
 gid_of() { awk -F: -v u="$1" '$1 == u { print $4 }' "$root/etc/passwd"; }
 mail_gid() { awk -F: '$1 == "mail" { print $3 }' "$root/etc/group"; }

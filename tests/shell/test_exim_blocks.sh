@@ -18,8 +18,6 @@ source "$here/servers.sh"
 exim_test_setup exim-block 29300
 
 w() { "$bin/whmapi1" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }
 
 mkdir -p "$root/etc" && getent group mail | cut -d: -f1-3 | sed 's/$/:/' > "$root/etc/group"
 w createacct username=bob domain=bob.example password=Main-pass1 >/dev/null

@@ -20,9 +20,6 @@ exim_test_setup exim-grey 29100
 trap 'stop_server "$run/greylist.pid"; stop_exim "$run"; [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"' EXIT
 
 whm() { "$bin/whmapi1" --output=json "$@"; }
-# A Python expression on the JSON of standard input, as d.
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }
 
 mkdir -p "$root/etc" && getent group mail | cut -d: -f1-3 | sed 's/$/:/' > "$root/etc/group"
 whm createacct username=bob domain=bob.example password=Main-pass1 >/dev/null

@@ -19,7 +19,6 @@ source "$(dirname "$0")/expect.sh"
 source "$(dirname "$0")/servers.sh"
 exim_test_setup exim-out 28000
 
-home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }
 # The result of a uapi call as bob: its data (JSON), or "refused: <errors>".
 uapi_bob() {
   "$bin/uapi" --output=json --user=bob "$@" | python3 -c '

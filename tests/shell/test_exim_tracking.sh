@@ -20,8 +20,6 @@ exim_test_setup exim-track 29200
 sink_pid=
 trap '[[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null; stop_exim "$run"; [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"' EXIT
 
-home_of() { awk -F: -v u="$1" '$1 == u { print $6 }' "$root/etc/passwd"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 whm() { "$bin/whmapi1" --output=json "$@"; }
 # A WHM call's data as JSON, or "refused: <reason>".
 whm_data() {

@@ -37,7 +37,6 @@ cleanup() {
 trap cleanup EXIT
 export WHMKIT_ROOT=$root
 u() { "$bin/uapi" --output=json --user=bob "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 mkdir -p "$root/etc" && printf 'HOMEDIR %s\nADDR 127.0.0.1\n' "$homebase" > "$root/etc/wwwacct.conf"
 "$bin/whmapi1" --output=json createacct username=bob domain=bob.example password=Main-pass1 >/dev/null

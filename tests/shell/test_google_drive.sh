@@ -26,7 +26,6 @@ base=http://127.0.0.1:$port
 export WHMKIT_ROOT=$root WHMKIT_GOOGLE_AUTH_URI=$base/auth WHMKIT_GOOGLE_TOKEN_URI=$base/token \
   WHMKIT_GOOGLE_DRIVE_API=$base TZ=UTC
 w() { "$bin/whmapi1" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 w createacct username=bob domain=bob.example password=Main-pass1 >/dev/null
 echo "bob's page" > "$root/home/bob/public_html/index.html"

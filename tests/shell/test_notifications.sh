@@ -26,7 +26,6 @@ port=$server_port
 base=http://127.0.0.1:$port
 export WHMKIT_ROOT=$root WHMKIT_PUSHBULLET_API=$base/pushbullet/v2
 w() { "$bin/whmapi1" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 # The Nth request the server saw (from 1), as a Python expression on it.
 seen() { python3 -c "import json,sys,urllib.parse as u; r=[json.loads(l) for l in open(sys.argv[1])][int(sys.argv[2])-1]; print(eval(sys.argv[3]))" "$run/log" "$1" "$2"; }
 count() { [[ -f $run/log ]] && wc -l < "$run/log" || echo 0; }

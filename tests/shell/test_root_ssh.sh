@@ -36,7 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 export WHMKIT_ROOT=$root
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 whm() { "$bin/whmapi1" --output=json --user="$user" "$@"; }
 ok() { field 'd["metadata"]["result"]'; }
 # Logs in as the reseller with the key file $1 and runs `id -un`; prints

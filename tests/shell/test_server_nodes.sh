@@ -28,7 +28,6 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext su
 start_stand_in "$here/whm_node_server.py" "$run/port" "$run/requests.log" "$run/cert.pem" "$run/key.pem"
 export WHMKIT_ROOT=$root WHMKIT_REMOTE_WHM_PORT=$server_port
 w() { "$bin/whmapi1" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 status() { w get_server_node_status hostname=127.0.0.1 username=root "$@"; }
 
 # The node's certificate verifies against the CA the test made.

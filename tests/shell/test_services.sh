@@ -36,7 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 w() { "$bin/whmapi1" --root="$root" --output=json "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 status_of() { w servicestatus service="$1" | field 'd["data"]["service"][0]'"$2"; }
 # The first bytes a TCP server on 127.0.0.1:$1 sends ("220" for FTP, "SSH" for sshd).
 banner() { timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -c 3 <&3' _ "$1" 2>/dev/null; }

@@ -37,7 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 export WHMKIT_ROOT=$root
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 ssh_api() { "$bin/cpapi2" --output=json --user="$user" SSH "$@"; }
 ok() { field 'd["cpanelresult"]["event"]["result"]'; }
 # Logs in as the account with the key file $1 and runs `id -un`; prints what

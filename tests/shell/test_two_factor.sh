@@ -14,7 +14,6 @@ fi
 root=$(mktemp -d /tmp/whmkit-tfa-XXXXXX)
 trap 'rm -rf "$root"' EXIT
 export WHMKIT_ROOT=$root
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 mkdir -p "$root/etc" && echo "host.example.net" >"$root/etc/hostname"
 "$bin/whmapi1" --output=json createacct username=bob domain=bob.example password=Main-pass1 >/dev/null
 

@@ -28,7 +28,6 @@ trap cleanup EXIT
 export WHMKIT_ROOT=$root
 w() { "$bin/whmapi1" --output=json "$@"; }
 u() { "$bin/uapi" --user=bob --output=json Backup "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 w createacct username=bob domain=bob.example password=Main-pass1 >/dev/null
 echo "bob's page" > "$root/home/bob/public_html/index.html"

@@ -28,7 +28,6 @@ trap cleanup EXIT
 export WHMKIT_ROOT=$root
 W="https://127.0.0.1:$whm_port"
 C="https://127.0.0.1:$cp_port"
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 status_of() { curl -sk -o /dev/null -w '%{http_code}' "$@"; }
 
 # The server's users: root with a password, an account, a reseller with a few privileges.

@@ -21,6 +21,7 @@
 
 #include "errors.hpp"
 #include "lookup.hpp"
+#include "sqlite_image.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -72,8 +73,6 @@ CREATE INDEX IF NOT EXISTS msgid_sendunixtime_index_failures ON failures (msgid,
 INSERT OR IGNORE INTO metadata (key,value) VALUES ('schema_version', '3.0');
 )sql";
 
-using SqlValue = std::variant<long long, std::string>;
-
 class Db {
  public:
   // Read-only (queries) or read-write, creating the file (the importer).
@@ -95,12 +94,7 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string why = err ? err : "unknown error";
-      sqlite3_free(err);
-      fail(why);
-    }
+    if (auto error = sqlite_exec(db_, sql)) fail(*error);
   }
 
   // Runs `sql` with `params`; `row` gets each result row. Returns the rows changed.
@@ -110,32 +104,17 @@ class Db {
     if (!st && sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db_));
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int at = static_cast<int>(i + 1);
-      if (const auto* n = std::get_if<long long>(&params[i]))
-        sqlite3_bind_int64(st, at, *n);
-      else
-        sqlite3_bind_text(st, at, std::get<std::string>(params[i]).c_str(), -1, SQLITE_TRANSIENT);
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      if (row) row(st);
-    if (rc != SQLITE_DONE) fail(sqlite3_errmsg(db_));
+    if (sqlite_bind_and_step(st, params, row) != SQLITE_DONE) fail(sqlite3_errmsg(db_));
     return sqlite3_changes(db_);
   }
 
   std::optional<std::string> meta(const std::string& key) {
     std::optional<std::string> v;
-    run("SELECT value FROM metadata WHERE key = ?", {key}, [&](sqlite3_stmt* st) { v = text(st, 0); });
+    run("SELECT value FROM metadata WHERE key = ?", {key}, [&](sqlite3_stmt* st) { v = SqliteImage::text(st, 0); });
     return v;
   }
   void set_meta(const std::string& key, const std::string& value) {
     run("INSERT OR REPLACE INTO metadata (key,value) VALUES (?,?)", {key, value});
-  }
-
-  static std::string text(sqlite3_stmt* st, int i) {
-    const unsigned char* t = sqlite3_column_text(st, i);
-    return t ? reinterpret_cast<const char*>(t) : "";
   }
 
   [[noreturn]] void fail(const std::string& why) const {
@@ -718,9 +697,9 @@ std::vector<TrackCounts> track_counts(const StateRoot& root, const TrackFilter& 
     db->run("SELECT x.\"user\", MAX(x.domain), COUNT(*), TOTAL(x.size) FROM " + from + " WHERE 1" + where +
                 " GROUP BY x.\"user\"",
             params, [&](sqlite3_stmt* st) {
-              TrackCounts& c = by_user[Db::text(st, 0)];
-              c.user = Db::text(st, 0);
-              if (c.domain.empty()) c.domain = Db::text(st, 1);
+              TrackCounts& c = by_user[SqliteImage::text(st, 0)];
+              c.user = SqliteImage::text(st, 0);
+              if (c.domain.empty()) c.domain = SqliteImage::text(st, 1);
               c.*n += sqlite3_column_int64(st, 2);
               if (size) c.size += static_cast<long long>(sqlite3_column_double(st, 3));
             });
@@ -775,7 +754,7 @@ std::map<std::string, long long> counts_by_key(const StateRoot& root, const std:
   std::map<std::string, long long> out;
   auto db = open_for_reading(root);
   if (!db) return out;
-  db->run(sql, params, [&](sqlite3_stmt* st) { out[Db::text(st, 0)] = sqlite3_column_int64(st, 1); });
+  db->run(sql, params, [&](sqlite3_stmt* st) { out[SqliteImage::text(st, 0)] = sqlite3_column_int64(st, 1); });
   return out;
 }
 

@@ -21,28 +21,21 @@ SqliteImage::SqliteImage(const std::optional<std::string>& bytes, std::string na
                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK)
     fail("it is not an SQLite database");
   // deserialize accepts any bytes; the first query finds out.
-  char* err = nullptr;
-  if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &err) != SQLITE_OK) {
-    sqlite3_free(err);
-    fail("it is not an SQLite database");
-  }
+  if (sqlite_exec(db_, "SELECT count(*) FROM sqlite_master")) fail("it is not an SQLite database");
 }
 
 SqliteImage::~SqliteImage() { sqlite3_close(db_); }
 
-void SqliteImage::exec(const std::string& sql) {
+std::optional<std::string> sqlite_exec(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    fail(msg);
-  }
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK) return std::nullopt;
+  std::string msg = err ? err : "unknown error";
+  sqlite3_free(err);
+  return msg;
 }
 
-void SqliteImage::run(const std::string& sql, const std::vector<SqlValue>& params,
-                      const std::function<void(sqlite3_stmt*)>& row) {
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db_));
+int sqlite_bind_and_step(sqlite3_stmt* st, const std::vector<SqlValue>& params,
+                         const std::function<void(sqlite3_stmt*)>& row) {
   for (size_t i = 0; i < params.size(); ++i) {
     const int n = static_cast<int>(i + 1);
     const SqlValue& v = params[i];
@@ -58,6 +51,18 @@ void SqliteImage::run(const std::string& sql, const std::vector<SqlValue>& param
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     if (row) row(st);
+  return rc;
+}
+
+void SqliteImage::exec(const std::string& sql) {
+  if (auto error = sqlite_exec(db_, sql)) fail(*error);
+}
+
+void SqliteImage::run(const std::string& sql, const std::vector<SqlValue>& params,
+                      const std::function<void(sqlite3_stmt*)>& row) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db_));
+  const int rc = sqlite_bind_and_step(st, params, row);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) fail(sqlite3_errmsg(db_));
 }

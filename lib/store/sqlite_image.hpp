@@ -21,6 +21,14 @@ struct SqlBlob {
 };
 using SqlValue = std::variant<std::nullptr_t, long long, std::string, SqlBlob>;
 
+// What every SQLite store of whmkit does with a connection, in one place:
+// sqlite3_exec's error text (nullopt when it succeeded), and one prepared
+// statement's `params` bound and its rows stepped through (`row` gets each),
+// returning the last sqlite3_step code (SQLITE_DONE when all went well).
+std::optional<std::string> sqlite_exec(sqlite3* db, const std::string& sql);
+int sqlite_bind_and_step(sqlite3_stmt* st, const std::vector<SqlValue>& params,
+                         const std::function<void(sqlite3_stmt*)>& row);
+
 class SqliteImage {
  public:
   // `bytes`: the file's contents (nullopt or empty: a new database). `name`

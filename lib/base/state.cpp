@@ -150,8 +150,7 @@ std::vector<std::string> StateRoot::list_dir(const std::string& rel) const {
 // if the change never commits:
 //   T  <path>                  (relative to the state root)
 //   UT <dir> <path>            (<path> inside the user's directory <dir>)
-//   A  <path> <size>           a file appended to: cut it back to <size> bytes
-//   UA <dir> <path> <size>
+//   UA <dir> <path> <size>     a file appended to: cut it back to <size> bytes
 // or "COMMIT" followed by the steps that apply it:
 //   R  <from> <to>             rename (a directory moved in replaces the target)
 //   D  <path>                  remove the file or tree
@@ -229,7 +228,7 @@ Journal parse_journal(const std::string& text, const std::string& shown) {
       path_count = 2;
     } else if (kind == "D" && j.committed) {
       s.kind = JournalStep::Delete;
-    } else if (kind == "A" && !j.committed) {
+    } else if (kind == "A" && user && !j.committed) {  // whmkit appends only inside a user's directory
       s.kind = JournalStep::Truncate;
     } else {
       throw refused(n, "is not a step of a " + lines[0] + " journal");
@@ -311,9 +310,7 @@ void apply_step(const StateRoot& root, const JournalStep& s, HeldDirs& held) {
   const std::string path = root.path(s.path);
   switch (s.kind) {
     case JournalStep::Discard: remove_tree(path); break;
-    case JournalStep::Truncate:
-      if (auto dir = UserDir::open(dirname_of(path), dirname_of(path))) truncate_at(dir->fd(), name_of(s.path), s.size);
-      break;
+    case JournalStep::Truncate: break;  // only inside a user's directory (parse_journal)
     case JournalStep::Delete:
       remove_tree(path);
       fsync_dir(dirname_of(path));

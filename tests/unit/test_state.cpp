@@ -254,9 +254,10 @@ TEST_CASE("a journal naming anything but a path inside the state root is refused
       "COMMIT\nX\tetc/keep\n",                             // not a step whmkit writes
       "PREPARE\nD\tetc/keep\n",                            // a commit step in a PREPARE journal
       "COMMIT\nT\tetc/keep\n",                             // and the other way round
-      "COMMIT\nA\tetc/keep\t0\n",                          // an append's rollback in a COMMIT journal
-      "PREPARE\nA\tetc/keep\n",                            // its size missing
-      "PREPARE\nA\tetc/keep\t-1\n",                        // a size no file has
+      "COMMIT\nUA\thome/bob\tetc/ftpquota\t0\n",           // an append's rollback in a COMMIT journal
+      "PREPARE\nUA\thome/bob\tetc/ftpquota\n",             // its size missing
+      "PREPARE\nA\tetc/keep\t0\n",                         // outside a user's directory
+      "PREPARE\nUA\thome/bob\tetc/ftpquota\t-1\n",         // a size no file has
       "PREPARE\nUA\thome/bob\t../../x\t0\n",               // climbing out of a user's directory
       "rm -rf /\n",                                        // neither PREPARE nor COMMIT
   };

@@ -15,7 +15,9 @@ packages=(cmake g++ make pkg-config
   libcpp-httplib-dev wrk python3-requests libwww-perl  # whmkitd: its HTTP library; clients in tests; load in bench
   exim4-daemon-heavy dovecot-core dovecot-imapd dovecot-pop3d dovecot-lucene swaks  # mail: the tests' own Exim and Dovecot (with full-text search); swaks sends
   python3-dkim  # verifies the DKIM signatures the tests' Exim makes with EmailAuth's keys
-  geoip-database)  # the country of an address: block_incoming_email_from_country's CIDR blocks
+  geoip-database  # the country of an address: block_incoming_email_from_country's CIDR blocks
+  apache2 nginx  # SSL: the tests' own web servers serve the installed certificates
+  pebble)  # SSL: a real ACME server (RFC 8555) with its test CA, for AutoSSL
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,8 +27,8 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# The tests start Exim and Dovecot themselves, on loopback ports of their own,
+# The tests start Exim, Dovecot, Apache and nginx themselves, on loopback ports of their own,
 # with configurations kept in tests/: the packages' system daemons stay off.
-for service in exim4 dovecot; do
+for service in exim4 dovecot apache2 nginx; do
   service "$service" stop >/dev/null 2>&1 || true
 done

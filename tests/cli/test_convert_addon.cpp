@@ -244,7 +244,7 @@ TEST_CASE("convert_addon_initiate_conversion brings the domain's mail and cron j
            "fwdemail=sales@shop.example"});
   uapi_ok(root, "bob",
           {"Email", "add_auto_responder", "email=sales", "domain=shop.example", "from=Sales", "subject=Away",
-           "body=Back soon", "interval=8", "is_html=0", "start=", "stop="});
+           "body=Back soon", "interval=8", "is_html=0", "start=1700000000", "stop=1800000000"});
   api2_ok(root, "bob",
           {"Cron", "add_line", "minute=5", "hour=*", "day=*", "month=*", "weekday=*",
            "command=php /home/bob/public_html/shop/cron.php"});

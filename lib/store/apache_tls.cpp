@@ -164,9 +164,9 @@ nlohmann::json certificate_entry(const x509::CertInfo& crt, const std::string& u
           {"domains", crt.domains},
           {"not_after", crt.not_after},
           {"not_before", crt.not_before},
-          {"subject.commonName", or_null(crt.subject_common_name)},
-          {"issuer.commonName", or_null(crt.issuer_common_name)},
-          {"issuer.organizationName", or_null(crt.issuer_organization_name)},
+          {"subject.commonName", crt.subject_common_name},
+          {"issuer.commonName", crt.issuer_common_name},
+          {"issuer.organizationName", crt.issuer_organization_name},
           {"is_self_signed", crt.is_self_signed ? 1 : 0},
           {"key_algorithm", crt.key_algorithm},
           {"modulus", rsa ? nlohmann::json(crt.modulus) : nlohmann::json(nullptr)},
@@ -177,6 +177,9 @@ nlohmann::json certificate_entry(const x509::CertInfo& crt, const std::string& u
           {"signature_algorithm", crt.signature_algorithm},
           {"serial", crt.serial},
           {"sha256_fingerprint", crt.sha256_fingerprint},
+          {"subject_text", crt.subject_text()},
+          {"issuer_text", crt.issuer_text()},
+          {"validation_type", or_null(crt.validation_type)},
           {"id", certificate_id(crt.pem)}};
 }
 
@@ -206,13 +209,6 @@ std::vector<std::string> vhost_names(const nlohmann::json& doc) {
   for (const auto& a : split(scalar(doc, "serveralias"), ' '))
     if (!a.empty() && std::find(names.begin(), names.end(), a) == names.end()) names.push_back(a);
   return names;
-}
-
-std::string ssl_port(const Transaction& view) {
-  std::string v = read_tweak_setting(view, "apache_ssl_port").value_or("0.0.0.0:443");
-  auto colon = v.rfind(':');
-  std::string port = colon == std::string::npos ? v : v.substr(colon + 1);
-  return is_digits(port) && !port.empty() ? port : "443";
 }
 
 // The <vhost>_SSL userdata: the vhost's, served on the SSL port, with its own logs.
@@ -318,9 +314,16 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
   }
 
   AccountStore(txn.root())
-      .save_userdata(txn, user, *vhost + "_SSL", ssl_userdata(*doc, ssl_port(txn)), account_owner(txn, user));
+      .save_userdata(txn, user, *vhost + "_SSL", ssl_userdata(*doc, apache_ssl_port(txn)), account_owner(txn, user));
   nlohmann::json index = load_index(txn);
-  index[*vhost] = certificate_entry(crt, user, *vhost);
+  nlohmann::json entry = certificate_entry(crt, user, *vhost);
+  // What the listings report of the vhost, so that they read the index only.
+  entry["vhost_domains"] = names;
+  entry["docroot"] = scalar(*doc, "documentroot");
+  entry["ip"] = r.ip;
+  entry["type"] = *vhost == account_web(txn, user).main_domain ? "main" : "sub";
+  entry["created"] = static_cast<long long>(now());
+  index[*vhost] = entry;
   save_index(txn, index);
 
   stage_web_config_for_user(txn, user);
@@ -341,6 +344,14 @@ std::string certificate_id(const std::string& certificate_pem) {
   const std::string head = ident.substr(0, std::min<size_t>(5, ident.size()));
   const std::string tail = ident.size() > 5 ? ident.substr(ident.size() - 5) : ident;
   return name + "_" + head + "_" + tail + "_" + std::to_string(crt.not_after) + "_" + md5_hex(crt.pem);
+}
+
+std::string key_id(const std::string& key_pem) {
+  x509::KeyInfo key = x509::parse_key(key_pem);
+  const std::string ident = key.identity();
+  const std::string head = ident.substr(0, std::min<size_t>(5, ident.size()));
+  const std::string tail = ident.size() > 5 ? ident.substr(ident.size() - 5) : ident;
+  return head + "_" + tail + "_" + md5_hex(key.pem);
 }
 
 std::optional<std::string> vhost_of_domain(const Transaction& view, const std::string& user,

@@ -291,6 +291,18 @@ void stage_web_config_for_user(Transaction& txn, const std::string& user) {
   stage_nginx(txn, user, vhosts, p);
 }
 
+std::string apache_vhost_entry(const Transaction& view, const std::string& user, const std::string& vhost, bool ssl) {
+  const Ports p = load_ports(view);
+  for (const auto& v : account_vhosts(view, user))
+    if (v.name == vhost) {
+      if (!ssl) return apache_vhost(v, vhost_address(p.apache_http, v.ip), v.docroot, false);
+      if (v.combined) return apache_vhost(v, vhost_address(p.apache_https, v.ip), v.ssl_docroot, true);
+    }
+  return "";
+}
+
+std::string apache_ssl_port(const Transaction& view) { return load_ports(view).apache_https.port; }
+
 void reload_web_servers_after_commit(Transaction& txn) {
   const StateRoot& root = txn.root();
   txn.on_commit([&root] {

@@ -152,7 +152,12 @@ nlohmann::json load_index(const Transaction& view) {
   return index;
 }
 
+// An index without entries is no file, as before the first installation.
 void save_index(Transaction& txn, const nlohmann::json& index) {
+  if (index.empty()) {
+    if (txn.exists(apache_tls_paths::kIndex)) txn.remove(apache_tls_paths::kIndex);
+    return;
+  }
   txn.write(apache_tls_paths::kIndex, json_text(index) + "\n", 0600);
 }
 
@@ -322,7 +327,9 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
   entry["docroot"] = scalar(*doc, "documentroot");
   entry["ip"] = r.ip;
   entry["type"] = *vhost == account_web(txn, user).main_domain ? "main" : "sub";
-  entry["created"] = static_cast<long long>(now());
+  // UNCONFIRMED: cPanel's "created" is when its SSL storage got the
+  // certificate; whmkit reports the certificate's notBefore (the same after a restore).
+  entry["created"] = crt.not_before;
   index[*vhost] = entry;
   save_index(txn, index);
 
@@ -588,6 +595,8 @@ class ApacheTlsPart : public AccountPart {
         raw += "Left out the SSL certificate of " + vhost + ": " + e.what() + "\n";
       }
     }
+    stage_web_config_for_user(txn, src.facts.user);
+    reload_web_servers_after_commit(txn);
   }
   void check(const StateRoot&, const Transaction& view, const SystemUsers&, const AccountFacts& a,
              Problems& out) const override {

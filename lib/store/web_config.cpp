@@ -145,18 +145,29 @@ std::vector<Vhost> account_vhosts(const Transaction& txn, const std::string& use
     v.redirect = scalar(*doc, "ssl_redirect") == "1";
     for (const auto& alias : split(scalar(*doc, "serveralias"), ' '))
       if (!alias.empty() && !domain_syntax_error(alias)) v.aliases.push_back(alias);
-    if (!safe_path(v.docroot)) {
+    // Where the document root is under the state root (itself on a server).
+    auto on_disk = [&](const std::string& docroot) -> std::optional<std::string> {
+      if (!safe_path(docroot)) return std::nullopt;
+      try {
+        return txn.root().path(paths::rel_from_abs(docroot));
+      } catch (const ApiError&) {
+        return std::nullopt;
+      }
+    };
+    auto docroot = on_disk(v.docroot);
+    if (!docroot || !safe_path(*docroot)) {
       add_notice("Web configuration: the virtual host “" + name + "” is left out: its document root cannot be used.");
       continue;
     }
+    v.docroot = *docroot;
     if (std::any_of(v.ip.begin(), v.ip.end(),
                     [](unsigned char c) { return !(std::isalnum(c) || c == '.' || c == ':'); }))
       v.ip = "";
     if (txn.exists(apache_tls_paths::combined(name))) {
       if (auto ssl = read_userdata(txn, user, name + "_SSL")) {
         v.combined = txn.root().path(apache_tls_paths::combined(name));
-        v.ssl_docroot = scalar(*ssl, "documentroot");
-        if (!safe_path(v.ssl_docroot)) v.ssl_docroot = v.docroot;
+        auto ssl_docroot = on_disk(scalar(*ssl, "documentroot"));
+        v.ssl_docroot = ssl_docroot && safe_path(*ssl_docroot) ? *ssl_docroot : v.docroot;
       }
     }
     if (v.serveradmin.empty() || std::any_of(v.serveradmin.begin(), v.serveradmin.end(), [](unsigned char c) {

@@ -14,8 +14,12 @@
 #include "account_store.hpp"
 #include "apache_tls.hpp"
 #include "authorization.hpp"
+#include "dovecot_admin.hpp"
 #include "errors.hpp"
+#include "features.hpp"
 #include "lookup.hpp"
+#include "mail_sni.hpp"
+#include "process.hpp"
 #include "registry.hpp"
 #include "request.hpp"
 #include "syck_yaml.hpp"
@@ -323,8 +327,8 @@ Response uapi_install_ssl(Context& ctx, const Request& req) {
 std::string account_vhost(const Context& ctx, const Transaction& view, const std::string& domain) {
   auto vhost = vhost_of_domain(view, ctx.account.user, domain);
   if (!vhost)
-    throw ApiError("The domain " + in_quotes(domain) + " does not belong to the account " + in_quotes(ctx.account.user) +
-                   ".");
+    throw ApiError("The domain " + in_quotes(domain) + " does not belong to the account " +
+                   in_quotes(ctx.account.user) + ".");
   return *vhost;
 }
 
@@ -409,7 +413,8 @@ Response toggle_ssl_redirect_for_domains(Context& ctx, const Request& req) {
   std::map<std::string, nlohmann::json> docs;
   for (const auto& d : domains) {
     if (!ctx.account.owns_domain(d))
-      throw ApiError("The domain " + in_quotes(d) + " does not belong to the account " + in_quotes(ctx.account.user) + ".");
+      throw ApiError("The domain " + in_quotes(d) + " does not belong to the account " + in_quotes(ctx.account.user) +
+                     ".");
     const std::string vhost = account_vhost(ctx, txn, d);
     if (on && !installed_certificate(txn, vhost))
       throw ApiError("The domain " + in_quotes(d) + " cannot redirect to HTTPS: it has no SSL certificate installed.");
@@ -442,6 +447,44 @@ Response uapi_is_sni_supported(Context&, const Request&) {
 #else
   r.data = 0;
 #endif
+  return r;
+}
+
+// ---------------------------------------------------------------- UAPI SSL: mail SNI
+
+// Whether the account may use mail SNI: cPanel answers whether it has the
+// sslinstall feature (the published description says so).
+Response is_mail_sni_supported(Context& ctx, const Request&) {
+  Response r;
+  r.data = resolve_feature(ctx.root, AccountStore(ctx.root).require(ctx.account.user), "sslinstall").enabled ? 1 : 0;
+  return r;
+}
+
+// Mail SNI is always on (as WHM's mail_sni_status says): a domain has it
+// once the Domain TLS datastore has its certificate.
+Response uapi_mail_sni_status(Context& ctx, const Request& req) {
+  const std::string domain = req.domain("domain");
+  Response r;
+  r.data = {{"enabled", 1}};
+  r.warnings.push_back("Mail SNI is always enabled now.");
+  (void)ctx;
+  return r;
+}
+
+Response uapi_rebuild_mail_sni_config(Context& ctx, const Request& req) {
+  Transaction txn(ctx.root);
+  stage_mail_sni_config(txn);
+  txn.commit();
+  if (req.flag("reload_dovecot", true)) {
+    auto argv = doveadm_command(ctx.root, "Dovecot was not reloaded.");
+    argv.push_back("reload");
+    auto run = run_with_input(argv, "");
+    if (!run || run->status != 0)
+      throw ApiError("The system failed to rebuild the Mail SNI configuration. Error: “" +
+                     (run ? trim(run->output) : std::string("doveadm could not be run")) + "”.");
+  }
+  Response r;
+  r.data = {{"success", 1}};
   return r;
 }
 

@@ -120,8 +120,7 @@ TEST_CASE("installssl refuses what cannot be installed, and changes nothing", "[
   const TestCert expired = make_cert({"bob.example"}, -1);
   expect_refused(root, {"installssl", "domain=bob.example", arg("crt", expired.crt), arg("key", expired.key)},
                  "The certificate expired on");
-  expect_refused(root, {"installssl", "domain=nobody.example", arg("crt", c.crt), arg("key", c.key)},
-                 "nobody.example");
+  expect_refused(root, {"installssl", "domain=nobody.example", arg("crt", c.crt), arg("key", c.key)}, "nobody.example");
   expect_refused(root, {"delete_ssl_vhost", "host=bob.example"}, "does not have an SSL virtual host");
 }
 
@@ -131,8 +130,8 @@ TEST_CASE("uapi SSL install_ssl, installed_host(s), delete_ssl", "[ssl]") {
   create_account(root, "amy", "amy.example");
   run_ok(root, {"create_subdomain", "domain=blog.bob.example", "document_root=public_html/blog"});
   const TestCert c = make_cert({"blog.bob.example"});
-  auto out = uapi_ok(root, "bob",
-                     {"SSL", "install_ssl", "domain=blog.bob.example", arg("cert", c.crt), arg("key", c.key)});
+  auto out =
+      uapi_ok(root, "bob", {"SSL", "install_ssl", "domain=blog.bob.example", arg("cert", c.crt), arg("key", c.key)});
   INFO(out.dump());
   CHECK(out["result"]["data"]["domain"] == "blog.bob.example");
   CHECK(out["result"]["data"]["working_domains"] == nlohmann::json({"blog.bob.example"}));
@@ -159,7 +158,8 @@ TEST_CASE("uapi SSL install_ssl, installed_host(s), delete_ssl", "[ssl]") {
   expect_cpanel_refused(root, "uapi", "amy", {"SSL", "delete_ssl", "domain=blog.bob.example"}, "blog.bob.example");
 
   // The redirect to HTTPS goes into the web configuration.
-  auto toggled = uapi_ok(root, "bob", {"SSL", "toggle_ssl_redirect_for_domains", "domains=blog.bob.example", "state=1"});
+  auto toggled =
+      uapi_ok(root, "bob", {"SSL", "toggle_ssl_redirect_for_domains", "domains=blog.bob.example", "state=1"});
   CHECK(toggled["result"]["data"] == nlohmann::json({"blog.bob.example"}));
   CHECK(root.file("etc/nginx/conf.d/users/bob.conf").find("return 301 https://") != std::string::npos);
   expect_cpanel_refused(root, "uapi", "bob",

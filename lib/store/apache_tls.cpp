@@ -53,6 +53,14 @@ std::string vhost_dir(const std::string& vhost) {
   return std::string(apache_tls_paths::kApacheTls) + "/" + checked_name(vhost, "vhost name");
 }
 
+// Stages the removal of a datastore entry: its two files first (so that
+// reads through the transaction see them gone), then the directory.
+void remove_entry(Transaction& txn, const std::string& dir) {
+  for (const char* file : {"/combined", "/certificates"})
+    if (txn.exists(dir + file)) txn.remove(dir + file);
+  if (txn.root().exists(dir)) txn.remove(dir);
+}
+
 // The PEM blocks of a text, each with its trailing newline.
 std::vector<std::string> pem_blocks(const std::string& text) {
   std::vector<std::string> out;
@@ -302,11 +310,13 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
   const std::string combined = with_newline(key.pem) + certificates;
 
   // What the certificate installed before put into Domain TLS goes first.
+  // (those the new one covers too are rewritten below, not removed).
   std::vector<std::string> touched;
   if (auto old = txn.read(apache_tls_paths::combined(*vhost))) {
     r.replaced = true;
     for (const auto& d : domain_entries_of(txn, names, *old)) {
-      txn.remove(domain_dir(d));
+      if (std::find(r.working_domains.begin(), r.working_domains.end(), d) == r.working_domains.end())
+        remove_entry(txn, domain_dir(d));
       touched.push_back(d);
     }
   }
@@ -439,10 +449,10 @@ void stage_ssl_removal(Transaction& txn, const std::string& vhost) {
     if (auto doc = read_userdata(txn, *user, vhost)) names = vhost_names(*doc);
   std::vector<std::string> touched;
   for (const auto& d : domain_entries_of(txn, names, *combined)) {
-    txn.remove(domain_dir(d));
+    remove_entry(txn, domain_dir(d));
     touched.push_back(d);
   }
-  txn.remove(vhost_dir(vhost));
+  remove_entry(txn, vhost_dir(vhost));
   if (user)
     for (const auto& file : {vhost + "_SSL", vhost + "_SSL.cache"}) {
       const std::string rel = paths::userdata_dir(*user) + "/" + file;
@@ -490,11 +500,11 @@ void drop_vhosts(Transaction& txn, nlohmann::json& index, const std::vector<std:
         for (const auto& d : entry["domains"])
           if (d.is_string()) names.push_back(d.get<std::string>());
       for (const auto& d : domain_entries_of(txn, names, *combined)) {
-        txn.remove(domain_dir(d));
+        remove_entry(txn, domain_dir(d));
         touched.push_back(d);
       }
     }
-    if (txn.exists(vhost_dir(vhost))) txn.remove(vhost_dir(vhost));
+    remove_entry(txn, vhost_dir(vhost));
     index.erase(vhost);
   }
 }
@@ -533,7 +543,7 @@ class ApacheTlsPart : public AccountPart {
             if (d.is_string()) names.push_back(d.get<std::string>());
         if (auto combined = txn.read(apache_tls_paths::combined(vhost)))
           for (const auto& d : domain_entries_of(txn, names, *combined)) {
-            txn.remove(domain_dir(d));
+            remove_entry(txn, domain_dir(d));
             touched.push_back(d);
           }
         txn.rename(vhost_dir(vhost), vhost_dir(target));

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 import jsonschema
 
@@ -287,6 +288,25 @@ def forwarders_backup(bin_dir, env):
     with gzip.open(os.path.join(root, root.lstrip("/"), "home/bob/aliases-bob.example.gz"), "wb") as f:
         f.write(b"restored@bob.example: a@example.net\n*: bob\n")
     return f"backup={root}/home/bob/aliases-bob.example.gz"
+
+
+_SSL_PAIR = {}
+
+
+def ssl_pair(part):
+    """cert=... or key=...: one self-signed certificate for bob.example (and www.), made once with openssl."""
+    def arg(bin_dir, env):
+        if not _SSL_PAIR:
+            work = tempfile.mkdtemp(prefix="whmkit-uapi-ssl-")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bob.example",
+                            "-days", "2", "-addext", "subjectAltName=DNS:bob.example,DNS:www.bob.example",
+                            "-keyout", f"{work}/key.pem", "-out", f"{work}/cert.pem"], check=True, capture_output=True)
+            for name in ("cert", "key"):
+                with open(f"{work}/{name}.pem") as f:
+                    _SSL_PAIR[name] = f.read()
+            shutil.rmtree(work)
+        return f"{part}=" + urllib.parse.quote(_SSL_PAIR[part], safe="")
+    return arg
 
 
 def current_serial(bin_dir, env):
@@ -574,6 +594,21 @@ CALLS = [
     ("EmailAuth", "validate_current_dmarcs", [], False),
     ("EmailAuth", "remove_dmarc", ["domain=bob.example"], False),
     ("EmailAuth", "validate_current_ptrs", ["domain=bob.example"], False),
+    ("SSL", "is_sni_supported", [], False),
+    ("SSL", "is_mail_sni_supported", [], False),
+    ("SSL", "install_ssl", ["domain=bob.example", ssl_pair("cert"), "key=not a key"], True),
+    ("SSL", "install_ssl", ["domain=bob.example", ssl_pair("cert"), ssl_pair("key")], False),
+    ("SSL", "installed_host", ["domain=bob.example"], False),
+    ("SSL", "installed_host", ["domain=bob.example", "verify_certificate=1"], False),
+    ("SSL", "installed_host", ["domain=blog.bob.example"], True),
+    ("SSL", "installed_hosts", [], False),
+    ("SSL", "fetch_certificates_for_fqdns", ["domains=www.bob.example"], False),
+    ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=1"], False),
+    ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=0"], False),
+    ("SSL", "mail_sni_status", ["domain=bob.example"], False),
+    ("SSL", "rebuild_mail_sni_config", ["reload_dovecot=0"], False),
+    ("SSL", "delete_ssl", ["domain=bob.example"], False),
+    ("SSL", "delete_ssl", ["domain=bob.example"], True),
 ]
 
 

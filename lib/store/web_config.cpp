@@ -273,10 +273,16 @@ void stage_nginx(Transaction& txn, const std::string& user, const std::vector<Vh
 
 }  // namespace
 
-void stage_web_config_all(Transaction& txn) {
+namespace {
+
+// Every account's section and nginx file; `also`: an account this
+// transaction makes (the listing shows the disk).
+void stage_all(Transaction& txn, const std::string& also) {
   const Ports p = load_ports(txn);
   std::map<std::string, std::string> sections;
-  for (const auto& user : AccountStore(txn.root()).usernames()) {
+  auto users = AccountStore(txn.root()).usernames();
+  if (!also.empty() && std::find(users.begin(), users.end(), also) == users.end()) users.push_back(also);
+  for (const auto& user : users) {
     if (!has_account(txn, user)) continue;
     auto vhosts = account_vhosts(txn, user);
     if (!vhosts.empty()) sections[user] = apache_section(user, vhosts, p);
@@ -285,13 +291,17 @@ void stage_web_config_all(Transaction& txn) {
   stage_httpd(txn, httpd_header(p), sections);
 }
 
+}  // namespace
+
+void stage_web_config_all(Transaction& txn) { stage_all(txn, ""); }
+
 void stage_web_config_for_user(Transaction& txn, const std::string& user) {
   check_path_component(user, "username");
   const Ports p = load_ports(txn);
   const std::string header = httpd_header(p);
   auto current = txn.read(web_config_paths::kHttpdConf);
   auto sections = current ? read_sections(*current, header) : std::nullopt;
-  if (!sections) return stage_web_config_all(txn);
+  if (!sections) return stage_all(txn, user);
   std::vector<Vhost> vhosts;
   if (has_account(txn, user)) vhosts = account_vhosts(txn, user);
   if (vhosts.empty())

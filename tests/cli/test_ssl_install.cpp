@@ -1,7 +1,7 @@
 // Installing certificates into the web server: WHM API 1 installssl and
 // friends, UAPI SSL, the Apache TLS and Domain TLS datastores, userdata
 // <vhost>_SSL and the generated Apache and nginx configuration.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 #include "util.hpp"

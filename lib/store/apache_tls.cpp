@@ -421,7 +421,8 @@ nlohmann::json ssl_index(const Transaction& view) { return load_index(view); }
 
 std::vector<std::string> ssl_vhosts(const Transaction& view) {
   std::vector<std::string> out;
-  for (const auto& [vhost, entry] : load_index(view).items())
+  const nlohmann::json index = load_index(view);
+  for (const auto& [vhost, entry] : index.items())
     if (view.exists(apache_tls_paths::combined(vhost))) out.push_back(vhost);
   return out;  // the index's keys are sorted
 }

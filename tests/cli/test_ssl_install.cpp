@@ -49,7 +49,7 @@ TEST_CASE("installssl puts the certificate in the datastores, userdata and the w
   CHECK(d["warning_domains"] == nlohmann::json({"mail.bob.example"}));
 
   const std::string combined = root.file(kTls + "bob.example/combined");
-  CHECK(whm::starts_with(combined, "-----BEGIN PRIVATE KEY-----"));
+  CHECK(whm::starts_with(combined, "-----BEGIN RSA PRIVATE KEY-----"));
   CHECK(combined.find("-----BEGIN CERTIFICATE-----") != std::string::npos);
   CHECK(root.file(kTls + "bob.example/certificates").find("PRIVATE KEY") == std::string::npos);
   CHECK(root.file(kDomainTls + "bob.example/combined") == combined);
@@ -179,13 +179,13 @@ TEST_CASE("SSL certificates follow the account: archive, removal, restore", "[ss
   const TestCert c = make_cert({"bob.example", "www.bob.example"});
   run_ok(root, {"installssl", "domain=bob.example", arg("crt", c.crt), arg("key", c.key)});
   CHECK(root.file("etc/apache2/conf/httpd.conf").find("# whmkit vhosts of bob") != std::string::npos);
-  run_ok(root, {"pkgacct", "user=bob", "dir=/backups"});
+  run_ok(root, {"start_background_pkgacct", "user=bob"});
   run_ok(root, {"removeacct", "user=bob"});
   CHECK_FALSE(root.exists(kTls + "bob.example"));
   CHECK_FALSE(root.exists(kDomainTls + "bob.example"));
   CHECK(root.file("etc/apache2/conf/httpd.conf").find("bob") == std::string::npos);
   CHECK_FALSE(root.exists("etc/nginx/conf.d/users/bob.conf"));
-  run_ok(root, {"restoreaccount", "user=bob", "dir=/backups"});
+  run_ok(root, {"start_local_cpmove_restore", "cpmovepath=/home/cpmove-bob.tar.gz"});
   CHECK(root.exists(kTls + "bob.example/combined"));
   CHECK(root.exists(kDomainTls + "www.bob.example/combined"));
   auto vhosts = run_ok(root, {"fetch_ssl_vhosts"})["data"]["vhosts"];

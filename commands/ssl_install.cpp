@@ -341,8 +341,8 @@ Response installed_host(Context& ctx, const Request& req) {
   if (it == index.end() || !installed_certificate(view, vhost))
     throw ApiError("The domain " + in_quotes(domain) + " does not have an SSL certificate installed.");
   nlohmann::json certificate = certificate_json(*it);
-  if (req.flag("verify_certificate"))
-    certificate["verify_error"] = it->value("is_self_signed", 0) ? "DEPTH_ZERO_SELF_SIGNED_CERT" : "";
+  // The OpenSSL verification's error ("" when it verifies), as cPanel reports it.
+  certificate["verify_error"] = it->value("is_self_signed", 0) ? "DEPTH_ZERO_SELF_SIGNED_CERT" : "";
   Response r;
   r.data = {{"host", vhost}, {"certificate", certificate}};
   return r;
@@ -592,6 +592,35 @@ const Registration registrations[] = {
                   own_objects(),
                   {},
                   "Return whether server supports SNI"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "is_mail_sni_supported",
+                  is_mail_sni_supported,
+                  Access::Read,
+                  own_objects(),
+                  {},
+                  "Return whether mail SNI is enabled"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "mail_sni_status",
+                  uapi_mail_sni_status,
+                  Access::Read,
+                  own_objects({domain("domain")}),
+                  {make_param("domain", ParamType::Domain, true)},
+                  "Return mail SNI status"}),
+    // Its own transaction: Dovecot reloads the files once they are written.
+    Registration({Api::Uapi,
+                  "SSL",
+                  "rebuild_mail_sni_config",
+                  uapi_rebuild_mail_sni_config,
+                  Access::Write,
+                  own_objects(),
+                  {[] {
+                    ParamSpec p = optional_param("reload_dovecot", ParamType::Boolean);
+                    p.default_value = "1";
+                    return p;
+                  }()},
+                  "Rebuild mail SNI configuration"}),
 };
 
 }  // namespace

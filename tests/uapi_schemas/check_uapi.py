@@ -282,6 +282,12 @@ EXCEPTIONS["DomainInfo::domains_data"] = {"data": (USERDATA_REASON, {"oneOf": [
          "properties": {"parked_capable_of_https_redirects": {"type": "array"}}}]}}]})}
 
 
+# SSL: the IP address is published as oneOf an IPv4 and an IPv6 string,
+# which differ only by format.
+EXCEPTIONS["SSL::install_ssl"] = {"ip": TWO_STRINGS}
+EXCEPTIONS["SSL::installed_hosts"] = {"items.ip": TWO_STRINGS}
+
+
 def forwarders_backup(bin_dir, env):
     """backup=...: an aliases-bob.example.gz (cPanel's forwarders backup) in bob's home."""
     root = env["WHMKIT_ROOT"]

@@ -51,7 +51,7 @@ bool process_runs(long pid) {
 TEST_CASE("servicestatus: every service cPanel knows, or one", "[services]") {
   TempRoot root;
   auto all = run_ok(root, {"servicestatus"})["data"]["service"];
-  REQUIRE(all.size() == 32);  // with nginx (ea-nginx), which the SSL installation reloads
+  REQUIRE(all.size() == 31);
   CHECK(all[0]["name"] == "apache_php_fpm");
   auto cron = status_of(root, "crond");
   // The reference's sample item, for a server whose service table does not list it.

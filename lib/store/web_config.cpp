@@ -328,8 +328,10 @@ void reload_web_servers_after_commit(Transaction& txn) {
   const StateRoot& root = txn.root();
   txn.on_commit([&root] {
     Services services(root);
-    for (const char* name : {"httpd", "nginx"})
-      if (const ServiceInfo* s = find_service(name)) try {
+    // nginx (ea-nginx) is not in the reference's servicestatus list: reloaded, not catalogued.
+    static const ServiceInfo nginx{"nginx", "nginx", {"nginx"}};
+    for (const ServiceInfo* s : {find_service("httpd"), &nginx})
+      if (s) try {
           services.reload(*s);
         } catch (const ApiError& e) {
           add_notice(e.what());

@@ -262,7 +262,7 @@ void stage_domain_tls(Transaction& txn, const std::string& domain, const std::st
   txn.write(domain_dir(domain) + "/certificates", certificates, 0644);
 }
 
-void stage_mail_sni(Transaction& txn, const std::vector<std::string>& touched) { stage_mail_sni_config(txn, touched); }
+void stage_mail_sni(Transaction& txn, const std::vector<std::string>& touched) { stage_mail_sni_update(txn, touched); }
 
 struct InstallOptions {
   bool check_expiry = true;

@@ -575,6 +575,187 @@ Response get_cabundle(Context&, const Request& req) {
   return r;
 }
 
+// ---- API 2 (Cpanel::SSL, deprecated, over the same store) ----
+
+// _lister: the items' friendly names, sorted. UNCONFIRMED that API 2 lists friendly names.
+std::vector<std::string> friendly_names(Context& ctx, SslKind kind) {
+  Transaction view(ctx.root);
+  std::vector<std::string> out;
+  for (auto& rec : store_for(ctx, view).list(kind))
+    if (rec["friendly_name"].is_string()) out.push_back(rec["friendly_name"]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Response api2_hosts(Context& ctx, SslKind kind) {
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& fn : friendly_names(ctx, kind)) r.data.push_back({{"host", fn}});
+  return r;
+}
+
+// listcrts: each certificate's friendly name, the first "CN = " of its text
+// dump (the issuer's), the dump, and its "Not After" date as printed.
+Response api2_listcrts(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  auto store = store_for(ctx, view);
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& fn : friendly_names(ctx, SslKind::Certificate)) {
+    auto rec = store.by_friendly_name(SslKind::Certificate, fn);
+    std::string txt;
+    if (rec)
+      if (auto pem = store.text(SslKind::Certificate, (*rec)["id"].get<std::string>()))
+        txt = x509::certificate_text(*pem);
+    std::string issuer, expire;
+    if (auto at = txt.find(" CN = "); at != std::string::npos) {
+      auto start = at + 6;
+      auto end = txt.find_first_of(" \t\n,", start);
+      issuer = txt.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (auto slash = issuer.find('/'); slash != std::string::npos) issuer.erase(slash);
+    }
+    if (auto at = txt.find("Not After"); at != std::string::npos) {
+      auto colon = txt.find(':', at);
+      auto start = txt.find_first_not_of(' ', colon + 1);
+      expire = txt.substr(start, txt.find('\n', start) - start);
+    }
+    r.data.push_back({{"host", fn}, {"issuer", issuer}, {"ssltxt", txt}, {"expiredate", expire}});
+  }
+  return r;
+}
+
+Response api2_fetchcabundle(Context& ctx, const Request& req) {
+  Request uapi_req = req;
+  uapi_req.args["cert"] = {req.get_or("crt", "")};
+  return get_cabundle(ctx, uapi_req);
+}
+
+// ---- WHM API 1 ----
+
+std::optional<UserSslStore> whm_store(Context& ctx, Transaction& txn, const std::string& user);
+
+// generatessl: a key, a CSR and (unless skip_certificate) a self-signed
+// certificate in root's store, /var/cpanel/ssl/system.
+Response whm_generatessl(Context& ctx, const Request& req) {
+  const auto domains = domains_arg(req);
+  x509::Subject subject;
+  subject.domains = domains;
+  subject.country = req.get_or("countryName", "");
+  subject.state = req.get_or("stateOrProvinceName", "");
+  subject.city = req.get_or("localityName", "");
+  subject.company = req.get_or("organizationName", "");
+  subject.company_division = req.get_or("organizationalUnitName", "");
+  subject.email = req.get_or("emailAddress", "");
+  auto bad = [](const char* field) {
+    return ApiError(std::string("Sorry, the value of ") + field + " was not valid, or too short");
+  };
+  if (!subject.country.empty() && (subject.country.size() != 2 || !std::isupper((unsigned char)subject.country[0]) ||
+                                   !std::isupper((unsigned char)subject.country[1])))
+    throw bad("countryName");
+  if (subject.company.size() > 64) throw bad("organizationName");
+  if (subject.company_division.size() > 64) throw bad("organizationalUnitName");
+  if (!subject.email.empty() && !is_valid_email(subject.email)) throw bad("emailAddress");
+  if (!req.get_or("pass", "").empty())
+    throw ApiError("whmkit does not put a challenge password (“pass”) into certificate signing requests.");
+  int bits = 2048;
+  if (auto k = req.integer("keysize", 2048, 4096)) bits = static_cast<int>(*k);
+  const x509::KeyInfo key = x509::generate_rsa_key(bits);
+  UserSslStore store(ctx.txn(), UserSslStore::SystemStore{});
+  const auto key_rec = store.add_key(key.pem, "");
+  const std::string csr_pem = x509::make_csr(key, subject);
+  const auto csr_rec = store.add_csr(csr_pem, "");
+  Response r;
+  r.data = {{"key", key.pem},
+            {"key_id", key_rec["id"]},
+            {"keyfile", store.shown_path(SslKind::Key, key_rec["id"])},
+            {"csr", csr_pem},
+            {"csr_id", csr_rec["id"]},
+            {"csrfile", store.shown_path(SslKind::Csr, csr_rec["id"])},
+            {"sender", ctx.caller},
+            {"sender_host", load_server_config(ctx.root).hostname}};
+  if (!req.flag("skip_certificate")) {
+    const std::string cert_pem = x509::make_self_signed(key, subject, 365);
+    const auto cert_rec = store.add_certificate(cert_pem, "");
+    r.data["cert"] = cert_pem;
+    r.data["cert_id"] = cert_rec["id"];
+    r.data["certfile"] = store.shown_path(SslKind::Certificate, cert_rec["id"]);
+    r.reason = "Key, Certificate, and CSR generated OK";
+  } else {
+    r.reason = "Key and CSR generated OK";  // UNCONFIRMED wording
+  }
+  return r;
+}
+
+// fetchcrtinfo: a certificate in an account's store, with its key.
+Response whm_fetchcrtinfo(Context& ctx, const Request& req) {
+  const std::string id = req.get_or("id", "");
+  if (id.empty()) throw ApiError("The “id” parameter is missing.");
+  check_ssl_id(id);
+  const std::string user = req.get_or("user", "");
+  Transaction view(ctx.root);
+  auto holder = whm_store(ctx, view, user);
+  UserSslStore& store = *holder;
+  auto rec = store.by_id(SslKind::Certificate, id);
+  auto text = rec ? store.text(SslKind::Certificate, id) : std::nullopt;
+  if (!text) throw ApiError("No certificate with ID “" + id + "” exists.");
+  const auto cert = x509::parse_certificate(*text);
+  Response r;
+  r.data = {
+      {"certificate", *text}, {"is_self_signed", cert.is_self_signed ? 1 : 0}, {"cabundle", nullptr}, {"key", nullptr}};
+  auto keys = store.for_key(SslKind::Key, cert);
+  if (!keys.empty())
+    if (auto k = store.text(SslKind::Key, keys.front()["id"].get<std::string>())) r.data["key"] = *k;
+  AccountStore accounts(ctx.root);
+  if (auto owner = accounts.domain_owner(cert.subject_common_name))
+    if (auto u = accounts.load(*owner)) r.data["subject.commonName_ip"] = u->get("IP", "");
+  return r;
+}
+
+// The store a WHM user works on: an account's (`user`, checked owned by the
+// dispatcher), else the caller's own: root's is /var/cpanel/ssl/system, a
+// reseller's its account's.
+std::optional<UserSslStore> whm_store(Context& ctx, Transaction& txn, const std::string& user) {
+  const std::string who = user.empty() ? ctx.caller : user;
+  if (who == "root") return UserSslStore(txn, UserSslStore::SystemStore{});
+  const CpanelAccount account = load_cpanel_account(ctx.root, who);
+  return UserSslStore(txn, account.home, account.owner);
+}
+
+// rebuilduserssldb: the store of `user` (default: the caller's) rebuilt from its files.
+Response whm_rebuilduserssldb(Context& ctx, const Request& req) {
+  auto store = whm_store(ctx, ctx.txn(), req.get_or("user", ""));
+  Response r;
+  r.data = {{"records", store->rebuild()}};
+  return r;
+}
+
+// listcrts: the certificates of a store (Whostmgr::SSL::list_cert_domains_with_owners):
+// one entry per certificate domain, with the accounts that own it. UNCONFIRMED shape beyond
+// the reference's example.
+Response whm_listcrts(Context& ctx, const Request& req) {
+  Transaction view(ctx.root);
+  auto store = whm_store(ctx, view, req.get_or("user", ""));
+  const bool only_registered = req.flag("registered");
+  AccountStore accounts(ctx.root);
+  Response r;
+  r.data = {{"crt", nlohmann::json::array()}};
+  for (auto& rec : store->list(SslKind::Certificate)) {
+    if (!rec["domains"].is_array()) continue;
+    for (const auto& d : rec["domains"]) {
+      if (!d.is_string()) continue;
+      nlohmann::json owners = nlohmann::json::array();
+      if (auto owner = accounts.domain_owner(d.get<std::string>())) owners.push_back(*owner);
+      if (only_registered && owners.empty()) continue;
+      nlohmann::json item = rec;
+      item["domain"] = d;
+      item["domain_owners"] = owners;
+      item["registered"] = owners.empty() ? 0 : 1;
+      r.data["crt"].push_back(item);
+    }
+  }
+  return r;
+}
+
 // ---- registration ----
 
 ParamSpec p(const char* name, const char* text, bool required = false, ParamType type = ParamType::String) {
@@ -688,6 +869,26 @@ const Registration ssl_store_functions[] = {
                       {p("domains", "Domains, separated by |."), p("items", "key, csr and/or crt, separated by |.")})),
     Registration(uapi("get_cabundle", get_cabundle, Access::Read, needs_feature(kInstall),
                       {pem_param("cert", "The certificate, PEM.", true)})),
+    Registration(ModuleFunction{Api::Api2, "SSL", "listkeys",
+                                [](Context& c, const Request&) { return api2_hosts(c, SslKind::Key); }, Access::Read,
+                                needs_feature(kManager)}),
+    Registration(ModuleFunction{Api::Api2, "SSL", "listcsrs",
+                                [](Context& c, const Request&) { return api2_hosts(c, SslKind::Csr); }, Access::Read,
+                                needs_feature(kManager)}),
+    Registration(ModuleFunction{Api::Api2, "SSL", "listcrts", api2_listcrts, Access::Read, needs_feature(kManager)}),
+    Registration(ModuleFunction{Api::Api2,
+                                "SSL",
+                                "fetchcabundle",
+                                api2_fetchcabundle,
+                                Access::Read,
+                                needs_feature(kInstall),
+                                {pem_param("crt", "The certificate, PEM.", false)}}),
+    // WHM API 1 ("SSL Certificates"). ACLs UNCONFIRMED: ssl-gencrt and ssl-info, as cPanel's names suggest.
+    Registration(Implementation{"generatessl", whm_generatessl, Access::Write, needs("ssl-gencrt")}),
+    Registration(Implementation{"fetchcrtinfo", whm_fetchcrtinfo, Access::Read, any_reseller({account("user")})}),
+    Registration(Implementation{"listcrts", whm_listcrts, Access::Read, any_reseller({account("user")})}),
+    Registration(
+        Implementation{"rebuilduserssldb", whm_rebuilduserssldb, Access::Write, any_reseller({account("user")})}),
 };
 
 }  // namespace

@@ -316,20 +316,28 @@ void check_ssl_id(const std::string& id) {
 UserSslStore::UserSslStore(Transaction& txn, const std::string& home, FileOwner owner)
     : txn_(txn), home_(home), home_rel_(paths::rel_from_abs(home)), owner_(owner) {
   if (home_rel_.empty()) throw ApiError("The home directory “" + home + "” cannot hold SSL storage.");
+  prefix_ = user_ssl_paths::kDir;
+  shown_ = home_ + "/" + prefix_;
+  load();
+}
+
+UserSslStore::UserSslStore(Transaction& txn, SystemStore)
+    : txn_(txn), home_("/var"), home_rel_("var"), owner_{}, prefix_("cpanel/ssl/system"),
+      shown_("/var/cpanel/ssl/system") {
   load();
 }
 
 UserPath UserSslStore::path(SslKind kind, const std::string& id) const {
   check_ssl_id(id);
-  return {home_rel_, std::string(user_ssl_paths::kDir) + "/" + dir_of(kind) + "/" + id + "." + ext_of(kind)};
+  return {home_rel_, prefix_ + "/" + dir_of(kind) + "/" + id + "." + ext_of(kind)};
 }
 
 std::string UserSslStore::shown_path(SslKind kind, const std::string& id) const {
-  return home_ + "/" + user_ssl_paths::kDir + "/" + dir_of(kind) + "/" + id + "." + ext_of(kind);
+  return shown_ + "/" + dir_of(kind) + "/" + id + "." + ext_of(kind);
 }
 
 void UserSslStore::load() {
-  const auto text = txn_.read(UserPath{home_rel_, user_ssl_paths::kDb});
+  const auto text = txn_.read(UserPath{home_rel_, db_rel()});
   if (!text || trimmed(*text).empty() || trimmed(*text) == "---" || trimmed(*text) == "--- ~") {
     db_ = nlohmann::json::object();
     build_from_files(nlohmann::json::object());
@@ -337,16 +345,16 @@ void UserSslStore::load() {
   }
   const FileProblems problems = yaml_mapping_problems(*text);
   if (!problems.empty())
-    throw ApiError(damage_summary(home_ + "/" + user_ssl_paths::kDb, problems) +
+    throw ApiError(damage_summary(shown_ + "/ssl.db", problems) +
                    " Rebuild it with UAPI SSL::rebuildssldb.");
   db_ = yaml_to_json(*text);
   if (!db_.is_object()) db_ = nlohmann::json::object();
 }
 
 void UserSslStore::ensure_dirs() {
-  txn_.make_dir({home_rel_, user_ssl_paths::kDir}, 0755, owner_);
+  txn_.make_dir({home_rel_, prefix_}, 0755, owner_);
   for (SslKind kind : kAllKinds)
-    txn_.make_dir({home_rel_, std::string(user_ssl_paths::kDir) + "/" + dir_of(kind)}, 0751, owner_);
+    txn_.make_dir({home_rel_, prefix_ + "/" + dir_of(kind)}, 0751, owner_);
 }
 
 void UserSslStore::reindex() {
@@ -375,9 +383,9 @@ void UserSslStore::reindex() {
 void UserSslStore::save() {
   reindex();
   if (building_) return;  // an index built while reading: written by the next change
-  txn_.make_dir({home_rel_, user_ssl_paths::kDir}, 0755, owner_);
-  txn_.write(UserPath{home_rel_, user_ssl_paths::kDb}, syck_dump(db_), 0600, owner_);
-  txn_.write(UserPath{home_rel_, user_ssl_paths::kDbCache}, json_text(db_) + "\n", 0600, owner_);
+  txn_.make_dir({home_rel_, prefix_}, 0755, owner_);
+  txn_.write(UserPath{home_rel_, db_rel()}, syck_dump(db_), 0600, owner_);
+  txn_.write(UserPath{home_rel_, db_rel() + ".cache"}, json_text(db_) + "\n", 0600, owner_);
 }
 
 std::vector<nlohmann::json> UserSslStore::list(SslKind kind) const {
@@ -516,11 +524,11 @@ void UserSslStore::build_from_files(const nlohmann::json& old) {
   } building{building_ = true};
   db_ = nlohmann::json::object();
   db_["files"] = nlohmann::json::object();
-  auto home = UserDir::open(txn_.root().path(home_rel_), home_);
+  auto home = UserDir::open(txn_.root().path(home_rel_), home_rel_ == "var" ? "/var" : home_);
   if (!home) return;
   for (SslKind kind : {SslKind::Key, SslKind::Certificate, SslKind::Csr}) {
     const std::string t = ssl_kind_name(kind);
-    auto dir = home->dir(std::string(user_ssl_paths::kDir) + "/" + dir_of(kind));
+    auto dir = home->dir(prefix_ + "/" + dir_of(kind));
     if (!dir) continue;
     std::set<std::string> seen;
     for (const auto& name : dir->entries()) {
@@ -578,7 +586,7 @@ void UserSslStore::build_from_files(const nlohmann::json& old) {
 }
 
 nlohmann::json UserSslStore::rebuild() {
-  const UserPath db_path{home_rel_, user_ssl_paths::kDb};
+  const UserPath db_path{home_rel_, db_rel()};
   const auto old_text = txn_.read(db_path);
   nlohmann::json old = nlohmann::json::object();
   if (old_text && yaml_mapping_problems(*old_text).empty()) {
@@ -602,7 +610,7 @@ nlohmann::json UserSslStore::rebuild() {
   }
   // The old index is kept beside the new one (cPanel's ssl.db.<time>.0).
   if (old_text && !trimmed(*old_text).empty())
-    txn_.write(UserPath{home_rel_, std::string(user_ssl_paths::kDb) + "." + std::to_string(now()) + ".0"}, *old_text,
+    txn_.write(UserPath{home_rel_, db_rel() + "." + std::to_string(now()) + ".0"}, *old_text,
                0600, owner_);
   ensure_dirs();
   save();

@@ -59,6 +59,10 @@ class UserSslStore {
   // the files when there is none yet, as cPanel does); ApiError when ssl.db
   // does not parse.
   UserSslStore(Transaction& txn, const std::string& home, FileOwner owner);
+  // root's store, /var/cpanel/ssl/system/{keys,certs,csrs,ssl.db} (cPanel's
+  // SSLStorage::User for root: WHM API 1 generatessl).
+  struct SystemStore {};
+  UserSslStore(Transaction& txn, SystemStore);
 
   // Every record of a kind, sorted by friendly_name, as cPanel's find_*
   // return them (key_algorithm defaulted, the ECDSA fields null on RSA).
@@ -104,6 +108,9 @@ class UserSslStore {
   Transaction& txn_;
   std::string home_, home_rel_;
   FileOwner owner_;
+  std::string db_rel() const { return prefix_ + "/ssl.db"; }
+  std::string prefix_;  // the store's directory inside home_rel_ ("ssl")
+  std::string shown_;   // as messages name it ("/home/bob/ssl")
   nlohmann::json db_;
   bool building_ = false;
 };

@@ -65,10 +65,15 @@ x509::KeyType default_key_type(Context& ctx) {
   std::string type = "system";
   if (auto u = accounts.load(ctx.account.user)) type = u->get("SSL_DEFAULT_KEY_TYPE", "system");
   if (type == "system") {
-    Transaction view(ctx.root);
-    const auto settings = load_tweak_settings_for_change(view);
-    auto it = settings.find("ssl_default_key_type");
-    type = it != settings.end() && it->second ? *it->second : "rsa-2048";
+    type = "rsa-2048";
+    try {
+      Transaction view(ctx.root);
+      const auto settings = load_tweak_settings_for_change(view);
+      auto it = settings.find("ssl_default_key_type");
+      if (it != settings.end() && it->second) type = *it->second;
+    } catch (const ApiError&) {
+      // a damaged cpanel.config: the built-in default
+    }
   }
   return x509::key_type_from_name(type).value_or(x509::KeyType::Rsa2048);
 }

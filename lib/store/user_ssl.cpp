@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "account_parts.hpp"
 #include "account_store.hpp"
@@ -322,7 +323,11 @@ UserSslStore::UserSslStore(Transaction& txn, const std::string& home, FileOwner 
 }
 
 UserSslStore::UserSslStore(Transaction& txn, SystemStore)
-    : txn_(txn), home_("/var"), home_rel_("var"), owner_{}, prefix_("cpanel/ssl/system"),
+    : txn_(txn),
+      home_("/var"),
+      home_rel_("var"),
+      owner_{},
+      prefix_("cpanel/ssl/system"),
       shown_("/var/cpanel/ssl/system") {
   load();
 }
@@ -345,16 +350,14 @@ void UserSslStore::load() {
   }
   const FileProblems problems = yaml_mapping_problems(*text);
   if (!problems.empty())
-    throw ApiError(damage_summary(shown_ + "/ssl.db", problems) +
-                   " Rebuild it with UAPI SSL::rebuildssldb.");
+    throw ApiError(damage_summary(shown_ + "/ssl.db", problems) + " Rebuild it with UAPI SSL::rebuildssldb.");
   db_ = yaml_to_json(*text);
   if (!db_.is_object()) db_ = nlohmann::json::object();
 }
 
 void UserSslStore::ensure_dirs() {
   txn_.make_dir({home_rel_, prefix_}, 0755, owner_);
-  for (SslKind kind : kAllKinds)
-    txn_.make_dir({home_rel_, prefix_ + "/" + dir_of(kind)}, 0751, owner_);
+  for (SslKind kind : kAllKinds) txn_.make_dir({home_rel_, prefix_ + "/" + dir_of(kind)}, 0751, owner_);
 }
 
 void UserSslStore::reindex() {
@@ -542,8 +545,9 @@ void UserSslStore::build_from_files(const nlohmann::json& old) {
       }
       if (!content) continue;
       nlohmann::json record;
+      std::string pem;
       try {
-        record = parse_item(kind, *content).first;
+        std::tie(record, pem) = parse_item(kind, *content);
       } catch (const ApiError&) {
         continue;  // not an item of this kind
       }
@@ -579,6 +583,7 @@ void UserSslStore::build_from_files(const nlohmann::json& old) {
       }
       record["friendly_name"] = fn;
       db_["files"][t][id] = record;
+      found_texts_[t + "/" + id] = pem;
       reindex();
     }
   }
@@ -610,9 +615,18 @@ nlohmann::json UserSslStore::rebuild() {
   }
   // The old index is kept beside the new one (cPanel's ssl.db.<time>.0).
   if (old_text && !trimmed(*old_text).empty())
-    txn_.write(UserPath{home_rel_, db_rel() + "." + std::to_string(now()) + ".0"}, *old_text,
-               0600, owner_);
+    txn_.write(UserPath{home_rel_, db_rel() + "." + std::to_string(now()) + ".0"}, *old_text, 0600, owner_);
   ensure_dirs();
+  // Each item is saved again under its ID (cPanel's rebuild adds them anew).
+  for (SslKind kind : kAllKinds) {
+    const std::string t = ssl_kind_name(kind);
+    if (!db_["files"].contains(t)) continue;
+    for (auto& [id, rec] : db_["files"][t].items()) {
+      auto found = found_texts_.find(t + "/" + id);
+      if (found != found_texts_.end() && !txn_.exists(path(kind, id)))
+        txn_.write(path(kind, id), stored_text(found->second), kind == SslKind::Key ? 0600 : 0644, owner_);
+    }
+  }
   save();
   return result;
 }

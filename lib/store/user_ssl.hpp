@@ -24,6 +24,7 @@
 // that does not parse is never rewritten: only rebuild() replaces it, after
 // keeping it as ssl.db.<time>.0 as cPanel does.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,6 +114,7 @@ class UserSslStore {
   std::string shown_;   // as messages name it ("/home/bob/ssl")
   nlohmann::json db_;
   bool building_ = false;
+  std::map<std::string, std::string> found_texts_;  // "<kind>/<id>" -> PEM, from build_from_files
 };
 
 }  // namespace whm

@@ -15,7 +15,7 @@ using test::TempRoot;
 
 namespace {
 
-const std::map<std::string, std::string> kEnv = {{"WHMKIT_NOW", "1795343400"}};  // 2026-11-22 08:30 UTC
+const std::map<std::string, std::string> kEnv = {{"WHMKIT_NOW", "1795343400"}};  // 2026-11-22 10:30 UTC
 
 nlohmann::json ssl_ok(const TempRoot& root, std::vector<std::string> args) {
   args.insert(args.begin(), "SSL");
@@ -57,7 +57,7 @@ TEST_CASE("SSL keys: generate, list, show, rename, delete", "[ssl]") {
   CHECK_THAT(id, StartsWith("ec-"));
   CHECK(made["data"]["key_algorithm"] == "id-ecPublicKey");
   CHECK(made["data"]["ecdsa_curve_name"] == "prime256v1");
-  CHECK(made["data"]["friendly_name"] == "ECDSA “prime256v1”, created 11/22/26, 8:30 AM UTC");
+  CHECK(made["data"]["friendly_name"] == "ECDSA “prime256v1”, created 11/22/26, 10:30 AM UTC");
   CHECK(made["data"]["created"] == 1795343400);
   CHECK_THAT(made["data"]["text"].get<std::string>(), StartsWith("-----BEGIN EC PRIVATE KEY-----"));
   const std::string key_file = "home/bob/ssl/keys/" + id + ".key";
@@ -211,7 +211,9 @@ TEST_CASE("SSL: rebuildssldb rebuilds the index from the files", "[ssl]") {
   root.write("home/bob/ssl/keys/handmade.key", ssl_ok(root, {"show_key", "id=" + key_id})["data"]["key"]);
   ::unlink((root.path + "/home/bob/ssl/keys/" + key_id + ".key").c_str());
   auto again = ssl_ok(root, {"rebuildssldb"})["data"];
-  CHECK(again.empty());  // same ID: the record stays
+  CHECK(again.empty());                                        // same ID: the record stays
+  CHECK(root.exists("home/bob/ssl/keys/" + key_id + ".key"));  // saved again under its ID, as cPanel does
+  CHECK(ssl_ok(root, {"show_key", "friendly_name=" + key_id})["data"]["details"]["id"] == key_id);
   (void)old_db;
 }
 

@@ -640,7 +640,8 @@ Response api2_fetchcabundle(Context& ctx, const Request& req) {
 std::optional<UserSslStore> whm_store(Context& ctx, Transaction& txn, const std::string& user);
 
 // generatessl: a key, a CSR and (unless skip_certificate) a self-signed
-// certificate in root's store, /var/cpanel/ssl/system.
+// certificate in the caller's store: root's is /var/cpanel/ssl/system, a
+// reseller's its account's ~/ssl.
 Response whm_generatessl(Context& ctx, const Request& req) {
   const auto domains = domains_arg(req);
   x509::Subject subject;
@@ -665,7 +666,8 @@ Response whm_generatessl(Context& ctx, const Request& req) {
   int bits = 2048;
   if (auto k = req.integer("keysize", 2048, 4096)) bits = static_cast<int>(*k);
   const x509::KeyInfo key = x509::generate_rsa_key(bits);
-  UserSslStore store(ctx.txn(), UserSslStore::SystemStore{});
+  auto holder = whm_store(ctx, ctx.txn(), "");  // root's system store, a reseller's own
+  UserSslStore& store = *holder;
   const auto key_rec = store.add_key(key.pem, "");
   const std::string csr_pem = x509::make_csr(key, subject);
   const auto csr_rec = store.add_csr(csr_pem, "");

@@ -891,7 +891,12 @@ const Registration ssl_store_functions[] = {
                                 needs_feature(kInstall),
                                 {pem_param("crt", "The certificate, PEM.", false)}}),
     // WHM API 1 ("SSL Certificates"). ACLs UNCONFIRMED: ssl-gencrt and ssl-info, as cPanel's names suggest.
-    Registration(Implementation{"generatessl", whm_generatessl, Access::Write, needs("ssl-gencrt")}),
+    Registration(Implementation{
+        "generatessl",
+        whm_generatessl,
+        Access::Write,
+        needs("ssl-gencrt"),
+        {p("domains", "The domains, separated by commas (the first is the commonName).", true)}}),
     Registration(Implementation{"fetchcrtinfo", whm_fetchcrtinfo, Access::Read, any_reseller({account("user")})}),
     Registration(Implementation{"listcrts", whm_listcrts, Access::Read, any_reseller({account("user")})}),
     Registration(

@@ -84,60 +84,24 @@ Response fetch_service_ssl_components(Context& ctx, const Request&) {
   return r;
 }
 
-// The service group a service name belongs to (Cpanel::SSL::ServiceMap).
-// UNCONFIRMED beyond the reference's examples.
-std::optional<std::string> service_group(const std::string& name) {
-  for (const char* n : {"cpanel", "cpsrvd", "whostmgr", "webmail", "cpdavd", "cpcalendars", "cpcontacts"})
-    if (name == n) return std::string("cpanel");
-  for (const char* n : {"dovecot", "imap", "pop3", "dovecot_imap", "dovecot_pop3"})
-    if (name == n) return std::string("dovecot");
-  for (const char* n : {"exim", "smtp"})
-    if (name == n) return std::string("exim");
-  if (name == "ftp" || name == "ftpd") return std::string("ftp");
-  return std::nullopt;
-}
-
 // get_best_ssldomain_for_service: the server's hostname, and how the
 // service's certificate covers it.
 Response get_best_ssldomain_for_service(Context& ctx, const Request& req) {
   const std::string name = req.require("service");
-  const auto group = service_group(name);
+  const auto group = ssl_service_group(name);
   if (!group) throw ApiError("“" + name + "” is not a known service");
   std::string hostname = load_server_config(ctx.root).hostname;
   if (hostname.empty()) hostname = "localhost";
   Transaction view(ctx.root);
+  const BestSslDomain best = best_ssldomain(view, *group, hostname, "", false);
   Response r;
-  r.data = {
-      {"ssldomain", hostname}, {"cert_match_method", "none"}, {"ssldomain_matches_cert", 0},    {"is_wild_card", 0},
-      {"is_self_signed", 0},   {"is_currently_valid", 0},     {"cert_valid_not_after", nullptr}};
-  auto files = read_service_ssl(view, *group);
-  if (!files) return r;
-  x509::CertInfo cert;
-  try {
-    cert = x509::parse_certificate(files->certificate);
-  } catch (const ApiError&) {
-    return r;
-  }
-  std::string method = "none";
-  bool wild = false;
-  for (const auto& d : cert.domains) {
-    if (d == hostname) {
-      method = "exact";
-      wild = false;
-      break;
-    }
-    if (x509::name_matches(d, hostname)) {
-      method = "wildcard";
-      wild = true;
-    }
-  }
-  const long long t = now();
-  r.data["cert_match_method"] = method;
-  r.data["ssldomain_matches_cert"] = method == "none" ? 0 : 1;
-  r.data["is_wild_card"] = wild ? 1 : 0;
-  r.data["is_self_signed"] = cert.is_self_signed ? 1 : 0;
-  r.data["is_currently_valid"] = !cert.is_self_signed && cert.not_before <= t && t <= cert.not_after ? 1 : 0;
-  r.data["cert_valid_not_after"] = cert.not_after;
+  r.data = {{"ssldomain", best.ssldomain},
+            {"cert_match_method", best.cert_match_method},
+            {"ssldomain_matches_cert", best.matches ? 1 : 0},
+            {"is_wild_card", best.wild ? 1 : 0},
+            {"is_self_signed", best.self_signed ? 1 : 0},
+            {"is_currently_valid", best.currently_valid ? 1 : 0},
+            {"cert_valid_not_after", best.has_certificate ? nlohmann::json(best.not_after) : nlohmann::json()}};
   return r;
 }
 

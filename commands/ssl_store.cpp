@@ -14,6 +14,7 @@
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "registry.hpp"
+#include "service_certificate.hpp"
 #include "tweak_settings.hpp"
 #include "user_ssl.hpp"
 #include "util.hpp"
@@ -580,6 +581,30 @@ Response get_cabundle(Context&, const Request& req) {
   return r;
 }
 
+// get_cn_name: the best name to reach a service by for `domain` (a domain,
+// or an account name or email address, as cPanel accepts).
+Response get_cn_name(Context& ctx, const Request& req) {
+  const std::string service = req.require("service");
+  const auto group = ssl_service_group(service);
+  if (!group) throw invalid_param("service", "“" + service + "” is not a known service.");  // UNCONFIRMED wording
+  std::string domain = req.require("domain");
+  if (auto at = domain.find('@'); at != std::string::npos) domain = domain.substr(at + 1);
+  if (domain == ctx.account.user) domain = ctx.account.main_domain;
+  std::string hostname = load_server_config(ctx.root).hostname;
+  if (hostname.empty()) hostname = "localhost";
+  Transaction view(ctx.root);
+  const auto best = best_ssldomain(view, *group, hostname, domain, req.flag("add_mail_subdomain"));
+  Response r;
+  r.data = {{"ssldomain", best.ssldomain},
+            {"cert_match_method", best.cert_match_method},
+            {"ssldomain_matches_cert", best.matches ? 1 : 0},
+            {"is_wild_card", best.wild ? 1 : 0},
+            {"is_self_signed", best.self_signed ? 1 : 0},
+            {"is_currently_valid", best.currently_valid ? 1 : 0},
+            {"cert_valid_not_after", best.not_after}};
+  return r;
+}
+
 // ---- API 2 (Cpanel::SSL, deprecated, over the same store) ----
 
 // _lister: the items' friendly names, sorted. UNCONFIRMED that API 2 lists friendly names.
@@ -876,6 +901,18 @@ const Registration ssl_store_functions[] = {
                       {p("domains", "Domains, separated by |."), p("items", "key, csr and/or crt, separated by |.")})),
     Registration(uapi("get_cabundle", get_cabundle, Access::Read, needs_feature(kInstall),
                       {pem_param("cert", "The certificate, PEM.", true)})),
+    Registration(uapi("get_cn_name", get_cn_name, Access::Read, own_objects(),
+                      {p("domain", "A domain, an account name or an email address.", true),
+                       [] {
+                         ParamSpec s = p("service", "cpanel, imap, pop3 or smtp.", true);
+                         s.allowed = {"cpanel", "imap", "pop3", "smtp"};
+                         return s;
+                       }(),
+                       [] {
+                         ParamSpec s = p("add_mail_subdomain", "1: look for mail.<domain>.", false, ParamType::Boolean);
+                         s.default_value = "0";
+                         return s;
+                       }()})),
     Registration(ModuleFunction{Api::Api2, "SSL", "listkeys",
                                 [](Context& c, const Request&) { return api2_hosts(c, SslKind::Key); }, Access::Read,
                                 needs_feature(kManager)}),

@@ -240,4 +240,58 @@ void stage_reset_service_ssl(Transaction& txn, const std::string& service, const
   stage_facts(txn, s, x509::parse_certificate(crt));
 }
 
+std::optional<std::string> ssl_service_group(const std::string& name) {
+  for (const char* n : {"cpanel", "cpsrvd", "whostmgr", "webmail", "cpdavd", "cpcalendars", "cpcontacts"})
+    if (name == n) return std::string("cpanel");
+  for (const char* n : {"dovecot", "imap", "pop3", "dovecot_imap", "dovecot_pop3"})
+    if (name == n) return std::string("dovecot");
+  for (const char* n : {"exim", "smtp"})
+    if (name == n) return std::string("exim");
+  if (name == "ftp" || name == "ftpd") return std::string("ftp");
+  return std::nullopt;
+}
+
+BestSslDomain best_ssldomain(const Transaction& view, const std::string& group, const std::string& hostname,
+                             const std::string& domain, bool add_mail_subdomain) {
+  BestSslDomain best;
+  best.ssldomain = hostname;
+  auto files = read_service_ssl(view, group);
+  if (!files) return best;
+  x509::CertInfo cert;
+  try {
+    cert = x509::parse_certificate(files->certificate);
+  } catch (const ApiError&) {
+    return best;
+  }
+  best.has_certificate = true;
+  best.self_signed = cert.is_self_signed;
+  best.not_after = cert.not_after;
+  const long long t = now();
+  best.currently_valid = !cert.is_self_signed && cert.not_before <= t && t <= cert.not_after;
+  auto exact = [&](const std::string& name) {
+    return std::find(cert.domains.begin(), cert.domains.end(), name) != cert.domains.end();
+  };
+  if (!domain.empty()) {
+    const std::string wanted = add_mail_subdomain && domain.rfind("mail.", 0) != 0 ? "mail." + domain : domain;
+    if (exact(wanted)) {
+      best.ssldomain = wanted;
+      best.cert_match_method = "exact";
+    } else if (x509::covers(cert, wanted)) {
+      best.ssldomain = wanted;
+      best.cert_match_method = add_mail_subdomain ? "mail-wildcard" : "exact-wildcard";
+      best.wild = true;
+    }
+  }
+  if (best.cert_match_method == "none") {
+    if (exact(hostname)) {
+      best.cert_match_method = "hostname";
+    } else if (x509::covers(cert, hostname)) {
+      best.cert_match_method = "hostname-wildcard";
+      best.wild = true;
+    }
+  }
+  best.matches = best.cert_match_method != "none";
+  return best;
+}
+
 }  // namespace whm

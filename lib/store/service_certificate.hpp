@@ -67,4 +67,22 @@ void stage_install_service_ssl(Transaction& txn, const std::string& service, con
 // createDefaultSSLFiles does.
 void stage_reset_service_ssl(Transaction& txn, const std::string& service, const std::string& hostname);
 
+// The service group (a directory above) a service name belongs to:
+// cpanel/whostmgr/webmail/cpdavd -> cpanel, imap/pop3 -> dovecot, smtp ->
+// exim, ftp. UNCONFIRMED beyond cPanel's documented names.
+std::optional<std::string> ssl_service_group(const std::string& name);
+
+// Cpanel::SSL::Domain's choice of the name to reach a service by: `domain`
+// (with "mail." before it when asked) if the service's certificate covers it
+// ("exact", "exact-wildcard", "mail-wildcard"), else the hostname
+// ("hostname", "hostname-wildcard", or "none" when the certificate covers
+// neither). UNCONFIRMED beyond the reference's samples.
+struct BestSslDomain {
+  std::string ssldomain, cert_match_method = "none";
+  bool matches = false, wild = false, self_signed = false, currently_valid = false, has_certificate = false;
+  long long not_after = 0;
+};
+BestSslDomain best_ssldomain(const Transaction& view, const std::string& group, const std::string& hostname,
+                             const std::string& domain, bool add_mail_subdomain);
+
 }  // namespace whm

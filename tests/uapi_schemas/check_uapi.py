@@ -354,6 +354,8 @@ CALLS = [
     ("SSL", "set_cert_friendly_name", ["friendly_name=schema-cert", "new_friendly_name=schema-cert2"], False),
     ("SSL", "list_ssl_items", ["domains=bob.example", "items=key|csr|crt"], False),
     ("SSL", "rebuildssldb", [], False),
+    ("SSL", "get_cn_name", ["domain=bob.example", "service=imap", "add_mail_subdomain=1"], False),
+    ("SSL", "get_cn_name", ["domain=bob.example", "service=gopher"], True),
     ("SSL", "set_default_key_type", ["type=ecdsa-prime256v1"], False),
     ("SSL", "delete_cert", ["friendly_name=schema-cert2"], False),
     ("SSL", "delete_csr", ["friendly_name=schema-csr2"], False),

@@ -1,5 +1,6 @@
 // UAPI SSL storage: keys, CSRs and certificates in ~/ssl and its ssl.db.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 

@@ -342,7 +342,7 @@ std::vector<std::string> installable_names(const CpanelAccount& account) {
   return out;
 }
 
-nlohmann::json listed_cert(const UserSslStore& store, nlohmann::json rec, const std::vector<std::string>& names) {
+nlohmann::json listed_cert(nlohmann::json rec, const std::vector<std::string>& names) {
   bool configured = false;
   if (rec["domains"].is_array())
     for (const auto& d : rec["domains"])
@@ -351,14 +351,6 @@ nlohmann::json listed_cert(const UserSslStore& store, nlohmann::json rec, const 
             (x509::name_matches(d.get<std::string>(), n) || x509::name_matches(n, d.get<std::string>())))
           configured = true;
   rec["domain_is_configured"] = configured ? 1 : 0;
-  if (auto text = store.text(SslKind::Certificate, rec["id"].get<std::string>())) {
-    try {
-      const auto c = x509::parse_certificate(*text);
-      rec["issuer_text"] = c.issuer_text();
-      rec["subject_text"] = c.subject_text();
-    } catch (const ApiError&) {
-    }
-  }
   return rec;
 }
 
@@ -368,7 +360,7 @@ Response list_certs(Context& ctx, const Request&) {
   const auto names = installable_names(ctx.account);
   Response r;
   r.data = nlohmann::json::array();
-  for (auto& c : store.list(SslKind::Certificate)) r.data.push_back(listed_cert(store, c, names));
+  for (auto& c : store.list(SslKind::Certificate)) r.data.push_back(listed_cert(c, names));
   return r;
 }
 
@@ -400,7 +392,9 @@ Response show_cert(Context& ctx, const Request& req) {
                             {"not_after", c.not_after},
                             {"subject", name_hash(c.subject_list)},
                             {"issuer", name_hash(c.issuer_list)},
-                            {"is_self_signed", c.is_self_signed ? 1 : 0}};
+                            {"is_self_signed", c.is_self_signed ? 1 : 0},
+                            {"signature_algorithm", c.signature_algorithm},
+                            {"validation_type", null_if(c.validation_type)}};
   Response r;
   r.data = {{"cert", *text}, {"text", x509::certificate_text(*text)}, {"details", details}};
   return r;
@@ -421,19 +415,25 @@ Response upload_cert(Context& ctx, const Request& req) {
   return r;
 }
 
-// fetch_cert_info: Cpanel::SSLInfo::fetch_crt_info's answer for a stored certificate.
-nlohmann::json crt_info(const UserSslStore& store, const nlohmann::json& rec) {
-  const std::string id = rec["id"];
-  auto text = store.text(SslKind::Certificate, id);
+// Cpanel::SSLInfo::fetch_crt_info: a stored certificate, its key (the stored
+// key that matches), its CA bundle (none: whmkit keeps none) and the IP
+// address its commonName is served on (the owning account's, else the
+// server's shared address).
+nlohmann::json crt_info(const StateRoot& root, const UserSslStore& store, const std::string& id) {
+  auto text = store.by_id(SslKind::Certificate, id) ? store.text(SslKind::Certificate, id) : std::nullopt;
   if (!text) throw ApiError("No certificate with ID “" + id + "” exists.");
-  const auto c = x509::parse_certificate(*text);
-  nlohmann::json info = rec;
-  info["certificate"] = *text;
-  auto keys = store.for_key(SslKind::Key, c);
-  info["key"] = nullptr;
+  const auto cert = x509::parse_certificate(*text);
+  nlohmann::json info = {
+      {"certificate", *text}, {"is_self_signed", cert.is_self_signed ? 1 : 0}, {"cabundle", nullptr}, {"key", nullptr}};
+  auto keys = store.for_key(SslKind::Key, cert);
   if (!keys.empty())
     if (auto k = store.text(SslKind::Key, keys.front()["id"].get<std::string>())) info["key"] = *k;
-  info["cabundle"] = nullptr;
+  std::string ip = load_server_config(root).shared_ip;
+  AccountStore accounts(root);
+  if (auto owner = accounts.domain_owner(cert.subject_common_name))
+    if (auto u = accounts.load(*owner))
+      if (!u->get("IP", "").empty()) ip = u->get("IP", "");
+  info["subject.commonName_ip"] = ip;
   return info;
 }
 
@@ -444,7 +444,7 @@ Response fetch_cert_info(Context& ctx, const Request& req) {
   auto rec = find(store, SslKind::Certificate, s);
   if (!rec) throw ApiError("No certificate matches that search term.");
   Response r;
-  r.data = crt_info(store, *rec);
+  r.data = crt_info(ctx.root, store, (*rec)["id"].get<std::string>());
   return r;
 }
 
@@ -576,8 +576,8 @@ Response get_cabundle(Context&, const Request& req) {
   const std::string bundle = rest.empty() ? "" : x509::order_ca_bundle(all.front(), rest);
   Response r;
   r.data = {{"domain", all.front().domains.empty() ? nlohmann::json() : nlohmann::json(all.front().domains.front())},
-            {"bundle", bundle.empty() ? nlohmann::json() : nlohmann::json(bundle)},
-            {"cab", bundle.empty() ? nlohmann::json() : nlohmann::json(bundle)}};
+            {"bundle", bundle},
+            {"cab", bundle}};
   return r;
 }
 
@@ -727,19 +727,8 @@ Response whm_fetchcrtinfo(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   auto holder = whm_store(ctx, view, user);
   UserSslStore& store = *holder;
-  auto rec = store.by_id(SslKind::Certificate, id);
-  auto text = rec ? store.text(SslKind::Certificate, id) : std::nullopt;
-  if (!text) throw ApiError("No certificate with ID “" + id + "” exists.");
-  const auto cert = x509::parse_certificate(*text);
   Response r;
-  r.data = {
-      {"certificate", *text}, {"is_self_signed", cert.is_self_signed ? 1 : 0}, {"cabundle", nullptr}, {"key", nullptr}};
-  auto keys = store.for_key(SslKind::Key, cert);
-  if (!keys.empty())
-    if (auto k = store.text(SslKind::Key, keys.front()["id"].get<std::string>())) r.data["key"] = *k;
-  AccountStore accounts(ctx.root);
-  if (auto owner = accounts.domain_owner(cert.subject_common_name))
-    if (auto u = accounts.load(*owner)) r.data["subject.commonName_ip"] = u->get("IP", "");
+  r.data = crt_info(ctx.root, store, id);
   return r;
 }
 

@@ -274,6 +274,19 @@ nlohmann::json shown_record(SslKind kind, nlohmann::json rec) {
   return rec;
 }
 
+// A certificate record as find_certificates returns it: with the issuer's
+// and subject's names from its file (cPanel's
+// _ensure_certificates_have_all_required_fields).
+void add_name_texts(nlohmann::json& rec, const std::optional<std::string>& text) {
+  if (!text) return;
+  try {
+    const auto c = x509::parse_certificate(*text);
+    rec["issuer_text"] = c.issuer_text();
+    rec["subject_text"] = c.subject_text();
+  } catch (const ApiError&) {
+  }
+}
+
 }  // namespace
 
 const char* ssl_kind_name(SslKind kind) {
@@ -353,6 +366,17 @@ void UserSslStore::load() {
     throw ApiError(damage_summary(shown_ + "/ssl.db", problems) + " Rebuild it with UAPI SSL::rebuildssldb.");
   db_ = yaml_to_json(*text);
   if (!db_.is_object()) db_ = nlohmann::json::object();
+  // YAML::Syck keeps no types: a long number reads back as its text.
+  if (db_.contains("files") && db_["files"].is_object())
+    for (auto& [type, items] : db_["files"].items())
+      if (items.is_object())
+        for (auto& [id, rec] : items.items())
+          if (rec.is_object())
+            for (const char* f : {"created", "not_before", "not_after", "modulus_length", "is_self_signed"})
+              if (rec.contains(f) && rec[f].is_string()) {
+                const std::string v = rec[f];
+                if (!v.empty() && v.size() < 19 && std::all_of(v.begin(), v.end(), ::isdigit)) rec[f] = std::stoll(v);
+              }
 }
 
 void UserSslStore::ensure_dirs() {
@@ -395,7 +419,10 @@ std::vector<nlohmann::json> UserSslStore::list(SslKind kind) const {
   std::vector<nlohmann::json> out;
   const std::string t = ssl_kind_name(kind);
   if (db_.contains("files") && db_["files"].contains(t))
-    for (auto& [id, rec] : db_["files"][t].items()) out.push_back(shown_record(kind, rec));
+    for (auto& [id, rec] : db_["files"][t].items()) {
+      out.push_back(shown_record(kind, rec));
+      if (kind == SslKind::Certificate) add_name_texts(out.back(), txn_.read(path(kind, id)));
+    }
   std::stable_sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
     return value_text(a.value("friendly_name", nlohmann::json())) <
            value_text(b.value("friendly_name", nlohmann::json()));
@@ -405,8 +432,11 @@ std::vector<nlohmann::json> UserSslStore::list(SslKind kind) const {
 
 std::optional<nlohmann::json> UserSslStore::by_id(SslKind kind, const std::string& id) const {
   const std::string t = ssl_kind_name(kind);
-  if (db_.contains("files") && db_["files"].contains(t) && db_["files"][t].contains(id))
-    return shown_record(kind, db_["files"][t][id]);
+  if (db_.contains("files") && db_["files"].contains(t) && db_["files"][t].contains(id)) {
+    auto rec = shown_record(kind, db_["files"][t][id]);
+    if (kind == SslKind::Certificate) add_name_texts(rec, txn_.read(path(kind, id)));
+    return rec;
+  }
   return std::nullopt;
 }
 

@@ -289,6 +289,14 @@ EXCEPTIONS["SSL::set_cert_friendly_name"] = {
     "param friendly_name": EITHER_ID,
     "param id": ("not published, but cPanel's set_cert_friendly_name finds the certificate by id or "
                  "friendly_name like its siblings (Cpanel::API::SSL::_set_friendly_name)", None)}
+CSR_FIELD = ("the CSR subject's field, undef (null) when the CSR has none, as Cpanel::API::SSL::show_csr "
+             "copies it from the parse", {"type": ["string", "null"]})
+EXCEPTIONS["SSL::show_csr"] = {f"details.{f}": CSR_FIELD for f in (
+    "commonName", "countryName", "emailAddress", "localityName", "organizationName", "organizationalUnitName",
+    "stateOrProvinceName")}
+CERT_NAME = ("the name's attributes as the certificate has them (Cpanel::API::SSL::show_cert copies the parsed "
+             "subject/issuer hash): a name without an email address has no emailAddress", None)
+EXCEPTIONS["SSL::show_cert"] = {"details.subject.emailAddress": CERT_NAME, "details.issuer.emailAddress": CERT_NAME}
 EXCEPTIONS["SSL::list_ssl_items"] = {
     "param item": ("published as item (default key); Cpanel::API::SSL::list_ssl_items reads items, "
                    "a |-separated list with no default, and so does whmkit", None),

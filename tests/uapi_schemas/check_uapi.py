@@ -297,6 +297,9 @@ EXCEPTIONS["SSL::show_csr"] = {f"details.{f}": CSR_FIELD for f in (
 CERT_NAME = ("the name's attributes as the certificate has them (Cpanel::API::SSL::show_cert copies the parsed "
              "subject/issuer hash): a name without an email address has no emailAddress", None)
 EXCEPTIONS["SSL::show_cert"] = {"details.subject.emailAddress": CERT_NAME, "details.issuer.emailAddress": CERT_NAME}
+EXCEPTIONS["SSL::show_key"] = {"details.key": (
+    "published inside details, but Cpanel::API::SSL::show_key returns the key beside them (data.key), as "
+    "show_csr and show_cert return theirs", None)}
 EXCEPTIONS["SSL::list_ssl_items"] = {
     "param item": ("published as item (default key); Cpanel::API::SSL::list_ssl_items reads items, "
                    "a |-separated list with no default, and so does whmkit", None),

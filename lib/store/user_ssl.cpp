@@ -341,13 +341,37 @@ UserSslStore::UserSslStore(Transaction& txn, SystemStore)
       home_rel_("var"),
       owner_{},
       prefix_("cpanel/ssl/system"),
-      shown_("/var/cpanel/ssl/system") {
+      shown_("/var/cpanel/ssl/system"),
+      system_(true) {
   load();
 }
 
-UserPath UserSslStore::path(SslKind kind, const std::string& id) const {
+std::string UserSslStore::path(SslKind kind, const std::string& id) const {
   check_ssl_id(id);
-  return {home_rel_, prefix_ + "/" + dir_of(kind) + "/" + id + "." + ext_of(kind)};
+  return prefix_ + "/" + dir_of(kind) + "/" + id + "." + ext_of(kind);
+}
+
+// I/O inside the store: a user's through UserPaths (never through a
+// symlink), root's system store (a path only root controls) directly.
+std::optional<std::string> UserSslStore::read_rel(const std::string& rel) const {
+  if (system_) return txn_.read(home_rel_ + "/" + rel);
+  return txn_.read(UserPath{home_rel_, rel});
+}
+bool UserSslStore::exists_rel(const std::string& rel) const {
+  if (system_) return txn_.exists(home_rel_ + "/" + rel);
+  return txn_.exists(UserPath{home_rel_, rel});
+}
+void UserSslStore::write_rel(const std::string& rel, const std::string& content, mode_t mode) {
+  if (system_) return txn_.write(home_rel_ + "/" + rel, content, mode);
+  txn_.write(UserPath{home_rel_, rel}, content, mode, owner_);
+}
+void UserSslStore::remove_rel(const std::string& rel) {
+  if (system_) return txn_.remove(home_rel_ + "/" + rel);
+  txn_.remove(UserPath{home_rel_, rel});
+}
+void UserSslStore::make_dir_rel(const std::string& rel, mode_t mode) {
+  if (system_) return;  // written files bring their directories
+  txn_.make_dir(UserPath{home_rel_, rel}, mode, owner_);
 }
 
 std::string UserSslStore::shown_path(SslKind kind, const std::string& id) const {
@@ -355,7 +379,7 @@ std::string UserSslStore::shown_path(SslKind kind, const std::string& id) const 
 }
 
 void UserSslStore::load() {
-  const auto text = txn_.read(UserPath{home_rel_, db_rel()});
+  const auto text = read_rel(db_rel());
   if (!text || trimmed(*text).empty() || trimmed(*text) == "---" || trimmed(*text) == "--- ~") {
     db_ = nlohmann::json::object();
     build_from_files(nlohmann::json::object());
@@ -380,8 +404,8 @@ void UserSslStore::load() {
 }
 
 void UserSslStore::ensure_dirs() {
-  txn_.make_dir({home_rel_, prefix_}, 0755, owner_);
-  for (SslKind kind : kAllKinds) txn_.make_dir({home_rel_, prefix_ + "/" + dir_of(kind)}, 0751, owner_);
+  make_dir_rel(prefix_, 0755);
+  for (SslKind kind : kAllKinds) make_dir_rel(prefix_ + "/" + dir_of(kind), 0751);
 }
 
 void UserSslStore::reindex() {
@@ -410,9 +434,9 @@ void UserSslStore::reindex() {
 void UserSslStore::save() {
   reindex();
   if (building_) return;  // an index built while reading: written by the next change
-  txn_.make_dir({home_rel_, prefix_}, 0755, owner_);
-  txn_.write(UserPath{home_rel_, db_rel()}, syck_dump(db_), 0600, owner_);
-  txn_.write(UserPath{home_rel_, db_rel() + ".cache"}, json_text(db_) + "\n", 0600, owner_);
+  make_dir_rel(prefix_, 0755);
+  write_rel(db_rel(), syck_dump(db_), 0600);
+  write_rel(db_rel() + ".cache", json_text(db_) + "\n", 0600);
 }
 
 std::vector<nlohmann::json> UserSslStore::list(SslKind kind) const {
@@ -421,7 +445,7 @@ std::vector<nlohmann::json> UserSslStore::list(SslKind kind) const {
   if (db_.contains("files") && db_["files"].contains(t))
     for (auto& [id, rec] : db_["files"][t].items()) {
       out.push_back(shown_record(kind, rec));
-      if (kind == SslKind::Certificate) add_name_texts(out.back(), txn_.read(path(kind, id)));
+      if (kind == SslKind::Certificate) add_name_texts(out.back(), read_rel(path(kind, id)));
     }
   std::stable_sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
     return value_text(a.value("friendly_name", nlohmann::json())) <
@@ -434,7 +458,7 @@ std::optional<nlohmann::json> UserSslStore::by_id(SslKind kind, const std::strin
   const std::string t = ssl_kind_name(kind);
   if (db_.contains("files") && db_["files"].contains(t) && db_["files"][t].contains(id)) {
     auto rec = shown_record(kind, db_["files"][t][id]);
-    if (kind == SslKind::Certificate) add_name_texts(rec, txn_.read(path(kind, id)));
+    if (kind == SslKind::Certificate) add_name_texts(rec, read_rel(path(kind, id)));
     return rec;
   }
   return std::nullopt;
@@ -454,7 +478,7 @@ std::vector<nlohmann::json> UserSslStore::for_key(SslKind kind, const x509::Publ
 }
 
 std::optional<std::string> UserSslStore::text(SslKind kind, const std::string& id) const {
-  return txn_.read(path(kind, id));
+  return read_rel(path(kind, id));
 }
 
 bool UserSslStore::friendly_name_taken(SslKind kind, const std::string& name) const {
@@ -504,7 +528,7 @@ nlohmann::json UserSslStore::add(SslKind kind, nlohmann::json record, const std:
   record["friendly_name"] = fn;
   if (!record.contains("created") || record["created"].is_null()) record["created"] = static_cast<long long>(now());
   ensure_dirs();
-  txn_.write(path(kind, id), stored_text(pem), kind == SslKind::Key ? 0600 : 0644, owner_);
+  write_rel(path(kind, id), stored_text(pem), kind == SslKind::Key ? 0600 : 0644);
   db_["files"][t][id] = record;
   save();
   return shown_record(kind, record);
@@ -526,8 +550,8 @@ nlohmann::json UserSslStore::add_csr(const std::string& text, const std::string&
 }
 
 void UserSslStore::remove(SslKind kind, const std::string& id) {
-  const UserPath p = path(kind, id);
-  if (txn_.exists(p)) txn_.remove(p);
+  const std::string p = path(kind, id);
+  if (exists_rel(p)) remove_rel(p);
   const std::string t = ssl_kind_name(kind);
   if (db_.contains("files") && db_["files"].contains(t) && db_["files"][t].contains(id)) {
     db_["files"][t].erase(id);
@@ -621,8 +645,7 @@ void UserSslStore::build_from_files(const nlohmann::json& old) {
 }
 
 nlohmann::json UserSslStore::rebuild() {
-  const UserPath db_path{home_rel_, db_rel()};
-  const auto old_text = txn_.read(db_path);
+  const auto old_text = read_rel(db_rel());
   nlohmann::json old = nlohmann::json::object();
   if (old_text && yaml_mapping_problems(*old_text).empty()) {
     old = yaml_to_json(*old_text);
@@ -653,8 +676,8 @@ nlohmann::json UserSslStore::rebuild() {
     if (!db_["files"].contains(t)) continue;
     for (auto& [id, rec] : db_["files"][t].items()) {
       auto found = found_texts_.find(t + "/" + id);
-      if (found != found_texts_.end() && !txn_.exists(path(kind, id)))
-        txn_.write(path(kind, id), stored_text(found->second), kind == SslKind::Key ? 0600 : 0644, owner_);
+      if (found != found_texts_.end() && !exists_rel(path(kind, id)))
+        write_rel(path(kind, id), stored_text(found->second), kind == SslKind::Key ? 0600 : 0644);
     }
   }
   save();

@@ -100,7 +100,12 @@ class UserSslStore {
   void load();
   void save();
   void build_from_files(const nlohmann::json& old);
-  UserPath path(SslKind kind, const std::string& id) const;
+  std::string path(SslKind kind, const std::string& id) const;  // inside home_rel_
+  std::optional<std::string> read_rel(const std::string& rel) const;
+  bool exists_rel(const std::string& rel) const;
+  void write_rel(const std::string& rel, const std::string& content, mode_t mode);
+  void remove_rel(const std::string& rel);
+  void make_dir_rel(const std::string& rel, mode_t mode);
   void ensure_dirs();
   std::string default_friendly_name(SslKind kind, const nlohmann::json& record);
   bool friendly_name_taken(SslKind kind, const std::string& name) const;
@@ -114,6 +119,7 @@ class UserSslStore {
   std::string shown_;   // as messages name it ("/home/bob/ssl")
   nlohmann::json db_;
   bool building_ = false;
+  bool system_ = false;                             // root's store: paths only root controls
   std::map<std::string, std::string> found_texts_;  // "<kind>/<id>" -> PEM, from build_from_files
 };
 

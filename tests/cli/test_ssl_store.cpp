@@ -206,15 +206,18 @@ TEST_CASE("SSL: rebuildssldb rebuilds the index from the files", "[ssl]") {
   CHECK(rebuilt[0]["action"] == "add");
   CHECK(rebuilt[0]["type"] == "key");
   CHECK(rebuilt[0]["details"]["id"] == key_id);
+  CHECK(rebuilt[0]["details"]["friendly_name"] == "k1");  // from ssl.db.cache, the index's JSON twin
   CHECK(root.exists("home/bob/ssl/ssl.db.1795343400.0"));
   CHECK(ssl_ok(root, {"list_keys"})["data"][0]["id"] == key_id);
-  // A key file dropped in by hand is picked up, named after its file.
+  // The same key dropped in by hand under another name keeps its record and name,
+  // and is saved again under its ID.
   root.write("home/bob/ssl/keys/handmade.key", ssl_ok(root, {"show_key", "id=" + key_id})["data"]["key"]);
+  ::unlink((root.path + "/home/bob/ssl/ssl.db.cache").c_str());
   ::unlink((root.path + "/home/bob/ssl/keys/" + key_id + ".key").c_str());
   auto again = ssl_ok(root, {"rebuildssldb"})["data"];
   CHECK(again.empty());                                        // same ID: the record stays
   CHECK(root.exists("home/bob/ssl/keys/" + key_id + ".key"));  // saved again under its ID, as cPanel does
-  CHECK(ssl_ok(root, {"show_key", "friendly_name=" + key_id})["data"]["details"]["id"] == key_id);
+  CHECK(ssl_ok(root, {"show_key", "friendly_name=k1"})["data"]["details"]["id"] == key_id);
   (void)old_db;
 }
 

@@ -229,3 +229,14 @@ TEST_CASE("SSL: set_default_key_type", "[ssl]") {
   CHECK(ssl_ok(root, {"generate_key"})["data"]["ecdsa_curve_name"] == "secp384r1");
   ssl_refused(root, {"set_default_key_type", "type=dsa"}, "“dsa” is not a valid “type”.");
 }
+
+TEST_CASE("SSL: the sslmanager feature gates the storage functions, as cPanel's %API does", "[ssl][features]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  test::run_ok(root, {"add_override_features_for_user", "user=bob", R"(features={"sslmanager":0})"});
+  ssl_refused(root, {"list_keys"}, "You do not have the feature “sslmanager”.");
+  ssl_refused(root, {"generate_key", "keytype=rsa-2048"}, "You do not have the feature “sslmanager”.");
+  // Not gated in cPanel: rebuildssldb and the key lookups.
+  CHECK(ssl_ok(root, {"rebuildssldb"})["data"].empty());
+  ssl_refused(root, {"find_certificates_for_key", "id=nosuch"}, "No key matches that search term.");
+}

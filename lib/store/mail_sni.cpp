@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "apache_tls.hpp"
 #include "damage.hpp"
 #include "notices.hpp"
 #include "validate.hpp"
@@ -39,10 +40,12 @@ std::string combined_problem(const std::string& pem) {
 
 }  // namespace
 
-std::vector<std::string> stage_mail_sni_config(Transaction& txn) {
+std::vector<std::string> stage_mail_sni_config(Transaction& txn, const std::vector<std::string>& also) {
   const StateRoot& root = txn.root();
-  auto names = root.list_dir(mail_sni_paths::kDomainTls);
+  auto names = domain_tls_domains(txn);
+  names.insert(names.end(), also.begin(), also.end());
   std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   std::vector<std::string> domains;
   std::string dovecot = "# Mail SNI for Dovecot, built by rebuild_mail_sni_config from " +
                         server_path(mail_sni_paths::kDomainTls) + ": do not edit.\n";
@@ -54,7 +57,7 @@ std::vector<std::string> stage_mail_sni_config(Transaction& txn) {
       add_notice("Mail SNI: “" + server_path(rel) + "” was left out: “" + name + "” is not a domain name.");
       continue;
     }
-    auto pem = root.read(rel);
+    auto pem = domain_tls_combined(txn, name);
     if (!pem) continue;  // a domain without a certificate
     if (auto why = combined_problem(*pem); !why.empty()) {
       add_notice("Mail SNI: “" + server_path(rel) + "” was left out: " + why + ".");

@@ -26,7 +26,10 @@ constexpr const char* kDovecotSni = "etc/dovecot/sni.conf";
 constexpr const char* kEximSniMap = "etc/mail_sni_map";
 }  // namespace mail_sni_paths
 
-// Stages both files from the datastore; the domains they name, sorted.
-std::vector<std::string> stage_mail_sni_config(Transaction& txn);
+// Stages both files from the datastore as `txn` sees it (read through
+// apache_tls.hpp's Domain TLS reader); the domains they name, sorted.
+// `also`: domains this transaction has added to or removed from the
+// datastore (the directory listing shows the disk).
+std::vector<std::string> stage_mail_sni_config(Transaction& txn, const std::vector<std::string>& also = {});
 
 }  // namespace whm

@@ -31,6 +31,7 @@ const AccountPart& mailing_lists_part();   // mailing_lists.cpp
 const AccountPart& outgoing_mail_part();   // outgoing_mail.cpp
 const AccountPart& autoresponders_part();  // autoresponders.cpp
 const AccountPart& apache_tls_part();      // apache_tls.cpp (after userdata_part: reads its files)
+const AccountPart& autossl_part();         // autossl.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -45,6 +46,7 @@ const std::vector<const AccountPart*>& account_parts() {
       &outgoing_mail_part(),
       &autoresponders_part(),
       &apache_tls_part(),
+      &autossl_part(),
   };
   // clang-format on
   return parts;

@@ -437,6 +437,8 @@ struct VhostPlan {
   std::vector<std::string> domains;  // servername and aliases, excluded ones left out
   std::vector<std::string> excluded;
   std::string reason;  // why it needs a certificate ("" = it does not)
+  // The certificate is good but misses these domains: order only if one of them now passes DCV.
+  std::vector<std::string> uncovered;
 };
 
 struct UserPlan {
@@ -494,8 +496,10 @@ UserPlan plan_for(const StateRoot& root, const Transaction& view, const std::str
       else if (left < days_to_renew * 86400)
         p.reason = "The installed certificate expires in " + std::to_string(std::max(0LL, left / 86400)) +
                    " day(s), within the renewal window of " + std::to_string(days_to_renew) + " days.";
-      else if (!uncovered.empty())
+      else if (!uncovered.empty()) {
         p.reason = "The installed certificate does not cover " + join(uncovered, ", ") + ".";
+        p.uncovered = uncovered;
+      }
     } else {
       p.reason = "The website has no certificate.";
     }
@@ -717,6 +721,15 @@ CheckResult run_check(const StateRoot& root, const std::vector<std::string>& use
       }
       if (passing.empty()) {
         log.error("No domain of “" + v.vhost + "” passed DCV; no certificate will be requested.");
+        log.dedent();
+        continue;
+      }
+      if (!v.uncovered.empty() &&
+          std::none_of(v.uncovered.begin(), v.uncovered.end(), [&](const std::string& d) {
+            return std::find(passing.begin(), passing.end(), d) != passing.end();
+          })) {
+        log.out("None of the domains the installed certificate lacks passed DCV; a new certificate would not "
+                "cover more. No certificate will be requested.");
         log.dedent();
         continue;
       }

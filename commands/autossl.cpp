@@ -106,7 +106,8 @@ Response set_autossl_metadata(Context& ctx, const Request& req) {
   if (j.is_discarded() || !j.is_object()) throw invalid_param("metadata_json", "it must be a JSON object.");
   nlohmann::json metadata = nlohmann::json::object();
   for (const auto& [k, v] : j.items()) {
-    if (!metadata_defaults().count(k)) throw invalid_param("metadata_json", "“" + k + "” is not an AutoSSL metadata key.");
+    if (!metadata_defaults().count(k))
+      throw invalid_param("metadata_json", "“" + k + "” is not an AutoSSL metadata key.");
     metadata[k] = metadata_value(k, v);
   }
   Config config = Config::load(ctx.txn());
@@ -119,9 +120,9 @@ Response set_autossl_metadata_key(Context& ctx, const Request& req) {
   const std::string key = req.require("key");
   if (!metadata_defaults().count(key)) throw invalid_param("key", "“" + key + "” is not an AutoSSL metadata key.");
   Config config = Config::load(ctx.txn());
-  nlohmann::json metadata =
-      config.data().contains("metadata") && config.data()["metadata"].is_object() ? config.data()["metadata"]
-                                                                                 : nlohmann::json::object();
+  nlohmann::json metadata = config.data().contains("metadata") && config.data()["metadata"].is_object()
+                                ? config.data()["metadata"]
+                                : nlohmann::json::object();
   metadata[key] = req.flag("value") ? 1 : 0;
   config.set_metadata(metadata);
   config.stage(ctx.txn());
@@ -231,7 +232,10 @@ Response get_autossl_user_excluded_domains(Context& ctx, const Request& req) {
 // process, which has finished it when the answer comes).
 Response start_autossl_check_for_one_user(Context& ctx, const Request& req) {
   const std::string user = account_name(req);
-  load_cpanel_account(ctx.root, user);
+  {
+    StateReader reader(ctx.root);
+    load_cpanel_account(ctx.root, user);
+  }
   run_check(ctx.root, {user}, false);
   Response r;
   r.data = {{"pid", static_cast<long long>(::getpid())}};
@@ -285,8 +289,7 @@ std::string log_name(const std::string& given) {
 Response get_autossl_log(Context& ctx, const Request& req) {
   const std::string given = req.require("start_time");
   const std::string name = log_name(given);
-  if (!is_iso_z_time(name))
-    throw invalid_param("start_time", "it must be an ISO 8601 time (YYYY-MM-DDTHH:MM:SSZ).");
+  if (!is_iso_z_time(name)) throw invalid_param("start_time", "it must be an ISO 8601 time (YYYY-MM-DDTHH:MM:SSZ).");
   auto entries = read_log(ctx.root, name);
   if (!entries) throw ApiError("No AutoSSL log exists for “" + given + "”.");  // UNCONFIRMED wording
   Response r;
@@ -297,7 +300,8 @@ Response get_autossl_log(Context& ctx, const Request& req) {
 nlohmann::json whm_problems(const std::vector<Problem>& list) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& p : list)
-    out.push_back({{"domain", p.domain}, {"log", with_millis(p.log)}, {"problem", p.problem}, {"time", with_millis(p.time)}});
+    out.push_back(
+        {{"domain", p.domain}, {"log", with_millis(p.log)}, {"problem", p.problem}, {"time", with_millis(p.time)}});
   return out;
 }
 
@@ -326,7 +330,8 @@ std::vector<std::string> uapi_domains(const Request& req, bool required) {
     for (const auto& part : split(v, ',')) {
       std::string d = to_lower(trim(part));
       if (d.empty()) continue;
-      if (auto why = domain_syntax_error(d)) throw invalid_param("domains", "“" + d + "” is not a valid domain: " + *why);
+      if (auto why = domain_syntax_error(d))
+        throw invalid_param("domains", "“" + d + "” is not a valid domain: " + *why);
       out.push_back(d);
     }
   if (required && out.empty()) throw missing_param("domains");
@@ -400,11 +405,20 @@ const Registration registrations[] = {
     Registration({"set_autossl_metadata", set_autossl_metadata, Access::Write, root_only()}),
     Registration({"set_autossl_metadata_key", set_autossl_metadata_key, Access::Write, root_only()}),
     Registration({"get_autossl_check_schedule", get_autossl_check_schedule, Access::Read, root_only()}),
-    Registration({"add_autossl_user_excluded_domains", add_autossl_user_excluded_domains, Access::Write, root_only(),
+    Registration({"add_autossl_user_excluded_domains",
+                  add_autossl_user_excluded_domains,
+                  Access::Write,
+                  root_only(),
                   {list_param("domain", ParamType::Domain, true)}}),
-    Registration({"remove_autossl_user_excluded_domains", remove_autossl_user_excluded_domains, Access::Write,
-                  root_only(), {list_param("domain", ParamType::Domain, true)}}),
-    Registration({"set_autossl_user_excluded_domains", set_autossl_user_excluded_domains, Access::Write, root_only(),
+    Registration({"remove_autossl_user_excluded_domains",
+                  remove_autossl_user_excluded_domains,
+                  Access::Write,
+                  root_only(),
+                  {list_param("domain", ParamType::Domain, true)}}),
+    Registration({"set_autossl_user_excluded_domains",
+                  set_autossl_user_excluded_domains,
+                  Access::Write,
+                  root_only(),
                   {list_param("domain", ParamType::Domain)}}),
     Registration({"get_autossl_user_excluded_domains", get_autossl_user_excluded_domains, Access::Read, root_only()}),
     Registration(
@@ -416,8 +430,10 @@ const Registration registrations[] = {
     Registration({"get_autossl_problems_for_domain", get_autossl_problems_for_domain, Access::Read, root_only()}),
     Registration({"get_autossl_problems_for_user", get_autossl_problems_for_user, Access::Read, root_only()}),
 
-    Registration(ssl("add_autossl_excluded_domains", uapi_add_excluded, Access::Write, {list_param("domains", ParamType::String, true)})),
-    Registration(ssl("remove_autossl_excluded_domains", uapi_remove_excluded, Access::Write, {list_param("domains", ParamType::String, true)})),
+    Registration(ssl("add_autossl_excluded_domains", uapi_add_excluded, Access::Write,
+                     {list_param("domains", ParamType::String, true)})),
+    Registration(ssl("remove_autossl_excluded_domains", uapi_remove_excluded, Access::Write,
+                     {list_param("domains", ParamType::String, true)})),
     Registration(ssl("set_autossl_excluded_domains", uapi_set_excluded, Access::Write, {list_param("domains")})),
     Registration(ssl("get_autossl_excluded_domains", uapi_get_excluded, Access::Read)),
     Registration(ssl("get_autossl_problems", uapi_get_problems, Access::Read)),

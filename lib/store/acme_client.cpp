@@ -274,10 +274,10 @@ const nlohmann::json& Client::directory() {
   if (directory_.is_null()) {
     HttpReply reply = http("GET", options_.directory_url, "", "");
     if (reply.status != 200)
-      throw AcmeError("connection",
-                      "The ACME directory “" + options_.directory_url + "” answered HTTP " +
-                          std::to_string(reply.status) + ".",
-                      reply.status);
+      throw AcmeError(
+          "connection",
+          "The ACME directory “" + options_.directory_url + "” answered HTTP " + std::to_string(reply.status) + ".",
+          reply.status);
     directory_ = parse_body(reply, options_.directory_url);
   }
   return directory_;

@@ -45,9 +45,9 @@ class AccountKey {
   AccountKey(AccountKey&&) noexcept;
   AccountKey& operator=(AccountKey&&) noexcept;
   ~AccountKey();
-  std::string pem() const;             // PKCS#8 PEM
-  nlohmann::json jwk() const;          // {"crv","kty","x","y"}
-  std::string thumbprint() const;      // RFC 7638, base64url of the SHA-256
+  std::string pem() const;                          // PKCS#8 PEM
+  nlohmann::json jwk() const;                       // {"crv","kty","x","y"}
+  std::string thumbprint() const;                   // RFC 7638, base64url of the SHA-256
   std::string sign(const std::string& data) const;  // ES256: r || s, 64 bytes
 
  private:
@@ -57,11 +57,11 @@ class AccountKey {
 };
 
 struct ClientOptions {
-  std::string directory_url;  // e.g. "https://acme-v02.api.letsencrypt.org/directory"
-  std::string ca_file;        // PEM bundle to verify the server with ("" = the system's)
-  long timeout_secs = 30;     // per request
-  int poll_interval_ms = 500; // between polls of an authorization or order
-  int poll_limit = 120;       // polls before giving up
+  std::string directory_url;   // e.g. "https://acme-v02.api.letsencrypt.org/directory"
+  std::string ca_file;         // PEM bundle to verify the server with ("" = the system's)
+  long timeout_secs = 30;      // per request
+  int poll_interval_ms = 500;  // between polls of an authorization or order
+  int poll_limit = 120;        // polls before giving up
 };
 
 struct Challenge {

@@ -36,7 +36,7 @@ namespace autossl {
 namespace {
 
 // The service subdomains cPanel creates for each domain (Cpanel::WebVhosts::AutoDomains).
-const char* const kAutoPrefixes[] = {"www",        "mail",        "cpanel",       "webmail",   "webdisk",
+const char* const kAutoPrefixes[] = {"www",         "mail",       "cpanel",       "webmail",    "webdisk",
                                      "cpcalendars", "cpcontacts", "autodiscover", "autoconfig", "whm"};
 
 std::string now_sql_time() {
@@ -130,8 +130,8 @@ std::optional<std::string> Config::provider() const {
 }
 
 nlohmann::json Config::metadata() const {
-  nlohmann::json m = data_.contains("metadata") && data_["metadata"].is_object() ? data_["metadata"]
-                                                                                  : nlohmann::json::object();
+  nlohmann::json m =
+      data_.contains("metadata") && data_["metadata"].is_object() ? data_["metadata"] : nlohmann::json::object();
   for (const auto& [k, v] : metadata_defaults())
     if (!m.contains(k)) m[k] = v;
   return m;
@@ -205,8 +205,7 @@ std::vector<std::string> excludable_domains(const StateRoot& root, const std::st
   return out;
 }
 
-void check_domains_controlled(const StateRoot& root, const std::string& user,
-                              const std::vector<std::string>& domains) {
+void check_domains_controlled(const StateRoot& root, const std::string& user, const std::vector<std::string>& domains) {
   auto allowed = excludable_domains(root, user);
   std::set<std::string> set(allowed.begin(), allowed.end());
   for (const auto& d : domains)
@@ -377,8 +376,8 @@ class CheckLog {
     mkdirs(base, 0700);
     long long epoch = std::time(nullptr);
     const std::string tmp = base + "/.new." + random_alphanumeric(12);
-    if (::mkdir(tmp.c_str(), 0700) != 0) throw ApiError("The AutoSSL log directory could not be created: " +
-                                                        std::string(std::strerror(errno)));
+    if (::mkdir(tmp.c_str(), 0700) != 0)
+      throw ApiError("The AutoSSL log directory could not be created: " + std::string(std::strerror(errno)));
     ::symlink(upid_of(::getpid()).c_str(), (tmp + "/upid").c_str());
     ::symlink(username.c_str(), (tmp + "/username").c_str());
     ::symlink(provider.c_str(), (tmp + "/provider").c_str());
@@ -410,8 +409,9 @@ class CheckLog {
  private:
   void write(const char* type, const std::string& contents) {
     const std::string ts = iso_z(std::time(nullptr));
-    nlohmann::json j = {{"contents", contents}, {"indent", indent_}, {"partial", 0},
-                        {"pid", static_cast<long long>(::getpid())}, {"timestamp", ts}, {"type", type}};
+    nlohmann::json j = {{"contents", contents}, {"indent", indent_},
+                        {"partial", 0},         {"pid", static_cast<long long>(::getpid())},
+                        {"timestamp", ts},      {"type", type}};
     std::string line = j.dump() + "\n";
     if (json_ >= 0 && ::write(json_, line.data(), line.size()) < 0) {
     }
@@ -455,8 +455,8 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-UserPlan plan_for(const StateRoot& root, const Transaction& view, const std::string& user,
-                  long long days_to_renew, CheckLog& log) {
+UserPlan plan_for(const StateRoot& root, const Transaction& view, const std::string& user, long long days_to_renew,
+                  CheckLog& log) {
   UserPlan plan;
   CpanelAccount account = load_cpanel_account(root, user);
   plan.user = user;
@@ -631,8 +631,7 @@ acme::Client acme_client(const StateRoot& root, const nlohmann::json& props, Che
     Transaction view(root);
     saved = read_json_file(view, kAcmeAccountRel, false);
   }
-  if (saved.value("directory_url", "") == opts.directory_url && saved.contains("key_pem") &&
-      saved.contains("kid")) {
+  if (saved.value("directory_url", "") == opts.directory_url && saved.contains("key_pem") && saved.contains("kid")) {
     return acme::Client(opts, acme::AccountKey::from_pem(saved.value("key_pem", "")), saved.value("kid", ""));
   }
   acme::Client client(opts, acme::AccountKey::generate());
@@ -642,13 +641,12 @@ acme::Client acme_client(const StateRoot& root, const nlohmann::json& props, Che
   client.register_account(contacts);
   log.out("Registered a new ACME account: " + client.kid());
   StateWriter writer(root);
-  writer.txn().write(kAcmeAccountRel,
-                     nlohmann::json{{"directory_url", opts.directory_url},
-                                    {"kid", client.kid()},
-                                    {"key_pem", client.key().pem()}}
-                             .dump() +
-                         "\n",
-                     0600);
+  writer.txn().write(
+      kAcmeAccountRel,
+      nlohmann::json{{"directory_url", opts.directory_url}, {"kid", client.kid()}, {"key_pem", client.key().pem()}}
+              .dump() +
+          "\n",
+      0600);
   writer.commit();
   return client;
 }
@@ -680,8 +678,8 @@ CheckResult run_check(const StateRoot& root, const std::vector<std::string>& use
   CheckResult result;
   result.log = log.start_time();
   log.out("This system has AutoSSL set to use “" + info.display_name + "”.");
-  long port = props.contains("http_port") && props["http_port"].is_number_integer() ? props["http_port"].get<long>()
-                                                                                    : 80;
+  long port =
+      props.contains("http_port") && props["http_port"].is_number_integer() ? props["http_port"].get<long>() : 80;
   std::optional<acme::Client> client;
   for (const auto& user : users) {
     log.out("Checking websites for “" + user + "” …");
@@ -724,12 +722,12 @@ CheckResult run_check(const StateRoot& root, const std::vector<std::string>& use
         log.dedent();
         continue;
       }
-      if (!v.uncovered.empty() &&
-          std::none_of(v.uncovered.begin(), v.uncovered.end(), [&](const std::string& d) {
+      if (!v.uncovered.empty() && std::none_of(v.uncovered.begin(), v.uncovered.end(), [&](const std::string& d) {
             return std::find(passing.begin(), passing.end(), d) != passing.end();
           })) {
-        log.out("None of the domains the installed certificate lacks passed DCV; a new certificate would not "
-                "cover more. No certificate will be requested.");
+        log.out(
+            "None of the domains the installed certificate lacks passed DCV; a new certificate would not "
+            "cover more. No certificate will be requested.");
         log.dedent();
         continue;
       }

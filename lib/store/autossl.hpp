@@ -48,9 +48,9 @@ const std::map<std::string, int>& metadata_defaults();
 
 class Config {
  public:
-  static Config load(const Transaction& view);  // DamagedFileError when it cannot be read
-  std::optional<std::string> provider() const;  // nullopt: AutoSSL disabled
-  nlohmann::json metadata() const;              // with defaults filled in
+  static Config load(const Transaction& view);                   // DamagedFileError when it cannot be read
+  std::optional<std::string> provider() const;                   // nullopt: AutoSSL disabled
+  nlohmann::json metadata() const;                               // with defaults filled in
   nlohmann::json properties(const std::string& provider) const;  // {} when none
   void set_provider(const std::optional<std::string>& provider);
   void set_properties(const std::string& provider, const nlohmann::json& props);
@@ -89,8 +89,8 @@ struct LogEntry {
 std::vector<LogEntry> log_catalog(const StateRoot& root);
 // The log's JSON lines as objects (a line that is not JSON: {raw, parse_error}); nullopt when there is no such log.
 std::optional<nlohmann::json> read_log(const StateRoot& root, const std::string& start_time);
-bool is_iso_z_time(const std::string& s);       // YYYY-MM-DDTHH:MM:SSZ
-std::string iso_z(long long epoch);             // YYYY-MM-DDTHH:MM:SSZ
+bool is_iso_z_time(const std::string& s);         // YYYY-MM-DDTHH:MM:SSZ
+std::string iso_z(long long epoch);               // YYYY-MM-DDTHH:MM:SSZ
 std::string with_millis(const std::string& iso);  // ...SS.000Z, as the API shows times
 // Whether a check for `user` ("*": all users) is running now.
 bool check_in_progress(const StateRoot& root, const std::string& user);

@@ -12,9 +12,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-nlohmann::json file_json(const TempRoot& root, const std::string& rel) {
-  return nlohmann::json::parse(root.file(rel));
-}
+nlohmann::json file_json(const TempRoot& root, const std::string& rel) { return nlohmann::json::parse(root.file(rel)); }
 
 }  // namespace
 
@@ -61,8 +59,8 @@ TEST_CASE("AutoSSL excluded domains (WHM API 1 and UAPI)", "[autossl]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
   const std::string file = "var/cpanel/ssl/autossl/excludes/bob.json";
-  run_ok(root, {"add_autossl_user_excluded_domains", "username=bob", "domain=www.bob.example",
-                "domain=mail.bob.example"});
+  run_ok(root,
+         {"add_autossl_user_excluded_domains", "username=bob", "domain=www.bob.example", "domain=mail.bob.example"});
   CHECK(file_json(root, file)["excluded_domains"] == nlohmann::json({"www.bob.example", "mail.bob.example"}));
   auto r = run_ok(root, {"get_autossl_user_excluded_domains", "username=bob"});
   CHECK(r["data"]["payload"] ==

@@ -394,7 +394,7 @@ Order Client::finalize(const Order& order, const std::string& csr_pem) {
 Order Client::wait_order(const std::string& url) {
   for (int i = 0;; ++i) {
     Order o = order(url);
-    if (o.status == "valid" || o.status == "invalid" || i >= options_.poll_limit) return o;
+    if ((o.status != "pending" && o.status != "processing") || i >= options_.poll_limit) return o;
     std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_interval_ms));
   }
 }

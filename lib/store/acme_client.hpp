@@ -114,7 +114,7 @@ class Client {
   Authorization wait_authorization(const std::string& url);
   // Sends the CSR (PEM); returns the order as the server answered.
   Order finalize(const Order& order, const std::string& csr_pem);
-  // Polls until the order is "valid" or "invalid" (or the poll limit).
+  // Polls until the order is no longer "pending" or "processing" (or the poll limit).
   Order wait_order(const std::string& url);
   // The certificate chain, PEM, leaf first.
   std::string download_certificate(const std::string& url);

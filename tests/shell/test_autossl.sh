@@ -50,7 +50,7 @@ fail_setup() { echo "$1"; cat "$run"/*.err "$run"/*.log 2>/dev/null | tail -20; 
 mkdir -p "$root/etc"
 printf 'ADDR 127.0.0.1\n' > "$root/etc/wwwacct.conf"
 printf 'nameserver 127.0.0.1\n' > "$root/etc/resolv.conf"
-w createacct username=bob domain=bob.example password=Main-pass1 > "$run/out.json"
+w createacct username=bob domain=bob.example password=Main-pass1 maxpark=unlimited > "$run/out.json"
 expect "createacct succeeds" 1 "$(field 'd["metadata"]["result"]' < "$run/out.json")"
 w create_parked_domain_for_user username=bob domain=bad.example web_vhost_domain=bob.example > "$run/out.json"
 expect "the parked domain is added" 1 "$(field 'd["metadata"]["result"]' < "$run/out.json")"

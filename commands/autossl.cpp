@@ -28,7 +28,8 @@ nlohmann::json provider_record(const ProviderInfo& p, const Config& config) {
                       {"module_name", p.module_name},
                       {"specs", p.specs}};
   // The provider's properties as set with x_* (UNCONFIRMED: how cPanel shows them).
-  for (const auto& [k, v] : config.properties(p.module_name).items()) r["x_" + k] = v;
+  const nlohmann::json props = config.properties(p.module_name);  // items() must not outlive it
+  for (const auto& [k, v] : props.items()) r["x_" + k] = v;
   return r;
 }
 

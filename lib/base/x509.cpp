@@ -179,6 +179,7 @@ PublicKeyInfo describe_public(EVP_PKEY* key, const char* invalid) {
       const size_t half = (point_len - 1) / 2;
       unsigned char prefix = (point[point_len - 1] & 1) ? 0x03 : 0x02;
       info.ecdsa_public = hex_bytes(&prefix, 1) + hex_bytes(point + 1, half);
+      info.ecdsa_point = hex_bytes(point, point_len);
     } else {
       info.ecdsa_public = hex_bytes(point, point_len);
     }
@@ -467,6 +468,18 @@ KeyInfo generate_key(KeyType type) {
   if (!key) fail("generate the key");
   // The traditional formats ("BEGIN RSA PRIVATE KEY" / "BEGIN EC PRIVATE
   // KEY"), which cPanel's key generation writes. UNCONFIRMED for 11.125.
+  auto out = mem_bio();
+  if (!PEM_write_bio_PrivateKey_traditional(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    fail("encode the key");
+  KeyInfo info;
+  static_cast<PublicKeyInfo&>(info) = describe_public(key.get(), kKeyInvalid);
+  info.pem = bio_text(out.get());
+  return info;
+}
+
+KeyInfo generate_rsa_key(int bits) {
+  Pkey key(EVP_RSA_gen(static_cast<unsigned int>(bits)));
+  if (!key) fail("generate the key");
   auto out = mem_bio();
   if (!PEM_write_bio_PrivateKey_traditional(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
     fail("encode the key");

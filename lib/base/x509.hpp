@@ -26,6 +26,7 @@ struct PublicKeyInfo {           // what cPanel reports of a key (UAPI list_keys
   std::string public_exponent;   // RSA, lowercase hex
   std::string ecdsa_curve_name;  // "prime256v1" / "secp384r1"
   std::string ecdsa_public;      // ECDSA public point, compressed, lowercase hex (as cPanel reports it)
+  std::string ecdsa_point;       // added: the uncompressed point (04 || X || Y), lowercase hex
   std::string identity() const;  // modulus or ecdsa_public: equal iff same key
   bool is_rsa() const { return key_algorithm == "rsaEncryption"; }
   // The KeyType this key is, when it is one of the four cPanel makes.
@@ -83,6 +84,9 @@ std::string make_self_signed(const KeyInfo& key, const Subject& subject, int day
 std::string order_ca_bundle(const CertInfo& leaf, const std::string& cabundle_pem);
 
 // ---- Added (not in the shared contract) ----
+
+// An RSA key of `bits` (UAPI generate_key's deprecated keysize, 2048 to 4096).
+KeyInfo generate_rsa_key(int bits);
 
 // OpenSSL's human-readable dump ("openssl x509 -noout -text", "openssl req
 // -noout -text", "openssl pkey -noout -text_pub"): UAPI show_cert / show_csr

@@ -53,6 +53,14 @@ std::string vhost_dir(const std::string& vhost) {
   return std::string(apache_tls_paths::kApacheTls) + "/" + checked_name(vhost, "vhost name");
 }
 
+// Stages the removal of a datastore entry: its two files first (so that
+// reads through the transaction see them gone), then the directory.
+void remove_entry(Transaction& txn, const std::string& dir) {
+  for (const char* file : {"/combined", "/certificates"})
+    if (txn.exists(dir + file)) txn.remove(dir + file);
+  if (txn.root().exists(dir)) txn.remove(dir);
+}
+
 // The PEM blocks of a text, each with its trailing newline.
 std::vector<std::string> pem_blocks(const std::string& text) {
   std::vector<std::string> out;
@@ -152,7 +160,12 @@ nlohmann::json load_index(const Transaction& view) {
   return index;
 }
 
+// An index without entries is no file, as before the first installation.
 void save_index(Transaction& txn, const nlohmann::json& index) {
+  if (index.empty()) {
+    if (txn.exists(apache_tls_paths::kIndex)) txn.remove(apache_tls_paths::kIndex);
+    return;
+  }
   txn.write(apache_tls_paths::kIndex, json_text(index) + "\n", 0600);
 }
 
@@ -164,9 +177,9 @@ nlohmann::json certificate_entry(const x509::CertInfo& crt, const std::string& u
           {"domains", crt.domains},
           {"not_after", crt.not_after},
           {"not_before", crt.not_before},
-          {"subject.commonName", or_null(crt.subject_common_name)},
-          {"issuer.commonName", or_null(crt.issuer_common_name)},
-          {"issuer.organizationName", or_null(crt.issuer_organization_name)},
+          {"subject.commonName", crt.subject_common_name},
+          {"issuer.commonName", crt.issuer_common_name},
+          {"issuer.organizationName", crt.issuer_organization_name},
           {"is_self_signed", crt.is_self_signed ? 1 : 0},
           {"key_algorithm", crt.key_algorithm},
           {"modulus", rsa ? nlohmann::json(crt.modulus) : nlohmann::json(nullptr)},
@@ -177,6 +190,9 @@ nlohmann::json certificate_entry(const x509::CertInfo& crt, const std::string& u
           {"signature_algorithm", crt.signature_algorithm},
           {"serial", crt.serial},
           {"sha256_fingerprint", crt.sha256_fingerprint},
+          {"subject_text", crt.subject_text()},
+          {"issuer_text", crt.issuer_text()},
+          {"validation_type", or_null(crt.validation_type)},
           {"id", certificate_id(crt.pem)}};
 }
 
@@ -206,13 +222,6 @@ std::vector<std::string> vhost_names(const nlohmann::json& doc) {
   for (const auto& a : split(scalar(doc, "serveralias"), ' '))
     if (!a.empty() && std::find(names.begin(), names.end(), a) == names.end()) names.push_back(a);
   return names;
-}
-
-std::string ssl_port(const Transaction& view) {
-  std::string v = read_tweak_setting(view, "apache_ssl_port").value_or("0.0.0.0:443");
-  auto colon = v.rfind(':');
-  std::string port = colon == std::string::npos ? v : v.substr(colon + 1);
-  return is_digits(port) && !port.empty() ? port : "443";
 }
 
 // The <vhost>_SSL userdata: the vhost's, served on the SSL port, with its own logs.
@@ -253,7 +262,7 @@ void stage_domain_tls(Transaction& txn, const std::string& domain, const std::st
   txn.write(domain_dir(domain) + "/certificates", certificates, 0644);
 }
 
-void stage_mail_sni(Transaction& txn, const std::vector<std::string>& touched) { stage_mail_sni_config(txn, touched); }
+void stage_mail_sni(Transaction& txn, const std::vector<std::string>& touched) { stage_mail_sni_update(txn, touched); }
 
 struct InstallOptions {
   bool check_expiry = true;
@@ -301,11 +310,13 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
   const std::string combined = with_newline(key.pem) + certificates;
 
   // What the certificate installed before put into Domain TLS goes first.
+  // (those the new one covers too are rewritten below, not removed).
   std::vector<std::string> touched;
   if (auto old = txn.read(apache_tls_paths::combined(*vhost))) {
     r.replaced = true;
     for (const auto& d : domain_entries_of(txn, names, *old)) {
-      txn.remove(domain_dir(d));
+      if (std::find(r.working_domains.begin(), r.working_domains.end(), d) == r.working_domains.end())
+        remove_entry(txn, domain_dir(d));
       touched.push_back(d);
     }
   }
@@ -318,9 +329,18 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
   }
 
   AccountStore(txn.root())
-      .save_userdata(txn, user, *vhost + "_SSL", ssl_userdata(*doc, ssl_port(txn)), account_owner(txn, user));
+      .save_userdata(txn, user, *vhost + "_SSL", ssl_userdata(*doc, apache_ssl_port(txn)), account_owner(txn, user));
   nlohmann::json index = load_index(txn);
-  index[*vhost] = certificate_entry(crt, user, *vhost);
+  nlohmann::json entry = certificate_entry(crt, user, *vhost);
+  // What the listings report of the vhost, so that they read the index only.
+  entry["vhost_domains"] = names;
+  entry["docroot"] = scalar(*doc, "documentroot");
+  entry["ip"] = r.ip;
+  entry["type"] = *vhost == account_web(txn, user).main_domain ? "main" : "sub";
+  // UNCONFIRMED: cPanel's "created" is when its SSL storage got the
+  // certificate; whmkit reports the certificate's notBefore (the same after a restore).
+  entry["created"] = crt.not_before;
+  index[*vhost] = entry;
   save_index(txn, index);
 
   stage_web_config_for_user(txn, user);
@@ -341,6 +361,14 @@ std::string certificate_id(const std::string& certificate_pem) {
   const std::string head = ident.substr(0, std::min<size_t>(5, ident.size()));
   const std::string tail = ident.size() > 5 ? ident.substr(ident.size() - 5) : ident;
   return name + "_" + head + "_" + tail + "_" + std::to_string(crt.not_after) + "_" + md5_hex(crt.pem);
+}
+
+std::string key_id(const std::string& key_pem) {
+  x509::KeyInfo key = x509::parse_key(key_pem);
+  const std::string ident = key.identity();
+  const std::string head = ident.substr(0, std::min<size_t>(5, ident.size()));
+  const std::string tail = ident.size() > 5 ? ident.substr(ident.size() - 5) : ident;
+  return head + "_" + tail + "_" + md5_hex(key.pem);
 }
 
 std::optional<std::string> vhost_of_domain(const Transaction& view, const std::string& user,
@@ -393,7 +421,8 @@ nlohmann::json ssl_index(const Transaction& view) { return load_index(view); }
 
 std::vector<std::string> ssl_vhosts(const Transaction& view) {
   std::vector<std::string> out;
-  for (const auto& [vhost, entry] : load_index(view).items())
+  const nlohmann::json index = load_index(view);
+  for (const auto& [vhost, entry] : index.items())
     if (view.exists(apache_tls_paths::combined(vhost))) out.push_back(vhost);
   return out;  // the index's keys are sorted
 }
@@ -421,10 +450,10 @@ void stage_ssl_removal(Transaction& txn, const std::string& vhost) {
     if (auto doc = read_userdata(txn, *user, vhost)) names = vhost_names(*doc);
   std::vector<std::string> touched;
   for (const auto& d : domain_entries_of(txn, names, *combined)) {
-    txn.remove(domain_dir(d));
+    remove_entry(txn, domain_dir(d));
     touched.push_back(d);
   }
-  txn.remove(vhost_dir(vhost));
+  remove_entry(txn, vhost_dir(vhost));
   if (user)
     for (const auto& file : {vhost + "_SSL", vhost + "_SSL.cache"}) {
       const std::string rel = paths::userdata_dir(*user) + "/" + file;
@@ -472,11 +501,11 @@ void drop_vhosts(Transaction& txn, nlohmann::json& index, const std::vector<std:
         for (const auto& d : entry["domains"])
           if (d.is_string()) names.push_back(d.get<std::string>());
       for (const auto& d : domain_entries_of(txn, names, *combined)) {
-        txn.remove(domain_dir(d));
+        remove_entry(txn, domain_dir(d));
         touched.push_back(d);
       }
     }
-    if (txn.exists(vhost_dir(vhost))) txn.remove(vhost_dir(vhost));
+    remove_entry(txn, vhost_dir(vhost));
     index.erase(vhost);
   }
 }
@@ -515,7 +544,7 @@ class ApacheTlsPart : public AccountPart {
             if (d.is_string()) names.push_back(d.get<std::string>());
         if (auto combined = txn.read(apache_tls_paths::combined(vhost)))
           for (const auto& d : domain_entries_of(txn, names, *combined)) {
-            txn.remove(domain_dir(d));
+            remove_entry(txn, domain_dir(d));
             touched.push_back(d);
           }
         txn.rename(vhost_dir(vhost), vhost_dir(target));
@@ -577,6 +606,8 @@ class ApacheTlsPart : public AccountPart {
         raw += "Left out the SSL certificate of " + vhost + ": " + e.what() + "\n";
       }
     }
+    stage_web_config_for_user(txn, src.facts.user);
+    reload_web_servers_after_commit(txn);
   }
   void check(const StateRoot&, const Transaction& view, const SystemUsers&, const AccountFacts& a,
              Problems& out) const override {

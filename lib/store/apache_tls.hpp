@@ -85,5 +85,7 @@ std::vector<std::string> domain_tls_domains(const Transaction& view);
 // <first name, dots as "_">_<modulus' first 5 hex>_<last 5>_<not_after>_<MD5 of the PEM>
 // (UNCONFIRMED: the digest's input).
 std::string certificate_id(const std::string& certificate_pem);
+// A key's id the same way: <identity's first 5 hex>_<last 5>_<MD5 of the PEM> (UNCONFIRMED).
+std::string key_id(const std::string& key_pem);
 
 }  // namespace whm

@@ -58,7 +58,6 @@ const std::vector<ServiceInfo>& service_catalogue() {
       {"mailman", "Mailman", {"mailman"}},
       {"mysql", "Database Server", {"mysqld", "mysql", "mariadb"}},
       {"named", "DNS Server", {"named", "bind9"}},
-      {"nginx", "NGINX", {"nginx"}},
       {"nscd", "Name Service Cache Daemon", {"nscd"}},
       {"p0f", "Passive OS Fingerprinting Service", {"p0f"}},
       {"pop", "POP3 Server", {"dovecot"}},

@@ -145,18 +145,29 @@ std::vector<Vhost> account_vhosts(const Transaction& txn, const std::string& use
     v.redirect = scalar(*doc, "ssl_redirect") == "1";
     for (const auto& alias : split(scalar(*doc, "serveralias"), ' '))
       if (!alias.empty() && !domain_syntax_error(alias)) v.aliases.push_back(alias);
-    if (!safe_path(v.docroot)) {
+    // Where the document root is under the state root (itself on a server).
+    auto on_disk = [&](const std::string& docroot) -> std::optional<std::string> {
+      if (!safe_path(docroot)) return std::nullopt;
+      try {
+        return txn.root().path(paths::rel_from_abs(docroot));
+      } catch (const ApiError&) {
+        return std::nullopt;
+      }
+    };
+    auto docroot = on_disk(v.docroot);
+    if (!docroot || !safe_path(*docroot)) {
       add_notice("Web configuration: the virtual host “" + name + "” is left out: its document root cannot be used.");
       continue;
     }
+    v.docroot = *docroot;
     if (std::any_of(v.ip.begin(), v.ip.end(),
                     [](unsigned char c) { return !(std::isalnum(c) || c == '.' || c == ':'); }))
       v.ip = "";
     if (txn.exists(apache_tls_paths::combined(name))) {
       if (auto ssl = read_userdata(txn, user, name + "_SSL")) {
         v.combined = txn.root().path(apache_tls_paths::combined(name));
-        v.ssl_docroot = scalar(*ssl, "documentroot");
-        if (!safe_path(v.ssl_docroot)) v.ssl_docroot = v.docroot;
+        auto ssl_docroot = on_disk(scalar(*ssl, "documentroot"));
+        v.ssl_docroot = ssl_docroot && safe_path(*ssl_docroot) ? *ssl_docroot : v.docroot;
       }
     }
     if (v.serveradmin.empty() || std::any_of(v.serveradmin.begin(), v.serveradmin.end(), [](unsigned char c) {
@@ -262,10 +273,16 @@ void stage_nginx(Transaction& txn, const std::string& user, const std::vector<Vh
 
 }  // namespace
 
-void stage_web_config_all(Transaction& txn) {
+namespace {
+
+// Every account's section and nginx file; `also`: an account this
+// transaction makes (the listing shows the disk).
+void stage_all(Transaction& txn, const std::string& also) {
   const Ports p = load_ports(txn);
   std::map<std::string, std::string> sections;
-  for (const auto& user : AccountStore(txn.root()).usernames()) {
+  auto users = AccountStore(txn.root()).usernames();
+  if (!also.empty() && std::find(users.begin(), users.end(), also) == users.end()) users.push_back(also);
+  for (const auto& user : users) {
     if (!has_account(txn, user)) continue;
     auto vhosts = account_vhosts(txn, user);
     if (!vhosts.empty()) sections[user] = apache_section(user, vhosts, p);
@@ -274,13 +291,17 @@ void stage_web_config_all(Transaction& txn) {
   stage_httpd(txn, httpd_header(p), sections);
 }
 
+}  // namespace
+
+void stage_web_config_all(Transaction& txn) { stage_all(txn, ""); }
+
 void stage_web_config_for_user(Transaction& txn, const std::string& user) {
   check_path_component(user, "username");
   const Ports p = load_ports(txn);
   const std::string header = httpd_header(p);
   auto current = txn.read(web_config_paths::kHttpdConf);
   auto sections = current ? read_sections(*current, header) : std::nullopt;
-  if (!sections) return stage_web_config_all(txn);
+  if (!sections) return stage_all(txn, user);
   std::vector<Vhost> vhosts;
   if (has_account(txn, user)) vhosts = account_vhosts(txn, user);
   if (vhosts.empty())
@@ -291,12 +312,26 @@ void stage_web_config_for_user(Transaction& txn, const std::string& user) {
   stage_nginx(txn, user, vhosts, p);
 }
 
+std::string apache_vhost_entry(const Transaction& view, const std::string& user, const std::string& vhost, bool ssl) {
+  const Ports p = load_ports(view);
+  for (const auto& v : account_vhosts(view, user))
+    if (v.name == vhost) {
+      if (!ssl) return apache_vhost(v, vhost_address(p.apache_http, v.ip), v.docroot, false);
+      if (v.combined) return apache_vhost(v, vhost_address(p.apache_https, v.ip), v.ssl_docroot, true);
+    }
+  return "";
+}
+
+std::string apache_ssl_port(const Transaction& view) { return load_ports(view).apache_https.port; }
+
 void reload_web_servers_after_commit(Transaction& txn) {
   const StateRoot& root = txn.root();
   txn.on_commit([&root] {
     Services services(root);
-    for (const char* name : {"httpd", "nginx"})
-      if (const ServiceInfo* s = find_service(name)) try {
+    // nginx (ea-nginx) is not in the reference's servicestatus list: reloaded, not catalogued.
+    static const ServiceInfo nginx{"nginx", "nginx", {"nginx"}};
+    for (const ServiceInfo* s : {find_service("httpd"), &nginx})
+      if (s) try {
           services.reload(*s);
         } catch (const ApiError& e) {
           add_notice(e.what());

@@ -36,6 +36,11 @@ std::string nginx_user_conf(const std::string& user);
 void stage_web_config_for_user(Transaction& txn, const std::string& user);
 // Rebuilds both for every account.
 void stage_web_config_all(Transaction& txn);
+// The Apache <VirtualHost> text of the account's vhost as whmkit writes it
+// (the SSL one with `ssl`), "" when it has none.
+std::string apache_vhost_entry(const Transaction& view, const std::string& user, const std::string& vhost, bool ssl);
+// The port of the tweak setting apache_ssl_port ("443").
+std::string apache_ssl_port(const Transaction& view);
 // After the transaction commits: a graceful reload of Apache (httpd) and
 // nginx where they are installed and running (services.hpp).
 void reload_web_servers_after_commit(Transaction& txn);

@@ -189,6 +189,14 @@ const std::vector<Expected> kResellerFunctions = {
     // Mail tracking statistics (commands/mail_tracking.cpp): the reseller's accounts.
     {"emailtrack_stats", "track-email", {"user=carol"}, true},
     {"emailtrack_user_stats", "track-email", {}, false},
+    // SSL installation (commands/ssl_install.cpp).
+    {"installssl", "ssl", {"domain=carol.example", "crt=x", "key=x"}, true},
+    {"delete_ssl_vhost", "ssl", {"host=carol.example"}, true},
+    {"fetch_ssl_vhosts", "ssl", {}, false},
+    {"enqueue_deferred_ssl_installations",
+     "ssl",
+     {"username=carol", "crt=x", "key=x", "cab=", "vhost_name=carol.example"},
+     true},
 };
 
 // A refusal by the authorization step, not by the function itself.

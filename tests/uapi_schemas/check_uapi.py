@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 import jsonschema
 
@@ -315,6 +316,10 @@ def ssl_record_arg(kind, friendly_name, param, text_key=None):
         data = json.loads(out.stdout)["result"]["data"]
         return f"{param}=" + (data[text_key] if text_key else data["details"]["id"])
     return arg
+# SSL: the IP address is published as oneOf an IPv4 and an IPv6 string,
+# which differ only by format.
+EXCEPTIONS["SSL::install_ssl"] = {"ip": TWO_STRINGS}
+EXCEPTIONS["SSL::installed_hosts"] = {"items.ip": TWO_STRINGS}
 
 
 def forwarders_backup(bin_dir, env):
@@ -323,6 +328,25 @@ def forwarders_backup(bin_dir, env):
     with gzip.open(os.path.join(root, root.lstrip("/"), "home/bob/aliases-bob.example.gz"), "wb") as f:
         f.write(b"restored@bob.example: a@example.net\n*: bob\n")
     return f"backup={root}/home/bob/aliases-bob.example.gz"
+
+
+_SSL_PAIR = {}
+
+
+def ssl_pair(part):
+    """cert=... or key=...: one self-signed certificate for bob.example (and www.), made once with openssl."""
+    def arg(bin_dir, env):
+        if not _SSL_PAIR:
+            work = tempfile.mkdtemp(prefix="whmkit-uapi-ssl-")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bob.example",
+                            "-days", "2", "-addext", "subjectAltName=DNS:bob.example,DNS:www.bob.example",
+                            "-keyout", f"{work}/key.pem", "-out", f"{work}/cert.pem"], check=True, capture_output=True)
+            for name in ("cert", "key"):
+                with open(f"{work}/{name}.pem") as f:
+                    _SSL_PAIR[name] = f.read()
+            shutil.rmtree(work)
+        return f"{part}=" + urllib.parse.quote(_SSL_PAIR[part], safe="")
+    return arg
 
 
 def current_serial(bin_dir, env):
@@ -641,6 +665,30 @@ CALLS = [
     ("EmailAuth", "validate_current_dmarcs", [], False),
     ("EmailAuth", "remove_dmarc", ["domain=bob.example"], False),
     ("EmailAuth", "validate_current_ptrs", ["domain=bob.example"], False),
+    ("SSL", "is_sni_supported", [], False),
+    ("SSL", "is_mail_sni_supported", [], False),
+    ("SSL", "install_ssl", ["domain=bob.example", ssl_pair("cert"), "key=not a key"], True),
+    ("SSL", "install_ssl", ["domain=bob.example", ssl_pair("cert"), ssl_pair("key")], False),
+    ("SSL", "installed_host", ["domain=bob.example"], False),
+    ("SSL", "installed_host", ["domain=bob.example", "verify_certificate=1"], False),
+    ("SSL", "installed_host", ["domain=blog.bob.example"], True),
+    ("SSL", "installed_hosts", [], False),
+    ("SSL", "fetch_certificates_for_fqdns", ["domains=www.bob.example"], False),
+    ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=1"], False),
+    ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=0"], False),
+    ("SSL", "mail_sni_status", ["domain=bob.example"], False),
+    ("SSL", "rebuild_mail_sni_config", ["reload_dovecot=0"], False),
+    ("SSL", "delete_ssl", ["domain=bob.example"], False),
+    ("SSL", "delete_ssl", ["domain=bob.example"], True),
+    # AutoSSL (disabled on this root: the check itself fails)
+    ("SSL", "add_autossl_excluded_domains", ["domains=www.bob.example,mail.bob.example"], False),
+    ("SSL", "add_autossl_excluded_domains", ["domains=elsewhere.example"], True),
+    ("SSL", "get_autossl_excluded_domains", [], False),
+    ("SSL", "remove_autossl_excluded_domains", ["domains=www.bob.example"], False),
+    ("SSL", "set_autossl_excluded_domains", ["domains=mail.bob.example"], False),
+    ("SSL", "get_autossl_problems", [], False),
+    ("SSL", "is_autossl_check_in_progress", [], False),
+    ("SSL", "start_autossl_check", [], True),
 ]
 
 

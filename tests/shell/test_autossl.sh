@@ -2,15 +2,17 @@
 # End to end: AutoSSL obtains a certificate from a real ACME server and
 # installs it. In a network namespace of its own (unshare -n; only loopback
 # exists there): named on 127.0.0.1:53 serves the account's zones (A records
-# 127.0.0.1, the state root's etc/resolv.conf names it), an Apache on
-# 127.0.0.1:23012 serves the account's document root, and pebble (the ACME
+# 127.0.0.1, the state root's etc/resolv.conf names it), Apache from the
+# configuration whmkit writes (servers.sh start_apache) serves the account's
+# document root on 127.0.0.1:23012 and HTTPS on 23014, and pebble (the ACME
 # test server) listens on 127.0.0.1:23010 with a TLS certificate the test
 # makes, validating HTTP-01 on Apache's port and resolving through named.
 # The provider configuration names pebble's directory, its CA and the HTTP
 # port (x_directory_url, x_ca_file, x_http_port).
 #
 # start_autossl_check_for_one_user installs a certificate issued by pebble's
-# CA for the account's domains; the excluded domain is left out; a parked
+# CA for the account's domains, which Apache then serves; the excluded
+# domain is left out; a parked
 # domain whose A record points at 127.0.0.2 (nothing listens there) fails
 # DCV and is reported by get_autossl_problems_for_user and in the log; the
 # challenge files are gone afterwards; a second check orders nothing.
@@ -30,14 +32,14 @@ source "$here/expect.sh"
 source "$here/servers.sh"
 ip link set lo up
 
-acme_port=23010 management_port=23011 http_port=23012 tls_port=23013
+acme_port=23010 management_port=23011 http_port=23012 tls_port=23013 https_port=23014
 root=$(mktemp -d /tmp/whmkit-autossl-XXXXXX)
 run=$(mktemp -d /tmp/whmkit-autossl-run-XXXXXX)
 chmod 755 "$root" "$run"
-pebble_pid=
+pebble_pid= apache_pid=
 cleanup() {
   [[ -n $pebble_pid ]] && kill "$pebble_pid" 2>/dev/null
-  stop_server "$run/apache.pid"
+  stop_web_server "$apache_pid"
   stop_server "$run/named.pid"
   sleep 0.3
   [[ -n ${KEEP:-} ]] || rm -rf "$root" "$run"
@@ -50,6 +52,7 @@ fail_setup() { echo "$1"; cat "$run"/*.err "$run"/*.log 2>/dev/null | tail -20; 
 mkdir -p "$root/etc"
 printf 'ADDR 127.0.0.1\n' > "$root/etc/wwwacct.conf"
 printf 'nameserver 127.0.0.1\n' > "$root/etc/resolv.conf"
+web_server_ports "$root" $http_port $https_port
 w createacct username=bob domain=bob.example password=Main-pass1 maxpark=unlimited > "$run/out.json"
 expect "createacct succeeds" 1 "$(field 'd["metadata"]["result"]' < "$run/out.json")"
 w create_parked_domain_for_user username=bob domain=bad.example web_vhost_domain=bob.example > "$run/out.json"
@@ -67,18 +70,14 @@ start_server 53 "$run/named.err" || fail_setup "named did not start"
 for _ in $(seq 50); do dig +short +time=1 +tries=1 @127.0.0.1 bob.example A 2>/dev/null | grep -q . && break; sleep 0.2; done
 expect "named answers for bob.example" 127.0.0.1 "$(dig +short +time=1 @127.0.0.1 bob.example A)"
 
-# ---- Apache serving the account's document root
-uid=$(awk -F: '$1 == "bob" { print $3 }' "$root/etc/passwd")
-gid=$(awk -F: '$1 == "bob" { print $4 }' "$root/etc/passwd")
+# ---- Apache from the configuration whmkit wrote (servers.sh), serving the account's document root
 docroot=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["documentroot"])' \
   "$root/var/cpanel/userdata/bob/bob.example")
 aliases=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["serveralias"])' \
   "$root/var/cpanel/userdata/bob/bob.example")
-sed -e "s|@PORT@|$http_port|g" -e "s|@RUN@|$run|g" -e "s|@UID@|$uid|" -e "s|@GID@|$gid|" \
-  -e "s|@DOMAIN@|bob.example|" -e "s|@ALIASES@|$aliases|" -e "s|@DOCROOT@|$root$docroot|" \
-  "$here/../ssl/apache-autossl.conf.in" > "$run/apache.conf"
-apache2 -f "$run/apache.conf" -k start 2>"$run/apache-start.err"
-wait_for_port $http_port || fail_setup "Apache did not start"
+# cPanel gives public_html (0750) to the web server's group, nobody; this Apache runs as www-data.
+chgrp www-data "$root$docroot"
+start_apache "$root" "$run/apache" $http_port || fail_setup "Apache did not start"
 
 # ---- pebble, with a TLS certificate of the test's own
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
@@ -127,6 +126,14 @@ expect "the chain verifies against pebble's root" "$run/leaf.pem: OK" \
 expect "the key matches the certificate" \
   "$(openssl x509 -in "$run/leaf.pem" -noout -pubkey | openssl sha256)" \
   "$(openssl pkey -in "$root/var/cpanel/ssl/apache_tls/bob.example/combined" -pubout 2>/dev/null | openssl sha256)"
+for _ in $(seq 30); do
+  served=$(openssl s_client -connect 127.0.0.1:$https_port -servername bob.example </dev/null 2>/dev/null |
+    openssl x509 -noout -fingerprint -sha256 2>/dev/null)
+  [[ $served == "$(openssl x509 -in "$run/leaf.pem" -noout -fingerprint -sha256)" ]] && break
+  sleep 0.2
+done
+expect "Apache serves the new certificate for bob.example" \
+  "$(openssl x509 -in "$run/leaf.pem" -noout -fingerprint -sha256)" "$served"
 expect "the challenge files are gone" "" \
   "$(ls -A "$root$docroot/.well-known/acme-challenge" 2>/dev/null)"
 

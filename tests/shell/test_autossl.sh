@@ -159,7 +159,12 @@ start2=$(w get_autossl_logs_catalog | field 'd["data"]["payload"][-1]["start_tim
 expect "the second check has a log of its own" "yes" "$([[ $start2 != "$start" ]] && echo yes || echo no)"
 log2=$(w get_autossl_log "start_time=$start2" | field '"\n".join(e["contents"] for e in d["data"]["payload"])')
 expect "the second check orders nothing" "" "$(grep 'Created the order' <<< "$log2")"
-expect "get_autossl_logs_catalog: no check in progress" "0 0" \
+sleep 1
+w start_autossl_check_for_all_users > "$run/check3.json"
+expect "start_autossl_check_for_all_users succeeds" 1 "$(field 'd["metadata"]["result"]' < "$run/check3.json")"
+expect "its log is for all users" "*" "$(w get_autossl_logs_catalog | field 'd["data"]["payload"][-1]["username"]')"
+expect "it leaves the fresh certificate alone" "$before" "$(sha256sum < "$certs")"
+expect "get_autossl_logs_catalog: no check in progress" "0 0 0" \
   "$(w get_autossl_logs_catalog | field '" ".join(str(e["in_progress"]) for e in d["data"]["payload"])')"
 
 echo "$passed passed, $failed failed"

@@ -15,7 +15,8 @@
 # domain is left out; a parked
 # domain whose A record points at 127.0.0.2 (nothing listens there) fails
 # DCV and is reported by get_autossl_problems_for_user and in the log; the
-# challenge files are gone afterwards; a second check orders nothing.
+# challenge files are gone afterwards; a second check orders nothing; a
+# .well-known the account turned into a symlink is never written through.
 # Usage: test_autossl.sh BIN_DIR
 set -u
 bin=$(cd "$1" && pwd)
@@ -164,7 +165,18 @@ w start_autossl_check_for_all_users > "$run/check3.json"
 expect "start_autossl_check_for_all_users succeeds" 1 "$(field 'd["metadata"]["result"]' < "$run/check3.json")"
 expect "its log is for all users" "*" "$(w get_autossl_logs_catalog | field 'd["data"]["payload"][-1]["username"]')"
 expect "it leaves the fresh certificate alone" "$before" "$(sha256sum < "$certs")"
-expect "get_autossl_logs_catalog: no check in progress" "0 0 0" \
+# The account swaps .well-known for a symlink to a directory of root's: the
+# check refuses to write through it and reports the domain.
+mkdir -p "$run/elsewhere"
+rm -rf "$root$docroot/.well-known"
+ln -s "$run/elsewhere" "$root$docroot/.well-known"
+sleep 1
+w start_autossl_check_for_one_user username=bob > "$run/check4.json"
+expect "a check with a planted symlink succeeds" 1 "$(field 'd["metadata"]["result"]' < "$run/check4.json")"
+expect "nothing was written through the symlink" "" "$(ls -A "$run/elsewhere")"
+expect_contains "the domain's problem names the symlink" "“/home/bob/public_html/.well-known”: it is a symbolic link" \
+  "$(w get_autossl_problems_for_domain domain=bob.example | field 'd["data"]["problems_by_domain"][0]["problem"]')"
+expect "get_autossl_logs_catalog: no check in progress" "0 0 0 0" \
   "$(w get_autossl_logs_catalog | field '" ".join(str(e["in_progress"]) for e in d["data"]["payload"])')"
 
 echo "$passed passed, $failed failed"

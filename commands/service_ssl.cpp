@@ -105,9 +105,19 @@ Response get_best_ssldomain_for_service(Context& ctx, const Request& req) {
   return r;
 }
 
+ParamSpec pem(const char* name, const char* text, bool required) {
+  ParamSpec p = described(make_param(name, ParamType::String, required), text);
+  p.multiline = true;  // PEM text has many lines
+  return p;
+}
+
 const Registration service_ssl_functions[] = {
-    Registration(
-        Implementation{"install_service_ssl_certificate", install_service_ssl_certificate, Access::Write, root_only()}),
+    Registration(Implementation{"install_service_ssl_certificate",
+                                install_service_ssl_certificate,
+                                Access::Write,
+                                root_only(),
+                                {pem("crt", "The certificate, PEM.", true), pem("key", "Its private key, PEM.", true),
+                                 pem("cabundle", "The CA bundle, PEM (optional).", false)}}),
     Registration(
         Implementation{"reset_service_ssl_certificate", reset_service_ssl_certificate, Access::Write, root_only()}),
     Registration(

@@ -651,7 +651,16 @@ nlohmann::json UserSslStore::rebuild() {
     old = yaml_to_json(*old_text);
     if (!old.is_object()) old = nlohmann::json::object();
   }
-  build_from_files(old);
+  // An index that is damaged or gone: its JSON twin still knows the names
+  // and creation times (the answer still lists every item as added, as
+  // cPanel's does for a damaged index).
+  nlohmann::json names = old;
+  if (!old.contains("files"))
+    if (auto cache = read_rel(db_rel() + ".cache")) {
+      auto twin = nlohmann::json::parse(*cache, nullptr, false);
+      if (twin.is_object() && twin.contains("files") && twin["files"].is_object()) names = twin;
+    }
+  build_from_files(names);
   nlohmann::json result = nlohmann::json::array();
   for (SslKind kind : kAllKinds) {
     const std::string t = ssl_kind_name(kind);

@@ -206,15 +206,18 @@ TEST_CASE("SSL: rebuildssldb rebuilds the index from the files", "[ssl]") {
   CHECK(rebuilt[0]["action"] == "add");
   CHECK(rebuilt[0]["type"] == "key");
   CHECK(rebuilt[0]["details"]["id"] == key_id);
+  CHECK(rebuilt[0]["details"]["friendly_name"] == "k1");  // from ssl.db.cache, the index's JSON twin
   CHECK(root.exists("home/bob/ssl/ssl.db.1795343400.0"));
   CHECK(ssl_ok(root, {"list_keys"})["data"][0]["id"] == key_id);
-  // A key file dropped in by hand is picked up, named after its file.
+  // The same key dropped in by hand under another name keeps its record and name,
+  // and is saved again under its ID.
   root.write("home/bob/ssl/keys/handmade.key", ssl_ok(root, {"show_key", "id=" + key_id})["data"]["key"]);
+  ::unlink((root.path + "/home/bob/ssl/ssl.db.cache").c_str());
   ::unlink((root.path + "/home/bob/ssl/keys/" + key_id + ".key").c_str());
   auto again = ssl_ok(root, {"rebuildssldb"})["data"];
   CHECK(again.empty());                                        // same ID: the record stays
   CHECK(root.exists("home/bob/ssl/keys/" + key_id + ".key"));  // saved again under its ID, as cPanel does
-  CHECK(ssl_ok(root, {"show_key", "friendly_name=" + key_id})["data"]["details"]["id"] == key_id);
+  CHECK(ssl_ok(root, {"show_key", "friendly_name=k1"})["data"]["details"]["id"] == key_id);
   (void)old_db;
 }
 
@@ -225,4 +228,15 @@ TEST_CASE("SSL: set_default_key_type", "[ssl]") {
   CHECK_THAT(root.file("var/cpanel/users/bob"), Contains("SSL_DEFAULT_KEY_TYPE=ecdsa-secp384r1"));
   CHECK(ssl_ok(root, {"generate_key"})["data"]["ecdsa_curve_name"] == "secp384r1");
   ssl_refused(root, {"set_default_key_type", "type=dsa"}, "“dsa” is not a valid “type”.");
+}
+
+TEST_CASE("SSL: the sslmanager feature gates the storage functions, as cPanel's %API does", "[ssl][features]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  test::run_ok(root, {"add_override_features_for_user", "user=bob", R"(features={"sslmanager":0})"});
+  ssl_refused(root, {"list_keys"}, "You do not have the feature “sslmanager”.");
+  ssl_refused(root, {"generate_key", "keytype=rsa-2048"}, "You do not have the feature “sslmanager”.");
+  // Not gated in cPanel: rebuildssldb and the key lookups.
+  CHECK(ssl_ok(root, {"rebuildssldb"})["data"].empty());
+  ssl_refused(root, {"find_certificates_for_key", "id=nosuch"}, "No key matches that search term.");
 }

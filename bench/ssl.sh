@@ -25,8 +25,9 @@ start=$(date +%s%N)
 while read -r domain _; do
   domain=${domain%:}
   cert "$domain"
-  "$B/whmapi1" --root="$root" --output=json installssl domain="$domain" "crt=$(enc "$WORK/certs/$domain.pem")" \
-    "key=$(enc "$WORK/certs/$domain.key")" | grep -q '"result":1' || { echo "installssl $domain failed"; exit 1; }
+  # The PEM text as it is: the command line decodes only %XX escapes.
+  "$B/whmapi1" --root="$root" --output=json installssl domain="$domain" "crt=$(<"$WORK/certs/$domain.pem")" \
+    "key=$(<"$WORK/certs/$domain.key")" | grep -q '"result":1' || { echo "installssl $domain failed"; exit 1; }
 done < "$root/etc/trueuserdomains"
 echo "installed in $(( ($(date +%s%N) - start) / 1000000 )) ms (with openssl making each certificate)"
 count=$("$B/whmapi1" --root="$root" --output=json fetch_ssl_vhosts | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["vhosts"]))')

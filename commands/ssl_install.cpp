@@ -99,7 +99,7 @@ nlohmann::json vhost_json(const Transaction& view, const std::string& vhost, con
                       {"ipv6", nullptr},
                       {"is_primary_on_ip", primary ? 1 : 0},
                       {"needs_sni", primary ? 0 : 1},
-                      {"mail_sni_status", domain_tls_combined(view, vhost) ? 1 : 0},
+                      {"mail_sni_status", view.exists(apache_tls_paths::domain_combined(vhost)) ? 1 : 0},
                       {"type", entry.value("type", "sub")}};
   return v;
 }

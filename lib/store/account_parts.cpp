@@ -30,8 +30,8 @@ const AccountPart& domain_keys_part();     // domain_keys.cpp
 const AccountPart& mailing_lists_part();   // mailing_lists.cpp
 const AccountPart& outgoing_mail_part();   // outgoing_mail.cpp
 const AccountPart& autoresponders_part();  // autoresponders.cpp
-const AccountPart& user_ssl_part();        // user_ssl.cpp
 const AccountPart& apache_tls_part();      // apache_tls.cpp (after userdata_part: reads its files)
+const AccountPart& user_ssl_part();        // user_ssl.cpp
 const AccountPart& autossl_part();         // autossl.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
@@ -46,8 +46,8 @@ const std::vector<const AccountPart*>& account_parts() {
       &mailing_lists_part(),
       &outgoing_mail_part(),
       &autoresponders_part(),
-      &user_ssl_part(),
       &apache_tls_part(),
+      &user_ssl_part(),
       &autossl_part(),
   };
   // clang-format on

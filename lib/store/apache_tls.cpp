@@ -1,7 +1,5 @@
 #include "apache_tls.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <set>
 
@@ -15,6 +13,7 @@
 #include "syck_yaml.hpp"
 #include "sysusers.hpp"
 #include "tweak_settings.hpp"
+#include "user_ssl.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 #include "web_config.hpp"
@@ -86,19 +85,6 @@ bool is_key_block(const std::string& block) {
 std::string with_newline(std::string s) {
   if (!s.empty() && s.back() != '\n') s += '\n';
   return s;
-}
-
-std::string md5_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
 }
 
 std::optional<nlohmann::json> read_userdata(const Transaction& view, const std::string& user, const std::string& name) {
@@ -351,25 +337,12 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
 
 }  // namespace
 
+// cPanel's SSL storage ids, as the account's SSL store makes them (user_ssl.hpp).
 std::string certificate_id(const std::string& certificate_pem) {
-  x509::CertInfo crt = x509::parse_certificate(certificate_pem);
-  std::string name =
-      crt.subject_common_name.empty() && !crt.domains.empty() ? crt.domains.front() : crt.subject_common_name;
-  for (auto& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  const std::string& ident = crt.key_algorithm == "rsaEncryption" ? crt.modulus : crt.ecdsa_public;
-  const std::string head = ident.substr(0, std::min<size_t>(5, ident.size()));
-  const std::string tail = ident.size() > 5 ? ident.substr(ident.size() - 5) : ident;
-  return name + "_" + head + "_" + tail + "_" + std::to_string(crt.not_after) + "_" + md5_hex(crt.pem);
+  return ssl_certificate_id(x509::parse_certificate(certificate_pem));
 }
 
-std::string key_id(const std::string& key_pem) {
-  x509::KeyInfo key = x509::parse_key(key_pem);
-  const std::string ident = key.identity();
-  const std::string head = ident.substr(0, std::min<size_t>(5, ident.size()));
-  const std::string tail = ident.size() > 5 ? ident.substr(ident.size() - 5) : ident;
-  return head + "_" + tail + "_" + md5_hex(key.pem);
-}
+std::string key_id(const std::string& key_pem) { return ssl_key_id(x509::parse_key(key_pem)); }
 
 std::optional<std::string> vhost_of_domain(const Transaction& view, const std::string& user,
                                            const std::string& domain) {

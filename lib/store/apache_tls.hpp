@@ -81,11 +81,9 @@ void stage_ssl_removal(Transaction& txn, const std::string& vhost);
 std::optional<std::string> domain_tls_combined(const Transaction& view, const std::string& domain);
 std::vector<std::string> domain_tls_domains(const Transaction& view);
 
-// A certificate's id as cPanel's SSL storage names it:
-// <first name, dots as "_">_<modulus' first 5 hex>_<last 5>_<not_after>_<MD5 of the PEM>
-// (UNCONFIRMED: the digest's input).
+// A certificate's and a key's id as cPanel's SSL storage names them
+// (user_ssl.hpp's ssl_certificate_id / ssl_key_id).
 std::string certificate_id(const std::string& certificate_pem);
-// A key's id the same way: <identity's first 5 hex>_<last 5>_<MD5 of the PEM> (UNCONFIRMED).
 std::string key_id(const std::string& key_pem);
 
 }  // namespace whm

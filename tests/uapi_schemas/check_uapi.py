@@ -282,6 +282,11 @@ EXCEPTIONS["DomainInfo::domains_data"] = {"data": (USERDATA_REASON, {"oneOf": [
          "properties": {"parked_capable_of_https_redirects": {"type": "array"}}}]}}]})}
 
 
+# SSL: the IP address is published as oneOf an IPv4 and an IPv6 string,
+# which differ only by format.
+EXCEPTIONS["SSL::install_ssl"] = {"ip": TWO_STRINGS}
+EXCEPTIONS["SSL::installed_hosts"] = {"items.ip": TWO_STRINGS}
+
 EITHER_ID = ("published as required, but cPanel takes the id or the friendly_name, whichever is given "
              "(Cpanel::API::SSL::_get_search_args), and so does whmkit", None)
 for _f in ("set_key_friendly_name", "set_csr_friendly_name", "fetch_cert_info"):
@@ -316,10 +321,6 @@ def ssl_record_arg(kind, friendly_name, param, text_key=None):
         data = json.loads(out.stdout)["result"]["data"]
         return f"{param}=" + (data[text_key] if text_key else data["details"]["id"])
     return arg
-# SSL: the IP address is published as oneOf an IPv4 and an IPv6 string,
-# which differ only by format.
-EXCEPTIONS["SSL::install_ssl"] = {"ip": TWO_STRINGS}
-EXCEPTIONS["SSL::installed_hosts"] = {"items.ip": TWO_STRINGS}
 
 
 def forwarders_backup(bin_dir, env):

@@ -32,6 +32,7 @@ const AccountPart& outgoing_mail_part();   // outgoing_mail.cpp
 const AccountPart& autoresponders_part();  // autoresponders.cpp
 const AccountPart& apache_tls_part();      // apache_tls.cpp (after userdata_part: reads its files)
 const AccountPart& user_ssl_part();        // user_ssl.cpp
+const AccountPart& autossl_part();         // autossl.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -47,6 +48,7 @@ const std::vector<const AccountPart*>& account_parts() {
       &autoresponders_part(),
       &apache_tls_part(),
       &user_ssl_part(),
+      &autossl_part(),
   };
   // clang-format on
   return parts;

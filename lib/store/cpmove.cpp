@@ -107,9 +107,9 @@ const char* const kTreeDirs[] = {"apache_tls",
 
 // Files restore reads (everything else is checked but not kept in memory).
 bool restore_needs(const std::string& rel) {
-  static const std::set<std::string> single = {"shadow",        "shell", "version",       "homedir_paths",
-                                               "proftpdpasswd", "sds",   "sds2",          "pds",
-                                               "addons",        "quota", "meta/hostname", "digestshadow"};
+  static const std::set<std::string> single = {
+      "shadow", "shell",  "version", "homedir_paths", "proftpdpasswd", "sds",         "sds2",
+      "pds",    "addons", "quota",   "meta/hostname", "digestshadow",  "autossl.json"};
   if (single.count(rel)) return true;
   for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
                           "whmkit/", "api_tokens/", "va/", "vad/", "domainkeys/private/", "apache_tls/"})

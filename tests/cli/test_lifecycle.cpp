@@ -109,6 +109,7 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
           {"Email", "add_auto_responder", "email=info", "domain=bob.example", "from=Bob", "subject=Away",
            "body=Back soon", "is_html=0", "interval=1", "start=0", "stop=4102444800"});
   install_certificate(root, "bob.example");
+  run_ok(root, {"add_autossl_user_excluded_domains", "username=bob", "domain=www.bob.example"});
   uapi_ok(root, "bob", {"SSL", "generate_key", "keytype=ecdsa-prime256v1", "friendly_name=site"});
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 

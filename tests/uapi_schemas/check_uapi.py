@@ -681,6 +681,15 @@ CALLS = [
     ("SSL", "rebuild_mail_sni_config", ["reload_dovecot=0"], False),
     ("SSL", "delete_ssl", ["domain=bob.example"], False),
     ("SSL", "delete_ssl", ["domain=bob.example"], True),
+    # AutoSSL (disabled on this root: the check itself fails)
+    ("SSL", "add_autossl_excluded_domains", ["domains=www.bob.example,mail.bob.example"], False),
+    ("SSL", "add_autossl_excluded_domains", ["domains=elsewhere.example"], True),
+    ("SSL", "get_autossl_excluded_domains", [], False),
+    ("SSL", "remove_autossl_excluded_domains", ["domains=www.bob.example"], False),
+    ("SSL", "set_autossl_excluded_domains", ["domains=mail.bob.example"], False),
+    ("SSL", "get_autossl_problems", [], False),
+    ("SSL", "is_autossl_check_in_progress", [], False),
+    ("SSL", "start_autossl_check", [], True),
 ]
 
 

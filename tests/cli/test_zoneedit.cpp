@@ -319,6 +319,8 @@ TEST_CASE("DNS::swap_ip_in_zones moves the account's A records to a new address"
   create_account(root, "bob", "bob.example");
   run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"});
   run_ok(root, {"addzonerecord", "domain=bob.example", "name=ns1", "type=A", "address=192.0.2.10"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=shop", "type=A", "address=192.0.2.10"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=ftp.files", "type=A", "address=192.0.2.10"});
   run_ok(root, {"addzonerecord", "domain=bob.example", "name=other", "type=A", "address=198.51.100.7"});
   const std::string before_net = root.file("var/named/bob.net.db");
 
@@ -333,8 +335,8 @@ TEST_CASE("DNS::swap_ip_in_zones moves the account's A records to a new address"
     moved[rec["record_name"]] = rec["new_value"];
   }
   CHECK(moved.at("bob.example") == "203.0.113.5");
-  CHECK(moved.at("mail.bob.example") == "203.0.113.5");
-  CHECK(moved.at("ftp.bob.example") == "203.0.113.6");
+  CHECK(moved.at("shop.bob.example") == "203.0.113.5");
+  CHECK(moved.at("ftp.files.bob.example") == "203.0.113.6");
   CHECK(moved.count("ns1.bob.example") == 0);    // a nameserver is never moved
   CHECK(moved.count("other.bob.example") == 0);  // not the source address
   const std::string zone = root.file("var/named/bob.example.db");

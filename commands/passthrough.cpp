@@ -48,9 +48,6 @@ Response cpanel(Context& ctx, const Request& req) {
         "cPanel API 1 is not available: whmkit implements no cPanel API 1 functions (cPanel deprecated API 1 in "
         "favour of UAPI). Call the function through cPanel API 2 (cpanel_jsonapi_apiversion=2) or UAPI "
         "(cpanel_jsonapi_apiversion=3).");
-  if (version != "2" && version != "3")
-    throw invalid_param("cpanel_jsonapi_apiversion",
-                        "“" + version + "” is not a cPanel API version: use 2 (cPanel API 2) or 3 (UAPI).");
   const Api api = version == "3" ? Api::Uapi : Api::Api2;
   auto outcome =
       run_call_for_json(ctx.root, {api, req.require("cpanel_jsonapi_module"),

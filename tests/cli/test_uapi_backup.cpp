@@ -152,7 +152,7 @@ TEST_CASE("restore_databases is refused: whmkit keeps no databases (#23)", "[uap
 TEST_CASE("restore_email_filters replaces the account-level filters from cPanel's filter backup",
           "[uapi_backup][restore_email_filters]") {
   TempRoot root;
-  create_account(root, "bob", "bob.example");
+  create_account(root, "bob", "bob.example", {"maxpark=5"});
   run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"});
   uapi_ok(root, "bob",
           {"Email", "store_filter", "filtername=old", "part1=$header_subject:", "match1=contains", "val1=old",
@@ -222,7 +222,7 @@ TEST_CASE("restore_email_filters replaces the account-level filters from cPanel'
   // A symlink is not followed; a path outside the home is refused.
   std::filesystem::create_directory_symlink(root.path + "/home/bob/sub", root.path + "/home/bob/linkdir");
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=linkdir/filter_info.bob.yaml"},
-                        "does not exist");
+                        "symbolic link");
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=/etc/filter_info.bob.yaml"},
                         "backup");
   CHECK(root.file("home/bob/.cpanel/filter.yaml") == yaml_before);

@@ -316,7 +316,7 @@ TEST_CASE("DNS::is_alias_available answers as WHM's does", "[uapi_dns][is_alias_
 TEST_CASE("DNS::swap_ip_in_zones moves the account's A records to a new address", "[uapi_dns][swap_ip_in_zones]") {
   TempRoot root;
   root.write("etc/wwwacct.conf", "ADDR 192.0.2.10\nNS ns1.bob.example\nNS2 ns2.host.example\n");
-  create_account(root, "bob", "bob.example");
+  create_account(root, "bob", "bob.example", {"maxpark=5"});
   run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"});
   run_ok(root, {"addzonerecord", "domain=bob.example", "name=ns1", "type=A", "address=192.0.2.10"});
   run_ok(root, {"addzonerecord", "domain=bob.example", "name=shop", "type=A", "address=192.0.2.10"});
@@ -367,7 +367,7 @@ TEST_CASE("DNS::swap_ip_in_zones moves the account's A records to a new address"
 TEST_CASE("DNS::ensure_domains_reside_only_locally asks the resolver for each domain",
           "[uapi_dns][ensure_domains_reside_only_locally]") {
   TempRoot root;
-  create_account(root, "bob", "bob.example");
+  create_account(root, "bob", "bob.example", {"maxpark=5"});
   run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"});
   expect_cpanel_refused(root, "uapi", "bob", {"DNS", "ensure_domains_reside_only_locally", "domain=example.org"},
                         "does not belong");

@@ -263,6 +263,11 @@ BANDWIDTH_LEVEL = {"type": "object", "additionalProperties": {"anyOf": [{"type":
 EXCEPTIONS["Bandwidth::query"] = {"data": ("the examples put the bytes, numbers, at the deepest level",
                                            BANDWIDTH_LEVEL)}
 
+EXCEPTIONS["DNS::is_alias_available"] = {
+    "resolver": ("the value of PowerDNS's resolver setting \"if any exists\" (the description): null when there is "
+                 "none (BIND, or PowerDNS without one), the answer WHM's is_alias_available gives from the same code",
+                 {"type": ["string", "null"]})}
+
 USERDATA_REASON = ("the published schema types userdata scalars as integers and customlog/scriptalias as objects, "
                    "but its own examples (taken from servers, which read userdata with YAML::Syck) show strings "
                    "(\"hascgi\": \"1\", \"port\": \"80\") and lists; its domains_data oneOf also matches a hash "

@@ -3,6 +3,7 @@
 // step, and records the job; the status and details functions then report
 // it. What moves and what does not: docs/convert-addon.md. Storage and the
 // steps' pieces: lib/store/convert_addon.hpp.
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -11,6 +12,8 @@
 #include "dns_store.hpp"
 #include "errors.hpp"
 #include "mail_counts.hpp"
+#include "mail_paths.hpp"
+#include "mail_routing.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
@@ -173,7 +176,12 @@ void stage_conversion(Context& ctx, Transaction& txn, const Request& req, const 
                       std::string& target_home) {
   std::vector<std::string> zones = addon.parked;
   zones.insert(zones.begin(), addon.domain);
-  std::map<std::string, std::string> zone_texts;
+  std::map<std::string, std::string> zone_texts, forwarders;
+  steps.run("Saving email forwarder data", [&] {
+    for (const auto& d : zones)
+      if (auto text = txn.read(mail_paths::valiases(d))) forwarders[d] = *text;
+    return std::vector<std::string>{};
+  });
   steps.run("Saving custom DNS records", [&] {
     for (const auto& z : zones)
       if (auto text = txn.read(zone_rel(z))) zone_texts[z] = *text;
@@ -195,6 +203,16 @@ void stage_conversion(Context& ctx, Transaction& txn, const Request& req, const 
     for (const auto& [zone, text] : zone_texts) stage_zone_kept(txn, zone, text, addon.ip, created.ip);
     return std::vector<std::string>{};
   });
+  steps.run("Restoring email forwarders", [&] {
+    AccountFacts source;
+    source.user = addon.user;
+    source.home = load_cpanel_account(ctx.root, addon.user).home;
+    std::string raw;
+    for (const auto& [domain, text] : forwarders) stage_forwarders_moved(txn, domain, text, source, a, raw);
+    std::vector<std::string> left_out = split(raw, '\n');
+    left_out.erase(std::remove(left_out.begin(), left_out.end(), ""), left_out.end());
+    return left_out;
+  });
   steps.run("Copying document root content", [&] {
     const std::string source_home = load_cpanel_account(ctx.root, addon.user).home;
     if (addon.docroot != source_home && !starts_with(addon.docroot, source_home + "/"))
@@ -207,8 +225,6 @@ void stage_conversion(Context& ctx, Transaction& txn, const Request& req, const 
     if (!staging) throw ApiError("The new home directory " + a.home + " was not prepared.");
     return copy_tree(*from, staging->make_dirs("public_html", 0750, a.ids), a.ids);
   });
-  steps.skip("Copying email accounts",
-             "whmkit does not manage email accounts, forwarders or autoresponders yet: none were copied.");
 }
 
 Response convert_addon_initiate_conversion(Context& ctx, const Request& req) {
@@ -219,6 +235,9 @@ Response convert_addon_initiate_conversion(Context& ctx, const Request& req) {
   const std::string user = to_lower(req.require("username"));
   check_username_available(ctx.root, user);
   load_package(ctx.root, req.get_or("pkgname", "default"));
+
+  // The account as it was, with the domains that leave it (their mail is read from its home).
+  const CpanelAccount source = load_cpanel_account(ctx.root, addon.user);
 
   ConversionJob job;
   job.id = next_conversion_id(ctx.root);
@@ -251,12 +270,14 @@ Response convert_addon_initiate_conversion(Context& ctx, const Request& req) {
   // The FTP logins go once the new home exists (their quota file is in it).
   try {
     Transaction txn(ctx.root);
+    std::vector<std::string> domains = addon.parked;
+    domains.push_back(addon.domain);
+    const CpanelAccount target = load_cpanel_account(ctx.root, user);
+    steps.run("Copying email accounts", [&] { return stage_mail_copy(ctx.root, txn, source, target, domains); });
     steps.run("Moving FTP accounts", [&] {
-      std::vector<std::string> domains = addon.parked;
-      domains.push_back(addon.domain);
-      return stage_ftp_move(txn, load_cpanel_account(ctx.root, addon.user), load_cpanel_account(ctx.root, user),
-                            domains, addon.docroot);
+      return stage_ftp_move(txn, load_cpanel_account(ctx.root, addon.user), target, domains, addon.docroot);
     });
+    steps.run("Moving cron jobs", [&] { return stage_cron_move(txn, source, target, addon.docroot); });
     job.status = job.outcome();
     job.end = now();
     stage_conversion_record(txn, job);

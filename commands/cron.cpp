@@ -10,7 +10,6 @@
 #include "crontab.hpp"
 #include "errors.hpp"
 #include "registry.hpp"
-#include "sysusers.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
@@ -18,18 +17,13 @@ namespace whm {
 namespace {
 
 Crontab load_crontab(const Context& ctx) {
-  auto text = ctx.root.read(cron_paths::spool(ctx.account.user));
-  return Crontab::parse(text.value_or(""));
+  Transaction view(ctx.root);
+  return load_crontab(view, ctx.account.user);
 }
 
 void save_crontab(const Context& ctx, const Crontab& c) {
   Transaction txn(ctx.root);
-  SystemUsers sys;
-  sys.load(txn);
-  FileOwner owner = ctx.account.owner;
-  if (auto g = sys.group.find("crontab"); g && g->size() > 2)
-    if (auto gid = parse_int((*g)[2])) owner.gid = static_cast<gid_t>(*gid);
-  txn.write(cron_paths::spool(ctx.account.user), c.serialize(), 0600, owner);
+  stage_crontab(txn, ctx.account.user, ctx.account.owner, c);
   txn.commit();
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "errors.hpp"
@@ -50,11 +51,35 @@ std::string random_suffix() {
   return s;
 }
 
+// Files written but not yet fsync'd: a transaction writes all its files,
+// asking the kernel to start writing each out at once, then fsyncs them one
+// after the other; the later fsyncs find the data written and the file
+// system's journal committed, instead of each waiting for its own commit.
+class PendingSyncs {
+ public:
+  void add(Fd fd, std::string shown) {
+    ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    files_.emplace_back(std::move(fd), std::move(shown));
+    if (files_.size() >= kMaxOpen) sync();
+  }
+  // Throws, naming the file, when one cannot be flushed.
+  void sync() {
+    for (auto& [fd, shown] : files_)
+      if (::fsync(fd.get()) != 0) sys_fail("Cannot flush", shown);
+    files_.clear();
+  }
+
+ private:
+  static constexpr size_t kMaxOpen = 128;  // well under the open-file limit
+  std::vector<std::pair<Fd, std::string>> files_;
+};
+
 // Writes content to a new file `name` of the directory `dir_fd` (AT_FDCWD:
 // `name` is a path), which must not exist, never through a symlink, and
-// fsyncs it. `shown` names it in messages.
+// fsyncs it, or hands it to `pending` to be fsync'd with the others. `shown`
+// names it in messages.
 void write_new_file(int dir_fd, const std::string& name, const std::string& shown, const std::string& content,
-                    mode_t mode, FileOwner owner) {
+                    mode_t mode, FileOwner owner, PendingSyncs* pending = nullptr) {
   Fd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) sys_fail("Cannot create", shown);
   size_t off = 0;
@@ -70,15 +95,17 @@ void write_new_file(int dir_fd, const std::string& name, const std::string& show
   if (owner.uid != static_cast<uid_t>(-1) || owner.gid != static_cast<gid_t>(-1))
     if (::geteuid() == 0) (void)::fchown(fd.get(), owner.uid, owner.gid);
   ::fchmod(fd.get(), mode);
+  if (pending) return pending->add(std::move(fd), shown);
   if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
     ::unlinkat(dir_fd, name.c_str(), 0);
     sys_fail("Cannot flush", shown);
   }
 }
 
-void write_file_at(const std::string& path, const std::string& content, mode_t mode, FileOwner owner) {
+void write_file_at(const std::string& path, const std::string& content, mode_t mode, FileOwner owner,
+                   PendingSyncs* pending = nullptr) {
   mkdirs(dirname_of(path));
-  write_new_file(AT_FDCWD, path, path, content, mode, owner);
+  write_new_file(AT_FDCWD, path, path, content, mode, owner, pending);
 }
 
 std::string parent_of(const std::string& rel) {
@@ -284,14 +311,26 @@ void truncate_at(int dir_fd, const std::string& name, long long size) {
 // user put a symlink or a directory in the way since it was staged) is left
 // out: it only concerns the user's own files, and it must not keep the
 // journal, and so every later change, from completing.
-void apply_user_step(const StateRoot& root, const JournalStep& s, HeldDirs& held) {
+// The directories whose entries the steps changed: each is fsync'd once,
+// after the last step (a transaction often changes many files of one
+// directory), and before the journal is retired.
+struct ChangedDirs {
+  std::set<std::string> paths;    // outside users' directories
+  std::set<const UserDir*> held;  // users' directories, open in HeldDirs
+  void sync() const {
+    for (const auto& dir : paths) fsync_dir(dir);
+    for (const UserDir* dir : held) ::fsync(dir->fd());
+  }
+};
+
+void apply_user_step(const StateRoot& root, const JournalStep& s, HeldDirs& held, ChangedDirs& changed) {
   try {
     const UserDir* from = user_parent(root, s.user_dir, s.path, held);
     if (!from) return;
     if (s.kind == JournalStep::Truncate) return truncate_at(from->fd(), name_of(s.path), s.size);
     if (s.kind != JournalStep::Move) {
       from->remove(name_of(s.path));
-      ::fsync(from->fd());
+      changed.held.insert(from);
       return;
     }
     const UserDir* to = user_parent(root, s.user_dir, s.to, held);
@@ -300,20 +339,20 @@ void apply_user_step(const StateRoot& root, const JournalStep& s, HeldDirs& held
       ::unlinkat(from->fd(), name_of(s.path).c_str(), 0);
       return;
     }
-    ::fsync(to->fd());
+    changed.held.insert(to);
   } catch (const ApiError&) {
   }
 }
 
-void apply_step(const StateRoot& root, const JournalStep& s, HeldDirs& held) {
-  if (!s.user_dir.empty()) return apply_user_step(root, s, held);
+void apply_step(const StateRoot& root, const JournalStep& s, HeldDirs& held, ChangedDirs& changed) {
+  if (!s.user_dir.empty()) return apply_user_step(root, s, held, changed);
   const std::string path = root.path(s.path);
   switch (s.kind) {
     case JournalStep::Discard: remove_tree(path); break;
     case JournalStep::Truncate: break;  // only inside a user's directory (parse_journal)
     case JournalStep::Delete:
       remove_tree(path);
-      fsync_dir(dirname_of(path));
+      changed.paths.insert(dirname_of(path));
       break;
     case JournalStep::Move: {
       const std::string to = root.path(s.to);
@@ -322,14 +361,16 @@ void apply_step(const StateRoot& root, const JournalStep& s, HeldDirs& held) {
       mkdirs(dirname_of(to));
       if (S_ISDIR(st.st_mode)) remove_tree(to);
       if (::rename(path.c_str(), to.c_str()) != 0) sys_fail("Cannot rename into place", to);
-      fsync_dir(dirname_of(to));
+      changed.paths.insert(dirname_of(to));
       break;
     }
   }
 }
 
 void apply_steps(const StateRoot& root, const std::vector<JournalStep>& steps, HeldDirs& held) {
-  for (const auto& s : steps) apply_step(root, s, held);
+  ChangedDirs changed;
+  for (const auto& s : steps) apply_step(root, s, held, changed);
+  changed.sync();
 }
 
 }  // namespace
@@ -630,10 +671,11 @@ void Transaction::commit() {
   prepare(discard);
   // A user's directories are opened here, without following a symlink, and
   // phase 3 renames and removes relative to these very directories.
+  PendingSyncs pending;
   for (size_t i = 0; i < ops_.size(); ++i) {
     const Op& op = ops_[i];
     if (op.kind == Op::Write && op.user_dir.empty()) {
-      write_file_at(root_.path(temps[i]), op.content, op.mode, op.owner);
+      write_file_at(root_.path(temps[i]), op.content, op.mode, op.owner, &pending);
     } else if (op.kind == Op::Write) {
       const std::string key = op.user_dir + "\n" + parent_of(op.rel);
       auto it = dirs.find(key);
@@ -641,18 +683,21 @@ void Transaction::commit() {
         it = dirs.emplace(key, require_user_dir(root_, op.user_dir).make_dirs(parent_of(op.rel), 0755, op.owner)).first;
       const UserDir& parent = it->second;
       parent.check_can_hold_file(name_of(op.rel));  // again: the user may have put something in the way since
-      write_new_file(parent.fd(), name_of(temps[i]), parent.shown(name_of(temps[i])), op.content, op.mode, op.owner);
+      write_new_file(parent.fd(), name_of(temps[i]), parent.shown(name_of(temps[i])), op.content, op.mode, op.owner,
+                     &pending);
     } else if (op.kind == Op::Append) {
       const int fd = appended[i].get();
-      if (::write(fd, op.content.data(), op.content.size()) != static_cast<ssize_t>(op.content.size()) ||
-          ::fsync(fd) != 0)
+      if (::write(fd, op.content.data(), op.content.size()) != static_cast<ssize_t>(op.content.size()))
         throw ApiError("Cannot add to “/" + op.user_dir + "/" + op.rel + "”: " + std::strerror(errno) + ".");
+      pending.add(std::move(appended[i]), "/" + op.user_dir + "/" + op.rel);
     } else if (op.kind == Op::MakeDir) {
       require_user_dir(root_, op.user_dir).make_dirs(op.rel, op.mode, op.owner);
     } else if (op.kind == Op::Remove && !op.user_dir.empty()) {
       user_parent(root_, op.user_dir, op.rel, dirs);  // refuses a symlink on the way now
     }
   }
+
+  pending.sync();
 
   // Phase 2: the COMMIT journal replaces the PREPARE one: the commit point.
   std::vector<JournalStep> steps;

@@ -30,6 +30,8 @@ const AccountPart& domain_keys_part();     // domain_keys.cpp
 const AccountPart& mailing_lists_part();   // mailing_lists.cpp
 const AccountPart& outgoing_mail_part();   // outgoing_mail.cpp
 const AccountPart& autoresponders_part();  // autoresponders.cpp
+const AccountPart& apache_tls_part();      // apache_tls.cpp (after userdata_part: reads its files)
+const AccountPart& user_ssl_part();        // user_ssl.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -43,6 +45,8 @@ const std::vector<const AccountPart*>& account_parts() {
       &mailing_lists_part(),
       &outgoing_mail_part(),
       &autoresponders_part(),
+      &apache_tls_part(),
+      &user_ssl_part(),
   };
   // clang-format on
   return parts;

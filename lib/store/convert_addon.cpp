@@ -10,7 +10,10 @@
 
 #include "account_domains.hpp"
 #include "account_lifecycle.hpp"
+#include "autoresponders.hpp"
+#include "cron_store.hpp"
 #include "dns_store.hpp"
+#include "email_accounts.hpp"
 #include "errors.hpp"
 #include "ftp_store.hpp"
 #include "notices.hpp"
@@ -312,6 +315,78 @@ std::vector<std::string> stage_ftp_move(Transaction& txn, const CpanelAccount& f
   source.stage(txn);
   target.stage(txn);
   return warnings;
+}
+
+namespace {
+
+// `command` with every path inside `from` (the directory itself, or below it)
+// moved inside `to`; a longer name that merely starts the same stays.
+std::string repoint_paths(const std::string& command, const std::string& from, const std::string& to, bool& changed) {
+  std::string out;
+  size_t pos = 0;
+  for (size_t hit; (hit = command.find(from, pos)) != std::string::npos;) {
+    const size_t end = hit + from.size();
+    const bool whole = end == command.size() || command[end] == '/' ||
+                       std::string(" \t;&|'\")<>").find(command[end]) != std::string::npos;
+    out += command.substr(pos, hit - pos) + (whole ? to : from);
+    changed = changed || whole;
+    pos = end;
+  }
+  return out + command.substr(pos);
+}
+
+}  // namespace
+
+std::vector<std::string> stage_mail_copy(const StateRoot& root, Transaction& txn, const CpanelAccount& from,
+                                         const CpanelAccount& to, const std::vector<std::string>& domains) {
+  CpanelAccount moving = from;  // only the converted domains' mail
+  moving.domains = domains;
+  EmailAccounts source(txn, moving), target(txn, to);
+  const std::string from_rel = paths::rel_from_abs(from.home), to_rel = paths::rel_from_abs(to.home);
+  auto from_home = UserDir::open(root.path(from_rel), from.home);
+  auto to_home = UserDir::open(root.path(to_rel), to.home);
+  if (!to_home) throw ApiError("The new home directory " + to.home + " does not exist.");
+  std::vector<std::string> warnings;
+  auto copy_dir = [&](const std::string& rel, mode_t mode) {
+    auto dir = from_home ? from_home->dir(rel) : std::nullopt;
+    if (!dir) return false;
+    for (auto& w : copy_tree(*dir, to_home->make_dirs(rel, mode, to.owner), to.owner)) warnings.push_back(std::move(w));
+    return true;
+  };
+  for (const Mailbox* box : source.all()) {
+    const EmailAddress& a = box->address;
+    target.add(a, box->hash, box->quota_bytes);
+    if (!copy_dir(mail_paths::maildir("", a).rel, 0751)) stage_new_maildir(txn, to, a);
+    copy_dir(mailbox_settings_dir("", a).rel, 0750);
+  }
+  target.stage(txn);
+  if (from_home)
+    for (const auto& a : autoresponder_addresses(root.path(from_rel), from.home))
+      if (std::find(domains.begin(), domains.end(), a.domain) != domains.end())
+        if (auto reply = load_autoresponder(txn, from_rel, a)) stage_autoresponder(txn, to_rel, to.owner, *reply);
+  return warnings;
+}
+
+std::vector<std::string> stage_cron_move(Transaction& txn, const CpanelAccount& from, const CpanelAccount& to,
+                                         const std::string& old_docroot) {
+  Crontab source = load_crontab(txn, from.user), target = load_crontab(txn, to.user);
+  const std::string new_docroot = to.home + "/public_html";
+  std::vector<std::string> moved;
+  const auto jobs = source.jobs();
+  for (size_t i = jobs.size(); i-- > 0;) {
+    bool changed = false;
+    CronJob job = jobs[i];
+    job.command = repoint_paths(job.command, old_docroot, new_docroot, changed);
+    if (!changed) continue;
+    target.add(job);
+    source.remove(i);
+    moved.insert(moved.begin(), "The cron job “" + jobs[i].schedule + " " + jobs[i].command + "” moved to " + to.user +
+                                    " as “" + job.schedule + " " + job.command + "”.");
+  }
+  if (moved.empty()) return moved;
+  stage_crontab(txn, from.user, from.owner, source);
+  stage_crontab(txn, to.user, to.owner, target);
+  return moved;
 }
 
 }  // namespace whm

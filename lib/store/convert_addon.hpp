@@ -108,4 +108,20 @@ std::vector<std::string> copy_tree(const UserDir& from, const UserDir& to, FileO
 std::vector<std::string> stage_ftp_move(Transaction& txn, const CpanelAccount& from, const CpanelAccount& to,
                                         const std::vector<std::string>& domains, const std::string& old_docroot);
 
+// Stages copying the email accounts of `domains` (the converted domains)
+// from `from` to `to`: their passwd, shadow and quota lines (passwords,
+// quotas and suspensions kept), their Maildirs and per-mailbox settings
+// (copied now, as copy_tree does), and their autoresponders. `from` is the
+// account as it was before the domains left it. Returns the warnings.
+std::vector<std::string> stage_mail_copy(const StateRoot& root, Transaction& txn, const CpanelAccount& from,
+                                         const CpanelAccount& to, const std::vector<std::string>& domains);
+
+// Stages moving the cron jobs of `from` whose command names a path inside
+// `old_docroot` (the converted domain's site) to `to`'s crontab, that path
+// now inside `to`'s public_html (where copy_tree put the site). The jobs
+// leave `from`'s crontab: the site runs in one account only. Returns one
+// line per job moved.
+std::vector<std::string> stage_cron_move(Transaction& txn, const CpanelAccount& from, const CpanelAccount& to,
+                                         const std::string& old_docroot);
+
 }  // namespace whm

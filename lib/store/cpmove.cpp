@@ -112,7 +112,7 @@ bool restore_needs(const std::string& rel) {
                                                "addons",        "quota", "meta/hostname", "digestshadow"};
   if (single.count(rel)) return true;
   for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
-                          "whmkit/", "api_tokens/", "va/", "vad/", "domainkeys/private/"})
+                          "whmkit/", "api_tokens/", "va/", "vad/", "domainkeys/private/", "apache_tls/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
   // A zone's DNSSEC keys: dnssec/<zone>/<file> (dns_store.cpp).
   if (starts_with(rel, "dnssec/") && std::count(rel.begin(), rel.end(), '/') == 2) return true;

@@ -1,6 +1,8 @@
 #include "cron_store.hpp"
 
 #include "account_lifecycle.hpp"
+#include "sysusers.hpp"
+#include "util.hpp"
 
 namespace whm {
 
@@ -8,6 +10,18 @@ namespace cron_paths {
 std::string spool(const std::string& user) { return "var/spool/cron/crontabs/" + user; }
 std::string suspended_spool(const std::string& user) { return "var/spool/cron/crontabs.suspended/" + user; }
 }  // namespace cron_paths
+
+Crontab load_crontab(const Transaction& view, const std::string& user) {
+  return Crontab::parse(view.read(cron_paths::spool(user)).value_or(""));
+}
+
+void stage_crontab(Transaction& txn, const std::string& user, FileOwner ids, const Crontab& crontab) {
+  SystemUsers sys;
+  sys.load(txn);
+  if (auto g = sys.group.find("crontab"); g && g->size() > 2)
+    if (auto gid = parse_int((*g)[2])) ids.gid = static_cast<gid_t>(*gid);
+  txn.write(cron_paths::spool(user), crontab.serialize(), 0600, ids);
+}
 
 namespace {
 

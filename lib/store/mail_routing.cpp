@@ -578,6 +578,16 @@ class MailRoutingPart : public AccountPart {
 
 const AccountPart& mail_routing_part() { return part_instance<MailRoutingPart>(); }
 
+void stage_forwarders_moved(Transaction& txn, const std::string& domain, const std::string& text,
+                            const AccountFacts& from, const AccountFacts& to, std::string& raw) {
+  const DomainAliases moved = checked_aliases(text, domain, AccountMove{from, to}, raw);
+  DomainAliases aliases(txn, domain);
+  for (const auto& e : moved.entries())
+    for (const auto& d : e.destinations) aliases.add(e.address, d);
+  if (moved.default_address()) aliases.set_default(*moved.default_address());
+  aliases.stage(txn);
+}
+
 std::string stage_forwarders_backup_restore(const StateRoot& root, Transaction& txn, const std::string& user,
                                             const std::string& home, const std::vector<std::string>& domains,
                                             const std::string& backup, std::string& raw) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "account_parts.hpp"
 #include "cpuser.hpp"
 #include "damage.hpp"
 #include "state.hpp"
@@ -148,6 +149,15 @@ void stage_mail_domain_added(const StateRoot& root, Transaction& txn, const std:
                              const std::string& user, const std::string& mx_setting = mail_exchanger::kLocal);
 // A domain leaving its account: its valiases and vdomainaliases files and its list and manualmx lines go.
 void stage_mail_domain_removed(const StateRoot& root, Transaction& txn, const std::string& domain);
+
+// The forwarders of `domain` as they were before the domain moved from the
+// account `from` to the account `to` (an addon domain's conversion): `text`
+// is the domain's valiases file then. Its lines, checked as a restored
+// archive's, with destinations in the old home or naming the old user
+// following the domain, join the domain's file as it is now (the default
+// address replaces the file's). Lines left out are said in `raw`.
+void stage_forwarders_moved(Transaction& txn, const std::string& domain, const std::string& text,
+                            const AccountFacts& from, const AccountFacts& to, std::string& raw);
 
 // ---- cPanel's forwarders backup (UAPI Backup restore_email_forwarders) ----
 

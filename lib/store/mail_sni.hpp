@@ -26,7 +26,15 @@ constexpr const char* kDovecotSni = "etc/dovecot/sni.conf";
 constexpr const char* kEximSniMap = "etc/mail_sni_map";
 }  // namespace mail_sni_paths
 
-// Stages both files from the datastore; the domains they name, sorted.
-std::vector<std::string> stage_mail_sni_config(Transaction& txn);
+// Stages both files from the datastore as `txn` sees it (read through
+// apache_tls.hpp's Domain TLS reader); the domains they name, sorted.
+// `also`: domains this transaction has added to or removed from the
+// datastore (the directory listing shows the disk).
+std::vector<std::string> stage_mail_sni_config(Transaction& txn, const std::vector<std::string>& also = {});
+// The same after a change of the datastore entries of `changed` only: the
+// other domains' lines are kept as the files have them (a change costs one
+// domain's check, not every domain's); a full rebuild when either file is
+// missing or not as this module writes it.
+void stage_mail_sni_update(Transaction& txn, const std::vector<std::string>& changed);
 
 }  // namespace whm

@@ -6,6 +6,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "state.hpp"
 
@@ -26,5 +27,62 @@ PemPair load_or_create_service_certificate(const StateRoot& root, const std::str
 
 // A new self-signed certificate for `hostname` (also its subjectAltName).
 PemPair make_self_signed_certificate(const std::string& hostname);
+
+// ---- The services' certificates (Cpanel::SSLCerts), var/cpanel/ssl/<dir>/ ----
+// Each service has default files (the self-signed certificate made for the
+// hostname) and configured files (an installed certificate, with its CA
+// bundle); the configured ones win when they exist:
+//   cpanel:  cpanel.pem (key, crt) | mycpanel.pem (key, crt, cab) + mycpanel.cabundle (cab)
+//   dovecot: dovecot.key, dovecot.crt | mydovecot.key, mydovecot.crt (crt, cab)
+//   exim:    exim.key, exim.crt | myexim.key, myexim.crt (crt, cab)
+//   ftp:     pure-ftpd.pem (key, crt, cab), ftpd-rsa-key.pem, ftpd-rsa.pem, ftpd-ca.pem |
+//            pure-ftpd.pem, myftpd-rsa-key.pem, myftpd-rsa.pem (crt, cab)
+// Files are written 0600 (cPanel: 0660 with the service's group, and
+// symlinks into /etc, which whmkit leaves out). After an install or reset,
+// var/cpanel/ssl/<service>-CN, -DOMAINS and -NOT_AFTER are rewritten.
+struct SslServiceFile {
+  std::string file;
+  std::vector<std::string> contents;  // "key", "crt", "cab", in order
+};
+struct SslService {
+  std::string name, description;
+  std::vector<SslServiceFile> default_files, configured_files;
+};
+const std::vector<SslService>& ssl_services();
+const SslService* find_ssl_service(const std::string& name);
+
+struct ServiceSslFiles {
+  std::string key, certificate, cabundle;  // PEM ("" when none)
+  bool configured = false;                 // the configured files are in use
+};
+// What the service uses now (nullopt when neither set of files exists).
+std::optional<ServiceSslFiles> read_service_ssl(const Transaction& view, const std::string& service);
+// Installs `crt` and `key` (and the CA bundle, reordered leaf-issuer first)
+// as the service's configured files. ApiError ("Invalid certificate: ...",
+// "Invalid key: ...", a key that does not match) changes nothing.
+void stage_install_service_ssl(Transaction& txn, const std::string& service, const std::string& crt,
+                               const std::string& key, const std::string& cab);
+// Makes a new self-signed certificate for `hostname` as the default files
+// and moves the configured files aside (<file>.disable.<time>), as cPanel's
+// createDefaultSSLFiles does.
+void stage_reset_service_ssl(Transaction& txn, const std::string& service, const std::string& hostname);
+
+// The service group (a directory above) a service name belongs to:
+// cpanel/whostmgr/webmail/cpdavd -> cpanel, imap/pop3 -> dovecot, smtp ->
+// exim, ftp. UNCONFIRMED beyond cPanel's documented names.
+std::optional<std::string> ssl_service_group(const std::string& name);
+
+// Cpanel::SSL::Domain's choice of the name to reach a service by: `domain`
+// (with "mail." before it when asked) if the service's certificate covers it
+// ("exact", "exact-wildcard", "mail-wildcard"), else the hostname
+// ("hostname", "hostname-wildcard", or "none" when the certificate covers
+// neither). UNCONFIRMED beyond the reference's samples.
+struct BestSslDomain {
+  std::string ssldomain, cert_match_method = "none";
+  bool matches = false, wild = false, self_signed = false, currently_valid = false, has_certificate = false;
+  long long not_after = 0;
+};
+BestSslDomain best_ssldomain(const Transaction& view, const std::string& group, const std::string& hostname,
+                             const std::string& domain, bool add_mail_subdomain);
 
 }  // namespace whm

@@ -230,6 +230,16 @@ std::optional<ServiceTableEntry> read_service_table(const StateRoot& root, const
     if (!n || *n < 1 || *n > 65535) throw unusable("“port” is not a port number.");
     e.port = static_cast<int>(*n);
   }
+  if (std::string sig = trim(kv["reload_signal"]); !sig.empty()) {
+    if (sig == "HUP")
+      e.reload_signal = SIGHUP;
+    else if (sig == "USR1")
+      e.reload_signal = SIGUSR1;
+    else if (sig == "USR2")
+      e.reload_signal = SIGUSR2;
+    else
+      throw unusable("“reload_signal” is not HUP, USR1 or USR2.");
+  }
   return e;
 }
 
@@ -441,6 +451,27 @@ void Services::apply_enabled(const ServiceInfo& s, bool enabled) const {
   if (table_running(*entry)) return;
   if (!wait_for_daemon(*entry, table_launch(name, *entry), std::nullopt))
     throw ApiError("The service " + in_quotes(name) + " did not start.");
+}
+
+bool Services::reload(const ServiceInfo& s) const {
+  const std::string name = s.name;
+  if (root_.is_system_root()) {
+    auto unit = system_unit(root_, s);
+    if (!unit || !running(s)) return false;
+    if (system_service_command(root_, *unit, {"reload"}) != 0)
+      throw ApiError("The service " + in_quotes(name) + " failed to reload.");
+    return true;
+  }
+  auto entry = read_service_table(root_, name);
+  if (!entry || !table_running(*entry)) return false;
+  if (entry->reload_signal == 0) {
+    restart(s);
+    return true;
+  }
+  auto pid = pid_in_file(entry->pidfile);
+  if (!pid || ::kill(*pid, entry->reload_signal) != 0)
+    throw ApiError("The service " + in_quotes(name) + " failed to reload.");
+  return true;
 }
 
 // ---------------------------------------------------------------- background process killer

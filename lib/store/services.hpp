@@ -56,6 +56,7 @@ struct ServiceTableEntry {
   std::string pidfile;             // absolute path of the daemon's pid file
   bool foreground = false;         // start= stays in the foreground: whmkit detaches it and writes the pid file
   int port = 0;                    // a TCP port on 127.0.0.1 that answers while it runs (0: none)
+  int reload_signal = 0;           // reload_signal=HUP|USR1|USR2: sent to the pid for a graceful reload (0: none)
 };
 // nullopt when the root has no entry for the service; ApiError naming the
 // file and line when the entry cannot be used.
@@ -85,6 +86,11 @@ class Services {
   // systemd also at boot: `systemctl enable --now`). Disabled: stop it and
   // wait until it is gone (`systemctl disable --now`).
   void apply_enabled(const ServiceInfo& s, bool enabled) const;
+  // A graceful reload where the service runs (Apache finishes its requests):
+  // on "/" `systemctl reload` (or `service UNIT reload`), elsewhere the
+  // service table's reload_signal to its pid. Returns false when it is not
+  // installed or not running (nothing to reload); ApiError when it failed.
+  bool reload(const ServiceInfo& s) const;
 
  private:
   const StateRoot& root_;

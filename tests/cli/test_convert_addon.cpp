@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "file_checks.hpp"
 #include "harness.hpp"
 
 using namespace test;
@@ -107,7 +108,7 @@ TEST_CASE("convert_addon_initiate_conversion makes the addon domain a new accoun
   // The record.
   const auto status = run_ok(root, {"convert_addon_get_conversion_status", "job_id=1"});
   CHECK(status["data"]["1"]["job_id"] == "1");
-  CHECK(status["data"]["1"]["job_status"] == "SKIPPED");  // email is not copied: see the steps
+  CHECK(status["data"]["1"]["job_status"] == "DONE");
   CHECK(status["data"]["1"]["source_acct"] == "bob");
   const auto details = run_ok(root, {"convert_addon_fetch_conversion_details", "job_id=1"});
   CHECK(details["data"]["domain"] == "shop.example");
@@ -117,14 +118,15 @@ TEST_CASE("convert_addon_initiate_conversion makes the addon domain a new accoun
     names.push_back(s["step_name"]);
     statuses.push_back(s["status"]);
   }
-  CHECK(names == std::vector<std::string>{"Saving custom DNS records", "Removing Addon Domain",
-                                          "Creating new cPanel account", "Restoring custom DNS records",
+  CHECK(names == std::vector<std::string>{"Saving email forwarder data", "Saving custom DNS records",
+                                          "Removing Addon Domain", "Creating new cPanel account",
+                                          "Restoring custom DNS records", "Restoring email forwarders",
                                           "Copying document root content", "Copying email accounts",
-                                          "Moving FTP accounts"});
-  CHECK(statuses == std::vector<std::string>{"DONE", "DONE", "DONE", "DONE", "DONE", "SKIPPED", "DONE"});
+                                          "Moving FTP accounts", "Moving cron jobs"});
+  CHECK(statuses == std::vector<std::string>(10, "DONE"));
   const auto list = run_ok(root, {"convert_addon_list_conversions"});
   REQUIRE(list["data"]["conversions"].size() == 1);
-  CHECK(list["data"]["conversions"][0]["status"] == "SKIPPED");
+  CHECK(list["data"]["conversions"][0]["status"] == "DONE");
   CHECK(list["data"]["conversions"][0]["target_acct"] == "shopper");
   CHECK(run_ok(root, {"listaccts", "search=shopper", "searchtype=user"})["data"]["acct"].size() == 1);
   expect_check_clean(root);
@@ -227,4 +229,55 @@ TEST_CASE("the new account stays with the reseller, and the zone follows it to t
   CHECK_THAT(zone, Contains("\nshop.example.\t14400\tIN\tA\t127.0.0.1\n"));
   CHECK(zone.find("192.0.2.5") == std::string::npos);
   expect_check_clean(root);
+}
+
+TEST_CASE("convert_addon_initiate_conversion brings the domain's mail and cron jobs",
+          "[convert_addon][convert_addon_initiate_conversion]") {
+  TempRoot root;
+  build_server(root);
+  run_ok(root, {"modifyacct", "user=bob", "MAXPOP=10"});
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=sales", "domain=shop.example", "password=Mail-pass-1x", "quota=25"});
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=me", "domain=bob.example", "password=Mail-pass-1x"});
+  root.write("home/bob/mail/shop.example/sales/cur/1700000000.M1P1.host:2,S", "Subject: kept\n\nhello\n");
+  uapi_ok(root, "bob",
+          {"Email", "add_forwarder", "domain=shop.example", "email=orders@shop.example", "fwdopt=fwd",
+           "fwdemail=sales@shop.example"});
+  uapi_ok(root, "bob",
+          {"Email", "add_auto_responder", "email=sales", "domain=shop.example", "from=Sales", "subject=Away",
+           "body=Back soon", "interval=8", "is_html=0", "start=1700000000", "stop=1800000000"});
+  api2_ok(root, "bob",
+          {"Cron", "add_line", "minute=5", "hour=*", "day=*", "month=*", "weekday=*",
+           "command=php /home/bob/public_html/shop/cron.php"});
+  api2_ok(root, "bob",
+          {"Cron", "add_line", "minute=7", "hour=*", "day=*", "month=*", "weekday=*",
+           "command=php /home/bob/public_html/shopping/other.php"});
+
+  REQUIRE(run_ok(root, {"convert_addon_initiate_conversion", "domain=shop.example",
+                        "username=shopper"})["metadata"]["result"] == 1);
+  // The mailbox, with its password, quota and messages; bob keeps his own.
+  CHECK_THAT(root.file("home/shopper/etc/shop.example/passwd"),
+             Contains("sales:x:" + std::to_string(uid_of(root, "shopper"))));
+  CHECK_THAT(root.file("home/shopper/etc/shop.example/passwd"), Contains(":/home/shopper/mail/shop.example/sales:"));
+  CHECK(root.file("home/shopper/etc/shop.example/shadow").substr(0, 10) ==
+        root.file("home/bob/etc/shop.example/shadow").substr(0, 10));
+  CHECK(root.file("home/shopper/etc/shop.example/quota") == "sales:26214400\n");
+  CHECK(root.file("home/shopper/mail/shop.example/sales/cur/1700000000.M1P1.host:2,S") == "Subject: kept\n\nhello\n");
+  const auto pops = uapi_ok(root, "shopper", {"Email", "list_pops"});
+  CHECK(pops.dump().find("sales@shop.example") != std::string::npos);
+  CHECK_THAT(root.file("home/bob/etc/bob.example/passwd"), Contains("me:x:"));
+  // The forwarders and the autoresponder, its pipe now naming the new home.
+  const std::string valiases = root.file("etc/valiases/shop.example");
+  CHECK_THAT(valiases, Contains("orders@shop.example: sales@shop.example"));
+  CHECK_THAT(valiases, Contains("/home/shopper/.autorespond"));
+  CHECK(valiases.find("/home/bob") == std::string::npos);
+  CHECK_THAT(root.file("home/shopper/.autorespond/sales@shop.example"), Contains("Back soon"));
+  // The site's cron job moved, re-pointed at the copied site; the other stayed.
+  const std::string shopper_cron = root.file("var/spool/cron/crontabs/shopper");
+  CHECK_THAT(shopper_cron, Contains("5 * * * * php /home/shopper/public_html/cron.php"));
+  const std::string bob_cron = root.file("var/spool/cron/crontabs/bob");
+  CHECK(bob_cron.find("shop/cron.php") == std::string::npos);
+  CHECK_THAT(bob_cron, Contains("7 * * * * php /home/bob/public_html/shopping/other.php"));
+  const auto details = run_ok(root, {"convert_addon_fetch_conversion_details", "job_id=1"});
+  CHECK(details["data"]["job_status"] == "DONE");
+  CHECK(details.dump().find("php /home/shopper/public_html/cron.php") != std::string::npos);
 }

@@ -8,6 +8,8 @@
 #include "harness.hpp"
 #include "output.hpp"
 #include "syck_yaml.hpp"
+#include "util.hpp"
+#include "x509.hpp"
 
 using namespace test;
 
@@ -53,6 +55,15 @@ std::vector<PartView> view_parts(const TempRoot& root, const whm::AccountFacts& 
   return out;
 }
 
+// installssl with a new self-signed certificate for the domain.
+void install_certificate(const TempRoot& root, const std::string& domain) {
+  auto key = whm::x509::generate_key(whm::x509::KeyType::EcdsaP256);
+  whm::x509::Subject subject;
+  subject.domains = {domain};
+  const std::string crt = whm::x509::make_self_signed(key, subject, 30);
+  run_ok(root, {"installssl", "domain=" + domain, "crt=" + whm::uri_encode(crt), "key=" + whm::uri_encode(key.pem)});
+}
+
 }  // namespace
 
 TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the same bytes", "[lifecycle]") {
@@ -63,6 +74,7 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   // An Account Enhancement (server-wide: it stays when bob goes).
   root.write("var/cpanel/account_enhancements/config/installed.json", R"({"Deluxe":{"id":"deluxe","plugin_id":"x"}})");
   run_ok(root, {"create_account_enhancement", "name=Deluxe", "id=deluxe"});
+  install_certificate(root, "alice.example");  // the SSL index and the mail SNI files exist before bob
   const auto before_create = state_of(root, false);
 
   create_account(root, "bob", "bob.example", {"quota=500"});
@@ -96,6 +108,8 @@ TEST_CASE("every store: create, fill, pkgacct, remove to nothing, restore to the
   uapi_ok(root, "bob",
           {"Email", "add_auto_responder", "email=info", "domain=bob.example", "from=Bob", "subject=Away",
            "body=Back soon", "is_html=0", "interval=1", "start=0", "stop=4102444800"});
+  install_certificate(root, "bob.example");
+  uapi_ok(root, "bob", {"SSL", "generate_key", "keytype=ecdsa-prime256v1", "friendly_name=site"});
   run_ok(root, {"suspendacct", "user=bob", "reason=Unpaid", "disallowun=1"});
 
   const auto bob = facts_of(root, "bob");

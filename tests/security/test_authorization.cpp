@@ -76,8 +76,10 @@ const std::vector<Expected> kResellerFunctions = {
      true},
     {"fetch_connected_application", "connected-applications", {"name=app"}, false},
     {"fetch_ds_records_for_domains", "edit-dns", {"domain=carol.example"}, true},
+    {"fetchcrtinfo", "", {"user=carol", "id=nosuch"}, true},
     {"forcepasswordchange", "passwd", {R"(users_json={"carol":1})"}, true},
     {"generate_mobileconfig", "", {"account=carol", "use_ssl=1"}, true},
+    {"get_best_ssldomain_for_service", "", {"service=cpanel"}, false},
     {"get_current_users_count", "", {}, false},
     {"get_disk_usage", "list-accts", {}, false},
     {"get_feature_metadata", "", {}, false},
@@ -115,11 +117,13 @@ const std::vector<Expected> kResellerFunctions = {
     {"list_pops_for", "", {"user=carol"}, true},
     {"list_users", "", {}, false},
     {"listaccts", "list-accts", {}, false},
+    {"listcrts", "", {"user=carol"}, true},
     {"listmxs", "", {"domain=carol.example"}, true},
     {"listpkgs", "list-pkgs", {}, false},
     {"listsuspended", "list-accts", {}, false},
     {"listzones", "", {}, false},
     {"lookupnsip", "", {"host=localhost"}, false},
+    {"generatessl", "ssl-gencrt", {"domains=alice.example"}, false},
     {"get_available_applications", "", {}, false},
     {"get_in_product_survey_url", "", {}, false},
     {"lookupnsips", "", {"host=localhost"}, false},
@@ -135,6 +139,7 @@ const std::vector<Expected> kResellerFunctions = {
     {"personalization_get", "", {"names=x"}, false},
     {"personalization_set", "", {R"(personalization={"x":"1"})"}, false},
     {"quota_enabled", "", {}, false},
+    {"rebuilduserssldb", "", {"user=carol"}, true},
     {"remove_connected_application", "connected-applications", {"name=app"}, false},
     {"remove_zone_key", "edit-dns", {"domain=carol.example", "key_id=1"}, true},
     {"removeacct", "kill-acct", {"user=carol"}, true},
@@ -184,6 +189,14 @@ const std::vector<Expected> kResellerFunctions = {
     // Mail tracking statistics (commands/mail_tracking.cpp): the reseller's accounts.
     {"emailtrack_stats", "track-email", {"user=carol"}, true},
     {"emailtrack_user_stats", "track-email", {}, false},
+    // SSL installation (commands/ssl_install.cpp).
+    {"installssl", "ssl", {"domain=carol.example", "crt=x", "key=x"}, true},
+    {"delete_ssl_vhost", "ssl", {"host=carol.example"}, true},
+    {"fetch_ssl_vhosts", "ssl", {}, false},
+    {"enqueue_deferred_ssl_installations",
+     "ssl",
+     {"username=carol", "crt=x", "key=x", "cab=", "vhost_name=carol.example"},
+     true},
 };
 
 // A refusal by the authorization step, not by the function itself.

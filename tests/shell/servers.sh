@@ -206,3 +206,64 @@ wait_for() {  # MAILBOX COUNT
     sleep 0.1
   done
 }
+
+# ---------------------------------------------------------------- web servers (tests/ssl)
+
+# The web servers' ports for the state root $1, set before its accounts are
+# made so that the configuration whmkit writes (etc/apache2/conf/httpd.conf,
+# etc/nginx/conf.d/users/<user>.conf) listens there: Apache HTTP on
+# 127.0.0.1:$2 and HTTPS on $3 (the tweak settings apache_port and
+# apache_ssl_port), nginx on $4 and $5 (etc/whmkit/web_ports.conf).
+web_server_ports() {  # ROOT APACHE_HTTP APACHE_HTTPS [NGINX_HTTP NGINX_HTTPS]
+  local conf=$1/var/cpanel/cpanel.config
+  mkdir -p "$1/var/cpanel" "$1/etc/whmkit"
+  touch "$conf"
+  sed -i -e '/^apache_port=/d' -e '/^apache_ssl_port=/d' "$conf"
+  printf 'apache_port=127.0.0.1:%s\napache_ssl_port=127.0.0.1:%s\n' "$2" "$3" >> "$conf"
+  if [[ -n ${4:-} ]]; then
+    printf 'nginx_http=127.0.0.1:%s\nnginx_https=127.0.0.1:%s\n' "$4" "$5" > "$1/etc/whmkit/web_ports.conf"
+  fi
+}
+
+# Apache for the state root $1 (tests/ssl/httpd.conf.in, which includes the
+# root's etc/apache2/conf/httpd.conf: an account made after web_server_ports
+# writes it), its run files in $2, in the foreground as a child of the test
+# (apache_pid), answering on 127.0.0.1:$3, the HTTP port web_server_ports
+# named. Also whmkit's service table entry for httpd, so that installations
+# reload it gracefully (SIGUSR1). Serves each vhost's document root over
+# HTTP (ACME HTTP-01 challenges) and, once installed, its certificate.
+start_apache() {  # ROOT RUN HTTP_PORT
+  local tls conf=$2/httpd.conf
+  tls="$(cd "$(dirname "${BASH_SOURCE[0]}")/../ssl" && pwd)"
+  mkdir -p "$2" "$1/etc/whmkit/services"
+  sed -e "s|@RUN@|$2|g" -e "s|@ROOT@|$1|g" -e "s|@USER@|www-data|" -e "s|@GROUP@|www-data|" \
+    "$tls/httpd.conf.in" > "$conf"
+  printf 'start=/usr/sbin/apache2 -f %s -DFOREGROUND\npidfile=%s/httpd.pid\nforeground=1\nport=%s\nreload_signal=USR1\n' \
+    "$conf" "$2" "$3" > "$1/etc/whmkit/services/httpd.conf"
+  /usr/sbin/apache2 -f "$conf" -DFOREGROUND >/dev/null 2>>"$2/start.err" &
+  apache_pid=$!
+  wait_for_port "$3"
+}
+
+# nginx the same way (tests/ssl/nginx.conf.in, including the root's
+# etc/nginx/conf.d/users/*.conf), in the foreground (nginx_pid), on the
+# HTTP port $3; reloaded with SIGHUP.
+start_nginx() {  # ROOT RUN HTTP_PORT
+  local tls conf=$2/nginx.conf
+  tls="$(cd "$(dirname "${BASH_SOURCE[0]}")/../ssl" && pwd)"
+  mkdir -p "$2" "$1/etc/whmkit/services"
+  sed -e "s|@RUN@|$2|g" -e "s|@ROOT@|$1|g" "$tls/nginx.conf.in" > "$conf"
+  printf 'start=/usr/sbin/nginx -p %s -e %s/nginx-error.log -c %s\npidfile=%s/nginx.pid\nforeground=1\nport=%s\nreload_signal=HUP\n' \
+    "$2" "$2" "$conf" "$2" "$3" > "$1/etc/whmkit/services/nginx.conf"
+  /usr/sbin/nginx -p "$2" -e "$2/nginx-error.log" -c "$conf" >/dev/null 2>>"$2/start.err" &
+  nginx_pid=$!
+  wait_for_port "$3"
+}
+
+# Stops a web server started above, by its pid, and waits until it is gone.
+stop_web_server() {  # PID
+  [[ -n ${1:-} ]] || return 0
+  kill "$1" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  return 0
+}

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 import jsonschema
 
@@ -286,6 +287,47 @@ EXCEPTIONS["DomainInfo::domains_data"] = {"data": (USERDATA_REASON, {"oneOf": [
          "properties": {"parked_capable_of_https_redirects": {"type": "array"}}}]}}]})}
 
 
+# SSL: the IP address is published as oneOf an IPv4 and an IPv6 string,
+# which differ only by format.
+EXCEPTIONS["SSL::install_ssl"] = {"ip": TWO_STRINGS}
+EXCEPTIONS["SSL::installed_hosts"] = {"items.ip": TWO_STRINGS}
+
+EITHER_ID = ("published as required, but cPanel takes the id or the friendly_name, whichever is given "
+             "(Cpanel::API::SSL::_get_search_args), and so does whmkit", None)
+for _f in ("set_key_friendly_name", "set_csr_friendly_name", "fetch_cert_info"):
+    EXCEPTIONS[f"SSL::{_f}"] = {"param friendly_name": EITHER_ID, "param id": EITHER_ID}
+EXCEPTIONS["SSL::set_cert_friendly_name"] = {
+    "param friendly_name": EITHER_ID,
+    "param id": ("not published, but cPanel's set_cert_friendly_name finds the certificate by id or "
+                 "friendly_name like its siblings (Cpanel::API::SSL::_set_friendly_name)", None)}
+CSR_FIELD = ("the CSR subject's field, undef (null) when the CSR has none, as Cpanel::API::SSL::show_csr "
+             "copies it from the parse", {"type": ["string", "null"]})
+EXCEPTIONS["SSL::show_csr"] = {f"details.{f}": CSR_FIELD for f in (
+    "commonName", "countryName", "emailAddress", "localityName", "organizationName", "organizationalUnitName",
+    "stateOrProvinceName")}
+CERT_NAME = ("the name's attributes as the certificate has them (Cpanel::API::SSL::show_cert copies the parsed "
+             "subject/issuer hash): a name without an email address has no emailAddress", None)
+EXCEPTIONS["SSL::show_cert"] = {"details.subject.emailAddress": CERT_NAME, "details.issuer.emailAddress": CERT_NAME}
+EXCEPTIONS["SSL::show_key"] = {"details.key": (
+    "published inside details, but Cpanel::API::SSL::show_key returns the key beside them (data.key), as "
+    "show_csr and show_cert return theirs", None)}
+EXCEPTIONS["SSL::list_ssl_items"] = {
+    "param item": ("published as item (default key); Cpanel::API::SSL::list_ssl_items reads items, "
+                   "a |-separated list with no default, and so does whmkit", None),
+    "param items": ("see item", None)}
+
+
+def ssl_record_arg(kind, friendly_name, param, text_key=None):
+    """An argument from SSL storage: param=<id> of the item named friendly_name, or its text."""
+    def arg(bin_dir, env):
+        fn = {"key": "show_key", "csr": "show_csr", "crt": "show_cert"}[kind]
+        out = run([os.path.join(bin_dir, "uapi"), "--user=bob", "--output=json", "SSL", fn,
+                   f"friendly_name={friendly_name}"], env)
+        data = json.loads(out.stdout)["result"]["data"]
+        return f"{param}=" + (data[text_key] if text_key else data["details"]["id"])
+    return arg
+
+
 def forwarders_backup(bin_dir, env):
     """backup=...: an aliases-bob.example.gz (cPanel's forwarders backup) in bob's home."""
     root = env["WHMKIT_ROOT"]
@@ -304,6 +346,25 @@ def filters_backup(bin_dir, env):
     return f"backup={root}/home/bob/filter_info.bob.yaml.gz"
 
 
+_SSL_PAIR = {}
+
+
+def ssl_pair(part):
+    """cert=... or key=...: one self-signed certificate for bob.example (and www.), made once with openssl."""
+    def arg(bin_dir, env):
+        if not _SSL_PAIR:
+            work = tempfile.mkdtemp(prefix="whmkit-uapi-ssl-")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bob.example",
+                            "-days", "2", "-addext", "subjectAltName=DNS:bob.example,DNS:www.bob.example",
+                            "-keyout", f"{work}/key.pem", "-out", f"{work}/cert.pem"], check=True, capture_output=True)
+            for name in ("cert", "key"):
+                with open(f"{work}/{name}.pem") as f:
+                    _SSL_PAIR[name] = f.read()
+            shutil.rmtree(work)
+        return f"{part}=" + urllib.parse.quote(_SSL_PAIR[part], safe="")
+    return arg
+
+
 def current_serial(bin_dir, env):
     """serial=N: the SOA serial of bob.example as parse_zone gives it (a client's first step)."""
     out = run([os.path.join(bin_dir, "uapi"), "--user=bob", "--output=json", "DNS", "parse_zone", "zone=bob.example"],
@@ -318,7 +379,38 @@ def current_serial(bin_dir, env):
 # call must fail (status 0, data null). An argument may be a function of
 # (bin_dir, env) that gives it when the call is made; "{uploads}" in an
 # argument is a directory every user may read (make_root).
+SSL_SUBJECT = ["countryName=US", "stateOrProvinceName=TX", "localityName=Houston", "organizationName=Bob"]
 CALLS = [
+    ("SSL", "generate_key", ["keytype=rsa-2048", "friendly_name=schema-key"], False),
+    ("SSL", "generate_key", ["keytype=dsa"], True),
+    ("SSL", "list_keys", [], False),
+    ("SSL", "show_key", ["friendly_name=schema-key"], False),
+    ("SSL", "upload_key", [ssl_record_arg("key", "schema-key", "key", "key")], False),
+    ("SSL", "upload_key", ["key=not a key"], True),
+    ("SSL", "set_key_friendly_name", ["friendly_name=schema-key", "new_friendly_name=schema-key2"], False),
+    ("SSL", "generate_csr", [ssl_record_arg("key", "schema-key2", "key_id"), "domains=bob.example",
+                             "friendly_name=schema-csr"] + SSL_SUBJECT, False),
+    ("SSL", "list_csrs", [], False),
+    ("SSL", "show_csr", ["friendly_name=schema-csr"], False),
+    ("SSL", "find_csrs_for_key", ["friendly_name=schema-key2"], False),
+    ("SSL", "set_csr_friendly_name", ["friendly_name=schema-csr", "new_friendly_name=schema-csr2"], False),
+    ("SSL", "generate_cert", [ssl_record_arg("key", "schema-key2", "key_id"), "domains=bob.example,www.bob.example",
+                              "friendly_name=schema-cert"] + SSL_SUBJECT, False),
+    ("SSL", "list_certs", [], False),
+    ("SSL", "show_cert", ["friendly_name=schema-cert"], False),
+    ("SSL", "fetch_cert_info", ["friendly_name=schema-cert"], False),
+    ("SSL", "find_certificates_for_key", ["friendly_name=schema-key2"], False),
+    ("SSL", "upload_cert", [ssl_record_arg("crt", "schema-cert", "crt", "cert")], False),
+    ("SSL", "get_cabundle", [ssl_record_arg("crt", "schema-cert", "cert", "cert")], False),
+    ("SSL", "set_cert_friendly_name", ["friendly_name=schema-cert", "new_friendly_name=schema-cert2"], False),
+    ("SSL", "list_ssl_items", ["domains=bob.example", "items=key|csr|crt"], False),
+    ("SSL", "rebuildssldb", [], False),
+    ("SSL", "get_cn_name", ["domain=bob.example", "service=imap", "add_mail_subdomain=1"], False),
+    ("SSL", "get_cn_name", ["domain=bob.example", "service=gopher"], True),
+    ("SSL", "set_default_key_type", ["type=ecdsa-prime256v1"], False),
+    ("SSL", "delete_cert", ["friendly_name=schema-cert2"], False),
+    ("SSL", "delete_csr", ["friendly_name=schema-csr2"], False),
+    ("SSL", "delete_key", ["friendly_name=schema-key2"], False),
     ("DNS", "parse_zone", ["zone=bob.example"], False),
     ("DNS", "parse_zone", ["zone=nosuch.example"], True),
     ("DNS", "mass_edit_zone", ["zone=bob.example", current_serial,
@@ -595,6 +687,21 @@ CALLS = [
     ("EmailAuth", "validate_current_dmarcs", [], False),
     ("EmailAuth", "remove_dmarc", ["domain=bob.example"], False),
     ("EmailAuth", "validate_current_ptrs", ["domain=bob.example"], False),
+    ("SSL", "is_sni_supported", [], False),
+    ("SSL", "is_mail_sni_supported", [], False),
+    ("SSL", "install_ssl", ["domain=bob.example", ssl_pair("cert"), "key=not a key"], True),
+    ("SSL", "install_ssl", ["domain=bob.example", ssl_pair("cert"), ssl_pair("key")], False),
+    ("SSL", "installed_host", ["domain=bob.example"], False),
+    ("SSL", "installed_host", ["domain=bob.example", "verify_certificate=1"], False),
+    ("SSL", "installed_host", ["domain=blog.bob.example"], True),
+    ("SSL", "installed_hosts", [], False),
+    ("SSL", "fetch_certificates_for_fqdns", ["domains=www.bob.example"], False),
+    ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=1"], False),
+    ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=0"], False),
+    ("SSL", "mail_sni_status", ["domain=bob.example"], False),
+    ("SSL", "rebuild_mail_sni_config", ["reload_dovecot=0"], False),
+    ("SSL", "delete_ssl", ["domain=bob.example"], False),
+    ("SSL", "delete_ssl", ["domain=bob.example"], True),
 ]
 
 

@@ -11,6 +11,7 @@
 #include "convert_addon.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "mail_counts.hpp"
 #include "mail_paths.hpp"
 #include "mail_routing.hpp"
 #include "registry.hpp"
@@ -57,17 +58,21 @@ Response convert_addon_list_addon_domains(Context& ctx, const Request&) {
 Response convert_addon_fetch_domain_details(Context& ctx, const Request& req) {
   AccountStore store(ctx.root);
   const AddonDomain addon = require_addon_domain(store, req.domain("domain"));
-  // whmkit keeps no mail, SSL or domain forwarders: there are none to count.
+  // The addon domain's own mail, from the stores the Email functions keep
+  // (mail_counts.hpp). No SSL certificate is looked up here.
+  const CpanelAccount owner = load_cpanel_account(ctx.root, addon.user);
+  Transaction view(ctx.root);
+  const MailCounts mail = count_account_mail(ctx.root, view, owner, {addon.domain}, false);
   Response r;
   r.data = {{"docroot", addon.docroot},
             {"has_dedicated_ip", addon.ip == load_server_config(ctx.root).shared_ip ? 0 : 1},
             {"has_ssl_cert_installed", 0},
             {"ip", addon.ip},
             {"is_sni_supported", 1},
-            {"number_of_autoresponders", 0},
-            {"number_of_domain_forwarders", 0},
-            {"number_of_email_accounts", 0},
-            {"number_of_email_forwarders", 0},
+            {"number_of_autoresponders", mail.autoresponders},
+            {"number_of_domain_forwarders", mail.domain_forwarders},
+            {"number_of_email_accounts", mail.email_accounts},
+            {"number_of_email_forwarders", mail.forwarders},
             {"owner", addon.user}};
   return r;
 }

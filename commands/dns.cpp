@@ -11,6 +11,7 @@
 #include "base64.hpp"
 #include "dns_params.hpp"
 #include "dns_store.hpp"
+#include "dns_swap.hpp"
 #include "errors.hpp"
 #include "kvfile.hpp"
 #include "lookup.hpp"
@@ -411,19 +412,11 @@ Response export_zone_files(Context& ctx, const Request& req) {
   return r;
 }
 
-// ALIAS records need a nameserver that resolves their target when asked:
-// cPanel's PowerDNS with a resolver set in pdns.conf. BIND has none; ANAME
-// is not offered by either.
+// ALIAS records and the resolver they need (lib/store/dns_swap.hpp).
 Response is_alias_available(Context& ctx, const Request&) {
   Transaction view(ctx.root);
-  std::string resolver;
-  if (read_tweak_setting(view, "local_nameserver_type") == "powerdns")
-    for (const auto& line : split(view.read("etc/pdns/pdns.conf").value_or(""), '\n'))
-      if (starts_with(trim(line), "resolver=")) resolver = trim(trim(line).substr(9));
   Response r;
-  r.data = {{"alias", resolver.empty() ? 0 : 1},
-            {"aname", 0},
-            {"resolver", resolver.empty() ? nlohmann::json(nullptr) : nlohmann::json(resolver)}};
+  r.data = alias_availability(view);
   return r;
 }
 

@@ -13,7 +13,9 @@
 
 #include "dns_params.hpp"
 #include "dns_store.hpp"
+#include "dns_swap.hpp"
 #include "errors.hpp"
+#include "ip_addresses.hpp"
 #include "output.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -138,6 +140,122 @@ Response lookup(Context&, const Request& req) {
     if (std::find(unique.begin(), unique.end(), l) == unique.end()) unique.push_back(l);
   Response r;
   r.data = unique;
+  return r;
+}
+
+// cPanel's ALIAS availability, the same answer as WHM's is_alias_available.
+Response is_alias_available(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  Response r;
+  r.data = alias_availability(view);
+  return r;
+}
+
+// "a", "a and b", "a, b, and c" (cPanel's list_and).
+std::string list_and(const std::vector<std::string>& items) {
+  if (items.size() <= 2) return join(items, " and ");
+  return join(std::vector<std::string>(items.begin(), items.end() - 1), ", ") + ", and " + items.back();
+}
+
+// The addresses that are this server's: the main and shared IPs, etc/ips,
+// their 1:1 NAT public addresses and, on the live system, every address an
+// interface carries.
+std::set<std::string> local_ipv4_addresses(const StateRoot& root) {
+  Transaction view(root);
+  std::set<std::string> out;
+  for (const auto& ip : server_ips(root)) out.insert(ip);
+  for (const auto& [local, pub] : read_nat_map(view)) out.insert({local, pub});
+  if (root.is_system_root())
+    for (const auto& [ip, iface] : live_addresses(AF_INET)) out.insert(ip);
+  return out;
+}
+
+// For each domain, as cPanel answers it: null when its IPv4 addresses on the
+// internet (through the system resolver) are all this server's, else why not.
+Response ensure_domains_reside_only_locally(Context& ctx, const Request& req) {
+  std::vector<std::string> domains;
+  for (const auto& raw : req.list("domain")) domains.push_back(zone_name_arg(raw, "domain"));
+  if (domains.empty()) throw missing_param("domain");
+  const std::set<std::string> local = local_ipv4_addresses(ctx.root);
+  struct __res_state state {};
+  if (res_ninit(&state) != 0) throw ApiError("The system resolver cannot be set up (/etc/resolv.conf).");
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& domain : domains) {
+    std::vector<std::string> lines;
+    bool exists = false;
+    try {
+      exists = ask(&state, domain, ns_t_a, lines);
+    } catch (const ApiError& e) {
+      r.data.push_back(e.what());
+      continue;
+    }
+    std::vector<std::string> remote;
+    size_t addresses = 0;
+    const std::string marker = " has address ";
+    for (const auto& line : lines)
+      if (auto at = line.find(marker); at != std::string::npos) {
+        ++addresses;
+        const std::string ip = line.substr(at + marker.size());
+        if (!local.count(ip) && std::find(remote.begin(), remote.end(), ip) == remote.end()) remote.push_back(ip);
+      }
+    std::sort(remote.begin(), remote.end(), [](const std::string& a, const std::string& b) {
+      return parse_ipv4(a).value_or(0) < parse_ipv4(b).value_or(0);
+    });
+    if (!exists)
+      r.data.push_back("“" + domain + "” is not a registered internet domain.");
+    else if (addresses == 0)
+      r.data.push_back("“" + domain + "” does not resolve to any IPv4 addresses on the internet.");
+    else if (!remote.empty())
+      r.data.push_back("“" + domain + "” resolves to the following IPv4 " +
+                       (remote.size() == 1 ? "address, which does not" : "addresses, which do not") +
+                       " exist on this server: " + list_and(remote));
+    else
+      r.data.push_back(nullptr);
+  }
+  res_nclose(&state);
+  return r;
+}
+
+std::string ipv4_arg(const std::string& name, const std::string& value) {
+  if (!is_valid_ipv4(value)) throw invalid_param(name, "“" + value + "” is not a valid IPv4 address.");
+  return value;
+}
+
+// cPanel's swapip on the zones of the named domains (lib/store/dns_swap.hpp):
+// the A records that hold the source address (given, or detected in each
+// zone) get dest_ip, or ftp_ip for "ftp." names; the nameservers and the
+// hostname are never changed. A domain without a zone of its own changes nothing.
+Response swap_ip_in_zones(Context& ctx, const Request& req) {
+  std::vector<std::string> domains;
+  for (const auto& raw : req.list("domain")) domains.push_back(zone_name_arg(raw, "domain"));
+  if (domains.empty()) throw missing_param("domain");
+  const std::string dest = ipv4_arg("dest_ip", req.require("dest_ip"));
+  const std::string ftp = req.has("ftp_ip") ? ipv4_arg("ftp_ip", req.require("ftp_ip")) : dest;
+  std::set<std::string> sources;
+  if (auto source = req.get("source_ip"); source && *source != "-1") sources.insert(ipv4_arg("source_ip", *source));
+
+  Transaction txn(ctx.root);
+  const std::set<std::string> static_names = swap_static_names(ctx.root, txn);
+  std::vector<std::string> changed;
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& domain : domains) {
+    if (!zone_exists(txn, domain) || std::find(changed.begin(), changed.end(), domain) != changed.end()) continue;
+    Zone zone = load_zone(txn, domain);
+    const auto swapped = swap_ip_in_zone(zone, sources, dest, ftp, static_names);
+    for (const auto& s : swapped)
+      r.data.push_back({{"zone_name", s.zone_name},
+                        {"record_name", s.record_name},
+                        {"record_type", s.record_type},
+                        {"old_value", s.old_value},
+                        {"new_value", s.new_value}});
+    if (swapped.empty()) continue;
+    stage_zone(txn, zone, now());
+    changed.push_back(domain);
+  }
+  txn.commit();
+  for (const auto& zone : changed) reload_zone(ctx.root, zone);
   return r;
 }
 
@@ -363,6 +481,36 @@ const Registration registrations[] = {
                   {described(list_param("domain", ParamType::String, true),
                              "One of the account's domains; repeat it (domain-0, domain-1...) for several.")},
                   "Return whether local DNS server is authoritative"}),
+    Registration({Api::Uapi,
+                  "DNS",
+                  "is_alias_available",
+                  is_alias_available,
+                  Access::Read,
+                  own_objects(),
+                  {},
+                  "Return ALIAS DNS record availability & resolver"}),
+    Registration({Api::Uapi,
+                  "DNS",
+                  "ensure_domains_reside_only_locally",
+                  ensure_domains_reside_only_locally,
+                  Access::Read,
+                  own_objects({domain("domain")}),
+                  {described(list_param("domain", ParamType::String, true),
+                             "One of the account's domains; repeat it (domain-1, domain-2...) for several.")},
+                  "Return whether domains only resolve locally"}),
+    Registration(
+        {Api::Uapi,
+         "DNS",
+         "swap_ip_in_zones",
+         swap_ip_in_zones,
+         Access::Write,
+         needs_feature("zoneedit", {domain("domain")}),
+         {described(list_param("domain", ParamType::String, true),
+                    "One of the account's domains whose zone is updated; repeat it for several."),
+          text("dest_ip", "The IPv4 address the records get.", true),
+          text("ftp_ip", "The IPv4 address \"ftp.\" records get (default: dest_ip)."),
+          text("source_ip", "The IPv4 address to replace (default, or -1: detected in each zone from its A records).")},
+         "Update IP addresses in zone files"}),
     // API 2 ZoneEdit
     Registration({Api::Api2, "ZoneEdit", "fetchzone", fetchzone, Access::Read, own_objects({domain("domain")}),
                   fetch_params(), "Retrieve a zone file"}),

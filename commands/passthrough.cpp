@@ -43,7 +43,11 @@ Response uapi_cpanel(Context& ctx, const Request& req) {
 Response cpanel(Context& ctx, const Request& req) {
   const std::string user = req.require("cpanel_jsonapi_user");
   const std::string version = req.get_or("cpanel_jsonapi_apiversion", "2");
-  if (version == "1") throw NotAvailableError("cPanel API 1 is not implemented by whmkit (use apiversion 2 or 3).");
+  if (version == "1")
+    throw NotAvailableError(
+        "cPanel API 1 is not available: whmkit implements no cPanel API 1 functions (cPanel deprecated API 1 in "
+        "favour of UAPI). Call the function through cPanel API 2 (cpanel_jsonapi_apiversion=2) or UAPI "
+        "(cpanel_jsonapi_apiversion=3).");
   const Api api = version == "3" ? Api::Uapi : Api::Api2;
   auto outcome =
       run_call_for_json(ctx.root, {api, req.require("cpanel_jsonapi_module"),

@@ -1,6 +1,7 @@
 // The UAPI ResourceUsage module: the account's use of each limited resource,
 // from the same counts as StatsBar (lib/store/account_usage.hpp).
 #include "quota.hpp"
+#include "tweak_settings.hpp"
 
 namespace whm {
 namespace {
@@ -25,8 +26,9 @@ nlohmann::json entry(const char* id, const char* description, const LimitedCount
 }
 
 // The reference's order. Left out, as cPanel leaves them out when the
-// service is off: MySQL and PostgreSQL usage and databases, and mailing lists
-// (whmkit manages no database or Mailman service), and filesusage (the
+// service is off: MySQL and PostgreSQL usage and databases (whmkit keeps no
+// databases yet, #23), mailing lists while Mailman is off (Tweak Setting
+// skipmailman, as the Email lists functions read it), and filesusage (the
 // "Display File Usage" tweak setting is off by default).
 Response get_usages(Context& ctx, const Request&) {
   const AccountUsage u = current_account_usage(ctx);
@@ -40,6 +42,8 @@ Response get_usages(Context& ctx, const Request&) {
   r.data.push_back(entry("subdomains", "Subdomains", u.subdomains));
   r.data.push_back(entry("aliases", "Aliases", u.parked_domains));
   r.data.push_back(entry("email_accounts", "Email Accounts", u.email_accounts));
+  if (tweak_setting(ctx.root, "skipmailman", "0") != "1")
+    r.data.push_back(entry("mailing_lists", "Mailing Lists", u.mailing_lists));
   r.data.push_back(entry("autoresponders", "Autoresponders", u.autoresponders, std::nullopt));
   r.data.push_back(entry("forwarders", "Forwarders", u.forwarders, std::nullopt));
   r.data.push_back(entry("email_filters", "Email Filters", u.email_filters, std::nullopt));

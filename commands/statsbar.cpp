@@ -91,6 +91,11 @@ nlohmann::json count_row(const Options& o, const LimitedCount& c) {
   return row;
 }
 
+// A count no package limits (forwarders, filters, autoresponders).
+nlohmann::json unlimited_row(const Options& o, long long used) {
+  return count_row(o, LimitedCount{used, std::nullopt});
+}
+
 nlohmann::json text_row(const std::string& value) { return {{"count", value}}; }
 
 // One display name: its label, the module cPanel names, the feature that
@@ -106,6 +111,8 @@ struct Stat {
 const Stat kStats[] = {
     {"addondomains", "Addon Domains", "Park", "addondomains",
      [](const Options& o, const AccountUsage& u, const ServerConfig&) { return count_row(o, u.addon_domains); }},
+    {"autoresponders", "Autoresponders", "Email", "autoresponders",
+     [](const Options& o, const AccountUsage& u, const ServerConfig&) { return unlimited_row(o, u.autoresponders); }},
     {"bandwidthusage", "Monthly Bandwidth Transfer", "Stats", "bandwidth",
      [](const Options& o, const AccountUsage& u, const ServerConfig&) {
        auto row = bytes_row(o, u.bandwidth_bytes, u.bandwidth_limit);
@@ -127,6 +134,10 @@ const Stat kStats[] = {
      }},
     {"emailaccounts", "Email Accounts", "Email", "popaccts",
      [](const Options& o, const AccountUsage& u, const ServerConfig&) { return count_row(o, u.email_accounts); }},
+    {"emailfilters", "Email Filters", "Email", "blockers",
+     [](const Options& o, const AccountUsage& u, const ServerConfig&) { return unlimited_row(o, u.email_filters); }},
+    {"emailforwarders", "Forwarders", "Email", "forwarders",
+     [](const Options& o, const AccountUsage& u, const ServerConfig&) { return unlimited_row(o, u.forwarders); }},
     {"ftpaccounts", "FTP Accounts", "Ftp", "ftpaccts",
      [](const Options& o, const AccountUsage& u, const ServerConfig&) { return count_row(o, u.ftp_accounts); }},
     {"hostingpackage", "Hosting Package", "", "",

@@ -5,9 +5,12 @@
 // whmkit makes it before it answers (see docs/uapi-backup.md).
 #include <unistd.h>
 
+#include <functional>
+
 #include "backup_destinations.hpp"
 #include "errors.hpp"
 #include "home_backup.hpp"
+#include "mail_filters.hpp"
 #include "mail_routing.hpp"
 #include "registry.hpp"
 #include "sysusers.hpp"
@@ -156,36 +159,54 @@ Response restore_files(Context& ctx, const Request& req) {
   return r;
 }
 
-// Each backup (backup, backup-1, ...) is an aliases-<domain>.gz in the home
-// (lib/store/mail_routing.hpp); its forwarders join the domain's.
-Response restore_email_forwarders(Context& ctx, const Request& req) {
+// The restores of one kind of mail backup file (backup, backup-1, ...): each
+// is restored by `restore_one`, which adds its messages; they go to
+// ~/.cpanel/logs/<kind>/<id>.log.
+Response restore_mail_backups(Context& ctx, const Request& req, const char* kind,
+                              const std::function<void(const std::string&, std::vector<std::string>&)>& restore_one) {
   const auto& backups = req.list("backup");
   if (backups.empty() || backups.front().empty()) throw missing_param("backup");
   req.integer("timeout", 0, 1LL << 40);  // checked only: whmkit does not stop a restore part way
   std::vector<std::string> messages;
-  for (const auto& backup : backups) {
-    std::string left_out;
-    stage_forwarders_backup_restore(ctx.root, ctx.txn(), ctx.account.user, ctx.account.home, ctx.account.domains,
-                                    backup, left_out);
-    for (const auto& line : split(left_out, '\n'))
-      if (!line.empty()) messages.push_back(line);
-    messages.push_back("The system successfully restored the email forwarders from the '" +
-                       backup.substr(backup.rfind('/') + 1) + "' backup.");
-  }
-  const RestoreLog log = stage_restore_log(ctx, messages, "restore-email-forwarders");
+  for (const auto& backup : backups) restore_one(backup, messages);
+  const RestoreLog log = stage_restore_log(ctx, messages, kind);
   Response r;
   r.data = {{"log_id", log.id}, {"log_path", log.path}, {"messages", messages}};
   return r;
 }
 
-// Restores whmkit cannot do yet, and why (said in the call's error).
-template <const char* Why>
-Response not_yet(Context&, const Request&) {
-  throw NotAvailableError(Why);
+// Each backup is an aliases-<domain>.gz in the home (lib/store/mail_routing.hpp);
+// its forwarders join the domain's.
+Response restore_email_forwarders(Context& ctx, const Request& req) {
+  return restore_mail_backups(ctx, req, "restore-email-forwarders",
+                              [&](const std::string& backup, std::vector<std::string>& messages) {
+                                std::string left_out;
+                                stage_forwarders_backup_restore(ctx.root, ctx.txn(), ctx.account.user, ctx.account.home,
+                                                                ctx.account.domains, backup, left_out);
+                                for (const auto& line : split(left_out, '\n'))
+                                  if (!line.empty()) messages.push_back(line);
+                                messages.push_back("The system successfully restored the email forwarders from the '" +
+                                                   backup.substr(backup.rfind('/') + 1) + "' backup.");
+                              });
 }
-constexpr char kDatabases[] = "Restoring databases is not implemented by whmkit: it keeps no databases yet.";
-// The backup's format (cPanel's filter YAML, gzipped, per account or mailbox) is not documented.
-constexpr char kFilters[] = "Restoring email filters is not implemented by whmkit yet.";
+
+// Each backup is a filter_info.<user>.yaml[.gz] in the home
+// (lib/store/mail_filters.hpp); it replaces the account-level filters, as in
+// cPanel (cPanel's wording for the message).
+Response restore_email_filters(Context& ctx, const Request& req) {
+  return restore_mail_backups(
+      ctx, req, "restore-email-filters", [&](const std::string& backup, std::vector<std::string>& messages) {
+        const std::string name = stage_filters_backup_restore(ctx.root, ctx.txn(), ctx.account, backup);
+        messages.push_back("The system successfully restored the email filters from the “" + name + "” backup.");
+      });
+}
+
+// whmkit keeps no databases (issue #23): restore_databases is refused, saying so.
+Response restore_databases(Context&, const Request&) {
+  throw NotAvailableError(
+      "Restoring databases is not implemented by whmkit: whmkit keeps no MySQL or PostgreSQL databases yet "
+      "(issue #23), so there is nowhere to restore them to.");
+}
 
 ModuleFunction backup_fn(const char* name, Handler h, Access access, std::vector<ParamSpec> params = {}) {
   return {Api::Uapi, "Backup", name, std::move(h), access, needs_feature("backup"), std::move(params)};
@@ -236,10 +257,11 @@ const Registration backup_functions[] = {
                              make_param("key_passphrase", ParamType::String, true), optional_param("username")}))),
     Registration(backup_fn("list_backups", list_backups, Access::Read)),
     Registration(backup_fn("restore_files", restore_files, Access::Write, restore_params("172800", true))),
-    Registration(backup_fn("restore_databases", not_yet<kDatabases>, Access::Read, restore_params("7200", false))),
+    Registration(backup_fn("restore_databases", restore_databases, Access::Read, restore_params("7200", false))),
     Registration(
         backup_fn("restore_email_forwarders", restore_email_forwarders, Access::Write, restore_params("7200", false))),
-    Registration(backup_fn("restore_email_filters", not_yet<kFilters>, Access::Read, restore_params("7200", false))),
+    Registration(
+        backup_fn("restore_email_filters", restore_email_filters, Access::Write, restore_params("7200", false))),
 };
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include "bandwidth.hpp"
 #include "ftp_store.hpp"
-#include "mailing_lists.hpp"
+#include "mail_counts.hpp"
 #include "state.hpp"
 #include "util.hpp"
 #include "vhosts.hpp"
@@ -55,10 +55,16 @@ AccountUsage measure_account_usage(const StateRoot& root, const CpanelAccount& a
   u.addon_domains.used = static_cast<long long>(vhosts.addons.size());
   u.addon_domains.max = count_limit(cpuser.get("MAXADDON"));
 
-  // No mail or database store: nothing of these exists on the server whmkit manages.
+  // Mail: the stores the Email functions keep (mail_counts.hpp).
+  const MailCounts mail = count_account_mail(root, view, account, account.domains, true);
+  u.email_accounts.used = mail.email_accounts;
   u.email_accounts.max = count_limit(cpuser.get("MAXPOP"));
+  u.forwarders = mail.forwarders;
+  u.email_filters = mail.email_filters;
+  u.autoresponders = mail.autoresponders;
+  u.mailing_lists.used = mail.mailing_lists;
   u.mailing_lists.max = count_limit(cpuser.get("MAXLST"));
-  u.mailing_lists.used = static_cast<long long>(lists_of(view, account.domains).size());
+  // No database store (#23): an account has no MySQL databases whmkit knows of.
   u.mysql_databases.max = count_limit(cpuser.get("MAXSQL"));
   return u;
 }

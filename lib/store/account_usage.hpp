@@ -7,10 +7,9 @@
 //  * bandwidth: this month's bytes in var/cpanel/bandwidth/<user>.sqlite;
 //  * FTP accounts: the account's virtual FTP logins (ftp_store.hpp);
 //  * subdomains, parked and addon domains: the account's userdata;
-//  * mailing lists: the account's Mailman list directories (mailing_lists.hpp);
-//  * email accounts, forwarders, MySQL databases: whmkit
-//    manages no mail or database state, so on a server whmkit manages they
-//    are 0 (docs/usage.md).
+//  * email accounts, forwarders, email filters, autoresponders, mailing
+//    lists: the stores the Email functions keep (mail_counts.hpp);
+//  * MySQL databases: whmkit keeps no databases yet (#23), so 0.
 // The limits are the cpuser file's MAX* keys, QUOTA-derived disk limit and
 // BWLIMIT.
 #pragma once

@@ -11,6 +11,7 @@
 #include "account_store.hpp"
 #include "curl_api.hpp"
 #include "dns_store.hpp"
+#include "dns_swap.hpp"
 #include "errors.hpp"
 #include "kvfile.hpp"
 #include "state.hpp"
@@ -217,15 +218,7 @@ std::string stage_account_ip(const StateRoot& root, Transaction& txn, const std:
   for (const auto& zone : cpuser.all_domains()) {
     if (!zone_exists(txn, zone)) continue;
     Zone z = load_zone(txn, zone);
-    bool changed = false;
-    for (const auto& [line, record] : z.records())
-      if (record.type == "A" && record.rdata.size() == 1 && record.rdata[0] == old_ip) {
-        ZoneRecord moved = record;
-        moved.rdata[0] = ip;
-        z.replace(line, moved);
-        changed = true;
-      }
-    if (!changed) continue;
+    if (swap_ip_in_zone(z, {old_ip}, ip, ip, {}).empty()) continue;
     stage_zone(txn, z, now());
     txn.on_commit([&root, zone] { reload_zone(root, zone); });
   }

@@ -6,6 +6,7 @@
 #include "account_lifecycle.hpp"
 #include "account_parts.hpp"
 #include "account_store.hpp"
+#include "home_backup_file.hpp"
 #include "lookup.hpp"
 #include "syck_yaml.hpp"
 #include "sysusers.hpp"
@@ -476,6 +477,45 @@ FilterSet filter_set_named(const Transaction& view, const CpanelAccount& acct, c
     throw ApiError("The email account “" + address.full() + "” does not exist.");
   scope.mailbox = address;
   return FilterSet(view, scope);
+}
+
+}  // namespace whm
+
+namespace whm {
+
+void FilterSet::replace_all(std::vector<MailFilter> filters) { filters_ = std::move(filters); }
+
+std::string stage_filters_backup_restore(const StateRoot& root, Transaction& txn, const CpanelAccount& account,
+                                         const std::string& backup) {
+  const std::string rel = home_backup_rel(account.home, backup);
+  const std::string name = backup_file_name(rel);
+  // cPanel's names: "filter_info.<user>.yaml", optionally ".gz".
+  const auto parts = split(name, '.');
+  if (parts.size() < 3 || parts.size() > 4 || parts[0] != "filter_info" || parts[1].empty() || parts[2] != "yaml" ||
+      (parts.size() == 4 && parts[3] != "gz"))
+    throw invalid_param(
+        "backup", "The backup name is not formatted correctly. It should be similar to “filter_info.cpuser.yaml.gz”.");
+  if (parts[1] != account.user) throw ApiError("The email filters in the backup are not for the current user.");
+  const std::string text = read_home_backup_file(root, account.home, rel);
+
+  FileProblems problems;
+  std::vector<MailFilter> filters = parse_filter_yaml(text, problems);
+  if (!problems.empty() || text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw ApiError("The file is not a recognized email filter backup format.");
+  if (filters.empty())
+    throw ApiError(
+        "The backup did not contain any email filters. The original email filter configuration was recovered.");
+  for (const auto& f : filters) try {
+      check_filter(f, account.home);
+    } catch (const ApiError& e) {
+      throw ApiError("The system failed to restore the email filters because of the following error: the filter “" +
+                     f.name + "”: " + e.what());
+    }
+
+  FilterSet set = filter_set_named(txn, account, "account", "");
+  set.replace_all(std::move(filters));
+  set.stage(txn);
+  return name;
 }
 
 }  // namespace whm

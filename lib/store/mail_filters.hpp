@@ -80,6 +80,8 @@ class FilterSet {
   bool set_enabled(const std::string& name, bool enabled);
   // The named filters first, in that order, then the others as they were.
   void reorder(const std::vector<std::string>& names);
+  // Every filter replaced by `filters` (a restored backup).
+  void replace_all(std::vector<MailFilter> filters);
   // Stages the YAML and the Exim file(s); refuses (DamagedFileError) when the
   // YAML did not parse completely or holds a filter store_filter would refuse.
   void stage(Transaction& txn) const;
@@ -101,5 +103,21 @@ class FilterSet {
 // mailbox "local@domain", which must be one of the account's.
 FilterSet filter_set_named(const Transaction& view, const CpanelAccount& acct, const std::string& param,
                            const std::string& account);
+
+}  // namespace whm
+
+namespace whm {
+
+// ---- cPanel's filters backup (UAPI Backup restore_email_filters) ----
+// "filter_info.<user>.yaml.gz" (or ".yaml") in the account's home (`backup`:
+// absolute inside the home, or relative to it): the account-level
+// filter.yaml, as cPanel's Backup page gives it (only the account-level
+// filters can be restored, as in cPanel). <user> must be the account's. The
+// backup replaces the account-level filters: their YAML and every domain's
+// vfilters file are staged anew. A backup with no filters, one that does not
+// parse completely, or one holding a filter store_filter would refuse
+// changes nothing. Returns the backup's file name.
+std::string stage_filters_backup_restore(const StateRoot& root, Transaction& txn, const CpanelAccount& account,
+                                         const std::string& backup);
 
 }  // namespace whm

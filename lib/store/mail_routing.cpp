@@ -4,14 +4,12 @@
 #include <cctype>
 #include <sstream>
 
-#include <zlib.h>
-
 #include "account_parts.hpp"
 #include "account_store.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "home_backup_file.hpp"
 #include "hostname.hpp"
-#include "lazy_library.hpp"
 #include "lookup.hpp"
 #include "mail_paths.hpp"
 #include "sysusers.hpp"
@@ -580,36 +578,6 @@ class MailRoutingPart : public AccountPart {
 
 const AccountPart& mail_routing_part() { return part_instance<MailRoutingPart>(); }
 
-namespace {
-
-// zlib, opened on first use (lazy_library.hpp): only a restore of a backup needs it.
-#define WHMKIT_ZLIB_FUNCTIONS(X) X(inflateInit2_) X(inflate) X(inflateEnd)
-WHMKIT_LAZY_API(ZlibApi, zl, "libz.so.1", "zlib", WHMKIT_ZLIB_FUNCTIONS)
-
-// A forwarders backup is one domain's file: a few kilobytes, refused past this.
-constexpr size_t kMaxBackupBytes = 16 << 20;
-
-std::optional<std::string> gunzip(const std::string& data) {
-  z_stream z{};
-  if (zl().inflateInit2_(&z, 15 + 16, ZLIB_VERSION, static_cast<int>(sizeof(z_stream))) != Z_OK) return std::nullopt;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  char buf[1 << 16];
-  int rc = Z_OK;
-  while (rc == Z_OK && out.size() <= kMaxBackupBytes) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = zl().inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-  }
-  zl().inflateEnd(&z);
-  if (rc != Z_STREAM_END || out.size() > kMaxBackupBytes) return std::nullopt;
-  return out;
-}
-
-}  // namespace
-
 void stage_forwarders_moved(Transaction& txn, const std::string& domain, const std::string& text,
                             const AccountFacts& from, const AccountFacts& to, std::string& raw) {
   const DomainAliases moved = checked_aliases(text, domain, AccountMove{from, to}, raw);
@@ -623,27 +591,20 @@ void stage_forwarders_moved(Transaction& txn, const std::string& domain, const s
 std::string stage_forwarders_backup_restore(const StateRoot& root, Transaction& txn, const std::string& user,
                                             const std::string& home, const std::vector<std::string>& domains,
                                             const std::string& backup, std::string& raw) {
-  std::string rel = backup;
-  if (starts_with(rel, home + "/")) rel = rel.substr(home.size() + 1);
-  if (rel.empty() || rel[0] == '/') throw invalid_param("backup", "The backup must be a file in " + home + ".");
-  const std::string name = rel.substr(rel.rfind('/') + 1);
+  const std::string rel = home_backup_rel(home, backup);
+  const std::string name = backup_file_name(rel);
   const std::string prefix = "aliases-", suffix = ".gz";
   if (!starts_with(name, prefix) || !ends_with(name, suffix) || name.size() <= prefix.size() + suffix.size())
     throw invalid_param("backup", "“" + name + "” is not a forwarders backup (aliases-<domain>.gz).");
   const std::string domain = to_lower(name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
   if (std::find(domains.begin(), domains.end(), domain) == domains.end())
     throw invalid_param("backup", "The domain “" + domain + "” does not belong to the account “" + user + "”.");
-
-  auto dir = UserDir::open(root.path(paths::rel_from_abs(home)), home);
-  auto data = dir ? dir->read(rel) : std::nullopt;  // never through a symlink
-  if (!data) throw invalid_param("backup", "The file “" + home + "/" + rel + "” does not exist.");
-  auto text = gunzip(*data);
-  if (!text) throw invalid_param("backup", "The file “" + home + "/" + rel + "” is not a complete gzip file.");
+  const std::string text = read_home_backup_file(root, home, rel);
 
   AccountMove move;
   move.from.user = move.to.user = user;
   move.from.home = move.to.home = home;
-  const DomainAliases restored = checked_aliases(*text, domain, move, raw);
+  const DomainAliases restored = checked_aliases(text, domain, move, raw);
   DomainAliases aliases(txn, domain);
   for (const auto& e : restored.entries())
     for (const auto& d : e.destinations) aliases.add(e.address, d);

@@ -137,14 +137,101 @@ TEST_CASE("restore_files puts the archived home back; escapes are refused", "[ua
   expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_files", "backup=/home/bob/junk.tar.gz"}, "junk");
 }
 
-TEST_CASE("databases and filters: restores whmkit does not do yet", "[uapi_backup]") {
+TEST_CASE("restore_databases is refused: whmkit keeps no databases (#23)", "[uapi_backup][restore_databases]") {
   TempRoot root;
   create_account(root, "bob", "bob.example");
-  for (const char* fn : {"restore_databases", "restore_email_filters"}) {
-    auto r = test::run_cpanel(root, "uapi", "bob", {"Backup", fn, "backup=/home/bob/x.tar.gz"});
-    CHECK(r.status == 2);  // not available, as every function whmkit does not implement
-    CHECK(test::cpanel_error(r.json()).find("not implemented by whmkit") != std::string::npos);
+  const auto before = test::snapshot(root);
+  auto r = test::run_cpanel(root, "uapi", "bob", {"Backup", "restore_databases", "backup=/home/bob/x.sql.gz"});
+  CHECK(r.status == 2);  // not available, as every function whmkit does not implement
+  CHECK(test::cpanel_error(r.json()) ==
+        "Restoring databases is not implemented by whmkit: whmkit keeps no MySQL or PostgreSQL databases yet "
+        "(issue #23), so there is nowhere to restore them to.");
+  CHECK(test::snapshot(root) == before);
+}
+
+TEST_CASE("restore_email_filters replaces the account-level filters from cPanel's filter backup",
+          "[uapi_backup][restore_email_filters]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example", {"maxpark=5"});
+  run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"});
+  uapi_ok(root, "bob",
+          {"Email", "store_filter", "filtername=old", "part1=$header_subject:", "match1=contains", "val1=old",
+           "action1=finish"});
+  // The backup cPanel's Backup page gives (filter_info.<user>.yaml.gz): two filters.
+  const std::string yaml =
+      "---\nfilter:\n  -\n    actions:\n      -\n        action: save\n        dest: /dev/null\n"
+      "    enabled: 1\n    filtername: junk\n    rules:\n      -\n        match: contains\n        opt: or\n"
+      "        part: \"$header_subject:\"\n        val: pills\n    unescaped: 1\n"
+      "  -\n    actions:\n      -\n        action: deliver\n        dest: boss@elsewhere.example\n"
+      "    enabled: 0\n    filtername: boss\n    rules:\n      -\n        match: is\n        opt: and\n"
+      "        part: \"$header_from:\"\n        val: boss@corp.example\n    unescaped: 1\nversion: '2.2'\n";
+  root.write("home/bob/filter_info.bob.yaml", yaml);
+  auto gz = test::run_program(
+      {"/bin/sh", "-c",
+       "gzip -c " + root.path + "/home/bob/filter_info.bob.yaml > " + root.path + "/home/bob/filter_info.bob.yaml.gz"});
+  REQUIRE(gz.status == 0);
+
+  auto r = uapi_ok(root, "bob", {"Backup", "restore_email_filters", "backup=/home/bob/filter_info.bob.yaml.gz"});
+  const auto data = r["result"]["data"];
+  CHECK(data["messages"] ==
+        nlohmann::json::array(
+            {"The system successfully restored the email filters from the “filter_info.bob.yaml.gz” backup."}));
+  const std::string log = data["log_path"].get<std::string>();
+  CHECK(log.rfind("/home/bob/.cpanel/logs/restore-email-filters/", 0) == 0);
+  CHECK(root.exists(log.substr(1)));
+  // The filters are the backup's, as the Email functions see them; the Exim files of both domains follow.
+  auto listed = uapi_ok(root, "bob", {"Email", "list_filters"})["result"]["data"];
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]["filtername"] == "junk");
+  CHECK(listed[1]["filtername"] == "boss");
+  for (const char* d : {"etc/vfilters/bob.example", "etc/vfilters/bob.net"}) {
+    const std::string exim = root.file(d);
+    CHECK(exim.find("pills") != std::string::npos);
+    CHECK(exim.find("old") == std::string::npos);
+    CHECK(exim.find("boss@corp.example") == std::string::npos);  // disabled
   }
+  // An uncompressed backup works too.
+  uapi_ok(root, "bob", {"Backup", "restore_email_filters", "backup=filter_info.bob.yaml"});
+
+  // Refusals change nothing.
+  const std::string yaml_before = root.file("home/bob/.cpanel/filter.yaml");
+  const std::string exim_before = root.file("etc/vfilters/bob.example");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters"}, "backup");
+  expect_cpanel_refused(
+      root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=/home/bob/filters.yaml.gz"},
+      "The backup name is not formatted correctly. It should be similar to “filter_info.cpuser.yaml.gz”.");
+  root.write("home/bob/filter_info.alice.yaml", yaml);
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=filter_info.alice.yaml"},
+                        "The email filters in the backup are not for the current user.");
+  root.write("home/bob/sub/filter_info.bob.yaml", "---\nfilter: []\n");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=sub/filter_info.bob.yaml"},
+                        "The backup did not contain any email filters.");
+  root.write("home/bob/sub/filter_info.bob.yaml", "\x01\x02 not yaml: [\n");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=sub/filter_info.bob.yaml"},
+                        "The file is not a recognized email filter backup format.");
+  root.write("home/bob/sub/filter_info.bob.yaml.gz", "not gzip");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=sub/filter_info.bob.yaml.gz"},
+                        "gzip");
+  // A filter that would pipe mail to a program outside the home.
+  root.write("home/bob/sub/filter_info.bob.yaml",
+             "---\nfilter:\n  -\n    actions:\n      -\n        action: pipe\n        dest: /bin/sh\n"
+             "    enabled: 1\n    filtername: evil\n    rules:\n      -\n        match: contains\n        opt: and\n"
+             "        part: \"$header_subject:\"\n        val: x\n    unescaped: 1\n");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=sub/filter_info.bob.yaml"},
+                        "The system failed to restore the email filters");
+  // A symlink is not followed; a path outside the home is refused.
+  std::filesystem::create_directory_symlink(root.path + "/home/bob/sub", root.path + "/home/bob/linkdir");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=linkdir/filter_info.bob.yaml"},
+                        "symbolic link");
+  expect_cpanel_refused(root, "uapi", "bob", {"Backup", "restore_email_filters", "backup=/etc/filter_info.bob.yaml"},
+                        "backup");
+  CHECK(root.file("home/bob/.cpanel/filter.yaml") == yaml_before);
+  CHECK(root.file("etc/vfilters/bob.example") == exim_before);
+  size_t logs = 0;
+  for ([[maybe_unused]] const auto& e :
+       std::filesystem::directory_iterator(root.path + "/home/bob/.cpanel/logs/restore-email-filters"))
+    ++logs;
+  CHECK(logs == 2);  // the two restores that worked
 }
 
 TEST_CASE("the backup feature gates the module", "[uapi_backup][features]") {

@@ -88,8 +88,8 @@ TEST_CASE("ResourceUsage counts the account's resources against its limits", "[u
   std::vector<std::string> ids;
   for (const auto& e : data) ids.push_back(e["id"]);
   CHECK(ids == std::vector<std::string>{"disk_usage", "bandwidth", "addon_domains", "subdomains", "aliases",
-                                        "email_accounts", "autoresponders", "forwarders", "email_filters",
-                                        "ftp_accounts"});
+                                        "email_accounts", "mailing_lists", "autoresponders", "forwarders",
+                                        "email_filters", "ftp_accounts"});
   CHECK(row_named(data, "bandwidth") == nlohmann::json({{"description", "Bandwidth"},
                                                         {"formatter", "format_bytes"},
                                                         {"id", "bandwidth"},
@@ -210,4 +210,89 @@ TEST_CASE("the bandwidth feature gates Bandwidth and the StatsBar row", "[usage]
   // Quota and ResourceUsage are for every account.
   uapi_ok(root, "bob", {"Quota", "get_quota_info"});
   uapi_ok(root, "bob", {"ResourceUsage", "get_usages"});
+}
+
+TEST_CASE("the usage modules count the account's mail", "[usage][usage_mail]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example", {"maxpop=10", "maxaddon=2", "maxsub=2"});
+  run_ok(root, {"create_subdomain", "domain=shop.bob.example", "document_root=public_html/shop"});
+  run_ok(root,
+         {"create_parked_domain_for_user", "domain=addon.org", "username=bob", "web_vhost_domain=shop.bob.example"});
+  const std::string pw = "password=Sx9!kd7Qz-2p";
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=info@bob.example", pw});
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=sales@bob.example", pw});
+  uapi_ok(root, "bob", {"Email", "add_pop", "email=shop@addon.org", pw});
+  uapi_ok(root, "bob",
+          {"Email", "add_forwarder", "domain=bob.example", "email=sales@bob.example", "fwdopt=fwd",
+           "fwdemail=boss@elsewhere.example"});
+  uapi_ok(root, "bob",
+          {"Email", "add_forwarder", "domain=addon.org", "email=orders@addon.org", "fwdopt=fwd",
+           "fwdemail=shop@addon.org"});
+  uapi_ok(root, "bob",
+          {"Email", "add_auto_responder", "email=info", "domain=bob.example", "from=Bob", "subject=Away",
+           "body=Back soon.", "is_html=0", "interval=24", "start=1700000000", "stop=1800000000"});
+  // An account-level filter and one of info@'s.
+  uapi_ok(root, "bob",
+          {"Email", "store_filter", "filtername=junk", "part1=$header_subject:", "match1=contains", "val1=pills",
+           "action1=save", "dest1=/dev/null"});
+  uapi_ok(root, "bob",
+          {"Email", "store_filter", "account=info@bob.example", "filtername=boss", "part1=$header_from:", "match1=is",
+           "val1=boss@corp.example", "action1=finish"});
+  // A shadow file that does not parse is not read to count mailboxes.
+  root.write("home/bob/etc/bob.example/shadow", "not a shadow line\n");
+  const auto before = snapshot(root);
+
+  // The same figures as the Email module's own counts.
+  CHECK(uapi_ok(root, "bob", {"Email", "count_forwarders"})["result"]["data"] == 2);
+  CHECK(uapi_ok(root, "bob", {"Email", "count_filters"})["result"]["data"] == 2);
+  CHECK(uapi_ok(root, "bob", {"Email", "count_auto_responders"})["result"]["data"] == 1);
+
+  const auto usages = uapi_ok(root, "bob", {"ResourceUsage", "get_usages"})["result"]["data"];
+  CHECK(row_named(usages, "email_accounts")["usage"] == 3);
+  CHECK(row_named(usages, "email_accounts")["maximum"] == 10);
+  CHECK(row_named(usages, "forwarders")["usage"] == 2);
+  CHECK(row_named(usages, "email_filters")["usage"] == 2);
+  CHECK(row_named(usages, "autoresponders")["usage"] == 1);
+  CHECK(row_named(usages, "mailing_lists") == nlohmann::json({{"description", "Mailing Lists"},
+                                                              {"formatter", nullptr},
+                                                              {"id", "mailing_lists"},
+                                                              {"maximum", nullptr},
+                                                              {"usage", 0}}));
+
+  const auto rows = uapi_ok(
+      root, "bob",
+      {"StatsBar", "get_stats", "display=emailaccounts|emailforwarders|emailfilters|autoresponders"})["result"]["data"];
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0]["id"] == "emailaccounts");
+  CHECK(rows[0]["count"] == "3");
+  CHECK(rows[0]["max"] == "10");
+  CHECK(rows[0]["percent"] == 30);
+  CHECK(rows[1]["id"] == "emailforwarders");
+  CHECK(rows[1]["count"] == "2");
+  CHECK(rows[1]["_max"] == "unlimited");
+  CHECK(rows[1]["feature"] == "forwarders");
+  CHECK(rows[2]["id"] == "emailfilters");
+  CHECK(rows[2]["count"] == "2");
+  CHECK(rows[2]["feature"] == "blockers");
+  CHECK(rows[3]["id"] == "autoresponders");
+  CHECK(rows[3]["count"] == "1");
+  CHECK(rows[3]["feature"] == "autoresponders");
+
+  // The addon domain's own mail, for the conversion.
+  const auto details = run_ok(root, {"convert_addon_fetch_domain_details", "domain=addon.org"})["data"];
+  CHECK(details["number_of_email_accounts"] == 1);
+  CHECK(details["number_of_email_forwarders"] == 1);
+  CHECK(details["number_of_autoresponders"] == 0);
+  CHECK(details["number_of_domain_forwarders"] == 0);
+  CHECK(snapshot(root) == before);  // counting only reads
+  uapi_ok(root, "bob", {"Email", "add_domain_forwarder", "domain=addon.org", "destdomain=bob.example"});
+  CHECK(run_ok(root,
+               {"convert_addon_fetch_domain_details", "domain=addon.org"})["data"]["number_of_domain_forwarders"] == 1);
+
+  // A feature turned off leaves its row out.
+  run_ok(root, {"add_override_features_for_user", "user=bob", R"(features={"forwarders":0})"});
+  const auto gated =
+      uapi_ok(root, "bob", {"StatsBar", "get_stats", "display=emailforwarders|emailaccounts"})["result"]["data"];
+  REQUIRE(gated.size() == 1);
+  CHECK(gated[0]["id"] == "emailaccounts");
 }

@@ -1,6 +1,7 @@
 // DNS for a cPanel account: UAPI DNS, API 2 ZoneEdit and API 2 Email's MX
 // functions, on the account's own zones only.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "base64.hpp"
 #include "harness.hpp"
@@ -296,4 +297,90 @@ TEST_CASE("zoneedit and changemx features gate the changes; reading needs neithe
   auto ok = run_ok(
       root, {"uapi_cpanel", "cpanel.user=bob", "cpanel.module=DNS", "cpanel.function=parse_zone", "zone=bob.example"});
   CHECK(ok["data"]["uapi"]["status"] == 1);
+}
+
+TEST_CASE("DNS::is_alias_available answers as WHM's does", "[uapi_dns][is_alias_available]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  auto bind = uapi_ok(root, "bob", {"DNS", "is_alias_available"})["result"]["data"];
+  CHECK(bind == nlohmann::json({{"alias", 0}, {"aname", 0}, {"resolver", nullptr}}));
+  CHECK(run_ok(root, {"is_alias_available"})["data"] == bind);
+  // PowerDNS with a resolver: ALIAS records work.
+  root.write("var/cpanel/cpanel.config", "local_nameserver_type=powerdns\n");
+  root.write("etc/pdns/pdns.conf", "launch=bind\nresolver=192.0.2.53\n");
+  auto pdns = uapi_ok(root, "bob", {"DNS", "is_alias_available"})["result"]["data"];
+  CHECK(pdns == nlohmann::json({{"alias", 1}, {"aname", 0}, {"resolver", "192.0.2.53"}}));
+  CHECK(run_ok(root, {"is_alias_available"})["data"] == pdns);
+}
+
+TEST_CASE("DNS::swap_ip_in_zones moves the account's A records to a new address", "[uapi_dns][swap_ip_in_zones]") {
+  TempRoot root;
+  root.write("etc/wwwacct.conf", "ADDR 192.0.2.10\nNS ns1.bob.example\nNS2 ns2.host.example\n");
+  create_account(root, "bob", "bob.example", {"maxpark=5"});
+  run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=ns1", "type=A", "address=192.0.2.10"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=shop", "type=A", "address=192.0.2.10"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=ftp.files", "type=A", "address=192.0.2.10"});
+  run_ok(root, {"addzonerecord", "domain=bob.example", "name=other", "type=A", "address=198.51.100.7"});
+  const std::string before_net = root.file("var/named/bob.net.db");
+
+  auto r = uapi_ok(root, "bob",
+                   {"DNS", "swap_ip_in_zones", "domain=bob.example", "dest_ip=203.0.113.5", "ftp_ip=203.0.113.6"});
+  const auto data = r["result"]["data"];
+  std::map<std::string, std::string> moved;
+  for (const auto& rec : data) {
+    CHECK(rec["zone_name"] == "bob.example");
+    CHECK(rec["record_type"] == "A");
+    CHECK(rec["old_value"] == "192.0.2.10");
+    moved[rec["record_name"]] = rec["new_value"];
+  }
+  CHECK(moved.at("bob.example") == "203.0.113.5");
+  CHECK(moved.at("shop.bob.example") == "203.0.113.5");
+  CHECK(moved.at("ftp.files.bob.example") == "203.0.113.6");
+  CHECK(moved.count("ns1.bob.example") == 0);    // a nameserver is never moved
+  CHECK(moved.count("other.bob.example") == 0);  // not the source address
+  const std::string zone = root.file("var/named/bob.example.db");
+  CHECK(zone.find("192.0.2.10") != std::string::npos);  // the nameserver's record
+  CHECK(zone.find("203.0.113.5") != std::string::npos);
+  CHECK(zone.find("198.51.100.7") != std::string::npos);
+  CHECK(root.file("var/named/bob.net.db") == before_net);  // not named
+
+  // The detected source is now 203.0.113.5; an explicit source that no record holds changes nothing.
+  const std::string after = root.file("var/named/bob.example.db");
+  auto none = uapi_ok(root, "bob",
+                      {"DNS", "swap_ip_in_zones", "domain=bob.example", "dest_ip=203.0.113.9", "source_ip=192.0.2.99"});
+  CHECK(none["result"]["data"] == nlohmann::json::array());
+  CHECK(root.file("var/named/bob.example.db") == after);
+
+  // Bad input changes nothing.
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "swap_ip_in_zones", "domain=bob.example", "dest_ip=300.1.1.1"},
+                        "“300.1.1.1” is not a valid IPv4 address.");
+  expect_cpanel_refused(root, "uapi", "bob",
+                        {"DNS", "swap_ip_in_zones", "domain=bob.example", "dest_ip=203.0.113.9", "source_ip=x"},
+                        "“x” is not a valid IPv4 address.");
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "swap_ip_in_zones", "domain=example.org", "dest_ip=203.0.113.9"},
+                        "does not belong");
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "swap_ip_in_zones", "dest_ip=203.0.113.9"}, "domain");
+  CHECK(root.file("var/named/bob.example.db") == after);
+}
+
+TEST_CASE("DNS::ensure_domains_reside_only_locally asks the resolver for each domain",
+          "[uapi_dns][ensure_domains_reside_only_locally]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example", {"maxpark=5"});
+  run_ok(root, {"create_parked_domain_for_user", "domain=bob.net", "username=bob", "web_vhost_domain=bob.example"});
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "ensure_domains_reside_only_locally", "domain=example.org"},
+                        "does not belong");
+  expect_cpanel_refused(root, "uapi", "bob", {"DNS", "ensure_domains_reside_only_locally"}, "domain");
+  // The answer comes from the system resolver: one item per domain, in
+  // order, null or the reason (these test domains are not on the internet,
+  // so a string naming the domain: not registered, or the resolver's failure).
+  auto r =
+      uapi_ok(root, "bob", {"DNS", "ensure_domains_reside_only_locally", "domain=bob.example", "domain-1=bob.net"});
+  const auto data = r["result"]["data"];
+  REQUIRE(data.size() == 2);
+  REQUIRE(data[0].is_string());
+  CHECK_THAT(data[0].get<std::string>(), Contains("bob.example"));
+  REQUIRE(data[1].is_string());
+  CHECK_THAT(data[1].get<std::string>(), Contains("bob.net"));
 }

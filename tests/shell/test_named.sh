@@ -9,7 +9,7 @@
 # parse_zone reads), an A record added with cpapi2 ZoneEdit add_zone_record,
 # and what cpapi2 SubDomain, Park and AddonDomain add (a subdomain's A
 # record, a parked and an addon domain's own zones; no answer once the
-# subdomain is deleted).
+# subdomain is deleted), and a zone moved by uapi DNS swap_ip_in_zones.
 # Usage: test_named.sh BIN_DIR
 set -u
 bin=$1/whmapi1
@@ -104,6 +104,12 @@ c SubDomain delsubdomain domain=shop.dns-test.example >/dev/null
 kill -HUP "$(cat "$run/named.pid")"
 for _ in $(seq 50); do [[ -z "$(q shop.dns-test.example A)" ]] && break; sleep 0.2; done
 expect "no answer after SubDomain::delsubdomain" "" "$(q shop.dns-test.example A)"
+# uapi DNS swap_ip_in_zones: the parked domain's zone moves to another address.
+expect "uapi DNS swap_ip_in_zones" 1 "$(uapi DNS swap_ip_in_zones domain=dns-alias.example dest_ip=192.0.2.44 | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["status"])')"
+kill -HUP "$(cat "$run/named.pid")"
+for _ in $(seq 50); do [[ "$(q dns-alias.example A)" == 192.0.2.44 ]] && break; sleep 0.2; done
+expect "the A record moved by swap_ip_in_zones is served" "192.0.2.44" "$(q dns-alias.example A)"
+expect "the other zones keep their address" "192.0.2.10" "$(q dns-test.example A)"
 serial=$(q dns-test.example SOA | awk '{print $3}')
 expect "serial served is the file's" "$serial" "$(awk '/;Serial Number/{print $1}' "$root/var/named/dns-test.example.db")"
 

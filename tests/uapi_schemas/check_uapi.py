@@ -264,6 +264,11 @@ BANDWIDTH_LEVEL = {"type": "object", "additionalProperties": {"anyOf": [{"type":
 EXCEPTIONS["Bandwidth::query"] = {"data": ("the examples put the bytes, numbers, at the deepest level",
                                            BANDWIDTH_LEVEL)}
 
+EXCEPTIONS["DNS::is_alias_available"] = {
+    "resolver": ("the value of PowerDNS's resolver setting \"if any exists\" (the description): null when there is "
+                 "none (BIND, or PowerDNS without one), the answer WHM's is_alias_available gives from the same code",
+                 {"type": ["string", "null"]})}
+
 USERDATA_REASON = ("the published schema types userdata scalars as integers and customlog/scriptalias as objects, "
                    "but its own examples (taken from servers, which read userdata with YAML::Syck) show strings "
                    "(\"hascgi\": \"1\", \"port\": \"80\") and lists; its domains_data oneOf also matches a hash "
@@ -329,6 +334,16 @@ def forwarders_backup(bin_dir, env):
     with gzip.open(os.path.join(root, root.lstrip("/"), "home/bob/aliases-bob.example.gz"), "wb") as f:
         f.write(b"restored@bob.example: a@example.net\n*: bob\n")
     return f"backup={root}/home/bob/aliases-bob.example.gz"
+
+
+def filters_backup(bin_dir, env):
+    """backup=...: a filter_info.bob.yaml.gz (cPanel's account-level filter backup) in bob's home."""
+    root = env["WHMKIT_ROOT"]
+    with gzip.open(os.path.join(root, root.lstrip("/"), "home/bob/filter_info.bob.yaml.gz"), "wb") as f:
+        f.write(b"---\nfilter:\n  -\n    actions:\n      -\n        action: finish\n    enabled: 1\n"
+                b"    filtername: restored\n    rules:\n      -\n        match: contains\n        opt: and\n"
+                b"        part: \"$header_subject:\"\n        val: spam\n    unescaped: 1\nversion: '2.2'\n")
+    return f"backup={root}/home/bob/filter_info.bob.yaml.gz"
 
 
 _SSL_PAIR = {}
@@ -404,6 +419,11 @@ CALLS = [
                                'add={"dname":"x","ttl":60,"record_type":"TXT","data":["stale"]}'], True),
     ("DNS", "has_local_authority", ["domain=bob.example", "domain=park.example"], False),
     ("DNS", "lookup", ["domain=bob.example"], True),  # .example names do not exist in the DNS (RFC 2606)
+    ("DNS", "is_alias_available", [], False),
+    ("DNS", "ensure_domains_reside_only_locally", ["domain=bob.example", "domain=park.example"], False),
+    ("DNS", "ensure_domains_reside_only_locally", [], True),
+    ("DNS", "swap_ip_in_zones", ["domain=bob.example", "dest_ip=192.0.2.77", "source_ip=127.0.0.1"], False),
+    ("DNS", "swap_ip_in_zones", ["domain=bob.example", "dest_ip=999.1.1.1"], True),
     ("DomainInfo", "list_domains", [], False),
     ("Tokens", "create_full_access", ["name=schema-check"], False),
     ("Tokens", "list", [], False),
@@ -521,11 +541,12 @@ CALLS = [
     ("Backup", "restore_email_forwarders", ["backup=/home/bob/x.tar.gz"], True),
     ("Backup", "restore_email_forwarders", [forwarders_backup], False),
     ("Backup", "restore_email_filters", ["backup=/home/bob/x.tar.gz"], True),
+    ("Backup", "restore_email_filters", [filters_backup], False),
     ("Quota", "get_quota_info", [], False),
     ("Quota", "get_local_quota_info", [], False),
     ("ResourceUsage", "get_usages", [], False),
     ("StatsBar", "get_stats", ["display=diskusage|bandwidthusage|ftpaccounts|subdomains|parkeddomains|addondomains|"
-                               "emailaccounts|hostingpackage|theme"], False),
+                               "emailaccounts|emailforwarders|emailfilters|autoresponders|hostingpackage|theme"], False),
     ("StatsBar", "get_stats", [], True),
     ("Bandwidth", "query", ["grouping=domain"], False),
     ("Bandwidth", "query", ["grouping=domain|protocol|year_month"], False),

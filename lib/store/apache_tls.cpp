@@ -87,17 +87,6 @@ std::string with_newline(std::string s) {
   return s;
 }
 
-std::optional<nlohmann::json> read_userdata(const Transaction& view, const std::string& user, const std::string& name) {
-  auto text = view.read(paths::userdata_dir(user) + "/" + name);
-  if (!text) return std::nullopt;
-  try {
-    auto doc = yaml_to_json(*text);
-    if (doc.is_object()) return doc;
-  } catch (const ApiError&) {
-  }
-  throw ApiError("The file “" + server_path(paths::userdata_dir(user) + "/" + name) + "” cannot be read.");
-}
-
 std::string scalar(const nlohmann::json& doc, const char* key) {
   auto it = doc.find(key);
   if (it == doc.end() || it->is_null()) return "";
@@ -336,6 +325,17 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
 }
 
 }  // namespace
+
+std::optional<nlohmann::json> read_userdata(const Transaction& view, const std::string& user, const std::string& name) {
+  auto text = view.read(paths::userdata_dir(user) + "/" + name);
+  if (!text) return std::nullopt;
+  try {
+    auto doc = yaml_to_json(*text);
+    if (doc.is_object()) return doc;
+  } catch (const ApiError&) {
+  }
+  throw ApiError("The file “" + server_path(paths::userdata_dir(user) + "/" + name) + "” cannot be read.");
+}
 
 // cPanel's SSL storage ids, as the account's SSL store makes them (user_ssl.hpp).
 std::string certificate_id(const std::string& certificate_pem) {

@@ -61,6 +61,11 @@ struct SslInstallResult {
 SslInstallResult stage_ssl_install_for(Transaction& txn, const std::string& user, const InstalledCertificate& cert);
 
 std::optional<InstalledCertificate> installed_certificate(const Transaction& view, const std::string& vhost);
+// The userdata file `name` of `user` (var/cpanel/userdata/<user>/<name>) as
+// JSON; nullopt when it does not exist; ApiError naming it when it does not
+// parse as a YAML mapping.
+std::optional<nlohmann::json> read_userdata(const Transaction& view, const std::string& user, const std::string& name);
+
 std::vector<std::string> ssl_vhosts(const Transaction& view);  // every vhost with a certificate, sorted
 
 // The index: vhost -> {"user", "domains", "servername", certificate fields

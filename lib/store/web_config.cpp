@@ -81,17 +81,16 @@ std::string httpd_header(const Ports& p) {
          " https\n</IfModule>\n";
 }
 
-std::optional<nlohmann::json> read_userdata(const Transaction& txn, const std::string& user, const std::string& name) {
-  auto text = txn.read(paths::userdata_dir(user) + "/" + name);
-  if (!text) return std::nullopt;
+// A vhost whose userdata cannot be read is left out of the configuration, with a notice.
+std::optional<nlohmann::json> readable_userdata(const Transaction& txn, const std::string& user,
+                                                const std::string& name) {
   try {
-    auto doc = yaml_to_json(*text);
-    if (doc.is_object()) return doc;
+    return read_userdata(txn, user, name);
   } catch (const ApiError&) {
+    add_notice("Web configuration: “" + server_path(paths::userdata_dir(user) + "/" + name) +
+               "” cannot be read; its virtual host is left out.");
+    return std::nullopt;
   }
-  add_notice("Web configuration: “" + server_path(paths::userdata_dir(user) + "/" + name) +
-             "” cannot be read; its virtual host is left out.");
-  return std::nullopt;
 }
 
 std::string scalar(const nlohmann::json& doc, const char* key) {
@@ -123,7 +122,7 @@ struct Vhost {
 // then the subdomains, sorted.
 std::vector<Vhost> account_vhosts(const Transaction& txn, const std::string& user) {
   std::vector<Vhost> out;
-  auto main = read_userdata(txn, user, "main");
+  auto main = readable_userdata(txn, user, "main");
   if (!main) return out;
   std::vector<std::string> names;
   if (std::string m = scalar(*main, "main_domain"); !m.empty()) names.push_back(m);
@@ -135,7 +134,7 @@ std::vector<Vhost> account_vhosts(const Transaction& txn, const std::string& use
   names.insert(names.end(), subs.begin(), subs.end());
   for (const auto& name : names) {
     if (domain_syntax_error(name) || name.find('/') != std::string::npos) continue;
-    auto doc = read_userdata(txn, user, name);
+    auto doc = readable_userdata(txn, user, name);
     if (!doc) continue;
     Vhost v;
     v.name = name;
@@ -164,7 +163,7 @@ std::vector<Vhost> account_vhosts(const Transaction& txn, const std::string& use
                     [](unsigned char c) { return !(std::isalnum(c) || c == '.' || c == ':'); }))
       v.ip = "";
     if (txn.exists(apache_tls_paths::combined(name))) {
-      if (auto ssl = read_userdata(txn, user, name + "_SSL")) {
+      if (auto ssl = readable_userdata(txn, user, name + "_SSL")) {
         v.combined = txn.root().path(apache_tls_paths::combined(name));
         auto ssl_docroot = on_disk(scalar(*ssl, "documentroot"));
         v.ssl_docroot = ssl_docroot && safe_path(*ssl_docroot) ? *ssl_docroot : v.docroot;

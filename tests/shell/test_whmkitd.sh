@@ -122,7 +122,7 @@ expect "batch: the second's data" "bob" "$(field 'd["data"]["result"][1]["data"]
 # --- applist: what this build implements.
 out=$(curl -sk "${root_basic[@]}" "$W/json-api/applist?api.version=1")
 expect "applist lists createacct" "True" "$(field '"createacct" in d["data"]["app"]' <<<"$out")"
-expect "applist leaves out what is not implemented" "False" "$(field '"installssl" in d["data"]["app"]' <<<"$out")"
+expect "applist leaves out what is not implemented" "False" "$(field '"modsec_get_rules" in d["data"]["app"]' <<<"$out")"
 
 # --- Password login: /login/?login_only=1 gives the security token, the cookie and a Location.
 jar=$root/jar.txt

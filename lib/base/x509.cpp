@@ -406,6 +406,20 @@ std::string print_with(const std::string& what, const std::function<int(BIO*)>& 
 // OpenSSL 3's command-line default name format ("CN = a.com, O = x").
 const unsigned long kNameFlags = (XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) | ASN1_STRFLGS_UTF8_CONVERT;
 
+// A generated key as KeyInfo, in the traditional PEM format ("BEGIN RSA
+// PRIVATE KEY" / "BEGIN EC PRIVATE KEY") cPanel's key generation writes
+// (UNCONFIRMED for 11.125).
+KeyInfo new_key_info(const Pkey& key) {
+  if (!key) fail("generate the key");
+  auto out = mem_bio();
+  if (!PEM_write_bio_PrivateKey_traditional(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    fail("encode the key");
+  KeyInfo info;
+  static_cast<PublicKeyInfo&>(info) = describe_public(key.get(), kKeyInvalid);
+  info.pem = bio_text(out.get());
+  return info;
+}
+
 }  // namespace
 
 std::optional<KeyType> key_type_from_name(const std::string& name) {
@@ -465,28 +479,12 @@ KeyInfo generate_key(KeyType type) {
     case KeyType::EcdsaP256: key.reset(EVP_EC_gen("prime256v1")); break;
     case KeyType::EcdsaP384: key.reset(EVP_EC_gen("secp384r1")); break;
   }
-  if (!key) fail("generate the key");
-  // The traditional formats ("BEGIN RSA PRIVATE KEY" / "BEGIN EC PRIVATE
-  // KEY"), which cPanel's key generation writes. UNCONFIRMED for 11.125.
-  auto out = mem_bio();
-  if (!PEM_write_bio_PrivateKey_traditional(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
-    fail("encode the key");
-  KeyInfo info;
-  static_cast<PublicKeyInfo&>(info) = describe_public(key.get(), kKeyInvalid);
-  info.pem = bio_text(out.get());
-  return info;
+  return new_key_info(key);
 }
 
 KeyInfo generate_rsa_key(int bits) {
   Pkey key(EVP_RSA_gen(static_cast<unsigned int>(bits)));
-  if (!key) fail("generate the key");
-  auto out = mem_bio();
-  if (!PEM_write_bio_PrivateKey_traditional(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
-    fail("encode the key");
-  KeyInfo info;
-  static_cast<PublicKeyInfo&>(info) = describe_public(key.get(), kKeyInvalid);
-  info.pem = bio_text(out.get());
-  return info;
+  return new_key_info(key);
 }
 
 KeyInfo parse_key(const std::string& pem) {

@@ -372,13 +372,13 @@ SslInstallResult stage_ssl_install_for(Transaction& txn, const std::string& user
   return install(txn, user, cert, {});
 }
 
-std::optional<InstalledCertificate> installed_certificate(const Transaction& view, const std::string& vhost) {
-  if (vhost.empty() || vhost[0] == '.' || vhost.find('/') != std::string::npos) return std::nullopt;
-  auto text = view.read(apache_tls_paths::combined(vhost));
-  if (!text) return std::nullopt;
+namespace {
+
+// A combined file's blocks: the first key, the first certificate, the rest the CA bundle.
+InstalledCertificate split_combined(const std::string& vhost, const std::string& text) {
   InstalledCertificate c;
   c.vhost = vhost;
-  for (const auto& block : pem_blocks(*text)) {
+  for (const auto& block : pem_blocks(text)) {
     if (is_key_block(block)) {
       if (c.key_pem.empty()) c.key_pem = block;
     } else if (c.certificate_pem.empty()) {
@@ -388,6 +388,15 @@ std::optional<InstalledCertificate> installed_certificate(const Transaction& vie
     }
   }
   return c;
+}
+
+}  // namespace
+
+std::optional<InstalledCertificate> installed_certificate(const Transaction& view, const std::string& vhost) {
+  if (vhost.empty() || vhost[0] == '.' || vhost.find('/') != std::string::npos) return std::nullopt;
+  auto text = view.read(apache_tls_paths::combined(vhost));
+  if (!text) return std::nullopt;
+  return split_combined(vhost, *text);
 }
 
 nlohmann::json ssl_index(const Transaction& view) { return load_index(view); }
@@ -559,17 +568,7 @@ class ApacheTlsPart : public AccountPart {
     for (const auto& vhost : src.archive.under("apache_tls")) {
       const std::string* text = src.archive.file("apache_tls/" + vhost);
       if (!text || vhost.empty() || vhost[0] == '.') continue;
-      InstalledCertificate c;
-      c.vhost = vhost;
-      for (const auto& block : pem_blocks(*text)) {
-        if (is_key_block(block)) {
-          if (c.key_pem.empty()) c.key_pem = block;
-        } else if (c.certificate_pem.empty()) {
-          c.certificate_pem = block;
-        } else {
-          c.cabundle_pem += block;
-        }
-      }
+      InstalledCertificate c = split_combined(vhost, *text);
       try {
         InstallOptions opts;
         opts.check_expiry = false;

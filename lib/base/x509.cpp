@@ -287,6 +287,17 @@ std::string validation_type_of(X509* cert) {
   return type;
 }
 
+// The CSR of one PEM block (ApiError kCsrInvalid if it does not parse).
+Req load_csr(const std::string& block) {
+  auto bio = read_bio(block);
+  Req req(PEM_read_bio_X509_REQ(bio.get(), nullptr, no_passphrase, nullptr));
+  if (!req) {
+    ERR_clear_error();
+    throw ApiError(kCsrInvalid);
+  }
+  return req;
+}
+
 Cert load_cert(const std::string& block) {
   auto bio = read_bio(block);
   Cert cert(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
@@ -521,12 +532,7 @@ std::vector<CertInfo> parse_certificates(const std::string& pem_bundle) {
 CsrInfo parse_csr(const std::string& pem) {
   const auto blocks = find_blocks(pem, {"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"});
   if (blocks.empty()) throw ApiError(kCsrInvalid);
-  auto bio = read_bio(blocks.front().text);
-  Req req(PEM_read_bio_X509_REQ(bio.get(), nullptr, no_passphrase, nullptr));
-  if (!req) {
-    ERR_clear_error();
-    throw ApiError(kCsrInvalid);
-  }
+  const Req req = load_csr(blocks.front().text);
   EVP_PKEY* pub = X509_REQ_get0_pubkey(req.get());
   if (!pub) {
     ERR_clear_error();
@@ -663,12 +669,7 @@ std::string certificate_text(const std::string& pem) {
 std::string csr_text(const std::string& pem) {
   const auto blocks = find_blocks(pem, {"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"});
   if (blocks.empty()) throw ApiError(kCsrInvalid);
-  auto bio = read_bio(blocks.front().text);
-  Req req(PEM_read_bio_X509_REQ(bio.get(), nullptr, no_passphrase, nullptr));
-  if (!req) {
-    ERR_clear_error();
-    throw ApiError(kCsrInvalid);
-  }
+  const Req req = load_csr(blocks.front().text);
   return print_with("certificate signing request",
                     [&](BIO* b) { return X509_REQ_print_ex(b, req.get(), kNameFlags, 0); });
 }

@@ -17,7 +17,8 @@ packages=(cmake g++ make pkg-config
   python3-dkim  # verifies the DKIM signatures the tests' Exim makes with EmailAuth's keys
   geoip-database  # the country of an address: block_incoming_email_from_country's CIDR blocks
   apache2 nginx  # SSL: the tests' own web servers serve the installed certificates
-  pebble)  # SSL: a real ACME server (RFC 8555) with its test CA, for AutoSSL
+  pebble  # SSL: a real ACME server (RFC 8555) with its test CA, for AutoSSL
+  mariadb-server mariadb-client libmariadb-dev postgresql postgresql-client libpq-dev)  # databases: the tests' own private instances
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,6 +30,6 @@ if ((${#missing[@]})); then
 fi
 # The tests start Exim, Dovecot, Apache and nginx themselves, on loopback ports of their own,
 # with configurations kept in tests/: the packages' system daemons stay off.
-for service in exim4 dovecot apache2 nginx; do
+for service in exim4 dovecot apache2 nginx mariadb postgresql; do
   service "$service" stop >/dev/null 2>&1 || true
 done

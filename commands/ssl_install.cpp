@@ -14,6 +14,7 @@
 #include "account_store.hpp"
 #include "apache_tls.hpp"
 #include "authorization.hpp"
+#include "autossl.hpp"
 #include "dovecot_admin.hpp"
 #include "errors.hpp"
 #include "features.hpp"
@@ -23,6 +24,7 @@
 #include "registry.hpp"
 #include "request.hpp"
 #include "syck_yaml.hpp"
+#include "tweak_settings.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 #include "web_config.hpp"
@@ -71,10 +73,16 @@ std::vector<std::string> strings(const nlohmann::json& j) {
 
 // The IP of each SSL vhost and which one is first on its IP (the one a
 // client without SNI gets): the first vhost by name.
-std::map<std::string, std::string> primary_on_ip(const nlohmann::json& index) {
+// The primary set with set_primary_ssl (primary_virtual_hosts.conf) wins
+// while it is still an SSL vhost on that IP.
+std::map<std::string, std::string> primary_on_ip(const Transaction& view, const nlohmann::json& index) {
   std::map<std::string, std::string> first;
   for (const auto& [vhost, entry] : index.items())
     if (entry.is_object()) first.emplace(entry.value("ip", ""), vhost);  // items() are sorted
+  for (const auto& [ip, servername] : primary_ssl_vhosts(view)) {
+    auto it = index.find(servername);
+    if (it != index.end() && it->is_object() && it->value("ip", "") == ip) first[ip] = servername;
+  }
   return first;
 }
 
@@ -149,7 +157,7 @@ Response delete_ssl_vhost(Context& ctx, const Request& req) {
   const nlohmann::json index = ssl_index(txn);
   const nlohmann::json entry = index.value(host, nlohmann::json::object());
   const std::string ip = entry.value("ip", "");
-  auto primaries = primary_on_ip(index);
+  auto primaries = primary_on_ip(txn, index);
   const std::string entry_text = apache_vhost_entry(txn, *owner, host, true);
   stage_ssl_removal(txn, host);
   Response r;
@@ -166,7 +174,7 @@ Response delete_ssl_vhost(Context& ctx, const Request& req) {
 Response fetch_ssl_vhosts(Context& ctx, const Request&) {
   Transaction view(ctx.root);
   const nlohmann::json index = ssl_index(view);
-  const auto primaries = primary_on_ip(index);
+  const auto primaries = primary_on_ip(view, index);
   const auto dedicated = dedicated_ips(ctx.root);
   std::map<std::string, std::string> owners;
   if (!ctx.rights.privileged)
@@ -321,6 +329,7 @@ Response uapi_install_ssl(Context& ctx, const Request& req) {
                {"user", ctx.account.user},
                {"warning_domains", r.warning_domains},
                {"working_domains", r.working_domains}};
+  resp.messages.push_back("The certificate was successfully installed on the domain “" + r.vhost + "”.");
   return resp;
 }
 
@@ -351,7 +360,7 @@ Response installed_host(Context& ctx, const Request& req) {
 Response installed_hosts(Context& ctx, const Request&) {
   Transaction view(ctx.root);
   const nlohmann::json index = ssl_index(view);
-  const auto primaries = primary_on_ip(index);
+  const auto primaries = primary_on_ip(view, index);
   const auto dedicated = dedicated_ips(ctx.root);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [vhost, entry] : index.items()) {
@@ -452,22 +461,121 @@ Response uapi_is_sni_supported(Context&, const Request&) {
 
 // ---------------------------------------------------------------- UAPI SSL: mail SNI
 
-// Whether the account may use mail SNI: cPanel answers whether it has the
-// sslinstall feature (the published description says so).
-Response is_mail_sni_supported(Context& ctx, const Request&) {
+// Mail SNI is always on (Cpanel::API::SSL since 11.60): the Dovecot and
+// Exim SNI files (mail_sni.hpp) serve every domain whose certificate the
+// Domain TLS datastore has. Nothing records a per-domain switch.
+constexpr const char* kMailSniAlways = "cPanel & WHM always enables mail SNI from now on.";
+
+// is_mail_sni_supported: gated by the sslinstall feature, then always 1.
+Response is_mail_sni_supported(Context&, const Request&) {
   Response r;
-  r.data = resolve_feature(ctx.root, AccountStore(ctx.root).require(ctx.account.user), "sslinstall").enabled ? 1 : 0;
+  r.data = 1;
+  r.messages.push_back("cPanel & WHM always supports mail SNI from now on.");
   return r;
 }
 
-// Mail SNI is always on (as WHM's mail_sni_status says): a domain has it
-// once the Domain TLS datastore has its certificate.
 Response uapi_mail_sni_status(Context& ctx, const Request& req) {
   const std::string domain = req.domain("domain");
+  Transaction view(ctx.root);
+  account_vhost(ctx, view, domain);  // cPanel: dies when the account has no vhost by that name
   Response r;
   r.data = {{"enabled", 1}};
-  r.warnings.push_back("Mail SNI is always enabled now.");
-  (void)ctx;
+  r.messages.push_back(kMailSniAlways);
+  return r;
+}
+
+// enable_mail_sni (SETSNISTATUS): each of the pipe-separated domains is
+// "updated" when it is the account's, else failed with cPanel's wording;
+// nothing is written, mail SNI being always on.
+Response enable_mail_sni(Context& ctx, const Request& req) {
+  const std::string list = req.get_or("domains", "");
+  std::vector<std::string> domains;
+  for (const auto& d : split(list, '|'))
+    if (!d.empty()) domains.push_back(d);
+  if (domains.empty()) throw ApiError("You must specify “domains”.");
+  Response r;
+  r.data = {{"updated_domains", nlohmann::json::object()}, {"failed_domains", nlohmann::json::object()}};
+  for (const auto& d : domains) {
+    if (ctx.account.owns_domain(to_lower(d)))
+      r.data["updated_domains"][d] = 1;
+    else
+      r.data["failed_domains"][d] = "Sorry, " + d + " is not one of the domains on your account.";
+  }
+  r.messages.push_back(kMailSniAlways);
+  return r;
+}
+
+// disable_mail_sni: always fails, changing nothing (Cpanel::API::SSL).
+Response disable_mail_sni(Context&, const Request&) { throw ApiError(kMailSniAlways); }
+
+// set_primary_ssl: the account's SSL vhost `servername` becomes the first
+// (the one a client without SNI gets) on the account's dedicated IP address.
+Response set_primary_ssl(Context& ctx, const Request& req) {
+  const CpUser cpuser = AccountStore(ctx.root).require(ctx.account.user);
+  const std::string ip = cpuser.get("IP", "");
+  if (ip.empty() || !dedicated_ips(ctx.root).count(ip))
+    throw ApiError("Your IP address (" + ip +
+                   ") is shared with other users. You cannot set a primary website unless you have a dedicated IP "
+                   "address.");
+  const std::string servername = to_lower(trim(req.get_or("servername", "")));
+  if (servername.empty()) throw ApiError("You must specify the “servername”.");
+  Transaction& txn = ctx.txn();
+  const nlohmann::json index = ssl_index(txn);
+  auto it = index.find(servername);
+  // The inner reasons are UNCONFIRMED (cPanel's SETPRIMARY admin call).
+  auto fail = [&](const std::string& why) {
+    return ApiError("The system failed to set “" + servername +
+                    "” as the primary SSL host on its IP address because of an error: " + why);
+  };
+  if (it == index.end() || !it->is_object() || it->value("user", "") != ctx.account.user ||
+      !installed_certificate(txn, servername))
+    throw fail("The account “" + ctx.account.user + "” has no SSL virtual host named “" + servername + "”.");
+  if (it->value("ip", "") != ip)
+    throw fail("The SSL virtual host “" + servername + "” is not on the IP address “" + ip + "”.");
+  stage_primary_vhost(txn, ip, servername, true);
+  Response r;
+  r.data = nullptr;
+  return r;
+}
+
+// can_ssl_redirect: whmkit's generated configuration always carries the
+// redirect (a RewriteRule in Apache, a return in nginx); what can stop it is
+// cPanel's first check: the administrator disabled certificate installation
+// (Tweak Setting allowcpsslinstall=0) and AutoSSL has no provider.
+Response can_ssl_redirect(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  const auto allow = read_tweak_setting(view, "allowcpsslinstall");
+  if (allow && *allow == "0" && !autossl::Config::load(view).provider())
+    throw ApiError(
+        "The administrator has disabled the “allowcpsslinstall” feature on this server, and autossl is "
+        "disabled.");
+  Response r;
+  r.data = 1;
+  r.messages.push_back("Server can redirect to ssl for user domains.");
+  return r;
+}
+
+// ---------------------------------------------------------------- API 2 SSL::installssl
+
+// Deprecated; UAPI install_ssl with crt for cert, its own transaction so
+// that a refusal changes nothing: [{result, output}] (output: the messages,
+// or the errors).
+Response api2_installssl(Context& ctx, const Request& req) {
+  Response r;
+  try {
+    Transaction txn(ctx.root);
+    const std::string domain = trim(req.get_or("domain", ""));
+    if (domain.empty()) throw ApiError("No domain provided.");
+    InstalledCertificate cert{to_lower(domain), req.get_or("key", ""), req.get_or("crt", ""),
+                              req.get_or("cabundle", "")};
+    SslInstallResult done = stage_ssl_install_for(txn, ctx.account.user, cert);
+    txn.commit();
+    r.data = nlohmann::json::array(
+        {{{"result", 1},
+          {"output", "The certificate was successfully installed on the domain “" + done.vhost + "”."}}});
+  } catch (const ApiError& e) {
+    r.data = nlohmann::json::array({{{"result", 0}, {"output", e.what()}}});
+  }
   return r;
 }
 
@@ -597,7 +705,7 @@ const Registration registrations[] = {
                   "is_mail_sni_supported",
                   is_mail_sni_supported,
                   Access::Read,
-                  own_objects(),
+                  needs_feature("sslinstall"),
                   {},
                   "Return whether mail SNI is enabled"}),
     Registration({Api::Uapi,
@@ -621,6 +729,47 @@ const Registration registrations[] = {
                     return p;
                   }()},
                   "Rebuild mail SNI configuration"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "enable_mail_sni",
+                  enable_mail_sni,
+                  Access::Read,
+                  needs_feature("sslinstall"),
+                  {make_param("domains", ParamType::String, true)},
+                  "Enable SNI mail services for domain"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "disable_mail_sni",
+                  disable_mail_sni,
+                  Access::Read,
+                  own_objects(),
+                  {make_param("domains", ParamType::String, true)},
+                  "Disable SNI mail services for domain"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "set_primary_ssl",
+                  set_primary_ssl,
+                  Access::Write,
+                  needs_feature("sslinstall"),
+                  {make_param("servername", ParamType::Domain, true)},
+                  "Update SSL website for dedicated IP address"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "can_ssl_redirect",
+                  can_ssl_redirect,
+                  Access::Read,
+                  own_objects(),
+                  {},
+                  "Return whether domains can redirect to secure URL"}),
+    Registration(
+        {Api::Api2,
+         "SSL",
+         "installssl",
+         api2_installssl,
+         Access::Write,
+         needs_feature("sslinstall", {domain("domain")}),
+         {make_param("domain", ParamType::String, true), pem_param("crt", true, "The certificate, PEM."),
+          pem_param("key", true, "Its private key, PEM."), pem_param("cabundle", false, "The CA bundle, PEM.")}}),
 };
 
 }  // namespace

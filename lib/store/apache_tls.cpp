@@ -421,6 +421,45 @@ std::optional<std::string> ssl_vhost_owner(const Transaction& view, const std::s
   return (*it)["user"].get<std::string>();
 }
 
+std::map<std::string, std::string> primary_ssl_vhosts(const Transaction& view) {
+  std::map<std::string, std::string> out;
+  auto text = view.read(apache_tls_paths::kPrimaryVhosts);
+  if (!text) return out;
+  for (const auto& line : split(*text, '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, eq));
+    if (!ends_with(key, ":SSL")) continue;
+    out[key.substr(0, key.size() - 4)] = trim(line.substr(eq + 1));
+  }
+  return out;
+}
+
+void stage_primary_vhost(Transaction& txn, const std::string& ip, const std::string& servername, bool ssl) {
+  // cPanel keeps IPv4 addresses only in this file and passes over any other silently.
+  if (!is_valid_ipv4(ip)) return;
+  for (unsigned char c : servername)
+    if (c <= 0x20 || c == 0x7f || c == '=') throw ApiError("The servername is not valid.");
+  std::map<std::string, std::string> entries;
+  if (auto text = txn.read(apache_tls_paths::kPrimaryVhosts))
+    for (const auto& line : split(*text, '\n')) {
+      if (line.empty() || line[0] == '#') continue;
+      const size_t eq = line.find('=');
+      if (eq != std::string::npos) entries[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  entries[ssl ? ip + ":SSL" : ip] = servername;
+  std::string out =
+      "#============\n"
+      "#NOTE: This file's format may change over time. The data here also goes\n"
+      "#through a non-trivial validation process before being written.\n"
+      "#To ensure stability, do not interact with this file directly;\n"
+      "#instead, use API calls to read and to set the data in this file.\n"
+      "#============\n";
+  for (const auto& [key, value] : entries) out += key + "=" + value + "\n";
+  txn.write(apache_tls_paths::kPrimaryVhosts, out, 0644);
+}
+
 void stage_ssl_removal(Transaction& txn, const std::string& vhost) {
   auto combined = vhost.empty() || vhost[0] == '.' || vhost.find('/') != std::string::npos
                       ? std::nullopt

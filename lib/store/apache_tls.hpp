@@ -15,6 +15,7 @@
 // reloaded once it commits (Transaction::on_commit, through services.hpp:
 // `systemctl reload` on "/", the service table's reload signal elsewhere).
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ namespace apache_tls_paths {
 constexpr const char* kApacheTls = "var/cpanel/ssl/apache_tls";
 constexpr const char* kDomainTls = "var/cpanel/ssl/domain_tls";
 constexpr const char* kIndex = "var/cpanel/ssl/apache_tls_index.json";
+// The primary (default) vhost of each IP, "<ip>:SSL=<servername>" lines
+// after a "#" header, as Cpanel::HttpUtils::Vhosts::Primary writes it.
+constexpr const char* kPrimaryVhosts = "var/cpanel/conf/apache/primary_virtual_hosts.conf";
 std::string combined(const std::string& vhost);      // apache_tls/<vhost>/combined
 std::string certificates(const std::string& vhost);  // apache_tls/<vhost>/certificates
 std::string domain_combined(const std::string& domain);
@@ -75,6 +79,12 @@ nlohmann::json ssl_index(const Transaction& view);
 std::optional<std::string> vhost_of_domain(const Transaction& view, const std::string& user, const std::string& domain);
 // The account owning the installed vhost (from its index entry).
 std::optional<std::string> ssl_vhost_owner(const Transaction& view, const std::string& vhost);
+
+// The primary SSL vhost set for each IP (ip -> servername), from kPrimaryVhosts.
+std::map<std::string, std::string> primary_ssl_vhosts(const Transaction& view);
+// Sets `servername` as the primary vhost of `ip` (HTTPS with `ssl`; an IPv4
+// address, others are passed over as cPanel does), keeping the other lines.
+void stage_primary_vhost(Transaction& txn, const std::string& ip, const std::string& servername, bool ssl);
 
 // Removes the vhost's certificate: datastore, its Domain TLS entries, the
 // index entry, userdata <vhost>_SSL; configuration rebuilt, servers reloaded

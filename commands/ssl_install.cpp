@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "account_store.hpp"
@@ -75,15 +76,20 @@ std::vector<std::string> strings(const nlohmann::json& j) {
 // client without SNI gets): the first vhost by name.
 // The primary set with set_primary_ssl (primary_virtual_hosts.conf) wins
 // while it is still an SSL vhost on that IP.
-std::map<std::string, std::string> primary_on_ip(const Transaction& view, const nlohmann::json& index) {
-  std::map<std::string, std::string> first;
-  for (const auto& [vhost, entry] : index.items())
-    if (entry.is_object()) first.emplace(entry.value("ip", ""), vhost);  // items() are sorted
+std::map<std::string, std::string> primary_on_ip(const Transaction& view, const std::vector<SslIndexRow>& rows) {
+  std::map<std::string, std::string> first, ip_of;
+  for (const auto& row : rows) {
+    first.emplace(row.ip, row.vhost);  // the rows are sorted
+    ip_of[row.vhost] = row.ip;
+  }
   for (const auto& [ip, servername] : primary_ssl_vhosts(view)) {
-    auto it = index.find(servername);
-    if (it != index.end() && it->is_object() && it->value("ip", "") == ip) first[ip] = servername;
+    auto it = ip_of.find(servername);
+    if (it != ip_of.end() && it->second == ip) first[ip] = servername;
   }
   return first;
+}
+std::map<std::string, std::string> primary_on_ip(const Transaction& view, const nlohmann::json&) {
+  return primary_on_ip(view, ssl_index_rows(view));
 }
 
 std::set<std::string> dedicated_ips(const StateRoot& root) {
@@ -93,8 +99,9 @@ std::set<std::string> dedicated_ips(const StateRoot& root) {
 }
 
 // One vhost as fetch_ssl_vhosts / installed_hosts list it.
-nlohmann::json vhost_json(const Transaction& view, const std::string& vhost, const nlohmann::json& entry,
-                          const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated) {
+nlohmann::json vhost_json(const std::string& vhost, const nlohmann::json& entry,
+                          const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated,
+                          bool mail_sni) {
   const std::string ip = entry.value("ip", "");
   auto p = primaries.find(ip);
   const bool primary = p != primaries.end() && p->second == vhost;
@@ -107,8 +114,37 @@ nlohmann::json vhost_json(const Transaction& view, const std::string& vhost, con
                       {"ipv6", nullptr},
                       {"is_primary_on_ip", primary ? 1 : 0},
                       {"needs_sni", primary ? 0 : 1},
-                      {"mail_sni_status", view.exists(apache_tls_paths::domain_combined(vhost)) ? 1 : 0},
+                      {"mail_sni_status", mail_sni ? 1 : 0},
                       {"type", entry.value("type", "sub")}};
+  return v;
+}
+nlohmann::json vhost_json(const Transaction& view, const std::string& vhost, const nlohmann::json& entry,
+                          const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated) {
+  return vhost_json(vhost, entry, primaries, dedicated, view.exists(apache_tls_paths::domain_combined(vhost)));
+}
+
+// fetch_ssl_vhosts' record: the vhost, and its certificate ("crt") made of
+// the index entry's own values, moved.
+nlohmann::json listed_vhost(const std::string& vhost, nlohmann::json& entry,
+                            const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated,
+                            const std::set<std::string>& with_tls) {
+  nlohmann::json v = vhost_json(vhost, entry, primaries, dedicated, with_tls.count(vhost) > 0);
+  nlohmann::json crt = nlohmann::json::object();
+  auto take = [&](const char* key) {
+    auto it = entry.find(key);
+    return it == entry.end() ? nlohmann::json(nullptr) : std::move(*it);
+  };
+  for (const char* key : {"domains", "ecdsa_curve_name", "ecdsa_public", "id", "is_self_signed", "issuer.commonName",
+                          "issuer.organizationName", "issuer_text", "modulus", "modulus_length", "not_after",
+                          "not_before", "signature_algorithm", "subject_text", "validation_type", "public_exponent"})
+    crt[key] = take(key);
+  nlohmann::json algorithm = take("key_algorithm");
+  crt["encryption_algorithm"] = algorithm.is_string() ? std::move(algorithm) : nlohmann::json("");
+  nlohmann::json created = take("created");
+  crt["created"] = created.is_number() ? std::move(created) : nlohmann::json(0);
+  nlohmann::json cn = take("subject.commonName");
+  crt["subject.commonName"] = {{"commonName", cn.is_string() ? std::move(cn) : nlohmann::json("")}};
+  v["crt"] = std::move(crt);
   return v;
 }
 
@@ -154,10 +190,9 @@ Response delete_ssl_vhost(Context& ctx, const Request& req) {
     if (it == owners.end() || !ctx.rights.sees(*owner, it->second))
       throw ApiError("You do not have access to the host " + in_quotes(host) + ".");
   }
-  const nlohmann::json index = ssl_index(txn);
-  const nlohmann::json entry = index.value(host, nlohmann::json::object());
-  const std::string ip = entry.value("ip", "");
-  auto primaries = primary_on_ip(txn, index);
+  const nlohmann::json entry = ssl_index_entry(txn, host).value_or(nlohmann::json::object());
+  const std::string ip = entry.is_object() ? entry.value("ip", "") : "";
+  auto primaries = primary_on_ip(txn, ssl_index_rows(txn));
   const std::string entry_text = apache_vhost_entry(txn, *owner, host, true);
   stage_ssl_removal(txn, host);
   Response r;
@@ -171,31 +206,29 @@ Response delete_ssl_vhost(Context& ctx, const Request& req) {
   return r;
 }
 
+// Streamed (one record at a time while the answer is written): each
+// index line's entry is parsed and moved into its record, nothing copied;
+// mail_sni_status from one listing of the Domain TLS datastore.
 Response fetch_ssl_vhosts(Context& ctx, const Request&) {
   Transaction view(ctx.root);
-  const nlohmann::json index = ssl_index(view);
-  const auto primaries = primary_on_ip(view, index);
-  const auto dedicated = dedicated_ips(ctx.root);
-  std::map<std::string, std::string> owners;
+  auto rows = std::make_shared<std::vector<SslIndexRow>>(ssl_index_rows(view));
+  auto primaries = std::make_shared<std::map<std::string, std::string>>(primary_on_ip(view, *rows));
+  auto dedicated = std::make_shared<std::set<std::string>>(dedicated_ips(ctx.root));
+  const auto tls = domain_tls_domains(view);
+  auto with_tls = std::make_shared<std::set<std::string>>(tls.begin(), tls.end());
+  auto owners = std::make_shared<std::map<std::string, std::string>>();
   if (!ctx.rights.privileged)
-    for (const auto& [user, owner] : read_lookup_pairs(ctx.root, "etc/trueuserowners")) owners[user] = owner;
-  nlohmann::json vhosts = nlohmann::json::array();
-  for (const auto& [vhost, entry] : index.items()) {
-    if (!entry.is_object()) continue;
-    const std::string user = entry.value("user", "");
-    if (!ctx.rights.privileged && !ctx.rights.sees(user, owners[user])) continue;
-    nlohmann::json v = vhost_json(view, vhost, entry, primaries, dedicated);
-    nlohmann::json crt = certificate_json(entry);
-    crt.erase("key_algorithm");
-    crt["encryption_algorithm"] = entry.value("key_algorithm", "");
-    crt["public_exponent"] = entry.contains("public_exponent") ? entry["public_exponent"] : nlohmann::json(nullptr);
-    crt["created"] = entry.value("created", 0LL);
-    crt["subject.commonName"] = {{"commonName", entry.value("subject.commonName", "")}};
-    v["crt"] = crt;
-    vhosts.push_back(v);
-  }
+    for (const auto& [user, owner] : read_lookup_pairs(ctx.root, "etc/trueuserowners")) (*owners)[user] = owner;
   Response r;
-  r.data = {{"vhosts", vhosts}};
+  r.data = nlohmann::json::object();
+  r.stream = RecordStream{"vhosts", [=, rights = ctx.rights](const RecordEmitter& emit) {
+                            for (const auto& row : *rows) {
+                              if (!rights.privileged && !rights.sees(row.user, (*owners)[row.user])) continue;
+                              nlohmann::json entry = ssl_index_entry_of(row);
+                              if (!entry.is_object()) continue;
+                              emit(listed_vhost(row.vhost, entry, *primaries, *dedicated, *with_tls));
+                            }
+                          }};
   return r;
 }
 
@@ -345,10 +378,10 @@ Response installed_host(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   const std::string domain = req.has("domain") ? req.domain("domain") : ctx.account.main_domain;
   const std::string vhost = account_vhost(ctx, view, domain);
-  const nlohmann::json index = ssl_index(view);
-  auto it = index.find(vhost);
-  if (it == index.end() || !installed_certificate(view, vhost))
+  const auto entry = ssl_index_entry(view, vhost);
+  if (!entry || !entry->is_object() || !installed_certificate(view, vhost))
     throw ApiError("The domain " + in_quotes(domain) + " does not have an SSL certificate installed.");
+  const nlohmann::json* it = &*entry;
   nlohmann::json certificate = certificate_json(*it);
   // The OpenSSL verification's error ("" when it verifies), as cPanel reports it.
   certificate["verify_error"] = it->value("is_self_signed", 0) ? "DEPTH_ZERO_SELF_SIGNED_CERT" : "";
@@ -520,15 +553,14 @@ Response set_primary_ssl(Context& ctx, const Request& req) {
   const std::string servername = to_lower(trim(req.get_or("servername", "")));
   if (servername.empty()) throw ApiError("You must specify the “servername”.");
   Transaction& txn = ctx.txn();
-  const nlohmann::json index = ssl_index(txn);
-  auto it = index.find(servername);
+  const auto found = ssl_index_entry(txn, servername);
+  const nlohmann::json* it = found ? &*found : nullptr;
   // The inner reasons are UNCONFIRMED (cPanel's SETPRIMARY admin call).
   auto fail = [&](const std::string& why) {
     return ApiError("The system failed to set “" + servername +
                     "” as the primary SSL host on its IP address because of an error: " + why);
   };
-  if (it == index.end() || !it->is_object() || it->value("user", "") != ctx.account.user ||
-      !installed_certificate(txn, servername))
+  if (!it || !it->is_object() || it->value("user", "") != ctx.account.user || !installed_certificate(txn, servername))
     throw fail("The account “" + ctx.account.user + "” has no SSL virtual host named “" + servername + "”.");
   if (it->value("ip", "") != ip)
     throw fail("The SSL virtual host “" + servername + "” is not on the IP address “" + ip + "”.");

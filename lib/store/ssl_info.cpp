@@ -146,9 +146,8 @@ nlohmann::json domain_ip(const Transaction& view, const std::string& domain) {
     if (!owner) continue;
     auto vhost = vhost_of_domain(view, *owner, d);
     if (!vhost) continue;
-    const nlohmann::json index = ssl_index(view);
-    if (auto it = index.find(*vhost); it != index.end() && it->is_object() && !it->value("ip", "").empty())
-      return it->value("ip", "");
+    if (auto entry = ssl_index_entry(view, *vhost); entry && entry->is_object() && !entry->value("ip", "").empty())
+      return entry->value("ip", "");
     try {
       if (auto doc = read_userdata(view, *owner, *vhost))
         if ((*doc)["ip"].is_string() && !(*doc)["ip"].get<std::string>().empty()) return (*doc)["ip"];

@@ -663,10 +663,25 @@ class ApacheTlsPart : public AccountPart {
     stage_web_config_for_user(txn, a.facts.user);
     reload_web_servers_after_commit(txn);
   }
-  void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
+  void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
               std::string&) const override {
     nlohmann::json index = load_index(txn);
     const auto vhosts = vhosts_of_user(index, from.user);
+    // The old name's configuration goes and the new one's is written from the
+    // renamed userdata, once the rename is committed (the transaction's reads
+    // do not see a staged directory rename): a change of its own, which a
+    // crash in between leaves to the account's next change.
+    txn.on_commit([root = root, old_user = from.user, new_user = to.user] {
+      try {
+        Transaction after(root);
+        if (old_user != new_user) stage_web_config_for_user(after, old_user);
+        stage_web_config_for_user(after, new_user);
+        reload_web_servers_after_commit(after);
+        after.commit();
+      } catch (const std::exception& e) {
+        add_notice(std::string("The web server configuration was not rewritten after the rename: ") + e.what());
+      }
+    });
     if (vhosts.empty() && from.user == to.user) return;
     std::vector<std::string> touched;
     for (const auto& vhost : vhosts) {
@@ -691,8 +706,6 @@ class ApacheTlsPart : public AccountPart {
       index[target] = entry;
     }
     save_index(txn, index);
-    // The old name's configuration goes; the new one's comes with the next change (docs/ssl-install.md).
-    if (from.user != to.user) stage_web_config_for_user(txn, from.user);
     if (!touched.empty()) stage_mail_sni(txn, touched);
   }
   void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,

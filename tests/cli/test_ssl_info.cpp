@@ -196,3 +196,35 @@ TEST_CASE("API 2 SSL installssl, listkeys, listcrts, listcsrs and fetchcabundle"
   CHECK(cab[0]["domain"] == "bob.example");
   CHECK(cab[0]["bundle"] == "");
 }
+
+TEST_CASE("the web configuration follows subdomains, addon domains and renames", "[ssl][ssl_info][web_config]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example", {"maxsub=unlimited", "maxaddon=unlimited"});
+  const std::string httpd = "etc/apache2/conf/httpd.conf", nginx = "etc/nginx/conf.d/users/bob.conf";
+  run_ok(root, {"create_subdomain", "domain=blog.bob.example", "document_root=public_html/blog"});
+  CHECK_THAT(root.file(httpd), Contains("ServerName blog.bob.example"));
+  CHECK_THAT(root.file(nginx), Contains("server_name blog.bob.example"));
+  run_ok(root,
+         {"create_parked_domain_for_user", "domain=shop.example", "username=bob", "web_vhost_domain=blog.bob.example"});
+  CHECK_THAT(root.file(httpd), Contains("shop.example"));
+  CHECK_THAT(root.file(nginx), Contains("shop.example"));
+  run_ok(root, {"delete_domain", "domain=shop.example"});
+  CHECK(root.file(httpd).find("shop.example") == std::string::npos);
+  run_ok(root, {"delete_domain", "domain=blog.bob.example"});
+  CHECK(root.file(httpd).find("blog.bob.example") == std::string::npos);
+  CHECK(root.file(nginx).find("blog.bob.example") == std::string::npos);
+
+  // A renamed account (user and domain) is served under its new names at once.
+  const Pair p = self_signed({"bob.example"});
+  run_ok(root, {"installssl", "domain=bob.example", arg("crt", p.crt), arg("key", p.key)});
+  run_ok(root, {"modifyacct", "user=bob", "newuser=robert", "domain=robert.example"});
+  const std::string conf = root.file(httpd);
+  CHECK_THAT(conf, Contains("# whmkit vhosts of robert"));
+  CHECK(conf.find("# whmkit vhosts of bob\n") == std::string::npos);
+  CHECK_THAT(conf, Contains("ServerName robert.example"));
+  CHECK_THAT(conf, Contains("var/cpanel/ssl/apache_tls/robert.example/combined"));
+  CHECK_FALSE(root.exists(nginx));
+  CHECK_THAT(root.file("etc/nginx/conf.d/users/robert.conf"), Contains("server_name robert.example"));
+  // A bad change is refused and leaves the configuration as it was.
+  expect_refused(root, {"create_subdomain", "domain=../x.robert.example", "document_root=public_html/x"}, "");
+}

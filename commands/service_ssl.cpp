@@ -93,15 +93,8 @@ Response get_best_ssldomain_for_service(Context& ctx, const Request& req) {
   std::string hostname = load_server_config(ctx.root).hostname;
   if (hostname.empty()) hostname = "localhost";
   Transaction view(ctx.root);
-  const BestSslDomain best = best_ssldomain(view, *group, hostname, "", false);
   Response r;
-  r.data = {{"ssldomain", best.ssldomain},
-            {"cert_match_method", best.cert_match_method},
-            {"ssldomain_matches_cert", best.matches ? 1 : 0},
-            {"is_wild_card", best.wild ? 1 : 0},
-            {"is_self_signed", best.self_signed ? 1 : 0},
-            {"is_currently_valid", best.currently_valid ? 1 : 0},
-            {"cert_valid_not_after", best.has_certificate ? nlohmann::json(best.not_after) : nlohmann::json()}};
+  r.data = best_ssldomain_json(best_ssldomain(view, *group, hostname, "", false));
   return r;
 }
 

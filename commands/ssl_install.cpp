@@ -9,11 +9,13 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "account_store.hpp"
 #include "apache_tls.hpp"
 #include "authorization.hpp"
+#include "autossl.hpp"
 #include "dovecot_admin.hpp"
 #include "errors.hpp"
 #include "features.hpp"
@@ -23,6 +25,7 @@
 #include "registry.hpp"
 #include "request.hpp"
 #include "syck_yaml.hpp"
+#include "tweak_settings.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 #include "web_config.hpp"
@@ -71,11 +74,22 @@ std::vector<std::string> strings(const nlohmann::json& j) {
 
 // The IP of each SSL vhost and which one is first on its IP (the one a
 // client without SNI gets): the first vhost by name.
-std::map<std::string, std::string> primary_on_ip(const nlohmann::json& index) {
-  std::map<std::string, std::string> first;
-  for (const auto& [vhost, entry] : index.items())
-    if (entry.is_object()) first.emplace(entry.value("ip", ""), vhost);  // items() are sorted
+// The primary set with set_primary_ssl (primary_virtual_hosts.conf) wins
+// while it is still an SSL vhost on that IP.
+std::map<std::string, std::string> primary_on_ip(const Transaction& view, const std::vector<SslIndexRow>& rows) {
+  std::map<std::string, std::string> first, ip_of;
+  for (const auto& row : rows) {
+    first.emplace(row.ip, row.vhost);  // the rows are sorted
+    ip_of[row.vhost] = row.ip;
+  }
+  for (const auto& [ip, servername] : primary_ssl_vhosts(view)) {
+    auto it = ip_of.find(servername);
+    if (it != ip_of.end() && it->second == ip) first[ip] = servername;
+  }
   return first;
+}
+std::map<std::string, std::string> primary_on_ip(const Transaction& view, const nlohmann::json&) {
+  return primary_on_ip(view, ssl_index_rows(view));
 }
 
 std::set<std::string> dedicated_ips(const StateRoot& root) {
@@ -85,8 +99,9 @@ std::set<std::string> dedicated_ips(const StateRoot& root) {
 }
 
 // One vhost as fetch_ssl_vhosts / installed_hosts list it.
-nlohmann::json vhost_json(const Transaction& view, const std::string& vhost, const nlohmann::json& entry,
-                          const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated) {
+nlohmann::json vhost_json(const std::string& vhost, const nlohmann::json& entry,
+                          const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated,
+                          bool mail_sni) {
   const std::string ip = entry.value("ip", "");
   auto p = primaries.find(ip);
   const bool primary = p != primaries.end() && p->second == vhost;
@@ -99,8 +114,37 @@ nlohmann::json vhost_json(const Transaction& view, const std::string& vhost, con
                       {"ipv6", nullptr},
                       {"is_primary_on_ip", primary ? 1 : 0},
                       {"needs_sni", primary ? 0 : 1},
-                      {"mail_sni_status", view.exists(apache_tls_paths::domain_combined(vhost)) ? 1 : 0},
+                      {"mail_sni_status", mail_sni ? 1 : 0},
                       {"type", entry.value("type", "sub")}};
+  return v;
+}
+nlohmann::json vhost_json(const Transaction& view, const std::string& vhost, const nlohmann::json& entry,
+                          const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated) {
+  return vhost_json(vhost, entry, primaries, dedicated, view.exists(apache_tls_paths::domain_combined(vhost)));
+}
+
+// fetch_ssl_vhosts' record: the vhost, and its certificate ("crt") made of
+// the index entry's own values, moved.
+nlohmann::json listed_vhost(const std::string& vhost, nlohmann::json& entry,
+                            const std::map<std::string, std::string>& primaries, const std::set<std::string>& dedicated,
+                            const std::set<std::string>& with_tls) {
+  nlohmann::json v = vhost_json(vhost, entry, primaries, dedicated, with_tls.count(vhost) > 0);
+  nlohmann::json crt = nlohmann::json::object();
+  auto take = [&](const char* key) {
+    auto it = entry.find(key);
+    return it == entry.end() ? nlohmann::json(nullptr) : std::move(*it);
+  };
+  for (const char* key : {"domains", "ecdsa_curve_name", "ecdsa_public", "id", "is_self_signed", "issuer.commonName",
+                          "issuer.organizationName", "issuer_text", "modulus", "modulus_length", "not_after",
+                          "not_before", "signature_algorithm", "subject_text", "validation_type", "public_exponent"})
+    crt[key] = take(key);
+  nlohmann::json algorithm = take("key_algorithm");
+  crt["encryption_algorithm"] = algorithm.is_string() ? std::move(algorithm) : nlohmann::json("");
+  nlohmann::json created = take("created");
+  crt["created"] = created.is_number() ? std::move(created) : nlohmann::json(0);
+  nlohmann::json cn = take("subject.commonName");
+  crt["subject.commonName"] = {{"commonName", cn.is_string() ? std::move(cn) : nlohmann::json("")}};
+  v["crt"] = std::move(crt);
   return v;
 }
 
@@ -146,10 +190,9 @@ Response delete_ssl_vhost(Context& ctx, const Request& req) {
     if (it == owners.end() || !ctx.rights.sees(*owner, it->second))
       throw ApiError("You do not have access to the host " + in_quotes(host) + ".");
   }
-  const nlohmann::json index = ssl_index(txn);
-  const nlohmann::json entry = index.value(host, nlohmann::json::object());
-  const std::string ip = entry.value("ip", "");
-  auto primaries = primary_on_ip(index);
+  const nlohmann::json entry = ssl_index_entry(txn, host).value_or(nlohmann::json::object());
+  const std::string ip = entry.is_object() ? entry.value("ip", "") : "";
+  auto primaries = primary_on_ip(txn, ssl_index_rows(txn));
   const std::string entry_text = apache_vhost_entry(txn, *owner, host, true);
   stage_ssl_removal(txn, host);
   Response r;
@@ -163,31 +206,29 @@ Response delete_ssl_vhost(Context& ctx, const Request& req) {
   return r;
 }
 
+// Streamed (one record at a time while the answer is written): each
+// index line's entry is parsed and moved into its record, nothing copied;
+// mail_sni_status from one listing of the Domain TLS datastore.
 Response fetch_ssl_vhosts(Context& ctx, const Request&) {
   Transaction view(ctx.root);
-  const nlohmann::json index = ssl_index(view);
-  const auto primaries = primary_on_ip(index);
-  const auto dedicated = dedicated_ips(ctx.root);
-  std::map<std::string, std::string> owners;
+  auto rows = std::make_shared<std::vector<SslIndexRow>>(ssl_index_rows(view));
+  auto primaries = std::make_shared<std::map<std::string, std::string>>(primary_on_ip(view, *rows));
+  auto dedicated = std::make_shared<std::set<std::string>>(dedicated_ips(ctx.root));
+  const auto tls = domain_tls_domains(view);
+  auto with_tls = std::make_shared<std::set<std::string>>(tls.begin(), tls.end());
+  auto owners = std::make_shared<std::map<std::string, std::string>>();
   if (!ctx.rights.privileged)
-    for (const auto& [user, owner] : read_lookup_pairs(ctx.root, "etc/trueuserowners")) owners[user] = owner;
-  nlohmann::json vhosts = nlohmann::json::array();
-  for (const auto& [vhost, entry] : index.items()) {
-    if (!entry.is_object()) continue;
-    const std::string user = entry.value("user", "");
-    if (!ctx.rights.privileged && !ctx.rights.sees(user, owners[user])) continue;
-    nlohmann::json v = vhost_json(view, vhost, entry, primaries, dedicated);
-    nlohmann::json crt = certificate_json(entry);
-    crt.erase("key_algorithm");
-    crt["encryption_algorithm"] = entry.value("key_algorithm", "");
-    crt["public_exponent"] = entry.contains("public_exponent") ? entry["public_exponent"] : nlohmann::json(nullptr);
-    crt["created"] = entry.value("created", 0LL);
-    crt["subject.commonName"] = {{"commonName", entry.value("subject.commonName", "")}};
-    v["crt"] = crt;
-    vhosts.push_back(v);
-  }
+    for (const auto& [user, owner] : read_lookup_pairs(ctx.root, "etc/trueuserowners")) (*owners)[user] = owner;
   Response r;
-  r.data = {{"vhosts", vhosts}};
+  r.data = nlohmann::json::object();
+  r.stream = RecordStream{"vhosts", [=, rights = ctx.rights](const RecordEmitter& emit) {
+                            for (const auto& row : *rows) {
+                              if (!rights.privileged && !rights.sees(row.user, (*owners)[row.user])) continue;
+                              nlohmann::json entry = ssl_index_entry_of(row);
+                              if (!entry.is_object()) continue;
+                              emit(listed_vhost(row.vhost, entry, *primaries, *dedicated, *with_tls));
+                            }
+                          }};
   return r;
 }
 
@@ -321,6 +362,7 @@ Response uapi_install_ssl(Context& ctx, const Request& req) {
                {"user", ctx.account.user},
                {"warning_domains", r.warning_domains},
                {"working_domains", r.working_domains}};
+  resp.messages.push_back("The certificate was successfully installed on the domain “" + r.vhost + "”.");
   return resp;
 }
 
@@ -336,10 +378,10 @@ Response installed_host(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
   const std::string domain = req.has("domain") ? req.domain("domain") : ctx.account.main_domain;
   const std::string vhost = account_vhost(ctx, view, domain);
-  const nlohmann::json index = ssl_index(view);
-  auto it = index.find(vhost);
-  if (it == index.end() || !installed_certificate(view, vhost))
+  const auto entry = ssl_index_entry(view, vhost);
+  if (!entry || !entry->is_object() || !installed_certificate(view, vhost))
     throw ApiError("The domain " + in_quotes(domain) + " does not have an SSL certificate installed.");
+  const nlohmann::json* it = &*entry;
   nlohmann::json certificate = certificate_json(*it);
   // The OpenSSL verification's error ("" when it verifies), as cPanel reports it.
   certificate["verify_error"] = it->value("is_self_signed", 0) ? "DEPTH_ZERO_SELF_SIGNED_CERT" : "";
@@ -351,7 +393,7 @@ Response installed_host(Context& ctx, const Request& req) {
 Response installed_hosts(Context& ctx, const Request&) {
   Transaction view(ctx.root);
   const nlohmann::json index = ssl_index(view);
-  const auto primaries = primary_on_ip(index);
+  const auto primaries = primary_on_ip(view, index);
   const auto dedicated = dedicated_ips(ctx.root);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [vhost, entry] : index.items()) {
@@ -452,22 +494,120 @@ Response uapi_is_sni_supported(Context&, const Request&) {
 
 // ---------------------------------------------------------------- UAPI SSL: mail SNI
 
-// Whether the account may use mail SNI: cPanel answers whether it has the
-// sslinstall feature (the published description says so).
-Response is_mail_sni_supported(Context& ctx, const Request&) {
+// Mail SNI is always on (Cpanel::API::SSL since 11.60): the Dovecot and
+// Exim SNI files (mail_sni.hpp) serve every domain whose certificate the
+// Domain TLS datastore has. Nothing records a per-domain switch.
+constexpr const char* kMailSniAlways = "cPanel & WHM always enables mail SNI from now on.";
+
+// is_mail_sni_supported: gated by the sslinstall feature, then always 1.
+Response is_mail_sni_supported(Context&, const Request&) {
   Response r;
-  r.data = resolve_feature(ctx.root, AccountStore(ctx.root).require(ctx.account.user), "sslinstall").enabled ? 1 : 0;
+  r.data = 1;
+  r.messages.push_back("cPanel & WHM always supports mail SNI from now on.");
   return r;
 }
 
-// Mail SNI is always on (as WHM's mail_sni_status says): a domain has it
-// once the Domain TLS datastore has its certificate.
 Response uapi_mail_sni_status(Context& ctx, const Request& req) {
   const std::string domain = req.domain("domain");
+  Transaction view(ctx.root);
+  account_vhost(ctx, view, domain);  // cPanel: dies when the account has no vhost by that name
   Response r;
   r.data = {{"enabled", 1}};
-  r.warnings.push_back("Mail SNI is always enabled now.");
-  (void)ctx;
+  r.messages.push_back(kMailSniAlways);
+  return r;
+}
+
+// enable_mail_sni (SETSNISTATUS): each of the pipe-separated domains is
+// "updated" when it is the account's, else failed with cPanel's wording;
+// nothing is written, mail SNI being always on.
+Response enable_mail_sni(Context& ctx, const Request& req) {
+  const std::string list = req.get_or("domains", "");
+  std::vector<std::string> domains;
+  for (const auto& d : split(list, '|'))
+    if (!d.empty()) domains.push_back(d);
+  if (domains.empty()) throw ApiError("You must specify “domains”.");
+  Response r;
+  r.data = {{"updated_domains", nlohmann::json::object()}, {"failed_domains", nlohmann::json::object()}};
+  for (const auto& d : domains) {
+    if (ctx.account.owns_domain(to_lower(d)))
+      r.data["updated_domains"][d] = 1;
+    else
+      r.data["failed_domains"][d] = "Sorry, " + d + " is not one of the domains on your account.";
+  }
+  r.messages.push_back(kMailSniAlways);
+  return r;
+}
+
+// disable_mail_sni: always fails, changing nothing (Cpanel::API::SSL).
+Response disable_mail_sni(Context&, const Request&) { throw ApiError(kMailSniAlways); }
+
+// set_primary_ssl: the account's SSL vhost `servername` becomes the first
+// (the one a client without SNI gets) on the account's dedicated IP address.
+Response set_primary_ssl(Context& ctx, const Request& req) {
+  const CpUser cpuser = AccountStore(ctx.root).require(ctx.account.user);
+  const std::string ip = cpuser.get("IP", "");
+  if (ip.empty() || !dedicated_ips(ctx.root).count(ip))
+    throw ApiError("Your IP address (" + ip +
+                   ") is shared with other users. You cannot set a primary website unless you have a dedicated IP "
+                   "address.");
+  const std::string servername = to_lower(trim(req.get_or("servername", "")));
+  if (servername.empty()) throw ApiError("You must specify the “servername”.");
+  Transaction& txn = ctx.txn();
+  const auto found = ssl_index_entry(txn, servername);
+  const nlohmann::json* it = found ? &*found : nullptr;
+  // The inner reasons are UNCONFIRMED (cPanel's SETPRIMARY admin call).
+  auto fail = [&](const std::string& why) {
+    return ApiError("The system failed to set “" + servername +
+                    "” as the primary SSL host on its IP address because of an error: " + why);
+  };
+  if (!it || !it->is_object() || it->value("user", "") != ctx.account.user || !installed_certificate(txn, servername))
+    throw fail("The account “" + ctx.account.user + "” has no SSL virtual host named “" + servername + "”.");
+  if (it->value("ip", "") != ip)
+    throw fail("The SSL virtual host “" + servername + "” is not on the IP address “" + ip + "”.");
+  stage_primary_vhost(txn, ip, servername, true);
+  Response r;
+  r.data = nullptr;
+  return r;
+}
+
+// can_ssl_redirect: whmkit's generated configuration always carries the
+// redirect (a RewriteRule in Apache, a return in nginx); what can stop it is
+// cPanel's first check: the administrator disabled certificate installation
+// (Tweak Setting allowcpsslinstall=0) and AutoSSL has no provider.
+Response can_ssl_redirect(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  const auto allow = read_tweak_setting(view, "allowcpsslinstall");
+  if (allow && *allow == "0" && !autossl::Config::load(view).provider())
+    throw ApiError(
+        "The administrator has disabled the “allowcpsslinstall” feature on this server, and autossl is "
+        "disabled.");
+  Response r;
+  r.data = 1;
+  r.messages.push_back("Server can redirect to ssl for user domains.");
+  return r;
+}
+
+// ---------------------------------------------------------------- API 2 SSL::installssl
+
+// Deprecated; UAPI install_ssl with crt for cert, its own transaction so
+// that a refusal changes nothing: [{result, output}] (output: the messages,
+// or the errors).
+Response api2_installssl(Context& ctx, const Request& req) {
+  Response r;
+  try {
+    Transaction txn(ctx.root);
+    const std::string domain = trim(req.get_or("domain", ""));
+    if (domain.empty()) throw ApiError("No domain provided.");
+    InstalledCertificate cert{to_lower(domain), req.get_or("key", ""), req.get_or("crt", ""),
+                              req.get_or("cabundle", "")};
+    SslInstallResult done = stage_ssl_install_for(txn, ctx.account.user, cert);
+    txn.commit();
+    r.data = nlohmann::json::array(
+        {{{"result", 1},
+          {"output", "The certificate was successfully installed on the domain “" + done.vhost + "”."}}});
+  } catch (const ApiError& e) {
+    r.data = nlohmann::json::array({{{"result", 0}, {"output", e.what()}}});
+  }
   return r;
 }
 
@@ -597,7 +737,7 @@ const Registration registrations[] = {
                   "is_mail_sni_supported",
                   is_mail_sni_supported,
                   Access::Read,
-                  own_objects(),
+                  needs_feature("sslinstall"),
                   {},
                   "Return whether mail SNI is enabled"}),
     Registration({Api::Uapi,
@@ -621,6 +761,47 @@ const Registration registrations[] = {
                     return p;
                   }()},
                   "Rebuild mail SNI configuration"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "enable_mail_sni",
+                  enable_mail_sni,
+                  Access::Read,
+                  needs_feature("sslinstall"),
+                  {make_param("domains", ParamType::String, true)},
+                  "Enable SNI mail services for domain"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "disable_mail_sni",
+                  disable_mail_sni,
+                  Access::Read,
+                  own_objects(),
+                  {make_param("domains", ParamType::String, true)},
+                  "Disable SNI mail services for domain"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "set_primary_ssl",
+                  set_primary_ssl,
+                  Access::Write,
+                  needs_feature("sslinstall"),
+                  {make_param("servername", ParamType::Domain, true)},
+                  "Update SSL website for dedicated IP address"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "can_ssl_redirect",
+                  can_ssl_redirect,
+                  Access::Read,
+                  own_objects(),
+                  {},
+                  "Return whether domains can redirect to secure URL"}),
+    Registration(
+        {Api::Api2,
+         "SSL",
+         "installssl",
+         api2_installssl,
+         Access::Write,
+         needs_feature("sslinstall", {domain("domain")}),
+         {make_param("domain", ParamType::String, true), pem_param("crt", true, "The certificate, PEM."),
+          pem_param("key", true, "Its private key, PEM."), pem_param("cabundle", false, "The CA bundle, PEM.")}}),
 };
 
 }  // namespace

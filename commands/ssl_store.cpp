@@ -59,6 +59,31 @@ std::optional<nlohmann::json> find(const UserSslStore& store, SslKind kind, cons
   return s.id.empty() ? store.by_friendly_name(kind, s.friendly_name) : store.by_id(kind, s.id);
 }
 
+// An item show_key / show_csr / show_cert display: its record and stored
+// text, found by id or friendly_name, refused in each kind's words.
+struct ShownItem {
+  nlohmann::json rec;
+  std::string id, text;
+};
+ShownItem shown_item(Context& ctx, const Request& req, SslKind kind) {
+  const Search s = search_args(req);
+  Transaction view(ctx.root);
+  auto store = store_for(ctx, view);
+  auto rec = find(store, kind, s);
+  if (!rec)
+    throw ApiError(kind == SslKind::Key   ? "No key matches that search term."
+                   : kind == SslKind::Csr ? "No certificate signing request matches that search term."
+                                          : "No certificate matches that search term.");
+  const std::string id = (*rec)["id"];
+  auto text = store.text(kind, id);
+  if (!text)
+    throw ApiError(kind == SslKind::Key ? "An error occurred while retrieving the key with ID “" + id +
+                                              "”: No key with the ID “" + id + "” exists."
+                   : kind == SslKind::Csr ? "No CSR with the ID “" + id + "” exists."
+                                          : "No certificate with ID “" + id + "” exists.");
+  return {*rec, id, *text};
+}
+
 // The key type a new key gets: the request's, else the account's default,
 // else the server's (Tweak Setting ssl_default_key_type).
 x509::KeyType default_key_type(Context& ctx) {
@@ -130,18 +155,9 @@ Response upload_key(Context& ctx, const Request& req) {
 }
 
 Response show_key(Context& ctx, const Request& req) {
-  const Search s = search_args(req);
-  Transaction view(ctx.root);
-  auto store = store_for(ctx, view);
-  auto rec = find(store, SslKind::Key, s);
-  if (!rec) throw ApiError("No key matches that search term.");
-  const std::string id = (*rec)["id"];
-  auto text = store.text(SslKind::Key, id);
-  if (!text)
-    throw ApiError("An error occurred while retrieving the key with ID “" + id + "”: No key with the ID “" + id +
-                   "” exists.");
+  const ShownItem item = shown_item(ctx, req, SslKind::Key);
   Response r;
-  r.data = {{"key", *text}, {"text", x509::key_text(*text)}, {"details", *rec}};
+  r.data = {{"key", item.text}, {"text", x509::key_text(item.text)}, {"details", item.rec}};
   return r;
 }
 
@@ -295,14 +311,10 @@ Response list_csrs(Context& ctx, const Request&) {
 }
 
 Response show_csr(Context& ctx, const Request& req) {
-  const Search s = search_args(req);
-  Transaction view(ctx.root);
-  auto store = store_for(ctx, view);
-  auto rec = find(store, SslKind::Csr, s);
-  if (!rec) throw ApiError("No certificate signing request matches that search term.");
-  const std::string id = (*rec)["id"];
-  auto text = store.text(SslKind::Csr, id);
-  if (!text) throw ApiError("No CSR with the ID “" + id + "” exists.");
+  const ShownItem item = shown_item(ctx, req, SslKind::Csr);
+  const nlohmann::json* rec = &item.rec;
+  const std::string& id = item.id;
+  const std::string* text = &item.text;
   const auto csr = x509::parse_csr(*text);
   auto field = [&](const char* name) -> nlohmann::json {
     for (auto it = csr.subject_list.rbegin(); it != csr.subject_list.rend(); ++it)
@@ -371,14 +383,10 @@ nlohmann::json name_hash(const std::vector<x509::NameEntry>& list) {
 }
 
 Response show_cert(Context& ctx, const Request& req) {
-  const Search s = search_args(req);
-  Transaction view(ctx.root);
-  auto store = store_for(ctx, view);
-  auto rec = find(store, SslKind::Certificate, s);
-  if (!rec) throw ApiError("No certificate matches that search term.");
-  const std::string id = (*rec)["id"];
-  auto text = store.text(SslKind::Certificate, id);
-  if (!text) throw ApiError("No certificate with ID “" + id + "” exists.");
+  const ShownItem item = shown_item(ctx, req, SslKind::Certificate);
+  const nlohmann::json* rec = &item.rec;
+  const std::string& id = item.id;
+  const std::string* text = &item.text;
   const auto c = x509::parse_certificate(*text);
   auto null_if = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
   nlohmann::json details = {{"id", id},
@@ -593,15 +601,8 @@ Response get_cn_name(Context& ctx, const Request& req) {
   std::string hostname = load_server_config(ctx.root).hostname;
   if (hostname.empty()) hostname = "localhost";
   Transaction view(ctx.root);
-  const auto best = best_ssldomain(view, *group, hostname, domain, req.flag("add_mail_subdomain"));
   Response r;
-  r.data = {{"ssldomain", best.ssldomain},
-            {"cert_match_method", best.cert_match_method},
-            {"ssldomain_matches_cert", best.matches ? 1 : 0},
-            {"is_wild_card", best.wild ? 1 : 0},
-            {"is_self_signed", best.self_signed ? 1 : 0},
-            {"is_currently_valid", best.currently_valid ? 1 : 0},
-            {"cert_valid_not_after", best.not_after}};
+  r.data = best_ssldomain_json(best_ssldomain(view, *group, hostname, domain, req.flag("add_mail_subdomain")));
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <map>
 
+#include "apache_tls.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
 #include "kvfile.hpp"
@@ -51,15 +52,6 @@ Response sethostname(Context& ctx, const Request& req) {
 
 // ---------------------------------------------------------------- primary vhost
 
-const char* const kPrimaryVhostsFile = "var/cpanel/conf/apache/primary_virtual_hosts.conf";
-const char* const kPrimaryVhostsHeader =
-    "#============\n"
-    "#NOTE: This file's format may change over time. The data here also goes\n"
-    "#through a non-trivial validation process before being written.\n"
-    "#To ensure stability, do not interact with this file directly;\n"
-    "#instead, use API calls to read and to set the data in this file.\n"
-    "#============\n";
-
 // The IP address the vhost named `servername` listens on: its userdata's
 // "ip" (the account that owns the name), or the main IP for the hostname.
 std::string vhost_ip(const Context& ctx, const std::string& servername, bool ssl) {
@@ -84,21 +76,7 @@ Response set_primary_servername(Context& ctx, const Request& req) {
     throw ApiError("A website for a wildcard domain cannot be set as the primary website on an IP address.");
   const bool ssl = req.get_or("type", "std") == "ssl";
   const std::string ip = vhost_ip(ctx, servername, ssl);
-  // cPanel keeps IPv4 addresses only in this file and passes over any other silently.
-  if (!is_valid_ipv4(ip)) return {};
-
-  std::map<std::string, std::string> entries;
-  if (auto text = ctx.txn().read(kPrimaryVhostsFile)) {
-    for_each_line(*text, [&](std::string_view line) {
-      if (line.empty() || line[0] == '#') return;
-      const size_t eq = line.find('=');
-      if (eq != std::string_view::npos) entries[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
-    });
-  }
-  entries[ssl ? ip + ":SSL" : ip] = servername;
-  std::string out = kPrimaryVhostsHeader;
-  for (const auto& [key, value] : entries) out += key + "=" + value + "\n";
-  ctx.txn().write(kPrimaryVhostsFile, out, 0644);
+  stage_primary_vhost(ctx.txn(), ip, servername, ssl);  // primary_virtual_hosts.conf (apache_tls.hpp)
   return {};
 }
 

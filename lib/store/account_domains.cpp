@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "mail_routing.hpp"
 #include "util.hpp"
+#include "web_config.hpp"
 
 namespace whm {
 
@@ -293,6 +294,9 @@ void AccountDomains::stage() {
   store_.save(txn_, cpuser_, rows_, owner);
   for (const auto& zone : reload_)
     if (zone_exists(txn_, zone)) txn_.on_commit([&root = root_, zone] { reload_zone(root, zone); });
+  // The web servers serve the account's vhosts as userdata now has them.
+  stage_web_config_for_user(txn_, user_);
+  reload_web_servers_after_commit(txn_);
 }
 
 }  // namespace whm

@@ -103,18 +103,57 @@ std::vector<std::string> string_list(const nlohmann::json& doc, const char* key)
   return out;
 }
 
-nlohmann::json load_index(const Transaction& view) {
-  auto text = view.read(apache_tls_paths::kIndex);
-  if (text) try {
-      auto j = nlohmann::json::parse(*text);
-      if (j.is_object()) return j;
+// The index: one line per SSL vhost, sorted by name, "<vhost>\t<ip>\t<user>\t<entry JSON>"
+// (apache_tls.hpp). A file in the earlier form, one JSON object, is read too
+// and rewritten in this form by the next change.
+std::string index_line(const std::string& vhost, const nlohmann::json& entry) {
+  auto field = [&](const char* key) {
+    std::string v = entry.is_object() ? entry.value(key, "") : "";
+    return v.find_first_of("\t\n\r") == std::string::npos ? v : "";
+  };
+  return vhost + "\t" + field("ip") + "\t" + field("user") + "\t" + json_text(entry) + "\n";
+}
+
+// The rows of the index text, or nullopt when it is in no known form.
+std::optional<std::vector<SslIndexRow>> parse_rows(const std::string& text) {
+  std::vector<SslIndexRow> rows;
+  if (!text.empty() && text[0] == '{') {  // the earlier form
+    try {
+      auto j = nlohmann::json::parse(text);
+      if (!j.is_object()) return std::nullopt;
+      for (auto& [vhost, entry] : j.items()) {
+        auto line = index_line(vhost, entry);
+        auto a = line.find('\t'), b = line.find('\t', a + 1), c = line.find('\t', b + 1);
+        rows.push_back({vhost, line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1),
+                        line.substr(c + 1, line.size() - c - 2)});
+      }
+      return rows;
     } catch (const nlohmann::json::exception&) {
+      return std::nullopt;
     }
-  // Missing or unreadable: rebuilt from the datastore (the index is derived).
-  nlohmann::json index = nlohmann::json::object();
-  if (text)
+  }
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) return std::nullopt;
+    const size_t a = text.find('\t', pos), b = a == std::string::npos ? a : text.find('\t', a + 1),
+                 c = b == std::string::npos ? b : text.find('\t', b + 1);
+    if (c == std::string::npos || c > end || a == pos) return std::nullopt;
+    rows.push_back({text.substr(pos, a - pos), text.substr(a + 1, b - a - 1), text.substr(b + 1, c - b - 1),
+                    text.substr(c + 1, end - c - 1)});
+    pos = end + 1;
+  }
+  return rows;
+}
+
+// Missing or unreadable: rebuilt from the datastore (the index is derived).
+std::vector<SslIndexRow> rebuilt_rows(const Transaction& view, bool damaged) {
+  if (damaged)
     add_notice("“" + server_path(apache_tls_paths::kIndex) + "” cannot be read; it is rebuilt from the datastore.");
-  for (const auto& vhost : view.root().list_dir(apache_tls_paths::kApacheTls)) {
+  std::vector<SslIndexRow> rows;
+  std::vector<std::string> names = view.root().list_dir(apache_tls_paths::kApacheTls);
+  std::sort(names.begin(), names.end());
+  for (const auto& vhost : names) {
     if (vhost.empty() || vhost[0] == '.') continue;
     auto combined = view.read(apache_tls_paths::combined(vhost));
     if (!combined) continue;
@@ -130,8 +169,21 @@ nlohmann::json load_index(const Transaction& view) {
     } catch (const ApiError&) {
     }
     entry["servername"] = vhost;
-    index[vhost] = entry;
+    rows.push_back({vhost, "", "", json_text(entry)});
   }
+  return rows;
+}
+
+std::vector<SslIndexRow> index_rows(const Transaction& view) {
+  auto text = view.read(apache_tls_paths::kIndex);
+  if (text)
+    if (auto rows = parse_rows(*text)) return *rows;
+  return rebuilt_rows(view, text.has_value());
+}
+
+nlohmann::json load_index(const Transaction& view) {
+  nlohmann::json index = nlohmann::json::object();
+  for (const auto& row : index_rows(view)) index[row.vhost] = ssl_index_entry_of(row);
   return index;
 }
 
@@ -141,7 +193,45 @@ void save_index(Transaction& txn, const nlohmann::json& index) {
     if (txn.exists(apache_tls_paths::kIndex)) txn.remove(apache_tls_paths::kIndex);
     return;
   }
-  txn.write(apache_tls_paths::kIndex, json_text(index) + "\n", 0600);
+  std::string text;
+  for (const auto& [vhost, entry] : index.items()) text += index_line(vhost, entry);
+  txn.write(apache_tls_paths::kIndex, text, 0600);
+}
+
+// Sets (or, with no entry, removes) one vhost's line, leaving the others'
+// text as it is: an installation costs what the file's size costs, not a
+// parse of every entry.
+void stage_index_entry(Transaction& txn, const std::string& vhost, const nlohmann::json* entry) {
+  auto text = txn.read(apache_tls_paths::kIndex);
+  if (!text || text->empty() || (*text)[0] == '{' || !parse_rows(*text)) {
+    nlohmann::json index = load_index(txn);
+    if (entry)
+      index[vhost] = *entry;
+    else
+      index.erase(vhost);
+    save_index(txn, index);
+    return;
+  }
+  std::string out;
+  out.reserve(text->size() + 4096);
+  bool placed = false;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    const size_t end = text->find('\n', pos) + 1;
+    const std::string_view name(text->data() + pos, text->find('\t', pos) - pos);
+    if (!placed && name >= vhost) {
+      if (entry) out += index_line(vhost, *entry);
+      placed = true;
+    }
+    if (name != vhost) out.append(*text, pos, end - pos);
+    pos = end;
+  }
+  if (!placed && entry) out += index_line(vhost, *entry);
+  if (out.empty()) {
+    txn.remove(apache_tls_paths::kIndex);
+    return;
+  }
+  txn.write(apache_tls_paths::kIndex, out, 0600);
 }
 
 nlohmann::json certificate_entry(const x509::CertInfo& crt, const std::string& user, const std::string& vhost) {
@@ -305,7 +395,6 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
 
   AccountStore(txn.root())
       .save_userdata(txn, user, *vhost + "_SSL", ssl_userdata(*doc, apache_ssl_port(txn)), account_owner(txn, user));
-  nlohmann::json index = load_index(txn);
   nlohmann::json entry = certificate_entry(crt, user, *vhost);
   // What the listings report of the vhost, so that they read the index only.
   entry["vhost_domains"] = names;
@@ -315,8 +404,7 @@ SslInstallResult install(Transaction& txn, const std::string& user, const Instal
   // UNCONFIRMED: cPanel's "created" is when its SSL storage got the
   // certificate; whmkit reports the certificate's notBefore (the same after a restore).
   entry["created"] = crt.not_before;
-  index[*vhost] = entry;
-  save_index(txn, index);
+  stage_index_entry(txn, *vhost, &entry);
 
   stage_web_config_for_user(txn, user);
   stage_mail_sni(txn, touched);
@@ -401,24 +489,93 @@ std::optional<InstalledCertificate> installed_certificate(const Transaction& vie
 
 nlohmann::json ssl_index(const Transaction& view) { return load_index(view); }
 
+std::vector<SslIndexRow> ssl_index_rows(const Transaction& view) { return index_rows(view); }
+
+nlohmann::json ssl_index_entry_of(const SslIndexRow& row) {
+  try {
+    auto entry = nlohmann::json::parse(row.json);
+    if (entry.is_object()) return entry;
+  } catch (const nlohmann::json::exception&) {
+  }
+  add_notice("“" + server_path(apache_tls_paths::kIndex) + "”: the entry of “" + row.vhost + "” cannot be read.");
+  return {{"servername", row.vhost}};
+}
+
+std::optional<nlohmann::json> ssl_index_entry(const Transaction& view, const std::string& vhost) {
+  auto text = view.read(apache_tls_paths::kIndex);
+  if (text && !text->empty() && (*text)[0] != '{') {
+    const std::string head = vhost + "\t";
+    size_t pos = starts_with(*text, head) ? 0 : text->find("\n" + head);
+    if (pos == std::string::npos) return std::nullopt;
+    if (pos != 0) ++pos;
+    const size_t end = text->find('\n', pos);
+    if (end == std::string::npos) return std::nullopt;
+    const size_t a = text->find('\t', pos), b = text->find('\t', a + 1), c = text->find('\t', b + 1);
+    if (c == std::string::npos || c > end) return std::nullopt;
+    return ssl_index_entry_of({vhost, "", "", text->substr(c + 1, end - c - 1)});
+  }
+  nlohmann::json index = load_index(view);
+  auto it = index.find(vhost);
+  if (it == index.end()) return std::nullopt;
+  return *it;
+}
+
 std::vector<std::string> ssl_vhosts(const Transaction& view) {
   std::vector<std::string> out;
-  const nlohmann::json index = load_index(view);
-  for (const auto& [vhost, entry] : index.items())
-    if (view.exists(apache_tls_paths::combined(vhost))) out.push_back(vhost);
-  return out;  // the index's keys are sorted
+  for (const auto& row : index_rows(view))
+    if (view.exists(apache_tls_paths::combined(row.vhost))) out.push_back(row.vhost);
+  return out;  // the index's lines are sorted
 }
 
 std::optional<std::string> ssl_vhost_owner(const Transaction& view, const std::string& vhost) {
-  auto index = load_index(view);
-  auto it = index.find(vhost);
-  if (it == index.end() || !it->is_object() || !(*it)["user"].is_string()) {
+  auto found = ssl_index_entry(view, vhost);
+  const nlohmann::json* it = found ? &*found : nullptr;
+  if (!it || !it->is_object() || !(*it)["user"].is_string()) {
     // An entry made by other means: the account whose userdata has the SSL vhost.
     for (const auto& user : AccountStore(view.root()).usernames())
       if (view.exists(paths::userdata_dir(user) + "/" + vhost + "_SSL")) return user;
     return std::nullopt;
   }
   return (*it)["user"].get<std::string>();
+}
+
+std::map<std::string, std::string> primary_ssl_vhosts(const Transaction& view) {
+  std::map<std::string, std::string> out;
+  auto text = view.read(apache_tls_paths::kPrimaryVhosts);
+  if (!text) return out;
+  for (const auto& line : split(*text, '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, eq));
+    if (!ends_with(key, ":SSL")) continue;
+    out[key.substr(0, key.size() - 4)] = trim(line.substr(eq + 1));
+  }
+  return out;
+}
+
+void stage_primary_vhost(Transaction& txn, const std::string& ip, const std::string& servername, bool ssl) {
+  // cPanel keeps IPv4 addresses only in this file and passes over any other silently.
+  if (!is_valid_ipv4(ip)) return;
+  for (unsigned char c : servername)
+    if (c <= 0x20 || c == 0x7f || c == '=') throw ApiError("The servername is not valid.");
+  std::map<std::string, std::string> entries;
+  if (auto text = txn.read(apache_tls_paths::kPrimaryVhosts))
+    for (const auto& line : split(*text, '\n')) {
+      if (line.empty() || line[0] == '#') continue;
+      const size_t eq = line.find('=');
+      if (eq != std::string::npos) entries[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  entries[ssl ? ip + ":SSL" : ip] = servername;
+  std::string out =
+      "#============\n"
+      "#NOTE: This file's format may change over time. The data here also goes\n"
+      "#through a non-trivial validation process before being written.\n"
+      "#To ensure stability, do not interact with this file directly;\n"
+      "#instead, use API calls to read and to set the data in this file.\n"
+      "#============\n";
+  for (const auto& [key, value] : entries) out += key + "=" + value + "\n";
+  txn.write(apache_tls_paths::kPrimaryVhosts, out, 0644);
 }
 
 void stage_ssl_removal(Transaction& txn, const std::string& vhost) {
@@ -441,9 +598,7 @@ void stage_ssl_removal(Transaction& txn, const std::string& vhost) {
       const std::string rel = paths::userdata_dir(*user) + "/" + file;
       if (txn.exists(rel)) txn.remove(rel);
     }
-  nlohmann::json index = load_index(txn);
-  index.erase(vhost);
-  save_index(txn, index);
+  stage_index_entry(txn, vhost, nullptr);
   if (user) stage_web_config_for_user(txn, *user);
   stage_mail_sni(txn, touched);
   reload_web_servers_after_commit(txn);
@@ -508,10 +663,25 @@ class ApacheTlsPart : public AccountPart {
     stage_web_config_for_user(txn, a.facts.user);
     reload_web_servers_after_commit(txn);
   }
-  void rename(const StateRoot&, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
+  void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
               std::string&) const override {
     nlohmann::json index = load_index(txn);
     const auto vhosts = vhosts_of_user(index, from.user);
+    // The old name's configuration goes and the new one's is written from the
+    // renamed userdata, once the rename is committed (the transaction's reads
+    // do not see a staged directory rename): a change of its own, which a
+    // crash in between leaves to the account's next change.
+    txn.on_commit([root = root, old_user = from.user, new_user = to.user] {
+      try {
+        Transaction after(root);
+        if (old_user != new_user) stage_web_config_for_user(after, old_user);
+        stage_web_config_for_user(after, new_user);
+        reload_web_servers_after_commit(after);
+        after.commit();
+      } catch (const std::exception& e) {
+        add_notice(std::string("The web server configuration was not rewritten after the rename: ") + e.what());
+      }
+    });
     if (vhosts.empty() && from.user == to.user) return;
     std::vector<std::string> touched;
     for (const auto& vhost : vhosts) {
@@ -536,8 +706,6 @@ class ApacheTlsPart : public AccountPart {
       index[target] = entry;
     }
     save_index(txn, index);
-    // The old name's configuration goes; the new one's comes with the next change (docs/ssl-install.md).
-    if (from.user != to.user) stage_web_config_for_user(txn, from.user);
     if (!touched.empty()) stage_mail_sni(txn, touched);
   }
   void suspend(const StateRoot&, Transaction&, const AccountFacts&, const SuspendOptions&,

@@ -4,8 +4,10 @@
 //      var/cpanel/ssl/apache_tls/<vhost>/combined       key, certificate, CA bundle (PEM)
 //      var/cpanel/ssl/apache_tls/<vhost>/certificates   certificate, CA bundle
 //    and its index var/cpanel/ssl/apache_tls_index.json (UNCONFIRMED: cPanel
-//    keeps an SQLite index; whmkit a JSON object, vhost -> what the listings
-//    report of its certificate and the account owning it);
+//    keeps an SQLite index; whmkit one line per vhost, sorted by name,
+//    "<vhost>\t<ip>\t<user>\t<entry>", the entry a JSON object of what the
+//    listings report of its certificate and the account owning it; a file in
+//    the earlier form, one JSON object of vhost -> entry, is still read);
 //  * the Domain TLS datastore, the same two files per domain of the vhost
 //    that the certificate covers: var/cpanel/ssl/domain_tls/<domain>/ (the
 //    mail services read it: mail_sni.hpp);
@@ -15,6 +17,7 @@
 // reloaded once it commits (Transaction::on_commit, through services.hpp:
 // `systemctl reload` on "/", the service table's reload signal elsewhere).
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +32,9 @@ namespace apache_tls_paths {
 constexpr const char* kApacheTls = "var/cpanel/ssl/apache_tls";
 constexpr const char* kDomainTls = "var/cpanel/ssl/domain_tls";
 constexpr const char* kIndex = "var/cpanel/ssl/apache_tls_index.json";
+// The primary (default) vhost of each IP, "<ip>:SSL=<servername>" lines
+// after a "#" header, as Cpanel::HttpUtils::Vhosts::Primary writes it.
+constexpr const char* kPrimaryVhosts = "var/cpanel/conf/apache/primary_virtual_hosts.conf";
 std::string combined(const std::string& vhost);      // apache_tls/<vhost>/combined
 std::string certificates(const std::string& vhost);  // apache_tls/<vhost>/certificates
 std::string domain_combined(const std::string& domain);
@@ -73,8 +79,25 @@ std::vector<std::string> ssl_vhosts(const Transaction& view);  // every vhost wi
 nlohmann::json ssl_index(const Transaction& view);
 // The vhost of `user` that serves `domain` (nullopt when the account has no such domain).
 std::optional<std::string> vhost_of_domain(const Transaction& view, const std::string& user, const std::string& domain);
+// The index's lines as they are, without parsing the entries: what a listing
+// of every vhost needs first (which vhost is first on its IP, whose it is).
+struct SslIndexRow {
+  std::string vhost, ip, user;
+  std::string json;  // the entry, JSON text
+};
+std::vector<SslIndexRow> ssl_index_rows(const Transaction& view);
+// A row's entry ({"servername"} with a warning when it does not parse).
+nlohmann::json ssl_index_entry_of(const SslIndexRow& row);
+// One vhost's entry, found without parsing the others (nullopt: none).
+std::optional<nlohmann::json> ssl_index_entry(const Transaction& view, const std::string& vhost);
 // The account owning the installed vhost (from its index entry).
 std::optional<std::string> ssl_vhost_owner(const Transaction& view, const std::string& vhost);
+
+// The primary SSL vhost set for each IP (ip -> servername), from kPrimaryVhosts.
+std::map<std::string, std::string> primary_ssl_vhosts(const Transaction& view);
+// Sets `servername` as the primary vhost of `ip` (HTTPS with `ssl`; an IPv4
+// address, others are passed over as cPanel does), keeping the other lines.
+void stage_primary_vhost(Transaction& txn, const std::string& ip, const std::string& servername, bool ssl);
 
 // Removes the vhost's certificate: datastore, its Domain TLS entries, the
 // index entry, userdata <vhost>_SSL; configuration rebuilt, servers reloaded

@@ -294,4 +294,14 @@ BestSslDomain best_ssldomain(const Transaction& view, const std::string& group, 
   return best;
 }
 
+nlohmann::json best_ssldomain_json(const BestSslDomain& best) {
+  return {{"ssldomain", best.ssldomain},
+          {"cert_match_method", best.cert_match_method},
+          {"ssldomain_matches_cert", best.matches ? 1 : 0},
+          {"is_wild_card", best.wild ? 1 : 0},
+          {"is_self_signed", best.self_signed ? 1 : 0},
+          {"is_currently_valid", best.currently_valid ? 1 : 0},
+          {"cert_valid_not_after", best.has_certificate ? nlohmann::json(best.not_after) : nlohmann::json()}};
+}
+
 }  // namespace whm

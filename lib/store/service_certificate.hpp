@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "state.hpp"
 
 namespace whm {
@@ -84,5 +86,10 @@ struct BestSslDomain {
 };
 BestSslDomain best_ssldomain(const Transaction& view, const std::string& group, const std::string& hostname,
                              const std::string& domain, bool add_mail_subdomain);
+// The answer as WHM API 1 get_best_ssldomain_for_service and UAPI SSL
+// get_cn_name report it: ssldomain, cert_match_method, the 0/1 flags
+// ssldomain_matches_cert, is_wild_card, is_self_signed, is_currently_valid,
+// and cert_valid_not_after (null when the service has no certificate).
+nlohmann::json best_ssldomain_json(const BestSslDomain& best);
 
 }  // namespace whm

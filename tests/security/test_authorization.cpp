@@ -193,6 +193,7 @@ const std::vector<Expected> kResellerFunctions = {
     {"installssl", "ssl", {"domain=carol.example", "crt=x", "key=x"}, true},
     {"delete_ssl_vhost", "ssl", {"host=carol.example"}, true},
     {"fetch_ssl_vhosts", "ssl", {}, false},
+    {"fetchsslinfo", "ssl", {"domain=carol.example"}, false},
     {"enqueue_deferred_ssl_installations",
      "ssl",
      {"username=carol", "crt=x", "key=x", "cab=", "vhost_name=carol.example"},

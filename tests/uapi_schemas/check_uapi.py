@@ -290,6 +290,9 @@ EXCEPTIONS["DomainInfo::domains_data"] = {"data": (USERDATA_REASON, {"oneOf": [
 # SSL: the IP address is published as oneOf an IPv4 and an IPv6 string,
 # which differ only by format.
 EXCEPTIONS["SSL::install_ssl"] = {"ip": TWO_STRINGS}
+EXCEPTIONS["SSL::get_cn_name"] = {"cert_valid_not_after": (
+    "null when the service has no certificate at all (a cPanel server always has one; a fresh whmkit root has "
+    "none until reset_service_ssl_certificate): no date to report", {"anyOf": [{"type": "integer"}, {"type": "null"}]})}
 EXCEPTIONS["SSL::installed_hosts"] = {"items.ip": TWO_STRINGS}
 
 EITHER_ID = ("published as required, but cPanel takes the id or the friendly_name, whichever is given "
@@ -699,6 +702,15 @@ CALLS = [
     ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=1"], False),
     ("SSL", "toggle_ssl_redirect_for_domains", ["domains=bob.example", "state=0"], False),
     ("SSL", "mail_sni_status", ["domain=bob.example"], False),
+    ("SSL", "fetch_best_for_domain", ["domain=www.bob.example"], False),
+    ("SSL", "fetch_best_for_domain", ["domain=../x"], True),
+    ("SSL", "fetch_key_and_cabundle_for_certificate",
+     [lambda b, e: "certificate=" + ssl_pair("cert")(b, e)[len("cert="):]], False),
+    ("SSL", "fetch_key_and_cabundle_for_certificate", ["certificate=not a certificate"], True),
+    ("SSL", "can_ssl_redirect", [], False),
+    ("SSL", "enable_mail_sni", ["domains=bob.example|other.example"], False),
+    ("SSL", "disable_mail_sni", ["domains=bob.example"], True),
+    ("SSL", "set_primary_ssl", ["servername=bob.example"], True),  # bob's IP is the shared one
     ("SSL", "rebuild_mail_sni_config", ["reload_dovecot=0"], False),
     ("SSL", "delete_ssl", ["domain=bob.example"], False),
     ("SSL", "delete_ssl", ["domain=bob.example"], True),

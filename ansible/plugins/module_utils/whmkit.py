@@ -202,7 +202,7 @@ def redact(params, secrets):
 class Client:
     """Makes whmkit calls for a module, through the CLI or whmkitd."""
 
-    SECRET_KEYS = ('password', 'pass', 'newpass', 'passwd', 'key', 'crt', 'cabundle')
+    SECRET_KEYS = ('password', 'pass', 'newpass', 'passwd')
 
     def __init__(self, module):
         self.module = module

@@ -125,7 +125,7 @@ def view(acct):
     if quota.endswith('M'):
         quota = quota[:-1]
     return dict(state='suspended' if norm(acct.get('suspended')) == '1' else 'present',
-                domain=acct.get('domain'), plan=acct.get('plan'), contact_email=acct.get('email') or '',
+                domain=acct.get('domain'), plan=acct.get('plan'), contact_email='' if acct.get('email') in (None, '*unknown*') else acct.get('email'),
                 owner=acct.get('owner'), quota=quota, suspend_reason=acct.get('suspendreason')
                 if norm(acct.get('suspended')) == '1' else None)
 

@@ -27,7 +27,7 @@ options:
     type: str
   api_token:
     description:
-      - API token of C(api_user), sent as C(Authorization: whm USER:TOKEN). Required with C(api_url).
+      - "API token of C(api_user), sent as C(Authorization: whm USER:TOKEN). Required with C(api_url)."
     type: str
   api_user:
     description:

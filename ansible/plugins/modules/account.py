@@ -15,7 +15,7 @@ description:
     (C(createacct), C(changepackage), C(modifyacct), C(editquota), C(suspendacct), C(unsuspendacct), C(removeacct)).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

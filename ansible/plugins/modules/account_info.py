@@ -14,7 +14,7 @@ description:
   - Returns one account (C(accountsummary)) or all accounts, optionally filtered (C(listaccts)).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -14,7 +14,7 @@ description:
   - Reads the backup configuration with C(backup_config_get) and sets the settings that differ with C(backup_config_set).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -11,11 +11,11 @@ DOCUMENTATION = r'''
 module: cron_job
 short_description: Manage a cron job of a cPanel account with whmkit
 description:
-  - Keeps one cron job of a cPanel account, identified by its command, with the schedule given:
+  - Keeps one cron job of a cPanel account, identified by its command, with the schedule given, with
     UAPI C(Cron::add_line), C(Cron::edit_line), C(Cron::remove_line), read with C(Cron::list_cron).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

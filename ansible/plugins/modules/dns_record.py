@@ -15,7 +15,7 @@ description:
     C(mass_edit_dns_zone) call against the zone's current serial (read with C(parse_dns_zone)).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -15,7 +15,7 @@ description:
   - The records of an existing zone are left alone; manage them with M(whmkit.cpanel.dns_record).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -15,7 +15,7 @@ description:
     and removes the list (C(delete_featurelist)).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:
@@ -32,7 +32,7 @@ options:
     default: present
   features:
     description:
-      - Features to turn on (true) or off (false), by id, for example C(ssh: false). Features not named are left alone.
+      - Features to turn on (true) or off (false), by id, for example C(ssh=false). Features not named are left alone.
     type: dict
     default: {}
 '''

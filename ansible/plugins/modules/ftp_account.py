@@ -15,7 +15,7 @@ description:
     (C(Ftp::set_homedir)) and password (C(Ftp::passwd)), removes it with C(Ftp::delete_ftp).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -14,7 +14,7 @@ description:
   - Creates a hosting plan with C(addpkg), changes the settings that differ with C(editpkg), removes it with C(killpkg).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -14,7 +14,7 @@ description:
   - Returns one hosting plan (C(getpkginfo)) or all of them (C(listpkgs)).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

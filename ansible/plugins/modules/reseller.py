@@ -16,7 +16,7 @@ description:
   - The privileges are read with C(myprivs) run as the reseller, which needs the command-line connection.
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -15,7 +15,7 @@ description:
     IP addresses (C(listips)) and account counts (C(listaccts)) of the server.
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options: {}

@@ -14,7 +14,7 @@ description:
   - Reads a tweak setting with C(get_tweaksetting) and sets it with C(set_tweaksetting) when it differs.
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -18,7 +18,7 @@ description:
   - In check mode a writing function only runs as a dry run; the file diffs show in diff mode.
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

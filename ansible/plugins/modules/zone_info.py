@@ -14,7 +14,7 @@ description:
   - Returns the records of one zone (C(parse_dns_zone), names and data decoded) or the list of zones (C(listzones)).
 version_added: "0.1.0"
 author:
-  - whmkit contributors
+  - whmkit contributors (@whmkit)
 extends_documentation_fragment:
   - whmkit.cpanel.connection
 options:

@@ -381,6 +381,23 @@ class Runner:
         except WhmkitError as e:
             self.fail(e)
 
+    def get_or_assume(self, what, api, function, params=None, user=None, module=None):
+        """A reading call that must succeed, except in check mode, where a failure means that what it reads
+        (an account, a zone) does not exist yet because an earlier task only pretended to create it:
+        the module then reports the change it would make and stops."""
+        try:
+            res = self.client.call(api, function, params, user, module, fail=False)
+        except WhmkitError as e:
+            self.fail(e)
+        if res.ok:
+            return res.data
+        if self.module.check_mode:
+            self.changed = True
+            self.module.exit_json(changed=True, calls=self.planned,
+                                  msg='check mode: %s does not exist yet (%s)' % (what, res.reason))
+        self.fail(WhmkitError('%s %s failed: %s' % (api, ' '.join(x for x in (module, function) if x), res.reason),
+                              result=res))
+
     def change(self, api, function, params=None, user=None, module=None):
         """A writing call: planned in check mode, made otherwise. Marks the result changed."""
         self.changed = True

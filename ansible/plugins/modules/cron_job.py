@@ -102,7 +102,7 @@ def main():
     p = module.params
     r = Runner(module)
     user = p['user']
-    jobs = [j for j in as_list(r.get('uapi', 'list_cron', user=user, module='Cron'))
+    jobs = [j for j in as_list(r.get_or_assume('the account %s' % user, 'uapi', 'list_cron', user=user, module='Cron'))
             if isinstance(j, dict) and j.get('command') == p['command']]
     schedule = dict((f, p[f]) for f in FIELDS)
 

@@ -159,7 +159,7 @@ def main():
     zone = p['zone'].lower().rstrip('.')
     rtype = p['type']
     name = fqdn(p['name'], zone)
-    payload = r.get('whmapi1', 'parse_dns_zone', dict(zone=zone))
+    payload = r.get_or_assume('the zone %s' % zone, 'whmapi1', 'parse_dns_zone', dict(zone=zone))
     all_records = records(payload, zone)
     soa = [x for x in all_records if x['type'] == 'SOA']
     if not soa or len(soa[0]['data']) < 3:

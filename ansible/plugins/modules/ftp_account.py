@@ -117,7 +117,7 @@ def main():
     p = module.params
     r = Runner(module)
     user, name = p['user'], p['name'].lower()
-    rows = as_list(r.get('uapi', 'list_ftp_with_disk', user=user, module='Ftp'))
+    rows = as_list(r.get_or_assume('the account %s' % user, 'uapi', 'list_ftp_with_disk', user=user, module='Ftp'))
     found = []
     for row in rows:
         login = str(row.get('login', ''))

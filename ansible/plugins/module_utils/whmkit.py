@@ -310,17 +310,17 @@ class Client:
             envelope = json.loads(body)
         except ValueError:
             raise WhmkitError('whmkitd answered no JSON: %r' % body[:200])
-        if api != 'whmapi1' and isinstance(envelope, dict) and 'metadata' in envelope and 'data' in envelope:
-            # /json-api/cpanel with api.version=1 wraps the inner answer in a WHM API 1 envelope
-            inner = envelope.get('data')
-            if api == 'uapi' and isinstance(inner, dict) and 'status' in inner:
-                envelope = dict(result=inner)
-            elif api == 'uapi' and isinstance(inner, dict) and 'result' in inner:
-                envelope = inner
-            elif api == 'cpapi2':
-                envelope = dict(cpanelresult=dict(data=inner, event=dict(result=envelope['metadata'].get('result', 0)),
-                                                  error=None if str(envelope['metadata'].get('result')) == '1'
-                                                  else envelope['metadata'].get('reason')))
+        if api != 'whmapi1':
+            # /json-api/cpanel with api.version=1 wraps the inner answer in a WHM API 1 envelope,
+            # as `whmapi1 cpanel` prints it: data.uapi is UAPI's result, data.cpanelresult cPanel API 2's answer
+            inner = envelope.get('data') if isinstance(envelope, dict) else None
+            if api == 'uapi' and isinstance(inner, dict) and isinstance(inner.get('uapi'), dict):
+                envelope = dict(result=inner['uapi'])
+            elif api == 'cpapi2' and isinstance(inner, dict) and isinstance(inner.get('cpanelresult'), dict):
+                envelope = dict(cpanelresult=inner['cpanelresult'])
+            else:
+                meta = envelope.get('metadata') if isinstance(envelope, dict) else None
+                raise WhmkitError('whmkitd answered no %s result: %s' % (api, (meta or {}).get('reason', 'no data')))
         return CallResult(api, function, envelope, module)
 
 

@@ -221,8 +221,8 @@ def test_http_call_uapi_wrapped(monkeypatch):
 
     class Resp:
         def read(self):
-            return json.dumps(dict(data=dict(status=1, data=[dict(login='d@x')], errors=None),
-                                   metadata=dict(result=1, reason='OK'))).encode()
+            return json.dumps(dict(data=dict(uapi=dict(status=1, data=[dict(login='d@x')], errors=None)),
+                                   metadata=dict(command='cpanel', result=1, reason='OK', version=1))).encode()
 
     def fake_open_url(url, **kwargs):
         seen['url'] = url
@@ -234,3 +234,22 @@ def test_http_call_uapi_wrapped(monkeypatch):
     res = whmkit.Client(module).call('uapi', 'list_ftp', user='bob', module='Ftp')
     assert res.ok and res.data == [dict(login='d@x')]
     assert 'cpanel_jsonapi_user=bob' in seen['url'] and 'cpanel_jsonapi_apiversion=3' in seen['url']
+
+
+def test_http_call_cpapi2_wrapped_and_failure(monkeypatch):
+    answers = [dict(data=dict(cpanelresult=dict(apiversion=2, data=[dict(user='bob')], event=dict(result=1))),
+                    metadata=dict(command='cpanel', result=1, reason='OK', version=1)),
+               dict(metadata=dict(command='cpanel', result=0, reason='Access denied', version=1))]
+
+    class Resp:
+        def read(self):
+            return json.dumps(answers.pop(0)).encode()
+
+    import ansible.module_utils.urls
+    monkeypatch.setattr(ansible.module_utils.urls, 'open_url', lambda url, **kwargs: Resp())
+    client = whmkit.Client(FakeModule([], dict(api_url='https://h:2087', api_token='TOK')))
+    res = client.call('cpapi2', 'listftp', user='bob', module='Ftp')
+    assert res.ok and res.data == [dict(user='bob')]
+    with pytest.raises(whmkit.WhmkitError) as e:
+        client.call('cpapi2', 'listftp', user='bob', module='Ftp')
+    assert 'Access denied' in e.value.message

@@ -50,7 +50,7 @@ check "collection installs" test -f "$work/collections/ansible_collections/whmki
 ansible-doc whmkit.cpanel.account >"$work/doc.txt" 2>&1
 check "ansible-doc whmkit.cpanel.account" grep -q "Creates, changes, suspends" "$work/doc.txt"
 ansible-doc -l whmkit.cpanel >"$work/list.txt" 2>&1
-check "ansible-doc lists the modules" test "$(grep -c '^whmkit\.cpanel\.' "$work/list.txt")" -ge 17
+check "ansible-doc lists the modules" test "$(grep -c '^whmkit\.cpanel\.' "$work/list.txt")" -ge 20
 
 root=$work/root
 mkdir -p "$root"
@@ -76,11 +76,11 @@ recap() { # log name, field: the number in the play recap
 before=$(tree_hash)
 SECONDS=0
 check "check mode on an empty root runs" play check0 site.yml --check
-check "check mode reports the changes" test "$(recap check0 changed)" -ge 12
+check "check mode reports the changes" test "$(recap check0 changed)" -ge 14
 check "check mode leaves the tree byte-identical" test "$before" = "$(tree_hash)"
 
 check "first run" play run1 site.yml
-check "first run changes" test "$(recap run1 changed)" -ge 13
+check "first run changes" test "$(recap run1 changed)" -ge 15
 check "bob exists" grep -q '^bob:' "$root/etc/passwd"
 check "the raw call wrote its setting" grep -q "emailsperdaynotify=500" "$root/var/cpanel/cpanel.config"
 check "second run" play run2 site.yml
@@ -93,7 +93,7 @@ check "diff mode shows the quota" grep -q '^+    "quota": "800"' "$work/check1.l
 check "check mode leaves the tree byte-identical" test "$before" = "$(tree_hash)"
 
 check "removal" play remove1 remove.yml
-check "removal changes" test "$(recap remove1 changed)" = 5
+check "removal changes" test "$(recap remove1 changed)" = 6
 check "bob is gone" bash -c "! grep -q '^bob:' '$root/etc/passwd'"
 check "second removal" play remove2 remove.yml
 check "second removal changes nothing" test "$(recap remove2 changed)" = 0

@@ -16,6 +16,7 @@ trap 'rm -rf "$work"' EXIT
 export ANSIBLE_COLLECTIONS_PATH=$work/collections ANSIBLE_LOCAL_TEMP=$work/tmp ANSIBLE_HOME=$work/home
 export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_NOCOLOR=1 ANSIBLE_PIPELINING=1
 export ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_FORKS=$forks
+cp tests/ansible/site.yml "$work/site.yml"
 ansible-galaxy collection build ansible --output-path "$work" >/dev/null
 ansible-galaxy collection install "$work"/whmkit-cpanel-*.tar.gz -p "$work/collections" >/dev/null
 {
@@ -31,7 +32,7 @@ ansible-galaxy collection install "$work"/whmkit-cpanel-*.tar.gz -p "$work/colle
 run() {
   local start end
   start=$(date +%s.%N)
-  ansible-playbook -i "$work/inventory.ini" tests/ansible/site.yml >"$work/$1.log" 2>&1 || {
+  ansible-playbook -i "$work/inventory.ini" "$work/site.yml" >"$work/$1.log" 2>&1 || {
     tail -20 "$work/$1.log"
     exit 1
   }

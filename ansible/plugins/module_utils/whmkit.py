@@ -391,12 +391,27 @@ class Runner:
             self.fail(e)
         if res.ok:
             return res.data
+        if self.module.params.get('state') == 'absent' and not self._owner_exists(api, params, user):
+            # the account (or zone) that would hold it is gone, so it is gone too
+            self.module.exit_json(changed=False, calls=self.planned, msg='%s does not exist' % what)
         if self.module.check_mode:
             self.changed = True
             self.module.exit_json(changed=True, calls=self.planned,
                                   msg='check mode: %s does not exist yet (%s)' % (what, res.reason))
         self.fail(WhmkitError('%s %s failed: %s' % (api, ' '.join(x for x in (module, function) if x), res.reason),
                               result=res))
+
+    def _owner_exists(self, api, params, user):
+        """Whether the account (UAPI calls) or the zone (WHM API 1 zone calls) a failed read was about exists."""
+        try:
+            if api in ('uapi', 'cpapi2') and user:
+                return self.client.call('whmapi1', 'accountsummary', dict(user=user), fail=False).ok
+            if params and params.get('zone'):
+                zones = as_list(self.client.call('whmapi1', 'listzones').data, 'zone')
+                return params['zone'] in [z.get('domain') for z in zones if isinstance(z, dict)]
+        except WhmkitError:
+            return True
+        return True
 
     def change(self, api, function, params=None, user=None, module=None):
         """A writing call: planned in check mode, made otherwise. Marks the result changed."""

@@ -249,7 +249,8 @@ class Client:
         if self._check_supported is None:
             argv = build_argv('whmapi1', 'version', binary_dir=self.binary_dir, state_root=self.state_root, check=True)
             rc, out, err = self.module.run_command(argv)
-            self._check_supported = rc == 0 and parse_check_report(err) is not None
+            # a CLI without --check refuses the option (exit 2, a bad command line)
+            self._check_supported = rc == 0
         return self._check_supported
 
     def writes(self, api, function, module=None):

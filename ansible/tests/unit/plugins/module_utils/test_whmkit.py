@@ -143,6 +143,7 @@ def test_client_writes_from_help():
 
 def test_supports_check():
     assert whmkit.Client(FakeModule([(0, whm(), check_line(False))])).supports_check() is True
+    assert whmkit.Client(FakeModule([(0, whm(), '')])).supports_check() is True
     assert whmkit.Client(FakeModule([(2, '', 'unknown option --check')])).supports_check() is False
 
 

@@ -195,7 +195,8 @@ def redact(params, secrets):
     """A copy of params with the named secret values masked (for the calls list in a result)."""
     out = {}
     for key, value in (params or {}).items():
-        out[key] = '********' if key in secrets and value not in (None, '') else value
+        secret = key in secrets or (isinstance(value, str) and 'PRIVATE KEY-----' in value)
+        out[key] = '********' if secret and value not in (None, '') else value
     return out
 
 

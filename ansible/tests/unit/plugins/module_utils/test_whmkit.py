@@ -101,6 +101,9 @@ def test_dict_changes_compares_as_text():
 
 def test_redact_masks_secrets():
     assert whmkit.redact(dict(password='x', user='bob', pass_=''), ('password',)) == dict(password='********', user='bob', pass_='')
+    pem = '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n'
+    assert whmkit.redact(dict(key=pem), ()) == dict(key='********')
+    assert whmkit.redact(dict(key='maxemailsperhour'), ()) == dict(key='maxemailsperhour')
 
 
 def test_client_call_cli_success_and_failure():

@@ -9,6 +9,7 @@
 #    and leaves the tree byte-identical;
 #  (until the CLI has --check, the generic whmapi1 task reports a change on every
 #  real run and is skipped in check mode: raw below)
+#  * a certificate installs once (ssl.yml, a self-signed one made by openssl);
 #  * tests/ansible/remove.yml removes everything, and a second removal changes nothing.
 # Usage: test_ansible.sh BIN_DIR
 set -u
@@ -91,6 +92,13 @@ check "check and diff mode" play check1 site.yml --check --diff -e bob_quota=800
 check "check mode reports the one change" test "$(recap check1 changed)" = 1
 check "diff mode shows the quota" grep -q '^+    "quota": "800"' "$work/check1.log"
 check "check mode leaves the tree byte-identical" test "$before" = "$(tree_hash)"
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 30 \
+  -subj /CN=bob.example -addext subjectAltName=DNS:bob.example,DNS:www.bob.example >/dev/null 2>&1
+check "certificate" play ssl1 ssl.yml -e "cert_file=$work/cert.pem key_file=$work/key.pem"
+check "certificate installed" test "$(recap ssl1 changed)" = 1
+check "certificate again" play ssl2 ssl.yml -e "cert_file=$work/cert.pem key_file=$work/key.pem"
+check "certificate unchanged" test "$(recap ssl2 changed)" = 0
 
 check "removal" play remove1 remove.yml
 check "removal changes" test "$(recap remove1 changed)" = 6

@@ -99,7 +99,9 @@ def main():
             r.change('whmapi1', 'delete_ssl_vhost', dict(host=domain))
         r.exit(certificate_id=(host or {}).get('certificate_id'))
     r.after = dict(state='present', certificate=pem(p['certificate']), ca_bundle=pem(p['ca_bundle']))
-    same = host is not None and pem(host.get('certificate')) == pem(p['certificate']) and         pem(host.get('key')) == pem(p['private_key']) and         (p['ca_bundle'] is None or pem(host.get('cabundle')) == pem(p['ca_bundle']))
+    same = (host is not None and pem(host.get('certificate')) == pem(p['certificate'])
+            and pem(host.get('key')) == pem(p['private_key'])
+            and (p['ca_bundle'] is None or pem(host.get('cabundle')) == pem(p['ca_bundle'])))
     if not same:
         params = dict(domain=domain, crt=p['certificate'], key=p['private_key'])
         if p['ca_bundle']:

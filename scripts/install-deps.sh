@@ -18,7 +18,9 @@ packages=(cmake g++ make pkg-config
   geoip-database  # the country of an address: block_incoming_email_from_country's CIDR blocks
   apache2 nginx  # SSL: the tests' own web servers serve the installed certificates
   pebble  # SSL: a real ACME server (RFC 8555) with its test CA, for AutoSSL
-  mariadb-server mariadb-client libmariadb-dev postgresql postgresql-client libpq-dev)  # databases: the tests' own private instances
+  mariadb-server mariadb-client libmariadb-dev postgresql postgresql-client libpq-dev  # databases: the tests' own private instances
+  ansible-core python3-pytest python3-pytest-xdist python3-pytest-forked python3-pytest-mock python3-mock  # the Ansible collection: ansible-test units
+  python3-voluptuous yamllint python3-pycodestyle pylint)  # ansible-test sanity offline (scripts/ansible_test_venvs.py)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,7 +25,9 @@
   X(mysql_free_result) \
   X(mysql_close) \
   X(mysql_real_escape_string) \
-  X(mysql_get_server_info)
+  X(mysql_get_server_info) \
+  X(mysql_more_results) \
+  X(mysql_next_result)
 // clang-format on
 
 namespace whm {
@@ -131,7 +133,7 @@ std::string my_cnf_with_password(const std::string& text, const std::string& pas
   return out;
 }
 
-MysqlConnection::MysqlConnection(const MysqlCredentials& c) {
+MysqlConnection::MysqlConnection(const MysqlCredentials& c, bool multi_statements) {
   const bool socket = c.host.empty() || c.host == "localhost";
   if (!socket && !connections_beyond_loopback_allowed() && !is_loopback_host(c.host))
     throw ApiError("The MySQL host “" + c.host +
@@ -145,7 +147,7 @@ MysqlConnection::MysqlConnection(const MysqlCredentials& c) {
   // Only the [client] values read above: no option file of the machine running whmkit.
   const char* sock = socket && !c.socket.empty() ? c.socket.c_str() : nullptr;
   if (!api.mysql_real_connect(m, socket ? "localhost" : c.host.c_str(), c.user.c_str(), c.password.c_str(), nullptr,
-                              socket ? 0 : c.port, sock, 0)) {
+                              socket ? 0 : c.port, sock, multi_statements ? CLIENT_MULTI_STATEMENTS : 0)) {
     std::string err = api.mysql_error(m);
     api.mysql_close(m);
     throw ApiError("The system failed to connect to the MySQL server: " + err);
@@ -179,9 +181,14 @@ std::vector<MysqlRow> MysqlConnection::run(const std::string& sql) {
     throw ApiError(std::string("The MySQL server reported an error: ") + api.mysql_error(m));
   std::vector<MysqlRow> rows;
   MYSQL_RES* res = api.mysql_store_result(m);
+  if (!res && api.mysql_field_count(m) != 0)
+    throw ApiError(std::string("The MySQL server reported an error: ") + api.mysql_error(m));
   if (!res) {
-    if (api.mysql_field_count(m) != 0)
-      throw ApiError(std::string("The MySQL server reported an error: ") + api.mysql_error(m));
+    while (api.mysql_more_results(m)) {
+      if (api.mysql_next_result(m) > 0)
+        throw ApiError(std::string("The MySQL server reported an error: ") + api.mysql_error(m));
+      if (MYSQL_RES* more = api.mysql_store_result(m)) api.mysql_free_result(more);
+    }
     return rows;
   }
   const unsigned n = api.mysql_num_fields(res);
@@ -193,6 +200,12 @@ std::vector<MysqlRow> MysqlConnection::run(const std::string& sql) {
     rows.push_back(std::move(r));
   }
   api.mysql_free_result(res);
+  // A script's further statements (multi-statement connections): each must succeed.
+  while (api.mysql_more_results(m)) {
+    if (api.mysql_next_result(m) > 0)
+      throw ApiError(std::string("The MySQL server reported an error: ") + api.mysql_error(m));
+    if (MYSQL_RES* more = api.mysql_store_result(m)) api.mysql_free_result(more);
+  }
   return rows;
 }
 

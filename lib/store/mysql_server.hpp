@@ -40,7 +40,9 @@ using MysqlRow = std::vector<std::optional<std::string>>;
 class MysqlConnection {
  public:
   // Connects; throws ApiError with the server's message.
-  explicit MysqlConnection(const MysqlCredentials& c);
+  // `multi_statements`: run() may be given a script of several statements
+  // (a restored dump, run as a user limited to one database).
+  explicit MysqlConnection(const MysqlCredentials& c, bool multi_statements = false);
   ~MysqlConnection();
   MysqlConnection(const MysqlConnection&) = delete;
   MysqlConnection& operator=(const MysqlConnection&) = delete;

@@ -473,7 +473,13 @@ class MysqlPart : public AccountPart {
   std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
     return existing(root, {db_map_rel(a.user)});
   }
-  void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
+  // cPanel's createacct sets up the account's (empty) map and database owner.
+  void create(const StateRoot&, Transaction& txn, const NewAccount& a, std::string&) const override {
+    if (txn.exists(db_map_rel(a.facts.user))) return;
+    DbMap m;
+    m.cpuser = a.facts.user;
+    stage_db_map(txn, m);
+  }
   void rename(const StateRoot& root, Transaction& txn, const AccountFacts& from, const AccountFacts& to,
               std::string& raw) const override {
     if (from.user == to.user || !txn.exists(db_map_rel(from.user))) return;

@@ -30,5 +30,5 @@ mariadb_stop() {  # DIR
 
 # A query as root on the private server, tab-separated, no headers.
 mariadb_query() {  # DIR PASSWORD SQL
-  mariadb --no-defaults --socket="$1/mysqld.sock" -uroot -p"$2" -N -B -e "$3"
+  mariadb --no-defaults --socket="$1/mysqld.sock" -uroot -p"$2" -N -B -r -e "$3"
 }

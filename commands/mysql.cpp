@@ -5,6 +5,7 @@
 // (lib/store/db_map.hpp); docs/databases.md describes both.
 #include <algorithm>
 
+#include "apt_packages.hpp"
 #include "db_map.hpp"
 #include "db_names.hpp"
 #include "errors.hpp"
@@ -457,6 +458,47 @@ Response set_local_mysql_root_password(Context& ctx, const Request& req) {
   return r;
 }
 
+// The server packages the distribution offers, as "major.minor" per server.
+std::vector<std::pair<std::string, std::string>> offered_server_versions(const StateRoot& root) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : apt_offered_versions(root, {"mariadb-server", "mysql-server"})) {
+    std::string v = p.version.substr(p.version.find(':') == std::string::npos ? 0 : p.version.find(':') + 1);
+    const auto parts = split(v, '.');
+    if (parts.size() < 2) continue;
+    std::string minor;
+    for (char c : parts[1])
+      if (std::isdigit(static_cast<unsigned char>(c)))
+        minor += c;
+      else
+        break;
+    const std::pair<std::string, std::string> entry{p.package == "mariadb-server" ? "mariadb" : "mysql",
+                                                    parts[0] + "." + minor};
+    if (std::find(out.begin(), out.end(), entry) == out.end()) out.push_back(entry);
+  }
+  return out;
+}
+
+Response installable_mysql_versions(Context& ctx, const Request&) {
+  Response r;
+  nlohmann::json versions = nlohmann::json::array();
+  for (const auto& [server, version] : offered_server_versions(ctx.root))
+    versions.push_back({{"server", server}, {"version", version}});
+  r.data = {{"versions", versions}};
+  return r;
+}
+
+Response latest_available_mysql_version(Context& ctx, const Request&) {
+  const auto offered = offered_server_versions(ctx.root);
+  if (offered.empty()) throw ApiError("The package manager offers no MariaDB or MySQL server package.");
+  // The installed server's kind first (MariaDB on Debian), its newest version.
+  auto best = offered.front();
+  for (const auto& o : offered)
+    if (o.first == best.first && compare_deb_versions(o.second, best.second) > 0) best = o;
+  Response r;
+  r.data = {{"server", best.first}, {"version", best.second}};
+  return r;
+}
+
 std::vector<ParamSpec> name_param(const char* name) { return {required_param(name)}; }
 
 const Registration mysql_functions[] = {
@@ -597,6 +639,8 @@ const Registration mysql_functions[] = {
     Registration({"rename_mysql_user", rename_mysql_user, Access::Write, root_only()}),
     Registration({"set_mysql_password", set_mysql_password, Access::Write, root_only()}),
     Registration({"current_mysql_version", current_mysql_version, Access::Read, root_only()}),
+    Registration({"installable_mysql_versions", installable_mysql_versions, Access::Read, root_only()}),
+    Registration({"latest_available_mysql_version", latest_available_mysql_version, Access::Read, root_only()}),
     Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}),
 };
 

@@ -110,6 +110,11 @@ w modifyacct user=bob newuser=rob >/dev/null
 expect "renamed prefix" "rob_shop2" "$(sql "SHOW DATABASES LIKE 'rob_shop2'")"
 expect "renamed user" "2" "$(as rob_web App-pw-3 rob_shop2 "SELECT COUNT(*) FROM t")"
 expect "map moved" "['rob_a%_b', 'rob_shop2']" "$(u rob Mysql list_databases | field '[x["database"] for x in d["result"]["data"]]')"
+# Root's password: changed on the server and in /root/.my.cnf; later calls still connect.
+expect "set_local_mysql_root_password" 1 "$(w set_local_mysql_root_password 'password=New-r00t%22pw' | field 'd["data"]["password_reset"]')"
+expect "root logs in with the new password" "1" "$(mariadb_query "$srv" 'New-r00t"pw' 'SELECT 1')"
+expect "calls use the new .my.cnf" "['rob_web']" "$(u rob Mysql list_users | field '[x["user"] for x in d["result"]["data"]]')"
+expect "list_mysql_databases_and_users" "['rob_web']" "$(w list_mysql_databases_and_users user=rob | field 'd["data"]["mysql_databases"]["rob_shop2"]')"
 expect "whmkit-check clean" "" "$("$bin/whmkit-check" --root="$root" 2>&1 | grep -i mysql)"
 
 echo "$passed passed, $failed failed"

@@ -455,10 +455,25 @@ Response set_local_mysql_root_password(Context& ctx, const Request& req) {
   auto conn = MysqlConnection::open_root(ctx.root);
   Transaction& txn = ctx.txn();
   const std::string cnf = txn.read(kRootMyCnf).value_or("[client]\nuser=root\n");
-  for (const auto& row : conn->run("SELECT Host FROM mysql.user WHERE User = " + conn->literal(c.user)))
-    if (row[0]) conn->run("ALTER USER " + conn->account(c.user, *row[0]) + " IDENTIFIED BY " + conn->literal(password));
-  txn.write(kRootMyCnf, my_cnf_with_password(cnf, password), 0600, FileOwner{0, 0});
+  // The account whmkit logged in as first: once it has the new password,
+  // /root/.my.cnf must get it too. The same user's other local hosts follow;
+  // one that refuses is reported, not fatal.
+  const auto current = conn->value("SELECT CURRENT_USER()").value_or("");
+  const auto at = current.rfind('@');
+  if (at == std::string::npos) throw ApiError("The MySQL server did not name the current user.");
+  conn->run("ALTER USER " + conn->account(current.substr(0, at), current.substr(at + 1)) + " IDENTIFIED BY " +
+            conn->literal(password));
   Response r;
+  for (const auto& row : conn->run("SELECT Host FROM mysql.user WHERE User = " + conn->literal(c.user))) {
+    if (!row[0] || current == c.user + "@" + *row[0]) continue;
+    if (*row[0] != "localhost" && *row[0] != "127.0.0.1" && *row[0] != "::1") continue;
+    try {
+      conn->run("ALTER USER " + conn->account(c.user, *row[0]) + " IDENTIFIED BY " + conn->literal(password));
+    } catch (const ApiError& e) {
+      r.warnings.push_back(e.what());
+    }
+  }
+  txn.write(kRootMyCnf, my_cnf_with_password(cnf, password), 0600, FileOwner{0, 0});
   r.data = {{"configs_updated", 1}, {"password_reset", 1}, {"profile_updated", 1}};
   return r;
 }

@@ -114,6 +114,8 @@ expect "map moved" "['rob_a%_b', 'rob_shop2']" "$(u rob Mysql list_databases | f
 # Root's password: changed on the server and in /root/.my.cnf; later calls still connect.
 expect "set_local_mysql_root_password" 1 "$(w set_local_mysql_root_password 'password=New-r00t%22pw' | field 'd["data"]["password_reset"]')"
 expect "root logs in with the new password" "1" "$(mariadb_query "$srv" 'New-r00t"pw' 'SELECT 1')"
+pass='New-r00t"pw'
+expect "the old password is gone" "ERROR 1045" "$(mariadb_query "$srv" 'r00t-Pw!' 'SELECT 1' 2>&1 | cut -c1-10)"
 expect "calls use the new .my.cnf" "['rob_web']" "$(u rob Mysql list_users | field '[x["user"] for x in d["result"]["data"]]')"
 expect "list_mysql_databases_and_users" "['rob_web']" "$(w list_mysql_databases_and_users user=rob | field 'd["data"]["mysql_databases"]["rob_shop2"]')"
 expect "whmkit-check clean" "" "$("$bin/whmkit-check" --root="$root" 2>&1 | grep -i mysql)"

@@ -172,3 +172,42 @@ TEST_CASE("installable and latest MySQL versions come from apt's lists under the
   auto latest = run(root, {"latest_available_mysql_version"}).json();
   CHECK(latest["data"] == nlohmann::json({{"server", "mariadb"}, {"version", "11.4"}}));
 }
+
+TEST_CASE("remote MySQL profiles: cPanel's profiles.json, checked fields, the active one kept", "[mysql]") {
+  TempRoot root;
+  const std::string file = "var/cpanel/mysql/remote_profiles/profiles.json";
+  auto created = run(root, {"remote_mysql_create_profile", "name=Second", "mysql_host=192.0.2.7", "mysql_user=admin",
+                            "mysql_pass=S3cret-pw", "mysql_port=3307"})
+                     .json();
+  REQUIRE(created["metadata"]["result"] == 1);
+  CHECK(created["data"]["profile_saved"] == "Second");
+  CHECK(created["data"]["profile_details"] == nlohmann::json({{"active", 0},
+                                                              {"cpcloud", 0},
+                                                              {"mysql_host", "192.0.2.7"},
+                                                              {"mysql_pass", "S3cret-pw"},
+                                                              {"mysql_port", 3307},
+                                                              {"mysql_user", "admin"},
+                                                              {"setup_via", "Main terminal"}}));
+  CHECK(nlohmann::json::parse(root.file(file))["Second"]["mysql_port"] == 3307);
+  const auto before = snapshot(root);
+  auto dup = run(root, {"remote_mysql_create_profile", "name=Second", "mysql_host=192.0.2.8", "mysql_user=a",
+                        "mysql_pass=x", "mysql_port=3306"})
+                 .json();
+  CHECK(dup["metadata"]["reason"] == "A Remote MySQL profile named “Second” already exists.");
+  auto bad = run(root, {"remote_mysql_create_profile", "name=Third", "mysql_host=a;b", "mysql_user=a", "mysql_pass=x",
+                        "mysql_port=3306"})
+                 .json();
+  CHECK(bad["metadata"]["reason"] == "The MySQL parameter “mysql_host” specified is not valid: a;b");
+  CHECK(snapshot(root) == before);
+  auto updated = run(root, {"remote_mysql_update_profile", "name=Second", "mysql_port=3308"}).json();
+  CHECK(updated["data"]["profile_details"]["mysql_port"] == 3308);
+  CHECK(run(root, {"remote_mysql_read_profile", "name=Second"}).json()["data"]["profile_details"]["mysql_user"] ==
+        "admin");
+  // Not loopback, and the root is not "/": whmkit does not connect.
+  auto validate = run(root, {"remote_mysql_validate_profile", "name=Second"}).json();
+  CHECK(validate["metadata"]["reason"].get<std::string>().find("not a loopback address") != std::string::npos);
+  auto missing = run(root, {"remote_mysql_read_profile", "name=Nope"}).json();
+  CHECK(missing["metadata"]["reason"] == "No profile named “Nope” found on the system.");
+  CHECK(run(root, {"remote_mysql_delete_profile", "name=Second"}).json()["data"]["profile_deleted"] == "Second");
+  CHECK(nlohmann::json::parse(root.file(file)).empty());
+}

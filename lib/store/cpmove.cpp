@@ -111,6 +111,8 @@ bool restore_needs(const std::string& rel) {
       "shadow", "shell",  "version", "homedir_paths", "proftpdpasswd", "sds",         "sds2",
       "pds",    "addons", "quota",   "meta/hostname", "digestshadow",  "autossl.json"};
   if (single.count(rel)) return true;
+  // The MariaDB grants and each database's files (mysql_db.cpp).
+  if (rel == "mysql.sql" || (starts_with(rel, "mysql/") && rel.find('/', 6) == std::string::npos)) return true;
   for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
                           "whmkit/", "api_tokens/", "va/", "vad/", "domainkeys/private/", "apache_tls/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;

@@ -33,6 +33,7 @@ const AccountPart& autoresponders_part();  // autoresponders.cpp
 const AccountPart& apache_tls_part();      // apache_tls.cpp (after userdata_part: reads its files)
 const AccountPart& user_ssl_part();        // user_ssl.cpp
 const AccountPart& autossl_part();         // autossl.cpp
+const AccountPart& pgsql_part();           // pgsql_store.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -49,6 +50,7 @@ const std::vector<const AccountPart*>& account_parts() {
       &apache_tls_part(),
       &user_ssl_part(),
       &autossl_part(),
+      &pgsql_part(),
   };
   // clang-format on
   return parts;

@@ -12,10 +12,11 @@
 namespace whm {
 namespace {
 
-#define WHMKIT_PQ_FUNCTIONS(X)                                                                                    \
-  X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexec) X(PQresultStatus)                      \
-  X(PQresultErrorMessage) X(PQresultErrorField) X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQclear)                \
-  X(PQescapeIdentifier) X(PQescapeLiteral) X(PQfreemem) X(PQsetNoticeProcessor)
+#define WHMKIT_PQ_FUNCTIONS(X)                                                                                        \
+  X(PQconnectdbParams)                                                                                                \
+  X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQresultErrorField) \
+      X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQclear) X(PQescapeIdentifier) X(PQescapeLiteral) X(PQfreemem)        \
+          X(PQsetNoticeProcessor)
 
 WHMKIT_LAZY_API(PqApi, pq, "libpq.so.5", "libpq", WHMKIT_PQ_FUNCTIONS)
 
@@ -79,9 +80,10 @@ PgConnection::PgConnection(const StateRoot& root, const std::string& database) :
   PgCredentials c = pg_credentials(root);
   bool local_socket = !c.host.empty() && c.host[0] == '/';
   if (!local_socket && !connections_beyond_loopback_allowed() && !is_loopback_host(c.host))
-    throw ApiError("The PostgreSQL server “" + c.host + "” is not on this machine; this state root may only reach loopback.");
-  const char* keys[] = {"host", "port", "dbname", "user", "password", "connect_timeout", "application_name",
-                        "client_encoding", nullptr};
+    throw ApiError("The PostgreSQL server “" + c.host +
+                   "” is not on this machine; this state root may only reach loopback.");
+  const char* keys[] = {
+      "host", "port", "dbname", "user", "password", "connect_timeout", "application_name", "client_encoding", nullptr};
   const char* values[] = {c.host.c_str(), c.port.c_str(), database.c_str(), c.user.c_str(), c.password.c_str(),
                           "10",           "whmkit",       "UTF8",           nullptr};
   conn_ = pq().PQconnectdbParams(keys, values, 0);
@@ -89,7 +91,8 @@ PgConnection::PgConnection(const StateRoot& root, const std::string& database) :
     std::string why = conn_ ? trim_message(pq().PQerrorMessage(conn_)) : "out of memory";
     if (conn_) pq().PQfinish(conn_);
     conn_ = nullptr;
-    throw ApiError("The system failed to connect to the PostgreSQL server “" + c.host + "” because of an error: " + why);
+    throw ApiError("The system failed to connect to the PostgreSQL server “" + c.host +
+                   "” because of an error: " + why);
   }
   pq().PQsetNoticeProcessor(conn_, &ignore_notice, nullptr);
 }
@@ -116,7 +119,8 @@ PgRows PgConnection::run(const std::string& sql) {
     const char* state = pq().PQresultErrorField(res, PG_DIAG_SQLSTATE);
     std::string sqlstate = state ? state : "";
     pq().PQclear(res);
-    if (message.rfind("ERROR:", 0) == 0) message = trim_message(message.c_str() + 6), message.erase(0, message.find_first_not_of(' '));
+    if (message.rfind("ERROR:", 0) == 0)
+      message = trim_message(message.c_str() + 6), message.erase(0, message.find_first_not_of(' '));
     throw PgError(message, sqlstate);
   }
   PgRows rows;

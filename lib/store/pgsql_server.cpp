@@ -138,8 +138,9 @@ void PgServer::sync_privileges(const std::string& db, const std::set<std::string
 std::map<std::string, long long> PgServer::sizes(const std::vector<std::string>& dbs) {
   std::map<std::string, long long> out;
   if (dbs.empty()) return out;
-  auto rows = conn_.run("SELECT datname, pg_catalog.pg_database_size(oid) FROM pg_catalog.pg_database WHERE datname IN (" +
-                        in_list(conn_, dbs) + ")");
+  auto rows =
+      conn_.run("SELECT datname, pg_catalog.pg_database_size(oid) FROM pg_catalog.pg_database WHERE datname IN (" +
+                in_list(conn_, dbs) + ")");
   for (const auto& r : rows) out[r[0]] = parse_int(r[1]).value_or(0);
   return out;
 }

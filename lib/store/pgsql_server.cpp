@@ -38,6 +38,8 @@ void PgServer::create_database(const std::string& db) {
   try {
     conn_.run("CREATE DATABASE " + q + " WITH OWNER = " + q);
     conn_.run("GRANT ALL PRIVILEGES ON DATABASE " + q + " TO " + q);
+    // Only the database's role may connect, even on a server whose pg_hba.conf lacks cPanel's "samerole".
+    conn_.run("REVOKE ALL ON DATABASE " + q + " FROM PUBLIC");
   } catch (...) {
     try {
       if (database_exists(db)) conn_.run("DROP DATABASE " + q);

@@ -3,6 +3,8 @@
 // functions (Databases category). The work is lib/store/pgsql_store.* (the
 // DB map and cPanel's checks) over lib/store/pgsql_server.* (the server, in
 // cPanel's role model); docs/postgresql.md describes both.
+#include <set>
+
 #include "api2_answers.hpp"
 #include "db_map.hpp"
 #include "db_names.hpp"
@@ -87,24 +89,37 @@ Response get_restrictions(Context& ctx, const Request&) {
 
 // The sizes come from the server only when the disk_usage column is asked
 // for (api.columns), as on cPanel; the names and users from the DB map.
-bool column_wanted(const Request& req, const std::string& column) {
-  if (!req.api.is_object() || !req.api.contains("columns") || !req.api["columns"].is_object()) return true;
-  bool any = false;
-  for (auto it = req.api["columns"].begin(); it != req.api["columns"].end(); ++it) {
-    if (it.key() == "enable" || !it.value().is_string()) continue;
-    any = true;
-    if (it.value().get<std::string>() == column) return true;
+// The columns a UAPI call asked for (api.columns_1=database ..., or the
+// api.columns.* section), empty = all.
+std::set<std::string> wanted_columns(const Request& req) {
+  std::set<std::string> out;
+  if (!req.api.is_object()) return out;
+  for (auto it = req.api.begin(); it != req.api.end(); ++it) {
+    if (!starts_with(it.key(), "columns")) continue;
+    if (it.value().is_string()) out.insert(it.value().get<std::string>());
+    if (!it.value().is_object()) continue;
+    for (auto c = it.value().begin(); c != it.value().end(); ++c)
+      if (c.key() != "enable" && c.value().is_string()) out.insert(c.value().get<std::string>());
   }
-  return !any;
+  return out;
 }
 
+// As cPanel's list_databases: the users and the sizes are looked up only
+// when their columns are wanted (has_column), and left out otherwise; only
+// the sizes need the server.
 Response list_databases(Context& ctx, const Request& req) {
+  auto columns = wanted_columns(req);
+  bool users = columns.empty() || columns.count("users"), usage = columns.empty() || columns.count("disk_usage");
   Transaction view(ctx.root);
   PgAccount account(ctx.root, view, ctx.account.user);
   Response r;
   r.data = nlohmann::json::array();
-  for (const auto& db : account.databases(column_wanted(req, "disk_usage")))
-    r.data.push_back({{"database", db.name}, {"disk_usage", db.disk_usage}, {"users", db.users}});
+  for (const auto& db : account.databases(usage)) {
+    nlohmann::json item = {{"database", db.name}};
+    if (usage) item["disk_usage"] = db.disk_usage;
+    if (users) item["users"] = db.users;
+    r.data.push_back(std::move(item));
+  }
   return r;
 }
 

@@ -256,11 +256,11 @@ class PgsqlPart : public AccountPart {
       server.rename_user(user, renamed, nullptr);
       pg.rename_user(user, renamed);
     }
-    if (moved) {
-      stage_db_map(txn, map);
-    } else {
-      stage_db_map_rename(txn, map, to.user);
-    }
+    // The file itself is moved to the new name by db_map's owner, the MySQL
+    // part (stage_db_map_rename), which runs after this one in a rename's
+    // backward walk and reads the map as staged here; when it has already
+    // moved it, the new name's file is updated.
+    stage_db_map(txn, map);
     raw += "Renaming PostgreSQL databases and users...Done\n";
   }
 

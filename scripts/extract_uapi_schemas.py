@@ -19,7 +19,7 @@ import yaml
 # Every module of which whmkit implements a UAPI function. A module added
 # here is extracted whole.
 MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Email", "EmailAuth", "Features", "Fileman", "Ftp",
-           "Locale", "Mailboxes",
+           "Locale", "Mailboxes", "Mysql",
            "Postgresql",
            "Personalization", "Quota", "ResourceUsage", "SSH", "SSL", "SpamAssassin", "StatsBar", "SubDomain",
            "Tokens", "TwoFactorAuth", "Variables", "WebVhosts"]

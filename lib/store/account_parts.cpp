@@ -33,6 +33,7 @@ const AccountPart& autoresponders_part();  // autoresponders.cpp
 const AccountPart& apache_tls_part();      // apache_tls.cpp (after userdata_part: reads its files)
 const AccountPart& user_ssl_part();        // user_ssl.cpp
 const AccountPart& autossl_part();         // autossl.cpp
+const AccountPart& mysql_part();           // mysql_db.cpp
 const AccountPart& pgsql_part();           // pgsql_store.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
@@ -50,6 +51,7 @@ const std::vector<const AccountPart*>& account_parts() {
       &apache_tls_part(),
       &user_ssl_part(),
       &autossl_part(),
+      &mysql_part(),
       &pgsql_part(),
   };
   // clang-format on

@@ -106,26 +106,6 @@ std::string dbowner_of(const std::string& user) {
   return out;
 }
 
-// etc/dbowners with `user`'s line set to `dbowner` (or removed when empty).
-void stage_dbowner_line(Transaction& txn, const std::string& user, const std::string& dbowner) {
-  const std::string old = txn.read(kDbOwnersFile).value_or("");
-  std::string out;
-  bool found = false;
-  for_each_line(old, [&](std::string_view line) {
-    if (line.empty()) return;
-    const auto colon = line.find(": ");
-    if (colon != std::string_view::npos && line.substr(0, colon) == user) {
-      found = true;
-      if (!dbowner.empty()) out += user + ": " + dbowner + "\n";
-      return;
-    }
-    out.append(line.data(), line.size());
-    out += '\n';
-  });
-  if (!found && !dbowner.empty()) out += user + ": " + dbowner + "\n";
-  if (out != old) txn.write(kDbOwnersFile, out, 0644);
-}
-
 }  // namespace
 
 const char* engine_key(Engine e) { return e == Engine::MySQL ? "MYSQL" : "PGSQL"; }
@@ -249,13 +229,11 @@ void stage_db_map(Transaction& txn, const DbMap& map) {
     if (auto gid = parse_int((*pw)[3])) owner.gid = static_cast<gid_t>(*gid);
   }
   txn.write(db_map_rel(map.cpuser), db_map_text(map), 0640, owner);
-  stage_dbowner_line(txn, map.cpuser, dbowner_of(map.cpuser));
 }
 
 void stage_db_map_removal(Transaction& txn, const std::string& cpuser) {
   const std::string rel = db_map_rel(cpuser);
   if (txn.exists(rel)) txn.remove(rel);
-  stage_dbowner_line(txn, cpuser, "");
 }
 
 void stage_db_map_rename(Transaction& txn, DbMap map, const std::string& new_user) {

@@ -23,9 +23,9 @@
 // sorted keys.
 //
 // cPanel also keeps etc/dbowners ("cpuser: dbowner" lines, Cpanel::Config::
-// DBOwners); whmkit keeps it beside the maps (stage_db_map adds the account,
-// stage_db_map_removal removes it). There is no other owner index: the
-// reverse lookup ("which account owns database X") reads every map.
+// DBOwners): whmkit derives it with the other lookup files (lookup.cpp).
+// There is no other owner index: the reverse lookup ("which account owns
+// database X") reads every map.
 //
 // Interface (for both engines' code):
 //   load_db_map(view, user)       the map; a missing file is an empty map;
@@ -36,7 +36,7 @@
 //   stage_db_map(txn, map)        atomic write (0640, root:<user's group>)
 //   stage_db_map_removal(txn, user)   account removal
 //   stage_db_map_rename(txn, map, new_user)  account rename: the file, the
-//                                 owner name, etc/dbowners; the caller has
+//                                 owner name; the caller has
 //                                 already renamed the prefixed names in `map`
 #pragma once
 #include <map>
@@ -98,7 +98,6 @@ struct DbMap {
 // "var/cpanel/databases/<user>.json" (the user is checked: no "/", "..").
 std::string db_map_rel(const std::string& cpuser);
 inline constexpr const char* kDbMapDir = "var/cpanel/databases";
-inline constexpr const char* kDbOwnersFile = "etc/dbowners";
 
 // The map as `view` sees it (staged changes included).
 DbMap load_db_map(const Transaction& view, const std::string& cpuser);
@@ -116,10 +115,9 @@ enum class DbObject { Database, User };
 // engine (nullopt: none). Reads every map; a damaged one is skipped.
 std::optional<std::string> db_object_owner(const Transaction& view, Engine e, DbObject kind, const std::string& name);
 
-// Stages the map (mode 0640, root:<account's group>), the map directory
-// (0751) and the account's etc/dbowners line.
+// Stages the map (mode 0640, root:<account's group>).
 void stage_db_map(Transaction& txn, const DbMap& map);
-// Stages the removal of the account's map and etc/dbowners line.
+// Stages the removal of the account's map.
 void stage_db_map_removal(Transaction& txn, const std::string& cpuser);
 // Account rename: writes `map` (already holding the renamed objects) as
 // `new_user`'s, with the new owner name, and removes the old file and line.

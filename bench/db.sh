@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Databases at scale (issue #23):
+#  * WHM list_databases over 1,000 accounts x 5 databases: the maps are
+#    generated (var/cpanel/databases/<user>.json), no server needed, since
+#    the listing reads the maps only;
+#  * uapi Mysql create_database against a private MariaDB (tests/db/mariadb.sh,
+#    127.0.0.1:33063), each measured run creating a new database (the one
+#    before is deleted, unmeasured).
+# Not part of the test suite; the figures go to bench/results.md by hand.
+#   bench/db.sh [ACCOUNTS]   (default 1000)
+# Environment: RUNS (default 20), WORK (scratch dir).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "hyperfine is needed"; exit 1; }
+n=${1:-1000}
+RUNS=${RUNS:-20} WORK=${WORK:-/tmp/whmkit-db-bench}
+B=$PWD/build
+source tests/db/mariadb.sh
+rm -rf "$WORK" && mkdir -p "$WORK"
+root=$WORK/root
+trap 'mariadb_stop "$WORK/srv"' EXIT
+python3 - "$root" "$n" <<'PY'
+import json, os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+d = os.path.join(root, "var/cpanel/databases")
+os.makedirs(d, exist_ok=True)
+for i in range(n):
+    user = f"u{i:05d}"
+    dbs = {f"{user}_db{j}": "localhost" for j in range(5)}
+    users = {f"{user}_app": {"server": "localhost", "dbs": dict(dbs)}}
+    engine = {"owner": user, "server": "localhost", "dbs": dbs, "dbusers": users, "noprefix": {}}
+    empty = {"owner": user, "server": "localhost", "dbs": {}, "dbusers": {}, "noprefix": {}}
+    with open(os.path.join(d, user + ".json"), "w") as f:
+        json.dump({"MYSQL": engine, "PGSQL": empty, "version": 1}, f, sort_keys=True, separators=(",", ":"))
+PY
+hyperfine -N --warmup 3 --runs "$RUNS" "$B/whmapi1 --root=$root --output=json list_databases" \
+  "$B/whmapi1 --root=$root --output=json list_database_users"
+mariadb_start "$WORK/srv" 33063 'Bench-pw-1' "$root"
+"$B/whmapi1" --root="$root" createacct username=bob domain=bob.example password=Pass-word1x >/dev/null
+U="$B/uapi --root=$root --user=bob --output=json"
+hyperfine -N --runs "$RUNS" --prepare "sh -c '$U Mysql delete_database name=bob_bench >/dev/null'" \
+  "$U Mysql create_database name=bob_bench" "$U Mysql list_databases"

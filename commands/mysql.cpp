@@ -1,0 +1,604 @@
+// MariaDB for cPanel accounts: the UAPI Mysql module, the API 2 MysqlFE
+// functions clients still call, and the WHM API 1 "Databases" category
+// (except the three PostgreSQL functions). The server is reached through
+// lib/store/mysql_server.hpp, an account's records are its database map
+// (lib/store/db_map.hpp); docs/databases.md describes both.
+#include <algorithm>
+
+#include "db_map.hpp"
+#include "db_names.hpp"
+#include "errors.hpp"
+#include "mysql_db.hpp"
+#include "mysql_server.hpp"
+#include "registry.hpp"
+#include "sysusers.hpp"
+#include "tweak_settings.hpp"
+#include "util.hpp"
+
+namespace whm {
+namespace {
+
+const char* const kFeature = "mysql";
+
+// The name without the account's prefix ("bob_app" -> "app").
+std::string short_name(const Transaction& view, const std::string& cpuser, const std::string& name) {
+  const std::string p = db_prefix(view, cpuser) + "_";
+  return has_db_prefix(view, cpuser, name) ? name.substr(p.size()) : name;
+}
+
+// API 2 passes names without the prefix; it is added when needed.
+std::string api2_name(const Transaction& view, const Context& ctx, const std::string& name) {
+  return add_db_prefix_if_needed(view, ctx.account.user, name);
+}
+
+void refuse_if_suspended(const Context& ctx) {
+  if (ctx.account.suspended)
+    throw ApiError("The cPanel account “" + ctx.account.user + "” is suspended; its databases cannot be changed.");
+}
+
+// Runs `fn` on the account's databases and stages the map.
+template <class Fn>
+Response change(Context& ctx, Fn fn) {
+  refuse_if_suspended(ctx);
+  Transaction& txn = ctx.txn();
+  MysqlAccount acct(ctx.root, txn, ctx.account.user);
+  Response r;
+  fn(acct, txn, r);
+  acct.stage(txn);
+  return r;
+}
+
+// ---- UAPI Mysql ----
+
+Response create_database(Context& ctx, const Request& req) {
+  const std::string name = req.require("name");
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) { a.create_database(txn, name); });
+}
+
+Response delete_database(Context& ctx, const Request& req) {
+  const std::string name = req.require("name");
+  return change(ctx, [&](MysqlAccount& a, Transaction&, Response&) { a.delete_database(name); });
+}
+
+Response create_user(Context& ctx, const Request& req) {
+  const std::string name = req.require("name"), password = req.require("password");
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) { a.create_user(txn, name, password); });
+}
+
+Response delete_user(Context& ctx, const Request& req) {
+  const std::string name = req.require("name");
+  return change(ctx, [&](MysqlAccount& a, Transaction&, Response&) { a.delete_user(name); });
+}
+
+Response set_password(Context& ctx, const Request& req) {
+  const std::string user = req.require("user"), password = req.require("password");
+  return change(ctx, [&](MysqlAccount& a, Transaction&, Response& r) {
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& [host, error] : a.set_password(user, password))
+      failures.push_back({{"host", host}, {"error", error}});
+    r.data = {{"failures", failures}};
+  });
+}
+
+std::vector<std::string> privileges_arg(const Request& req) {
+  const auto text = req.get("privileges");
+  if (!text || trim(*text).empty()) return {"USAGE"};
+  return parse_mysql_privileges(*text);
+}
+
+Response set_privileges_on_database(Context& ctx, const Request& req) {
+  const std::string user = req.require("user"), db = req.require("database");
+  const auto privs = privileges_arg(req);
+  return change(ctx, [&](MysqlAccount& a, Transaction&, Response&) { a.set_privileges(user, db, privs); });
+}
+
+Response revoke_access_to_database(Context& ctx, const Request& req) {
+  const std::string user = req.require("user"), db = req.require("database");
+  return change(ctx, [&](MysqlAccount& a, Transaction&, Response&) { a.revoke(user, db); });
+}
+
+Response get_privileges_on_database(Context& ctx, const Request& req) {
+  Transaction view(ctx.root);
+  MysqlAccount a(ctx.root, view, ctx.account.user);
+  Response r;
+  r.data = a.privileges(req.require("user"), req.require("database"));
+  return r;
+}
+
+Response rename_database(Context& ctx, const Request& req) {
+  const std::string from = req.require("oldname"), to = req.require("newname");
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) { a.rename_database(txn, from, to); });
+}
+
+Response rename_user(Context& ctx, const Request& req) {
+  const std::string from = req.require("oldname"), to = req.require("newname");
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) { a.rename_user(txn, from, to); });
+}
+
+// Sizes need the server; without one (a map-only root) they are 0 and the
+// call warns.
+std::map<std::string, long long> sizes_or_warn(const Context& ctx, MysqlAccount& a, Response& r) {
+  if (a.map().mysql.dbs.empty()) return {};
+  if (!read_root_my_cnf(ctx.root).found) return {};
+  try {
+    return a.sizes();
+  } catch (const ApiError& e) {
+    r.warnings.push_back(e.what());
+    return {};
+  }
+}
+
+Response list_databases(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  MysqlAccount a(ctx.root, view, ctx.account.user);
+  Response r;
+  const auto sizes = sizes_or_warn(ctx, a, r);
+  r.data = nlohmann::json::array();
+  for (const auto& db : a.map().mysql.dbs) {
+    auto it = sizes.find(db);
+    r.data.push_back(
+        {{"database", db}, {"disk_usage", it == sizes.end() ? 0 : it->second}, {"users", a.map().mysql.users_of(db)}});
+  }
+  return r;
+}
+
+Response list_users(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  const DbMap m = load_db_map(view, ctx.account.user);
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& [name, u] : m.mysql.users)
+    r.data.push_back({{"user", name},
+                      {"shortuser", short_name(view, ctx.account.user, name)},
+                      {"databases", std::vector<std::string>(u.dbs.begin(), u.dbs.end())}});
+  return r;
+}
+
+Response get_restrictions(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  Response r;
+  r.data = {{"max_database_name_length", kMysqlDbNameMax},
+            {"max_username_length", kMysqlDbUserMax},
+            {"prefix", db_prefixing_enabled(view) ? nlohmann::json(db_prefix(view, ctx.account.user) + "_")
+                                                  : nlohmann::json(nullptr)}};
+  return r;
+}
+
+bool is_remote_host(const MysqlCredentials& c) {
+  return !(c.host.empty() || c.host == "localhost" || c.host == "127.0.0.1" || c.host == "::1");
+}
+
+Response get_server_information(Context& ctx, const Request&) {
+  const MysqlCredentials c = read_root_my_cnf(ctx.root);
+  auto conn = MysqlConnection::open_root(ctx.root);
+  const std::string full = conn->server_version();
+  Response r;
+  r.data = {{"host", c.host.empty() ? "localhost" : c.host},
+            {"is_remote", is_remote_host(c) ? 1 : 0},
+            {"version", full.substr(0, full.find('-'))}};
+  return r;
+}
+
+Response locate_server(Context& ctx, const Request&) {
+  const MysqlCredentials c = read_root_my_cnf(ctx.root);
+  Response r;
+  r.data = {{"is_remote", is_remote_host(c) ? 1 : 0}, {"remote_host", c.host.empty() ? "localhost" : c.host}};
+  return r;
+}
+
+Response check_or_repair(Context& ctx, const Request& req, bool repair) {
+  Transaction view(ctx.root);
+  MysqlAccount a(ctx.root, view, ctx.account.user);
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& row : a.check_or_repair(req.require("name"), repair))
+    r.data.push_back({{"table", row[0]}, {"msg_type", row[1]}, {"msg_text", row[2]}});
+  return r;
+}
+Response check_database(Context& ctx, const Request& req) { return check_or_repair(ctx, req, false); }
+Response repair_database(Context& ctx, const Request& req) { return check_or_repair(ctx, req, true); }
+
+Response dump_database_schema(Context& ctx, const Request& req) {
+  Transaction view(ctx.root);
+  MysqlAccount a(ctx.root, view, ctx.account.user);
+  Response r;
+  r.data = a.schema_dump(req.require("dbname"));
+  return r;
+}
+
+Response list_routines(Context& ctx, const Request& req) {
+  Transaction view(ctx.root);
+  MysqlAccount a(ctx.root, view, ctx.account.user);
+  Response r;
+  r.data = a.routines(req.get("database_user").value_or(""));
+  return r;
+}
+
+Response update_privileges(Context& ctx, const Request&) {
+  refuse_if_suspended(ctx);
+  auto conn = MysqlConnection::open_root(ctx.root);
+  conn->run("FLUSH PRIVILEGES");
+  return {};
+}
+
+Response setup_db_and_user(Context& ctx, const Request& req) {
+  const std::string extra = req.get("prefix").value_or("");
+  for (char c : extra)
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      throw ApiError("The prefix “" + extra + "” may contain only letters and numbers.");
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response& r) {
+    std::string base = db_prefixing_enabled(txn) ? db_prefix(txn, ctx.account.user) + "_" : "";
+    if (!extra.empty()) base += extra + "_";
+    if (base.size() + 8 > kMysqlDbUserMax) throw ApiError("The prefix “" + extra + "” is too long.");
+    const std::string db = base + to_lower(random_alphanumeric(kMysqlDbNameMax - base.size()));
+    const std::string user = base + to_lower(random_alphanumeric(kMysqlDbUserMax - base.size()));
+    const std::string password = generate_password(30);
+    a.create_database(txn, db);
+    a.create_user(txn, user, password);
+    a.set_privileges(user, db, {"ALL PRIVILEGES"});
+    const MysqlCredentials c = read_root_my_cnf(ctx.root);
+    r.data = {{"database", db},
+              {"database_user", user},
+              {"database_user_password", password},
+              {"hostname", c.host.empty() ? "localhost" : c.host},
+              {"port", std::to_string(c.port)}};
+  });
+}
+
+// ---- API 2 MysqlFE (names without the prefix get it) ----
+
+Response fe_listdbs(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  MysqlAccount a(ctx.root, view, ctx.account.user);
+  Response r;
+  const auto sizes = sizes_or_warn(ctx, a, r);
+  r.data = nlohmann::json::array();
+  for (const auto& db : a.map().mysql.dbs) {
+    auto it = sizes.find(db);
+    const long long size = it == sizes.end() ? 0 : it->second;
+    nlohmann::json users = nlohmann::json::array();
+    for (const auto& u : a.map().mysql.users_of(db)) users.push_back({{"db", db}, {"user", u}});
+    char meg[32];
+    std::snprintf(meg, sizeof meg, "%.2f", static_cast<double>(size) / (1024.0 * 1024.0));
+    r.data.push_back({{"db", db}, {"size", size}, {"sizemeg", meg}, {"usercount", users.size()}, {"userlist", users}});
+  }
+  return r;
+}
+
+Response fe_listusers(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  const DbMap m = load_db_map(view, ctx.account.user);
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& [name, u] : m.mysql.users) {
+    nlohmann::json dbs = nlohmann::json::array();
+    for (const auto& db : u.dbs) dbs.push_back({{"db", db}, {"user", name}});
+    r.data.push_back({{"user", name},
+                      {"shortuser", short_name(view, ctx.account.user, name)},
+                      {"dbcount", u.dbs.size()},
+                      {"dblist", dbs}});
+  }
+  return r;
+}
+
+Response fe_listusersindb(Context& ctx, const Request& req) {
+  Transaction view(ctx.root);
+  const DbMap m = load_db_map(view, ctx.account.user);
+  const std::string db = api2_name(view, ctx, req.require("db"));
+  if (!m.mysql.dbs.count(db))
+    throw ApiError("The system user “" + ctx.account.user + "” does not control a MySQL database named “" + db + "”.");
+  Response r;
+  r.data = nlohmann::json::array();
+  for (const auto& u : m.mysql.users_of(db))
+    r.data.push_back({{"db", db}, {"user", u}, {"shortuser", short_name(view, ctx.account.user, u)}});
+  return r;
+}
+
+Response fe_createdb(Context& ctx, const Request& req) {
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.create_database(txn, api2_name(txn, ctx, req.require("db")));
+  });
+}
+
+Response fe_deletedb(Context& ctx, const Request& req) {
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.delete_database(api2_name(txn, ctx, req.require("db")));
+  });
+}
+
+Response fe_createdbuser(Context& ctx, const Request& req) {
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.create_user(txn, api2_name(txn, ctx, req.require("dbuser")), req.require("password"));
+  });
+}
+
+Response fe_deletedbuser(Context& ctx, const Request& req) {
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.delete_user(api2_name(txn, ctx, req.require("dbuser")));
+  });
+}
+
+Response fe_changedbuserpassword(Context& ctx, const Request& req) {
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.set_password(api2_name(txn, ctx, req.require("dbuser")), req.require("password"));
+  });
+}
+
+Response fe_setdbuserprivileges(Context& ctx, const Request& req) {
+  const auto privs = privileges_arg(req);
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.set_privileges(api2_name(txn, ctx, req.require("dbuser")), api2_name(txn, ctx, req.require("db")), privs);
+  });
+}
+
+Response fe_revokedbuserprivileges(Context& ctx, const Request& req) {
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.revoke(api2_name(txn, ctx, req.require("dbuser")), api2_name(txn, ctx, req.require("db")));
+  });
+}
+
+// ---- WHM API 1 ----
+
+// Every map's objects of both engines: {cpuser, engine, name}.
+Response list_db_objects(Context& ctx, DbObject kind) {
+  Transaction view(ctx.root);
+  Response r;
+  nlohmann::json payload = nlohmann::json::array();
+  for (const auto& user : db_map_users(view)) {
+    const auto text = view.read(db_map_rel(user));
+    if (!text) continue;
+    std::vector<std::string> problems;
+    const DbMap m = parse_db_map(user, *text, problems);
+    if (!problems.empty()) {
+      r.warnings.push_back(damage_summary(db_map_rel(user), problems));
+      continue;
+    }
+    for (Engine e : {Engine::MySQL, Engine::PostgreSQL}) {
+      const DbEngineMap& em = m.engine(e);
+      if (kind == DbObject::Database) {
+        for (const auto& db : em.dbs)
+          payload.push_back({{"cpuser", user}, {"engine", engine_api_name(e)}, {"name", db}});
+      } else {
+        for (const auto& [name, u] : em.users)
+          payload.push_back({{"cpuser", user}, {"engine", engine_api_name(e)}, {"name", name}});
+      }
+    }
+  }
+  r.data = {{"payload", payload}};
+  return r;
+}
+Response whm_list_databases(Context& ctx, const Request&) { return list_db_objects(ctx, DbObject::Database); }
+Response whm_list_database_users(Context& ctx, const Request&) { return list_db_objects(ctx, DbObject::User); }
+
+Response list_mysql_databases_and_users(Context& ctx, const Request& req) {
+  const std::string user = req.require("user");
+  Transaction view(ctx.root);
+  if (!view.exists("var/cpanel/users/" + user)) throw ApiError("The user “" + user + "” does not exist.");
+  const DbMap m = load_db_map(view, user);
+  nlohmann::json dbs = nlohmann::json::object();
+  for (const auto& db : m.mysql.dbs) dbs[db] = m.mysql.users_of(db);
+  Response r;
+  r.data = {{"mysql_config",
+             {{"mysql-version", read_tweak_setting(view, "mysql-version").value_or("")},
+              {"prefix_length", db_prefix_length(view)},
+              {"use_db_prefix", db_prefixing_enabled(view) ? 1 : 0}}},
+            {"mysql_databases", dbs}};
+  return r;
+}
+
+// The account owning a database or user: `cpuser`, else looked up in the maps.
+std::string owner_of(const Transaction& view, const Request& req, DbObject kind, const std::string& name) {
+  if (auto cpuser = req.get("cpuser"); cpuser && !cpuser->empty()) {
+    const DbMap m = load_db_map(view, *cpuser);
+    const bool has = kind == DbObject::Database ? m.mysql.dbs.count(name) > 0 : m.mysql.users.count(name) > 0;
+    if (!has)
+      throw ApiError("The system user “" + *cpuser + "” does not control a MySQL " +
+                     (kind == DbObject::Database ? "database" : "user") + " named “" + name + "”.");
+    return *cpuser;
+  }
+  if (auto owner = db_object_owner(view, Engine::MySQL, kind, name)) return *owner;
+  throw ApiError(std::string("No cPanel user controls a MySQL ") + (kind == DbObject::Database ? "database" : "user") +
+                 " named “" + name + "”.");
+}
+
+template <class Fn>
+Response whm_change(Context& ctx, const Request& req, DbObject kind, const std::string& name, Fn fn) {
+  Transaction& txn = ctx.txn();
+  const std::string cpuser = owner_of(txn, req, kind, name);
+  MysqlAccount a(ctx.root, txn, cpuser);
+  fn(a, txn);
+  a.stage(txn);
+  return {};
+}
+
+Response rename_mysql_database(Context& ctx, const Request& req) {
+  const std::string from = req.require("oldname"), to = req.require("newname");
+  return whm_change(ctx, req, DbObject::Database, from,
+                    [&](MysqlAccount& a, Transaction& txn) { a.rename_database(txn, from, to); });
+}
+
+Response rename_mysql_user(Context& ctx, const Request& req) {
+  const std::string from = req.require("oldname"), to = req.require("newname");
+  return whm_change(ctx, req, DbObject::User, from,
+                    [&](MysqlAccount& a, Transaction& txn) { a.rename_user(txn, from, to); });
+}
+
+Response set_mysql_password(Context& ctx, const Request& req) {
+  const std::string user = req.require("user"), password = req.require("password");
+  return whm_change(ctx, req, DbObject::User, user,
+                    [&](MysqlAccount& a, Transaction&) { a.set_password(user, password); });
+}
+
+Response current_mysql_version(Context& ctx, const Request&) {
+  auto conn = MysqlConnection::open_root(ctx.root);
+  const std::string full = conn->server_version();
+  const bool mariadb = full.find("MariaDB") != std::string::npos;
+  const auto parts = split(full.substr(0, full.find('-')), '.');
+  Response r;
+  r.data = {{"server", mariadb ? "mariadb" : "mysql"},
+            {"version", parts.size() >= 2 ? parts[0] + "." + parts[1] : full}};
+  return r;
+}
+
+Response set_local_mysql_root_password(Context& ctx, const Request& req) {
+  const std::string password = req.require("password");
+  if (password.empty()) throw ApiError("The password cannot be empty.");
+  const MysqlCredentials c = read_root_my_cnf(ctx.root);
+  if (is_remote_host(c))
+    throw ApiError("The active MySQL profile is a remote server; this function changes the local one.");
+  auto conn = MysqlConnection::open_root(ctx.root);
+  Transaction& txn = ctx.txn();
+  const std::string cnf = txn.read(kRootMyCnf).value_or("[client]\nuser=root\n");
+  for (const auto& row : conn->run("SELECT Host FROM mysql.user WHERE User = " + conn->literal(c.user)))
+    if (row[0]) conn->run("ALTER USER " + conn->account(c.user, *row[0]) + " IDENTIFIED BY " + conn->literal(password));
+  txn.write(kRootMyCnf, my_cnf_with_password(cnf, password), 0600, FileOwner{0, 0});
+  Response r;
+  r.data = {{"configs_updated", 1}, {"password_reset", 1}, {"profile_updated", 1}};
+  return r;
+}
+
+std::vector<ParamSpec> name_param(const char* name) { return {required_param(name)}; }
+
+const Registration mysql_functions[] = {
+    // UAPI Mysql
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "create_database",
+                  create_database,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("name"), optional_param("prefix-size", ParamType::Integer, "16")}}),
+    Registration({Api::Uapi, "Mysql", "delete_database", delete_database, Access::Write, needs_feature(kFeature),
+                  name_param("name")}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "create_user",
+                  create_user,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("name"), required_param("password"),
+                   optional_param("prefix-size", ParamType::Integer, "16")}}),
+    Registration(
+        {Api::Uapi, "Mysql", "delete_user", delete_user, Access::Write, needs_feature(kFeature), name_param("name")}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "set_password",
+                  set_password,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("user"), required_param("password")}}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "set_privileges_on_database",
+                  set_privileges_on_database,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("user"), required_param("database"), optional_param("privileges")}}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "revoke_access_to_database",
+                  revoke_access_to_database,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("user"), required_param("database")}}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "get_privileges_on_database",
+                  get_privileges_on_database,
+                  Access::Read,
+                  needs_feature(kFeature),
+                  {required_param("user"), required_param("database")}}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "rename_database",
+                  rename_database,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("oldname"), required_param("newname")}}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "rename_user",
+                  rename_user,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("oldname"), required_param("newname")}}),
+    Registration({Api::Uapi, "Mysql", "list_databases", list_databases, Access::Read, needs_feature(kFeature)}),
+    Registration({Api::Uapi, "Mysql", "list_users", list_users, Access::Read, needs_feature(kFeature)}),
+    Registration({Api::Uapi, "Mysql", "get_restrictions", get_restrictions, Access::Read, needs_feature(kFeature)}),
+    Registration(
+        {Api::Uapi, "Mysql", "get_server_information", get_server_information, Access::Read, needs_feature(kFeature)}),
+    Registration({Api::Uapi, "Mysql", "locate_server", locate_server, Access::Read, needs_feature(kFeature)}),
+    Registration({Api::Uapi, "Mysql", "check_database", check_database, Access::Read, needs_feature(kFeature),
+                  name_param("name")}),
+    Registration({Api::Uapi, "Mysql", "repair_database", repair_database, Access::Write, needs_feature(kFeature),
+                  name_param("name")}),
+    Registration({Api::Uapi, "Mysql", "dump_database_schema", dump_database_schema, Access::Read,
+                  needs_feature(kFeature), name_param("dbname")}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "list_routines",
+                  list_routines,
+                  Access::Read,
+                  needs_feature(kFeature),
+                  {optional_param("database_user")}}),
+    Registration({Api::Uapi, "Mysql", "update_privileges", update_privileges, Access::Write, needs_feature(kFeature)}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "setup_db_and_user",
+                  setup_db_and_user,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {optional_param("prefix")}}),
+    // API 2 MysqlFE
+    Registration({Api::Api2, "MysqlFE", "listdbs", fe_listdbs, Access::Read, needs_feature(kFeature)}),
+    Registration({Api::Api2, "MysqlFE", "listusers", fe_listusers, Access::Read, needs_feature(kFeature)}),
+    Registration({Api::Api2, "MysqlFE", "listusersindb", fe_listusersindb, Access::Read, needs_feature(kFeature),
+                  name_param("db")}),
+    Registration(
+        {Api::Api2, "MysqlFE", "createdb", fe_createdb, Access::Write, needs_feature(kFeature), name_param("db")}),
+    Registration(
+        {Api::Api2, "MysqlFE", "deletedb", fe_deletedb, Access::Write, needs_feature(kFeature), name_param("db")}),
+    Registration({Api::Api2,
+                  "MysqlFE",
+                  "createdbuser",
+                  fe_createdbuser,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("dbuser"), required_param("password")}}),
+    Registration({Api::Api2, "MysqlFE", "deletedbuser", fe_deletedbuser, Access::Write, needs_feature(kFeature),
+                  name_param("dbuser")}),
+    Registration({Api::Api2,
+                  "MysqlFE",
+                  "changedbuserpassword",
+                  fe_changedbuserpassword,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("dbuser"), required_param("password")}}),
+    Registration({Api::Api2,
+                  "MysqlFE",
+                  "setdbuserprivileges",
+                  fe_setdbuserprivileges,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("dbuser"), required_param("db"), optional_param("privileges")}}),
+    Registration({Api::Api2,
+                  "MysqlFE",
+                  "revokedbuserprivileges",
+                  fe_revokedbuserprivileges,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("dbuser"), required_param("db")}}),
+    // WHM API 1 Databases
+    Registration({"list_databases", whm_list_databases, Access::Read, root_only()}),
+    Registration({"list_database_users", whm_list_database_users, Access::Read, root_only()}),
+    Registration({"list_mysql_databases_and_users", list_mysql_databases_and_users, Access::Read,
+                  needs("list-accts", {account("user")})}),
+    Registration({"rename_mysql_database", rename_mysql_database, Access::Write, root_only()}),
+    Registration({"rename_mysql_user", rename_mysql_user, Access::Write, root_only()}),
+    Registration({"set_mysql_password", set_mysql_password, Access::Write, root_only()}),
+    Registration({"current_mysql_version", current_mysql_version, Access::Read, root_only()}),
+    Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}),
+};
+
+}  // namespace
+}  // namespace whm

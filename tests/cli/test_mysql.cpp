@@ -1,0 +1,155 @@
+// MariaDB functions that need no server: the database map (list_databases,
+// list_users, WHM's listings), the name rules and refusals (checked before
+// any connection), get_restrictions. tests/shell/test_mysql.sh proves the
+// rest against a private MariaDB.
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+
+using test::create_account;
+using test::run;
+using test::run_cpanel;
+using test::snapshot;
+using test::TempRoot;
+
+namespace {
+
+const char* const kBobMap =
+    R"({"MYSQL":{"dbs":{"bob_shop":"localhost","bob_blog":"localhost"},"dbusers":{"bob_app":{"dbs":{"bob_shop":"localhost"},"server":"localhost"}},"noprefix":{},"owner":"bob","server":"localhost"},"PGSQL":{"dbs":{"bob_pg":"localhost"},"dbusers":{"bob_pgu":{"dbs":{"bob_pg":"localhost"},"server":"localhost"}},"noprefix":{},"owner":"bob","server":"localhost"},"version":1})";
+
+void setup(const TempRoot& root) {
+  create_account(root, "bob", "bob.example");
+  create_account(root, "eve", "eve.example");
+  root.write("var/cpanel/databases/bob.json", kBobMap);
+}
+
+std::string uapi_error(const TempRoot& root, const std::string& user, const std::vector<std::string>& args) {
+  auto r = run_cpanel(root, "uapi", user, args);
+  REQUIRE(r.status == 0);
+  auto j = r.json();
+  REQUIRE(j["result"]["status"] == 0);
+  return test::cpanel_error(j);
+}
+
+}  // namespace
+
+TEST_CASE("createacct sets up the account's empty database map", "[mysql]") {
+  TempRoot root;
+  create_account(root, "bob", "bob.example");
+  const auto map = nlohmann::json::parse(root.file("var/cpanel/databases/bob.json"));
+  CHECK(map["version"] == 1);
+  CHECK(map["MYSQL"]["owner"] == "bob");
+  CHECK(map["MYSQL"]["dbs"].empty());
+  CHECK(map["PGSQL"]["dbusers"].empty());
+}
+
+TEST_CASE("Mysql list_databases and list_users read the map", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  auto dbs = test::uapi_ok(root, "bob", {"Mysql", "list_databases"})["result"]["data"];
+  REQUIRE(dbs.size() == 2);
+  CHECK(dbs[0]["database"] == "bob_blog");
+  CHECK(dbs[0]["users"].empty());
+  CHECK(dbs[1]["database"] == "bob_shop");
+  CHECK(dbs[1]["users"] == nlohmann::json::array({"bob_app"}));
+  CHECK(dbs[1]["disk_usage"] == 0);  // no server configured: the map alone
+  auto users = test::uapi_ok(root, "bob", {"Mysql", "list_users"})["result"]["data"];
+  REQUIRE(users.size() == 1);
+  CHECK(users[0] == nlohmann::json({{"user", "bob_app"}, {"shortuser", "app"}, {"databases", {"bob_shop"}}}));
+  // eve sees none of bob's.
+  CHECK(test::uapi_ok(root, "eve", {"Mysql", "list_databases"})["result"]["data"].empty());
+  auto fe = test::api2_data(root, "bob", {"MysqlFE", "listdbs"});
+  REQUIRE(fe.size() == 2);
+  CHECK(fe[1]["db"] == "bob_shop");
+  CHECK(fe[1]["usercount"] == 1);
+}
+
+TEST_CASE("WHM list_databases and list_database_users list both engines of every map", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  auto j = run(root, {"list_databases"}).json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  const auto payload = j["data"]["payload"];
+  REQUIRE(payload.size() == 3);
+  CHECK(payload[0] == nlohmann::json({{"cpuser", "bob"}, {"engine", "mysql"}, {"name", "bob_blog"}}));
+  CHECK(payload[2] == nlohmann::json({{"cpuser", "bob"}, {"engine", "postgresql"}, {"name", "bob_pg"}}));
+  auto users = run(root, {"list_database_users"}).json()["data"]["payload"];
+  REQUIRE(users.size() == 2);
+  CHECK(users[1]["name"] == "bob_pgu");
+  auto both = run(root, {"list_mysql_databases_and_users", "user=bob"}).json();
+  CHECK(both["data"]["mysql_databases"]["bob_shop"] == nlohmann::json::array({"bob_app"}));
+  CHECK(both["data"]["mysql_config"]["prefix_length"] == 16);
+  CHECK(both["data"]["mysql_config"]["use_db_prefix"] == 1);
+  auto missing = run(root, {"list_mysql_databases_and_users", "user=nobody"}).json();
+  CHECK(missing["metadata"]["result"] == 0);
+}
+
+TEST_CASE("Mysql get_restrictions gives the limits and the prefix", "[mysql]") {
+  TempRoot root;
+  create_account(root, "verylongusername", "bob.example");
+  auto d = test::uapi_ok(root, "verylongusername", {"Mysql", "get_restrictions"})["result"]["data"];
+  CHECK(d["max_database_name_length"] == 64);
+  CHECK(d["max_username_length"] == 47);
+  CHECK(d["prefix"] == "verylongusername_");
+  // force_short_prefix: the first 8 characters.
+  root.write("var/cpanel/cpanel.config", root.file("var/cpanel/cpanel.config") + "force_short_prefix=1\n");
+  d = test::uapi_ok(root, "verylongusername", {"Mysql", "get_restrictions"})["result"]["data"];
+  CHECK(d["prefix"] == "verylong_");
+}
+
+TEST_CASE("Mysql refuses bad, foreign and unprefixed names before touching anything", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  const auto before = snapshot(root);
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_database", "name=shop"}) ==
+        "The name “shop” does not begin with the required prefix “bob_”.");
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_a'b"}) ==
+        "“bob_a'b” is invalid because this system does not allow quote characters (' \" `) in database names.");
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_a/b"}) ==
+        "“bob_a/b” is invalid because this system prohibits the slash (/) character in database names.");
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_a\\b"}) ==
+        "“bob_a\\b” is invalid because this system prohibits the backslash (\\) character in database names.");
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_" + std::string(61, 'x')}) ==
+        "“bob_" + std::string(61, 'x') + "” is too long by 1 character. A database name cannot exceed 64 characters.");
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_" + std::string(31, '_')})
+            .find("too many wildcard-sensitive characters") != std::string::npos);
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_user", "name=bob_a%b", "password=Pw0rd!x"}) ==
+        "The name of a database user on this system may include only the following characters: A-Z a-z 0-9 - _");
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_user", "name=bob_" + std::string(44, 'u'), "password=x"}) ==
+        "“bob_" + std::string(44, 'u') +
+            "” is too long by 1 character. A “MariaDB” username cannot exceed 47 characters.");
+  // bob's objects are not eve's, and a name bob owns is refused to eve.
+  CHECK(uapi_error(root, "eve", {"Mysql", "delete_database", "name=bob_shop"}) ==
+        "The system user “eve” does not control a MySQL database named “bob_shop”.");
+  CHECK(uapi_error(root, "eve", {"Mysql", "set_password", "user=bob_app", "password=Pw0rd!x"}) ==
+        "The system user “eve” does not control a MySQL user named “bob_app”.");
+  CHECK(uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_shop"}) ==
+        "The database “bob_shop” already exists.");
+  CHECK(uapi_error(root, "bob",
+                   {"Mysql", "set_privileges_on_database", "user=bob_app", "database=bob_shop",
+                    "privileges=SELECT,DROP TABLE mysql.user"}) ==
+        "“DROP TABLE mysql.user” is not a valid MySQL privilege.");
+  // A NUL or newline never gets through the dispatcher's checks.
+  CHECK(run_cpanel(root, "uapi", "bob", {"Mysql", "create_database", "name=bob_a%0Ab"}).json()["result"]["status"] ==
+        0);
+  CHECK(snapshot(root) == before);
+}
+
+TEST_CASE("a Mysql change without a configured server fails and writes nothing", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  const auto before = snapshot(root);
+  const std::string err = uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_new"});
+  CHECK(err.find("The MySQL server is not configured") == 0);
+  CHECK(snapshot(root) == before);
+}
+
+TEST_CASE("a damaged database map is never rewritten", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  root.write("var/cpanel/databases/bob.json", "{\"MYSQL\": [1,2]}\n");
+  const auto before = snapshot(root);
+  const std::string err = uapi_error(root, "bob", {"Mysql", "create_database", "name=bob_new"});
+  CHECK(err.find("/var/cpanel/databases/bob.json") != std::string::npos);
+  CHECK(snapshot(root) == before);
+}

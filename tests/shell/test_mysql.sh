@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# End to end against a private MariaDB (tests/db/mariadb.sh: own data
+# directory and socket in a temporary folder, 127.0.0.1 only): a database and
+# user made with uapi Mysql accept a login and a CREATE TABLE with that
+# password and refuse another account's user; renames keep the data;
+# suspension locks the users; pkgacct -> removeacct -> restore brings the
+# rows back; an account rename moves the prefix; injection attempts in names
+# and passwords are refused or escaped, checked in the server's grant tables.
+# Usage: test_mysql.sh BIN_DIR
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/expect.sh"
+source "$here/../db/mariadb.sh"
+for tool in mariadbd mariadb-install-db mariadb mariadb-dump; do
+  if ! command -v $tool >/dev/null && [[ ! -x /usr/sbin/$tool ]]; then
+    echo "$tool is missing (scripts/install-deps.sh installs mariadb-server)"; echo "0 passed, 1 failed"; exit 1
+  fi
+done
+work=$(mktemp -d /tmp/whmkit-mysql-XXXXXX)
+root=$work/root
+srv=$work/srv
+pass='r00t-Pw!'
+cleanup() { mariadb_stop "$srv"; rm -rf "$work"; }
+trap cleanup EXIT
+mariadb_start "$srv" 33062 "$pass" "$root" || { echo "0 passed, 1 failed"; exit 1; }
+export WHMKIT_ROOT=$root
+w() { "$bin/whmapi1" --output=json "$@"; }
+u() { local user=$1; shift; "$bin/uapi" --output=json --user="$user" "$@"; }
+status() { field 'd["result"]["status"]'; }
+errors() { field 'd["result"]["errors"]'; }
+sql() { mariadb_query "$srv" "$pass" "$1"; }
+# A login as USER with PASSWORD running SQL on DB; prints the output (or the error).
+as() { mariadb --no-defaults --socket="$srv/mysqld.sock" -u"$1" -p"$2" -N -B "$3" -e "$4" 2>&1; }
+
+w createacct username=bob domain=bob.example password='Main-pass-1x' >/dev/null
+w createacct username=eve domain=eve.example password='Main-pass-1x' >/dev/null
+
+# Create, grant, log in, CREATE TABLE.
+expect "create_database" 1 "$(u bob Mysql create_database name=bob_shop | status)"
+expect "create_user" 1 "$(u bob Mysql create_user name=bob_app 'password=App-pw-1%27%22%5C' | status)"
+expect "set_privileges" 1 "$(u bob Mysql set_privileges_on_database user=bob_app database=bob_shop privileges=ALL%20PRIVILEGES | status)"
+app_pw="App-pw-1'\"\\"
+expect "login + CREATE TABLE" "" "$(as bob_app "$app_pw" bob_shop "CREATE TABLE t (id INT, v VARCHAR(20)); INSERT INTO t VALUES (1,'hello'),(2,'world')")"
+expect "rows" $'1\thello\n2\tworld' "$(as bob_app "$app_pw" bob_shop "SELECT * FROM t ORDER BY id")"
+expect "wrong password refused" "ERROR 1045" "$(as bob_app 'nope' bob_shop 'SELECT 1' | cut -c1-10)"
+expect "get_privileges" "['ALL PRIVILEGES']" "$(u bob Mysql get_privileges_on_database user=bob_app database=bob_shop | field 'd["result"]["data"]')"
+expect "list_databases size from the server" 1 "$(u bob Mysql list_databases | field 'int(d["result"]["data"][0]["disk_usage"] > 0)')"
+expect "grant pattern escapes _" 'bob\_shop' "$(sql "SELECT Db FROM mysql.db WHERE User='bob_app'")"
+
+# Another account's user: refused by the server and by whmkit.
+u eve Mysql create_user name=eve_x 'password=Eve-pw-1x' >/dev/null
+expect_contains "eve's user refused" "ERROR 1044" "$(as eve_x 'Eve-pw-1x' bob_shop 'SELECT * FROM t')"
+expect_contains "eve cannot grant on bob's db" "does not control a MySQL database" "$(u eve Mysql set_privileges_on_database user=eve_x database=bob_shop privileges=ALL | errors)"
+expect "eve cannot take bob's name" 0 "$(u eve Mysql create_database name=bob_shop | status)"
+expect "no grant for eve on bob's db" "" "$(sql "SELECT Db FROM mysql.db WHERE User='eve_x'")"
+
+# Injection attempts: refused before the server, or escaped.
+for name in "bob_x%27%3B%20DROP%20DATABASE%20mysql%3B--" "bob_x%60y" "bob_x%5Cy" "bob_x%00y" "bob_x%0Ay" "bob_x%2Fy"; do
+  expect "db name refused: $name" 0 "$(u bob Mysql create_database "name=$name" | status)"
+done
+for name in "bob_u%27x" "bob_u%25" "bob_u%40localhost" "bob_u%0A" "bob_u%00"; do
+  expect "user name refused: $name" 0 "$(u bob Mysql create_user "name=$name" password=Pw-1xyzab | status)"
+done
+# Wildcards in a database name are data: the grant is on the literal name only.
+expect "db with % and _" 1 "$(u bob Mysql create_database name=bob_a%25_b | status)"
+u bob Mysql set_privileges_on_database user=bob_app database=bob_a%25_b privileges=SELECT >/dev/null
+expect "grant pattern escapes % and _" 'bob\_a\%\_b' "$(sql "SELECT Db FROM mysql.db WHERE User='bob_app' AND Db LIKE '%a%'")"
+sql "CREATE DATABASE bob_aXYb" && expect "the wildcard grants nothing else" "ERROR 1044" "$(as bob_app "$app_pw" bob_aXYb 'SELECT 1' | cut -c1-10)"
+sql "DROP DATABASE bob_aXYb"
+expect "privilege injection refused" 0 "$(u bob Mysql set_privileges_on_database user=bob_app database=bob_shop 'privileges=SELECT%20ON%20*.*%20TO%20eve_x%3B%20GRANT%20ALL' | status)"
+expect "no global privilege slipped in" "N" "$(sql "SELECT Select_priv FROM mysql.user WHERE User='bob_app'")"
+# A password with quotes, backslashes and wildcards is a password; a newline is refused.
+expect "password with a newline refused" 0 "$(u bob Mysql set_password user=bob_app 'password=a%0Ab' | status)"
+expect "odd password set" 1 "$(u bob Mysql set_password user=bob_app 'password=a%27b%22c%5Cd%60e%25_' | status)"
+expect "odd password logs in" "1" "$(as bob_app "a'b\"c\\d\`e%_" bob_shop 'SELECT 1')"
+u bob Mysql set_password user=bob_app "password=App-pw-2" >/dev/null
+
+# Renames keep the data.
+expect "rename_database" 1 "$(u bob Mysql rename_database oldname=bob_shop newname=bob_store | status)"
+expect "rows after rename" $'1\thello\n2\tworld' "$(as bob_app App-pw-2 bob_store "SELECT * FROM t ORDER BY id")"
+expect "rename_user" 1 "$(u bob Mysql rename_user oldname=bob_app newname=bob_web | status)"
+expect "renamed user logs in" "2" "$(as bob_web App-pw-2 bob_store "SELECT COUNT(*) FROM t")"
+expect "WHM rename_mysql_database" 1 "$(w rename_mysql_database oldname=bob_store newname=bob_shop2 | field 'd["metadata"]["result"]')"
+expect "WHM set_mysql_password" 1 "$(w set_mysql_password user=bob_web password=App-pw-3 | field 'd["metadata"]["result"]')"
+expect "rows after WHM rename" "2" "$(as bob_web App-pw-3 bob_shop2 "SELECT COUNT(*) FROM t")"
+expect "current_mysql_version" "mariadb" "$(w current_mysql_version | field 'd["data"]["server"]')"
+expect "dump_database_schema" 1 "$(u bob Mysql dump_database_schema dbname=bob_shop2 | field 'int("CREATE TABLE `t`" in d["result"]["data"])')"
+expect "check_database" "OK" "$(u bob Mysql check_database name=bob_shop2 | field 'd["result"]["data"][0]["msg_text"]')"
+expect "cpapi2 MysqlFE listdbs" "bob_a%_b bob_shop2" "$("$bin/cpapi2" --output=json --user=bob MysqlFE listdbs | field '" ".join(x["db"] for x in d["cpanelresult"]["data"])')"
+
+# Suspension locks the users.
+w suspendacct user=bob reason=test >/dev/null
+expect_contains "suspended login refused" "ERROR" "$(as bob_web App-pw-3 bob_shop2 'SELECT 1')"
+w unsuspendacct user=bob >/dev/null
+expect "unsuspended login" "1" "$(as bob_web App-pw-3 bob_shop2 'SELECT 1')"
+
+# pkgacct -> removeacct -> restore.
+w start_background_pkgacct user=bob >/dev/null
+expect "archive has the dump" 1 "$(tar tzf "$root/home/cpmove-bob.tar.gz" | grep -c 'mysql/bob_shop2.sql$')"
+w removeacct user=bob >/dev/null
+expect "removeacct dropped the database" "" "$(sql "SHOW DATABASES LIKE 'bob%'")"
+expect "removeacct dropped the user" "" "$(sql "SELECT User FROM mysql.user WHERE User LIKE 'bob%'")"
+w start_local_cpmove_restore cpmovepath=/home/cpmove-bob.tar.gz >/dev/null
+expect "restored rows, same password" $'1\thello\n2\tworld' "$(as bob_web App-pw-3 bob_shop2 "SELECT * FROM t ORDER BY id")"
+expect "restored map" "['bob_a%_b', 'bob_shop2']" "$(u bob Mysql list_databases | field '[x["database"] for x in d["result"]["data"]]')"
+
+# An account rename moves the prefix on the server and in the map.
+w modifyacct user=bob newuser=rob >/dev/null
+expect "renamed prefix" "rob_shop2" "$(sql "SHOW DATABASES LIKE 'rob_shop2'")"
+expect "renamed user" "2" "$(as rob_web App-pw-3 rob_shop2 "SELECT COUNT(*) FROM t")"
+expect "map moved" "['rob_a%_b', 'rob_shop2']" "$(u rob Mysql list_databases | field '[x["database"] for x in d["result"]["data"]]')"
+expect "whmkit-check clean" "" "$("$bin/whmkit-check" --root="$root" 2>&1 | grep -i mysql)"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

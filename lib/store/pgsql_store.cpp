@@ -227,8 +227,10 @@ bool has_pg_objects(const DbEngineMap& m) { return !m.dbs.empty() || !m.users.em
 
 class PgsqlPart : public AccountPart {
  public:
-  std::vector<std::string> paths(const StateRoot&, const AccountFacts&) const override {
-    return {};  // the map file is db_map's; this part's state lives on the server
+  // The DB map (shared with the MySQL part, which owns the file) holds this
+  // part's records; the rest of its state lives on the server.
+  std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
+    return existing(root, {db_map_rel(a.user)});
   }
   void create(const StateRoot&, Transaction&, const NewAccount&, std::string&) const override {}
 

@@ -142,8 +142,23 @@ u bob grant_all_privileges database='bob_a%b_c' user=bob_quote >/dev/null
 expect "logs in with exactly that password" "1" "$(pq bob_quote "$hostile" 'bob_a%b_c' 'SELECT 1')"
 expect "delete_user" "1" "$(u bob delete_user name=bob_quote | status)"
 expect "delete_database" "1" "$(u bob delete_database name='bob_a%b_c' | status)"
+expect "delete_database (backslash)" "1" "$(u bob delete_database name='bob_a\b' | status)"
 expect "both are gone from the server" "0" \
   "$(super_sql "SELECT count(*) FROM pg_roles WHERE rolname IN ('bob_quote', 'bob_a%b_c')")"
+
+
+# Renaming the account renames the prefix on the server and in the map; the
+# renamed users need a new password (PostgreSQL cleared it), as on cPanel.
+expect "modifyacct newuser" "1" "$(w modifyacct user=bob newuser=bobby | field 'd["metadata"]["result"]')"
+expect "the databases carry the new prefix" "bobby_shop" \
+  "$(super_sql "SELECT datname FROM pg_database WHERE datname LIKE 'bob%' ORDER BY 1" | head -1)"
+expect "and the map says so" "['bobby_shop']" \
+  "$(field 'sorted(d["PGSQL"]["dbs"])' < "$root/var/cpanel/databases/bobby.json")"
+expect "the old map is gone" "no" "$([[ -e $root/var/cpanel/databases/bob.json ]] && echo yes || echo no)"
+expect "set_password for the renamed user" "1" \
+  "$(u bobby set_password user=bobby_app password='Bobby-pass-9x#Lm' | status)"
+expect "the renamed user reads the rows of the renamed database" "2" \
+  "$(pq bobby_app 'Bobby-pass-9x#Lm' bobby_shop 'SELECT count(*) FROM t')"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -193,6 +193,7 @@ Response api2_userexists(Context& ctx, const Request& req) {
 }
 
 // ---- WHM API 1 -------------------------------------------------------------
+// Root's work, as the MySQL twins (commands/mysql.cpp).
 
 // The account owning a database or user: `cpuser` when given (and the object
 // must be its own), else the account whose map holds it.
@@ -203,8 +204,6 @@ std::string owner_of(Context& ctx, const Request& req, DbObject kind, const std:
     if (kind == DbObject::Database) throw ApiError("You do not control a PostgreSQL database named “" + name + "”.");
     throw ApiError("You do not control a PostgreSQL user named “" + name + "”.");  // UNCONFIRMED wording
   }
-  if (!ctx.rights.privileged)  // a reseller names the account (cpuser=), whose ownership the dispatcher checks
-    throw missing_param("cpuser");
   return *owner;
 }
 
@@ -266,12 +265,9 @@ const Registration postgresql_functions[] = {
     Registration(api2("listusersindb", api2_listusersindb, {required_param("db")})),
     Registration(api2("userexists", api2_userexists, {required_param("user")})),
     // WHM API 1
-    Registration(Implementation{"rename_postgresql_database", whm_rename_database, Access::Write,
-                                any_reseller({account("cpuser")})}),
-    Registration(
-        Implementation{"rename_postgresql_user", whm_rename_user, Access::Write, any_reseller({account("cpuser")})}),
-    Registration(
-        Implementation{"set_postgresql_password", whm_set_password, Access::Write, any_reseller({account("cpuser")})}),
+    Registration(Implementation{"rename_postgresql_database", whm_rename_database, Access::Write, root_only()}),
+    Registration(Implementation{"rename_postgresql_user", whm_rename_user, Access::Write, root_only()}),
+    Registration(Implementation{"set_postgresql_password", whm_set_password, Access::Write, root_only()}),
 };
 
 }  // namespace

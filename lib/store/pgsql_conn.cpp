@@ -12,12 +12,25 @@
 namespace whm {
 namespace {
 
-#define WHMKIT_PQ_FUNCTIONS(X)                                                                                         \
-  X(PQconnectdbParams)                                                                                                 \
-  X(PQstatus)                                                                                                          \
-  X(PQerrorMessage) X(PQfinish) X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQresultErrorField) X(PQntuples) \
-      X(PQnfields) X(PQgetvalue) X(PQclear) X(PQescapeIdentifier) X(PQescapeLiteral) X(PQfreemem)                      \
-          X(PQsetNoticeProcessor)
+// clang-format off
+#define WHMKIT_PQ_FUNCTIONS(X) \
+  X(PQconnectdbParams) \
+  X(PQstatus) \
+  X(PQerrorMessage) \
+  X(PQfinish) \
+  X(PQexec) \
+  X(PQresultStatus) \
+  X(PQresultErrorMessage) \
+  X(PQresultErrorField) \
+  X(PQntuples) \
+  X(PQnfields) \
+  X(PQgetvalue) \
+  X(PQclear) \
+  X(PQescapeIdentifier) \
+  X(PQescapeLiteral) \
+  X(PQfreemem) \
+  X(PQsetNoticeProcessor)
+// clang-format on
 
 WHMKIT_LAZY_API(PqApi, pq, "libpq.so.5", "libpq", WHMKIT_PQ_FUNCTIONS)
 

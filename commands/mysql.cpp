@@ -3,13 +3,19 @@
 // (except the three PostgreSQL functions). The server is reached through
 // lib/store/mysql_server.hpp, an account's records are its database map
 // (lib/store/db_map.hpp); docs/databases.md describes both.
+#include <unistd.h>
+
 #include <algorithm>
 
+#include "apt_packages.hpp"
+#include "damage.hpp"
 #include "db_map.hpp"
 #include "db_names.hpp"
 #include "errors.hpp"
 #include "mysql_db.hpp"
+#include "mysql_profiles.hpp"
 #include "mysql_server.hpp"
+#include "output.hpp"
 #include "registry.hpp"
 #include "sysusers.hpp"
 #include "tweak_settings.hpp"
@@ -457,6 +463,269 @@ Response set_local_mysql_root_password(Context& ctx, const Request& req) {
   return r;
 }
 
+// The server packages the distribution offers, as "major.minor" per server.
+std::vector<std::pair<std::string, std::string>> offered_server_versions(const StateRoot& root) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : apt_offered_versions(root, {"mariadb-server", "mysql-server"})) {
+    std::string v = p.version.substr(p.version.find(':') == std::string::npos ? 0 : p.version.find(':') + 1);
+    const auto parts = split(v, '.');
+    if (parts.size() < 2) continue;
+    std::string minor;
+    for (char c : parts[1])
+      if (std::isdigit(static_cast<unsigned char>(c)))
+        minor += c;
+      else
+        break;
+    const std::pair<std::string, std::string> entry{p.package == "mariadb-server" ? "mariadb" : "mysql",
+                                                    parts[0] + "." + minor};
+    if (std::find(out.begin(), out.end(), entry) == out.end()) out.push_back(entry);
+  }
+  return out;
+}
+
+Response installable_mysql_versions(Context& ctx, const Request&) {
+  Response r;
+  nlohmann::json versions = nlohmann::json::array();
+  for (const auto& [server, version] : offered_server_versions(ctx.root))
+    versions.push_back({{"server", server}, {"version", version}});
+  r.data = {{"versions", versions}};
+  return r;
+}
+
+Response latest_available_mysql_version(Context& ctx, const Request&) {
+  const auto offered = offered_server_versions(ctx.root);
+  if (offered.empty()) throw ApiError("The package manager offers no MariaDB or MySQL server package.");
+  // The installed server's kind first (MariaDB on Debian), its newest version.
+  auto best = offered.front();
+  for (const auto& o : offered)
+    if (o.first == best.first && compare_deb_versions(o.second, best.second) > 0) best = o;
+  Response r;
+  r.data = {{"server", best.first}, {"version", best.second}};
+  return r;
+}
+
+// ---- Remote MySQL profiles ----
+
+std::string profile_name_arg(const Request& req) { return req.require("name"); }
+
+nlohmann::json require_profile(const nlohmann::json& profiles, const std::string& name) {
+  if (!profiles.contains(name)) throw ApiError("No profile named “" + name + "” found on the system.");
+  return profiles[name];
+}
+
+// The profile's fields from the call: given ones replace `base`'s.
+nlohmann::json profile_from(const Request& req, nlohmann::json base) {
+  for (const char* key : {"mysql_host", "mysql_user", "mysql_pass", "mysql_port", "setup_via", "cpcloud"})
+    if (auto v = req.get(key)) base[key] = *v;
+  return base;
+}
+
+Response profile_saved(const std::string& name, const nlohmann::json& details) {
+  Response r;
+  r.data = {{"profile_saved", name}, {"profile_details", details}};
+  return r;
+}
+
+Response remote_mysql_create_profile(Context& ctx, const Request& req) {
+  const std::string name = profile_name_arg(req);
+  Transaction& txn = ctx.txn();
+  nlohmann::json profiles = load_mysql_profiles(txn);
+  if (profiles.contains(name)) throw ApiError("A Remote MySQL profile named “" + name + "” already exists.");
+  nlohmann::json p = profile_from(req, nlohmann::json::object());
+  if (!p.contains("setup_via")) p["setup_via"] = "Main terminal";  // UNCONFIRMED: the reference's sample value
+  profiles[name] = sanitize_mysql_profile(name, p);
+  stage_mysql_profiles(txn, profiles);
+  return profile_saved(name, profiles[name]);
+}
+
+Response remote_mysql_update_profile(Context& ctx, const Request& req) {
+  const std::string name = profile_name_arg(req);
+  Transaction& txn = ctx.txn();
+  nlohmann::json profiles = load_mysql_profiles(txn);
+  nlohmann::json p = profile_from(req, require_profile(profiles, name));
+  profiles[name] = sanitize_mysql_profile(name, p);
+  stage_mysql_profiles(txn, profiles);
+  return profile_saved(name, profiles[name]);
+}
+
+Response remote_mysql_delete_profile(Context& ctx, const Request& req) {
+  const std::string name = profile_name_arg(req);
+  Transaction& txn = ctx.txn();
+  nlohmann::json profiles = load_mysql_profiles(txn);
+  const nlohmann::json p = require_profile(profiles, name);
+  if (p.value("active", 0) == 1) throw ApiError("You cannot delete the active MySQL profile: " + name);
+  profiles.erase(name);
+  stage_mysql_profiles(txn, profiles);
+  Response r;
+  r.data = {{"profile_deleted", name}, {"profile_details", p}};
+  return r;
+}
+
+Response remote_mysql_read_profile(Context& ctx, const Request& req) {
+  const std::string name = profile_name_arg(req);
+  Transaction view(ctx.root);
+  Response r;
+  r.data = {{"profile_name", name}, {"profile_details", require_profile(load_mysql_profiles(view), name)}};
+  return r;
+}
+
+MysqlCredentials credentials_of(const nlohmann::json& p) {
+  MysqlCredentials c;
+  c.host = p.value("mysql_host", "localhost");
+  c.user = p.value("mysql_user", "");
+  c.password = p.value("mysql_pass", "");
+  c.port = static_cast<unsigned>(p.value("mysql_port", 3306));
+  c.found = true;
+  return c;
+}
+
+// Versions cPanel's profile manager accepts (Cpanel::MysqlUtils::Versions: UNCONFIRMED list).
+bool supported_version(const std::string& full) {
+  const bool mariadb = full.find("MariaDB") != std::string::npos;
+  const auto parts = split(full.substr(0, full.find('-')), '.');
+  if (parts.size() < 2) return false;
+  const std::string v = parts[0] + "." + parts[1];
+  static const std::vector<std::string> maria = {"10.3", "10.5", "10.6", "10.11", "11.4"}, mysql = {"8.0", "8.4"};
+  const auto& list = mariadb ? maria : mysql;
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// Connects with the profile and checks what cPanel checks: a supported
+// version, ALL PRIVILEGES on *.* WITH GRANT OPTION, no caching_sha2_password.
+void validate_profile(const nlohmann::json& p) {
+  const MysqlCredentials c = credentials_of(p);
+  std::unique_ptr<MysqlConnection> conn;
+  try {
+    conn = std::make_unique<MysqlConnection>(c);
+  } catch (const ApiError& e) {
+    throw ApiError("Unable to connect to the MySQL host “" + c.host + "”. Connection failed with error: " + e.what());
+  }
+  const std::string full = conn->server_version();
+  if (!supported_version(full)) {
+    const auto parts = split(full.substr(0, full.find('-')), '.');
+    throw ApiError(std::string("The system does not support ") +
+                   (full.find("MariaDB") != std::string::npos ? "MariaDB" : "MySQL") + " " +
+                   (parts.size() >= 2 ? parts[0] + "." + parts[1] : full) + " running on the remote server.");
+  }
+  bool super = false;
+  for (const auto& row : conn->run("SHOW GRANTS FOR CURRENT_USER()"))
+    if (row[0] && starts_with(*row[0], "GRANT ALL PRIVILEGES ON *.* ") &&
+        row[0]->find("WITH GRANT OPTION") != std::string::npos)
+      super = true;
+  if (!super)
+    throw ApiError("The MySQL user “" + c.user + "” does not have the proper PRIVILEGES to act as a MySQL superuser.");
+  const auto plugin = conn->run("SHOW VARIABLES WHERE VARIABLE_NAME = 'default_authentication_plugin'");
+  if (!plugin.empty() && plugin[0].size() > 1 && plugin[0][1] && *plugin[0][1] == "caching_sha2_password")
+    throw ApiError(
+        "The MySQL server uses the “caching_sha2_password” authentication plugin, which is not currently supported.");
+}
+
+Response remote_mysql_read_profiles(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  nlohmann::json profiles = load_mysql_profiles(view);
+  for (auto it = profiles.begin(); it != profiles.end(); ++it) {
+    auto& p = it.value();
+    p["is_localhost_profile"] = is_local_mysql_host(p.value("mysql_host", "")) ? 1 : 0;
+    int supported = 0;
+    try {
+      MysqlConnection conn(credentials_of(p));
+      supported = supported_version(conn.server_version()) ? 1 : 0;
+    } catch (const ApiError&) {
+    }
+    p["mysql_version_is_supported"] = supported;
+  }
+  Response r;
+  r.data = profiles;
+  return r;
+}
+
+Response remote_mysql_validate_profile(Context& ctx, const Request& req) {
+  const std::string name = profile_name_arg(req);
+  Transaction view(ctx.root);
+  validate_profile(require_profile(load_mysql_profiles(view), name));
+  Response r;
+  r.data = {{"profile_validated", name}};
+  return r;
+}
+
+// The activation, run to its end within the call (cPanel runs a background
+// job; whmkit's steps are short): validate, point /root/.my.cnf at the
+// profile, mark it active. The record is what the monitor function reports.
+Response remote_mysql_initiate_profile_activation(Context& ctx, const Request& req) {
+  const std::string name = profile_name_arg(req);
+  Transaction& txn = ctx.txn();
+  nlohmann::json profiles = load_mysql_profiles(txn);
+  const nlohmann::json p = require_profile(profiles, name);
+  nlohmann::json job = {{"profile_name", name}, {"start_time", static_cast<long long>(now())}};
+  nlohmann::json steps = nlohmann::json::array();
+  auto step = [&](const std::string& what, const std::function<void()>& fn) {
+    nlohmann::json s = {{"name", what}, {"start_time", static_cast<long long>(now())}};
+    try {
+      fn();
+      s["status"] = "DONE";
+    } catch (const ApiError& e) {
+      s["status"] = "FAILED";
+      s["end_time"] = static_cast<long long>(now());
+      steps.push_back(s);
+      job["steps"] = steps;
+      job["status"] = "FAILED";
+      job["error"] = e.what();
+      job["end_time"] = static_cast<long long>(now());
+      throw;
+    }
+    s["end_time"] = static_cast<long long>(now());
+    steps.push_back(s);
+  };
+  try {
+    step("Validating the MySQL profile", [&] { validate_profile(p); });
+    step("Updating /root/.my.cnf", [&] {
+      std::string cnf = "[client]\nuser=" + p.value("mysql_user", "") + "\n";
+      std::string quoted;
+      for (char c : p.value("mysql_pass", "")) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
+      cnf += "password=\"" + quoted + "\"\nhost=" + p.value("mysql_host", "localhost") + "\n";
+      cnf += "port=" + std::to_string(p.value("mysql_port", 3306)) + "\n";
+      // A local profile keeps the socket the current file names.
+      const MysqlCredentials current = read_root_my_cnf(ctx.root);
+      if (is_local_mysql_host(p.value("mysql_host", "")) && !current.socket.empty())
+        cnf += "socket=" + current.socket + "\n";
+      txn.write(kRootMyCnf, cnf, 0600, FileOwner{0, 0});
+    });
+    step("Marking the profile active", [&] {
+      for (auto it = profiles.begin(); it != profiles.end(); ++it) it.value()["active"] = it.key() == name ? 1 : 0;
+      stage_mysql_profiles(txn, profiles);
+    });
+  } catch (const ApiError&) {
+    // The failure is recorded in its own transaction (this one is abandoned).
+    Transaction record(ctx.root);
+    record.write(kMysqlActivationFile, json_text(job) + "\n", 0600, FileOwner{0, 0});
+    record.commit();
+    throw;
+  }
+  job["steps"] = steps;
+  job["status"] = "DONE";
+  job["end_time"] = static_cast<long long>(now());
+  txn.write(kMysqlActivationFile, json_text(job) + "\n", 0600, FileOwner{0, 0});
+  Response r;
+  r.data = {{"activation_job_started", static_cast<long long>(::getpid())}};
+  return r;
+}
+
+Response remote_mysql_monitor_profile_activation(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  nlohmann::json last = nullptr;
+  if (auto text = view.read(kMysqlActivationFile)) {
+    FileProblems problems;
+    last = parse_json_object(*text, problems);
+    if (!problems.empty()) last = nullptr;
+  }
+  Response r;
+  r.data = {{"job_in_progress", nullptr}, {"last_job_details", last}};
+  return r;
+}
+
 std::vector<ParamSpec> name_param(const char* name) { return {required_param(name)}; }
 
 const Registration mysql_functions[] = {
@@ -597,6 +866,18 @@ const Registration mysql_functions[] = {
     Registration({"rename_mysql_user", rename_mysql_user, Access::Write, root_only()}),
     Registration({"set_mysql_password", set_mysql_password, Access::Write, root_only()}),
     Registration({"current_mysql_version", current_mysql_version, Access::Read, root_only()}),
+    Registration({"installable_mysql_versions", installable_mysql_versions, Access::Read, root_only()}),
+    Registration({"latest_available_mysql_version", latest_available_mysql_version, Access::Read, root_only()}),
+    Registration({"remote_mysql_create_profile", remote_mysql_create_profile, Access::Write, root_only()}),
+    Registration({"remote_mysql_update_profile", remote_mysql_update_profile, Access::Write, root_only()}),
+    Registration({"remote_mysql_delete_profile", remote_mysql_delete_profile, Access::Write, root_only()}),
+    Registration({"remote_mysql_read_profile", remote_mysql_read_profile, Access::Read, root_only()}),
+    Registration({"remote_mysql_read_profiles", remote_mysql_read_profiles, Access::Read, root_only()}),
+    Registration({"remote_mysql_validate_profile", remote_mysql_validate_profile, Access::Read, root_only()}),
+    Registration({"remote_mysql_initiate_profile_activation", remote_mysql_initiate_profile_activation, Access::Write,
+                  root_only()}),
+    Registration({"remote_mysql_monitor_profile_activation", remote_mysql_monitor_profile_activation, Access::Read,
+                  root_only()}),
     Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}),
 };
 

@@ -107,14 +107,18 @@ const char* const kTreeDirs[] = {"apache_tls",
 
 // Files restore reads (everything else is checked but not kept in memory).
 bool restore_needs(const std::string& rel) {
-  static const std::set<std::string> single = {"shadow",        "shell",     "version",        "homedir_paths",
-                                               "proftpdpasswd", "sds",       "sds2",           "pds",
-                                               "addons",        "quota",     "meta/hostname",  "digestshadow",
-                                               "autossl.json",  "mysql.sql", "psql_users.sql", "psql_grants.sql"};
+  static const std::set<std::string> single = {
+      "shadow", "shell",  "version", "homedir_paths", "proftpdpasswd", "sds",         "sds2",
+      "pds",    "addons", "quota",   "meta/hostname", "digestshadow",  "autossl.json"};
   if (single.count(rel)) return true;
-  for (const char* dir :
-       {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/", "whmkit/",
-        "api_tokens/", "va/", "vad/", "domainkeys/private/", "apache_tls/", "mysql/", "psql/"})
+  // The MariaDB grants and each database's files (mysql_db.cpp).
+  if (rel == "mysql.sql" || (starts_with(rel, "mysql/") && rel.find('/', 6) == std::string::npos)) return true;
+  // The PostgreSQL users, grants and each database's dump (pgsql_store.cpp).
+  if (rel == "psql_users.sql" || rel == "psql_grants.sql" ||
+      (starts_with(rel, "psql/") && rel.find('/', 5) == std::string::npos))
+    return true;
+  for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
+                          "whmkit/", "api_tokens/", "va/", "vad/", "domainkeys/private/", "apache_tls/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;
   // A zone's DNSSEC keys: dnssec/<zone>/<file> (dns_store.cpp).
   if (starts_with(rel, "dnssec/") && std::count(rel.begin(), rel.end(), '/') == 2) return true;

@@ -460,7 +460,7 @@ void MysqlAccount::restore_files(const AccountArchive& archive, const DbMap& arc
     }
     c.run("DROP USER IF EXISTS " + c.account(temp, "localhost"));
   }
-  map_ = archived;
+  map_.mysql = archived.mysql;  // the PostgreSQL part restores its own engine
 }
 
 namespace {
@@ -527,7 +527,16 @@ class MysqlPart : public AccountPart {
       for (const auto& [name, u] : acct.map().mysql.users) users.push_back(name);
       for (const auto& user : users) acct.delete_user(user);
     }
-    stage_db_map_removal(txn, a.user);
+    // The file goes once no engine has anything left in it: the PostgreSQL
+    // part (walked after this one) removes it when it has emptied its own.
+    const DbEngineMap& pg = acct.map().pgsql;
+    if (pg.dbs.empty() && pg.users.empty()) {
+      stage_db_map_removal(txn, a.user);
+    } else {
+      acct.map().mysql.dbs.clear();
+      acct.map().mysql.users.clear();
+      acct.stage(txn);
+    }
   }
   void archive(const StateRoot& root, const Transaction& txn, const AccountFacts& a, const PkgacctOptions&,
                ArchiveOut& out) const override {
@@ -555,7 +564,7 @@ class MysqlPart : public AccountPart {
       acct.restore_files(src.archive, archived);
       raw += "Restored " + std::to_string(archived.mysql.dbs.size()) + " MySQL database(s).\n";
     } else {
-      acct.map() = archived;
+      acct.map().mysql = archived.mysql;
     }
     acct.stage(txn);
   }

@@ -96,7 +96,7 @@ TEST_CASE("front-end refusals: no --user, unknown user, unknown module or functi
   CHECK_THAT(no_user.err, Catch::Matchers::Contains("--user"));
   expect_cpanel_refused(root, "uapi", "nobody", {"Ftp", "list_ftp"}, "is not a cPanel account");
   expect_cpanel_refused(root, "uapi", "../bob", {"Ftp", "list_ftp"}, "user");
-  auto unknown = run_cpanel(root, "uapi", "bob", {"Mysql", "list_databases"});
+  auto unknown = run_cpanel(root, "uapi", "bob", {"LangPHP", "php_get_installed_versions"});
   CHECK(unknown.status == 2);
   CHECK_THAT(cpanel_error(unknown.json()), Catch::Matchers::Contains("not implemented by whmkit"));
   auto typo = run_cpanel(root, "cpapi2", "bob", {"Ftp", "listftpz"});

@@ -153,3 +153,22 @@ TEST_CASE("a damaged database map is never rewritten", "[mysql]") {
   CHECK(err.find("/var/cpanel/databases/bob.json") != std::string::npos);
   CHECK(snapshot(root) == before);
 }
+
+TEST_CASE("installable and latest MySQL versions come from apt's lists under the root", "[mysql]") {
+  TempRoot root;
+  auto none = run(root, {"installable_mysql_versions"}).json();
+  CHECK(none["metadata"]["result"] == 0);
+  CHECK(none["metadata"]["reason"].get<std::string>().find("no package lists") != std::string::npos);
+  root.write("var/lib/apt/lists/deb.example_dists_x_main_binary-amd64_Packages",
+             "Package: mariadb-server\nVersion: 1:10.11.6-0+deb12u1\nArchitecture: amd64\n\n"
+             "Package: mariadb-client\nVersion: 1:10.11.6-0+deb12u1\n\n");
+  root.write(
+      "var/lib/apt/lists/deb.example_dists_y_main_binary-amd64_Packages",
+      "Package: mariadb-server\nVersion: 1:11.4.2-1\n\nPackage: mariadb-server\nVersion: 1:10.11.9-0+deb12u1\n\n");
+  auto j = run(root, {"installable_mysql_versions"}).json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  CHECK(j["data"]["versions"] == nlohmann::json::array({{{"server", "mariadb"}, {"version", "10.11"}},
+                                                        {{"server", "mariadb"}, {"version", "11.4"}}}));
+  auto latest = run(root, {"latest_available_mysql_version"}).json();
+  CHECK(latest["data"] == nlohmann::json({{"server", "mariadb"}, {"version", "11.4"}}));
+}

@@ -114,6 +114,7 @@ const std::vector<Expected> kResellerFunctions = {
     {"list_account_enhancements", "assign-root-account-enhancements", {}, false},
     {"list_connected_applications", "connected-applications", {}, false},
     {"list_enhancement_limits", "assign-root-account-enhancements", {"account=alice"}, true},
+    {"list_mysql_databases_and_users", "list-accts", {"user=carol"}, true},
     {"list_pops_for", "", {"user=carol"}, true},
     {"list_users", "", {}, false},
     {"listaccts", "list-accts", {}, false},

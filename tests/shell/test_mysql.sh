@@ -21,7 +21,8 @@ work=$(mktemp -d /tmp/whmkit-mysql-XXXXXX)
 root=$work/root
 srv=$work/srv
 pass='r00t-Pw!'
-cleanup() { mariadb_stop "$srv"; rm -rf "$work"; }
+srv2=$work/srv2
+cleanup() { mariadb_stop "$srv"; mariadb_stop "$srv2"; rm -rf "$work"; }
 trap cleanup EXIT
 mariadb_start "$srv" 33062 "$pass" "$root" || { echo "0 passed, 1 failed"; exit 1; }
 export WHMKIT_ROOT=$root
@@ -110,7 +111,34 @@ w modifyacct user=bob newuser=rob >/dev/null
 expect "renamed prefix" "rob_shop2" "$(sql "SHOW DATABASES LIKE 'rob_shop2'")"
 expect "renamed user" "2" "$(as rob_web App-pw-3 rob_shop2 "SELECT COUNT(*) FROM t")"
 expect "map moved" "['rob_a%_b', 'rob_shop2']" "$(u rob Mysql list_databases | field '[x["database"] for x in d["result"]["data"]]')"
+# Root's password: changed on the server and in /root/.my.cnf; later calls still connect.
+expect "set_local_mysql_root_password" 1 "$(w set_local_mysql_root_password 'password=New-r00t%22pw' | field 'd["data"]["password_reset"]')"
+expect "root logs in with the new password" "1" "$(mariadb_query "$srv" 'New-r00t"pw' 'SELECT 1')"
+expect "calls use the new .my.cnf" "['rob_web']" "$(u rob Mysql list_users | field '[x["user"] for x in d["result"]["data"]]')"
+expect "list_mysql_databases_and_users" "['rob_web']" "$(w list_mysql_databases_and_users user=rob | field 'd["data"]["mysql_databases"]["rob_shop2"]')"
 expect "whmkit-check clean" "" "$("$bin/whmkit-check" --root="$root" 2>&1 | grep -i mysql)"
+
+# Remote MySQL profiles: a second private MariaDB on another loopback port.
+mkdir -p "$work/root2"
+mariadb_start "$srv2" 33064 'Two-pw-1' "$work/root2" || { echo "second server failed"; exit 1; }
+mariadb_query "$srv2" 'Two-pw-1' "CREATE USER 'admin'@'127.0.0.1' IDENTIFIED BY 'Adm-pw-1'; GRANT ALL PRIVILEGES ON *.* TO 'admin'@'127.0.0.1' WITH GRANT OPTION; CREATE USER 'weak'@'127.0.0.1' IDENTIFIED BY 'Weak-pw-1'; GRANT SELECT ON *.* TO 'weak'@'127.0.0.1'"
+mk() { w remote_mysql_create_profile "name=$1" mysql_host=127.0.0.1 "mysql_user=$2" "mysql_pass=$3" mysql_port=33064; }
+expect "create_profile" "second" "$(mk second admin Adm-pw-1 | field 'd["data"]["profile_saved"]')"
+expect "profiles file mode" "600" "$(stat -c %a "$root/var/cpanel/mysql/remote_profiles/profiles.json")"
+expect "bad host refused" 0 "$(w remote_mysql_create_profile name=bad 'mysql_host=a;b' mysql_user=x mysql_pass=y mysql_port=1 | field 'd["metadata"]["result"]')"
+mk wrongpw admin nope >/dev/null
+mk weakuser weak Weak-pw-1 >/dev/null
+expect "validate" "second" "$(w remote_mysql_validate_profile name=second | field 'd["data"]["profile_validated"]')"
+expect_contains "wrong password" "Unable to connect" "$(w remote_mysql_validate_profile name=wrongpw | field 'd["metadata"]["reason"]')"
+expect_contains "not a superuser" "proper PRIVILEGES" "$(w remote_mysql_validate_profile name=weakuser | field 'd["metadata"]["reason"]')"
+expect "read_profiles" "1 1" "$(w remote_mysql_read_profiles | field '"%d %d" % (d["data"]["second"]["is_localhost_profile"], d["data"]["second"]["mysql_version_is_supported"])')"
+expect "activation" 1 "$(w remote_mysql_initiate_profile_activation name=second | field 'd["metadata"]["result"]')"
+expect "monitor" "DONE" "$(w remote_mysql_monitor_profile_activation | field 'd["data"]["last_job_details"]["status"]')"
+expect "active profile kept" 0 "$(w remote_mysql_delete_profile name=second | field 'd["metadata"]["result"]')"
+expect "failed activation changes nothing" 0 "$(w remote_mysql_initiate_profile_activation name=weakuser | field 'd["metadata"]["result"]')"
+expect "new databases go to the active profile's server" 1 "$(u rob Mysql create_database name=rob_remote | status)"
+expect "on the second server" "rob_remote" "$(mariadb_query "$srv2" 'Two-pw-1' "SHOW DATABASES LIKE 'rob_remote'")"
+expect "not on the first" "" "$(sql "SHOW DATABASES LIKE 'rob_remote'")"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -40,3 +40,19 @@ mariadb_start "$WORK/srv" 33063 'Bench-pw-1' "$root"
 U="$B/uapi --root=$root --user=bob --output=json"
 hyperfine -N --runs "$RUNS" --prepare "sh -c '$U Mysql delete_database name=bob_bench >/dev/null'" \
   "$U Mysql create_database name=bob_bench" "$U Mysql list_databases"
+# PostgreSQL (pgsql23): uapi Postgresql create_database against a private
+# PostgreSQL 15 (tests/db/pgsql_server.sh, 127.0.0.1:54323), each measured
+# run creating a new database (role, database, grant, revoke from PUBLIC)
+# after an unmeasured delete; list_databases with sizes (pg_database_size)
+# and without (api.columns: the map only).
+source tests/db/pgsql_server.sh
+chmod 755 "$WORK"
+trap 'mariadb_stop "$WORK/srv"; pgsql_stop' EXIT
+pgsql_start "$WORK/pg" 54323 'Bench-pw-1'
+mkdir -p "$root/root"
+printf '127.0.0.1:54323:*:postgres:Bench-pw-1\n' > "$root/root/.pgpass"
+chmod 600 "$root/root/.pgpass"
+$U Postgresql create_database name=bob_pgfill >/dev/null
+hyperfine -N --runs "$RUNS" --prepare "sh -c '$U Postgresql delete_database name=bob_pgbench >/dev/null'" \
+  "$U Postgresql create_database name=bob_pgbench" "$U Postgresql list_databases" \
+  "$U Postgresql list_databases api.columns_1=database api.columns_2=users"

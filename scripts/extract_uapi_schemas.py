@@ -20,6 +20,7 @@ import yaml
 # here is extracted whole.
 MODULES = ["Backup", "Bandwidth", "ContactInformation", "DNS", "DomainInfo", "Email", "EmailAuth", "Features", "Fileman", "Ftp",
            "Locale", "Mailboxes", "Mysql",
+           "Postgresql",
            "Personalization", "Quota", "ResourceUsage", "SSH", "SSL", "SpamAssassin", "StatsBar", "SubDomain",
            "Tokens", "TwoFactorAuth", "Variables", "WebVhosts"]
 DROPPED_KEYS = {"description", "example", "examples", "externalDocs", "x-cpanel-available-version"}

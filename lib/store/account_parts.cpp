@@ -34,6 +34,7 @@ const AccountPart& apache_tls_part();      // apache_tls.cpp (after userdata_par
 const AccountPart& user_ssl_part();        // user_ssl.cpp
 const AccountPart& autossl_part();         // autossl.cpp
 const AccountPart& mysql_part();           // mysql_db.cpp
+const AccountPart& pgsql_part();           // pgsql_store.cpp
 
 const std::vector<const AccountPart*>& account_parts() {
   // New stores go one per line at the end, so that branches adding stores merge cleanly.
@@ -51,6 +52,7 @@ const std::vector<const AccountPart*>& account_parts() {
       &user_ssl_part(),
       &autossl_part(),
       &mysql_part(),
+      &pgsql_part(),
   };
   // clang-format on
   return parts;

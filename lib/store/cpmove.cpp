@@ -113,6 +113,10 @@ bool restore_needs(const std::string& rel) {
   if (single.count(rel)) return true;
   // The MariaDB grants and each database's files (mysql_db.cpp).
   if (rel == "mysql.sql" || (starts_with(rel, "mysql/") && rel.find('/', 6) == std::string::npos)) return true;
+  // The PostgreSQL users, grants and each database's dump (pgsql_store.cpp).
+  if (rel == "psql_users.sql" || rel == "psql_grants.sql" ||
+      (starts_with(rel, "psql/") && rel.find('/', 5) == std::string::npos))
+    return true;
   for (const char* dir : {"cp/", "userdata/", "dnszones/", "cron/", "suspended/", "suspendinfo/", "bandwidth_db/",
                           "whmkit/", "api_tokens/", "va/", "vad/", "domainkeys/private/", "apache_tls/"})
     if (starts_with(rel, dir) && rel.find('/', std::string(dir).size()) == std::string::npos) return true;

@@ -727,6 +727,21 @@ CALLS = [
     ("SSL", "get_autossl_problems", [], False),
     ("SSL", "is_autossl_check_in_progress", [], False),
     ("SSL", "start_autossl_check", [], True),
+    # Postgresql: what needs no server (an empty account, refusals before any connection).
+    ("Postgresql", "get_restrictions", [], False),
+    ("Postgresql", "list_databases", [], False),
+    ("Postgresql", "list_users", [], False),
+    ("Postgresql", "update_privileges", [], False),
+    ("Postgresql", "create_database", ["name=x'y"], True),
+    ("Postgresql", "create_user", ["name=x'y", "password=Str0ng!Pass#word9"], True),
+    ("Postgresql", "delete_database", ["name=bob_none"], True),
+    ("Postgresql", "delete_user", ["name=bob_none"], True),
+    ("Postgresql", "grant_all_privileges", ["database=bob_none", "user=bob_none"], True),
+    ("Postgresql", "revoke_all_privileges", ["database=bob_none", "user=bob_none"], True),
+    ("Postgresql", "rename_database", ["oldname=bob_none", "newname=bob_other"], True),
+    ("Postgresql", "rename_user", ["oldname=bob_none", "newname=bob_other", "password=Str0ng!Pass#word9"], True),
+    ("Postgresql", "rename_user_no_password", ["oldname=bob_none", "newname=bob_other"], True),
+    ("Postgresql", "set_password", ["user=bob_none", "password=Str0ng!Pass#word9"], True),
     # Mysql: the state root has no MariaDB (.my.cnf), so the calls that need the server fail;
     # tests/shell/test_mysql.sh runs them against a private server and checks the same schemas.
     ("Mysql", "get_restrictions", [], False),

@@ -9,6 +9,7 @@
 #include "cli_support.hpp"
 #include "curl_api.hpp"
 #include "dispatch.hpp"
+#include "dry_run.hpp"
 #include "errors.hpp"
 #include "output.hpp"
 #include "registry.hpp"
@@ -53,11 +54,15 @@ static bool strict_mode(bool flag) {
   return flag || (env && std::string(env) == "1");
 }
 
+static const char* const kCheckHelp =
+    "Dry run: print the answer the call would give and, on standard error, what it would change (a diff; "
+    "with --output=json one JSON object); change nothing";
+
 static int exit_status(int status, bool fail) { return status == kExitFailed && !fail ? kExitOk : status; }
 
 // Parses the call's words and runs it; a word that is not key=value is a
 // bad command line (exit 2, no envelope).
-static int parse_and_run(const std::string& prog, const StateRoot& root, Call call, const std::string& function,
+static int run_and_print(const std::string& prog, const StateRoot& root, Call call, const std::string& function,
                          const std::vector<std::string>& words, OutputFormat fmt, bool fail) {
   try {
     call.request = parse_call_words(function, words);
@@ -72,6 +77,23 @@ static int parse_and_run(const std::string& prog, const StateRoot& root, Call ca
   return exit_status(run_call(root, std::move(call), fmt, std::cout), fail);
 }
 
+// --check: the call runs as a dry run (dry_run.hpp); the envelope it would
+// print goes to standard output, what it would change to standard error: a
+// unified diff and "would run:" lines, or with JSON output one JSON object
+// on one line (docs/dry-run.md).
+static int parse_and_run(const std::string& prog, const StateRoot& root, Call call, const std::string& function,
+                         const std::vector<std::string>& words, OutputFormat fmt, bool fail, bool check) {
+  if (!check) return run_and_print(prog, root, std::move(call), function, words, fmt, fail);
+  DryRun dry;
+  const int status = run_and_print(prog, root, std::move(call), function, words, fmt, fail);
+  std::cout.flush();
+  if (fmt == OutputFormat::Json || fmt == OutputFormat::JsonPretty)
+    std::cerr << dry.report_json() << "\n";
+  else
+    std::cerr << dry.report_text();
+  return status;
+}
+
 // cpapi2 / uapi: --user=USER Module function key=value ...
 static int cpanel_main(const std::string& prog, int argc, char** argv) {
   const Api api = prog == "uapi" ? Api::Uapi : Api::Api2;
@@ -84,8 +106,9 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
                prog};
   std::string output = "yaml", root_opt, user;
   std::vector<std::string> words;
-  bool list_functions = false, fail = false, strict = false;
+  bool list_functions = false, fail = false, strict = false, check = false;
   app.add_option("--user", user, "The cPanel account to run as (required)");
+  app.add_flag("--check", check, kCheckHelp);
   app.add_flag("--fail", fail, "Exit 1 when the call fails (result status 0); also WHMKIT_FAIL=1");
   app.add_flag("--strict", strict,
                "Refuse parameters the function does not declare (default: warn); also WHMKIT_STRICT=1");
@@ -129,7 +152,8 @@ static int cpanel_main(const std::string& prog, int argc, char** argv) {
   StateRoot root = state_root(root_opt);
   Call call{api, words[0], {}, user};
   call.strict = strict_mode(strict);
-  return parse_and_run(prog, root, std::move(call), words[1], {words.begin() + 2, words.end()}, fmt, fail_mode(fail));
+  return parse_and_run(prog, root, std::move(call), words[1], {words.begin() + 2, words.end()}, fmt, fail_mode(fail),
+                       check);
 }
 
 int main(int argc, char** argv) {
@@ -146,10 +170,11 @@ int main(int argc, char** argv) {
                "whmapi1"};
   std::string output = "yaml", root_opt, caller = "root";
   std::vector<std::string> words;
-  bool show_version = false, list_functions = false, coverage = false, fail = false, strict = false;
+  bool show_version = false, list_functions = false, coverage = false, fail = false, strict = false, check = false;
   app.add_option("--output", output, "Output format: json, jsonpretty, yaml (default) or xml");
   app.add_option("--root", root_opt, "State root directory (default: $WHMKIT_ROOT or /)");
   app.add_option("--user", caller, "Run as this WHM user: root (default) or a reseller");
+  app.add_flag("--check", check, kCheckHelp);
   app.add_flag("--fail", fail, "Exit 1 when the call fails (metadata.result 0); also WHMKIT_FAIL=1");
   app.add_flag("--strict", strict,
                "Refuse parameters the function does not declare (default: warn); also WHMKIT_STRICT=1");
@@ -216,5 +241,5 @@ int main(int argc, char** argv) {
   Call call{Api::Whm1, "", {}, caller};
   call.strict = strict_mode(strict);
   return parse_and_run("whmapi1", root, std::move(call), words.front(), {words.begin() + 1, words.end()}, fmt,
-                       fail_mode(fail));
+                       fail_mode(fail), check);
 }

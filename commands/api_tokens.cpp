@@ -82,6 +82,7 @@ void set_acls(ApiToken& t, std::vector<std::string> acls) {
 
 void log_token(const Context& ctx, Transaction& txn, const char* type, const std::string& name) {
   txn.on_commit(
+      std::string("log ") + type + " of the token " + name + " in the accounting log",
       [&root = ctx.root, type, user = ctx.caller, name] { log_accounting(root, type, user, "not-applicable", name); });
 }
 

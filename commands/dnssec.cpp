@@ -51,8 +51,8 @@ std::string key_type_arg(const Request& req) {
 // BIND serves what changed once it reloads: the stanza may now name another file.
 void reload_after_commit(Context& ctx, const std::vector<std::string>& zones) {
   const StateRoot& root = ctx.root;
-  ctx.txn().on_commit([&root, zones] {
-    if (!root.is_system_root() || run_program({"rndc", "status"}) != 0) return;
+  ctx.txn().on_commit("rndc reconfig; reload the zones " + join(zones, ", "), [&root, zones] {
+    if (!root.is_system_root() || run_query({"rndc", "status"}) != 0) return;
     run_program({"rndc", "reconfig"});
     for (const auto& z : zones) reload_zone(root, z);
   });

@@ -83,7 +83,7 @@ class ZoneEdits {
   void stage() {
     for (const auto& name : changed_) {
       stage_zone(txn_, zones_.at(name), now());
-      txn_.on_commit([&root = root_, name] { reload_zone(root, name); });
+      txn_.on_commit("reload the zone " + name, [&root = root_, name] { reload_zone(root, name); });
     }
   }
 

@@ -132,7 +132,7 @@ Response save_spamd_config(Context& ctx, const Request& req) {
     if (auto v = req.get(name); v && !v->empty()) given[name] = *v;
   stage_spamd_config(ctx.txn(), given);
   const StateRoot& root = ctx.root;
-  ctx.txn().on_commit([&root] {
+  ctx.txn().on_commit("restart spamd", [&root] {
     const ServiceInfo* spamd = find_service("spamd");
     Services services(root);
     try {

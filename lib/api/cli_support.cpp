@@ -37,7 +37,7 @@ std::string indent(const std::string& text, const std::string& pad) {
 }
 
 const std::vector<std::string> kOptions = {"--output=",        "--root=",    "--help", "--version",
-                                           "--list-functions", "--coverage", "--fail"};
+                                           "--list-functions", "--coverage", "--fail", "--check"};
 const std::vector<std::string> kFormats = {"json", "jsonpretty", "yaml", "xml"};
 
 // Characters a shell takes literally outside quotes (no expansion, globbing
@@ -136,7 +136,8 @@ bool runnable(Api api, const FunctionSpec& f, const std::vector<std::string>& wo
   size_t i = 1;
   for (; i < words.size() && starts_with(words[i], "--"); ++i) {
     const std::string& w = words[i];
-    bool known = w == "--fail" || ((starts_with(w, "--root=") || starts_with(w, "--user=")) && w.size() > 7);
+    bool known =
+        w == "--fail" || w == "--check" || ((starts_with(w, "--root=") || starts_with(w, "--user=")) && w.size() > 7);
     for (const auto& f : kFormats) known |= w == "--output=" + f;
     if (!known) return false;
   }
@@ -366,7 +367,7 @@ std::vector<std::string> cpanel_completion_candidates(Api api, const std::vector
     return out;
   }
   if (starts_with(cur, "-")) {
-    add({"--user=", "--output=", "--root=", "--list-functions", "--fail", "--help"});
+    add({"--user=", "--output=", "--root=", "--list-functions", "--fail", "--check", "--help"});
     return out;
   }
   std::vector<std::string> positional;  // module, function, key=value...

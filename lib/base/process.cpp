@@ -1,5 +1,7 @@
 #include "process.hpp"
 
+#include "dry_run.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -66,9 +68,16 @@ std::string read_all(int fd) {
 
 }  // namespace
 
-int run_program(const std::vector<std::string>& argv) {
+int run_query(const std::vector<std::string>& argv) {
   pid_t pid = spawn(argv, -1);
   return pid < 0 ? -1 : wait_status(pid);
+}
+
+int run_program(const std::vector<std::string>& argv) {
+  std::string shown;
+  for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
+  if (skipped_by_dry_run(shown)) return 0;
+  return run_query(argv);
 }
 
 std::optional<std::string> run_capture(const std::vector<std::string>& argv) {

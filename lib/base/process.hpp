@@ -7,9 +7,13 @@
 
 namespace whm {
 
-// Runs argv[0] (looked up in PATH) and waits; its exit status, or -1 if it
-// could not be started or was killed. Its output goes to /dev/null.
+// Runs argv[0] (looked up in PATH) for its effect and waits; its exit
+// status, or -1 if it could not be started or was killed. Its output goes to
+// /dev/null. In a dry run (dry_run.hpp) it is recorded, not run, and "succeeds".
 int run_program(const std::vector<std::string>& argv);
+// The same for a program that only looks (`rndc status`, `systemctl
+// is-active`): it runs in a dry run too.
+int run_query(const std::vector<std::string>& argv);
 // Runs and returns what it printed on stdout; nullopt if it could not be
 // started or exited non-zero.
 std::optional<std::string> run_capture(const std::vector<std::string>& argv);

@@ -1,5 +1,7 @@
 #include "state.hpp"
 
+#include "dry_run.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -629,9 +631,11 @@ std::optional<std::string> Transaction::read(const std::string& rel) const {
 
 void Transaction::commit() {
   if (!holds_write_lock(root_)) throw std::logic_error("Transaction::commit without a StateWriter on the state root");
+  if (DryRun::active()) return record_dry_run();
   if (ops_.empty() && prepared_.empty()) {
-    for (auto& fn : after_commit_) fn();
+    auto after = std::move(after_commit_);
     after_commit_.clear();
+    for (auto& f : after) f.run();
     return;
   }
   // Phase 1: name every temporary file, and every directory this
@@ -723,10 +727,65 @@ void Transaction::commit() {
   view_.clear();
   auto after = std::move(after_commit_);
   after_commit_.clear();
-  for (auto& fn : after) fn();
+  for (auto& f : after) f.run();
+}
+
+// Each path once, in the order first staged, with its text now and as the
+// transaction leaves it; a path the transaction leaves as it is is no change.
+void Transaction::record_dry_run() {
+  DryRun& dry = *DryRun::active();
+  std::set<std::string> seen;
+  for (const Op& op : ops_) {
+    const std::string key = op.user_dir.empty() ? op.rel : UserPath{op.user_dir, op.rel}.joined();
+    auto on_disk = [&]() -> std::optional<std::string> {
+      if (op.user_dir.empty()) return root_.read(op.rel);
+      auto dir = open_user_dir(root_, op.user_dir);
+      return dir ? dir->read(op.rel) : std::nullopt;
+    };
+    auto exists_on_disk = [&] {
+      if (op.user_dir.empty()) return root_.exists(op.rel);
+      auto dir = open_user_dir(root_, op.user_dir);
+      return dir && dir->status(op.rel).has_value();
+    };
+    switch (op.kind) {
+      case Op::Write:
+      case Op::Append:
+      case Op::Remove: {
+        if (!seen.insert(key).second) break;
+        auto it = view_.find(key);
+        std::optional<std::string> before = on_disk(), after = it != view_.end() ? it->second : std::nullopt;
+        if (op.kind == Op::Remove && !after) {
+          if (exists_on_disk()) dry.record({PlannedChange::Remove, key, before, std::nullopt, ""});
+        } else if (before != after) {
+          dry.record({op.kind == Op::Append ? PlannedChange::Append : PlannedChange::Write, key, before, after, ""});
+        }
+        break;
+      }
+      case Op::Rename: dry.record({PlannedChange::Rename, key, std::nullopt, std::nullopt, op.to_rel}); break;
+      case Op::MakeDir:
+        if (!exists_on_disk()) dry.record({PlannedChange::MakeDir, key, std::nullopt, std::nullopt, ""});
+        break;
+    }
+  }
+  for (const auto& f : after_commit_) {
+    if (f.what.empty())
+      f.run();
+    else
+      dry.would_run(f.what);
+  }
+  // Nothing is applied; what was prepared on disk (adopted trees) is rolled
+  // back when the transaction ends. Later reads in this call still see the
+  // staged contents.
+  ops_.clear();
+  after_commit_.clear();
 }
 
 void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode, FileOwner owner) {
+  if (DryRun* dry = DryRun::active()) {
+    auto before = read_file(abs_path);
+    if (before != content) dry->record({PlannedChange::Write, abs_path, before, content, ""});
+    return;
+  }
   std::string tmp = dirname_of(abs_path) + "/.whmkit-tmp." + random_suffix();
   write_file_at(tmp, content, mode, owner);
   if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {

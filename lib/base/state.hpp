@@ -96,8 +96,16 @@ class Transaction {
   bool exists(const UserPath& path) const;
 
   bool empty() const { return ops_.empty(); }
-  // Runs after a successful commit (e.g. appending to a log).
-  void on_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
+  // Runs after a successful commit (e.g. reloading a server, appending to a
+  // log); `what` names it for a dry run's report ("reload the zone bob.example").
+  // An empty `what`: it only adds to this call's answer (a notice), and runs
+  // in a dry run too.
+  void on_commit(std::string what, std::function<void()> fn) {
+    after_commit_.push_back({std::move(what), std::move(fn)});
+  }
+  // Applies the change. In a dry run (dry_run.hpp) it records what it would
+  // change instead and applies nothing; what was staged is then discarded
+  // with the transaction, as for a refused call.
   void commit();
 
  private:
@@ -121,7 +129,12 @@ class Transaction {
   // (After a crash they may stay, empty.)
   std::vector<std::string> made_dirs_;
   void note_missing_dirs(const std::string& dir);
-  std::vector<std::function<void()>> after_commit_;
+  struct FollowUp {
+    std::string what;
+    std::function<void()> run;
+  };
+  std::vector<FollowUp> after_commit_;
+  void record_dry_run();
 };
 
 // A consistent view of the state for the handle's lifetime (shared lock).
@@ -159,7 +172,7 @@ class StateWriter {
 };
 
 // Writes one file atomically right now (temp + fsync + rename + dir fsync).
-// Not journaled: for files outside a transaction.
+// Not journaled: for files outside a transaction. A dry run records it instead.
 void atomic_write_file(const std::string& abs_path, const std::string& content, mode_t mode, FileOwner owner = {});
 void mkdirs(const std::string& abs_path, mode_t mode = 0755);
 void remove_tree(const std::string& abs_path);

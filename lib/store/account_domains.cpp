@@ -293,7 +293,8 @@ void AccountDomains::stage() {
   cpuser_.set("MTIME", std::to_string(now()));
   store_.save(txn_, cpuser_, rows_, owner);
   for (const auto& zone : reload_)
-    if (zone_exists(txn_, zone)) txn_.on_commit([&root = root_, zone] { reload_zone(root, zone); });
+    if (zone_exists(txn_, zone))
+      txn_.on_commit("reload the zone " + zone, [&root = root_, zone] { reload_zone(root, zone); });
   // The web servers serve the account's vhosts as userdata now has them.
   stage_web_config_for_user(txn_, user_);
   reload_web_servers_after_commit(txn_);

@@ -65,7 +65,8 @@ std::string stage_creation(const StateRoot& root, Transaction& txn, const NewAcc
   std::string raw;
   for (const auto* part : account_parts()) part->create(root, txn, a, raw);
   track_account_ids(txn, a.facts.ids);
-  txn.on_commit([&root, f = a.facts] { log_accounting(root, "CREATE", f.user, f.main_domain, f.owner); });
+  txn.on_commit("log CREATE of " + a.facts.user + " in the accounting log",
+                [&root, f = a.facts] { log_accounting(root, "CREATE", f.user, f.main_domain, f.owner); });
   return raw;
 }
 
@@ -76,9 +77,10 @@ std::string stage_suspension(const StateRoot& root, Transaction& txn, const std:
   AccountFacts a = require_facts(root, txn, user, true);
   std::string raw = a.suspended ? "Account already suspended; updating the reason.\n" : "";
   for (const auto* part : account_parts()) part->suspend(root, txn, a, opts, raw);
-  txn.on_commit([&root, user, domain = a.main_domain, reason = opts.reason] {
-    log_accounting(root, "SUSPEND", user, domain, reason);
-  });
+  txn.on_commit("log SUSPEND of " + user + " in the accounting log",
+                [&root, user, domain = a.main_domain, reason = opts.reason] {
+                  log_accounting(root, "SUSPEND", user, domain, reason);
+                });
   return raw + "Account has been suspended\n";
 }
 
@@ -87,7 +89,8 @@ std::string stage_unsuspension(const StateRoot& root, Transaction& txn, const st
   if (!a.suspended) throw ApiError("The account “" + user + "” is not suspended.");
   std::string raw;
   for (const auto* part : account_parts()) part->unsuspend(root, txn, a, raw);
-  txn.on_commit([&root, user, domain = a.main_domain] { log_accounting(root, "UNSUSPEND", user, domain, ""); });
+  txn.on_commit("log UNSUSPEND of " + user + " in the accounting log",
+                [&root, user, domain = a.main_domain] { log_accounting(root, "UNSUSPEND", user, domain, ""); });
   return raw + "Account has been unsuspended\n";
 }
 
@@ -103,7 +106,8 @@ std::string stage_removal(const StateRoot& root, Transaction& txn, const std::st
   const auto extra = read_extra_ips(txn);
   if (std::any_of(extra.begin(), extra.end(), [&](const ExtraIp& e) { return e.ip == ip; }))
     stage_derived_ip_files(root, txn);
-  txn.on_commit([&root, a] { log_accounting(root, "REMOVE", a.user, a.main_domain, a.owner); });
+  txn.on_commit("log REMOVE of " + a.user + " in the accounting log",
+                [&root, a] { log_accounting(root, "REMOVE", a.user, a.main_domain, a.owner); });
   return raw + "Updating system databases...Done\nAccount Removal Complete!!!\n";
 }
 
@@ -134,7 +138,7 @@ std::string stage_rename(const StateRoot& root, Transaction& txn, const std::str
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) (*it)->rename(root, txn, from, to, raw);
   // A reseller's privileges and the accounts it owns are not its own account's parts.
   if (new_user != user && is_reseller(txn, user)) stage_reseller_rename(root, txn, user, new_user);
-  txn.on_commit([&root, from, to] {
+  txn.on_commit("log RENAME of " + from.user + " in the accounting log", [&root, from, to] {
     log_accounting(root, "RENAME", to.user, to.main_domain, from.user + " " + from.main_domain);
   });
   return raw;

@@ -300,7 +300,8 @@ std::vector<DomainRow> renamed_rows(std::vector<DomainRow> rows, const AccountFa
 }
 
 void restrict_userdata_dir(const StateRoot& root, Transaction& txn, const std::string& user) {
-  txn.on_commit([&root, user] { ::chmod(root.path(paths::userdata_dir(user)).c_str(), 0750); });
+  txn.on_commit("chmod 0750 " + paths::userdata_dir(user),
+                [&root, user] { ::chmod(root.path(paths::userdata_dir(user)).c_str(), 0750); });
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {

@@ -260,7 +260,7 @@ HttpReply Client::http(const std::string& method, const std::string& url, const 
     cu().curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, body.c_str());
     cu().curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
-  CURLcode rc = cu().curl_easy_perform(c.h);
+  CURLcode rc = perform_transfer(c.h, url);
   if (rc != CURLE_OK) {
     std::string why = c.error[0] ? c.error : cu().curl_easy_strerror(rc);
     throw AcmeError("connection", "The ACME server at “" + url + "” could not be reached: " + why);

@@ -131,7 +131,7 @@ nlohmann::json cors_proxy_fetch(const std::string& url, const std::string& origi
   cu().curl_easy_setopt(c.h, CURLOPT_WRITEDATA, &fetch);
   cu().curl_easy_setopt(c.h, CURLOPT_HEADERFUNCTION, &collect_header);
   cu().curl_easy_setopt(c.h, CURLOPT_HEADERDATA, &fetch);
-  const CURLcode rc = cu().curl_easy_perform(c.h);
+  const CURLcode rc = perform_transfer(c.h, url);
   if (fetch.too_big)
     throw ApiError("The response from “" + url + "” is larger than " + std::to_string(kMaxBody) + " bytes.");
   if (rc != CURLE_OK || fetch.responses.empty())

@@ -134,7 +134,7 @@ std::string random_token() { return random_string(api_tokens::kTokenLength, "012
 
 void chmod_if_made(const StateRoot& root, Transaction& txn, const std::string& dir, mode_t mode) {
   if (root.exists(dir)) return;
-  txn.on_commit([&root, dir, mode] { ::chmod(root.path(dir).c_str(), mode); });
+  txn.on_commit("chmod the new directory " + dir, [&root, dir, mode] { ::chmod(root.path(dir).c_str(), mode); });
 }
 
 }  // namespace

@@ -596,7 +596,7 @@ std::optional<std::string> local_dcv_problem(const StateRoot& root, const UserPl
     cu().curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "http");
     cu().curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, &collect);
     cu().curl_easy_setopt(c.h, CURLOPT_WRITEDATA, &body);
-    CURLcode rc = cu().curl_easy_perform(c.h);
+    CURLcode rc = perform_transfer(c.h, url);
     if (rc != CURLE_OK)
       error = c.error[0] ? c.error : cu().curl_easy_strerror(rc);
     else

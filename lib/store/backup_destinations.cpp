@@ -249,7 +249,7 @@ void setup(CurlHandle& c, const BackupDestination& d, const std::string& url) {
 }
 
 void perform(CurlHandle& c, const BackupDestination& d, const std::string& what) {
-  CURLcode rc = cu().curl_easy_perform(c.h);
+  CURLcode rc = perform_transfer(c.h, d.type() + " destination: " + what);
   long http = 0;
   if (d.type() == "WebDAV") cu().curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &http);
   if (rc != CURLE_OK || http >= 400) {

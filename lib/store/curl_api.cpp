@@ -1,5 +1,7 @@
 #include "curl_api.hpp"
 
+#include "dry_run.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -57,6 +59,11 @@ bool is_loopback_host(const std::string& host) {
 
 void allow_connections_beyond_loopback(bool allowed) { beyond_loopback = allowed; }
 bool connections_beyond_loopback_allowed() { return beyond_loopback; }
+
+CURLcode perform_transfer(CURL* handle, const std::string& url) {
+  if (skipped_by_dry_run("connect to " + url)) return CURLE_COULDNT_CONNECT;
+  return cu().curl_easy_perform(handle);
+}
 
 CurlHandle::CurlHandle() {
   if (!h || beyond_loopback) return;

@@ -42,6 +42,11 @@ std::string host_of_url(const std::string& url);
 // 127.0.0.0/8, ::1 or "localhost".
 bool is_loopback_host(const std::string& host);
 
+// Runs the transfer the handle is set up for (its URL: `url`). In a dry run
+// (dry_run.hpp) no connection is made: it is recorded, and the transfer
+// fails as if the server could not be reached.
+CURLcode perform_transfer(CURL* handle, const std::string& url);
+
 // The programs call this once, with true only when their state root is "/".
 void allow_connections_beyond_loopback(bool allowed);
 bool connections_beyond_loopback_allowed();

@@ -362,7 +362,7 @@ nlohmann::json local_authority(const Transaction& txn, const std::string& domain
 
 std::string reload_zone(const StateRoot& root, const std::string& zone) {
   if (!root.is_system_root()) return "";
-  if (run_program({"rndc", "status"}) != 0) return "";  // BIND is not running (or rndc is missing)
+  if (run_query({"rndc", "status"}) != 0) return "";  // BIND is not running (or rndc is missing)
   std::string host = load_server_config(root).hostname;
   if (run_program({"rndc", "reload", zone}) != 0) return "BIND could not reload the zone [" + zone + "]\n";
   return "Bind reloading on " + host + " using rndc zone: [" + zone + "]\n";
@@ -373,7 +373,7 @@ std::string reload_zone(const StateRoot& root, const std::string& zone) {
 namespace {
 
 void reload_on_commit(const StateRoot& root, Transaction& txn, const std::vector<std::string>& zones) {
-  txn.on_commit([&root, zones] {
+  txn.on_commit("reload the zones " + join(zones, ", "), [&root, zones] {
     for (const auto& z : zones) reload_zone(root, z);
   });
 }

@@ -628,7 +628,7 @@ class EmailAccountsPart : public AccountPart {
     // a home, so they move once it has committed (the home is at its new
     // place then), each with one renameat relative to the home's
     // directories, opened without following a symlink.
-    txn.on_commit([&root, to, moved] {
+    txn.on_commit("move the mail folders of the renamed domains in " + to.home, [&root, to, moved] {
       auto home = UserDir::open(root.path(to.home_rel), to.home);
       if (!home) return;
       for (const char* top : {"etc", "mail"}) {

@@ -1,5 +1,6 @@
 #include "fileman.hpp"
 #include "base64.hpp"
+#include "dry_run.hpp"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -701,6 +702,16 @@ std::string read_home_file(const Home& home, const std::string& rel) {
 
 void write_home_file(const Home& home, const std::string& rel, const std::string& content, mode_t new_mode,
                      bool overwrite) {
+  // A dry run lists the change without the checks, which run as the account.
+  if (DryRun* dry = DryRun::active()) {
+    std::optional<std::string> before;
+    try {
+      before = read_home_file(home, rel);
+    } catch (const ApiError&) {
+    }
+    if (before != content) dry->record({PlannedChange::Write, shown_path(home, rel), before, content, ""});
+    return;
+  }
   as_account(home, [&](const UserDir& h) {
     Resolved at = resolve(h, rel);
     mode_t mode = new_mode;
@@ -717,6 +728,7 @@ void write_home_file(const Home& home, const std::string& rel, const std::string
 }
 
 void make_home_directory(const Home& home, const std::string& rel, mode_t mode) {
+  if (DryRun* dry = DryRun::active()) return dry->record({PlannedChange::MakeDir, shown_path(home, rel), {}, {}, ""});
   as_account(home, [&](const UserDir& h) {
     Resolved at = resolve(h, rel);
     refuse_existing(at);
@@ -729,6 +741,10 @@ void make_home_directory(const Home& home, const std::string& rel, mode_t mode) 
 
 std::vector<long long> upload_home_files(const Home& home, const std::string& dir, const std::vector<Upload>& files,
                                          bool overwrite, mode_t mode) {
+  if (DryRun::active()) {
+    for (const auto& f : files) skipped_by_dry_run("upload " + f.name + " into " + shown_path(home, dir));
+    return std::vector<long long>(files.size(), 0);
+  }
   auto sizes = as_account(home, [&](const UserDir& h) {
     UserDir target = need_dir(h, dir);
     std::vector<std::string> contents;
@@ -755,6 +771,18 @@ std::vector<long long> upload_home_files(const Home& home, const std::string& di
 
 std::vector<FileOpOutcome> file_operation(const Home& home, FileOp op, const std::vector<std::string>& sources,
                                           const std::vector<std::string>& dests, mode_t mode) {
+  if (DryRun::active()) {
+    std::vector<FileOpOutcome> planned;
+    for (size_t i = 0; i < sources.size(); ++i) {
+      const std::string dest = dests.empty() ? "" : dests.size() == 1 ? dests[0] : dests.at(i);
+      static const char* const kOpNames[] = {"copy", "move",   "rename", "chmod",
+                                             "link", "unlink", "trash",  "restorefiles"};
+      skipped_by_dry_run(std::string("fileop ") + kOpNames[static_cast<int>(op)] + " on " +
+                         shown_path(home, sources[i]) + (dest.empty() ? "" : " to " + dest));
+      planned.push_back({shown_path(home, sources[i]), dest, ""});
+    }
+    return planned;
+  }
   auto out = as_account(home, [&](const UserDir& h) {
     nlohmann::json outcomes = nlohmann::json::array();
     for (size_t i = 0; i < sources.size(); ++i) {
@@ -783,6 +811,7 @@ std::vector<FileOpOutcome> file_operation(const Home& home, FileOp op, const std
 }
 
 void empty_home_trash(const Home& home, long long older_than_days) {
+  if (skipped_by_dry_run("empty the trash of " + home.shown)) return;
   as_account(home, [&](const UserDir& h) {
     auto trash = h.dir(kTrashDir);
     if (!trash) return nlohmann::json();

@@ -417,7 +417,7 @@ void stage_dir_mode(const StateRoot& root, Transaction& txn, const CpanelAccount
                     mode_t mode) {
   if (dir.dir.empty()) throw ApiError("The cPanel account “" + account.user + "” has no home directory.");
   txn.make_dir(dir, mode, account.owner);
-  txn.on_commit([&root, dir, mode, home = account.home] {
+  txn.on_commit("chmod the new directory " + dir.joined(), [&root, dir, mode, home = account.home] {
     auto top = UserDir::open(root.path(dir.dir), home);
     auto inside = top ? top->dir(dir.rel) : std::nullopt;
     if (inside && ::fchmod(inside->fd(), mode) != 0)

@@ -126,7 +126,7 @@ HttpResponse http(const HttpRequest& req, const std::string& what) {
   } else if (req.method != "GET") {
     cu().curl_easy_setopt(c.h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
-  CURLcode rc = cu().curl_easy_perform(c.h);
+  CURLcode rc = perform_transfer(c.h, req.url);
   if (rc != CURLE_OK) throw ApiError(what + ": " + (c.error[0] ? c.error : cu().curl_easy_strerror(rc)));
   cu().curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &resp.status);
   return resp;

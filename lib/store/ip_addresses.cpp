@@ -220,7 +220,7 @@ std::string stage_account_ip(const StateRoot& root, Transaction& txn, const std:
     Zone z = load_zone(txn, zone);
     if (swap_ip_in_zone(z, {old_ip}, ip, ip, {}).empty()) continue;
     stage_zone(txn, z, now());
-    txn.on_commit([&root, zone] { reload_zone(root, zone); });
+    txn.on_commit("reload the zone " + zone, [&root, zone] { reload_zone(root, zone); });
   }
   return old_ip;
 }
@@ -297,7 +297,7 @@ std::string ask_public_ip(const StateRoot& root, const std::string& local_ip) {
   // Only a real server's addresses are this machine's to leave from.
   const std::string source = "host!" + local_ip;
   if (root.is_system_root()) cu().curl_easy_setopt(c.h, CURLOPT_INTERFACE, source.c_str());
-  CURLcode rc = cu().curl_easy_perform(c.h);
+  CURLcode rc = perform_transfer(c.h, url);
   if (rc != CURLE_OK)
     throw ApiError("The system could not ask " + url + " for the public IP address of “" + local_ip +
                    "”: " + (c.error[0] ? c.error : cu().curl_easy_strerror(rc)));

@@ -117,7 +117,7 @@ void stage_account_ipv6(const StateRoot& root, Transaction& txn, const std::stri
     for (const auto& r : additions) z.add(r);
     if (!changed && additions.empty()) continue;
     stage_zone(txn, z, now());
-    txn.on_commit([&root, zone] { reload_zone(root, zone); });
+    txn.on_commit("reload the zone " + zone, [&root, zone] { reload_zone(root, zone); });
   }
 }
 
@@ -157,7 +157,9 @@ void change_binding(const StateRoot& root, Transaction& txn, const char* action,
   if (!root.is_system_root()) return;
   const std::string dev = main_interface(root);
   const std::string cidr = address + "/" + std::to_string(prefix);
-  txn.on_commit([action, dev, cidr] { run_program({"ip", "-6", "addr", action, cidr, "dev", dev}); });
+  txn.on_commit(std::string("ip -6 addr ") + action + " " + cidr + " dev " + dev, [action, dev, cidr] {
+    run_program({"ip", "-6", "addr", action, cidr, "dev", dev});
+  });
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ nlohmann::json post(const RemoteWhm& node, const std::string& function, const Re
     cu().curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYPEER, 0L);
     cu().curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  const CURLcode rc = cu().curl_easy_perform(c.h);
+  const CURLcode rc = perform_transfer(c.h, url);
   if (rc != CURLE_OK) {
     const std::string why =
         "The system could not query “" + node.hostname + "”: " + (c.error[0] ? c.error : cu().curl_easy_strerror(rc));

@@ -251,8 +251,8 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
     // A file missing before the first account is simply new.
     if (!problems.empty() || !everyone->empty()) {
       std::string why = problems.empty() ? "was missing" : "was damaged (" + problems.front() + ")";
-      txn.on_commit([note = "The lookup file “" + server_path(spec.rel) + "” " + why +
-                            ": whmkit rebuilt it from the cpuser files."] { add_notice(note); });
+      txn.on_commit("", [note = "The lookup file “" + server_path(spec.rel) + "” " + why +
+                                ": whmkit rebuilt it from the cpuser files."] { add_notice(note); });
     }
   }
 }

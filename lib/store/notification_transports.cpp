@@ -106,7 +106,7 @@ HttpAnswer post(const std::string& url, const std::vector<std::string>& headers,
   cu().curl_easy_setopt(c.h, CURLOPT_HTTPHEADER, c.headers);
   cu().curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, body.c_str());
   cu().curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  CURLcode rc = cu().curl_easy_perform(c.h);
+  CURLcode rc = perform_transfer(c.h, url);
   if (rc != CURLE_OK) {
     answer = HttpAnswer{};
     answer.url = url;

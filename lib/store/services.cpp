@@ -1,5 +1,7 @@
 #include "services.hpp"
 
+#include "dry_run.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -409,6 +411,7 @@ void Services::stage_exim_altports(Transaction& txn, const std::vector<int>& por
 
 std::string Services::restart(const ServiceInfo& s) const {
   const std::string name = s.name;
+  if (skipped_by_dry_run("restart " + name)) return restarted_text(name, name + " would be restarted.");
   auto not_installed = [&] { return ApiError("The service " + in_quotes(name) + " is not installed on this server."); };
   if (root_.is_system_root()) {
     auto unit = system_unit(root_, s);
@@ -433,6 +436,7 @@ std::string Services::restart(const ServiceInfo& s) const {
 
 void Services::apply_enabled(const ServiceInfo& s, bool enabled) const {
   const std::string name = s.name;
+  if (skipped_by_dry_run((enabled ? "start " : "stop ") + name)) return;
   if (root_.is_system_root()) {
     auto unit = system_unit(root_, s);
     if (!unit) return;  // nothing to start or stop
@@ -455,6 +459,7 @@ void Services::apply_enabled(const ServiceInfo& s, bool enabled) const {
 
 bool Services::reload(const ServiceInfo& s) const {
   const std::string name = s.name;
+  if (skipped_by_dry_run("reload " + name)) return true;
   if (root_.is_system_root()) {
     auto unit = system_unit(root_, s);
     if (!unit || !running(s)) return false;

@@ -325,7 +325,7 @@ std::string apache_ssl_port(const Transaction& view) { return load_ports(view).a
 
 void reload_web_servers_after_commit(Transaction& txn) {
   const StateRoot& root = txn.root();
-  txn.on_commit([&root] {
+  txn.on_commit("reload the web servers (Apache, nginx)", [&root] {
     Services services(root);
     // nginx (ea-nginx) is not in the reference's servicestatus list: reloaded, not catalogued.
     static const ServiceInfo nginx{"nginx", "nginx", {"nginx"}};

@@ -1,6 +1,7 @@
 #include "dry_run.hpp"
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "unified_diff.hpp"
 
@@ -65,6 +66,21 @@ DryRun* DryRun::active() { return active_dry_run; }
 bool skipped_by_dry_run(const std::string& action) {
   if (!active_dry_run) return false;
   active_dry_run->would_run(action);
+  return true;
+}
+
+bool sql_skipped_by_dry_run(const char* engine, const std::string& sql) {
+  if (!active_dry_run) return false;
+  static const std::regex reading(R"(^\s*(SELECT|SHOW|DESCRIBE|DESC|EXPLAIN|CHECK\s+TABLE|SET\s+NAMES)\b)",
+                                  std::regex::icase);
+  static const std::regex control(R"(^\s*(BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK)\b)", std::regex::icase);
+  if (std::regex_search(sql, reading)) return false;
+  if (std::regex_search(sql, control)) return true;
+  // A password never reaches the report: the literal after IDENTIFIED BY,
+  // PASSWORD or USING is masked (quotes escaped by doubling or a backslash).
+  static const std::regex secret(R"(((IDENTIFIED\s+BY|PASSWORD|USING)\s*\(?\s*E?)'(?:[^'\\]|\\.|'')*')",
+                                 std::regex::icase);
+  active_dry_run->would_run(std::string(engine) + ": " + std::regex_replace(sql, secret, "$1'********'"));
   return true;
 }
 

@@ -62,4 +62,10 @@ class DryRun {
 // skips the action. `if (skipped_by_dry_run("reload named")) return;`
 bool skipped_by_dry_run(const std::string& action);
 
+// The same for a statement sent to a database server (`engine`: "MariaDB",
+// "PostgreSQL"): statements that only read (SELECT, SHOW, ...) still run;
+// transaction control is neither run nor listed; any other is recorded, its
+// password literals masked, and skipped.
+bool sql_skipped_by_dry_run(const char* engine, const std::string& sql);
+
 }  // namespace whm

@@ -1,3 +1,4 @@
+#include "dry_run.hpp"
 #include "mysql_server.hpp"
 
 #include <mysql.h>
@@ -175,6 +176,7 @@ std::vector<MysqlRow> MysqlConnection::run(const std::string& sql) {
     std::lock_guard<std::mutex> lock(observer_mutex);
     if (observer) observer(sql);
   }
+  if (sql_skipped_by_dry_run("MariaDB", sql)) return {};
   const auto& api = my();
   MYSQL* m = h(handle_);
   if (api.mysql_real_query(m, sql.data(), sql.size()) != 0)

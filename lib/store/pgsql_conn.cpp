@@ -1,3 +1,4 @@
+#include "dry_run.hpp"
 #include "pgsql_conn.hpp"
 
 #include <libpq-fe.h>
@@ -125,6 +126,7 @@ PgRows PgConnection::run(const std::string& sql) {
     std::lock_guard<std::mutex> lock(observer_mutex);
     if (observer()) observer()(database_, sql);
   }
+  if (sql_skipped_by_dry_run("PostgreSQL", sql)) return {};
   PGresult* res = pq().PQexec(conn_, sql.c_str());
   if (!res) throw PgError(trim_message(pq().PQerrorMessage(conn_)), "");
   auto status = pq().PQresultStatus(res);

@@ -17,6 +17,7 @@
 #include "dovecot_admin.hpp"
 #include "errors.hpp"
 #include "features.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "mail_sni.hpp"
 #include "process.hpp"
@@ -488,7 +489,8 @@ Response uapi_rebuild_mail_sni_config(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"installssl",
                   whm_installssl,
                   Access::Write,
@@ -525,16 +527,16 @@ const Registration registrations[] = {
                    }(),
                    list_param("vhost_name", ParamType::String, true)}}),
 
-    Registration(
-        {Api::Uapi,
-         "SSL",
-         "install_ssl",
-         uapi_install_ssl,
-         Access::Write,
-         needs_feature("sslinstall", {domain("domain")}),
-         {make_param("domain", ParamType::Domain, true), pem_param("cert", true, "The certificate, PEM."),
-          pem_param("key", true, "Its private key, PEM."), pem_param("cabundle", false, "The CA bundle, PEM.")},
-         "Install SSL certificate"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "install_ssl",
+                  uapi_install_ssl,
+                  Access::Write,
+                  needs_feature("sslinstall", {domain("domain")}),
+                  {make_param("domain", ParamType::Domain, true), pem_param("cert", true, "The certificate, PEM."),
+                   pem_param("key", true, "Its private key, PEM."),
+                   pem_param("cabundle", false, "The CA bundle, PEM.")},
+                  "Install SSL certificate"}),
     Registration({Api::Uapi,
                   "SSL",
                   "installed_host",
@@ -620,8 +622,7 @@ const Registration registrations[] = {
                     p.default_value = "1";
                     return p;
                   }()},
-                  "Rebuild mail SNI configuration"}),
-};
+                  "Rebuild mail SNI configuration"}), );
 
 }  // namespace
 }  // namespace whm

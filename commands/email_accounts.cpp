@@ -317,7 +317,7 @@ Response add_pop(Context& ctx, const Request& req) {
   const MailboxLimits limits = limits_of(ctx);
   const auto quota = quota_arg(req, limits, false);
   Transaction& txn = ctx.txn();
-  EmailAccounts accounts(txn, ctx.account);
+  EmailAccounts accounts(txn, ctx.account, true, &a);
   if (limits.max_mailboxes && static_cast<long long>(accounts.count()) >= *limits.max_mailboxes)
     throw ApiError("The account “" + ctx.account.user + "” has reached its maximum number of email accounts (" +
                    std::to_string(*limits.max_mailboxes) + ").");

@@ -1,6 +1,7 @@
 #include "registry.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -42,7 +43,8 @@ std::recursive_mutex& registry_mutex() {
 }
 std::vector<char> g_built;  // per block
 bool g_all_built = false;
-const char* g_building = nullptr;                    // the block running
+const char* g_building = nullptr;  // the block running
+size_t g_building_index = 0;
 std::vector<RegisteredName>* g_recording = nullptr;  // build_all_registrations_recording
 
 size_t block_count() {
@@ -56,9 +58,12 @@ bool run_block(size_t i) {
   if (g_built[i]) return false;
   g_built[i] = 1;
   const char* outer = g_building;
+  const size_t outer_index = g_building_index;
   g_building = __start_whmkit_registrations[i].id;
+  g_building_index = i;
   __start_whmkit_registrations[i].build();
   g_building = outer;
+  g_building_index = outer_index;
   return true;
 }
 
@@ -93,8 +98,26 @@ bool load_for(Api api, const std::string& module, const std::string& name) {
   return true;
 }
 
-void record(Api api, const std::string& module, const std::string& name) {
-  if (g_recording && g_building) g_recording->push_back({api, module, name, g_building});
+// Which registration of a function stands when two name it: as when every
+// file registered at start-up in link order, the later block's; one made at
+// static initialisation (the earlier form) is never replaced. Blocks are
+// built in any order, and a block built while a call runs (names() from a
+// handler) must not replace the running function's declaration. False: keep
+// the registration there is.
+bool take(Api api, const std::string& module, const std::string& name) {
+  static std::map<std::string, size_t>* origin = new std::map<std::string, size_t>;
+  const std::string key = std::to_string(static_cast<int>(api)) + ":" + module + "::" + name;
+  if (!g_building) {  // static initialisation: the last one stands, as before
+    (*origin)[key] = SIZE_MAX;
+    return true;
+  }
+  const size_t by = g_building_index;
+  if (g_recording) g_recording->push_back({api, module, name, g_building});
+  auto [it, fresh] = origin->emplace(key, by);
+  if (fresh) return true;
+  if (it->second == SIZE_MAX || it->second > by) return false;
+  it->second = by;
+  return true;
 }
 
 }  // namespace
@@ -128,7 +151,7 @@ static std::string module_key(Api api, const std::string& module, const std::str
 
 void Registry::add(ModuleFunction f) {
   std::lock_guard<std::recursive_mutex> hold(registry_mutex());
-  record(f.api, f.module, f.name);
+  if (!take(f.api, f.module, f.name)) return;
   FunctionSpec spec;
   spec.api = f.api;
   spec.module = std::move(f.module);
@@ -161,7 +184,7 @@ std::vector<std::string> Registry::modules(Api api) const {
 
 void Registry::add(Implementation impl) {
   std::lock_guard<std::recursive_mutex> hold(registry_mutex());
-  record(Api::Whm1, "", impl.name);
+  if (!take(Api::Whm1, "", impl.name)) return;
   auto name = impl.name;
   impls_[name] = std::move(impl);
   merged_.erase(name);

@@ -16,6 +16,7 @@
 #include "errors.hpp"
 #include "force_password.hpp"
 #include "id_tracking.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "nvdata.hpp"
 #include "password_strength.hpp"
@@ -639,16 +640,16 @@ ParamSpec id_param(const char* name, const char* description) {
   return p;
 }
 
-const Registration registrations[] = {
-    Registration({"list_users", list_users, Access::Read, any_reseller()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"list_users", list_users, Access::Read, any_reseller()}),
     Registration({"get_maximum_users", get_maximum_users, Access::Read, any_reseller()}),
     Registration({"get_homedir_roots", get_homedir_roots, Access::Read, root_only()}),
     Registration({"quota_enabled", quota_enabled, Access::Read, any_reseller()}),
     Registration({"get_disk_usage", get_disk_usage, Access::Read, needs("list-accts")}),
     Registration({"get_password_strength", get_password_strength, Access::Read, any_reseller()}),
     Registration({"getminimumpasswordstrengths", getminimumpasswordstrengths, Access::Read, any_reseller()}),
-    Registration(
-        {"setminimumpasswordstrengths", setminimumpasswordstrengths, Access::Write, root_only(), strength_params()}),
+    Registration({"setminimumpasswordstrengths", setminimumpasswordstrengths, Access::Write, root_only(),
+                  strength_params()}),
     // The accounts are inside users_json: the handler checks that the reseller owns each.
     Registration({"forcepasswordchange", forcepasswordchange, Access::Write, needs("passwd")}),
     Registration({"has_digest_auth", has_digest_auth, Access::Read, needs("digest-auth", {account_or_self("user")})}),
@@ -659,8 +660,8 @@ const Registration registrations[] = {
                   needs("digest-auth", {account_or_self("user")}),
                   {optional_param("enabledigest", ParamType::Boolean), optional_param("digestauth", ParamType::Boolean),
                    optional_param("password", ParamType::String)}}),
-    Registration(
-        {"has_mycnf_for_cpuser", has_mycnf_for_cpuser, Access::Read, needs("mysql-info", {account_or_self("user")})}),
+    Registration({"has_mycnf_for_cpuser", has_mycnf_for_cpuser, Access::Read,
+                  needs("mysql-info", {account_or_self("user")})}),
     Registration({"personalization_get",
                   personalization_get,
                   Access::Read,
@@ -683,8 +684,7 @@ const Registration registrations[] = {
                   get_upgrade_opportunities,
                   Access::Read,
                   needs("list-accts"),
-                  {optional_param("nearness_fraction", ParamType::String)}}),
-};
+                  {optional_param("nearness_fraction", ParamType::String)}}), );
 
 }  // namespace
 }  // namespace whm

@@ -17,6 +17,7 @@
 #include "force_password.hpp"
 #include "ftp_store.hpp"
 #include "ip_addresses.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "packages.hpp"
 #include "password_strength.hpp"
@@ -1079,7 +1080,8 @@ std::vector<ParamSpec> createacct_params() {
   return p;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"createacct", createacct, Access::Write, needs("create-acct", {self("owner"), package("pkgname")}),
                   createacct_params()}),
     Registration({"verify_new_username", verify_new_username, Access::Read, needs("create-acct")}),
@@ -1115,10 +1117,9 @@ const Registration registrations[] = {
                   Access::Write,
                   needs("quota", {account("user")}),
                   {ranged(make_param("quota", ParamType::IntOrUnlimited, true), 0, kMaxLimitMegabytes)}}),
-    Registration(
-        {"limitbw", limitbw, Access::Write, needs("limit-bandwidth", {account("user")}), limit_params({"bwlimit"})}),
-    Registration({"showbw", showbw, Access::Read, needs("show-bandwidth")}),
-};
+    Registration({"limitbw", limitbw, Access::Write, needs("limit-bandwidth", {account("user")}),
+                  limit_params({"bwlimit"})}),
+    Registration({"showbw", showbw, Access::Read, needs("show-bandwidth")}), );
 
 }  // namespace
 }  // namespace whm

@@ -9,6 +9,7 @@
 #include "appconfig.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
+#include "lazy_registrations.hpp"
 #include "linked_node_api.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -118,8 +119,8 @@ Response execute_remote_whmapi1_with_password(Context&, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"get_api_calls", get_api_calls, Access::Read, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"get_api_calls", get_api_calls, Access::Read, root_only()}),
     Registration({"get_api_pages", get_api_pages, Access::Read, root_only()}),
     Registration({"get_appconfig_application_list", get_appconfig_application_list, Access::Read, root_only()}),
     Registration({"cors_proxy_get", cors_proxy_get, Access::Delegated, root_only()}),
@@ -130,8 +131,8 @@ const Registration registrations[] = {
                   {described(list_param("parameter_name"),
                              "The name of a parameter for the remote function; give one per parameter "
                              "(parameter_name-0, parameter_name-1, ...), each with its parameter_value."),
-                   described(list_param("parameter_value"), "The value of the parameter_name at the same position.")}}),
-};
+                   described(list_param("parameter_value"),
+                             "The value of the parameter_name at the same position.")}}), );
 
 }  // namespace
 }  // namespace whm

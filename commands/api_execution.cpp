@@ -4,6 +4,7 @@
 // passthrough.cpp.
 #include "dispatch.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -60,11 +61,11 @@ Response batch(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"applist", applist, Access::Read, any_reseller()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"applist", applist, Access::Read, any_reseller()}),
     // Each command takes the state lock itself and is authorized on its own.
-    Registration({"batch", batch, Access::Delegated, any_reseller(), {list_param("command", ParamType::String, true)}}),
-};
+    Registration(
+        {"batch", batch, Access::Delegated, any_reseller(), {list_param("command", ParamType::String, true)}}), );
 
 }  // namespace
 }  // namespace whm

@@ -11,6 +11,7 @@
 #include "account_store.hpp"
 #include "api_tokens.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "sysusers.hpp"
@@ -321,7 +322,8 @@ ParamSpec token_name_param(const char* name, const char* description) {
   return described(make_param(name, ParamType::String, true), description);
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"api_token_create",
                   api_token_create,
                   Access::Write,
@@ -347,13 +349,12 @@ const Registration registrations[] = {
                                    "When the token expires (epoch seconds); 0 or none: never.")},
                         "Create cPanel API token")),
     Registration(tokens("list", list_tokens, Access::Read, {}, "Return cPanel API tokens")),
-    Registration(tokens(
-        "rename", rename_token, Access::Write,
-        {token_name_param("name", "The API token's name."), token_name_param("new_name", "The API token's new name.")},
-        "Update cPanel API token's name")),
+    Registration(tokens("rename", rename_token, Access::Write,
+                        {token_name_param("name", "The API token's name."),
+                         token_name_param("new_name", "The API token's new name.")},
+                        "Update cPanel API token's name")),
     Registration(tokens("revoke", revoke_token, Access::Write, {token_name_param("name", "The API token to remove.")},
-                        "Remove cPanel API token")),
-};
+                        "Remove cPanel API token")), );
 
 }  // namespace
 }  // namespace whm

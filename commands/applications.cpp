@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "notices.hpp"
 #include "registry.hpp"
 #include "user_dir.hpp"
@@ -197,10 +198,10 @@ Response get_in_product_survey_url(Context& ctx, const Request&) {
   return r;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"get_available_applications", get_available_applications, Access::Read, any_reseller()}),
-    Registration({"get_in_product_survey_url", get_in_product_survey_url, Access::Read, any_reseller()}),
-};
+    Registration({"get_in_product_survey_url", get_in_product_survey_url, Access::Read, any_reseller()}), );
 
 }  // namespace
 }  // namespace whm

@@ -8,6 +8,7 @@
 #include "account_store.hpp"
 #include "authn_providers.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -187,19 +188,20 @@ ParamSpec configurations_param(const char* what) {
   return described(make_param("configurations", ParamType::String, true), what);
 }
 
-const Registration registrations[] = {
-    Registration(
-        {"get_available_authentication_providers", get_available_authentication_providers, Access::Read, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations,
+    Registration({"get_available_authentication_providers", get_available_authentication_providers, Access::Read,
+                  root_only()}),
     Registration({"enable_authentication_provider", enable_authentication_provider, Access::Write, root_only()}),
     Registration({"disable_authentication_provider", disable_authentication_provider, Access::Write, root_only()}),
     Registration({"disable_failing_authentication_providers", disable_failing_authentication_providers, Access::Write,
                   root_only()}),
     Registration({"get_provider_client_configurations", get_provider_client_configurations, Access::Read, root_only()}),
-    Registration(
-        {"set_provider_client_configurations", set_provider_client_configurations, Access::Write, root_only()}),
+    Registration({"set_provider_client_configurations", set_provider_client_configurations, Access::Write,
+                  root_only()}),
     Registration({"get_provider_configuration_fields", get_provider_configuration_fields, Access::Read, root_only()}),
-    Registration(
-        {"get_provider_display_configurations", get_provider_display_configurations, Access::Read, root_only()}),
+    Registration({"get_provider_display_configurations", get_provider_display_configurations, Access::Read,
+                  root_only()}),
     Registration({"set_provider_display_configurations",
                   set_provider_display_configurations,
                   Access::Write,
@@ -207,8 +209,7 @@ const Registration registrations[] = {
                   {configurations_param("The login button's new appearance, as a JSON object of display "
                                         "configuration keys (label, color, textcolor, icon, icon_type, "
                                         "display_name, ...) and their values.")}}),
-    Registration({"get_users_authn_linked_accounts", get_users_authn_linked_accounts, Access::Read, root_only()}),
-};
+    Registration({"get_users_authn_linked_accounts", get_users_authn_linked_accounts, Access::Read, root_only()}), );
 
 }  // namespace
 }  // namespace whm

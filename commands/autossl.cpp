@@ -11,6 +11,7 @@
 #include "account_store.hpp"
 #include "autossl.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -397,8 +398,8 @@ ModuleFunction ssl(const char* name, Handler h, Access access, std::vector<Param
   return {Api::Uapi, "SSL", name, std::move(h), access, needs_feature("autossl"), std::move(params)};
 }
 
-const Registration registrations[] = {
-    Registration({"get_autossl_providers", get_autossl_providers, Access::Read, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"get_autossl_providers", get_autossl_providers, Access::Read, root_only()}),
     Registration({"set_autossl_provider", set_autossl_provider, Access::Write, root_only()}),
     Registration({"reset_autossl_provider", reset_autossl_provider, Access::Write, root_only()}),
     Registration({"disable_autossl", disable_autossl, Access::Write, root_only()}),
@@ -422,10 +423,10 @@ const Registration registrations[] = {
                   root_only(),
                   {list_param("domain", ParamType::Domain)}}),
     Registration({"get_autossl_user_excluded_domains", get_autossl_user_excluded_domains, Access::Read, root_only()}),
-    Registration(
-        {"start_autossl_check_for_one_user", start_autossl_check_for_one_user, Access::Delegated, root_only()}),
-    Registration(
-        {"start_autossl_check_for_all_users", start_autossl_check_for_all_users, Access::Delegated, root_only()}),
+    Registration({"start_autossl_check_for_one_user", start_autossl_check_for_one_user, Access::Delegated,
+                  root_only()}),
+    Registration({"start_autossl_check_for_all_users", start_autossl_check_for_all_users, Access::Delegated,
+                  root_only()}),
     Registration({"get_autossl_logs_catalog", get_autossl_logs_catalog, Access::Read, root_only()}),
     Registration({"get_autossl_log", get_autossl_log, Access::Read, root_only()}),
     Registration({"get_autossl_problems_for_domain", get_autossl_problems_for_domain, Access::Read, root_only()}),
@@ -439,8 +440,7 @@ const Registration registrations[] = {
     Registration(ssl("get_autossl_excluded_domains", uapi_get_excluded, Access::Read)),
     Registration(ssl("get_autossl_problems", uapi_get_problems, Access::Read)),
     Registration(ssl("is_autossl_check_in_progress", uapi_in_progress, Access::Read)),
-    Registration(ssl("start_autossl_check", uapi_start_check, Access::Delegated)),
-};
+    Registration(ssl("start_autossl_check", uapi_start_check, Access::Delegated)), );
 
 }  // namespace
 }  // namespace whm

@@ -7,6 +7,7 @@
 #include "backup_store.hpp"
 #include "errors.hpp"
 #include "google_drive.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "transport_history.hpp"
 #include "validate.hpp"
@@ -84,17 +85,17 @@ Response backup_does_client_id_have_google_credentials(Context& ctx, const Reque
   return resp;
 }
 
-const Registration registrations[] = {
-    Registration({"backup_list_transported", backup_list_transported, Access::Read, root_only()}),
-    Registration({"backup_get_transport_status",
-                  backup_get_transport_status,
-                  Access::Read,
-                  root_only(),
-                  {optional_param("transport_name")}}),
-    Registration({"backup_generate_google_oauth_uri", backup_generate_google_oauth_uri, Access::Write, root_only()}),
-    Registration({"backup_does_client_id_have_google_credentials", backup_does_client_id_have_google_credentials,
-                  Access::Read, root_only()}),
-};
+WHMKIT_REGISTRATIONS(registrations,
+                     Registration({"backup_list_transported", backup_list_transported, Access::Read, root_only()}),
+                     Registration({"backup_get_transport_status",
+                                   backup_get_transport_status,
+                                   Access::Read,
+                                   root_only(),
+                                   {optional_param("transport_name")}}),
+                     Registration({"backup_generate_google_oauth_uri", backup_generate_google_oauth_uri, Access::Write,
+                                   root_only()}),
+                     Registration({"backup_does_client_id_have_google_credentials",
+                                   backup_does_client_id_have_google_credentials, Access::Read, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -17,6 +17,7 @@
 #include "damage.hpp"
 #include "errors.hpp"
 #include "google_drive.hpp"
+#include "lazy_registrations.hpp"
 #include "legacy_backup_config.hpp"
 #include "notices.hpp"
 #include "output.hpp"
@@ -872,13 +873,13 @@ std::vector<ParamSpec> config_params() {
   return v;
 }
 
-const Registration registrations[] = {
-    Registration({"backup_config_get", backup_config_get, Access::Read, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"backup_config_get", backup_config_get, Access::Read, root_only()}),
     Registration({"backup_config_set", backup_config_set, Access::Write, root_only(), config_params()}),
-    Registration(
-        {"backup_destination_add", backup_destination_add, Access::Write, root_only(), destination_params(true)}),
-    Registration(
-        {"backup_destination_set", backup_destination_set, Access::Write, root_only(), destination_params(false)}),
+    Registration({"backup_destination_add", backup_destination_add, Access::Write, root_only(),
+                  destination_params(true)}),
+    Registration({"backup_destination_set", backup_destination_set, Access::Write, root_only(),
+                  destination_params(false)}),
     Registration({"backup_destination_get", backup_destination_get, Access::Read, root_only()}),
     Registration({"backup_destination_list", backup_destination_list, Access::Read, root_only()}),
     Registration({"backup_destination_delete", backup_destination_delete, Access::Write, root_only()}),
@@ -922,8 +923,7 @@ const Registration registrations[] = {
                   [](Context& c, const Request&) { return clear_tasks(c, "completed", all); }, Access::Write,
                   root_only()}),
     Registration({"restore_queue_clear_all_failed_tasks", clear_all_failed, Access::Write, root_only()}),
-    Registration({"restore_queue_clear_all_tasks", clear_all_tasks, Access::Write, root_only()}),
-};
+    Registration({"restore_queue_clear_all_tasks", clear_all_tasks, Access::Write, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -11,6 +11,7 @@
 
 #include "bandwidth.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -170,16 +171,16 @@ ModuleFunction bandwidth(const char* name, Handler h, std::vector<ParamSpec> par
           std::move(params), summary};
 }
 
-const Registration bandwidth_functions[] = {
+WHMKIT_REGISTRATIONS(
+    bandwidth_functions,
     Registration(bandwidth("query", query,
                            {make_param("grouping", ParamType::String, true), optional_param("domains"),
                             optional_param("end", ParamType::Integer), interval_param(), optional_param("protocols"),
                             optional_param("start", ParamType::Integer), optional_param("timezone")},
                            "Return cPanel account's bandwidth usage report")),
     Registration(bandwidth("get_retention_periods", get_retention_periods, {}, "Return bandwidth retention period")),
-    Registration(
-        bandwidth("get_enabled_protocols", get_enabled_protocols, {}, "Return services monitored in bandwidth data")),
-};
+    Registration(bandwidth("get_enabled_protocols", get_enabled_protocols, {},
+                           "Return services monitored in bandwidth data")), );
 
 }  // namespace
 }  // namespace whm

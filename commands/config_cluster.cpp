@@ -6,6 +6,7 @@
 // nothing.
 #include "config_cluster.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "linked_node_api.hpp"
 #include "registry.hpp"
 
@@ -84,8 +85,8 @@ ParamSpec access_key_param(bool required) {
   return p;
 }
 
-const Registration registrations[] = {
-    Registration({"list_configclusterservers", list_configclusterservers, Access::Read, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"list_configclusterservers", list_configclusterservers, Access::Read, root_only()}),
     Registration(
         {"add_configclusterserver", add_configclusterserver, Access::Write, root_only(), {access_key_param(true)}}),
     Registration({"delete_configclusterserver", delete_configclusterserver, Access::Write, root_only()}),
@@ -93,8 +94,7 @@ const Registration registrations[] = {
                   update_configclusterserver,
                   Access::Write,
                   root_only(),
-                  {access_key_param(false)}}),
-};
+                  {access_key_param(false)}}), );
 
 }  // namespace
 }  // namespace whm

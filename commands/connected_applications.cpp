@@ -3,6 +3,7 @@
 // the calling reseller's own). Files: lib/store/connected_apps.hpp.
 #include "connected_apps.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -77,20 +78,20 @@ ParamSpec data_param() {
                    "and any other properties.");
 }
 
-const Registration registrations[] = {
-    Registration(
-        {"list_connected_applications", list_connected_applications, Access::Read, needs("connected-applications")}),
-    Registration(
-        {"fetch_connected_application", fetch_connected_application, Access::Read, needs("connected-applications")}),
-    Registration({"save_connected_application",
-                  save_connected_application,
-                  Access::Write,
-                  needs("connected-applications"),
-                  {described(make_param("name", ParamType::String, true), "The name of the connected application."),
-                   data_param()}}),
-    Registration(
-        {"remove_connected_application", remove_connected_application, Access::Write, needs("connected-applications")}),
-};
+WHMKIT_REGISTRATIONS(registrations,
+                     Registration({"list_connected_applications", list_connected_applications, Access::Read,
+                                   needs("connected-applications")}),
+                     Registration({"fetch_connected_application", fetch_connected_application, Access::Read,
+                                   needs("connected-applications")}),
+                     Registration({"save_connected_application",
+                                   save_connected_application,
+                                   Access::Write,
+                                   needs("connected-applications"),
+                                   {described(make_param("name", ParamType::String, true),
+                                              "The name of the connected application."),
+                                    data_param()}}),
+                     Registration({"remove_connected_application", remove_connected_application, Access::Write,
+                                   needs("connected-applications")}), );
 
 }  // namespace
 }  // namespace whm

@@ -11,6 +11,7 @@
 #include "contact_info.hpp"
 #include "errors.hpp"
 #include "features.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
@@ -255,17 +256,17 @@ ModuleFunction api2(const char* name, Handler h, Access access, std::vector<Para
   return {Api::Api2, "CustInfo", name, std::move(h), access, own_objects(), std::move(params)};
 }
 
-const Registration contact_functions[] = {
-    Registration({Api::Uapi, "ContactInformation", "set_email_addresses", set_email_addresses, Access::Write,
-                  needs_feature(kContactFeatures), address_params(true)}),
-    Registration({Api::Uapi, "ContactInformation", "unset_email_addresses", unset_email_addresses, Access::Write,
-                  needs_feature(kContactFeatures), address_params(false)}),
-    Registration(api2("contactemails", contactemails, Access::Read,
-                      {optional_param("username"), optional_param("no_default", ParamType::Boolean)})),
-    Registration(api2("contactprefs", contactprefs, Access::Read, {optional_param("username")})),
-    Registration(api2("displaycontactinfo", displaycontactinfo, Access::Read, {optional_param("username")})),
-    Registration(api2("savecontactinfo", savecontactinfo, Access::Write, save_params())),
-};
+WHMKIT_REGISTRATIONS(contact_functions,
+                     Registration({Api::Uapi, "ContactInformation", "set_email_addresses", set_email_addresses,
+                                   Access::Write, needs_feature(kContactFeatures), address_params(true)}),
+                     Registration({Api::Uapi, "ContactInformation", "unset_email_addresses", unset_email_addresses,
+                                   Access::Write, needs_feature(kContactFeatures), address_params(false)}),
+                     Registration(api2("contactemails", contactemails, Access::Read,
+                                       {optional_param("username"), optional_param("no_default", ParamType::Boolean)})),
+                     Registration(api2("contactprefs", contactprefs, Access::Read, {optional_param("username")})),
+                     Registration(api2("displaycontactinfo", displaycontactinfo, Access::Read,
+                                       {optional_param("username")})),
+                     Registration(api2("savecontactinfo", savecontactinfo, Access::Write, save_params())), );
 
 }  // namespace
 }  // namespace whm

@@ -11,6 +11,7 @@
 #include "convert_addon.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_counts.hpp"
 #include "mail_paths.hpp"
 #include "mail_routing.hpp"
@@ -304,7 +305,8 @@ ParamSpec job_ids_param() {
 }
 
 // cPanel keeps the conversion to root (and resellers holding "all").
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"convert_addon_list_addon_domains", convert_addon_list_addon_domains, Access::Read, root_only()}),
     Registration({"convert_addon_fetch_domain_details", convert_addon_fetch_domain_details, Access::Read, root_only()}),
     Registration({"convert_addon_initiate_conversion", convert_addon_initiate_conversion, Access::Write, root_only(),
@@ -315,9 +317,8 @@ const Registration registrations[] = {
                   root_only(),
                   {job_ids_param()}}),
     Registration({"convert_addon_list_conversions", convert_addon_list_conversions, Access::Read, root_only()}),
-    Registration(
-        {"convert_addon_fetch_conversion_details", convert_addon_fetch_conversion_details, Access::Read, root_only()}),
-};
+    Registration({"convert_addon_fetch_conversion_details", convert_addon_fetch_conversion_details, Access::Read,
+                  root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -15,6 +15,7 @@
 #include "dns_store.hpp"
 #include "errors.hpp"
 #include "features.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -349,7 +350,8 @@ std::vector<ParamSpec> with(std::vector<ParamSpec> params, const ParamSpec& more
   return params;
 }
 
-const Registration cpanel_domain_functions[] = {
+WHMKIT_REGISTRATIONS(
+    cpanel_domain_functions,
     Registration(api2("SubDomain", "addsubdomain", api2_addsubdomain, Access::Write, kSubdomains,
                       {domain("rootdomain")}, kAddSubdomainParams, "Create a subdomain")),
     Registration(ModuleFunction{Api::Uapi, "SubDomain", "addsubdomain", uapi_addsubdomain, Access::Write,
@@ -391,8 +393,7 @@ const Registration cpanel_domain_functions[] = {
                                 "Its subdomain, as listaddondomains' domainkey (\"shop_example.com\").")},
                       "Delete an addon domain and its subdomain")),
     Registration(api2("AddonDomain", "listaddondomains", listaddondomains, Access::Read, kAddons, {}, {kRegexParam},
-                      "List the account's addon domains")),
-};
+                      "List the account's addon domains")), );
 
 }  // namespace
 }  // namespace whm

@@ -4,6 +4,7 @@
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "features.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 
 namespace whm {
@@ -54,12 +55,11 @@ ModuleFunction uapi(const char* name, Handler h, std::vector<ParamSpec> params =
   return {Api::Uapi, "Features", name, std::move(h), Access::Read, own_objects(), std::move(params)};
 }
 
-const Registration feature_functions[] = {
-    Registration(uapi("has_feature", has_feature,
-                      {described(make_param("name", ParamType::String, true), "The feature's id.")})),
-    Registration(uapi("list_features", list_features)),
-    Registration(uapi("get_feature_metadata", get_feature_metadata)),
-};
+WHMKIT_REGISTRATIONS(feature_functions,
+                     Registration(uapi("has_feature", has_feature,
+                                       {described(make_param("name", ParamType::String, true), "The feature's id.")})),
+                     Registration(uapi("list_features", list_features)),
+                     Registration(uapi("get_feature_metadata", get_feature_metadata)), );
 
 }  // namespace
 }  // namespace whm

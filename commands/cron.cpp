@@ -9,6 +9,7 @@
 #include "cron_store.hpp"
 #include "crontab.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "validate.hpp"
@@ -235,14 +236,15 @@ Response bind(Context& ctx, const Request& req) {
   return F(ctx, req, Api2);
 }
 
-const Registration cron_functions[] = {
+WHMKIT_REGISTRATIONS(
+    cron_functions,
     // API 2
     Registration({Api::Api2, "Cron", "listcron", bind<list_cron, true>, Access::Read, needs_feature("cron")}),
     Registration({Api::Api2, "Cron", "fetchcron", fetch_cron, Access::Read, needs_feature("cron")}),
-    Registration(
-        {Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, needs_feature("cron"), job_params(true)}),
-    Registration(
-        {Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, needs_feature("cron"), edit_params()}),
+    Registration({Api::Api2, "Cron", "add_line", bind<add_line, true>, Access::Write, needs_feature("cron"),
+                  job_params(true)}),
+    Registration({Api::Api2, "Cron", "edit_line", bind<edit_line, true>, Access::Write, needs_feature("cron"),
+                  edit_params()}),
     Registration({Api::Api2,
                   "Cron",
                   "remove_line",
@@ -261,10 +263,10 @@ const Registration cron_functions[] = {
     // UAPI
     Registration({Api::Uapi, "Cron", "list_cron", bind<list_cron, false>, Access::Read, needs_feature("cron")}),
     Registration({Api::Uapi, "Cron", "fetch_cron", fetch_cron, Access::Read, needs_feature("cron")}),
-    Registration(
-        {Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, needs_feature("cron"), job_params(true)}),
-    Registration(
-        {Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, needs_feature("cron"), edit_params()}),
+    Registration({Api::Uapi, "Cron", "add_line", bind<add_line, false>, Access::Write, needs_feature("cron"),
+                  job_params(true)}),
+    Registration({Api::Uapi, "Cron", "edit_line", bind<edit_line, false>, Access::Write, needs_feature("cron"),
+                  edit_params()}),
     Registration({Api::Uapi,
                   "Cron",
                   "remove_line",
@@ -279,8 +281,7 @@ const Registration cron_functions[] = {
                   bind<set_email, false>,
                   Access::Write,
                   needs_feature("cron"),
-                  {make_param("email")}}),
-};
+                  {make_param("email")}}), );
 
 }  // namespace
 }  // namespace whm

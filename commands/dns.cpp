@@ -14,6 +14,7 @@
 #include "dns_swap.hpp"
 #include "errors.hpp"
 #include "kvfile.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "output.hpp"
 #include "registry.hpp"
@@ -434,8 +435,8 @@ ParamSpec described(const char* name, ParamType type, const std::string& descrip
   return whm::described(make_param(name, type), description);
 }
 
-const Registration registrations[] = {
-    Registration({"adddns", adddns, Access::Write, needs("create-dns", {account_or_self("trueowner")})}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"adddns", adddns, Access::Write, needs("create-dns", {account_or_self("trueowner")})}),
     Registration({"killdns", killdns, Access::Write, needs("kill-dns", {domain("domain")})}),
     Registration({"listzones", listzones, Access::Read, any_reseller()}),
     Registration({"dumpzone",
@@ -492,8 +493,7 @@ const Registration registrations[] = {
                   any_reseller({zone("zone")}),
                   {list_param("zone", ParamType::Domain, true)}}),
     Registration({"is_alias_available", is_alias_available, Access::Read, any_reseller()}),
-    Registration({"updateuserdomains", updateuserdomains, Access::Write, root_only()}),
-};
+    Registration({"updateuserdomains", updateuserdomains, Access::Write, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -16,6 +16,7 @@
 #include "dns_swap.hpp"
 #include "errors.hpp"
 #include "ip_addresses.hpp"
+#include "lazy_registrations.hpp"
 #include "output.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -438,7 +439,8 @@ std::vector<ParamSpec> with_domain(std::vector<ParamSpec> params) {
   return params;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     // UAPI DNS
     Registration({Api::Uapi,
                   "DNS",
@@ -498,19 +500,19 @@ const Registration registrations[] = {
                   {described(list_param("domain", ParamType::String, true),
                              "One of the account's domains; repeat it (domain-1, domain-2...) for several.")},
                   "Return whether domains only resolve locally"}),
-    Registration(
-        {Api::Uapi,
-         "DNS",
-         "swap_ip_in_zones",
-         swap_ip_in_zones,
-         Access::Write,
-         needs_feature("zoneedit", {domain("domain")}),
-         {described(list_param("domain", ParamType::String, true),
-                    "One of the account's domains whose zone is updated; repeat it for several."),
-          text("dest_ip", "The IPv4 address the records get.", true),
-          text("ftp_ip", "The IPv4 address \"ftp.\" records get (default: dest_ip)."),
-          text("source_ip", "The IPv4 address to replace (default, or -1: detected in each zone from its A records).")},
-         "Update IP addresses in zone files"}),
+    Registration({Api::Uapi,
+                  "DNS",
+                  "swap_ip_in_zones",
+                  swap_ip_in_zones,
+                  Access::Write,
+                  needs_feature("zoneedit", {domain("domain")}),
+                  {described(list_param("domain", ParamType::String, true),
+                             "One of the account's domains whose zone is updated; repeat it for several."),
+                   text("dest_ip", "The IPv4 address the records get.", true),
+                   text("ftp_ip", "The IPv4 address \"ftp.\" records get (default: dest_ip)."),
+                   text("source_ip",
+                        "The IPv4 address to replace (default, or -1: detected in each zone from its A records).")},
+                  "Update IP addresses in zone files"}),
     // API 2 ZoneEdit
     Registration({Api::Api2, "ZoneEdit", "fetchzone", fetchzone, Access::Read, own_objects({domain("domain")}),
                   fetch_params(), "Retrieve a zone file"}),
@@ -539,8 +541,7 @@ const Registration registrations[] = {
                   Access::Write,
                   needs_feature("zoneedit", {domain("domain")}),
                   {kDomain},
-                  "Reset a zone file to its original state"}),
-};
+                  "Reset a zone file to its original state"}), );
 
 }  // namespace
 }  // namespace whm

@@ -14,6 +14,7 @@
 
 #include "dns_server.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "notices.hpp"
 #include "registry.hpp"
 #include "resolver.hpp"
@@ -136,15 +137,14 @@ ParamSpec optional_ipv4(const char* name) {
   return p;
 }
 
-const Registration registrations[] = {
-    Registration({"update_reverse_dns_cache", update_reverse_dns_cache, Access::Delegated, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"update_reverse_dns_cache", update_reverse_dns_cache, Access::Delegated, root_only()}),
     Registration({"set_up_dns_resolver_workarounds", set_up_dns_resolver_workarounds, Access::Delegated, root_only()}),
     Registration({"cluster_member_has_trust_with",
                   cluster_member_has_trust_with,
                   Access::Read,
                   needs("clustering"),
-                  {make_param("host", ParamType::IPv4, true), optional_ipv4("althost")}}),
-};
+                  {make_param("host", ParamType::IPv4, true), optional_ipv4("althost")}}), );
 
 }  // namespace
 }  // namespace whm

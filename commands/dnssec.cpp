@@ -7,6 +7,7 @@
 #include "dns_store.hpp"
 #include "dnssec.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "process.hpp"
 #include "registry.hpp"
 #include "state.hpp"
@@ -346,7 +347,8 @@ ParamSpec key_data_param() {
 
 Authorization edit_zone() { return needs("edit-dns", {domain("domain")}); }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"enable_dnssec_for_domains",
                   enable_dnssec_for_domains,
                   Access::Write,
@@ -369,8 +371,8 @@ const Registration registrations[] = {
                   Access::Write,
                   edit_zone(),
                   {domains_param(), iterations_param(0)}}),
-    Registration({"unset_nsec3_for_domains", unset_nsec3_for_domains, Access::Write, edit_zone(), {domains_param()}}),
-};
+    Registration(
+        {"unset_nsec3_for_domains", unset_nsec3_for_domains, Access::Write, edit_zone(), {domains_param()}}), );
 
 }  // namespace
 }  // namespace whm

@@ -2,6 +2,7 @@
 // read from its userdata (var/cpanel/userdata/<user>/main and the vhost
 // files, lib/store/vhosts.hpp).
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 #include "vhosts.hpp"
@@ -152,46 +153,46 @@ ParamSpec flag_param(const char* name) {
   return p;
 }
 
-const Registration domaininfo_functions[] = {
-    Registration({Api::Uapi,
-                  "DomainInfo",
-                  "list_domains",
-                  list_domains,
-                  Access::Read,
-                  own_objects(),
-                  {},
-                  "Return cPanel account's domains"}),
-    Registration({Api::Uapi,
-                  "DomainInfo",
-                  "main_domain_builtin_subdomain_aliases",
-                  main_domain_builtin_subdomain_aliases,
-                  Access::Read,
-                  own_objects(),
-                  {},
-                  "Return built-in subdomain aliases"}),
-    Registration({Api::Uapi,
-                  "DomainInfo",
-                  "domains_data",
-                  domains_data,
-                  Access::Read,
-                  own_objects(),
-                  {[] {
-                     ParamSpec p = optional_param("format");
-                     p.allowed = {"hash", "list"};
-                     p.default_value = "hash";
-                     return p;
-                   }(),
-                   flag_param("return_https_redirects_status")},
-                  "Return all domains' hosting configuration"}),
-    Registration({Api::Uapi,
-                  "DomainInfo",
-                  "single_domain_data",
-                  single_domain_data,
-                  Access::Read,
-                  own_objects({domain("domain")}),
-                  {make_param("domain", ParamType::Domain, true), flag_param("return_https_redirect_status")},
-                  "Return domain's hosting configuration"}),
-};
+WHMKIT_REGISTRATIONS(domaininfo_functions,
+                     Registration({Api::Uapi,
+                                   "DomainInfo",
+                                   "list_domains",
+                                   list_domains,
+                                   Access::Read,
+                                   own_objects(),
+                                   {},
+                                   "Return cPanel account's domains"}),
+                     Registration({Api::Uapi,
+                                   "DomainInfo",
+                                   "main_domain_builtin_subdomain_aliases",
+                                   main_domain_builtin_subdomain_aliases,
+                                   Access::Read,
+                                   own_objects(),
+                                   {},
+                                   "Return built-in subdomain aliases"}),
+                     Registration({Api::Uapi,
+                                   "DomainInfo",
+                                   "domains_data",
+                                   domains_data,
+                                   Access::Read,
+                                   own_objects(),
+                                   {[] {
+                                      ParamSpec p = optional_param("format");
+                                      p.allowed = {"hash", "list"};
+                                      p.default_value = "hash";
+                                      return p;
+                                    }(),
+                                    flag_param("return_https_redirects_status")},
+                                   "Return all domains' hosting configuration"}),
+                     Registration({Api::Uapi,
+                                   "DomainInfo",
+                                   "single_domain_data",
+                                   single_domain_data,
+                                   Access::Read,
+                                   own_objects({domain("domain")}),
+                                   {make_param("domain", ParamType::Domain, true),
+                                    flag_param("return_https_redirect_status")},
+                                   "Return domain's hosting configuration"}), );
 
 }  // namespace
 }  // namespace whm

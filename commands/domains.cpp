@@ -4,6 +4,7 @@
 // (lib/store/account_domains.hpp), shared with the cPanel modules.
 #include "account_domains.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 
 namespace whm {
@@ -63,12 +64,12 @@ Response delete_domain(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"create_subdomain", create_subdomain, Access::Write, needs("create-dns", {subdomain("domain")})}),
     Registration({"create_parked_domain_for_user", create_parked_domain_for_user, Access::Write,
                   needs("park-dns", {account_or_self("username")})}),
-    Registration({"delete_domain", delete_domain, Access::Write, needs("park-dns", {domain("domain")})}),
-};
+    Registration({"delete_domain", delete_domain, Access::Write, needs("park-dns", {domain("domain")})}), );
 
 }  // namespace
 }  // namespace whm

@@ -11,6 +11,7 @@
 #include "errors.hpp"
 #include "hostname.hpp"
 #include "human_size.hpp"
+#include "lazy_registrations.hpp"
 #include "outgoing_mail.hpp"
 #include "output.hpp"
 #include "process.hpp"
@@ -316,7 +317,7 @@ Response add_pop(Context& ctx, const Request& req) {
   const MailboxLimits limits = limits_of(ctx);
   const auto quota = quota_arg(req, limits, false);
   Transaction& txn = ctx.txn();
-  EmailAccounts accounts(txn, ctx.account);
+  EmailAccounts accounts(txn, ctx.account, true, &a);
   if (limits.max_mailboxes && static_cast<long long>(accounts.count()) >= *limits.max_mailboxes)
     throw ApiError("The account “" + ctx.account.user + "” has reached its maximum number of email accounts (" +
                    std::to_string(*limits.max_mailboxes) + ").");
@@ -592,23 +593,24 @@ const std::vector<ParamSpec> kListPopsWithDisk = {optional_param("domain", Param
                                                   flag("no_validate"),
                                                   optional_param("regex")};
 
-const Registration email_account_functions[] = {
+WHMKIT_REGISTRATIONS(
+    email_account_functions,
     // UAPI
-    Registration(uapi(
-        "add_pop", add_pop, Access::Write,
-        {required_param("email"), password_param(), optional_param("domain", ParamType::Domain), password_hash_param(),
-         optional_param("quota", ParamType::IntOrUnlimited), flag("send_welcome_email"), flag("skip_update_db")})),
+    Registration(uapi("add_pop", add_pop, Access::Write,
+                      {required_param("email"), password_param(), optional_param("domain", ParamType::Domain),
+                       password_hash_param(), optional_param("quota", ParamType::IntOrUnlimited),
+                       flag("send_welcome_email"), flag("skip_update_db")})),
     Registration(uapi("delete_pop", delete_pop, Access::Write,
                       {required_param("email"), optional_param("domain", ParamType::Domain), optional_param("flags"),
                        flag("skip_quota")})),
-    Registration(
-        uapi("passwd_pop", passwd_pop, Access::Write,
-             {required_param("email"), required_param("password"), optional_param("domain", ParamType::Domain)})),
+    Registration(uapi("passwd_pop", passwd_pop, Access::Write,
+                      {required_param("email"), required_param("password"),
+                       optional_param("domain", ParamType::Domain)})),
     Registration(uapi("edit_pop_quota", edit_pop_quota, Access::Write,
                       {required_param("domain", ParamType::Domain), required_param("email"),
                        optional_param("quota", ParamType::IntOrUnlimited)})),
-    Registration(
-        uapi("list_pops", list_pops, Access::Read, {flag("no_validate"), optional_param("regex"), flag("skip_main")})),
+    Registration(uapi("list_pops", list_pops, Access::Read,
+                      {flag("no_validate"), optional_param("regex"), flag("skip_main")})),
     Registration(uapi("list_pops_with_disk", list_pops_with_disk, Access::Read, kListPopsWithDisk)),
     Registration(uapi("count_pops", count_pops, Access::Read)),
     Registration(uapi("get_pop_quota", get_pop_quota, Access::Read,
@@ -621,16 +623,16 @@ const Registration email_account_functions[] = {
     Registration(uapi("get_default_email_quota_mib", get_default_email_quota_mib, Access::Read)),
     Registration(uapi("get_max_email_quota", get_max_email_quota, Access::Read)),
     Registration(uapi("get_max_email_quota_mib", get_max_email_quota_mib, Access::Read)),
-    Registration(
-        uapi("account_name", account_name, Access::Read, {optional_param("account"), optional_param("display")})),
+    Registration(uapi("account_name", account_name, Access::Read,
+                      {optional_param("account"), optional_param("display")})),
     Registration(uapi("verify_password", verify_mail_password, Access::Read,
                       {required_param("email", ParamType::Email), required_param("password")})),
     Registration(uapi("suspend_login", suspend_login, Access::Write, {required_param("email", ParamType::Email)})),
     Registration(uapi("unsuspend_login", unsuspend_login, Access::Write, {optional_param("email", ParamType::Email)})),
-    Registration(
-        uapi("suspend_incoming", suspend_incoming, Access::Write, {optional_param("email", ParamType::Email)})),
-    Registration(
-        uapi("unsuspend_incoming", unsuspend_incoming, Access::Write, {optional_param("email", ParamType::Email)})),
+    Registration(uapi("suspend_incoming", suspend_incoming, Access::Write,
+                      {optional_param("email", ParamType::Email)})),
+    Registration(uapi("unsuspend_incoming", unsuspend_incoming, Access::Write,
+                      {optional_param("email", ParamType::Email)})),
     Registration(uapi("terminate_mailbox_sessions", terminate_mailbox_sessions, Access::Read)),
     Registration(uapi("has_plaintext_authentication", has_plaintext_authentication, Access::Read)),
     Registration(uapi("get_client_settings", get_client_settings, Access::Read, {optional_param("account")})),
@@ -642,9 +644,9 @@ const Registration email_account_functions[] = {
                        optional_param("quota", ParamType::IntOrUnlimited)})),
     Registration(api2("delpop", api2_ok(delete_pop), Access::Write,
                       {required_param("email"), optional_param("domain", ParamType::Domain), optional_param("flags")})),
-    Registration(
-        api2("passwdpop", api2_ok(passwd_pop), Access::Write,
-             {required_param("email"), required_param("password"), optional_param("domain", ParamType::Domain)})),
+    Registration(api2("passwdpop", api2_ok(passwd_pop), Access::Write,
+                      {required_param("email"), required_param("password"),
+                       optional_param("domain", ParamType::Domain)})),
     Registration(api2("editquota", api2_ok(edit_pop_quota), Access::Write,
                       {required_param("email"), required_param("domain", ParamType::Domain),
                        optional_param("quota", ParamType::IntOrUnlimited)})),
@@ -656,8 +658,7 @@ const Registration email_account_functions[] = {
     Registration(api2("getdiskusage", getdiskusage, Access::Read,
                       {required_param("domain", ParamType::Domain), required_param("user")})),
     // WHM API 1: root, or a reseller owning the account.
-    Registration(Implementation{"list_pops_for", list_pops_for, Access::Read, any_reseller({account("user")})}),
-};
+    Registration(Implementation{"list_pops_for", list_pops_for, Access::Read, any_reseller({account("user")})}), );
 
 }  // namespace
 }  // namespace whm

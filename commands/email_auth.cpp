@@ -14,6 +14,7 @@
 #include "domain_keys.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_auth_records.hpp"
 #include "registry.hpp"
 #include "resolver.hpp"
@@ -515,7 +516,8 @@ Implementation whm(const char* name, Handler h, Access access, std::vector<Param
   return {name, whm_payload(std::move(h)), access, needs("edit-dns", {domain("domain")}), std::move(params)};
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration(whm("enable_dkim", enable_dkim, Access::Write, {domains_param(true, "A domain of an account.")})),
     Registration(whm("disable_dkim", disable_dkim, Access::Write, {domains_param(true, "A domain of an account.")})),
     Registration(whm("ensure_dkim_keys_exist", ensure_dkim_keys_exist, Access::Write,
@@ -582,8 +584,7 @@ const Registration registrations[] = {
                            {domains_param(false, "One of the account's domains (left out: all of them).")},
                            "Validate domains' DMARC records")),
     Registration(emailauth("validate_current_ptrs", validate_current_ptrs, Access::Read,
-                           {domains_param(true, "One of the account's domains.")}, "Validate domains' PTR records")),
-};
+                           {domains_param(true, "One of the account's domains.")}, "Validate domains' PTR records")), );
 
 }  // namespace
 }  // namespace whm

@@ -8,6 +8,7 @@
 #include "account_store.hpp"
 #include "autoresponders.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_routing.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -198,22 +199,21 @@ ModuleFunction fn(Api api, const char* name, Handler h, Access access, std::vect
   return {api, "Email", name, std::move(h), access, needs_feature(kFeature, std::move(owned)), std::move(params)};
 }
 
-const Registration email_autoresponder_functions[] = {
-    Registration(
-        fn(Api::Uapi, "add_auto_responder", add_auto_responder, Access::Write, add_params(), {domain("domain")})),
-    Registration(fn(Api::Uapi, "get_auto_responder", get_auto_responder, Access::Read, get_params())),
-    Registration(
-        fn(Api::Uapi, "list_auto_responders", list_auto_responders, Access::Read, list_params(), {domain("domain")})),
-    Registration(fn(Api::Uapi, "delete_auto_responder", delete_auto_responder, Access::Write,
-                    email_param("The email address."))),
-    Registration(fn(Api::Uapi, "count_auto_responders", count_auto_responders, Access::Read, {})),
-    Registration(
-        fn(Api::Api2, "addautoresponder", api2_addautoresponder, Access::Write, add_params(), {domain("domain")})),
-    Registration(
-        fn(Api::Api2, "listautoresponders", api2_listautoresponders, Access::Read, list_params(), {domain("domain")})),
-    Registration(
-        fn(Api::Api2, "delautoresponder", api2_delautoresponder, Access::Write, email_param("The email address."))),
-};
+WHMKIT_REGISTRATIONS(email_autoresponder_functions,
+                     Registration(fn(Api::Uapi, "add_auto_responder", add_auto_responder, Access::Write, add_params(),
+                                     {domain("domain")})),
+                     Registration(fn(Api::Uapi, "get_auto_responder", get_auto_responder, Access::Read, get_params())),
+                     Registration(fn(Api::Uapi, "list_auto_responders", list_auto_responders, Access::Read,
+                                     list_params(), {domain("domain")})),
+                     Registration(fn(Api::Uapi, "delete_auto_responder", delete_auto_responder, Access::Write,
+                                     email_param("The email address."))),
+                     Registration(fn(Api::Uapi, "count_auto_responders", count_auto_responders, Access::Read, {})),
+                     Registration(fn(Api::Api2, "addautoresponder", api2_addautoresponder, Access::Write, add_params(),
+                                     {domain("domain")})),
+                     Registration(fn(Api::Api2, "listautoresponders", api2_listautoresponders, Access::Read,
+                                     list_params(), {domain("domain")})),
+                     Registration(fn(Api::Api2, "delautoresponder", api2_delautoresponder, Access::Write,
+                                     email_param("The email address."))), );
 
 }  // namespace
 }  // namespace whm

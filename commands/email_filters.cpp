@@ -14,6 +14,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_filters.hpp"
 #include "outgoing_mail.hpp"
 #include "process.hpp"
@@ -319,17 +320,17 @@ ModuleFunction api2(const char* name, Handler h, Access access, std::vector<Para
   return {Api::Api2, "Email", name, std::move(h), access, needs_feature(kFeature), std::move(params)};
 }
 
-const Registration email_filter_functions[] = {
-    Registration(uapi("store_filter", store_filter, Access::Write, store_params())),
+WHMKIT_REGISTRATIONS(
+    email_filter_functions, Registration(uapi("store_filter", store_filter, Access::Write, store_params())),
     Registration(uapi("list_filters", list_filters, Access::Read, {account_param(false, kAccountHelp)})),
     Registration(uapi("get_filter", get_filter, Access::Read, named_filter_params())),
     Registration(uapi("delete_filter", delete_filter, Access::Write, named_filter_params())),
     Registration(uapi("enable_filter", enable_filter, Access::Write, named_filter_params())),
     Registration(uapi("disable_filter", disable_filter, Access::Write, named_filter_params())),
-    Registration(
-        uapi("reorder_filters", reorder_filters, Access::Write,
-             {described(make_param("mailbox", ParamType::String, true), kAccountHelp),
-              described(optional_param("filter*"), "filter1, filter2...: the filters' names in their new order.")})),
+    Registration(uapi("reorder_filters", reorder_filters, Access::Write,
+                      {described(make_param("mailbox", ParamType::String, true), kAccountHelp),
+                       described(optional_param("filter*"),
+                                 "filter1, filter2...: the filters' names in their new order.")})),
     Registration(uapi("count_filters", count_filters, Access::Read)),
     Registration(uapi("list_filters_backups", list_filters_backups, Access::Read)),
     Registration(uapi("list_system_filter_info", list_system_filter_info, Access::Read)),
@@ -344,8 +345,7 @@ const Registration email_filter_functions[] = {
     Registration(api2("storefilter", api2_storefilter, Access::Write, store_params())),
     Registration(api2("filterlist", api2_filterlist, Access::Read, {account_param(false, kAccountHelp)})),
     Registration(api2("loadfilter", api2_loadfilter, Access::Read, named_filter_params())),
-    Registration(api2("deletefilter", api2_deletefilter, Access::Write, named_filter_params())),
-};
+    Registration(api2("deletefilter", api2_deletefilter, Access::Write, named_filter_params())), );
 
 }  // namespace
 }  // namespace whm

@@ -9,6 +9,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_paths.hpp"
 #include "mail_routing.hpp"
 #include "registry.hpp"
@@ -404,7 +405,8 @@ ModuleFunction api2(const char* name, Handler h, Access access, const char* feat
   return {Api::Api2, "Email", name, std::move(h), access, std::move(auth), std::move(params)};
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     // UAPI
     Registration(uapi("add_forwarder", add_forwarder, Access::Write, kForwarders, add_forwarder_params(true))),
     Registration(uapi("delete_forwarder", delete_forwarder, Access::Write, kForwarders,
@@ -452,8 +454,7 @@ const Registration registrations[] = {
         api2("listmaildomains", api2_listmaildomains, Access::Read, "",
              {optional_param("skipmain", ParamType::Boolean, "0"), optional_param("add_www", ParamType::Boolean, "0"),
               optional_param("include_wildcard", ParamType::Boolean, "0"), optional_param("select", ParamType::Domain)},
-             {})),
-};
+             {})), );
 
 }  // namespace
 }  // namespace whm

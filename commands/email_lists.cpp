@@ -9,6 +9,7 @@
 #include "account_usage.hpp"
 #include "errors.hpp"
 #include "human_size.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_paths.hpp"
 #include "mail_routing.hpp"
 #include "mailing_lists.hpp"
@@ -288,7 +289,8 @@ ParamSpec choice(const char* name, std::vector<std::string> values, bool require
   return p;
 }
 
-const Registration email_list_functions[] = {
+WHMKIT_REGISTRATIONS(
+    email_list_functions,
     Registration(uapi("add_list", add_list, Access::Write,
                       {required_param("domain", ParamType::Domain), required_param("list"), required_param("password"),
                        choice("private", {"0", "1"}, false, "0"), choice("rebuildonly", {"0", "1"}, false, "0")},
@@ -316,8 +318,7 @@ const Registration email_list_functions[] = {
     Registration(uapi("get_mailman_delegates", get_mailman_delegates, Access::Read, {required_param("list")},
                       "Return mailing list administrators")),
     Registration(uapi("generate_mailman_otp", generate_mailman_otp, Access::Write, {required_param("list")},
-                      "Create mailing list one-time password")),
-};
+                      "Create mailing list one-time password")), );
 
 }  // namespace
 }  // namespace whm

@@ -10,6 +10,7 @@
 #include "account_store.hpp"
 #include "email_accounts.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_paths.hpp"
 #include "mail_trace.hpp"
 #include "registry.hpp"
@@ -147,7 +148,8 @@ ModuleFunction email(const char* name, Handler h, Access access, Authorization a
 
 const ParamSpec kEmailParam = described(required_param("email", ParamType::Email), "An email account's address.");
 
-const Registration email_misc_functions[] = {
+WHMKIT_REGISTRATIONS(
+    email_misc_functions,
     Registration(email("get_mailbox_autocreate", get_mailbox_autocreate, Access::Read, needs_feature("popaccts"),
                        {kEmailParam})),
     Registration(email("enable_mailbox_autocreate", enable_mailbox_autocreate, Access::Write, needs_feature("popaccts"),
@@ -162,8 +164,8 @@ const Registration email_misc_functions[] = {
     Registration(email("trace_delivery", trace_delivery, Access::Read, needs_feature("emailtrace"),
                        {described(required_param("recipient"), "The address to trace.")})),
     Registration(email("check_fastmail", check_fastmail, Access::Read, own_objects())),
-    Registration(email("list_forwarders_backups", list_forwarders_backups, Access::Read, needs_feature("forwarders"))),
-};
+    Registration(email("list_forwarders_backups", list_forwarders_backups, Access::Read,
+                       needs_feature("forwarders"))), );
 
 }  // namespace
 }  // namespace whm

@@ -10,6 +10,7 @@
 #include "dns_params.hpp"
 #include "dns_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_routing.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -321,7 +322,8 @@ const ParamSpec kAlwaysAcceptFlag =
     described(one_of(optional_param("alwaysaccept", ParamType::String, "0"), {"0", "1"}),
               "1: this server always accepts the domain's mail (local); 0: auto-detect.");
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     // UAPI
     Registration(uapi("list_mxs", list_mxs, Access::Read, false,
                       {host("domain", "One of the account's domains (left out: all that have a zone).", false)})),
@@ -355,8 +357,7 @@ const Registration registrations[] = {
     Registration(api2("setalwaysaccept", api2_setalwaysaccept, Access::Write, true,
                       {required_param("domain", ParamType::Domain), kAlwaysAccept, kMxType,
                        optional_param("user", ParamType::Username)},
-                      {domain("domain"), self("user")})),
-};
+                      {domain("domain"), self("user")})), );
 
 }  // namespace
 }  // namespace whm

@@ -7,6 +7,7 @@
 #include "account_store.hpp"
 #include "email_accounts.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "outgoing_mail.hpp"
 #include "registry.hpp"
 
@@ -94,15 +95,14 @@ ModuleFunction fn(const char* name, Handler h, Access access, bool email_require
   return {Api::Uapi, "Email", name, std::move(h), access, needs_feature(kFeature), {email}};
 }
 
-const Registration email_outgoing_functions[] = {
-    Registration(fn("suspend_outgoing", suspend_outgoing, Access::Write, true)),
-    Registration(fn("unsuspend_outgoing", unsuspend_outgoing, Access::Write, true)),
-    Registration(fn("hold_outgoing", hold_outgoing, Access::Write, true)),
-    Registration(fn("release_outgoing", release_outgoing, Access::Write, true)),
-    Registration(fn("get_held_message_count", get_held_message_count, Access::Read, false)),
-    // Exclusive like a write: one change of the queue at a time.
-    Registration(fn("delete_held_messages", delete_held_messages, Access::Write, true)),
-};
+WHMKIT_REGISTRATIONS(email_outgoing_functions,
+                     Registration(fn("suspend_outgoing", suspend_outgoing, Access::Write, true)),
+                     Registration(fn("unsuspend_outgoing", unsuspend_outgoing, Access::Write, true)),
+                     Registration(fn("hold_outgoing", hold_outgoing, Access::Write, true)),
+                     Registration(fn("release_outgoing", release_outgoing, Access::Write, true)),
+                     Registration(fn("get_held_message_count", get_held_message_count, Access::Read, false)),
+                     // Exclusive like a write: one change of the queue at a time.
+                     Registration(fn("delete_held_messages", delete_held_messages, Access::Write, true)), );
 
 }  // namespace
 }  // namespace whm

@@ -12,6 +12,7 @@
 #include "email_accounts.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_paths.hpp"
 #include "mail_permissions.hpp"
 #include "mobileconfig.hpp"
@@ -106,10 +107,11 @@ Response generate_mobileconfig(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"get_user_email_forward_destination", get_user_email_forward_destination, Access::Read, root_only()}),
-    Registration(
-        {"set_user_email_forward_destination", set_user_email_forward_destination, Access::Write, root_only()}),
+    Registration({"set_user_email_forward_destination", set_user_email_forward_destination, Access::Write,
+                  root_only()}),
     Registration(Implementation{"terminate_cpuser_mailbox_sessions", terminate_cpuser_mailbox_sessions, Access::Read,
                                 any_reseller({account("username")})}),
     Registration(Implementation{"normalize_user_email_configuration", normalize_user_email_configuration, Access::Write,
@@ -122,8 +124,7 @@ const Registration registrations[] = {
         Access::Read,
         any_reseller({mail_account("account")}),
         {described(optional_param("selected_account_services", ParamType::String, "email,caldav,carddav"),
-                   "A comma-separated list of caldav, carddav and email; other names are ignored.")}}),
-};
+                   "A comma-separated list of caldav, carddav and email; other names are ignored.")}}), );
 
 }  // namespace
 }  // namespace whm

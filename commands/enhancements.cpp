@@ -8,6 +8,7 @@
 #include "account_enhancements.hpp"
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
@@ -177,7 +178,8 @@ Response set_enhancement_limit(Context& ctx, const Request& req) {
   return {};
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"list_account_enhancements", list_account_enhancements, Access::Read, needs(kAssignAcl)}),
     Registration({"create_account_enhancement", create_account_enhancement, Access::Write, root_only()}),
     Registration({"modify_account_enhancement", modify_account_enhancement, Access::Write, root_only()}),
@@ -187,14 +189,13 @@ const Registration registrations[] = {
     Registration({"unassign_account_enhancement", unassign_account_enhancement, Access::Write,
                   needs(kAssignAcl, {account("account")})}),
     // A reseller reads its own limits; root sets them.
-    Registration(
-        {"list_enhancement_limits", list_enhancement_limits, Access::Read, needs(kAssignAcl, {self("account")})}),
+    Registration({"list_enhancement_limits", list_enhancement_limits, Access::Read,
+                  needs(kAssignAcl, {self("account")})}),
     Registration({"set_enhancement_limit",
                   set_enhancement_limit,
                   Access::Write,
                   root_only(),
-                  {optional_param("limit", ParamType::Integer)}}),
-};
+                  {optional_param("limit", ParamType::Integer)}}), );
 
 }  // namespace
 }  // namespace whm

@@ -7,6 +7,7 @@
 #include "account_common.hpp"
 #include "errors.hpp"
 #include "features.hpp"
+#include "lazy_registrations.hpp"
 #include "packages.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -273,21 +274,20 @@ Response get_users_features_settings(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"create_featurelist", create_featurelist, Access::Write, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"create_featurelist", create_featurelist, Access::Write, root_only()}),
     Registration({"update_featurelist", update_featurelist, Access::Write, root_only()}),
     Registration({"delete_featurelist", delete_featurelist, Access::Write, root_only()}),
     Registration({"get_featurelists", get_featurelists, Access::Read, any_reseller()}),
     Registration({"get_featurelist_data", get_featurelist_data, Access::Read, any_reseller()}),
     Registration({"get_feature_names", get_feature_names, Access::Read, any_reseller()}),
     Registration({"get_feature_metadata", get_feature_metadata, Access::Read, any_reseller()}),
-    Registration(
-        {"verify_user_has_feature", verify_user_has_feature, Access::Read, any_reseller({account_or_self("user")})}),
+    Registration({"verify_user_has_feature", verify_user_has_feature, Access::Read,
+                  any_reseller({account_or_self("user")})}),
     Registration({"add_override_features_for_user", add_override_features_for_user, Access::Write, root_only()}),
     Registration({"remove_override_features_for_user", remove_override_features_for_user, Access::Write, root_only()}),
     Registration({"get_users_features_settings", get_users_features_settings, Access::Read,
-                  any_reseller({account_or_self("user")})}),
-};
+                  any_reseller({account_or_self("user")})}), );
 
 }  // namespace
 }  // namespace whm

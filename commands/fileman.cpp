@@ -12,6 +12,7 @@
 
 #include "errors.hpp"
 #include "fileman.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -424,7 +425,8 @@ std::vector<ParamSpec> info_params(std::vector<ParamSpec> first) {
 
 const Authorization kFileManager = needs_feature("filemanager");
 
-const Registration fileman_functions[] = {
+WHMKIT_REGISTRATIONS(
+    fileman_functions,
     // UAPI
     Registration(
         {Api::Uapi, "Fileman", "list_files", list_files, Access::Read, kFileManager,
@@ -440,18 +442,18 @@ const Registration fileman_functions[] = {
          "Return directory content"}),
     Registration({Api::Uapi, "Fileman", "get_file_information", get_file_information, Access::Read, kFileManager,
                   info_params({required("path")}), "Return file or directory information"}),
-    Registration(
-        {Api::Uapi,
-         "Fileman",
-         "get_file_content",
-         get_file_content,
-         Access::Read,
-         kFileManager,
-         {required("dir"), required("file"),
-          optional("from_charset", ParamType::String, "_DETECT_", "The file's character set."),
-          optional("to_charset", ParamType::String, "_LOCALE_", "The character set of the answer."),
-          flag("update_html_document_encoding", "1", "In an HTML file, set the <meta> charset to to_charset.")},
-         "Return file content"}),
+    Registration({Api::Uapi,
+                  "Fileman",
+                  "get_file_content",
+                  get_file_content,
+                  Access::Read,
+                  kFileManager,
+                  {required("dir"), required("file"),
+                   optional("from_charset", ParamType::String, "_DETECT_", "The file's character set."),
+                   optional("to_charset", ParamType::String, "_LOCALE_", "The character set of the answer."),
+                   flag("update_html_document_encoding", "1",
+                        "In an HTML file, set the <meta> charset to to_charset.")},
+                  "Return file content"}),
     Registration({Api::Uapi,
                   "Fileman",
                   "save_file_content",
@@ -492,16 +494,16 @@ const Registration fileman_functions[] = {
                       }(),
                       "Keep what has been in the trash this many days or less (0: purge everything).")},
                   "Delete .trash folder content"}),
-    Registration(
-        {Api::Uapi,
-         "Fileman",
-         "autocompletedir",
-         autocompletedir,
-         Access::Read,
-         kFileManager,
-         {required("path"), flag("dirsonly", "0", "Only directories."), flag("html", "1", "HTML-encode the names."),
-          flag("list_all", "1", "When path is a directory, list everything in it.")},
-         "Return autocomplete file and directory names"}),
+    Registration({Api::Uapi,
+                  "Fileman",
+                  "autocompletedir",
+                  autocompletedir,
+                  Access::Read,
+                  kFileManager,
+                  {required("path"), flag("dirsonly", "0", "Only directories."),
+                   flag("html", "1", "HTML-encode the names."),
+                   flag("list_all", "1", "When path is a directory, list everything in it.")},
+                  "Return autocomplete file and directory names"}),
     Registration({Api::Uapi,
                   "Fileman",
                   "transcode",
@@ -560,8 +562,7 @@ const Registration fileman_functions[] = {
                   {optional("path", ParamType::String, nullptr, "The directory (default: the home directory)."),
                    optional("dir", ParamType::String, nullptr, "The same as path (older clients)."),
                    required("filename"), multiline(optional("content", ParamType::String, nullptr, "The contents."))},
-                  "Save a string to a file"}),
-};
+                  "Save a string to a file"}), );
 
 }  // namespace
 }  // namespace whm

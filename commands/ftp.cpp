@@ -16,6 +16,7 @@
 #include "ftp_server.hpp"
 #include "ftp_store.hpp"
 #include "human_size.hpp"
+#include "lazy_registrations.hpp"
 #include "password_strength.hpp"
 #include "process.hpp"
 #include "registry.hpp"
@@ -705,25 +706,26 @@ ModuleFunction api2(const char* name, Handler h, Access access, std::vector<Para
   return {Api::Api2, "Ftp", name, std::move(h), access, needs_feature(feature, {domain("domain")}), std::move(params)};
 }
 
-const Registration ftp_functions[] = {
+WHMKIT_REGISTRATIONS(
+    ftp_functions,
     // UAPI: FTP accounts
     Registration(uapi("list_ftp", list_ftp, Access::Read, kListParams)),
     Registration(uapi("list_ftp_with_disk", list_ftp_with_disk, Access::Read, kListWithDiskParams)),
     Registration(uapi("ftp_exists", ftp_exists, Access::Read, login_params({}))),
-    Registration(
-        uapi("add_ftp", add_ftp, Access::Write,
-             with(kAddParams, {optional_param("read_only", ParamType::Boolean), optional_param("allowed_ips")}))),
+    Registration(uapi("add_ftp", add_ftp, Access::Write,
+                      with(kAddParams,
+                           {optional_param("read_only", ParamType::Boolean), optional_param("allowed_ips")}))),
     Registration(uapi("delete_ftp", delete_ftp, Access::Write, kDeleteParams)),
     Registration(uapi("passwd", change_password, Access::Write, kPasswdParams)),
     Registration(uapi("set_quota", set_quota, Access::Write, kQuotaParams)),
     Registration(uapi("get_quota", get_quota, Access::Read, {required_param("account"), optional_param("domain")})),
     Registration(uapi("set_homedir", set_homedir, Access::Write, login_params({}, {optional_param("homedir")}))),
-    Registration(
-        uapi("set_enabled", set_enabled, Access::Write, login_params({required_param("enabled", ParamType::Boolean)}))),
+    Registration(uapi("set_enabled", set_enabled, Access::Write,
+                      login_params({required_param("enabled", ParamType::Boolean)}))),
     Registration(uapi("set_read_only", set_read_only, Access::Write,
                       login_params({required_param("read_only", ParamType::Boolean)}))),
-    Registration(
-        uapi("set_allowed_ips", set_allowed_ips, Access::Write, login_params({optional_param("allowed_ips")}))),
+    Registration(uapi("set_allowed_ips", set_allowed_ips, Access::Write,
+                      login_params({optional_param("allowed_ips")}))),
     // UAPI: sessions
     Registration(uapi("list_sessions", list_sessions, Access::Read, {}, kSessionsFeature)),
     Registration(uapi("kill_session", kill_session, Access::Read, {optional_param("login", ParamType::String, "all")},
@@ -748,8 +750,7 @@ const Registration ftp_functions[] = {
     Registration(api2("delftp", api2_ok(delete_ftp), Access::Write, kDeleteParams)),
     Registration(api2("passwd", api2_ok(change_password), Access::Write, kPasswdParams)),
     Registration(api2("passwdftp", api2_ok(change_password), Access::Write, kPasswdParams)),
-    Registration(api2("setquota", api2_ok(set_quota), Access::Write, kQuotaParams)),
-};
+    Registration(api2("setquota", api2_ok(set_quota), Access::Write, kQuotaParams)), );
 
 }  // namespace
 }  // namespace whm

@@ -11,6 +11,7 @@
 #include "errors.hpp"
 #include "ip_addresses.hpp"
 #include "ipv6_ranges.hpp"
+#include "lazy_registrations.hpp"
 #include "process.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -452,32 +453,31 @@ Response ipv6_disable_account(Context& ctx, const Request& req) {
 
 ParamSpec ipv4_param(const char* name, bool required = true) { return make_param(name, ParamType::IPv4, required); }
 
-const Registration registrations[] = {
-    Registration({"listips", listips, Access::Read, root_only()}),
-    Registration({"addips",
-                  addips,
-                  Access::Write,
-                  root_only(),
-                  {make_param("ips", ParamType::String, true), ipv4_param("netmask"), optional_param("excludes")}}),
-    Registration({"delip", delip, Access::Write, root_only(), {ipv4_param("ip")}}),
-    Registration({"get_shared_ip", get_shared_ip, Access::Read, any_reseller({self("user")})}),
-    Registration({"setsiteip", setsiteip, Access::Write, root_only(), {ipv4_param("ip")}}),
-    Registration({"get_public_ip", get_public_ip, Access::Read, root_only(), {ipv4_param("ip")}}),
-    Registration({"nat_checkip", nat_checkip, Access::Read, root_only(), {ipv4_param("ip")}}),
-    Registration({"nat_set_public_ip",
-                  nat_set_public_ip,
-                  Access::Write,
-                  root_only(),
-                  {ipv4_param("local_ip"), ipv4_param("public_ip")}}),
-    Registration({"listipv6s", listipv6s, Access::Read, root_only()}),
-    Registration({"ipv6_range_add", ipv6_range_add, Access::Write, root_only()}),
-    Registration({"ipv6_range_edit", ipv6_range_edit, Access::Write, root_only()}),
-    Registration({"ipv6_range_remove", ipv6_range_remove, Access::Write, root_only()}),
-    Registration({"ipv6_range_list", ipv6_range_list, Access::Read, root_only()}),
-    Registration({"ipv6_range_usage", ipv6_range_usage, Access::Read, root_only()}),
-    Registration({"ipv6_enable_account", ipv6_enable_account, Access::Write, root_only()}),
-    Registration({"ipv6_disable_account", ipv6_disable_account, Access::Write, root_only()}),
-};
+WHMKIT_REGISTRATIONS(registrations, Registration({"listips", listips, Access::Read, root_only()}),
+                     Registration({"addips",
+                                   addips,
+                                   Access::Write,
+                                   root_only(),
+                                   {make_param("ips", ParamType::String, true), ipv4_param("netmask"),
+                                    optional_param("excludes")}}),
+                     Registration({"delip", delip, Access::Write, root_only(), {ipv4_param("ip")}}),
+                     Registration({"get_shared_ip", get_shared_ip, Access::Read, any_reseller({self("user")})}),
+                     Registration({"setsiteip", setsiteip, Access::Write, root_only(), {ipv4_param("ip")}}),
+                     Registration({"get_public_ip", get_public_ip, Access::Read, root_only(), {ipv4_param("ip")}}),
+                     Registration({"nat_checkip", nat_checkip, Access::Read, root_only(), {ipv4_param("ip")}}),
+                     Registration({"nat_set_public_ip",
+                                   nat_set_public_ip,
+                                   Access::Write,
+                                   root_only(),
+                                   {ipv4_param("local_ip"), ipv4_param("public_ip")}}),
+                     Registration({"listipv6s", listipv6s, Access::Read, root_only()}),
+                     Registration({"ipv6_range_add", ipv6_range_add, Access::Write, root_only()}),
+                     Registration({"ipv6_range_edit", ipv6_range_edit, Access::Write, root_only()}),
+                     Registration({"ipv6_range_remove", ipv6_range_remove, Access::Write, root_only()}),
+                     Registration({"ipv6_range_list", ipv6_range_list, Access::Read, root_only()}),
+                     Registration({"ipv6_range_usage", ipv6_range_usage, Access::Read, root_only()}),
+                     Registration({"ipv6_enable_account", ipv6_enable_account, Access::Write, root_only()}),
+                     Registration({"ipv6_disable_account", ipv6_disable_account, Access::Write, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -7,6 +7,7 @@
 // server (state root "/") has it; without it, and for purchase_a_license,
 // the call fails and says why.
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "process.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -55,11 +56,10 @@ Response run_cpkeyclt(Context& ctx, const Request&) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"participate_in_analytics", participate_in_analytics, Access::Write, root_only()}),
-    Registration({"purchase_a_license", purchase_a_license, Access::Read, root_only()}),
-    Registration({"run_cpkeyclt", run_cpkeyclt, Access::Delegated, root_only()}),
-};
+WHMKIT_REGISTRATIONS(registrations,
+                     Registration({"participate_in_analytics", participate_in_analytics, Access::Write, root_only()}),
+                     Registration({"purchase_a_license", purchase_a_license, Access::Read, root_only()}),
+                     Registration({"run_cpkeyclt", run_cpkeyclt, Access::Delegated, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -4,6 +4,7 @@
 // interface page only), so every account may call them.
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "locales.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -63,16 +64,15 @@ ModuleFunction uapi(const char* name, Handler h, Access access, std::vector<Para
   return {Api::Uapi, "Locale", name, std::move(h), access, own_objects(), std::move(params)};
 }
 
-const Registration locale_functions[] = {
-    Registration(uapi("get_attributes", get_attributes, Access::Read,
-                      {described(optional_param("attributes"),
-                                 "Comma-separated: locale, name, encoding, direction (default: "
-                                 "locale,encoding,direction).")})),
-    Registration(uapi("list_locales", list_locales, Access::Read)),
-    Registration(
-        uapi("set_locale", set_locale, Access::Write,
-             {described(make_param("locale", ParamType::String, true), "A tag from list_locales (en, pt_br).")})),
-};
+WHMKIT_REGISTRATIONS(locale_functions,
+                     Registration(uapi("get_attributes", get_attributes, Access::Read,
+                                       {described(optional_param("attributes"),
+                                                  "Comma-separated: locale, name, encoding, direction (default: "
+                                                  "locale,encoding,direction).")})),
+                     Registration(uapi("list_locales", list_locales, Access::Read)),
+                     Registration(uapi("set_locale", set_locale, Access::Write,
+                                       {described(make_param("locale", ParamType::String, true),
+                                                  "A tag from list_locales (en, pt_br).")})), );
 
 }  // namespace
 }  // namespace whm

@@ -13,6 +13,7 @@
 #include "errors.hpp"
 #include "greylist.hpp"
 #include "ip_addresses.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "services.hpp"
 #include "util.hpp"
@@ -378,8 +379,8 @@ ParamSpec providers_param() {
                    "more.");
 }
 
-const Registration registrations[] = {
-    Registration({"cpgreylist_status", cpgreylist_status, Access::Read, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"cpgreylist_status", cpgreylist_status, Access::Read, root_only()}),
     Registration({"enable_cpgreylist", enable_cpgreylist, Access::Write, root_only()}),
     Registration({"disable_cpgreylist", disable_cpgreylist, Access::Write, root_only()}),
     Registration({"load_cpgreylist_config", load_cpgreylist_config, Access::Read, root_only()}),
@@ -389,8 +390,8 @@ const Registration registrations[] = {
     Registration(
         {"delete_cpgreylist_trusted_host", delete_cpgreylist_trusted_host, Access::Write, root_only(), {ips_param()}}),
     Registration({"read_cpgreylist_trusted_hosts", read_cpgreylist_trusted_hosts, Access::Read, root_only()}),
-    Registration(
-        {"cpgreylist_is_server_netblock_trusted", cpgreylist_is_server_netblock_trusted, Access::Read, root_only()}),
+    Registration({"cpgreylist_is_server_netblock_trusted", cpgreylist_is_server_netblock_trusted, Access::Read,
+                  root_only()}),
     Registration({"read_cpgreylist_deferred_entries", read_cpgreylist_deferred_entries, Access::Read, root_only()}),
     Registration({"cpgreylist_load_common_mail_providers_config", cpgreylist_load_common_mail_providers_config,
                   Access::Read, root_only()}),
@@ -415,8 +416,7 @@ const Registration registrations[] = {
                   cpgreylist_list_entries_for_common_mail_provider,
                   Access::Read,
                   root_only(),
-                  {providers_param()}}),
-};
+                  {providers_param()}}), );
 
 }  // namespace
 }  // namespace whm

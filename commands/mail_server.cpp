@@ -15,6 +15,7 @@
 #include "dovecot_admin.hpp"
 #include "errors.hpp"
 #include "exim_config.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_blocks.hpp"
 #include "mail_sni.hpp"
 #include "notices.hpp"
@@ -216,13 +217,14 @@ ParamSpec config_text_param() {
   return p;
 }
 
-const Registration registrations[] = {
-    Registration(
-        {"block_incoming_email_from_country",
-         modify_block(MailBlock::Countries, "country_code", true),
-         Access::Write,
-         root_only(),
-         {values_param("country_code", "An ISO 3166-1 alpha-2 code the GeoIP database has (ZZ: no country).")}}),
+WHMKIT_REGISTRATIONS(
+    registrations,
+    Registration({"block_incoming_email_from_country",
+                  modify_block(MailBlock::Countries, "country_code", true),
+                  Access::Write,
+                  root_only(),
+                  {values_param("country_code",
+                                "An ISO 3166-1 alpha-2 code the GeoIP database has (ZZ: no country).")}}),
     Registration({"unblock_incoming_email_from_country",
                   modify_block(MailBlock::Countries, "country_code", false),
                   Access::Write,
@@ -247,11 +249,11 @@ const Registration registrations[] = {
                   Access::Read,
                   root_only(),
                   {config_text_param()}}),
-    Registration(
-        {"validate_current_installed_exim_config", validate_current_installed_exim_config, Access::Read, root_only()}),
+    Registration({"validate_current_installed_exim_config", validate_current_installed_exim_config, Access::Read,
+                  root_only()}),
     Registration({"exim_configuration_check", exim_configuration_check, Access::Read, root_only()}),
-    Registration(
-        {"remove_in_progress_exim_config_edit", remove_in_progress_exim_config_edit, Access::Write, root_only()}),
+    Registration({"remove_in_progress_exim_config_edit", remove_in_progress_exim_config_edit, Access::Write,
+                  root_only()}),
     Registration({"save_spamd_config", save_spamd_config, Access::Write, root_only()}),
     Registration({"is_sni_supported", is_sni_supported, Access::Read, root_only()}),
     Registration({"mail_sni_status",
@@ -262,8 +264,7 @@ const Registration registrations[] = {
     // Its own transaction: Dovecot reloads the files once they are written.
     Registration({"rebuild_mail_sni_config", rebuild_mail_sni_config, Access::Write, root_only()}),
     Registration({"set_default_dmarc_record", set_default_dmarc_record, Access::Write, root_only()}),
-    Registration({"get_default_dmarc_record", get_default_dmarc_record, Access::Read, root_only()}),
-};
+    Registration({"get_default_dmarc_record", get_default_dmarc_record, Access::Read, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -12,6 +12,7 @@
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "eximstats.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "outgoing_mail.hpp"
 #include "process.hpp"
@@ -290,7 +291,8 @@ std::vector<ParamSpec> range_params() {
   return {start, end};
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"suspend_outgoing_email", suspend_outgoing_email, Access::Write, root_only(), {user_param()}}),
     Registration({"unsuspend_outgoing_email", unsuspend_outgoing_email, Access::Write, root_only(), {user_param()}}),
     Registration({"hold_outgoing_email", hold_outgoing_email, Access::Write, root_only(), {user_param()}}),
@@ -315,8 +317,7 @@ const Registration registrations[] = {
                                 Access::Read,
                                 own_objects(),
                                 {},
-                                "Return eximstats SQLite database status"}),
-};
+                                "Return eximstats SQLite database status"}), );
 
 }  // namespace
 }  // namespace whm

@@ -10,6 +10,7 @@
 #include "dovecot_admin.hpp"
 #include "email_accounts.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "user_dir.hpp"
 #include "util.hpp"
@@ -179,7 +180,8 @@ ModuleFunction mailboxes(const char* name, Handler h, Access access, std::vector
   return {Api::Uapi, "Mailboxes", name, std::move(h), access, own_objects(), std::move(params)};
 }
 
-const Registration mailbox_content_functions[] = {
+WHMKIT_REGISTRATIONS(
+    mailbox_content_functions,
     Registration(mailboxes("get_mailbox_status_list", get_mailbox_status_list, Access::Read, {account_param(true)})),
     Registration(mailboxes("expunge_mailbox_messages", expunge_mailbox_messages<account_login>, Access::Write,
                            {account_param(true), mailbox_param(), query_param()})),
@@ -213,16 +215,15 @@ const Registration mailbox_content_functions[] = {
                                 Access::Write,
                                 any_reseller({mail_account("account")}),
                                 {account_param(true), guid_param(), query_param()}}),
-    Registration(
-        ModuleFunction{Api::Uapi,
-                       "Email",
-                       "browse_mailbox",
-                       browse_mailbox,
-                       Access::Read,
-                       needs_feature("popaccts"),
-                       {account_param(false), described(optional_param("dir"), "A directory below the mail directory."),
-                        optional_param("showdotfiles", ParamType::Boolean, "0")}}),
-};
+    Registration(ModuleFunction{
+        Api::Uapi,
+        "Email",
+        "browse_mailbox",
+        browse_mailbox,
+        Access::Read,
+        needs_feature("popaccts"),
+        {account_param(false), described(optional_param("dir"), "A directory below the mail directory."),
+         optional_param("showdotfiles", ParamType::Boolean, "0")}}), );
 
 }  // namespace
 }  // namespace whm

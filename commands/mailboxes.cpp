@@ -3,6 +3,7 @@
 // file's UTF8MAILBOX key ("1" on, "0" or absent off; docs/email.md).
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 
 namespace whm {
@@ -28,23 +29,22 @@ Response set_utf8_mailbox_names(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration mailbox_functions[] = {
-    // user= may name only the account itself.
-    Registration(ModuleFunction{Api::Uapi,
-                                "Mailboxes",
-                                "has_utf8_mailbox_names",
-                                has_utf8_mailbox_names,
-                                Access::Read,
-                                own_objects({self("user")}),
-                                {make_param("user", ParamType::Username)}}),
-    Registration(ModuleFunction{Api::Uapi,
-                                "Mailboxes",
-                                "set_utf8_mailbox_names",
-                                set_utf8_mailbox_names,
-                                Access::Write,
-                                own_objects(),
-                                {make_param("enabled", ParamType::Boolean, true)}}),
-};
+WHMKIT_REGISTRATIONS(mailbox_functions,
+                     // user= may name only the account itself.
+                     Registration(ModuleFunction{Api::Uapi,
+                                                 "Mailboxes",
+                                                 "has_utf8_mailbox_names",
+                                                 has_utf8_mailbox_names,
+                                                 Access::Read,
+                                                 own_objects({self("user")}),
+                                                 {make_param("user", ParamType::Username)}}),
+                     Registration(ModuleFunction{Api::Uapi,
+                                                 "Mailboxes",
+                                                 "set_utf8_mailbox_names",
+                                                 set_utf8_mailbox_names,
+                                                 Access::Write,
+                                                 own_objects(),
+                                                 {make_param("enabled", ParamType::Boolean, true)}}), );
 
 }  // namespace
 }  // namespace whm

@@ -12,6 +12,7 @@
 #include "db_map.hpp"
 #include "db_names.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mysql_db.hpp"
 #include "mysql_profiles.hpp"
 #include "mysql_server.hpp"
@@ -743,7 +744,8 @@ Response remote_mysql_monitor_profile_activation(Context& ctx, const Request&) {
 
 std::vector<ParamSpec> name_param(const char* name) { return {required_param(name)}; }
 
-const Registration mysql_functions[] = {
+WHMKIT_REGISTRATIONS(
+    mysql_functions,
     // UAPI Mysql
     Registration({Api::Uapi,
                   "Mysql",
@@ -762,8 +764,8 @@ const Registration mysql_functions[] = {
                   needs_feature(kFeature),
                   {required_param("name"), required_param("password"),
                    optional_param("prefix-size", ParamType::Integer, "16")}}),
-    Registration(
-        {Api::Uapi, "Mysql", "delete_user", delete_user, Access::Write, needs_feature(kFeature), name_param("name")}),
+    Registration({Api::Uapi, "Mysql", "delete_user", delete_user, Access::Write, needs_feature(kFeature),
+                  name_param("name")}),
     Registration({Api::Uapi,
                   "Mysql",
                   "set_password",
@@ -809,8 +811,8 @@ const Registration mysql_functions[] = {
     Registration({Api::Uapi, "Mysql", "list_databases", list_databases, Access::Read, needs_feature(kFeature)}),
     Registration({Api::Uapi, "Mysql", "list_users", list_users, Access::Read, needs_feature(kFeature)}),
     Registration({Api::Uapi, "Mysql", "get_restrictions", get_restrictions, Access::Read, needs_feature(kFeature)}),
-    Registration(
-        {Api::Uapi, "Mysql", "get_server_information", get_server_information, Access::Read, needs_feature(kFeature)}),
+    Registration({Api::Uapi, "Mysql", "get_server_information", get_server_information, Access::Read,
+                  needs_feature(kFeature)}),
     Registration({Api::Uapi, "Mysql", "locate_server", locate_server, Access::Read, needs_feature(kFeature)}),
     Registration({Api::Uapi, "Mysql", "check_database", check_database, Access::Read, needs_feature(kFeature),
                   name_param("name")}),
@@ -838,10 +840,10 @@ const Registration mysql_functions[] = {
     Registration({Api::Api2, "MysqlFE", "listusers", fe_listusers, Access::Read, needs_feature(kFeature)}),
     Registration({Api::Api2, "MysqlFE", "listusersindb", fe_listusersindb, Access::Read, needs_feature(kFeature),
                   name_param("db")}),
-    Registration(
-        {Api::Api2, "MysqlFE", "createdb", fe_createdb, Access::Write, needs_feature(kFeature), name_param("db")}),
-    Registration(
-        {Api::Api2, "MysqlFE", "deletedb", fe_deletedb, Access::Write, needs_feature(kFeature), name_param("db")}),
+    Registration({Api::Api2, "MysqlFE", "createdb", fe_createdb, Access::Write, needs_feature(kFeature),
+                  name_param("db")}),
+    Registration({Api::Api2, "MysqlFE", "deletedb", fe_deletedb, Access::Write, needs_feature(kFeature),
+                  name_param("db")}),
     Registration({Api::Api2,
                   "MysqlFE",
                   "createdbuser",
@@ -893,8 +895,7 @@ const Registration mysql_functions[] = {
                   root_only()}),
     Registration({"remote_mysql_monitor_profile_activation", remote_mysql_monitor_profile_activation, Access::Read,
                   root_only()}),
-    Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}),
-};
+    Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -12,6 +12,7 @@
 #include "account_store.hpp"
 #include "contact_settings.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "notification_transports.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -261,7 +262,8 @@ Response fetch_security_advice(Context&, const Request&) {
       "cannot assess it.");
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"get_all_contact_importances", get_all_contact_importances, Access::Read, root_only()}),
     Registration({"get_application_contact_event_importance", get_application_contact_event_importance, Access::Read,
                   root_only()}),
@@ -290,8 +292,7 @@ const Registration registrations[] = {
     Registration({"verify_slack_access", verify_slack_access, Access::Delegated, root_only()}),
     Registration({"verify_oscar_access", verify_oscar_access, Access::Read, root_only()}),
     Registration({"verify_icq_access", verify_icq_access, Access::Delegated, root_only()}),
-    Registration({"fetch_security_advice", fetch_security_advice, Access::Read, root_only()}),
-};
+    Registration({"fetch_security_advice", fetch_security_advice, Access::Read, root_only()}), );
 
 }  // namespace
 }  // namespace whm

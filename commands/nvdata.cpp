@@ -5,6 +5,7 @@
 #include "nvdata.hpp"
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -176,7 +177,8 @@ ModuleFunction fn(Api api, const char* module, const char* name, Handler h, Acce
   return {api, module, name, std::move(h), access, own_objects(), std::move(params)};
 }
 
-const Registration nvdata_functions[] = {
+WHMKIT_REGISTRATIONS(
+    nvdata_functions,
     Registration(fn(Api::Uapi, "NVData", "get", nvdata_get, Access::Read,
                     {names_param(), described(optional_param("default"), "The value of a name never set.")})),
     Registration(fn(Api::Uapi, "NVData", "set", nvdata_set, Access::Write,
@@ -189,15 +191,14 @@ const Registration nvdata_functions[] = {
     Registration(fn(Api::Uapi, "Personalization", "set", personalization_set, Access::Write,
                     {described(make_param("personalization", ParamType::String, true),
                                "A JSON object of names and values ({\"coffee\":\"hot\"}).")})),
-    Registration(
-        fn(Api::Api2, "NVData", "get", api2_get, Access::Read,
-           {names_param(), described(optional_param("default"), "The value of a name unset or empty."),
-            optional_param("html_encode", ParamType::Boolean), optional_param("encoded", ParamType::Boolean)})),
+    Registration(fn(Api::Api2, "NVData", "get", api2_get, Access::Read,
+                    {names_param(), described(optional_param("default"), "The value of a name unset or empty."),
+                     optional_param("html_encode", ParamType::Boolean),
+                     optional_param("encoded", ParamType::Boolean)})),
     Registration(fn(Api::Api2, "NVData", "set", api2_set, Access::Write,
                     {names_param(), optional_param("setmissing"), optional_param("__nvdata::nocache"), any_name()})),
     Registration(fn(Api::Api2, "NVData", "setall", api2_setall, Access::Write,
-                    {described(optional_param("*"), "Each argument: a name and the value to store.")})),
-};
+                    {described(optional_param("*"), "Each argument: a name and the value to store.")})), );
 
 }  // namespace
 }  // namespace whm

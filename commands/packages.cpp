@@ -4,6 +4,7 @@
 
 #include "account_common.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "package_extensions.hpp"
 #include "packages.hpp"
 #include "plan_params.hpp"
@@ -335,19 +336,19 @@ Response getpkgextensionform(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"addpkg", addpkg, Access::Write, needs("add-pkg", {package("name")}), plan_param_specs()}),
     Registration({"editpkg", editpkg, Access::Write, needs("edit-pkg", {package("name")}), plan_param_specs()}),
     Registration({"killpkg", killpkg, Access::Write, needs("edit-pkg", {package("pkgname")})}),
     Registration({"listpkgs", listpkgs, Access::Read, needs("list-pkgs")}),
     Registration({"getpkginfo", getpkginfo, Access::Read, needs("list-pkgs", {package("pkg")})}),
     Registration({"matchpkgs", matchpkgs, Access::Read, needs("list-pkgs")}),
-    Registration(
-        {"changepackage", changepackage, Access::Write, needs("upgrade-account", {account("user"), package("pkg")})}),
+    Registration({"changepackage", changepackage, Access::Write,
+                  needs("upgrade-account", {account("user"), package("pkg")})}),
     Registration({"addpkgext", addpkgext, Access::Write, root_only()}),
     Registration({"delpkgext", delpkgext, Access::Write, root_only()}),
-    Registration({"_getpkgextensionform", getpkgextensionform, Access::Read, needs("list-pkgs", {package("pkg")})}),
-};
+    Registration({"_getpkgextensionform", getpkgextensionform, Access::Read, needs("list-pkgs", {package("pkg")})}), );
 
 }  // namespace
 }  // namespace whm

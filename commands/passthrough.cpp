@@ -5,6 +5,7 @@
 #include "account_store.hpp"
 #include "dispatch.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -72,12 +73,15 @@ ParamSpec passed_on() {
 }
 
 // The called function takes the state lock itself.
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration(
         {"cpanel", cpanel, Access::Delegated, any_reseller({account_or_self("cpanel_jsonapi_user")}), {passed_on()}}),
-    Registration(
-        {"uapi_cpanel", uapi_cpanel, Access::Delegated, any_reseller({account_or_self("cpanel.user")}), {passed_on()}}),
-};
+    Registration({"uapi_cpanel",
+                  uapi_cpanel,
+                  Access::Delegated,
+                  any_reseller({account_or_self("cpanel.user")}),
+                  {passed_on()}}), );
 
 }  // namespace
 }  // namespace whm

@@ -9,6 +9,7 @@
 #include "db_map.hpp"
 #include "db_names.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "pgsql_store.hpp"
 #include "registry.hpp"
 #include "util.hpp"
@@ -238,7 +239,8 @@ ModuleFunction api2(const char* name, Handler h, std::vector<ParamSpec> params =
   return {Api::Api2, "Postgres", name, std::move(h), Access::Read, needs_feature(kFeature), std::move(params)};
 }
 
-const Registration postgresql_functions[] = {
+WHMKIT_REGISTRATIONS(
+    postgresql_functions,
     Registration(uapi("create_database", create_database, Access::Write, {required_param("name")})),
     Registration(uapi("delete_database", delete_database, Access::Write, {required_param("name")})),
     Registration(uapi("create_user", create_user, Access::Write, {required_param("name"), required_param("password")})),
@@ -253,8 +255,8 @@ const Registration postgresql_functions[] = {
                       {required_param("oldname"), required_param("newname"), required_param("password")})),
     Registration(uapi("rename_user_no_password", rename_user_no_password, Access::Write,
                       {required_param("oldname"), required_param("newname")})),
-    Registration(
-        uapi("set_password", set_password, Access::Write, {required_param("user"), required_param("password")})),
+    Registration(uapi("set_password", set_password, Access::Write,
+                      {required_param("user"), required_param("password")})),
     Registration(uapi("update_privileges", update_privileges, Access::Write)),
     Registration(uapi("get_restrictions", get_restrictions, Access::Read)),
     Registration(uapi("list_databases", list_databases, Access::Read)),
@@ -267,8 +269,7 @@ const Registration postgresql_functions[] = {
     // WHM API 1
     Registration(Implementation{"rename_postgresql_database", whm_rename_database, Access::Write, root_only()}),
     Registration(Implementation{"rename_postgresql_user", whm_rename_user, Access::Write, root_only()}),
-    Registration(Implementation{"set_postgresql_password", whm_set_password, Access::Write, root_only()}),
-};
+    Registration(Implementation{"set_postgresql_password", whm_set_password, Access::Write, root_only()}), );
 
 }  // namespace
 }  // namespace whm

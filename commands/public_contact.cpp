@@ -4,6 +4,7 @@
 // root's. Storage: lib/store/public_contact.hpp.
 #include "public_contact.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -34,10 +35,10 @@ Response set_public_contact(Context& ctx, const Request& req) {
   return {};
 }
 
-const Registration registrations[] = {
-    Registration({"get_public_contact", get_public_contact, Access::Read, needs("public-contact")}),
-    Registration({"set_public_contact", set_public_contact, Access::Write, needs("public-contact")}),
-};
+WHMKIT_REGISTRATIONS(registrations,
+                     Registration({"get_public_contact", get_public_contact, Access::Read, needs("public-contact")}),
+                     Registration({"set_public_contact", set_public_contact, Access::Write,
+                                   needs("public-contact")}), );
 
 }  // namespace
 }  // namespace whm

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "account_common.hpp"
+#include "lazy_registrations.hpp"
 #include "util.hpp"
 
 namespace whm {
@@ -62,24 +63,23 @@ Response get_local_quota_info(Context& ctx, const Request&) {
 }
 
 // Every account may read its own quota: cPanel gates neither function by a feature.
-const Registration quota_functions[] = {
-    Registration(ModuleFunction{Api::Uapi,
-                                "Quota",
-                                "get_quota_info",
-                                get_quota_info,
-                                Access::Read,
-                                own_objects(),
-                                {},
-                                "Return disk quota information"}),
-    Registration(ModuleFunction{Api::Uapi,
-                                "Quota",
-                                "get_local_quota_info",
-                                get_local_quota_info,
-                                Access::Read,
-                                own_objects(),
-                                {},
-                                "Return local disk quota information"}),
-};
+WHMKIT_REGISTRATIONS(quota_functions,
+                     Registration(ModuleFunction{Api::Uapi,
+                                                 "Quota",
+                                                 "get_quota_info",
+                                                 get_quota_info,
+                                                 Access::Read,
+                                                 own_objects(),
+                                                 {},
+                                                 "Return disk quota information"}),
+                     Registration(ModuleFunction{Api::Uapi,
+                                                 "Quota",
+                                                 "get_local_quota_info",
+                                                 get_local_quota_info,
+                                                 Access::Read,
+                                                 own_objects(),
+                                                 {},
+                                                 "Return local disk quota information"}), );
 
 }  // namespace
 }  // namespace whm

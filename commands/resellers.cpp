@@ -7,6 +7,7 @@
 #include "bandwidth.hpp"
 #include "errors.hpp"
 #include "ip_addresses.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "util.hpp"
@@ -435,26 +436,24 @@ ParamSpec ip_list_param() {
   return p;
 }
 
-const Registration registrations[] = {
-    Registration({"setupreseller", setupreseller, Access::Write, root_only()}),
-    Registration({"unsetupreseller", unsetupreseller, Access::Write, root_only()}),
-    Registration({"listresellers", listresellers, Access::Read, root_only()}),
-    Registration({"listacls", listacls, Access::Read, root_only()}),
-    Registration({"saveacllist", saveacllist, Access::Write, root_only()}),
-    Registration({"setacls", setacls, Access::Write, root_only()}),
-    Registration({"setresellerlimits", setresellerlimits, Access::Write, root_only()}),
-    Registration({"setresellerpackagelimit", setresellerpackagelimit, Access::Write, root_only()}),
-    Registration({"setresellermainip", setresellermainip, Access::Write, root_only()}),
-    Registration({"setresellerips", setresellerips, Access::Write, root_only(), {ip_list_param()}}),
-    Registration({"getresellerips", getresellerips, Access::Read, any_reseller({self("user")})}),
-    Registration({"setresellernameservers", setresellernameservers, Access::Write, root_only()}),
-    Registration({"resellerstats", resellerstats, Access::Read, any_reseller({self("user")})}),
-    Registration({"suspendreseller", suspendreseller, Access::Write, root_only()}),
-    Registration({"unsuspendreseller", unsuspendreseller, Access::Write, root_only()}),
-    Registration({"terminatereseller", terminatereseller, Access::Write, root_only()}),
-    Registration({"acctcounts", acctcounts, Access::Read, any_reseller({self("user")})}),
-    Registration({"myprivs", myprivs, Access::Read, any_reseller()}),
-};
+WHMKIT_REGISTRATIONS(registrations, Registration({"setupreseller", setupreseller, Access::Write, root_only()}),
+                     Registration({"unsetupreseller", unsetupreseller, Access::Write, root_only()}),
+                     Registration({"listresellers", listresellers, Access::Read, root_only()}),
+                     Registration({"listacls", listacls, Access::Read, root_only()}),
+                     Registration({"saveacllist", saveacllist, Access::Write, root_only()}),
+                     Registration({"setacls", setacls, Access::Write, root_only()}),
+                     Registration({"setresellerlimits", setresellerlimits, Access::Write, root_only()}),
+                     Registration({"setresellerpackagelimit", setresellerpackagelimit, Access::Write, root_only()}),
+                     Registration({"setresellermainip", setresellermainip, Access::Write, root_only()}),
+                     Registration({"setresellerips", setresellerips, Access::Write, root_only(), {ip_list_param()}}),
+                     Registration({"getresellerips", getresellerips, Access::Read, any_reseller({self("user")})}),
+                     Registration({"setresellernameservers", setresellernameservers, Access::Write, root_only()}),
+                     Registration({"resellerstats", resellerstats, Access::Read, any_reseller({self("user")})}),
+                     Registration({"suspendreseller", suspendreseller, Access::Write, root_only()}),
+                     Registration({"unsuspendreseller", unsuspendreseller, Access::Write, root_only()}),
+                     Registration({"terminatereseller", terminatereseller, Access::Write, root_only()}),
+                     Registration({"acctcounts", acctcounts, Access::Read, any_reseller({self("user")})}),
+                     Registration({"myprivs", myprivs, Access::Read, any_reseller()}), );
 
 }  // namespace
 }  // namespace whm

@@ -1,5 +1,6 @@
 // The UAPI ResourceUsage module: the account's use of each limited resource,
 // from the same counts as StatsBar (lib/store/account_usage.hpp).
+#include "lazy_registrations.hpp"
 #include "quota.hpp"
 #include "tweak_settings.hpp"
 
@@ -52,16 +53,15 @@ Response get_usages(Context& ctx, const Request&) {
 }
 
 // Every account may see its own usage: cPanel gates it by no feature.
-const Registration resource_usage_functions[] = {
-    Registration(ModuleFunction{Api::Uapi,
-                                "ResourceUsage",
-                                "get_usages",
-                                get_usages,
-                                Access::Read,
-                                own_objects(),
-                                {},
-                                "Return resource usage and custom statistics"}),
-};
+WHMKIT_REGISTRATIONS(resource_usage_functions,
+                     Registration(ModuleFunction{Api::Uapi,
+                                                 "ResourceUsage",
+                                                 "get_usages",
+                                                 get_usages,
+                                                 Access::Read,
+                                                 own_objects(),
+                                                 {},
+                                                 "Return resource usage and custom statistics"}), );
 
 }  // namespace
 }  // namespace whm

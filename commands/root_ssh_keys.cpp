@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "ppk.hpp"
 #include "registry.hpp"
 #include "ssh_connection.hpp"
@@ -265,8 +266,8 @@ ParamSpec port_param() {
   return p;
 }
 
-const Registration registrations[] = {
-    Registration({"generatesshkeypair", generatesshkeypair, Access::Write, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"generatesshkeypair", generatesshkeypair, Access::Write, root_only()}),
     Registration({"importsshkey",
                   importsshkey,
                   Access::Write,
@@ -274,25 +275,24 @@ const Registration registrations[] = {
                   {multiline(described(make_param("key", ParamType::String, true),
                                        "The key: an OpenSSH public key line or a PEM private key."))}}),
     Registration({"listsshkeys", listsshkeys, Access::Read, root_only()}),
-    Registration(
-        {"authorizesshkey",
-         authorizesshkey,
-         Access::Write,
-         root_only(),
-         {described(optional_param("file"), "The public key file's name in the caller's .ssh (needed without “text”)."),
-          multiline(described(optional_param("text"),
-                              "The public key line (a final line break is allowed); “file” is ignored "
-                              "when it is given."))}}),
+    Registration({"authorizesshkey",
+                  authorizesshkey,
+                  Access::Write,
+                  root_only(),
+                  {described(optional_param("file"),
+                             "The public key file's name in the caller's .ssh (needed without “text”)."),
+                   multiline(described(optional_param("text"),
+                                       "The public key line (a final line break is allowed); “file” is ignored "
+                                       "when it is given."))}}),
     Registration({"deletesshkey", deletesshkey, Access::Write, root_only()}),
     Registration({"convertopensshtoputty", convertopensshtoputty, Access::Write, root_only()}),
-    Registration(
-        {"check_remote_ssh_connection",
-         check_remote_ssh_connection,
-         Access::Delegated,
-         root_only(),
-         {described(make_param("host", ParamType::String, true), "The remote server's host name or IP address."),
-          port_param()}}),
-};
+    Registration({"check_remote_ssh_connection",
+                  check_remote_ssh_connection,
+                  Access::Delegated,
+                  root_only(),
+                  {described(make_param("host", ParamType::String, true),
+                             "The remote server's host name or IP address."),
+                   port_param()}}), );
 
 }  // namespace
 }  // namespace whm

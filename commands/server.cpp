@@ -1,4 +1,5 @@
 // Server information and the API's own description: version, applist.
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 
 namespace whm {
@@ -25,10 +26,8 @@ Response applist(Context& ctx, const Request&) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"applist", applist, Access::Read, any_reseller()}),
-    Registration({"version", version, Access::Read, any_reseller()}),
-};
+WHMKIT_REGISTRATIONS(registrations, Registration({"applist", applist, Access::Read, any_reseller()}),
+                     Registration({"version", version, Access::Read, any_reseller()}), );
 
 }  // namespace
 }  // namespace whm

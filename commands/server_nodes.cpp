@@ -8,6 +8,7 @@
 #include "account_lifecycle.hpp"
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "linked_node_api.hpp"
 #include "linked_nodes.hpp"
 #include "registry.hpp"
@@ -297,8 +298,8 @@ Response unset_all_service_proxy_backends(Context& ctx, const Request& req) {
   return {};
 }
 
-const Registration registrations[] = {
-    Registration({"list_linked_server_nodes", list_linked_server_nodes, Access::Read, root_only()}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"list_linked_server_nodes", list_linked_server_nodes, Access::Read, root_only()}),
     Registration({"get_linked_server_node", get_linked_server_node, Access::Read, root_only()}),
     Registration({"list_user_child_nodes", list_user_child_nodes, Access::Read, root_only()}),
     Registration({"get_server_node_status", get_server_node_status, Access::Delegated, root_only()}),
@@ -313,8 +314,7 @@ const Registration registrations[] = {
                              "requests. This parameter defaults to the existing service proxy configuration, if one "
                              "exists."),
                    list_param("service_group"), list_param("service_group_backend")}}),
-    Registration({"unset_all_service_proxy_backends", unset_all_service_proxy_backends, Access::Write, root_only()}),
-};
+    Registration({"unset_all_service_proxy_backends", unset_all_service_proxy_backends, Access::Write, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "server_profile.hpp"
 #include "state.hpp"
@@ -123,12 +124,12 @@ Response start_profile_activation(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"get_available_profiles", get_available_profiles, Access::Read, root_only()}),
-    Registration({"get_current_profile", get_current_profile, Access::Read, root_only()}),
-    Registration({"is_role_enabled", is_role_enabled, Access::Read, root_only()}),
-    Registration({"start_profile_activation", start_profile_activation, Access::Write, root_only()}),
-};
+WHMKIT_REGISTRATIONS(registrations,
+                     Registration({"get_available_profiles", get_available_profiles, Access::Read, root_only()}),
+                     Registration({"get_current_profile", get_current_profile, Access::Read, root_only()}),
+                     Registration({"is_role_enabled", is_role_enabled, Access::Read, root_only()}),
+                     Registration({"start_profile_activation", start_profile_activation, Access::Write,
+                                   root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -5,6 +5,7 @@
 // starts, and the mail and FTP servers are whmkit's tests' own.
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "service_certificate.hpp"
 #include "util.hpp"
@@ -104,20 +105,20 @@ ParamSpec pem(const char* name, const char* text, bool required) {
   return p;
 }
 
-const Registration service_ssl_functions[] = {
-    Registration(Implementation{"install_service_ssl_certificate",
-                                install_service_ssl_certificate,
-                                Access::Write,
-                                root_only(),
-                                {pem("crt", "The certificate, PEM.", true), pem("key", "Its private key, PEM.", true),
-                                 pem("cabundle", "The CA bundle, PEM (optional).", false)}}),
-    Registration(
-        Implementation{"reset_service_ssl_certificate", reset_service_ssl_certificate, Access::Write, root_only()}),
-    Registration(
-        Implementation{"fetch_service_ssl_components", fetch_service_ssl_components, Access::Read, root_only()}),
-    Registration(
-        Implementation{"get_best_ssldomain_for_service", get_best_ssldomain_for_service, Access::Read, any_reseller()}),
-};
+WHMKIT_REGISTRATIONS(service_ssl_functions,
+                     Registration(Implementation{
+                         "install_service_ssl_certificate",
+                         install_service_ssl_certificate,
+                         Access::Write,
+                         root_only(),
+                         {pem("crt", "The certificate, PEM.", true), pem("key", "Its private key, PEM.", true),
+                          pem("cabundle", "The CA bundle, PEM (optional).", false)}}),
+                     Registration(Implementation{"reset_service_ssl_certificate", reset_service_ssl_certificate,
+                                                 Access::Write, root_only()}),
+                     Registration(Implementation{"fetch_service_ssl_components", fetch_service_ssl_components,
+                                                 Access::Read, root_only()}),
+                     Registration(Implementation{"get_best_ssldomain_for_service", get_best_ssldomain_for_service,
+                                                 Access::Read, any_reseller()}), );
 
 }  // namespace
 }  // namespace whm

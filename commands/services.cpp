@@ -5,6 +5,7 @@
 // docs/services.md).
 #include "services.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "util.hpp"
 
@@ -151,21 +152,20 @@ Response set_service_config_key(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"servicestatus", servicestatus, Access::Read, root_only()}),
-    Registration({"restartservice", restartservice, Access::Write, needs("clustering")}),
-    Registration({"configureservice", configureservice, Access::Write, needs("clustering")}),
-    Registration(
-        {"enable_monitor_all_enabled_services", enable_monitor_all_enabled_services, Access::Write, root_only()}),
-    Registration({"configurebackgroundprocesskiller",
-                  configurebackgroundprocesskiller,
-                  Access::Write,
-                  root_only(),
-                  {list_param("processes_to_kill", ParamType::String, true), list_param("trusted_users")}}),
-    Registration({"get_service_config", get_service_config, Access::Read, root_only()}),
-    Registration({"get_service_config_key", get_service_config_key, Access::Read, root_only()}),
-    Registration({"set_service_config_key", set_service_config_key, Access::Write, root_only()}),
-};
+WHMKIT_REGISTRATIONS(registrations, Registration({"servicestatus", servicestatus, Access::Read, root_only()}),
+                     Registration({"restartservice", restartservice, Access::Write, needs("clustering")}),
+                     Registration({"configureservice", configureservice, Access::Write, needs("clustering")}),
+                     Registration({"enable_monitor_all_enabled_services", enable_monitor_all_enabled_services,
+                                   Access::Write, root_only()}),
+                     Registration({"configurebackgroundprocesskiller",
+                                   configurebackgroundprocesskiller,
+                                   Access::Write,
+                                   root_only(),
+                                   {list_param("processes_to_kill", ParamType::String, true),
+                                    list_param("trusted_users")}}),
+                     Registration({"get_service_config", get_service_config, Access::Read, root_only()}),
+                     Registration({"get_service_config_key", get_service_config_key, Access::Read, root_only()}),
+                     Registration({"set_service_config_key", set_service_config_key, Access::Write, root_only()}), );
 
 }  // namespace
 }  // namespace whm

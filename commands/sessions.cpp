@@ -7,6 +7,7 @@
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "resellers.hpp"
 #include "sessions.hpp"
@@ -57,11 +58,10 @@ Response create_user_session(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
-    // "user" names the account (or the reseller itself) the session is for.
-    Registration({"create_user_session", create_user_session, Access::Write,
-                  needs("create-user-session", {account_or_self("user")})}),
-};
+WHMKIT_REGISTRATIONS(registrations,
+                     // "user" names the account (or the reseller itself) the session is for.
+                     Registration({"create_user_session", create_user_session, Access::Write,
+                                   needs("create-user-session", {account_or_self("user")})}), );
 
 }  // namespace
 }  // namespace whm

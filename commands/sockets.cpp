@@ -2,6 +2,7 @@
 // get_tcp6_sockets, get_udp4_sockets, get_udp6_sockets. The kernel's socket
 // tables (/proc/net/*), whatever the state root: they describe the live
 // machine, and reading them changes nothing.
+#include "lazy_registrations.hpp"
 #include "proc_info.hpp"
 #include "registry.hpp"
 
@@ -31,12 +32,10 @@ Response get_tcp6_sockets(Context&, const Request&) { return sockets_of(SocketTa
 Response get_udp4_sockets(Context&, const Request&) { return sockets_of(SocketTable::Udp4); }
 Response get_udp6_sockets(Context&, const Request&) { return sockets_of(SocketTable::Udp6); }
 
-const Registration registrations[] = {
-    Registration({"get_tcp4_sockets", get_tcp4_sockets, Access::Read, root_only()}),
-    Registration({"get_tcp6_sockets", get_tcp6_sockets, Access::Read, root_only()}),
-    Registration({"get_udp4_sockets", get_udp4_sockets, Access::Read, root_only()}),
-    Registration({"get_udp6_sockets", get_udp6_sockets, Access::Read, root_only()}),
-};
+WHMKIT_REGISTRATIONS(registrations, Registration({"get_tcp4_sockets", get_tcp4_sockets, Access::Read, root_only()}),
+                     Registration({"get_tcp6_sockets", get_tcp6_sockets, Access::Read, root_only()}),
+                     Registration({"get_udp4_sockets", get_udp4_sockets, Access::Read, root_only()}),
+                     Registration({"get_udp6_sockets", get_udp6_sockets, Access::Read, root_only()}), );
 
 }  // namespace
 }  // namespace whm

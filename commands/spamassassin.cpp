@@ -11,6 +11,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_filters.hpp"
 #include "registry.hpp"
 #include "spamassassin.hpp"
@@ -200,14 +201,15 @@ ParamSpec score_param() {
 const ParamSpec kAccountParam =
     described(optional_param("account"), "An email address of the account (its mailbox); the account when left out.");
 
-const Registration spamassassin_functions[] = {
+WHMKIT_REGISTRATIONS(
+    spamassassin_functions,
     Registration(fn("Email", "enable_spam_assassin", enable_spam_assassin, Access::Write, "spamassassin")),
     Registration(fn("Email", "disable_spam_assassin", disable_spam_assassin, Access::Write, "spamassassin")),
     Registration(fn("Email", "enable_spam_box", enable_spam_box, Access::Write, "spambox")),
     Registration(fn("Email", "disable_spam_box", disable_spam_box, Access::Write, "spambox")),
     Registration(fn("Email", "get_spam_settings", get_spam_settings, Access::Read, "spamassassin", {kAccountParam})),
-    Registration(
-        fn("Email", "add_spam_filter", add_spam_filter, Access::Write, "spamassassin", {kAccountParam, score_param()})),
+    Registration(fn("Email", "add_spam_filter", add_spam_filter, Access::Write, "spamassassin",
+                    {kAccountParam, score_param()})),
     Registration(fn("Email", "disable_spam_autodelete", disable_spam_autodelete, Access::Write, "spamassassin")),
     Registration(fn("SpamAssassin", "get_user_preferences", get_user_preferences, Access::Read, "spamassassin")),
     Registration(fn("SpamAssassin", "update_user_preference", update_user_preference, Access::Write, "spamassassin",
@@ -217,8 +219,8 @@ const Registration spamassassin_functions[] = {
                        return p;
                      }()})),
     Registration(fn("SpamAssassin", "clear_spam_box", clear_spam_box, Access::Write, "spambox")),
-    Registration(fn("SpamAssassin", "get_symbolic_test_names", get_symbolic_test_names, Access::Read, "spamassassin")),
-};
+    Registration(fn("SpamAssassin", "get_symbolic_test_names", get_symbolic_test_names, Access::Read,
+                    "spamassassin")), );
 
 }  // namespace
 }  // namespace whm

@@ -8,6 +8,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "ssh_keys.hpp"
 #include "util.hpp"
@@ -233,17 +234,18 @@ ModuleFunction api2(const char* name, Handler h, Access access, std::vector<Para
   return {Api::Api2, "SSH", name, std::move(h), access, needs_feature(kFeature), std::move(params)};
 }
 
-const Registration ssh_functions[] = {
-    Registration(
-        api2("listkeys", listkeys, Access::Read,
-             {described(optional_param("keys"), "Only the key file of this name."),
-              described(optional_param("pub", ParamType::Boolean), "1: public keys; 0 (the default): private keys."),
-              described(optional_param("types"), "pub: public keys.")})),
-    Registration(api2(
-        "genkey", genkey, Access::Write,
-        {described(optional_param("name"), "The key's file name (default id_rsa, or id_dsa for DSA)."), bits_param(),
-         type_param(), described(optional_param("pass"), "The private key's passphrase (none by default)."),
-         described(optional_param("comment"), "The public key's comment (default user@hostname).")})),
+WHMKIT_REGISTRATIONS(
+    ssh_functions,
+    Registration(api2("listkeys", listkeys, Access::Read,
+                      {described(optional_param("keys"), "Only the key file of this name."),
+                       described(optional_param("pub", ParamType::Boolean),
+                                 "1: public keys; 0 (the default): private keys."),
+                       described(optional_param("types"), "pub: public keys.")})),
+    Registration(api2("genkey", genkey, Access::Write,
+                      {described(optional_param("name"), "The key's file name (default id_rsa, or id_dsa for DSA)."),
+                       bits_param(), type_param(),
+                       described(optional_param("pass"), "The private key's passphrase (none by default)."),
+                       described(optional_param("comment"), "The public key's comment (default user@hostname).")})),
     Registration(api2("importkey", importkey, Access::Write,
                       {key_text_param(), described(optional_param("name"), "The key's file name (default id_dsa)."),
                        described(optional_param("pass"), "Only for PuTTY keys, which whmkit does not import.")})),
@@ -258,8 +260,7 @@ const Registration ssh_functions[] = {
                        described(optional_param("pub", ParamType::Boolean), "1: the public key (.pub added)."),
                        described(optional_param("leave_authorized", ParamType::Boolean),
                                  "1: a deleted public key stays in authorized_keys.")})),
-    Registration(ModuleFunction{Api::Uapi, "SSH", "get_port", get_port, Access::Read, own_objects()}),
-};
+    Registration(ModuleFunction{Api::Uapi, "SSH", "get_port", get_port, Access::Read, own_objects()}), );
 
 }  // namespace
 }  // namespace whm

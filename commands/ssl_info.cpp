@@ -5,6 +5,7 @@
 #include "ssl_info.hpp"
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 
 namespace whm {
@@ -59,31 +60,30 @@ ParamSpec param(const char* name, ParamType type, bool required, const char* tex
   return p;
 }
 
-const Registration registrations[] = {
-    // ACL UNCONFIRMED: "ssl", as installssl.
-    Registration({"fetchsslinfo",
-                  whm_fetchsslinfo,
-                  Access::Read,
-                  needs("ssl"),
-                  {param("crtdata", ParamType::String, false, "The certificate, PEM.", true),
-                   param("domain", ParamType::String, false, "The domain.")}}),
-    Registration({Api::Uapi,
-                  "SSL",
-                  "fetch_best_for_domain",
-                  [](Context& c, const Request& r) { return uapi_fetchinfo(c, r, "domain"); },
-                  Access::Read,
-                  own_objects(),
-                  {param("domain", ParamType::String, true, "The domain name.")},
-                  "Request best SSL certificate"}),
-    Registration({Api::Uapi,
-                  "SSL",
-                  "fetch_key_and_cabundle_for_certificate",
-                  [](Context& c, const Request& r) { return uapi_fetchinfo(c, r, "certificate"); },
-                  Access::Read,
-                  own_objects(),
-                  {param("certificate", ParamType::String, true, "An SSL certificate.", true)},
-                  "Return private key and CA bundle"}),
-};
+WHMKIT_REGISTRATIONS(registrations,
+                     // ACL UNCONFIRMED: "ssl", as installssl.
+                     Registration({"fetchsslinfo",
+                                   whm_fetchsslinfo,
+                                   Access::Read,
+                                   needs("ssl"),
+                                   {param("crtdata", ParamType::String, false, "The certificate, PEM.", true),
+                                    param("domain", ParamType::String, false, "The domain.")}}),
+                     Registration({Api::Uapi,
+                                   "SSL",
+                                   "fetch_best_for_domain",
+                                   [](Context& c, const Request& r) { return uapi_fetchinfo(c, r, "domain"); },
+                                   Access::Read,
+                                   own_objects(),
+                                   {param("domain", ParamType::String, true, "The domain name.")},
+                                   "Request best SSL certificate"}),
+                     Registration({Api::Uapi,
+                                   "SSL",
+                                   "fetch_key_and_cabundle_for_certificate",
+                                   [](Context& c, const Request& r) { return uapi_fetchinfo(c, r, "certificate"); },
+                                   Access::Read,
+                                   own_objects(),
+                                   {param("certificate", ParamType::String, true, "An SSL certificate.", true)},
+                                   "Return private key and CA bundle"}), );
 
 }  // namespace
 }  // namespace whm

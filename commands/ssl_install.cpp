@@ -19,6 +19,7 @@
 #include "dovecot_admin.hpp"
 #include "errors.hpp"
 #include "features.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "mail_sni.hpp"
 #include "process.hpp"
@@ -628,7 +629,8 @@ Response uapi_rebuild_mail_sni_config(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"installssl",
                   whm_installssl,
                   Access::Write,
@@ -665,16 +667,16 @@ const Registration registrations[] = {
                    }(),
                    list_param("vhost_name", ParamType::String, true)}}),
 
-    Registration(
-        {Api::Uapi,
-         "SSL",
-         "install_ssl",
-         uapi_install_ssl,
-         Access::Write,
-         needs_feature("sslinstall", {domain("domain")}),
-         {make_param("domain", ParamType::Domain, true), pem_param("cert", true, "The certificate, PEM."),
-          pem_param("key", true, "Its private key, PEM."), pem_param("cabundle", false, "The CA bundle, PEM.")},
-         "Install SSL certificate"}),
+    Registration({Api::Uapi,
+                  "SSL",
+                  "install_ssl",
+                  uapi_install_ssl,
+                  Access::Write,
+                  needs_feature("sslinstall", {domain("domain")}),
+                  {make_param("domain", ParamType::Domain, true), pem_param("cert", true, "The certificate, PEM."),
+                   pem_param("key", true, "Its private key, PEM."),
+                   pem_param("cabundle", false, "The CA bundle, PEM.")},
+                  "Install SSL certificate"}),
     Registration({Api::Uapi,
                   "SSL",
                   "installed_host",
@@ -793,16 +795,15 @@ const Registration registrations[] = {
                   own_objects(),
                   {},
                   "Return whether domains can redirect to secure URL"}),
-    Registration(
-        {Api::Api2,
-         "SSL",
-         "installssl",
-         api2_installssl,
-         Access::Write,
-         needs_feature("sslinstall", {domain("domain")}),
-         {make_param("domain", ParamType::String, true), pem_param("crt", true, "The certificate, PEM."),
-          pem_param("key", true, "Its private key, PEM."), pem_param("cabundle", false, "The CA bundle, PEM.")}}),
-};
+    Registration({Api::Api2,
+                  "SSL",
+                  "installssl",
+                  api2_installssl,
+                  Access::Write,
+                  needs_feature("sslinstall", {domain("domain")}),
+                  {make_param("domain", ParamType::String, true), pem_param("crt", true, "The certificate, PEM."),
+                   pem_param("key", true, "Its private key, PEM."),
+                   pem_param("cabundle", false, "The CA bundle, PEM.")}}), );
 
 }  // namespace
 }  // namespace whm

@@ -13,6 +13,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "service_certificate.hpp"
 #include "tweak_settings.hpp"
@@ -832,14 +833,14 @@ ParamSpec keysize_param() {
   return s;
 }
 
-const Registration ssl_store_functions[] = {
-    Registration(uapi("list_keys", list_keys, Access::Read, needs_feature(kManager), {})),
+WHMKIT_REGISTRATIONS(
+    ssl_store_functions, Registration(uapi("list_keys", list_keys, Access::Read, needs_feature(kManager), {})),
     Registration(uapi("generate_key", generate_key, Access::Write, needs_feature(kManager),
                       {p("friendly_name", "The key's friendly name (default: its type and creation time)."),
                        keysize_param(), keytype_param()})),
-    Registration(
-        uapi("upload_key", upload_key, Access::Write, needs_feature(kManager),
-             {pem_param("key", "The private key, PEM.", true), p("friendly_name", "The key's friendly name.")})),
+    Registration(uapi("upload_key", upload_key, Access::Write, needs_feature(kManager),
+                      {pem_param("key", "The private key, PEM.", true),
+                       p("friendly_name", "The key's friendly name.")})),
     Registration(uapi("show_key", show_key, Access::Read, needs_feature(kManager), search_params("key"))),
     Registration(uapi(
         "delete_key", [](Context& c, const Request& r) { return delete_item(c, r, SslKind::Key); }, Access::Write,
@@ -867,9 +868,9 @@ const Registration ssl_store_functions[] = {
         with(search_params("CSR"), {p("new_friendly_name", "The new friendly name.", true)}))),
     Registration(uapi("list_certs", list_certs, Access::Read, needs_feature(kManager), {})),
     Registration(uapi("generate_cert", generate_cert, Access::Write, needs_feature(kManager), subject_params(true))),
-    Registration(uapi(
-        "upload_cert", upload_cert, Access::Write, needs_feature(kManager),
-        {pem_param("crt", "The certificate, PEM.", true), p("friendly_name", "The certificate's friendly name.")})),
+    Registration(uapi("upload_cert", upload_cert, Access::Write, needs_feature(kManager),
+                      {pem_param("crt", "The certificate, PEM.", true),
+                       p("friendly_name", "The certificate's friendly name.")})),
     Registration(uapi("show_cert", show_cert, Access::Read, needs_feature(kManager), search_params("certificate"))),
     Registration(uapi(
         "delete_cert", [](Context& c, const Request& r) { return delete_item(c, r, SslKind::Certificate); },
@@ -879,8 +880,8 @@ const Registration ssl_store_functions[] = {
         [](Context& c, const Request& r) { return set_friendly_name(c, r, SslKind::Certificate); }, Access::Write,
         needs_feature(kManager),
         with(search_params("certificate"), {p("new_friendly_name", "The new friendly name.", true)}))),
-    Registration(
-        uapi("fetch_cert_info", fetch_cert_info, Access::Read, needs_feature(kManager), search_params("certificate"))),
+    Registration(uapi("fetch_cert_info", fetch_cert_info, Access::Read, needs_feature(kManager),
+                      search_params("certificate"))),
     Registration(uapi("rebuildssldb", rebuildssldb, Access::Write, own_objects(), {})),
     Registration(uapi("set_default_key_type", set_default_key_type, Access::Write, needs_feature(kManager), {[] {
                         ParamSpec s =
@@ -926,9 +927,8 @@ const Registration ssl_store_functions[] = {
         {p("domains", "The domains, separated by commas (the first is the commonName).", true)}}),
     Registration(Implementation{"fetchcrtinfo", whm_fetchcrtinfo, Access::Read, any_reseller({account("user")})}),
     Registration(Implementation{"listcrts", whm_listcrts, Access::Read, any_reseller({account("user")})}),
-    Registration(
-        Implementation{"rebuilduserssldb", whm_rebuilduserssldb, Access::Write, any_reseller({account("user")})}),
-};
+    Registration(Implementation{"rebuilduserssldb", whm_rebuilduserssldb, Access::Write,
+                                any_reseller({account("user")})}), );
 
 }  // namespace
 }  // namespace whm

@@ -9,6 +9,7 @@
 
 #include "account_store.hpp"
 #include "features.hpp"
+#include "lazy_registrations.hpp"
 #include "quota.hpp"
 #include "util.hpp"
 
@@ -241,18 +242,18 @@ ParamSpec rowcounter_param() {
 
 // Every account has the statistics bar: no feature gates the function (rows
 // of a feature the account lacks are left out).
-const Registration statsbar_functions[] = {
-    Registration(ModuleFunction{
-        Api::Uapi,
-        "StatsBar",
-        "get_stats",
-        get_stats,
-        Access::Read,
-        own_objects(),
-        {make_param("display", ParamType::String, true), optional_param("infinityimg"), optional_param("infinitylang"),
-         rowcounter_param(), warning_level_param(), boolean_param("warnings"), boolean_param("warnout")},
-        "Return cPanel account statistics"}),
-};
+WHMKIT_REGISTRATIONS(statsbar_functions,
+                     Registration(ModuleFunction{
+                         Api::Uapi,
+                         "StatsBar",
+                         "get_stats",
+                         get_stats,
+                         Access::Read,
+                         own_objects(),
+                         {make_param("display", ParamType::String, true), optional_param("infinityimg"),
+                          optional_param("infinitylang"), rowcounter_param(), warning_level_param(),
+                          boolean_param("warnings"), boolean_param("warnout")},
+                         "Return cPanel account statistics"}), );
 
 }  // namespace
 }  // namespace whm

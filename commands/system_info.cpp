@@ -15,6 +15,7 @@
 #include "errors.hpp"
 #include "hostname.hpp"
 #include "kvfile.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "proc_info.hpp"
 #include "process.hpp"
@@ -232,15 +233,13 @@ Response reboot(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration registrations[] = {
-    Registration({"gethostname", gethostname, Access::Read, root_only()}),
-    Registration({"sethostname", sethostname, Access::Write, root_only()}),
-    Registration({"set_primary_servername", set_primary_servername, Access::Write, root_only()}),
-    Registration({"systemloadavg", systemloadavg, Access::Read, root_only()}),
-    Registration({"getdiskusage", getdiskusage, Access::Read, root_only()}),
-    Registration({"system_needs_reboot", system_needs_reboot, Access::Read, root_only()}),
-    Registration({"reboot", reboot, Access::Read, root_only()}),
-};
+WHMKIT_REGISTRATIONS(registrations, Registration({"gethostname", gethostname, Access::Read, root_only()}),
+                     Registration({"sethostname", sethostname, Access::Write, root_only()}),
+                     Registration({"set_primary_servername", set_primary_servername, Access::Write, root_only()}),
+                     Registration({"systemloadavg", systemloadavg, Access::Read, root_only()}),
+                     Registration({"getdiskusage", getdiskusage, Access::Read, root_only()}),
+                     Registration({"system_needs_reboot", system_needs_reboot, Access::Read, root_only()}),
+                     Registration({"reboot", reboot, Access::Read, root_only()}), );
 
 }  // namespace
 }  // namespace whm

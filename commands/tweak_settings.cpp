@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "notices.hpp"
 #include "registry.hpp"
 #include "tweak_settings.hpp"
@@ -194,8 +195,8 @@ ParamSpec module_param() {
   return described(p, "The Tweak Settings module: Main (cpanel.config) or Basic (wwwacct.conf).");
 }
 
-const Registration registrations[] = {
-    Registration({"get_tweaksetting", get_tweaksetting, Access::Read, root_only(), {module_param()}}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"get_tweaksetting", get_tweaksetting, Access::Read, root_only(), {module_param()}}),
     Registration({"set_tweaksetting", set_tweaksetting, Access::Write, root_only(), {module_param()}}),
     Registration({"restore_config_from_file", restore_config_from_file, Access::Write, root_only()}),
     Registration({"restore_config_from_upload",
@@ -203,8 +204,7 @@ const Registration registrations[] = {
                   Access::Write,
                   root_only(),
                   {uploaded_file_param()}}),
-    Registration({"leika_get_config", leika_get_config, Access::Read, root_only(), {list_param("item")}}),
-};
+    Registration({"leika_get_config", leika_get_config, Access::Read, root_only(), {list_param("item")}}), );
 
 }  // namespace
 }  // namespace whm

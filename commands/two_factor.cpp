@@ -8,6 +8,7 @@
 #include "account_store.hpp"
 #include "errors.hpp"
 #include "hostname.hpp"
+#include "lazy_registrations.hpp"
 #include "lookup.hpp"
 #include "registry.hpp"
 #include "two_factor.hpp"
@@ -311,15 +312,16 @@ ParamSpec account_config_param() {
 const char* kModule = "TwoFactorAuth";
 const char* kFeature = "twofactorauth";
 
-const Registration registrations[] = {
+WHMKIT_REGISTRATIONS(
+    registrations,
     Registration({"twofactorauth_policy_status", twofactorauth_policy_status, Access::Read, any_reseller()}),
     Registration({"twofactorauth_enable_policy", twofactorauth_enable_policy, Access::Write, root_only()}),
     Registration({"twofactorauth_disable_policy", twofactorauth_disable_policy, Access::Write, root_only()}),
     Registration({"twofactorauth_get_issuer", twofactorauth_get_issuer, Access::Read, any_reseller()}),
     // The reference requires issuer; a value of only quotes ('') goes back to the default.
     Registration({"twofactorauth_set_issuer", twofactorauth_set_issuer, Access::Write, any_reseller()}),
-    Registration(
-        {"twofactorauth_generate_tfa_config", twofactorauth_generate_tfa_config, Access::Read, any_reseller()}),
+    Registration({"twofactorauth_generate_tfa_config", twofactorauth_generate_tfa_config, Access::Read,
+                  any_reseller()}),
     // tfa_token is text: cPanel compares it with the code as text ("012345").
     Registration({"twofactorauth_set_tfa_config",
                   twofactorauth_set_tfa_config,
@@ -335,8 +337,8 @@ const Registration registrations[] = {
                   any_reseller(),
                   {list_param("user")}}),
     // These two hand out and replace secrets (account transfers): root's work.
-    Registration(
-        {"twofactorauth_get_tfa_config_for_user", twofactorauth_get_tfa_config_for_user, Access::Read, root_only()}),
+    Registration({"twofactorauth_get_tfa_config_for_user", twofactorauth_get_tfa_config_for_user, Access::Read,
+                  root_only()}),
     Registration({"twofactorauth_set_tfa_config_for_user",
                   twofactorauth_set_tfa_config_for_user,
                   Access::Write,
@@ -385,8 +387,7 @@ const Registration registrations[] = {
                   Access::Read,
                   needs_feature(kFeature),
                   {described(make_param("team_user", ParamType::String, true), "The team user's username.")},
-                  "Whether a team user has two-factor authentication, and its issuer."}),
-};
+                  "Whether a team user has two-factor authentication, and its issuer."}), );
 
 }  // namespace
 }  // namespace whm

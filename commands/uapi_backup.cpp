@@ -10,6 +10,7 @@
 #include "backup_destinations.hpp"
 #include "errors.hpp"
 #include "home_backup.hpp"
+#include "lazy_registrations.hpp"
 #include "mail_filters.hpp"
 #include "mail_routing.hpp"
 #include "registry.hpp"
@@ -241,28 +242,28 @@ std::vector<ParamSpec> restore_params(const char* default_timeout, bool with_dir
   return p;
 }
 
-const Registration backup_functions[] = {
+WHMKIT_REGISTRATIONS(
+    backup_functions,
     Registration(backup_fn("fullbackup_to_homedir", fullbackup_to_homedir, Access::Read, full_backup_params({}))),
-    Registration(backup_fn(
-        "fullbackup_to_ftp", fullbackup_to_ftp, Access::Read,
-        remote_params("21",
-                      {make_param("username", ParamType::String, true), make_param("password", ParamType::String, true),
-                       with_default("variant", ParamType::String, "active", {"active", "passive"})}))),
+    Registration(backup_fn("fullbackup_to_ftp", fullbackup_to_ftp, Access::Read,
+                           remote_params("21", {make_param("username", ParamType::String, true),
+                                                make_param("password", ParamType::String, true),
+                                                with_default("variant", ParamType::String, "active",
+                                                             {"active", "passive"})}))),
     Registration(backup_fn("fullbackup_to_scp_with_password", fullbackup_to_scp_with_password, Access::Read,
                            remote_params("22", {make_param("username", ParamType::String, true),
                                                 make_param("password", ParamType::String, true)}))),
-    Registration(backup_fn(
-        "fullbackup_to_scp_with_key", fullbackup_to_scp_with_key, Access::Read,
-        remote_params("22", {make_param("key_name", ParamType::String, true),
-                             make_param("key_passphrase", ParamType::String, true), optional_param("username")}))),
+    Registration(backup_fn("fullbackup_to_scp_with_key", fullbackup_to_scp_with_key, Access::Read,
+                           remote_params("22", {make_param("key_name", ParamType::String, true),
+                                                make_param("key_passphrase", ParamType::String, true),
+                                                optional_param("username")}))),
     Registration(backup_fn("list_backups", list_backups, Access::Read)),
     Registration(backup_fn("restore_files", restore_files, Access::Write, restore_params("172800", true))),
     Registration(backup_fn("restore_databases", restore_databases, Access::Read, restore_params("7200", false))),
-    Registration(
-        backup_fn("restore_email_forwarders", restore_email_forwarders, Access::Write, restore_params("7200", false))),
-    Registration(
-        backup_fn("restore_email_filters", restore_email_filters, Access::Write, restore_params("7200", false))),
-};
+    Registration(backup_fn("restore_email_forwarders", restore_email_forwarders, Access::Write,
+                           restore_params("7200", false))),
+    Registration(backup_fn("restore_email_filters", restore_email_filters, Access::Write,
+                           restore_params("7200", false))), );
 
 }  // namespace
 }  // namespace whm

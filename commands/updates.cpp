@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "notices.hpp"
 #include "registry.hpp"
 #include "update_config.hpp"
@@ -319,14 +320,14 @@ ParamSpec described_string(const char* name, const char* text, bool required) {
   return described(make_param(name, ParamType::String, required), text);
 }
 
-const Registration registrations[] = {
-    Registration({"accept_eula", accept_eula, Access::Write, root_only()}),
-    Registration(
-        {"set_tier",
-         set_tier,
-         Access::Write,
-         root_only(),
-         {described_string("tier", "edge, current, release, stable, lts, or a version the tier list knows.", true)}}),
+WHMKIT_REGISTRATIONS(
+    registrations, Registration({"accept_eula", accept_eula, Access::Write, root_only()}),
+    Registration({"set_tier",
+                  set_tier,
+                  Access::Write,
+                  root_only(),
+                  {described_string("tier", "edge, current, release, stable, lts, or a version the tier list knows.",
+                                    true)}}),
     Registration({"set_cpanel_updates",
                   set_cpanel_updates,
                   Access::Write,
@@ -339,8 +340,7 @@ const Registration registrations[] = {
     Registration({"get_update_availability", get_update_availability, Access::Read, root_only()}),
     Registration({"start_cpanel_update", start_cpanel_update, Access::Read, root_only()}),
     Registration({"installed_versions", installed_versions, Access::Read, root_only()}),
-    Registration({"manage_features", manage_features, Access::Read, root_only()}),
-};
+    Registration({"manage_features", manage_features, Access::Read, root_only()}), );
 
 }  // namespace
 }  // namespace whm

@@ -10,6 +10,7 @@
 
 #include "account_store.hpp"
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "locales.hpp"
 #include "registry.hpp"
 #include "sysusers.hpp"
@@ -178,15 +179,15 @@ Response get_user_information(Context& ctx, const Request& req) {
   return r;
 }
 
-const Registration variables_functions[] = {
-    Registration({Api::Uapi,
-                  "Variables",
-                  "get_user_information",
-                  get_user_information,
-                  Access::Read,
-                  own_objects(),
-                  {described(list_param("name"), "The settings to return (name=home name=domains); default: all.")}}),
-};
+WHMKIT_REGISTRATIONS(variables_functions,
+                     Registration({Api::Uapi,
+                                   "Variables",
+                                   "get_user_information",
+                                   get_user_information,
+                                   Access::Read,
+                                   own_objects(),
+                                   {described(list_param("name"),
+                                              "The settings to return (name=home name=domains); default: all.")}}), );
 
 }  // namespace
 }  // namespace whm

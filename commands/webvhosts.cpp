@@ -1,6 +1,7 @@
 // The UAPI WebVhosts module: which web virtual host serves each of the
 // account's domains (lib/store/vhosts.hpp), and the names an SSL certificate
 // for them may cover.
+#include "lazy_registrations.hpp"
 #include "registry.hpp"
 #include "tweak_settings.hpp"
 #include "util.hpp"
@@ -76,24 +77,23 @@ Response list_ssl_capable_domains(Context& ctx, const Request&) {
   return r;
 }
 
-const Registration webvhosts_functions[] = {
-    Registration({Api::Uapi,
-                  "WebVhosts",
-                  "list_domains",
-                  list_domains,
-                  Access::Read,
-                  own_objects(),
-                  {},
-                  "Return virtual host names for domains"}),
-    Registration({Api::Uapi,
-                  "WebVhosts",
-                  "list_ssl_capable_domains",
-                  list_ssl_capable_domains,
-                  Access::Read,
-                  own_objects(),
-                  {},
-                  "Return domains that allow SSL certificate purchase"}),
-};
+WHMKIT_REGISTRATIONS(webvhosts_functions,
+                     Registration({Api::Uapi,
+                                   "WebVhosts",
+                                   "list_domains",
+                                   list_domains,
+                                   Access::Read,
+                                   own_objects(),
+                                   {},
+                                   "Return virtual host names for domains"}),
+                     Registration({Api::Uapi,
+                                   "WebVhosts",
+                                   "list_ssl_capable_domains",
+                                   list_ssl_capable_domains,
+                                   Access::Read,
+                                   own_objects(),
+                                   {},
+                                   "Return domains that allow SSL certificate purchase"}), );
 
 }  // namespace
 }  // namespace whm

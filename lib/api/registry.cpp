@@ -1,19 +1,134 @@
 #include "registry.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 #include "errors.hpp"
+#include "lazy_registrations.hpp"
 #include "util.hpp"
 #include "validate.hpp"
 
 namespace whm {
 
+// Never destroyed: a call's exit does not take the table apart.
 Registry& Registry::instance() {
-  static Registry r;
-  return r;
+  static Registry* r = new Registry;
+  return *r;
+}
+
+// ---- blocks built on first need (lazy_registrations.hpp)
+
+// The linker gathers the WHMKIT_REGISTRATIONS blocks in one section and
+// names its bounds (absent when no command file is linked).
+extern "C" {
+extern const LazyRegistrations __start_whmkit_registrations[] __attribute__((weak));
+extern const LazyRegistrations __stop_whmkit_registrations[] __attribute__((weak));
+}
+
+// Without the generated index (the tests, the index's generator).
+__attribute__((weak)) const RegistryIndex* registry_index() { return nullptr; }
+
+namespace {
+
+// whmkitd's workers look functions up at once: the blocks are built, and the
+// declarations merged, under this lock (a block's add() takes it again).
+// (A function's static: the earlier form registers during static initialisation.)
+std::recursive_mutex& registry_mutex() {
+  static std::recursive_mutex m;
+  return m;
+}
+std::vector<char> g_built;  // per block
+bool g_all_built = false;
+const char* g_building = nullptr;  // the block running
+size_t g_building_index = 0;
+std::vector<RegisteredName>* g_recording = nullptr;  // build_all_registrations_recording
+
+size_t block_count() {
+  if (!__start_whmkit_registrations || !__stop_whmkit_registrations) return 0;
+  return static_cast<size_t>(__stop_whmkit_registrations - __start_whmkit_registrations);
+}
+
+// True when the block was not built before.
+bool run_block(size_t i) {
+  if (g_built.size() < block_count()) g_built.resize(block_count(), 0);
+  if (g_built[i]) return false;
+  g_built[i] = 1;
+  const char* outer = g_building;
+  const size_t outer_index = g_building_index;
+  g_building = __start_whmkit_registrations[i].id;
+  g_building_index = i;
+  __start_whmkit_registrations[i].build();
+  g_building = outer;
+  g_building_index = outer_index;
+  return true;
+}
+
+void load_all() {
+  std::lock_guard<std::recursive_mutex> hold(registry_mutex());
+  if (g_all_built) return;
+  for (size_t i = 0; i < block_count(); ++i) run_block(i);
+  g_all_built = true;
+}
+
+// Builds the block that registers the function (the index names it), or
+// every block without an index. False when nothing new was registered.
+bool load_for(Api api, const std::string& module, const std::string& name) {
+  if (g_all_built) return false;
+  const RegistryIndex* index = registry_index();
+  if (!index) {
+    load_all();
+    return true;
+  }
+  const int a = static_cast<int>(api);
+  const RegistryIndexEntry* end = index->entries + index->count;
+  auto it = std::lower_bound(index->entries, end, 0, [&](const RegistryIndexEntry& e, int) {
+    if (e.api != a) return e.api < a;
+    if (int c = std::strcmp(e.module, module.c_str())) return c < 0;
+    return std::strcmp(e.name, name.c_str()) < 0;
+  });
+  if (it == end || it->api != a || module != it->module || name != it->name) return false;
+  for (size_t i = 0; i < block_count(); ++i)
+    if (std::strcmp(__start_whmkit_registrations[i].id, it->block) == 0) return run_block(i);
+  // An index naming a block this program does not have: build them all.
+  load_all();
+  return true;
+}
+
+// Which registration of a function stands when two name it: as when every
+// file registered at start-up in link order, the later block's; one made at
+// static initialisation (the earlier form) is never replaced. Blocks are
+// built in any order, and a block built while a call runs (names() from a
+// handler) must not replace the running function's declaration. False: keep
+// the registration there is.
+bool take(Api api, const std::string& module, const std::string& name) {
+  static std::map<std::string, size_t>* origin = new std::map<std::string, size_t>;
+  const std::string key = std::to_string(static_cast<int>(api)) + ":" + module + "::" + name;
+  if (!g_building) {  // static initialisation: the last one stands, as before
+    (*origin)[key] = SIZE_MAX;
+    return true;
+  }
+  const size_t by = g_building_index;
+  if (g_recording) g_recording->push_back({api, module, name, g_building});
+  auto [it, fresh] = origin->emplace(key, by);
+  if (fresh) return true;
+  if (it->second == SIZE_MAX || it->second > by) return false;
+  it->second = by;
+  return true;
+}
+
+}  // namespace
+
+std::vector<RegisteredName> build_all_registrations_recording() {
+  std::lock_guard<std::recursive_mutex> hold(registry_mutex());
+  std::vector<RegisteredName> out;
+  g_recording = &out;
+  load_all();
+  g_recording = nullptr;
+  return out;
 }
 
 Transaction& Context::txn() const {
@@ -35,6 +150,8 @@ static std::string module_key(Api api, const std::string& module, const std::str
 }
 
 void Registry::add(ModuleFunction f) {
+  std::lock_guard<std::recursive_mutex> hold(registry_mutex());
+  if (!take(f.api, f.module, f.name)) return;
   FunctionSpec spec;
   spec.api = f.api;
   spec.module = std::move(f.module);
@@ -50,6 +167,8 @@ void Registry::add(ModuleFunction f) {
 }
 
 std::vector<const FunctionSpec*> Registry::module_functions(Api api) const {
+  load_all();
+  std::lock_guard<std::recursive_mutex> hold(registry_mutex());
   std::vector<const FunctionSpec*> out;
   for (const auto& [key, f] : module_functions_)
     if (f.api == api) out.push_back(&f);
@@ -64,6 +183,8 @@ std::vector<std::string> Registry::modules(Api api) const {
 }
 
 void Registry::add(Implementation impl) {
+  std::lock_guard<std::recursive_mutex> hold(registry_mutex());
+  if (!take(Api::Whm1, "", impl.name)) return;
   auto name = impl.name;
   impls_[name] = std::move(impl);
   merged_.erase(name);
@@ -119,15 +240,21 @@ ParamSpec param_from_spec(const SpecParam& sp) {
 }
 
 const FunctionSpec* Registry::find(Api api, const std::string& module, const std::string& name) const {
-  if (api != Api::Whm1) {
-    auto it = module_functions_.find(module_key(api, module, name));
-    return it == module_functions_.end() ? nullptr : &it->second;
-  }
   // whmkitd's workers look functions up at once; map nodes never move, so
   // the pointer stays good after the lock is released.
-  std::lock_guard<std::mutex> hold(merged_mutex_);
+  std::lock_guard<std::recursive_mutex> hold(registry_mutex());
+  auto find_module_function = [&]() -> const FunctionSpec* {
+    auto it = module_functions_.find(module_key(api, module, name));
+    return it == module_functions_.end() ? nullptr : &it->second;
+  };
+  if (api != Api::Whm1) {
+    const FunctionSpec* f = find_module_function();
+    if (!f && load_for(api, module, name)) f = find_module_function();
+    return f;
+  }
   auto cached = merged_.find(name);
   if (cached != merged_.end()) return &cached->second;
+  if (!impls_.count(name)) load_for(api, module, name);
   const SpecFunction* doc = find_spec_function(name.c_str());
   auto impl = impls_.find(name);
   if (!doc && impl == impls_.end()) return nullptr;
@@ -159,6 +286,8 @@ const FunctionSpec* Registry::find(Api api, const std::string& module, const std
 }
 
 std::vector<std::string> Registry::names() const {
+  load_all();
+  std::lock_guard<std::recursive_mutex> hold(registry_mutex());
   std::vector<std::string> out;
   for (size_t i = 0; i < kSpecFunctionCount; ++i) out.push_back(kSpecFunctions[i].name);
   for (const auto& [n, _] : impls_)

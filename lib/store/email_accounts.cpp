@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -101,7 +102,8 @@ MailboxLimits load_mailbox_limits(const StateRoot& root, const CpUser& cpuser) {
 
 // ---------------------------------------------------------------- EmailAccounts
 
-EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& account, bool warn)
+EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& account, bool warn,
+                             const EmailAddress* adding)
     : account_(account), home_rel_(home_rel_of(account)) {
   if (home_rel_.empty()) return;
   for (const auto& domain : account.domains) {
@@ -114,9 +116,9 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
     // three lines per mailbox, so these lookups are hashed, by views into
     // passwd's text (kept while the other two files are read).
     std::unordered_map<std::string_view, size_t> index;
-    const auto passwd_text = view.read(passwd);
-    if (passwd_text) {
-      const std::string& text = *passwd_text;
+    if (auto passwd_text = view.read(passwd)) {
+      files.passwd_text = std::make_shared<const std::string>(std::move(*passwd_text));
+      const std::string& text = *files.passwd_text;
       files.ends_in_newline = files.ends_in_newline && (text.empty() || text.back() == '\n');
       const auto lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
       files.passwd.reserve(lines);
@@ -124,12 +126,15 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
       index.reserve(lines);
       for_each_checked_line(text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
-        auto e = parse_mail_passwd_line(line);
-        if (!e) return problems.push_back(line_problem(n, "of etc/" + domain + "/passwd is not a mailbox line"));
-        if (!index.emplace(line.substr(0, line.find(':')), files.boxes.size()).second)
-          return problems.push_back(line_problem(n, "of etc/" + domain + "/passwd repeats “" + e->local + "”"));
-        files.boxes.push_back({{e->local, domain}, "", "", std::nullopt});
-        files.passwd.push_back(std::move(*e));
+        // LOCAL:PASSWORD:UID:GID:GECOS:MAILDIR:HOME (parse_mail_passwd_line), kept as the line.
+        const std::string_view local = line.substr(0, line.find(':'));
+        if (std::count(line.begin(), line.end(), ':') != 6 || local.empty())
+          return problems.push_back(line_problem(n, "of etc/" + domain + "/passwd is not a mailbox line"));
+        if (!index.emplace(local, files.boxes.size()).second)
+          return problems.push_back(
+              line_problem(n, "of etc/" + domain + "/passwd repeats “" + std::string(local) + "”"));
+        files.boxes.push_back({{std::string(local), domain}, "", "", std::nullopt});
+        files.passwd.push_back(line);
       });
     }
     // shadow and quota name the mailboxes in passwd's order when whmkit wrote
@@ -141,14 +146,31 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
       next = it->second + 1;
       return it->second;
     };
+    const auto shadow_text = view.read(shadow), quota_text = view.read(quota);
+    // Adding a mailbox appends its lines: the other hashes are not needed
+    // when no line names it already and every file ends with a whole line.
+    if (adding && adding->domain == domain) {
+      const std::string prefix = adding->local + ":";
+      auto names_it = [&](const std::optional<std::string>& text) {
+        if (!text) return false;
+        if (starts_with(*text, prefix)) return true;
+        return text->find("\n" + prefix) != std::string::npos;
+      };
+      auto whole_lines = [](const std::optional<std::string>& text) {
+        return !text || text->empty() || text->back() == '\n';
+      };
+      files.hashes_read = names_it(shadow_text) || names_it(quota_text) || !whole_lines(shadow_text) ||
+                          !whole_lines(quota_text) || !files.ends_in_newline;
+    }
     size_t next = 0;
-    if (auto text = view.read(shadow)) {
+    if (const auto& text = shadow_text) {
       files.ends_in_newline = files.ends_in_newline && (text->empty() || text->back() == '\n');
       for_each_checked_line(*text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
         std::string_view f[3];  // the name, the hash and the day of the change, of 9 fields
         if (!shadow_fields(line, f) || f[0].empty())
           return problems.push_back(line_problem(n, "of etc/" + domain + "/shadow does not have 9 fields"));
+        if (!files.hashes_read) return;
         const auto box = position(f[0], next);
         if (!box) return files.other_shadow.push_back(std::string(line));
         files.boxes[*box].hash = f[1];
@@ -156,7 +178,7 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
       });
     }
     next = 0;
-    if (auto text = view.read(quota)) {
+    if (const auto& text = quota_text) {
       files.ends_in_newline = files.ends_in_newline && (text->empty() || text->back() == '\n');
       for_each_checked_line(*text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
@@ -253,8 +275,10 @@ void EmailAccounts::add(const EmailAddress& address, const std::string& hash, st
   DomainFiles& files = files_of(address.domain);
   if (find(address)) throw ApiError("The email account “" + address.full() + "” already exists.");
   std::string home = account_.home;
-  files.passwd.push_back({address.local, "x", std::to_string(account_.owner.uid), std::to_string(account_.owner.gid),
-                          "", home + "/mail/" + address.domain + "/" + address.local, home});
+  files.new_lines.push_back(format_mail_passwd_line({address.local, "x", std::to_string(account_.owner.uid),
+                                                     std::to_string(account_.owner.gid), "",
+                                                     home + "/mail/" + address.domain + "/" + address.local, home}));
+  files.passwd.push_back(files.new_lines.back());
   files.boxes.push_back({address, hash, std::to_string(days_since_epoch()), quota_bytes});
   // Stale lines of an earlier mailbox of that name go.
   auto of_local = [&](const std::string& line) { return starts_with(line, address.local + ":"); };
@@ -307,11 +331,14 @@ void EmailAccounts::stage(Transaction& txn, bool skip_cache) const {
     // Only new mailboxes: their lines are appended (the files stay as a
     // full rewrite would make them, but for where other lines sit).
     const bool append = !files.changed && files.ends_in_newline;
+    // Only an addition reads shadow without the hashes, and it only appends.
+    if (!append && !files.hashes_read) throw std::logic_error("mail files rewritten without their hashes");
     std::string passwd, shadow, quota;
     for (size_t i = 0; i < files.boxes.size(); ++i) {
       if (append && std::find(files.appended.begin(), files.appended.end(), i) == files.appended.end()) continue;
       const Mailbox& m = files.boxes[i];
-      passwd += format_mail_passwd_line(files.passwd[i]) + "\n";
+      passwd += files.passwd[i];
+      passwd += '\n';
       shadow += shadow_line(m) + "\n";
       if (m.quota_bytes) quota += m.address.local + ":" + std::to_string(*m.quota_bytes) + "\n";
     }

@@ -15,10 +15,13 @@
 //
 // Everything in the home is reached as a UserPath, never through a symlink.
 #pragma once
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "account_store.hpp"
@@ -64,7 +67,12 @@ class EmailAccounts {
   // refused (DamagedFileError) by stage().
   // `warn`: name a damaged file in the call's warnings (whmkit-check reads
   // the problems instead).
-  EmailAccounts(const Transaction& view, const CpanelAccount& account, bool warn = true);
+  // `adding`: the call only adds that mailbox (add_pop). Its domain's shadow
+  // is then checked line by line but not read into the mailboxes (appending
+  // a line needs no other hash), unless a line there or in quota already
+  // names it (a stale line: the files are then rewritten, from everything).
+  EmailAccounts(const Transaction& view, const CpanelAccount& account, bool warn = true,
+                const EmailAddress* adding = nullptr);
 
   const CpanelAccount& account() const { return account_; }
   // Every mailbox, domain by domain (the account's order), each domain's in
@@ -91,7 +99,12 @@ class EmailAccounts {
  private:
   struct DomainFiles {
     std::vector<Mailbox> boxes;
-    std::vector<MailPasswdEntry> passwd;  // same order as boxes
+    // passwd's lines, same order as boxes: views into passwd's text (shared by
+    // copies) or into new_lines (a deque: added lines do not move).
+    std::vector<std::string_view> passwd;
+    std::shared_ptr<const std::string> passwd_text;
+    std::deque<std::string> new_lines;
+    bool hashes_read = true;  // false: shadow was only checked (`adding`), appends only
     // Lines of shadow and quota naming no mailbox: kept as they are.
     std::vector<std::string> other_shadow, other_quota;
     FileProblems problems;

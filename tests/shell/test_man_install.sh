@@ -27,6 +27,10 @@ done
 for link in cpapi2 uapi; do
   check "installed link $link -> whmapi1" test "$(readlink "$dest/usr/bin/$link")" = whmapi1
 done
+# Stripped, with its debug info in a separate file that the program names.
+check "installed whmapi1 is stripped" bash -c "! readelf -S '$dest/usr/bin/whmapi1' | grep -q '\.debug_info'"
+check "installed whmapi1 names its debug file" bash -c "readelf -p .gnu_debuglink '$dest/usr/bin/whmapi1' | grep -q whmapi1.debug"
+check "installed debug info" bash -c "readelf -S '$dest/usr/lib/debug/usr/bin/whmapi1.debug' 2>/dev/null | grep -q '\.debug_info'"
 check "installed binary runs" bash -c "'$dest/usr/bin/whmapi1' --version | grep -q whmkit"
 check "installed uapi answers as UAPI" bash -c "'$dest/usr/bin/uapi' --list-functions | grep -qx 'Ftp list_sessions'"
 check "installed cpapi2 refuses an unknown account" bash -c "'$dest/usr/bin/cpapi2' --fail --root=\"\$(mktemp -d)\" --user=x Ftp listftp >/dev/null; test \$? -eq 1"

@@ -671,17 +671,18 @@ class ApacheTlsPart : public AccountPart {
     // renamed userdata, once the rename is committed (the transaction's reads
     // do not see a staged directory rename): a change of its own, which a
     // crash in between leaves to the account's next change.
-    txn.on_commit("rewrite the web server configuration of " + to.user, [root = root, old_user = from.user, new_user = to.user] {
-      try {
-        Transaction after(root);
-        if (old_user != new_user) stage_web_config_for_user(after, old_user);
-        stage_web_config_for_user(after, new_user);
-        reload_web_servers_after_commit(after);
-        after.commit();
-      } catch (const std::exception& e) {
-        add_notice(std::string("The web server configuration was not rewritten after the rename: ") + e.what());
-      }
-    });
+    txn.on_commit(
+        "rewrite the web server configuration of " + to.user, [root = root, old_user = from.user, new_user = to.user] {
+          try {
+            Transaction after(root);
+            if (old_user != new_user) stage_web_config_for_user(after, old_user);
+            stage_web_config_for_user(after, new_user);
+            reload_web_servers_after_commit(after);
+            after.commit();
+          } catch (const std::exception& e) {
+            add_notice(std::string("The web server configuration was not rewritten after the rename: ") + e.what());
+          }
+        });
     if (vhosts.empty() && from.user == to.user) return;
     std::vector<std::string> touched;
     for (const auto& vhost : vhosts) {

@@ -1,5 +1,5 @@
-#include "dry_run.hpp"
 #include "mysql_server.hpp"
+#include "dry_run.hpp"
 
 #include <mysql.h>
 

@@ -1,5 +1,5 @@
-#include "dry_run.hpp"
 #include "pgsql_conn.hpp"
+#include "dry_run.hpp"
 
 #include <libpq-fe.h>
 

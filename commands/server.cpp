@@ -1,4 +1,4 @@
-// Server information and the API's own description: version, applist.
+// whmkit's own version (applist, the API's description of itself, is in api_execution.cpp).
 #include "lazy_registrations.hpp"
 #include "registry.hpp"
 
@@ -12,22 +12,7 @@ Response version(Context&, const Request&) {
   return r;
 }
 
-// The functions the caller may call: those whmkit implements whose privilege
-// the caller holds (root and "all": every implemented function).
-Response applist(Context& ctx, const Request&) {
-  const auto& registry = Registry::instance();
-  nlohmann::json apps = nlohmann::json::array();
-  for (const auto& name : registry.names()) {
-    const FunctionSpec* f = registry.find(name);
-    if (f && f->handler && ctx.rights.may_call(f->auth)) apps.push_back(name);
-  }
-  Response r;
-  r.data = {{"app", apps}};
-  return r;
-}
-
-WHMKIT_REGISTRATIONS(registrations, Registration({"applist", applist, Access::Read, any_reseller()}),
-                     Registration({"version", version, Access::Read, any_reseller()}), );
+WHMKIT_REGISTRATIONS(registrations, Registration({"version", version, Access::Read, any_reseller()}), );
 
 }  // namespace
 }  // namespace whm

@@ -606,16 +606,32 @@ void Transaction::make_dir(const UserPath& path, mode_t mode, FileOwner owner) {
   ops_.push_back({Op::MakeDir, path.dir, path.rel, "", "", mode, owner});
 }
 
+namespace {
+
+// A file as it is on disk, ignoring what a transaction staged: `rel` under
+// the state root, or inside the user's directory `user_dir` when it is set.
+std::optional<std::string> read_on_disk(const StateRoot& root, const std::string& user_dir, const std::string& rel) {
+  if (user_dir.empty()) return root.read(rel);
+  auto dir = open_user_dir(root, user_dir);
+  return dir ? dir->read(rel) : std::nullopt;
+}
+
+bool exists_on_disk(const StateRoot& root, const std::string& user_dir, const std::string& rel) {
+  if (user_dir.empty()) return root.exists(rel);
+  auto dir = open_user_dir(root, user_dir);
+  return dir && dir->status(rel).has_value();
+}
+
+}  // namespace
+
 std::optional<std::string> Transaction::read(const UserPath& path) const {
   if (auto it = view_.find(path.joined()); it != view_.end()) return it->second;
-  auto dir = open_user_dir(root_, path.dir);
-  return dir ? dir->read(checked_inside(path)) : std::nullopt;
+  return read_on_disk(root_, path.dir, checked_inside(path));
 }
 
 bool Transaction::exists(const UserPath& path) const {
   if (auto it = view_.find(path.joined()); it != view_.end()) return it->second.has_value();
-  auto dir = open_user_dir(root_, path.dir);
-  return dir && dir->status(checked_inside(path)).has_value();
+  return exists_on_disk(root_, path.dir, checked_inside(path));
 }
 
 bool Transaction::staged_removed(const std::string& rel) const {
@@ -737,25 +753,17 @@ void Transaction::record_dry_run() {
   std::set<std::string> seen;
   for (const Op& op : ops_) {
     const std::string key = op.user_dir.empty() ? op.rel : UserPath{op.user_dir, op.rel}.joined();
-    auto on_disk = [&]() -> std::optional<std::string> {
-      if (op.user_dir.empty()) return root_.read(op.rel);
-      auto dir = open_user_dir(root_, op.user_dir);
-      return dir ? dir->read(op.rel) : std::nullopt;
-    };
-    auto exists_on_disk = [&] {
-      if (op.user_dir.empty()) return root_.exists(op.rel);
-      auto dir = open_user_dir(root_, op.user_dir);
-      return dir && dir->status(op.rel).has_value();
-    };
     switch (op.kind) {
       case Op::Write:
       case Op::Append:
       case Op::Remove: {
         if (!seen.insert(key).second) break;
         auto it = view_.find(key);
-        std::optional<std::string> before = on_disk(), after = it != view_.end() ? it->second : std::nullopt;
+        std::optional<std::string> before = read_on_disk(root_, op.user_dir, op.rel),
+                                   after = it != view_.end() ? it->second : std::nullopt;
         if (op.kind == Op::Remove && !after) {
-          if (exists_on_disk()) dry.record({PlannedChange::Remove, key, before, std::nullopt, ""});
+          if (exists_on_disk(root_, op.user_dir, op.rel))
+            dry.record({PlannedChange::Remove, key, before, std::nullopt, ""});
         } else if (before != after) {
           dry.record({op.kind == Op::Append ? PlannedChange::Append : PlannedChange::Write, key, before, after, ""});
         }
@@ -763,7 +771,8 @@ void Transaction::record_dry_run() {
       }
       case Op::Rename: dry.record({PlannedChange::Rename, key, std::nullopt, std::nullopt, op.to_rel}); break;
       case Op::MakeDir:
-        if (!exists_on_disk()) dry.record({PlannedChange::MakeDir, key, std::nullopt, std::nullopt, ""});
+        if (!exists_on_disk(root_, op.user_dir, op.rel))
+          dry.record({PlannedChange::MakeDir, key, std::nullopt, std::nullopt, ""});
         break;
     }
   }

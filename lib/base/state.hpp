@@ -120,6 +120,11 @@ class Transaction {
   const StateRoot& root_;
   std::vector<Op> ops_;
   std::map<std::string, std::optional<std::string>> view_;  // rel -> content (nullopt = removed)
+  // rel -> the text appended to the file as it is on disk (a path is in view_
+  // or here, never both): reading the whole file is left to whoever asks.
+  std::map<std::string, std::string> appended_;
+  std::optional<std::string> staged_or_on_disk(const std::string& key, const std::string& user_dir,
+                                               const std::string& rel) const;
   // Adds journal lines naming staged files and trees to the PREPARE journal.
   void prepare(const std::vector<std::string>& discard_lines);
   std::vector<std::string> prepared_;  // the PREPARE journal's lines: what to roll back; empty once committed

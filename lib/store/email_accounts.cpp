@@ -121,8 +121,9 @@ EmailAccounts::EmailAccounts(const Transaction& view, const CpanelAccount& accou
       const std::string& text = *files.passwd_text;
       files.ends_in_newline = files.ends_in_newline && (text.empty() || text.back() == '\n');
       const auto lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-      files.passwd.reserve(lines);
-      files.boxes.reserve(lines);
+      // One more: an addition then moves no mailbox.
+      files.passwd.reserve(lines + 1);
+      files.boxes.reserve(lines + 1);
       index.reserve(lines);
       for_each_checked_line(text, &problems, [&](size_t n, std::string_view line) {
         if (line.empty()) return;
@@ -373,6 +374,7 @@ void EmailAccounts::stage(Transaction& txn, bool skip_cache) const {
     std::inplace_merge(boxes.begin(), unsorted, boxes.end(), by_address);
   }
   std::string cache = "{";
+  cache.reserve(boxes.size() * 32 + 64);  // about one entry's size each: no copies while it grows
   for (size_t i = 0; i < boxes.size();) {
     const std::string& domain = boxes[i]->address.domain;
     size_t end = i;

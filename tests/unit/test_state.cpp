@@ -451,6 +451,17 @@ TEST_CASE("appending: the text is added in place, and cut off again unless the c
     CHECK(root.read("home/bob/etc/new") == "one\n");
     CHECK(root.read("home/bob/etc/ftpquota") == "z@bob.example:1\ny@bob.example:2\n");
   }
+  SECTION("appends are not read back from disk until asked, and a later write replaces them") {
+    StateWriter writer(root);
+    writer.txn().append(quota, "c@bob.example:7\n", 0600, {});
+    writer.txn().append(quota, "d@bob.example:8\n", 0600, {});
+    CHECK(writer.txn().exists(quota));
+    CHECK(writer.txn().read(quota) == "a@bob.example:5\nb@bob.example:6\nc@bob.example:7\nd@bob.example:8\n");
+    writer.txn().write(quota, "e@bob.example:9\n", 0600, {});
+    writer.txn().append(quota, "f@bob.example:1\n", 0600, {});
+    writer.commit();
+    CHECK(root.read("home/bob/etc/ftpquota") == "e@bob.example:9\nf@bob.example:1\n");
+  }
   SECTION("never through a symlink") {
     Dir outside;
     atomic_write_file(outside.path + "/secret", "secret\n", 0644);

@@ -252,6 +252,59 @@ Response setup_db_and_user(Context& ctx, const Request& req) {
   });
 }
 
+// ---- Remote access hosts ----
+
+Response add_host(Context& ctx, const Request& req) {
+  const std::string host = normalize_mysql_host(req.require("host"));
+  return change(ctx, [&](MysqlAccount& a, Transaction&, Response&) { a.add_host(host); });
+}
+
+Response delete_host(Context& ctx, const Request& req) {
+  const std::string given = req.require("host");
+  if (given == "localhost") throw ApiError("You cannot remove the entry for “localhost”.");
+  const std::string host = normalize_mysql_host(given);
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.delete_host(host);
+    nlohmann::json notes = load_mysql_notes(txn, ctx.account.user);
+    if (notes.contains(host)) {
+      notes.erase(host);
+      stage_mysql_notes(txn, ctx.account.user, notes);
+    }
+  });
+}
+
+// UTF-8 text cut to at most `n` characters (cPanel's substr on characters).
+std::string cut_chars(const std::string& s, size_t n) {
+  size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (chars == n) break;
+      ++chars;
+    }
+  }
+  return s.substr(0, i);
+}
+
+Response add_host_note(Context& ctx, const Request& req) {
+  const std::string given = req.require("host"), note = req.require("note");
+  const std::string host = given == "localhost" ? given : normalize_mysql_host(given);
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    const auto hosts = a.remote_hosts();
+    if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
+      throw ApiError("That host is not authorized for remote access.");
+    nlohmann::json notes = load_mysql_notes(txn, ctx.account.user);
+    notes[cut_chars(host, 60)] = cut_chars(note, 255);
+    stage_mysql_notes(txn, ctx.account.user, notes);
+  });
+}
+
+Response get_host_notes(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  Response r;
+  r.data = load_mysql_notes(view, ctx.account.user);
+  return r;
+}
+
 // ---- API 2 MysqlFE (names without the prefix get it) ----
 
 Response fe_listdbs(Context& ctx, const Request&) {
@@ -835,6 +888,18 @@ WHMKIT_REGISTRATIONS(
                   Access::Write,
                   needs_feature(kFeature),
                   {optional_param("prefix")}}),
+    Registration({Api::Uapi, "Mysql", "add_host", add_host, Access::Write, needs_feature(kFeature),
+                  name_param("host")}),
+    Registration({Api::Uapi, "Mysql", "delete_host", delete_host, Access::Write, needs_feature(kFeature),
+                  name_param("host")}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "add_host_note",
+                  add_host_note,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("host"), required_param("note")}}),
+    Registration({Api::Uapi, "Mysql", "get_host_notes", get_host_notes, Access::Read, needs_feature(kFeature)}),
     // API 2 MysqlFE
     Registration({Api::Api2, "MysqlFE", "listdbs", fe_listdbs, Access::Read, needs_feature(kFeature)}),
     Registration({Api::Api2, "MysqlFE", "listusers", fe_listusers, Access::Read, needs_feature(kFeature)}),

@@ -1,5 +1,7 @@
 #include "db_map.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "damage.hpp"
@@ -209,16 +211,131 @@ std::vector<std::string> db_map_users(const Transaction& view) {
   return out;
 }
 
-std::optional<std::string> db_object_owner(const Transaction& view, Engine e, DbObject kind, const std::string& name) {
-  for (const auto& user : db_map_users(view)) {
-    const auto text = view.read(db_map_rel(user));
-    if (!text) continue;
-    std::vector<std::string> problems;
-    const DbMap m = parse_db_map(user, *text, problems);
+namespace {
+
+// The owner index (see db_map.hpp): each map's stamp, and per engine and
+// kind, name -> account.
+struct OwnerIndex {
+  std::map<std::string, std::vector<long long>> stamps;
+  std::map<std::string, std::string> names[2][2];  // [engine][kind]
+};
+
+int engine_slot(Engine e) { return e == Engine::MySQL ? 0 : 1; }
+int kind_slot(DbObject k) { return k == DbObject::Database ? 0 : 1; }
+
+void index_forget(OwnerIndex& idx, const std::string& user) {
+  for (auto& per_engine : idx.names)
+    for (auto& names : per_engine)
+      for (auto it = names.begin(); it != names.end();) it = it->second == user ? names.erase(it) : std::next(it);
+}
+
+void index_add(OwnerIndex& idx, const DbMap& m) {
+  for (Engine e : {Engine::MySQL, Engine::PostgreSQL}) {
     const DbEngineMap& em = m.engine(e);
-    if (kind == DbObject::Database ? em.dbs.count(name) > 0 : em.users.count(name) > 0) return user;
+    for (const auto& db : em.dbs) idx.names[engine_slot(e)][0].emplace(db, m.cpuser);
+    for (const auto& [u, rec] : em.users) idx.names[engine_slot(e)][1].emplace(u, m.cpuser);
   }
-  return std::nullopt;
+}
+
+OwnerIndex parse_owner_index(const std::string& text) {
+  OwnerIndex idx;
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (j.value("version", 0) != 1) return {};
+    for (auto it = j.at("maps").begin(); it != j.at("maps").end(); ++it)
+      idx.stamps[it.key()] = it.value().get<std::vector<long long>>();
+    for (Engine e : {Engine::MySQL, Engine::PostgreSQL})
+      for (int k = 0; k < 2; ++k)
+        for (auto it = j.at(engine_key(e)).at(k ? "dbusers" : "dbs").begin();
+             it != j.at(engine_key(e)).at(k ? "dbusers" : "dbs").end(); ++it)
+          idx.names[engine_slot(e)][k][it.key()] = it.value().get<std::string>();
+  } catch (const std::exception&) {
+    return {};  // damaged: rebuilt from the maps
+  }
+  return idx;
+}
+
+std::string owner_index_text(const OwnerIndex& idx) {
+  nlohmann::json j = {{"version", 1}, {"maps", nlohmann::json::object()}};
+  for (const auto& [user, stamp] : idx.stamps) j["maps"][user] = stamp;
+  for (Engine e : {Engine::MySQL, Engine::PostgreSQL}) {
+    j[engine_key(e)] = {{"dbs", idx.names[engine_slot(e)][0]}, {"dbusers", idx.names[engine_slot(e)][1]}};
+  }
+  return j.dump();
+}
+
+// A map this transaction stages: its stamp is not known until the commit.
+const std::vector<long long> kStagedStamp = {0, 0, 0};
+
+// The index brought up to date with the maps as `view` sees them: a map whose
+// stamp (on disk) differs from the index's, or that a transaction staged, is
+// read again through `view`; maps gone are forgotten. Nothing is written.
+OwnerIndex current_owner_index(const Transaction& view) {
+  const StateRoot& root = view.root();
+  OwnerIndex idx;
+  if (auto text = view.read(kDbOwnerIndex)) idx = parse_owner_index(*text);
+  std::map<std::string, std::vector<long long>> now;
+  for (const auto& name : root.list_dir(kDbMapDir)) {
+    if (name.empty() || name[0] == '.' || !ends_with(name, ".json")) continue;
+    const std::string user = name.substr(0, name.size() - 5);
+    struct stat st {};
+    if (!safe_map_user(user) || ::lstat(root.path(db_map_rel(user)).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    now[user] = {static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec,
+                 static_cast<long long>(st.st_size), static_cast<long long>(st.st_ino)};
+  }
+  // Staged maps (and those the index marks as staged by an earlier change)
+  // are read through the view whatever the disk says.
+  // A marked map that is on disk as the view sees it gets its disk stamp back.
+  for (const auto& [user, stamp] : idx.stamps) {
+    if (stamp != kStagedStamp) continue;
+    auto disk = now.find(user);
+    if (disk != now.end() && view.read(db_map_rel(user)) == root.read(db_map_rel(user))) continue;
+    now[user] = kStagedStamp;
+  }
+  for (auto it = idx.stamps.begin(); it != idx.stamps.end();) {
+    if (now.count(it->first)) {
+      ++it;
+      continue;
+    }
+    index_forget(idx, it->first);
+    it = idx.stamps.erase(it);
+  }
+  for (const auto& [user, stamp] : now) {
+    auto it = idx.stamps.find(user);
+    if (it != idx.stamps.end() && it->second == stamp && stamp != kStagedStamp) continue;
+    index_forget(idx, user);
+    idx.stamps.erase(user);
+    if (auto text = view.read(db_map_rel(user))) {
+      std::vector<std::string> problems;
+      const DbMap m = parse_db_map(user, *text, problems);
+      if (problems.empty()) index_add(idx, m);  // a damaged map is skipped
+      idx.stamps[user] = stamp;
+    }
+  }
+  return idx;
+}
+
+// Stages the index with `user`'s map replaced by `map` (null: removed).
+void stage_owner_index(Transaction& txn, const std::string& user, const DbMap* map) {
+  OwnerIndex idx = current_owner_index(txn);
+  index_forget(idx, user);
+  idx.stamps.erase(user);
+  if (map) {
+    index_add(idx, *map);
+    idx.stamps[user] = kStagedStamp;
+  }
+  txn.write(kDbOwnerIndex, owner_index_text(idx), 0600, FileOwner{0, 0});
+}
+
+}  // namespace
+
+std::optional<std::string> db_object_owner(const Transaction& view, Engine e, DbObject kind, const std::string& name) {
+  const OwnerIndex idx = current_owner_index(view);
+  const auto& names = idx.names[engine_slot(e)][kind_slot(kind)];
+  auto it = names.find(name);
+  if (it == names.end()) return std::nullopt;
+  return it->second;
 }
 
 void stage_db_map(Transaction& txn, const DbMap& map) {
@@ -229,11 +346,15 @@ void stage_db_map(Transaction& txn, const DbMap& map) {
     if (auto gid = parse_int((*pw)[3])) owner.gid = static_cast<gid_t>(*gid);
   }
   txn.write(db_map_rel(map.cpuser), db_map_text(map), 0640, owner);
+  stage_owner_index(txn, map.cpuser, &map);
 }
 
 void stage_db_map_removal(Transaction& txn, const std::string& cpuser) {
   const std::string rel = db_map_rel(cpuser);
-  if (txn.exists(rel)) txn.remove(rel);
+  if (txn.exists(rel)) {
+    txn.remove(rel);
+    stage_owner_index(txn, cpuser, nullptr);
+  }
 }
 
 void stage_db_map_rename(Transaction& txn, DbMap map, const std::string& new_user) {

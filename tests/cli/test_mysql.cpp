@@ -31,6 +31,20 @@ std::string uapi_error(const TempRoot& root, const std::string& user, const std:
   return test::cpanel_error(j);
 }
 
+std::string uri_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("createacct sets up the account's empty database map", "[mysql]") {
@@ -210,4 +224,55 @@ TEST_CASE("remote MySQL profiles: cPanel's profiles.json, checked fields, the ac
   CHECK(missing["metadata"]["reason"] == "No profile named “Nope” found on the system.");
   CHECK(run(root, {"remote_mysql_delete_profile", "name=Second"}).json()["data"]["profile_deleted"] == "Second");
   CHECK(nlohmann::json::parse(root.file(file)).empty());
+}
+
+TEST_CASE("Mysql remote hosts: bad hosts refused before the server, localhost kept", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  for (const std::string& host : std::vector<std::string>{"10.0.0.1');DROP USER root--", "a`b", "10.0.0.1/33", "300.1.1.1", "a_b.example",
+                                 "/", "1.2.3", std::string(61, 'a')})
+    test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=" + uri_encode(host)},
+                                "is not a valid hostname, IP address, or IP address range.");
+  test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=x%0Ay"}, "control character");
+  test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "delete_host", "host=localhost"},
+                              "You cannot remove the entry for “localhost”.");
+  // A valid host needs the server.
+  test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=10.1.%25.%25"},
+                              "The MySQL server is not configured");
+}
+
+TEST_CASE("Mysql get_host_notes reads cPanel's notes file", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  CHECK(test::uapi_ok(root, "bob", {"Mysql", "get_host_notes"})["result"]["data"] == nlohmann::json::object());
+  root.write("var/cpanel/mysql/notes/bob.json", R"({"10.1.2.%":"office","db.example.com":"backup"})");
+  auto data = test::uapi_ok(root, "bob", {"Mysql", "get_host_notes"})["result"]["data"];
+  CHECK(data == nlohmann::json({{"10.1.2.%", "office"}, {"db.example.com", "backup"}}));
+  CHECK(test::uapi_ok(root, "eve", {"Mysql", "get_host_notes"})["result"]["data"].empty());
+  root.write("var/cpanel/mysql/notes/bob.json", R"({"10.1.2.%":[1]})");
+  const std::string err = uapi_error(root, "bob", {"Mysql", "get_host_notes"});
+  CHECK(err.find("/var/cpanel/mysql/notes/bob.json") != std::string::npos);
+}
+
+TEST_CASE("the database owner index follows the maps", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  // createacct staged the index with the accounts' (empty) maps.
+  REQUIRE(root.exists("var/cpanel/whmkit/db_owners.json"));
+  // bob's map was written behind whmkit's back: the stamp tells, the lookup re-reads it.
+  auto who = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
+  CHECK(who["metadata"]["reason"].get<std::string>().find("The MySQL server is not configured") == 0);
+  auto none = run(root, {"set_mysql_password", "user=bob_nobody", "password=Pw-1abcdef"}).json();
+  CHECK(none["metadata"]["reason"] == "No cPanel user controls a MySQL user named “bob_nobody”.");
+  // A damaged index is rebuilt from the maps, never trusted.
+  root.write("var/cpanel/whmkit/db_owners.json", "{garbage");
+  who = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
+  CHECK(who["metadata"]["reason"].get<std::string>().find("The MySQL server is not configured") == 0);
+  // Another account cannot take a name the index knows.
+  const std::string err = uapi_error(root, "eve", {"Mysql", "create_database", "name=bob_shop"});
+  CHECK(!err.empty());
+  // A map changed on disk again: its names follow.
+  root.write("var/cpanel/databases/bob.json", R"({"version":1})");
+  none = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
+  CHECK(none["metadata"]["reason"] == "No cPanel user controls a MySQL user named “bob_app”.");
 }

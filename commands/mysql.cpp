@@ -3,9 +3,13 @@
 // (except the three PostgreSQL functions). The server is reached through
 // lib/store/mysql_server.hpp, an account's records are its database map
 // (lib/store/db_map.hpp); docs/databases.md describes both.
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
+#include <regex>
 
 #include "apt_packages.hpp"
 #include "damage.hpp"
@@ -16,11 +20,14 @@
 #include "mysql_db.hpp"
 #include "mysql_profiles.hpp"
 #include "mysql_server.hpp"
+#include "notices.hpp"
 #include "output.hpp"
 #include "registry.hpp"
+#include "services.hpp"
 #include "sysusers.hpp"
 #include "tweak_settings.hpp"
 #include "util.hpp"
+#include "validate.hpp"
 
 namespace whm {
 namespace {
@@ -573,6 +580,240 @@ Response latest_available_mysql_version(Context& ctx, const Request&) {
   return r;
 }
 
+// ---- MySQL upgrades (the distribution's packages) ----
+//
+// A job is var/cpanel/logs/mysql_upgrade.<YYYYMMDD-HHMMSS>/ (cPanel's log
+// directory and id): unattended_background_upgrade.log (apt-get's output),
+// unattended_background_upgrade_error.log (its errors) and whmkit's record
+// whmkit_upgrade.json {"state": "inprogress"|"success"|"failed", "package",
+// "version", "pid", "exit_status"} (cPanel's own record is UNCONFIRMED).
+
+constexpr const char* kUpgradeLogDir = "var/cpanel/logs";
+
+void require_system_root(const Context& ctx, const std::string& what) {
+  if (!ctx.root.is_system_root())
+    throw ApiError(what + " runs the distribution's package manager (apt-get), which whmkit does only when the state " +
+                   "root is “/”; this state root is “" + ctx.root.root() + "”.");
+}
+
+std::string upgrade_dir(const std::string& id) {
+  static const std::regex form(R"(^mysql_upgrade\.\d{8}-\d{6}$)");
+  if (!std::regex_match(id, form)) throw ApiError("“" + id + "” is not a valid upgrade ID.");
+  return std::string(kUpgradeLogDir) + "/" + id;
+}
+
+// Runs apt-get in a detached process; its parent records the outcome.
+void launch_apt_upgrade(const StateRoot& root, const std::string& dir, const std::string& package,
+                        const std::string& version, nlohmann::json record) {
+  const std::string log = root.path(dir + "/unattended_background_upgrade.log");
+  const std::string err = root.path(dir + "/unattended_background_upgrade_error.log");
+  const std::string rec = root.path(dir + "/whmkit_upgrade.json");
+  const pid_t first = ::fork();
+  if (first < 0) throw ApiError("The upgrade could not be started: fork failed.");
+  if (first > 0) {
+    ::waitpid(first, nullptr, 0);
+    return;
+  }
+  ::setsid();
+  if (::fork() != 0) ::_exit(0);  // the recorder is adopted by init
+  const pid_t apt = ::fork();
+  if (apt == 0) {
+    const int out = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+    const int er = ::open(err.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+    const int in = ::open("/dev/null", O_RDONLY);
+    if (out < 0 || er < 0 || in < 0) ::_exit(127);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(er, 2);
+    ::setenv("DEBIAN_FRONTEND", "noninteractive", 1);
+    const std::string target = package + "=" + version;
+    ::execlp("apt-get", "apt-get", "install", "-y", "--allow-downgrades", "-o", "Dpkg::Options::=--force-confold",
+             target.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = -1;
+  if (apt > 0) ::waitpid(apt, &status, 0);
+  const bool ok = apt > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  record["state"] = ok ? "success" : "failed";
+  record["exit_status"] = apt > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  try {
+    atomic_write_file(rec, json_text(record) + "\n", 0600, FileOwner{0, 0});
+  } catch (...) {
+  }
+  ::_exit(0);
+}
+
+Response start_background_mysql_upgrade(Context& ctx, const Request& req) {
+  const std::string version = req.require("version");
+  static const std::regex form(R"(^\d+\.\d+$)");
+  if (!std::regex_match(version, form))
+    throw ApiError("The version “" + version + "” is not valid: it must contain one decimal.");
+  require_system_root(ctx, "The MySQL upgrade");
+  // The newest package version of that major.minor the lists offer.
+  std::string package, full;
+  for (const auto& p : apt_offered_versions(ctx.root, {"mariadb-server", "mysql-server"})) {
+    const std::string v = p.version.substr(p.version.find(':') == std::string::npos ? 0 : p.version.find(':') + 1);
+    if (!starts_with(v, version + ".")) continue;
+    if (full.empty() || compare_deb_versions(p.version, full) > 0) {
+      package = p.package;
+      full = p.version;
+    }
+  }
+  if (full.empty()) throw ApiError("The package manager does not offer MariaDB or MySQL version “" + version + "”.");
+  char stamp[32];
+  const std::time_t t = now();
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  const std::string id = std::string("mysql_upgrade.") + stamp, dir = upgrade_dir(id);
+  Transaction& txn = ctx.txn();
+  if (txn.exists(dir + "/whmkit_upgrade.json")) throw ApiError("An upgrade started this second already: “" + id + "”.");
+  nlohmann::json record = {{"state", "inprogress"}, {"package", package}, {"version", full}, {"pid", nullptr}};
+  txn.write(dir + "/unattended_background_upgrade.log",
+            "Starting process with log file at /" + dir + "/unattended_background_upgrade.log\nInstalling " + package +
+                " " + full + " with apt-get.\n",
+            0600, FileOwner{0, 0});
+  txn.write(dir + "/whmkit_upgrade.json", json_text(record) + "\n", 0600, FileOwner{0, 0});
+  const StateRoot& root = ctx.root;
+  txn.on_commit("run apt-get install " + package + "=" + full, [&root, dir, package, full, record] {
+    launch_apt_upgrade(root, dir, package, full, record);
+  });
+  Response r;
+  r.data = {{"upgrade_id", id}};
+  return r;
+}
+
+Response background_mysql_upgrade_status(Context& ctx, const Request& req) {
+  const std::string id = req.require("upgrade_id");
+  const std::string dir = upgrade_dir(id);
+  Transaction view(ctx.root);
+  const auto record_text = view.read(dir + "/whmkit_upgrade.json");
+  const auto log = view.read(dir + "/unattended_background_upgrade.log");
+  if (!record_text && !log) throw ApiError("No MySQL upgrade with the ID “" + id + "” exists.");
+  std::string state = "inprogress";
+  if (record_text) {
+    FileProblems problems;
+    const nlohmann::json rec = parse_json_object(*record_text, problems);
+    refuse_if_damaged(dir + "/whmkit_upgrade.json", problems, "used");
+    if (rec.contains("state") && rec["state"].is_string()) state = rec["state"].get<std::string>();
+  }
+  Response r;
+  r.data = {{"error", state == "failed" ? 1 : 0},
+            {"error_log", view.read(dir + "/unattended_background_upgrade_error.log").value_or("")},
+            {"log", log.value_or("")},
+            {"state", state}};
+  return r;
+}
+
+// ---- The server's configuration (/etc/my.cnf) ----
+
+constexpr const char* kMyCnf = "etc/my.cnf";
+
+// MySQL treats "-" and "_" in option names alike.
+std::string option_key(std::string name) {
+  std::replace(name.begin(), name.end(), '-', '_');
+  return to_lower(name);
+}
+
+// Sets `name=value` in `[section]`: the option's line replaced where the
+// section has it, else added at the section's end (a new section at the end
+// of the file). Other lines, comments and !include directives stay.
+std::string my_cnf_with(const std::string& text, const std::string& section, const std::string& name,
+                        const std::string& value) {
+  std::vector<std::string> lines = split(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  std::string current;
+  long last_in_section = -1;
+  bool found_section = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string t = trim(lines[i]);
+    if (!t.empty() && t.front() == '[' && t.back() == ']') {
+      current = to_lower(trim(t.substr(1, t.size() - 2)));
+      if (current == to_lower(section)) {
+        found_section = true;
+        last_in_section = static_cast<long>(i);
+      }
+      continue;
+    }
+    if (current != to_lower(section)) continue;
+    if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '!') continue;
+    last_in_section = static_cast<long>(i);  // a new option goes after the section's last one
+    const std::string key = trim(t.substr(0, t.find('=')));
+    if (option_key(key) == option_key(name)) {
+      lines[i] = name + "=" + value;
+      return join(lines, "\n") + "\n";
+    }
+  }
+  if (found_section) {
+    lines.insert(lines.begin() + last_in_section + 1, name + "=" + value);
+  } else {
+    if (!lines.empty() && !trim(lines.back()).empty()) lines.push_back("");
+    lines.push_back("[" + section + "]");
+    lines.push_back(name + "=" + value);
+  }
+  return join(lines, "\n") + "\n";
+}
+
+struct SqlSetting {
+  std::string section, name, value;
+};
+
+std::vector<SqlSetting> sql_settings_arg(const Request& req) {
+  std::vector<SqlSetting> out;
+  if (auto data = req.get("data")) {
+    // The reference's body: [{"name": ..., "section": ..., "value": ...}].
+    nlohmann::json j = nlohmann::json::parse(*data, nullptr, false);
+    if (j.is_object() && j.contains("data")) j = j["data"];
+    if (!j.is_array()) throw ApiError("The “data” parameter must be a JSON array of objects.");
+    for (const auto& item : j) {
+      if (!item.is_object() || !item.contains("name") || !item.contains("value"))
+        throw ApiError("Each item of “data” needs a “name” and a “value”.");
+      auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+      out.push_back({item.contains("section") ? text(item["section"]) : "mysqld", text(item["name"]),
+                     text(item["value"])});
+    }
+  } else {
+    const auto& names = req.list("name");
+    const auto& values = req.list("value");
+    const auto& sections = req.list("section");
+    if (names.empty()) throw ApiError("Missing required parameter “data”.");
+    if (values.size() != names.size()) throw ApiError("Each “name” needs a “value”.");
+    for (size_t i = 0; i < names.size(); ++i)
+      out.push_back({i < sections.size() && !sections[i].empty() ? sections[i] : "mysqld", names[i], values[i]});
+  }
+  static const std::regex name_form(R"(^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$)"), section_form(R"(^[A-Za-z0-9_.-]{1,64}$)");
+  for (const auto& s : out) {
+    if (!std::regex_match(s.name, name_form)) throw ApiError("“" + s.name + "” is not a valid option name.");
+    if (!std::regex_match(s.section, section_form)) throw ApiError("“" + s.section + "” is not a valid section.");
+    check_single_line("value", s.value);
+    if (s.value.size() > 1024) throw ApiError("The value for “" + s.name + "” is too long.");
+  }
+  return out;
+}
+
+Response update_sql_config(Context& ctx, const Request& req) {
+  const auto settings = sql_settings_arg(req);
+  Transaction& txn = ctx.txn();
+  std::string text = txn.read(kMyCnf).value_or("");
+  for (const auto& s : settings) text = my_cnf_with(text, s.section, s.name, s.value);
+  txn.write(kMyCnf, text, 0644, FileOwner{0, 0});
+  // The server reads the file when it starts: a running server is restarted
+  // once the file is written (one that does not come back is the call's
+  // error, the file stays written); a stopped one is left alone.
+  const StateRoot& root = ctx.root;
+  txn.on_commit("restart the MySQL server", [&root] {
+    const ServiceInfo* mysql = find_service("mysql");
+    if (!mysql) return;
+    Services services(root);
+    if (!services.running(*mysql)) {
+      add_notice("The MySQL server is not running: it reads the new settings when it starts.");
+      return;
+    }
+    add_notice(services.restart(*mysql));
+  });
+  return {};
+}
+
 // ---- Remote MySQL profiles ----
 
 std::string profile_name_arg(const Request& req) { return req.require("name"); }
@@ -960,7 +1201,14 @@ WHMKIT_REGISTRATIONS(
                   root_only()}),
     Registration({"remote_mysql_monitor_profile_activation", remote_mysql_monitor_profile_activation, Access::Read,
                   root_only()}),
-    Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}), );
+    Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}),
+    Registration({"start_background_mysql_upgrade", start_background_mysql_upgrade, Access::Write, root_only()}),
+    Registration({"background_mysql_upgrade_status", background_mysql_upgrade_status, Access::Read, root_only()}),
+    Registration({"update_sql_config",
+                  update_sql_config,
+                  Access::Write,
+                  root_only(),
+                  {optional_param("data"), optional_param("name"), optional_param("value"), optional_param("section")}}), );
 
 }  // namespace
 }  // namespace whm

@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <algorithm>
 
 #include "damage.hpp"
@@ -237,31 +240,105 @@ void index_add(OwnerIndex& idx, const DbMap& m) {
   }
 }
 
+// The index file (whmkit's own, UNCONFIRMED for cPanel which has none): a
+// header line, then "S user mtime_ns size inode" per map and
+// "N engine(M|P) kind(d|u) user name" per name; the name is the rest of the
+// line, "%", control bytes and DEL written as %XX.
+constexpr const char* kOwnerIndexHeader = "#whmkit db owners v1";
+
+std::string encode_name(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == '%') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> decode_name(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
+      return std::nullopt;
+    out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
 OwnerIndex parse_owner_index(const std::string& text) {
   OwnerIndex idx;
-  try {
-    const auto j = nlohmann::json::parse(text);
-    if (j.value("version", 0) != 1) return {};
-    for (auto it = j.at("maps").begin(); it != j.at("maps").end(); ++it)
-      idx.stamps[it.key()] = it.value().get<std::vector<long long>>();
-    for (Engine e : {Engine::MySQL, Engine::PostgreSQL})
-      for (int k = 0; k < 2; ++k)
-        for (auto it = j.at(engine_key(e)).at(k ? "dbusers" : "dbs").begin();
-             it != j.at(engine_key(e)).at(k ? "dbusers" : "dbs").end(); ++it)
-          idx.names[engine_slot(e)][k][it.key()] = it.value().get<std::string>();
-  } catch (const std::exception&) {
-    return {};  // damaged: rebuilt from the maps
+  size_t pos = 0;
+  bool header = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) return {};  // cut short: rebuilt from the maps
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!header) {
+      if (line != kOwnerIndexHeader) return {};
+      header = true;
+      continue;
+    }
+    if (starts_with(line, "S ")) {
+      const auto f = split(line, ' ');
+      if (f.size() != 5) return {};
+      std::vector<long long> stamp;
+      for (size_t i = 2; i < 5; ++i) {
+        // Nanosecond times have 19 digits: more than parse_int takes.
+        if (f[i].empty() || f[i].size() > 19 || !std::all_of(f[i].begin(), f[i].end(), ::isdigit)) return {};
+        errno = 0;
+        const long long v = std::strtoll(f[i].c_str(), nullptr, 10);
+        if (errno == ERANGE) return {};
+        stamp.push_back(v);
+      }
+      idx.stamps[f[1]] = stamp;
+    } else if (line.size() > 6 && starts_with(line, "N ") && (line[2] == 'M' || line[2] == 'P') && line[3] == ' ' &&
+               (line[4] == 'd' || line[4] == 'u') && line[5] == ' ') {
+      const size_t sp = line.find(' ', 6);
+      if (sp == std::string::npos) return {};
+      auto name = decode_name(line.substr(sp + 1));
+      if (!name) return {};
+      idx.names[line[2] == 'M' ? 0 : 1][line[4] == 'd' ? 0 : 1].emplace(*name, line.substr(6, sp - 6));
+    } else {
+      return {};
+    }
   }
+  if (!header) return {};
   return idx;
 }
 
 std::string owner_index_text(const OwnerIndex& idx) {
-  nlohmann::json j = {{"version", 1}, {"maps", nlohmann::json::object()}};
-  for (const auto& [user, stamp] : idx.stamps) j["maps"][user] = stamp;
-  for (Engine e : {Engine::MySQL, Engine::PostgreSQL}) {
-    j[engine_key(e)] = {{"dbs", idx.names[engine_slot(e)][0]}, {"dbusers", idx.names[engine_slot(e)][1]}};
+  std::string out = std::string(kOwnerIndexHeader) + "\n";
+  for (const auto& [user, stamp] : idx.stamps)
+    out += "S " + user + " " + std::to_string(stamp[0]) + " " + std::to_string(stamp[1]) + " " +
+           std::to_string(stamp[2]) + "\n";
+  for (int e = 0; e < 2; ++e)
+    for (int k = 0; k < 2; ++k)
+      for (const auto& [name, user] : idx.names[e][k])
+        out += std::string("N ") + (e ? 'P' : 'M') + ' ' + (k ? 'u' : 'd') + ' ' + user + ' ' + encode_name(name) + "\n";
+  return out;
+}
+
+// The last index text parsed in this process (a call looks up, then stages).
+OwnerIndex parsed_owner_index(const std::string& text) {
+  static std::string last_text;
+  static OwnerIndex last;
+  if (text != last_text || last.stamps.empty()) {
+    last = parse_owner_index(text);
+    last_text = text;
   }
-  return j.dump();
+  return last;
 }
 
 // A map this transaction stages: its stamp is not known until the commit.
@@ -273,7 +350,7 @@ const std::vector<long long> kStagedStamp = {0, 0, 0};
 OwnerIndex current_owner_index(const Transaction& view) {
   const StateRoot& root = view.root();
   OwnerIndex idx;
-  if (auto text = view.read(kDbOwnerIndex)) idx = parse_owner_index(*text);
+  if (auto text = view.read(kDbOwnerIndex)) idx = parsed_owner_index(*text);
   std::map<std::string, std::vector<long long>> now;
   for (const auto& name : root.list_dir(kDbMapDir)) {
     if (name.empty() || name[0] == '.' || !ends_with(name, ".json")) continue;

@@ -258,14 +258,14 @@ TEST_CASE("the database owner index follows the maps", "[mysql]") {
   TempRoot root;
   setup(root);
   // createacct staged the index with the accounts' (empty) maps.
-  REQUIRE(root.exists("var/cpanel/whmkit/db_owners.json"));
+  REQUIRE(root.exists("var/cpanel/whmkit/db_owners"));
   // bob's map was written behind whmkit's back: the stamp tells, the lookup re-reads it.
   auto who = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
   CHECK(who["metadata"]["reason"].get<std::string>().find("The MySQL server is not configured") == 0);
   auto none = run(root, {"set_mysql_password", "user=bob_nobody", "password=Pw-1abcdef"}).json();
   CHECK(none["metadata"]["reason"] == "No cPanel user controls a MySQL user named “bob_nobody”.");
   // A damaged index is rebuilt from the maps, never trusted.
-  root.write("var/cpanel/whmkit/db_owners.json", "{garbage");
+  root.write("var/cpanel/whmkit/db_owners", "{garbage");
   who = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
   CHECK(who["metadata"]["reason"].get<std::string>().find("The MySQL server is not configured") == 0);
   // Another account cannot take a name the index knows.
@@ -275,4 +275,47 @@ TEST_CASE("the database owner index follows the maps", "[mysql]") {
   root.write("var/cpanel/databases/bob.json", R"({"version":1})");
   none = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
   CHECK(none["metadata"]["reason"] == "No cPanel user controls a MySQL user named “bob_app”.");
+}
+
+TEST_CASE("MySQL upgrades: apt only on the real root, the status from the job's files", "[mysql]") {
+  TempRoot root;
+  test::expect_refused(root, {"start_background_mysql_upgrade", "version=10.11"},
+                       "which whmkit does only when the state root is “/”");
+  test::expect_refused(root, {"start_background_mysql_upgrade", "version=10"}, "it must contain one decimal");
+  test::expect_refused(root, {"background_mysql_upgrade_status", "upgrade_id=../../etc"}, "is not a valid upgrade ID");
+  test::expect_refused(root, {"background_mysql_upgrade_status", "upgrade_id=mysql_upgrade.20261202-101010"},
+                       "No MySQL upgrade with the ID");
+  const std::string dir = "var/cpanel/logs/mysql_upgrade.20261202-101010/";
+  root.write(dir + "unattended_background_upgrade.log", "Starting process\nSetting up mariadb-server\n");
+  root.write(dir + "whmkit_upgrade.json", R"({"state":"inprogress","package":"mariadb-server","version":"1:10.11.6"})");
+  auto j = run(root, {"background_mysql_upgrade_status", "upgrade_id=mysql_upgrade.20261202-101010"}).json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  CHECK(j["data"] == nlohmann::json({{"error", 0},
+                                     {"error_log", ""},
+                                     {"log", "Starting process\nSetting up mariadb-server\n"},
+                                     {"state", "inprogress"}}));
+  root.write(dir + "unattended_background_upgrade_error.log", "E: broken\n");
+  root.write(dir + "whmkit_upgrade.json", R"({"state":"failed","exit_status":100})");
+  j = run(root, {"background_mysql_upgrade_status", "upgrade_id=mysql_upgrade.20261202-101010"}).json();
+  CHECK(j["data"]["state"] == "failed");
+  CHECK(j["data"]["error"] == 1);
+  CHECK(j["data"]["error_log"] == "E: broken\n");
+}
+
+TEST_CASE("update_sql_config writes /etc/my.cnf's sections", "[mysql]") {
+  TempRoot root;
+  root.write("etc/my.cnf", "# local\n[mysqld]\nmax_connections = 10\nskip-name-resolve\n\n!includedir /etc/my.cnf.d\n");
+  auto j = run(root, {"update_sql_config", "name=max-connections", "value=77"}).json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  CHECK(root.file("etc/my.cnf") == "# local\n[mysqld]\nmax-connections=77\nskip-name-resolve\n\n!includedir /etc/my.cnf.d\n");
+  j = run(root, {"update_sql_config", R"(data=[{"name":"max_allowed_packet","section":"mysqld","value":"268435456"},)"
+                                      R"({"name":"port","section":"client","value":3307}])"})
+          .json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  CHECK(root.file("etc/my.cnf") ==
+        "# local\n[mysqld]\nmax-connections=77\nskip-name-resolve\nmax_allowed_packet=268435456\n\n!includedir "
+        "/etc/my.cnf.d\n\n[client]\nport=3307\n");
+  test::expect_refused(root, {"update_sql_config", "name=a;b", "value=1"}, "is not a valid option name");
+  test::expect_refused(root, {"update_sql_config", "name=port", "value=1\n[client]"}, "control character");
+  test::expect_refused(root, {"update_sql_config", "data=[1]"}, "needs a “name” and a “value”");
 }

@@ -171,5 +171,20 @@ expect "new databases go to the active profile's server" 1 "$(u rob Mysql create
 expect "on the second server" "rob_remote" "$(mariadb_query "$srv2" 'Two-pw-1' "SHOW DATABASES LIKE 'rob_remote'")"
 expect "not on the first" "" "$(sql "SHOW DATABASES LIKE 'rob_remote'")"
 
+# update_sql_config: /etc/my.cnf under the root, the server restarted through
+# the root's service table (the same private server, now started by whmkit).
+cp "$srv/my.cnf" "$root/etc/my.cnf"
+mkdir -p "$root/etc/whmkit/services"
+printf 'start=/usr/sbin/mariadbd --defaults-file=%s --user=root\npidfile=%s\nport=33070\nforeground=1\n' \
+  "$root/etc/my.cnf" "$srv/mysqld.pid" >"$root/etc/whmkit/services/mysql.conf"
+expect "max_connections before" "151" "$(sql "SELECT @@max_connections")"
+expect "update_sql_config" 1 "$(w update_sql_config name=max_connections value=77 section=mysqld | field 'd["metadata"]["result"]')"
+expect "written to my.cnf" "max_connections=77" "$(grep '^max_connections' "$root/etc/my.cnf")"
+for _ in $(seq 100); do [[ -S $srv/mysqld.sock ]] && break; sleep 0.05; done
+expect "in effect after the restart" "77" "$(sql "SELECT @@max_connections")"
+expect "bad option name refused" 0 "$(w update_sql_config 'name=a%3Bb' value=1 | field 'd["metadata"]["result"]')"
+expect "bad value refused" 0 "$(w update_sql_config name=max_connections 'value=1%0A[client]' | field 'd["metadata"]["result"]')"
+expect "my.cnf unchanged by the refusals" 1 "$(grep -c '^max_connections' "$root/etc/my.cnf")"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

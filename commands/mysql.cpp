@@ -675,9 +675,8 @@ Response start_background_mysql_upgrade(Context& ctx, const Request& req) {
             0600, FileOwner{0, 0});
   txn.write(dir + "/whmkit_upgrade.json", json_text(record) + "\n", 0600, FileOwner{0, 0});
   const StateRoot& root = ctx.root;
-  txn.on_commit("run apt-get install " + package + "=" + full, [&root, dir, package, full, record] {
-    launch_apt_upgrade(root, dir, package, full, record);
-  });
+  txn.on_commit("run apt-get install " + package + "=" + full,
+                [&root, dir, package, full, record] { launch_apt_upgrade(root, dir, package, full, record); });
   Response r;
   r.data = {{"upgrade_id", id}};
   return r;
@@ -769,8 +768,8 @@ std::vector<SqlSetting> sql_settings_arg(const Request& req) {
       if (!item.is_object() || !item.contains("name") || !item.contains("value"))
         throw ApiError("Each item of “data” needs a “name” and a “value”.");
       auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-      out.push_back({item.contains("section") ? text(item["section"]) : "mysqld", text(item["name"]),
-                     text(item["value"])});
+      out.push_back(
+          {item.contains("section") ? text(item["section"]) : "mysqld", text(item["name"]), text(item["value"])});
     }
   } else {
     const auto& names = req.list("name");
@@ -1208,7 +1207,8 @@ WHMKIT_REGISTRATIONS(
                   update_sql_config,
                   Access::Write,
                   root_only(),
-                  {optional_param("data"), optional_param("name"), optional_param("value"), optional_param("section")}}), );
+                  {optional_param("data"), optional_param("name"), optional_param("value"),
+                   optional_param("section")}}), );
 
 }  // namespace
 }  // namespace whm

@@ -326,7 +326,8 @@ std::string owner_index_text(const OwnerIndex& idx) {
   for (int e = 0; e < 2; ++e)
     for (int k = 0; k < 2; ++k)
       for (const auto& [name, user] : idx.names[e][k])
-        out += std::string("N ") + (e ? 'P' : 'M') + ' ' + (k ? 'u' : 'd') + ' ' + user + ' ' + encode_name(name) + "\n";
+        out +=
+            std::string("N ") + (e ? 'P' : 'M') + ' ' + (k ? 'u' : 'd') + ' ' + user + ' ' + encode_name(name) + "\n";
   return out;
 }
 

@@ -6,8 +6,8 @@
 #include <regex>
 
 #include "account_parts.hpp"
-#include "db_names.hpp"
 #include "damage.hpp"
+#include "db_names.hpp"
 #include "errors.hpp"
 #include "output.hpp"
 #include "process.hpp"
@@ -229,8 +229,7 @@ void MysqlAccount::copy_user_to_host(const std::string& user, const std::string&
   if (c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(user) + " AND Host = " + c.literal(host))) return;
   const auto rows = c.run("SELECT plugin, authentication_string FROM mysql.user WHERE User = " + c.literal(user) +
                           " AND Host = 'localhost'");
-  if (rows.empty() || !rows[0][0] || !rows[0][1])
-    throw ApiError("The MySQL server has no user named “" + user + "”.");
+  if (rows.empty() || !rows[0][0] || !rows[0][1]) throw ApiError("The MySQL server has no user named “" + user + "”.");
   const std::string plugin = rows[0][0]->empty() ? "mysql_native_password" : *rows[0][0];
   for (char ch : plugin)
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_')
@@ -707,8 +706,7 @@ class MysqlPart : public AccountPart {
     // The remote hosts (the owner's rows) and their notes.
     if (read_root_my_cnf(root).found) {
       auto& c = acct.server();
-      for (const auto& host : acct.remote_hosts())
-        c.run("DROP USER " + c.account(username_to_dbowner(a.user), host));
+      for (const auto& host : acct.remote_hosts()) c.run("DROP USER " + c.account(username_to_dbowner(a.user), host));
     }
     if (txn.exists(mysql_notes_rel(a.user))) txn.remove(mysql_notes_rel(a.user));
     // The file goes once no engine has anything left in it: the PostgreSQL
@@ -791,6 +789,7 @@ class MysqlPart : public AccountPart {
   void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
                Problems& out) const override {
     report_orphans(root, kDbMapDir, ".json", users, out);
+    report_orphans(root, "var/cpanel/mysql/notes", ".json", users, out);
   }
 };
 

@@ -10,9 +10,9 @@
 // mysql.user, one per host besides localhost (whmkit's owner rows are locked
 // carriers with no privileges: UNCONFIRMED, cPanel's owner user has the
 // account's password). Notes about hosts are cPanel's
-// var/cpanel/mysql/notes/<cpuser>.json (Cpanel::Mysql::Remote::Notes). Grants are on the database name as a pattern ("_", "%"
-// and "\" escaped). A suspended account's users are locked (ACCOUNT LOCK):
-// cPanel's own method on MariaDB is UNCONFIRMED.
+// var/cpanel/mysql/notes/<cpuser>.json (Cpanel::Mysql::Remote::Notes). Grants are on the database name as a pattern
+// ("_", "%" and "\" escaped). A suspended account's users are locked (ACCOUNT LOCK): cPanel's own method on MariaDB is
+// UNCONFIRMED.
 #pragma once
 #include <map>
 #include <memory>

@@ -229,8 +229,9 @@ TEST_CASE("remote MySQL profiles: cPanel's profiles.json, checked fields, the ac
 TEST_CASE("Mysql remote hosts: bad hosts refused before the server, localhost kept", "[mysql]") {
   TempRoot root;
   setup(root);
-  for (const std::string& host : std::vector<std::string>{"10.0.0.1');DROP USER root--", "a`b", "10.0.0.1/33", "300.1.1.1", "a_b.example",
-                                 "/", "1.2.3", std::string(61, 'a')})
+  for (const std::string& host :
+       std::vector<std::string>{"10.0.0.1');DROP USER root--", "a`b", "10.0.0.1/33", "300.1.1.1", "a_b.example", "/",
+                                "1.2.3", std::string(61, 'a')})
     test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=" + uri_encode(host)},
                                 "is not a valid hostname, IP address, or IP address range.");
   test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=x%0Ay"}, "control character");
@@ -307,7 +308,8 @@ TEST_CASE("update_sql_config writes /etc/my.cnf's sections", "[mysql]") {
   root.write("etc/my.cnf", "# local\n[mysqld]\nmax_connections = 10\nskip-name-resolve\n\n!includedir /etc/my.cnf.d\n");
   auto j = run(root, {"update_sql_config", "name=max-connections", "value=77"}).json();
   REQUIRE(j["metadata"]["result"] == 1);
-  CHECK(root.file("etc/my.cnf") == "# local\n[mysqld]\nmax-connections=77\nskip-name-resolve\n\n!includedir /etc/my.cnf.d\n");
+  CHECK(root.file("etc/my.cnf") ==
+        "# local\n[mysqld]\nmax-connections=77\nskip-name-resolve\n\n!includedir /etc/my.cnf.d\n");
   j = run(root, {"update_sql_config", R"(data=[{"name":"max_allowed_packet","section":"mysqld","value":"268435456"},)"
                                       R"({"name":"port","section":"client","value":3307}])"})
           .json();

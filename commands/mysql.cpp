@@ -3,6 +3,7 @@
 // (except the three PostgreSQL functions). The server is reached through
 // lib/store/mysql_server.hpp, an account's records are its database map
 // (lib/store/db_map.hpp); docs/databases.md describes both.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <regex>
 
 #include "apt_packages.hpp"
+#include "curl_api.hpp"
 #include "damage.hpp"
 #include "db_map.hpp"
 #include "db_names.hpp"
@@ -22,6 +24,7 @@
 #include "mysql_server.hpp"
 #include "notices.hpp"
 #include "output.hpp"
+#include "process.hpp"
 #include "registry.hpp"
 #include "services.hpp"
 #include "sysusers.hpp"
@@ -929,6 +932,122 @@ void validate_profile(const nlohmann::json& p) {
         "The MySQL server uses the “caching_sha2_password” authentication plugin, which is not currently supported.");
 }
 
+// remote_mysql_create_profile_via_ssh: OpenSSH's client (`ssh`, run without
+// a shell, BatchMode: key logins only) logs in to the MySQL server's host,
+// learns the address it sees this server connect from ($SSH_CONNECTION),
+// then runs the host's own `mysql` client as root (directly, or `sudo -n`)
+// with the statements on its standard input: a new superuser
+// 'cpremote_<random>'@'<that address>' with a random password and ALL
+// PRIVILEGES ... WITH GRANT OPTION, and the server's port. The profile is
+// then validated by connecting, as remote_mysql_validate_profile does, and
+// saved. UNCONFIRMED: cPanel's user name, its host-key policy (whmkit
+// accepts the host key it is shown, as a first login does) and its password
+// and `su` logins, which whmkit does not offer (no libssh2): a password,
+// a key passphrase or root_escalation_method=su is refused.
+std::string ssh_key_path(const Context& ctx, const std::string& name) {
+  static const std::regex form(R"(^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$)");
+  if (!std::regex_match(name, form) || name.find("..") != std::string::npos)
+    throw ApiError("“" + name + "” is not a valid SSH key name.");
+  const std::string rel = "root/.ssh/" + name;
+  if (!ctx.root.exists(rel)) throw ApiError("The SSH key “" + name + "” does not exist.");
+  return ctx.root.path(rel);
+}
+
+ProgramOutput run_ssh(const std::vector<std::string>& base, const std::string& command, const std::string& input) {
+  std::vector<std::string> argv = base;
+  argv.push_back(command);
+  auto out = run_with_input(argv, input);
+  if (!out) throw ApiError("The SSH client (ssh) could not be started.");
+  return *out;
+}
+
+Response remote_mysql_create_profile_via_ssh(Context& ctx, const Request& req) {
+  const std::string name = req.require("name"), host = req.require("host"), user = req.require("user");
+  const long long port = req.integer("port", 1, 65535).value_or(22);
+  if (req.get("password").value_or("") != "" || req.get("sshkey_passphrase").value_or("") != "")
+    throw ApiError(
+        "whmkit logs in with an SSH key without a passphrase only (sshkey_name): password logins need an "
+        "SSH library whmkit does not have.");
+  const std::string key = req.get("sshkey_name").value_or("");
+  if (key.empty()) throw ApiError("You must specify either the “password” or the “sshkey_name” parameter.");
+  const std::string escalation = req.get("root_escalation_method").value_or("");
+  if (user != "root" && escalation.empty())
+    throw ApiError("The “root_escalation_method” parameter is required when the user is not “root”.");
+  if (user != "root" && escalation != "sudo")
+    throw ApiError("whmkit escalates with sudo only (root_escalation_method=sudo).");
+  static const std::regex user_form(R"(^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$)");
+  if (!std::regex_match(user, user_form)) throw ApiError("“" + user + "” is not a valid SSH user name.");
+  // The profile's checks first (name, host): nothing is done on a bad one.
+  Transaction& txn = ctx.txn();
+  nlohmann::json profiles = load_mysql_profiles(txn);
+  if (profiles.contains(name)) throw ApiError("A Remote MySQL profile named “" + name + "” already exists.");
+  sanitize_mysql_profile(name, {{"mysql_host", host},
+                                {"mysql_port", 3306},
+                                {"mysql_user", "cpremote"},
+                                {"mysql_pass", "x"},
+                                {"setup_via", "Created via SSH"}});
+  if (!connections_beyond_loopback_allowed() && !is_loopback_host(host))
+    throw ApiError("The host “" + host + "” is not a loopback address: only the server at “/” connects elsewhere.");
+  const std::vector<std::string> base = {"ssh",
+                                         "-F",
+                                         "/dev/null",
+                                         "-p",
+                                         std::to_string(port),
+                                         "-i",
+                                         ssh_key_path(ctx, key),
+                                         "-o",
+                                         "IdentitiesOnly=yes",
+                                         "-o",
+                                         "IdentityAgent=none",
+                                         "-o",
+                                         "BatchMode=yes",
+                                         "-o",
+                                         "StrictHostKeyChecking=no",
+                                         "-o",
+                                         "UserKnownHostsFile=/dev/null",
+                                         "-o",
+                                         "LogLevel=ERROR",
+                                         "-o",
+                                         "ConnectTimeout=15",
+                                         "-l",
+                                         user,
+                                         "--",
+                                         host};
+  // The address this server has as the other one sees it.
+  const ProgramOutput where = run_ssh(base, "printf '%s\\n' \"${SSH_CONNECTION%% *}\"", "");
+  if (where.status != 0) throw ApiError("The SSH login to “" + host + "” failed: " + trim(where.output.substr(0, 500)));
+  const std::string from = trim(where.output);
+  in_addr a4{};
+  in6_addr a6{};
+  if (inet_pton(AF_INET, from.c_str(), &a4) != 1 && inet_pton(AF_INET6, from.c_str(), &a6) != 1)
+    throw ApiError("The SSH server did not tell the address this server connects from.");
+  const std::string mysql_user = "cpremote_" + to_lower(random_alphanumeric(8));
+  const std::string mysql_pass = random_alphanumeric(32);
+  // Only generated names, a checked address and a generated password go
+  // into the statements (and they need no escaping: letters, digits, ".", ":").
+  const std::string account = "'" + mysql_user + "'@'" + from + "'";
+  const std::string sql = "CREATE USER " + account + " IDENTIFIED BY '" + mysql_pass +
+                          "';\nGRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION;\nSELECT @@port;\n";
+  const std::string client = std::string(user == "root" ? "" : "sudo -n ") + "mysql --batch --skip-column-names";
+  const ProgramOutput made = run_ssh(base, client, sql);
+  if (made.status != 0)
+    throw ApiError("The MySQL user could not be created on “" + host + "”: " + trim(made.output.substr(0, 500)));
+  const auto lines = split(trim(made.output), '\n');
+  const auto mysql_port = lines.empty() ? std::nullopt : parse_int(trim(lines.back()));
+  if (!mysql_port || *mysql_port < 1 || *mysql_port > 65535)
+    throw ApiError("The MySQL server on “" + host + "” did not name its port.");
+  nlohmann::json p = sanitize_mysql_profile(name, {{"mysql_host", host},
+                                                   {"mysql_port", *mysql_port},
+                                                   {"mysql_user", mysql_user},
+                                                   {"mysql_pass", mysql_pass},
+                                                   {"setup_via", "Created via SSH"},
+                                                   {"cpcloud", req.get("cpcloud").value_or("0")}});
+  validate_profile(p);
+  profiles[name] = p;
+  stage_mysql_profiles(txn, profiles);
+  return profile_saved(name, p);
+}
+
 Response remote_mysql_read_profiles(Context& ctx, const Request&) {
   Transaction view(ctx.root);
   nlohmann::json profiles = load_mysql_profiles(view);
@@ -1192,6 +1311,8 @@ WHMKIT_REGISTRATIONS(
     Registration({"latest_available_mysql_version", latest_available_mysql_version, Access::Read, root_only()}),
     Registration({"remote_mysql_create_profile", remote_mysql_create_profile, Access::Write, root_only()}),
     Registration({"remote_mysql_update_profile", remote_mysql_update_profile, Access::Write, root_only()}),
+    Registration({"remote_mysql_create_profile_via_ssh", remote_mysql_create_profile_via_ssh, Access::Write,
+                  root_only()}),
     Registration({"remote_mysql_delete_profile", remote_mysql_delete_profile, Access::Write, root_only()}),
     Registration({"remote_mysql_read_profile", remote_mysql_read_profile, Access::Read, root_only()}),
     Registration({"remote_mysql_read_profiles", remote_mysql_read_profiles, Access::Read, root_only()}),

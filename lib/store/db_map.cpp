@@ -403,6 +403,11 @@ void stage_owner_index(Transaction& txn, const std::string& user, const DbMap* m
     index_add(idx, *map);
     idx.stamps[user] = kStagedStamp;
   }
+  // No map left: no index (an account created and removed leaves nothing).
+  if (idx.stamps.empty()) {
+    if (txn.exists(kDbOwnerIndex)) txn.remove(kDbOwnerIndex);
+    return;
+  }
   txn.write(kDbOwnerIndex, owner_index_text(idx), 0600, FileOwner{0, 0});
 }
 

@@ -171,6 +171,36 @@ expect "new databases go to the active profile's server" 1 "$(u rob Mysql create
 expect "on the second server" "rob_remote" "$(mariadb_query "$srv2" 'Two-pw-1' "SHOW DATABASES LIKE 'rob_remote'")"
 expect "not on the first" "" "$(sql "SHOW DATABASES LIKE 'rob_remote'")"
 
+# remote_mysql_create_profile_via_ssh: a real sshd on 127.0.0.1:33078
+# (tests/ssh/sshd_mysql_remote.conf) whose sessions' mysql client reaches the
+# second MariaDB; whmkit logs in as root with a key in <root>/root/.ssh.
+if [[ $(id -u) == 0 ]] && command -v ssh >/dev/null && [[ -x /usr/sbin/sshd ]]; then
+  source "$here/servers.sh"
+  sshrun=$work/sshd
+  mkdir -p "$sshrun/client" "$root/root/.ssh"
+  ssh-keygen -q -t ed25519 -N '' -f "$sshrun/hostkey"
+  ssh-keygen -q -t ed25519 -N '' -f "$root/root/.ssh/remote_key"
+  cp "$root/root/.ssh/remote_key.pub" "$sshrun/authorized_keys"
+  printf '[client]\nuser=root\npassword=Two-pw-1\nsocket=%s\n' "$srv2/mysqld.sock" >"$sshrun/client/my.cnf"
+  sed -e "s|@PORT@|33078|g" -e "s|@RUN@|$sshrun|g" "$here/../ssh/sshd_mysql_remote.conf" >"$sshrun/sshd_config"
+  sshd_command "$sshrun/sshd_config" "$sshrun/sshd.log"
+  start_server 33078
+  via() { w remote_mysql_create_profile_via_ssh "name=$1" host=127.0.0.1 port=33078 user=root "${@:2}"; }
+  expect "via_ssh" "viassh" "$(via viassh sshkey_name=remote_key | field 'd["data"]["profile_saved"] if d["metadata"]["result"] else d["metadata"]["reason"]')"
+  expect "via_ssh profile" "127.0.0.1 33072 Created via SSH" "$(w remote_mysql_read_profile name=viassh | field '"%s %s %s" % (d["data"]["profile_details"]["mysql_host"], d["data"]["profile_details"]["mysql_port"], d["data"]["profile_details"]["setup_via"])')"
+  vuser=$(w remote_mysql_read_profile name=viassh | field 'd["data"]["profile_details"]["mysql_user"]')
+  expect "the superuser on the second server" "1" "$(mariadb_query "$srv2" 'Two-pw-1' "SELECT COUNT(*) FROM mysql.user WHERE User='$vuser' AND Host='127.0.0.1' AND Grant_priv='Y'")"
+  expect "validate the via_ssh profile" "viassh" "$(w remote_mysql_validate_profile name=viassh | field 'd["data"]["profile_validated"]')"
+  expect "unknown key refused" 0 "$(via nokey sshkey_name=nope | field 'd["metadata"]["result"]')"
+  expect "key name with a path refused" 0 "$(via badkey sshkey_name=../../etc/passwd | field 'd["metadata"]["result"]')"
+  expect "password login refused" 0 "$(via pw password=x | field 'd["metadata"]["result"]')"
+  expect "wrong user refused by sshd" 0 "$(via wronguser sshkey_name=remote_key user=nobody root_escalation_method=sudo | field 'd["metadata"]["result"]')"
+  expect "no profile for the failures" "['second', 'viassh', 'weakuser', 'wrongpw']" "$(w remote_mysql_read_profiles | field 'sorted(d["data"])')"
+  stop_server "$sshrun/sshd.pid"
+else
+  echo "skipped remote_mysql_create_profile_via_ssh: needs root, ssh and sshd"
+fi
+
 # update_sql_config: /etc/my.cnf under the root, the server restarted through
 # the root's service table (the same private server, now started by whmkit).
 cp "$srv/my.cnf" "$root/etc/my.cnf"

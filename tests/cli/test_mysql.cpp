@@ -321,3 +321,35 @@ TEST_CASE("update_sql_config writes /etc/my.cnf's sections", "[mysql]") {
   test::expect_refused(root, {"update_sql_config", "name=port", "value=1\n[client]"}, "control character");
   test::expect_refused(root, {"update_sql_config", "data=[1]"}, "needs a “name” and a “value”");
 }
+
+TEST_CASE("remote_mysql_create_profile_via_ssh refuses what it cannot do before logging in", "[mysql]") {
+  TempRoot root;
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root",
+                        "password=secret"},
+                       "with an SSH key without a passphrase only");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root"},
+                       "You must specify either the “password” or the “sshkey_name” parameter.");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=admin",
+                        "sshkey_name=id", "root_escalation_method=su"},
+                       "whmkit escalates with sudo only");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root",
+                        "sshkey_name=../../etc/passwd"},
+                       "is not a valid SSH key name.");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root",
+                        "sshkey_name=missing"},
+                       "The SSH key “missing” does not exist.");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=db.example.com", "port=22",
+                        "user=root", "sshkey_name=id"},
+                       "is not a loopback address");
+  test::expect_refused(
+      root,
+      {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=a;b", "port=22", "user=root", "sshkey_name=id"},
+      "mysql_host");
+  CHECK(!root.exists("var/cpanel/mysql/remote_profiles/profiles.json"));
+}

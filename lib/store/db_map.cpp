@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <mutex>
 
 #include <algorithm>
 
@@ -332,9 +333,12 @@ std::string owner_index_text(const OwnerIndex& idx) {
 }
 
 // The last index text parsed in this process (a call looks up, then stages).
+// whmkitd answers calls on several threads: the cache is shared under a lock.
 OwnerIndex parsed_owner_index(const std::string& text) {
+  static std::mutex mutex;
   static std::string last_text;
   static OwnerIndex last;
+  std::lock_guard<std::mutex> lock(mutex);
   if (text != last_text || last.stamps.empty()) {
     last = parse_owner_index(text);
     last_text = text;

@@ -2,11 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <mutex>
-
-#include <algorithm>
 
 #include "damage.hpp"
 #include "errors.hpp"

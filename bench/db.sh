@@ -4,7 +4,7 @@
 #    generated (var/cpanel/databases/<user>.json), no server needed, since
 #    the listing reads the maps only;
 #  * uapi Mysql create_database against a private MariaDB (tests/db/mariadb.sh,
-#    127.0.0.1:33063), each measured run creating a new database (the one
+#    127.0.0.1:33074), each measured run creating a new database (the one
 #    before is deleted, unmeasured).
 # Not part of the test suite; the figures go to bench/results.md by hand.
 #   bench/db.sh [ACCOUNTS]   (default 1000)
@@ -35,24 +35,44 @@ for i in range(n):
 PY
 hyperfine -N --warmup 3 --runs "$RUNS" "$B/whmapi1 --root=$root --output=json list_databases" \
   "$B/whmapi1 --root=$root --output=json list_database_users"
-mariadb_start "$WORK/srv" 33063 'Bench-pw-1' "$root"
+mariadb_start "$WORK/srv" 33074 'Bench-pw-1' "$root"
 "$B/whmapi1" --root="$root" createacct username=bob domain=bob.example password=Pass-word1x >/dev/null
 U="$B/uapi --root=$root --user=bob --output=json"
 hyperfine -N --runs "$RUNS" --prepare "sh -c '$U Mysql delete_database name=bob_bench >/dev/null'" \
   "$U Mysql create_database name=bob_bench" "$U Mysql list_databases"
+# Counts that a shared machine does not skew much: perf stat's task-clock
+# (and instructions where the machine counts them: this VM does not) per
+# create_database (each after an unmeasured delete), for
+# this build and, when OLD_BIN names another build's directory, for it too
+# (the owner index's before/after).
+perf_creates() {  # BIN_DIR ENGINE NAME
+  local bin=$1 engine=$2 name=$3 i
+  for i in $(seq "$RUNS"); do
+    "$bin/uapi" --root="$root" --user=bob --output=json "$engine" delete_database "name=$name" >/dev/null
+    perf stat -x, -e instructions:u,task-clock "$bin/uapi" --root="$root" --user=bob --output=json \
+      "$engine" create_database "name=$name" 2>&1 >/dev/null | grep -E 'instructions|task-clock'
+  done | awk -F, -v what="$engine create_database ($bin)" '
+    /instructions/ {if ($1 ~ /^[0-9]/) {ins += $1; ni++}} /task-clock/ {ms += $1; n++}
+    END {printf "%s: %s, %.1f ms task-clock (mean of %d)\n", what,
+         ni ? sprintf("%.1f M instructions", ins / ni / 1e6) : "instructions not counted", ms / n, n}'
+}
+perf_creates "$B" Mysql bob_perf
+[[ -n ${OLD_BIN:-} ]] && perf_creates "$OLD_BIN" Mysql bob_perf
 # PostgreSQL (pgsql23): uapi Postgresql create_database against a private
-# PostgreSQL 15 (tests/db/pgsql_server.sh, 127.0.0.1:54323), each measured
+# PostgreSQL 15 (tests/db/pgsql_server.sh, 127.0.0.1:33076), each measured
 # run creating a new database (role, database, grant, revoke from PUBLIC)
 # after an unmeasured delete; list_databases with sizes (pg_database_size)
 # and without (api.columns: the map only).
 source tests/db/pgsql_server.sh
 chmod 755 "$WORK"
 trap 'mariadb_stop "$WORK/srv"; pgsql_stop' EXIT
-pgsql_start "$WORK/pg" 54323 'Bench-pw-1'
+pgsql_start "$WORK/pg" 33076 'Bench-pw-1'
 mkdir -p "$root/root"
-printf '127.0.0.1:54323:*:postgres:Bench-pw-1\n' > "$root/root/.pgpass"
+printf '127.0.0.1:33076:*:postgres:Bench-pw-1\n' > "$root/root/.pgpass"
 chmod 600 "$root/root/.pgpass"
 $U Postgresql create_database name=bob_pgfill >/dev/null
 hyperfine -N --runs "$RUNS" --prepare "sh -c '$U Postgresql delete_database name=bob_pgbench >/dev/null'" \
   "$U Postgresql create_database name=bob_pgbench" "$U Postgresql list_databases" \
   "$U Postgresql list_databases api.columns_1=database api.columns_2=users"
+perf_creates "$B" Postgresql bob_pgperf
+[[ -n ${OLD_BIN:-} ]] && perf_creates "$OLD_BIN" Postgresql bob_pgperf

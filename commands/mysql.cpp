@@ -3,11 +3,17 @@
 // (except the three PostgreSQL functions). The server is reached through
 // lib/store/mysql_server.hpp, an account's records are its database map
 // (lib/store/db_map.hpp); docs/databases.md describes both.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
+#include <regex>
 
 #include "apt_packages.hpp"
+#include "curl_api.hpp"
 #include "damage.hpp"
 #include "db_map.hpp"
 #include "db_names.hpp"
@@ -16,11 +22,15 @@
 #include "mysql_db.hpp"
 #include "mysql_profiles.hpp"
 #include "mysql_server.hpp"
+#include "notices.hpp"
 #include "output.hpp"
+#include "process.hpp"
 #include "registry.hpp"
+#include "services.hpp"
 #include "sysusers.hpp"
 #include "tweak_settings.hpp"
 #include "util.hpp"
+#include "validate.hpp"
 
 namespace whm {
 namespace {
@@ -250,6 +260,59 @@ Response setup_db_and_user(Context& ctx, const Request& req) {
               {"hostname", c.host.empty() ? "localhost" : c.host},
               {"port", std::to_string(c.port)}};
   });
+}
+
+// ---- Remote access hosts ----
+
+Response add_host(Context& ctx, const Request& req) {
+  const std::string host = normalize_mysql_host(req.require("host"));
+  return change(ctx, [&](MysqlAccount& a, Transaction&, Response&) { a.add_host(host); });
+}
+
+Response delete_host(Context& ctx, const Request& req) {
+  const std::string given = req.require("host");
+  if (given == "localhost") throw ApiError("You cannot remove the entry for “localhost”.");
+  const std::string host = normalize_mysql_host(given);
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    a.delete_host(host);
+    nlohmann::json notes = load_mysql_notes(txn, ctx.account.user);
+    if (notes.contains(host)) {
+      notes.erase(host);
+      stage_mysql_notes(txn, ctx.account.user, notes);
+    }
+  });
+}
+
+// UTF-8 text cut to at most `n` characters (cPanel's substr on characters).
+std::string cut_chars(const std::string& s, size_t n) {
+  size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (chars == n) break;
+      ++chars;
+    }
+  }
+  return s.substr(0, i);
+}
+
+Response add_host_note(Context& ctx, const Request& req) {
+  const std::string given = req.require("host"), note = req.require("note");
+  const std::string host = given == "localhost" ? given : normalize_mysql_host(given);
+  return change(ctx, [&](MysqlAccount& a, Transaction& txn, Response&) {
+    const auto hosts = a.remote_hosts();
+    if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
+      throw ApiError("That host is not authorized for remote access.");
+    nlohmann::json notes = load_mysql_notes(txn, ctx.account.user);
+    notes[cut_chars(host, 60)] = cut_chars(note, 255);
+    stage_mysql_notes(txn, ctx.account.user, notes);
+  });
+}
+
+Response get_host_notes(Context& ctx, const Request&) {
+  Transaction view(ctx.root);
+  Response r;
+  r.data = load_mysql_notes(view, ctx.account.user);
+  return r;
 }
 
 // ---- API 2 MysqlFE (names without the prefix get it) ----
@@ -520,6 +583,239 @@ Response latest_available_mysql_version(Context& ctx, const Request&) {
   return r;
 }
 
+// ---- MySQL upgrades (the distribution's packages) ----
+//
+// A job is var/cpanel/logs/mysql_upgrade.<YYYYMMDD-HHMMSS>/ (cPanel's log
+// directory and id): unattended_background_upgrade.log (apt-get's output),
+// unattended_background_upgrade_error.log (its errors) and whmkit's record
+// whmkit_upgrade.json {"state": "inprogress"|"success"|"failed", "package",
+// "version", "pid", "exit_status"} (cPanel's own record is UNCONFIRMED).
+
+constexpr const char* kUpgradeLogDir = "var/cpanel/logs";
+
+void require_system_root(const Context& ctx, const std::string& what) {
+  if (!ctx.root.is_system_root())
+    throw ApiError(what + " runs the distribution's package manager (apt-get), which whmkit does only when the state " +
+                   "root is “/”; this state root is “" + ctx.root.root() + "”.");
+}
+
+std::string upgrade_dir(const std::string& id) {
+  static const std::regex form(R"(^mysql_upgrade\.\d{8}-\d{6}$)");
+  if (!std::regex_match(id, form)) throw ApiError("“" + id + "” is not a valid upgrade ID.");
+  return std::string(kUpgradeLogDir) + "/" + id;
+}
+
+// Runs apt-get in a detached process; its parent records the outcome.
+void launch_apt_upgrade(const StateRoot& root, const std::string& dir, const std::string& package,
+                        const std::string& version, nlohmann::json record) {
+  const std::string log = root.path(dir + "/unattended_background_upgrade.log");
+  const std::string err = root.path(dir + "/unattended_background_upgrade_error.log");
+  const std::string rec = root.path(dir + "/whmkit_upgrade.json");
+  const pid_t first = ::fork();
+  if (first < 0) throw ApiError("The upgrade could not be started: fork failed.");
+  if (first > 0) {
+    ::waitpid(first, nullptr, 0);
+    return;
+  }
+  ::setsid();
+  if (::fork() != 0) ::_exit(0);  // the recorder is adopted by init
+  const pid_t apt = ::fork();
+  if (apt == 0) {
+    const int out = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+    const int er = ::open(err.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+    const int in = ::open("/dev/null", O_RDONLY);
+    if (out < 0 || er < 0 || in < 0) ::_exit(127);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(er, 2);
+    ::setenv("DEBIAN_FRONTEND", "noninteractive", 1);
+    const std::string target = package + "=" + version;
+    ::execlp("apt-get", "apt-get", "install", "-y", "--allow-downgrades", "-o", "Dpkg::Options::=--force-confold",
+             target.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = -1;
+  if (apt > 0) ::waitpid(apt, &status, 0);
+  const bool ok = apt > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  record["state"] = ok ? "success" : "failed";
+  record["exit_status"] = apt > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  try {
+    atomic_write_file(rec, json_text(record) + "\n", 0600, FileOwner{0, 0});
+  } catch (...) {
+  }
+  ::_exit(0);
+}
+
+Response start_background_mysql_upgrade(Context& ctx, const Request& req) {
+  const std::string version = req.require("version");
+  static const std::regex form(R"(^\d+\.\d+$)");
+  if (!std::regex_match(version, form))
+    throw ApiError("The version “" + version + "” is not valid: it must contain one decimal.");
+  require_system_root(ctx, "The MySQL upgrade");
+  // The newest package version of that major.minor the lists offer.
+  std::string package, full;
+  for (const auto& p : apt_offered_versions(ctx.root, {"mariadb-server", "mysql-server"})) {
+    const std::string v = p.version.substr(p.version.find(':') == std::string::npos ? 0 : p.version.find(':') + 1);
+    if (!starts_with(v, version + ".")) continue;
+    if (full.empty() || compare_deb_versions(p.version, full) > 0) {
+      package = p.package;
+      full = p.version;
+    }
+  }
+  if (full.empty()) throw ApiError("The package manager does not offer MariaDB or MySQL version “" + version + "”.");
+  char stamp[32];
+  const std::time_t t = now();
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  const std::string id = std::string("mysql_upgrade.") + stamp, dir = upgrade_dir(id);
+  Transaction& txn = ctx.txn();
+  if (txn.exists(dir + "/whmkit_upgrade.json")) throw ApiError("An upgrade started this second already: “" + id + "”.");
+  nlohmann::json record = {{"state", "inprogress"}, {"package", package}, {"version", full}, {"pid", nullptr}};
+  txn.write(dir + "/unattended_background_upgrade.log",
+            "Starting process with log file at /" + dir + "/unattended_background_upgrade.log\nInstalling " + package +
+                " " + full + " with apt-get.\n",
+            0600, FileOwner{0, 0});
+  txn.write(dir + "/whmkit_upgrade.json", json_text(record) + "\n", 0600, FileOwner{0, 0});
+  const StateRoot& root = ctx.root;
+  txn.on_commit("run apt-get install " + package + "=" + full,
+                [&root, dir, package, full, record] { launch_apt_upgrade(root, dir, package, full, record); });
+  Response r;
+  r.data = {{"upgrade_id", id}};
+  return r;
+}
+
+Response background_mysql_upgrade_status(Context& ctx, const Request& req) {
+  const std::string id = req.require("upgrade_id");
+  const std::string dir = upgrade_dir(id);
+  Transaction view(ctx.root);
+  const auto record_text = view.read(dir + "/whmkit_upgrade.json");
+  const auto log = view.read(dir + "/unattended_background_upgrade.log");
+  if (!record_text && !log) throw ApiError("No MySQL upgrade with the ID “" + id + "” exists.");
+  std::string state = "inprogress";
+  if (record_text) {
+    FileProblems problems;
+    const nlohmann::json rec = parse_json_object(*record_text, problems);
+    refuse_if_damaged(dir + "/whmkit_upgrade.json", problems, "used");
+    if (rec.contains("state") && rec["state"].is_string()) state = rec["state"].get<std::string>();
+  }
+  Response r;
+  r.data = {{"error", state == "failed" ? 1 : 0},
+            {"error_log", view.read(dir + "/unattended_background_upgrade_error.log").value_or("")},
+            {"log", log.value_or("")},
+            {"state", state}};
+  return r;
+}
+
+// ---- The server's configuration (/etc/my.cnf) ----
+
+constexpr const char* kMyCnf = "etc/my.cnf";
+
+// MySQL treats "-" and "_" in option names alike.
+std::string option_key(std::string name) {
+  std::replace(name.begin(), name.end(), '-', '_');
+  return to_lower(name);
+}
+
+// Sets `name=value` in `[section]`: the option's line replaced where the
+// section has it, else added at the section's end (a new section at the end
+// of the file). Other lines, comments and !include directives stay.
+std::string my_cnf_with(const std::string& text, const std::string& section, const std::string& name,
+                        const std::string& value) {
+  std::vector<std::string> lines = split(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  std::string current;
+  long last_in_section = -1;
+  bool found_section = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string t = trim(lines[i]);
+    if (!t.empty() && t.front() == '[' && t.back() == ']') {
+      current = to_lower(trim(t.substr(1, t.size() - 2)));
+      if (current == to_lower(section)) {
+        found_section = true;
+        last_in_section = static_cast<long>(i);
+      }
+      continue;
+    }
+    if (current != to_lower(section)) continue;
+    if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '!') continue;
+    last_in_section = static_cast<long>(i);  // a new option goes after the section's last one
+    const std::string key = trim(t.substr(0, t.find('=')));
+    if (option_key(key) == option_key(name)) {
+      lines[i] = name + "=" + value;
+      return join(lines, "\n") + "\n";
+    }
+  }
+  if (found_section) {
+    lines.insert(lines.begin() + last_in_section + 1, name + "=" + value);
+  } else {
+    if (!lines.empty() && !trim(lines.back()).empty()) lines.push_back("");
+    lines.push_back("[" + section + "]");
+    lines.push_back(name + "=" + value);
+  }
+  return join(lines, "\n") + "\n";
+}
+
+struct SqlSetting {
+  std::string section, name, value;
+};
+
+std::vector<SqlSetting> sql_settings_arg(const Request& req) {
+  std::vector<SqlSetting> out;
+  if (auto data = req.get("data")) {
+    // The reference's body: [{"name": ..., "section": ..., "value": ...}].
+    nlohmann::json j = nlohmann::json::parse(*data, nullptr, false);
+    if (j.is_object() && j.contains("data")) j = j["data"];
+    if (!j.is_array()) throw ApiError("The “data” parameter must be a JSON array of objects.");
+    for (const auto& item : j) {
+      if (!item.is_object() || !item.contains("name") || !item.contains("value"))
+        throw ApiError("Each item of “data” needs a “name” and a “value”.");
+      auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+      out.push_back(
+          {item.contains("section") ? text(item["section"]) : "mysqld", text(item["name"]), text(item["value"])});
+    }
+  } else {
+    const auto& names = req.list("name");
+    const auto& values = req.list("value");
+    const auto& sections = req.list("section");
+    if (names.empty()) throw ApiError("Missing required parameter “data”.");
+    if (values.size() != names.size()) throw ApiError("Each “name” needs a “value”.");
+    for (size_t i = 0; i < names.size(); ++i)
+      out.push_back({i < sections.size() && !sections[i].empty() ? sections[i] : "mysqld", names[i], values[i]});
+  }
+  static const std::regex name_form(R"(^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$)"), section_form(R"(^[A-Za-z0-9_.-]{1,64}$)");
+  for (const auto& s : out) {
+    if (!std::regex_match(s.name, name_form)) throw ApiError("“" + s.name + "” is not a valid option name.");
+    if (!std::regex_match(s.section, section_form)) throw ApiError("“" + s.section + "” is not a valid section.");
+    check_single_line("value", s.value);
+    if (s.value.size() > 1024) throw ApiError("The value for “" + s.name + "” is too long.");
+  }
+  return out;
+}
+
+Response update_sql_config(Context& ctx, const Request& req) {
+  const auto settings = sql_settings_arg(req);
+  Transaction& txn = ctx.txn();
+  std::string text = txn.read(kMyCnf).value_or("");
+  for (const auto& s : settings) text = my_cnf_with(text, s.section, s.name, s.value);
+  txn.write(kMyCnf, text, 0644, FileOwner{0, 0});
+  // The server reads the file when it starts: a running server is restarted
+  // once the file is written (one that does not come back is the call's
+  // error, the file stays written); a stopped one is left alone.
+  const StateRoot& root = ctx.root;
+  txn.on_commit("restart the MySQL server", [&root] {
+    const ServiceInfo* mysql = find_service("mysql");
+    if (!mysql) return;
+    Services services(root);
+    if (!services.running(*mysql)) {
+      add_notice("The MySQL server is not running: it reads the new settings when it starts.");
+      return;
+    }
+    add_notice(services.restart(*mysql));
+  });
+  return {};
+}
+
 // ---- Remote MySQL profiles ----
 
 std::string profile_name_arg(const Request& req) { return req.require("name"); }
@@ -634,6 +930,122 @@ void validate_profile(const nlohmann::json& p) {
   if (!plugin.empty() && plugin[0].size() > 1 && plugin[0][1] && *plugin[0][1] == "caching_sha2_password")
     throw ApiError(
         "The MySQL server uses the “caching_sha2_password” authentication plugin, which is not currently supported.");
+}
+
+// remote_mysql_create_profile_via_ssh: OpenSSH's client (`ssh`, run without
+// a shell, BatchMode: key logins only) logs in to the MySQL server's host,
+// learns the address it sees this server connect from ($SSH_CONNECTION),
+// then runs the host's own `mysql` client as root (directly, or `sudo -n`)
+// with the statements on its standard input: a new superuser
+// 'cpremote_<random>'@'<that address>' with a random password and ALL
+// PRIVILEGES ... WITH GRANT OPTION, and the server's port. The profile is
+// then validated by connecting, as remote_mysql_validate_profile does, and
+// saved. UNCONFIRMED: cPanel's user name, its host-key policy (whmkit
+// accepts the host key it is shown, as a first login does) and its password
+// and `su` logins, which whmkit does not offer (no libssh2): a password,
+// a key passphrase or root_escalation_method=su is refused.
+std::string ssh_key_path(const Context& ctx, const std::string& name) {
+  static const std::regex form(R"(^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$)");
+  if (!std::regex_match(name, form) || name.find("..") != std::string::npos)
+    throw ApiError("“" + name + "” is not a valid SSH key name.");
+  const std::string rel = "root/.ssh/" + name;
+  if (!ctx.root.exists(rel)) throw ApiError("The SSH key “" + name + "” does not exist.");
+  return ctx.root.path(rel);
+}
+
+ProgramOutput run_ssh(const std::vector<std::string>& base, const std::string& command, const std::string& input) {
+  std::vector<std::string> argv = base;
+  argv.push_back(command);
+  auto out = run_with_input(argv, input);
+  if (!out) throw ApiError("The SSH client (ssh) could not be started.");
+  return *out;
+}
+
+Response remote_mysql_create_profile_via_ssh(Context& ctx, const Request& req) {
+  const std::string name = req.require("name"), host = req.require("host"), user = req.require("user");
+  const long long port = req.integer("port", 1, 65535).value_or(22);
+  if (req.get("password").value_or("") != "" || req.get("sshkey_passphrase").value_or("") != "")
+    throw ApiError(
+        "whmkit logs in with an SSH key without a passphrase only (sshkey_name): password logins need an "
+        "SSH library whmkit does not have.");
+  const std::string key = req.get("sshkey_name").value_or("");
+  if (key.empty()) throw ApiError("You must specify either the “password” or the “sshkey_name” parameter.");
+  const std::string escalation = req.get("root_escalation_method").value_or("");
+  if (user != "root" && escalation.empty())
+    throw ApiError("The “root_escalation_method” parameter is required when the user is not “root”.");
+  if (user != "root" && escalation != "sudo")
+    throw ApiError("whmkit escalates with sudo only (root_escalation_method=sudo).");
+  static const std::regex user_form(R"(^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$)");
+  if (!std::regex_match(user, user_form)) throw ApiError("“" + user + "” is not a valid SSH user name.");
+  // The profile's checks first (name, host): nothing is done on a bad one.
+  Transaction& txn = ctx.txn();
+  nlohmann::json profiles = load_mysql_profiles(txn);
+  if (profiles.contains(name)) throw ApiError("A Remote MySQL profile named “" + name + "” already exists.");
+  sanitize_mysql_profile(name, {{"mysql_host", host},
+                                {"mysql_port", 3306},
+                                {"mysql_user", "cpremote"},
+                                {"mysql_pass", "x"},
+                                {"setup_via", "Created via SSH"}});
+  if (!connections_beyond_loopback_allowed() && !is_loopback_host(host))
+    throw ApiError("The host “" + host + "” is not a loopback address: only the server at “/” connects elsewhere.");
+  const std::vector<std::string> base = {"ssh",
+                                         "-F",
+                                         "/dev/null",
+                                         "-p",
+                                         std::to_string(port),
+                                         "-i",
+                                         ssh_key_path(ctx, key),
+                                         "-o",
+                                         "IdentitiesOnly=yes",
+                                         "-o",
+                                         "IdentityAgent=none",
+                                         "-o",
+                                         "BatchMode=yes",
+                                         "-o",
+                                         "StrictHostKeyChecking=no",
+                                         "-o",
+                                         "UserKnownHostsFile=/dev/null",
+                                         "-o",
+                                         "LogLevel=ERROR",
+                                         "-o",
+                                         "ConnectTimeout=15",
+                                         "-l",
+                                         user,
+                                         "--",
+                                         host};
+  // The address this server has as the other one sees it.
+  const ProgramOutput where = run_ssh(base, "printf '%s\\n' \"${SSH_CONNECTION%% *}\"", "");
+  if (where.status != 0) throw ApiError("The SSH login to “" + host + "” failed: " + trim(where.output.substr(0, 500)));
+  const std::string from = trim(where.output);
+  in_addr a4{};
+  in6_addr a6{};
+  if (inet_pton(AF_INET, from.c_str(), &a4) != 1 && inet_pton(AF_INET6, from.c_str(), &a6) != 1)
+    throw ApiError("The SSH server did not tell the address this server connects from.");
+  const std::string mysql_user = "cpremote_" + to_lower(random_alphanumeric(8));
+  const std::string mysql_pass = random_alphanumeric(32);
+  // Only generated names, a checked address and a generated password go
+  // into the statements (and they need no escaping: letters, digits, ".", ":").
+  const std::string account = "'" + mysql_user + "'@'" + from + "'";
+  const std::string sql = "CREATE USER " + account + " IDENTIFIED BY '" + mysql_pass +
+                          "';\nGRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION;\nSELECT @@port;\n";
+  const std::string client = std::string(user == "root" ? "" : "sudo -n ") + "mysql --batch --skip-column-names";
+  const ProgramOutput made = run_ssh(base, client, sql);
+  if (made.status != 0)
+    throw ApiError("The MySQL user could not be created on “" + host + "”: " + trim(made.output.substr(0, 500)));
+  const auto lines = split(trim(made.output), '\n');
+  const auto mysql_port = lines.empty() ? std::nullopt : parse_int(trim(lines.back()));
+  if (!mysql_port || *mysql_port < 1 || *mysql_port > 65535)
+    throw ApiError("The MySQL server on “" + host + "” did not name its port.");
+  nlohmann::json p = sanitize_mysql_profile(name, {{"mysql_host", host},
+                                                   {"mysql_port", *mysql_port},
+                                                   {"mysql_user", mysql_user},
+                                                   {"mysql_pass", mysql_pass},
+                                                   {"setup_via", "Created via SSH"},
+                                                   {"cpcloud", req.get("cpcloud").value_or("0")}});
+  validate_profile(p);
+  profiles[name] = p;
+  stage_mysql_profiles(txn, profiles);
+  return profile_saved(name, p);
 }
 
 Response remote_mysql_read_profiles(Context& ctx, const Request&) {
@@ -835,6 +1247,18 @@ WHMKIT_REGISTRATIONS(
                   Access::Write,
                   needs_feature(kFeature),
                   {optional_param("prefix")}}),
+    Registration({Api::Uapi, "Mysql", "add_host", add_host, Access::Write, needs_feature(kFeature),
+                  name_param("host")}),
+    Registration({Api::Uapi, "Mysql", "delete_host", delete_host, Access::Write, needs_feature(kFeature),
+                  name_param("host")}),
+    Registration({Api::Uapi,
+                  "Mysql",
+                  "add_host_note",
+                  add_host_note,
+                  Access::Write,
+                  needs_feature(kFeature),
+                  {required_param("host"), required_param("note")}}),
+    Registration({Api::Uapi, "Mysql", "get_host_notes", get_host_notes, Access::Read, needs_feature(kFeature)}),
     // API 2 MysqlFE
     Registration({Api::Api2, "MysqlFE", "listdbs", fe_listdbs, Access::Read, needs_feature(kFeature)}),
     Registration({Api::Api2, "MysqlFE", "listusers", fe_listusers, Access::Read, needs_feature(kFeature)}),
@@ -887,6 +1311,8 @@ WHMKIT_REGISTRATIONS(
     Registration({"latest_available_mysql_version", latest_available_mysql_version, Access::Read, root_only()}),
     Registration({"remote_mysql_create_profile", remote_mysql_create_profile, Access::Write, root_only()}),
     Registration({"remote_mysql_update_profile", remote_mysql_update_profile, Access::Write, root_only()}),
+    Registration({"remote_mysql_create_profile_via_ssh", remote_mysql_create_profile_via_ssh, Access::Write,
+                  root_only()}),
     Registration({"remote_mysql_delete_profile", remote_mysql_delete_profile, Access::Write, root_only()}),
     Registration({"remote_mysql_read_profile", remote_mysql_read_profile, Access::Read, root_only()}),
     Registration({"remote_mysql_read_profiles", remote_mysql_read_profiles, Access::Read, root_only()}),
@@ -895,7 +1321,15 @@ WHMKIT_REGISTRATIONS(
                   root_only()}),
     Registration({"remote_mysql_monitor_profile_activation", remote_mysql_monitor_profile_activation, Access::Read,
                   root_only()}),
-    Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}), );
+    Registration({"set_local_mysql_root_password", set_local_mysql_root_password, Access::Write, root_only()}),
+    Registration({"start_background_mysql_upgrade", start_background_mysql_upgrade, Access::Write, root_only()}),
+    Registration({"background_mysql_upgrade_status", background_mysql_upgrade_status, Access::Read, root_only()}),
+    Registration({"update_sql_config",
+                  update_sql_config,
+                  Access::Write,
+                  root_only(),
+                  {optional_param("data"), optional_param("name"), optional_param("value"),
+                   optional_param("section")}}), );
 
 }  // namespace
 }  // namespace whm

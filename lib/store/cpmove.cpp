@@ -112,7 +112,9 @@ bool restore_needs(const std::string& rel) {
       "pds",    "addons", "quota",   "meta/hostname", "digestshadow",  "autossl.json"};
   if (single.count(rel)) return true;
   // The MariaDB grants and each database's files (mysql_db.cpp).
-  if (rel == "mysql.sql" || (starts_with(rel, "mysql/") && rel.find('/', 6) == std::string::npos)) return true;
+  if (rel == "mysql.sql" || rel == "mysql_host_notes.json" ||
+      (starts_with(rel, "mysql/") && rel.find('/', 6) == std::string::npos))
+    return true;
   // The PostgreSQL users, grants and each database's dump (pgsql_store.cpp).
   if (rel == "psql_users.sql" || rel == "psql_grants.sql" ||
       (starts_with(rel, "psql/") && rel.find('/', 5) == std::string::npos))

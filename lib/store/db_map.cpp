@@ -1,6 +1,11 @@
 #include "db_map.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <mutex>
 
 #include "damage.hpp"
 #include "errors.hpp"
@@ -209,16 +214,214 @@ std::vector<std::string> db_map_users(const Transaction& view) {
   return out;
 }
 
-std::optional<std::string> db_object_owner(const Transaction& view, Engine e, DbObject kind, const std::string& name) {
-  for (const auto& user : db_map_users(view)) {
-    const auto text = view.read(db_map_rel(user));
-    if (!text) continue;
-    std::vector<std::string> problems;
-    const DbMap m = parse_db_map(user, *text, problems);
+namespace {
+
+// The owner index (see db_map.hpp): each map's stamp, and per engine and
+// kind, name -> account.
+struct OwnerIndex {
+  std::map<std::string, std::vector<long long>> stamps;
+  std::map<std::string, std::string> names[2][2];  // [engine][kind]
+};
+
+int engine_slot(Engine e) { return e == Engine::MySQL ? 0 : 1; }
+int kind_slot(DbObject k) { return k == DbObject::Database ? 0 : 1; }
+
+void index_forget(OwnerIndex& idx, const std::string& user) {
+  for (auto& per_engine : idx.names)
+    for (auto& names : per_engine)
+      for (auto it = names.begin(); it != names.end();) it = it->second == user ? names.erase(it) : std::next(it);
+}
+
+void index_add(OwnerIndex& idx, const DbMap& m) {
+  for (Engine e : {Engine::MySQL, Engine::PostgreSQL}) {
     const DbEngineMap& em = m.engine(e);
-    if (kind == DbObject::Database ? em.dbs.count(name) > 0 : em.users.count(name) > 0) return user;
+    for (const auto& db : em.dbs) idx.names[engine_slot(e)][0].emplace(db, m.cpuser);
+    for (const auto& [u, rec] : em.users) idx.names[engine_slot(e)][1].emplace(u, m.cpuser);
   }
-  return std::nullopt;
+}
+
+// The index file (whmkit's own, UNCONFIRMED for cPanel which has none): a
+// header line, then "S user mtime_ns size inode" per map and
+// "N engine(M|P) kind(d|u) user name" per name; the name is the rest of the
+// line, "%", control bytes and DEL written as %XX.
+constexpr const char* kOwnerIndexHeader = "#whmkit db owners v1";
+
+std::string encode_name(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == '%') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> decode_name(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
+      return std::nullopt;
+    out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
+OwnerIndex parse_owner_index(const std::string& text) {
+  OwnerIndex idx;
+  size_t pos = 0;
+  bool header = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) return {};  // cut short: rebuilt from the maps
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!header) {
+      if (line != kOwnerIndexHeader) return {};
+      header = true;
+      continue;
+    }
+    if (starts_with(line, "S ")) {
+      const auto f = split(line, ' ');
+      if (f.size() != 5) return {};
+      std::vector<long long> stamp;
+      for (size_t i = 2; i < 5; ++i) {
+        // Nanosecond times have 19 digits: more than parse_int takes.
+        if (f[i].empty() || f[i].size() > 19 || !std::all_of(f[i].begin(), f[i].end(), ::isdigit)) return {};
+        errno = 0;
+        const long long v = std::strtoll(f[i].c_str(), nullptr, 10);
+        if (errno == ERANGE) return {};
+        stamp.push_back(v);
+      }
+      idx.stamps[f[1]] = stamp;
+    } else if (line.size() > 6 && starts_with(line, "N ") && (line[2] == 'M' || line[2] == 'P') && line[3] == ' ' &&
+               (line[4] == 'd' || line[4] == 'u') && line[5] == ' ') {
+      const size_t sp = line.find(' ', 6);
+      if (sp == std::string::npos) return {};
+      auto name = decode_name(line.substr(sp + 1));
+      if (!name) return {};
+      idx.names[line[2] == 'M' ? 0 : 1][line[4] == 'd' ? 0 : 1].emplace(*name, line.substr(6, sp - 6));
+    } else {
+      return {};
+    }
+  }
+  if (!header) return {};
+  return idx;
+}
+
+std::string owner_index_text(const OwnerIndex& idx) {
+  std::string out = std::string(kOwnerIndexHeader) + "\n";
+  for (const auto& [user, stamp] : idx.stamps)
+    out += "S " + user + " " + std::to_string(stamp[0]) + " " + std::to_string(stamp[1]) + " " +
+           std::to_string(stamp[2]) + "\n";
+  for (int e = 0; e < 2; ++e)
+    for (int k = 0; k < 2; ++k)
+      for (const auto& [name, user] : idx.names[e][k])
+        out +=
+            std::string("N ") + (e ? 'P' : 'M') + ' ' + (k ? 'u' : 'd') + ' ' + user + ' ' + encode_name(name) + "\n";
+  return out;
+}
+
+// The last index text parsed in this process (a call looks up, then stages).
+// whmkitd answers calls on several threads: the cache is shared under a lock.
+OwnerIndex parsed_owner_index(const std::string& text) {
+  static std::mutex mutex;
+  static std::string last_text;
+  static OwnerIndex last;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (text != last_text || last.stamps.empty()) {
+    last = parse_owner_index(text);
+    last_text = text;
+  }
+  return last;
+}
+
+// A map this transaction stages: its stamp is not known until the commit.
+const std::vector<long long> kStagedStamp = {0, 0, 0};
+
+// The index brought up to date with the maps as `view` sees them: a map whose
+// stamp (on disk) differs from the index's, or that a transaction staged, is
+// read again through `view`; maps gone are forgotten. Nothing is written.
+OwnerIndex current_owner_index(const Transaction& view) {
+  const StateRoot& root = view.root();
+  OwnerIndex idx;
+  if (auto text = view.read(kDbOwnerIndex)) idx = parsed_owner_index(*text);
+  std::map<std::string, std::vector<long long>> now;
+  for (const auto& name : root.list_dir(kDbMapDir)) {
+    if (name.empty() || name[0] == '.' || !ends_with(name, ".json")) continue;
+    const std::string user = name.substr(0, name.size() - 5);
+    struct stat st {};
+    if (!safe_map_user(user) || ::lstat(root.path(db_map_rel(user)).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    now[user] = {static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec,
+                 static_cast<long long>(st.st_size), static_cast<long long>(st.st_ino)};
+  }
+  // Staged maps (and those the index marks as staged by an earlier change)
+  // are read through the view whatever the disk says.
+  // A marked map that is on disk as the view sees it gets its disk stamp back.
+  for (const auto& [user, stamp] : idx.stamps) {
+    if (stamp != kStagedStamp) continue;
+    auto disk = now.find(user);
+    if (disk != now.end() && view.read(db_map_rel(user)) == root.read(db_map_rel(user))) continue;
+    now[user] = kStagedStamp;
+  }
+  for (auto it = idx.stamps.begin(); it != idx.stamps.end();) {
+    if (now.count(it->first)) {
+      ++it;
+      continue;
+    }
+    index_forget(idx, it->first);
+    it = idx.stamps.erase(it);
+  }
+  for (const auto& [user, stamp] : now) {
+    auto it = idx.stamps.find(user);
+    if (it != idx.stamps.end() && it->second == stamp && stamp != kStagedStamp) continue;
+    index_forget(idx, user);
+    idx.stamps.erase(user);
+    if (auto text = view.read(db_map_rel(user))) {
+      std::vector<std::string> problems;
+      const DbMap m = parse_db_map(user, *text, problems);
+      if (problems.empty()) index_add(idx, m);  // a damaged map is skipped
+      idx.stamps[user] = stamp;
+    }
+  }
+  return idx;
+}
+
+// Stages the index with `user`'s map replaced by `map` (null: removed).
+void stage_owner_index(Transaction& txn, const std::string& user, const DbMap* map) {
+  OwnerIndex idx = current_owner_index(txn);
+  index_forget(idx, user);
+  idx.stamps.erase(user);
+  if (map) {
+    index_add(idx, *map);
+    idx.stamps[user] = kStagedStamp;
+  }
+  // No map left: no index (an account created and removed leaves nothing).
+  if (idx.stamps.empty()) {
+    if (txn.exists(kDbOwnerIndex)) txn.remove(kDbOwnerIndex);
+    return;
+  }
+  txn.write(kDbOwnerIndex, owner_index_text(idx), 0600, FileOwner{0, 0});
+}
+
+}  // namespace
+
+std::optional<std::string> db_object_owner(const Transaction& view, Engine e, DbObject kind, const std::string& name) {
+  const OwnerIndex idx = current_owner_index(view);
+  const auto& names = idx.names[engine_slot(e)][kind_slot(kind)];
+  auto it = names.find(name);
+  if (it == names.end()) return std::nullopt;
+  return it->second;
 }
 
 void stage_db_map(Transaction& txn, const DbMap& map) {
@@ -229,11 +432,15 @@ void stage_db_map(Transaction& txn, const DbMap& map) {
     if (auto gid = parse_int((*pw)[3])) owner.gid = static_cast<gid_t>(*gid);
   }
   txn.write(db_map_rel(map.cpuser), db_map_text(map), 0640, owner);
+  stage_owner_index(txn, map.cpuser, &map);
 }
 
 void stage_db_map_removal(Transaction& txn, const std::string& cpuser) {
   const std::string rel = db_map_rel(cpuser);
-  if (txn.exists(rel)) txn.remove(rel);
+  if (txn.exists(rel)) {
+    txn.remove(rel);
+    stage_owner_index(txn, cpuser, nullptr);
+  }
 }
 
 void stage_db_map_rename(Transaction& txn, DbMap map, const std::string& new_user) {

@@ -24,8 +24,16 @@
 //
 // cPanel also keeps etc/dbowners ("cpuser: dbowner" lines, Cpanel::Config::
 // DBOwners): whmkit derives it with the other lookup files (lookup.cpp).
-// There is no other owner index: the reverse lookup ("which account owns
-// database X") reads every map.
+// The reverse lookup ("which account owns database X") uses whmkit's derived
+// owner index, var/cpanel/whmkit/db_owners (0600, root; lines: a header
+// "#whmkit db owners v1", "S user mtime_ns size inode" per map, "N M|P d|u
+// user name" per database (d) or user (u) of MySQL (M) or PostgreSQL (P), the
+// name last with "%", control bytes and DEL as %XX). The maps stay the
+// source of truth: a lookup lists the map directory, stats each map and
+// re-reads only those whose stamp differs (all of them when the index is
+// missing or damaged); it writes nothing. Staging a map stages the index
+// too, in the same transaction (the map's stamp [0,0,0] = "read it again":
+// its real stamp is known only after the commit).
 //
 // Interface (for both engines' code):
 //   load_db_map(view, user)       the map; a missing file is an empty map;
@@ -111,8 +119,9 @@ std::string db_map_text(const DbMap& map);
 std::vector<std::string> db_map_users(const Transaction& view);
 
 enum class DbObject { Database, User };
+inline constexpr const char* kDbOwnerIndex = "var/cpanel/whmkit/db_owners";
 // The account whose map holds the database or database user `name` for the
-// engine (nullopt: none). Reads every map; a damaged one is skipped.
+// engine (nullopt: none), through the owner index; a damaged map is skipped.
 std::optional<std::string> db_object_owner(const Transaction& view, Engine e, DbObject kind, const std::string& name);
 
 // Stages the map (mode 0640, root:<account's group>).

@@ -1,11 +1,15 @@
 #include "mysql_db.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <regex>
 
 #include "account_parts.hpp"
+#include "damage.hpp"
 #include "db_names.hpp"
 #include "errors.hpp"
+#include "output.hpp"
 #include "process.hpp"
 #include "sysusers.hpp"
 #include "util.hpp"
@@ -50,6 +54,101 @@ std::vector<std::string> parse_mysql_privileges(const std::string& text) {
   }
   if (out.empty()) throw ApiError("You must specify at least one privilege.");
   return out;
+}
+
+namespace {
+
+bool digits_only(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+[[noreturn]] void bad_host(const std::string& host) {
+  // UNCONFIRMED wording.
+  throw ApiError("“" + host + "” is not a valid hostname, IP address, or IP address range.");
+}
+
+std::string ipv4_text(uint32_t v) {
+  return std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 255) + "." + std::to_string((v >> 8) & 255) + "." +
+         std::to_string(v & 255);
+}
+
+}  // namespace
+
+std::string normalize_mysql_host(const std::string& host) {
+  if (host.empty() || host.size() > 60) bad_host(host);
+  if (host == "%") return host;
+  for (char ch : host)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '%' || ch == ':' ||
+          ch == '/'))
+      bad_host(host);
+  // A network: address/prefix or address/netmask.
+  if (auto slash = host.find('/'); slash != std::string::npos) {
+    in_addr addr{}, mask{};
+    const std::string a = host.substr(0, slash), m = host.substr(slash + 1);
+    if (inet_pton(AF_INET, a.c_str(), &addr) != 1) bad_host(host);
+    uint32_t bits;
+    if (digits_only(m) && m.size() <= 2) {
+      const int n = std::stoi(m);
+      if (n < 1 || n > 32) bad_host(host);
+      bits = n == 32 ? 0xffffffffu : ~(0xffffffffu >> n);
+    } else {
+      if (inet_pton(AF_INET, m.c_str(), &mask) != 1) bad_host(host);
+      bits = ntohl(mask.s_addr);
+      if (bits == 0 || (~bits & (~bits + 1)) != 0) bad_host(host);  // contiguous ones
+    }
+    // MySQL matches host_ip & netmask == address: the host bits must be 0.
+    return ipv4_text(ntohl(addr.s_addr) & bits) + "/" + ipv4_text(bits);
+  }
+  if (host.find(':') != std::string::npos) {
+    in6_addr a6{};
+    if (inet_pton(AF_INET6, host.c_str(), &a6) != 1) bad_host(host);
+    return host;
+  }
+  const auto labels = split(host, '.');
+  bool numeric = true;
+  for (const auto& l : labels)
+    for (char ch : l)
+      if (!(std::isdigit(static_cast<unsigned char>(ch)) || ch == '%')) numeric = false;
+  if (numeric) {
+    // An IPv4 address or a pattern of numbers and "%".
+    if (labels.size() > 4 || (labels.size() < 4 && host.find('%') == std::string::npos)) bad_host(host);
+    for (const auto& l : labels) {
+      if (l.empty()) bad_host(host);
+      if (l.find('%') == std::string::npos && (l.size() > 3 || std::stoi(l) > 255)) bad_host(host);
+    }
+    return host;
+  }
+  // A hostname: labels of letters, digits, "-" and "%".
+  for (const auto& l : labels)
+    if (l.empty() || l.size() > 63 || l.front() == '-' || l.back() == '-') bad_host(host);
+  return host;
+}
+
+std::string mysql_notes_rel(const std::string& cpuser) {
+  if (cpuser.empty() || cpuser.find('/') != std::string::npos || cpuser[0] == '.')
+    throw ApiError("Invalid user name: “" + cpuser + "”.");
+  return "var/cpanel/mysql/notes/" + cpuser + ".json";
+}
+
+nlohmann::json load_mysql_notes(const Transaction& view, const std::string& cpuser) {
+  const std::string rel = mysql_notes_rel(cpuser);
+  const auto text = view.read(rel);
+  if (!text) return nlohmann::json::object();
+  FileProblems problems;
+  nlohmann::json j = parse_json_object(*text, problems);
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!it.value().is_string()) problems.push_back("the note for “" + it.key() + "” is not a string");
+  refuse_if_damaged(rel, problems, "used");
+  return j;
+}
+
+void stage_mysql_notes(Transaction& txn, const std::string& cpuser, const nlohmann::json& notes) {
+  const std::string rel = mysql_notes_rel(cpuser);
+  if (notes.empty()) {
+    if (txn.exists(rel)) txn.remove(rel);
+    return;
+  }
+  txn.write(rel, json_text(notes), 0600, FileOwner{0, 0});
 }
 
 MysqlAccount::MysqlAccount(const StateRoot& root, const Transaction& view, std::string cpuser)
@@ -114,6 +213,57 @@ void MysqlAccount::create_user(const Transaction& view, const std::string& name,
   if (!hosts_of(name).empty()) throw ApiError("The user “" + name + "” already exists.");
   c.run("CREATE USER " + c.account(name, "localhost") + " IDENTIFIED BY " + c.literal(password));
   map_.mysql.users[name];
+  // The account's remote hosts get their copy (same hash, no grants yet).
+  for (const auto& host : remote_hosts()) copy_user_to_host(name, host);
+}
+
+std::vector<std::string> MysqlAccount::remote_hosts() {
+  std::vector<std::string> out;
+  for (const auto& h : hosts_of(username_to_dbowner(cpuser_)))
+    if (h != "localhost") out.push_back(h);
+  return out;
+}
+
+void MysqlAccount::copy_user_to_host(const std::string& user, const std::string& host) {
+  auto& c = server();
+  if (c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(user) + " AND Host = " + c.literal(host))) return;
+  const auto rows = c.run("SELECT plugin, authentication_string FROM mysql.user WHERE User = " + c.literal(user) +
+                          " AND Host = 'localhost'");
+  if (rows.empty() || !rows[0][0] || !rows[0][1]) throw ApiError("The MySQL server has no user named “" + user + "”.");
+  const std::string plugin = rows[0][0]->empty() ? "mysql_native_password" : *rows[0][0];
+  for (char ch : plugin)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_')
+      throw ApiError("The MySQL user “" + user + "” uses an authentication plugin whmkit does not copy: “" + plugin +
+                     "”.");
+  c.run("CREATE USER " + c.account(user, host) + " IDENTIFIED VIA " + plugin + " USING " + c.literal(*rows[0][1]));
+  auto it = map_.mysql.users.find(user);
+  if (it == map_.mysql.users.end()) return;
+  for (const auto& db : it->second.dbs) {
+    const auto privs = privileges(user, db);
+    if (!privs.empty())
+      c.run("GRANT " + join(privs, ", ") + " ON " + db_pattern(db) + ".* TO " + c.account(user, host));
+  }
+}
+
+void MysqlAccount::add_host(const std::string& host) {
+  auto& c = server();
+  const std::string owner = username_to_dbowner(cpuser_);
+  // The owner's row records the host (a locked account without privileges).
+  if (!c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(owner) + " AND Host = " + c.literal(host)))
+    c.run("CREATE USER " + c.account(owner, host) + " IDENTIFIED BY " + c.literal(generate_password(30)) +
+          " ACCOUNT LOCK");
+  for (const auto& [name, u] : map_.mysql.users) copy_user_to_host(name, host);
+}
+
+void MysqlAccount::delete_host(const std::string& host) {
+  const auto hosts = remote_hosts();
+  if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
+    throw ApiError("That host is not authorized for remote access.");
+  auto& c = server();
+  for (const auto& [name, u] : map_.mysql.users)
+    if (c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(name) + " AND Host = " + c.literal(host)))
+      c.run("DROP USER " + c.account(name, host));
+  c.run("DROP USER " + c.account(username_to_dbowner(cpuser_), host));
 }
 
 void MysqlAccount::delete_user(const std::string& name) {
@@ -362,6 +512,9 @@ std::map<std::string, std::string> MysqlAccount::archive_files() {
     files["mysql/" + db + ".sql"] = std::move(*dump);
   }
   std::string grants;
+  for (const auto& host : remote_hosts())
+    for (const auto& row : c.run("SHOW GRANTS FOR " + c.account(username_to_dbowner(cpuser_), host)))
+      if (!row.empty() && row[0]) grants += *row[0] + ";\n";
   for (const auto& [name, u] : map_.mysql.users)
     for (const auto& host : hosts_of(name))
       for (const auto& row : c.run("SHOW GRANTS FOR " + c.account(name, host)))
@@ -396,9 +549,9 @@ void MysqlAccount::restore_files(const AccountArchive& archive, const DbMap& arc
   auto& c = server();
   // Users first: the grants file's USAGE lines carry their password hashes.
   static const std::regex usage(
-      R"(^GRANT USAGE ON \*\.\* TO [`']([A-Za-z0-9_-]+)[`']@[`']([A-Za-z0-9_.%:-]+)[`'](?: IDENTIFIED BY PASSWORD '(\*[0-9A-F]{40})')?;?$)");
+      R"(^GRANT USAGE ON \*\.\* TO [`']([A-Za-z0-9_-]+)[`']@[`']([A-Za-z0-9_.%:/-]+)[`'](?: IDENTIFIED BY PASSWORD '(\*[0-9A-F]{40})')?;?$)");
   static const std::regex grant(
-      R"(^GRANT ([A-Z ,]+) ON `((?:[^`]|``)+)`\.\* TO [`']([A-Za-z0-9_-]+)[`']@[`']([A-Za-z0-9_.%:-]+)[`'];?$)");
+      R"(^GRANT ([A-Z ,]+) ON `((?:[^`]|``)+)`\.\* TO [`']([A-Za-z0-9_-]+)[`']@[`']([A-Za-z0-9_.%:/-]+)[`'];?$)");
   std::vector<std::smatch> usages, grants;
   const std::string grants_text = archive.file("mysql.sql") ? *archive.file("mysql.sql") : "";
   std::vector<std::string> lines = split(grants_text, '\n');
@@ -408,6 +561,16 @@ void MysqlAccount::restore_files(const AccountArchive& archive, const DbMap& arc
     if (line.empty()) continue;
     if (std::regex_match(line, m, usage)) {
       const std::string user = m[1], host = m[2], hash = m[3];
+      // The owner's rows: the account's remote hosts (locked, no privileges).
+      if (user == username_to_dbowner(archived.cpuser) || user == archived.mysql.owner) {
+        if (host == "localhost") continue;
+        normalize_mysql_host(host);
+        const std::string owner = username_to_dbowner(cpuser_);
+        if (!c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(owner) + " AND Host = " + c.literal(host)))
+          c.run("CREATE USER " + c.account(owner, host) + " IDENTIFIED BY " + c.literal(generate_password(30)) +
+                " ACCOUNT LOCK");
+        continue;
+      }
       if (!archived.mysql.users.count(user))
         throw ApiError("The archive's mysql.sql names a user (“" + user + "”) its map does not have.");
       if (!hosts_of(user).empty() && !created_users.count(user))
@@ -467,11 +630,12 @@ namespace {
 
 bool has_objects(const DbMap& m) { return !m.mysql.dbs.empty() || !m.mysql.users.empty(); }
 constexpr const char* kArchivedMap = "whmkit/dbmap.json";
+constexpr const char* kArchivedNotes = "mysql_host_notes.json";
 
 class MysqlPart : public AccountPart {
  public:
   std::vector<std::string> paths(const StateRoot& root, const AccountFacts& a) const override {
-    return existing(root, {db_map_rel(a.user)});
+    return existing(root, {db_map_rel(a.user), mysql_notes_rel(a.user)});
   }
   // cPanel's createacct sets up the account's (empty) map and database owner.
   void create(const StateRoot&, Transaction& txn, const NewAccount& a, std::string&) const override {
@@ -500,7 +664,19 @@ class MysqlPart : public AccountPart {
           raw += "Renamed the MySQL user “" + user + "” to “" + renamed + "”.\n";
         }
     }
+    // The remote hosts: the owner's rows take the new owner name.
+    const std::string old_owner = username_to_dbowner(from.user), new_owner = username_to_dbowner(to.user);
+    if (old_owner != new_owner && read_root_my_cnf(root).found) {
+      auto& c = acct.server();
+      for (const auto& host : acct.remote_hosts())
+        c.run("RENAME USER " + c.account(old_owner, host) + " TO " + c.account(new_owner, host));
+    }
     stage_db_map_rename(txn, acct.map(), to.user);
+    const nlohmann::json notes = load_mysql_notes(txn, from.user);
+    if (!notes.empty()) {
+      stage_mysql_notes(txn, from.user, nlohmann::json::object());
+      stage_mysql_notes(txn, to.user, notes);
+    }
   }
   void suspend(const StateRoot& root, Transaction& txn, const AccountFacts& a, const SuspendOptions&,
                std::string&) const override {
@@ -527,6 +703,12 @@ class MysqlPart : public AccountPart {
       for (const auto& [name, u] : acct.map().mysql.users) users.push_back(name);
       for (const auto& user : users) acct.delete_user(user);
     }
+    // The remote hosts (the owner's rows) and their notes.
+    if (read_root_my_cnf(root).found) {
+      auto& c = acct.server();
+      for (const auto& host : acct.remote_hosts()) c.run("DROP USER " + c.account(username_to_dbowner(a.user), host));
+    }
+    if (txn.exists(mysql_notes_rel(a.user))) txn.remove(mysql_notes_rel(a.user));
     // The file goes once no engine has anything left in it: the PostgreSQL
     // part (walked after this one) removes it when it has emptied its own.
     const DbEngineMap& pg = acct.map().pgsql;
@@ -543,7 +725,10 @@ class MysqlPart : public AccountPart {
     if (!txn.exists(db_map_rel(a.user))) return;
     MysqlAccount acct(root, txn, a.user);
     out.file(kArchivedMap, db_map_text(acct.map()));
-    if (!has_objects(acct.map())) return;
+    // cPanel's pkgacct copies the notes file as mysql_host_notes.json.
+    if (auto notes = txn.read(mysql_notes_rel(a.user))) out.file(kArchivedNotes, *notes);
+    const bool hosts = read_root_my_cnf(root).found && !acct.remote_hosts().empty();
+    if (!has_objects(acct.map()) && !hosts) return;
     for (const auto& [rel, content] : acct.archive_files()) out.file(rel, content);
   }
   void restore(const StateRoot& root, Transaction& txn, const RestoreSource& src, std::string& raw) const override {
@@ -560,7 +745,17 @@ class MysqlPart : public AccountPart {
       if (auto other = db_object_owner(txn, Engine::MySQL, DbObject::User, user); other && *other != src.facts.user)
         throw ApiError("The user “" + user + "” already exists.");
     MysqlAccount acct(root, txn, src.facts.user);
-    if (has_objects(archived)) {
+    if (const std::string* notes = src.archive.file(kArchivedNotes)) {
+      FileProblems np;
+      nlohmann::json j = parse_json_object(*notes, np);
+      if (!np.empty()) throw ApiError(damage_summary(kArchivedNotes, np));
+      nlohmann::json clean = nlohmann::json::object();
+      for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.value().is_string()) clean[it.key().substr(0, 60)] = it.value();
+      stage_mysql_notes(txn, src.facts.user, clean);
+    }
+    const std::string* grants = src.archive.file("mysql.sql");
+    if (has_objects(archived) || (grants && !grants->empty())) {
       acct.restore_files(src.archive, archived);
       raw += "Restored " + std::to_string(archived.mysql.dbs.size()) + " MySQL database(s).\n";
     } else {
@@ -594,6 +789,7 @@ class MysqlPart : public AccountPart {
   void orphans(const StateRoot& root, const Transaction&, const std::set<std::string>& users,
                Problems& out) const override {
     report_orphans(root, kDbMapDir, ".json", users, out);
+    report_orphans(root, "var/cpanel/mysql/notes", ".json", users, out);
   }
 };
 

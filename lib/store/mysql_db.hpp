@@ -3,11 +3,16 @@
 // runs its statements first and stages the map only once they succeeded: a
 // failed statement throws and no file changes.
 //
-// Database users exist on the server as 'user'@'localhost' (cPanel adds one
-// per remote host of the account; whmkit's remote hosts are not implemented,
-// so only localhost). Grants are on the database name as a pattern ("_", "%"
-// and "\" escaped). A suspended account's users are locked (ACCOUNT LOCK):
-// cPanel's own method on MariaDB is UNCONFIRMED.
+// Database users exist on the server as 'user'@'localhost' plus one copy per
+// remote access host of the account (same password hash, same grants). The
+// account's host list is kept as cPanel keeps it, in the server's grant
+// tables: the rows of the database owner user (the cpuser's dbowner name) in
+// mysql.user, one per host besides localhost (whmkit's owner rows are locked
+// carriers with no privileges: UNCONFIRMED, cPanel's owner user has the
+// account's password). Notes about hosts are cPanel's
+// var/cpanel/mysql/notes/<cpuser>.json (Cpanel::Mysql::Remote::Notes). Grants are on the database name as a pattern
+// ("_", "%" and "\" escaped). A suspended account's users are locked (ACCOUNT LOCK): cPanel's own method on MariaDB is
+// UNCONFIRMED.
 #pragma once
 #include <map>
 #include <memory>
@@ -66,6 +71,16 @@ class MysqlAccount {
   // Locks (suspension) or unlocks every user of the account.
   void lock_users(bool lock);
 
+  // The account's remote access hosts (the owner user's hosts but
+  // localhost), sorted.
+  std::vector<std::string> remote_hosts();
+  // Adds `host` (normalized by normalize_mysql_host): the owner row, then a
+  // copy of every user (hash and grants). Adding a known host again fills in
+  // missing copies.
+  void add_host(const std::string& host);
+  // Drops the owner row and every user's copy at `host`.
+  void delete_host(const std::string& host);
+
   // Refusals with cPanel's wording, for names the account does not own.
   void require_database(const std::string& name) const;
   void require_user(const std::string& name) const;
@@ -75,6 +90,8 @@ class MysqlAccount {
 
  private:
   std::vector<std::string> hosts_of(const std::string& user);
+  // Creates user@host with the localhost row's hash and grants.
+  void copy_user_to_host(const std::string& user, const std::string& host);
   const StateRoot& root_;
   std::string cpuser_;
   DbMap map_;
@@ -83,6 +100,21 @@ class MysqlAccount {
 
 // Parses "SELECT,INSERT" / "ALL PRIVILEGES" into cPanel's names; throws ApiError on an unknown one.
 std::vector<std::string> parse_mysql_privileges(const std::string& text);
+
+// A remote access host as cPanel accepts it: a hostname (letters, digits,
+// "-", ".", "%" wildcards), an IPv4 address or pattern ("192.168.%.%"), an
+// IPv4 network in CIDR ("10.1.0.0/16") or netmask form (MySQL's
+// "10.1.0.0/255.255.0.0", what CIDR is written as), an IPv6 address, or "%".
+// Returns the host as the server stores it; throws ApiError otherwise.
+std::string normalize_mysql_host(const std::string& host);
+
+// Remote host notes (Cpanel::Mysql::Remote::Notes):
+// var/cpanel/mysql/notes/<cpuser>.json, one JSON object host -> note; the
+// directory 0700, the file 0600 root (UNCONFIRMED file mode), removed when
+// the last note goes. Hosts are cut to 60 characters, notes to 255.
+std::string mysql_notes_rel(const std::string& cpuser);
+nlohmann::json load_mysql_notes(const Transaction& view, const std::string& cpuser);
+void stage_mysql_notes(Transaction& txn, const std::string& cpuser, const nlohmann::json& notes);
 
 class AccountPart;
 // The lifecycle part (account_parts.cpp).

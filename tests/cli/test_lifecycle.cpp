@@ -23,7 +23,8 @@ std::map<std::string, std::string> state_of(const TempRoot& root, bool directori
   for (auto& [rel, content] : snapshot(root)) {
     bool log = rel == "var/cpanel/accounting.log" || rel.rfind("var/cpanel/pkgacct_sessions/", 0) == 0 ||
                rel.rfind("var/cpanel/transfer_sessions/", 0) == 0 || rel.rfind("home/cpmove-", 0) == 0 ||
-               rel == "var/cpanel/usedids.db";
+               rel == "var/cpanel/usedids.db" ||
+               rel == "var/cpanel/whmkit/db_owners";  // derived: its stamps follow the maps' inodes and times
     if (!log && (directories || rel.back() != '/')) out[rel] = content;
   }
   return out;

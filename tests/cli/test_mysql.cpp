@@ -31,6 +31,20 @@ std::string uapi_error(const TempRoot& root, const std::string& user, const std:
   return test::cpanel_error(j);
 }
 
+std::string uri_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("createacct sets up the account's empty database map", "[mysql]") {
@@ -210,4 +224,132 @@ TEST_CASE("remote MySQL profiles: cPanel's profiles.json, checked fields, the ac
   CHECK(missing["metadata"]["reason"] == "No profile named “Nope” found on the system.");
   CHECK(run(root, {"remote_mysql_delete_profile", "name=Second"}).json()["data"]["profile_deleted"] == "Second");
   CHECK(nlohmann::json::parse(root.file(file)).empty());
+}
+
+TEST_CASE("Mysql remote hosts: bad hosts refused before the server, localhost kept", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  for (const std::string& host :
+       std::vector<std::string>{"10.0.0.1');DROP USER root--", "a`b", "10.0.0.1/33", "300.1.1.1", "a_b.example", "/",
+                                "1.2.3", std::string(61, 'a')})
+    test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=" + uri_encode(host)},
+                                "is not a valid hostname, IP address, or IP address range.");
+  test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=x%0Ay"}, "control character");
+  test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "delete_host", "host=localhost"},
+                              "You cannot remove the entry for “localhost”.");
+  // A valid host needs the server.
+  test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=10.1.%25.%25"},
+                              "The MySQL server is not configured");
+}
+
+TEST_CASE("Mysql get_host_notes reads cPanel's notes file", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  CHECK(test::uapi_ok(root, "bob", {"Mysql", "get_host_notes"})["result"]["data"] == nlohmann::json::object());
+  root.write("var/cpanel/mysql/notes/bob.json", R"({"10.1.2.%":"office","db.example.com":"backup"})");
+  auto data = test::uapi_ok(root, "bob", {"Mysql", "get_host_notes"})["result"]["data"];
+  CHECK(data == nlohmann::json({{"10.1.2.%", "office"}, {"db.example.com", "backup"}}));
+  CHECK(test::uapi_ok(root, "eve", {"Mysql", "get_host_notes"})["result"]["data"].empty());
+  root.write("var/cpanel/mysql/notes/bob.json", R"({"10.1.2.%":[1]})");
+  const std::string err = uapi_error(root, "bob", {"Mysql", "get_host_notes"});
+  CHECK(err.find("/var/cpanel/mysql/notes/bob.json") != std::string::npos);
+}
+
+TEST_CASE("the database owner index follows the maps", "[mysql]") {
+  TempRoot root;
+  setup(root);
+  // createacct staged the index with the accounts' (empty) maps.
+  REQUIRE(root.exists("var/cpanel/whmkit/db_owners"));
+  // bob's map was written behind whmkit's back: the stamp tells, the lookup re-reads it.
+  auto who = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
+  CHECK(who["metadata"]["reason"].get<std::string>().find("The MySQL server is not configured") == 0);
+  auto none = run(root, {"set_mysql_password", "user=bob_nobody", "password=Pw-1abcdef"}).json();
+  CHECK(none["metadata"]["reason"] == "No cPanel user controls a MySQL user named “bob_nobody”.");
+  // A damaged index is rebuilt from the maps, never trusted.
+  root.write("var/cpanel/whmkit/db_owners", "{garbage");
+  who = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
+  CHECK(who["metadata"]["reason"].get<std::string>().find("The MySQL server is not configured") == 0);
+  // Another account cannot take a name the index knows.
+  const std::string err = uapi_error(root, "eve", {"Mysql", "create_database", "name=bob_shop"});
+  CHECK(!err.empty());
+  // A map changed on disk again: its names follow.
+  root.write("var/cpanel/databases/bob.json", R"({"version":1})");
+  none = run(root, {"set_mysql_password", "user=bob_app", "password=Pw-1abcdef"}).json();
+  CHECK(none["metadata"]["reason"] == "No cPanel user controls a MySQL user named “bob_app”.");
+}
+
+TEST_CASE("MySQL upgrades: apt only on the real root, the status from the job's files", "[mysql]") {
+  TempRoot root;
+  test::expect_refused(root, {"start_background_mysql_upgrade", "version=10.11"},
+                       "which whmkit does only when the state root is “/”");
+  test::expect_refused(root, {"start_background_mysql_upgrade", "version=10"}, "it must contain one decimal");
+  test::expect_refused(root, {"background_mysql_upgrade_status", "upgrade_id=../../etc"}, "is not a valid upgrade ID");
+  test::expect_refused(root, {"background_mysql_upgrade_status", "upgrade_id=mysql_upgrade.20261202-101010"},
+                       "No MySQL upgrade with the ID");
+  const std::string dir = "var/cpanel/logs/mysql_upgrade.20261202-101010/";
+  root.write(dir + "unattended_background_upgrade.log", "Starting process\nSetting up mariadb-server\n");
+  root.write(dir + "whmkit_upgrade.json", R"({"state":"inprogress","package":"mariadb-server","version":"1:10.11.6"})");
+  auto j = run(root, {"background_mysql_upgrade_status", "upgrade_id=mysql_upgrade.20261202-101010"}).json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  CHECK(j["data"] == nlohmann::json({{"error", 0},
+                                     {"error_log", ""},
+                                     {"log", "Starting process\nSetting up mariadb-server\n"},
+                                     {"state", "inprogress"}}));
+  root.write(dir + "unattended_background_upgrade_error.log", "E: broken\n");
+  root.write(dir + "whmkit_upgrade.json", R"({"state":"failed","exit_status":100})");
+  j = run(root, {"background_mysql_upgrade_status", "upgrade_id=mysql_upgrade.20261202-101010"}).json();
+  CHECK(j["data"]["state"] == "failed");
+  CHECK(j["data"]["error"] == 1);
+  CHECK(j["data"]["error_log"] == "E: broken\n");
+}
+
+TEST_CASE("update_sql_config writes /etc/my.cnf's sections", "[mysql]") {
+  TempRoot root;
+  root.write("etc/my.cnf", "# local\n[mysqld]\nmax_connections = 10\nskip-name-resolve\n\n!includedir /etc/my.cnf.d\n");
+  auto j = run(root, {"update_sql_config", "name=max-connections", "value=77"}).json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  CHECK(root.file("etc/my.cnf") ==
+        "# local\n[mysqld]\nmax-connections=77\nskip-name-resolve\n\n!includedir /etc/my.cnf.d\n");
+  j = run(root, {"update_sql_config", R"(data=[{"name":"max_allowed_packet","section":"mysqld","value":"268435456"},)"
+                                      R"({"name":"port","section":"client","value":3307}])"})
+          .json();
+  REQUIRE(j["metadata"]["result"] == 1);
+  CHECK(root.file("etc/my.cnf") ==
+        "# local\n[mysqld]\nmax-connections=77\nskip-name-resolve\nmax_allowed_packet=268435456\n\n!includedir "
+        "/etc/my.cnf.d\n\n[client]\nport=3307\n");
+  test::expect_refused(root, {"update_sql_config", "name=a;b", "value=1"}, "is not a valid option name");
+  test::expect_refused(root, {"update_sql_config", "name=port", "value=1\n[client]"}, "control character");
+  test::expect_refused(root, {"update_sql_config", "data=[1]"}, "needs a “name” and a “value”");
+}
+
+TEST_CASE("remote_mysql_create_profile_via_ssh refuses what it cannot do before logging in", "[mysql]") {
+  TempRoot root;
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root",
+                        "password=secret"},
+                       "with an SSH key without a passphrase only");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root"},
+                       "You must specify either the “password” or the “sshkey_name” parameter.");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=admin",
+                        "sshkey_name=id", "root_escalation_method=su"},
+                       "whmkit escalates with sudo only");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root",
+                        "sshkey_name=../../etc/passwd"},
+                       "is not a valid SSH key name.");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=127.0.0.1", "port=22", "user=root",
+                        "sshkey_name=missing"},
+                       "The SSH key “missing” does not exist.");
+  test::expect_refused(root,
+                       {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=db.example.com", "port=22",
+                        "user=root", "sshkey_name=id"},
+                       "is not a loopback address");
+  test::expect_refused(
+      root,
+      {"remote_mysql_create_profile_via_ssh", "name=Remote", "host=a;b", "port=22", "user=root", "sshkey_name=id"},
+      "mysql_host");
+  CHECK(!root.exists("var/cpanel/mysql/remote_profiles/profiles.json"));
 }

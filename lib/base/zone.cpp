@@ -19,6 +19,21 @@ struct Token {
   size_t offset;
 };
 
+// The bytes that end an unquoted token.
+bool is_delimiter(char c) {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '(':
+    case ')':
+    case ';':
+    case '"': return true;
+    default: return false;
+  }
+}
+
 // Splits one entry (maybe several physical lines) into tokens, skipping
 // comments and parentheses; quoted strings stay one token.
 std::vector<Token> tokenize(const std::string& s) {
@@ -41,8 +56,7 @@ std::vector<Token> tokenize(const std::string& s) {
       if (i >= s.size()) throw ApiError("unterminated quoted string");
       ++i;
     } else {
-      while (i < s.size() && std::string(" \t\n\r();\"").find(s[i]) == std::string::npos)
-        i += (s[i] == '\\' && i + 1 < s.size()) ? 2 : 1;
+      while (i < s.size() && !is_delimiter(s[i])) i += (s[i] == '\\' && i + 1 < s.size()) ? 2 : 1;
     }
     out.push_back({s.substr(start, i - start), start});
   }
@@ -50,7 +64,7 @@ std::vector<Token> tokenize(const std::string& s) {
 }
 
 // Parenthesis depth change of a physical line (outside quotes and comments).
-int paren_delta(const std::string& line) {
+int paren_delta(std::string_view line) {
   int d = 0;
   bool quoted = false;
   for (size_t i = 0; i < line.size(); ++i) {
@@ -281,19 +295,40 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// The physical lines of `text` as views into it (no copy of a large zone's lines).
+std::vector<std::string_view> line_views(const std::string& text) {
+  std::vector<std::string_view> lines;
+  lines.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    lines.emplace_back(text.data() + start, nl - start);
+    start = nl + 1;
+  }
+  return lines;  // as split() less its empty last item: "a\n" is one line, "a\n\n" two
+}
+
 // One past the last physical line of the entry that starts at `first`:
 // parentheses can carry an entry over several lines (the SOA).
-size_t entry_end(const std::vector<std::string>& lines, size_t first) {
+size_t entry_end(const std::vector<std::string_view>& lines, size_t first) {
   int depth = paren_delta(lines[first]);
   size_t end = first + 1;
   while (depth > 0 && end < lines.size()) depth += paren_delta(lines[end++]);
   return end;
 }
 
-Zone::Entry entry_from_lines(const std::vector<std::string>& lines, size_t first, size_t end) {
+Zone::Entry entry_from_lines(const std::vector<std::string_view>& lines, size_t first, size_t end) {
   Zone::Entry e;
   e.line = static_cast<int>(first) + 1;
-  for (size_t i = first; i < end; ++i) e.text += (i == first ? "" : "\n") + lines[i];
+  if (end == first + 1) {
+    e.text.assign(lines[first].data(), lines[first].size());
+    return e;
+  }
+  for (size_t i = first; i < end; ++i) {
+    if (i != first) e.text += '\n';
+    e.text.append(lines[i].data(), lines[i].size());
+  }
   return e;
 }
 
@@ -407,7 +442,8 @@ Zone Zone::parse(const std::string& origin, const std::string& text) {
   Zone z;
   z.origin_ = to_lower(origin);
   ParseContext ctx{z.origin_ + ".", z.origin_ + "."};
-  auto lines = lines_of(text);
+  auto lines = line_views(text);
+  z.entries_.reserve(lines.size() + 1);  // room for an added record without moving them all
   for (size_t first = 0; first < lines.size();) {
     size_t end = entry_end(lines, first);
     Entry e = entry_from_lines(lines, first, end);
@@ -426,7 +462,7 @@ std::vector<ZoneRecord> salvage_records(const std::string& origin, const std::st
   std::string apex = to_lower(origin) + ".";
   ParseContext ctx{apex, apex};
   std::vector<ZoneRecord> out;
-  auto lines = lines_of(text);
+  auto lines = line_views(text);
   for (size_t first = 0; first < lines.size();) {
     size_t end = entry_end(lines, first);
     Zone::Entry e = entry_from_lines(lines, first, end);
@@ -641,8 +677,7 @@ nlohmann::json record_json(int line, const ZoneRecord& r) {
   return j;
 }
 
-nlohmann::json dump_zone(const Zone& zone) {
-  nlohmann::json list = nlohmann::json::array();
+void for_each_dump_item(const Zone& zone, const std::function<void(const nlohmann::json&)>& emit) {
   long last_ttl = 86400;  // cPanel's parser starts from a day
   for (const auto& e : zone.entries()) {
     if (e.removed) continue;
@@ -650,7 +685,7 @@ nlohmann::json dump_zone(const Zone& zone) {
       nlohmann::json j = record_json(e.line, e.record);
       int lines = e.dirty ? 1 : 1 + static_cast<int>(std::count(e.text.begin(), e.text.end(), '\n'));
       if (lines > 1) j["Lines"] = lines;
-      list.push_back(std::move(j));
+      emit(j);
       last_ttl = e.record.ttl;
       continue;
     }
@@ -658,12 +693,17 @@ nlohmann::json dump_zone(const Zone& zone) {
       auto tokens = tokenize(e.text);
       if (upper(tokens[0].text) == "$TTL") {
         last_ttl = parse_ttl(tokens.at(1).text).value_or(last_ttl);  // Zone::parse checked it
-        list.push_back({{"Line", e.line}, {"name", ""}, {"ttl", last_ttl}, {"type", "$TTL"}});
+        emit({{"Line", e.line}, {"name", ""}, {"ttl", last_ttl}, {"type", "$TTL"}});
         continue;
       }
     }
-    list.push_back({{"Line", e.line}, {"name", ""}, {"raw", e.text}, {"ttl", last_ttl}, {"type", ":RAW"}});
+    emit({{"Line", e.line}, {"name", ""}, {"raw", e.text}, {"ttl", last_ttl}, {"type", ":RAW"}});
   }
+}
+
+nlohmann::json dump_zone(const Zone& zone) {
+  nlohmann::json list = nlohmann::json::array();
+  for_each_dump_item(zone, [&list](const nlohmann::json& item) { list.push_back(item); });
   return list;
 }
 

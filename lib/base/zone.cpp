@@ -129,9 +129,10 @@ std::optional<long> parse_ttl(const std::string& t) {
 }
 
 bool is_class(const std::string& t) {
-  std::string u = t;
-  for (auto& c : u) c = static_cast<char>(toupper(c));
-  return u == "IN" || u == "CH" || u == "HS" || u == "CS";
+  if (t.size() != 2) return false;
+  char a = static_cast<char>(toupper(static_cast<unsigned char>(t[0])));
+  char b = static_cast<char>(toupper(static_cast<unsigned char>(t[1])));
+  return (a == 'I' && b == 'N') || (a == 'C' && b == 'H') || (a == 'H' && b == 'S') || (a == 'C' && b == 'S');
 }
 
 std::string upper(std::string s) {
@@ -286,7 +287,13 @@ struct ParseContext {
 std::string resolve_name(const ParseContext& ctx, const std::string& n) {
   if (n == "@") return ctx.origin;
   if (!n.empty() && n.back() == '.') return to_lower(n);
-  return to_lower(n) + "." + (ctx.origin == "." ? "" : ctx.origin);
+  const bool root = ctx.origin == ".";
+  std::string out;
+  out.reserve(n.size() + 1 + (root ? 0 : ctx.origin.size()));
+  for (char c : n) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out += '.';
+  if (!root) out += ctx.origin;
+  return out;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

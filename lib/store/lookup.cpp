@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <set>
 
 #include "mail_paths.hpp"
 #include "notices.hpp"
@@ -86,6 +87,15 @@ const std::vector<LookupSpec>& specs() {
   return s;
 }
 
+// The cpuser keys specs() reads: keep this list with the rules above.
+bool lookup_key(const std::string& key) {
+  static const std::set<std::string> keys = {"USER",           "DNS",  "OWNER", "PLAN", "BWLIMIT", "IP",
+                                             "MAILBOX_FORMAT", "DEMO", "HASCGI"};
+  if (keys.count(key)) return true;
+  return key.size() > 3 && key.compare(0, 3, "DNS") == 0 &&
+         std::all_of(key.begin() + 3, key.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 using Entries = std::vector<std::pair<std::string, std::string>>;
 
 std::string serialize_entries(Entries entries, const LookupSpec& spec) {
@@ -98,6 +108,13 @@ std::string serialize_entries(Entries entries, const LookupSpec& spec) {
 }
 
 }  // namespace
+
+AccountIndex lookup_index(const CpUser& u, std::vector<DomainRow> domains) {
+  AccountIndex a{CpUser{}, std::move(domains)};
+  for (const auto& [key, value] : u.kv)
+    if (lookup_key(key)) a.cpuser.kv[key] = value;
+  return a;
+}
 
 std::vector<std::string> DomainRow::fields() const {
   return {user,

@@ -15,7 +15,7 @@ namespace {
 constexpr long kMaxSerial = 4294967295L;  // the SOA serial is 32 bits
 
 struct Token {
-  std::string text;  // raw, quotes included
+  std::string_view text;  // raw, quotes included (a view into the entry's text)
   size_t offset;
 };
 
@@ -38,6 +38,7 @@ bool is_delimiter(char c) {
 // comments and parentheses; quoted strings stay one token.
 std::vector<Token> tokenize(const std::string& s) {
   std::vector<Token> out;
+  out.reserve(8);
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -58,7 +59,7 @@ std::vector<Token> tokenize(const std::string& s) {
     } else {
       while (i < s.size() && !is_delimiter(s[i])) i += (s[i] == '\\' && i + 1 < s.size()) ? 2 : 1;
     }
-    out.push_back({s.substr(start, i - start), start});
+    out.push_back({std::string_view(s).substr(start, i - start), start});
   }
   return out;
 }
@@ -88,7 +89,7 @@ int paren_delta(std::string_view line) {
 
 // A character string as the zone file writes it -> its bytes: the quotes go,
 // and \X and \DDD escapes become the byte they stand for.
-std::string decode_string(const std::string& t) {
+std::string decode_string(std::string_view t) {
   bool quoted = t.size() >= 2 && t.front() == '"' && t.back() == '"';
   size_t begin = quoted ? 1 : 0, end = quoted ? t.size() - 1 : t.size();
   auto digit = [&](size_t i) { return isdigit(static_cast<unsigned char>(t[i])) != 0; };
@@ -97,8 +98,8 @@ std::string decode_string(const std::string& t) {
     if (t[i] != '\\' || i + 1 >= end) {
       out += t[i];
     } else if (i + 3 < end && digit(i + 1) && digit(i + 2) && digit(i + 3)) {
-      int byte = std::stoi(t.substr(i + 1, 3));
-      if (byte > 255) throw ApiError("the escape \\" + t.substr(i + 1, 3) + " is not a byte");
+      int byte = std::stoi(std::string(t.substr(i + 1, 3)));
+      if (byte > 255) throw ApiError("the escape \\" + std::string(t.substr(i + 1, 3)) + " is not a byte");
       out += static_cast<char>(byte);
       i += 3;
     } else {
@@ -108,7 +109,7 @@ std::string decode_string(const std::string& t) {
   return out;
 }
 
-std::optional<long> parse_ttl(const std::string& t) {
+std::optional<long> parse_ttl(std::string_view t) {
   if (t.empty() || !isdigit(static_cast<unsigned char>(t[0]))) return std::nullopt;
   long total = 0, cur = 0;
   bool any_unit = false;
@@ -128,14 +129,15 @@ std::optional<long> parse_ttl(const std::string& t) {
   return any_unit ? total + cur : cur;
 }
 
-bool is_class(const std::string& t) {
+bool is_class(std::string_view t) {
   if (t.size() != 2) return false;
   char a = static_cast<char>(toupper(static_cast<unsigned char>(t[0])));
   char b = static_cast<char>(toupper(static_cast<unsigned char>(t[1])));
   return (a == 'I' && b == 'N') || (a == 'C' && b == 'H') || (a == 'H' && b == 'S') || (a == 'C' && b == 'S');
 }
 
-std::string upper(std::string s) {
+std::string upper(std::string_view v) {
+  std::string s(v);
   for (auto& c : s) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
   return s;
 }
@@ -284,7 +286,7 @@ struct ParseContext {
 };
 
 // A name as written in the zone -> absolute, relative to the current $ORIGIN.
-std::string resolve_name(const ParseContext& ctx, const std::string& n) {
+std::string resolve_name(const ParseContext& ctx, std::string_view n) {
   if (n == "@") return ctx.origin;
   if (!n.empty() && n.back() == '.') return to_lower(n);
   const bool root = ctx.origin == ".";
@@ -354,7 +356,7 @@ void read_entry(Zone::Entry& e, ParseContext& ctx) {
     if (d == "$ORIGIN") ctx.origin = resolve_name(ctx, tokens[1].text);
     if (d == "$TTL") {
       auto ttl = parse_ttl(tokens[1].text);
-      if (!ttl) throw ApiError("“" + tokens[1].text + "” is not a TTL");
+      if (!ttl) throw ApiError("“" + std::string(tokens[1].text) + "” is not a TTL");
       ctx.default_ttl = *ttl;
     }
     return;
@@ -377,8 +379,8 @@ void read_entry(Zone::Entry& e, ParseContext& ctx) {
   r.type = upper(tokens[idx].text);
   size_t first_rdata = idx + 1;
   for (size_t k = first_rdata; k < tokens.size(); ++k) {
-    const std::string& t = tokens[k].text;
-    r.rdata.push_back(r.type == "TXT" || r.type == "SPF" ? decode_string(t) : t);
+    const std::string_view t = tokens[k].text;
+    r.rdata.push_back(r.type == "TXT" || r.type == "SPF" ? decode_string(t) : std::string(t));
   }
   if (r.type == "TYPE257") {
     r.type = "CAA";

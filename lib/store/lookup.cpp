@@ -274,14 +274,24 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
   }
 }
 
+namespace {
+std::string lookup_text(const LookupSpec& spec, const std::vector<AccountIndex>& accounts) {
+  Entries entries;
+  for (const auto& a : accounts)
+    for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
+  return serialize_entries(std::move(entries), spec);
+}
+}  // namespace
+
 void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& accounts) {
   const FileOwner owner = lookup_file_owner(txn);
-  for (const auto& spec : specs()) {
-    Entries entries;
-    for (const auto& a : accounts)
-      for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
-    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode, owner);
-  }
+  for (const auto& spec : specs()) txn.write(spec.rel, lookup_text(spec, accounts), spec.mode, owner);
+}
+
+std::optional<std::string> lookup_file_text(const std::string& rel, const std::vector<AccountIndex>& accounts) {
+  for (const auto& spec : specs())
+    if (spec.rel == rel) return lookup_text(spec, accounts);
+  return std::nullopt;
 }
 
 std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRoot& root, const std::string& rel) {

@@ -57,27 +57,74 @@ for n in "${sizes[@]}"; do
   create_median[$n]=${s%% *}
 done
 
-# Zone record edits on zones of 10 and 10,000 records.
+# Zones of 10, 10,000 and 100,000 records (issue #25): dumpzone against `cat`
+# of the zone file as its floor (every output format at 100,000), and single
+# record edits: addzonerecord, editzonerecord, removezonerecord and the UAPI
+# DNS::mass_edit_zone with one change. The zones belong to accounts (the
+# UAPI call needs one); the records are appended as cPanel writes them.
+U=$PWD/build/uapi
 zroot=$WORK/zones
 mkdir -p "$zroot"
-"$W" --root="$zroot" adddns domain=small.example ip=192.0.2.1 >/dev/null
-"$W" --root="$zroot" adddns domain=big.example ip=192.0.2.1 >/dev/null
-for ((i = 0; i < 9990; i++)); do printf 'h%d\t14400\tIN\tA\t198.51.%d.%d\n' "$i" $((i / 250)) $((i % 250 + 1)); done >> "$zroot/var/named/big.example.db"
-for zone in small big; do
-  records=$("$W" --root="$zroot" --output=json dumpzone domain=$zone.example | python3 -c 'import json,sys;print(len(json.load(sys.stdin)["data"]["zone"]))')
+declare -A zone_extra=([small]=0 [big]=9990 [huge]=99990)
+for zone in small big huge; do
+  "$W" --root="$zroot" createacct username=z$zone domain=$zone.example password=Pass-word1 >/dev/null
+  for ((i = 0; i < zone_extra[$zone]; i++)); do printf 'h%d\t14400\tIN\tA\t198.51.%d.%d\n' "$i" $((i / 250 % 256)) $((i % 250 + 1)); done >> "$zroot/var/named/$zone.example.db"
+done
+# Lines of the records named add* (dumpzone's "Line"), last first.
+add_lines() { "$W" --root="$zroot" --output=json dumpzone domain=$1 | python3 -c 'import json,sys;print(" ".join(str(r["Line"]) for r in reversed(json.load(sys.stdin)["data"]["zone"]) if r["name"].startswith("add")))'; }
+zserial() { awk '/;Serial Number/{print $1; exit}' "$zroot/var/named/$1.db"; }
+for zone in small big huge; do
+  d=$zone.example zfile=$zroot/var/named/$zone.example.db
+  records=$("$W" --root="$zroot" --output=json dumpzone domain=$d | python3 -c 'import json,sys;print(len(json.load(sys.stdin)["data"]["zone"]))')
+  zcat_floor=$(stats "cat $zfile")
+  fmts=(json); [[ $zone == huge ]] && fmts=(json jsonpretty yaml xml)
+  for f in "${fmts[@]}"; do
+    s=$(stats "$W --root=$zroot --output=$f dumpzone domain=$d")
+    row "dumpzone (--output=$f)" "$records records" "$(fmt "$s")" "$(fmt "$zcat_floor") cat zone file" \
+        "$(awk -v a="${s%% *}" -v b="${zcat_floor%% *}" 'BEGIN{printf "%.1f×", a/b}')" "" "$(peak "$W --root=$zroot --output=$f dumpzone domain=$d")"
+  done
   : > "$WORK/adds"
-  for ((i = 0; i < 30; i++)); do echo "$W --root=$zroot addzonerecord domain=$zone.example name=add$i type=A address=203.0.113.$((i + 1))" >> "$WORK/adds"; done
+  for ((i = 0; i < 30; i++)); do echo "$W --root=$zroot addzonerecord domain=$d name=add$i type=A address=203.0.113.$((i + 1))" >> "$WORK/adds"; done
   s=$(series "$WORK/adds")
-  row "addzonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$zroot addzonerecord domain=$zone.example name=peak type=A address=203.0.113.200")"
-  line=$("$W" --root="$zroot" --output=json dumpzone domain=$zone.example | python3 -c 'import json,sys;print([r["Line"] for r in json.load(sys.stdin)["data"]["zone"] if r["name"].startswith("add0.")][0])')
+  row "addzonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$zroot addzonerecord domain=$d name=peak type=A address=203.0.113.200")"
+  line=$(add_lines $d | awk '{print $NF}')
   : > "$WORK/edits"
-  for ((i = 0; i < 30; i++)); do echo "$W --root=$zroot editzonerecord domain=$zone.example line=$line address=203.0.113.$((i % 200 + 1))" >> "$WORK/edits"; done
+  for ((i = 0; i < 30; i++)); do echo "$W --root=$zroot editzonerecord domain=$d line=$line address=203.0.113.$((i % 200 + 1))" >> "$WORK/edits"; done
   s=$(series "$WORK/edits")
-  row "editzonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$zroot editzonerecord domain=$zone.example line=$line address=203.0.113.250")"
+  row "editzonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$W --root=$zroot editzonerecord domain=$d line=$line address=203.0.113.250")"
+  : > "$WORK/removes"
+  for l in $(add_lines $d); do echo "$W --root=$zroot removezonerecord zone=$d line=$l" >> "$WORK/removes"; done
+  head -n 1 "$WORK/removes" > "$WORK/remove-peak"; sed -i 1d "$WORK/removes"
+  s=$(series "$WORK/removes")
+  row "removezonerecord" "$records records" "$(fmt "$s")" "" "" "" "$(peak "$(cat "$WORK/remove-peak")")"
+  : > "$WORK/times"
+  for ((i = 0; i < 30; i++)); do
+    serial=$(zserial $d)
+    t0=$(date +%s%N)
+    "$U" --root="$zroot" --user=z$zone --output=json DNS mass_edit_zone zone=$d serial="$serial" \
+      "add={\"dname\":\"mass$i\",\"ttl\":300,\"record_type\":\"A\",\"data\":[\"203.0.113.$((i + 1))\"]}" >/dev/null
+    t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )) >> "$WORK/times"
+  done
+  s=$(sort -n "$WORK/times" | awk '{a[NR]=$1} END{printf "%.2f %.2f %.2f", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000}')
+  row "uapi DNS mass_edit_zone, one add" "$records records" "$(fmt "$s")" "" "" "" \
+      "$(peak "$U --root=$zroot --user=z$zone --output=json DNS mass_edit_zone zone=$d serial=$(zserial $d) 'add={\"dname\":\"masspeak\",\"ttl\":300,\"record_type\":\"A\",\"data\":[\"203.0.113.99\"]}'")"
+done
+
+# whmkit-check at 20,000 accounts (issue #25), on every core (and on one, to
+# show what the threads give), against `cat` of every file it reads (the
+# state root less the homes) as its floor.
+croot=$WORK/check-20000
+"$GEN" "$croot" 20000 >/dev/null
+C=$PWD/build/whmkit-check
+check_floor=$(RUNS=5 stats "find $croot -path $croot/home -prune -o -type f -exec cat {} +")
+for threads in "$(nproc)" 1; do
+  cmd="env WHMKIT_CHECK_THREADS=$threads $C --root=$croot --quiet"
+  s=$(RUNS=5 stats "$cmd")
+  row "whmkit-check ($threads thread(s))" "20000" "$(fmt "$s")" "$(fmt "$check_floor") cat its files" \
+      "$(awk -v a="${s%% *}" -v b="${check_floor%% *}" 'BEGIN{printf "%.1f×", a/b}')" "" "$(peak "$cmd")"
 done
 
 # cpapi2/uapi calls and backups, on one account with 2,000 files (8 MB) in its home.
-U=$PWD/build/uapi
 broot=$WORK/backup
 "$W" --root="$broot" createacct username=bob domain=bob.example password=Pass-word1 >/dev/null
 mkdir -p "$broot/home/bob/public_html/files"

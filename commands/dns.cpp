@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <algorithm>
+#include <memory>
 
 #include "account_common.hpp"
 #include "base64.hpp"
@@ -117,10 +118,13 @@ Response listzones(Context& ctx, const Request&) {
 
 Response dumpzone(Context& ctx, const Request& req) {
   Transaction view(ctx.root);
-  Zone zone = load_zone(view, zone_or_file_arg(req));
+  // Parsed here, so a missing or damaged zone fails the call before anything
+  // is printed; the items are produced while the output is written (under
+  // the same lock), so a zone of 100,000 records is never one JSON array.
+  auto zone = std::make_shared<const Zone>(load_zone(view, zone_or_file_arg(req)));
   Response r;
   r.reason = "Zone Serialized";
-  r.data = {{"zone", dump_zone(zone)}};
+  r.stream = RecordStream{"zone", [zone](const RecordEmitter& emit) { for_each_dump_item(*zone, emit); }};
   return r;
 }
 

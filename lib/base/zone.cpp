@@ -15,14 +15,30 @@ namespace {
 constexpr long kMaxSerial = 4294967295L;  // the SOA serial is 32 bits
 
 struct Token {
-  std::string text;  // raw, quotes included
+  std::string_view text;  // raw, quotes included (a view into the entry's text)
   size_t offset;
 };
+
+// The bytes that end an unquoted token.
+bool is_delimiter(char c) {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '(':
+    case ')':
+    case ';':
+    case '"': return true;
+    default: return false;
+  }
+}
 
 // Splits one entry (maybe several physical lines) into tokens, skipping
 // comments and parentheses; quoted strings stay one token.
 std::vector<Token> tokenize(const std::string& s) {
   std::vector<Token> out;
+  out.reserve(8);
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -41,16 +57,15 @@ std::vector<Token> tokenize(const std::string& s) {
       if (i >= s.size()) throw ApiError("unterminated quoted string");
       ++i;
     } else {
-      while (i < s.size() && std::string(" \t\n\r();\"").find(s[i]) == std::string::npos)
-        i += (s[i] == '\\' && i + 1 < s.size()) ? 2 : 1;
+      while (i < s.size() && !is_delimiter(s[i])) i += (s[i] == '\\' && i + 1 < s.size()) ? 2 : 1;
     }
-    out.push_back({s.substr(start, i - start), start});
+    out.push_back({std::string_view(s).substr(start, i - start), start});
   }
   return out;
 }
 
 // Parenthesis depth change of a physical line (outside quotes and comments).
-int paren_delta(const std::string& line) {
+int paren_delta(std::string_view line) {
   int d = 0;
   bool quoted = false;
   for (size_t i = 0; i < line.size(); ++i) {
@@ -74,7 +89,7 @@ int paren_delta(const std::string& line) {
 
 // A character string as the zone file writes it -> its bytes: the quotes go,
 // and \X and \DDD escapes become the byte they stand for.
-std::string decode_string(const std::string& t) {
+std::string decode_string(std::string_view t) {
   bool quoted = t.size() >= 2 && t.front() == '"' && t.back() == '"';
   size_t begin = quoted ? 1 : 0, end = quoted ? t.size() - 1 : t.size();
   auto digit = [&](size_t i) { return isdigit(static_cast<unsigned char>(t[i])) != 0; };
@@ -83,8 +98,8 @@ std::string decode_string(const std::string& t) {
     if (t[i] != '\\' || i + 1 >= end) {
       out += t[i];
     } else if (i + 3 < end && digit(i + 1) && digit(i + 2) && digit(i + 3)) {
-      int byte = std::stoi(t.substr(i + 1, 3));
-      if (byte > 255) throw ApiError("the escape \\" + t.substr(i + 1, 3) + " is not a byte");
+      int byte = std::stoi(std::string(t.substr(i + 1, 3)));
+      if (byte > 255) throw ApiError("the escape \\" + std::string(t.substr(i + 1, 3)) + " is not a byte");
       out += static_cast<char>(byte);
       i += 3;
     } else {
@@ -94,7 +109,7 @@ std::string decode_string(const std::string& t) {
   return out;
 }
 
-std::optional<long> parse_ttl(const std::string& t) {
+std::optional<long> parse_ttl(std::string_view t) {
   if (t.empty() || !isdigit(static_cast<unsigned char>(t[0]))) return std::nullopt;
   long total = 0, cur = 0;
   bool any_unit = false;
@@ -114,13 +129,15 @@ std::optional<long> parse_ttl(const std::string& t) {
   return any_unit ? total + cur : cur;
 }
 
-bool is_class(const std::string& t) {
-  std::string u = t;
-  for (auto& c : u) c = static_cast<char>(toupper(c));
-  return u == "IN" || u == "CH" || u == "HS" || u == "CS";
+bool is_class(std::string_view t) {
+  if (t.size() != 2) return false;
+  char a = static_cast<char>(toupper(static_cast<unsigned char>(t[0])));
+  char b = static_cast<char>(toupper(static_cast<unsigned char>(t[1])));
+  return (a == 'I' && b == 'N') || (a == 'C' && b == 'H') || (a == 'H' && b == 'S') || (a == 'C' && b == 'S');
 }
 
-std::string upper(std::string s) {
+std::string upper(std::string_view v) {
+  std::string s(v);
   for (auto& c : s) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
   return s;
 }
@@ -269,10 +286,16 @@ struct ParseContext {
 };
 
 // A name as written in the zone -> absolute, relative to the current $ORIGIN.
-std::string resolve_name(const ParseContext& ctx, const std::string& n) {
+std::string resolve_name(const ParseContext& ctx, std::string_view n) {
   if (n == "@") return ctx.origin;
   if (!n.empty() && n.back() == '.') return to_lower(n);
-  return to_lower(n) + "." + (ctx.origin == "." ? "" : ctx.origin);
+  const bool root = ctx.origin == ".";
+  std::string out;
+  out.reserve(n.size() + 1 + (root ? 0 : ctx.origin.size()));
+  for (char c : n) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out += '.';
+  if (!root) out += ctx.origin;
+  return out;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -281,19 +304,40 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// The physical lines of `text` as views into it (no copy of a large zone's lines).
+std::vector<std::string_view> line_views(const std::string& text) {
+  std::vector<std::string_view> lines;
+  lines.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    lines.emplace_back(text.data() + start, nl - start);
+    start = nl + 1;
+  }
+  return lines;  // as split() less its empty last item: "a\n" is one line, "a\n\n" two
+}
+
 // One past the last physical line of the entry that starts at `first`:
 // parentheses can carry an entry over several lines (the SOA).
-size_t entry_end(const std::vector<std::string>& lines, size_t first) {
+size_t entry_end(const std::vector<std::string_view>& lines, size_t first) {
   int depth = paren_delta(lines[first]);
   size_t end = first + 1;
   while (depth > 0 && end < lines.size()) depth += paren_delta(lines[end++]);
   return end;
 }
 
-Zone::Entry entry_from_lines(const std::vector<std::string>& lines, size_t first, size_t end) {
+Zone::Entry entry_from_lines(const std::vector<std::string_view>& lines, size_t first, size_t end) {
   Zone::Entry e;
   e.line = static_cast<int>(first) + 1;
-  for (size_t i = first; i < end; ++i) e.text += (i == first ? "" : "\n") + lines[i];
+  if (end == first + 1) {
+    e.text.assign(lines[first].data(), lines[first].size());
+    return e;
+  }
+  for (size_t i = first; i < end; ++i) {
+    if (i != first) e.text += '\n';
+    e.text.append(lines[i].data(), lines[i].size());
+  }
   return e;
 }
 
@@ -312,7 +356,7 @@ void read_entry(Zone::Entry& e, ParseContext& ctx) {
     if (d == "$ORIGIN") ctx.origin = resolve_name(ctx, tokens[1].text);
     if (d == "$TTL") {
       auto ttl = parse_ttl(tokens[1].text);
-      if (!ttl) throw ApiError("“" + tokens[1].text + "” is not a TTL");
+      if (!ttl) throw ApiError("“" + std::string(tokens[1].text) + "” is not a TTL");
       ctx.default_ttl = *ttl;
     }
     return;
@@ -335,8 +379,8 @@ void read_entry(Zone::Entry& e, ParseContext& ctx) {
   r.type = upper(tokens[idx].text);
   size_t first_rdata = idx + 1;
   for (size_t k = first_rdata; k < tokens.size(); ++k) {
-    const std::string& t = tokens[k].text;
-    r.rdata.push_back(r.type == "TXT" || r.type == "SPF" ? decode_string(t) : t);
+    const std::string_view t = tokens[k].text;
+    r.rdata.push_back(r.type == "TXT" || r.type == "SPF" ? decode_string(t) : std::string(t));
   }
   if (r.type == "TYPE257") {
     r.type = "CAA";
@@ -407,7 +451,8 @@ Zone Zone::parse(const std::string& origin, const std::string& text) {
   Zone z;
   z.origin_ = to_lower(origin);
   ParseContext ctx{z.origin_ + ".", z.origin_ + "."};
-  auto lines = lines_of(text);
+  auto lines = line_views(text);
+  z.entries_.reserve(lines.size() + 1);  // room for an added record without moving them all
   for (size_t first = 0; first < lines.size();) {
     size_t end = entry_end(lines, first);
     Entry e = entry_from_lines(lines, first, end);
@@ -426,7 +471,7 @@ std::vector<ZoneRecord> salvage_records(const std::string& origin, const std::st
   std::string apex = to_lower(origin) + ".";
   ParseContext ctx{apex, apex};
   std::vector<ZoneRecord> out;
-  auto lines = lines_of(text);
+  auto lines = line_views(text);
   for (size_t first = 0; first < lines.size();) {
     size_t end = entry_end(lines, first);
     Zone::Entry e = entry_from_lines(lines, first, end);
@@ -641,8 +686,7 @@ nlohmann::json record_json(int line, const ZoneRecord& r) {
   return j;
 }
 
-nlohmann::json dump_zone(const Zone& zone) {
-  nlohmann::json list = nlohmann::json::array();
+void for_each_dump_item(const Zone& zone, const std::function<void(const nlohmann::json&)>& emit) {
   long last_ttl = 86400;  // cPanel's parser starts from a day
   for (const auto& e : zone.entries()) {
     if (e.removed) continue;
@@ -650,7 +694,7 @@ nlohmann::json dump_zone(const Zone& zone) {
       nlohmann::json j = record_json(e.line, e.record);
       int lines = e.dirty ? 1 : 1 + static_cast<int>(std::count(e.text.begin(), e.text.end(), '\n'));
       if (lines > 1) j["Lines"] = lines;
-      list.push_back(std::move(j));
+      emit(j);
       last_ttl = e.record.ttl;
       continue;
     }
@@ -658,12 +702,17 @@ nlohmann::json dump_zone(const Zone& zone) {
       auto tokens = tokenize(e.text);
       if (upper(tokens[0].text) == "$TTL") {
         last_ttl = parse_ttl(tokens.at(1).text).value_or(last_ttl);  // Zone::parse checked it
-        list.push_back({{"Line", e.line}, {"name", ""}, {"ttl", last_ttl}, {"type", "$TTL"}});
+        emit({{"Line", e.line}, {"name", ""}, {"ttl", last_ttl}, {"type", "$TTL"}});
         continue;
       }
     }
-    list.push_back({{"Line", e.line}, {"name", ""}, {"raw", e.text}, {"ttl", last_ttl}, {"type", ":RAW"}});
+    emit({{"Line", e.line}, {"name", ""}, {"raw", e.text}, {"ttl", last_ttl}, {"type", ":RAW"}});
   }
+}
+
+nlohmann::json dump_zone(const Zone& zone) {
+  nlohmann::json list = nlohmann::json::array();
+  for_each_dump_item(zone, [&list](const nlohmann::json& item) { list.push_back(item); });
   return list;
 }
 

@@ -8,6 +8,7 @@
 // cPanel does: "name<TAB>ttl<TAB>IN<TAB>TYPE<TAB>rdata".
 #pragma once
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -115,6 +116,9 @@ nlohmann::json record_json(int line, const ZoneRecord& r);
 // as every item does: the last TTL the file stated before them (86400 before
 // any), as cPanel's parser carries it.
 nlohmann::json dump_zone(const Zone& zone);
+// The same items one at a time, in the same order (a dumpzone of 100,000
+// records is streamed to the output instead of built as one array).
+void for_each_dump_item(const Zone& zone, const std::function<void(const nlohmann::json&)>& emit);
 
 // Why a zone file from outside this server (an account archive being
 // restored) must not be installed, or nullopt if it may. Refused: control

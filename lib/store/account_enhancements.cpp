@@ -124,9 +124,18 @@ class EnhancementsPart : public AccountPart {
   // Per reseller (once, not per account): a stored usage that is not the count.
   void orphans(const StateRoot& root, const Transaction& view, const std::set<std::string>&,
                Problems& out) const override {
-    for (const auto& [reseller, acls] : read_resellers(view)) {
-      const auto counted = enhancement_usage(root, view, reseller);
-      for (const auto& [id, limit] : enhancement_limits(view, reseller)) {
+    // The usage of every reseller from one pass over the cpuser files (not a
+    // pass per reseller), and none when no reseller has a stored count.
+    std::map<std::string, std::map<std::string, EnhancementLimit>> limits;
+    for (const auto& [reseller, acls] : read_resellers(view))
+      if (auto l = enhancement_limits(view, reseller); !l.empty()) limits[reseller] = std::move(l);
+    if (limits.empty()) return;
+    const auto usage = enhancement_usage_by_owner(root, view);
+    for (const auto& [reseller, reseller_limits] : limits) {
+      static const std::map<std::string, long long> kNone;
+      const auto found = usage.find(reseller);
+      const auto& counted = found == usage.end() ? kNone : found->second;
+      for (const auto& [id, limit] : reseller_limits) {
         const long long actual = counted.count(id) ? counted.at(id) : 0;
         if (limit.usage != actual)
           out.push_back("Reseller " + in_quotes(reseller) + ": var/cpanel/reseller-limits.yaml counts " +
@@ -228,18 +237,37 @@ std::map<std::string, EnhancementLimit> enhancement_limits(const Transaction& tx
   return out;
 }
 
-std::map<std::string, long long> enhancement_usage(const StateRoot& root, const Transaction& txn,
-                                                   const std::string& reseller) {
-  std::map<std::string, long long> out;
-  // Every account the transaction may have touched is among these names: a
-  // restored account's file is in place before its lookup lines are.
+namespace {
+// Every account the transaction may have touched is among these names: a
+// restored account's file is in place before its lookup lines are.
+std::set<std::string> cpuser_names(const StateRoot& root) {
   std::set<std::string> users;
   for (const auto& name : root.list_dir("var/cpanel/users"))
     if (name[0] != '.') users.insert(name);
-  for (const auto& user : users) {
+  return users;
+}
+}  // namespace
+
+std::map<std::string, long long> enhancement_usage(const StateRoot& root, const Transaction& txn,
+                                                   const std::string& reseller) {
+  std::map<std::string, long long> out;
+  for (const auto& user : cpuser_names(root)) {
     auto u = cpuser_in(txn, user);
     if (!u || u->get("OWNER") != reseller || user == reseller) continue;
     for (const auto& [name, id] : assignments_of(*u)) ++out[id];
+  }
+  return out;
+}
+
+std::map<std::string, std::map<std::string, long long>> enhancement_usage_by_owner(const StateRoot& root,
+                                                                                   const Transaction& txn) {
+  std::map<std::string, std::map<std::string, long long>> out;
+  for (const auto& user : cpuser_names(root)) {
+    auto u = cpuser_in(txn, user);
+    if (!u) continue;
+    const std::string owner = u->get("OWNER");
+    if (user == owner) continue;
+    for (const auto& [name, id] : assignments_of(*u)) ++out[owner][id];
   }
   return out;
 }

@@ -71,6 +71,10 @@ std::map<std::string, EnhancementLimit> enhancement_limits(const Transaction& tx
 // How many of `reseller`'s accounts hold each id, as `txn` sees them.
 std::map<std::string, long long> enhancement_usage(const StateRoot& root, const Transaction& txn,
                                                    const std::string& reseller);
+// The same for every owner at once (one pass over the cpuser files): owner ->
+// ID -> count.
+std::map<std::string, std::map<std::string, long long>> enhancement_usage_by_owner(const StateRoot& root,
+                                                                                   const Transaction& txn);
 // Stages `reseller`'s limit for `id` (usage set to the count above).
 void stage_enhancement_limit(const StateRoot& root, Transaction& txn, const std::string& reseller,
                              const std::string& id, bool limited, std::optional<long long> limit);

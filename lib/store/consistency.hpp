@@ -23,7 +23,12 @@ struct CheckReport {
 // userdata and zone; the /etc lookup files exist and are exactly what the
 // cpuser files give; no orphaned userdata, cache, suspension, bandwidth or
 // zone files.
+// The accounts are checked on check_threads() threads; the report is the
+// same, in the same order, as with one.
 CheckReport check_state(const StateRoot& root);
+// The threads the account checks use: $WHMKIT_CHECK_THREADS (1..64) if set,
+// else the machine's cores (at most 8).
+unsigned check_threads();
 // Rewrites the /etc lookup files from the cpuser files (as updateuserdomains);
 // returns those whose content changed.
 std::vector<std::string> rebuild_lookups(const StateRoot& root);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <set>
 
 #include "mail_paths.hpp"
 #include "notices.hpp"
@@ -86,6 +87,15 @@ const std::vector<LookupSpec>& specs() {
   return s;
 }
 
+// The cpuser keys specs() reads: keep this list with the rules above.
+bool lookup_key(const std::string& key) {
+  static const std::set<std::string> keys = {"USER",           "DNS",  "OWNER", "PLAN", "BWLIMIT", "IP",
+                                             "MAILBOX_FORMAT", "DEMO", "HASCGI"};
+  if (keys.count(key)) return true;
+  return key.size() > 3 && key.compare(0, 3, "DNS") == 0 &&
+         std::all_of(key.begin() + 3, key.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 using Entries = std::vector<std::pair<std::string, std::string>>;
 
 std::string serialize_entries(Entries entries, const LookupSpec& spec) {
@@ -98,6 +108,13 @@ std::string serialize_entries(Entries entries, const LookupSpec& spec) {
 }
 
 }  // namespace
+
+AccountIndex lookup_index(const CpUser& u, std::vector<DomainRow> domains) {
+  AccountIndex a{CpUser{}, std::move(domains)};
+  for (const auto& [key, value] : u.kv)
+    if (lookup_key(key)) a.cpuser.kv[key] = value;
+  return a;
+}
 
 std::vector<std::string> DomainRow::fields() const {
   return {user,
@@ -257,14 +274,24 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
   }
 }
 
+namespace {
+std::string lookup_text(const LookupSpec& spec, const std::vector<AccountIndex>& accounts) {
+  Entries entries;
+  for (const auto& a : accounts)
+    for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
+  return serialize_entries(std::move(entries), spec);
+}
+}  // namespace
+
 void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& accounts) {
   const FileOwner owner = lookup_file_owner(txn);
-  for (const auto& spec : specs()) {
-    Entries entries;
-    for (const auto& a : accounts)
-      for (auto& e : spec.entries(a)) entries.push_back(std::move(e));
-    txn.write(spec.rel, serialize_entries(std::move(entries), spec), spec.mode, owner);
-  }
+  for (const auto& spec : specs()) txn.write(spec.rel, lookup_text(spec, accounts), spec.mode, owner);
+}
+
+std::optional<std::string> lookup_file_text(const std::string& rel, const std::vector<AccountIndex>& accounts) {
+  for (const auto& spec : specs())
+    if (spec.rel == rel) return lookup_text(spec, accounts);
+  return std::nullopt;
 }
 
 std::vector<std::pair<std::string, std::string>> read_lookup_pairs(const StateRoot& root, const std::string& rel) {

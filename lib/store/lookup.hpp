@@ -11,6 +11,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,13 @@ void update_lookup_files(Transaction& txn, const std::string& user, const Accoun
                          const AccountIndexes& every_account);
 // Writes every lookup file from scratch from all accounts.
 void rebuild_lookup_files(Transaction& txn, const std::vector<AccountIndex>& accounts);
+// An account's index with only the cpuser keys the lookup files are made of
+// (whmkit-check holds every account's: 20,000 whole cpuser files would not
+// keep its memory flat). rebuild_lookup_files writes the same files from it.
+AccountIndex lookup_index(const CpUser& u, std::vector<DomainRow> domains);
+// The text rebuild_lookup_files writes to `rel` (one of lookup_file_paths()),
+// made on its own: a checker compares the files one at a time.
+std::optional<std::string> lookup_file_text(const std::string& rel, const std::vector<AccountIndex>& accounts);
 // The lookup files, root-relative ("etc/userdomains", ...).
 std::vector<std::string> lookup_file_paths();
 // What keeps the lookup file `rel` from being read completely (see damage.hpp).

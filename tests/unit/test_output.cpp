@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "output.hpp"
 #include "syck_yaml.hpp"
+#include "zone.hpp"
 
 using namespace whm;
 
@@ -269,4 +272,55 @@ TEST_CASE("YAML: an alias inside its own anchor is refused, not followed forever
   const std::string cyclic = "--- &a \n- x\n- *a\n";
   CHECK_THROWS_AS(yaml_to_json(cyclic), ApiError);
   CHECK(yaml_problems(cyclic) == FileProblems{"it nests deeper than 128 levels, or refers to itself"});
+}
+
+// dumpzone streams its items (for_each_dump_item through render_to's hook):
+// the bytes must be those of the whole array rendered at once, in every format.
+TEST_CASE("a streamed dumpzone is byte for byte the buffered one, every record type", "[output][dumpzone]") {
+  const std::string text =
+      "; cPanel first:11.120.0.4 (update_time):1700000000 Cpanel::ZoneFile::VERSION:1.3 hostname:h.example\n"
+      "; Zone file for z.example\n"
+      "$TTL 14400\n"
+      "z.example.\t86400\tIN\tSOA\tns1.z.example.\thostmaster.z.example.\t(\n"
+      "\t\t\t2024010100 ;Serial Number\n\t\t\t3600 ;refresh\n\t\t\t1800 ;retry\n"
+      "\t\t\t1209600 ;expire\n\t\t\t86400 ;minimum\n\t)\n"
+      "\n"
+      "z.example.\t86400\tIN\tNS\tns1.z.example.\n"
+      "z.example.\t14400\tIN\tA\t192.0.2.1\n"
+      "z.example.\t14400\tIN\tAAAA\t2001:db8::1\n"
+      "z.example.\t14400\tIN\tMX\t0\tmail.z.example.\n"
+      "mail\t14400\tIN\tCNAME\tz.example.\n"
+      "_sip._tcp\t14400\tIN\tSRV\t10\t20\t5060\tsip.z.example.\n"
+      "z.example.\t14400\tIN\tTYPE257\t\\# 19 00 05 69 73 73 75 65 6c 65 74 73 65 6e 63 72 79 70 74\n"
+      "z.example.\t14400\tIN\tTXT\t\"v=spf1 +a +mx ~all\"\n"
+      "long\t14400\tIN\tTXT\t\"" +
+      std::string(255, 'a') +
+      "\" \"tail \\\"quoted\\\" caf\\195\\169\"\n"
+      "z.example.\t14400\tIN\tSPF\t\"v=spf1 -all\"\n"
+      "1.2\t14400\tIN\tPTR\thost.z.example.\n"
+      "$TTL 300\n"
+      "sshfp\tIN\tSSHFP\t1 1 123456789abcdef67890123456789abcdef67890\n"
+      "\tIN\tA\t192.0.2.9\n"
+      "$ORIGIN sub.z.example.\n"
+      "www\t60\tIN\tA\t192.0.2.10 ; a comment\n"
+      "bad\xff\x01name\t60\tIN\tTXT\t\"\\001\\255<&>\"\n";
+  const Zone zone = Zone::parse("z.example", text);
+  nlohmann::json buffered = {{"data", {{"zone", dump_zone(zone)}}},
+                             {"metadata", {{"command", "dumpzone"}, {"reason", "Zone Serialized"}, {"result", 1}}}};
+  REQUIRE(buffered["data"]["zone"].size() > 20);
+  for (auto fmt : {OutputFormat::Json, OutputFormat::JsonPretty, OutputFormat::Yaml, OutputFormat::Xml}) {
+    nlohmann::json env = buffered;
+    env["data"]["zone"] = nullptr;
+    std::ostringstream streamed;
+    StreamHook hook;
+    hook.at = &env["data"]["zone"];
+    hook.produce = [&zone](const std::function<void(const nlohmann::json&)>& emit) { for_each_dump_item(zone, emit); };
+    hook.sink = &streamed;
+    render_to(streamed, env, fmt, &hook);
+    std::ostringstream whole;
+    render_to(whole, buffered, fmt, nullptr);
+    INFO("format " << static_cast<int>(fmt));
+    CHECK(streamed.str() == whole.str());
+    CHECK(whole.str() == render(buffered, fmt));
+  }
 }

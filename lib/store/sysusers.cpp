@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <algorithm>
 #include <set>
+#include <stdexcept>
+#include <unordered_set>
 
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
@@ -26,6 +28,7 @@ void ColonFile::load(const Transaction& txn) {
   lines_.clear();
   index_.clear();
   cut_off_.clear();
+  partial_ = false;
   auto text = txn.read(rel_);
   if (!text) return;
   check_final_newline(*text, cut_off_);
@@ -34,6 +37,22 @@ void ColonFile::load(const Transaction& txn) {
   for (size_t i = 0; i < lines_.size(); ++i)
     if (!lines_[i].empty())
       index_.emplace(lines_[i].substr(0, lines_[i].find(':')), i);  // the first line for a name wins, as getpwnam
+}
+
+void ColonFile::load_only(const Transaction& txn, const std::vector<std::string>& names) {
+  lines_.clear();
+  index_.clear();
+  cut_off_.clear();
+  partial_ = true;
+  auto text = txn.read(rel_);
+  if (!text) return;
+  const std::unordered_set<std::string_view> wanted(names.begin(), names.end());
+  for_each_line(*text, [&](std::string_view line) {
+    const std::string_view name = line.substr(0, line.find(':'));
+    if (line.empty() || !wanted.count(name) || index_.count(std::string(name))) return;  // the first line wins
+    index_.emplace(std::string(name), lines_.size());
+    lines_.emplace_back(line);
+  });
 }
 
 std::optional<std::vector<std::string>> ColonFile::find(const std::string& name) const {
@@ -89,6 +108,7 @@ bool ColonFile::erase(const std::string& name) {
 }
 
 void ColonFile::save(Transaction& txn) const {
+  if (partial_) throw std::logic_error("ColonFile::save: " + rel_ + " was loaded only in part");
   std::string text;
   for (const auto& l : lines_) text += l + "\n";
   auto current = txn.read(rel_);

@@ -31,6 +31,9 @@ class ColonFile {
   // file): such a ColonFile cannot be saved.
   void load_only(const Transaction& txn, const std::vector<std::string>& names);
   std::optional<std::vector<std::string>> find(const std::string& name) const;
+  // find() on the file `rel` as `txn` sees it, without loading it all.
+  static std::optional<std::vector<std::string>> find_in(const Transaction& txn, const std::string& rel,
+                                                         const std::string& name);
   void upsert(const std::vector<std::string>& fields);  // keyed by field 0
   bool erase(const std::string& name);
   const std::vector<std::string>& lines() const { return lines_; }

@@ -231,12 +231,21 @@ void check_home_is_free(const StateRoot& root, const SystemUsers& sys, const std
     if (param.empty()) throw ApiError("The home directory “" + home + "” " + why);
     throw invalid_param(param, "“" + home + "” " + why);
   };
-  for (const auto& line : sys.passwd.lines()) {
-    auto f = split(line, ':');
-    if (f.size() < 7 || f[5].empty() || f[5] == "/") continue;
-    const std::string& other = f[5];
-    if (home == other || starts_with(home, other + "/") || starts_with(other, home + "/"))
-      refuse("overlaps the home directory of the user “" + f[0] + "” (" + other + ").");
+  for (const std::string& line : sys.passwd.lines()) {
+    // Fields 0 and 5 without splitting the line (one line per account).
+    size_t at[7] = {0}, fields = 1;
+    for (size_t i = 0; i < line.size() && fields < 7; ++i)
+      if (line[i] == ':') at[fields++] = i + 1;
+    if (fields < 7) continue;
+    const size_t end = line.find(':', at[5]);
+    const std::string_view other = std::string_view(line).substr(at[5], end == std::string::npos ? end : end - at[5]);
+    if (other.empty() || other == "/") continue;
+    auto inside = [](std::string_view path, std::string_view dir) {
+      return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+    };
+    if (home == other || inside(home, other) || inside(other, home))
+      refuse("overlaps the home directory of the user “" + line.substr(0, at[1] - 1) + "” (" + std::string(other) +
+             ").");
   }
   if (root.exists(paths::rel_from_abs(home))) refuse("already exists.");
 }
@@ -500,7 +509,8 @@ struct Listing {
 };
 
 // The accounts a search names, checked against their cpuser files, in
-// listaccts' order (`loaded`: their records, kept for a short list);
+// listaccts' order (`loaded`: their records, kept for a short list): those
+// the lookup file names, and those whose cpuser file changed after it.
 // nullopt when the lookup file cannot answer, or when it named an account
 // its cpuser file does not match (the file is then stale, and may miss
 // others): every cpuser file is read instead.
@@ -511,16 +521,27 @@ struct SearchedAccounts {
 std::optional<SearchedAccounts> searched_accounts(const AccountStore& store, const AccountSearch& search) {
   const auto field = search.lookup_field();
   if (!field) return std::nullopt;
-  auto names = store.lookup_candidates(*field, [&search](std::string_view v) { return search.matches_value(v); });
-  if (!names) return std::nullopt;
+  auto found = store.lookup_candidates(*field, [&search](std::string_view v) { return search.matches_value(v); });
+  if (!found) return std::nullopt;
+  std::vector<std::pair<std::string, bool>> candidates;  // name, named by the lookup file
+  for (auto& name : found->matched) candidates.emplace_back(std::move(name), true);
+  for (auto& name : found->changed) candidates.emplace_back(std::move(name), false);
+  // In name order; a name in both lists counts as changed: its line may be stale because of that change.
+  std::sort(candidates.begin(), candidates.end());
   constexpr size_t kKept = 1000;
   SearchedAccounts out;
-  for (const auto& name : *names) {
+  std::vector<std::pair<std::string, CpUser>> hits;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const auto& [name, named] = candidates[i];
+    if (i > 0 && candidates[i - 1].first == name) continue;
     auto u = store.load(name);
-    if (!u || !search.matches(*u)) return std::nullopt;
-    if (names->size() <= kKept) out.loaded.push_back(std::move(*u));
+    const bool match = u && search.matches(*u);
+    if (!match && named) return std::nullopt;
+    if (!match) continue;
+    out.names.push_back(name);
+    if (out.loaded.size() < kKept) out.loaded.push_back(std::move(*u));
   }
-  out.names = std::move(*names);
+  if (out.names.size() > kKept) out.loaded.clear();
   return out;
 }
 

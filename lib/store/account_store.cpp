@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <algorithm>
+#include <tuple>
 #include <unordered_set>
 
 #include "account_lifecycle.hpp"
@@ -144,7 +145,7 @@ std::optional<std::string> AccountStore::domain_owner(const std::string& domain)
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> AccountStore::lookup_candidates(
+std::optional<LookupCandidates> AccountStore::lookup_candidates(
     LookupField field, const std::function<bool(std::string_view)>& matches) const {
   const std::string rel = field == LookupField::Domain ? "etc/userdomains"
                           : field == LookupField::Ip   ? "etc/userips"
@@ -153,7 +154,7 @@ std::optional<std::vector<std::string>> AccountStore::lookup_candidates(
   const auto text = root_.read(rel);
   if (!text || !lookup_file_problems(rel, *text).empty()) return std::nullopt;
   std::unordered_set<std::string_view> named;  // the accounts the file has lines for
-  std::vector<std::string> hits;
+  std::vector<std::string> hits, changed;
   for_each_line(*text, [&](std::string_view line) {
     if (line.empty() || line[0] == '#') return;
     const auto sep = line.find(": ");  // every line has one (lookup_file_problems)
@@ -170,6 +171,7 @@ std::optional<std::vector<std::string>> AccountStore::lookup_candidates(
   // name: at 100,000 accounts this listing is most of the search's cost.
   const int dir = ::open(root_.path("var/cpanel/users").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return std::nullopt;
+  const int cache_dir = ::open(root_.path("var/cpanel/users.cache").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   size_t on_disk = 0;
   bool complete = true;
   std::vector<char> buf(1 << 20);
@@ -188,13 +190,25 @@ std::optional<std::vector<std::string>> AccountStore::lookup_candidates(
         complete = false;
         break;
       }
+      // save() writes the cpuser file, then its users.cache twin, with the
+      // account's lookup lines, in one transaction: a cpuser file newer than
+      // its twin (or without one) was written some other way, by hand for
+      // one, and its lookup lines may be stale. It is checked itself.
+      struct stat cpuser = {}, twin = {};
+      if (::fstatat(dir, e->d_name, &cpuser, AT_SYMLINK_NOFOLLOW) != 0 || cache_dir < 0 ||
+          ::fstatat(cache_dir, e->d_name, &twin, AT_SYMLINK_NOFOLLOW) != 0 ||
+          std::tie(cpuser.st_mtim.tv_sec, cpuser.st_mtim.tv_nsec) > std::tie(twin.st_mtim.tv_sec, twin.st_mtim.tv_nsec))
+        changed.emplace_back(n);
     }
   }
   ::close(dir);
+  if (cache_dir >= 0) ::close(cache_dir);
   if (!complete || on_disk != named.size()) return std::nullopt;
-  std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-  return hits;
+  for (auto* list : {&hits, &changed}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  return LookupCandidates{std::move(hits), std::move(changed)};
 }
 
 std::vector<AccountIndex> AccountStore::indexes(const Transaction& txn) const {

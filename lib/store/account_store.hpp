@@ -50,6 +50,10 @@ enum class LookupField {
   Plan,    // PLAN: etc/userplans ("undefined" when it has none)
 };
 
+struct LookupCandidates {
+  std::vector<std::string> matched, changed;
+};
+
 // Userdata files derived from the others: the .cache/.json twins and the "cache" domain index.
 bool is_derived_userdata(const std::string& name);
 
@@ -71,13 +75,16 @@ class AccountStore {
   // the cpuser files themselves if that file is missing or damaged.
   std::optional<std::string> domain_owner(const std::string& domain) const;
   // The accounts whose value of `field` in its lookup file satisfies
-  // `matches`, sorted by name, without reading a cpuser file: nullopt when
-  // that file cannot stand in for the cpuser files (missing, damaged, or
-  // not naming exactly the accounts of var/cpanel/users), and the caller
-  // reads every cpuser file instead. The names are candidates: the caller
-  // checks each against its cpuser file, the source of truth.
-  std::optional<std::vector<std::string>> lookup_candidates(LookupField field,
-                                                            const std::function<bool(std::string_view)>& matches) const;
+  // `matches` (`matched`), and those whose cpuser file was written without
+  // its lookup lines (`changed`: newer than its users.cache twin, which
+  // save() writes after it), each sorted by
+  // name, without reading a cpuser file. nullopt when the lookup file
+  // cannot stand in for the cpuser files (missing, damaged, or not naming
+  // exactly the accounts of var/cpanel/users): the caller reads every
+  // cpuser file instead. Both are candidates: the caller checks each
+  // against its cpuser file, the source of truth.
+  std::optional<LookupCandidates> lookup_candidates(LookupField field,
+                                                    const std::function<bool(std::string_view)>& matches) const;
   // Every account as `txn` sees it, with its userdata cache rows.
   std::vector<AccountIndex> indexes(const Transaction& txn) const;
 

@@ -127,6 +127,25 @@ TEST_CASE("listaccts search through the lookup files: missing, damaged or stale 
   }
 }
 
+// A cpuser file edited by hand is newer than its users.cache twin: it is
+// read itself, also after later changes have rewritten the lookup files.
+TEST_CASE("listaccts search finds a cpuser file edited by hand after the lookup files were rewritten",
+          "[listaccts][lookup-index]") {
+  TempRoot root;
+  three_accounts(root);
+  std::string carol = root.file("var/cpanel/users/carol");
+  auto ip = carol.find("\nIP=");
+  REQUIRE(ip != std::string::npos);
+  carol.replace(ip + 4, carol.find('\n', ip + 1) - ip - 4, "192.0.2.50");
+  root.write("var/cpanel/users/carol", carol);
+  create_account(root, "dave", "dave.example");  // rewrites every lookup file, carol's line as it was
+  CHECK(root.file("etc/userips").find("carol: 192.0.2.50") == std::string::npos);
+  CHECK(users_of(run(root, {"listaccts", "search=192.0.2.50", "searchtype=ip", "searchmethod=exact"}).json()) ==
+        std::vector<std::string>{"carol"});
+  CHECK(users_of(run(root, {"listaccts", "search=^192\\.0\\.2\\.50$", "searchtype=ip"}).json()) ==
+        std::vector<std::string>{"carol"});
+}
+
 TEST_CASE("listaccts bad input", "[listaccts][bad-input]") {
   TempRoot root;
   three_accounts(root);

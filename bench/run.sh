@@ -45,10 +45,11 @@ for n in "${sizes[@]}"; do
   s=$(RUNS=5 stats "$W --root=$root --output=json listaccts")
   row "listaccts (json)" "$n" "$(fmt "$s")" "$(fmt "$cat_floor") cat cpuser files" \
       "$(awk -v a="${s%% *}" -v b="${cat_floor%% *}" 'BEGIN{printf "%.1f×", a/b}')" "" "$(peak "$W --root=$root --output=json listaccts")"
-  # listaccts searches, one per searchtype: each reads its /etc lookup file, etc/passwd and
-  # the list of var/cpanel/users, and only the cpuser files of what it finds. Floor: cat of
-  # those two files plus ls -f of that directory (medians, mins and maxes added).
-  ls_floor=$(RUNS=5 stats "ls -f $root/var/cpanel/users")
+  # listaccts searches, one per searchtype: each reads its /etc lookup file and etc/passwd,
+  # lists var/cpanel/users and stats each cpuser file and its users.cache twin, and reads only
+  # the cpuser files of what it finds. Floor: cat of those two files plus a find that lists and
+  # stats the same files (medians, mins and maxes added).
+  ls_floor=$(RUNS=5 stats "find $root/var/cpanel/users $root/var/cpanel/users.cache -maxdepth 1 -printf %T@")
   for search in "domain u00009 regex etc/userdomains" "user ^u00009 regex etc/trueuserowners" \
                 "owner r3 exact etc/trueuserowners" "ip 192.0.2.99 exact etc/userips" "package pro exact etc/userplans"; do
     read -r type pattern method lookup <<<"$search"
@@ -58,7 +59,7 @@ for n in "${sizes[@]}"; do
     f=$(RUNS=5 stats "cat $root/$lookup $root/etc/passwd")
     f=$(awk -v a="$f" -v b="$ls_floor" 'BEGIN{split(a,x," ");split(b,y," ");printf "%.2f %.2f %.2f",x[1]+y[1],x[2]+y[2],x[3]+y[3]}')
     row "listaccts search=$pattern searchtype=$type ($method)" "$n ($found found)" "$(fmt "$s")" \
-        "$(fmt "$f") cat ${lookup#etc/}+passwd, ls -f users" \
+        "$(fmt "$f") cat ${lookup#etc/}+passwd, find -printf %T@ users users.cache" \
         "$(awk -v a="${s%% *}" -v b="${f%% *}" 'BEGIN{printf "%.1f×", a/b}')" "" "$(peak "$call")"
   done
   : > "$WORK/creates"

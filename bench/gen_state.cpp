@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
   // A server with this many accounts has raised UID_MAX above the default
   // 60000 (sysusers.hpp): without it createacct finds no free id past 59,000.
   const long id_max = std::max(60000L, 1000 + 2 * n + 10000);
-  put(root + "/etc/login.defs", "UID_MIN 1000\nUID_MAX " + std::to_string(id_max) + "\nGID_MIN 1000\nGID_MAX " +
-                                    std::to_string(id_max) + "\n");
+  put(root + "/etc/login.defs",
+      "UID_MIN 1000\nUID_MAX " + std::to_string(id_max) + "\nGID_MIN 1000\nGID_MAX " + std::to_string(id_max) + "\n");
   KeyValues basic = package_defaults(), pro = package_defaults();
   pro["MAXFTP"] = "50";
   pro["QUOTA"] = "5000";

@@ -4,6 +4,7 @@
 // resellers. Uses whmkit's own format code, so the files are what whmapi1
 // itself would write.   Usage: whmkit-gen-state DIR N
 #include <sys/stat.h>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
   const std::time_t now = 1795384004;
   put(root + "/etc/wwwacct.conf", "ADDR 192.0.2.10\nHOMEDIR /home\nNS ns1.host.example\nNS2 ns2.host.example\n");
   put(root + "/etc/hostname", "host.example\n");
+  // A server with this many accounts has raised UID_MAX above the default
+  // 60000 (sysusers.hpp): without it createacct finds no free id past 59,000.
+  const long id_max = std::max(60000L, 1000 + 2 * n + 10000);
+  put(root + "/etc/login.defs",
+      "UID_MIN 1000\nUID_MAX " + std::to_string(id_max) + "\nGID_MIN 1000\nGID_MAX " + std::to_string(id_max) + "\n");
   KeyValues basic = package_defaults(), pro = package_defaults();
   pro["MAXFTP"] = "50";
   pro["QUOTA"] = "5000";

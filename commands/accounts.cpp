@@ -89,6 +89,7 @@ class AccountSearch {
         throw invalid_param("search",
                             std::string(reinterpret_cast<char*>(msg)) + " at offset " + std::to_string(off) + ".");
       }
+      pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);  // where JIT is not available, pcre2_match interprets
       match_ = pcre2_match_data_create_from_pattern(code_, nullptr);
     }
   }
@@ -113,10 +114,23 @@ class AccountSearch {
     else if (type_ == "package")
       values = {u.get("PLAN")};
     for (const auto& v : values)
-      if (exact_ ? v == pattern_
-                 : pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(v.c_str()), v.size(), 0, 0, match_, nullptr) >= 0)
-        return true;
+      if (matches_value(v)) return true;
     return false;
+  }
+  // Whether one value of the searched field matches.
+  bool matches_value(std::string_view v) const {
+    return exact_ ? v == pattern_
+                  : pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(v.data()), v.size(), 0, 0, match_, nullptr) >= 0;
+  }
+  // The lookup file's field for this search (nullopt: no search, or a type no lookup file holds).
+  std::optional<LookupField> lookup_field() const {
+    if (pattern_.empty()) return std::nullopt;
+    if (type_ == "domain") return LookupField::Domain;
+    if (type_ == "owner") return LookupField::Owner;
+    if (type_ == "user") return LookupField::User;
+    if (type_ == "ip") return LookupField::Ip;
+    if (type_ == "package") return LookupField::Plan;
+    return std::nullopt;
   }
 
  private:
@@ -217,12 +231,21 @@ void check_home_is_free(const StateRoot& root, const SystemUsers& sys, const std
     if (param.empty()) throw ApiError("The home directory “" + home + "” " + why);
     throw invalid_param(param, "“" + home + "” " + why);
   };
-  for (const auto& line : sys.passwd.lines()) {
-    auto f = split(line, ':');
-    if (f.size() < 7 || f[5].empty() || f[5] == "/") continue;
-    const std::string& other = f[5];
-    if (home == other || starts_with(home, other + "/") || starts_with(other, home + "/"))
-      refuse("overlaps the home directory of the user “" + f[0] + "” (" + other + ").");
+  for (const std::string& line : sys.passwd.lines()) {
+    // Fields 0 and 5 without splitting the line (one line per account).
+    size_t at[7] = {0}, fields = 1;
+    for (size_t i = 0; i < line.size() && fields < 7; ++i)
+      if (line[i] == ':') at[fields++] = i + 1;
+    if (fields < 7) continue;
+    const size_t end = line.find(':', at[5]);
+    const std::string_view other = std::string_view(line).substr(at[5], end == std::string::npos ? end : end - at[5]);
+    if (other.empty() || other == "/") continue;
+    auto inside = [](std::string_view path, std::string_view dir) {
+      return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+    };
+    if (home == other || inside(home, other) || inside(other, home))
+      refuse("overlaps the home directory of the user “" + line.substr(0, at[1] - 1) + "” (" + std::string(other) +
+             ").");
   }
   if (root.exists(paths::rel_from_abs(home))) refuse("already exists.");
 }
@@ -477,15 +500,50 @@ nlohmann::json filter_want(nlohmann::json record, const std::optional<std::strin
 struct Listing {
   AccountStore store;
   Transaction view;
-  SystemUsers users;
+  SystemUsers users;  // only etc/passwd: the records need nothing else
   ServerConfig config;
-  explicit Listing(const StateRoot& root) : store(root), view(root), config(load_server_config(root)) {
-    users.load(view);
-  }
+  explicit Listing(const StateRoot& root) : store(root), view(root), config(load_server_config(root)) {}
   AccountRecordContext record_context() const {
     return {store, users, config, find_users_with_backups(store.root()), temporary_domain_base(view)};
   }
 };
+
+// The accounts a search names, checked against their cpuser files, in
+// listaccts' order (`loaded`: their records, kept for a short list): those
+// the lookup file names, and those whose cpuser file changed after it.
+// nullopt when the lookup file cannot answer, or when it named an account
+// its cpuser file does not match (the file is then stale, and may miss
+// others): every cpuser file is read instead.
+struct SearchedAccounts {
+  std::vector<std::string> names;
+  std::vector<CpUser> loaded;
+};
+std::optional<SearchedAccounts> searched_accounts(const AccountStore& store, const AccountSearch& search) {
+  const auto field = search.lookup_field();
+  if (!field) return std::nullopt;
+  auto found = store.lookup_candidates(*field, [&search](std::string_view v) { return search.matches_value(v); });
+  if (!found) return std::nullopt;
+  std::vector<std::pair<std::string, bool>> candidates;  // name, named by the lookup file
+  for (auto& name : found->matched) candidates.emplace_back(std::move(name), true);
+  for (auto& name : found->changed) candidates.emplace_back(std::move(name), false);
+  // In name order; a name in both lists counts as changed: its line may be stale because of that change.
+  std::sort(candidates.begin(), candidates.end());
+  constexpr size_t kKept = 1000;
+  SearchedAccounts out;
+  std::vector<std::pair<std::string, CpUser>> hits;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const auto& [name, named] = candidates[i];
+    if (i > 0 && candidates[i - 1].first == name) continue;
+    auto u = store.load(name);
+    const bool match = u && search.matches(*u);
+    if (!match && named) return std::nullopt;
+    if (!match) continue;
+    out.names.push_back(name);
+    if (out.loaded.size() < kKept) out.loaded.push_back(std::move(*u));
+  }
+  if (out.names.size() > kKept) out.loaded.clear();
+  return out;
+}
 
 Response listaccts(Context& ctx, const Request& req) {
   // Records are produced while the output is written: memory stays flat at any size.
@@ -494,9 +552,18 @@ Response listaccts(Context& ctx, const Request& req) {
   auto want = req.get("want");
   Response r;
   r.stream = RecordStream{"acct", [listing, search, want, rights = ctx.rights](const RecordEmitter& emit) {
+                            // A search reads only its lookup file and the cpuser files of what it finds.
+                            const auto found = searched_accounts(listing->store, *search);
+                            if (found)
+                              listing->users.passwd.load_only(listing->view, found->names);
+                            else
+                              listing->users.passwd.load(listing->view);
                             auto rctx = listing->record_context();  // caches mounts and quota state
-                            for (const auto& name : listing->store.usernames()) {
-                              auto u = listing->store.load(name);
+                            const auto& names = found ? found->names : listing->store.usernames();
+                            for (size_t i = 0; i < names.size(); ++i) {
+                              const std::string& name = names[i];
+                              auto u = found && !found->loaded.empty() ? std::optional(found->loaded[i])
+                                                                       : listing->store.load(name);
                               if (u && rights.sees(name, u->get("OWNER")) && search->matches(*u))
                                 emit(filter_want(account_record(rctx, *u), want));
                             }
@@ -506,6 +573,7 @@ Response listaccts(Context& ctx, const Request& req) {
 
 Response accountsummary(Context& ctx, const Request& req) {
   Listing l(ctx.root);
+  l.users.passwd.load(l.view);
   auto user = req.get("user");
   if (!user || user->empty()) {
     auto domain = req.get("domain");

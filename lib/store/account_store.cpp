@@ -1,8 +1,13 @@
 #include "account_store.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <algorithm>
+#include <tuple>
+#include <unordered_set>
 
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
@@ -138,6 +143,72 @@ std::optional<std::string> AccountStore::domain_owner(const std::string& domain)
       for (const auto& d : u->all_domains())
         if (d == to_lower(domain)) return user;
   return std::nullopt;
+}
+
+std::optional<LookupCandidates> AccountStore::lookup_candidates(
+    LookupField field, const std::function<bool(std::string_view)>& matches) const {
+  const std::string rel = field == LookupField::Domain ? "etc/userdomains"
+                          : field == LookupField::Ip   ? "etc/userips"
+                          : field == LookupField::Plan ? "etc/userplans"
+                                                       : "etc/trueuserowners";
+  const auto text = root_.read(rel);
+  if (!text || !lookup_file_problems(rel, *text).empty()) return std::nullopt;
+  std::unordered_set<std::string_view> named;  // the accounts the file has lines for
+  std::vector<std::string> hits, changed;
+  for_each_line(*text, [&](std::string_view line) {
+    if (line.empty() || line[0] == '#') return;
+    const auto sep = line.find(": ");  // every line has one (lookup_file_problems)
+    const std::string_view key = line.substr(0, sep), value = line.substr(sep + 2);
+    if (field == LookupField::Domain && key == "*" && value == "nobody") return;  // the trailer
+    const std::string_view user = field == LookupField::Domain ? value : key;
+    named.insert(user);
+    const std::string_view tested = field == LookupField::Domain || field == LookupField::User ? key : value;
+    // "undefined" is also what an account without a PLAN line gets: its cpuser file decides.
+    if ((field == LookupField::Plan && value == "undefined") || matches(tested)) hits.emplace_back(user);
+  });
+  // An account added or removed behind the file's back would be missed or
+  // invented. The directory is read in large batches, without a string per
+  // name: at 100,000 accounts this listing is most of the search's cost.
+  const int dir = ::open(root_.path("var/cpanel/users").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return std::nullopt;
+  const int cache_dir = ::open(root_.path("var/cpanel/users.cache").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  size_t on_disk = 0;
+  bool complete = true;
+  std::vector<char> buf(1 << 20);
+  for (long got; complete && (got = ::syscall(SYS_getdents64, dir, buf.data(), buf.size())) != 0;) {
+    if (got < 0) {
+      complete = false;
+      break;
+    }
+    for (long at = 0; at < got;) {
+      const auto* e = reinterpret_cast<const struct dirent64*>(buf.data() + at);
+      at += e->d_reclen;
+      const std::string_view n = e->d_name;
+      if (n == "system" || n[0] == '.' || n.find('.') != std::string_view::npos) continue;
+      ++on_disk;
+      if (!named.count(n)) {
+        complete = false;
+        break;
+      }
+      // save() writes the cpuser file, then its users.cache twin, with the
+      // account's lookup lines, in one transaction: a cpuser file newer than
+      // its twin (or without one) was written some other way, by hand for
+      // one, and its lookup lines may be stale. It is checked itself.
+      struct stat cpuser = {}, twin = {};
+      if (::fstatat(dir, e->d_name, &cpuser, AT_SYMLINK_NOFOLLOW) != 0 || cache_dir < 0 ||
+          ::fstatat(cache_dir, e->d_name, &twin, AT_SYMLINK_NOFOLLOW) != 0 ||
+          std::tie(cpuser.st_mtim.tv_sec, cpuser.st_mtim.tv_nsec) > std::tie(twin.st_mtim.tv_sec, twin.st_mtim.tv_nsec))
+        changed.emplace_back(n);
+    }
+  }
+  ::close(dir);
+  if (cache_dir >= 0) ::close(cache_dir);
+  if (!complete || on_disk != named.size()) return std::nullopt;
+  for (auto* list : {&hits, &changed}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  return LookupCandidates{std::move(hits), std::move(changed)};
 }
 
 std::vector<AccountIndex> AccountStore::indexes(const Transaction& txn) const {

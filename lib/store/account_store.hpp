@@ -2,6 +2,7 @@
 // the cpuser file and its JSON twin, userdata, the /etc lookup lines, the
 // suspension files. Commands go through here rather than touching paths.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,20 @@ std::string package(const std::string& name);
 std::string rel_from_abs(const std::string& abs);
 }  // namespace paths
 
+// The account field a listaccts search looks at, and the /etc lookup file
+// holding it for every account (what lookup_candidates reads).
+enum class LookupField {
+  Domain,  // every domain (all_domains): etc/userdomains
+  Owner,   // OWNER: etc/trueuserowners
+  User,    // the name: etc/trueuserowners' keys
+  Ip,      // IP: etc/userips
+  Plan,    // PLAN: etc/userplans ("undefined" when it has none)
+};
+
+struct LookupCandidates {
+  std::vector<std::string> matched, changed;
+};
+
 // Userdata files derived from the others: the .cache/.json twins and the "cache" domain index.
 bool is_derived_userdata(const std::string& name);
 
@@ -59,6 +74,17 @@ class AccountStore {
   // The account owning `domain` per /etc/userdomains (nullopt if none); from
   // the cpuser files themselves if that file is missing or damaged.
   std::optional<std::string> domain_owner(const std::string& domain) const;
+  // The accounts whose value of `field` in its lookup file satisfies
+  // `matches` (`matched`), and those whose cpuser file was written without
+  // its lookup lines (`changed`: newer than its users.cache twin, which
+  // save() writes after it), each sorted by
+  // name, without reading a cpuser file. nullopt when the lookup file
+  // cannot stand in for the cpuser files (missing, damaged, or not naming
+  // exactly the accounts of var/cpanel/users): the caller reads every
+  // cpuser file instead. Both are candidates: the caller checks each
+  // against its cpuser file, the source of truth.
+  std::optional<LookupCandidates> lookup_candidates(LookupField field,
+                                                    const std::function<bool(std::string_view)>& matches) const;
   // Every account as `txn` sees it, with its userdata cache rows.
   std::vector<AccountIndex> indexes(const Transaction& txn) const;
 

@@ -10,6 +10,7 @@
 // takes one out again.
 #pragma once
 #include <set>
+#include <string>
 
 #include "damage.hpp"
 #include "state.hpp"
@@ -26,6 +27,8 @@ class TrackedIds {
   explicit TrackedIds(const Transaction& txn);
   bool has_uid(long id) const { return uids_.count(id) > 0; }
   bool has_gid(long id) const { return gids_.count(id) > 0; }
+  const std::set<long>& uids() const { return uids_; }
+  const std::set<long>& gids() const { return gids_; }
   void add(FileOwner ids);
   // Whether the id was in the list.
   bool remove_uid(long id) { return uids_.erase(id) > 0; }
@@ -40,6 +43,10 @@ class TrackedIds {
   std::set<long> uids_, gids_;
   FileProblems problems_;
 };
+
+// The file's text for these ids: what json_text writes for
+// {"gids": {"<id>": 1, ...}, "uids": {...}}, built without a JSON document.
+std::string used_ids_text(const std::set<long>& gids, const std::set<long>& uids);
 
 // Adds an account's uid and gid to the file (creation, restore, removal).
 void track_account_ids(Transaction& txn, FileOwner ids);

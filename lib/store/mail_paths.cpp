@@ -84,9 +84,7 @@ bool email_account_exists(const Transaction& view, const std::string& home_rel, 
 }
 
 std::optional<gid_t> mail_gid(const Transaction& view) {
-  ColonFile group("etc/group", 0644, 4);
-  group.load(view);
-  auto entry = group.find("mail");
+  auto entry = ColonFile::find_in(view, "etc/group", "mail");  // one line of a file as long as the accounts
   if (!entry || entry->size() < 3) return std::nullopt;
   auto gid = parse_int((*entry)[2]);
   if (!gid || *gid < 0) return std::nullopt;

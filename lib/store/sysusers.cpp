@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <algorithm>
 #include <set>
+#include <stdexcept>
+#include <unordered_set>
 
 #include "account_lifecycle.hpp"
 #include "errors.hpp"
@@ -26,14 +28,53 @@ void ColonFile::load(const Transaction& txn) {
   lines_.clear();
   index_.clear();
   cut_off_.clear();
+  partial_ = false;
   auto text = txn.read(rel_);
   if (!text) return;
   check_final_newline(*text, cut_off_);
-  lines_ = split(*text, '\n');
-  if (lines_.back().empty()) lines_.pop_back();  // after the last newline
-  for (size_t i = 0; i < lines_.size(); ++i)
-    if (!lines_[i].empty())
-      index_.emplace(lines_[i].substr(0, lines_[i].find(':')), i);  // the first line for a name wins, as getpwnam
+  // One pass, no intermediate list: at 100,000 accounts this is read several times a call.
+  const size_t count = static_cast<size_t>(std::count(text->begin(), text->end(), '\n')) + 1;
+  lines_.reserve(count);
+  index_.reserve(count);
+  const std::string_view all(*text);
+  for (size_t start = 0;;) {
+    const size_t end = all.find('\n', start);
+    const std::string_view line =
+        all.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (end == std::string_view::npos && line.empty()) break;  // after the last newline
+    if (!line.empty())
+      index_.emplace(line.substr(0, line.find(':')), lines_.size());  // the first line for a name wins, as getpwnam
+    lines_.emplace_back(line);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+}
+
+std::optional<std::vector<std::string>> ColonFile::find_in(const Transaction& txn, const std::string& rel,
+                                                           const std::string& name) {
+  const auto text = txn.read(rel);
+  if (!text) return std::nullopt;
+  std::optional<std::vector<std::string>> found;
+  for_each_line(*text, [&](std::string_view line) {
+    if (!found && !line.empty() && line.substr(0, line.find(':')) == name) found = split(line, ':');
+  });
+  return found;
+}
+
+void ColonFile::load_only(const Transaction& txn, const std::vector<std::string>& names) {
+  lines_.clear();
+  index_.clear();
+  cut_off_.clear();
+  partial_ = true;
+  auto text = txn.read(rel_);
+  if (!text) return;
+  const std::unordered_set<std::string_view> wanted(names.begin(), names.end());
+  for_each_line(*text, [&](std::string_view line) {
+    const std::string_view name = line.substr(0, line.find(':'));
+    if (line.empty() || !wanted.count(name) || index_.count(std::string(name))) return;  // the first line wins
+    index_.emplace(std::string(name), lines_.size());
+    lines_.emplace_back(line);
+  });
 }
 
 std::optional<std::vector<std::string>> ColonFile::find(const std::string& name) const {
@@ -89,6 +130,7 @@ bool ColonFile::erase(const std::string& name) {
 }
 
 void ColonFile::save(Transaction& txn) const {
+  if (partial_) throw std::logic_error("ColonFile::save: " + rel_ + " was loaded only in part");
   std::string text;
   for (const auto& l : lines_) text += l + "\n";
   auto current = txn.read(rel_);
@@ -168,10 +210,19 @@ std::pair<long, long> SystemUsers::allocate_ids(const StateRoot& root) const {
   const LoginDefs defs = load_login_defs(root);
   Transaction view(root);
   const TrackedIds tracked(view);
-  auto used_uids = ids_in(passwd, 2);
-  auto used_gids = ids_in(group, 2);
-  for (long id = defs.uid_min; id <= defs.uid_max; ++id)
-    if (!used_uids.count(id) && !used_gids.count(id) && !tracked.has_uid(id) && !tracked.has_gid(id)) return {id, id};
+  // Every id in use one way or another, sorted: the first gap from UID_MIN
+  // is the answer (at 100,000 accounts, one pass instead of a lookup in
+  // four sets per id tried).
+  std::vector<long> used;
+  for (const std::set<long>& ids : {ids_in(passwd, 2), ids_in(group, 2), tracked.uids(), tracked.gids()})
+    used.insert(used.end(), ids.lower_bound(defs.uid_min), ids.end());
+  std::sort(used.begin(), used.end());
+  long id = defs.uid_min;
+  for (long taken : used) {
+    if (taken > id) break;
+    if (taken == id) ++id;
+  }
+  if (id <= defs.uid_max) return {id, id};
   throw ApiError("No free user ID is left between UID_MIN " + std::to_string(defs.uid_min) + " and UID_MAX " +
                  std::to_string(defs.uid_max) + ".");
 }

@@ -27,7 +27,13 @@ class ColonFile {
  public:
   ColonFile(std::string rel, mode_t mode, size_t fields) : rel_(std::move(rel)), mode_(mode), fields_(fields) {}
   void load(const Transaction& txn);
+  // Only the entries of `names` (for reading a few entries of a large
+  // file): such a ColonFile cannot be saved.
+  void load_only(const Transaction& txn, const std::vector<std::string>& names);
   std::optional<std::vector<std::string>> find(const std::string& name) const;
+  // find() on the file `rel` as `txn` sees it, without loading it all.
+  static std::optional<std::vector<std::string>> find_in(const Transaction& txn, const std::string& rel,
+                                                         const std::string& name);
   void upsert(const std::vector<std::string>& fields);  // keyed by field 0
   bool erase(const std::string& name);
   const std::vector<std::string>& lines() const { return lines_; }
@@ -46,6 +52,7 @@ class ColonFile {
   std::vector<std::string> lines_;
   std::unordered_map<std::string, size_t> index_;  // name -> line
   FileProblems cut_off_;                           // the last line had no newline
+  bool partial_ = false;                           // load_only
 };
 
 // Field values must not break the colon/newline structure.

@@ -1,5 +1,7 @@
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <sstream>
 
 #include "harness.hpp"
 
@@ -37,6 +39,111 @@ TEST_CASE("listaccts search, searchtype, searchmethod and want", "[listaccts]") 
   CHECK(users_of(run(root, {"listaccts", "search=root", "searchtype=owner"}).json()).size() == 3);
   auto wanted = run(root, {"listaccts", "want=user,domain"}).json()["data"]["acct"][1];
   CHECK(wanted == nlohmann::json({{"user", "bob"}, {"domain", "bobsite.org"}}));
+}
+
+// A search reads the /etc lookup file of its type and only the cpuser files
+// it names; whatever keeps that file from standing in for the cpuser files
+// (missing, damaged, stale, other accounts than var/cpanel/users) must give
+// the scan's answer, byte for byte.
+TEST_CASE("listaccts search through the lookup files: missing, damaged or stale ones give the same answers",
+          "[listaccts][lookup-index]") {
+  TempRoot root;
+  three_accounts(root);
+  create_account(root, "dave", "dave.example", {"plan=default", "owner=root"});
+  const std::vector<std::vector<std::string>> searches = {
+      {"search=\\.example$", "searchtype=domain"}, {"search=bobsite.org", "searchtype=domain", "searchmethod=exact"},
+      {"search=^(bob|carol)$", "searchtype=user"}, {"search=192\\.0\\.2\\.7", "searchtype=ip"},
+      {"search=default", "searchtype=package"},    {"search=^$", "searchtype=package"},
+      {"search=root", "searchtype=owner"},         {"search=nothing-matches", "searchtype=domain"},
+  };
+  auto answers = [&] {
+    std::vector<std::string> out;
+    for (auto args : searches) {
+      args.insert(args.begin(), "listaccts");
+      out.push_back(run(root, args).out);
+    }
+    return out;
+  };
+  const auto expected = answers();
+  CHECK(users_of(nlohmann::json::parse(expected[0])) == std::vector<std::string>{"alice", "carol", "dave"});
+  CHECK(users_of(nlohmann::json::parse(expected[1])) == std::vector<std::string>{"bob"});
+  CHECK(users_of(nlohmann::json::parse(expected[4])).size() == 4);
+  CHECK(users_of(nlohmann::json::parse(expected[5])).empty());
+  const std::vector<std::string> lookups = {"etc/userdomains", "etc/trueuserowners", "etc/userips", "etc/userplans"};
+
+  SECTION("missing lookup files") {
+    for (const auto& rel : lookups) std::remove((root.path + "/" + rel).c_str());
+    CHECK(answers() == expected);
+  }
+  SECTION("damaged lookup files") {
+    for (const auto& rel : lookups) root.write(rel, root.file(rel) + "not a lookup line\n");
+    CHECK(answers() == expected);
+    for (const auto& rel : lookups) root.write(rel, root.file(rel) + "cut: off");
+    CHECK(answers() == expected);
+  }
+  SECTION("an account the lookup files do not name, or name without a cpuser file") {
+    const std::string saved = root.file("var/cpanel/users/dave");
+    std::remove((root.path + "/var/cpanel/users/dave").c_str());
+    auto without_dave = answers();
+    CHECK(users_of(nlohmann::json::parse(without_dave[0])) == std::vector<std::string>{"alice", "carol"});
+    root.write("var/cpanel/users/dave", saved);
+    CHECK(answers() == expected);
+    // Lines for dave gone from every file, his cpuser file still there: the scan finds him.
+    for (const auto& rel : lookups) {
+      std::string kept, line;
+      std::istringstream in(root.file(rel));
+      while (std::getline(in, line))
+        if (line.find("dave") == std::string::npos) kept += line + "\n";
+      root.write(rel, kept);
+    }
+    CHECK(answers() == expected);
+  }
+  SECTION("a lookup line its cpuser file no longer agrees with") {
+    // bob's cpuser file says another IP, plan and owner than the lookup files:
+    // what they name is checked, and the scan answers.
+    std::string cpuser = root.file("var/cpanel/users/bob");
+    for (auto [from, to] : {std::pair<std::string, std::string>{"IP=192.0.2.7", "IP=192.0.2.8"},
+                            {"PLAN=default", "PLAN=other"},
+                            {"OWNER=root", "OWNER=bob"}}) {
+      auto at = cpuser.find(from);
+      REQUIRE(at != std::string::npos);
+      cpuser.replace(at, from.size(), to);
+    }
+    root.write("var/cpanel/users/bob", cpuser);
+    CHECK(users_of(run(root, {"listaccts", "search=192\\.0\\.2\\.7", "searchtype=ip"}).json()).empty());
+    // carol now has bob's old address, which the lookup file does not say:
+    // bob's disagreeing line shows the file stale, and the scan finds carol.
+    std::string carol = root.file("var/cpanel/users/carol");
+    auto ip = carol.find("\nIP=");
+    REQUIRE(ip != std::string::npos);
+    carol.replace(ip + 4, carol.find('\n', ip + 1) - ip - 4, "192.0.2.7");
+    root.write("var/cpanel/users/carol", carol);
+    CHECK(users_of(run(root, {"listaccts", "search=192\\.0\\.2\\.7", "searchtype=ip"}).json()) ==
+          std::vector<std::string>{"carol"});
+    CHECK(users_of(run(root, {"listaccts", "search=default", "searchtype=package"}).json()) ==
+          std::vector<std::string>{"alice", "carol", "dave"});
+    CHECK(users_of(run(root, {"listaccts", "search=root", "searchtype=owner"}).json()) ==
+          std::vector<std::string>{"alice", "carol", "dave"});
+  }
+}
+
+// A cpuser file edited by hand is newer than its users.cache twin: it is
+// read itself, also after later changes have rewritten the lookup files.
+TEST_CASE("listaccts search finds a cpuser file edited by hand after the lookup files were rewritten",
+          "[listaccts][lookup-index]") {
+  TempRoot root;
+  three_accounts(root);
+  std::string carol = root.file("var/cpanel/users/carol");
+  auto ip = carol.find("\nIP=");
+  REQUIRE(ip != std::string::npos);
+  carol.replace(ip + 4, carol.find('\n', ip + 1) - ip - 4, "192.0.2.50");
+  root.write("var/cpanel/users/carol", carol);
+  create_account(root, "dave", "dave.example");  // rewrites every lookup file, carol's line as it was
+  CHECK(root.file("etc/userips").find("carol: 192.0.2.50") == std::string::npos);
+  CHECK(users_of(run(root, {"listaccts", "search=192.0.2.50", "searchtype=ip", "searchmethod=exact"}).json()) ==
+        std::vector<std::string>{"carol"});
+  CHECK(users_of(run(root, {"listaccts", "search=^192\\.0\\.2\\.50$", "searchtype=ip"}).json()) ==
+        std::vector<std::string>{"carol"});
 }
 
 TEST_CASE("listaccts bad input", "[listaccts][bad-input]") {

@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "errors.hpp"
+#include "id_tracking.hpp"
 #include "lookup.hpp"
+#include "output.hpp"
 #include "state.hpp"
 #include "util.hpp"
 
@@ -471,5 +474,50 @@ TEST_CASE("appending: the text is added in place, and cut off again unless the c
     fs::create_symlink(outside.path + "/secret", root.path("home/bob/etc/ftpquota"));
     CHECK_THROWS(writer.commit());
     CHECK(read_file(outside.path + "/secret") == "secret\n");
+  }
+}
+
+// usedids.db is read and written without a JSON document when it is in the
+// form whmkit writes; any other form goes through the JSON parser, with the
+// same ids.
+TEST_CASE("usedids.db: the direct reader and writer agree with the JSON ones", "[state][usedids]") {
+  for (const auto& [gids, uids] : std::vector<std::pair<std::set<long>, std::set<long>>>{
+           {{}, {}}, {{1000}, {}}, {{}, {0, 5}}, {{1000, 1001, 999, 10000, 100000, 2}, {1000, 99999, 100001}}}) {
+    nlohmann::json doc = {{"gids", nlohmann::json::object()}, {"uids", nlohmann::json::object()}};
+    for (long id : gids) doc["gids"][std::to_string(id)] = 1;
+    for (long id : uids) doc["uids"][std::to_string(id)] = 1;
+    CHECK(used_ids_text(gids, uids) == json_text(doc));
+    for (const std::string& text : {json_text(doc), doc.dump(2)}) {  // the direct form, and one only JSON reads
+      Dir d;
+      fs::create_directories(d.path + "/var/cpanel");
+      std::ofstream(d.path + "/var/cpanel/usedids.db") << text;
+      StateRoot root(d.path);
+      Transaction view(root);
+      TrackedIds tracked(view);
+      CHECK(tracked.problems().empty());
+      for (long id : {0L, 2L, 5L, 999L, 1000L, 1001L, 10000L, 99999L, 100000L, 100001L}) {
+        CHECK(tracked.has_gid(id) == (gids.count(id) > 0));
+        CHECK(tracked.has_uid(id) == (uids.count(id) > 0));
+      }
+    }
+  }
+  // Not in the direct form, and not ids: the JSON reader names the damage.
+  for (const char* bad : {"{\"gids\":{\"01\":1},\"uids\":{}}", "{\"gids\":{\"x\":1},\"uids\":{}}",
+                          "{\"gids\":{\"1\":1},\"uids\":{}", "{\"gids\":{\"2\":1,\"1\":1},\"uids\":{}}"}) {
+    Dir d;
+    fs::create_directories(d.path + "/var/cpanel");
+    std::ofstream(d.path + "/var/cpanel/usedids.db") << bad;
+    StateRoot root(d.path);
+    Transaction view(root);
+    TrackedIds tracked(view);
+    INFO(bad);
+    if (std::string(bad).find("\"2\":1,\"1\"") != std::string::npos) {  // keys out of order: still JSON, still ids
+      CHECK(tracked.problems().empty());
+      CHECK((tracked.has_gid(1) && tracked.has_gid(2)));
+    } else if (std::string(bad).find("\"01\"") != std::string::npos) {
+      CHECK(tracked.has_gid(1));  // parse_int reads it
+    } else {
+      CHECK_FALSE(tracked.problems().empty());
+    }
   }
 }

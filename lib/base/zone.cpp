@@ -388,6 +388,9 @@ void read_entry(Zone::Entry& e, ParseContext& ctx) {
   } else if (r.type == "CAA" && r.rdata.size() == 3) {
     r.rdata[2] = decode_string(r.rdata[2]);
   }
+  // The flag is written back as a byte ("\# ..."): "01" reads back as "1", so keep it as "1" now.
+  if (r.type == "CAA" && !r.rdata.empty())
+    if (auto flag = parse_int(r.rdata[0]); flag && *flag >= 0 && *flag <= 255) r.rdata[0] = std::to_string(*flag);
   if (r.type == "SOA") {
     if (tokens.size() < first_rdata + 7) throw ApiError("incomplete SOA record");
     auto serial = parse_int(tokens[first_rdata + 2].text);

@@ -324,3 +324,16 @@ TEST_CASE("a streamed dumpzone is byte for byte the buffered one, every record t
     CHECK(whole.str() == render(buffered, fmt));
   }
 }
+
+// Found by fuzz_zone: a CAA flag written "01" came back from its "\# ..." line as "1".
+TEST_CASE("a CAA record's flag reads as the number it is, so it writes back as itself", "[zone][caa]") {
+  auto records =
+      Zone::parse("z.example", "c\t300\tIN\tCAA\t01\tissue\t\"ca.example\"\nd IN TYPE257 01 1 1 )\n").records();
+  REQUIRE(records.size() == 2);
+  for (const auto& [line, record] : records) {
+    CHECK(record.rdata.at(0) == "1");
+    auto back = Zone::parse("z.example", render_record("z.example", record) + "\n").records();
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].second.rdata == record.rdata);
+  }
+}

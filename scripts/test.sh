@@ -8,13 +8,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 failed_steps=()
 step() {  # step NAME COMMAND...: runs it, remembers a failure, goes on
-  local name=$1
+  local name=$1 start=$SECONDS
   shift
   echo "=== $name ==="
   if ! "$@"; then
     echo "=== FAILED: $name ==="
     failed_steps+=("$name")
   fi
+  echo "=== $name: $((SECONDS - start)) s (total $SECONDS s) ==="  # CI has 90 minutes; the suite should stay under 60
 }
 
 step "install dependencies" scripts/install-deps.sh

@@ -35,9 +35,10 @@ floor=$(stats /bin/true)
 # Start-up (issue #25) in CPU time and page faults, against /bin/true in the same run.
 RUNS=50 ROUNDS=5 WORK=$WORK/startup bench/startup.sh build > "$WORK/startup.md"
 while IFS='|' read -r _ case tc _ faults ratio rss _; do
+  read -r tc_med tc_range <<<"$tc"; faults=$(echo $faults) ratio=$(echo $ratio) rss=$(echo $rss)
   [[ $case == *version* || $case == *get_current_users_count* ]] || continue
-  row "start-up, task-clock:${case##*--output=json}" "10" "$tc" "$(awk -F'|' '/bin\/true/{print $3}' "$WORK/startup.md") /bin/true" \
-      "$ratio" "≤ 3×, < 150 page faults (here$faults)" "$rss"
+  row "start-up, task-clock: $(echo ${case##*--output=json})" "10" "$tc_med $tc_range" \
+      "$(echo $(awk -F'|' '/bin\/true/{print $3}' "$WORK/startup.md")) /bin/true" "$ratio" "≤ 3×, < 150 page faults (here $faults)" "$rss"
 done < "$WORK/startup.md"
 for n in "${sizes[@]}"; do
   root=$WORK/root-$n

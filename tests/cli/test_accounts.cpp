@@ -1,6 +1,10 @@
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
+
 #include <cstdio>
+#include <ctime>
 #include <sstream>
 
 #include "harness.hpp"
@@ -138,6 +142,11 @@ TEST_CASE("listaccts search finds a cpuser file edited by hand after the lookup 
   REQUIRE(ip != std::string::npos);
   carol.replace(ip + 4, carol.find('\n', ip + 1) - ip - 4, "192.0.2.50");
   root.write("var/cpanel/users/carol", carol);
+  // File times move in kernel clock ticks: a write this soon after the twin's
+  // could get the same time (the limit docs/account-lookups.md names). A hand
+  // edit comes later: its time is set a second on.
+  const struct timespec later[2] = {{0, UTIME_OMIT}, {::time(nullptr) + 1, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, (root.path + "/var/cpanel/users/carol").c_str(), later, 0) == 0);
   create_account(root, "dave", "dave.example");  // rewrites every lookup file, carol's line as it was
   CHECK(root.file("etc/userips").find("carol: 192.0.2.50") == std::string::npos);
   CHECK(users_of(run(root, {"listaccts", "search=192.0.2.50", "searchtype=ip", "searchmethod=exact"}).json()) ==

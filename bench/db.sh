@@ -57,7 +57,7 @@ perf_creates() {  # BIN_DIR ENGINE NAME
          ni ? sprintf("%.1f M instructions", ins / ni / 1e6) : "instructions not counted", ms / n, n}'
 }
 perf_creates "$B" Mysql bob_perf
-[[ -n ${OLD_BIN:-} ]] && perf_creates "$OLD_BIN" Mysql bob_perf
+if [[ -n ${OLD_BIN:-} ]]; then perf_creates "$OLD_BIN" Mysql bob_perf; fi
 # PostgreSQL (pgsql23): uapi Postgresql create_database against a private
 # PostgreSQL 15 (tests/db/pgsql_server.sh, 127.0.0.1:33076), each measured
 # run creating a new database (role, database, grant, revoke from PUBLIC)
@@ -75,4 +75,4 @@ hyperfine -N --runs "$RUNS" --prepare "sh -c '$U Postgresql delete_database name
   "$U Postgresql create_database name=bob_pgbench" "$U Postgresql list_databases" \
   "$U Postgresql list_databases api.columns_1=database api.columns_2=users"
 perf_creates "$B" Postgresql bob_pgperf
-[[ -n ${OLD_BIN:-} ]] && perf_creates "$OLD_BIN" Postgresql bob_pgperf
+if [[ -n ${OLD_BIN:-} ]]; then perf_creates "$OLD_BIN" Postgresql bob_pgperf; fi

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
+#include "util.hpp"
 
 using test::create_account;
 using test::run;
@@ -29,20 +30,6 @@ std::string uapi_error(const TempRoot& root, const std::string& user, const std:
   auto j = r.json();
   REQUIRE(j["result"]["status"] == 0);
   return test::cpanel_error(j);
-}
-
-std::string uri_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -232,7 +219,7 @@ TEST_CASE("Mysql remote hosts: bad hosts refused before the server, localhost ke
   for (const std::string& host :
        std::vector<std::string>{"10.0.0.1');DROP USER root--", "a`b", "10.0.0.1/33", "300.1.1.1", "a_b.example", "/",
                                 "1.2.3", std::string(61, 'a')})
-    test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=" + uri_encode(host)},
+    test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=" + whm::uri_encode(host)},
                                 "is not a valid hostname, IP address, or IP address range.");
   test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "add_host", "host=x%0Ay"}, "control character");
   test::expect_cpanel_refused(root, "uapi", "bob", {"Mysql", "delete_host", "host=localhost"},

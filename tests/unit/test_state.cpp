@@ -481,6 +481,15 @@ TEST_CASE("appending: the text is added in place, and cut off again unless the c
 // form whmkit writes; any other form goes through the JSON parser, with the
 // same ids.
 TEST_CASE("usedids.db: the direct reader and writer agree with the JSON ones", "[state][usedids]") {
+  // The ids read from a root whose usedids.db holds `text`.
+  auto tracked_of = [](const std::string& text) {
+    Dir d;
+    fs::create_directories(d.path + "/var/cpanel");
+    std::ofstream(d.path + "/var/cpanel/usedids.db") << text;
+    StateRoot root(d.path);
+    Transaction view(root);
+    return TrackedIds(view);
+  };
   for (const auto& [gids, uids] : std::vector<std::pair<std::set<long>, std::set<long>>>{
            {{}, {}}, {{1000}, {}}, {{}, {0, 5}}, {{1000, 1001, 999, 10000, 100000, 2}, {1000, 99999, 100001}}}) {
     nlohmann::json doc = {{"gids", nlohmann::json::object()}, {"uids", nlohmann::json::object()}};
@@ -488,12 +497,7 @@ TEST_CASE("usedids.db: the direct reader and writer agree with the JSON ones", "
     for (long id : uids) doc["uids"][std::to_string(id)] = 1;
     CHECK(used_ids_text(gids, uids) == json_text(doc));
     for (const std::string& text : {json_text(doc), doc.dump(2)}) {  // the direct form, and one only JSON reads
-      Dir d;
-      fs::create_directories(d.path + "/var/cpanel");
-      std::ofstream(d.path + "/var/cpanel/usedids.db") << text;
-      StateRoot root(d.path);
-      Transaction view(root);
-      TrackedIds tracked(view);
+      TrackedIds tracked = tracked_of(text);
       CHECK(tracked.problems().empty());
       for (long id : {0L, 2L, 5L, 999L, 1000L, 1001L, 10000L, 99999L, 100000L, 100001L}) {
         CHECK(tracked.has_gid(id) == (gids.count(id) > 0));
@@ -504,12 +508,7 @@ TEST_CASE("usedids.db: the direct reader and writer agree with the JSON ones", "
   // Not in the direct form, and not ids: the JSON reader names the damage.
   for (const char* bad : {"{\"gids\":{\"01\":1},\"uids\":{}}", "{\"gids\":{\"x\":1},\"uids\":{}}",
                           "{\"gids\":{\"1\":1},\"uids\":{}", "{\"gids\":{\"2\":1,\"1\":1},\"uids\":{}}"}) {
-    Dir d;
-    fs::create_directories(d.path + "/var/cpanel");
-    std::ofstream(d.path + "/var/cpanel/usedids.db") << bad;
-    StateRoot root(d.path);
-    Transaction view(root);
-    TrackedIds tracked(view);
+    TrackedIds tracked = tracked_of(bad);
     INFO(bad);
     if (std::string(bad).find("\"2\":1,\"1\"") != std::string::npos) {  // keys out of order: still JSON, still ids
       CHECK(tracked.problems().empty());

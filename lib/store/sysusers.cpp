@@ -213,9 +213,11 @@ std::pair<long, long> SystemUsers::allocate_ids(const StateRoot& root) const {
   // Every id in use one way or another, sorted: the first gap from UID_MIN
   // is the answer (at 100,000 accounts, one pass instead of a lookup in
   // four sets per id tried).
+  const std::set<long> passwd_ids = ids_in(passwd, 2), group_ids = ids_in(group, 2);
   std::vector<long> used;
-  for (const std::set<long>& ids : {ids_in(passwd, 2), ids_in(group, 2), tracked.uids(), tracked.gids()})
-    used.insert(used.end(), ids.lower_bound(defs.uid_min), ids.end());
+  // Pointers: an initializer list of sets would copy the tracked ones.
+  for (const std::set<long>* ids : {&passwd_ids, &group_ids, &tracked.uids(), &tracked.gids()})
+    used.insert(used.end(), ids->lower_bound(defs.uid_min), ids->end());
   std::sort(used.begin(), used.end());
   long id = defs.uid_min;
   for (long taken : used) {

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <ctime>
 #include <regex>
 
 #include "apt_packages.hpp"
@@ -663,12 +662,7 @@ Response start_background_mysql_upgrade(Context& ctx, const Request& req) {
     }
   }
   if (full.empty()) throw ApiError("The package manager does not offer MariaDB or MySQL version “" + version + "”.");
-  char stamp[32];
-  const std::time_t t = now();
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  const std::string id = std::string("mysql_upgrade.") + stamp, dir = upgrade_dir(id);
+  const std::string id = "mysql_upgrade." + format_time(now(), "%Y%m%d-%H%M%S"), dir = upgrade_dir(id);
   Transaction& txn = ctx.txn();
   if (txn.exists(dir + "/whmkit_upgrade.json")) throw ApiError("An upgrade started this second already: “" + id + "”.");
   nlohmann::json record = {{"state", "inprogress"}, {"package", package}, {"version", full}, {"pid", nullptr}};

@@ -58,10 +58,6 @@ std::vector<std::string> parse_mysql_privileges(const std::string& text) {
 
 namespace {
 
-bool digits_only(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
-
 [[noreturn]] void bad_host(const std::string& host) {
   // UNCONFIRMED wording.
   throw ApiError("“" + host + "” is not a valid hostname, IP address, or IP address range.");
@@ -87,7 +83,7 @@ std::string normalize_mysql_host(const std::string& host) {
     const std::string a = host.substr(0, slash), m = host.substr(slash + 1);
     if (inet_pton(AF_INET, a.c_str(), &addr) != 1) bad_host(host);
     uint32_t bits;
-    if (digits_only(m) && m.size() <= 2) {
+    if (is_digits(m) && m.size() <= 2) {
       const int n = std::stoi(m);
       if (n < 1 || n > 32) bad_host(host);
       bits = n == 32 ? 0xffffffffu : ~(0xffffffffu >> n);
@@ -125,8 +121,8 @@ std::string normalize_mysql_host(const std::string& host) {
 }
 
 std::string mysql_notes_rel(const std::string& cpuser) {
-  if (cpuser.empty() || cpuser.find('/') != std::string::npos || cpuser[0] == '.')
-    throw ApiError("Invalid user name: “" + cpuser + "”.");
+  check_path_component(cpuser, "user name");  // as api_tokens_rel checks its file's name
+  if (cpuser[0] == '.') throw ApiError("Invalid user name: “" + cpuser + "”.");
   return "var/cpanel/mysql/notes/" + cpuser + ".json";
 }
 
@@ -226,7 +222,7 @@ std::vector<std::string> MysqlAccount::remote_hosts() {
 
 void MysqlAccount::copy_user_to_host(const std::string& user, const std::string& host) {
   auto& c = server();
-  if (c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(user) + " AND Host = " + c.literal(host))) return;
+  if (user_exists_at(user, host)) return;
   const auto rows = c.run("SELECT plugin, authentication_string FROM mysql.user WHERE User = " + c.literal(user) +
                           " AND Host = 'localhost'");
   if (rows.empty() || !rows[0][0] || !rows[0][1]) throw ApiError("The MySQL server has no user named “" + user + "”.");
@@ -245,13 +241,22 @@ void MysqlAccount::copy_user_to_host(const std::string& user, const std::string&
   }
 }
 
-void MysqlAccount::add_host(const std::string& host) {
+bool MysqlAccount::user_exists_at(const std::string& user, const std::string& host) {
   auto& c = server();
+  return c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(user) + " AND Host = " + c.literal(host))
+      .has_value();
+}
+
+void MysqlAccount::add_owner_row(const std::string& host) {
   const std::string owner = username_to_dbowner(cpuser_);
-  // The owner's row records the host (a locked account without privileges).
-  if (!c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(owner) + " AND Host = " + c.literal(host)))
-    c.run("CREATE USER " + c.account(owner, host) + " IDENTIFIED BY " + c.literal(generate_password(30)) +
-          " ACCOUNT LOCK");
+  if (user_exists_at(owner, host)) return;
+  auto& c = server();
+  c.run("CREATE USER " + c.account(owner, host) + " IDENTIFIED BY " + c.literal(generate_password(30)) +
+        " ACCOUNT LOCK");
+}
+
+void MysqlAccount::add_host(const std::string& host) {
+  add_owner_row(host);
   for (const auto& [name, u] : map_.mysql.users) copy_user_to_host(name, host);
 }
 
@@ -261,8 +266,7 @@ void MysqlAccount::delete_host(const std::string& host) {
     throw ApiError("That host is not authorized for remote access.");
   auto& c = server();
   for (const auto& [name, u] : map_.mysql.users)
-    if (c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(name) + " AND Host = " + c.literal(host)))
-      c.run("DROP USER " + c.account(name, host));
+    if (user_exists_at(name, host)) c.run("DROP USER " + c.account(name, host));
   c.run("DROP USER " + c.account(username_to_dbowner(cpuser_), host));
 }
 
@@ -565,10 +569,7 @@ void MysqlAccount::restore_files(const AccountArchive& archive, const DbMap& arc
       if (user == username_to_dbowner(archived.cpuser) || user == archived.mysql.owner) {
         if (host == "localhost") continue;
         normalize_mysql_host(host);
-        const std::string owner = username_to_dbowner(cpuser_);
-        if (!c.value("SELECT 1 FROM mysql.user WHERE User = " + c.literal(owner) + " AND Host = " + c.literal(host)))
-          c.run("CREATE USER " + c.account(owner, host) + " IDENTIFIED BY " + c.literal(generate_password(30)) +
-                " ACCOUNT LOCK");
+        add_owner_row(host);
         continue;
       }
       if (!archived.mysql.users.count(user))

@@ -92,6 +92,9 @@ class MysqlAccount {
   std::vector<std::string> hosts_of(const std::string& user);
   // Creates user@host with the localhost row's hash and grants.
   void copy_user_to_host(const std::string& user, const std::string& host);
+  bool user_exists_at(const std::string& user, const std::string& host);
+  // The owner's row at `host`, which records it as a remote host (a locked account without privileges).
+  void add_owner_row(const std::string& host);
   const StateRoot& root_;
   std::string cpuser_;
   DbMap map_;

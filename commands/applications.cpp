@@ -137,17 +137,6 @@ constexpr const char* kSurveyFile = "var/cpanel/in_product_survey.json";
 // The server's id, as cPanel keeps it for its analytics.
 constexpr const char* kServerUuidFile = "var/cpanel/cpanel.uuid";
 
-std::string percent_encoded(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s)
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += {'%', hex[c >> 4], hex[c & 15]};
-  return out;
-}
-
 // The link with {version}, {server_uuid}, {user} and {server_type} filled in
 // from the server's facts (each percent-encoded).
 std::string survey_link(const std::string& tmpl, const std::map<std::string, std::string>& facts) {
@@ -156,7 +145,7 @@ std::string survey_link(const std::string& tmpl, const std::map<std::string, std
     size_t close = tmpl[i] == '{' ? tmpl.find('}', i) : std::string::npos;
     auto fact = close == std::string::npos ? facts.end() : facts.find(tmpl.substr(i + 1, close - i - 1));
     if (fact != facts.end()) {
-      out += percent_encoded(fact->second);
+      out += uri_encode(fact->second);
       i = close + 1;
     } else {
       out += tmpl[i++];

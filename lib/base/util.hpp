@@ -26,8 +26,11 @@ void for_each_line(std::string_view text, Fn&& fn) {
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string trim(std::string_view s);
 std::string to_lower(std::string_view s);
-// Percent-encoding: every byte but RFC 3986's unreserved [A-Za-z0-9._~-] as %XX.
-std::string uri_encode(std::string_view s);
+// Percent-encoding: every byte but RFC 3986's unreserved [A-Za-z0-9._~-]
+// (and those of `also_keep`) as %XX.
+std::string uri_encode(std::string_view s, std::string_view also_keep = {});
+// Every %XX as its byte; nullopt when a "%" is not followed by two hex digits.
+std::optional<std::string> percent_decode(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 // Parses a whole string as a base-10 integer; nullopt on anything else.

@@ -260,22 +260,6 @@ std::string encode_name(const std::string& name) {
   return out;
 }
 
-std::optional<std::string> decode_name(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
-      return std::nullopt;
-    out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-    i += 2;
-  }
-  return out;
-}
-
 OwnerIndex parse_owner_index(const std::string& text) {
   OwnerIndex idx;
   size_t pos = 0;
@@ -307,7 +291,7 @@ OwnerIndex parse_owner_index(const std::string& text) {
                (line[4] == 'd' || line[4] == 'u') && line[5] == ' ') {
       const size_t sp = line.find(' ', 6);
       if (sp == std::string::npos) return {};
-      auto name = decode_name(line.substr(sp + 1));
+      auto name = percent_decode(line.substr(sp + 1));
       if (!name) return {};
       idx.names[line[2] == 'M' ? 0 : 1][line[4] == 'd' ? 0 : 1].emplace(*name, line.substr(6, sp - 6));
     } else {

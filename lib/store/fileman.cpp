@@ -415,36 +415,6 @@ void copy_entry(const UserDir& from, const std::string& name, const UserDir& to,
 
 // ------------------------------------------------------------ the trash index
 
-std::string percent_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> percent_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
-      return std::nullopt;
-    out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-    i += 2;
-  }
-  return out;
-}
-
 // The index's lines, in file order; a line that does not parse is kept as
 // it is (it is the user's file) with an empty name.
 struct IndexLine {
@@ -565,7 +535,7 @@ std::string operate(const UserDir& home, FileOp op, const std::string& source, c
       Resolved to{std::move(trash), name};
       move_entry(from, to);
       index.push_back(
-          {to.name, home.shown(source), percent_encode(to.name) + "=" + percent_encode(home.shown(source))});
+          {to.name, home.shown(source), uri_encode(to.name, "/") + "=" + uri_encode(home.shown(source), "/")});
       write_index(to.parent, index);
       return to.parent.shown(to.name);
     }

@@ -8,6 +8,7 @@
 #include "state.hpp"
 #include "syck_yaml.hpp"
 #include "sysusers.hpp"
+#include "util.hpp"
 
 using namespace whm;
 
@@ -185,4 +186,23 @@ TEST_CASE("passwd-style files: entries with a wrong field count", "[sysusers][da
   CHECK_NOTHROW(sys.passwd.refuse_if_malformed("root"));
   sys.passwd.upsert({"root", "x", "0", "0", "root", "/root", "/bin/sh"});
   CHECK_THROWS_AS(sys.passwd.save(txn), DamagedFileError);  // the cut line would be written as if whole
+}
+
+// The one percent-encoding of the project (URLs, the trash index, the DB
+// owner index's names) and its decoder.
+TEST_CASE("percent-encoding and decoding", "[util][percent]") {
+  CHECK(uri_encode("a b/c~d.e_f-g%") == "a%20b%2Fc~d.e_f-g%25");
+  CHECK(uri_encode("a b/c", "/") == "a%20b/c");
+  CHECK(uri_encode("caf\xc3\xa9") == "caf%C3%A9");
+  CHECK(percent_decode("a%20b%2fc%C3%A9") == std::optional<std::string>("a b/c\xc3\xa9"));
+  CHECK(percent_decode("100%") == std::nullopt);
+  CHECK(percent_decode("%4") == std::nullopt);
+  CHECK(percent_decode("%zz") == std::nullopt);
+  CHECK(percent_decode("%00") == std::optional<std::string>(std::string(1, '\0')));
+  const std::string every = [] {
+    std::string s;
+    for (int c = 0; c < 256; ++c) s += static_cast<char>(c);
+    return s;
+  }();
+  CHECK(percent_decode(uri_encode(every)) == every);
 }
